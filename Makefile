@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine with only Python 3.11:
+#   make run   - create .venv, install, initialise data/measures.db (demo data on first start), serve on :8050
+#   make test  - install what the tests need (incl. Debian's Chromium), lint, run every test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8050
+
+.PHONY: run test lint bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m measures init
+	$(PY) -m measures demo --if-empty
+	HOST=$(HOST) PORT=$(PORT) $(PY) app.py
+
+test: $(VENV)/.installed-dev
+	scripts/install-test-deps.sh
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/ingest.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-output
