@@ -1,0 +1,85 @@
+"""The catalogue file: every published measure, polarity from 'good looks like', the plan's targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from measures.catalogue import CatalogueError, parse_catalogue
+
+PUBLISHED_REFS = (
+    "1.1 1.2 2.1 2.2 2.3 2.4 2.5 2.6 3.1 3.2 3.3 3.4 4.1 4.2 4.3 4.4 4.5 5.1 6.1 6.2 6.3 "
+    "7.1 7.2 7.3 7.4 8.1 8.2 8.3 9.1 9.2 9.3 10.1 10.2 10.3 10.4 10.5 10.6 10.7"
+).split()
+
+
+def test_every_published_measure_is_in_the_catalogue_in_order(catalogue):
+    assert catalogue.refs == tuple(PUBLISHED_REFS)
+    assert [area.number for area in catalogue.areas] == list(range(1, 11))
+
+
+@pytest.mark.parametrize(
+    ("typed", "polarity"),
+    [("Higher is better", "higher"), ("Lower is better", "lower"), ("", "none")],
+)
+def test_polarity_follows_good_looks_like(catalogue, typed, polarity):
+    exceptions = {"2.2"}  # the plan's target band 16-20 overrides the table's wording, and says so
+    for measure in catalogue.measures:
+        if measure.good_looks_like == typed and measure.ref not in exceptions:
+            assert measure.polarity == polarity, measure.ref
+
+
+def test_caseload_uses_the_plans_target_band_and_flags_the_difference(catalogue):
+    caseload = catalogue.measure("2.2")
+    assert caseload.polarity == "range"
+    assert caseload.band == (16.0, 20.0)
+    assert "polarity-from-plan" in caseload.flags
+
+
+@pytest.mark.parametrize("ref", ["2.3", "9.3"])
+def test_zero_or_low_is_good(catalogue, ref):
+    target = catalogue.measure(ref).target
+    assert (target.kind, target.high) == ("at_most", 0.0)
+
+
+@pytest.mark.parametrize("ref", ["10.2", "10.3", "10.4", "10.5", "10.6", "10.7"])
+def test_ehc_plan_timeliness_targets_are_90_percent(catalogue, ref):
+    target = catalogue.measure(ref).target
+    assert (target.kind, target.low) == ("at_least", 90.0)
+
+
+def test_the_doubtful_polarity_of_10_1_is_flagged_not_fixed(catalogue):
+    measure = catalogue.measure("10.1")
+    assert measure.polarity == "lower"
+    assert "polarity-doubtful" in measure.flags
+    assert measure.source_note
+
+
+def test_every_measure_carries_the_committees_three_extra_columns(catalogue):
+    for measure in catalogue.measures:
+        assert measure.objective and measure.timescale and measure.best_practice, measure.ref
+
+
+MINIMAL_AREA = {"number": 1, "title": "Area one"}
+
+
+@pytest.mark.parametrize(
+    ("measure", "message"),
+    [
+        ({"ref": "1", "area": 1, "title": "t", "unit": "count", "polarity": "higher"}, "not of the form"),
+        ({"ref": "1.1", "area": 1, "title": "t", "unit": "litres", "polarity": "higher"}, "unit 'litres'"),
+        ({"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "up"}, "polarity 'up'"),
+        ({"ref": "2.1", "area": 1, "title": "t", "unit": "count", "polarity": "higher"}, "does not match"),
+        ({"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "range"}, "needs a 'band'"),
+        ({"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "range",
+          "target": {"kind": "band", "low": 20, "high": 16}}, "low' <= 'high"),
+    ],
+)
+def test_inconsistent_catalogues_are_refused_with_a_reason(measure, message):
+    with pytest.raises(CatalogueError, match=message):
+        parse_catalogue({"area": [MINIMAL_AREA], "measure": [measure]})
+
+
+def test_a_duplicate_ref_is_refused():
+    measure = {"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "higher"}
+    with pytest.raises(CatalogueError, match="appears twice"):
+        parse_catalogue({"area": [MINIMAL_AREA], "measure": [measure, measure]})
