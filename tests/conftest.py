@@ -1,0 +1,73 @@
+"""Shared fixtures: every test database is built here, in code, from the catalogue and demo data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from measures import db, store
+from measures.catalogue import load_catalogue
+from measures.demo import load_demo
+
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue()
+
+
+def _fresh_engine(path: Path, catalogue):
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade_schema(engine)
+    store.sync_catalogue(engine, catalogue)
+    return engine
+
+
+@pytest.fixture
+def engine(tmp_path, catalogue):
+    """An empty database with the schema and catalogue, for tests that write."""
+    engine = _fresh_engine(tmp_path / "measures.db", catalogue)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, catalogue) -> Path:
+    """A database file holding the demo data, built once; tests must copy it before writing."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = _fresh_engine(path, catalogue)
+    load_demo(engine, catalogue)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_engine(demo_database, tmp_path):
+    """A private copy of the demo database, safe to write to."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_database, path)
+    engine = db.make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """Where tests leave screenshots and other artefacts for people to look at."""
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    return OUTPUT_DIR
+
+
+@pytest.fixture
+def database_env(monkeypatch):
+    """Point MEASURES_DB_URL at a given sqlite file for code that reads the environment."""
+
+    def point_at(path: Path) -> str:
+        url = f"sqlite:///{path}"
+        monkeypatch.setenv("MEASURES_DB_URL", url)
+        return url
+
+    return point_at
