@@ -1,0 +1,71 @@
+"""Assessment of measures: month-on-month change, judgement, RAG, and SPC (NHS "Making Data Count").
+
+- `change`: `direction`, `judgement`, `rag`, `small_denominator`, and the checks on typed arrows
+  (`arrow_claim`, `arrow_contradiction`) that the Excel import reuses.
+- `spc`: the XmR chart with the four special-cause rules and the variation and assurance icons.
+- `assess`: `assess_period`, one row per measure for a month, and `assessment_records` for JSON.
+"""
+
+from measures.assessment.assess import (
+    ASSESSMENT_COLUMNS,
+    RECORD_KEYS,
+    assess_period,
+    assessment_records,
+)
+from measures.assessment.change import (
+    arrow_claim,
+    arrow_contradiction,
+    as_decimal,
+    direction,
+    distance_to_band,
+    judgement,
+    rag,
+    round_half_up,
+    small_denominator,
+)
+from measures.assessment.spc import (
+    DEFAULT_MINIMUM_POINTS,
+    DEFAULT_SHIFT_LENGTH,
+    DEFAULT_TREND_LENGTH,
+    LIMIT_CONSTANT,
+    TWO_SIGMA_CONSTANT,
+    SpcOptions,
+    SpcPoint,
+    SpcResult,
+    assurance_of,
+    moving_range_mean,
+    shift_points,
+    spc,
+    trend_points,
+    two_of_three_points,
+)
+
+__all__ = [
+    "ASSESSMENT_COLUMNS",
+    "DEFAULT_MINIMUM_POINTS",
+    "DEFAULT_SHIFT_LENGTH",
+    "DEFAULT_TREND_LENGTH",
+    "LIMIT_CONSTANT",
+    "RECORD_KEYS",
+    "TWO_SIGMA_CONSTANT",
+    "SpcOptions",
+    "SpcPoint",
+    "SpcResult",
+    "arrow_claim",
+    "arrow_contradiction",
+    "as_decimal",
+    "assess_period",
+    "assessment_records",
+    "assurance_of",
+    "direction",
+    "distance_to_band",
+    "judgement",
+    "moving_range_mean",
+    "rag",
+    "round_half_up",
+    "shift_points",
+    "small_denominator",
+    "spc",
+    "trend_points",
+    "two_of_three_points",
+]
