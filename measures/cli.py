@@ -1,0 +1,235 @@
+"""The command line: `python -m measures COMMAND`. The commands and their output are a stable contract
+(see the README): scripts and tests outside the project rely on them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from measures import db, store
+from measures.catalogue import CatalogueError, load_catalogue
+from measures.formatting import format_counts, format_number
+from measures.periods import is_period
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command was given arguments it cannot use (exit status 2)."""
+
+
+def _period_argument(text: str) -> str:
+    if not is_period(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month in the form YYYY-MM, for example 2023-01")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m measures",
+        description="Measures that Matter: the store, imports, exports and assessments. "
+        "The database is MEASURES_DB_URL (default sqlite:///data/measures.db).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("init", help="create or upgrade the schema and load the measure catalogue")
+
+    demo = commands.add_parser("demo", help="load the published figures and a labelled synthetic history")
+    demo.add_argument("--if-empty", action="store_true", help="only load when the database holds no figures")
+
+    importer = commands.add_parser("import", help="import a monthly return (Excel)")
+    importer.add_argument("file")
+    importer.add_argument("--dry-run", action="store_true", help="check and preview without writing")
+    importer.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    importer.add_argument("--user", default="", help="who is importing (recorded in the history)")
+
+    export = commands.add_parser("export", help="export every service and team figure")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--out", help="file to write (default: standard output for csv)")
+
+    assess = commands.add_parser("assess", help="direction, judgement, RAG and SPC for every measure")
+    assess.add_argument("--period", type=_period_argument, help="month YYYY-MM (default: the latest)")
+    assess.add_argument("--json", action="store_true")
+
+    history = commands.add_parser("history", help="every recorded version of a measure's figures")
+    history.add_argument("ref")
+    history.add_argument("--period", type=_period_argument)
+    history.add_argument("--team", default="", help="a team name (default: the whole service)")
+    history.add_argument("--json", action="store_true")
+
+    template = commands.add_parser("template", help="write a blank monthly return to fill in")
+    template.add_argument("--period", type=_period_argument)
+    template.add_argument("--out", required=True)
+    return parser
+
+
+def _json_safe(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _timestamp(text: str | None) -> str:
+    """'2026-11-24T01:15:18.42' -> '2026-11-24 01:15 UTC' (SQLite returns UTC times without a zone)."""
+    return f"{text[:10]} {text[11:16]} UTC" if text else "at an unknown time"
+
+
+def _engine_ready() -> Engine:
+    engine = db.make_engine()
+    db.upgrade_schema(engine)
+    return engine
+
+
+def command_init(_args) -> int:
+    engine = db.make_engine()
+    db.upgrade_schema(engine)
+    counts = store.sync_catalogue(engine, load_catalogue())
+    url = engine.url.render_as_string(hide_password=True)
+    print(
+        f"Database ready: {url} (schema {db.schema_revision(engine)}). Catalogue: {counts['areas']} areas, "
+        f"{len(store.read_catalogue(engine).measures)} measures ({counts['measures_added']} added, "
+        f"{counts['measures_updated']} updated)."
+    )
+    return EXIT_OK
+
+
+def command_demo(args) -> int:
+    from measures.demo import load_demo
+
+    engine = _engine_ready()
+    catalogue = load_catalogue()
+    store.sync_catalogue(engine, catalogue)
+    if args.if_empty and store.count_values(engine):
+        print("The database already holds figures; demo data not loaded.")
+        return EXIT_OK
+    counts = load_demo(engine, catalogue)
+    for part, label in (("published", "Published figures"), ("synthetic", "Synthetic history (not real data)")):
+        c = counts[part]
+        print(f"{label}: {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged.")
+    return EXIT_OK
+
+
+def command_export(args) -> int:
+    from measures.exporting import export_csv, export_xlsx
+
+    engine = _engine_ready()
+    frame = store.export_frame(engine)
+    if args.format == "csv":
+        if args.out:
+            with open(args.out, "w", newline="", encoding="utf-8") as handle:
+                export_csv(frame, handle)
+        else:
+            export_csv(frame, sys.stdout)
+        return EXIT_OK
+    if not args.out:
+        raise UsageError("--format xlsx needs --out PATH (an Excel file cannot be written to the terminal).")
+    export_xlsx(frame, store.read_catalogue(engine), args.out)
+    print(f"Wrote {len(frame)} figures to {args.out}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def command_assess(args) -> int:
+    from measures.assessment import assess_period, assessment_records
+
+    engine = _engine_ready()
+    period = args.period or store.latest_period(engine)
+    if period is None:
+        print("There are no figures yet: run `python -m measures demo` or import a return.", file=sys.stderr)
+        return EXIT_REFUSED
+    catalogue = store.read_catalogue(engine)
+    frame = assess_period(catalogue.measures, store.service_series(engine, up_to=period), period)
+    records = assessment_records(frame)
+    if args.json:
+        print(json.dumps([{k: _json_safe(v) for k, v in r.items()} for r in records], indent=1))
+        return EXIT_OK
+    print(f"Assessment as at {period}")
+    header = f"{'ref':<6}{'value':>9}{'previous':>10}  {'direction':<10}{'judgement':<10}{'rag':<7}"
+    print(header + f"{'variation':<13}{'assurance':<12}")
+    for r in records:
+        value = "" if r["value"] is None else f"{r['value']:.1f}"
+        previous = "" if r["previous"] is None else f"{r['previous']:.1f}"
+        print(
+            f"{r['ref']:<6}{value:>9}{previous:>10}  {r['direction']:<10}{r['judgement']:<10}{r['rag']:<7}"
+            f"{r['variation']:<13}{r['assurance']:<12}"
+        )
+    return EXIT_OK
+
+
+def command_history(args) -> int:
+    engine = _engine_ready()
+    catalogue = store.read_catalogue(engine)
+    if args.ref not in catalogue.refs:
+        raise UsageError(f"There is no measure {args.ref!r}. Measures run from {catalogue.refs[0]} to "
+                         f"{catalogue.refs[-1]}.")
+    frame = store.value_history(engine, args.ref, period=args.period, team=args.team)
+    columns = ["period", "team", "version", "numerator", "denominator", "value", "status", "note", "synthetic",
+               "recorded_at", "recorded_by", "source", "upload_description", "current"]
+    records = [{"ref": args.ref, **{c: _json_safe(row[c]) for c in columns}} for _, row in frame.iterrows()]
+    if args.json:
+        print(json.dumps(records, indent=1))
+        return EXIT_OK
+    where = f" for {args.period}" if args.period else ""
+    team = f", team {args.team}" if args.team else ""
+    if not records:
+        print(f"No figures recorded for {args.ref}{where}{team}.")
+        return EXIT_OK
+    print(f"History of {args.ref}{where}{team}: {len(records)} version(s), oldest first")
+    for r in records:
+        figure = "" if r["value"] is None else format_number(r["value"], 1)
+        counts = format_counts(r["numerator"], r["denominator"])
+        counts = f"{counts} " if counts else ""
+        marks = (" [current]" if r["current"] else "") + (" [synthetic]" if r["synthetic"] else "")
+        print(f"{r['period']} v{r['version']}: {counts}{figure} {r['status']}{marks}"
+              f" - recorded {_timestamp(r['recorded_at'])} by {r['recorded_by'] or 'unknown'}"
+              f" from {r['source'] or 'unknown'}")
+    return EXIT_OK
+
+
+def command_import(args) -> int:
+    from measures.returns.cli import run_import
+
+    return run_import(args)
+
+
+def command_template(args) -> int:
+    from measures.returns.template import write_template
+
+    engine = _engine_ready()
+    period = args.period or store.latest_period(engine)
+    path = write_template(store.read_catalogue(engine), args.out, period=period)
+    print(f"Wrote the return template for {period or 'a month of your choice'} to {path}.", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "init": command_init,
+    "demo": command_demo,
+    "import": command_import,
+    "export": command_export,
+    "assess": command_assess,
+    "history": command_history,
+    "template": command_template,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns its exit status (0 ok, 1 refused, 2 wrong arguments)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except CatalogueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_REFUSED

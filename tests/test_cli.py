@@ -1,0 +1,103 @@
+"""The command-line contract of PRODUCT.md, exercised as a script outside the project would: a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ASSESS_KEYS = ["ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance"]
+
+
+@pytest.fixture
+def run(demo_database, tmp_path):
+    database = tmp_path / "cli.db"
+    shutil.copy(demo_database, database)
+
+    def run_command(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "measures", *args],
+            capture_output=True, text=True, timeout=120,
+            env={"MEASURES_DB_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
+        )
+
+    return run_command
+
+
+def test_init_on_a_new_database_then_demo_then_demo_if_empty(tmp_path):
+    env = {"MEASURES_DB_URL": f"sqlite:///{tmp_path / 'new.db'}", "PATH": "/usr/bin:/bin"}
+    init = subprocess.run([sys.executable, "-m", "measures", "init"], capture_output=True, text=True, env=env)
+    assert init.returncode == 0, init.stderr
+    assert "10 areas, 38 measures (38 added, 0 updated)" in init.stdout
+    demo = subprocess.run([sys.executable, "-m", "measures", "demo"], capture_output=True, text=True, env=env)
+    assert demo.returncode == 0 and "Published figures: 74 added" in demo.stdout
+    again = subprocess.run([sys.executable, "-m", "measures", "demo", "--if-empty"], capture_output=True, text=True,
+                           env=env)
+    assert again.returncode == 0 and "already holds figures" in again.stdout
+
+
+def test_assess_json_has_one_object_per_measure_with_the_contract_keys(run):
+    result = run("assess", "--period", "2023-01", "--json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert len(records) == 38
+    assert all(list(record)[: len(ASSESS_KEYS)] == ASSESS_KEYS for record in records)
+    assessment = {record["ref"]: record for record in records}["3.1"]
+    assert assessment["period"] == "2023-01"
+    assert assessment["value"] == pytest.approx(236 / 304 * 100)
+    assert assessment["previous"] == pytest.approx(198 / 291 * 100)
+    assert (assessment["direction"], assessment["judgement"]) == ("up", "better")
+    assert assessment["variation"] in {"common", "improvement", "concern", "neither", "insufficient"}
+    assert {r["rag"] for r in records} <= {"green", "amber", "red", "none"}
+
+
+def test_assess_defaults_to_the_latest_month(run):
+    records = json.loads(run("assess", "--json").stdout)
+    assert {record["period"] for record in records} == {"2023-01"}
+
+
+def test_assess_text_is_a_readable_table(run):
+    result = run("assess", "--period", "2022-12")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == "Assessment as at 2022-12"
+
+
+def test_history_json(run):
+    result = run("history", "3.1", "--period", "2023-01", "--json")
+    assert result.returncode == 0, result.stderr
+    (record,) = json.loads(result.stdout)
+    assert (record["numerator"], record["denominator"], record["version"], record["current"]) == (236, 304, 1, True)
+    assert record["synthetic"] is False
+
+
+def test_export_csv_contract(run):
+    result = run("export", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["ref", "period", "team", "numerator", "denominator", "value", "status"]
+    january = [r for r in rows if r["ref"] == "3.1" and r["period"] == "2023-01" and r["team"] == ""]
+    assert len(january) == 1 and float(january[0]["value"]) == pytest.approx(77.63, abs=0.01)
+    assert {r["status"] for r in rows} <= {"ok", "tbc", "new"}
+    assert all(0 <= float(r["value"]) <= 100 for r in rows if r["ref"] == "3.1" and r["value"])
+
+
+def test_export_xlsx_needs_an_output_path(run):
+    result = run("export", "--format", "xlsx")
+    assert result.returncode == 2
+    assert "--out" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("assess", "--period", "January"), ("history",), ("export", "--format", "pdf"), ("frobnicate",),
+     ("history", "99.9")],
+)
+def test_wrong_arguments_exit_with_status_2(run, args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.strip()

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from measures.formatting import change_text, format_counts, format_figure, format_value, polarity_text
+
+
+@pytest.mark.parametrize(
+    ("ref", "row", "text"),
+    [
+        ("3.1", {"status": "ok", "numerator": 198, "denominator": 291, "value": 68.041}, "198/291 68.0%"),
+        ("8.1", {"status": "ok", "numerator": 627, "denominator": 987, "value": 63.525}, "627/987 63.5%"),
+        ("6.1", {"status": "ok", "numerator": 9, "denominator": None, "value": 33}, "9 33.0%"),
+        ("2.1", {"status": "ok", "numerator": None, "denominator": None, "value": 59}, "59.0%"),
+        ("2.2", {"status": "ok", "value": 17.25}, "17.3"),
+        ("2.3", {"status": "ok", "value": 12}, "12"),
+        ("2.6", {"status": "tbc", "value": None}, "TBC"),
+        ("10.1", {"status": "new", "value": None}, "New measure"),
+        ("8.1", None, "No figure"),
+    ],
+)
+def test_figures_read_as_the_committee_writes_them(catalogue, ref, row, text):
+    assert format_figure(catalogue.measure(ref), row) == text
+
+
+def test_rounding_is_half_up_not_bankers(catalogue):
+    assert format_value(catalogue.measure("2.2"), 16.25) == "16.3"
+    assert format_counts(1234, 5678) == "1,234/5,678"
+
+
+@pytest.mark.parametrize(
+    ("direction", "judgement", "text"),
+    [("up", "better", "Up, better"), ("down", "worse", "Down, worse"), ("down", "none", "Down"),
+     ("flat", "same", "No change"), ("flat", "better", "No change, better"), ("none", "none", "No comparison")],
+)
+def test_change_in_words(direction, judgement, text):
+    assert change_text(direction, judgement) == text
+
+
+def test_polarity_in_words(catalogue):
+    assert polarity_text(catalogue.measure("2.2")) == "Within 16 to 20"
+    assert polarity_text(catalogue.measure("3.1")) == "Higher is better"
+    assert polarity_text(catalogue.measure("4.1")) == "Not stated"
