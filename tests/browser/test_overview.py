@@ -1,0 +1,74 @@
+"""The overview table in a real browser: every measure shown, figures from the store, month picker in the URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from measures import store
+from tests.unit.test_catalogue import PUBLISHED_REFS
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_for_table(page):
+    page.wait_for_selector("table.mtm-table tbody tr.measure-row")
+
+
+def test_every_measure_is_shown_with_no_console_errors(page, served_app, output_dir):
+    page.goto(served_app + "/")
+    _wait_for_table(page)
+    refs = page.locator("tr.measure-row").evaluate_all("rows => rows.map(r => r.dataset.ref)")
+    assert refs == PUBLISHED_REFS
+    assert page.locator("#overview-summary h2").inner_text() == "As at January 2023"
+    page.screenshot(path=str(output_dir / "overview.png"), full_page=True)
+
+
+def test_figures_match_the_store(page, served_app, demo_engine):
+    page.goto(served_app + "/")
+    _wait_for_table(page)
+    row = page.locator("#measure-3-1")
+    assert row.locator("td.latest").inner_text() == "236/304 77.6%"
+    assert "198/291 68.0%" in row.inner_text()
+    assert "Up, better" in row.locator("td.change").inner_text()
+    assert page.locator("#measure-2-6 td.latest").inner_text() == "TBC"
+    assert page.locator("#measure-10-1 td.figure").nth(1).inner_text() == "New measure"
+    series = store.service_series(demo_engine, refs=["8.1"])
+    latest = series[series["period"] == "2023-01"].iloc[0]
+    expected = f"{latest.numerator:.0f}/{latest.denominator:.0f} 63.5%"
+    assert page.locator("#measure-8-1 td.latest").inner_text() == expected
+
+
+def test_synthetic_figures_are_marked(page, served_app):
+    page.goto(served_app + "/")
+    _wait_for_table(page)
+    assert page.locator("text=Demonstration data.").count() == 1
+    november = page.locator("#measure-3-1 td.figure").first
+    assert "synthetic" in november.get_attribute("class")
+    assert "†" in november.inner_text()
+
+
+def test_choosing_a_month_puts_it_in_the_address_and_the_address_restores_it(page, served_app):
+    page.goto(served_app + "/")
+    _wait_for_table(page)
+    page.locator("#period-picker").click()
+    page.get_by_role("option", name="December 2022").click()
+    page.wait_for_url(re.compile(r"\?period=2022-12$"))
+    page.wait_for_selector("text=As at December 2022")
+    assert page.locator("#measure-3-1 td.latest").inner_text() == "198/291 68.0%"
+    page.goto(served_app + "/?period=2022-12")
+    _wait_for_table(page)
+    assert page.locator("#overview-summary h2").inner_text() == "As at December 2022"
+
+
+def test_a_bad_month_in_the_address_is_explained(page, served_app):
+    page.goto(served_app + "/?period=yesterday")
+    _wait_for_table(page)
+    assert "is not a month in the form YYYY-MM" in page.locator(".notice-warning").inner_text()
+
+
+def test_unknown_address_shows_a_helpful_page(page, served_app):
+    page.goto(served_app + "/no-such-page")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Page not found"
