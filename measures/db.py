@@ -25,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -153,6 +154,32 @@ benchmarks = Table(
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
     UniqueConstraint("ref", "year", "comparator"),
+)
+
+
+commentary = Table(
+    "commentary",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(16), ForeignKey("measures.ref"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("upload_id", Integer, ForeignKey("uploads.id")),
+    Index("ix_commentary_ref_period", "ref", "period"),
+)
+
+# A file held between its preview and the officer's confirmation, so any app worker can commit it.
+staged_uploads = Table(
+    "staged_uploads",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("filename", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("user_name", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, and_, bindparam, func, insert, select, update
@@ -316,18 +316,21 @@ def record_values(
     rows: Iterable[ValueRow],
     upload: UploadInfo,
     benchmark_rows: Sequence[dict] = (),
+    commentary_rows: Sequence[dict] = (),
 ) -> WriteSummary:
-    """Write values (and optionally benchmarks) in one transaction, keeping every earlier version.
+    """Write values, benchmarks and commentary in one transaction, keeping every earlier version.
 
     New figures are added; a figure that differs from the stored one becomes a new revision and the
-    old one stays in history; identical figures are left alone. If nothing changes, no upload is
-    recorded and `upload_id` is None. Raises sqlalchemy errors (nothing is then written).
+    old one stays in history; identical figures are left alone. Commentary (dicts of ref, period, text)
+    is appended unless the same text is already the latest for that month. If nothing changes, no upload
+    is recorded and `upload_id` is None. Raises sqlalchemy errors (nothing is then written).
     """
     rows = list(rows)
     with db.write_transaction(engine) as connection:
         plan = plan_changes(connection, rows)
         changed_benchmarks = _benchmarks_to_write(connection, benchmark_rows)
-        if not plan.added and not plan.revised and not changed_benchmarks:
+        new_commentary = _commentary_to_write(connection, commentary_rows)
+        if not plan.added and not plan.revised and not changed_benchmarks and not new_commentary:
             return WriteSummary(upload_id=None, counts=plan.counts)
         upload_id = connection.execute(
             insert(db.uploads).values(
@@ -361,7 +364,79 @@ def record_values(
             )
         for record in changed_benchmarks:
             _write_benchmark(connection, record, upload_id)
+        if new_commentary:
+            connection.execute(
+                insert(db.commentary),
+                [{"ref": c["ref"], "period": c["period"], "text": c["text"], "author": upload.user_name,
+                  "created_at": _now(), "upload_id": upload_id} for c in new_commentary],
+            )
     return WriteSummary(upload_id=upload_id, counts=plan.counts)
+
+
+def _latest_commentary(connection: Connection, refs: Sequence[str]) -> dict[tuple[str, str], str]:
+    c = db.commentary.c
+    statement = (
+        select(c.ref, c.period, c.text)
+        .where(c.ref.in_(bindparam("refs", expanding=True)))
+        .order_by(c.id)
+    )
+    return {(row.ref, row.period): row.text for row in connection.execute(statement, {"refs": list(refs)})}
+
+
+def _commentary_to_write(connection: Connection, commentary_rows: Sequence[dict]) -> list[dict]:
+    if not commentary_rows:
+        return []
+    latest = _latest_commentary(connection, sorted({c["ref"] for c in commentary_rows}))
+    return [c for c in commentary_rows if c["text"] and latest.get((c["ref"], c["period"])) != c["text"]]
+
+
+def commentary_frame(engine: Engine, ref: str) -> pd.DataFrame:
+    """Return a measure's commentary (period, text, author, created_at), oldest first; later entries supersede."""
+    c = db.commentary.c
+    statement = select(c.period, c.text, c.author, c.created_at).where(c.ref == bindparam("ref")).order_by(c.id)
+    with engine.connect() as connection:
+        return _frame(connection, statement, {"ref": ref})
+
+
+def known_teams(engine: Engine) -> set[str]:
+    """Return every team name that has a figure stored."""
+    o = db.observations.c
+    with engine.connect() as connection:
+        return {row.team for row in connection.execute(select(o.team).where(o.team != SERVICE).distinct())}
+
+
+def stage_upload(engine: Engine, token: str, filename: str, sha256: str, content: bytes, user_name: str = "") -> None:
+    """Hold an uploaded file between its preview and confirmation, under `token`; staged files older than a
+    day are discarded at the same time. Raises sqlalchemy errors."""
+    s = db.staged_uploads.c
+    with db.write_transaction(engine) as connection:
+        connection.execute(
+            db.staged_uploads.delete().where(s.created_at < bindparam("cutoff")),
+            {"cutoff": _now() - timedelta(days=1)},
+        )
+        connection.execute(
+            insert(db.staged_uploads).values(token=token, filename=filename, sha256=sha256, content=content,
+                                             user_name=user_name, created_at=_now())
+        )
+
+
+def staged_upload(engine: Engine, token: str) -> dict | None:
+    """Return the staged file (token, filename, sha256, content, user_name) or None if it is gone."""
+    s = db.staged_uploads.c
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(s.token, s.filename, s.sha256, s.content, s.user_name).where(s.token == bindparam("token")),
+            {"token": token},
+        ).first()
+    return dict(row._mapping) if row else None
+
+
+def discard_staged_upload(engine: Engine, token: str) -> None:
+    """Forget a staged file (after it is committed or abandoned)."""
+    with db.write_transaction(engine) as connection:
+        connection.execute(
+            db.staged_uploads.delete().where(db.staged_uploads.c.token == bindparam("token")), {"token": token}
+        )
 
 
 _UPDATABLE = ("numerator", "denominator", "value", "status", "note", "synthetic", "version", "upload_id")
@@ -565,12 +640,12 @@ def value_history(
 def export_frame(engine: Engine) -> pd.DataFrame:
     """Return every current service- and team-level figure for export, ordered by ref, period, team.
 
-    Columns: ref, period, team, numerator, denominator, value, status (worker rows are personal data and
-    are not exported).
+    Columns: ref, period, team, numerator, denominator, value, status, note, synthetic (worker rows are
+    personal data and are not exported).
     """
     o = db.observations.c
     statement = (
-        select(o.ref, o.period, o.team, o.numerator, o.denominator, o.value, o.status)
+        select(o.ref, o.period, o.team, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
         .join(db.measures, db.measures.c.ref == o.ref)
         .where(o.worker == SERVICE)
         .order_by(db.measures.c.sort_area, db.measures.c.sort_number, o.period, o.team)

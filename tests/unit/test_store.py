@@ -19,7 +19,7 @@ def _count(engine, table) -> int:
 
 
 def test_schema_is_at_the_newest_migration(engine):
-    assert db.schema_revision(engine) == "0001"
+    assert db.schema_revision(engine) == "0002"
 
 
 def test_upgrading_an_existing_database_keeps_its_data(engine):
