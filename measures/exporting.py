@@ -14,6 +14,8 @@ from measures.catalogue import Catalogue
 CSV_COLUMNS = ("ref", "period", "team", "numerator", "denominator", "value", "status")
 RETURN_SHEET = "Return"
 RETURN_HEADER = ("Ref", "Measure", "Team", "Period", "Numerator", "Denominator", "Value", "Status", "Note")
+# Exports add this column so that demonstration figures stay marked as such when a file is imported back.
+SYNTHETIC_HEADER = "Synthetic"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -53,7 +55,7 @@ def export_xlsx(frame: pd.DataFrame, catalogue: Catalogue, path: str | Path) -> 
     titles = {m.ref: m.title for m in catalogue.measures}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(RETURN_SHEET)
-    sheet.append(list(RETURN_HEADER))
+    sheet.append([*RETURN_HEADER, SYNTHETIC_HEADER])
     for r in frame.itertuples(index=False):
         sheet.append([
             r.ref,
@@ -64,7 +66,8 @@ def export_xlsx(frame: pd.DataFrame, catalogue: Catalogue, path: str | Path) -> 
             None if pd.isna(r.denominator) else float(r.denominator),
             None if pd.isna(r.value) else float(r.value),
             r.status.upper() if r.status != "ok" else "",
-            "",
+            neutralise(r.note),
+            "yes" if r.synthetic else "",
         ])
     path = Path(path)
     workbook.save(path)

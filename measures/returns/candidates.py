@@ -1,0 +1,30 @@
+"""What a layout parser hands on: each figure found, where it was, and the file's other contents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from measures.returns.interpret import Place
+from measures.returns.report import Issue
+from measures.store import ValueRow
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value read from the file and the place it was read from."""
+
+    row: ValueRow
+    place: Place
+
+
+@dataclass
+class ParsedReturn:
+    """Everything a layout parser found in a workbook."""
+
+    layout: str = ""
+    candidates: list[Candidate] = field(default_factory=list)
+    benchmarks: list[dict] = field(default_factory=list)
+    commentary: list[dict] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    # The committee table's typed arrows: ref -> (text, sheet, cell, [periods in column order]).
+    progress: dict[str, tuple[str, str, str, list[str]]] = field(default_factory=dict)

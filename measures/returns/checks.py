@@ -1,0 +1,168 @@
+"""Checks across the whole return, once every cell has been read: duplicates, months in the future, figures
+far outside a measure's own history, measures that went missing, new teams and contradicting arrows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from measures.assessment.change import arrow_contradiction, direction
+from measures.catalogue import Catalogue
+from measures.formatting import format_value
+from measures.periods import long_label, previous_period
+from measures.returns.candidates import Candidate, ParsedReturn
+from measures.returns.interpret import Place, problem
+from measures.returns.report import Issue
+from measures.store import SERVICE
+
+OUTLIER_SIGMAS = 3.0  # a figure this many process sigmas beyond the recent range is questioned
+OUTLIER_HISTORY = 24  # months of history considered
+OUTLIER_MINIMUM = 6  # months needed before questioning anything
+
+
+def _same(a: Candidate, b: Candidate) -> bool:
+    first, second = a.row, b.row
+    return (first.status, first.numerator, first.denominator, first.value) == (
+        second.status, second.numerator, second.denominator, second.value)
+
+
+def deduplicate(candidates: list[Candidate]) -> tuple[list[Candidate], list[Issue]]:
+    """Return the candidates with exact repeats dropped, and an issue for every repeat (an error when the
+    figures differ, a warning when they are the same)."""
+    seen: dict[tuple, Candidate] = {}
+    kept, issues = [], []
+    for candidate in candidates:
+        key = (candidate.row.ref, candidate.row.period, candidate.row.team, candidate.row.worker)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = candidate
+            kept.append(candidate)
+            continue
+        team = candidate.row.team or "the whole service"
+        if _same(first, candidate):
+            issues.append(problem(
+                "warning", "duplicate-same", candidate.place,
+                f"this repeats the figure in cell {first.place.cell} for {team}", "It was counted once.",
+            ))
+        else:
+            issues.append(problem(
+                "error", "duplicate-conflict", candidate.place,
+                f"{team} already has a different figure for this month in cell {first.place.cell}",
+                "Keep one of the two rows and delete the other.",
+            ))
+    return kept, issues
+
+
+def future_periods(candidates: Sequence[Candidate], current_period: str) -> list[Issue]:
+    """Return an error for every figure dated after the current month."""
+    return [
+        problem("error", "future-period", c.place, f"{long_label(c.row.period)} has not happened yet",
+                "Check the month: a return reports months that have ended or are under way.")
+        for c in candidates
+        if c.row.period > current_period
+    ]
+
+
+def outliers(candidates: Sequence[Candidate], history: pd.DataFrame, catalogue: Catalogue) -> list[Issue]:
+    """Return a warning for each whole-service figure far outside the measure's own recent history.
+
+    `history` holds stored service values (ref, period, value, status). Far means more than OUTLIER_SIGMAS
+    process sigmas (mean moving range / 1.128) beyond the lowest or highest of up to OUTLIER_HISTORY earlier
+    months, so a steady trend is not questioned but a slipped digit is.
+    """
+    issues: list[Issue] = []
+    if history.empty:
+        return issues
+    ok = history[(history["status"] == "ok") & history["value"].notna()].sort_values(["ref", "period"])
+    series = {
+        ref: (frame["period"].to_numpy(dtype=str), frame["value"].to_numpy(dtype=float))
+        for ref, frame in ok.groupby("ref", sort=False)
+    }
+    for candidate in candidates:
+        row = candidate.row
+        if row.team != SERVICE or row.status != "ok" or row.value is None or row.ref not in series:
+            continue
+        periods, values = series[row.ref]
+        end = int(np.searchsorted(periods, row.period, side="left"))
+        earlier = values[max(0, end - OUTLIER_HISTORY):end]
+        if len(earlier) < OUTLIER_MINIMUM:
+            continue
+        sigma = float(np.abs(np.diff(earlier)).mean()) / 1.128
+        low, high = float(earlier.min()), float(earlier.max())
+        margin = OUTLIER_SIGMAS * sigma
+        if sigma <= 0 or math.isnan(sigma) or low - margin <= row.value <= high + margin:
+            continue
+        measure = catalogue.measure(row.ref)
+        issues.append(problem(
+            "warning", "outlier", candidate.place,
+            f"{format_value(measure, row.value)} is far outside this measure's recent months "
+            f"({format_value(measure, low)} to {format_value(measure, high)})",
+            "Check the figure; if it is right, consider adding a note to explain it.",
+        ))
+    return issues
+
+
+def missing_measures(
+    candidates: Sequence[Candidate], history: pd.DataFrame, catalogue: Catalogue, sheet: str
+) -> list[Issue]:
+    """Return a warning for each measure with a whole-service figure last month but none in the return's latest
+    month (only when the return reports a single latest month for several measures)."""
+    service = [c.row for c in candidates if c.row.team == SERVICE and not c.row.worker]
+    if not service:
+        return []
+    latest = max(row.period for row in service)
+    month_before = previous_period(latest)
+    present_now = {row.ref for row in service if row.period == latest}
+    before = {row.ref for row in service if row.period == month_before}
+    if not history.empty:
+        before |= set(history.loc[history["period"] == month_before, "ref"])
+    issues = []
+    for ref in catalogue.refs:
+        if ref in before and ref not in present_now:
+            issues.append(Issue(
+                "warning", "missing-measure",
+                f"Measure {ref} had a figure for {long_label(month_before)} but this return has none for "
+                f"{long_label(latest)}. If the figure is not ready, add a row with Status TBC.",
+                sheet, "", ref, latest,
+            ))
+    return issues
+
+
+def new_teams(candidates: Sequence[Candidate], known: set[str]) -> list[Issue]:
+    """Return one warning for each team name the database has not seen, at its first cell."""
+    issues, reported = [], set()
+    for candidate in candidates:
+        team = candidate.row.team
+        if team and team not in known and team not in reported:
+            reported.add(team)
+            issues.append(problem(
+                "warning", "new-team", candidate.place, f"“{team}” is a team not seen before",
+                "If it is a new team, nothing to do; if it is a misspelling, correct it so its history joins up.",
+            ))
+    return issues
+
+
+def contradicting_arrows(parsed: ParsedReturn, catalogue: Catalogue) -> list[Issue]:
+    """Return a warning for each typed Progress arrow that contradicts the change between the last two months."""
+    values = {(c.row.ref, c.row.period): c.row for c in parsed.candidates if c.row.team == SERVICE}
+    issues = []
+    for ref, (typed, sheet, cell, periods) in parsed.progress.items():
+        measure = catalogue.measure(ref)
+        filled = [p for p in periods if (ref, p) in values]
+        if not filled:
+            continue
+        latest = filled[-1]
+        month_before = previous_period(latest)
+        current_row, previous_row = values.get((ref, latest)), values.get((ref, month_before))
+        current = current_row.value if current_row is not None and current_row.status == "ok" else None
+        previous = previous_row.value if previous_row is not None and previous_row.status == "ok" else None
+        computed = direction(current, previous, measure.decimals)
+        reason = arrow_contradiction(typed, computed, format_value(measure, previous), format_value(measure, current))
+        if reason:
+            place = Place(sheet, cell, ref=ref, period=latest)
+            issues.append(problem("warning", "arrow-contradiction", place, reason.rstrip("."),
+                                  "Arrows are computed from the figures here, so the typed one is not used."))
+    return issues

@@ -1,0 +1,146 @@
+"""The committee layout: the Measures that Matter table as officers keep it in Excel.
+
+A title row; a header row holding Ref, Measure, good looks like, Progress, chart link and one column per
+month (Excel dates or text such as 'Dec-22'), repeated on each printed page; area heading rows ('3' and
+the area's text, often merged); measure rows whose cells read '42/108 39%', '198 (291)' with '69.0%' on the
+row below, '627 out of 987 63.5%', '10 48%', '59%', '17.2', 'TBC', 'NEW MEASURE' or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl.utils import get_column_letter
+
+from measures.catalogue import Catalogue
+from measures.returns.candidates import Candidate, ParsedReturn
+from measures.returns.cells import BLANK, CellError, combine, parse_figure, period_of_header, text_of
+from measures.returns.interpret import Place, interpret, problem
+from measures.returns.workbook import Sheet
+
+_MEASURE_REF = re.compile(r"^\d{1,2}\.\d{1,2}$")
+_AREA_REF = re.compile(r"^\d{1,2}$")
+
+
+class _Header:
+    def __init__(self, row: list):
+        self.ref = self.measure = self.progress = None
+        self.months: dict[int, str] = {}
+        for column, cell in enumerate(row):
+            name = text_of(cell).lower()
+            if name == "ref":
+                self.ref = column
+            elif name == "measure":
+                self.measure = column
+            elif name == "progress":
+                self.progress = column
+            else:
+                period = period_of_header(cell)
+                if period is not None:
+                    self.months[column] = period
+
+    @property
+    def valid(self) -> bool:
+        return self.ref is not None and self.measure is not None and bool(self.months)
+
+
+def _cell(row: list, column: int | None) -> object:
+    return row[column] if column is not None and column < len(row) else None
+
+
+def _address(column: int, row_index: int) -> str:
+    return f"{get_column_letter(column + 1)}{row_index + 1}"
+
+
+def _is_continuation(row: list, header: _Header) -> bool:
+    """A row under a measure row with no ref or title of its own, carrying the percentages."""
+    if text_of(_cell(row, header.ref)) or text_of(_cell(row, header.measure)):
+        return False
+    return any(_cell(row, column) is not None for column in header.months)
+
+
+def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn | None:
+    """Return what a committee-layout workbook holds, or None if no sheet has its header."""
+    parsed = ParsedReturn(layout="committee")
+    found_header = False
+    measures = {m.ref: m for m in catalogue.measures}
+    for sheet in sheets:
+        header: _Header | None = None
+        rows = sheet.rows
+        index = 0
+        while index < len(rows):
+            row = rows[index]
+            candidate_header = _Header(row)
+            if candidate_header.valid:
+                header, found_header = candidate_header, True
+                index += 1
+                continue
+            if header is None:
+                index += 1
+                continue
+            ref = text_of(_cell(row, header.ref))
+            continuation = None
+            if index + 1 < len(rows) and _is_continuation(rows[index + 1], header):
+                continuation = rows[index + 1]
+            if _MEASURE_REF.match(ref):
+                _parse_measure_row(sheet.name, row, continuation, index, header, measures, parsed)
+                index += 2 if continuation is not None else 1
+                continue
+            if ref and not _AREA_REF.match(ref) and any(_cell(row, c) is not None for c in header.months):
+                parsed.issues.append(problem(
+                    "error", "unknown-ref", Place(sheet.name, _address(header.ref, index), ref=ref),
+                    f"“{ref}” is not a measure ref", "Use the refs of the published table, 1.1 to 10.7.",
+                ))
+            index += 1
+    return parsed if found_header else None
+
+
+def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed) -> None:
+    ref = text_of(_cell(row, header.ref))
+    measure = measures.get(ref)
+    if measure is None:
+        parsed.issues.append(problem(
+            "error", "unknown-ref", Place(sheet, _address(header.ref, index), ref=ref),
+            f"“{ref}” is not a measure ref", "Use the refs of the published table, 1.1 to 10.7.",
+        ))
+        return
+    periods = []
+    for column, period in header.months.items():
+        main_cell = _cell(row, column)
+        below = _cell(continuation, column) if continuation is not None else None
+        place = Place(sheet, _address(column, index), ref=ref, period=period)
+        try:
+            figure = combine(parse_figure(main_cell), parse_figure(below))
+        except CellError as error:
+            bad_cell = place.cell
+            try:
+                parse_figure(main_cell)
+            except CellError:
+                pass
+            else:
+                bad_cell = _address(column, index + 1)
+            parsed.issues.append(problem(
+                "error", "not-a-number", place, str(error),
+                "Write a count, counts such as 42/108, a percentage such as 39%, TBC, NEW MEASURE, or leave it blank.",
+                cell=bad_cell,
+            ))
+            continue
+        if figure == BLANK:
+            continue
+        periods.append(period)
+        result = interpret(measure, figure, place, fraction_cell=isinstance(main_cell, float))
+        if figure.percent is not None and continuation is not None and _cell(continuation, column) is not None:
+            # Point a percentage question at the cell that holds the percentage.
+            below_cell = _address(column, index + 1)
+            result.issues = [
+                issue if issue.code != "percent-mismatch" else type(issue)(
+                    issue.severity, issue.code, issue.message.replace(place.cell, below_cell, 1), issue.sheet,
+                    below_cell, issue.ref, issue.period)
+                for issue in result.issues
+            ]
+        parsed.issues.extend(result.issues)
+        if result.row is not None:
+            parsed.candidates.append(Candidate(result.row, place))
+    progress = text_of(_cell(row, header.progress))
+    if progress:
+        parsed.progress[ref] = (progress, sheet, _address(header.progress, index), list(header.months.values()))

@@ -1,0 +1,111 @@
+"""Importing a monthly return: read, validate everything, then write it all in one transaction or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from measures import store
+from measures.catalogue import Catalogue
+from measures.periods import period_of
+from measures.returns import checks
+from measures.returns.candidates import ParsedReturn
+from measures.returns.committee_layout import parse_committee
+from measures.returns.report import ImportReport, Issue
+from measures.returns.template_layout import parse_template
+from measures.returns.workbook import read_sheets
+from measures.store import UploadInfo
+
+
+def parse_return(data: bytes, filename: str, catalogue: Catalogue) -> tuple[ParsedReturn, list[Issue]]:
+    """Read a workbook and recognise its layout from its content; returns what was found and any file errors."""
+    sheets, file_issues = read_sheets(data, filename)
+    if file_issues:
+        return ParsedReturn(), file_issues
+    parsed = parse_template(sheets, catalogue) or parse_committee(sheets, catalogue)
+    if parsed is None:
+        return ParsedReturn(), [Issue(
+            "error", "no-header",
+            f"No sheet in {filename or 'the file'} has a header this return understands. Use the template "
+            "(header Ref, Measure, Team, Period, Numerator, Denominator, Value, Status, Note on row 1) or the "
+            "committee table (a row with Ref, Measure and one column per month).",
+        )]
+    return parsed, []
+
+
+def _change_rows(plan: store.ChangePlan) -> list[dict]:
+    changes = [{"change": "added", "row": row, "old": None} for row in plan.added]
+    changes += [{"change": "revised", "row": row, "old": current} for row, current in plan.revised]
+    changes += [{"change": "unchanged", "row": row, "old": None} for row in plan.unchanged]
+    return changes
+
+
+def import_return(
+    engine: Engine,
+    source: str | Path | bytes,
+    filename: str | None = None,
+    user: str = "",
+    dry_run: bool = False,
+    today: date | None = None,
+) -> ImportReport:
+    """Check a return and, unless `dry_run` or it has errors, write it in one transaction.
+
+    `source` is a path or the file's bytes. Every problem is collected before deciding. Returns the
+    ImportReport: status "imported", "unchanged", "checked" (dry run without errors) or "refused" (nothing
+    written). Raises OSError if a path cannot be read, and sqlalchemy errors on a database failure.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        data = path.read_bytes()
+        filename = filename or path.name
+    else:
+        data = source
+    filename = filename or "upload.xlsx"
+    report = ImportReport(file=filename)
+    catalogue = store.read_catalogue(engine)
+    parsed, file_issues = parse_return(data, filename, catalogue)
+    report.layout = parsed.layout
+    if file_issues:
+        report.issues = file_issues
+        return report
+    candidates, duplicate_issues = checks.deduplicate(parsed.candidates)
+    report.periods = sorted({c.row.period for c in candidates})
+    history = store.service_series(engine, refs=sorted({c.row.ref for c in candidates}) or None)
+    sheet = candidates[0].place.sheet if candidates else ""
+    issues = parsed.issues + duplicate_issues
+    issues += checks.future_periods(candidates, period_of(today or date.today()))
+    issues += checks.outliers(candidates, history, catalogue)
+    issues += checks.missing_measures(candidates, history, catalogue, sheet)
+    issues += checks.new_teams(candidates, store.known_teams(engine))
+    issues += checks.contradicting_arrows(parsed, catalogue)
+    if not candidates and not parsed.benchmarks and not parsed.commentary and not any(
+        issue.severity == "error" for issue in issues
+    ):
+        issues.append(Issue("error", "no-figures",
+                            f"{filename} has the return's header but no figures. Fill in at least one row and "
+                            "upload it again."))
+    report.issues = issues
+    rows = [c.row for c in candidates]
+    plan = store.preview_changes(engine, rows)
+    report.counts = plan.counts
+    report.changes = _change_rows(plan)
+    if report.errors:
+        report.status = "refused"
+        return report
+    if dry_run:
+        report.status = "checked"
+        return report
+    summary = store.record_values(
+        engine, rows,
+        UploadInfo(kind="import", filename=filename, sha256=hashlib.sha256(data).hexdigest(), layout=parsed.layout,
+                   user_name=user, description=f"Monthly return ({parsed.layout} layout)"),
+        benchmark_rows=parsed.benchmarks,
+        commentary_rows=parsed.commentary,
+    )
+    report.counts = summary.counts
+    report.upload_id = summary.upload_id
+    report.status = "imported" if summary.upload_id is not None else "unchanged"
+    return report

@@ -1,0 +1,167 @@
+"""Turning a typed figure into a stored value for a measure, with every problem explained in the words an
+officer would use: which sheet, which cell, which measure, which month, what is wrong and what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from measures.catalogue import Measure
+from measures.formatting import format_number
+from measures.periods import long_label
+from measures.returns.cells import Figure
+from measures.returns.report import Issue
+from measures.store import ValueRow
+
+PERCENT_TOLERANCE = 0.5  # points: a typed percentage further than this from its counts is questioned
+SMALL_DENOMINATOR = 10
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a figure came from: sheet and cell, and which measure, month and team it is for."""
+
+    sheet: str
+    cell: str
+    ref: str = ""
+    period: str = ""
+    team: str = ""
+
+    def describe(self, cell: str | None = None) -> str:
+        """'Sheet 'Return', cell E5 (measure 3.1, February 2023, Assessment Team 1)'."""
+        details = [f"measure {self.ref}" if self.ref else "", long_label(self.period) if self.period else "",
+                   self.team]
+        inside = ", ".join(part for part in details if part)
+        return f"Sheet ‘{self.sheet}’, cell {cell or self.cell}" + (f" ({inside})" if inside else "")
+
+
+def problem(severity: str, code: str, place: Place, what: str, advice: str = "", cell: str | None = None) -> Issue:
+    """Return an Issue whose message reads '<where>: <what is wrong>. <what to do>'."""
+    message = f"{place.describe(cell)}: {what}."
+    if advice:
+        message += f" {advice}"
+    return Issue(severity, code, message, place.sheet, cell or place.cell, place.ref, place.period)
+
+
+@dataclass
+class Interpreted:
+    """The value a figure gives (None when blank or refused) and what was found on the way."""
+
+    row: ValueRow | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _percent_text(number: float) -> str:
+    return f"{format_number(number, 1)}%"
+
+
+def interpret(
+    measure: Measure, figure: Figure, place: Place, note: str = "", fraction_cell: bool = False
+) -> Interpreted:
+    """Return the ValueRow a figure gives for `measure` at `place`, with its errors and warnings.
+
+    `fraction_cell` says the figure came from a numeric cell, where Excel stores 59% as 0.59.
+    """
+    result = Interpreted()
+    issues = result.issues
+    base = {"ref": measure.ref, "period": place.period, "team": place.team, "note": note}
+    if figure.status != "ok":
+        if any(part is not None for part in (figure.numerator, figure.denominator, figure.percent, figure.number)):
+            issues.append(problem(
+                "warning", "ignored-cell", place,
+                f"the status is {figure.status.upper()} but figures were also given",
+                "The figures were left out: a TBC or new measure has no figure yet.",
+            ))
+        result.row = ValueRow(status=figure.status, **base)
+        return result
+    if figure.is_blank:
+        return result
+    parts = (figure.numerator, figure.denominator, figure.number)
+    negatives = [part for part in parts if part is not None and part < 0]
+    if negatives:
+        issues.append(problem(
+            "error", "negative-count", place, f"{format_number(negatives[0], measure.decimals)} is below zero",
+            "Counts, averages and rates cannot be negative: check the figure.",
+        ))
+        return result
+    if measure.unit == "percent":
+        return _interpret_percent(measure, figure, place, base, fraction_cell, result)
+    value = figure.number if figure.number is not None else figure.numerator
+    if value is None:
+        issues.append(problem(
+            "error", "not-a-number", place,
+            f"only a percentage ({_percent_text(figure.percent)}) was given for a measure counted as a number",
+            f"Enter the {measure.unit} itself.",
+        ))
+        return result
+    if figure.percent is not None:
+        base["note"] = "; ".join(filter(None, [note, f"{_percent_text(figure.percent)} stated alongside"]))
+    result.row = ValueRow(value=value, **base)
+    return result
+
+
+def _interpret_percent(
+    measure: Measure, figure: Figure, place: Place, base: dict, fraction_cell: bool, result: Interpreted
+) -> Interpreted:
+    issues = result.issues
+    numerator, denominator = figure.numerator, figure.denominator
+    stated = figure.percent
+    if stated is None and figure.number is not None:
+        stated = figure.number
+        if fraction_cell and 0 < stated < 1:
+            issues.append(problem(
+                "warning", "percent-as-fraction", place,
+                f"{stated:g} was read as {_percent_text(stated * 100)} (Excel stores 59% as 0.59)",
+                "Check the figure; in the template, type percentages as numbers from 0 to 100.",
+            ))
+            stated *= 100
+    if numerator is not None and denominator is not None:
+        if denominator == 0 and numerator == 0:
+            issues.append(problem(
+                "warning", "zero-denominator", place, "0 out of 0 has no percentage",
+                "The counts were kept and no percentage is shown for this month.",
+            ))
+            result.row = ValueRow(numerator=0.0, denominator=0.0, value=None, **base)
+            return result
+        if numerator > denominator:
+            issues.append(problem(
+                "error", "numerator-above-denominator", place,
+                f"the numerator {format_number(numerator)} is more than the denominator {format_number(denominator)}",
+                "Check the two counts: the numerator is the part, the denominator the whole.",
+            ))
+            return result
+        computed = 100.0 * numerator / denominator
+        if stated is not None and abs(stated - computed) > PERCENT_TOLERANCE:
+            issues.append(problem(
+                "warning", "percent-mismatch", place,
+                f"the typed {_percent_text(stated)} does not match {format_number(numerator)}/"
+                f"{format_number(denominator)}, which is {_percent_text(computed)}",
+                f"The counts were kept and the value computed as {_percent_text(computed)}.",
+            ))
+        if denominator < SMALL_DENOMINATOR:
+            issues.append(problem(
+                "warning", "small-denominator", place,
+                f"the denominator is {format_number(denominator)}, fewer than {SMALL_DENOMINATOR}",
+                "The percentage will be shown with a caution: small numbers swing widely from month to month.",
+            ))
+        result.row = ValueRow(numerator=numerator, denominator=denominator, value=computed, **base)
+        return result
+    if stated is None:
+        issues.append(problem(
+            "error", "not-a-number", place,
+            f"a count ({format_number(numerator)}) was given without a denominator or a percentage",
+            "Give both counts (e.g. 236/304) or the percentage.",
+        ))
+        return result
+    if not 0 <= stated <= 100:
+        issues.append(problem(
+            "error", "percent-out-of-range", place, f"{_percent_text(stated)} is outside 0% to 100%",
+            "Check the figure: a percentage is between 0 and 100.",
+        ))
+        return result
+    if numerator is None and denominator is not None:
+        issues.append(problem(
+            "warning", "ignored-cell", place, "a denominator was given without a numerator",
+            "The percentage was kept and the denominator left out.",
+        ))
+    result.row = ValueRow(numerator=numerator, value=stated, **base)
+    return result

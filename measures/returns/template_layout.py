@@ -1,0 +1,202 @@
+"""The template layout: sheet 'Return' with the header Ref, Measure, Team, Period, Numerator, Denominator,
+Value, Status, Note, one row per measure, month and team; optional sheets 'Benchmarks' and 'Commentary'."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from openpyxl.utils import get_column_letter
+
+from measures.catalogue import Catalogue
+from measures.returns.candidates import Candidate, ParsedReturn
+from measures.returns.cells import BLANK, CellError, Figure, number_of, period_of_cell, status_of, text_of
+from measures.returns.interpret import Place, interpret, problem
+from measures.returns.workbook import Sheet
+
+REQUIRED = ("ref", "period")
+FIGURE_COLUMNS = ("numerator", "denominator", "value")
+KNOWN_COLUMNS = ("ref", "measure", "team", "period", "numerator", "denominator", "value", "status", "note", "synthetic")
+HEADER_SEARCH_ROWS = 10
+
+
+def _normalise(cell: object) -> str:
+    return text_of(cell).lower()
+
+
+def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    """Return (row index, {column name: column index}) of a template header in the sheet's first rows, or None."""
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        names = {_normalise(cell): column for column, cell in enumerate(row) if _normalise(cell) in KNOWN_COLUMNS}
+        if all(name in names for name in REQUIRED) and any(name in names for name in FIGURE_COLUMNS):
+            return index, names
+    return None
+
+
+def _address(column: int, row_index: int) -> str:
+    return f"{get_column_letter(column + 1)}{row_index + 1}"
+
+
+def _cell(row: list, column: int | None) -> object:
+    if column is None or column >= len(row):
+        return None
+    return row[column]
+
+
+def parse_template(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn | None:
+    """Return what a template-layout workbook holds, or None if no sheet has the template header."""
+    found = None
+    for sheet in sorted(sheets, key=lambda s: s.name != "Return"):
+        header = find_header(sheet)
+        if header:
+            found = (sheet, *header)
+            break
+    if found is None:
+        return None
+    sheet, header_index, columns = found
+    parsed = ParsedReturn(layout="template")
+    refs = set(catalogue.refs)
+    measures = {m.ref: m for m in catalogue.measures}
+    for index in range(header_index + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        if all(cell is None for cell in row):
+            continue
+        _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
+    by_name = {s.name.strip().lower(): s for s in sheets}
+    if "benchmarks" in by_name:
+        _parse_benchmarks(by_name["benchmarks"], refs, parsed)
+    if "commentary" in by_name:
+        _parse_commentary(by_name["commentary"], refs, parsed)
+    return parsed
+
+
+def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict, refs: set, parsed: ParsedReturn):
+    def at(name: str) -> object:
+        return _cell(row, columns.get(name))
+
+    def address(name: str) -> str:
+        return _address(columns[name], index) if name in columns else _address(0, index)
+
+    figures_given = any(at(name) is not None for name in FIGURE_COLUMNS + ("status",))
+    ref = text_of(at("ref"))
+    place = Place(sheet, address("ref"), ref=ref)
+    if not ref:
+        if figures_given:
+            parsed.issues.append(problem("error", "unknown-ref", place, "this row has figures but no measure ref",
+                                         "Choose the measure's ref (e.g. 3.1) in column Ref."))
+        return
+    if ref not in refs:
+        parsed.issues.append(problem("error", "unknown-ref", place, f"“{ref}” is not a measure ref",
+                                     "Use a ref from the Guidance sheet, for example 3.1."))
+        return
+    try:
+        period = period_of_cell(at("period"))
+    except CellError as error:
+        if not figures_given and at("period") is None:
+            return  # a pre-filled template row left empty
+        parsed.issues.append(problem("error", "bad-period", place, str(error),
+                                     "Write the month as YYYY-MM (for example 2023-02) or as an Excel date.",
+                                     cell=address("period")))
+        return
+    team = text_of(at("team"))
+    place = Place(sheet, address("value"), ref=ref, period=period, team=team)
+    errors_before = len(parsed.issues)
+    try:
+        status = status_of(at("status"))
+    except CellError as error:
+        parsed.issues.append(problem("error", "unknown-status", place, str(error),
+                                     "Leave Status blank for a figure, or write TBC or NEW.", cell=address("status")))
+        status = "ok"
+    numbers = {}
+    for name in FIGURE_COLUMNS:
+        try:
+            numbers[name] = number_of(at(name))
+        except CellError as error:
+            parsed.issues.append(problem("error", "not-a-number", place, str(error),
+                                         f"Enter the {name} as a number, or leave it blank.", cell=address(name)))
+    if len(parsed.issues) > errors_before:
+        return
+    measure = measures[ref]
+    value = numbers.get("value")
+    figure = Figure(
+        numerator=numbers.get("numerator"),
+        denominator=numbers.get("denominator"),
+        percent=value if measure.unit == "percent" else None,
+        number=None if measure.unit == "percent" else value,
+        status=status,
+    )
+    if figure == BLANK:
+        return
+    main_cell = "numerator" if figure.numerator is not None and "numerator" in columns else "value"
+    place = Place(sheet, address(main_cell) if main_cell in columns else address("ref"), ref, period, team)
+    fraction = isinstance(at("value"), float) and figure.numerator is None
+    result = interpret(measure, figure, place, note=text_of(at("note")), fraction_cell=fraction)
+    parsed.issues.extend(result.issues)
+    if result.row is not None:
+        value_row = result.row
+        if text_of(at("synthetic")).lower() in ("yes", "y", "true", "1"):
+            value_row = replace(value_row, synthetic=True)
+        parsed.candidates.append(Candidate(value_row, place))
+
+
+def _header_columns(sheet: Sheet, wanted: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        names = {_normalise(cell): column for column, cell in enumerate(row)}
+        if all(name in names for name in wanted):
+            return index, names
+    return None
+
+
+def _parse_benchmarks(sheet: Sheet, refs: set, parsed: ParsedReturn) -> None:
+    header = _header_columns(sheet, ("ref", "year", "comparator", "value"))
+    if header is None:
+        return
+    start, columns = header
+    for index in range(start + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        if all(cell is None for cell in row):
+            continue
+        ref, year = text_of(_cell(row, columns["ref"])), text_of(_cell(row, columns["year"]))
+        comparator = text_of(_cell(row, columns["comparator"]))
+        place = Place(sheet.name, _address(columns["value"], index), ref=ref)
+        if ref not in refs:
+            parsed.issues.append(problem("error", "unknown-ref", place, f"“{ref}” is not a measure ref",
+                                         "Use a ref from the Guidance sheet.", cell=_address(columns["ref"], index)))
+            continue
+        try:
+            value = number_of(_cell(row, columns["value"]))
+        except CellError as error:
+            parsed.issues.append(problem("error", "not-a-number", place, str(error),
+                                         "Enter the benchmark as a number."))
+            continue
+        if value is None or not year or not comparator:
+            parsed.issues.append(problem("warning", "ignored-cell", place,
+                                         "a benchmark needs a year, a comparator and a value", "The row was left out."))
+            continue
+        parsed.benchmarks.append({"ref": ref, "year": year, "comparator": comparator, "value": value,
+                                  "source": f"Uploaded return, sheet ‘{sheet.name}’ row {index + 1}"})
+
+
+def _parse_commentary(sheet: Sheet, refs: set, parsed: ParsedReturn) -> None:
+    header = _header_columns(sheet, ("ref", "period", "text"))
+    if header is None:
+        return
+    start, columns = header
+    for index in range(start + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        text = text_of(_cell(row, columns["text"]))
+        if not text:
+            continue
+        ref = text_of(_cell(row, columns["ref"]))
+        place = Place(sheet.name, _address(columns["text"], index), ref=ref)
+        if ref not in refs:
+            parsed.issues.append(problem("error", "unknown-ref", place, f"“{ref}” is not a measure ref",
+                                         "Use a ref from the Guidance sheet.", cell=_address(columns["ref"], index)))
+            continue
+        try:
+            period = period_of_cell(_cell(row, columns["period"]))
+        except CellError as error:
+            parsed.issues.append(problem("error", "bad-period", place, str(error),
+                                         "Write the month as YYYY-MM.", cell=_address(columns["period"], index)))
+            continue
+        parsed.commentary.append({"ref": ref, "period": period, "text": text})
+
