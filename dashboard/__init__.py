@@ -7,6 +7,7 @@ from pathlib import Path
 from dash import Dash
 
 ROOT = Path(__file__).resolve().parent.parent
+UPLOAD_REQUEST_LIMIT = 15 * 1024 * 1024
 
 
 def create_app() -> Dash:
@@ -20,7 +21,12 @@ def create_app() -> Dash:
         assets_folder=str(ROOT / "assets"),
         title="Measures that Matter",
         update_title=None,
+        # Pages add and remove components; a callback whose inputs are on another page is not an error.
+        suppress_callback_exceptions=True,
     )
     app.layout = shell
+    # The server enforces the upload limit: a 10 MB workbook arrives base64-encoded inside a JSON callback
+    # body (about 13.4 MB); anything much larger is refused before it is read.
+    app.server.config["MAX_CONTENT_LENGTH"] = UPLOAD_REQUEST_LIMIT
     return app
 

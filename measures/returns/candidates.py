@@ -26,5 +26,7 @@ class ParsedReturn:
     benchmarks: list[dict] = field(default_factory=list)
     commentary: list[dict] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # Every cell that named a month, accepted or not, so a month in the future is reported either way.
+    dated: list[Place] = field(default_factory=list)
     # The committee table's typed arrows: ref -> (text, sheet, cell, [periods in column order]).
     progress: dict[str, tuple[str, str, str, list[str]]] = field(default_factory=dict)

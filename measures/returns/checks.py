@@ -16,7 +16,7 @@ from measures.periods import long_label, previous_period
 from measures.returns.candidates import Candidate, ParsedReturn
 from measures.returns.interpret import Place, problem
 from measures.returns.report import Issue
-from measures.store import SERVICE
+from measures.store import SERVICE, ValueRow
 
 OUTLIER_SIGMAS = 3.0  # a figure this many process sigmas beyond the recent range is questioned
 OUTLIER_HISTORY = 24  # months of history considered
@@ -56,13 +56,13 @@ def deduplicate(candidates: list[Candidate]) -> tuple[list[Candidate], list[Issu
     return kept, issues
 
 
-def future_periods(candidates: Sequence[Candidate], current_period: str) -> list[Issue]:
-    """Return an error for every figure dated after the current month."""
+def future_periods(dated: Sequence[Place], current_period: str) -> list[Issue]:
+    """Return an error for every cell dated after the current month."""
     return [
-        problem("error", "future-period", c.place, f"{long_label(c.row.period)} has not happened yet",
+        problem("error", "future-period", place, f"{long_label(place.period)} has not happened yet",
                 "Check the month: a return reports months that have ended or are under way.")
-        for c in candidates
-        if c.row.period > current_period
+        for place in dated
+        if place.period > current_period
     ]
 
 
@@ -145,13 +145,20 @@ def new_teams(candidates: Sequence[Candidate], known: set[str]) -> list[Issue]:
     return issues
 
 
-def contradicting_arrows(parsed: ParsedReturn, catalogue: Catalogue) -> list[Issue]:
-    """Return a warning for each typed Progress arrow that contradicts the change between the last two months."""
-    values = {(c.row.ref, c.row.period): c.row for c in parsed.candidates if c.row.team == SERVICE}
+def contradicting_arrows(parsed: ParsedReturn, catalogue: Catalogue, history: pd.DataFrame) -> list[Issue]:
+    """Return a warning for each typed Progress arrow that contradicts the change between the file's latest
+    month and the month before (from the file, else from what is stored)."""
+    stored = {
+        (record["ref"], record["period"]): ValueRow(record["ref"], record["period"], value=record["value"],
+                                                    status=record["status"])
+        for record in history.to_dict("records")
+    } if not history.empty else {}
+    values = {**stored, **{(c.row.ref, c.row.period): c.row for c in parsed.candidates if c.row.team == SERVICE}}
     issues = []
+    parsed_periods = {c.row.period for c in parsed.candidates}
     for ref, (typed, sheet, cell, periods) in parsed.progress.items():
         measure = catalogue.measure(ref)
-        filled = [p for p in periods if (ref, p) in values]
+        filled = [p for p in periods if (ref, p) in values and p in parsed_periods]
         if not filled:
             continue
         latest = filled[-1]
@@ -163,6 +170,7 @@ def contradicting_arrows(parsed: ParsedReturn, catalogue: Catalogue) -> list[Iss
         reason = arrow_contradiction(typed, computed, format_value(measure, previous), format_value(measure, current))
         if reason:
             place = Place(sheet, cell, ref=ref, period=latest)
-            issues.append(problem("warning", "arrow-contradiction", place, reason.rstrip("."),
+            what = reason[0].lower() + reason[1:].rstrip(".")
+            issues.append(problem("warning", "arrow-contradiction", place, what,
                                   "Arrows are computed from the figures here, so the typed one is not used."))
     return issues

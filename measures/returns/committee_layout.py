@@ -9,6 +9,7 @@ row below, '627 out of 987 63.5%', '10 48%', '59%', '17.2', 'TBC', 'NEW MEASURE'
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from openpyxl.utils import get_column_letter
 
@@ -109,6 +110,8 @@ def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed
         main_cell = _cell(row, column)
         below = _cell(continuation, column) if continuation is not None else None
         place = Place(sheet, _address(column, index), ref=ref, period=period)
+        if main_cell is not None or below is not None:
+            parsed.dated.append(place)
         try:
             figure = combine(parse_figure(main_cell), parse_figure(below))
         except CellError as error:
@@ -133,9 +136,8 @@ def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed
             # Point a percentage question at the cell that holds the percentage.
             below_cell = _address(column, index + 1)
             result.issues = [
-                issue if issue.code != "percent-mismatch" else type(issue)(
-                    issue.severity, issue.code, issue.message.replace(place.cell, below_cell, 1), issue.sheet,
-                    below_cell, issue.ref, issue.period)
+                issue if issue.code != "percent-mismatch"
+                else replace(issue, message=issue.message.replace(place.cell, below_cell, 1), cell=below_cell)
                 for issue in result.issues
             ]
         parsed.issues.extend(result.issues)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from measures import store
 from measures.catalogue import Catalogue
-from measures.periods import period_of
+from measures.periods import period_of, shift_period
 from measures.returns import checks
 from measures.returns.candidates import ParsedReturn
 from measures.returns.committee_layout import parse_committee
@@ -73,14 +73,17 @@ def import_return(
         return report
     candidates, duplicate_issues = checks.deduplicate(parsed.candidates)
     report.periods = sorted({c.row.period for c in candidates})
-    history = store.service_series(engine, refs=sorted({c.row.ref for c in candidates}) or None)
+    earliest = min(report.periods) if report.periods else None
+    history = store.service_series(
+        engine, since=shift_period(earliest, -checks.OUTLIER_HISTORY) if earliest else None
+    )
     sheet = candidates[0].place.sheet if candidates else ""
     issues = parsed.issues + duplicate_issues
-    issues += checks.future_periods(candidates, period_of(today or date.today()))
+    issues += checks.future_periods(parsed.dated, period_of(today or date.today()))
     issues += checks.outliers(candidates, history, catalogue)
     issues += checks.missing_measures(candidates, history, catalogue, sheet)
     issues += checks.new_teams(candidates, store.known_teams(engine))
-    issues += checks.contradicting_arrows(parsed, catalogue)
+    issues += checks.contradicting_arrows(parsed, catalogue, history)
     if not candidates and not parsed.benchmarks and not parsed.commentary and not any(
         issue.severity == "error" for issue in issues
     ):
@@ -94,6 +97,7 @@ def import_return(
     report.changes = _change_rows(plan)
     if report.errors:
         report.status = "refused"
+        report.counts = {"values": plan.counts["values"], "added": 0, "revised": 0, "unchanged": 0}
         return report
     if dry_run:
         report.status = "checked"

@@ -36,10 +36,9 @@ class Place:
 
 def problem(severity: str, code: str, place: Place, what: str, advice: str = "", cell: str | None = None) -> Issue:
     """Return an Issue whose message reads '<where>: <what is wrong>. <what to do>'."""
-    message = f"{place.describe(cell)}: {what}."
-    if advice:
-        message += f" {advice}"
-    return Issue(severity, code, message, place.sheet, cell or place.cell, place.ref, place.period)
+    detail = f"{what[0].upper()}{what[1:]}." + (f" {advice}" if advice else "")
+    message = f"{place.describe(cell)}: {what}." + (f" {advice}" if advice else "")
+    return Issue(severity, code, message, place.sheet, cell or place.cell, place.ref, place.period, detail)
 
 
 @dataclass

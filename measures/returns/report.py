@@ -52,6 +52,7 @@ class Issue:
     cell: str = ""
     ref: str = ""
     period: str = ""
+    detail: str = ""  # the message without its location, for tables that show the location in columns
 
     def as_dict(self) -> dict:
         """The issue as the JSON object of the import contract."""

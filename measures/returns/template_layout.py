@@ -98,6 +98,7 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
                                      cell=address("period")))
         return
     team = text_of(at("team"))
+    parsed.dated.append(Place(sheet, address("period"), ref=ref, period=period, team=team))
     place = Place(sheet, address("value"), ref=ref, period=period, team=team)
     errors_before = len(parsed.issues)
     try:

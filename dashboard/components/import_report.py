@@ -1,0 +1,134 @@
+"""How an import's preview and outcome read on the upload page: counts, every problem against its cell,
+and what would change."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from measures.catalogue import Catalogue
+from measures.formatting import format_figure
+from measures.periods import long_label
+from measures.returns.report import ImportReport, Issue
+
+MAX_CHANGE_ROWS = 200
+
+
+def _issue_table(issues: list[Issue], caption: str, kind: str) -> html.Table:
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th("Sheet", scope="col"), html.Th("Cell", scope="col"),
+                                html.Th("Measure", scope="col"), html.Th("Month", scope="col"),
+                                html.Th("What to do", scope="col")])),
+            html.Tbody([
+                html.Tr([
+                    html.Td(issue.sheet), html.Td(issue.cell, className="mono"), html.Td(issue.ref),
+                    html.Td(long_label(issue.period) if issue.period else ""),
+                    html.Td(issue.detail or issue.message),
+                ], className=f"issue issue-{kind}", **{"data-code": issue.code})
+                for issue in issues
+            ]),
+        ],
+        className=f"report-table issues-{kind}",
+    )
+
+
+def _figure_text(catalogue: Catalogue, ref: str, record: dict | None) -> str:
+    if record is None:
+        return ""
+    try:
+        return format_figure(catalogue.measure(ref), record)
+    except KeyError:
+        return ""
+
+
+def _changes_table(report: ImportReport, catalogue: Catalogue) -> html.Div:
+    interesting = [c for c in report.changes if c["change"] != "unchanged"]
+    shown = interesting[:MAX_CHANGE_ROWS]
+    rows = []
+    for change in shown:
+        row = change["row"]
+        new = {"status": row.status, "numerator": row.numerator, "denominator": row.denominator, "value": row.value}
+        rows.append(html.Tr([
+            html.Td(html.Span("New" if change["change"] == "added" else "Revised",
+                              className=f"badge change-{change['change']}")),
+            html.Td(row.ref), html.Td(long_label(row.period)), html.Td(row.team or "Whole service"),
+            html.Td(_figure_text(catalogue, row.ref, change["old"])), html.Td(_figure_text(catalogue, row.ref, new)),
+        ]))
+    more = len(interesting) - len(shown)
+    return html.Div([
+        html.Table(
+            [
+                html.Caption("What would change"),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in
+                                    ("Change", "Measure", "Month", "Team", "Stored now", "From this file")])),
+                html.Tbody(rows),
+            ],
+            className="report-table changes",
+        ) if rows else html.P("No figure would change: every figure in the file is already stored."),
+        html.P(f"… and {more} more changes.", className="muted") if more > 0 else None,
+    ])
+
+
+def counts_sentence(report: ImportReport) -> str:
+    """'38 figures for February 2023: 36 new, 2 revised, 0 unchanged.'"""
+    counts = report.counts
+    months = ", ".join(long_label(p) for p in report.periods[-3:])
+    if len(report.periods) > 3:
+        months = f"{len(report.periods)} months up to {long_label(report.periods[-1])}"
+    where = f" for {months}" if months else ""
+    return (f"{counts['values']} figures{where}: {counts['added']} new, {counts['revised']} revised, "
+            f"{counts['unchanged']} unchanged.")
+
+
+def preview(report: ImportReport, catalogue: Catalogue) -> html.Div:
+    """The dry-run result: a verdict, the counts, errors and warnings against their cells, and the changes."""
+    errors, warnings = report.errors, report.warnings
+    if errors:
+        verdict = html.Div(
+            [html.H2("This file cannot be imported yet"),
+             html.P(f"{len(errors)} problem(s) must be fixed in the file before it can be imported. "
+                    "Nothing has been saved. Correct the cells listed below and upload the file again.")],
+            className="notice notice-error", role="alert",
+        )
+    else:
+        verdict = html.Div(
+            [html.H2("Ready to import"),
+             html.P("Check the changes below, then confirm. Nothing is saved until you do.")],
+            className="notice notice-success", role="status",
+        )
+    layout = {"template": "the return template", "committee": "the committee table"}.get(report.layout, "")
+    return html.Div([
+        verdict,
+        html.P([html.Strong(report.file), f" — read as {layout}. " if layout else " — ", counts_sentence(report)]),
+        _issue_table(errors, f"{len(errors)} error(s): these stop the import", "error") if errors else None,
+        _issue_table(warnings, f"{len(warnings)} warning(s): the file can still be imported", "warning")
+        if warnings else None,
+        _changes_table(report, catalogue) if not errors else None,
+    ])
+
+
+def outcome(report: ImportReport) -> html.Div:
+    """What happened after the officer confirmed, with links to the table as at the months imported."""
+    if report.status == "unchanged":
+        title, body = "Nothing changed", "Every figure in the file was already stored, so nothing was written."
+    elif report.status == "imported":
+        title, body = "Imported", counts_sentence(report)
+    else:
+        return preview(report, Catalogue((), ()))
+    links = []
+    if report.periods:
+        latest = report.periods[-1]
+        links.append(dcc.Link(f"See the Measures that Matter table as at {long_label(latest)}",
+                              href=f"/?period={latest}"))
+    revised = [c["row"] for c in report.changes if c["change"] == "revised"]
+    return html.Div([
+        html.Div([html.H2(title), html.P(body)], className="notice notice-success", role="status"),
+        html.P(links) if links else None,
+        html.Div([
+            html.H3("Revised figures (the earlier versions are kept in the history)"),
+            html.Ul([html.Li(dcc.Link(f"{row.ref}, {long_label(row.period)}, {row.team or 'whole service'}",
+                                      href=f"/?period={row.period}#measure-{row.ref.replace('.', '-')}"))
+                     for row in revised[:50]]),
+        ]) if revised else None,
+    ])

@@ -1,0 +1,154 @@
+"""Upload: officers download the template, drop the month's return, see every problem against its cell, and
+confirm. The file waits in the database between preview and confirmation, so any app worker can commit it."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+import tempfile
+from pathlib import Path
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.components.import_report import outcome, preview
+from dashboard.data import engine
+from measures import store
+from measures.periods import long_label, shift_period
+from measures.returns import import_return
+from measures.returns.report import ImportReport, Issue
+from measures.returns.template import write_template
+from measures.returns.workbook import MAX_FILE_BYTES
+
+dash.register_page(__name__, path="/upload", name="Upload a return", title="Upload a return - Measures that Matter",
+                   order=20)
+
+
+def _next_return_period() -> str | None:
+    latest = store.latest_period(engine())
+    return shift_period(latest, 1) if latest else None
+
+
+def layout(**_query) -> html.Div:
+    """The upload page; the template offered is for the month after the latest stored."""
+    period = _next_return_period()
+    template_label = f"Download the template for {long_label(period)}" if period else "Download the template"
+    return html.Div([
+        html.H1("Upload the monthly return"),
+        html.P("Upload the month's figures as an Excel file: the template below, or the Measures that Matter "
+               "table as you keep it for the committee. Every cell is checked before anything is saved, and "
+               "every earlier figure is kept in the history.", className="lede"),
+        html.Div([
+            html.Button(template_label, id=ids.TEMPLATE_BUTTON, className="button button-secondary", n_clicks=0),
+            dcc.Download(id=ids.TEMPLATE_DOWNLOAD),
+        ], className="actions"),
+        html.Div([
+            html.Label("Your name", htmlFor=ids.UPLOADER_NAME, className="field-label"),
+            html.P("Recorded with every figure you import, so the history shows who changed what.",
+                   className="hint", id=f"{ids.UPLOADER_NAME}-hint"),
+            dcc.Input(id=ids.UPLOADER_NAME, type="text", maxLength=80, className="text-input", autoComplete="name"),
+        ], className="field"),
+        dcc.Upload(
+            id=ids.UPLOAD,
+            children=html.Div([
+                html.Strong("Drop the Excel file here"), " or ",
+                html.Span("choose a file", className="link-like"),
+                html.Span(f" (.xlsx, up to {MAX_FILE_BYTES // 1_048_576} MB)", className="muted"),
+            ]),
+            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            max_size=MAX_FILE_BYTES,
+            multiple=False,
+            className="dropzone",
+            className_active="dropzone dropzone-active",
+            className_reject="dropzone dropzone-reject",
+        ),
+        dcc.Store(id=ids.STAGED_TOKEN),
+        dcc.Loading(
+            html.Div(id=ids.UPLOAD_PREVIEW, **{"aria-live": "polite"}),
+            type="default", overlay_style={"visibility": "visible", "opacity": 0.5},
+            custom_spinner=html.Div(
+                [html.Div(className="spinner"), html.P("Reading the file and checking every cell…")],
+                className="loading-message", role="status",
+            ),
+        ),
+        html.Div([
+            html.Button("Confirm and import", id=ids.CONFIRM_BUTTON, className="button", n_clicks=0, disabled=True),
+        ], className="actions"),
+    ])
+
+
+@callback(Output(ids.TEMPLATE_DOWNLOAD, "data"), Input(ids.TEMPLATE_BUTTON, "n_clicks"), prevent_initial_call=True)
+def download_template(n_clicks: int):
+    """Send the return template for the next month to fill."""
+    if not n_clicks:
+        return no_update
+    period = _next_return_period()
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_template(store.read_catalogue(engine()), Path(folder) / "return.xlsx", period=period)
+        content = path.read_bytes()
+    name = f"measures-that-matter-return-{period}.xlsx" if period else "measures-that-matter-return.xlsx"
+    return dcc.send_bytes(content, name)
+
+
+def _decode(contents: str) -> bytes:
+    _, _, encoded = contents.partition(",")
+    return base64.b64decode(encoded, validate=True)
+
+
+def _refusal(filename: str, message: str) -> html.Div:
+    report = ImportReport(file=filename, issues=[Issue("error", "not-xlsx", message)])
+    return preview(report, store.read_catalogue(engine()))
+
+
+@callback(
+    Output(ids.UPLOAD_PREVIEW, "children"),
+    Output(ids.STAGED_TOKEN, "data"),
+    Output(ids.CONFIRM_BUTTON, "disabled"),
+    Input(ids.UPLOAD, "contents"),
+    State(ids.UPLOAD, "filename"),
+    State(ids.UPLOADER_NAME, "value"),
+    prevent_initial_call=True,
+)
+def check_upload(contents: str | None, filename: str | None, user: str | None):
+    """Check the dropped file without saving any figure; stage it for confirmation if it has no errors."""
+    if not contents:
+        return no_update, no_update, no_update
+    filename = Path(filename or "upload.xlsx").name
+    try:
+        data = _decode(contents)
+    except (binascii.Error, ValueError):
+        return _refusal(filename, f"{filename} could not be received intact. Please upload it again."), None, True
+    report = import_return(engine(), data, filename=filename, user=user or "", dry_run=True)
+    catalogue = store.read_catalogue(engine())
+    if report.errors:
+        return preview(report, catalogue), None, True
+    token = secrets.token_urlsafe(24)
+    store.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user or "")
+    return preview(report, catalogue), token, False
+
+
+@callback(
+    Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
+    Output(ids.CONFIRM_BUTTON, "disabled", allow_duplicate=True),
+    Output(ids.STAGED_TOKEN, "data", allow_duplicate=True),
+    Input(ids.CONFIRM_BUTTON, "n_clicks"),
+    State(ids.STAGED_TOKEN, "data"),
+    State(ids.UPLOADER_NAME, "value"),
+    prevent_initial_call=True,
+)
+def confirm_upload(n_clicks: int, token: str | None, user: str | None):
+    """Import the staged file in one transaction and say what changed."""
+    if not n_clicks or not token:
+        return no_update, no_update, no_update
+    staged = store.staged_upload(engine(), token)
+    if staged is None:
+        message = html.P("This upload has expired or was already imported. Upload the file again.",
+                         className="notice notice-warning", role="alert")
+        return message, True, None
+    report = import_return(engine(), staged["content"], filename=staged["filename"],
+                           user=(user or staged["user_name"] or "").strip())
+    store.discard_staged_upload(engine(), token)
+    return outcome(report), True, None

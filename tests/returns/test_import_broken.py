@@ -1,0 +1,300 @@
+"""Broken returns are refused whole: the right error code, pointing at the right cell, in a plain sentence,
+and the database byte-for-byte as it was."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from measures import store
+from measures.returns import ERROR_CODES, import_return
+from tests.returns import builders
+from tests.returns.builders import COMMITTEE_SHEET, PAGE, TODAY, area, describe, issues_with, measure, template_row
+
+RETURN = "Return"
+FEBRUARY = "2023-02"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where an error must point. `cells` are the acceptable cells (None: not checked), as are ref and period."""
+
+    sheet: str | None = None
+    cells: frozenset[str] | None = None
+    ref: str | None = None
+    period: str | None = None
+
+
+def at(sheet: str, *cells: str, ref: str | None = None, period: str | None = None) -> Where:
+    return Where(sheet, frozenset(cells), ref, period)
+
+
+# ---------------------------------------------------------------------------------------------
+# Template cases: a valid February return (rows 2-7) with one thing broken.
+
+
+def base_rows() -> list[dict]:
+    return [
+        template_row("1.1", FEBRUARY, 45, 110),    # row 2
+        template_row("2.1", FEBRUARY, value=61),   # row 3
+        template_row("2.3", FEBRUARY, value=11),   # row 4
+        template_row("3.1", FEBRUARY, 236, 304),   # row 5
+        template_row("4.1", FEBRUARY, value=30),   # row 6
+        template_row("8.3", FEBRUARY, value=12),   # row 7
+    ]
+
+
+def template_case(changes: dict[int, dict], where: Where | None, extra: tuple[dict, ...] = ()) -> Callable:
+    """A builder: the base return with `changes` (Excel row number -> fields) and `extra` rows from row 8."""
+
+    def build(path: Path, request) -> Where | None:
+        rows = base_rows()
+        for number, fields in changes.items():
+            rows[number - 2].update(fields)
+        builders.template_workbook(path, rows + list(extra))
+        return where
+
+    return build
+
+
+def raw_case(make: Callable[[Path], object]) -> Callable:
+    def build(path: Path, request) -> None:
+        make(path)
+
+    return build
+
+
+def session_file(fixture: str) -> Callable:
+    def build(path: Path, request) -> None:
+        shutil.copy(request.getfixturevalue(fixture), path)
+
+    return build
+
+
+# ---------------------------------------------------------------------------------------------
+# Committee cases: a small table in the committee layout with one thing broken.
+
+COMMITTEE_MONTHS = ("2022-12", "2023-01")
+AREA_3 = area("3", "Timeliness - The timely and robust identification and multi-agency response to children.")
+AREA_8 = area("8", "Management - oversight and grip across the service.")
+
+
+def committee_rows(**cells: list) -> list:
+    """3.1, 3.2 (counts on the row, percentage below), 8.2 and 8.3 as published; `cells` replaces a measure's
+    month cells (key r3_2 for 3.2)."""
+    rows = [
+        AREA_3,
+        measure("3.1", "Number and % of child and family assessments completed within timescales",
+                builders.HIGHER, "↑", "chart 3.1", ["198 (291)", "236 (304)"], ["68.0%", "78%"]),
+        measure("3.2", "Number and % of strategy meetings created and completed in timescale", builders.HIGHER, "↑",
+                "chart 3.2", ["92/96", "173/178"], ["96%", "97%"]),
+        PAGE,
+        AREA_8,
+        measure("8.3", "The number of unallocated cases in the service without SW allocation", builders.LOWER, "",
+                "chart 8.3", [24, 14]),
+    ]
+    for key, values in cells.items():
+        ref = key.removeprefix("r").replace("_", ".")
+        for item in rows:
+            if isinstance(item, dict) and item.get("ref") == ref:
+                item["cells"] = values
+                item["below"] = None
+    return rows
+
+
+def committee_unknown_ref(path: Path, request) -> Where:
+    rows = committee_rows()
+    rows.insert(3, measure("11.1", "Number of something the catalogue does not have", builders.HIGHER, "", "",
+                           [5, 6]))
+    layout = builders.committee_workbook(path, COMMITTEE_MONTHS, rows)
+    row = layout.rows["11.1"][0]
+    return Where(COMMITTEE_SHEET, frozenset({f"A{row}", f"F{row}", f"G{row}"}), "11.1")
+
+
+def committee_bad_cell(text: str) -> Callable:
+    def build(path: Path, request) -> Where:
+        layout = builders.committee_workbook(path, COMMITTEE_MONTHS, committee_rows(r3_2=["92/96", text]))
+        return at(COMMITTEE_SHEET, layout.cells[("3.2", "2023-01")], ref="3.2", period="2023-01")
+
+    return build
+
+
+def committee_future_month(path: Path, request) -> Where:
+    rows = committee_rows(r8_3=[24, 14, 9])
+    layout = builders.committee_workbook(path, (*COMMITTEE_MONTHS, "2031-03"), rows)
+    cells = set(layout.header_cells["2031-03"]) | {layout.cells[("8.3", "2031-03")]}
+    return Where(COMMITTEE_SHEET, frozenset(cells), None, "2031-03")
+
+
+def duplicate_row_layout(path: Path) -> builders.CommitteeMap:
+    """The small table with 3.1 repeated at its end, January different (240 instead of 236)."""
+    rows = committee_rows()
+    rows.append(measure("3.1", "Number and % of child and family assessments completed within timescales",
+                        builders.HIGHER, "↑", "chart 3.1", ["198 (291)", "240 (304)"]))
+    return builders.committee_workbook(path, COMMITTEE_MONTHS, rows)
+
+
+def committee_duplicate_row(path: Path, request) -> Where:
+    duplicate_row_layout(path)
+    return Where(COMMITTEE_SHEET, None, "3.1", None)
+
+
+def committee_no_figures(path: Path, request) -> None:
+    rows = [item if not isinstance(item, dict) or "ref" not in item else {**item, "cells": [], "below": None}
+            for item in committee_rows()]
+    builders.committee_workbook(path, COMMITTEE_MONTHS, rows)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    build: Callable[[Path, object], Where | None]
+    code: str
+    message_contains: str = ""
+
+
+CASES = [
+    # The file itself
+    Case("not-xlsx-csv-text", raw_case(builders.not_xlsx), "not-xlsx"),
+    Case("truncated", raw_case(builders.truncated_xlsx), "truncated"),
+    Case("password-protected", raw_case(builders.encrypted_xlsx), "password-protected"),
+    Case("legacy-xls", raw_case(builders.legacy_xls), "not-xlsx", message_contains=".xlsx"),
+    Case("zip-bomb", session_file("zip_bomb_file"), "inflates-too-far"),
+    Case("oversized", session_file("oversized_file"), "file-too-large"),
+    Case("no-header", raw_case(builders.no_header_xlsx), "no-header"),
+    Case("no-figures-header-only", raw_case(lambda path: builders.template_workbook(path, [])), "no-figures"),
+    # Template cells
+    Case("unknown-ref", template_case({5: {"ref": "3.9"}}, at(RETURN, "A5", ref="3.9")),
+         "unknown-ref"),
+    Case("not-a-number", template_case({5: {"numerator": "forty"}}, at(RETURN, "E5", ref="3.1", period=FEBRUARY)),
+         "not-a-number"),
+    Case("numerator-above-denominator",
+         template_case({5: {"numerator": 310}}, at(RETURN, "E5", "F5", ref="3.1", period=FEBRUARY)),
+         "numerator-above-denominator"),
+    Case("percent-out-of-range", template_case({3: {"value": 104}}, at(RETURN, "G3", ref="2.1", period=FEBRUARY)),
+         "percent-out-of-range"),
+    Case("negative-count", template_case({4: {"value": -3}}, at(RETURN, "G4", ref="2.3", period=FEBRUARY)),
+         "negative-count"),
+    Case("duplicate-conflict",
+         template_case({}, Where(RETURN, None, "3.1", FEBRUARY), extra=(template_row("3.1", FEBRUARY, 240, 304),)),
+         "duplicate-conflict"),
+    Case("future-period", template_case({5: {"period": "2031-01"}}, at(RETURN, "D5", ref="3.1", period="2031-01")),
+         "future-period"),
+    Case("bad-period-month-13", template_case({5: {"period": "2023-13"}}, at(RETURN, "D5", ref="3.1")),
+         "bad-period"),
+    Case("bad-period-jan", template_case({5: {"period": "Jan"}}, at(RETURN, "D5", ref="3.1")), "bad-period"),
+    Case("unknown-status", template_case({3: {"status": "Maybe"}}, at(RETURN, "H3", ref="2.1", period=FEBRUARY)),
+         "unknown-status"),
+    # Committee layout cells
+    Case("committee-unknown-ref", committee_unknown_ref, "unknown-ref"),
+    Case("committee-not-a-number", committee_bad_cell("abc"), "not-a-number"),
+    Case("committee-numerator-above-denominator", committee_bad_cell("120/100 120%"), "numerator-above-denominator"),
+    Case("committee-future-month", committee_future_month, "future-period"),
+    Case("committee-duplicate-row", committee_duplicate_row, "duplicate-conflict"),
+    Case("committee-no-figures", committee_no_figures, "no-figures"),
+]
+
+
+def test_every_case_uses_a_known_error_code():
+    assert {case.code for case in CASES} <= set(ERROR_CODES)
+    assert len(CASES) >= 22
+
+
+def import_refused(engine, path: Path):
+    """Import `path` into `engine` and check the database file is byte-for-byte unchanged; returns the report
+    and the seconds the import took."""
+    database = builders.database_file(engine)
+    engine.dispose()
+    before = builders.sha256_file(database)
+    started = time.perf_counter()
+    report = import_return(engine, path, user="officer.a", today=TODAY)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    assert builders.sha256_file(database) == before, "a refused file changed the database"
+    return report, elapsed
+
+
+def row_of(cell: str) -> int | None:
+    match = re.fullmatch(r"[A-Z]+(\d+)", cell or "")
+    return int(match.group(1)) if match else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_a_broken_file_is_refused_with_a_cell_level_error(demo_engine, tmp_path, request, case):
+    path = tmp_path / f"{case.id}.xlsx"
+    where = case.build(path, request)
+    uploads_before = len(store.uploads_frame(demo_engine))
+    report, elapsed = import_refused(demo_engine, path)
+    assert report.status == "refused", describe(report)
+    found = [issue for issue in issues_with(report, case.code) if issue.severity == "error"]
+    assert found, f"expected error {case.code}\n{describe(report)}"
+    for issue in report.errors:
+        assert issue.message.endswith(".") and len(issue.message) > 20, issue
+    if case.message_contains:
+        assert any(case.message_contains in issue.message for issue in found), describe(report)
+    if where is not None:
+        assert any(_points_at(issue, where) for issue in found), f"expected {where}\n{describe(report)}"
+    assert len(store.uploads_frame(demo_engine)) == uploads_before
+    if case.id == "zip-bomb":
+        # Refusing a zip bomb must not inflate it: the verdict comes from the zip directory alone.
+        assert elapsed < 1.0, f"refusing the zip bomb took {elapsed:.2f} s"
+
+
+def _points_at(issue, where: Where) -> bool:
+    return (
+        (where.sheet is None or issue.sheet == where.sheet)
+        and (where.cells is None or issue.cell in where.cells)
+        and (where.ref is None or issue.ref == where.ref)
+        and (where.period is None or issue.period == where.period)
+    )
+
+
+def _names_row(message: str, row: int) -> bool:
+    return re.search(rf"(?<![\d.\-])(?:[A-I]|row ){row}(?![\d.\-])", message) is not None
+
+
+def test_a_duplicate_names_both_rows_or_points_at_the_second(demo_engine, tmp_path):
+    rows = base_rows() + [template_row("3.1", FEBRUARY, 240, 304)]  # row 8 repeats row 5 with another numerator
+    path = builders.template_workbook(tmp_path / "duplicate.xlsx", rows)
+    report, _ = import_refused(demo_engine, path)
+    found = [i for i in issues_with(report, "duplicate-conflict") if i.severity == "error"]
+    assert found, describe(report)
+    assert any(row_of(i.cell) == 8 or (_names_row(i.message, 5) and _names_row(i.message, 8)) for i in found), (
+        describe(report))
+
+
+def test_a_committee_duplicate_points_at_the_second_row(demo_engine, tmp_path):
+    layout = duplicate_row_layout(tmp_path / "committee-duplicate.xlsx")
+    first, second = layout.rows["3.1"]
+    report, _ = import_refused(demo_engine, layout.path)
+    found = [i for i in issues_with(report, "duplicate-conflict") if i.severity == "error"]
+    assert found, describe(report)
+    assert any(row_of(i.cell) == second or (_names_row(i.message, first) and _names_row(i.message, second))
+               for i in found), describe(report)
+
+
+def test_three_errors_in_one_file_are_all_reported(demo_engine, tmp_path):
+    rows = base_rows()
+    rows[0]["ref"] = "3.9"            # A2: unknown-ref
+    rows[3]["numerator"] = "forty"    # E5: not-a-number
+    rows[1]["period"] = "2023-13"     # D3: bad-period
+    path = builders.template_workbook(tmp_path / "three-errors.xlsx", rows)
+    report, _ = import_refused(demo_engine, path)
+    assert report.status == "refused", describe(report)
+    errors = {(issue.code, issue.cell) for issue in report.errors}
+    assert {("unknown-ref", "A2"), ("not-a-number", "E5"), ("bad-period", "D3")} <= errors, describe(report)
+
+
+def test_a_dry_run_of_a_broken_file_is_refused_not_checked(demo_engine, tmp_path):
+    rows = base_rows()
+    rows[3]["numerator"] = "forty"
+    path = builders.template_workbook(tmp_path / "dry.xlsx", rows)
+    report = import_return(demo_engine, path, user="officer.a", dry_run=True, today=TODAY)
+    assert report.status == "refused", describe(report)
+    assert issues_with(report, "not-a-number")

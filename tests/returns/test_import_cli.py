@@ -1,0 +1,47 @@
+"""`python -m measures import FILE [--dry-run] [--json] [--user NAME]`, as a script outside the project calls it:
+exit 0 imported/unchanged/checked, 1 refused, and one JSON object with the contract's keys."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.returns import builders
+from tests.returns.builders import template_row
+
+REPORT_KEYS = ["file", "status", "layout", "periods", "counts", "issues"]
+ISSUE_KEYS = {"severity", "code", "sheet", "cell", "ref", "period", "message"}
+
+
+def run_cli(database, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "measures", "import", *args],
+        capture_output=True, text=True, timeout=120,
+        env={"MEASURES_DB_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_import_json_contract_for_a_dry_run_and_a_refusal(demo_engine, tmp_path):
+    database = builders.database_file(demo_engine)
+    demo_engine.dispose()
+    before = builders.sha256_file(database)
+
+    good = builders.template_workbook(tmp_path / "good.xlsx", [template_row("3.1", "2023-02", 236, 300)])
+    checked = run_cli(database, str(good), "--dry-run", "--json", "--user", "officer.a")
+    assert checked.returncode == 0, checked.stderr
+    record = json.loads(checked.stdout)
+    assert list(record) == REPORT_KEYS
+    assert (record["file"], record["status"], record["layout"], record["periods"]) == (
+        "good.xlsx", "checked", "template", ["2023-02"])
+    assert record["counts"] == {"values": 1, "added": 1, "revised": 0, "unchanged": 0}
+
+    broken = builders.template_workbook(tmp_path / "broken.xlsx", [template_row("3.1", "2023-02", "forty", 304)])
+    refused = run_cli(database, str(broken), "--json")
+    assert refused.returncode == 1, refused.stderr
+    record = json.loads(refused.stdout)
+    assert record["status"] == "refused"
+    assert all(set(issue) == ISSUE_KEYS for issue in record["issues"])
+    assert {"severity": "error", "code": "not-a-number", "sheet": "Return", "cell": "E2", "ref": "3.1",
+            "period": "2023-02"}.items() <= next(i for i in record["issues"] if i["code"] == "not-a-number").items()
+    assert builders.sha256_file(database) == before
