@@ -3,10 +3,11 @@
 The schema is defined once here (SQLAlchemy Core) and changed only through Alembic migrations in
 `measures/migrations/`, so an existing database is upgraded in place without losing data.
 
-Values are kept in two tables: `observations` holds the current value for each
-(ref, period, team, worker) and `observation_revisions` holds every version ever recorded,
-append-only. A correction adds a revision and moves the current pointer; nothing is overwritten
-without its predecessor staying queryable.
+Values are kept in two tables: `observations` holds the version in force for each
+(ref, period, team, worker) and `observation_revisions` every version it superseded, append-only.
+A correction copies the version in force to the revisions, then replaces it in the same transaction,
+so every version ever recorded stays queryable (`store.value_history`) and a first version, the common
+case, is written once.
 """
 
 from __future__ import annotations

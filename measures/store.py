@@ -2,7 +2,7 @@
 
 All SQL goes through SQLAlchemy with bound parameters. Every write happens in one transaction
 (`measures.db.write_transaction`): it all lands or none of it does. A value is never overwritten
-without its previous version staying in `observation_revisions`.
+without its previous version moving to `observation_revisions`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, and_, bindparam, func, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.engine import Connection
 
 from measures import db
@@ -23,7 +23,7 @@ STATUSES = ("ok", "tbc", "new")
 SERVICE = ""  # the team (and worker) value that means "the whole service"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs 5x to create, and imports make tens of thousands
 class ValueRow:
     """One figure for a measure and month, for the whole service, a team or a worker."""
 
@@ -82,10 +82,12 @@ class ChangePlan:
 
 @dataclass(frozen=True)
 class WriteSummary:
-    """What a write did: the upload it was recorded under (None if nothing changed) and its counts."""
+    """What a write did: the upload it was recorded under (None if nothing changed), its counts and the
+    plan it carried out."""
 
     upload_id: int | None
     counts: dict[str, int]
+    plan: ChangePlan | None = None
 
 
 def _now() -> datetime:
@@ -246,6 +248,7 @@ _CURRENT_COLUMNS = (
     db.observations.c.note,
     db.observations.c.synthetic,
     db.observations.c.version,
+    db.observations.c.upload_id,
 )
 
 
@@ -331,7 +334,7 @@ def record_values(
         changed_benchmarks = _benchmarks_to_write(connection, benchmark_rows)
         new_commentary = _commentary_to_write(connection, commentary_rows)
         if not plan.added and not plan.revised and not changed_benchmarks and not new_commentary:
-            return WriteSummary(upload_id=None, counts=plan.counts)
+            return WriteSummary(upload_id=None, counts=plan.counts, plan=plan)
         upload_id = connection.execute(
             insert(db.uploads).values(
                 kind=upload.kind,
@@ -344,14 +347,13 @@ def record_values(
             )
         ).inserted_primary_key[0]
         new_records = [_row_record(row, 1, upload_id) for row in plan.added]
+        superseded = [{name: current[name] for name in _RECORD_COLUMNS} for _, current in plan.revised]
         revised_records = [
             _row_record(row, current["version"] + 1, upload_id, keep_note=current["note"])
             for row, current in plan.revised
         ]
-        if new_records:
-            connection.execute(insert(db.observations), new_records)
-        if new_records or revised_records:
-            connection.execute(insert(db.observation_revisions), new_records + revised_records)
+        _bulk_insert(connection, db.observations, new_records)
+        _bulk_insert(connection, db.observation_revisions, superseded)
         if revised_records:
             connection.execute(
                 update(db.observations)
@@ -370,7 +372,35 @@ def record_values(
                 [{"ref": c["ref"], "period": c["period"], "text": c["text"], "author": upload.user_name,
                   "created_at": _now(), "upload_id": upload_id} for c in new_commentary],
             )
-    return WriteSummary(upload_id=upload_id, counts=plan.counts)
+    return WriteSummary(upload_id=upload_id, counts=plan.counts, plan=plan)
+
+
+_RECORD_COLUMNS = ("ref", "period", "team", "worker", "numerator", "denominator", "value", "status", "note",
+                   "synthetic", "version", "upload_id")
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _bulk_insert(connection: Connection, table, records: list[dict]) -> None:
+    """Insert many value records through the driver's executemany, with bound parameters.
+
+    SQLAlchemy's per-row parameter processing costs about as much as reading the file for a large
+    return, so large imports hand plain tuples to the driver. Table and column names are the schema's
+    own constants, never input.
+    """
+    if not records:
+        return
+    marker = _PLACEHOLDERS.get(connection.dialect.paramstyle)
+    if marker is None:  # a driver with another parameter style: let SQLAlchemy adapt it
+        connection.execute(insert(table), records)
+        return
+    columns = ", ".join(_RECORD_COLUMNS)
+    placeholders = ", ".join([marker] * len(_RECORD_COLUMNS))
+    statement = f"INSERT INTO {table.name} ({columns}) VALUES ({placeholders})"  # noqa: S608 - constants only
+    connection.exec_driver_sql(statement, [
+        (r["ref"], r["period"], r["team"], r["worker"], r["numerator"], r["denominator"], r["value"], r["status"],
+         r["note"], r["synthetic"], r["version"], r["upload_id"])
+        for r in records
+    ])
 
 
 def _latest_commentary(connection: Connection, refs: Sequence[str]) -> dict[tuple[str, str], str]:
@@ -606,29 +636,32 @@ def value_history(
     Columns: ref, period, team, worker, version, numerator, denominator, value, status, note, synthetic,
     recorded_at, recorded_by, source, upload_kind, upload_id, current (True for the version in force).
     """
-    r = db.observation_revisions.c
     u = db.uploads.c
-    o = db.observations.c
-    conditions = [r.ref == bindparam("ref"), r.team == bindparam("team"), r.worker == bindparam("worker")]
     params: dict = {"ref": ref, "team": team, "worker": worker}
     if period:
-        conditions.append(r.period == bindparam("period"))
         params["period"] = period
-    current_version = (
-        select(o.version)
-        .where(o.ref == r.ref, o.period == r.period, o.team == r.team, o.worker == r.worker)
-        .scalar_subquery()
-    )
+
+    def versions(table, is_current: bool):
+        t = table.c
+        conditions = [t.ref == bindparam("ref"), t.team == bindparam("team"), t.worker == bindparam("worker")]
+        if period:
+            conditions.append(t.period == bindparam("period"))
+        return select(
+            t.ref, t.period, t.team, t.worker, t.version, t.numerator, t.denominator, t.value, t.status,
+            t.note, t.synthetic, t.upload_id, literal(is_current).label("current"),
+        ).where(*conditions)
+
+    every = union_all(versions(db.observation_revisions, False), versions(db.observations, True)).subquery()
     statement = (
         select(
-            r.ref, r.period, r.team, r.worker, r.version, r.numerator, r.denominator, r.value, r.status,
-            r.note, r.synthetic, u.created_at.label("recorded_at"), u.user_name.label("recorded_by"),
-            u.filename.label("source"), u.kind.label("upload_kind"), u.description.label("upload_description"),
-            r.upload_id, (r.version == current_version).label("current"),
+            every.c.ref, every.c.period, every.c.team, every.c.worker, every.c.version, every.c.numerator,
+            every.c.denominator, every.c.value, every.c.status, every.c.note, every.c.synthetic,
+            u.created_at.label("recorded_at"), u.user_name.label("recorded_by"), u.filename.label("source"),
+            u.kind.label("upload_kind"), u.description.label("upload_description"), every.c.upload_id,
+            every.c.current,
         )
-        .join(db.uploads, u.id == r.upload_id)
-        .where(*conditions)
-        .order_by(r.period, r.version)
+        .join(db.uploads, u.id == every.c.upload_id)
+        .order_by(every.c.period, every.c.version)
     )
     with engine.connect() as connection:
         frame = _frame(connection, statement, params)

@@ -20,12 +20,14 @@ from measures.returns.workbook import read_sheets
 from measures.store import UploadInfo
 
 
-def parse_return(data: bytes, filename: str, catalogue: Catalogue) -> tuple[ParsedReturn, list[Issue]]:
+def parse_return(
+    data: bytes, filename: str, catalogue: Catalogue, current_period: str = "9999-12"
+) -> tuple[ParsedReturn, list[Issue]]:
     """Read a workbook and recognise its layout from its content; returns what was found and any file errors."""
     sheets, file_issues = read_sheets(data, filename)
     if file_issues:
         return ParsedReturn(), file_issues
-    parsed = parse_template(sheets, catalogue) or parse_committee(sheets, catalogue)
+    parsed = parse_template(sheets, catalogue, current_period) or parse_committee(sheets, catalogue)
     if parsed is None:
         return ParsedReturn(), [Issue(
             "error", "no-header",
@@ -66,7 +68,8 @@ def import_return(
     filename = filename or "upload.xlsx"
     report = ImportReport(file=filename)
     catalogue = store.read_catalogue(engine)
-    parsed, file_issues = parse_return(data, filename, catalogue)
+    current_period = period_of(today or date.today())
+    parsed, file_issues = parse_return(data, filename, catalogue, current_period)
     report.layout = parsed.layout
     if file_issues:
         report.issues = file_issues
@@ -79,7 +82,7 @@ def import_return(
     )
     sheet = candidates[0].place.sheet if candidates else ""
     issues = parsed.issues + duplicate_issues
-    issues += checks.future_periods(parsed.dated, period_of(today or date.today()))
+    issues += checks.future_periods(parsed.dated, current_period)
     issues += checks.outliers(candidates, history, catalogue)
     issues += checks.missing_measures(candidates, history, catalogue, sheet)
     issues += checks.new_teams(candidates, store.known_teams(engine))
@@ -92,14 +95,13 @@ def import_return(
                             "upload it again."))
     report.issues = issues
     rows = [c.row for c in candidates]
-    plan = store.preview_changes(engine, rows)
-    report.counts = plan.counts
-    report.changes = _change_rows(plan)
     if report.errors:
         report.status = "refused"
-        report.counts = {"values": plan.counts["values"], "added": 0, "revised": 0, "unchanged": 0}
+        report.counts = {"values": len(rows), "added": 0, "revised": 0, "unchanged": 0}
         return report
     if dry_run:
+        plan = store.preview_changes(engine, rows)
+        report.counts, report.changes = plan.counts, _change_rows(plan)
         report.status = "checked"
         return report
     summary = store.record_values(
@@ -110,6 +112,7 @@ def import_return(
         commentary_rows=parsed.commentary,
     )
     report.counts = summary.counts
+    report.changes = _change_rows(summary.plan) if summary.plan else []
     report.upload_id = summary.upload_id
     report.status = "imported" if summary.upload_id is not None else "unchanged"
     return report

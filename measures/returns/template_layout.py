@@ -3,15 +3,18 @@ Value, Status, Note, one row per measure, month and team; optional sheets 'Bench
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from openpyxl.utils import get_column_letter
 
 from measures.catalogue import Catalogue
+from measures.periods import PERIOD_PATTERN
 from measures.returns.candidates import Candidate, ParsedReturn
 from measures.returns.cells import BLANK, CellError, Figure, number_of, period_of_cell, status_of, text_of
-from measures.returns.interpret import Place, interpret, problem
+from measures.returns.interpret import PERCENT_TOLERANCE, SMALL_DENOMINATOR, Place, interpret, problem
 from measures.returns.workbook import Sheet
+from measures.store import ValueRow
 
 REQUIRED = ("ref", "period")
 FIGURE_COLUMNS = ("numerator", "denominator", "value")
@@ -42,8 +45,10 @@ def _cell(row: list, column: int | None) -> object:
     return row[column]
 
 
-def parse_template(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn | None:
-    """Return what a template-layout workbook holds, or None if no sheet has the template header."""
+def parse_template(sheets: list[Sheet], catalogue: Catalogue, current_period: str = "9999-12") -> ParsedReturn | None:
+    """Return what a template-layout workbook holds, or None if no sheet has the template header.
+
+    Months after `current_period` are left for the checks that report them."""
     found = None
     for sheet in sorted(sheets, key=lambda s: s.name != "Return"):
         header = find_header(sheet)
@@ -56,17 +61,86 @@ def parse_template(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn | 
     parsed = ParsedReturn(layout="template")
     refs = set(catalogue.refs)
     measures = {m.ref: m for m in catalogue.measures}
+    plain = _PlainRowReader(sheet.name, columns, measures, current_period)
     for index in range(header_index + 1, len(sheet.rows)):
         row = sheet.rows[index]
-        if all(cell is None for cell in row):
-            continue
-        _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
+        candidate = plain.read(row, index)
+        if candidate is _NEEDS_CHECKING:
+            if not all(cell is None for cell in row):
+                _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
+        elif candidate is not None:
+            parsed.candidates.append(candidate)
     by_name = {s.name.strip().lower(): s for s in sheets}
     if "benchmarks" in by_name:
         _parse_benchmarks(by_name["benchmarks"], refs, parsed)
     if "commentary" in by_name:
         _parse_commentary(by_name["commentary"], refs, parsed)
     return parsed
+
+
+_NEEDS_CHECKING = object()
+_PERIOD_TEXT = re.compile(PERIOD_PATTERN)
+_NUMBER_TYPES = (int, float)
+
+
+class _PlainRowReader:
+    """The fast path for the common row: a known ref, a YYYY-MM period, numbers in number cells, no status,
+    and figures that raise no question at all. Anything else goes to `_parse_row`, which explains problems,
+    so every message comes from one place and a large clean return is read at the speed of the file."""
+
+    def __init__(self, sheet: str, columns: dict[str, int], measures: dict, current_period: str):
+        self.sheet = sheet
+        self.current_period = current_period
+        self.measures = measures
+        self.width = max(columns.values()) + 1
+        self.ref_at, self.period_at = columns["ref"], columns["period"]
+        self.other_at = tuple(columns.get(name) for name in
+                              ("team", "status", "note", "synthetic", "numerator", "denominator", "value"))
+        self.letters = {name: get_column_letter(column + 1) for name, column in columns.items()}
+
+    def read(self, row: list, index: int):
+        """Return a Candidate, None for a row to skip silently, or _NEEDS_CHECKING."""
+        if len(row) < self.width:
+            row = row + [None] * (self.width - len(row))
+        ref = row[self.ref_at]
+        measure = self.measures.get(ref) if type(ref) is str else None
+        period = row[self.period_at]
+        if (measure is None or type(period) is not str or not _PERIOD_TEXT.match(period)
+                or period > self.current_period):
+            return _NEEDS_CHECKING
+        team, status, note, synthetic, numerator, denominator, value = (
+            row[column] if column is not None else None for column in self.other_at
+        )
+        if (status is not None or synthetic is not None
+                or (numerator is not None and type(numerator) not in _NUMBER_TYPES)
+                or (denominator is not None and type(denominator) not in _NUMBER_TYPES)
+                or (value is not None and type(value) not in _NUMBER_TYPES)
+                or (team is not None and type(team) is not str) or (note is not None and type(note) is not str)):
+            return _NEEDS_CHECKING
+        if numerator is None and denominator is None and value is None:
+            return None
+        team = team.strip() if team else ""
+        if measure.unit == "percent":
+            if numerator is not None and denominator is not None:
+                if not 0 <= numerator <= denominator or denominator < SMALL_DENOMINATOR:
+                    return _NEEDS_CHECKING
+                computed = 100.0 * numerator / denominator
+                if value is not None and abs(value - computed) > PERCENT_TOLERANCE:
+                    return _NEEDS_CHECKING
+                figure = ValueRow(measure.ref, period, team, "", float(numerator), float(denominator), computed,
+                                  "ok", note or "")
+                cell = f"{self.letters['numerator']}{index + 1}"
+            elif numerator is None and denominator is None and value is not None and (value == 0 or 1 <= value <= 100):
+                figure = ValueRow(measure.ref, period, team, "", None, None, float(value), "ok", note or "")
+                cell = f"{self.letters['value']}{index + 1}"
+            else:
+                return _NEEDS_CHECKING
+        elif numerator is None and denominator is None and value is not None and value >= 0:
+            figure = ValueRow(measure.ref, period, team, "", None, None, float(value), "ok", note or "")
+            cell = f"{self.letters['value']}{index + 1}"
+        else:
+            return _NEEDS_CHECKING
+        return Candidate(figure, Place(self.sheet, cell, measure.ref, period, team))
 
 
 def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict, refs: set, parsed: ParsedReturn):

@@ -60,7 +60,8 @@ def test_same_rows_again_change_nothing_and_record_no_upload(engine):
     assert again.upload_id is None
     assert again.counts == {"values": 1, "added": 0, "revised": 0, "unchanged": 1}
     assert _count(engine, db.uploads) == 1
-    assert _count(engine, db.observation_revisions) == 1
+    assert _count(engine, db.observations) == 1
+    assert _count(engine, db.observation_revisions) == 0  # only superseded versions go there
 
 
 def test_a_changed_value_is_a_revision_and_the_old_one_stays_in_history(engine):
@@ -76,6 +77,17 @@ def test_a_changed_value_is_a_revision_and_the_old_one_stays_in_history(engine):
     assert history["source"].tolist() == ["return-jan.xlsx", "return-jan-corrected.xlsx"]
     assert history["current"].tolist() == [False, True]
     assert store.service_series(engine)["value"].tolist() == [68.04]
+
+
+def test_three_versions_stay_in_order(engine):
+    for number, upload in ((198, UPLOAD), (199, CORRECTION), (200, UPLOAD)):
+        store.record_values(engine, [ValueRow("3.1", "2022-12", numerator=number, denominator=291,
+                                              value=number / 2.91)], upload)
+    history = store.value_history(engine, "3.1", period="2022-12")
+    assert history["numerator"].tolist() == [198, 199, 200]
+    assert history["version"].tolist() == [1, 2, 3]
+    assert history["current"].tolist() == [False, False, True]
+    assert history["recorded_by"].tolist() == ["officer.a", "officer.b", "officer.a"]
 
 
 def test_a_blank_never_deletes_a_stored_value(engine):
