@@ -132,3 +132,32 @@ def build_overview(
         )
     groups = tuple((area, tuple(grouped.get(area.number, []))) for area in catalogue.areas)
     return OverviewModel(period, columns, groups, available, shows_synthetic)
+
+
+FILTERS = {
+    "off-target": "Off target",
+    "worse": "Getting worse",
+    "special-cause": "Special-cause variation",
+}
+
+
+def row_matches(row: OverviewRow, filters: set[str]) -> bool:
+    """True if the row passes every chosen filter ('off-target', 'worse', 'special-cause')."""
+    assessment = row.assessment
+    checks = {
+        "off-target": assessment.get("rag") == "red",
+        "worse": assessment.get("judgement") == "worse",
+        "special-cause": assessment.get("variation") in ("improvement", "concern", "neither"),
+    }
+    return all(checks[name] for name in filters if name in checks)
+
+
+def filter_overview(model: OverviewModel, filters: set[str] = frozenset(), area: int | None = None) -> OverviewModel:
+    """Return the model keeping only rows that pass every filter and, if given, one area; empty areas drop out."""
+    groups = tuple(
+        (group_area, tuple(row for row in rows if row_matches(row, filters)))
+        for group_area, rows in model.groups
+        if area is None or group_area.number == area
+    )
+    groups = tuple((group_area, rows) for group_area, rows in groups if rows)
+    return OverviewModel(model.period, model.columns, groups, model.available_periods, model.shows_synthetic)

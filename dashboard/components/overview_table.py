@@ -3,7 +3,7 @@ target rating, SPC variation and a trend line. Every judgement carries words as 
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from dashboard.components.sparkline import sparkline
 from measures.formatting import (
@@ -71,9 +71,9 @@ def _spc_cell(row: OverviewRow) -> html.Td:
     return html.Td(children, className="spc")
 
 
-def _measure_cell(row: OverviewRow) -> html.Td:
+def _measure_cell(row: OverviewRow, query: str) -> html.Td:
     measure = row.measure
-    children: list = [html.Span(measure.short_title, className="measure-name"),
+    children: list = [dcc.Link(measure.short_title, href=f"/measure/{measure.ref}{query}", className="measure-name"),
                       html.Span(measure.title, className="measure-title small muted block")]
     if "polarity-doubtful" in measure.flags:
         children.append(html.Span("Check: the source's 'good looks like' may be wrong for this measure.",
@@ -84,18 +84,27 @@ def _measure_cell(row: OverviewRow) -> html.Td:
     return html.Td(children, className="measure")
 
 
-def _row(row: OverviewRow) -> html.Tr:
+def _committee_cells(row: OverviewRow) -> list[html.Td]:
+    measure = row.measure
+    return [html.Td(text or "Not stated", className="committee small")
+            for text in (measure.objective, measure.timescale, measure.best_practice)]
+
+
+def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.Tr:
     last = len(row.figures) - 1
+    query = f"?period={period}" if period else ""
     return html.Tr(
         [
-            html.Th(row.measure.ref, scope="row", className="ref"),
-            _measure_cell(row),
+            html.Th(dcc.Link(row.measure.ref, href=f"/measure/{row.measure.ref}{query}",
+                             title=f"Measure {row.measure.ref} in detail"), scope="row", className="ref"),
+            _measure_cell(row, query),
             html.Td(polarity_text(row.measure), className="polarity small"),
             *[_figure_cell(figure, index == last) for index, figure in enumerate(row.figures)],
             _change_cell(row.assessment),
             _rag_cell(row),
             _spc_cell(row),
             html.Td(sparkline(row.measure, row.trend), className="trend"),
+            *(_committee_cells(row) if committee_columns else []),
         ],
         id=f"measure-{row.measure.ref.replace('.', '-')}",
         className="measure-row",
@@ -103,9 +112,11 @@ def _row(row: OverviewRow) -> html.Tr:
     )
 
 
-def overview_table(model: OverviewModel) -> html.Table:
-    """Return the accessible HTML table of the overview model."""
-    columns = len(model.columns) + 7
+def overview_table(model: OverviewModel, committee_columns: bool = False) -> html.Table:
+    """Return the accessible HTML table of the overview model; `committee_columns` adds the committee's
+    objective, timescale and best-practice columns."""
+    columns = len(model.columns) + 7 + (3 if committee_columns else 0)
+    query = f"?period={model.period}" if model.period else ""
     header = html.Tr(
         [
             html.Th("Ref", scope="col"),
@@ -116,6 +127,8 @@ def overview_table(model: OverviewModel) -> html.Table:
             html.Th("Against target", scope="col"),
             html.Th("Variation (SPC)", scope="col"),
             html.Th("Trend, last 24 months", scope="col"),
+            *([html.Th(name, scope="col") for name in ("Objective", "Timescale for progress", "Best practice")]
+              if committee_columns else []),
         ]
     )
     body = []
@@ -123,14 +136,15 @@ def overview_table(model: OverviewModel) -> html.Table:
         body.append(
             html.Tr(
                 html.Th(
-                    [html.Span(f"{area.number}. {area.title}", className="area-title"),
+                    [dcc.Link(f"{area.number}. {area.title}", href=f"/area/{area.number}{query}",
+                              className="area-title"),
                      html.Span(area.description, className="area-description small")],
                     colSpan=columns, scope="colgroup", id=f"area-{area.number}",
                 ),
                 className="area-row",
             )
         )
-        body.extend(_row(row) for row in rows)
+        body.extend(_row(row, model.period, committee_columns) for row in rows)
     caption = f"Measures that Matter as at {long_label(model.period)}" if model.period else "Measures that Matter"
     return html.Table(
         [html.Caption(caption, className="visually-hidden"), html.Thead(header), html.Tbody(body)],

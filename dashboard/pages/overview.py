@@ -8,7 +8,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import ids
 from dashboard.components.overview_table import overview_table
 from dashboard.data import engine
-from measures.overview import OverviewModel, build_overview
+from measures.overview import FILTERS, OverviewModel, build_overview, filter_overview
 from measures.periods import is_period, long_label
 
 dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0)
@@ -58,10 +58,55 @@ def _notices(model: OverviewModel, requested: str | None) -> list:
     return notices
 
 
-def layout(period: str | None = None, **_query) -> html.Div:
-    """Return the page for `period` (query string), defaulting to the latest month with figures."""
+def overview_query(period: str | None, filters: list[str] | None, area: int | str | None,
+                   columns: list[str] | None) -> str:
+    """Return the canonical query string of a view, e.g. '?period=2023-01&show=off-target,worse&area=3'."""
+    parts = []
+    if is_period(period):
+        parts.append(f"period={period}")
+    chosen = [name for name in FILTERS if name in (filters or [])]
+    if chosen:
+        parts.append("show=" + ",".join(chosen))
+    if area not in (None, ""):
+        parts.append(f"area={int(area)}")
+    if columns and "committee" in columns:
+        parts.append("columns=committee")
+    return "?" + "&".join(parts) if parts else ""
+
+
+def _controls(model: OverviewModel, filters: list[str], area: int | None, committee: bool) -> html.Div:
+    options = [{"label": long_label(p), "value": p} for p in reversed(model.available_periods)]
+    area_options = [{"label": f"{a.number}. {a.title}", "value": a.number} for a, _ in model.groups]
+    return html.Div(
+        [
+            html.Div([
+                html.Label("As at", htmlFor=ids.PERIOD_PICKER, className="picker-label"),
+                dcc.Dropdown(id=ids.PERIOD_PICKER, options=options, value=model.period, clearable=False,
+                             searchable=False, className="period-picker"),
+            ], className="control"),
+            html.Div([
+                html.Label("Area", htmlFor=ids.OVERVIEW_AREA, className="picker-label"),
+                dcc.Dropdown(id=ids.OVERVIEW_AREA, options=area_options, value=area, placeholder="All areas",
+                             clearable=True, searchable=False, className="area-picker"),
+            ], className="control"),
+            html.Fieldset([
+                html.Legend("Show only measures that are", className="picker-label"),
+                dcc.Checklist(id=ids.OVERVIEW_FILTERS, value=filters, inline=True, className="checklist",
+                              options=[{"label": label, "value": name} for name, label in FILTERS.items()]),
+            ], className="control fieldset"),
+            dcc.Checklist(id=ids.OVERVIEW_COLUMNS, value=["committee"] if committee else [], className="checklist",
+                          options=[{"label": "Show objectives, timescales and best practice",
+                                    "value": "committee"}]),
+        ],
+        className="controls",
+    )
+
+
+def layout(period: str | None = None, show: str | None = None, area: str | None = None,
+           columns: str | None = None, **_query) -> html.Div:
+    """Return the page for the view in the address: month, filters, area and the committee's columns."""
     chosen = period if is_period(period) else None
-    model = build_overview(engine(), period=chosen)
+    full = build_overview(engine(), period=chosen)
     header = html.Div(
         [
             html.H1("Measures that Matter"),
@@ -70,27 +115,29 @@ def layout(period: str | None = None, **_query) -> html.Div:
         ],
         className="page-header",
     )
-    if model.period is None:
+    if full.period is None:
         return html.Div([header, html.P("There are no figures yet. Import a monthly return to begin.",
                                         className="notice notice-info")])
-    options = [{"label": long_label(p), "value": p} for p in reversed(model.available_periods)]
-    picker = html.Div(
-        [
-            html.Label("As at", htmlFor=ids.PERIOD_PICKER, className="picker-label"),
-            dcc.Dropdown(id=ids.PERIOD_PICKER, options=options, value=model.period, clearable=False,
-                         searchable=False, className="period-picker"),
-            dcc.Store(id=ids.SHOWN_PERIOD, data=model.period),
-        ],
-        className="controls",
-    )
+    filters = [name for name in (show or "").split(",") if name in FILTERS]
+    area_number = int(area) if area and area.isdigit() and 1 <= int(area) <= 10 else None
+    committee = columns == "committee"
+    model = filter_overview(full, set(filters), area_number)
+    shown = len(model.rows)
+    showing = (html.P(f"Showing {shown} of {len(full.rows)} measures.", className="showing", role="status")
+               if shown != len(full.rows) else None)
+    table = (html.Div(overview_table(model, committee), id=ids.OVERVIEW_TABLE, className="table-scroll",
+                      tabIndex="0", role="region", **{"aria-label": "Measures that Matter table"})
+             if shown else html.P("No measure matches these filters this month.", className="notice notice-info"))
     return html.Div(
         [
             header,
-            picker,
-            *_notices(model, period),
-            _headline(model),
-            html.Div(overview_table(model), id=ids.OVERVIEW_TABLE, className="table-scroll", tabIndex="0",
-                     role="region", **{"aria-label": "Measures that Matter table"}),
+            _controls(full, filters, area_number, committee),
+            dcc.Store(id=ids.OVERVIEW_SHOWN_QUERY, data=overview_query(full.period, filters, area_number,
+                                                                       ["committee"] if committee else [])),
+            *_notices(full, period),
+            _headline(full),
+            showing,
+            table,
         ]
     )
 
@@ -98,15 +145,18 @@ def layout(period: str | None = None, **_query) -> html.Div:
 @callback(
     Output(ids.URL, "search"),
     Input(ids.PERIOD_PICKER, "value"),
-    State(ids.SHOWN_PERIOD, "data"),
+    Input(ids.OVERVIEW_FILTERS, "value"),
+    Input(ids.OVERVIEW_AREA, "value"),
+    Input(ids.OVERVIEW_COLUMNS, "value"),
+    State(ids.OVERVIEW_SHOWN_QUERY, "data"),
     prevent_initial_call=True,
 )
-def choose_period(period: str | None, shown: str | None):
-    """Navigate to the chosen month's address (shareable); the pages router then renders the page for it.
+def choose_view(period, filters, area, columns, shown: str | None):
+    """Navigate to the chosen view's address (shareable); the pages router then renders the page for it.
 
-    Dash also fires this when the router inserts the page; the month shown then is the month chosen,
-    so nothing happens.
+    Dash also fires this when the router inserts the page; the view then is the view shown, so nothing happens.
     """
-    if not is_period(period) or period == shown:
+    query = overview_query(period, filters, area, columns)
+    if query == shown:
         return no_update
-    return f"?period={period}"
+    return query

@@ -27,13 +27,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def served_app(demo_database, tmp_path_factory):
-    """Start `python app.py` on a free loopback port against a copy of the demo database; yield its base URL."""
-    database = tmp_path_factory.mktemp("served") / "served.db"
-    shutil.copy(demo_database, database)
+def _serve(database: Path, log_path: Path):
+    """Start `python app.py` on a free loopback port against `database`; return (process, base URL, log)."""
     port = _free_port()
-    log = (tmp_path_factory.getbasetemp() / "app.log").open("w")
+    log = log_path.open("w")
     env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}", "HOST": "127.0.0.1", "PORT": str(port)}
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
@@ -41,16 +38,40 @@ def served_app(demo_database, tmp_path_factory):
     while True:
         try:
             with urllib.request.urlopen(base_url + "/", timeout=2):
-                break
+                return process, base_url, log
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"The app did not start; see {log.name}")
+                pytest.fail(f"The app did not start; see {log_path}")
             time.sleep(0.2)
-    yield base_url
+
+
+def _stop(process, log) -> None:
     process.terminate()
     process.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def served_app(demo_database, tmp_path_factory):
+    """The app on loopback against a copy of the demo database, shared by tests that only read."""
+    folder = tmp_path_factory.mktemp("served")
+    database = folder / "served.db"
+    shutil.copy(demo_database, database)
+    process, base_url, log = _serve(database, folder / "app.log")
+    yield base_url
+    _stop(process, log)
+
+
+@pytest.fixture(scope="module")
+def writable_app(demo_database, tmp_path_factory):
+    """The app on loopback against its own copy of the demo database, for the tests of one module that write."""
+    folder = tmp_path_factory.mktemp("writable")
+    database = folder / "writable.db"
+    shutil.copy(demo_database, database)
+    process, base_url, log = _serve(database, folder / "app.log")
+    yield base_url
+    _stop(process, log)
 
 
 @pytest.fixture(scope="session")

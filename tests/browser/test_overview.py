@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 def _wait_for_table(page):
     page.wait_for_selector("table.mtm-table tbody tr.measure-row")
+    page.wait_for_load_state("networkidle")  # the page's first callbacks have answered
 
 
 def test_every_measure_is_shown_with_no_console_errors(page, served_app, output_dir):
@@ -72,3 +73,33 @@ def test_unknown_address_shows_a_helpful_page(page, served_app):
     page.goto(served_app + "/no-such-page")
     page.wait_for_selector("h1")
     assert page.locator("h1").inner_text() == "Page not found"
+
+
+def test_filters_and_committee_columns_live_in_the_address(page, served_app, demo_engine):
+    from measures.overview import build_overview
+
+    model = build_overview(demo_engine, period="2023-01")
+    worse = [row.measure.ref for row in model.rows if row.assessment["judgement"] == "worse"]
+    page.goto(served_app + "/?period=2023-01")
+    _wait_for_table(page)
+    page.get_by_label("Getting worse").check()
+    page.wait_for_url(re.compile(r"show=worse"))
+    page.wait_for_selector(".showing")
+    refs = page.locator("tr.measure-row").evaluate_all("rows => rows.map(r => r.dataset.ref)")
+    assert refs == worse
+    assert page.locator(".showing").inner_text() == f"Showing {len(worse)} of 38 measures."
+    page.get_by_label("Show objectives, timescales and best practice").check()
+    page.wait_for_url(re.compile(r"columns=committee"))
+    page.wait_for_selector("th:text-is('Best practice')")
+    page.goto(served_app + "/?period=2023-01&area=3&columns=committee")
+    _wait_for_table(page)
+    refs = page.locator("tr.measure-row").evaluate_all("rows => rows.map(r => r.dataset.ref)")
+    assert refs == ["3.1", "3.2", "3.3", "3.4"]
+    assert page.locator("th:text-is('Objective')").count() == 1
+
+
+def test_a_measure_link_carries_the_month(page, served_app):
+    page.goto(served_app + "/?period=2022-12")
+    _wait_for_table(page)
+    href = page.locator("#measure-3-1 th.ref a").get_attribute("href")
+    assert href == "/measure/3.1?period=2022-12"

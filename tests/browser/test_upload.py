@@ -1,0 +1,49 @@
+"""The upload page in a real browser: a good return previewed and imported, a broken one refused cell by cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.returns.builders import template_row, template_workbook
+
+pytestmark = pytest.mark.browser
+
+
+def _upload(page, writable_app, path, name="Alex Officer"):
+    page.goto(writable_app + "/upload")
+    page.wait_for_selector("#return-upload")
+    page.fill("#uploader-name", name)
+    page.locator("#return-upload input[type=file]").set_input_files(str(path))
+    page.wait_for_selector("#upload-preview .notice")
+
+
+def test_a_broken_return_lists_every_problem_and_cannot_be_confirmed(page, writable_app, tmp_path, output_dir):
+    path = template_workbook(tmp_path / "broken.xlsx", [
+        template_row("3.9", "2023-01", numerator=1, denominator=2),
+        template_row("3.1", "2023-01", numerator="forty", denominator=304),
+        template_row("2.1", "2023-01", value=104),
+    ])
+    _upload(page, writable_app, path)
+    assert "cannot be imported yet" in page.locator("#upload-preview").inner_text()
+    cells = page.locator(".issues-error tbody tr td:nth-child(2)").all_inner_texts()
+    assert cells == ["A2", "E3", "G4"]
+    assert page.locator("#confirm-import").is_disabled()
+    page.screenshot(path=str(output_dir / "upload-refused.png"), full_page=True)
+
+
+def test_a_good_return_is_previewed_then_imported_and_links_to_the_month(page, writable_app, tmp_path, output_dir):
+    path = template_workbook(tmp_path / "february.xlsx", [
+        template_row("3.1", "2023-02", numerator=250, denominator=310),
+        template_row("2.3", "2023-02", value=9),
+    ])
+    _upload(page, writable_app, path)
+    preview = page.locator("#upload-preview").inner_text()
+    assert "Ready to import" in preview
+    assert "2 figures for February 2023: 2 new, 0 revised, 0 unchanged." in preview
+    page.screenshot(path=str(output_dir / "upload-preview.png"), full_page=True)
+    page.click("#confirm-import")
+    page.wait_for_selector('#upload-preview h2:text-is("Imported")')
+    link = page.get_by_role("link", name="See the Measures that Matter table as at February 2023")
+    link.click()
+    page.wait_for_selector("#measure-3-1 td.latest")
+    assert page.locator("#measure-3-1 td.latest").inner_text() == "250/310 80.6%"
