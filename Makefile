@@ -32,7 +32,9 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
 bench: $(VENV)/.installed-dev
+	scripts/install-test-deps.sh
 	$(PY) bench/ingest.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output

@@ -104,7 +104,8 @@ def build_overview(
     records = {record["ref"]: record for record in assessment_records(assessed)}
     columns = tuple(period_range(shift_period(period, -(months - 1)), period))
     trend_start = shift_period(period, -(trend_months - 1))
-    by_ref = {ref: frame for ref, frame in series.groupby("ref", sort=False)} if not series.empty else {}
+    recent = series[series["period"] >= min(trend_start, columns[0])]
+    by_ref = {ref: frame for ref, frame in recent.groupby("ref", sort=False)} if not recent.empty else {}
     shows_synthetic = False
     grouped: dict[int, list[OverviewRow]] = {area.number: [] for area in catalogue.areas}
     for measure in catalogue.measures:

@@ -524,7 +524,9 @@ _FRAME_COLUMNS = ["ref", "period", "team", "worker", "numerator", "denominator",
 
 def _frame(connection: Connection, statement, params: dict | None = None) -> pd.DataFrame:
     result = connection.execute(statement, params or {})
-    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    columns = list(result.keys())
+    # Plain tuples: handing SQLAlchemy Row objects to pandas costs a failed attribute lookup per row.
+    frame = pd.DataFrame.from_records([tuple(row) for row in result.all()], columns=columns)
     for column in ("numerator", "denominator", "value"):
         if column in frame:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
