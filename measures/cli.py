@@ -202,11 +202,15 @@ def command_import(args) -> int:
 
 
 def command_template(args) -> int:
-    from measures.returns.template import write_template
+    from measures.returns.template import DEFAULT_TEAMS, write_template
 
     engine = _engine_ready()
     period = args.period or store.latest_period(engine)
-    path = write_template(store.read_catalogue(engine), args.out, period=period)
+    try:
+        path = write_template(store.read_catalogue(engine), args.out, period=period,
+                              teams=store.template_teams(engine) or DEFAULT_TEAMS)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.out}: {error.strerror or error}.") from None
     print(f"Wrote the return template for {period or 'a month of your choice'} to {path}.", file=sys.stderr)
     return EXIT_OK
 

@@ -24,6 +24,7 @@ from measures import store
 from measures.catalogue import Catalogue, Measure
 from measures.periods import period_range
 from measures.store import UploadInfo, ValueRow
+from measures.teams import ASSESSMENT_TEAMS, CASEWORK_TEAMS
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PUBLISHED_FILE = DATA_DIR / "published" / "measures-that-matter-2023-02-28.csv"
@@ -33,10 +34,6 @@ PUBLISHED_SOURCE = "Measures that Matter, Children and Young People Scrutiny Com
 SYNTHETIC_START = "2021-04"
 SYNTHETIC_END = "2022-11"
 
-ASSESSMENT_TEAMS = tuple(f"Assessment Team {number}" for number in range(1, 5))
-CASEWORK_TEAMS = ASSESSMENT_TEAMS + (
-    "Children in Need", "Child Protection and Court", "Children in Care", "Care Leavers",
-)
 TEAM_BREAKDOWN = {
     "3.1": ASSESSMENT_TEAMS,
     "3.2": ASSESSMENT_TEAMS,

@@ -428,6 +428,11 @@ def commentary_frame(engine: Engine, ref: str) -> pd.DataFrame:
         return _frame(connection, statement, {"ref": ref})
 
 
+def template_teams(engine: Engine) -> list[str]:
+    """Return the team names a new return's drop-down should offer: every team with a figure, sorted."""
+    return sorted(known_teams(engine))
+
+
 def known_teams(engine: Engine) -> set[str]:
     """Return every team name that has a figure stored."""
     o = db.observations.c

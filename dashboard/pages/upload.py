@@ -20,7 +20,7 @@ from measures import store
 from measures.periods import long_label, shift_period
 from measures.returns import import_return
 from measures.returns.report import ImportReport, Issue
-from measures.returns.template import write_template
+from measures.returns.template import DEFAULT_TEAMS, write_template
 from measures.returns.workbook import MAX_FILE_BYTES
 
 dash.register_page(__name__, path="/upload", name="Upload a return", title="Upload a return - Measures that Matter",
@@ -87,7 +87,8 @@ def download_template(n_clicks: int):
         return no_update
     period = _next_return_period()
     with tempfile.TemporaryDirectory() as folder:
-        path = write_template(store.read_catalogue(engine()), Path(folder) / "return.xlsx", period=period)
+        path = write_template(store.read_catalogue(engine()), Path(folder) / "return.xlsx", period=period,
+                              teams=store.template_teams(engine()) or DEFAULT_TEAMS)
         content = path.read_bytes()
     name = f"measures-that-matter-return-{period}.xlsx" if period else "measures-that-matter-return.xlsx"
     return dcc.send_bytes(content, name)

@@ -26,9 +26,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from measures.catalogue import Catalogue, Measure
-from measures.demo import CASEWORK_TEAMS
 from measures.exporting import RETURN_HEADER, RETURN_SHEET, neutralise
 from measures.periods import long_label, make_period, parse_period
+from measures.teams import CASEWORK_TEAMS
 
 GUIDANCE_SHEET = "Guidance"
 BENCHMARKS_SHEET = "Benchmarks"
@@ -78,11 +78,14 @@ _UNIT_WORDS = {
 _POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better", "none": "Not stated"}
 
 
+DEFAULT_TEAMS = CASEWORK_TEAMS  # offered when the database has no team figures yet
+
+
 def write_template(
     catalogue: Catalogue,
     out: str | os.PathLike[str],
     period: str | None = None,
-    teams: Sequence[str] = CASEWORK_TEAMS,
+    teams: Sequence[str] = DEFAULT_TEAMS,
 ) -> Path:
     """Write the blank monthly return workbook to `out`, pre-filled with one row per measure for `period`.
 
