@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from measures import store
 from measures.catalogue import Catalogue, Measure
+from measures.comparators import STATISTICAL_NEIGHBOURS as NEIGHBOURS
 from measures.periods import period_range
 from measures.store import UploadInfo, ValueRow
 from measures.teams import ASSESSMENT_TEAMS, CASEWORK_TEAMS
@@ -47,10 +48,6 @@ AUDIT_GRADE_REFS = ("4.2", "4.3", "4.4", "4.5")  # inadequate, requires improvem
 NO_HISTORY = frozenset({"2.6", "3.4", "6.3", "7.3", "9.3", "10.1"})
 HISTORY_START = {"5.1": "2022-06"}  # Family Group Conferences "when established"
 WORKERS_PER_TEAM = (8, 8, 7, 7, 9, 9, 8, 6)  # pseudonymous social workers, excluding newly qualified
-NEIGHBOURS = (
-    "Shropshire", "Devon", "Cornwall", "Somerset", "Dorset",
-    "Wiltshire", "Suffolk", "Norfolk", "Gloucestershire", "Cumbria",
-)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from measures.catalogue import Catalogue, Measure
+from measures.comparators import STATISTICAL_NEIGHBOURS
 from measures.exporting import RETURN_HEADER, RETURN_SHEET, neutralise
 from measures.periods import long_label, make_period, parse_period
 from measures.teams import CASEWORK_TEAMS
@@ -40,10 +41,6 @@ LISTS_HEADER = ("Measure refs", "Teams", "Statuses")
 STATUSES = ("OK", "TBC", "NEW")
 VALIDATED_ROWS = 1000  # drop-down lists apply to rows 2..VALIDATED_ROWS of the Return sheet
 COMPARATORS = ("England", "West Midlands", "Statistical neighbours")
-STATISTICAL_NEIGHBOURS = (
-    "Shropshire", "Devon", "Cornwall", "Somerset", "Dorset", "Wiltshire", "Suffolk", "Norfolk",
-    "Gloucestershire", "Cumbria",
-)
 
 TEXT_FORMAT = "@"
 COUNT_FORMAT = "0"
