@@ -1,0 +1,189 @@
+"""Download buttons for any table (CSV and Excel) and any chart (PNG and SVG), reusable by every page.
+
+A table's data travels with its buttons in a `dcc.Store`, so the one pair of pattern-matching callbacks here
+serves every table on every page and nothing is held on the server between requests. Every text cell is
+passed through `measures.exporting.neutralise`, so a value beginning with =, +, -, @ is never run as a
+spreadsheet formula.
+
+Usage in a layout::
+
+    table_download_buttons("benchmarks-table", frame, "measure-3.1-benchmarks", "benchmarks")
+
+Charts: `chart_download_buttons(graph_id, filename)` gives PNG and SVG buttons that call plotly's own
+image export (`Plotly.downloadImage`) on the graph, the same export as the camera button of the modebar.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+
+import pandas as pd
+from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+
+from measures.exporting import neutralise
+
+TABLE_BUTTON = "table-download-button"
+TABLE_DOWNLOAD = "table-download"
+TABLE_DATA = "table-download-data"
+CHART_BUTTON = "chart-download-button"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(stem: str) -> str:
+    """Return `stem` with anything but letters, digits, '.', '_' and '-' replaced by '-'."""
+    return _UNSAFE_FILENAME.sub("-", stem).strip("-") or "table"
+
+
+def _json_cell(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # counts read as 236, not 236.0
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def table_data(frame: pd.DataFrame, filename: str, sheet: str = "Data") -> dict:
+    """Return the JSON-safe payload the download callbacks read: filename stem, sheet name, columns, rows."""
+    return {
+        "filename": safe_filename(filename),
+        "sheet": (re.sub(r"[\[\]:*?/\\]", " ", sheet).strip() or "Data")[:31],
+        "columns": [str(column) for column in frame.columns],
+        "rows": [[_json_cell(value) for value in row] for row in frame.itertuples(index=False, name=None)],
+    }
+
+
+def table_download_buttons(table_id: str, frame: pd.DataFrame, filename: str, label: str) -> html.Div:
+    """Return 'Download as CSV' and 'Download as Excel' buttons for the table `table_id`.
+
+    `frame` holds the table's data as it should be downloaded (numbers as numbers), `filename` the file name
+    without extension, `label` what the table is, for the buttons' accessible names ("Download <label> as
+    CSV"). The buttons work through the callbacks of this module; nothing else need be registered.
+    """
+    buttons = [
+        html.Button(
+            ["Download as ", FORMAT_NAMES[fmt], html.Span(f" ({label})", className="visually-hidden")],
+            id={"type": TABLE_BUTTON, "table": table_id, "format": fmt},
+            className="button button-secondary button-small",
+            type="button",
+            n_clicks=0,
+        )
+        for fmt in ("csv", "xlsx")
+    ]
+    return html.Div(
+        [
+            *buttons,
+            dcc.Download(id={"type": TABLE_DOWNLOAD, "table": table_id, "format": "csv"}),
+            dcc.Download(id={"type": TABLE_DOWNLOAD, "table": table_id, "format": "xlsx"}),
+            dcc.Store(id={"type": TABLE_DATA, "table": table_id}, data=table_data(frame, filename, label)),
+        ],
+        className="download-buttons",
+    )
+
+
+def _safe_cell(value: object) -> object:
+    return "" if value is None else neutralise(value)
+
+
+def csv_text(data: dict) -> str:
+    """Return the table payload (see `table_data`) as CSV text, header first, every text cell neutralised."""
+    handle = io.StringIO()
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow([_safe_cell(column) for column in data.get("columns", [])])
+    for row in data.get("rows", []):
+        writer.writerow([_safe_cell(value) for value in row])
+    return handle.getvalue()
+
+
+def xlsx_bytes(data: dict) -> bytes:
+    """Return the table payload (see `table_data`) as an Excel workbook, every text cell neutralised."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(data.get("sheet") or "Data")[:31])
+    sheet.append([neutralise(str(column)) for column in data.get("columns", [])])
+    for row in data.get("rows", []):
+        sheet.append([None if value is None else neutralise(value) for value in row])
+    handle = io.BytesIO()
+    workbook.save(handle)
+    return handle.getvalue()
+
+
+@callback(
+    Output({"type": TABLE_DOWNLOAD, "table": MATCH, "format": "csv"}, "data"),
+    Input({"type": TABLE_BUTTON, "table": MATCH, "format": "csv"}, "n_clicks"),
+    State({"type": TABLE_DATA, "table": MATCH}, "data"),
+    prevent_initial_call=True,
+)
+def download_csv(n_clicks: int | None, data: dict | None):
+    """Send the table as a CSV file when its CSV button is pressed."""
+    if not n_clicks or not data:
+        return no_update
+    return dcc.send_string(csv_text(data), f"{safe_filename(data.get('filename', 'table'))}.csv", type="text/csv")
+
+
+@callback(
+    Output({"type": TABLE_DOWNLOAD, "table": MATCH, "format": "xlsx"}, "data"),
+    Input({"type": TABLE_BUTTON, "table": MATCH, "format": "xlsx"}, "n_clicks"),
+    State({"type": TABLE_DATA, "table": MATCH}, "data"),
+    prevent_initial_call=True,
+)
+def download_xlsx(n_clicks: int | None, data: dict | None):
+    """Send the table as an Excel workbook when its Excel button is pressed."""
+    if not n_clicks or not data:
+        return no_update
+    return dcc.send_bytes(xlsx_bytes(data), f"{safe_filename(data.get('filename', 'table'))}.xlsx", type=XLSX_TYPE)
+
+
+def chart_download_buttons(graph_id: str, filename: str, label: str = "chart") -> html.Div:
+    """Return 'Download chart as PNG' and 'as SVG' buttons for the dcc.Graph `graph_id`, using plotly's own
+    image export (the modebar camera gives PNG too)."""
+    return html.Div(
+        [
+            html.Button(
+                [f"Download {label} as ", fmt.upper()],
+                id={"type": CHART_BUTTON, "graph": graph_id, "format": fmt, "filename": safe_filename(filename)},
+                className="button button-secondary button-small",
+                type="button",
+                n_clicks=0,
+            )
+            for fmt in ("png", "svg")
+        ],
+        className="download-buttons",
+    )
+
+
+# Plotly.downloadImage runs in the browser: the server never renders images.
+_CHART_DOWNLOAD_JS = """
+function(n_clicks, id) {
+    if (!n_clicks || !id) { return window.dash_clientside.no_update; }
+    var holder = document.getElementById(id.graph);
+    var graph = holder && (holder.classList.contains('js-plotly-plot') ? holder
+                                                                         : holder.querySelector('.js-plotly-plot'));
+    if (graph && window.Plotly) {
+        var scale = id.format === 'png' ? 2 : 1;
+        window.Plotly.downloadImage(graph, {format: id.format, filename: id.filename, width: 1400, height: 640,
+                                            scale: scale});
+    }
+    return window.dash_clientside.no_update;
+}
+"""
+
+clientside_callback(
+    _CHART_DOWNLOAD_JS,
+    Output({"type": CHART_BUTTON, "graph": MATCH, "format": MATCH, "filename": MATCH}, "title"),
+    Input({"type": CHART_BUTTON, "graph": MATCH, "format": MATCH, "filename": MATCH}, "n_clicks"),
+    State({"type": CHART_BUTTON, "graph": MATCH, "format": MATCH, "filename": MATCH}, "id"),
+    prevent_initial_call=True,
+)
+

@@ -1,0 +1,643 @@
+"""One measure in depth (`/measure/3.1?period=2023-01`): the summary in plain English, the key figures, the SPC
+chart with its data as a table, every month, benchmarks, commentary, the revision history and what the
+committee asked to see beside each measure (objective, timescale, best practice)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.components.downloads import chart_download_buttons, table_download_buttons
+from dashboard.components.spc_chart import (
+    POINT_READING,
+    assurance_icon,
+    chart_reading,
+    spc_graph,
+    variation_icon,
+)
+from dashboard.data import engine
+from measures import store
+from measures.assessment.change import round_half_up
+from measures.formatting import (
+    DIRECTION_ARROW,
+    RAG_TEXT,
+    STATUS_EXPLANATION,
+    STATUS_TEXT,
+    change_text,
+    format_number,
+    format_value,
+    polarity_text,
+)
+from measures.measure_detail import MeasureDetail, MonthRow, build_measure_detail
+from measures.periods import is_period, long_label
+from measures.summary import format_benchmark
+
+dash.register_page(
+    __name__,
+    path_template="/measure/<ref>",
+    name="Measure",
+    title=lambda ref=None, **_: f"Measure {ref}: Measures that Matter",
+    nav=False,
+)
+
+SYNTHETIC_MARK = "†"
+FLAG_TEXT = {
+    "value-inconsistent": "A published figure disagrees with its own counts: check it with the data owner.",
+    "polarity-from-plan": "What 'good' looks like is taken from the improvement plan, not the published table.",
+    "polarity-not-stated": "The source does not say whether higher or lower is better.",
+    "polarity-doubtful": "The source's 'good looks like' may be wrong for this measure.",
+    "target-interpreted": "The target is interpreted from the plan's wording.",
+    "target-extended": "The target is extended by convention from a related measure.",
+    "title-typo-fixed": "A typing error in the published title has been corrected.",
+    "title-truncated": "The published title was cut short.",
+    "definition-unclear": "The definition needs confirming with the data owner.",
+    "denominator-from-other-measure": "The denominator comes from another measure.",
+    "denominator-not-published": "The denominator was not published.",
+    "part-not-published": "Part of this measure was not published.",
+    "secondary-percent-in-note": "A second percentage is kept in the notes.",
+}
+
+
+def _query(period: str) -> str:
+    return "?" + urlencode({"period": period})
+
+
+def _anchor(ref: str) -> str:
+    return f"measure-{ref.replace('.', '-')}"
+
+
+def _synthetic_mark() -> list:
+    return [html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
+            html.Span(" (synthetic)", className="visually-hidden")]
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _rounded(detail: MeasureDetail, value: float | None) -> float | None:
+    """A value for download, rounded as shown on the page (half up, the measure's decimals)."""
+    shown = round_half_up(value, detail.measure.decimals)
+    return None if shown is None else float(shown)
+
+
+def _figure_text(detail: MeasureDetail, row: MonthRow) -> str:
+    if row.counted:
+        return format_value(detail.measure, row.value)
+    return STATUS_TEXT.get(row.status, STATUS_TEXT["missing"])
+
+
+def _counts_text(detail: MeasureDetail, row: MonthRow) -> str:
+    measure = detail.measure
+    if measure.unit != "percent" or row.numerator is None or not row.counted:
+        return ""
+    if row.denominator is None:
+        return f"{format_number(row.numerator)} {measure.numerator_label}".strip()
+    return f"{format_number(row.numerator)} of {format_number(row.denominator)} {measure.denominator_label}".strip()
+
+
+def _small_numbers(row: MonthRow, measure_label: str) -> html.P | None:
+    if not row.small_denominator or row.denominator is None:
+        return None
+    return html.P(
+        [html.Strong("Small numbers: "),
+         f"only {format_number(row.denominator)} {measure_label or 'cases'}, so the percentage can swing widely. "
+         "Read it with care."],
+        className="small flag measure-small-numbers",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sections
+
+
+def _header(detail: MeasureDetail) -> html.Div:
+    measure, area = detail.measure, detail.area
+    area_link = (
+        html.Li(dcc.Link(f"Area {area.number}: {area.short_title}", href=f"/area/{area.number}{_query(detail.period)}"))
+        if area else None
+    )
+    return html.Div(
+        [
+            html.Nav(
+                html.Ol(
+                    [html.Li(dcc.Link("Measures that Matter", href=f"/{_query(detail.period)}#{_anchor(measure.ref)}")),
+                     area_link,
+                     html.Li(f"Measure {measure.ref}", **{"aria-current": "page"})],
+                    className="breadcrumbs",
+                ),
+                **{"aria-label": "Breadcrumb"},
+            ),
+            html.H1([html.Span(measure.ref, className="card-ref"), " ", measure.short_title]),
+            html.P(measure.title, className="lede"),
+        ],
+        className="page-header",
+    )
+
+
+def _picker(detail: MeasureDetail) -> html.Div:
+    options = [{"label": long_label(p), "value": p} for p in reversed(detail.available_periods)]
+    return html.Div(
+        [
+            html.Label("As at", htmlFor=ids.MEASURE_PERIOD_PICKER, className="picker-label"),
+            dcc.Dropdown(id=ids.MEASURE_PERIOD_PICKER, options=options, value=detail.period, clearable=False,
+                         searchable=False, className="period-picker"),
+            dcc.Store(id=ids.MEASURE_SHOWN, data=detail.period),
+        ],
+        className="controls",
+    )
+
+
+def _notices(detail: MeasureDetail, requested: str | None) -> list:
+    notices = []
+    if requested and not is_period(requested):
+        notices.append(html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
+                              className="notice notice-warning", role="status"))
+    stored = {row.period for row in detail.series if row.status != "missing"}
+    if requested and is_period(requested) and requested not in stored:
+        notices.append(html.P(f"There is no figure for this measure for {long_label(requested)}.",
+                              className="notice notice-warning", role="status"))
+    if detail.shows_synthetic:
+        notices.append(
+            html.P(
+                [html.Strong("Demonstration data. "),
+                 f"Figures marked {SYNTHETIC_MARK}, hollow points on the chart and benchmarks labelled synthetic are "
+                 "made up to show how the dashboard works: they are not real."],
+                className="notice notice-info",
+            )
+        )
+    return notices
+
+
+def _summary(detail: MeasureDetail) -> html.Section:
+    return html.Section(
+        [
+            html.H2("In summary", id="summary-heading"),
+            # The summary itself carries the small-numbers caveat; the key figure below repeats it beside the figure.
+            html.P(detail.summary, className="measure-summary-text"),
+        ],
+        id=ids.MEASURE_SUMMARY,
+        className="measure-summary",
+        **{"aria-labelledby": "summary-heading"},
+    )
+
+
+def _card(title: str, figure: str, lines: list, key: str, synthetic: bool = False, status: str = "ok",
+          subtitle: str = "") -> html.Div:
+    figure_children: list = [figure]
+    if synthetic:
+        figure_children += _synthetic_mark()
+    classes = "card-figure" + ("" if status == "ok" else f" status-{status}")
+    return html.Div(
+        [html.H3(title), html.P(subtitle, className="small muted measure-fact-when") if subtitle else None,
+         html.P(figure_children, className=classes), *[line for line in lines if line]],
+        className=f"measure-fact measure-fact-{key}",
+        **{"data-fact": key},
+    )
+
+
+def _month_card(detail: MeasureDetail, title: str, row: MonthRow, key: str, extra: list | None = None) -> html.Div:
+    lines: list = []
+    counts = _counts_text(detail, row)
+    if counts:
+        lines.append(html.P(counts, className="card-counts"))
+    if not row.counted:
+        lines.append(html.P(STATUS_EXPLANATION.get(row.status, ""), className="small muted"))
+    lines.extend(extra or [])
+    return _card(title, _figure_text(detail, row), lines, key, row.synthetic, row.status if not row.counted else "ok",
+                 subtitle=row.label)
+
+
+def _key_figures(detail: MeasureDetail) -> html.Section:
+    measure = detail.measure
+    change = html.P(
+        [html.Span(DIRECTION_ARROW.get(detail.direction, ""), className="arrow", **{"aria-hidden": "true"}),
+         f"Change: {change_text(detail.direction, detail.judgement)}"],
+        className=f"card-change judgement-{detail.judgement}",
+    )
+    ytd = detail.year_to_date
+    ytd_lines: list = []
+    if ytd.method == "counts":
+        noun = measure.denominator_label
+        ytd_lines.append(html.P(f"{format_number(ytd.numerator)} of {format_number(ytd.denominator)} {noun}".strip(),
+                                className="card-counts"))
+    ytd_lines.append(html.P(_capitalise(ytd.label.partition(": ")[2]), className="small muted"))
+    ytd_figure = format_value(measure, ytd.value) if ytd.value is not None else "No figures"
+    target = measure.target
+    rating = RAG_TEXT.get(detail.rag, "No target") if detail.current.counted else "No figure this month to rate"
+    target_lines: list = [html.P(html.Span(rating, className=f"badge rag-{detail.rag}"))]
+    if target is not None and measure.target_source:
+        target_lines.append(html.P(measure.target_source, className="small muted"))
+    if target is None:
+        target_lines = [html.P("No target is set for this measure.", className="small muted")]
+    spc_lines: list = [html.P(variation_icon(detail))]
+    assurance = assurance_icon(detail)
+    if assurance is not None:
+        spc_lines.append(html.P(assurance))
+    if detail.spc.variation == "insufficient":
+        spc_lines.append(html.P(f"{detail.spc.n} of 12 months needed", className="small muted"))
+    elif detail.spc_periods and detail.spc_periods[-1] != detail.period:
+        spc_lines.append(html.P(f"Reading up to {long_label(detail.spc_periods[-1])}", className="small muted"))
+    cards = [
+        _month_card(detail, "This month", detail.current, "current",
+                    [_small_numbers(detail.current, measure.denominator_label)]),
+        _month_card(detail, "Previous month", detail.previous, "previous", [change]),
+        _month_card(detail, "Same month last year", detail.same_month_last_year, "last-year"),
+        _card(f"Year to date {ytd.financial_year}", ytd_figure, ytd_lines, "year-to-date", ytd.synthetic,
+              "ok" if ytd.value is not None else "missing",
+              subtitle=f"{long_label(ytd.first_period)} to {long_label(ytd.last_period)}"
+              if ytd.first_period != ytd.last_period else long_label(ytd.last_period)),
+        _card("Target", target.describe() if target else "None set", target_lines, "target",
+              status="ok" if target else "missing"),
+        _card("Variation (SPC)", "", spc_lines, "spc"),
+    ]
+    return html.Section(
+        [html.H2(f"Key figures for {long_label(detail.period)}", id="figures-heading"),
+         html.Div(cards, className="measure-facts")],
+        id=ids.MEASURE_FIGURES,
+        **{"aria-labelledby": "figures-heading"},
+    )
+
+
+def _table(caption: str, header: list[str], rows: list, table_id: str, numeric: set[int] | None = None,
+           caption_hidden: bool = False) -> html.Table:
+    numeric = numeric or set()
+    return html.Table(
+        [
+            html.Caption(caption, className="visually-hidden" if caption_hidden else None),
+            html.Thead(html.Tr([html.Th(text, scope="col", className="figure" if i in numeric else None)
+                                for i, text in enumerate(header)])),
+            html.Tbody(rows),
+        ],
+        id=table_id,
+        className="report-table measure-table",
+    )
+
+
+def _chart_section(detail: MeasureDetail) -> html.Section:
+    measure = detail.measure
+    filename = f"measure-{measure.ref}-{detail.period}-spc-chart"
+    rows = {row.period: row for row in detail.series}
+    table_rows = []
+    for period, point in detail.spc_points:
+        row = rows[period]
+        reading = POINT_READING[detail.point_kind(point)]
+        table_rows.append(html.Tr([
+            html.Th(row.label, scope="row"),
+            html.Td([format_value(measure, row.value), *(_synthetic_mark() if row.synthetic else [])],
+                    className="figure"),
+            html.Td(_counts_text(detail, row)),
+            html.Td(reading),
+        ]))
+    explanation = html.P(
+        [
+            "Each point is one month. The solid black line is the average and the dashed lines are the process "
+            "limits: the range the figures would be expected to stay within if nothing changed. A month outside "
+            "the limits, six months in a row on one side of the average, six rising or falling one after another, "
+            "or two of three close to a limit is ",
+            html.Em("special cause"),
+            " variation, marked with its own shape and colour and named in the key. ",
+            "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else "",
+        ],
+        className="measure-chart-help",
+    )
+    alternative = html.Details(
+        [
+            html.Summary("Show the chart's figures as a table"),
+            html.P(chart_reading(detail)),
+            _table(f"Chart data for {measure.ref}: each month's figure and its SPC reading",
+                   ["Month", "Figure", "Counts", "SPC reading"], table_rows, ids.MEASURE_CHART_TABLE, {1})
+            if table_rows else html.P("There are no figures to chart yet."),
+        ],
+        className="measure-details",
+    )
+    if not detail.spc_periods:
+        return html.Section(
+            [html.H2("Monthly figures on an SPC chart", id="chart-heading"),
+             html.P(f"There are no figures to chart yet: no month up to {long_label(detail.period)} has a figure "
+                    "for this measure.")],
+            **{"aria-labelledby": "chart-heading"},
+        )
+    return html.Section(
+        [
+            html.H2("Monthly figures on an SPC chart", id="chart-heading"),
+            explanation,
+            html.Figure(
+                [spc_graph(detail, ids.MEASURE_CHART, filename),
+                 html.Figcaption(f"SPC chart: {measure.short_title}, monthly, up to "
+                                 f"{long_label(detail.period)}. The summary above and the table below say the same "
+                                 "in words.", className="small muted")],
+                className="measure-chart",
+            ),
+            chart_download_buttons(ids.MEASURE_CHART, filename),
+            alternative,
+        ],
+        **{"aria-labelledby": "chart-heading"},
+    )
+
+
+def _months_section(detail: MeasureDetail) -> html.Section:
+    measure = detail.measure
+    # A measure reported as a single figure gets no empty count columns.
+    with_counts = any(row.numerator is not None or row.denominator is not None for row in detail.series)
+    rows, records = [], []
+    for row in reversed(detail.series):
+        notes = []
+        if row.synthetic:
+            notes.append("Synthetic demonstration figure")
+        if row.small_denominator:
+            notes.append("Small numbers: read with care")
+        if row.revised:
+            notes.append("Revised: see its history")
+        if row.note and not row.synthetic:
+            notes.append(row.note)
+        status = "Figure reported" if row.counted else STATUS_TEXT.get(row.status, STATUS_TEXT["missing"])
+        counts = [
+            html.Td(format_number(row.numerator) if row.numerator is not None else "", className="figure"),
+            html.Td(format_number(row.denominator) if row.denominator is not None else "", className="figure"),
+        ] if with_counts else []
+        rows.append(html.Tr(
+            [
+                html.Th(dcc.Link(row.label, href=f"/measure/{measure.ref}{_query(row.period)}"), scope="row"),
+                *counts,
+                html.Td([_figure_text(detail, row), *(_synthetic_mark() if row.synthetic else [])],
+                        className="figure" + ("" if row.counted else f" status-{row.status}")),
+                html.Td(status),
+                html.Td("; ".join(notes), className="small"),
+            ],
+            className="current-month" if row.period == detail.period else None,
+        ))
+        record = {"Ref": measure.ref, "Month": row.period}
+        if with_counts:
+            record |= {"Numerator": row.numerator, "Denominator": row.denominator}
+        records.append(record | {
+            "Value": _rounded(detail, row.value) if row.counted else None,
+            "Status": "ok" if row.counted else row.status,
+            "Synthetic": "yes" if row.synthetic else "", "Note": row.note,
+        })
+    header = ["Month", "Figure", "Status", "Notes"]
+    if with_counts:
+        header[1:1] = [measure.numerator_label.capitalize() or "Numerator",
+                       measure.denominator_label.capitalize() or "Denominator"]
+    body: list = [html.H2("Every month", id="months-heading")]
+    if not rows:
+        body.append(html.P("No figures have been reported for this measure yet."))
+    else:
+        body += [
+            html.P("Newest first. Choose a month to see the page as at that month.", className="small muted"),
+            html.Div(
+                _table(f"Every month of {measure.ref} up to {long_label(detail.period)}, newest first", header, rows,
+                       ids.MEASURE_MONTHS_TABLE, {1, 2, 3} if with_counts else {1}, caption_hidden=True),
+                className="table-scroll table-scroll-limited", tabIndex="0", role="region",
+                **{"aria-labelledby": "months-heading"},
+            ),
+            table_download_buttons(ids.MEASURE_MONTHS_TABLE, pd.DataFrame(records),
+                                   f"measure-{measure.ref}-monthly-to-{detail.period}", "every month"),
+        ]
+    return html.Section(body, **{"aria-labelledby": "months-heading"})
+
+
+def _benchmarks_section(detail: MeasureDetail) -> html.Section:
+    measure = detail.measure
+    body: list = [html.H2("How Herefordshire compares", id="benchmarks-heading")]
+    if not detail.benchmarks:
+        body.append(html.P("No benchmarks have been published for this measure."))
+        if measure.best_practice:
+            body.append(html.P(["Best practice: ", measure.best_practice]))
+        return html.Section(body, **{"aria-labelledby": "benchmarks-heading"})
+    years = [year.year for year in detail.benchmarks]
+    comparators: list[tuple[str, str]] = []
+    for year in detail.benchmarks:
+        for benchmark in year.values:
+            if (benchmark.comparator, benchmark.kind) not in comparators:
+                comparators.append((benchmark.comparator, benchmark.kind))
+    order = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
+    comparators.sort(key=lambda item: order[item[1]])
+    names = {"neighbours": "Statistical neighbours (average)", "council": "Herefordshire (published, whole year)"}
+    rows, records = [], []
+    for comparator, kind in comparators:
+        cells = []
+        record: dict = {"Comparator": names.get(kind, comparator)}
+        for year in detail.benchmarks:
+            benchmark = year.get(comparator)
+            if benchmark is None:
+                cells.append(html.Td("", className="figure"))
+                record[year.year] = None
+                continue
+            cells.append(html.Td([format_benchmark(measure, benchmark.value),
+                                  *(_synthetic_mark() if benchmark.synthetic else [])], className="figure"))
+            record[year.year] = benchmark.value
+        record["Synthetic"] = "yes" if any(
+            (b := y.get(comparator)) is not None and b.synthetic for y in detail.benchmarks) else ""
+        rows.append(html.Tr([html.Th(names.get(kind, comparator), scope="row"), *cells],
+                            className=f"benchmark-{kind}"))
+        records.append(record)
+    sources = sorted({b.source for year in detail.benchmarks for b in year.values if b.source})
+    body += [
+        html.P(f"Benchmarks are for whole financial years (April to March). The summary compares "
+               f"{long_label(detail.period)} with "
+               f"{detail.benchmark_year.year if detail.benchmark_year else 'the latest year published'}. "
+               "On the chart each is a line across its year; choose a neighbour in the chart's key to show it.",
+               className="small muted"),
+        html.Div(
+            _table(f"Benchmarks for {measure.ref} by year", ["Comparator", *years], rows,
+                   ids.MEASURE_BENCHMARKS_TABLE, set(range(1, len(years) + 1)), caption_hidden=True),
+            className="table-scroll", tabIndex="0", role="region", **{"aria-labelledby": "benchmarks-heading"},
+        ),
+        table_download_buttons(ids.MEASURE_BENCHMARKS_TABLE, pd.DataFrame(records),
+                               f"measure-{measure.ref}-benchmarks", "benchmarks"),
+        html.Details([html.Summary("Sources of these benchmarks"),
+                      html.Ul([html.Li(source, className="small") for source in sources])],
+                     className="measure-details") if sources else None,
+    ]
+    return html.Section(body, **{"aria-labelledby": "benchmarks-heading"})
+
+
+def _commentary_section(detail: MeasureDetail) -> html.Section:
+    body: list = [html.H2("Commentary", id="commentary-heading")]
+    if not detail.commentary:
+        body.append(html.P(f"No commentary has been recorded for this measure up to {long_label(detail.period)}."))
+    else:
+        entries = []
+        for entry in detail.commentary:
+            when = entry.recorded_at.strftime("%d %B %Y") if hasattr(entry.recorded_at, "strftime") else ""
+            recorded = " ".join(part for part in ("Recorded", f"by {entry.author}" if entry.author else "",
+                                                  f"on {when}" if when else "") if part)
+            entries.append(html.Li([
+                html.H3(long_label(entry.period)),
+                html.P(entry.text),
+                html.P(recorded, className="small muted") if recorded != "Recorded" else None,
+            ], className="measure-comment"))
+        body.append(html.Ul(entries, className="measure-commentary-list"))
+    return html.Section(body, id=ids.MEASURE_COMMENTARY, **{"aria-labelledby": "commentary-heading"})
+
+
+def _revision_figure(detail: MeasureDetail, revision) -> str:
+    row = MonthRow(detail.period, revision.numerator, revision.denominator,
+                   revision.value if revision.status == "ok" else None, revision.status)  # type: ignore[arg-type]
+    counts = _counts_text(detail, row)
+    figure = _figure_text(detail, row)
+    return f"{figure} ({counts})" if counts else figure
+
+
+def _revisions_section(detail: MeasureDetail) -> html.Section:
+    measure = detail.measure
+    month = long_label(detail.period)
+    body: list = [html.H2(f"Changes to the {month} figure", id="revisions-heading")]
+    if not detail.revisions:
+        body.append(html.P(f"No figure has been recorded for {month}."))
+    else:
+        if len(detail.revisions) == 1:
+            body.append(html.P(f"The {month} figure has not been changed since it was first recorded."))
+        rows, records = [], []
+        for revision in detail.revisions:
+            when = revision.recorded_at.strftime("%d %b %Y %H:%M") if hasattr(revision.recorded_at, "strftime") else ""
+            figure = _revision_figure(detail, revision)
+            rows.append(html.Tr([
+                html.Th(str(revision.version), scope="row"),
+                html.Td([figure, *(_synthetic_mark() if revision.synthetic else [])]),
+                html.Td(when), html.Td(revision.recorded_by), html.Td(revision.source),
+                html.Td("In force" if revision.current else "Replaced"),
+            ]))
+            records.append({
+                "Ref": measure.ref, "Month": detail.period, "Version": revision.version,
+                "Numerator": revision.numerator, "Denominator": revision.denominator,
+                "Value": _rounded(detail, revision.value),
+                "Status": revision.status, "Synthetic": "yes" if revision.synthetic else "",
+                "Recorded": when, "Recorded by": revision.recorded_by, "Source": revision.source,
+                "In force": "yes" if revision.current else "",
+            })
+        body += [
+            html.Div(
+                _table(f"Every recorded version of the {month} figure, oldest first",
+                       ["Version", "Figure", "Recorded", "By", "From", "Status"], rows, ids.MEASURE_REVISIONS_TABLE),
+                className="table-scroll", tabIndex="0", role="region", **{"aria-labelledby": "revisions-heading"},
+            ),
+            table_download_buttons(ids.MEASURE_REVISIONS_TABLE, pd.DataFrame(records),
+                                   f"measure-{measure.ref}-{detail.period}-revisions", f"revisions of {month}"),
+        ]
+    others = [p for p in detail.revised_periods if p != detail.period]
+    if others:
+        body.append(html.P(["Other months whose figure has been revised: ",
+                            *[item for p in others for item in (
+                                dcc.Link(long_label(p), href=f"/measure/{measure.ref}{_query(p)}"), ", ")][:-1],
+                            "."]))
+    elif detail.period not in detail.revised_periods:
+        body.append(html.P("No month of this measure has had its figure revised.", className="small muted"))
+    return html.Section(body, **{"aria-labelledby": "revisions-heading"})
+
+
+def _about_section(detail: MeasureDetail) -> html.Section:
+    measure, area = detail.measure, detail.area
+    target = measure.target
+    items: list[tuple[str, object]] = [
+        ("Measure", measure.title),
+        ("Improvement area", f"{area.number}. {area.title}" if area else str(measure.area)),
+        ("Good looks like", polarity_text(measure) + (f" (the published table says “{measure.good_looks_like}”)"
+                                                      if measure.good_looks_like and measure.good_looks_like
+                                                      != polarity_text(measure) else "")),
+        ("Target", f"{target.describe()}. {measure.target_source}".strip() if target else "No target is set."),
+        ("Objective", measure.objective or "Not stated."),
+        ("Timescale", measure.timescale or "Not stated."),
+        ("Best practice", measure.best_practice or "Not stated."),
+    ]
+    if measure.numerator_label:
+        items.append(("Counted (numerator)", measure.numerator_label))
+    if measure.denominator_label:
+        items.append(("Out of (denominator)", measure.denominator_label))
+    if measure.source_note:
+        items.append(("How the figures are recorded", measure.source_note))
+    if measure.flags:
+        items.append(("Points to check", html.Ul([html.Li(FLAG_TEXT.get(flag, flag.replace("-", " ").capitalize()))
+                                                  for flag in measure.flags])))
+    links: list = []
+    if detail.has_team_figures:
+        links.append(html.Li(dcc.Link(f"See {measure.ref} for each team", href=f"/teams/{measure.ref}"
+                                      f"{_query(detail.period)}")))
+    if detail.area:
+        links.append(html.Li(dcc.Link(f"See every measure of area {detail.area.number}",
+                                      href=f"/area/{detail.area.number}{_query(detail.period)}")))
+    links.append(html.Li(dcc.Link("Back to the Measures that Matter table",
+                                  href=f"/{_query(detail.period)}#{_anchor(measure.ref)}")))
+    return html.Section(
+        [
+            html.H2("About this measure", id="about-heading"),
+            html.P("The committee asked to see each measure's objective, timescale and best practice beside it.",
+                   className="small muted"),
+            html.Dl([part for label, value in items for part in (html.Dt(label), html.Dd(value))],
+                    className="measure-about"),
+            html.H3("Related pages"),
+            html.Ul(links, className="measure-links"),
+        ],
+        **{"aria-labelledby": "about-heading"},
+    )
+
+
+def _not_found(ref: str | None) -> html.Div:
+    catalogue = store.read_catalogue(engine())
+    area_number = str(ref or "").partition(".")[0]
+    same_area = [m for m in catalogue.measures if str(m.area) == area_number]
+    suggestions = None
+    if same_area:
+        suggestions = html.Div([
+            html.H2(f"Measures in improvement area {area_number}"),
+            html.Ul([html.Li(dcc.Link(f"{m.ref} {m.short_title}", href=f"/measure/{m.ref}")) for m in same_area]),
+        ])
+    return html.Div(
+        [
+            html.H1(f"No measure {ref}" if ref else "No measure chosen"),
+            html.P("There is no measure with that reference in the Measures that Matter. References look like 3.1: "
+                   "the improvement area, a dot, and the measure's number."),
+            suggestions,
+            html.P(dcc.Link("Go to the Measures that Matter table to choose a measure", href="/")),
+        ],
+        className="not-found measure-not-found",
+    )
+
+
+def layout(ref: str | None = None, period: str | None = None, **_other) -> html.Div:
+    """Return the page for measure `ref` as at `period` (query string; default the latest month), or a
+    helpful page naming the missing measure."""
+    chosen = period if is_period(period) else None
+    try:
+        detail = build_measure_detail(engine(), str(ref), period=chosen)
+    except KeyError:
+        return _not_found(ref)
+    return html.Div(
+        [
+            _header(detail),
+            _picker(detail),
+            *_notices(detail, period),
+            _summary(detail),
+            _key_figures(detail),
+            _chart_section(detail),
+            _months_section(detail),
+            _benchmarks_section(detail),
+            _commentary_section(detail),
+            _revisions_section(detail),
+            _about_section(detail),
+        ],
+        className="measure-page",
+        **{"data-ref": detail.measure.ref, "data-period": detail.period},
+    )
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(ids.MEASURE_PERIOD_PICKER, "value"),
+    State(ids.MEASURE_SHOWN, "data"),
+    prevent_initial_call=True,
+)
+def choose_measure_period(period: str | None, shown: str | None):
+    """Navigate to the chosen month's address (shareable); the pages router then renders the page for it.
+
+    Dash also fires this when the router inserts the page; the month shown then is the month chosen, so
+    nothing happens.
+    """
+    if not is_period(period) or period == shown:
+        return no_update
+    return _query(period)  # type: ignore[arg-type]

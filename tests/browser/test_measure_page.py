@@ -1,0 +1,132 @@
+"""The measure page in a real browser: figures from the store, the summary, the SPC chart, the month in the
+address, downloads, and the helpful page for a measure that does not exist."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from measures import store
+
+pytestmark = pytest.mark.browser
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".measure-page")
+    page.wait_for_selector("#measure-spc-chart .js-plotly-plot svg.main-svg")
+
+
+def _fact(page, key: str) -> str:
+    return page.locator(f"[data-fact={key}]").inner_text()
+
+
+def test_measure_page_renders_with_no_console_errors(page, served_app, output_dir):
+    _open(page, served_app + "/measure/3.1")
+    assert page.locator("h1").inner_text() == "3.1 Assessments completed in time"
+    assert page.title() == "Measure 3.1: Measures that Matter"
+    headings = page.locator(".measure-page h2").all_inner_texts()
+    assert headings == [
+        "In summary", "Key figures for January 2023", "Monthly figures on an SPC chart", "Every month",
+        "How Herefordshire compares", "Commentary", "Changes to the January 2023 figure", "About this measure",
+    ]
+    page.screenshot(path=str(output_dir / "measure-3-1.png"), full_page=True)
+
+
+def test_key_numbers_match_the_store(page, served_app, demo_engine):
+    _open(page, served_app + "/measure/3.1")
+    current = page.locator("[data-fact=current]")
+    assert current.locator(".card-figure").inner_text() == "77.6%"
+    assert current.locator(".card-counts").inner_text() == "236 of 304 assessments completed"
+    previous = page.locator("[data-fact=previous]")
+    assert previous.locator(".card-figure").inner_text() == "68.0%"
+    assert "Change: Up, better" in previous.inner_text()
+    series = store.service_series(demo_engine, refs=["3.1"])
+    last_year = series[series["period"] == "2022-01"].iloc[0]
+    assert f"{last_year.numerator:.0f} of {last_year.denominator:.0f}" in _fact(page, "last-year")
+    assert "†" in page.locator("[data-fact=last-year] .card-figure").inner_text()  # synthetic, and marked
+    ytd = series[(series["period"] >= "2022-04") & (series["period"] <= "2023-01")]
+    numerator, denominator = ytd["numerator"].sum(), ytd["denominator"].sum()
+    assert f"{numerator:,.0f} of {denominator:,.0f}" in _fact(page, "year-to-date")
+    assert f"{100 * numerator / denominator:.1f}%" in _fact(page, "year-to-date")
+    assert "Special cause: improvement" in _fact(page, "spc")
+    first_row = page.locator("#measure-months-table tbody tr").first.locator("th, td").all_inner_texts()
+    assert first_row[:4] == ["January 2023", "236", "304", "77.6%"]
+
+
+def test_the_summary_is_in_words_and_names_the_benchmarks(page, served_app):
+    _open(page, served_app + "/measure/3.1")
+    summary = page.locator("#measure-summary").inner_text()
+    assert "77.6% in January 2023 (236 of 304 assessments completed)" in summary
+    assert "up from 68.0% in December 2022, which is better" in summary
+    assert "below statistical neighbours (87%) and England (88%) in 2021-22" in summary
+    assert "Demonstration data." in page.locator(".notice-info").inner_text()
+
+
+def test_the_spc_chart_has_rendered_with_its_key(page, served_app):
+    _open(page, served_app + "/measure/3.1")
+    chart = page.locator("#measure-spc-chart")
+    assert chart.locator(".scatterlayer .trace .points path").count() == 22
+    legend = chart.locator(".legend").text_content()
+    for entry in ("Common cause", "Special cause: improvement", "Process limits", "England",
+                  "Statistical neighbours (average)", "Shropshire (synthetic)"):
+        assert entry in legend
+    page.locator("details.measure-details summary").first.click()
+    table = page.locator("#measure-chart-table")
+    assert table.locator("tbody tr").count() == 22
+    assert table.locator("tbody tr").last.inner_text().split("\t")[-1] == "Special cause: improvement"
+
+
+def test_choosing_a_month_puts_it_in_the_address_and_the_address_restores_it(page, served_app):
+    _open(page, served_app + "/measure/3.1")
+    page.locator("#measure-period-picker").click()
+    page.get_by_role("option", name="December 2022").click()
+    page.wait_for_url(re.compile(r"/measure/3\.1\?period=2022-12$"))
+    page.wait_for_selector("text=Key figures for December 2022")
+    assert page.locator("[data-fact=current] .card-figure").inner_text() == "68.0%"
+    page.go_back()
+    page.wait_for_selector("text=Key figures for January 2023")
+    _open(page, served_app + "/measure/3.1?period=2022-12")
+    assert page.locator("[data-fact=current] .card-counts").inner_text() == "198 of 291 assessments completed"
+    assert "December 2022" in page.locator("#measure-period-picker").inner_text()
+
+
+def test_a_tbc_month_reads_tbc_and_the_team_link_shows_only_with_team_figures(page, served_app, output_dir):
+    _open(page, served_app + "/measure/10.2")
+    assert page.locator("[data-fact=current] .card-figure").inner_text() == "TBC"
+    summary = page.locator("#measure-summary").inner_text()
+    assert "the January 2023 figure is to be confirmed (TBC); the latest figure is 71.4% for December 2022" in summary
+    assert page.locator("a[href^='/teams/']").count() == 0
+    assert "Target: at least 90%" in page.locator("#measure-spc-chart .legend").text_content()
+    page.screenshot(path=str(output_dir / "measure-10-2.png"), full_page=True)
+    _open(page, served_app + "/measure/3.1")
+    assert page.locator("a[href='/teams/3.1?period=2023-01']").count() == 1
+
+
+def test_a_range_measure_shows_its_target_band(page, served_app, output_dir):
+    _open(page, served_app + "/measure/2.2")
+    assert "Target range: 16 to 20 children per worker" in page.locator("#measure-spc-chart .legend").text_content()
+    assert "within the target range of 16 to 20 children per worker" in page.locator("#measure-summary").inner_text()
+    page.screenshot(path=str(output_dir / "measure-2-2.png"), full_page=True)
+
+
+def test_the_table_downloads_as_csv(page, served_app):
+    _open(page, served_app + "/measure/3.1")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download as CSV (every month)").click()
+    assert download.value.suggested_filename == "measure-3.1-monthly-to-2023-01.csv"
+    with open(download.value.path(), encoding="utf-8") as handle:
+        rows = list(csv.reader(io.StringIO(handle.read())))
+    assert rows[0] == ["Ref", "Month", "Numerator", "Denominator", "Value", "Status", "Synthetic", "Note"]
+    assert rows[1] == ["3.1", "2023-01", "236", "304", "77.6", "ok", "", ""]
+
+
+def test_an_unknown_measure_shows_a_helpful_page(page, served_app):
+    page.goto(served_app + "/measure/9.9")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "No measure 9.9"
+    assert page.locator("a[href='/measure/9.1']").count() == 1  # the measures of area 9 are offered
+    assert page.locator("a[href='/']").filter(has_text="Measures that Matter table").count() == 1

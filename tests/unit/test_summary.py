@@ -1,0 +1,209 @@
+"""The plain-English summary, checked against sentences worked out by hand from small series.
+
+Each case writes a few months into an empty database, builds the measure page's data and compares the whole
+summary with the sentence a person would write from the same numbers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from measures import store
+from measures.measure_detail import build_measure_detail
+from measures.store import UploadInfo, ValueRow
+from measures.summary import compare_with, format_benchmark, summary_sentence
+
+UPLOAD = UploadInfo(kind="import", filename="return.xlsx", user_name="officer")
+BENCHMARKS_3_1 = [
+    {"ref": "3.1", "year": "2021-22", "comparator": "Statistical neighbours", "value": 87.0, "source": "HSCP"},
+    {"ref": "3.1", "year": "2021-22", "comparator": "England", "value": 88.0, "source": "HSCP"},
+]
+TOO_FEW_1 = "Too few months for a reliable trend: the SPC chart needs at least 12 monthly figures and there is 1."
+TOO_FEW_2 = "Too few months for a reliable trend: the SPC chart needs at least 12 monthly figures and there are 2."
+
+
+def _months(ref: str, first_year: int, values: list[float]) -> list[ValueRow]:
+    rows = []
+    for index, value in enumerate(values):
+        year, month = divmod(index, 12)
+        rows.append(ValueRow(ref, f"{first_year + year}-{month + 1:02d}", value=value))
+    return rows
+
+
+# 2.2, range 16-20: twelve months at 21.0, then 19.0. Mean of the 13 = 271/13 = 20.85; mean moving range
+# = 2/12 = 0.167, so the limits are 20.85 ± 0.44 = 20.40 to 21.29: 19.0 is below the lower limit (special
+# cause, "neither" for a range measure), and both limits are above 20, so the band target fails.
+CASELOADS = _months("2.2", 2022, [21.0] * 12 + [19.0])
+
+# 2.1, higher is better, no target: six months around 61 then six around 67. Mean 64; moving ranges sum to
+# 26 over 11, so the limits are 64 ± 6.29 and the two-sigma line is 68.19: no point is outside either, but
+# the last six are above the mean (a shift). The 11 months before December (2021-12 has no row) average
+# 700 / 11 = 63.6.
+STAFFING = _months("2.1", 2022, [60.0, 62.0, 60.0, 62.0, 60.0, 62.0, 66.0, 68.0, 66.0, 68.0, 66.0, 68.0])
+
+CASES = [
+    pytest.param(
+        "3.1", None,
+        [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=100 * 198 / 291),
+         ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=100 * 236 / 304)],
+        BENCHMARKS_3_1,
+        "Assessments completed in time: 77.6% in January 2023 (236 of 304 assessments completed), up from 68.0% "
+        "in December 2022, which is better; below statistical neighbours (87%) and England (88%) in 2021-22. "
+        + TOO_FEW_2,
+        id="published-3.1-with-benchmarks",
+    ),
+    pytest.param(
+        "10.2", None,
+        [ValueRow("10.2", "2022-12", value=71.4), ValueRow("10.2", "2023-01", status="tbc")],
+        [],
+        "Final EHC plans issued within 20 weeks: the January 2023 figure is to be confirmed (TBC); the latest "
+        "figure is 71.4% for December 2022. " + TOO_FEW_1,
+        id="tbc-is-never-zero",
+    ),
+    pytest.param(
+        "10.2", None,
+        [ValueRow("10.2", "2022-12", value=88.0), ValueRow("10.2", "2023-01", value=85.0)],
+        [],
+        "Final EHC plans issued within 20 weeks: 85.0% in January 2023, down from 88.0% in December 2022, which "
+        "is worse; just below the target of at least 90%. " + TOO_FEW_2,
+        id="amber-is-just-below-target",
+    ),
+    pytest.param(
+        "10.2", None,
+        [ValueRow("10.2", "2022-12", value=80.0), ValueRow("10.2", "2023-01", value=72.5)],
+        [],
+        "Final EHC plans issued within 20 weeks: 72.5% in January 2023, down from 80.0% in December 2022, which "
+        "is worse; below the target of at least 90%. " + TOO_FEW_2,
+        id="red-is-below-target",
+    ),
+    pytest.param(
+        "10.3", None,
+        [ValueRow("10.3", "2022-12", value=89.9), ValueRow("10.3", "2023-01", value=90.8)],
+        [],
+        "Draft EHC plans issued within 16 weeks: 90.8% in January 2023, up from 89.9% in December 2022; meeting "
+        "the target of at least 90%. " + TOO_FEW_2,
+        id="no-polarity-no-verdict",
+    ),
+    pytest.param(
+        "10.1", None,
+        [ValueRow("10.1", "2023-01", status="new")],
+        [],
+        "EHC plans meeting the quality standard is a new measure: there is no figure for January 2023 yet. "
+        "There are no monthly figures yet, so there is no trend to read.",
+        id="new-measure",
+    ),
+    pytest.param(
+        "3.1", "2023-01",
+        [ValueRow("3.1", "2022-11", numerator=217, denominator=328, value=100 * 217 / 328)],
+        [],
+        "Assessments completed in time: no figure was reported for January 2023; the latest figure is 66.2% "
+        "for November 2022. " + TOO_FEW_1,
+        id="missing-month",
+    ),
+    pytest.param(
+        "3.1", None,
+        [ValueRow("3.1", "2023-01", numerator=5, denominator=8, value=62.5)],
+        [],
+        "Assessments completed in time: 62.5% in January 2023 (5 of 8 assessments completed), no figure for "
+        "December 2022 to compare with. This percentage is based on only 8 assessments completed, so one case "
+        "more or less changes it a lot: read it with care. " + TOO_FEW_1,
+        id="small-denominator",
+    ),
+    pytest.param(
+        "3.1", None,
+        [ValueRow("3.1", "2022-12", status="tbc"),
+         ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0)],
+        [],
+        "Assessments completed in time: 68.0% in January 2023 (170 of 250 assessments completed), no comparison "
+        "with December 2022, whose figure is TBC. " + TOO_FEW_1,
+        id="previous-month-tbc",
+    ),
+    pytest.param(
+        "3.1", None,
+        [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=100 * 198 / 291),
+         ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0)],
+        [],
+        "Assessments completed in time: 68.0% in January 2023 (170 of 250 assessments completed), no change from "
+        "68.0% in December 2022. " + TOO_FEW_2,
+        id="no-change-at-display-precision",
+    ),
+    pytest.param(
+        "2.2", None, CASELOADS, [],
+        "Average caseload per social worker: 19.0 in January 2023, down from 21.0 in December 2022, which is "
+        "better; better than the average of the previous 12 months (21.0); within the target range of 16 to 20 "
+        "children per worker. Special cause: the latest value is below the lower process limit. The target (16 "
+        "to 20 children per worker) lies at or beyond the process limits, so it will not be met without a change.",
+        id="range-measure-back-in-band",
+    ),
+    pytest.param(
+        "2.1", "2022-12", STAFFING, [],
+        "Permanent staff as a share of established posts: 68.0% in December 2022, up from 66.0% in November "
+        "2022, which is better; better than the average of the 11 months with a figure in the previous 12 "
+        "(63.6%). Special cause (improvement): the last 6 points are above the average.",
+        id="shift-in-words",
+    ),
+]
+
+
+@pytest.mark.parametrize(("ref", "period", "rows", "benchmarks", "expected"), CASES)
+def test_summary_reads_as_worked_out_by_hand(engine, ref, period, rows, benchmarks, expected):
+    store.record_values(engine, rows, UPLOAD, benchmark_rows=benchmarks)
+    detail = build_measure_detail(engine, ref, period)
+    assert summary_sentence(detail) == expected
+    assert detail.summary == expected
+
+
+def test_synthetic_history_is_named_in_the_summary(engine):
+    history = [ValueRow(row.ref, row.period, value=row.value, synthetic=True) for row in STAFFING[:-1]]
+    store.record_values(engine, [*history, STAFFING[-1]], UPLOAD)
+    summary = build_measure_detail(engine, "2.1", "2022-12").summary
+    assert summary.endswith("Some earlier months are synthetic demonstration figures, so the average and the trend "
+                            "are for illustration only.")
+
+
+def test_a_synthetic_month_says_so_beside_its_figure(engine):
+    store.record_values(engine, [ValueRow("2.1", "2023-01", value=59.0, synthetic=True)], UPLOAD)
+    summary = build_measure_detail(engine, "2.1").summary
+    assert summary.startswith("Permanent staff as a share of established posts: 59.0% in January 2023, a synthetic "
+                              "demonstration figure, no figure for December 2022 to compare with.")
+    assert "All these figures are synthetic demonstration data, not real." in summary
+
+
+def test_mixed_benchmarks_are_joined_with_but(engine):
+    rows = [ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=100 * 236 / 304)]
+    benchmarks = [*BENCHMARKS_3_1,
+                  {"ref": "3.1", "year": "2021-22", "comparator": "West Midlands", "value": 70.0, "source": "x"}]
+    store.record_values(engine, rows, UPLOAD, benchmark_rows=benchmarks)
+    summary = build_measure_detail(engine, "3.1").summary
+    assert ("above the West Midlands (70%) but below statistical neighbours (87%) and England (88%) in 2021-22."
+            in summary)
+
+
+def test_benchmarks_of_a_later_year_are_not_used(engine):
+    rows = [ValueRow("3.1", "2021-05", numerator=70, denominator=100, value=70.0)]
+    later = [{"ref": "3.1", "year": "2022-23", "comparator": "England", "value": 90.0, "source": "x"}]
+    store.record_values(engine, rows, UPLOAD, benchmark_rows=later)
+    assert "England" not in build_measure_detail(engine, "3.1", "2021-05").summary
+
+
+@pytest.mark.parametrize(
+    ("ref", "value", "other", "expected"),
+    [
+        ("3.1", 77.6, 65.3, "better"),  # higher is better
+        ("3.1", 65.3, 77.6, "worse"),
+        ("3.1", 68.04, 68.0, "same"),  # equal at one decimal place
+        ("2.3", 12, 13, "better"),  # lower is better
+        ("2.2", 17.2, 18.3, "same"),  # both inside the 16-20 band
+        ("2.2", 21.0, 23.0, "better"),  # nearer the band
+        ("2.2", 15.0, 17.0, "worse"),  # left the band
+        ("10.3", 90.8, 89.9, "above"),  # no direction of good
+        ("10.3", 88.0, 89.9, "below"),
+    ],
+)
+def test_comparisons_follow_polarity_at_display_precision(catalogue, ref, value, other, expected):
+    assert compare_with(value, other, catalogue.measure(ref)) == expected
+
+
+@pytest.mark.parametrize(("ref", "value", "text"), [("3.1", 87.0, "87%"), ("3.1", 87.5, "87.5%"), ("2.2", 17.0, "17")])
+def test_benchmarks_read_as_published(catalogue, ref, value, text):
+    assert format_benchmark(catalogue.measure(ref), value) == text
