@@ -1,0 +1,428 @@
+"""Improvement area (`/area/3?period=2023-01`): the area's title, description and expected outcomes, and a card
+per measure with the month's figure, what changed, the target rating, the SPC reading and a trend chart.
+The quality-of-practice area (4) also shows the month-by-month audit grades as one stacked chart."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.data import engine
+from measures import store
+from measures.area_view import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
+from measures.catalogue import Measure
+from measures.formatting import (
+    ASSURANCE_TEXT,
+    DIRECTION_ARROW,
+    RAG_TEXT,
+    STATUS_EXPLANATION,
+    VARIATION_TEXT,
+    format_counts,
+    format_value,
+    polarity_text,
+)
+from measures.periods import is_period, long_label, shift_period, short_label
+
+dash.register_page(
+    __name__,
+    path_template="/area/<number>",
+    name="Improvement area",
+    title=lambda number=None, **_: f"Improvement area {number}: Measures that Matter",
+    nav=False,
+)
+
+SYNTHETIC_MARK = "†"
+LINE_COLOUR = "#1d4f91"
+TARGET_COLOUR = "#00703c"
+BAND_FILL = "#d9ead3"
+GRID_COLOUR = "#e5e5e5"
+# Audit grades: colour and a fill pattern each, so the stack reads without colour too.
+GRADE_STYLE = {
+    "Outstanding": {"color": "#12355f", "pattern": "", "text": "#ffffff"},
+    "Good": {"color": "#00703c", "pattern": "/", "text": "#ffffff"},
+    "Requires improvement": {"color": "#f2c14e", "pattern": ".", "text": "#0b0c0c"},
+    "Inadequate": {"color": "#b10e1e", "pattern": "x", "text": "#ffffff"},
+}
+
+
+def _month_date(period: str) -> str:
+    return f"{period}-01"
+
+
+def _synthetic_mark() -> list:
+    return [html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
+            html.Span(" (synthetic)", className="visually-hidden")]
+
+
+def trend_summary(measure: Measure, series: tuple[TrendPoint, ...]) -> str:
+    """Return the words a screen reader hears for a measure's trend chart: first, last, lowest, highest."""
+    if len(series) < 2:
+        return f"Not enough months to show a trend for {measure.ref}."
+    first, last = series[0], series[-1]
+    lowest = min(series, key=lambda point: point.value)
+    highest = max(series, key=lambda point: point.value)
+    text = (
+        f"Line chart of {measure.ref} {measure.short_title}, {len(series)} months from {long_label(first.period)} "
+        f"({format_value(measure, first.value)}) to {long_label(last.period)} ({format_value(measure, last.value)}); "
+        f"lowest {format_value(measure, lowest.value)} in {long_label(lowest.period)}, highest "
+        f"{format_value(measure, highest.value)} in {long_label(highest.period)}."
+    )
+    if measure.target is not None:
+        text += f" Target: {measure.target.describe()}."
+    synthetic = sum(point.synthetic for point in series)
+    if synthetic:
+        text += f" {synthetic} of the {len(series)} months are synthetic demonstration figures (hollow points)."
+    return text
+
+
+def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) -> go.Figure:
+    """Return the small trend chart: the line of monthly values, published points filled and synthetic points
+    hollow (each named in the legend), with the target line or band shaded."""
+    dates = [_month_date(point.period) for point in series]
+    texts = [format_value(measure, point.value) for point in series]
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=dates, y=[p.value for p in series], mode="lines", showlegend=False,
+                                line={"color": LINE_COLOUR, "width": 2}, hoverinfo="skip"))
+    for synthetic, name, symbol in ((False, "Published", "circle"), (True, "Synthetic (demo)", "circle-open")):
+        points = [i for i, point in enumerate(series) if point.synthetic is synthetic]
+        if not points:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[dates[i] for i in points], y=[series[i].value for i in points], mode="markers", name=name,
+                marker={"symbol": symbol, "size": 7, "color": LINE_COLOUR,
+                        "line": {"width": 1.5, "color": LINE_COLOUR}},
+                customdata=[[long_label(series[i].period), texts[i]] for i in points],
+                hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + name + "</extra>",
+            )
+        )
+    target = measure.target
+    if target is not None and target.kind == "band":
+        figure.add_hrect(y0=target.low, y1=target.high, fillcolor=BAND_FILL, line_width=0, layer="below",
+                         annotation_text=f"Target {target.low:g}–{target.high:g}", annotation_position="top left",
+                         annotation_font={"size": 11, "color": TARGET_COLOUR})
+    elif target is not None:
+        level = target.low if target.kind == "at_least" else target.high
+        suffix = "%" if measure.unit == "percent" else ""
+        figure.add_hline(y=level, line_dash="dash", line_color=TARGET_COLOUR, line_width=1.5,
+                         annotation_text=f"Target {level:g}{suffix}", annotation_position="top left",
+                         annotation_font={"size": 11, "color": TARGET_COLOUR})
+    figure.update_layout(
+        height=210,
+        margin={"l": 44, "r": 12, "t": 8, "b": 28},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        font={"family": "Segoe UI, system-ui, Liberation Sans, Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom",
+                "font": {"size": 11}},
+        showlegend=any(point.synthetic for point in series),
+        hovermode="closest",
+    )
+    # Half a month either side, so the first and last points are drawn whole.
+    figure.update_xaxes(range=[f"{shift_period(period, -24)}-16", f"{period}-16"], tickformat="%b %y",
+                        showgrid=False, linecolor="#505a5f", ticks="outside", fixedrange=True)
+    figure.update_yaxes(gridcolor=GRID_COLOUR, zeroline=False, fixedrange=True,
+                        ticksuffix="%" if measure.unit == "percent" else "")
+    return figure
+
+
+def _figure_block(card: MeasureCard) -> html.Div:
+    measure, latest = card.measure, card.row.latest
+    if latest.status != "ok" or latest.value is None:
+        return html.Div(
+            [html.P(latest.text, className="card-figure status-" + latest.status),
+             html.P(STATUS_EXPLANATION.get(latest.status, ""), className="small muted")],
+            className="card-figure-block",
+        )
+    value: list = [format_value(measure, latest.value)]
+    point = card.series[-1] if card.series and card.series[-1].period == latest.period else None
+    counts = ""
+    if point is not None and measure.unit == "percent" and point.numerator is not None:
+        counts = format_counts(point.numerator, point.denominator)
+        value.append(html.Span(f" ({counts})", className="card-figure-counts"))
+    if latest.synthetic:
+        value += _synthetic_mark()
+    children: list = [html.P(value, className="card-figure" + (" synthetic" if latest.synthetic else ""))]
+    if counts and point.denominator is not None and measure.numerator_label and measure.denominator_label:
+        children.append(html.P(f"{point.numerator:,.0f} {measure.numerator_label}, out of {point.denominator:,.0f} "
+                               f"{measure.denominator_label}.", className="card-counts small"))
+    return html.Div(children, className="card-figure-block")
+
+
+def _judgements(card: MeasureCard) -> html.Div:
+    assessment = card.row.assessment
+    rag = assessment.get("rag", "none")
+    variation = assessment.get("variation", "insufficient")
+    assurance = assessment.get("assurance", "none")
+    target = card.measure.target
+    rag_words = [html.Span(RAG_TEXT.get(rag, "No target"), className=f"badge rag-{rag}")]
+    if target is not None:
+        rag_words.append(html.Span(f" Target: {target.describe()}", className="small muted"))
+    spc_words: list = [html.Span(VARIATION_TEXT.get(variation, variation), className=f"badge variation-{variation}")]
+    if ASSURANCE_TEXT.get(assurance):
+        spc_words.append(html.Span(f" {ASSURANCE_TEXT[assurance]}", className="small"))
+    return html.Dl(
+        [
+            html.Dt("Good looks like"), html.Dd(polarity_text(card.measure)),
+            html.Dt("Against target"), html.Dd(rag_words, className="card-rag"),
+            html.Dt("Variation (SPC)"), html.Dd(spc_words, className="card-spc"),
+        ],
+        className="card-judgements",
+    )
+
+
+def _chart(card: MeasureCard, period: str) -> html.Div:
+    if len(card.series) < 2:
+        return html.P("Not enough months to draw a trend.", className="muted small card-chart-empty")
+    summary = trend_summary(card.measure, card.series)
+    return html.Div(
+        dcc.Graph(figure=trend_figure(card.measure, card.series, period),
+                  config={"displayModeBar": False, "responsive": True}, className="card-graph"),
+        role="img",
+        className="card-chart",
+        **{"aria-label": summary},
+    )
+
+
+def _card(card: MeasureCard, period: str) -> html.Article:
+    measure = card.measure
+    query = urlencode({"period": period})
+    judgement = card.row.assessment.get("judgement", "none")
+    direction = card.row.assessment.get("direction", "none")
+    arrow = DIRECTION_ARROW.get(direction, "")
+    links: list = []
+    if card.has_teams:
+        links.append(dcc.Link(f"Teams: how each team compares on {measure.ref}", href=f"/teams/{measure.ref}?{query}",
+                              className="card-teams-link"))
+    if measure.ref in {ref for ref, _ in AUDIT_GRADES}:
+        links.append(html.A("See all four audit grades in one chart", href="#" + ids.AREA_GRADES, className="small"))
+    slug = measure.ref.replace(".", "-")
+    return html.Article(
+        [
+            html.H3(dcc.Link([html.Span(measure.ref, className="card-ref"), " ", measure.short_title],
+                             href=f"/measure/{measure.ref}?{query}", className="card-link"),
+                    id=f"card-{slug}-heading"),
+            html.P(measure.title, className="small muted card-title"),
+            _figure_block(card),
+            html.P(
+                [html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
+                 html.Span(card.sentence)],
+                className=f"card-change judgement-{judgement}",
+            ),
+            _judgements(card),
+            _chart(card, period),
+            html.P(links, className="card-links") if links else None,
+        ],
+        id=f"card-{slug}",
+        className="measure-card",
+        **{"data-ref": measure.ref, "aria-labelledby": f"card-{slug}-heading"},
+    )
+
+
+def grades_summary(months: tuple[GradeMonth, ...]) -> str:
+    """Return the words a screen reader hears for the audit-grade chart: the range and the latest month."""
+    if not months:
+        return "No audit grades reported."
+    last = months[-1]
+    parts = [f"{count if count is not None else 'no figure'} {grade.lower()}"
+             for (_, grade), count in zip(AUDIT_GRADES, last.counts, strict=True)]
+    total = f" of {last.total} audits" if last.total is not None else ""
+    return (f"Stacked bar chart of audit grades for each month from {long_label(months[0].period)} to "
+            f"{long_label(last.period)}. In {long_label(last.period)}: {', '.join(parts)}{total}.")
+
+
+def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
+    """Return the stacked audit-grade chart: outstanding on top down to inadequate at the bottom, each grade with
+    its own colour and fill pattern, counts written in the bars and the total audits above each bar.
+    Synthetic months are marked † on the axis."""
+    labels = [short_label(m.period).replace("-", "<br>") + (SYNTHETIC_MARK if m.synthetic else "") for m in months]
+    tallest = max((m.total or sum(c or 0 for c in m.counts)) for m in months) or 1
+    figure = go.Figure()
+    # Bars stack in trace order from the bottom, so inadequate is added first; the legend is reversed to read
+    # outstanding, good, requires improvement, inadequate.
+    for index in reversed(range(len(AUDIT_GRADES))):
+        grade = AUDIT_GRADES[index][1]
+        style = GRADE_STYLE[grade]
+        counts = [m.counts[index] for m in months]
+        figure.add_trace(
+            go.Bar(
+                x=labels, y=counts, name=grade,
+                marker={"color": style["color"], "line": {"color": "#ffffff", "width": 1},
+                        "pattern": {"shape": style["pattern"], "fgcolor": style["text"], "solidity": 0.15,
+                                    "size": 7}},
+                # A count is written in its segment only where the segment is tall enough to hold it.
+                text=[str(c) if c and c / tallest >= 0.08 else "" for c in counts], textposition="inside",
+                insidetextanchor="middle", textangle=0,
+                textfont={"color": style["text"], "size": 11},
+                customdata=[long_label(m.period) for m in months],
+                hovertemplate="%{customdata}: %{y} " + grade.lower() + "<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=labels, y=[m.total for m in months], mode="text", text=[str(m.total or "") for m in months],
+            textposition="top center", showlegend=False, textfont={"size": 11, "color": "#0b0c0c"},
+            customdata=[long_label(m.period) for m in months],
+            hovertemplate="%{customdata}: %{y} audits<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        barmode="stack",
+        height=360,
+        margin={"l": 48, "r": 12, "t": 40, "b": 40},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        font={"family": "Segoe UI, system-ui, Liberation Sans, Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
+        legend={"orientation": "h", "traceorder": "reversed", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        uniformtext={"minsize": 9, "mode": "hide"},
+        bargap=0.25,
+    )
+    figure.update_yaxes(title_text="Audits", gridcolor=GRID_COLOUR, fixedrange=True)
+    figure.update_xaxes(fixedrange=True, tickangle=0)
+    return figure
+
+
+def _grades_table(months: tuple[GradeMonth, ...]) -> html.Details:
+    header = html.Tr([html.Th("Month", scope="col"), *[html.Th(grade, scope="col") for _, grade in AUDIT_GRADES],
+                      html.Th("Audits", scope="col")])
+    rows = []
+    for month in reversed(months):
+        label = [long_label(month.period), *(_synthetic_mark() if month.synthetic else [])]
+        rows.append(html.Tr([html.Th(label, scope="row"),
+                             *[html.Td("" if c is None else str(c), className="figure") for c in month.counts],
+                             html.Td("" if month.total is None else str(month.total), className="figure")]))
+    return html.Details(
+        [html.Summary("Show the audit grades as a table"),
+         html.Table([html.Caption("Audit grades per month, newest first", className="visually-hidden"),
+                     html.Thead(header), html.Tbody(rows)], className="report-table grades-table")],
+        className="grades-details",
+    )
+
+
+def _grades_section(view: AreaView) -> html.Section | None:
+    if not view.grades:
+        return None
+    months = view.grades
+    refs = ", ".join(ref for ref, _ in reversed(AUDIT_GRADES))
+    return html.Section(
+        [
+            html.H2("Audit grades month by month", id="grades-heading"),
+            html.P(f"The grades of the case file audits completed each month (measures {refs}; the total is 4.1). "
+                   "Outstanding at the top, inadequate at the bottom; each grade has its own pattern.",
+                   className="muted"),
+            html.Div(dcc.Graph(figure=grades_figure(months), config={"displayModeBar": False, "responsive": True}),
+                     role="img", className="grades-chart", **{"aria-label": grades_summary(months)}),
+            html.P("† synthetic demonstration month, not real data.", className="small muted")
+            if any(m.synthetic for m in months) else None,
+            _grades_table(months),
+        ],
+        id=ids.AREA_GRADES,
+        className="grades-section",
+        **{"aria-labelledby": "grades-heading"},
+    )
+
+
+def _not_found(number) -> html.Div:
+    areas = store.read_catalogue(engine()).areas
+    return html.Div(
+        [
+            html.H1("Improvement area not found"),
+            html.P(f"There is no improvement area “{number}”. The improvement plan has these areas:"),
+            html.Ul([html.Li(dcc.Link(f"{area.number}. {area.title}", href=f"/area/{area.number}"))
+                     for area in areas], className="area-list"),
+            html.P(dcc.Link("Go to the Measures that Matter table", href="/")),
+        ],
+        className="not-found",
+    )
+
+
+def _notices(view: AreaView, requested) -> list:
+    notices = []
+    if requested and not is_period(requested):
+        notices.append(html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
+                              className="notice notice-warning", role="status"))
+    elif requested and requested not in view.available_periods:
+        notices.append(html.P(f"There are no figures for {long_label(requested)} yet.",
+                              className="notice notice-warning", role="status"))
+    if view.shows_synthetic:
+        notices.append(html.P(
+            [html.Strong("Demonstration data. "),
+             "Figures marked † and hollow points on the charts are synthetic, made up to show how the dashboard "
+             "works: they are not real. December 2022 and January 2023 whole-service figures are the published ones."],
+            className="notice notice-info"))
+    return notices
+
+
+def layout(number: str | None = None, period: str | None = None, **_query) -> html.Div:
+    """Return the page of improvement area `number` as at `period` (query string, default the latest month)."""
+    try:
+        area_number = int(str(number))
+    except ValueError:
+        return _not_found(number)
+    chosen = period if is_period(period) else None
+    try:
+        view = build_area(engine(), area_number, period=chosen)
+    except KeyError:
+        return _not_found(number)
+    area = view.area
+    header = html.Div(
+        [
+            html.Nav(html.Ol([html.Li(dcc.Link("Measures that Matter", href="/")),
+                              html.Li(f"Area {area.number}", **{"aria-current": "page"})], className="breadcrumbs"),
+                     **{"aria-label": "Breadcrumb"}),
+            html.H1(f"Area {area.number}: {area.title}", id="area-title"),
+            html.P(area.description, className="lede"),
+        ],
+        className="page-header",
+    )
+    outcomes = html.Section(
+        [html.H2("Expected outcomes", id="outcomes-heading"),
+         html.Ul([html.Li(outcome) for outcome in view.outcomes], className="outcomes")
+         if view.outcomes else html.P("The plan states no expected outcomes for this area.", className="muted")],
+        className="outcomes-section",
+        **{"aria-labelledby": "outcomes-heading"},
+    )
+    if view.period is None:
+        return html.Div([header, outcomes, html.P("There are no figures yet. Import a monthly return to begin.",
+                                                  className="notice notice-info")])
+    options = [{"label": long_label(p), "value": p} for p in reversed(view.available_periods)]
+    if view.period not in view.available_periods:
+        options.insert(0, {"label": long_label(view.period), "value": view.period})
+    picker = html.Div(
+        [
+            html.Label("As at", htmlFor=ids.AREA_PERIOD_PICKER, className="picker-label"),
+            dcc.Dropdown(id=ids.AREA_PERIOD_PICKER, options=options, value=view.period, clearable=False,
+                         searchable=False, className="period-picker"),
+            dcc.Store(id=ids.AREA_SHOWN, data=view.period),
+        ],
+        className="controls",
+    )
+    cards = html.Section(
+        [html.H2(f"Measures as at {long_label(view.period)}", id="measures-heading"),
+         html.Div([_card(card, view.period) for card in view.cards], className="card-grid")],
+        id=ids.AREA_CARDS,
+        **{"aria-labelledby": "measures-heading"},
+    )
+    return html.Div([header, picker, *_notices(view, period), outcomes, _grades_section(view), cards],
+                    className="area-page")
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(ids.AREA_PERIOD_PICKER, "value"),
+    State(ids.AREA_SHOWN, "data"),
+    prevent_initial_call=True,
+)
+def choose_area_period(period: str | None, shown: str | None):
+    """Navigate to the chosen month's address (shareable); the pages router then renders the page for it.
+
+    Dash also fires this when the router inserts the page; the month shown then is the month chosen, so
+    nothing happens.
+    """
+    if not is_period(period) or period == shown:
+        return no_update
+    return "?" + urlencode({"period": period})

@@ -1,0 +1,364 @@
+"""Teams drill-down (`/teams/3.1?period=2023-01`): the whole-service figure of a measure for a month, each team's
+figure as a bar chart (service value and target marked) and as a table, with links down to workers' caseloads
+where worker figures exist and the reader may see them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import access, ids
+from dashboard.components.downloads import table_download_buttons
+from dashboard.components.sparkline import sparkline
+from dashboard.data import engine
+from measures.catalogue import Measure
+from measures.drilldown import LevelFigure, TeamBreakdown, team_breakdown
+from measures.formatting import RAG_TEXT, STATUS_TEXT, format_counts, format_number, format_value
+from measures.periods import is_period, long_label
+
+dash.register_page(
+    __name__,
+    path_template="/teams/<ref>",
+    name="Teams",
+    title=lambda ref=None, **_: f"Teams, measure {ref}: Measures that Matter",
+    nav=False,
+)
+
+SYNTHETIC_MARK = "†"
+BAR_COLOUR = "#1d4f91"
+SERVICE_COLOUR = "#0b0c0c"
+TARGET_COLOUR = "#00703c"
+BAND_FILL = "#d9ead3"
+STATUS_WORDS = {"ok": "Reported", "tbc": "TBC (to be confirmed)", "new": "New measure", "missing": "No figure"}
+
+
+def _synthetic_mark() -> list:
+    return [html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
+            html.Span(" (synthetic)", className="visually-hidden")]
+
+
+def _labels(measure: Measure) -> tuple[str, str]:
+    numerator = measure.numerator_label or "Number"
+    denominator = measure.denominator_label or "Out of"
+    return numerator[:1].upper() + numerator[1:], denominator[:1].upper() + denominator[1:]
+
+
+def _has_counts(breakdown: TeamBreakdown) -> bool:
+    return breakdown.measure.unit == "percent" and any(t.figure.numerator is not None for t in breakdown.teams)
+
+
+def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
+    """Return the horizontal bar chart of the teams' values for the month, teams in name order from the top,
+    each bar labelled with its figure (synthetic ones marked †), the whole-service value as a dashed line and
+    the target line or band shaded."""
+    measure = breakdown.measure
+    shown = [team for team in breakdown.teams if team.figure.status == "ok" and team.figure.value is not None]
+    labels = [team.figure.text + (SYNTHETIC_MARK if team.figure.synthetic else "") for team in shown]
+    figure = go.Figure(
+        go.Bar(
+            y=[team.team for team in shown], x=[team.figure.value for team in shown], orientation="h",
+            marker={"color": BAR_COLOUR}, text=labels, textposition="auto", insidetextanchor="start",
+            insidetextfont={"size": 13, "color": "#ffffff"}, outsidetextfont={"size": 13, "color": "#0b0c0c"},
+            cliponaxis=False, name="Team", showlegend=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    # The reference lines are named in the legend rather than labelled on the plot, where they would collide
+    # with the bars' labels.
+    target = measure.target
+    if target is not None and target.kind == "band":
+        figure.add_vrect(x0=target.low, x1=target.high, fillcolor=BAND_FILL, line_width=0, layer="below",
+                         name=f"Target range {target.low:g}–{target.high:g}", showlegend=True)
+    elif target is not None:
+        level = target.low if target.kind == "at_least" else target.high
+        figure.add_vline(x=level, line_dash="dot", line_color=TARGET_COLOUR, line_width=2.5,
+                         name=f"Target: {target.describe()}", showlegend=True)
+    service = breakdown.service
+    # A count is the teams' counts added up, so a team is compared with the service only for rates and averages.
+    if service is not None and service.status == "ok" and service.value is not None and measure.unit != "count":
+        figure.add_vline(x=service.value, line_dash="dash", line_color=SERVICE_COLOUR, line_width=2,
+                         name=f"Whole service {format_value(measure, service.value)}", showlegend=True)
+    zeros = [(team.team, label) for team, label in zip(shown, labels, strict=True) if team.figure.value == 0]
+    if zeros:  # a bar of zero has no length to hold its label
+        figure.add_trace(go.Scatter(y=[team for team, _ in zeros], x=[0] * len(zeros), mode="text",
+                                    text=[label for _, label in zeros], textposition="middle right",
+                                    textfont={"size": 13, "color": "#0b0c0c"}, showlegend=False, hoverinfo="skip"))
+    values = [team.figure.value for team in shown]
+    if service is not None and service.value is not None and measure.unit != "count":
+        values.append(service.value)
+    top = max(values + ([target.high or target.low or 0] if target else [])) if values else 1
+    x_range = [0, 100] if measure.unit == "percent" else [0, top * 1.25 or 1]
+    figure.update_layout(
+        height=90 + 46 * max(len(shown), 1),
+        margin={"l": 200, "r": 40, "t": 48, "b": 48},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        font={"family": "Segoe UI, system-ui, Liberation Sans, Arial, sans-serif", "size": 13, "color": "#0b0c0c"},
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}},
+        bargap=0.35,
+    )
+    figure.update_yaxes(autorange="reversed", fixedrange=True, ticks="outside", ticklen=4)
+    figure.update_xaxes(range=x_range, gridcolor="#e5e5e5", fixedrange=True,
+                        ticksuffix="%" if measure.unit == "percent" else "",
+                        title_text=measure.short_title + (" (%)" if measure.unit == "percent" else ""))
+    return figure
+
+
+def teams_summary(breakdown: TeamBreakdown) -> str:
+    """Return the words a screen reader hears for the teams chart: every team's figure and the service's."""
+    measure = breakdown.measure
+    parts = [f"{team.team} {team.figure.text}" for team in breakdown.teams]
+    text = f"Bar chart of {measure.ref} {measure.short_title} by team, {long_label(breakdown.period)}: "
+    text += "; ".join(parts) + "."
+    if breakdown.service is not None:
+        text += f" Whole service {breakdown.service.text}."
+    if measure.target is not None:
+        text += f" Target: {measure.target.describe()}."
+    return text
+
+
+def teams_frame(breakdown: TeamBreakdown) -> pd.DataFrame:
+    """Return the teams table as a DataFrame for download (the download buttons make text cells safe)."""
+    measure = breakdown.measure
+    rows = []
+    for team in breakdown.teams:
+        figure = team.figure
+        rows.append({
+            "Ref": measure.ref,
+            "Measure": measure.short_title,
+            "Month": breakdown.period,
+            "Team": team.team,
+            "Numerator": figure.numerator,
+            "Denominator": figure.denominator,
+            "Value": figure.value,
+            "Status": STATUS_WORDS.get(figure.status, figure.status),
+            "Against target": RAG_TEXT.get(figure.rag, ""),
+            "Synthetic": "yes" if figure.synthetic else "",
+        })
+    frame = pd.DataFrame(rows, columns=["Ref", "Measure", "Month", "Team", "Numerator", "Denominator", "Value",
+                                        "Status", "Against target", "Synthetic"])
+    if measure.unit != "percent":
+        frame = frame.drop(columns=["Numerator", "Denominator"])
+    return frame
+
+
+def _value_cell(figure: LevelFigure, measure: Measure) -> html.Td:
+    if figure.status != "ok" or figure.value is None:
+        return html.Td(STATUS_TEXT.get(figure.status, "No figure"), className="figure status-" + figure.status)
+    content: list = [format_value(measure, figure.value)]
+    if figure.synthetic:
+        content += _synthetic_mark()
+    return html.Td(content, className="figure value" + (" synthetic" if figure.synthetic else ""))
+
+
+def _rag_cell(rag: str) -> html.Td:
+    return html.Td(html.Span(RAG_TEXT.get(rag, "No target"), className=f"badge rag-{rag}"))
+
+
+def _workers_link(breakdown: TeamBreakdown, team: str) -> dcc.Link:
+    query = urlencode({"team": team, "period": breakdown.period})
+    return dcc.Link("Caseloads", href=f"/workers/{breakdown.measure.ref}?{query}", className="workers-link",
+                    title=f"Worker caseloads, {team}")
+
+
+def _table(breakdown: TeamBreakdown) -> html.Table:
+    measure = breakdown.measure
+    counts = _has_counts(breakdown)
+    workers = breakdown.has_workers and access.may_see_worker_level()
+    numerator_label, denominator_label = _labels(measure)
+    header = [html.Th("Team", scope="col")]
+    if counts:
+        header += [html.Th(numerator_label, scope="col", className="figure"),
+                   html.Th(denominator_label, scope="col", className="figure")]
+    header += [html.Th("Value", scope="col", className="figure"), html.Th("Status", scope="col"),
+               html.Th("Against target", scope="col"), html.Th("Real or synthetic", scope="col"),
+               html.Th("Last 12 months", scope="col")]
+    if workers:
+        header.append(html.Th("Workers (managers only)", scope="col"))
+    body = []
+    for team in breakdown.teams:
+        figure = team.figure
+        cells = [html.Th(team.team, scope="row", className="team-name")]
+        if counts:
+            cells += [html.Td(format_number(figure.numerator), className="figure numerator"),
+                      html.Td(format_number(figure.denominator), className="figure denominator")]
+        cells += [
+            _value_cell(figure, measure),
+            html.Td(STATUS_WORDS.get(figure.status, figure.status)),
+            _rag_cell(figure.rag),
+            html.Td("Synthetic (demo)" if figure.synthetic else "Real",
+                    className="synthetic" if figure.synthetic else None),
+            html.Td(sparkline(measure, tuple((p.period, p.value) for p in team.trend))),
+        ]
+        if workers:
+            cells.append(html.Td(_workers_link(breakdown, team.team) if team.has_workers else "None recorded"))
+        body.append(html.Tr(cells, className="team-row", **{"data-team": team.team}))
+    footer = []
+    totals = breakdown.team_totals() if counts else None
+    span = len(header) - 4  # the note fills the columns after team, numerator, denominator and value
+    if totals is not None:
+        numerator, denominator = totals
+        value = 100.0 * numerator / denominator if denominator else None
+        footer.append(html.Tr(
+            [html.Th("All teams added up", scope="row"),
+             html.Td(format_number(numerator), className="figure numerator"),
+             html.Td(format_number(denominator), className="figure denominator"),
+             html.Td(format_value(measure, value), className="figure value"),
+             html.Td(_totals_note(breakdown, totals), colSpan=span, className="small")],
+            className="totals-row",
+        ))
+    team_sum = breakdown.team_sum()
+    if team_sum is not None:
+        footer.append(html.Tr(
+            [html.Th("All teams added up", scope="row"),
+             html.Td(format_value(measure, team_sum), className="figure value"),
+             html.Td(_sum_note(breakdown, team_sum), colSpan=len(header) - 2, className="small")],
+            className="totals-row",
+        ))
+    service = breakdown.service
+    if service is not None:
+        service_cells = [html.Th("Whole service", scope="row")]
+        if counts:
+            service_cells += [html.Td(format_number(service.numerator), className="figure"),
+                              html.Td(format_number(service.denominator), className="figure")]
+        service_cells += [_value_cell(service, measure), html.Td(STATUS_WORDS.get(service.status, service.status)),
+                          _rag_cell(service.rag),
+                          html.Td("Synthetic (demo)" if service.synthetic else "Real"),
+                          html.Td("")]
+        if workers:
+            service_cells.append(html.Td(dcc.Link("All caseloads", href=f"/workers/{measure.ref}?"
+                                                  + urlencode({"period": breakdown.period}))))
+        footer.append(html.Tr(service_cells, className="service-row"))
+    caption = f"{measure.ref} {measure.short_title} by team, {long_label(breakdown.period)}"
+    return html.Table([html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body), html.Tfoot(footer)],
+                      className="report-table teams-table")
+
+
+def _sum_note(breakdown: TeamBreakdown, team_sum: float) -> str:
+    service = breakdown.service
+    if service is None or service.value is None:
+        return ""
+    if service.value == team_sum:
+        return "The teams add up to the whole-service figure."
+    return (f"The teams add up to {format_value(breakdown.measure, team_sum)}, not the whole-service "
+            f"{format_value(breakdown.measure, service.value)}: check the return.")
+
+
+def _totals_note(breakdown: TeamBreakdown, totals: tuple[float, float]) -> str:
+    service = breakdown.service
+    if service is None or service.numerator is None or service.denominator is None:
+        return ""
+    if (service.numerator, service.denominator) == totals:
+        return "The teams add up to the whole-service figure."
+    return (f"The teams add up to {format_counts(*totals)}, not the whole-service "
+            f"{format_counts(service.numerator, service.denominator)}: check the return.")
+
+
+def _not_found(ref) -> html.Div:
+    return html.Div([
+        html.H1("Measure not found"),
+        html.P(f"There is no measure “{ref}”. Measures are numbered by area, for example 3.1."),
+        html.P(dcc.Link("Go to the Measures that Matter table", href="/")),
+    ], className="not-found")
+
+
+def _breadcrumbs(measure: Measure, period: str | None) -> html.Nav:
+    query = "?" + urlencode({"period": period}) if period else ""
+    return html.Nav(html.Ol([
+        html.Li(dcc.Link("Measures that Matter", href="/" + query)),
+        html.Li(dcc.Link(f"Area {measure.area}", href=f"/area/{measure.area}{query}")),
+        html.Li(dcc.Link(f"Measure {measure.ref}", href=f"/measure/{measure.ref}{query}")),
+        html.Li("Teams", **{"aria-current": "page"}),
+    ], className="breadcrumbs"), **{"aria-label": "Breadcrumb"})
+
+
+def layout(ref: str | None = None, period: str | None = None, **_query) -> html.Div:
+    """Return the teams page of measure `ref` for `period` (query string; default the latest month with teams)."""
+    chosen = period if is_period(period) else None
+    try:
+        breakdown = team_breakdown(engine(), str(ref), chosen)
+    except KeyError:
+        return _not_found(ref)
+    measure = breakdown.measure
+    header = html.Div([
+        _breadcrumbs(measure, breakdown.period),
+        html.H1(f"{measure.ref} {measure.short_title}: teams"),
+        html.P(measure.title, className="lede"),
+    ], className="page-header")
+    notices = []
+    if period and not is_period(period):
+        notices.append(html.P(f"“{period}” is not a month in the form YYYY-MM, so the latest month is shown.",
+                              className="notice notice-warning", role="status"))
+    back = dcc.Link(f"Back to measure {measure.ref}",
+                    href=f"/measure/{measure.ref}" + (f"?{urlencode({'period': breakdown.period})}"
+                                                      if breakdown.period else ""))
+    if not breakdown.available_periods:
+        return html.Div([header, *notices, html.P(
+            [f"Measure {measure.ref} is reported for the whole service only: there are no team figures. ", back],
+            className="notice notice-info")])
+    options = [{"label": long_label(p), "value": p} for p in reversed(breakdown.available_periods)]
+    if breakdown.period not in breakdown.available_periods:
+        options.insert(0, {"label": long_label(breakdown.period), "value": breakdown.period})
+    picker = html.Div([
+        html.Label("Month", htmlFor=ids.TEAMS_PERIOD_PICKER, className="picker-label"),
+        dcc.Dropdown(id=ids.TEAMS_PERIOD_PICKER, options=options, value=breakdown.period, clearable=False,
+                     searchable=False, className="period-picker"),
+        dcc.Store(id=ids.TEAMS_SHOWN, data={"ref": measure.ref, "period": breakdown.period}),
+    ], className="controls")
+    if not breakdown.has_teams:
+        return html.Div([header, picker, *notices, html.P(
+            [f"There are no team figures for {measure.ref} in {long_label(breakdown.period)}. ", back],
+            className="notice notice-info")])
+    if breakdown.shows_synthetic:
+        notices.append(html.P(
+            [html.Strong("Demonstration data. "),
+             "The team figures are synthetic (marked †), made up to show how the drill-down works: they are not "
+             "real. December 2022 and January 2023 whole-service figures are the published ones."],
+            className="notice notice-info"))
+    service = breakdown.service
+    service_block = html.Div([
+        html.Span(f"Whole service, {long_label(breakdown.period)}", className="picker-label"),
+        html.Span([service.text, *(_synthetic_mark() if service.synthetic else [])],
+                  className="card-figure service-value"),
+        html.Span(RAG_TEXT[service.rag], className=f"badge rag-{service.rag}") if measure.target else None,
+        html.Span(f"Target: {measure.target.describe()}" if measure.target else "No target set",
+                  className="small muted"),
+    ], className="service-figure", id="service-figure") if service is not None else None
+    chart = html.Div(
+        dcc.Graph(id=ids.TEAMS_CHART, figure=teams_figure(breakdown),
+                  config={"displayModeBar": False, "responsive": True}),
+        role="img", className="drill-chart", **{"aria-label": teams_summary(breakdown)},
+    )
+    workers_note = None
+    if breakdown.has_workers and access.may_see_worker_level():
+        workers_note = html.P("Worker caseloads are staff personal data, for managers only.", className="small muted")
+    return html.Div([
+        header, picker, *notices, service_block,
+        html.H2(f"Teams, {long_label(breakdown.period)}"),
+        chart,
+        html.Div(_table(breakdown), id=ids.TEAMS_TABLE, className="table-scroll", tabIndex="0", role="region",
+                 **{"aria-label": "Teams table"}),
+        workers_note,
+        table_download_buttons(ids.TEAMS_TABLE, teams_frame(breakdown),
+                               f"teams-{measure.ref}-{breakdown.period}", f"teams table for {measure.ref}"),
+        html.P(back),
+    ], className="teams-page")
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(ids.TEAMS_PERIOD_PICKER, "value"),
+    State(ids.TEAMS_SHOWN, "data"),
+    prevent_initial_call=True,
+)
+def choose_teams_period(period: str | None, shown: dict | None):
+    """Navigate to the chosen month's address (shareable). Dash also fires this when the router inserts the
+    page; the month shown then is the month chosen, so nothing happens."""
+    if not is_period(period) or period == (shown or {}).get("period"):
+        return no_update
+    return "?" + urlencode({"period": period})

@@ -1,0 +1,208 @@
+"""The area page and the drill-down from service to teams to workers, in a real browser: figures from the
+store, charts drawn, selections in the address, and no console errors (the `page` fixture fails on any)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote_plus
+
+import pytest
+
+from measures import store
+from measures.formatting import format_counts, format_value
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_for_cards(page):
+    page.wait_for_selector("article.measure-card")
+
+
+def _svg_texts(page, selector: str) -> list[str]:
+    """The text of SVG elements (Playwright's inner_text reads HTML only)."""
+    return page.locator(selector).evaluate_all("nodes => nodes.map(n => n.textContent)")
+
+
+def test_area_3_shows_every_measure_as_a_card_with_the_stores_figures(page, served_app, demo_engine, output_dir):
+    page.goto(served_app + "/area/3?period=2023-01")
+    _wait_for_cards(page)
+    assert page.locator("h1").inner_text() == "Area 3: Timeliness"
+    assert page.locator("text=Expected outcomes").count() == 1
+    catalogue = store.read_catalogue(demo_engine)
+    refs = [m.ref for m in catalogue.measures if m.area == 3]
+    assert page.locator("article.measure-card").evaluate_all("cards => cards.map(c => c.dataset.ref)") == refs
+    series = store.service_series(demo_engine, refs=refs, since="2023-01", up_to="2023-01")
+    for record in series.to_dict("records"):
+        card = page.locator(f"#card-{record['ref'].replace('.', '-')}")
+        figure = card.locator(".card-figure").inner_text()
+        if record["status"] == "ok":
+            measure = catalogue.measure(record["ref"])
+            assert format_value(measure, record["value"]) in figure
+            assert f"({format_counts(record['numerator'], record['denominator'])})" in figure
+        else:
+            assert figure == "TBC"
+    card = page.locator("#card-3-1")
+    assert card.locator(".card-figure").inner_text() == "77.6% (236/304)"
+    assert card.locator(".card-change").inner_text().endswith("Up from 68.0% to 77.6% since December 2022: better.")
+    # Three measures have a trend to draw; each chart has words for screen readers.
+    page.wait_for_function("document.querySelectorAll('.card-chart .main-svg').length >= 3")
+    assert page.locator(".card-chart[role=img]").count() == 3
+    assert "236/304" not in card.locator(".card-chart").get_attribute("aria-label")  # words, not a copy of the card
+    assert "77.6%" in card.locator(".card-chart").get_attribute("aria-label")
+    assert page.locator("text=Demonstration data.").count() == 1
+    page.screenshot(path=str(output_dir / "area-3.png"), full_page=True)
+
+
+def test_a_card_links_to_its_measure_for_the_same_month(page, served_app):
+    page.goto(served_app + "/area/3?period=2023-01")
+    _wait_for_cards(page)
+    page.locator("#card-3-1 a.card-link").click()
+    page.wait_for_url(re.compile(r"/measure/3\.1\?period=2023-01$"))
+
+
+def test_area_4_shows_the_stacked_audit_grade_chart(page, served_app, output_dir):
+    page.goto(served_app + "/area/4?period=2023-01")
+    page.wait_for_selector("#area-grades .main-svg")
+    legend = _svg_texts(page, "#area-grades .legendtext")
+    assert legend == ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+    label = page.locator("#area-grades [role=img]").get_attribute("aria-label")
+    assert "In January 2023: 0 outstanding, 5 good, 10 requires improvement, 16 inadequate of 31 audits." in label
+    # Four stacked bar traces, one per grade.
+    assert page.locator("#area-grades .barlayer .trace").count() == 4
+    assert [card for card in page.locator("article.measure-card").evaluate_all("c => c.map(x => x.dataset.ref)")] == [
+        "4.1", "4.2", "4.3", "4.4", "4.5"]
+    page.screenshot(path=str(output_dir / "area-4.png"), full_page=True)
+
+
+def test_teams_of_3_1_add_up_to_the_service_figure(page, served_app, output_dir):
+    page.goto(served_app + "/teams/3.1?period=2023-01")
+    page.wait_for_selector("#teams-table tr.team-row")
+    rows = page.locator("#teams-table tr.team-row")
+    assert rows.count() == 4
+    numerators = [int(text.replace(",", "")) for text in rows.locator("td.numerator").all_inner_texts()]
+    denominators = [int(text.replace(",", "")) for text in rows.locator("td.denominator").all_inner_texts()]
+    assert (sum(numerators), sum(denominators)) == (236, 304)
+    assert "236/304 77.6%" in page.locator("#service-figure").inner_text()
+    assert "The teams add up to the whole-service figure." in page.locator("tr.totals-row").inner_text()
+    page.wait_for_selector("#teams-chart .main-svg")
+    assert page.locator("#teams-chart .barlayer .point").count() == 4
+    assert "Whole service 77.6%" in _svg_texts(page, "#teams-chart .legendtext")
+    # No worker figures for 3.1: no worker links.
+    assert page.locator("a.workers-link").count() == 0
+    page.screenshot(path=str(output_dir / "teams-3-1.png"), full_page=True)
+
+
+def test_a_measure_without_team_figures_says_so(page, served_app):
+    page.goto(served_app + "/teams/4.1?period=2023-01")
+    page.wait_for_selector("text=there are no team figures")
+    assert page.locator("a[href^='/measure/4.1']").count() >= 1
+
+
+def test_a_teams_worker_link_lands_on_that_teams_caseloads(page, served_app):
+    page.goto(served_app + "/teams/2.2?period=2023-01")
+    page.wait_for_selector("#teams-table tr.team-row")
+    page.locator("tr.team-row[data-team='Assessment Team 1'] a.workers-link").click()
+    page.wait_for_url(re.compile(r"/workers/2\.2\?team=Assessment\+Team\+1&period=2023-01$"))
+    page.wait_for_selector("#workers-table tr.worker-row")
+    teams = page.locator("#workers-table tr.worker-row td:nth-child(2)").all_inner_texts()
+    assert teams and set(teams) == {"Assessment Team 1"}
+
+
+def test_worker_caseloads_of_december_2022(page, served_app, output_dir):
+    page.goto(served_app + "/workers/2.2?period=2022-12")
+    page.wait_for_selector("#workers-summary")
+    summary = page.locator("#workers-summary").inner_text()
+    assert "62 social workers of all teams had 17.0 children each on average" in summary
+    assert "10 had more than 24 children" in summary
+    assert page.locator("#workers-average strong").inner_text() == "17.0"
+    assert page.locator("#workers-above strong").inner_text() == "10"
+    assert page.locator("#workers-table tr.worker-row").count() == 62
+    assert page.locator("text=never by name").count() == 1
+    assert "synthetic" in page.locator(".privacy-note").inner_text()
+    page.wait_for_selector("#workers-chart .main-svg")
+    assert "more than 24 children →" in _svg_texts(page, "#workers-chart .annotation-text")
+    page.screenshot(path=str(output_dir / "workers-2-2.png"), full_page=True)
+
+
+def test_the_address_holds_and_restores_the_month_on_the_area_page(page, served_app):
+    page.goto(served_app + "/area/3")
+    _wait_for_cards(page)
+    page.locator("#area-period-picker").click()
+    page.get_by_role("option", name="December 2022").click()
+    page.wait_for_url(re.compile(r"/area/3\?period=2022-12$"))
+    page.wait_for_selector("text=Measures as at December 2022")
+    assert page.locator("#card-3-1 .card-figure").inner_text() == "68.0% (198/291)"
+    page.goto(served_app + "/area/3?period=2022-12")
+    _wait_for_cards(page)
+    assert page.locator("#card-3-1 .card-figure").inner_text() == "68.0% (198/291)"
+
+
+def test_the_address_holds_and_restores_team_and_month_on_the_workers_page(page, served_app):
+    page.goto(served_app + "/workers/2.2?period=2022-12")
+    page.wait_for_selector("#workers-table tr.worker-row")
+    page.locator("#workers-team-picker").click()
+    page.get_by_role("option", name="Care Leavers").click()
+    expected = re.compile(r"/workers/2\.2\?team=" + re.escape(quote_plus("Care Leavers")) + r"&period=2022-12$")
+    page.wait_for_url(expected)
+    page.wait_for_selector("text=Caseloads per worker, Care Leavers, December 2022")
+    restored = page.url
+    page.goto(restored)
+    page.wait_for_selector("#workers-table tr.worker-row")
+    assert set(page.locator("#workers-table tr.worker-row td:nth-child(2)").all_inner_texts()) == {"Care Leavers"}
+    assert "Care Leavers" in page.locator("#workers-team-picker").inner_text()
+    assert "December 2022" in page.locator("#workers-period-picker").inner_text()
+
+
+def test_the_teams_month_picker_navigates(page, served_app):
+    page.goto(served_app + "/teams/3.1?period=2023-01")
+    page.wait_for_selector("#teams-table tr.team-row")
+    page.locator("#teams-period-picker").click()
+    page.get_by_role("option", name="December 2022").click()
+    page.wait_for_url(re.compile(r"/teams/3\.1\?period=2022-12$"))
+    page.wait_for_selector("text=Teams, December 2022")
+    assert "198/291 68.0%" in page.locator("#service-figure").inner_text()
+
+
+def test_an_unknown_area_is_explained(page, served_app):
+    page.goto(served_app + "/area/12")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Improvement area not found"
+    assert page.locator(".area-list a").count() == 10
+
+
+@pytest.fixture
+def page_modules():
+    """The three page modules, registered on a pages app that imports no other page (so a broken page elsewhere
+    in the tree cannot hide a failure here)."""
+    import importlib
+
+    import dash
+
+    dash.Dash("dashboard", use_pages=True, pages_folder="")
+    return {name: importlib.import_module(f"dashboard.pages.{name}") for name in ("area", "teams", "workers")}
+
+
+def test_the_drilldown_pages_stay_out_of_the_navigation(page_modules):
+    import dash
+
+    for module in page_modules.values():
+        assert dash.page_registry[module.__name__]["nav"] is False
+
+
+def test_pages_refuse_worker_figures_to_readers_who_may_not_see_them(page_modules, monkeypatch, demo_database,
+                                                                      database_env):
+    """Roles arrive with sign-in; until then, prove the pages follow `access.may_see_worker_level` alone."""
+    from dashboard import access
+    from dashboard.data import engine
+
+    monkeypatch.setattr(access, "may_see_worker_level", lambda: False)
+    refused = str(page_modules["workers"].layout(ref="2.2", period="2022-12"))
+    assert "Worker-level figures are for managers only." in refused
+    assert "Worker 101" not in refused
+    database_env(demo_database)
+    engine.cache_clear()
+    try:
+        teams_page = str(page_modules["teams"].layout(ref="2.2", period="2023-01"))
+    finally:
+        engine.cache_clear()
+    assert "Assessment Team 1" in teams_page and "/workers/" not in teams_page
