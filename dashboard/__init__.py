@@ -6,6 +6,8 @@ from pathlib import Path
 
 from dash import Dash
 
+from dashboard.pdf import register_pdf_route
+
 ROOT = Path(__file__).resolve().parent.parent
 UPLOAD_REQUEST_LIMIT = 15 * 1024 * 1024
 
@@ -28,5 +30,6 @@ def create_app() -> Dash:
     # The server enforces the upload limit: a 10 MB workbook arrives base64-encoded inside a JSON callback
     # body (about 13.4 MB); anything much larger is refused before it is read.
     app.server.config["MAX_CONTENT_LENGTH"] = UPLOAD_REQUEST_LIMIT
+    register_pdf_route(app.server)
     return app
 

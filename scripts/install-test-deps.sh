@@ -1,12 +1,34 @@
 #!/usr/bin/env bash
-# Installs the system packages the browser tests need (Debian's Chromium), once. Safe to run again.
+# Installs what the tests need beyond Python packages, once each. Safe to run again.
+#   - Debian's Chromium: the browser tests, and the server's PDF of the meeting pack;
+#   - poppler-utils (pdftoppm, pdftotext): the tests render the PDF's pages and read its text;
+#   - axe-core from npm, pinned, into .cache/axe (git-ignored): the accessibility checks of every page.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
-  exit 0
-fi
-echo "Installing Chromium from Debian's packages for the browser tests..."
+AXE_CORE_VERSION="4.14.1"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AXE_DIR="$ROOT/.cache/axe"
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-liberation >/dev/null
+packages=()
+command -v chromium >/dev/null 2>&1 || packages+=(chromium fonts-liberation)
+command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ "${#packages[@]}" -gt 0 ]; then
+  echo "Installing ${packages[*]} from Debian's packages for the tests..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
 command -v chromium >/dev/null
+command -v pdftoppm >/dev/null
+
+installed=""
+if [ -f "$AXE_DIR/node_modules/axe-core/package.json" ]; then
+  installed="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$AXE_DIR/node_modules/axe-core/package.json" | head -n 1)"
+fi
+if [ "$installed" != "$AXE_CORE_VERSION" ]; then
+  echo "Installing axe-core $AXE_CORE_VERSION from npm into .cache/axe for the accessibility tests..."
+  npm install --prefix "$AXE_DIR" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "axe-core@$AXE_CORE_VERSION" >/dev/null
+fi
+test -f "$AXE_DIR/node_modules/axe-core/axe.min.js"

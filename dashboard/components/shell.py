@@ -1,11 +1,25 @@
-"""The frame every page sits in: skip link, header with navigation, main content, footer."""
+"""The frame every page sits in: skip link, header with navigation, main content, footer; and the page's
+language, declared in the HTML every page is served in."""
 
 from __future__ import annotations
+
+import re
 
 import dash
 from dash import dcc, html
 
 from dashboard import ids
+
+LANGUAGE = "en-GB"
+
+
+
+@dash.hooks.index()
+def _language(index: str) -> str:
+    """Declare the page language (WCAG 3.1.1) in the HTML every page is served in.
+
+    Repairs to Dash components that axe-core flags live in assets/component-repairs.js."""
+    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{LANGUAGE}"', index, count=1)
 
 
 def _navigation() -> html.Nav:
@@ -49,6 +63,7 @@ def shell() -> html.Div:
                             "never typed by hand."
                         ),
                         html.P("Improvement plan: ten improvement areas; measures 1.1 to 10.7."),
+                        html.P(dcc.Link("Accessibility statement", href="/accessibility")),
                     ],
                     className="footer-inner",
                 ),

@@ -1,0 +1,333 @@
+"""Meeting pack (`/pack?period=2023-01`): every area as at a month, as a document to print or save as PDF.
+
+Councillors often read the pack on paper the evening before a meeting, so it says everything in words: a cover
+with the headline counts, then one section per improvement area (each starting a new printed page) with a
+sentence on what changed and a compact table of its measures. `dashboard.pdf` prints this page with headless
+Chromium for the "Download PDF" link.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.components.overview_table import SYNTHETIC_MARK
+from dashboard.data import engine
+from measures.catalogue import Area
+from measures.formatting import (
+    ASSURANCE_TEXT,
+    DIRECTION_ARROW,
+    RAG_TEXT,
+    STATUS_EXPLANATION,
+    VARIATION_TEXT,
+    change_text,
+    polarity_text,
+)
+from measures.overview import MonthFigure, OverviewModel, OverviewRow, build_overview
+from measures.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
+
+dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter",
+                   order=30)
+
+PACK_TITLE = "Children and Families – Measures that Matter"
+RATED = ("green", "amber", "red")
+
+
+def pdf_href(period: str | None) -> str:
+    """Return the address of the PDF of the pack as at `period` (the server's `/pack.pdf` route)."""
+    path = dash.get_relative_path("/pack.pdf")
+    return f"{path}?period={period}" if period else path
+
+
+def _day(moment: date) -> str:
+    return f"{moment.day} {MONTH_NAMES[moment.month - 1]} {moment.year}"
+
+
+def _number(count: int, one: str, many: str) -> str:
+    """'1 measure', '3 measures', 'no measures'."""
+    if count == 0:
+        return f"no {many}"
+    return f"{count} {one if count == 1 else many}"
+
+
+def _share(count: int) -> str:
+    return "none" if count == 0 else str(count)
+
+
+def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
+    """Return what changed in an area as a short plain-English paragraph, e.g. 'Of its 4 measures, 2 got better
+    since December 2022, 1 got worse and 1 stayed the same. 1 is off target. None shows special-cause
+    variation.' Measures that cannot be compared, or have no 'good looks like', are counted apart."""
+    if not rows:
+        return "This area has no measures yet."
+    judgements = [row.assessment.get("judgement", "none") for row in rows]
+    directions = [row.assessment.get("direction", "none") for row in rows]
+    better, worse, same = (judgements.count(word) for word in ("better", "worse", "same"))
+    uncompared = directions.count("none")
+    unjudged = len(rows) - better - worse - same - uncompared
+    before = long_label(previous_period(period))
+    sentences = []
+    if better + worse + same:
+        sentences.append(f"Of its {_number(len(rows), 'measure', 'measures')}, {_share(better)} got better since "
+                         f"{before}, {_share(worse)} got worse and {_share(same)} stayed the same.")
+    else:
+        sentences.append(f"Of its {_number(len(rows), 'measure', 'measures')}, none can be judged better or worse "
+                         f"than in {before}.")
+    if unjudged:
+        sentences.append(f"{unjudged} {'has' if unjudged == 1 else 'have'} no stated “good looks like” to judge "
+                         "the change by.")
+    if uncompared:
+        sentences.append(f"{uncompared} could not be compared (no figure, TBC or a new measure).")
+    targeted = [row for row in rows if row.measure.target is not None]
+    rated = [row.assessment.get("rag") for row in targeted if row.assessment.get("rag") in RATED]
+    if not targeted:
+        sentences.append("No measure in this area has a target.")
+    elif not rated:
+        sentences.append("No measure could be rated against its target this month.")
+    else:
+        off, near = rated.count("red"), rated.count("amber")
+        sentences.append(f"{off} {'is' if off == 1 else 'are'} off target." if off else "None is off target.")
+        if near:
+            sentences.append(f"{near} {'is' if near == 1 else 'are'} near target.")
+        if len(rated) < len(targeted):
+            unrated = len(targeted) - len(rated)
+            sentences.append(f"{unrated} with a target could not be rated this month.")
+    special = sum(row.assessment.get("variation") in ("improvement", "concern", "neither") for row in rows)
+    sentences.append(
+        f"{special} {'shows' if special == 1 else 'show'} special-cause variation." if special
+        else "None shows special-cause variation."
+    )
+    return " ".join(sentences)
+
+
+def _figure(figure: MonthFigure, latest: bool) -> html.Td:
+    classes = ["figure"]
+    content: list = [figure.text]
+    if figure.status != "ok":
+        classes.append(f"status-{figure.status}")
+    if figure.synthetic:
+        classes.append("synthetic")
+        content.append(html.Span(SYNTHETIC_MARK, className="synthetic-mark", **{"aria-hidden": "true"}))
+        content.append(html.Span(" (synthetic)", className="visually-hidden"))
+    if latest:
+        classes.append("latest")
+    title = STATUS_EXPLANATION.get(figure.status) or figure.note or None
+    return html.Td(content, className=" ".join(classes), title=title)
+
+
+def _change(assessment: dict) -> html.Td:
+    direction = assessment.get("direction", "none")
+    judgement = assessment.get("judgement", "none")
+    arrow = DIRECTION_ARROW.get(direction, "")
+    return html.Td(
+        [html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
+         change_text(direction, judgement)],
+        className=f"change judgement-{judgement}",
+    )
+
+
+def _target(row: OverviewRow) -> html.Td:
+    rag = row.assessment.get("rag", "none")
+    words = RAG_TEXT.get(rag, "No target")
+    if rag not in RATED and row.measure.target is not None:
+        words = "Not rated: no figure"
+    children: list = [html.Span(words, className=f"badge rag-{rag}")]
+    if row.measure.target is not None:
+        children.append(html.Span(f"Target: {row.measure.target.describe()}", className="small block"))
+    return html.Td(children, className="rag")
+
+
+def _spc(row: OverviewRow) -> html.Td:
+    variation = row.assessment.get("variation", "insufficient")
+    assurance = ASSURANCE_TEXT.get(row.assessment.get("assurance", "none"), "")
+    children: list = [VARIATION_TEXT.get(variation, variation)]
+    if assurance:
+        children.append(html.Span(assurance, className="small block"))
+    return html.Td(children, className=f"spc spc-{variation}")
+
+
+def _measure(row: OverviewRow) -> html.Td:
+    measure = row.measure
+    return html.Td(
+        [html.Span(measure.short_title, className="measure-name"),
+         html.Span(f"Good looks like: {polarity_text(measure).lower()}"
+                   if measure.polarity != "none" else "Good looks like: not stated", className="small block")],
+        className="measure",
+    )
+
+
+def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Table:
+    header = html.Tr(
+        [
+            html.Th("Ref", scope="col", className="col-ref"),
+            html.Th("Measure", scope="col", className="col-measure"),
+            *[html.Th(short_label(period), scope="col", className="figure col-figure") for period in model.columns],
+            html.Th("Change since last month", scope="col", className="col-change"),
+            html.Th("Against target", scope="col", className="col-rag"),
+            html.Th("Variation (SPC)", scope="col", className="col-spc"),
+        ]
+    )
+    body = [
+        html.Tr(
+            [
+                html.Th(row.measure.ref, scope="row", className="ref"),
+                _measure(row),
+                *[_figure(figure, index == len(row.figures) - 1) for index, figure in enumerate(row.figures)],
+                _change(row.assessment),
+                _target(row),
+                _spc(row),
+            ],
+            className="pack-row",
+            **{"data-ref": row.measure.ref},
+        )
+        for row in rows
+    ]
+    return html.Table(
+        [html.Caption(f"Area {area.number} measures as at {long_label(model.period)}", className="visually-hidden"),
+         html.Thead(header), html.Tbody(body)],
+        className="pack-table",
+    )
+
+
+def _area_section(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Section:
+    heading = f"pack-area-{area.number}-heading"
+    return html.Section(
+        [
+            html.H2([html.Span(f"Area {area.number}", className="pack-area-number"), f" {area.title}"], id=heading),
+            html.P(area.description, className="pack-area-description") if area.description else None,
+            html.P(area_sentence(rows, model.period), className="pack-change-sentence"),
+            _area_table(area, rows, model),
+        ],
+        id=f"pack-area-{area.number}",
+        className="pack-area",
+        **{"aria-labelledby": heading, "data-area": str(area.number)},
+    )
+
+
+def _cover(model: OverviewModel, produced: date) -> html.Section:
+    counts = model.summary()
+    headline = [
+        f"{_number(counts['measures'], 'measure', 'measures')} in "
+        f"{_number(len(model.groups), 'improvement area', 'improvement areas')}",
+        f"{counts['better']} better than last month",
+        f"{counts['worse']} worse than last month",
+        f"{counts['same']} unchanged",
+        f"{counts['off_target']} off target",
+        f"{counts['special_cause']} showing special-cause variation",
+    ]
+    synthetic = html.P(
+        [html.Strong("Demonstration data. "),
+         f"Figures marked {SYNTHETIC_MARK} are synthetic, made up to show how the dashboard works: they are not "
+         "real. December 2022 and January 2023 whole-service figures are the published ones."],
+        className="notice notice-info pack-synthetic",
+    ) if model.shows_synthetic else None
+    return html.Section(
+        [
+            html.P("Scrutiny committee meeting pack", className="pack-kicker"),
+            html.H1(PACK_TITLE, className="pack-title"),
+            html.P(f"as at {long_label(model.period)}", className="pack-as-at"),
+            html.P(f"Produced on {_day(produced)} from the figures stored then. Arrows, judgements and ratings are "
+                   "computed from the figures, never typed by hand.", className="pack-produced"),
+            html.H2("In summary", className="pack-cover-heading"),
+            html.Ul([html.Li(text) for text in headline], className="pack-headline"),
+            synthetic,
+            html.H2("How to read this pack", className="pack-cover-heading"),
+            html.Ul(
+                [
+                    html.Li([html.Strong("Change since last month: "), "the direction of the change (up, down or no "
+                             "change) and whether that is better or worse, given what good looks like."]),
+                    html.Li([html.Strong("Against target: "), "on target, near target or off target; “No target” "
+                             "where the plan sets none."]),
+                    html.Li([html.Strong("Variation (SPC): "), "statistical process control as in NHS England’s "
+                             "“Making Data Count”. Common cause means no significant change; special cause means "
+                             "a change unlikely to be chance."]),
+                    html.Li([html.Strong("TBC "), "means to be confirmed (never zero); ", html.Strong("New measure "),
+                             "means no data yet."]),
+                ],
+                className="pack-key",
+            ),
+            html.H2("Contents", className="pack-cover-heading"),
+            html.Ol(
+                [html.Li(html.A(f"Area {area.number}: {area.title}", href=f"#pack-area-{area.number}"))
+                 for area, _ in model.groups],
+                className="pack-contents",
+            ),
+        ],
+        className="pack-cover",
+        **{"aria-label": "Cover"},
+    )
+
+
+def _controls(model: OverviewModel) -> html.Div:
+    options = [{"label": long_label(p), "value": p} for p in reversed(model.available_periods)]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("As at", htmlFor=ids.PACK_PERIOD_PICKER, className="picker-label"),
+                    dcc.Dropdown(id=ids.PACK_PERIOD_PICKER, options=options, value=model.period, clearable=False,
+                                 searchable=False, className="period-picker"),
+                    dcc.Store(id=ids.PACK_SHOWN_PERIOD, data=model.period),
+                    html.A("Download PDF", href=pdf_href(model.period), id=ids.PACK_PDF_LINK,
+                           className="button pack-pdf-link"),
+                ],
+                className="controls pack-picker",
+            ),
+            html.P("The PDF takes a few seconds to make. To print from the browser, use its Print command "
+                   "(Ctrl+P, or Cmd+P on a Mac): each area starts on a new page and the menus are left out.",
+                   className="hint pack-print-hint"),
+        ],
+        className="pack-controls",
+    )
+
+
+def _notices(model: OverviewModel, requested: str | None) -> list:
+    if requested and not is_period(requested):
+        return [html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
+                       className="notice notice-warning", role="status")]
+    if requested and requested not in model.available_periods:
+        return [html.P(f"There are no figures for {long_label(requested)} yet.",
+                       className="notice notice-warning", role="status")]
+    return []
+
+
+def layout(period: str | None = None, **_query) -> html.Div:
+    """Return the pack as at `period` (query string), defaulting to the latest month with figures."""
+    model = build_overview(engine(), period=period if is_period(period) else None)
+    if model.period is None:
+        return html.Div(
+            [html.H1(PACK_TITLE), html.P("There are no figures yet. Import a monthly return to make a pack.",
+                                         className="notice notice-info")],
+            id=ids.PACK_DOCUMENT, className="pack",
+        )
+    return html.Div(
+        [
+            _controls(model),
+            *_notices(model, period),
+            _cover(model, date.today()),
+            *[_area_section(area, rows, model) for area, rows in model.groups],
+        ],
+        id=ids.PACK_DOCUMENT,
+        className="pack",
+        **{"data-period": model.period},
+    )
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(ids.PACK_PERIOD_PICKER, "value"),
+    State(ids.PACK_SHOWN_PERIOD, "data"),
+    prevent_initial_call=True,
+)
+def choose_pack_period(period: str | None, shown: str | None):
+    """Navigate to the chosen month's pack (a shareable address); the pages router then renders it.
+
+    Dash also fires this when the router inserts the page: the month shown is then the month chosen, so
+    nothing happens.
+    """
+    if not is_period(period) or period == shown:
+        return no_update
+    return f"?period={period}"

@@ -1,0 +1,214 @@
+"""The meeting pack: every area and measure as at a month in the browser, print styles, and the PDF the server
+makes with headless Chromium, read back with poppler's pdftoppm and pdftotext."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from dashboard import pdf
+from tests.unit.test_catalogue import PUBLISHED_REFS
+
+browser = pytest.mark.browser
+AREAS = range(1, 11)
+PACK_TITLE = "Children and Families – Measures that Matter"
+
+
+def _open_pack(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".pack-area tr.pack-row")
+
+
+@browser
+def test_the_pack_shows_every_area_and_every_measure(page, served_app, output_dir):
+    _open_pack(page, served_app + "/pack?period=2023-01")
+    assert page.locator("h1").inner_text() == PACK_TITLE
+    assert page.locator(".pack-as-at").inner_text() == "as at January 2023"
+    assert page.locator(".pack-produced").inner_text().startswith("Produced on ")
+    assert "Demonstration data." in page.locator(".pack-cover").inner_text()
+    assert "measures in 10 improvement areas" in page.locator(".pack-headline").inner_text()
+    headings = page.locator(".pack-area h2").all_inner_texts()
+    assert [re.match(r"Area (\d+)\b", text).group(1) for text in headings] == [str(n) for n in AREAS]
+    refs = page.locator("tr.pack-row").evaluate_all("rows => rows.map(r => r.dataset.ref)")
+    assert refs == PUBLISHED_REFS
+    row = page.locator("tr.pack-row[data-ref='3.1']")
+    assert row.locator("td.latest").inner_text() == "236/304 77.6%"
+    assert "Up, better" in row.locator("td.change").inner_text()
+    assert page.locator("tr.pack-row[data-ref='2.6'] td.latest").inner_text() == "TBC"
+    sentence = page.locator("#pack-area-3 .pack-change-sentence").inner_text()
+    assert sentence.startswith("Of its 4 measures, ") and "since December 2022" in sentence
+    assert page.locator("#pack-pdf-link").get_attribute("href") == "/pack.pdf?period=2023-01"
+    page.screenshot(path=str(output_dir / "pack.png"), full_page=True)
+
+
+@browser
+def test_printing_leaves_out_the_site_and_starts_each_area_on_a_new_page(page, served_app):
+    _open_pack(page, served_app + "/pack?period=2023-01")
+    page.emulate_media(media="print")
+    style = "selector => getComputedStyle(document.querySelector(selector))"
+    assert page.evaluate(f"({style})('.pack-area').breakBefore") == "page"
+    for hidden in (".site-header", ".site-footer", ".pack-controls"):
+        assert page.evaluate(f"({style})('{hidden}').display") == "none", hidden
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@browser
+def test_choosing_a_month_shows_its_pack_at_its_own_address(page, served_app):
+    _open_pack(page, served_app + "/pack?period=2023-01")
+    page.locator("#pack-period-picker").click()
+    page.get_by_role("option", name="December 2022").click()
+    page.wait_for_url(re.compile(r"/pack\?period=2022-12$"))
+    page.wait_for_selector("text=as at December 2022")
+    assert page.locator("tr.pack-row[data-ref='3.1'] td.latest").inner_text() == "198/291 68.0%"
+    assert page.locator("#pack-pdf-link").get_attribute("href") == "/pack.pdf?period=2022-12"
+
+
+@browser
+def test_the_pdf_has_the_cover_and_an_area_on_each_page(served_app, output_dir):
+    started = time.monotonic()
+    with urllib.request.urlopen(served_app + "/pack.pdf?period=2023-01", timeout=90) as response:
+        data = response.read()
+        headers = response.headers
+    elapsed = time.monotonic() - started
+    assert data.startswith(b"%PDF")
+    assert headers["Content-Type"] == "application/pdf"
+    assert headers["Content-Disposition"] == 'attachment; filename="measures-that-matter-2023-01.pdf"'
+    assert elapsed < 30, f"the PDF took {elapsed:.1f} s"
+    saved = output_dir / "pack-2023-01.pdf"
+    saved.write_bytes(data)
+
+    for old in output_dir.glob("pack-2023-01-page-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(saved), str(output_dir / "pack-2023-01-page")], check=True)
+    images = sorted(output_dir.glob("pack-2023-01-page-*.png"))
+    assert len(images) >= len(AREAS)
+    for number, image in enumerate(images, start=1):  # keep pages 1 and 2 to look at
+        if number > 2:
+            image.unlink()
+
+    text = subprocess.run(["pdftotext", "-layout", str(saved), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    words = " ".join(text.split())
+    assert "Measures that Matter" in words and "January 2023" in words and "3.1" in words
+    pages = text.split("\f")
+    assert "as at January 2023" in pages[0]
+    openings = [page.strip().splitlines()[0] if page.strip() else "" for page in pages]
+    for area in AREAS:  # every area starts a page
+        assert any(re.match(rf"Area {area}\s", opening) for opening in openings), (area, openings)
+    for ref in PUBLISHED_REFS:
+        assert re.search(rf"(?m)^\s*{re.escape(ref)}\s", text), ref
+
+
+@browser
+def test_a_bad_period_gets_a_plain_400(served_app):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(served_app + "/pack.pdf?period=2023-13", timeout=10)
+    assert refused.value.code == 400
+    assert refused.value.headers["Content-Type"].startswith("text/plain")
+    body = refused.value.read().decode()
+    assert "YYYY-MM" in body and "Traceback" not in body
+
+
+@pytest.fixture
+def ask_pdf(monkeypatch):
+    """Ask the PDF route alone, on a bare Flask app, as a browser would ask a threaded server on loopback."""
+    monkeypatch.delenv(pdf.BASE_URL_VARIABLE, raising=False)
+    app = Flask(__name__)
+    pdf.register_pdf_route(app)
+    client = app.test_client()
+
+    def ask(query: str = "?period=2023-01", base_url: str = "http://127.0.0.1:8050", threaded: bool = True):
+        return client.get("/pack.pdf" + query, base_url=base_url,
+                          environ_overrides={"wsgi.multithread": threaded, "wsgi.multiprocess": False})
+
+    return ask
+
+
+def test_the_route_says_plainly_when_chromium_is_missing(ask_pdf, monkeypatch):
+    monkeypatch.setenv(pdf.CHROMIUM_VARIABLE, "/nonexistent/chromium")
+    response = ask_pdf()
+    assert response.status_code == 503
+    assert response.mimetype == "text/plain"
+    assert "Chromium is not installed" in response.get_data(as_text=True)
+
+
+def test_the_route_says_plainly_when_chromium_fails(ask_pdf, monkeypatch):
+    monkeypatch.setenv(pdf.CHROMIUM_VARIABLE, shutil.which("false"))
+    response = ask_pdf()
+    assert response.status_code == 503
+    assert response.get_data(as_text=True).startswith("The PDF could not be made.")
+
+
+@pytest.mark.parametrize("period", ["2023-13", "23-01", "2023-1", "January", "2023-01%2F..%2Fx"])
+def test_the_route_refuses_a_malformed_period(ask_pdf, period):
+    response = ask_pdf(f"?period={period}")
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"
+    assert "YYYY-MM" in response.get_data(as_text=True)
+
+
+def test_the_route_never_sends_chromium_to_another_host(ask_pdf, monkeypatch):
+    def must_not_run(url, timeout=0):
+        raise AssertionError(f"Chromium was sent to {url}")
+
+    monkeypatch.setattr(pdf, "render_pdf", must_not_run)
+    response = ask_pdf(base_url="http://attacker.example")
+    assert response.status_code == 503
+    assert pdf.BASE_URL_VARIABLE in response.get_data(as_text=True)
+
+
+def test_the_route_prints_the_pack_page_of_the_loopback_address_it_was_asked_on(ask_pdf, monkeypatch):
+    printed = []
+    monkeypatch.setattr(pdf, "render_pdf", lambda url, timeout=0: printed.append(url) or b"%PDF-1.4 test")
+    response = ask_pdf("?period=2022-12", base_url="http://127.0.0.1:8123")
+    assert response.status_code == 200 and response.data == b"%PDF-1.4 test"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="measures-that-matter-2022-12.pdf"'
+    assert printed == ["http://127.0.0.1:8123/pack?period=2022-12"]
+    monkeypatch.setenv(pdf.BASE_URL_VARIABLE, "http://127.0.0.1:9000")
+    assert ask_pdf("?period=2022-12", base_url="https://measures.example").status_code == 200
+    assert printed[-1] == "http://127.0.0.1:9000/pack?period=2022-12"
+
+
+def test_a_server_that_cannot_answer_chromium_is_told_so(ask_pdf):
+    response = ask_pdf(threaded=False)
+    assert response.status_code == 503
+    assert "one request at a time" in response.get_data(as_text=True)
+
+
+def test_a_chromium_that_hangs_is_stopped_with_its_children(tmp_path, monkeypatch):
+    hanging = tmp_path / "chromium"
+    child = tmp_path / "child.pid"
+    hanging.write_text(f"#!/bin/sh\nsleep 30 &\necho $! > {child}\nsleep 30\n")
+    hanging.chmod(0o755)
+    monkeypatch.setenv(pdf.CHROMIUM_VARIABLE, str(hanging))
+    started = time.monotonic()
+    with pytest.raises(pdf.PdfError, match="longer than 1 seconds"):
+        pdf.render_pdf("http://127.0.0.1:1/pack", timeout=1)
+    assert time.monotonic() - started < 10
+    left = Path(f"/proc/{child.read_text().strip()}")
+    deadline = time.monotonic() + 5
+    while left.exists() and "zombie" not in _state(left) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left.exists() or "zombie" in _state(left), "Chromium's children were left running"
+
+
+def _state(proc: Path) -> str:
+    try:
+        return (proc / "status").read_text()
+    except OSError:
+        return "zombie"
+
+
+@browser
+def test_a_bad_month_in_the_pack_address_is_explained(page, served_app):
+    _open_pack(page, served_app + "/pack?period=yesterday")
+    assert "is not a month in the form YYYY-MM" in page.locator(".notice-warning").inner_text()
+    assert page.locator(".pack-as-at").inner_text() == "as at January 2023"
