@@ -2,7 +2,6 @@
 
 URL = "url"
 PERIOD_PICKER = "period-picker"
-SHOWN_PERIOD = "shown-period"
 OVERVIEW_TABLE = "overview-table"
 OVERVIEW_SUMMARY = "overview-summary"
 
@@ -25,9 +24,6 @@ TEAMS_PERIOD_PICKER = "teams-period-picker"
 TEAMS_SHOWN = "teams-shown"
 TEAMS_CHART = "teams-chart"
 TEAMS_TABLE = "teams-table"
-TEAMS_CSV_BUTTON = "teams-csv-button"
-TEAMS_XLSX_BUTTON = "teams-xlsx-button"
-TEAMS_DOWNLOAD = "teams-download"
 
 # Workers drill-down (/workers/<ref>), managers only
 WORKERS_PERIOD_PICKER = "workers-period-picker"
@@ -36,9 +32,6 @@ WORKERS_SHOWN = "workers-shown"
 WORKERS_SUMMARY = "workers-summary"
 WORKERS_CHART = "workers-chart"
 WORKERS_TABLE = "workers-table"
-WORKERS_CSV_BUTTON = "workers-csv-button"
-WORKERS_XLSX_BUTTON = "workers-xlsx-button"
-WORKERS_DOWNLOAD = "workers-download"
 
 PACK_DOCUMENT = "pack-document"
 PACK_PERIOD_PICKER = "pack-period-picker"

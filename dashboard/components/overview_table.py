@@ -51,7 +51,10 @@ def _change_cell(assessment: dict) -> html.Td:
 def _rag_cell(row: OverviewRow) -> html.Td:
     rag = row.assessment.get("rag", "none")
     target = row.measure.target
-    children: list = [html.Span(RAG_TEXT.get(rag, "No target"), className=f"badge rag-{rag}")]
+    text = RAG_TEXT.get(rag, "No target")
+    if rag == "none" and target is not None:
+        text = "Not rated: no figure"
+    children: list = [html.Span(text, className=f"badge rag-{rag}")]
     if target is not None:
         children.append(html.Span(f"Target: {target.describe()}", className="small muted block"))
     return html.Td(children, className="rag")
