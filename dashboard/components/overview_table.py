@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.sparkline import sparkline
 from measures.formatting import (
     ASSURANCE_TEXT,
@@ -17,8 +18,6 @@ from measures.formatting import (
 )
 from measures.overview import MonthFigure, OverviewModel, OverviewRow
 from measures.periods import long_label, short_label
-
-SYNTHETIC_MARK = "†"
 
 
 def _figure_cell(figure: MonthFigure, is_latest: bool) -> html.Td:

@@ -10,13 +10,14 @@ from urllib.parse import quote
 
 from dash import html
 
+from dashboard.components.palette import BAND_FILL, BRAND
 from measures.catalogue import Measure
 from measures.formatting import format_value
 from measures.periods import long_label
 
 WIDTH, HEIGHT, PAD = 120, 32, 3
-LINE_COLOUR = "#1d4f91"
-BAND_COLOUR = "#d9ead3"
+LINE_COLOUR = BRAND
+BAND_COLOUR = BAND_FILL
 
 
 def sparkline_svg(values: list[float], band: tuple[float, float] | None = None) -> str:

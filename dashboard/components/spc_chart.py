@@ -11,6 +11,7 @@ from urllib.parse import quote
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from dashboard.components.palette import GREEN, GRID, INK, MUTED
 from measures.catalogue import Measure
 from measures.formatting import ASSURANCE_TEXT, VARIATION_TEXT, format_number, format_value
 from measures.measure_detail import Benchmark, MeasureDetail, MonthRow, PointKind
@@ -18,10 +19,7 @@ from measures.periods import long_label, make_period, parse_period, shift_period
 from measures.summary import format_benchmark
 
 FONT = '"Segoe UI", system-ui, -apple-system, "Liberation Sans", Arial, sans-serif'
-INK = "#0b0c0c"
-MUTED = "#505a5f"
-GRID = "#e5e5e5"
-TARGET_COLOUR = "#00703c"
+TARGET_COLOUR = GREEN
 BAND_FILL = "rgba(0, 112, 60, 0.13)"
 
 # Making Data Count colours (blue improvement, orange concern, purple neither, grey common cause), darkened so

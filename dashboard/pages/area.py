@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.components.navigation import navigate, view_search
+from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import store
 from measures.area_view import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
@@ -35,11 +37,9 @@ dash.register_page(
     nav=False,
 )
 
-SYNTHETIC_MARK = "†"
-LINE_COLOUR = "#1d4f91"
-TARGET_COLOUR = "#00703c"
-BAND_FILL = "#d9ead3"
-GRID_COLOUR = "#e5e5e5"
+LINE_COLOUR = BRAND
+TARGET_COLOUR = GREEN
+GRID_COLOUR = GRID
 # Audit grades: colour and a fill pattern each, so the stack reads without colour too.
 GRADE_STYLE = {
     "Outstanding": {"color": "#12355f", "pattern": "", "text": "#ffffff"},
@@ -397,7 +397,7 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
             html.Label("As at", htmlFor=ids.AREA_PERIOD_PICKER, className="picker-label"),
             dcc.Dropdown(id=ids.AREA_PERIOD_PICKER, options=options, value=view.period, clearable=False,
                          searchable=False, className="period-picker"),
-            dcc.Store(id=ids.AREA_SHOWN, data=view.period),
+            dcc.Store(id=ids.AREA_SHOWN, data=view_search(period=view.period)),
         ],
         className="controls",
     )
@@ -423,6 +423,6 @@ def choose_area_period(period: str | None, shown: str | None):
     Dash also fires this when the router inserts the page; the month shown then is the month chosen, so
     nothing happens.
     """
-    if not is_period(period) or period == shown:
+    if not is_period(period):
         return no_update
-    return "?" + urlencode({"period": period})
+    return navigate(view_search(period=period), shown)

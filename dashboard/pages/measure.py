@@ -12,6 +12,8 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
+from dashboard.components.navigation import navigate, view_search
+from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.spc_chart import (
     POINT_READING,
     assurance_icon,
@@ -44,7 +46,6 @@ dash.register_page(
     nav=False,
 )
 
-SYNTHETIC_MARK = "†"
 FLAG_TEXT = {
     "value-inconsistent": "A published figure disagrees with its own counts: check it with the data owner.",
     "polarity-from-plan": "What 'good' looks like is taken from the improvement plan, not the published table.",
@@ -146,7 +147,7 @@ def _picker(detail: MeasureDetail) -> html.Div:
             html.Label("As at", htmlFor=ids.MEASURE_PERIOD_PICKER, className="picker-label"),
             dcc.Dropdown(id=ids.MEASURE_PERIOD_PICKER, options=options, value=detail.period, clearable=False,
                          searchable=False, className="period-picker"),
-            dcc.Store(id=ids.MEASURE_SHOWN, data=detail.period),
+            dcc.Store(id=ids.MEASURE_SHOWN, data=view_search(period=detail.period)),
         ],
         className="controls",
     )
@@ -638,6 +639,6 @@ def choose_measure_period(period: str | None, shown: str | None):
     Dash also fires this when the router inserts the page; the month shown then is the month chosen, so
     nothing happens.
     """
-    if not is_period(period) or period == shown:
+    if not is_period(period):
         return no_update
-    return _query(period)  # type: ignore[arg-type]
+    return navigate(view_search(period=period), shown)

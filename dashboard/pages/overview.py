@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
+from dashboard.components.navigation import navigate
 from dashboard.components.overview_table import overview_table
 from dashboard.data import engine
 from measures.overview import FILTERS, OverviewModel, build_overview, filter_overview
@@ -156,7 +157,4 @@ def choose_view(period, filters, area, columns, shown: str | None):
 
     Dash also fires this when the router inserts the page; the view then is the view shown, so nothing happens.
     """
-    query = overview_query(period, filters, area, columns)
-    if query == shown:
-        return no_update
-    return query
+    return navigate(overview_query(period, filters, area, columns), shown)

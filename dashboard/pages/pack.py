@@ -14,7 +14,8 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.components.overview_table import SYNTHETIC_MARK
+from dashboard.components.navigation import navigate, view_search
+from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.data import engine
 from measures.catalogue import Area
 from measures.formatting import (
@@ -270,7 +271,7 @@ def _controls(model: OverviewModel) -> html.Div:
                     html.Label("As at", htmlFor=ids.PACK_PERIOD_PICKER, className="picker-label"),
                     dcc.Dropdown(id=ids.PACK_PERIOD_PICKER, options=options, value=model.period, clearable=False,
                                  searchable=False, className="period-picker"),
-                    dcc.Store(id=ids.PACK_SHOWN_PERIOD, data=model.period),
+                    dcc.Store(id=ids.PACK_SHOWN_PERIOD, data=view_search(period=model.period)),
                     html.A("Download PDF", href=pdf_href(model.period), id=ids.PACK_PDF_LINK,
                            className="button pack-pdf-link"),
                 ],
@@ -328,6 +329,6 @@ def choose_pack_period(period: str | None, shown: str | None):
     Dash also fires this when the router inserts the page: the month shown is then the month chosen, so
     nothing happens.
     """
-    if not is_period(period) or period == shown:
+    if not is_period(period):
         return no_update
-    return f"?period={period}"
+    return navigate(view_search(period=period), shown)

@@ -13,6 +13,8 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import access, ids
 from dashboard.components.downloads import table_download_buttons
+from dashboard.components.navigation import navigate, view_search
+from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, SYNTHETIC_MARK
 from dashboard.components.sparkline import sparkline
 from dashboard.data import engine
 from measures.catalogue import Measure
@@ -28,11 +30,9 @@ dash.register_page(
     nav=False,
 )
 
-SYNTHETIC_MARK = "†"
-BAR_COLOUR = "#1d4f91"
-SERVICE_COLOUR = "#0b0c0c"
-TARGET_COLOUR = "#00703c"
-BAND_FILL = "#d9ead3"
+BAR_COLOUR = BRAND
+SERVICE_COLOUR = INK
+TARGET_COLOUR = GREEN
 STATUS_WORDS = {"ok": "Reported", "tbc": "TBC (to be confirmed)", "new": "New measure", "missing": "No figure"}
 
 
@@ -308,7 +308,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
         html.Label("Month", htmlFor=ids.TEAMS_PERIOD_PICKER, className="picker-label"),
         dcc.Dropdown(id=ids.TEAMS_PERIOD_PICKER, options=options, value=breakdown.period, clearable=False,
                      searchable=False, className="period-picker"),
-        dcc.Store(id=ids.TEAMS_SHOWN, data={"ref": measure.ref, "period": breakdown.period}),
+        dcc.Store(id=ids.TEAMS_SHOWN, data=view_search(period=breakdown.period)),
     ], className="controls")
     if not breakdown.has_teams:
         return html.Div([header, picker, *notices, html.P(
@@ -356,9 +356,9 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
     State(ids.TEAMS_SHOWN, "data"),
     prevent_initial_call=True,
 )
-def choose_teams_period(period: str | None, shown: dict | None):
+def choose_teams_period(period: str | None, shown: str | None):
     """Navigate to the chosen month's address (shareable). Dash also fires this when the router inserts the
     page; the month shown then is the month chosen, so nothing happens."""
-    if not is_period(period) or period == (shown or {}).get("period"):
+    if not is_period(period):
         return no_update
-    return "?" + urlencode({"period": period})
+    return navigate(view_search(period=period), shown)

@@ -14,6 +14,8 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import access, ids
 from dashboard.components.downloads import table_download_buttons
+from dashboard.components.navigation import navigate, view_search
+from dashboard.components.palette import BAND_FILL, BRAND, GREEN, RED, SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import store
 from measures.catalogue import Measure
@@ -30,11 +32,9 @@ dash.register_page(
 )
 
 ALL_TEAMS = "__all__"
-SYNTHETIC_MARK = "†"
-BAR_COLOUR = "#1d4f91"
-OVER_COLOUR = "#b10e1e"
-TARGET_COLOUR = "#00703c"
-BAND_FILL = "#d9ead3"
+BAR_COLOUR = BRAND
+OVER_COLOUR = RED
+TARGET_COLOUR = GREEN
 MANAGERS_ONLY = "Worker-level figures are for managers only."
 
 
@@ -189,7 +189,7 @@ def _controls(data: WorkerCaseloads, periods: list[str]) -> html.Div:
         html.Label("Team", htmlFor=ids.WORKERS_TEAM_PICKER, className="picker-label"),
         dcc.Dropdown(id=ids.WORKERS_TEAM_PICKER, options=team_options, value=data.team or ALL_TEAMS,
                      clearable=False, searchable=False, className="team-picker"),
-        dcc.Store(id=ids.WORKERS_SHOWN, data={"period": data.period, "team": data.team or ALL_TEAMS}),
+        dcc.Store(id=ids.WORKERS_SHOWN, data=view_search(team=data.team, period=data.period)),
     ], className="controls")
 
 
@@ -269,12 +269,9 @@ def layout(ref: str | None = None, team: str | None = None, period: str | None =
     State(ids.WORKERS_SHOWN, "data"),
     prevent_initial_call=True,
 )
-def choose_workers_view(period: str | None, team: str | None, shown: dict | None):
+def choose_workers_view(period: str | None, team: str | None, shown: str | None):
     """Navigate to the chosen month and team's address (shareable). Dash also fires this when the router
     inserts the page; the view shown then is the view chosen, so nothing happens."""
-    shown = shown or {}
-    if not is_period(period) or (period == shown.get("period") and team == shown.get("team")):
+    if not is_period(period):
         return no_update
-    query = {"team": team} if team and team != ALL_TEAMS else {}
-    query["period"] = period
-    return "?" + urlencode(query)
+    return navigate(view_search(team=team if team != ALL_TEAMS else None, period=period), shown)
