@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 import pandas as pd
@@ -410,14 +411,24 @@ def build_measure_detail(
     used. Raises KeyError for a ref that is not in the catalogue, ValueError for a malformed period, and
     sqlalchemy errors if the database cannot be read.
     """
-    from measures.summary import summary_sentence
-
     catalogue = catalogue or store.read_catalogue(engine)
-    measure = catalogue.measure(ref)  # KeyError for an unknown ref
+    catalogue.measure(ref)  # KeyError for an unknown ref
     if period is not None:
         parse_period(period)  # ValueError for a malformed period
     else:
         period = store.latest_period(engine) or period_of(date.today())
+    return _detail_for_version(engine, store.data_version(engine), catalogue, ref, period, options)
+
+
+# Each app worker keeps its own copies; they never disagree, because the key includes the data version
+# read from the database on every request, so an upload makes every worker compute afresh.
+@lru_cache(maxsize=64)
+def _detail_for_version(
+    engine: Engine, version: int, catalogue: Catalogue, ref: str, period: str, options: SpcOptions
+) -> MeasureDetail:
+    from measures.summary import summary_sentence
+
+    measure = catalogue.measure(ref)
     try:
         area: Area | None = catalogue.area(measure.area)
     except KeyError:

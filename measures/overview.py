@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
-import pandas as pd
 from sqlalchemy import Engine
 
 from measures import store
@@ -92,6 +92,15 @@ def build_overview(
     figures at all still renders (every cell 'No figure'). Raises ValueError for a malformed period.
     """
     catalogue = catalogue or store.read_catalogue(engine)
+    return _overview_for_version(engine, store.data_version(engine), catalogue, period, months, trend_months)
+
+
+# Several app workers each keep their own copies; they never disagree, because the key includes the data
+# version read from the database on every request, so an upload makes every worker compute afresh.
+@lru_cache(maxsize=32)
+def _overview_for_version(
+    engine: Engine, version: int, catalogue: Catalogue, period: str | None, months: int, trend_months: int
+) -> OverviewModel:
     available = tuple(store.available_periods(engine))
     if period is None:
         period = available[-1] if available else None
@@ -105,12 +114,13 @@ def build_overview(
     columns = tuple(period_range(shift_period(period, -(months - 1)), period))
     trend_start = shift_period(period, -(trend_months - 1))
     recent = series[series["period"] >= min(trend_start, columns[0])]
-    by_ref = {ref: frame for ref, frame in recent.groupby("ref", sort=False)} if not recent.empty else {}
+    by_ref: dict[str, dict[str, dict]] = {}
+    for row in recent.to_dict("records"):
+        by_ref.setdefault(row["ref"], {})[row["period"]] = row
     shows_synthetic = False
     grouped: dict[int, list[OverviewRow]] = {area.number: [] for area in catalogue.areas}
     for measure in catalogue.measures:
-        frame = by_ref.get(measure.ref, pd.DataFrame(columns=series.columns))
-        cells = {row["period"]: row for row in frame.to_dict("records")}
+        cells = by_ref.get(measure.ref, {})
         figures = []
         for column in columns:
             cell = cells.get(column)

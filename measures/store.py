@@ -629,6 +629,13 @@ def latest_period(engine: Engine) -> str | None:
         return connection.execute(statement).scalar()
 
 
+def data_version(engine: Engine) -> int:
+    """Return a number that changes whenever figures, benchmarks or commentary are written (the newest upload's
+    id; 0 for an empty database): the key under which computed views may be reused."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.max(db.uploads.c.id))).scalar() or 0
+
+
 def count_values(engine: Engine) -> int:
     """Return how many current figures are stored (all levels)."""
     with engine.connect() as connection:
