@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.navigation import navigate, view_search
+from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import store
@@ -341,19 +342,9 @@ def _not_found(number) -> html.Div:
 
 
 def _notices(view: AreaView, requested) -> list:
-    notices = []
-    if requested and not is_period(requested):
-        notices.append(html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
-                              className="notice notice-warning", role="status"))
-    elif requested and requested not in view.available_periods:
-        notices.append(html.P(f"There are no figures for {long_label(requested)} yet.",
-                              className="notice notice-warning", role="status"))
+    notices = month_notices(requested, view.available_periods)
     if view.shows_synthetic:
-        notices.append(html.P(
-            [html.Strong("Demonstration data. "),
-             "Figures marked † and hollow points on the charts are synthetic, made up to show how the dashboard "
-             "works: they are not real. December 2022 and January 2023 whole-service figures are the published ones."],
-            className="notice notice-info"))
+        notices.append(synthetic_notice("Figures marked † and hollow points on the charts"))
     return notices
 
 

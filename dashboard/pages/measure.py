@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import ids
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import navigate, view_search
+from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.spc_chart import (
     POINT_READING,
@@ -154,23 +155,16 @@ def _picker(detail: MeasureDetail) -> html.Div:
 
 
 def _notices(detail: MeasureDetail, requested: str | None) -> list:
-    notices = []
-    if requested and not is_period(requested):
-        notices.append(html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
-                              className="notice notice-warning", role="status"))
+    notices = month_notices(requested)
     stored = {row.period for row in detail.series if row.status != "missing"}
     if requested and is_period(requested) and requested not in stored:
         notices.append(html.P(f"There is no figure for this measure for {long_label(requested)}.",
                               className="notice notice-warning", role="status"))
     if detail.shows_synthetic:
-        notices.append(
-            html.P(
-                [html.Strong("Demonstration data. "),
-                 f"Figures marked {SYNTHETIC_MARK}, hollow points on the chart and benchmarks labelled synthetic are "
-                 "made up to show how the dashboard works: they are not real."],
-                className="notice notice-info",
-            )
-        )
+        notices.append(synthetic_notice(
+            f"Figures marked {SYNTHETIC_MARK}, hollow points on the chart and benchmarks labelled synthetic",
+            published_months=False,
+        ))
     return notices
 
 

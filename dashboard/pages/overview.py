@@ -7,6 +7,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
 from dashboard.components.navigation import navigate
+from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.overview_table import overview_table
 from dashboard.data import engine
 from measures.overview import FILTERS, OverviewModel, build_overview, filter_overview
@@ -40,22 +41,9 @@ def _headline(model: OverviewModel) -> html.Div:
 
 
 def _notices(model: OverviewModel, requested: str | None) -> list:
-    notices = []
-    if requested and not is_period(requested):
-        notices.append(html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
-                              className="notice notice-warning", role="status"))
-    elif requested and requested not in model.available_periods:
-        notices.append(html.P(f"There are no figures for {long_label(requested)} yet.",
-                              className="notice notice-warning", role="status"))
+    notices = month_notices(requested, model.available_periods)
     if model.shows_synthetic:
-        notices.append(
-            html.P(
-                [html.Strong("Demonstration data. "),
-                 "Figures marked † are synthetic, made up to show how the dashboard works: they are not real. "
-                 "December 2022 and January 2023 whole-service figures are the published ones."],
-                className="notice notice-info",
-            )
-        )
+        notices.append(synthetic_notice())
     return notices
 
 

@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.navigation import navigate, view_search
+from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.data import engine
 from measures.catalogue import Area
@@ -219,12 +220,8 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
         f"{counts['off_target']} off target",
         f"{counts['special_cause']} showing special-cause variation",
     ]
-    synthetic = html.P(
-        [html.Strong("Demonstration data. "),
-         f"Figures marked {SYNTHETIC_MARK} are synthetic, made up to show how the dashboard works: they are not "
-         "real. December 2022 and January 2023 whole-service figures are the published ones."],
-        className="notice notice-info pack-synthetic",
-    ) if model.shows_synthetic else None
+    synthetic = (synthetic_notice(f"Figures marked {SYNTHETIC_MARK}", class_name="pack-synthetic")
+                 if model.shows_synthetic else None)
     return html.Section(
         [
             html.P("Scrutiny committee meeting pack", className="pack-kicker"),
@@ -286,13 +283,7 @@ def _controls(model: OverviewModel) -> html.Div:
 
 
 def _notices(model: OverviewModel, requested: str | None) -> list:
-    if requested and not is_period(requested):
-        return [html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
-                       className="notice notice-warning", role="status")]
-    if requested and requested not in model.available_periods:
-        return [html.P(f"There are no figures for {long_label(requested)} yet.",
-                       className="notice notice-warning", role="status")]
-    return []
+    return month_notices(requested, model.available_periods)
 
 
 def layout(period: str | None = None, **_query) -> html.Div:

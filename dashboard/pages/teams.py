@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import access, ids
 from dashboard.components.downloads import table_download_buttons
 from dashboard.components.navigation import navigate, view_search
+from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, SYNTHETIC_MARK
 from dashboard.components.sparkline import sparkline
 from dashboard.data import engine
@@ -290,10 +291,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
         html.H1(f"{measure.ref} {measure.short_title}: teams"),
         html.P(measure.title, className="lede"),
     ], className="page-header")
-    notices = []
-    if period and not is_period(period):
-        notices.append(html.P(f"“{period}” is not a month in the form YYYY-MM, so the latest month is shown.",
-                              className="notice notice-warning", role="status"))
+    notices = month_notices(period)
     back = dcc.Link(f"Back to measure {measure.ref}",
                     href=f"/measure/{measure.ref}" + (f"?{urlencode({'period': breakdown.period})}"
                                                       if breakdown.period else ""))
@@ -315,11 +313,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
             [f"There are no team figures for {measure.ref} in {long_label(breakdown.period)}. ", back],
             className="notice notice-info")])
     if breakdown.shows_synthetic:
-        notices.append(html.P(
-            [html.Strong("Demonstration data. "),
-             "The team figures are synthetic (marked †), made up to show how the drill-down works: they are not "
-             "real. December 2022 and January 2023 whole-service figures are the published ones."],
-            className="notice notice-info"))
+        notices.append(synthetic_notice("The team figures (marked †)"))
     service = breakdown.service
     service_block = html.Div([
         html.Span(f"Whole service, {long_label(breakdown.period)}", className="picker-label"),

@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import access, ids
 from dashboard.components.downloads import table_download_buttons
 from dashboard.components.navigation import navigate, view_search
+from dashboard.components.notices import month_notices
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, RED, SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import store
@@ -205,11 +206,8 @@ def layout(ref: str | None = None, team: str | None = None, period: str | None =
     except KeyError:
         return _message_page("Measure not found", f"There is no measure “{ref}”.",
                              dcc.Link("Go to the Measures that Matter table", href="/"))
-    notices = []
+    notices = month_notices(period)
     chosen = period if is_period(period) else store.latest_period(engine())
-    if period and not is_period(period):
-        notices.append(html.P(f"“{period}” is not a month in the form YYYY-MM, so the latest month is shown.",
-                              className="notice notice-warning", role="status"))
     header_parts: list = [_breadcrumbs(measure, chosen), html.H1(f"{measure.ref} {measure.short_title}: workers")]
     if chosen is None:
         return html.Div([*header_parts, html.P("There are no figures yet.", className="notice notice-info")])

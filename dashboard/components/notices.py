@@ -1,0 +1,31 @@
+"""Notices that several pages show: a month in the address that cannot be shown, and demonstration data."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from dash import html
+
+from measures.periods import is_period, long_label
+
+PUBLISHED_MONTHS = "December 2022 and January 2023 whole-service figures are the published ones."
+
+
+def month_notices(requested: str | None, available: Collection[str] | None = None) -> list[html.P]:
+    """Warn when the address names something that is not a month, or (given `available`) a month with no figures."""
+    if requested and not is_period(requested):
+        return [html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
+                       className="notice notice-warning", role="status")]
+    if requested and available is not None and requested not in available:
+        return [html.P(f"There are no figures for {long_label(requested)} yet.",
+                       className="notice notice-warning", role="status")]
+    return []
+
+
+def synthetic_notice(what: str = "Figures marked †", published_months: bool = True, class_name: str = "") -> html.P:
+    """Say that `what` (e.g. 'Figures marked †') are synthetic demonstration figures, not real ones."""
+    text = f"{what} are synthetic, made up to show how the dashboard works: they are not real."
+    if published_months:
+        text += f" {PUBLISHED_MONTHS}"
+    return html.P([html.Strong("Demonstration data. "), text],
+                  className=" ".join(filter(None, ["notice notice-info", class_name])))
