@@ -2,7 +2,9 @@
 # Installs what the tests need beyond Python packages, once each. Safe to run again.
 #   - Debian's Chromium: the browser tests, and the server's PDF of the meeting pack;
 #   - poppler-utils (pdftoppm, pdftotext): the tests render the PDF's pages and read its text;
-#   - axe-core from npm, pinned, into .cache/axe (git-ignored): the accessibility checks of every page.
+#   - axe-core from npm, pinned, into .cache/axe (git-ignored): the accessibility checks of every page;
+#   - Debian's PostgreSQL server: the store and import tests also run against a real PostgreSQL that the tests
+#     start on loopback (unless MEASURES_TEST_PG_URL names a server to use instead).
 set -euo pipefail
 AXE_CORE_VERSION="4.14.1"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +16,10 @@ packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium fonts-liberation)
 command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ -z "${MEASURES_TEST_PG_URL:-}" ] && ! command -v initdb >/dev/null 2>&1 \
+    && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  packages+=(postgresql)
+fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing ${packages[*]} from Debian's packages for the tests..."
   $SUDO apt-get update -qq

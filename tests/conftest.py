@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -50,6 +51,43 @@ def demo_engine(demo_database, tmp_path):
     path = tmp_path / "demo.db"
     shutil.copy(demo_database, path)
     engine = db.make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """The URL of a PostgreSQL database for the tests: MEASURES_TEST_PG_URL, or a server started on loopback."""
+    given = os.environ.get("MEASURES_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    from tests.postgres import TemporaryPostgres
+
+    server = TemporaryPostgres()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def _empty_postgres(url: str):
+    engine = db.make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request, tmp_path, catalogue):
+    """An empty database with the schema and catalogue, on SQLite and on PostgreSQL in turn."""
+    if request.param == "sqlite":
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'measures.db'}")
+    else:
+        engine = _empty_postgres(request.getfixturevalue("postgres_url"))
+    db.upgrade_schema(engine)
+    store.sync_catalogue(engine, catalogue)
     yield engine
     engine.dispose()
 

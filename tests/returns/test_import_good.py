@@ -118,15 +118,15 @@ def february_file(tmp_path):
 # The template layout
 
 
-def test_a_full_template_return_imports_every_measure(engine, february_file):
-    report = run(engine, february_file)
+def test_a_full_template_return_imports_every_measure(any_engine, february_file):
+    report = run(any_engine, february_file)
     rows = february_rows()
     assert report.status == "imported", describe(report)
     assert report.layout == "template"
     assert report.periods == [FEBRUARY]
     assert not report.errors, describe(report)
     assert report.counts == {"values": len(rows), "added": len(rows), "revised": 0, "unchanged": 0}
-    held = stored(engine, FEBRUARY)
+    held = stored(any_engine, FEBRUARY)
     assert sorted(held, key=lambda r: tuple(map(int, r.split(".")))) == list(ALL_REFS)
     for ref, (numerator, denominator, value, status) in expected_service(rows).items():
         record = held[ref]
@@ -139,71 +139,71 @@ def test_a_full_template_return_imports_every_measure(engine, february_file):
     assert held["6.3"]["note"] == DOL_NOTE
 
 
-def test_tbc_and_new_are_statuses_never_zero(engine, february_file):
-    run(engine, february_file)
-    held = stored(engine, FEBRUARY)
+def test_tbc_and_new_are_statuses_never_zero(any_engine, february_file):
+    run(any_engine, february_file)
+    held = stored(any_engine, FEBRUARY)
     for ref in ("2.6", "3.4", "7.3", "9.3"):
         assert held[ref]["status"] == "tbc" and pd.isna(held[ref]["value"]), held[ref]
     assert held["10.1"]["status"] == "new" and pd.isna(held["10.1"]["value"])
 
 
-def test_a_team_row_is_stored_at_team_level_not_as_the_service(engine, february_file):
-    run(engine, february_file)
-    teams = store.team_series(engine, "3.1", FEBRUARY)
+def test_a_team_row_is_stored_at_team_level_not_as_the_service(any_engine, february_file):
+    run(any_engine, february_file)
+    teams = store.team_series(any_engine, "3.1", FEBRUARY)
     assert teams["team"].tolist() == [TEAM]
     assert (teams["numerator"].iloc[0], teams["denominator"].iloc[0]) == (60, 75)
     assert teams["value"].iloc[0] == pytest.approx(80.0)
-    assert stored(engine, FEBRUARY)["3.1"]["numerator"] == 236
+    assert stored(any_engine, FEBRUARY)["3.1"]["numerator"] == 236
 
 
-def test_the_upload_is_recorded_with_the_user_and_layout(engine, february_file):
-    report = run(engine, february_file)
-    uploads = store.uploads_frame(engine)
+def test_the_upload_is_recorded_with_the_user_and_layout(any_engine, february_file):
+    report = run(any_engine, february_file)
+    uploads = store.uploads_frame(any_engine)
     assert len(uploads) == 1
     upload = uploads.iloc[0]
     assert (upload["kind"], upload["user_name"], upload["layout"]) == ("import", "officer.a", "template")
     assert report.upload_id == upload["id"]
 
 
-def test_importing_the_same_file_again_changes_nothing(engine, february_file):
-    run(engine, february_file)
-    uploads_before = len(store.uploads_frame(engine))
-    again = run(engine, february_file, user="officer.b")
+def test_importing_the_same_file_again_changes_nothing(any_engine, february_file):
+    run(any_engine, february_file)
+    uploads_before = len(store.uploads_frame(any_engine))
+    again = run(any_engine, february_file, user="officer.b")
     rows = len(february_rows())
     assert again.status == "unchanged", describe(again)
     assert again.counts == {"values": rows, "added": 0, "revised": 0, "unchanged": rows}
-    assert len(store.uploads_frame(engine)) == uploads_before
-    assert len(store.value_history(engine, "2.4", FEBRUARY)) == 1
+    assert len(store.uploads_frame(any_engine)) == uploads_before
+    assert len(store.value_history(any_engine, "2.4", FEBRUARY)) == 1
 
 
-def test_a_corrected_file_revises_one_value_and_keeps_both_versions(engine, tmp_path, february_file):
-    run(engine, february_file)
+def test_a_corrected_file_revises_one_value_and_keeps_both_versions(any_engine, tmp_path, february_file):
+    run(any_engine, february_file)
     corrected = builders.template_workbook(tmp_path / "corrected.xlsx", february_rows(r2_4={"value": 102}))
-    report = run(engine, corrected, user="officer.b")
+    report = run(any_engine, corrected, user="officer.b")
     assert report.status == "imported", describe(report)
     assert report.counts["revised"] == 1 and report.counts["added"] == 0, describe(report)
     assert report.counts["unchanged"] == len(february_rows()) - 1
-    history = store.value_history(engine, "2.4", FEBRUARY)
+    history = store.value_history(any_engine, "2.4", FEBRUARY)
     assert history["value"].tolist() == [101, 102]
     assert history["recorded_by"].tolist() == ["officer.a", "officer.b"]
     assert history["current"].tolist() == [False, True]
-    assert stored(engine, FEBRUARY)["2.4"]["value"] == 102
+    assert stored(any_engine, FEBRUARY)["2.4"]["value"] == 102
 
 
-def test_a_blank_cell_in_a_reimport_never_deletes_the_stored_value(engine, tmp_path, february_file):
-    run(engine, february_file)
+def test_a_blank_cell_in_a_reimport_never_deletes_the_stored_value(any_engine, tmp_path, february_file):
+    run(any_engine, february_file)
     blanked = builders.template_workbook(
         tmp_path / "blanked.xlsx",
         february_rows(r2_4={"value": None}, r3_1={"numerator": None, "denominator": None}),
     )
-    report = run(engine, blanked, user="officer.b")
+    report = run(any_engine, blanked, user="officer.b")
     assert report.status in {"unchanged", "imported"}, describe(report)
     assert not report.errors, describe(report)
     assert report.counts["revised"] == 0 and report.counts["added"] == 0, describe(report)
-    held = stored(engine, FEBRUARY)
+    held = stored(any_engine, FEBRUARY)
     assert held["2.4"]["value"] == 101
     assert (held["3.1"]["numerator"], held["3.1"]["denominator"]) == (236, 304)
-    assert len(store.value_history(engine, "2.4", FEBRUARY)) == 1
+    assert len(store.value_history(any_engine, "2.4", FEBRUARY)) == 1
 
 
 def test_a_dry_run_reports_what_would_happen_and_writes_nothing(engine, february_file):
@@ -220,28 +220,28 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(engine, february
     assert store.count_values(engine) == 0 and store.uploads_frame(engine).empty
 
 
-def test_a_dry_run_of_a_correction_counts_the_revision_without_writing_it(engine, tmp_path, february_file):
-    run(engine, february_file)
+def test_a_dry_run_of_a_correction_counts_the_revision_without_writing_it(any_engine, tmp_path, february_file):
+    run(any_engine, february_file)
     corrected = builders.template_workbook(tmp_path / "corrected.xlsx", february_rows(r2_4={"value": 102}))
-    report = run(engine, corrected, dry_run=True)
+    report = run(any_engine, corrected, dry_run=True)
     assert report.status == "checked" and report.counts["revised"] == 1, describe(report)
-    assert stored(engine, FEBRUARY)["2.4"]["value"] == 101
+    assert stored(any_engine, FEBRUARY)["2.4"]["value"] == 101
 
 
-def test_benchmarks_and_commentary_sheets_import(engine, tmp_path):
+def test_benchmarks_and_commentary_sheets_import(any_engine, tmp_path):
     path = builders.template_workbook(
         tmp_path / "with-extras.xlsx",
         [template_row("3.1", FEBRUARY, 236, 304)],
         benchmarks=[("3.1", "2022-23", "England", 89), ("10.2", "2021-22", "West Midlands", 55.1)],
         commentary=[("3.1", FEBRUARY, "Assessments in time held steady after the new triage rota.")],
     )
-    report = run(engine, path)
+    report = run(any_engine, path)
     assert report.status == "imported", describe(report)
-    benchmarks = store.benchmark_frame(engine)
+    benchmarks = store.benchmark_frame(any_engine)
     found = {(r["ref"], r["year"], r["comparator"]): r["value"] for r in benchmarks.to_dict("records")}
     assert found[("3.1", "2022-23", "England")] == 89
     assert found[("10.2", "2021-22", "West Midlands")] == pytest.approx(55.1)
-    commentary = store.commentary_frame(engine, "3.1")
+    commentary = store.commentary_frame(any_engine, "3.1")
     assert commentary["text"].tolist() == ["Assessments in time held steady after the new triage rota."]
     assert commentary["period"].tolist() == [FEBRUARY]
 
@@ -260,9 +260,9 @@ def published(tmp_path):
     return builders.published_committee_workbook(tmp_path / "measures-that-matter.xlsx")
 
 
-def assert_holds_the_published_figures(engine) -> None:
+def assert_holds_the_published_figures(any_engine) -> None:
     published_rows = {(row.ref, row.period): row for row in read_published()}
-    frame = store.service_series(engine)
+    frame = store.service_series(any_engine)
     held = {(r["ref"], r["period"]): r for r in frame.to_dict("records")}
     assert set(held) == set(published_rows)  # 8.1 and 6.3 December were blank: no row
     for key, row in published_rows.items():
@@ -279,20 +279,20 @@ def assert_holds_the_published_figures(engine) -> None:
             assert same(record["value"], row.value), (key, record)
 
 
-def test_the_published_committee_table_imports(engine, published):
-    report = run(engine, published.path)
+def test_the_published_committee_table_imports(any_engine, published):
+    report = run(any_engine, published.path)
     assert report.status == "imported", describe(report)
     assert report.layout == "committee"
     assert report.periods == ["2022-12", "2023-01"]
     assert not report.errors, describe(report)
     published_count = len(read_published())
     assert report.counts["values"] == published_count and report.counts["added"] == published_count
-    assert_holds_the_published_figures(engine)
+    assert_holds_the_published_figures(any_engine)
 
 
-def test_committee_3_1_december_keeps_the_counts_and_flags_the_typed_percentage(engine, published):
-    report = run(engine, published.path)
-    row = stored(engine, "2022-12")["3.1"]
+def test_committee_3_1_december_keeps_the_counts_and_flags_the_typed_percentage(any_engine, published):
+    report = run(any_engine, published.path)
+    row = stored(any_engine, "2022-12")["3.1"]
     assert (row["numerator"], row["denominator"]) == (198, 291)
     assert row["value"] == pytest.approx(68.041237, abs=1e-5)  # from the counts, not the typed 69.0%
     mismatches = issues_with(report, "percent-mismatch")
@@ -304,9 +304,9 @@ def test_committee_3_1_december_keeps_the_counts_and_flags_the_typed_percentage(
     assert "68.0%" in issue.message
 
 
-def test_committee_tbc_new_and_blank_cells(engine, published):
-    run(engine, published.path)
-    december, january = stored(engine, "2022-12"), stored(engine, "2023-01")
+def test_committee_tbc_new_and_blank_cells(any_engine, published):
+    run(any_engine, published.path)
+    december, january = stored(any_engine, "2022-12"), stored(any_engine, "2023-01")
     for ref in ("2.6", "3.4", "7.3", "9.3"):
         for month in (december, january):
             assert month[ref]["status"] == "tbc" and pd.isna(month[ref]["value"]), month[ref]
@@ -321,8 +321,8 @@ def test_committee_tbc_new_and_blank_cells(engine, published):
     assert (december["9.1"]["numerator"], december["9.1"]["denominator"]) == (21, 50)
 
 
-def test_committee_typed_arrows_that_contradict_the_figures_are_warned(engine, published):
-    report = run(engine, published.path)
+def test_committee_typed_arrows_that_contradict_the_figures_are_warned(any_engine, published):
+    report = run(any_engine, published.path)
     arrows = issues_with(report, "arrow-contradiction")
     assert {issue.ref for issue in arrows} == ARROWS_THAT_CONTRADICT, describe(report)
     for issue in arrows:
@@ -330,8 +330,8 @@ def test_committee_typed_arrows_that_contradict_the_figures_are_warned(engine, p
         assert (issue.sheet, issue.cell) == (builders.COMMITTEE_SHEET, published.progress[issue.ref]), issue
 
 
-def test_committee_small_denominator_is_warned(engine, published):
-    report = run(engine, published.path)
+def test_committee_small_denominator_is_warned(any_engine, published):
+    report = run(any_engine, published.path)
     small = issues_with(report, "small-denominator")
     assert {issue.ref for issue in small} == {"8.2"}, describe(report)
     assert all(issue.severity == "warning" for issue in small)
