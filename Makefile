@@ -7,7 +7,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test lint bench clean
+WORKERS ?= 3
+
+.PHONY: run serve test lint bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +24,11 @@ run: $(VENV)/.installed
 	$(PY) -m measures init
 	$(PY) -m measures demo --if-empty
 	HOST=$(HOST) PORT=$(PORT) $(PY) app.py
+
+# Production-style: several gunicorn workers (threads let the meeting-pack PDF call back into the app).
+serve: $(VENV)/.installed
+	$(PY) -m measures init
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server
 
 test: $(VENV)/.installed-dev
 	scripts/install-test-deps.sh
