@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write a blank monthly return to fill in")
     template.add_argument("--period", type=_period_argument)
     template.add_argument("--out", required=True)
+
+    backup = commands.add_parser("backup", help="write the whole database to one compressed file")
+    backup.add_argument("--out", required=True, help="file to write (replaced only once the backup is complete)")
+
+    restore = commands.add_parser("restore", help="load a backup into an empty database (all or nothing)")
+    restore.add_argument("file")
+    restore.add_argument("--replace", action="store_true", help="delete what the database holds first")
     return parser
 
 
@@ -215,6 +222,34 @@ def command_template(args) -> int:
     return EXIT_OK
 
 
+def command_backup(args) -> int:
+    from measures.backup import BackupError, backup, file_size, summary
+
+    try:
+        counts = backup(db.make_engine(), args.out)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as error:
+        raise UsageError(f"cannot write {args.out}: {error.strerror or error}.") from None
+    print(f"Backed up {summary(counts)} to {args.out} ({file_size(args.out)}).")
+    return EXIT_OK
+
+
+def command_restore(args) -> int:
+    from measures.backup import BackupError, restore, summary
+
+    try:
+        counts = restore(db.make_engine(), args.file, replace=args.replace)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file}: {error.strerror or error}.") from None
+    print(f"Restored {summary(counts)} from {args.file}.")
+    return EXIT_OK
+
+
 COMMANDS = {
     "init": command_init,
     "demo": command_demo,
@@ -223,6 +258,8 @@ COMMANDS = {
     "assess": command_assess,
     "history": command_history,
     "template": command_template,
+    "backup": command_backup,
+    "restore": command_restore,
 }
 
 
