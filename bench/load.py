@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import free_port, router_body  # noqa: E402
+
 from measures.catalogue import load_catalogue  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -37,22 +37,8 @@ SHELL_SHARE = 0.1  # share of requests that load the page shell ("/") instead of
 KINDS = ("shell", "overview", "month", "measure", "area", "teams", "pack")
 
 
-def _router_body(pathname: str, search: str) -> bytes:
-    """The pages router callback's request, as the browser sends it (see bench/pages.py)."""
-    return json.dumps({
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }).encode()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def _wait(url: str, process: subprocess.Popen, limit: float = 90) -> None:
@@ -122,7 +108,7 @@ def reader(number: int, port: int, stop_at: float, refs: list[str], results: Res
                 if kind == "shell":
                     connection.request("GET", "/")
                 else:
-                    connection.request("POST", "/_dash-update-component", body=_router_body(pathname, search),
+                    connection.request("POST", "/_dash-update-component", body=router_body(pathname, search),
                                        headers={"Content-Type": "application/json"})
                 response = connection.getresponse()
                 body = response.read()
@@ -155,7 +141,7 @@ def run(seconds: float, readers: int, folder: Path) -> int:
     print(f"Building the demo database in {database} ...", flush=True)
     subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    port = _free_port()
+    port = free_port()
     log = (folder / "gunicorn.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"{HOST}:{port}",

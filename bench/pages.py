@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -27,6 +26,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import free_port, router_body  # noqa: E402 - bench/ is on the path as the script folder
 
 from measures import db, store  # noqa: E402
 from measures.catalogue import parse_catalogue  # noqa: E402
@@ -105,15 +106,6 @@ def generate(path: Path) -> int:
     return len(rows)
 
 
-def _router_body(pathname: str, search: str) -> bytes:
-    return json.dumps({
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }).encode()
 
 
 def _timed(function, repeat: int) -> float:
@@ -137,7 +129,7 @@ def server_ratios(path: Path, repeat: int) -> None:
 
     def render(pathname: str, search: str):
         def call():
-            response = client.post("/_dash-update-component", data=_router_body(pathname, search),
+            response = client.post("/_dash-update-component", data=router_body(pathname, search),
                                    content_type="application/json")
             assert response.status_code == 200, response.status_code
         return call
@@ -166,7 +158,7 @@ def server_ratios(path: Path, repeat: int) -> None:
         cold = time.perf_counter() - started
         warm = _timed(call, repeat)  # later renders of the same data version reuse the computed view
         sql = _timed(bare, repeat)
-        response = client.post("/_dash-update-component", data=_router_body(pathname, f"?period={period}"),
+        response = client.post("/_dash-update-component", data=router_body(pathname, f"?period={period}"),
                                content_type="application/json")
         payload = json.loads(response.data)
         encode = _timed(lambda: json.dumps(payload), repeat)
@@ -179,10 +171,6 @@ def server_ratios(path: Path, repeat: int) -> None:
     report("measure render", f"/measure/{ref}", bare_measure_sql)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait(url: str, process) -> None:
@@ -200,7 +188,7 @@ def _wait(url: str, process) -> None:
 def browser_ratio(path: Path, repeat: int, folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    app_port, empty_port = _free_port(), _free_port()
+    app_port, empty_port = free_port(), free_port()
     env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{path}", "PORT": str(app_port)}
     app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
