@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
@@ -181,6 +182,8 @@ def _chart(card: MeasureCard, period: str) -> html.Div:
         return html.P("Not enough months to draw a trend.", className="muted small card-chart-empty")
     summary = trend_summary(card.measure, card.series)
     return html.Div(
+        # No toolbar inside the card's role="img" chart (axe: nested-interactive); the card links to the
+        # measure page, whose full chart downloads as PNG or SVG.
         dcc.Graph(figure=trend_figure(card.measure, card.series, period),
                   config={"displayModeBar": False, "responsive": True}, className="card-graph"),
         role="img",
@@ -315,8 +318,11 @@ def _grades_section(view: AreaView) -> html.Section | None:
             html.P(f"The grades of the case file audits completed each month (measures {refs}; the total is 4.1). "
                    "Outstanding at the top, inadequate at the bottom; each grade has its own pattern.",
                    className="muted"),
-            html.Div(dcc.Graph(figure=grades_figure(months), config={"displayModeBar": False, "responsive": True}),
+            html.Div(dcc.Graph(id=ids.AREA_GRADES_CHART, figure=grades_figure(months),
+                               config={"displayModeBar": False, "responsive": True}),
                      role="img", className="grades-chart", **{"aria-label": grades_summary(months)}),
+            chart_download_buttons(ids.AREA_GRADES_CHART, f"audit-grades-{months[-1].period}" if months
+                                   else "audit-grades"),
             html.P("† synthetic demonstration month, not real data.", className="small muted")
             if any(m.synthetic for m in months) else None,
             _grades_table(months),

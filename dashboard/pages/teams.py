@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import access, ids
-from dashboard.components.downloads import table_download_buttons
+from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, SYNTHETIC_MARK
@@ -328,6 +328,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
                   config={"displayModeBar": False, "responsive": True}),
         role="img", className="drill-chart", **{"aria-label": teams_summary(breakdown)},
     )
+    chart = html.Div([chart, chart_download_buttons(ids.TEAMS_CHART, f"teams-{measure.ref}-{breakdown.period}")])
     workers_note = None
     if breakdown.has_workers and access.may_see_worker_level():
         workers_note = html.P("Worker caseloads are staff personal data, for managers only.", className="small muted")

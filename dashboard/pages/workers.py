@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import access, ids
-from dashboard.components.downloads import table_download_buttons
+from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, RED, SYNTHETIC_MARK
@@ -238,6 +238,7 @@ def layout(ref: str | None = None, team: str | None = None, period: str | None =
                   config={"displayModeBar": False, "responsive": True}),
         role="img", className="drill-chart", **{"aria-label": caseload_summary(data)},
     )
+    chart = html.Div([chart, chart_download_buttons(ids.WORKERS_CHART, f"caseloads-{measure.ref}-{data.period}")])
     who = data.team or "all teams"
     return html.Div([
         *header_parts,
