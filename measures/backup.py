@@ -56,6 +56,9 @@ LABELS = {
     "areas": "areas",
 }
 CATALOGUE_TABLES = ("areas", "measures")
+# Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts and the
+# session key. A database holding only these counts as empty; a restore replaces them with the backup's.
+BOOKKEEPING_TABLES = ("audit_events", "sign_in_attempts", "app_secrets")
 
 
 class BackupError(Exception):
@@ -277,7 +280,7 @@ def holds_data(connection: Connection) -> bool:
     return any(
         connection.execute(select(table.c[0]).limit(1)).first() is not None
         for table in db.metadata.sorted_tables
-        if table.name not in CATALOGUE_TABLES and table.name in existing
+        if table.name not in CATALOGUE_TABLES + BOOKKEEPING_TABLES and table.name in existing
     )
 
 

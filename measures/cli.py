@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Engine
 
-from measures import db, store
+from measures import admin_cli, audit, db, store
 from measures.catalogue import CatalogueError, load_catalogue
 from measures.formatting import format_counts, format_number
 from measures.periods import is_period
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="load a backup into an empty database (all or nothing)")
     restore.add_argument("file")
     restore.add_argument("--replace", action="store_true", help="delete what the database holds first")
+    admin_cli.add_parsers(commands)
     return parser
 
 
@@ -232,6 +233,8 @@ def command_backup(args) -> int:
         return EXIT_REFUSED
     except OSError as error:
         raise UsageError(f"cannot write {args.out}: {error.strerror or error}.") from None
+    audit.record_event(db.make_engine(), admin_cli.command_line_actor(), "database.backed_up", str(args.out),
+                       {"rows": sum(counts.values())})
     print(f"Backed up {summary(counts)} to {args.out} ({file_size(args.out)}).")
     return EXIT_OK
 
@@ -246,6 +249,8 @@ def command_restore(args) -> int:
         return EXIT_REFUSED
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}.") from None
+    audit.record_event(db.make_engine(), admin_cli.command_line_actor(), "database.restored", str(args.file),
+                       {"rows": sum(counts.values()), "replace": bool(args.replace)})
     print(f"Restored {summary(counts)} from {args.file}.")
     return EXIT_OK
 
@@ -260,6 +265,8 @@ COMMANDS = {
     "template": command_template,
     "backup": command_backup,
     "restore": command_restore,
+    "user": admin_cli.command_user,
+    "audit": admin_cli.command_audit,
 }
 
 

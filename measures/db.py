@@ -87,6 +87,9 @@ measures = Table(
     Column("chart", Text, nullable=False, default=""),
     Column("source_note", Text, nullable=False, default=""),
     Column("flags", Text, nullable=False, default=""),  # comma-separated
+    # Set when an admin changes the targets in the app; `init` then keeps those fields instead of the file's.
+    Column("edited_at", DateTime(timezone=True)),
+    Column("edited_by", Text, nullable=False, default=""),
 )
 
 uploads = Table(
@@ -181,6 +184,56 @@ staged_uploads = Table(
     Column("content", LargeBinary, nullable=False),
     Column("user_name", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", String(80), nullable=False, unique=True),  # the name case-folded, for look-up
+    Column("role", String(16), nullable=False),  # viewer | officer | admin
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    # Raised on a password change, role change or disabling, which ends every session signed in before it.
+    Column("session_epoch", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", Text, nullable=False, default=""),
+    Column("password_changed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Every sign-in attempt, kept so that lockout and rate limits hold across all app workers and servers.
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("name_key", String(80), nullable=False),
+    Column("remote_addr", String(64), nullable=False, default=""),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_sign_in_attempts_name_key_at", "name_key", "at"),
+    Index("ix_sign_in_attempts_remote_addr_at", "remote_addr", "at"),
+)
+
+# Append-only: who did what, when. `detail` is JSON.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("subject", Text, nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_audit_events_at", "at"),
+)
+
+# Secrets every app worker and server must share (the session-signing key), made once on first use.
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 

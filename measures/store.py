@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.engine import Connection
 
-from measures import db
+from measures import audit, db
 from measures.catalogue import Area, Catalogue, Measure, Target
 
 STATUSES = ("ok", "tbc", "new")
@@ -115,15 +115,24 @@ def _differs(row: ValueRow, stored: dict) -> bool:
 # Catalogue
 
 
-def sync_catalogue(engine: Engine, catalogue: Catalogue) -> dict[str, int]:
+# The fields an admin may change in the app; once changed there, `sync_catalogue` keeps them.
+EDITABLE_MEASURE_FIELDS = ("target_kind", "target_low", "target_high", "target_tolerance", "target_text",
+                           "objective", "timescale")
+
+
+def sync_catalogue(engine: Engine, catalogue: Catalogue, actor: str = audit.SYSTEM_ACTOR) -> dict[str, int]:
     """Write the catalogue's areas and measures into the database, adding new ones and updating changed ones.
 
-    Returns counts {"areas", "measures_added", "measures_updated"}. Measures no longer in the file are
-    kept (their values are history). Raises sqlalchemy errors on a database failure.
+    A measure whose targets an admin has changed in the app keeps those fields (EDITABLE_MEASURE_FIELDS);
+    the file updates the rest. Measures no longer in the file are kept (their values are history). When
+    anything changes it is audited. Returns counts
+    {"areas", "measures_added", "measures_updated"}. Raises sqlalchemy errors on a database failure.
     """
-    added = updated = 0
+    added: list[str] = []
+    updated: list[str] = []
+    areas_changed = 0
     with db.write_transaction(engine) as connection:
-        stored_areas = {row.number for row in connection.execute(select(db.areas.c.number))}
+        stored_areas = {row.number: row._asdict() for row in connection.execute(select(db.areas))}
         for area in catalogue.areas:
             record = {
                 "title": area.title,
@@ -131,20 +140,28 @@ def sync_catalogue(engine: Engine, catalogue: Catalogue) -> dict[str, int]:
                 "description": area.description,
                 "outcomes": "\n".join(area.outcomes),
             }
-            if area.number in stored_areas:
-                connection.execute(update(db.areas).where(db.areas.c.number == area.number).values(**record))
-            else:
+            if area.number not in stored_areas:
                 connection.execute(insert(db.areas).values(number=area.number, **record))
+                areas_changed += 1
+            elif any(stored_areas[area.number][k] != v for k, v in record.items()):
+                connection.execute(update(db.areas).where(db.areas.c.number == area.number).values(**record))
+                areas_changed += 1
         stored = {row.ref: row._asdict() for row in connection.execute(select(db.measures))}
         for measure in catalogue.measures:
             record = _measure_record(measure)
             if measure.ref not in stored:
                 connection.execute(insert(db.measures).values(**record))
-                added += 1
-            elif any(stored[measure.ref][k] != v for k, v in record.items()):
+                added.append(measure.ref)
+                continue
+            if stored[measure.ref]["edited_at"] is not None:
+                record = {k: v for k, v in record.items() if k not in EDITABLE_MEASURE_FIELDS}
+            if any(stored[measure.ref][k] != v for k, v in record.items()):
                 connection.execute(update(db.measures).where(db.measures.c.ref == measure.ref).values(**record))
-                updated += 1
-    return {"areas": len(catalogue.areas), "measures_added": added, "measures_updated": updated}
+                updated.append(measure.ref)
+        if added or updated or areas_changed:
+            audit.record(connection, actor, "catalogue.synced", "catalogue.toml",
+                         {"areas_changed": areas_changed, "measures_added": added, "measures_updated": updated})
+    return {"areas": len(catalogue.areas), "measures_added": len(added), "measures_updated": len(updated)}
 
 
 def _measure_record(measure: Measure) -> dict:
@@ -372,6 +389,16 @@ def record_values(
                 [{"ref": c["ref"], "period": c["period"], "text": c["text"], "author": upload.user_name,
                   "created_at": _now(), "upload_id": upload_id} for c in new_commentary],
             )
+        audit.record(
+            connection,
+            upload.user_name,
+            "demo.loaded" if upload.kind == "demo" else "return.imported",
+            upload.filename,
+            {"upload_id": upload_id, "layout": upload.layout, "sha256": upload.sha256,
+             "added": len(plan.added), "revised": len(plan.revised), "benchmarks": len(changed_benchmarks),
+             "commentary": len(new_commentary),
+             "periods": sorted({row.period for row in plan.added} | {row.period for row, _ in plan.revised})},
+        )
     return WriteSummary(upload_id=upload_id, counts=plan.counts, plan=plan)
 
 
@@ -630,10 +657,13 @@ def latest_period(engine: Engine) -> str | None:
 
 
 def data_version(engine: Engine) -> int:
-    """Return a number that changes whenever figures, benchmarks or commentary are written (the newest upload's
-    id; 0 for an empty database): the key under which computed views may be reused."""
+    """Return a number that grows whenever figures, benchmarks or commentary are written (the newest upload's
+    id plus the newest commentary's; 0 for an empty database): with the catalogue, the key under which computed
+    views may be reused."""
+    newest = select(func.coalesce(select(func.max(db.uploads.c.id)).scalar_subquery(), 0)
+                    + func.coalesce(select(func.max(db.commentary.c.id)).scalar_subquery(), 0))
     with engine.connect() as connection:
-        return connection.execute(select(func.max(db.uploads.c.id))).scalar() or 0
+        return int(connection.execute(newest).scalar() or 0)
 
 
 def count_values(engine: Engine) -> int:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from measures import db
+from measures.admin_cli import command_line_actor
 from measures.returns.importer import import_return
 from measures.returns.report import ImportReport
 
@@ -56,7 +57,7 @@ def run_import(args) -> int:
         return 2
     engine = db.make_engine()
     db.upgrade_schema(engine)
-    report = import_return(engine, path, user=args.user, dry_run=args.dry_run)
+    report = import_return(engine, path, user=args.user or command_line_actor(), dry_run=args.dry_run)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:

@@ -1,0 +1,356 @@
+"""Users, roles and signing in. No web framework here: the dashboard asks this module who someone is and what
+they may do; the command line uses it to add users.
+
+Roles, each including the one before:
+- `viewer` (board and committee members): service- and team-level figures;
+- `officer` (performance officers, service managers): also worker-level figures, uploading returns and
+  writing commentary;
+- `admin`: also changing the catalogue's targets and managing users.
+
+Passwords are hashed with scrypt (Werkzeug's `generate_password_hash`), never stored or logged as given.
+After `MAX_FAILURES_PER_NAME` failed sign-ins a name is locked for `LOCKOUT_MINUTES`, whether or not it
+exists (so the answer does not reveal which names do); an address with `MAX_FAILURES_PER_ADDRESS` failures
+is refused likewise. The attempts are kept in the database, so the limits hold across every worker.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from sqlalchemy import Engine, func, insert, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from measures import audit, db
+
+ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
+ROLE_DESCRIPTIONS = {
+    "viewer": "reads service- and team-level figures (board and committee members)",
+    "officer": "also sees worker-level figures, uploads returns and writes commentary",
+    "admin": "also changes targets and manages users",
+}
+
+VIEW_SERVICE = "view service-level figures"
+VIEW_TEAMS = "view team-level figures"
+VIEW_WORKERS = "view worker-level figures"
+UPLOAD = "upload returns"
+COMMENT = "write commentary"
+EDIT_CATALOGUE = "change targets"
+MANAGE_USERS = "manage users"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "viewer": frozenset({VIEW_SERVICE, VIEW_TEAMS}),
+    "officer": frozenset({VIEW_SERVICE, VIEW_TEAMS, VIEW_WORKERS, UPLOAD, COMMENT}),
+    "admin": frozenset({VIEW_SERVICE, VIEW_TEAMS, VIEW_WORKERS, UPLOAD, COMMENT, EDIT_CATALOGUE, MANAGE_USERS}),
+}
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+LOCKOUT_MINUTES = 15
+_NAME_PATTERN = re.compile(r"^[\w][\w .@'-]{0,79}$")
+
+
+class UserError(ValueError):
+    """A user could not be added or changed; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone who may sign in."""
+
+    id: int
+    name: str
+    role: str
+    active: bool
+    session_epoch: int
+
+    def may(self, permission: str) -> bool:
+        """Return True when this user's role grants `permission` (and the user is active)."""
+        return self.active and permission in ROLE_PERMISSIONS.get(self.role, frozenset())
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: `user` when it succeeded, else `refusal` ('invalid' or 'locked')."""
+
+    user: User | None
+    refusal: str = ""
+    retry_minutes: int = 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def name_key(name: str) -> str:
+    """Return the form under which a name is looked up: trimmed and case-folded."""
+    return " ".join(name.split()).casefold()
+
+
+def check_name(name: str) -> str:
+    """Return the name, trimmed; raises UserError unless it is 1-80 letters, digits, spaces or . @ ' - _."""
+    cleaned = " ".join(name.split())
+    if not _NAME_PATTERN.match(cleaned):
+        raise UserError(
+            "A user name must be 1 to 80 characters: letters, digits, spaces and . @ ' - _ only, "
+            "starting with a letter or digit."
+        )
+    return cleaned
+
+
+def check_role(role: str) -> str:
+    """Return the role; raises UserError unless it is one of ROLES."""
+    if role not in ROLES:
+        raise UserError(f"The role must be one of {', '.join(ROLES)}, not {role!r}.")
+    return role
+
+
+def password_problems(password: str, name: str = "") -> list[str]:
+    """Return why `password` may not be used, as sentences (empty when it may).
+
+    Length is what matters (as the NCSC advises): at least MIN_PASSWORD_LENGTH characters, not the user's
+    name, not one character repeated.
+    """
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.append(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.")
+    if name and name_key(name) in password.casefold():
+        problems.append("The password must not contain the user's name.")
+    if password and len(set(password)) == 1:
+        problems.append("The password must not be one character repeated.")
+    return problems
+
+
+def generate_password() -> str:
+    """Return a new random password of 20 URL-safe characters (about 120 bits)."""
+    return secrets.token_urlsafe(15)
+
+
+def _check_password(password: str, name: str) -> None:
+    problems = password_problems(password, name)
+    if problems:
+        raise UserError(" ".join(problems))
+
+
+def _user(row) -> User:
+    return User(id=row.id, name=row.name, role=row.role, active=bool(row.active), session_epoch=row.session_epoch)
+
+
+def get_user(engine: Engine, user_id: int) -> User | None:
+    """Return the user with this id, or None."""
+    with engine.connect() as connection:
+        row = connection.execute(select(db.users).where(db.users.c.id == user_id)).first()
+    return _user(row) if row else None
+
+
+def find_user(engine: Engine, name: str) -> User | None:
+    """Return the user with this name (any case), or None."""
+    with engine.connect() as connection:
+        row = connection.execute(select(db.users).where(db.users.c.name_key == name_key(name))).first()
+    return _user(row) if row else None
+
+
+def list_users(engine: Engine) -> list[User]:
+    """Return every user, by name."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(db.users).order_by(db.users.c.name_key)).all()
+    return [_user(row) for row in rows]
+
+
+def count_users(engine: Engine) -> int:
+    """Return how many users there are (active or not)."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(db.users)).scalar_one()
+
+
+def add_user(engine: Engine, name: str, role: str, password: str, actor: str) -> User:
+    """Add a user and audit it; return the new user.
+
+    Raises UserError for a bad name, role or password, or a name already taken (in any case).
+    """
+    name = check_name(name)
+    check_role(role)
+    _check_password(password, name)
+    now = _now()
+    with db.write_transaction(engine) as connection:
+        taken = connection.execute(select(db.users.c.id).where(db.users.c.name_key == name_key(name))).first()
+        if taken:
+            raise UserError(f"There is already a user called {name!r}.")
+        result = connection.execute(
+            insert(db.users).values(
+                name=name, name_key=name_key(name), role=role, password_hash=generate_password_hash(password),
+                active=True, session_epoch=1, created_at=now, created_by=actor, password_changed_at=now,
+            )
+        )
+        audit.record(connection, actor, "user.added", name, {"role": role})
+        user_id = result.inserted_primary_key[0]
+    return User(id=user_id, name=name, role=role, active=True, session_epoch=1)
+
+
+def _existing(connection, name: str):
+    row = connection.execute(select(db.users).where(db.users.c.name_key == name_key(name))).first()
+    if row is None:
+        raise UserError(f"There is no user called {name!r}.")
+    return row
+
+
+def _other_active_admins(connection, user_id: int) -> int:
+    u = db.users.c
+    statement = select(func.count()).select_from(db.users).where(u.role == "admin", u.active, u.id != user_id)
+    return connection.execute(statement).scalar_one()
+
+
+def set_role(engine: Engine, name: str, role: str, actor: str) -> User:
+    """Change a user's role (ending their sessions) and audit it; return the user as changed.
+
+    Raises UserError for an unknown user or role, or when it would leave no active admin.
+    """
+    check_role(role)
+    with db.write_transaction(engine) as connection:
+        row = _existing(connection, name)
+        if row.role == role:
+            return _user(row)
+        if row.role == "admin" and row.active and not _other_active_admins(connection, row.id):
+            raise UserError(f"{row.name} is the only active admin: make someone else an admin first.")
+        connection.execute(
+            update(db.users).where(db.users.c.id == row.id).values(role=role, session_epoch=row.session_epoch + 1)
+        )
+        audit.record(connection, actor, "user.role_changed", row.name, {"from": row.role, "to": role})
+    return User(id=row.id, name=row.name, role=role, active=bool(row.active), session_epoch=row.session_epoch + 1)
+
+
+def set_password(engine: Engine, name: str, password: str, actor: str) -> None:
+    """Set a user's password (ending their sessions) and audit it. Raises UserError for an unknown user or a
+    password that `password_problems` refuses."""
+    with db.write_transaction(engine) as connection:
+        row = _existing(connection, name)
+        _check_password(password, row.name)
+        connection.execute(
+            update(db.users).where(db.users.c.id == row.id).values(
+                password_hash=generate_password_hash(password), password_changed_at=_now(),
+                session_epoch=row.session_epoch + 1,
+            )
+        )
+        audit.record(connection, actor, "user.password_changed", row.name)
+
+
+def set_active(engine: Engine, name: str, active: bool, actor: str) -> None:
+    """Disable a user (ending their sessions) or enable them again, and audit it.
+
+    Raises UserError for an unknown user, or when disabling the last active admin.
+    """
+    with db.write_transaction(engine) as connection:
+        row = _existing(connection, name)
+        if bool(row.active) == active:
+            return
+        if not active and row.role == "admin" and not _other_active_admins(connection, row.id):
+            raise UserError(f"{row.name} is the only active admin: make someone else an admin first.")
+        connection.execute(
+            update(db.users).where(db.users.c.id == row.id).values(active=active, session_epoch=row.session_epoch + 1)
+        )
+        audit.record(connection, actor, "user.enabled" if active else "user.disabled", row.name)
+
+
+def ensure_first_admin(engine: Engine, name: str = "admin") -> str | None:
+    """When there are no users at all, add an admin called `name` with a generated password and return the
+    password (to be shown once); otherwise return None and change nothing."""
+    if count_users(engine):
+        return None
+    password = generate_password()
+    try:
+        add_user(engine, name, "admin", password, audit.SYSTEM_ACTOR)
+    except UserError:
+        return None  # another process added the first user meanwhile
+    return password
+
+
+@cache
+def _decoy_hash() -> str:
+    # Checked against when the name is unknown, so that a wrong name takes as long as a wrong password.
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def _failures_since(connection, column, value: str, since: datetime) -> list[datetime]:
+    a = db.sign_in_attempts.c
+    last_success = connection.execute(
+        select(func.max(a.at)).where(column == value, a.succeeded)
+    ).scalar() if column is a.name_key else None
+    start = max(since, _aware(last_success)) if last_success else since
+    statement = select(a.at).where(column == value, ~a.succeeded, a.at >= start).order_by(a.at)
+    return [_aware(at) for at in connection.execute(statement).scalars()]
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite returns naive datetimes for timezone-aware columns; every time stored here is UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _lock_remaining(failures: list[datetime], limit: int, now: datetime) -> int:
+    """Minutes the lock still has to run (0 when there is none). A lock is set by `limit` failures within
+    LOCKOUT_MINUTES and lasts LOCKOUT_MINUTES from the last of them; attempts made while locked are not
+    recorded, so they do not extend it."""
+    window = timedelta(minutes=LOCKOUT_MINUTES)
+    until = None
+    for last in range(limit - 1, len(failures)):
+        if failures[last] - failures[last - limit + 1] <= window:
+            until = failures[last] + window
+    if until is None or until <= now:
+        return 0
+    return -(-int((until - now).total_seconds()) // 60)
+
+
+def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now: datetime | None = None) -> SignIn:
+    """Check a name and password, record the attempt (and audit it) and return the outcome.
+
+    Refuses with 'locked' while the name or the address is locked out (without checking the password), with
+    'invalid' for a wrong name, a wrong password or a disabled user: the three are not told apart.
+    """
+    now = now or _now()
+    key = name_key(name)[:80]
+    address = (remote_addr or "")[:64]
+    window_start = now - timedelta(minutes=2 * LOCKOUT_MINUTES)  # a lock set up to 15 minutes ago, and its causes
+    a = db.sign_in_attempts.c
+    with engine.connect() as connection:
+        by_name = _failures_since(connection, a.name_key, key, window_start)
+        by_address = _failures_since(connection, a.remote_addr, address, window_start) if address else []
+        row = connection.execute(select(db.users).where(db.users.c.name_key == key)).first()
+    locked = max(_lock_remaining(by_name, MAX_FAILURES_PER_NAME, now),
+                 _lock_remaining(by_address, MAX_FAILURES_PER_ADDRESS, now))
+    if locked:
+        return SignIn(user=None, refusal="locked", retry_minutes=locked)
+    if row is not None:
+        matches = check_password_hash(row.password_hash, password)
+    else:
+        check_password_hash(_decoy_hash(), password)
+        matches = False
+    succeeded = bool(matches and row is not None and row.active)
+    subject = row.name if row is not None else key
+    locks_now = not succeeded and bool(
+        _lock_remaining([*by_name, now], MAX_FAILURES_PER_NAME, now)
+        or (address and _lock_remaining([*by_address, now], MAX_FAILURES_PER_ADDRESS, now))
+    )
+    with db.write_transaction(engine) as connection:
+        connection.execute(insert(db.sign_in_attempts).values(at=now, name_key=key, remote_addr=address,
+                                                             succeeded=succeeded))
+        detail = {"address": address}
+        if succeeded:
+            audit.record(connection, row.name, "sign_in.succeeded", row.name, detail)
+        else:
+            audit.record(connection, "anonymous", "sign_in.failed", subject, detail)
+            if locks_now:
+                audit.record(connection, audit.SYSTEM_ACTOR, "sign_in.locked", subject,
+                             {**detail, "minutes": LOCKOUT_MINUTES})
+    if succeeded:
+        return SignIn(user=_user(row))
+    if locks_now:
+        return SignIn(user=None, refusal="locked", retry_minutes=LOCKOUT_MINUTES)
+    return SignIn(user=None, refusal="invalid")

@@ -1,0 +1,158 @@
+"""Users, roles, passwords and the sign-in lockout (measures/users.py), worked through by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from measures import audit, db, users
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+GOOD = "a long enough password"
+
+
+@pytest.fixture
+def people(engine):
+    users.add_user(engine, "Ada Admin", "admin", GOOD, "setup")
+    users.add_user(engine, "Olu Officer", "officer", GOOD, "setup")
+    users.add_user(engine, "Vera Viewer", "viewer", GOOD, "setup")
+    return engine
+
+
+@pytest.mark.parametrize("role, allowed, refused", [
+    ("viewer", {users.VIEW_SERVICE, users.VIEW_TEAMS}, {users.VIEW_WORKERS, users.UPLOAD, users.COMMENT}),
+    ("officer", {users.VIEW_WORKERS, users.UPLOAD, users.COMMENT}, {users.EDIT_CATALOGUE, users.MANAGE_USERS}),
+    ("admin", {users.VIEW_WORKERS, users.UPLOAD, users.EDIT_CATALOGUE, users.MANAGE_USERS}, set()),
+])
+def test_each_role_includes_the_one_before_it(role, allowed, refused):
+    user = users.User(id=1, name="x", role=role, active=True, session_epoch=1)
+    assert all(user.may(p) for p in allowed)
+    assert not any(user.may(p) for p in refused)
+
+
+def test_a_disabled_user_may_do_nothing():
+    assert not users.User(id=1, name="x", role="admin", active=False, session_epoch=1).may(users.VIEW_SERVICE)
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("short", "at least 12 characters"),
+    ("x" * 257, "at most 256"),
+    ("aaaaaaaaaaaaaaaa", "one character repeated"),
+    ("my name is Olu Officer ok", "must not contain the user's name"),
+])
+def test_weak_passwords_are_refused_with_the_reason(password, problem):
+    assert any(problem in sentence for sentence in users.password_problems(password, "Olu Officer"))
+
+
+def test_a_long_passphrase_is_accepted():
+    assert users.password_problems("correct horse battery staple", "Olu Officer") == []
+
+
+@pytest.mark.parametrize("name", ["", " ", "<script>", "a" * 81, "-leading-dash", "semi;colon"])
+def test_unusable_names_are_refused(name):
+    with pytest.raises(users.UserError):
+        users.check_name(name)
+
+
+def test_passwords_are_stored_hashed_with_scrypt(people):
+    with people.connect() as connection:
+        stored = connection.execute(select(db.users.c.password_hash)).scalars().all()
+    assert all(value.startswith("scrypt:") and GOOD not in value for value in stored)
+
+
+def test_names_are_unique_whatever_their_case_and_spacing(people):
+    with pytest.raises(users.UserError, match="already a user"):
+        users.add_user(people, "  olu   OFFICER ", "viewer", GOOD, "setup")
+    assert users.find_user(people, "OLU officer").name == "Olu Officer"
+
+
+def test_signing_in_succeeds_with_the_right_password_and_is_audited(people):
+    outcome = users.sign_in(people, "olu officer", GOOD, "10.0.0.1", now=NOW)
+    assert outcome.user is not None and outcome.user.role == "officer"
+    event = audit.audit_frame(people, limit=1).iloc[0]
+    assert (event.actor, event.action, event.detail) == ("Olu Officer", "sign_in.succeeded", {"address": "10.0.0.1"})
+
+
+@pytest.mark.parametrize("name, password", [("Olu Officer", "wrong password!"), ("Nobody Here", GOOD)])
+def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(people, name, password):
+    outcome = users.sign_in(people, name, password, "10.0.0.1", now=NOW)
+    assert (outcome.user, outcome.refusal) == (None, "invalid")
+
+
+def test_a_disabled_user_cannot_sign_in(people):
+    users.set_active(people, "Vera Viewer", False, "Ada Admin")
+    assert users.sign_in(people, "Vera Viewer", GOOD, now=NOW).refusal == "invalid"
+
+
+def test_five_failures_lock_the_name_for_fifteen_minutes(people):
+    for minute in range(4):
+        assert users.sign_in(people, "Olu Officer", "wrong", "10.0.0.1", now=NOW + timedelta(minutes=minute)).refusal \
+            == "invalid"
+    fifth = users.sign_in(people, "Olu Officer", "wrong", "10.0.0.1", now=NOW + timedelta(minutes=4))
+    assert (fifth.refusal, fifth.retry_minutes) == ("locked", 15)
+    # Locked: even the right password is not checked, from any address.
+    during = users.sign_in(people, "Olu Officer", GOOD, "10.0.0.2", now=NOW + timedelta(minutes=10))
+    assert (during.user, during.refusal, during.retry_minutes) == (None, "locked", 9)
+    assert users.sign_in(people, "Olu Officer", GOOD, "10.0.0.2", now=NOW + timedelta(minutes=19, seconds=1)).user
+    assert "sign_in.locked" in audit.audit_frame(people)["action"].tolist()
+
+
+def test_failures_spread_wider_than_the_window_do_not_lock(people):
+    for step in range(6):
+        outcome = users.sign_in(people, "Olu Officer", "wrong", now=NOW + timedelta(minutes=4 * step))
+        assert outcome.refusal == "invalid", step
+
+
+def test_a_success_clears_the_count_of_earlier_failures(people):
+    for minute in range(4):
+        users.sign_in(people, "Olu Officer", "wrong", now=NOW + timedelta(minutes=minute))
+    assert users.sign_in(people, "Olu Officer", GOOD, now=NOW + timedelta(minutes=5)).user
+    assert users.sign_in(people, "Olu Officer", "wrong", now=NOW + timedelta(minutes=6)).refusal == "invalid"
+
+
+def test_an_unknown_name_is_locked_like_a_known_one(people):
+    for minute in range(5):
+        outcome = users.sign_in(people, "Not A User", "guess", now=NOW + timedelta(minutes=minute))
+    assert outcome.refusal == "locked"
+
+
+def test_one_address_trying_many_names_is_stopped(people):
+    for attempt in range(users.MAX_FAILURES_PER_ADDRESS):
+        users.sign_in(people, f"guess {attempt}", "wrong", "203.0.113.9", now=NOW + timedelta(seconds=attempt))
+    blocked = users.sign_in(people, "Vera Viewer", GOOD, "203.0.113.9", now=NOW + timedelta(minutes=1))
+    assert blocked.refusal == "locked"
+    assert users.sign_in(people, "Vera Viewer", GOOD, "198.51.100.1", now=NOW + timedelta(minutes=1)).user
+
+
+def test_role_password_and_disabling_end_sessions_by_raising_the_epoch(people):
+    start = users.find_user(people, "Olu Officer").session_epoch
+    users.set_role(people, "Olu Officer", "admin", "Ada Admin")
+    users.set_password(people, "Olu Officer", "another good password", "Ada Admin")
+    users.set_active(people, "Olu Officer", False, "Ada Admin")
+    assert users.find_user(people, "Olu Officer").session_epoch == start + 3
+    actions = audit.audit_frame(people, action="user.")["action"].tolist()
+    assert actions[:3] == ["user.disabled", "user.password_changed", "user.role_changed"]
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_disabled(people):
+    with pytest.raises(users.UserError, match="only active admin"):
+        users.set_role(people, "Ada Admin", "officer", "Ada Admin")
+    with pytest.raises(users.UserError, match="only active admin"):
+        users.set_active(people, "Ada Admin", False, "Ada Admin")
+    users.set_role(people, "Olu Officer", "admin", "Ada Admin")
+    users.set_role(people, "Ada Admin", "officer", "Olu Officer")  # now there is another admin
+
+
+def test_the_first_admin_is_made_once_with_a_generated_password(engine):
+    password = users.ensure_first_admin(engine)
+    assert password and len(password) >= 20 and not users.password_problems(password, "admin")
+    assert users.sign_in(engine, "admin", password, now=NOW).user.role == "admin"
+    assert users.ensure_first_admin(engine) is None
+    assert users.ensure_first_admin(engine, "someone else") is None
+    assert len(users.list_users(engine)) == 1
+
+
+def test_generated_passwords_differ():
+    assert len({users.generate_password() for _ in range(20)}) == 20
