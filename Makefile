@@ -23,11 +23,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 run: $(VENV)/.installed
 	$(PY) -m measures init
 	$(PY) -m measures demo --if-empty
+	$(PY) -m measures user first-admin
 	HOST=$(HOST) PORT=$(PORT) $(PY) app.py
 
 # Production-style: several gunicorn workers (threads let the meeting-pack PDF call back into the app).
 serve: $(VENV)/.installed
 	$(PY) -m measures init
+	$(PY) -m measures user first-admin
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server
 
 test: $(VENV)/.installed-dev

@@ -1,9 +1,14 @@
-"""What the benchmark scripts share: a free loopback port, and the pages router's request as a browser sends it."""
+"""What the benchmark scripts share: a free loopback port, the pages router's request as a browser sends it, and
+signing in as a board member would."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
+import re
 import socket
+import urllib.parse
+import urllib.request
 
 
 def free_port() -> int:
@@ -23,3 +28,53 @@ def router_body(pathname: str, search: str) -> bytes:
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }).encode()
+
+
+BENCH_USER = "Bench Reader"
+
+
+def add_bench_user(database_url: str) -> str:
+    """Add a viewer called BENCH_USER to the database at `database_url` and return its new password: the
+    benchmarks read as a signed-in board member would."""
+    from measures import db, users
+
+    engine = db.make_engine(database_url)
+    db.upgrade_schema(engine)
+    password = users.generate_password()
+    if users.find_user(engine, BENCH_USER) is None:
+        users.add_user(engine, BENCH_USER, "viewer", password, "benchmark")
+    else:
+        users.set_password(engine, BENCH_USER, password, "benchmark")
+    engine.dispose()
+    return password
+
+
+def _form_token(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if match is None:
+        raise RuntimeError("the sign-in page has no CSRF token")
+    return match.group(1)
+
+
+def sign_in_test_client(client, password: str) -> dict[str, str]:
+    """Sign a Flask test client in as BENCH_USER; return the headers its callbacks need (the CSRF header)."""
+    token = _form_token(client.get("/sign-in").get_data(as_text=True))
+    response = client.post("/sign-in", data={"name": BENCH_USER, "password": password, "csrf_token": token})
+    if response.status_code != 302:
+        raise RuntimeError(f"signing in failed: HTTP {response.status_code}")
+    return {"X-CSRFToken": client.get_cookie("_csrf_token").value}
+
+
+def sign_in_http(base_url: str, password: str) -> dict[str, str]:
+    """Sign in to the server at `base_url` as BENCH_USER; return the headers (Cookie, X-CSRFToken) with which
+    any connection may then make requests in that session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base_url + "/sign-in", timeout=60) as response:
+        token = _form_token(response.read().decode())
+    form = urllib.parse.urlencode({"name": BENCH_USER, "password": password, "csrf_token": token}).encode()
+    with opener.open(base_url + "/sign-in", form, timeout=60) as response:
+        if "/sign-in" in response.url:
+            raise RuntimeError("signing in failed")
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), "X-CSRFToken": cookies["_csrf_token"]}

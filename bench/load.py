@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import free_port, router_body  # noqa: E402
+from common import add_bench_user, free_port, router_body, sign_in_http  # noqa: E402
 
 from measures.catalogue import load_catalogue  # noqa: E402
 
@@ -96,7 +96,8 @@ def _choose(rng: random.Random, refs: list[str]) -> tuple[str, str, str]:
     }[kind]
 
 
-def reader(number: int, port: int, stop_at: float, refs: list[str], results: Results, halt: threading.Event) -> None:
+def reader(number: int, port: int, stop_at: float, refs: list[str], results: Results, halt: threading.Event,
+           session: dict[str, str]) -> None:
     rng = random.Random(number)
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
@@ -106,10 +107,10 @@ def reader(number: int, port: int, stop_at: float, refs: list[str], results: Res
             started = time.perf_counter()
             try:
                 if kind == "shell":
-                    connection.request("GET", "/")
+                    connection.request("GET", "/", headers=session)
                 else:
                     connection.request("POST", "/_dash-update-component", body=router_body(pathname, search),
-                                       headers={"Content-Type": "application/json"})
+                                       headers={"Content-Type": "application/json", **session})
                 response = connection.getresponse()
                 body = response.read()
                 if response.status != 200:
@@ -141,6 +142,7 @@ def run(seconds: float, readers: int, folder: Path) -> int:
     print(f"Building the demo database in {database} ...", flush=True)
     subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
+    password = add_bench_user(env["MEASURES_DB_URL"])
     port = free_port()
     log = (folder / "gunicorn.log").open("wb")
     server = subprocess.Popen(
@@ -149,12 +151,15 @@ def run(seconds: float, readers: int, folder: Path) -> int:
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     halt = threading.Event()
     try:
-        _wait(f"http://{HOST}:{port}/", server)
+        _wait(f"http://{HOST}:{port}/sign-in", server)
         refs = [measure.ref for measure in load_catalogue().measures]
         results = Results()
+        # Each reader signs in as a board member would, before the clock starts.
+        sessions = [sign_in_http(f"http://{HOST}:{port}", password) for _ in range(readers)]
         print(f"gunicorn on {HOST}:{port}: {readers} readers for {seconds:g} s ...", flush=True)
         started = time.monotonic()
-        threads = [threading.Thread(target=reader, args=(n, port, started + seconds, refs, results, halt), daemon=True)
+        threads = [threading.Thread(target=reader, args=(n, port, started + seconds, refs, results, halt, sessions[n]),
+                                    daemon=True)
                    for n in range(readers)]
         for thread in threads:
             thread.start()

@@ -27,7 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import free_port, router_body  # noqa: E402 - bench/ is on the path as the script folder
+from common import add_bench_user, free_port, router_body, sign_in_http, sign_in_test_client  # noqa: E402 - bench/ is on the path as the script folder
 
 from measures import db, store  # noqa: E402
 from measures.catalogue import parse_catalogue  # noqa: E402
@@ -121,16 +121,17 @@ def server_ratios(path: Path, repeat: int) -> None:
     os.environ["MEASURES_DB_URL"] = f"sqlite:///{path}"
     from dashboard import create_app
 
+    password = add_bench_user(f"sqlite:///{path}")
     app = create_app()
     client = app.server.test_client()
-    client.get("/")  # registers the pages router
+    headers = sign_in_test_client(client, password)  # signing in also registers the pages router
     period = LAST
     ref = "1.1"
 
     def render(pathname: str, search: str):
         def call():
             response = client.post("/_dash-update-component", data=router_body(pathname, search),
-                                   content_type="application/json")
+                                   content_type="application/json", headers=headers)
             assert response.status_code == 200, response.status_code
         return call
 
@@ -159,7 +160,7 @@ def server_ratios(path: Path, repeat: int) -> None:
         warm = _timed(call, repeat)  # later renders of the same data version reuse the computed view
         sql = _timed(bare, repeat)
         response = client.post("/_dash-update-component", data=router_body(pathname, f"?period={period}"),
-                               content_type="application/json")
+                               content_type="application/json", headers=headers)
         payload = json.loads(response.data)
         encode = _timed(lambda: json.dumps(payload), repeat)
         print(f"{label:<16} first {cold * 1000:6.1f} ms ({cold / sql:5.1f}x)   again {warm * 1000:6.1f} ms "
@@ -197,24 +198,30 @@ def browser_ratio(path: Path, repeat: int, folder: Path) -> None:
     empty = subprocess.Popen([sys.executable, str(script), str(empty_port)], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
     try:
-        _wait(f"http://127.0.0.1:{app_port}/", app)
+        _wait(f"http://127.0.0.1:{app_port}/sign-in", app)
+        session = sign_in_http(f"http://127.0.0.1:{app_port}", add_bench_user(f"sqlite:///{path}"))
+        cookies = [{"name": name, "value": value, "url": f"http://127.0.0.1:{app_port}/"}
+                   for name, value in (part.split("=", 1) for part in session["Cookie"].split("; "))]
         _wait(f"http://127.0.0.1:{empty_port}/", empty)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                                  args=["--no-sandbox", "--disable-gpu"])
 
             def load(url: str, ready: str) -> float:
-                page = browser.new_page()
+                context = browser.new_context()
+                context.add_cookies(cookies)
+                page = context.new_page()
                 started = time.perf_counter()
                 page.goto(url)
                 page.wait_for_function(ready, timeout=60_000)
                 elapsed = time.perf_counter() - started
-                page.close()
+                context.close()
                 return elapsed
 
-            overview_ready = ("document.querySelectorAll('tr.measure-row').length === 100 && "
+            # Functions, not expressions: the app's Content-Security-Policy forbids the eval an expression needs.
+            overview_ready = ("() => document.querySelectorAll('tr.measure-row').length === 100 && "
                               "[...document.querySelectorAll('img.sparkline')].every(i => i.complete)")
-            empty_ready = "document.querySelector('.js-plotly-plot .main-svg') !== null"
+            empty_ready = "() => document.querySelector('.js-plotly-plot .main-svg') !== null"
             load(f"http://127.0.0.1:{app_port}/?period={LAST}", overview_ready)  # warm caches
             load(f"http://127.0.0.1:{empty_port}/", empty_ready)
             overview, baseline = [], []

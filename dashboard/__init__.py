@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
+from dashboard import auth, security_headers
 from dashboard.pdf import register_pdf_route
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,7 +14,9 @@ UPLOAD_REQUEST_LIMIT = 15 * 1024 * 1024
 
 
 def create_app() -> Dash:
-    """Return the Dash app with every page of `dashboard/pages/` registered and the shared stylesheet."""
+    """Return the Dash app with every page of `dashboard/pages/` registered, the shared stylesheet, sign-in
+    and security headers. Needs an initialised database (`python -m measures init`): the session key lives
+    there; raises sqlalchemy errors otherwise."""
     from dashboard.components.shell import shell
 
     app = Dash(
@@ -31,5 +34,7 @@ def create_app() -> Dash:
     # body (about 13.4 MB); anything much larger is refused before it is read.
     app.server.config["MAX_CONTENT_LENGTH"] = UPLOAD_REQUEST_LIMIT
     register_pdf_route(app.server)
+    auth.install(app)
+    security_headers.install(app)
     return app
 

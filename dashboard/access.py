@@ -1,16 +1,18 @@
-"""Who may see what. Worker-level figures (caseloads per pseudonymous social worker) are staff personal data
-and are for managers only: every page that shows them, or links to them, asks `may_see_worker_level()`.
-This module is the one place to change when roles arrive."""
+"""Who may see what, in the words pages use. Worker-level figures (caseloads per pseudonymous social worker) are
+staff personal data: every page that shows them, or links to them, asks `may_see_worker_level()`; the server
+also refuses their callbacks to anyone else (see `dashboard.auth`)."""
 
 from __future__ import annotations
 
+from dashboard import auth
+from measures import users
+
 
 def may_see_worker_level() -> bool:
-    """Return True when the current reader may see worker-level figures.
+    """Return True when the reader of this request may see worker-level figures (officers and admins)."""
+    return auth.may(users.VIEW_WORKERS)
 
-    For now every reader may: there is no sign-in yet. Roles arrive with sign-in (a later issue); this
-    function will then read the signed-in reader's role from the request, and the workers page, the teams
-    page's links and `measures.drilldown.worker_caseloads` (which refuses with PermissionError unless told
-    the reader may) all follow it without further change.
-    """
-    return True
+
+def may_see_teams() -> bool:
+    """Return True when the reader of this request may see team-level figures (anyone signed in)."""
+    return auth.may(users.VIEW_TEAMS)

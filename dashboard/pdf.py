@@ -172,7 +172,10 @@ def pack_pdf() -> Response:
     if not _slots.acquire(timeout=QUEUE_WAIT_SECONDS):
         return _plain("Other PDFs are being made just now. Please try again in a minute.", 503)
     try:
-        url = _base_url() + "pack" + (f"?{urlencode({'period': period})}" if period else "")
+        from dashboard.auth import print_token
+
+        query = {"period": period} if period else {}
+        url = _base_url() + "pack?" + urlencode({**query, "print_token": print_token()})
         data = render_pdf(url)
     except PdfError as error:
         current_app.logger.warning("Meeting pack PDF failed: %s %s", error, error.detail)

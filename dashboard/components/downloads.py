@@ -23,6 +23,8 @@ import re
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
+from dashboard.auth import requires
+from measures import users
 from measures.exporting import neutralise
 
 TABLE_BUTTON = "table-download-button"
@@ -125,6 +127,7 @@ def xlsx_bytes(data: dict) -> bytes:
     State({"type": TABLE_DATA, "table": MATCH}, "data"),
     prevent_initial_call=True,
 )
+@requires(users.VIEW_SERVICE)
 def download_csv(n_clicks: int | None, data: dict | None):
     """Send the table as a CSV file when its CSV button is pressed."""
     if not n_clicks or not data:
@@ -138,6 +141,7 @@ def download_csv(n_clicks: int | None, data: dict | None):
     State({"type": TABLE_DATA, "table": MATCH}, "data"),
     prevent_initial_call=True,
 )
+@requires(users.VIEW_SERVICE)
 def download_xlsx(n_clicks: int | None, data: dict | None):
     """Send the table as an Excel workbook when its Excel button is pressed."""
     if not n_clicks or not data:

@@ -29,3 +29,20 @@ def synthetic_notice(what: str = "Figures marked †", published_months: bool = 
         text += f" {PUBLISHED_MONTHS}"
     return html.P([html.Strong("Demonstration data. "), text],
                   className=" ".join(filter(None, ["notice notice-info", class_name])))
+
+
+def refusal_notice(title: str, permission: str) -> html.Div | None:
+    """Return a page saying why this reader may not see it (and how to sign in), or None when they may."""
+    from dashboard import auth
+
+    reason = auth.refusal_reason(permission)
+    if reason is None:
+        return None
+    action = (html.A("Sign in", href="/sign-in", className="button") if not auth.signed_in() else
+              html.P("If you need it for your work, ask the performance team's administrator to change your role.",
+                     className="hint"))
+    return html.Div([
+        html.H1(title),
+        html.P(reason, className="notice notice-warning", role="alert"),
+        action,
+    ], className="refusal")

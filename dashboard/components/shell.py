@@ -7,8 +7,10 @@ import re
 
 import dash
 from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
-from dashboard import ids
+from dashboard import auth, ids
+from measures import users
 
 LANGUAGE = "en-GB"
 
@@ -27,8 +29,24 @@ def _navigation() -> html.Nav:
         html.Li(dcc.Link(page["name"], href=page["relative_path"], className="nav-link"))
         for page in dash.page_registry.values()
         if page.get("nav", True) and page["module"].split(".")[-1] != "not_found_404"
+        and auth.may(page.get("required_permission", users.VIEW_SERVICE))
     ]
     return html.Nav(html.Ul(links, className="nav-list"), className="site-nav", **{"aria-label": "Main"})
+
+
+def _account() -> html.Div:
+    """Who is signed in, with their role, a link to change the password and a sign-out button (a form post
+    carrying the CSRF token); or a sign-in link for someone reading without signing in."""
+    if not auth.signed_in():
+        return html.Div(html.A("Sign in", href="/sign-in", className="account-link"), className="account")
+    return html.Div([
+        html.Span([html.Span(auth.current_name(), className="account-name"), f" ({auth.current_role()})"]),
+        html.A("Change password", href="/account/password", className="account-link"),
+        html.Form([
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
+            html.Button("Sign out", type="submit", className="account-button"),
+        ], action="/sign-out", method="post", className="account-form"),
+    ], className="account")
 
 
 def shell() -> html.Div:
@@ -49,6 +67,7 @@ def shell() -> html.Div:
                             className="brand",
                         ),
                         _navigation(),
+                        _account(),
                     ],
                     className="header-inner",
                 ),

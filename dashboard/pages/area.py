@@ -10,13 +10,14 @@ import dash
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import ids
+from dashboard import access, ids
+from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
 from dashboard.data import engine
-from measures import store
+from measures import store, users
 from measures.area_view import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
 from measures.catalogue import Measure
 from measures.formatting import (
@@ -199,7 +200,7 @@ def _card(card: MeasureCard, period: str) -> html.Article:
     direction = card.row.assessment.get("direction", "none")
     arrow = DIRECTION_ARROW.get(direction, "")
     links: list = []
-    if card.has_teams:
+    if card.has_teams and access.may_see_teams():
         links.append(dcc.Link(f"Teams: how each team compares on {measure.ref}", href=f"/teams/{measure.ref}?{query}",
                               className="card-teams-link"))
     if measure.ref in {ref for ref, _ in AUDIT_GRADES}:
@@ -414,6 +415,7 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
     State(ids.AREA_SHOWN, "data"),
     prevent_initial_call=True,
 )
+@requires(users.VIEW_SERVICE)
 def choose_area_period(period: str | None, shown: str | None):
     """Navigate to the chosen month's address (shareable); the pages router then renders the page for it.
 

@@ -6,10 +6,12 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
+from dashboard.auth import requires
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.overview_table import overview_table
 from dashboard.data import engine
+from measures import users
 from measures.overview import FILTERS, OverviewModel, build_overview, filter_overview
 from measures.periods import is_period, long_label
 
@@ -140,6 +142,7 @@ def layout(period: str | None = None, show: str | None = None, area: str | None 
     State(ids.OVERVIEW_SHOWN_QUERY, "data"),
     prevent_initial_call=True,
 )
+@requires(users.VIEW_SERVICE)
 def choose_view(period, filters, area, columns, shown: str | None):
     """Navigate to the chosen view's address (shareable); the pages router then renders the page for it.
 

@@ -14,10 +14,12 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.auth import requires
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.data import engine
+from measures import users
 from measures.catalogue import Area
 from measures.formatting import (
     ASSURANCE_TEXT,
@@ -314,6 +316,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
     State(ids.PACK_SHOWN_PERIOD, "data"),
     prevent_initial_call=True,
 )
+@requires(users.VIEW_SERVICE)
 def choose_pack_period(period: str | None, shown: str | None):
     """Navigate to the chosen month's pack (a shareable address); the pages router then renders it.
 

@@ -12,12 +12,14 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import access, ids
+from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import navigate, view_search
-from dashboard.components.notices import month_notices, synthetic_notice
+from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, SYNTHETIC_MARK
 from dashboard.components.sparkline import sparkline
 from dashboard.data import engine
+from measures import users
 from measures.catalogue import Measure
 from measures.drilldown import LevelFigure, TeamBreakdown, team_breakdown
 from measures.formatting import RAG_TEXT, STATUS_TEXT, format_counts, format_number, format_value
@@ -29,6 +31,7 @@ dash.register_page(
     name="Teams",
     title=lambda ref=None, **_: f"Teams, measure {ref}: Measures that Matter",
     nav=False,
+    required_permission=users.VIEW_TEAMS,
 )
 
 BAR_COLOUR = BRAND
@@ -280,6 +283,9 @@ def _breadcrumbs(measure: Measure, period: str | None) -> html.Nav:
 
 def layout(ref: str | None = None, period: str | None = None, **_query) -> html.Div:
     """Return the teams page of measure `ref` for `period` (query string; default the latest month with teams)."""
+    refused = refusal_notice("Teams", users.VIEW_TEAMS)
+    if refused:
+        return refused
     chosen = period if is_period(period) else None
     try:
         breakdown = team_breakdown(engine(), str(ref), chosen)
@@ -351,6 +357,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
     State(ids.TEAMS_SHOWN, "data"),
     prevent_initial_call=True,
 )
+@requires(users.VIEW_TEAMS)
 def choose_teams_period(period: str | None, shown: str | None):
     """Navigate to the chosen month's address (shareable). Dash also fires this when the router inserts the
     page; the month shown then is the month chosen, so nothing happens."""

@@ -13,10 +13,12 @@ from pathlib import Path
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import ids
+from dashboard import auth, ids
+from dashboard.auth import requires
 from dashboard.components.import_report import outcome, preview
+from dashboard.components.notices import refusal_notice
 from dashboard.data import engine
-from measures import store
+from measures import store, users
 from measures.periods import long_label, shift_period
 from measures.returns import import_return
 from measures.returns.report import ImportReport, Issue
@@ -24,7 +26,7 @@ from measures.returns.template import DEFAULT_TEAMS, write_template
 from measures.returns.workbook import MAX_FILE_BYTES
 
 dash.register_page(__name__, path="/upload", name="Upload a return", title="Upload a return - Measures that Matter",
-                   order=20)
+                   order=20, required_permission=users.UPLOAD)
 
 
 def _next_return_period() -> str | None:
@@ -33,7 +35,10 @@ def _next_return_period() -> str | None:
 
 
 def layout(**_query) -> html.Div:
-    """The upload page; the template offered is for the month after the latest stored."""
+    """The upload page, for officers; the template offered is for the month after the latest stored."""
+    refused = refusal_notice("Upload the monthly return", users.UPLOAD)
+    if refused:
+        return refused
     period = _next_return_period()
     template_label = f"Download the template for {long_label(period)}" if period else "Download the template"
     return html.Div([
@@ -45,12 +50,8 @@ def layout(**_query) -> html.Div:
             html.Button(template_label, id=ids.TEMPLATE_BUTTON, className="button button-secondary", n_clicks=0),
             dcc.Download(id=ids.TEMPLATE_DOWNLOAD),
         ], className="actions"),
-        html.Div([
-            html.Label("Your name", htmlFor=ids.UPLOADER_NAME, className="field-label"),
-            html.P("Recorded with every figure you import, so the history shows who changed what.",
-                   className="hint", id=f"{ids.UPLOADER_NAME}-hint"),
-            dcc.Input(id=ids.UPLOADER_NAME, type="text", maxLength=80, className="text-input", autoComplete="name"),
-        ], className="field"),
+        html.P(["Figures you import are recorded as yours (", html.Strong(auth.current_name()),
+                "), so the history and the audit log show who changed what."], className="hint"),
         dcc.Upload(
             id=ids.UPLOAD,
             children=html.Div([
@@ -81,6 +82,7 @@ def layout(**_query) -> html.Div:
 
 
 @callback(Output(ids.TEMPLATE_DOWNLOAD, "data"), Input(ids.TEMPLATE_BUTTON, "n_clicks"), prevent_initial_call=True)
+@requires(users.UPLOAD)
 def download_template(n_clicks: int):
     """Send the return template for the next month to fill."""
     if not n_clicks:
@@ -110,10 +112,10 @@ def _refusal(filename: str, message: str) -> html.Div:
     Output(ids.CONFIRM_BUTTON, "disabled"),
     Input(ids.UPLOAD, "contents"),
     State(ids.UPLOAD, "filename"),
-    State(ids.UPLOADER_NAME, "value"),
     prevent_initial_call=True,
 )
-def check_upload(contents: str | None, filename: str | None, user: str | None):
+@requires(users.UPLOAD)
+def check_upload(contents: str | None, filename: str | None):
     """Check the dropped file without saving any figure; stage it for confirmation if it has no errors."""
     if not contents:
         return no_update, no_update, no_update
@@ -122,12 +124,13 @@ def check_upload(contents: str | None, filename: str | None, user: str | None):
         data = _decode(contents)
     except (binascii.Error, ValueError):
         return _refusal(filename, f"{filename} could not be received intact. Please upload it again."), None, True
-    report = import_return(engine(), data, filename=filename, user=user or "", dry_run=True)
+    user = auth.current_name()
+    report = import_return(engine(), data, filename=filename, user=user, dry_run=True)
     catalogue = store.read_catalogue(engine())
     if report.errors:
         return preview(report, catalogue), None, True
     token = secrets.token_urlsafe(24)
-    store.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user or "")
+    store.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user)
     return preview(report, catalogue), token, False
 
 
@@ -137,19 +140,19 @@ def check_upload(contents: str | None, filename: str | None, user: str | None):
     Output(ids.STAGED_TOKEN, "data", allow_duplicate=True),
     Input(ids.CONFIRM_BUTTON, "n_clicks"),
     State(ids.STAGED_TOKEN, "data"),
-    State(ids.UPLOADER_NAME, "value"),
     prevent_initial_call=True,
 )
-def confirm_upload(n_clicks: int, token: str | None, user: str | None):
+@requires(users.UPLOAD)
+def confirm_upload(n_clicks: int, token: str | None):
     """Import the staged file in one transaction and say what changed."""
     if not n_clicks or not token:
         return no_update, no_update, no_update
     staged = store.staged_upload(engine(), token)
-    if staged is None:
+    if staged is not None and staged["user_name"] != auth.current_name():
+        staged = None  # a token checked by someone else is not theirs to commit
         message = html.P("This upload has expired or was already imported. Upload the file again.",
                          className="notice notice-warning", role="alert")
         return message, True, None
-    report = import_return(engine(), staged["content"], filename=staged["filename"],
-                           user=(user or staged["user_name"] or "").strip())
+    report = import_return(engine(), staged["content"], filename=staged["filename"], user=auth.current_name())
     store.discard_staged_upload(engine(), token)
     return outcome(report), True, None

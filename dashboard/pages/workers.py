@@ -13,12 +13,13 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import access, ids
+from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import navigate, view_search
-from dashboard.components.notices import month_notices
+from dashboard.components.notices import month_notices, refusal_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, RED, SYNTHETIC_MARK
 from dashboard.data import engine
-from measures import store
+from measures import store, users
 from measures.catalogue import Measure
 from measures.drilldown import WorkerCaseloads, worker_caseloads
 from measures.formatting import format_number
@@ -30,6 +31,7 @@ dash.register_page(
     name="Workers",
     title=lambda ref=None, **_: f"Worker caseloads, measure {ref}: Measures that Matter",
     nav=False,
+    required_permission=users.VIEW_WORKERS,
 )
 
 ALL_TEAMS = "__all__"
@@ -197,9 +199,9 @@ def _controls(data: WorkerCaseloads, periods: list[str]) -> html.Div:
 def layout(ref: str | None = None, team: str | None = None, period: str | None = None, **_query) -> html.Div:
     """Return the worker caseloads of measure `ref` for `period` and `team` (query string), for managers only."""
     allowed = access.may_see_worker_level()
-    if not allowed:
-        return _message_page("Worker caseloads", MANAGERS_ONLY,
-                             dcc.Link("Back to the teams", href=f"/teams/{ref}") if ref else None)
+    refused = refusal_notice("Worker caseloads", users.VIEW_WORKERS)
+    if refused or not allowed:
+        return refused or _message_page("Worker caseloads", MANAGERS_ONLY)
     catalogue = store.read_catalogue(engine())
     try:
         measure = catalogue.measure(str(ref))
@@ -268,6 +270,7 @@ def layout(ref: str | None = None, team: str | None = None, period: str | None =
     State(ids.WORKERS_SHOWN, "data"),
     prevent_initial_call=True,
 )
+@requires(users.VIEW_WORKERS)
 def choose_workers_view(period: str | None, team: str | None, shown: str | None):
     """Navigate to the chosen month and team's address (shareable). Dash also fires this when the router
     inserts the page; the view shown then is the view chosen, so nothing happens."""

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from measures import db
+from tests.auth_helpers import add_test_users, browser_cookies
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,17 +30,28 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve(database: Path, log_path: Path):
-    """Start `python app.py` on a free loopback port against `database`; return (process, base URL, log)."""
+# The apps running now, by base URL: the `page` fixtures sign in to each.
+SERVED_APPS: dict[str, subprocess.Popen] = {}
+
+
+def _serve(database: Path, log_path: Path, extra_env: dict | None = None):
+    """Start `python app.py` on a free loopback port against `database` (with the test users added); return
+    (process, base URL, log)."""
+    engine = db.make_engine(f"sqlite:///{database}")
+    add_test_users(engine)
+    engine.dispose()
     port = _free_port()
     log = log_path.open("w")
-    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}", "HOST": "127.0.0.1", "PORT": str(port)}
+    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}", "HOST": "127.0.0.1", "PORT": str(port),
+           **(extra_env or {})}
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(base_url + "/", timeout=2):
+            with urllib.request.urlopen(base_url + "/sign-in", timeout=2):
+                process.args_database = env["MEASURES_DB_URL"]
+                SERVED_APPS[base_url] = process
                 return process, base_url, log
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -46,7 +60,14 @@ def _serve(database: Path, log_path: Path):
             time.sleep(0.2)
 
 
+def writable_database(base_url: str) -> str:
+    """Return the database URL of the app served at `base_url`."""
+    return SERVED_APPS[base_url].args_database
+
+
 def _stop(process, log) -> None:
+    for base_url in [url for url, served in SERVED_APPS.items() if served is process]:
+        del SERVED_APPS[base_url]
     process.terminate()
     process.wait(timeout=10)
     log.close()
@@ -86,16 +107,42 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records console errors and failed requests; the test fails if any occur."""
+def _new_page(browser, role: str | None):
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    if role is not None:
+        for base_url in SERVED_APPS:
+            context.add_cookies(browser_cookies(base_url, role))
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.console_problems = problems
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page, signed in as an officer to every app served, that records console errors and failed
+    requests; the test fails if any occur."""
+    page = _new_page(browser, "officer")
     yield page
-    context.close()
-    assert not problems, f"console errors or failed requests: {problems}"
+    page.context.close()
+    assert not page.console_problems, f"console errors or failed requests: {page.console_problems}"
+
+
+@pytest.fixture
+def page_as(browser):
+    """Return a function giving a fresh page signed in as 'viewer', 'officer' or 'admin' (None: not signed in);
+    each records console errors and failed requests, and the test fails if any occur."""
+    pages = []
+
+    def make(role: str | None):
+        pages.append(_new_page(browser, role))
+        return pages[-1]
+
+    yield make
+    for made in pages:
+        made.context.close()
+    for made in pages:
+        assert not made.console_problems, f"console errors or failed requests: {made.console_problems}"

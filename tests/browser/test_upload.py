@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from measures import audit, db, store
+from tests.browser.conftest import writable_database
 from tests.returns.builders import template_row, template_workbook
 
 pytestmark = pytest.mark.browser
 
 
-def _upload(page, writable_app, path, name="Alex Officer"):
+def _upload(page, writable_app, path):
     page.goto(writable_app + "/upload")
     page.wait_for_selector("#return-upload")
-    page.fill("#uploader-name", name)
+    assert "Figures you import are recorded as yours (Olu Officer)" in page.locator("main").inner_text()
     page.locator("#return-upload input[type=file]").set_input_files(str(path))
     page.wait_for_selector("#upload-preview .notice")
 
@@ -47,3 +49,8 @@ def test_a_good_return_is_previewed_then_imported_and_links_to_the_month(page, w
     link.click()
     page.wait_for_selector("#measure-3-1 td.latest")
     assert page.locator("#measure-3-1 td.latest").inner_text() == "250/310 80.6%"
+    engine = db.make_engine(writable_database(writable_app))
+    event = audit.audit_frame(engine, action="return.imported", limit=1).iloc[0]
+    assert (event.actor, event.subject, event.detail["added"]) == ("Olu Officer", "february.xlsx", 2)
+    assert store.uploads_frame(engine).iloc[0].user_name == "Olu Officer"
+    engine.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import shutil
 import sys
 
 import pandas as pd
@@ -83,8 +84,9 @@ def _stores(component) -> list:
     return found
 
 
-def test_the_measure_pages_tables_download_as_shown(demo_database, database_env):
-    database_env(demo_database)
+def test_the_measure_pages_tables_download_as_shown(demo_database, database_env, tmp_path):
+    shutil.copy(demo_database, tmp_path / "demo.db")  # the app keeps its session key in the database
+    database_env(tmp_path / "demo.db")
     from dashboard import create_app
     from dashboard.data import engine
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 
 import pytest
 
@@ -11,10 +12,16 @@ from dashboard import UPLOAD_REQUEST_LIMIT, create_app
 from measures.returns.workbook import MAX_FILE_BYTES
 
 
-@pytest.fixture(scope="module")
-def app():
-    """The app, created once: Dash registers its pages when the first app is made."""
-    return create_app()
+@pytest.fixture
+def app(demo_database, monkeypatch, tmp_path):
+    """The app against a copy of the demo database (the app keeps its session key there)."""
+    shutil.copy(demo_database, tmp_path / "demo.db")
+    monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    from dashboard import data
+
+    data.engine.cache_clear()
+    yield create_app()
+    data.engine.cache_clear()
 
 
 def test_a_request_over_the_limit_is_refused_before_it_is_read(app):
@@ -24,15 +31,11 @@ def test_a_request_over_the_limit_is_refused_before_it_is_read(app):
     assert response.status_code == 413
 
 
-def test_a_decoded_file_over_10_mb_is_refused_with_a_message(app, demo_database, monkeypatch):
-    monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{demo_database}")
-    from dashboard import data
+def test_a_decoded_file_over_10_mb_is_refused_with_a_message(app):
     from dashboard.pages.upload import check_upload
 
-    data.engine.cache_clear()
     too_big = base64.b64encode(b"PK\x03\x04" + bytes(MAX_FILE_BYTES)).decode()
     contents = "data:application/octet-stream;base64," + too_big
-    preview, token, disabled = check_upload(contents, "big.xlsx", "Alex")
+    preview, token, disabled = check_upload(contents, "big.xlsx")
     assert token is None and disabled is True
     assert "the limit is 10 MB" in json.dumps(preview.to_plotly_json(), default=str)
-    data.engine.cache_clear()

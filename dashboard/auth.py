@@ -1,0 +1,382 @@
+"""Who is asking, and may they: sign-in sessions, the per-request gate and the permission checks pages use.
+
+Every request passes `_gate` before Dash sees it:
+- pages, `/_dash-layout` and `/_dash-dependencies` need someone signed in (or, when MEASURES_OPEN_VIEWING is
+  `service`, anyone: the pages then show service-level figures only);
+- `/_dash-update-component` (every Dash callback is an HTTP endpoint) needs the permission the callback
+  declares with `@requires(...)`; a callback that declares none needs someone signed in. Anonymous callers
+  get 401, signed-in callers without the permission 403, before the callback runs;
+- the sign-in page, static assets and Dash's component bundles are public.
+
+Sessions are Flask's signed cookies (key from `measures.app_secrets`, shared by every worker), `HttpOnly`,
+`SameSite=Lax`, and `Secure` whenever the request came over HTTPS. The user id in the session carries the
+user's session epoch, which a password change, role change or disabling raises, ending older sessions.
+Every POST, Dash callbacks included, carries a CSRF token (Flask-WTF): forms as a hidden field, Dash as the
+`X-CSRFToken` header, which its renderer copies from the `_csrf_token` cookie set here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import flask_login
+from flask import (
+    Flask,
+    abort,
+    flash,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard.data import engine
+from measures import app_secrets, audit, users
+
+OPEN_VIEWING_VARIABLE = "MEASURES_OPEN_VIEWING"
+BEHIND_PROXY_VARIABLE = "MEASURES_BEHIND_PROXY"
+SECURE_COOKIES_VARIABLE = "MEASURES_SECURE_COOKIES"
+SESSION_HOURS = 8
+CSRF_COOKIE = "_csrf_token"
+PRINT_TOKEN_SECONDS = 120
+PRINT_SESSION_KEY = "print_only"
+
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/sign-in", "/healthz")
+SIGNED_IN_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
+CALLBACK_PATH = "/_dash-update-component"
+PAGES_ROUTER_OUTPUT = "_pages_content.children"
+
+
+def _flag(variable: str) -> bool:
+    return os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def open_viewing() -> bool:
+    """Return True when MEASURES_OPEN_VIEWING=service lets anyone read service-level figures without signing in."""
+    return os.environ.get(OPEN_VIEWING_VARIABLE, "").strip().lower() == "service"
+
+
+class SignedInUser(flask_login.UserMixin):
+    """The signed-in user of this request (a `measures.users.User`)."""
+
+    def __init__(self, user: users.User) -> None:
+        self.user = user
+        self.name = user.name
+        self.role = user.role
+
+    def get_id(self) -> str:
+        return f"{self.user.id}:{self.user.session_epoch}"
+
+    def may(self, permission: str) -> bool:
+        return self.user.may(permission)
+
+
+class Visitor(flask_login.AnonymousUserMixin):
+    """Someone not signed in: with open viewing, may read service-level figures; otherwise nothing."""
+
+    name = ""
+    role = ""
+
+    def may(self, permission: str) -> bool:
+        return permission == users.VIEW_SERVICE and open_viewing()
+
+
+class PrintAgent(Visitor):
+    """The server's own headless browser printing the meeting pack: service-level reading only."""
+
+    name = "meeting-pack printer"
+
+    def may(self, permission: str) -> bool:
+        return permission == users.VIEW_SERVICE
+
+
+def reader():
+    """Return who is asking in this request: a SignedInUser, a PrintAgent or a Visitor (outside a request,
+    a Visitor who may see nothing)."""
+    if not has_request_context():
+        return _NoOne()
+    if session.get(PRINT_SESSION_KEY):
+        return PrintAgent()
+    return flask_login.current_user
+
+
+class _NoOne(Visitor):
+    def may(self, permission: str) -> bool:
+        return False
+
+
+def may(permission: str) -> bool:
+    """Return True when whoever is asking in this request has `permission` (False outside a request, e.g. for
+    a layout built at start-up)."""
+    return bool(reader().may(permission))
+
+
+def signed_in() -> bool:
+    """Return True when a user is signed in for this request."""
+    if not has_request_context():
+        return False
+    return bool(flask_login.current_user.is_authenticated) and not session.get(PRINT_SESSION_KEY)
+
+
+def current_name() -> str:
+    """Return the signed-in user's name, or '' (recorded as the author of what they write)."""
+    return flask_login.current_user.name if signed_in() else ""
+
+
+def current_role() -> str:
+    """Return the signed-in user's role, or ''."""
+    return flask_login.current_user.role if signed_in() else ""
+
+
+def requires(permission: str) -> Callable:
+    """Declare the permission a Dash callback needs; put it under `@callback(...)`.
+
+    The gate refuses the callback's HTTP request (401 or 403) before the function runs. Dash copies the
+    function's attributes onto the wrapper it keeps, which is where the gate reads this one.
+    """
+
+    def mark(function: Callable) -> Callable:
+        function.required_permission = permission
+        return function
+
+    return mark
+
+
+def refusal_reason(permission: str) -> str | None:
+    """Return why this request may not have `permission`, in a sentence for the reader, or None when it may."""
+    if may(permission):
+        return None
+    if not signed_in():
+        return "Sign in to see this page."
+    return f"Your role ({flask_login.current_user.role}) does not include permission to {permission}."
+
+
+class _Session(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, marked Secure whenever the request came over HTTPS (or always, when
+    MEASURES_SECURE_COOKIES is set)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or bool(request and request.is_secure)
+
+
+def _load_user(user_id: str):
+    identity, _, epoch = (user_id or "").partition(":")
+    if not identity.isdigit() or not epoch.isdigit():
+        return None
+    user = users.get_user(engine(), int(identity))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return SignedInUser(user)
+
+
+def page_permission(path: str) -> str:
+    """Return the permission needed to see the page at `path`: its `required_permission` in the page registry
+    (e.g. the workers page needs VIEW_WORKERS), else VIEW_SERVICE."""
+    import dash
+
+    for page in dash.page_registry.values():
+        pattern = page.get("path_template") or page.get("path")
+        if pattern and _path_matches(pattern, path):
+            return page.get("required_permission", users.VIEW_SERVICE)
+    return users.VIEW_SERVICE
+
+
+def _path_matches(pattern: str, path: str) -> bool:
+    wanted, given = pattern.strip("/").split("/"), path.strip("/").split("/")
+    return len(wanted) == len(given) and all(
+        w == g or (w.startswith("<") and w.endswith(">")) for w, g in zip(wanted, given, strict=True)
+    )
+
+
+def _callback_permission(app) -> str | None:
+    """Return the permission the requested callback needs, or None for a request that names no known callback."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return None
+    output = body["output"]
+    if PAGES_ROUTER_OUTPUT in output:
+        # Dash's page router: the permission of the page asked for. Layouts check again (`refusal_reason`).
+        paths = [item.get("value") for item in body.get("inputs", []) if isinstance(item, dict)
+                 and item.get("property") == "pathname" and isinstance(item.get("value"), str)]
+        return page_permission(paths[0]) if paths else users.VIEW_SERVICE
+    entry = app.callback_map.get(output)
+    if entry is None:
+        return None
+    return getattr(entry.get("callback"), "required_permission", users.VIEW_TEAMS)
+
+
+def _refuse(status: int, message: str):
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, else '/': never redirect to another site."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _printer() -> URLSafeTimedSerializer:
+    from flask import current_app
+
+    return URLSafeTimedSerializer(current_app.secret_key, salt="meeting-pack-print")
+
+
+def print_token() -> str:
+    """Return a token, valid for PRINT_TOKEN_SECONDS, that lets the server's headless browser read the pack."""
+    return _printer().dumps({"pack": True})
+
+
+def _accept_print_token() -> None:
+    token = request.args.get("print_token", "")
+    if not token or request.path != "/pack":
+        return
+    try:
+        _printer().loads(token, max_age=PRINT_TOKEN_SECONDS)
+    except BadSignature:
+        abort(403)
+    session.clear()
+    session[PRINT_SESSION_KEY] = True
+
+
+def install(app) -> None:
+    """Add sign-in, the request gate, CSRF protection and session settings to the Dash app's server."""
+    server: Flask = app.server
+    if _flag(BEHIND_PROXY_VARIABLE):
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    server.secret_key = app_secrets.session_secret(engine())
+    server.session_interface = _Session()
+    server.config.update(
+        SESSION_COOKIE_NAME="mtm_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=_flag(SECURE_COOKIES_VARIABLE),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
+        WTF_CSRF_TIME_LIMIT=None,  # a token lasts as long as the session it belongs to
+    )
+    manager = flask_login.LoginManager(server)
+    manager.anonymous_user = Visitor
+    manager.user_loader(_load_user)
+    manager.login_view = "sign_in"
+    manager.session_protection = "basic"
+
+    @server.before_request
+    def _gate():
+        path = request.path
+        if path.startswith(PUBLIC_PREFIXES):
+            return None
+        _accept_print_token()
+        if path == CALLBACK_PATH:
+            permission = _callback_permission(app)
+            if permission is None:
+                return _refuse(400, "This request does not name a callback of this dashboard.")
+        elif path in SIGNED_IN_PATHS or request.method != "GET":
+            permission = users.VIEW_SERVICE
+        else:
+            permission = page_permission(path)
+        if may(permission):
+            return None
+        if not signed_in():
+            if path == CALLBACK_PATH or path in SIGNED_IN_PATHS or request.method != "GET":
+                return _refuse(401, "Your session has ended: sign in again.")
+            return redirect(url_for("sign_in", next=request.full_path.rstrip("?")))
+        if path == CALLBACK_PATH or path in SIGNED_IN_PATHS or request.method != "GET":
+            return _refuse(403, f"Your role does not include permission to {permission}.")
+        return render_template("forbidden.html", reason=refusal_reason(permission)), 403
+
+    csrf = CSRFProtect(server)
+
+    @server.errorhandler(CSRFError)
+    def _csrf_failed(error):
+        if request.path == CALLBACK_PATH:
+            return _refuse(400, "This page is out of date: reload it and try again.")
+        flash("The form had expired. Please try again.")
+        return redirect(url_for("sign_in", next=_safe_next(request.args.get("next"))))
+
+    @server.after_request
+    def _csrf_cookie(response):
+        # Dash's renderer sends this cookie back as the X-CSRFToken header on every callback.
+        if not request.path.startswith(PUBLIC_PREFIXES[:3]):
+            response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict", httponly=False,
+                                secure=server.session_interface.get_cookie_secure(server), path="/")
+        return response
+
+    @server.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+    def _sign_in():
+        target = _safe_next(request.values.get("next"))
+        if signed_in():
+            return redirect(target)
+        problem = ""
+        name = ""
+        status = 200
+        if request.method == "POST":
+            name = request.form.get("name", "")[:200]
+            outcome = users.sign_in(engine(), name, request.form.get("password", "")[:1000],
+                                    remote_addr=request.remote_addr or "")
+            if outcome.user is not None:
+                session.clear()
+                session.permanent = True
+                flask_login.login_user(SignedInUser(outcome.user))
+                return redirect(target)
+            status = 401 if outcome.refusal == "invalid" else 429
+            problem = ("The name or password is not right. Check them and try again."
+                       if outcome.refusal == "invalid" else
+                       f"Too many failed attempts. For your security, signing in is paused: try again in "
+                       f"{outcome.retry_minutes} minute{'s' if outcome.retry_minutes != 1 else ''}.")
+        return render_template("sign_in.html", problem=problem, name=name, next=target,
+                               open_viewing=open_viewing()), status
+
+    @server.route("/sign-out", methods=["POST"], endpoint="sign_out")
+    def _sign_out():
+        if signed_in():
+            audit.record_event(engine(), current_name(), "sign_out", current_name())
+        flask_login.logout_user()
+        session.clear()
+        return redirect(url_for("sign_in"))
+
+    @server.route("/account/password", methods=["GET", "POST"], endpoint="change_password")
+    @flask_login.login_required
+    def _change_password():
+        problems: list[str] = []
+        if request.method == "POST":
+            user = flask_login.current_user.user
+            current = request.form.get("current", "")[:1000]
+            new, again = request.form.get("new", "")[:1000], request.form.get("again", "")[:1000]
+            if not users.sign_in(engine(), user.name, current, remote_addr=request.remote_addr or "").user:
+                problems.append("Your current password is not right.")
+            elif new != again:
+                problems.append("The two new passwords differ.")
+            else:
+                problems.extend(users.password_problems(new, user.name))
+            if not problems:
+                users.set_password(engine(), user.name, new, user.name)
+                refreshed = users.get_user(engine(), user.id)
+                session.clear()
+                session.permanent = True
+                flask_login.login_user(SignedInUser(refreshed))
+                flash("Your password has been changed. Other sessions have been signed out.")
+                return redirect("/")
+        return render_template("change_password.html", problems=problems,
+                               minimum=users.MIN_PASSWORD_LENGTH), 400 if problems else 200
+
+    @server.route("/healthz", endpoint="healthz")
+    def _healthz():
+        return {"status": "ok"}
+
+    server.extensions["measures_csrf"] = csrf
