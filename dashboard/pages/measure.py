@@ -10,7 +10,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import ids
+from dashboard import access, auth, ids
+from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices, synthetic_notice
@@ -23,8 +24,9 @@ from dashboard.components.spc_chart import (
     variation_icon,
 )
 from dashboard.data import engine
-from measures import store
+from measures import store, users
 from measures.assessment.change import round_half_up
+from measures.editing import MAX_COMMENTARY_LENGTH, EditError, add_commentary
 from measures.formatting import (
     DIRECTION_ARROW,
     RAG_TEXT,
@@ -452,23 +454,63 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
     return html.Section(body, **{"aria-labelledby": "benchmarks-heading"})
 
 
-def _commentary_section(detail: MeasureDetail) -> html.Section:
-    body: list = [html.H2("Commentary", id="commentary-heading")]
+def _commentary_list(detail: MeasureDetail) -> list:
+    """The latest commentary of each month up to the month shown, newest first (as text, never markup)."""
     if not detail.commentary:
-        body.append(html.P(f"No commentary has been recorded for this measure up to {long_label(detail.period)}."))
-    else:
-        entries = []
-        for entry in detail.commentary:
-            when = entry.recorded_at.strftime("%d %B %Y") if hasattr(entry.recorded_at, "strftime") else ""
-            recorded = " ".join(part for part in ("Recorded", f"by {entry.author}" if entry.author else "",
-                                                  f"on {when}" if when else "") if part)
-            entries.append(html.Li([
-                html.H3(long_label(entry.period)),
-                html.P(entry.text),
-                html.P(recorded, className="small muted") if recorded != "Recorded" else None,
-            ], className="measure-comment"))
-        body.append(html.Ul(entries, className="measure-commentary-list"))
+        return [html.P(f"No commentary has been recorded for this measure up to {long_label(detail.period)}.")]
+    entries = []
+    for entry in detail.commentary:
+        when = entry.recorded_at.strftime("%d %B %Y") if hasattr(entry.recorded_at, "strftime") else ""
+        recorded = " ".join(part for part in ("Recorded", f"by {entry.author}" if entry.author else "",
+                                              f"on {when}" if when else "") if part)
+        entries.append(html.Li([
+            html.H3(long_label(entry.period)),
+            html.P(entry.text, className="measure-comment-text"),
+            html.P(recorded, className="small muted") if recorded != "Recorded" else None,
+        ], className="measure-comment"))
+    return [html.Ul(entries, className="measure-commentary-list")]
+
+
+def _commentary_form(detail: MeasureDetail) -> html.Div:
+    """The form officers and admins write commentary with, for the month shown."""
+    month = long_label(detail.period)
+    return html.Div(
+        [
+            dcc.Store(id=ids.MEASURE_COMMENTARY_TARGET, data={"ref": detail.measure.ref, "period": detail.period}),
+            html.Label(f"Add commentary for {month}", htmlFor=ids.MEASURE_COMMENTARY_TEXT, className="field-label"),
+            html.P(
+                f"Up to {MAX_COMMENTARY_LENGTH:,} characters. Commentary is shown to the improvement board and the "
+                f"scrutiny committee, and your name ({auth.current_name()}) is recorded with it. If {month} already "
+                "has commentary, yours is shown instead; the earlier text is kept.",
+                className="hint",
+            ),
+            dcc.Textarea(id=ids.MEASURE_COMMENTARY_TEXT, value="", rows=5, maxLength=MAX_COMMENTARY_LENGTH,
+                         className="text-input commentary-input"),
+            html.Div(html.Button("Save commentary", id=ids.MEASURE_COMMENTARY_SAVE, n_clicks=0, type="button",
+                                 className="button"), className="actions"),
+            html.Div(id=ids.MEASURE_COMMENTARY_STATUS, role="status"),
+            html.Div(id=ids.MEASURE_COMMENTARY_ALERT, role="alert"),
+        ],
+        className="field commentary-form",
+    )
+
+
+def _commentary_section(detail: MeasureDetail) -> html.Section:
+    body: list = [
+        html.H2("Commentary", id="commentary-heading"),
+        html.Div(_commentary_list(detail), id=ids.MEASURE_COMMENTARY_LIST),
+    ]
+    if auth.may(users.COMMENT):
+        body.append(_commentary_form(detail))
     return html.Section(body, id=ids.MEASURE_COMMENTARY, **{"aria-labelledby": "commentary-heading"})
+
+
+def _commentary_target(data) -> tuple[str, str]:
+    """The measure and month the form was rendered for, as strings (checked again by `add_commentary`)."""
+    if not isinstance(data, dict):
+        return "", ""
+    ref, period = data.get("ref"), data.get("period")
+    return (ref if isinstance(ref, str) else ""), (period if isinstance(period, str) else "")
 
 
 def _revision_figure(detail: MeasureDetail, revision) -> str:
@@ -550,7 +592,7 @@ def _about_section(detail: MeasureDetail) -> html.Section:
         items.append(("Points to check", html.Ul([html.Li(FLAG_TEXT.get(flag, flag.replace("-", " ").capitalize()))
                                                   for flag in measure.flags])))
     links: list = []
-    if detail.has_team_figures:
+    if detail.has_team_figures and access.may_see_teams():
         links.append(html.Li(dcc.Link(f"See {measure.ref} for each team", href=f"/teams/{measure.ref}"
                                       f"{_query(detail.period)}")))
     if detail.area:
@@ -622,11 +664,39 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
 
 
 @callback(
+    Output(ids.MEASURE_COMMENTARY_LIST, "children"),
+    Output(ids.MEASURE_COMMENTARY_TEXT, "value"),
+    Output(ids.MEASURE_COMMENTARY_STATUS, "children"),
+    Output(ids.MEASURE_COMMENTARY_ALERT, "children"),
+    Input(ids.MEASURE_COMMENTARY_SAVE, "n_clicks"),
+    State(ids.MEASURE_COMMENTARY_TEXT, "value"),
+    State(ids.MEASURE_COMMENTARY_TARGET, "data"),
+    prevent_initial_call=True,
+)
+@requires(users.COMMENT)
+def save_commentary(n_clicks: int | None, text: str | None, target: dict | None):
+    """Save the commentary as the signed-in user's, then show the list again with it, empty the box and confirm.
+    A refusal (empty, too long, unknown measure or month) is said in an alert and the text is kept."""
+    if not n_clicks:
+        return no_update, no_update, no_update, no_update
+    ref, period = _commentary_target(target)
+    try:
+        add_commentary(engine(), ref, period, text if isinstance(text, str) else "", auth.current_name())
+    except EditError as error:
+        return no_update, no_update, "", html.P(str(error), className="notice notice-error")
+    detail = build_measure_detail(engine(), ref, period=period)
+    confirmation = html.P(f"Your commentary for {long_label(period)} has been saved.",
+                          className="notice notice-success")
+    return _commentary_list(detail), "", confirmation, ""
+
+
+@callback(
     Output(ids.URL, "search", allow_duplicate=True),
     Input(ids.MEASURE_PERIOD_PICKER, "value"),
     State(ids.MEASURE_SHOWN, "data"),
     prevent_initial_call=True,
 )
+@requires(users.VIEW_SERVICE)
 def choose_measure_period(period: str | None, shown: str | None):
     """Navigate to the chosen month's address (shareable); the pages router then renders the page for it.
 

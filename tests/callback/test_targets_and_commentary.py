@@ -1,0 +1,233 @@
+"""Commentary on the measure page and the admins' Targets page, through the real callback endpoint: officers
+write commentary and admins change targets as themselves, audited; anyone else is refused by the server before
+the callback runs, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import flask_login
+import pytest
+
+from dashboard import ids
+from measures import audit, store, users
+from measures.catalogue import Target, load_catalogue
+from tests.auth_helpers import NAMES, add_test_users, callback, sign_in
+
+COMMENT = "Timeliness improved after the MASH review. <b>Not bold</b> <script>window.x=1</script>"
+
+
+@pytest.fixture
+def app(demo_database, tmp_path, database_env):
+    """The app over a private copy of the demo database, with a viewer, an officer and an admin."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_database, path)
+    database_env(path)
+    from dashboard import create_app
+    from dashboard.data import engine
+
+    engine.cache_clear()
+    add_test_users(engine())
+    try:
+        yield create_app()
+    finally:
+        engine().dispose()
+        engine.cache_clear()
+
+
+@pytest.fixture
+def db(app):
+    from dashboard.data import engine
+
+    return engine()
+
+
+def _client(app, role: str | None):
+    client = app.server.test_client()
+    if role:
+        sign_in(client, role)
+    else:
+        client.get("/sign-in")  # Dash builds its callback map on the first request
+    return client
+
+
+def _output(app, *parts: str) -> str:
+    """The callback map key of the callback whose outputs include every one of `parts`."""
+    matches = [key for key in app.callback_map if all(part in key for part in parts)]
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def _text(response) -> str:
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Commentary
+
+
+def _save_commentary(app, client, text: str = COMMENT, target: dict | None = None):
+    output = _output(app, f"{ids.MEASURE_COMMENTARY_LIST}.children", f"{ids.MEASURE_COMMENTARY_TEXT}.value")
+    return callback(
+        client, output,
+        [{"id": ids.MEASURE_COMMENTARY_SAVE, "property": "n_clicks", "value": 1}],
+        [{"id": ids.MEASURE_COMMENTARY_TEXT, "property": "value", "value": text},
+         {"id": ids.MEASURE_COMMENTARY_TARGET, "property": "data",
+          "value": target if target is not None else {"ref": "3.1", "period": "2023-01"}}],
+    )
+
+
+def test_an_officer_adds_commentary_as_themselves_and_it_is_audited(app, db):
+    client = _client(app, "officer")
+    response = _save_commentary(app, client)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    result = response.get_json()["response"]
+    assert result[ids.MEASURE_COMMENTARY_TEXT]["value"] == ""
+    assert "Your commentary for January 2023 has been saved." in json.dumps(result[ids.MEASURE_COMMENTARY_STATUS])
+    assert result[ids.MEASURE_COMMENTARY_ALERT]["children"] == ""
+    # The list shown again holds the new text, as a string (Dash renders strings as text, never markup).
+    listed = json.dumps(result[ids.MEASURE_COMMENTARY_LIST], ensure_ascii=False)
+    assert json.dumps(COMMENT, ensure_ascii=False) in listed and "Olu Officer" in listed
+
+    stored = store.commentary_frame(db, "3.1").iloc[-1]
+    assert (stored["period"], stored["text"], stored["author"]) == ("2023-01", COMMENT, NAMES["officer"])
+    event = audit.audit_frame(db, action="commentary.added", limit=1).iloc[0]
+    assert (event["actor"], event["subject"]) == (NAMES["officer"], "3.1 2023-01")
+
+
+def test_commentary_is_refused_in_words_when_empty_or_for_an_unknown_measure(app, db):
+    client = _client(app, "officer")
+    before = len(store.commentary_frame(db, "3.1"))
+    empty = _save_commentary(app, client, text="   ").get_json()["response"]
+    assert "Write the commentary before saving it." in json.dumps(empty[ids.MEASURE_COMMENTARY_ALERT])
+    unknown = _save_commentary(app, client, target={"ref": "99.9", "period": "2023-01"}).get_json()["response"]
+    assert "There is no measure" in json.dumps(unknown[ids.MEASURE_COMMENTARY_ALERT])
+    bad_month = _save_commentary(app, client, target={"ref": "3.1", "period": "Jan"}).get_json()["response"]
+    assert "is not a month" in json.dumps(bad_month[ids.MEASURE_COMMENTARY_ALERT])
+    assert ids.MEASURE_COMMENTARY_TEXT not in empty  # the text is kept for the writer to correct
+    assert len(store.commentary_frame(db, "3.1")) == before
+
+
+@pytest.mark.parametrize(("role", "status"), [("viewer", 403), (None, 401)])
+def test_commentary_from_anyone_else_is_refused_and_nothing_is_stored(app, db, role, status):
+    before = len(store.commentary_frame(db, "3.1"))
+    response = _save_commentary(app, _client(app, role))
+    assert response.status_code == status
+    assert len(store.commentary_frame(db, "3.1")) == before
+    assert audit.audit_frame(db, action="commentary.added").empty
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Targets
+
+
+def _save_target(app, client, ref: str = "3.1", kind: str = "at_least", low=90, high=None, tolerance=5,
+                 text: str = "", objective: str = "Most assessments on time.", timescale: str = "March 2024"):
+    output = _output(app, f"{ids.TARGETS_HISTORY}.children")
+    values = {ids.TARGETS_MEASURE: ref, ids.TARGETS_KIND: kind, ids.TARGETS_LOW: low, ids.TARGETS_HIGH: high,
+              ids.TARGETS_TOLERANCE: tolerance, ids.TARGETS_TEXT: text, ids.TARGETS_OBJECTIVE: objective,
+              ids.TARGETS_TIMESCALE: timescale}
+    return callback(client, output, [{"id": ids.TARGETS_SAVE, "property": "n_clicks", "value": 1}],
+                    [{"id": key, "property": "value", "value": value}
+                     for key, value in values.items()])
+
+
+def test_an_admin_changes_a_target_and_it_is_stored_audited_and_kept_on_reload(app, db):
+    client = _client(app, "admin")
+    assert store.read_catalogue(db).measure("3.1").target is None
+    response = _save_target(app, client)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    result = response.get_json()["response"]
+    status = json.dumps(result[ids.TARGETS_STATUS], ensure_ascii=False)
+    assert "Target: no target → at least 90" in status
+    assert "Amber tolerance: none → 5" in status
+    assert "Timescale: “March 2023 (action 5.2)” → “March 2024”" in status
+    assert result[ids.TARGETS_ALERT]["children"] == ""
+    assert "at least 90" in json.dumps(result[ids.TARGETS_CURRENT])
+    history = json.dumps(result[ids.TARGETS_HISTORY], ensure_ascii=False)
+    assert NAMES["admin"] in history and "Lowest acceptable value: none → 90" in history
+
+    measure = store.read_catalogue(db).measure("3.1")
+    assert measure.target == Target(kind="at_least", low=90, high=None, tolerance=5, text="")
+    assert (measure.objective, measure.timescale) == ("Most assessments on time.", "March 2024")
+    event = audit.audit_frame(db, action="catalogue.target_changed", limit=1).iloc[0]
+    assert (event["actor"], event["subject"]) == (NAMES["admin"], "3.1")
+    assert event["detail"]["target_low"] == {"from": None, "to": 90}
+
+    # The same form again changes nothing; loading the catalogue file again keeps the admin's target.
+    again = _save_target(app, client).get_json()["response"]
+    assert "Nothing changed" in json.dumps(again[ids.TARGETS_STATUS])
+    store.sync_catalogue(db, load_catalogue())
+    assert store.read_catalogue(db).measure("3.1").target == measure.target
+
+
+@pytest.mark.parametrize(("role", "status"), [("officer", 403), ("viewer", 403), (None, 401)])
+def test_a_target_change_from_anyone_but_an_admin_is_refused(app, db, role, status):
+    response = _save_target(app, _client(app, role))
+    assert response.status_code == status
+    assert store.read_catalogue(db).measure("3.1").target is None
+    assert audit.audit_frame(db, action="catalogue.target_changed").empty
+
+
+def test_a_band_for_a_measure_not_judged_against_a_range_is_refused_with_the_sentence(app, db):
+    from measures.editing import BAND_ONLY_FOR_RANGE
+
+    client = _client(app, "admin")
+    result = _save_target(app, client, kind="band", low=80, high=90).get_json()["response"]
+    assert BAND_ONLY_FOR_RANGE in json.dumps(result[ids.TARGETS_ALERT])
+    assert result[ids.TARGETS_STATUS]["children"] == ""
+    assert store.read_catalogue(db).measure("3.1").target is None
+    # A range measure (2.2) needs a band; other refusals come from the editing rules, as sentences too.
+    range_result = _save_target(app, client, ref="2.2", kind="at_most", low=None, high=20).get_json()["response"]
+    assert "its target must be a band" in json.dumps(range_result[ids.TARGETS_ALERT])
+    not_number = _save_target(app, client, low="ninety").get_json()["response"]
+    assert "The lowest acceptable value must be a number." in json.dumps(not_number[ids.TARGETS_ALERT])
+    assert audit.audit_frame(db, action="catalogue.target_changed").empty
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Layouts
+
+
+def _signed_in(app, db, role: str):
+    from dashboard.auth import SignedInUser
+
+    context = app.server.test_request_context("/")
+    context.push()
+    flask_login.login_user(SignedInUser(users.find_user(db, NAMES[role])))
+    return context
+
+
+def _render(component) -> str:
+    return json.dumps(component.to_plotly_json(), default=lambda item: item.to_plotly_json()
+                      if hasattr(item, "to_plotly_json") else str(item), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("role", ["viewer", "officer", "admin"])
+def test_the_layouts_render_for_each_role(app, db, role):
+    from dashboard.pages import measure, targets
+
+    context = _signed_in(app, db, role)
+    try:
+        measure_page = _render(measure.layout(ref="3.1", period="2023-01"))
+        targets_page = _render(targets.layout(ref="2.2"))
+    finally:
+        context.pop()
+    form_shown = role in ("officer", "admin")
+    assert ("Add commentary for January 2023" in measure_page) is form_shown
+    assert (ids.MEASURE_COMMENTARY_TARGET in measure_page) is form_shown
+    assert ids.MEASURE_COMMENTARY_LIST in measure_page
+    if role == "admin":
+        assert ids.TARGETS_SAVE in targets_page and "Changes to targets" in targets_page
+        assert "16 to 20 children per worker" in targets_page  # 2.2's target, chosen by the address
+    else:
+        assert ids.TARGETS_SAVE not in targets_page
+        assert "does not include permission to change targets" in targets_page
+
+
+def test_the_targets_page_is_refused_to_an_officer_and_listed_for_an_admin(app):
+    officer = _client(app, "officer")
+    assert officer.get("/admin/targets").status_code == 403
+    admin = _client(app, "admin")
+    assert admin.get("/admin/targets").status_code == 200
