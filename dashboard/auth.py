@@ -51,8 +51,11 @@ CSRF_COOKIE = "_csrf_token"
 PRINT_TOKEN_SECONDS = 120
 PRINT_SESSION_KEY = "print_only"
 
-PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/sign-in", "/healthz")
-SIGNED_IN_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+PUBLIC_PATHS = ("/sign-in", "/healthz")
+# The app's frame (header, navigation, the list of callbacks): no figures, so public like the sign-in page.
+SHELL_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
+PUBLIC = "read the public pages"  # the accessibility statement, which anyone must be able to read
 CALLBACK_PATH = "/_dash-update-component"
 PAGES_ROUTER_OUTPUT = "_pages_content.children"
 
@@ -78,7 +81,7 @@ class SignedInUser(flask_login.UserMixin):
         return f"{self.user.id}:{self.user.session_epoch}"
 
     def may(self, permission: str) -> bool:
-        return self.user.may(permission)
+        return permission == PUBLIC or self.user.may(permission)
 
 
 class Visitor(flask_login.AnonymousUserMixin):
@@ -88,7 +91,7 @@ class Visitor(flask_login.AnonymousUserMixin):
     role = ""
 
     def may(self, permission: str) -> bool:
-        return permission == users.VIEW_SERVICE and open_viewing()
+        return permission == PUBLIC or (permission == users.VIEW_SERVICE and open_viewing())
 
 
 class PrintAgent(Visitor):
@@ -97,7 +100,7 @@ class PrintAgent(Visitor):
     name = "meeting-pack printer"
 
     def may(self, permission: str) -> bool:
-        return permission == users.VIEW_SERVICE
+        return permission in (PUBLIC, users.VIEW_SERVICE)
 
 
 def reader():
@@ -279,24 +282,26 @@ def install(app) -> None:
     @server.before_request
     def _gate():
         path = request.path
-        if path.startswith(PUBLIC_PREFIXES):
+        if path.startswith(STATIC_PREFIXES) or path in PUBLIC_PATHS:
             return None
         _accept_print_token()
         if path == CALLBACK_PATH:
             permission = _callback_permission(app)
             if permission is None:
                 return _refuse(400, "This request does not name a callback of this dashboard.")
-        elif path in SIGNED_IN_PATHS or request.method != "GET":
+        elif path in SHELL_PATHS:
+            permission = PUBLIC
+        elif request.method not in ("GET", "HEAD"):
             permission = users.VIEW_SERVICE
         else:
             permission = page_permission(path)
         if may(permission):
             return None
         if not signed_in():
-            if path == CALLBACK_PATH or path in SIGNED_IN_PATHS or request.method != "GET":
+            if path == CALLBACK_PATH or path in SHELL_PATHS or request.method not in ("GET", "HEAD"):
                 return _refuse(401, "Your session has ended: sign in again.")
             return redirect(url_for("sign_in", next=request.full_path.rstrip("?")))
-        if path == CALLBACK_PATH or path in SIGNED_IN_PATHS or request.method != "GET":
+        if path == CALLBACK_PATH or path in SHELL_PATHS or request.method not in ("GET", "HEAD"):
             return _refuse(403, f"Your role does not include permission to {permission}.")
         return render_template("forbidden.html", reason=refusal_reason(permission)), 403
 
@@ -312,7 +317,7 @@ def install(app) -> None:
     @server.after_request
     def _csrf_cookie(response):
         # Dash's renderer sends this cookie back as the X-CSRFToken header on every callback.
-        if not request.path.startswith(PUBLIC_PREFIXES[:3]):
+        if not request.path.startswith(STATIC_PREFIXES):
             response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict", httponly=False,
                                 secure=server.session_interface.get_cookie_secure(server), path="/")
         return response

@@ -9,10 +9,12 @@ from datetime import date
 import dash
 from dash import dcc, html
 
+from dashboard import auth
 from measures.periods import MONTH_NAMES
 
 dash.register_page(__name__, path="/accessibility", name="Accessibility statement",
-                   title="Accessibility statement - Measures that Matter", nav=False)
+                   title="Accessibility statement - Measures that Matter", nav=False,
+                   required_permission=auth.PUBLIC)
 
 SERVICE = "Measures that Matter"
 OWNER = "the council's children's services performance team"

@@ -19,7 +19,7 @@ from measures.editing import MAX_TEXT_FIELD_LENGTH, EditError, TargetChange, cha
 from measures.formatting import polarity_text
 
 dash.register_page(__name__, path="/admin/targets", name="Targets", title="Targets - Measures that Matter",
-                   order=30, required_permission=users.EDIT_CATALOGUE)
+                   order=41, required_permission=users.EDIT_CATALOGUE)
 
 TITLE = "Targets"
 HISTORY_LIMIT = 30

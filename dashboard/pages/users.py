@@ -26,7 +26,7 @@ CHANGE_PASSWORD_PATH = "/account/password"
 NO_ONE_CHOSEN = "Choose a user first, in the list under “Change a user”."
 
 dash.register_page(__name__, path="/admin/users", name="Users", title="Users - Measures that Matter",
-                   order=25, required_permission=users.MANAGE_USERS)
+                   order=40, required_permission=users.MANAGE_USERS)
 
 
 def _text(value) -> str:

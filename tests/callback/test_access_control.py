@@ -198,7 +198,9 @@ def test_a_changed_password_ends_other_sessions(app):
 def test_a_disabled_user_is_signed_out_at_once(app):
     client = _client(app, "viewer")
     users.set_active(db.make_engine(), "Vera Viewer", False, "Ada Admin")
-    assert client.get("/_dash-layout").status_code == 401
+    inputs = [{"id": "_pages_location", "property": "pathname", "value": "/measure/3.1"},
+              {"id": "_pages_location", "property": "search", "value": ""}]
+    assert callback(client, ROUTER, inputs).status_code == 401
 
 
 def test_signing_in_and_out_is_audited(app):
@@ -224,3 +226,15 @@ def test_open_viewing_lets_anyone_read_service_level_figures_only(app, monkeypat
         inputs, state = _request_for(app, output)
         assert callback(client, output, inputs, state).status_code == 401, output
 
+
+
+def test_the_accessibility_statement_is_public_and_nothing_else_is(app):
+    client = _client(app, None)
+    assert client.get("/accessibility").status_code == 200
+    inputs = [{"id": "_pages_location", "property": "pathname", "value": "/accessibility"},
+              {"id": "_pages_location", "property": "search", "value": ""}]
+    assert callback(client, ROUTER, inputs).status_code == 200
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert "Sign in" in layout and "Upload a return" not in layout and "Overview" not in layout
+    for path in ("/", "/measure/3.1", "/area/3", "/pack", "/pack.pdf", "/no-such-page"):
+        assert client.get(path).status_code == 302, path

@@ -204,7 +204,7 @@ def test_the_page_is_for_admins_only(app, engine):
 
 def test_changing_a_role_and_disabling_are_done_and_audited(app, engine):
     admin, vera = _client(app, "admin"), _client(app, "viewer")
-    assert vera.get("/_dash-layout").status_code == 200
+    assert vera.get("/").status_code == 200
 
     picked = _response(callback(admin, _output_key(app, ids.USERS_PICKER),
                                 [_state(ids.USERS_PICKER, NAMES["officer"])]))
@@ -217,7 +217,7 @@ def test_changing_a_role_and_disabling_are_done_and_audited(app, engine):
     assert (changed.actor, changed.subject, changed.detail) == ("Ada Admin", "Vera Viewer",
                                                                 {"from": "viewer", "to": "officer"})
     assert "changed Vera Viewer's role from viewer to officer" in _text(response[ids.USERS_HISTORY]["children"])
-    assert vera.get("/_dash-layout").status_code == 401  # a role change ends the user's sessions
+    assert vera.get("/").status_code == 302  # a role change ends the user's sessions: sent to sign in
 
     response = _response(act(app, admin, ids.USERS_DISABLE_BUTTON, NAMES["viewer"]))
     assert "Vera Viewer has been disabled" in _text(response[ids.USERS_STATUS]["children"])
@@ -270,7 +270,7 @@ def test_the_last_active_admin_cannot_be_disabled_or_demoted(app, engine):
     ada = users.find_user(engine, NAMES["admin"])
     assert ada.role == "admin" and ada.active
     assert _events(engine, "user.disabled").empty and _events(engine, "user.role_changed").empty
-    assert admin.get("/_dash-layout").status_code == 200  # still signed in
+    assert admin.get("/").status_code == 200  # still signed in
 
 
 def test_the_layout_renders_for_an_admin_and_refuses_anyone_else(app, engine):
