@@ -3,15 +3,25 @@ signing out."""
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 
+from measures import db, users
 from tests.auth_helpers import NAMES, PASSWORDS
+from tests.browser.conftest import writable_database
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, base_url: str, name: str, password: str, path: str = "/") -> None:
     page.goto(base_url + path)
+    page.get_by_label("Your user name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def _sign_in_here(page, name: str, password: str) -> None:
     page.get_by_label("Your user name").fill(name)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -83,3 +93,21 @@ def test_the_pages_run_under_the_content_security_policy(page, served_app):
     assert "frame-ancestors 'none'" in policy
     page.locator("#measure-spc-chart .main-svg").first.wait_for()
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_page_whose_session_has_ended_goes_to_sign_in_and_comes_back(page_as, served_app):
+    engine = db.make_engine(writable_database(served_app))
+    if users.find_user(engine, "Sam Session") is None:
+        users.add_user(engine, "Sam Session", "viewer", "a session that will end", "test")
+    page = page_as(None)
+    _sign_in(page, served_app, "Sam Session", "a session that will end", "/?period=2023-01")
+    page.wait_for_selector("tr.measure-row")
+    users.set_password(engine, "Sam Session", "the password is changed now", "test")  # ends the session
+    engine.dispose()
+    link = page.locator("#measure-1-1 a").first
+    target = link.get_attribute("href")
+    link.click()  # in-app navigation asks the server for the measure page: refused with 401
+    page.wait_for_url(f"{served_app}/sign-in?next={urllib.parse.quote(target, safe='')}")
+    _sign_in_here(page, "Sam Session", "the password is changed now")
+    page.wait_for_url(served_app + target)
+    page.console_problems.clear()  # the refused request is the point of this test
