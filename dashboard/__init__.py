@@ -28,6 +28,8 @@ def create_app() -> Dash:
         update_title=None,
         # Pages add and remove components; a callback whose inputs are on another page is not an error.
         suppress_callback_exceptions=True,
+        # Dash's MCP endpoint would run callbacks without passing the request gate: never mount it.
+        enable_mcp=False,
     )
     app.layout = shell
     # The server enforces the upload limit: a 10 MB workbook arrives base64-encoded inside a JSON callback

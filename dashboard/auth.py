@@ -18,6 +18,7 @@ Every POST, Dash callbacks included, carries a CSRF token (Flask-WTF): forms as 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -41,18 +42,23 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.data import engine
-from measures import app_secrets, audit, users
+from measures import app_secrets, users
 
 OPEN_VIEWING_VARIABLE = "MEASURES_OPEN_VIEWING"
 BEHIND_PROXY_VARIABLE = "MEASURES_BEHIND_PROXY"
 SECURE_COOKIES_VARIABLE = "MEASURES_SECURE_COOKIES"
-SESSION_HOURS = 8
+SESSION_HOURS = 8  # a session unused this long ends
+ABSOLUTE_SESSION_HOURS = 12  # and any session ends this long after signing in
+SIGNED_IN_AT_KEY = "signed_in_at"
 CSRF_COOKIE = "_csrf_token"
 PRINT_TOKEN_SECONDS = 120
 PRINT_SESSION_KEY = "print_only"
 
-STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
-PUBLIC_PATHS = ("/sign-in", "/healthz")
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+PUBLIC_PATHS = ("/sign-in", "/healthz", "/_favicon.ico")
+# The only paths that take a POST besides the public sign-in form; any other write method is refused.
+POST_PATHS = ("/_dash-update-component", "/sign-out", "/account/password")
+PRINT_SESSION_MINUTES = 5
 # The app's frame (header, navigation, the list of callbacks): no figures, so public like the sign-in page.
 SHELL_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
 PUBLIC = "read the public pages"  # the accessibility statement, which anyone must be able to read
@@ -108,8 +114,8 @@ def reader():
     a Visitor who may see nothing)."""
     if not has_request_context():
         return _NoOne()
-    if session.get(PRINT_SESSION_KEY):
-        return PrintAgent()
+    if PRINT_SESSION_KEY in session:
+        return PrintAgent() if session[PRINT_SESSION_KEY] > time.time() else _NoOne()
     return flask_login.current_user
 
 
@@ -176,6 +182,8 @@ def _load_user(user_id: str):
     identity, _, epoch = (user_id or "").partition(":")
     if not identity.isdigit() or not epoch.isdigit():
         return None
+    if session.get(SIGNED_IN_AT_KEY, 0) < time.time() - ABSOLUTE_SESSION_HOURS * 3600:
+        return None  # however active, a session ends this long after signing in
     user = users.get_user(engine(), int(identity))
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
@@ -208,14 +216,21 @@ def _callback_permission(app) -> str | None:
         return None
     output = body["output"]
     if PAGES_ROUTER_OUTPUT in output:
-        # Dash's page router: the permission of the page asked for. Layouts check again (`refusal_reason`).
-        paths = [item.get("value") for item in body.get("inputs", []) if isinstance(item, dict)
-                 and item.get("property") == "pathname" and isinstance(item.get("value"), str)]
-        return page_permission(paths[0]) if paths else users.VIEW_SERVICE
+        # Dash's page router, which takes its inputs by position: the first is the pathname it will render.
+        # Layouts check again (`refusal_reason`).
+        pathname = _router_pathname()
+        return None if pathname is None else page_permission(pathname)
     entry = app.callback_map.get(output)
     if entry is None:
         return None
     return getattr(entry.get("callback"), "required_permission", users.VIEW_TEAMS)
+
+
+def _start_session(user: users.User) -> None:
+    session.clear()  # nothing from before signing in carries over
+    session.permanent = True
+    session[SIGNED_IN_AT_KEY] = time.time()
+    flask_login.login_user(SignedInUser(user))
 
 
 def _refuse(status: int, message: str):
@@ -246,22 +261,44 @@ def print_token() -> str:
 
 
 def _accept_print_token() -> None:
+    """Turn a valid print token on `/pack` into a short print-only session (the server's own browser)."""
     token = request.args.get("print_token", "")
-    if not token or request.path != "/pack":
+    if not token or request.path != "/pack" or signed_in():
         return
     try:
         _printer().loads(token, max_age=PRINT_TOKEN_SECONDS)
     except BadSignature:
         abort(403)
     session.clear()
-    session[PRINT_SESSION_KEY] = True
+    session[PRINT_SESSION_KEY] = time.time() + PRINT_SESSION_MINUTES * 60
+
+
+def _router_pathname() -> str | None:
+    """Return the pathname a page-router callback request will render, or None for any other request."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or PAGES_ROUTER_OUTPUT not in str(body.get("output", "")):
+        return None
+    inputs = body.get("inputs")
+    first = inputs[0] if isinstance(inputs, list) and inputs and isinstance(inputs[0], dict) else {}
+    if (first.get("id"), first.get("property")) != ("_pages_location", "pathname"):
+        return None
+    value = first.get("value")
+    return value if isinstance(value, str) else None
+
+
+def _print_request_allowed(path: str) -> bool:
+    """A print-only session may load the pack page and the frame it needs, and nothing else."""
+    if path == CALLBACK_PATH:
+        return _router_pathname() == "/pack"
+    return path == "/pack" or path in SHELL_PATHS
 
 
 def install(app) -> None:
     """Add sign-in, the request gate, CSRF protection and session settings to the Dash app's server."""
     server: Flask = app.server
     if _flag(BEHIND_PROXY_VARIABLE):
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # The forwarded host is not trusted: the meeting-pack printer must never be pointed anywhere by a client.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=0)
     server.secret_key = app_secrets.session_secret(engine())
     server.session_interface = _Session()
     server.config.update(
@@ -284,7 +321,11 @@ def install(app) -> None:
         path = request.path
         if path.startswith(STATIC_PREFIXES) or path in PUBLIC_PATHS:
             return None
+        if request.method not in ("GET", "HEAD") and path not in POST_PATHS:
+            return _refuse(405, "This address does not take that kind of request.")
         _accept_print_token()
+        if isinstance(reader(), PrintAgent) and not _print_request_allowed(path):
+            return _refuse(403, "This print session may only read the meeting pack.")
         if path == CALLBACK_PATH:
             permission = _callback_permission(app)
             if permission is None:
@@ -335,9 +376,7 @@ def install(app) -> None:
             outcome = users.sign_in(engine(), name, request.form.get("password", "")[:1000],
                                     remote_addr=request.remote_addr or "")
             if outcome.user is not None:
-                session.clear()
-                session.permanent = True
-                flask_login.login_user(SignedInUser(outcome.user))
+                _start_session(outcome.user)
                 return redirect(target)
             status = 401 if outcome.refusal == "invalid" else 429
             problem = ("The name or password is not right. Check them and try again."
@@ -350,7 +389,8 @@ def install(app) -> None:
     @server.route("/sign-out", methods=["POST"], endpoint="sign_out")
     def _sign_out():
         if signed_in():
-            audit.record_event(engine(), current_name(), "sign_out", current_name())
+            # A copy of the cookie must not outlive signing out, so the user's sessions everywhere end.
+            users.end_sessions(engine(), current_name())
         flask_login.logout_user()
         session.clear()
         return redirect(url_for("sign_in"))
@@ -371,10 +411,7 @@ def install(app) -> None:
                 problems.extend(users.password_problems(new, user.name))
             if not problems:
                 users.set_password(engine(), user.name, new, user.name)
-                refreshed = users.get_user(engine(), user.id)
-                session.clear()
-                session.permanent = True
-                flask_login.login_user(SignedInUser(refreshed))
+                _start_session(users.get_user(engine(), user.id))
                 flash("Your password has been changed. Other sessions have been signed out.")
                 return redirect("/")
         return render_template("change_password.html", problems=problems,

@@ -103,6 +103,7 @@ def _end(process: subprocess.Popen) -> None:
 
 def render_pdf(url: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
     """Return the PDF Chromium prints of `url`; raises PdfError if Chromium is missing, fails or takes too long."""
+    shown = url.split("?", 1)[0]  # what the log may say: never the print token
     binary = chromium_binary()
     if binary is None:
         raise PdfError("The PDF cannot be made because Chromium is not installed on the server.")
@@ -122,13 +123,13 @@ def render_pdf(url: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired as error:
                 raise PdfError(f"Making the PDF took longer than {timeout:g} seconds, so it was stopped.",
-                               f"timeout after {timeout} s for {url}") from error
+                               f"timeout after {timeout} s for {shown}") from error
             finally:
                 _end(process)
         data = output.read_bytes() if output.exists() else b""
         if process.returncode != 0 or not data.startswith(b"%PDF"):
             tail = log.read_text("utf-8", "replace")[-2000:]
-            raise PdfError("The PDF could not be made.", f"exit {process.returncode} for {url}: {tail}")
+            raise PdfError("The PDF could not be made.", f"exit {process.returncode} for {shown}: {tail}")
         return data
 
 
@@ -146,6 +147,9 @@ def _base_url() -> str:
     configured = os.environ.get(BASE_URL_VARIABLE, "").strip()
     if configured:
         return configured if configured.endswith("/") else configured + "/"
+    if os.environ.get("MEASURES_BEHIND_PROXY", "").strip().lower() in ("1", "true", "yes", "on"):
+        raise PdfError(f"The PDF cannot be made here: the server's administrator needs to set {BASE_URL_VARIABLE}.",
+                       "behind a proxy the request's address says nothing about where this server answers")
     if _is_loopback(urlsplit(request.host_url).hostname):
         return request.root_url
     raise PdfError(f"The PDF cannot be made here: the server's administrator needs to set {BASE_URL_VARIABLE}.",

@@ -39,7 +39,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, Engine, Integer, LargeBinary, Table, func, inspect, select
 from sqlalchemy.engine import Connection
 
-from measures import db
+from measures import audit, db
 
 FORMAT, VERSION = "measures-backup", 1
 BATCH = 1000
@@ -59,6 +59,8 @@ CATALOGUE_TABLES = ("areas", "measures")
 # Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts and the
 # session key. A database holding only these counts as empty; a restore replaces them with the backup's.
 BOOKKEEPING_TABLES = ("audit_events", "sign_in_attempts", "app_secrets")
+# The session-signing key stays with its database: whoever holds a backup must not be able to forge sessions.
+NEVER_BACKED_UP = ("app_secrets",)
 
 
 class BackupError(Exception):
@@ -129,7 +131,7 @@ def _write_backup(connection: Connection, handle, dialect: str) -> dict[str, int
     existing = set(inspector.get_table_names())
     plan: list[tuple[Table, list[str]]] = []
     for table in db.metadata.sorted_tables:
-        if table.name in existing:
+        if table.name in existing and table.name not in NEVER_BACKED_UP:
             present = {column["name"] for column in inspector.get_columns(table.name)}
             plan.append((table, [c.name for c in table.columns if c.name in present]))
     counts = {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
@@ -273,6 +275,23 @@ def check(path: str | os.PathLike) -> dict:
     return header
 
 
+# The audit log and the session key are never replaced by a restore: the log keeps what happened here, and
+# gains the backup's events it does not already hold.
+KEPT_ON_RESTORE = ("audit_events", "app_secrets")
+
+
+def _audit_key(row: dict) -> tuple:
+    at = row["at"]
+    if isinstance(at, datetime):
+        at = at.replace(tzinfo=None).isoformat()
+    return (at, row["actor"], row["action"], row["subject"])
+
+
+def _audit_keys(connection: Connection) -> set[tuple]:
+    a = db.audit_events.c
+    return {_audit_key(row._asdict()) for row in connection.execute(select(a.at, a.actor, a.action, a.subject))}
+
+
 def holds_data(connection: Connection) -> bool:
     """Return True if the database holds anything beyond the measure catalogue (figures, uploads, commentary,
     staged uploads...). Raises sqlalchemy errors."""
@@ -293,14 +312,16 @@ def _reset_sequences(connection: Connection) -> None:
                                                   func.coalesce(highest, 1), highest.is_not(None))))
 
 
-def restore(engine: Engine, path: str | os.PathLike, replace: bool = False) -> dict[str, int]:
+def restore(engine: Engine, path: str | os.PathLike, replace: bool = False,
+            actor: str = "system") -> dict[str, int]:
     """Replace the contents of `engine`'s database with the backup at `path`, in one transaction.
 
     The file is checked in full first; the schema is then upgraded to the newest migration. Returns the number
     of rows restored per table (as listed in the backup's header). Raises FileNotFoundError (or another OSError)
     if the file cannot be opened; BackupError if it is not a backup, is damaged, is from a newer schema, or if
     the database already holds data and `replace` is False; sqlalchemy errors from the database. On any error
-    the database's rows are left as they were.
+    the database's rows are left as they were. The audit log is kept and gains the backup's events it lacks and
+    this restore (by `actor`); the session key is kept; every user's sessions end.
     """
     path = Path(path)
     header = check(path)
@@ -311,10 +332,16 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False) -> d
             raise BackupError("The database already holds figures, uploads or commentary; nothing was restored. "
                               "Restore into an empty database, or give --replace to delete what it holds.")
         for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name not in KEPT_ON_RESTORE:
+                connection.execute(table.delete())
+        logged = _audit_keys(connection)
         batch: list[dict] = []
         current: Table | None = None
         for table, row in rows:
+            if table.name in KEPT_ON_RESTORE:
+                if table.name == "audit_events" and _audit_key(row) not in logged:
+                    connection.execute(table.insert().values({k: v for k, v in row.items() if k != "id"}))
+                continue
             if batch and (table is not current or len(batch) >= BATCH or row.keys() != batch[0].keys()):
                 connection.execute(current.insert(), batch)
                 batch = []
@@ -324,4 +351,8 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False) -> d
             connection.execute(current.insert(), batch)
         if engine.dialect.name == "postgresql":
             _reset_sequences(connection)
+        # Sessions signed in before the restore end: a restored user must sign in as they now are.
+        connection.execute(db.users.update().values(session_epoch=db.users.c.session_epoch + 1))
+        audit.record(connection, actor, "database.restored", str(path), {"replace": replace,
+                                                                        "rows": sum(header["tables"].values())})
     return {name: count for name, count in header["tables"].items() if name in db.metadata.tables}

@@ -243,14 +243,12 @@ def command_restore(args) -> int:
     from measures.backup import BackupError, restore, summary
 
     try:
-        counts = restore(db.make_engine(), args.file, replace=args.replace)
+        counts = restore(db.make_engine(), args.file, replace=args.replace, actor=admin_cli.command_line_actor())
     except BackupError as error:
         print(error, file=sys.stderr)
         return EXIT_REFUSED
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}.") from None
-    audit.record_event(db.make_engine(), admin_cli.command_line_actor(), "database.restored", str(args.file),
-                       {"rows": sum(counts.values()), "replace": bool(args.replace)})
     print(f"Restored {summary(counts)} from {args.file}.")
     return EXIT_OK
 

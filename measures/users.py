@@ -8,13 +8,15 @@ Roles, each including the one before:
 - `admin`: also changing the catalogue's targets and managing users.
 
 Passwords are hashed with scrypt (Werkzeug's `generate_password_hash`), never stored or logged as given.
-After `MAX_FAILURES_PER_NAME` failed sign-ins a name is locked for `LOCKOUT_MINUTES`, whether or not it
-exists (so the answer does not reveal which names do); an address with `MAX_FAILURES_PER_ADDRESS` failures
-is refused likewise. The attempts are kept in the database, so the limits hold across every worker.
+After `MAX_FAILURES_PER_NAME` failed sign-ins within `LOCKOUT_MINUTES` a name is locked for
+`LOCKOUT_MINUTES`, whether or not it exists (so the answer does not reveal which names do); an address with
+`MAX_FAILURES_PER_ADDRESS` failures is refused likewise. The attempts are kept in the database, so the
+limits hold across every worker.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -258,6 +260,17 @@ def set_active(engine: Engine, name: str, active: bool, actor: str) -> None:
         audit.record(connection, actor, "user.enabled" if active else "user.disabled", row.name)
 
 
+def end_sessions(engine: Engine, name: str) -> None:
+    """Sign a user out everywhere (every session of theirs ends) and audit it as a sign-out. Raises UserError
+    for an unknown user."""
+    with db.write_transaction(engine) as connection:
+        row = _existing(connection, name)
+        connection.execute(
+            update(db.users).where(db.users.c.id == row.id).values(session_epoch=row.session_epoch + 1)
+        )
+        audit.record(connection, row.name, "sign_out", row.name)
+
+
 def ensure_first_admin(engine: Engine, name: str = "admin") -> str | None:
     """When there are no users at all, add an admin called `name` with a generated password and return the
     password (to be shown once); otherwise return None and change nothing."""
@@ -308,41 +321,51 @@ def _lock_remaining(failures: list[datetime], limit: int, now: datetime) -> int:
     return -(-int((until - now).total_seconds()) // 60)
 
 
+def _attempt_key(key: str) -> str:
+    # Attempts are kept by a digest of the name typed: people sometimes type their password in the name box.
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
 def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now: datetime | None = None) -> SignIn:
     """Check a name and password, record the attempt (and audit it) and return the outcome.
 
     Refuses with 'locked' while the name or the address is locked out (without checking the password), with
-    'invalid' for a wrong name, a wrong password or a disabled user: the three are not told apart.
+    'invalid' for a wrong name, a wrong password or a disabled user: the three are not told apart. The attempt
+    is recorded as a failure under the write lock before the password is checked, so attempts made at the same
+    moment cannot all slip under the limit; a success then marks it so.
     """
     now = now or _now()
     key = name_key(name)[:80]
+    digest = _attempt_key(key)
     address = (remote_addr or "")[:64]
     window_start = now - timedelta(minutes=2 * LOCKOUT_MINUTES)  # a lock set up to 15 minutes ago, and its causes
     a = db.sign_in_attempts.c
-    with engine.connect() as connection:
-        by_name = _failures_since(connection, a.name_key, key, window_start)
+    with db.write_transaction(engine) as connection:
+        by_name = _failures_since(connection, a.name_key, digest, window_start)
         by_address = _failures_since(connection, a.remote_addr, address, window_start) if address else []
+        locked = max(_lock_remaining(by_name, MAX_FAILURES_PER_NAME, now),
+                     _lock_remaining(by_address, MAX_FAILURES_PER_ADDRESS, now))
+        if locked:
+            return SignIn(user=None, refusal="locked", retry_minutes=locked)
         row = connection.execute(select(db.users).where(db.users.c.name_key == key)).first()
-    locked = max(_lock_remaining(by_name, MAX_FAILURES_PER_NAME, now),
-                 _lock_remaining(by_address, MAX_FAILURES_PER_ADDRESS, now))
-    if locked:
-        return SignIn(user=None, refusal="locked", retry_minutes=locked)
+        attempt_id = connection.execute(
+            insert(db.sign_in_attempts).values(at=now, name_key=digest, remote_addr=address, succeeded=False)
+        ).inserted_primary_key[0]
     if row is not None:
         matches = check_password_hash(row.password_hash, password)
     else:
         check_password_hash(_decoy_hash(), password)
         matches = False
     succeeded = bool(matches and row is not None and row.active)
-    subject = row.name if row is not None else key
+    subject = row.name if row is not None else "(a name that is not a user)"
     locks_now = not succeeded and bool(
         _lock_remaining([*by_name, now], MAX_FAILURES_PER_NAME, now)
         or (address and _lock_remaining([*by_address, now], MAX_FAILURES_PER_ADDRESS, now))
     )
     with db.write_transaction(engine) as connection:
-        connection.execute(insert(db.sign_in_attempts).values(at=now, name_key=key, remote_addr=address,
-                                                             succeeded=succeeded))
         detail = {"address": address}
         if succeeded:
+            connection.execute(update(db.sign_in_attempts).where(a.id == attempt_id).values(succeeded=True))
             audit.record(connection, row.name, "sign_in.succeeded", row.name, detail)
         else:
             audit.record(connection, "anonymous", "sign_in.failed", subject, detail)

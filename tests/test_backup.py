@@ -22,7 +22,8 @@ from measures.demo import load_demo
 
 
 def _rows(engine) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted, with datetimes made comparable across databases (UTC, with zone)."""
+    """Every table's rows, sorted, with datetimes made comparable across databases (UTC, with zone); the audit
+    log (kept and added to by a restore) and the session key (never backed up) apart: see `_audit`."""
 
     def plain(value):
         if isinstance(value, datetime):
@@ -33,8 +34,22 @@ def _rows(engine) -> dict[str, list[tuple]]:
         return {
             table.name: sorted((tuple(plain(v) for v in row) for row in connection.execute(select(table))),
                                key=repr)
-            for table in db.metadata.sorted_tables
+            for table in db.metadata.sorted_tables if table.name not in ("audit_events", "app_secrets")
         }
+
+
+def _audit(engine) -> list[tuple]:
+    """The audit log's events as (actor, action, subject), oldest first."""
+    a = db.audit_events.c
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(a.actor, a.action, a.subject).order_by(a.id))]
+
+
+def _restored_log_holds(target, source) -> None:
+    """The restored database's log holds every event of the source's, then the restore itself."""
+    restored, original = _audit(target), _audit(source)
+    assert set(original) <= set(restored)
+    assert restored[-1][1] == "database.restored"
 
 
 @pytest.fixture
@@ -83,6 +98,7 @@ def test_round_trip_gives_back_every_row(any_engine, catalogue, empty_engine_lik
     assert backups.restore(target, path) == counts
     assert db.schema_revision(target) == db.schema_revision(any_engine)
     assert _rows(target) == _rows(any_engine)
+    _restored_log_holds(target, any_engine)
     pd.testing.assert_frame_equal(store.value_history(target, "3.1", period="2022-12"),
                                   store.value_history(any_engine, "3.1", period="2022-12"))
     pd.testing.assert_frame_equal(store.export_frame(target), store.export_frame(any_engine))
@@ -102,6 +118,7 @@ def test_a_sqlite_backup_restores_into_either_database(demo_engine, any_engine, 
 
     backups.restore(any_engine, path)  # any_engine holds only the catalogue: that counts as empty
     assert _rows(any_engine) == _rows(demo_engine)
+    _restored_log_holds(any_engine, demo_engine)
     assert store.export_frame(any_engine).equals(store.export_frame(demo_engine))
 
 
@@ -206,3 +223,20 @@ def test_command_line_contract(demo_database, tmp_path):
 
     missing = run(tmp_path / "new.db", "restore", str(tmp_path / "absent.gz"))
     assert missing.returncode == 2 and "absent.gz" in missing.stderr
+
+
+def test_a_backup_never_holds_the_session_key_and_a_restore_ends_every_session(demo_engine, tmp_path):
+    from measures import app_secrets, users
+
+    key = app_secrets.session_secret(demo_engine)
+    users.add_user(demo_engine, "Ada Admin", "admin", "a long admin password", "test")
+    epoch = users.find_user(demo_engine, "Ada Admin").session_epoch
+    path = tmp_path / "demo.backup"
+    backups.backup(demo_engine, path)
+    assert key not in gzip.open(path, "rt").read()
+    backups.restore(demo_engine, path, replace=True, actor="Ada Admin")
+    assert app_secrets.session_secret(demo_engine) == key  # the key stays with its database
+    assert users.find_user(demo_engine, "Ada Admin").session_epoch == epoch + 1
+    last = _audit(demo_engine)[-1]
+    assert last[:2] == ("Ada Admin", "database.restored")
+    assert _audit(demo_engine).count(("test", "user.added", "Ada Admin")) == 1  # not doubled by the restore

@@ -14,7 +14,7 @@ from dashboard import access, ids
 from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.navigation import navigate, view_search
-from dashboard.components.notices import month_notices, synthetic_notice
+from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import store, users
@@ -357,6 +357,9 @@ def _notices(view: AreaView, requested) -> list:
 
 def layout(number: str | None = None, period: str | None = None, **_query) -> html.Div:
     """Return the page of improvement area `number` as at `period` (query string, default the latest month)."""
+    refused = refusal_notice("Improvement area", users.VIEW_SERVICE)
+    if refused:
+        return refused
     try:
         area_number = int(str(number))
     except ValueError:

@@ -14,7 +14,7 @@ from dashboard import access, auth, ids
 from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import navigate, view_search
-from dashboard.components.notices import month_notices, synthetic_notice
+from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.spc_chart import (
     POINT_READING,
@@ -639,6 +639,9 @@ def _not_found(ref: str | None) -> html.Div:
 def layout(ref: str | None = None, period: str | None = None, **_other) -> html.Div:
     """Return the page for measure `ref` as at `period` (query string; default the latest month), or a
     helpful page naming the missing measure."""
+    refused = refusal_notice("Measure", users.VIEW_SERVICE)
+    if refused:
+        return refused
     chosen = period if is_period(period) else None
     try:
         detail = build_measure_detail(engine(), str(ref), period=chosen)

@@ -8,7 +8,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import ids
 from dashboard.auth import requires
 from dashboard.components.navigation import navigate
-from dashboard.components.notices import month_notices, synthetic_notice
+from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
 from dashboard.data import engine
 from measures import users
@@ -96,6 +96,9 @@ def _controls(model: OverviewModel, filters: list[str], area: int | None, commit
 def layout(period: str | None = None, show: str | None = None, area: str | None = None,
            columns: str | None = None, **_query) -> html.Div:
     """Return the page for the view in the address: month, filters, area and the committee's columns."""
+    refused = refusal_notice("Measures that Matter", users.VIEW_SERVICE)
+    if refused:
+        return refused
     chosen = period if is_period(period) else None
     full = build_overview(engine(), period=chosen)
     header = html.Div(

@@ -16,7 +16,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import ids
 from dashboard.auth import requires
 from dashboard.components.navigation import navigate, view_search
-from dashboard.components.notices import month_notices, synthetic_notice
+from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import users
@@ -290,6 +290,9 @@ def _notices(model: OverviewModel, requested: str | None) -> list:
 
 def layout(period: str | None = None, **_query) -> html.Div:
     """Return the pack as at `period` (query string), defaulting to the latest month with figures."""
+    refused = refusal_notice("Meeting pack", users.VIEW_SERVICE)
+    if refused:
+        return refused
     model = build_overview(engine(), period=period if is_period(period) else None)
     if model.period is None:
         return html.Div(

@@ -150,6 +150,7 @@ def confirm_upload(n_clicks: int, token: str | None):
     staged = store.staged_upload(engine(), token)
     if staged is not None and staged["user_name"] != auth.current_name():
         staged = None  # a token checked by someone else is not theirs to commit
+    if staged is None:
         message = html.P("This upload has expired or was already imported. Upload the file again.",
                          className="notice notice-warning", role="alert")
         return message, True, None

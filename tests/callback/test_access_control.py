@@ -238,3 +238,47 @@ def test_the_accessibility_statement_is_public_and_nothing_else_is(app):
     assert "Sign in" in layout and "Upload a return" not in layout and "Overview" not in layout
     for path in ("/", "/measure/3.1", "/area/3", "/pack", "/pack.pdf", "/no-such-page"):
         assert client.get(path).status_code == 302, path
+
+
+def test_the_router_renders_only_the_pathname_the_gate_checked(app):
+    """Dash passes the router its inputs by position: a request that lists a public path second must not pass."""
+    client = _client(app, None)
+    inputs = [{"id": "_pages_location", "property": "x", "value": "/"},
+              {"id": "_pages_location", "property": "pathname", "value": "/accessibility"}]
+    response = callback(client, ROUTER, inputs)
+    assert response.status_code == 400
+    assert "measure-row" not in response.get_data(as_text=True)
+
+
+def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(app):
+    client = _client(app, "officer")
+    stolen = client.get_cookie("mtm_session").value
+    token = form_token(client.get("/account/password").get_data(as_text=True))
+    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+    replay = app.server.test_client()
+    replay.set_cookie("mtm_session", stolen)
+    assert replay.get("/workers/2.2").status_code == 302  # sent to sign in
+
+
+def test_a_post_to_any_other_address_is_refused(app):
+    client = _client(app, "admin")
+    for path in ("/", "/pack.pdf", "/_mcp", "/anything"):
+        assert client.post(path).status_code == 405, path
+
+
+def test_the_print_token_opens_the_pack_and_nothing_else(app):
+    from dashboard.auth import print_token
+
+    with app.server.test_request_context():
+        token = print_token()
+    printer = app.server.test_client()
+    assert printer.get(f"/pack?period=2023-01&print_token={token}").status_code == 200
+    pack = [{"id": "_pages_location", "property": "pathname", "value": "/pack"},
+            {"id": "_pages_location", "property": "search", "value": "?period=2023-01"}]
+    assert callback(printer, ROUTER, pack).status_code == 200
+    for path in ("/measure/3.1", "/teams/2.2", "/workers/2.2"):
+        other = [{"id": "_pages_location", "property": "pathname", "value": path},
+                 {"id": "_pages_location", "property": "search", "value": ""}]
+        assert callback(printer, ROUTER, other).status_code == 403, path
+        assert printer.get(path).status_code == 403, path
+    assert app.server.test_client().get("/pack?print_token=forged").status_code == 403

@@ -9,12 +9,15 @@ import io
 import shutil
 import sys
 
+import flask_login
 import pandas as pd
 import pytest
 from dash import no_update
 from openpyxl import load_workbook
 
+from dashboard.auth import SignedInUser
 from dashboard.components.downloads import download_csv, download_xlsx, safe_filename, table_data
+from measures.users import User
 
 DANGEROUS = pd.DataFrame({
     "=Label": ["=HYPERLINK(\"http://example.com\",\"click\")", "+44 1432 260000", "-2+3", "@SUM(A1:A9)", "\tTab",
@@ -92,9 +95,11 @@ def test_the_measure_pages_tables_download_as_shown(demo_database, database_env,
 
     engine.cache_clear()
     try:
-        create_app()
+        app = create_app()
         measure_page = next(module for name, module in sys.modules.items() if name.endswith("pages.measure"))
-        layout = measure_page.layout(ref="3.1", period="2023-01")
+        with app.server.test_request_context():  # the page is built for a signed-in viewer, as in the app
+            flask_login.login_user(SignedInUser(User(id=1, name="Vera", role="viewer", active=True, session_epoch=1)))
+            layout = measure_page.layout(ref="3.1", period="2023-01")
         stores = {store.id["table"]: store.data for store in _stores(layout) if isinstance(store.id, dict)}
         assert set(stores) == {"measure-months-table", "measure-benchmarks-table", "measure-revisions-table"}
         months = _csv_rows(download_csv(1, stores["measure-months-table"]))

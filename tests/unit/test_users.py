@@ -156,3 +156,20 @@ def test_the_first_admin_is_made_once_with_a_generated_password(engine):
 
 def test_generated_passwords_differ():
     assert len({users.generate_password() for _ in range(20)}) == 20
+
+
+def test_attempts_made_at_the_same_moment_cannot_slip_under_the_limit(people):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        outcomes = list(pool.map(lambda _: users.sign_in(people, "Ada Admin", "guess", "10.0.0.9"), range(12)))
+    refusals = sorted(outcome.refusal for outcome in outcomes)
+    assert refusals == ["invalid"] * 4 + ["locked"] * 8  # only five passwords were ever checked
+
+
+def test_what_was_typed_as_a_name_is_not_kept(people):
+    users.sign_in(people, "my secret password", "x", now=NOW)
+    with people.connect() as connection:
+        kept = connection.execute(select(db.sign_in_attempts.c.name_key)).scalars().all()
+    assert kept and all("secret" not in value for value in kept)
+    assert "secret" not in audit.audit_frame(people, limit=1).iloc[0].subject
