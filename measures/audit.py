@@ -20,6 +20,7 @@ SYSTEM_ACTOR = "system"
 
 # Every action the log may hold, with what it means (listed by `python -m measures audit --help`).
 ACTIONS: dict[str, str] = {
+    "return.checked": "a return was uploaded and checked in the app (nothing imported yet)",
     "return.imported": "a monthly return was imported (figures added or revised)",
     "demo.loaded": "the demonstration data was loaded",
     "commentary.added": "commentary was written for a measure and month",

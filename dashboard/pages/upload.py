@@ -18,7 +18,7 @@ from dashboard.auth import requires
 from dashboard.components.import_report import outcome, preview
 from dashboard.components.notices import refusal_notice
 from dashboard.data import engine
-from measures import store, users
+from measures import audit, store, users
 from measures.periods import long_label, shift_period
 from measures.returns import import_return
 from measures.returns.report import ImportReport, Issue
@@ -126,6 +126,10 @@ def check_upload(contents: str | None, filename: str | None):
         return _refusal(filename, f"{filename} could not be received intact. Please upload it again."), None, True
     user = auth.current_name()
     report = import_return(engine(), data, filename=filename, user=user, dry_run=True)
+    # Who sent which file is kept even when nothing is imported (a refused file is still an upload).
+    audit.record_event(engine(), user, "return.checked", filename,
+                       {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "errors": len(report.errors),
+                        "warnings": len(report.warnings), "layout": report.layout})
     catalogue = store.read_catalogue(engine())
     if report.errors:
         return preview(report, catalogue), None, True

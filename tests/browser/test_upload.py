@@ -30,6 +30,10 @@ def test_a_broken_return_lists_every_problem_and_cannot_be_confirmed(page, writa
     cells = page.locator(".issues-error tbody tr td:nth-child(2)").all_inner_texts()
     assert cells == ["A2", "E3", "G4"]
     assert page.locator("#confirm-import").is_disabled()
+    engine = db.make_engine(writable_database(writable_app))
+    checked = audit.audit_frame(engine, action="return.checked", limit=1).iloc[0]
+    assert (checked.actor, checked.subject, checked.detail["errors"]) == ("Olu Officer", "broken.xlsx", 3)
+    engine.dispose()
     page.screenshot(path=str(output_dir / "upload-refused.png"), full_page=True)
 
 
