@@ -119,6 +119,16 @@ def command_user(args) -> int:
     return 0
 
 
+def _short(value) -> str:
+    """A detail as one line reads it: long lists as their first and last items, digests cut to 12 characters
+    (`--json` gives everything)."""
+    if isinstance(value, list) and len(value) > 4:
+        return f"[{value[0]} ... {value[-1]}: {len(value)}]"
+    if isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value):
+        return value[:12]
+    return str(value)
+
+
 def command_audit(args) -> int:
     """Print the audit log, newest first; return 0."""
     frame = audit.audit_frame(_engine(), since=args.since, actor=args.actor, action=args.action,
@@ -131,7 +141,7 @@ def command_audit(args) -> int:
         print("The audit log holds no events that match.")
         return 0
     for record in frame.to_dict("records"):
-        detail = ", ".join(f"{k}={v}" for k, v in record["detail"].items())
+        detail = ", ".join(f"{k}={_short(v)}" for k, v in record["detail"].items())
         at = record["at"].strftime("%Y-%m-%d %H:%M:%S")
         subject = f" {record['subject']}" if record["subject"] else ""
         print(f"{at} UTC  {record['actor']:<24} {record['action']:<26}{subject}" + (f"  ({detail})" if detail else ""))
