@@ -34,12 +34,13 @@ def callback(client, output: str, inputs: list[dict], state: list[dict] | None =
     """POST one Dash callback request the way the renderer does (with the CSRF header when there is a cookie)."""
     cookie = client.get_cookie("_csrf_token")
     headers = {"X-CSRFToken": cookie.value} if cookie else {}
-    body = {"output": output, "outputs": outputs or _outputs(output), "inputs": inputs, "state": state or [],
+    body = {"output": output, "outputs": outputs or callback_outputs(output), "inputs": inputs, "state": state or [],
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else []}
     return client.post("/_dash-update-component", json=body, headers=headers)
 
 
-def _outputs(output: str):
+def callback_outputs(output: str):
+    """The `outputs` part of a callback request, as the renderer builds it from the callback's output key."""
     parts = [p for p in output.strip(".").split("...") if p]
     specs = []
     for part in parts:
