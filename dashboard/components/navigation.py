@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import no_update
+from dash import Input, Output, State, callback, no_update
+
+from dashboard import ids
+from dashboard.auth import requires
+from measures.periods import is_period
 
 
 def view_search(**query: str | None) -> str:
@@ -21,3 +25,22 @@ def navigate(search: str, shown: str | None):
     shown, and navigating again would render the page twice.
     """
     return no_update if search == shown else search
+
+
+def month_navigation(picker_id: str, shown_id: str, permission: str):
+    """Register, for a page whose only view choice is the month, the callback that navigates to the month picked
+    in `picker_id` (the address is then shareable and the pages router renders that month); `shown_id` holds
+    the view already shown. Readers need `permission`. Returns the callback function."""
+    @callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(picker_id, "value"),
+        State(shown_id, "data"),
+        prevent_initial_call=True,
+    )
+    @requires(permission)
+    def choose_month(period: str | None, shown: str | None):
+        if not is_period(period):
+            return no_update
+        return navigate(view_search(period=period), shown)
+
+    return choose_month

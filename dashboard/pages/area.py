@@ -8,12 +8,11 @@ from urllib.parse import urlencode
 
 import dash
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import dcc, html
 
 from dashboard import access, ids
-from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons
-from dashboard.components.navigation import navigate, view_search
+from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
 from dashboard.data import engine
@@ -412,19 +411,4 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
                     className="area-page")
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(ids.AREA_PERIOD_PICKER, "value"),
-    State(ids.AREA_SHOWN, "data"),
-    prevent_initial_call=True,
-)
-@requires(users.VIEW_SERVICE)
-def choose_area_period(period: str | None, shown: str | None):
-    """Navigate to the chosen month's address (shareable); the pages router then renders the page for it.
-
-    Dash also fires this when the router inserts the page; the month shown then is the month chosen, so
-    nothing happens.
-    """
-    if not is_period(period):
-        return no_update
-    return navigate(view_search(period=period), shown)
+choose_area_period = month_navigation(ids.AREA_PERIOD_PICKER, ids.AREA_SHOWN, users.VIEW_SERVICE)

@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import access, auth, ids
 from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
-from dashboard.components.navigation import navigate, view_search
+from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.spc_chart import (
@@ -693,19 +693,4 @@ def save_commentary(n_clicks: int | None, text: str | None, target: dict | None)
     return _commentary_list(detail), "", confirmation, ""
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(ids.MEASURE_PERIOD_PICKER, "value"),
-    State(ids.MEASURE_SHOWN, "data"),
-    prevent_initial_call=True,
-)
-@requires(users.VIEW_SERVICE)
-def choose_measure_period(period: str | None, shown: str | None):
-    """Navigate to the chosen month's address (shareable); the pages router then renders the page for it.
-
-    Dash also fires this when the router inserts the page; the month shown then is the month chosen, so
-    nothing happens.
-    """
-    if not is_period(period):
-        return no_update
-    return navigate(view_search(period=period), shown)
+choose_measure_period = month_navigation(ids.MEASURE_PERIOD_PICKER, ids.MEASURE_SHOWN, users.VIEW_SERVICE)

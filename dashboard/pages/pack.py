@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import dcc, html
 
 from dashboard import ids
-from dashboard.auth import requires
-from dashboard.components.navigation import navigate, view_search
+from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.data import engine
@@ -313,19 +312,4 @@ def layout(period: str | None = None, **_query) -> html.Div:
     )
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(ids.PACK_PERIOD_PICKER, "value"),
-    State(ids.PACK_SHOWN_PERIOD, "data"),
-    prevent_initial_call=True,
-)
-@requires(users.VIEW_SERVICE)
-def choose_pack_period(period: str | None, shown: str | None):
-    """Navigate to the chosen month's pack (a shareable address); the pages router then renders it.
-
-    Dash also fires this when the router inserts the page: the month shown is then the month chosen, so
-    nothing happens.
-    """
-    if not is_period(period):
-        return no_update
-    return navigate(view_search(period=period), shown)
+choose_pack_period = month_navigation(ids.PACK_PERIOD_PICKER, ids.PACK_SHOWN_PERIOD, users.VIEW_SERVICE)

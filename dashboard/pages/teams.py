@@ -9,12 +9,11 @@ from urllib.parse import urlencode
 import dash
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import dcc, html
 
 from dashboard import access, ids
-from dashboard.auth import requires
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
-from dashboard.components.navigation import navigate, view_search
+from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, SYNTHETIC_MARK
 from dashboard.components.sparkline import sparkline
@@ -351,16 +350,4 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
     ], className="teams-page")
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(ids.TEAMS_PERIOD_PICKER, "value"),
-    State(ids.TEAMS_SHOWN, "data"),
-    prevent_initial_call=True,
-)
-@requires(users.VIEW_TEAMS)
-def choose_teams_period(period: str | None, shown: str | None):
-    """Navigate to the chosen month's address (shareable). Dash also fires this when the router inserts the
-    page; the month shown then is the month chosen, so nothing happens."""
-    if not is_period(period):
-        return no_update
-    return navigate(view_search(period=period), shown)
+choose_teams_period = month_navigation(ids.TEAMS_PERIOD_PICKER, ids.TEAMS_SHOWN, users.VIEW_TEAMS)
