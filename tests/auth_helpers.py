@@ -30,6 +30,17 @@ def sign_in(client, role: str) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
+def client_as(app, role: str | None):
+    """Return a Flask test client of `app` signed in as the test user of `role`; for None, a visitor who has
+    opened the sign-in page (so has a session and a CSRF cookie, as a browser would) but not signed in."""
+    client = app.server.test_client()
+    if role:
+        sign_in(client, role)
+    else:
+        client.get("/sign-in")
+    return client
+
+
 def callback(client, output: str, inputs: list[dict], state: list[dict] | None = None, outputs=None):
     """POST one Dash callback request the way the renderer does (with the CSRF header when there is a cookie)."""
     cookie = client.get_cookie("_csrf_token")

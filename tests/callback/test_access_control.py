@@ -4,44 +4,14 @@ server to refuse before the callback runs. Also: CSRF, cookies, security headers
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from measures import audit, db, users
-from tests.auth_helpers import add_test_users, callback, form_token, sign_in
+from tests.auth_helpers import callback, client_as, form_token
 
 # The permissions that guard writes or staff personal data: anyone without them must be refused.
 RESTRICTED = (users.VIEW_WORKERS, users.UPLOAD, users.COMMENT, users.EDIT_CATALOGUE, users.MANAGE_USERS)
 ROUTER = ".._pages_content.children..._pages_store.data.."
-
-
-@pytest.fixture
-def app(demo_database, tmp_path, monkeypatch):
-    """The real app against a private copy of the demo database with one user of each role."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_database, path)
-    engine = db.make_engine(f"sqlite:///{path}")
-    add_test_users(engine)
-    engine.dispose()
-    monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{path}")
-    monkeypatch.delenv("MEASURES_OPEN_VIEWING", raising=False)
-    from dashboard import create_app, data
-
-    data.engine.cache_clear()
-    made = create_app()
-    made.server.test_client().get("/sign-in")  # Dash merges the pages' callbacks into its map on a first request
-    yield made
-    data.engine.cache_clear()
-
-
-def _client(app, role: str | None):
-    client = app.server.test_client()
-    if role:
-        sign_in(client, role)
-    else:
-        client.get("/sign-in")  # a visitor with a session and a CSRF token, but not signed in
-    return client
 
 
 def _restricted_callbacks(app) -> dict[str, str]:
@@ -78,7 +48,7 @@ def test_the_restricted_callbacks_are_the_writes_and_the_worker_level_reads(app)
 
 @pytest.mark.parametrize("role, status", [(None, 401), ("viewer", 403)])
 def test_viewers_and_visitors_are_refused_every_restricted_callback(app, role, status):
-    client = _client(app, role)
+    client = client_as(app, role)
     before = audit.audit_frame(db.make_engine(), limit=1)["id"].tolist()
     refused = {}
     for output in _restricted_callbacks(app):
@@ -91,7 +61,7 @@ def test_viewers_and_visitors_are_refused_every_restricted_callback(app, role, s
 
 
 def test_officers_are_refused_the_admin_callbacks_but_not_their_own(app):
-    client = _client(app, "officer")
+    client = client_as(app, "officer")
     for output, permission in _restricted_callbacks(app).items():
         inputs, state = _request_for(app, output)
         status = callback(client, output, inputs, state).status_code
@@ -104,7 +74,7 @@ def test_officers_are_refused_the_admin_callbacks_but_not_their_own(app):
 @pytest.mark.parametrize("path", ["/workers/2.2", "/upload", "/admin/users", "/admin/targets"])
 @pytest.mark.parametrize("role, status", [(None, 401), ("viewer", 403)])
 def test_the_page_router_refuses_restricted_pages(app, path, role, status):
-    client = _client(app, role)
+    client = client_as(app, role)
     inputs = [{"id": "_pages_location", "property": "pathname", "value": path},
               {"id": "_pages_location", "property": "search", "value": "?period=2022-12"}]
     response = callback(client, ROUTER, inputs)
@@ -113,7 +83,7 @@ def test_the_page_router_refuses_restricted_pages(app, path, role, status):
 
 
 def test_an_officer_gets_the_worker_page_from_the_router(app):
-    client = _client(app, "officer")
+    client = client_as(app, "officer")
     inputs = [{"id": "_pages_location", "property": "pathname", "value": "/workers/2.2"},
               {"id": "_pages_location", "property": "search", "value": "?period=2022-12"}]
     response = callback(client, ROUTER, inputs)
@@ -121,7 +91,7 @@ def test_an_officer_gets_the_worker_page_from_the_router(app):
 
 
 def test_a_viewer_reads_service_and_team_figures(app):
-    client = _client(app, "viewer")
+    client = client_as(app, "viewer")
     for path in ("/measure/3.1", "/teams/3.1", "/area/3"):
         inputs = [{"id": "_pages_location", "property": "pathname", "value": path},
                   {"id": "_pages_location", "property": "search", "value": ""}]
@@ -129,7 +99,7 @@ def test_a_viewer_reads_service_and_team_figures(app):
 
 
 def test_a_callback_without_the_csrf_header_is_refused(app):
-    client = _client(app, "officer")
+    client = client_as(app, "officer")
     inputs = [{"id": "_pages_location", "property": "pathname", "value": "/"},
               {"id": "_pages_location", "property": "search", "value": ""}]
     body = {"output": ROUTER, "outputs": [], "inputs": inputs, "state": [], "changedPropIds": []}
@@ -146,7 +116,7 @@ def test_the_sign_in_form_needs_its_csrf_token(app):
 
 
 def test_a_request_naming_no_callback_is_refused(app):
-    client = _client(app, "admin")
+    client = client_as(app, "admin")
     assert callback(client, "nothing.children", [{"id": "x", "property": "y", "value": 1}]).status_code == 400
 
 
@@ -169,7 +139,7 @@ def test_the_session_cookie_is_httponly_samesite_and_secure_over_https(app):
 
 
 def test_every_response_carries_the_security_headers(app):
-    client = _client(app, "viewer")
+    client = client_as(app, "viewer")
     for path in ("/", "/sign-in", "/_dash-layout", "/assets/style.css"):
         headers = client.get(path).headers
         assert headers["X-Content-Type-Options"] == "nosniff", path
@@ -189,14 +159,14 @@ def test_sign_in_redirects_only_within_the_site(app):
 
 
 def test_a_changed_password_ends_other_sessions(app):
-    first = _client(app, "officer")
+    first = client_as(app, "officer")
     assert first.get("/").status_code == 200
     users.set_password(db.make_engine(), "Olu Officer", "a-brand-new-password-99", "Ada Admin")
     assert first.get("/").status_code == 302  # sent to sign in
 
 
 def test_a_disabled_user_is_signed_out_at_once(app):
-    client = _client(app, "viewer")
+    client = client_as(app, "viewer")
     users.set_active(db.make_engine(), "Vera Viewer", False, "Ada Admin")
     inputs = [{"id": "_pages_location", "property": "pathname", "value": "/measure/3.1"},
               {"id": "_pages_location", "property": "search", "value": ""}]
@@ -204,7 +174,7 @@ def test_a_disabled_user_is_signed_out_at_once(app):
 
 
 def test_signing_in_and_out_is_audited(app):
-    client = _client(app, "viewer")
+    client = client_as(app, "viewer")
     token = form_token(client.get("/account/password").get_data(as_text=True))
     client.post("/sign-out", data={"csrf_token": token})
     actions = audit.audit_frame(db.make_engine(), actor="Vera Viewer")["action"].tolist()
@@ -213,7 +183,7 @@ def test_signing_in_and_out_is_audited(app):
 
 def test_open_viewing_lets_anyone_read_service_level_figures_only(app, monkeypatch):
     monkeypatch.setenv("MEASURES_OPEN_VIEWING", "service")
-    client = _client(app, None)
+    client = client_as(app, None)
     assert client.get("/").status_code == 200
     assert client.get("/measure/3.1").status_code == 200
     assert client.get("/teams/3.1").status_code == 302  # team level needs signing in
@@ -229,7 +199,7 @@ def test_open_viewing_lets_anyone_read_service_level_figures_only(app, monkeypat
 
 
 def test_the_accessibility_statement_is_public_and_nothing_else_is(app):
-    client = _client(app, None)
+    client = client_as(app, None)
     assert client.get("/accessibility").status_code == 200
     inputs = [{"id": "_pages_location", "property": "pathname", "value": "/accessibility"},
               {"id": "_pages_location", "property": "search", "value": ""}]
@@ -242,7 +212,7 @@ def test_the_accessibility_statement_is_public_and_nothing_else_is(app):
 
 def test_the_router_renders_only_the_pathname_the_gate_checked(app):
     """Dash passes the router its inputs by position: a request that lists a public path second must not pass."""
-    client = _client(app, None)
+    client = client_as(app, None)
     inputs = [{"id": "_pages_location", "property": "x", "value": "/"},
               {"id": "_pages_location", "property": "pathname", "value": "/accessibility"}]
     response = callback(client, ROUTER, inputs)
@@ -251,7 +221,7 @@ def test_the_router_renders_only_the_pathname_the_gate_checked(app):
 
 
 def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(app):
-    client = _client(app, "officer")
+    client = client_as(app, "officer")
     stolen = client.get_cookie("mtm_session").value
     token = form_token(client.get("/account/password").get_data(as_text=True))
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
@@ -261,7 +231,7 @@ def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(app):
 
 
 def test_a_post_to_any_other_address_is_refused(app):
-    client = _client(app, "admin")
+    client = client_as(app, "admin")
     for path in ("/", "/pack.pdf", "/_mcp", "/anything"):
         assert client.post(path).status_code == 405, path
 

@@ -5,7 +5,6 @@ the callback runs, and nothing is written."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import flask_login
 import pytest
@@ -13,27 +12,9 @@ import pytest
 from dashboard import ids
 from measures import audit, store, users
 from measures.catalogue import Target, load_catalogue
-from tests.auth_helpers import NAMES, add_test_users, callback, sign_in
+from tests.auth_helpers import NAMES, callback, client_as
 
 COMMENT = "Timeliness improved after the MASH review. <b>Not bold</b> <script>window.x=1</script>"
-
-
-@pytest.fixture
-def app(demo_database, tmp_path, database_env):
-    """The app over a private copy of the demo database, with a viewer, an officer and an admin."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_database, path)
-    database_env(path)
-    from dashboard import create_app
-    from dashboard.data import engine
-
-    engine.cache_clear()
-    add_test_users(engine())
-    try:
-        yield create_app()
-    finally:
-        engine().dispose()
-        engine.cache_clear()
 
 
 @pytest.fixture
@@ -41,15 +22,6 @@ def db(app):
     from dashboard.data import engine
 
     return engine()
-
-
-def _client(app, role: str | None):
-    client = app.server.test_client()
-    if role:
-        sign_in(client, role)
-    else:
-        client.get("/sign-in")  # Dash builds its callback map on the first request
-    return client
 
 
 def _output(app, *parts: str) -> str:
@@ -79,7 +51,7 @@ def _save_commentary(app, client, text: str = COMMENT, target: dict | None = Non
 
 
 def test_an_officer_adds_commentary_as_themselves_and_it_is_audited(app, db):
-    client = _client(app, "officer")
+    client = client_as(app, "officer")
     response = _save_commentary(app, client)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     result = response.get_json()["response"]
@@ -97,7 +69,7 @@ def test_an_officer_adds_commentary_as_themselves_and_it_is_audited(app, db):
 
 
 def test_commentary_is_refused_in_words_when_empty_or_for_an_unknown_measure(app, db):
-    client = _client(app, "officer")
+    client = client_as(app, "officer")
     before = len(store.commentary_frame(db, "3.1"))
     empty = _save_commentary(app, client, text="   ").get_json()["response"]
     assert "Write the commentary before saving it." in json.dumps(empty[ids.MEASURE_COMMENTARY_ALERT])
@@ -112,7 +84,7 @@ def test_commentary_is_refused_in_words_when_empty_or_for_an_unknown_measure(app
 @pytest.mark.parametrize(("role", "status"), [("viewer", 403), (None, 401)])
 def test_commentary_from_anyone_else_is_refused_and_nothing_is_stored(app, db, role, status):
     before = len(store.commentary_frame(db, "3.1"))
-    response = _save_commentary(app, _client(app, role))
+    response = _save_commentary(app, client_as(app, role))
     assert response.status_code == status
     assert len(store.commentary_frame(db, "3.1")) == before
     assert audit.audit_frame(db, action="commentary.added").empty
@@ -134,7 +106,7 @@ def _save_target(app, client, ref: str = "3.1", kind: str = "at_least", low=90, 
 
 
 def test_an_admin_changes_a_target_and_it_is_stored_audited_and_kept_on_reload(app, db):
-    client = _client(app, "admin")
+    client = client_as(app, "admin")
     assert store.read_catalogue(db).measure("3.1").target is None
     response = _save_target(app, client)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
@@ -164,7 +136,7 @@ def test_an_admin_changes_a_target_and_it_is_stored_audited_and_kept_on_reload(a
 
 @pytest.mark.parametrize(("role", "status"), [("officer", 403), ("viewer", 403), (None, 401)])
 def test_a_target_change_from_anyone_but_an_admin_is_refused(app, db, role, status):
-    response = _save_target(app, _client(app, role))
+    response = _save_target(app, client_as(app, role))
     assert response.status_code == status
     assert store.read_catalogue(db).measure("3.1").target is None
     assert audit.audit_frame(db, action="catalogue.target_changed").empty
@@ -173,7 +145,7 @@ def test_a_target_change_from_anyone_but_an_admin_is_refused(app, db, role, stat
 def test_a_band_for_a_measure_not_judged_against_a_range_is_refused_with_the_sentence(app, db):
     from measures.editing import BAND_ONLY_FOR_RANGE
 
-    client = _client(app, "admin")
+    client = client_as(app, "admin")
     result = _save_target(app, client, kind="band", low=80, high=90).get_json()["response"]
     assert BAND_ONLY_FOR_RANGE in json.dumps(result[ids.TARGETS_ALERT])
     assert result[ids.TARGETS_STATUS]["children"] == ""
@@ -227,7 +199,7 @@ def test_the_layouts_render_for_each_role(app, db, role):
 
 
 def test_the_targets_page_is_refused_to_an_officer_and_listed_for_an_admin(app):
-    officer = _client(app, "officer")
+    officer = client_as(app, "officer")
     assert officer.get("/admin/targets").status_code == 403
-    admin = _client(app, "admin")
+    admin = client_as(app, "admin")
     assert admin.get("/admin/targets").status_code == 200

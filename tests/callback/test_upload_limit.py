@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 
-import pytest
-
-from dashboard import UPLOAD_REQUEST_LIMIT, create_app
+from dashboard import UPLOAD_REQUEST_LIMIT
 from measures.returns.workbook import MAX_FILE_BYTES
-
-
-@pytest.fixture
-def app(demo_database, monkeypatch, tmp_path):
-    """The app against a copy of the demo database (the app keeps its session key there)."""
-    shutil.copy(demo_database, tmp_path / "demo.db")
-    monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{tmp_path / 'demo.db'}")
-    from dashboard import data
-
-    data.engine.cache_clear()
-    yield create_app()
-    data.engine.cache_clear()
 
 
 def test_a_request_over_the_limit_is_refused_before_it_is_read(app):

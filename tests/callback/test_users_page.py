@@ -15,7 +15,7 @@ from dash import _callback
 
 from dashboard import auth, create_app, ids
 from measures import audit, users
-from tests.auth_helpers import NAMES, PASSWORDS, add_test_users, callback, form_token, sign_in
+from tests.auth_helpers import NAMES, PASSWORDS, add_test_users, callback, client_as, form_token
 
 LAST_ADMIN = "Ada Admin is the only active admin: make someone else an admin first."
 
@@ -56,15 +56,6 @@ def engine(app, demo_database, tmp_path, monkeypatch):
     add_test_users(data.engine())
     yield data.engine()
     data.engine.cache_clear()
-
-
-def _client(app, role: str | None):
-    client = app.server.test_client()
-    if role:
-        sign_in(client, role)
-    else:
-        client.get("/sign-in")  # for the CSRF cookie, as a browser would have
-    return client
 
 
 def _output_key(app, button: str) -> str:
@@ -143,7 +134,7 @@ def _events(engine, action: str):
 
 
 def test_an_admin_adds_a_user_and_sees_a_generated_password_once(app, engine):
-    admin = _client(app, "admin")
+    admin = client_as(app, "admin")
     response = _response(add(app, admin, "  Nia   Newcomer ", "officer"))
     user = users.find_user(engine, "nia newcomer")
     assert user is not None and user.name == "Nia Newcomer" and user.role == "officer" and user.active
@@ -165,7 +156,7 @@ def test_an_admin_adds_a_user_and_sees_a_generated_password_once(app, engine):
 
 
 def test_adding_a_name_already_taken_or_not_allowed_says_why(app, engine):
-    admin = _client(app, "admin")
+    admin = client_as(app, "admin")
     response = _response(add(app, admin, "olu officer", "viewer"))
     assert _text(response[ids.USERS_ALERT]["children"]) == "There is already a user called 'olu officer'."
     assert response[ids.USERS_STATUS]["children"] is None
@@ -179,7 +170,7 @@ def test_adding_a_name_already_taken_or_not_allowed_says_why(app, engine):
 
 @pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("officer", 403), (None, 401)])
 def test_only_an_admin_may_call_the_users_callbacks(app, engine, role, status):
-    client = _client(app, role)
+    client = client_as(app, role)
     assert add(app, client, "Mallory Intruder", "admin").status_code == status
     assert change_role(app, client, NAMES["viewer"], "admin").status_code == status
     for button in (ids.USERS_DISABLE_BUTTON, ids.USERS_ENABLE_BUTTON, ids.USERS_RESET_BUTTON):
@@ -194,16 +185,16 @@ def test_only_an_admin_may_call_the_users_callbacks(app, engine, role, status):
 
 
 def test_the_page_is_for_admins_only(app, engine):
-    assert _client(app, "viewer").get("/admin/users").status_code == 403
-    assert _client(app, "officer").get("/admin/users").status_code == 403
-    assert _client(app, None).get("/admin/users").status_code == 302
-    assert _client(app, "admin").get("/admin/users").status_code == 200
-    assert '"/admin/users"' in json.dumps(_client(app, "admin").get("/_dash-layout").get_json())  # in the menu
-    assert '"/admin/users"' not in json.dumps(_client(app, "officer").get("/_dash-layout").get_json())
+    assert client_as(app, "viewer").get("/admin/users").status_code == 403
+    assert client_as(app, "officer").get("/admin/users").status_code == 403
+    assert client_as(app, None).get("/admin/users").status_code == 302
+    assert client_as(app, "admin").get("/admin/users").status_code == 200
+    assert '"/admin/users"' in json.dumps(client_as(app, "admin").get("/_dash-layout").get_json())  # in the menu
+    assert '"/admin/users"' not in json.dumps(client_as(app, "officer").get("/_dash-layout").get_json())
 
 
 def test_changing_a_role_and_disabling_are_done_and_audited(app, engine):
-    admin, vera = _client(app, "admin"), _client(app, "viewer")
+    admin, vera = client_as(app, "admin"), client_as(app, "viewer")
     assert vera.get("/").status_code == 200
 
     picked = _response(callback(admin, _output_key(app, ids.USERS_PICKER),
@@ -239,7 +230,7 @@ def test_changing_a_role_and_disabling_are_done_and_audited(app, engine):
 
 
 def test_resetting_a_password_shows_the_new_one_once(app, engine):
-    admin = _client(app, "admin")
+    admin = client_as(app, "admin")
     response = _response(act(app, admin, ids.USERS_RESET_BUTTON, NAMES["officer"]))
     shown = _found(response[ids.USERS_STATUS]["children"], "generated-password")
     assert len(shown) == 1
@@ -255,12 +246,12 @@ def test_resetting_a_password_shows_the_new_one_once(app, engine):
 
 
 def test_nothing_chosen_says_so(app, engine):
-    response = _response(act(app, _client(app, "admin"), ids.USERS_DISABLE_BUTTON, None))
+    response = _response(act(app, client_as(app, "admin"), ids.USERS_DISABLE_BUTTON, None))
     assert "Choose a user first" in _text(response[ids.USERS_ALERT]["children"])
 
 
 def test_the_last_active_admin_cannot_be_disabled_or_demoted(app, engine):
-    admin = _client(app, "admin")
+    admin = client_as(app, "admin")
     response = _response(act(app, admin, ids.USERS_DISABLE_BUTTON, NAMES["admin"]))
     alert = response[ids.USERS_ALERT]
     assert _text(alert["children"]) == LAST_ADMIN
