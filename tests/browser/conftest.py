@@ -73,26 +73,25 @@ def _stop(process, log) -> None:
     log.close()
 
 
-@pytest.fixture(scope="session")
-def served_app(demo_database, tmp_path_factory):
-    """The app on loopback against a copy of the demo database, shared by tests that only read."""
-    folder = tmp_path_factory.mktemp("served")
-    database = folder / "served.db"
+def _serve_a_copy(demo_database: Path, folder: Path):
+    """Serve the app over a copy of the demo database in `folder` until the caller is done; yield its base URL."""
+    database = folder / "app.db"
     shutil.copy(demo_database, database)
     process, base_url, log = _serve(database, folder / "app.log")
     yield base_url
     _stop(process, log)
+
+
+@pytest.fixture(scope="session")
+def served_app(demo_database, tmp_path_factory):
+    """The app on loopback against a copy of the demo database, shared by tests that only read."""
+    yield from _serve_a_copy(demo_database, tmp_path_factory.mktemp("served"))
 
 
 @pytest.fixture(scope="module")
 def writable_app(demo_database, tmp_path_factory):
     """The app on loopback against its own copy of the demo database, for the tests of one module that write."""
-    folder = tmp_path_factory.mktemp("writable")
-    database = folder / "writable.db"
-    shutil.copy(demo_database, database)
-    process, base_url, log = _serve(database, folder / "app.log")
-    yield base_url
-    _stop(process, log)
+    yield from _serve_a_copy(demo_database, tmp_path_factory.mktemp("writable"))
 
 
 @pytest.fixture(scope="session")
