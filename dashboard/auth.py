@@ -57,17 +57,23 @@ PRINT_SESSION_KEY = "print_only"
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 PUBLIC_PATHS = ("/sign-in", "/healthz", "/_favicon.ico")
 # The only paths that take a POST besides the public sign-in form; any other write method is refused.
-POST_PATHS = ("/_dash-update-component", "/sign-out", "/account/password")
 PRINT_SESSION_MINUTES = 5
 # The app's frame (header, navigation, the list of callbacks): no figures, so public like the sign-in page.
 SHELL_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
 PUBLIC = "read the public pages"  # the accessibility statement, which anyone must be able to read
 CALLBACK_PATH = "/_dash-update-component"
+# The only paths that take a POST besides the public sign-in form; any other write method is refused.
+POST_PATHS = (CALLBACK_PATH, "/sign-out", "/account/password")
 PAGES_ROUTER_OUTPUT = "_pages_content.children"
 
 
 def _flag(variable: str) -> bool:
     return os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def behind_proxy() -> bool:
+    """Return True when MEASURES_BEHIND_PROXY says one reverse proxy (HTTPS at the proxy) stands in front."""
+    return _flag(BEHIND_PROXY_VARIABLE)
 
 
 def open_viewing() -> bool:
@@ -296,7 +302,7 @@ def _print_request_allowed(path: str) -> bool:
 def install(app) -> None:
     """Add sign-in, the request gate, CSRF protection and session settings to the Dash app's server."""
     server: Flask = app.server
-    if _flag(BEHIND_PROXY_VARIABLE):
+    if behind_proxy():
         # The forwarded host is not trusted: the meeting-pack printer must never be pointed anywhere by a client.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=0)
     server.secret_key = app_secrets.session_secret(engine())
@@ -338,13 +344,15 @@ def install(app) -> None:
             permission = page_permission(path)
         if may(permission):
             return None
+        # A page opened in the browser is answered with a page; the app's own requests with JSON.
+        page_opened = request.method in ("GET", "HEAD") and path != CALLBACK_PATH and path not in SHELL_PATHS
         if not signed_in():
-            if path == CALLBACK_PATH or path in SHELL_PATHS or request.method not in ("GET", "HEAD"):
-                return _refuse(401, "Your session has ended: sign in again.")
-            return redirect(url_for("sign_in", next=request.full_path.rstrip("?")))
-        if path == CALLBACK_PATH or path in SHELL_PATHS or request.method not in ("GET", "HEAD"):
-            return _refuse(403, f"Your role does not include permission to {permission}.")
-        return render_template("forbidden.html", reason=refusal_reason(permission)), 403
+            if page_opened:
+                return redirect(url_for("sign_in", next=request.full_path.rstrip("?")))
+            return _refuse(401, "Your session has ended: sign in again.")
+        if page_opened:
+            return render_template("forbidden.html", reason=refusal_reason(permission)), 403
+        return _refuse(403, f"Your role does not include permission to {permission}.")
 
     csrf = CSRFProtect(server)
 

@@ -28,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, current_app, request
 
+from dashboard.auth import behind_proxy, print_token
 from measures import store
 from measures.periods import is_period, make_period, parse_period
 
@@ -147,7 +148,7 @@ def _base_url() -> str:
     configured = os.environ.get(BASE_URL_VARIABLE, "").strip()
     if configured:
         return configured if configured.endswith("/") else configured + "/"
-    if os.environ.get("MEASURES_BEHIND_PROXY", "").strip().lower() in ("1", "true", "yes", "on"):
+    if behind_proxy():
         raise PdfError(f"The PDF cannot be made here: the server's administrator needs to set {BASE_URL_VARIABLE}.",
                        "behind a proxy the request's address says nothing about where this server answers")
     if _is_loopback(urlsplit(request.host_url).hostname):
@@ -176,8 +177,6 @@ def pack_pdf() -> Response:
     if not _slots.acquire(timeout=QUEUE_WAIT_SECONDS):
         return _plain("Other PDFs are being made just now. Please try again in a minute.", 503)
     try:
-        from dashboard.auth import print_token
-
         query = {"period": period} if period else {}
         url = _base_url() + "pack?" + urlencode({**query, "print_token": print_token()})
         data = render_pdf(url)
