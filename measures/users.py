@@ -203,10 +203,19 @@ def _existing(connection, name: str):
     return row
 
 
-def _other_active_admins(connection, user_id: int) -> int:
+def _keep_an_admin(connection, row) -> None:
+    """Raise UserError when `row` is the only active admin (who is about to stop being one)."""
     u = db.users.c
-    statement = select(func.count()).select_from(db.users).where(u.role == "admin", u.active, u.id != user_id)
-    return connection.execute(statement).scalar_one()
+    statement = select(func.count()).select_from(db.users).where(u.role == "admin", u.active, u.id != row.id)
+    if row.role == "admin" and row.active and not connection.execute(statement).scalar_one():
+        raise UserError(f"{row.name} is the only active admin: make someone else an admin first.")
+
+
+def _change_ending_sessions(connection, row, **values) -> None:
+    """Update the user of `row` with `values`, raising their session epoch so every session of theirs ends."""
+    connection.execute(
+        update(db.users).where(db.users.c.id == row.id).values(**values, session_epoch=row.session_epoch + 1)
+    )
 
 
 def set_role(engine: Engine, name: str, role: str, actor: str) -> User:
@@ -219,11 +228,8 @@ def set_role(engine: Engine, name: str, role: str, actor: str) -> User:
         row = _existing(connection, name)
         if row.role == role:
             return _user(row)
-        if row.role == "admin" and row.active and not _other_active_admins(connection, row.id):
-            raise UserError(f"{row.name} is the only active admin: make someone else an admin first.")
-        connection.execute(
-            update(db.users).where(db.users.c.id == row.id).values(role=role, session_epoch=row.session_epoch + 1)
-        )
+        _keep_an_admin(connection, row)
+        _change_ending_sessions(connection, row, role=role)
         audit.record(connection, actor, "user.role_changed", row.name, {"from": row.role, "to": role})
     return User(id=row.id, name=row.name, role=role, active=bool(row.active), session_epoch=row.session_epoch + 1)
 
@@ -234,12 +240,8 @@ def set_password(engine: Engine, name: str, password: str, actor: str) -> None:
     with db.write_transaction(engine) as connection:
         row = _existing(connection, name)
         _check_password(password, row.name)
-        connection.execute(
-            update(db.users).where(db.users.c.id == row.id).values(
-                password_hash=generate_password_hash(password), password_changed_at=_now(),
-                session_epoch=row.session_epoch + 1,
-            )
-        )
+        _change_ending_sessions(connection, row, password_hash=generate_password_hash(password),
+                                password_changed_at=_now())
         audit.record(connection, actor, "user.password_changed", row.name)
 
 
@@ -252,11 +254,9 @@ def set_active(engine: Engine, name: str, active: bool, actor: str) -> None:
         row = _existing(connection, name)
         if bool(row.active) == active:
             return
-        if not active and row.role == "admin" and not _other_active_admins(connection, row.id):
-            raise UserError(f"{row.name} is the only active admin: make someone else an admin first.")
-        connection.execute(
-            update(db.users).where(db.users.c.id == row.id).values(active=active, session_epoch=row.session_epoch + 1)
-        )
+        if not active:
+            _keep_an_admin(connection, row)
+        _change_ending_sessions(connection, row, active=active)
         audit.record(connection, actor, "user.enabled" if active else "user.disabled", row.name)
 
 
@@ -265,9 +265,7 @@ def end_sessions(engine: Engine, name: str) -> None:
     for an unknown user."""
     with db.write_transaction(engine) as connection:
         row = _existing(connection, name)
-        connection.execute(
-            update(db.users).where(db.users.c.id == row.id).values(session_epoch=row.session_epoch + 1)
-        )
+        _change_ending_sessions(connection, row)
         audit.record(connection, row.name, "sign_out", row.name)
 
 
