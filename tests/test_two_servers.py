@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,7 +16,7 @@ from measures import audit, db, store
 from measures.catalogue import load_catalogue
 from measures.demo import load_demo
 from tests.auth_helpers import NAMES, add_test_users, callback_outputs, form_token, http_opener
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import _serve, _stop
 from tests.conftest import _empty_postgres
 from tests.returns.builders import template_row, template_workbook
 
@@ -36,29 +32,12 @@ def two_servers(postgres_url, tmp_path_factory):
     load_demo(engine, catalogue)
     add_test_users(engine)
     folder = tmp_path_factory.mktemp("two-servers")
-    servers = []
-    for name in ("a", "b"):
-        port = _free_port()
-        log = (folder / f"{name}.log").open("w")
-        env = {**os.environ, "MEASURES_DB_URL": postgres_url, "HOST": "127.0.0.1", "PORT": str(port)}
-        env.pop("MEASURES_SECRET_KEY", None)
-        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        servers.append((process, f"http://127.0.0.1:{port}", log))
-    for process, base_url, _ in servers:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base_url + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"{base_url} did not start; see {folder}")
-                time.sleep(0.2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MEASURES_SECRET_KEY", raising=False)  # the servers must agree through the database alone
+        servers = [_serve(postgres_url, folder / f"{name}.log") for name in ("a", "b")]
     yield engine, servers[0][1], servers[1][1]
     for process, _, log in servers:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+        _stop(process, log)
     engine.dispose()
 
 

@@ -34,16 +34,15 @@ def _free_port() -> int:
 SERVED_APPS: dict[str, subprocess.Popen] = {}
 
 
-def _serve(database: Path, log_path: Path, extra_env: dict | None = None):
-    """Start `python app.py` on a free loopback port against `database` (with the test users added); return
-    (process, base URL, log)."""
-    engine = db.make_engine(f"sqlite:///{database}")
+def _serve(database_url: str, log_path: Path):
+    """Start `python app.py` on a free loopback port against the database at `database_url` (with the test users
+    added); return (process, base URL, log)."""
+    engine = db.make_engine(database_url)
     add_test_users(engine)
     engine.dispose()
     port = _free_port()
     log = log_path.open("w")
-    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}", "HOST": "127.0.0.1", "PORT": str(port),
-           **(extra_env or {})}
+    env = {**os.environ, "MEASURES_DB_URL": database_url, "HOST": "127.0.0.1", "PORT": str(port)}
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -77,7 +76,7 @@ def _serve_a_copy(demo_database: Path, folder: Path):
     """Serve the app over a copy of the demo database in `folder` until the caller is done; yield its base URL."""
     database = folder / "app.db"
     shutil.copy(demo_database, database)
-    process, base_url, log = _serve(database, folder / "app.log")
+    process, base_url, log = _serve(f"sqlite:///{database}", folder / "app.log")
     yield base_url
     _stop(process, log)
 

@@ -39,7 +39,7 @@ def hostile_app(demo_database, catalogue, tmp_path_factory):
         commentary_rows=[{"ref": "3.1", "period": "2023-01", "text": COMMENT}],
     )
     engine.dispose()
-    process, base_url, log = _serve(database, folder / "app.log")
+    process, base_url, log = _serve(f"sqlite:///{database}", folder / "app.log")
     yield base_url, database
     _stop(process, log)
 
