@@ -45,9 +45,13 @@ def callback(client, output: str, inputs: list[dict], state: list[dict] | None =
     """POST one Dash callback request the way the renderer does (with the CSRF header when there is a cookie)."""
     cookie = client.get_cookie("_csrf_token")
     headers = {"X-CSRFToken": cookie.value} if cookie else {}
-    body = {"output": output, "outputs": outputs or callback_outputs(output), "inputs": inputs, "state": state or [],
+    return client.post("/_dash-update-component", json=callback_body(output, inputs, state, outputs), headers=headers)
+
+
+def callback_body(output: str, inputs: list[dict], state: list[dict] | None = None, outputs=None) -> dict:
+    """The JSON body of a Dash callback request, as the renderer builds it."""
+    return {"output": output, "outputs": outputs or callback_outputs(output), "inputs": inputs, "state": state or [],
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else []}
-    return client.post("/_dash-update-component", json=body, headers=headers)
 
 
 def callback_outputs(output: str):

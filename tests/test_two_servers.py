@@ -15,7 +15,7 @@ import pytest
 from measures import audit, db, store
 from measures.catalogue import load_catalogue
 from measures.demo import load_demo
-from tests.auth_helpers import NAMES, add_test_users, callback_outputs, form_token, http_opener
+from tests.auth_helpers import NAMES, callback_body, form_token, http_opener
 from tests.browser.conftest import _serve, _stop
 from tests.conftest import _empty_postgres
 from tests.returns.builders import template_row, template_workbook
@@ -30,7 +30,6 @@ def two_servers(postgres_url, tmp_path_factory):
     catalogue = load_catalogue()
     store.sync_catalogue(engine, catalogue)
     load_demo(engine, catalogue)
-    add_test_users(engine)
     folder = tmp_path_factory.mktemp("two-servers")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("MEASURES_SECRET_KEY", raising=False)  # the servers must agree through the database alone
@@ -43,8 +42,7 @@ def two_servers(postgres_url, tmp_path_factory):
 
 def _post_callback(opener, jar, base_url: str, output: str, inputs: list[dict], state: list[dict] | None = None):
     token = next(cookie.value for cookie in jar if cookie.name == "_csrf_token")
-    body = json.dumps({"output": output, "outputs": callback_outputs(output), "inputs": inputs, "state": state or [],
-                       "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}).encode()
+    body = json.dumps(callback_body(output, inputs, state)).encode()
     request = urllib.request.Request(base_url + "/_dash-update-component", data=body, method="POST",
                                      headers={"Content-Type": "application/json", "X-CSRFToken": token})
     with opener.open(request, timeout=60) as response:
