@@ -108,6 +108,21 @@ def target_problems(change: TargetChange, polarity: str) -> list[str]:
 _FIELDS = ("target_kind", "target_low", "target_high", "target_tolerance", "target_text", "objective", "timescale")
 
 
+def stored_fields(change: TargetChange) -> dict:
+    """Return the measure's fields as `change_target` stores `change`: a value the kind of target does not use
+    (a high for 'at least') is left empty, and so is everything about a target when there is none."""
+    has_target = change.kind is not None
+    return {
+        "target_kind": change.kind,
+        "target_low": change.low if has_target and change.kind != "at_most" else None,
+        "target_high": change.high if has_target and change.kind != "at_least" else None,
+        "target_tolerance": (change.tolerance or 0.0) if has_target else None,
+        "target_text": (change.text or "").strip() if has_target else None,
+        "objective": (change.objective or "").strip(),
+        "timescale": (change.timescale or "").strip(),
+    }
+
+
 def change_target(engine: Engine, ref: str, change: TargetChange, actor: str) -> dict[str, tuple]:
     """Change a measure's target, tolerance, wording, objective and timescale; return {field: (before, after)}
     for what changed (empty when nothing did, and then nothing is written).
@@ -120,16 +135,7 @@ def change_target(engine: Engine, ref: str, change: TargetChange, actor: str) ->
         problems = target_problems(change, row.polarity)
         if problems:
             raise EditError(" ".join(problems))
-        has_target = change.kind is not None
-        new = {
-            "target_kind": change.kind,
-            "target_low": change.low if has_target and change.kind != "at_most" else None,
-            "target_high": change.high if has_target and change.kind != "at_least" else None,
-            "target_tolerance": (change.tolerance or 0.0) if has_target else None,
-            "target_text": (change.text or "").strip() if has_target else None,
-            "objective": (change.objective or "").strip(),
-            "timescale": (change.timescale or "").strip(),
-        }
+        new = stored_fields(change)
         old = {name: getattr(row, name) for name in _FIELDS}
         changed = {name: (old[name], new[name]) for name in _FIELDS if old[name] != new[name]}
         if not changed:

@@ -15,7 +15,14 @@ from dashboard.components.notices import refusal_notice
 from dashboard.data import engine
 from measures import audit, store, users
 from measures.catalogue import Catalogue, Measure, Target
-from measures.editing import MAX_TEXT_FIELD_LENGTH, EditError, TargetChange, change_target, target_problems
+from measures.editing import (
+    MAX_TEXT_FIELD_LENGTH,
+    EditError,
+    TargetChange,
+    change_target,
+    stored_fields,
+    target_problems,
+)
 from measures.formatting import polarity_text
 
 dash.register_page(__name__, path="/admin/targets", name="Targets", title="Targets - Measures that Matter",
@@ -93,16 +100,6 @@ def describe_changes(changed: dict[str, tuple], before: dict | None = None, afte
     if changed and not lines:
         lines.append("Only empty fields were tidied: nothing visible changed.")
     return lines
-
-
-def _stored_target(change: TargetChange) -> dict:
-    """The target fields as `change_target` stores them: values a kind does not use are left empty."""
-    kind = change.kind
-    return {
-        "target_kind": kind,
-        "target_low": change.low if kind is not None and kind != "at_most" else None,
-        "target_high": change.high if kind is not None and kind != "at_least" else None,
-    }
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -311,14 +308,10 @@ def _parse_number(value, label: str, problems: list[str]) -> float | None:
     """The number in a form field (None when empty); adds a sentence to `problems` when it is not a number."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        problems.append(f"The {label} must be a number.")
-        return None
     try:
-        number = float(value)
+        number = math.nan if isinstance(value, bool) else float(value)
     except (TypeError, ValueError):
-        problems.append(f"The {label} must be a number.")
-        return None
+        number = math.nan
     if not math.isfinite(number):
         problems.append(f"The {label} must be a number.")
         return None
@@ -380,7 +373,7 @@ def save_target(n_clicks: int | None, ref: str | None, kind: str | None, low, hi
         message = html.P(f"Nothing changed: the form is the same as what is stored for {measure.ref}.",
                          className="notice notice-success")
         return message, "", no_update, no_update
-    after = _stored_target(change)
+    after = stored_fields(change)
     before = {field: changed[field][0] if field in changed else after[field] for field in TARGET_FIELDS}
     lines = describe_changes(changed, before, after)
     if change.text.strip() and "target_text" not in changed and any(field in changed for field in TARGET_FIELDS):
