@@ -85,7 +85,7 @@ def command_user(args) -> int:
     actor = command_line_actor()
     try:
         if args.user_command == "add":
-            password = users.generate_password() if args.generate_password else _read_password(args.name)
+            password = users.generate_password(args.name) if args.generate_password else _read_password(args.name)
             user = users.add_user(engine, args.name, args.role, password, actor)
             print(f"Added {user.name} as {user.role}.")
             if args.generate_password:
@@ -98,7 +98,7 @@ def command_user(args) -> int:
             user = users.set_role(engine, args.name, args.role, actor)
             print(f"{user.name} is now {user.role}.")
         elif args.user_command == "set-password":
-            password = users.generate_password() if args.generate_password else _read_password(args.name)
+            password = users.generate_password(args.name) if args.generate_password else _read_password(args.name)
             users.set_password(engine, args.name, password, actor)
             print(f"Password of {args.name} changed; their sessions have ended.")
             if args.generate_password:

@@ -130,9 +130,15 @@ def password_problems(password: str, name: str = "") -> list[str]:
     return problems
 
 
-def generate_password() -> str:
-    """Return a new random password of 20 URL-safe characters (about 120 bits)."""
-    return secrets.token_urlsafe(15)
+def generate_password(name: str = "") -> str:
+    """Return a new random password of 20 URL-safe characters (about 120 bits) that `password_problems` accepts
+    for the user `name` (a short name may turn up inside a random password by chance: another is made then)."""
+    password = secrets.token_urlsafe(15)
+    for _ in range(100):
+        if not password_problems(password, name):
+            break
+        password = secrets.token_urlsafe(15)
+    return password  # still refused only for a name no password could avoid: `add_user` then says why
 
 
 def _check_password(password: str, name: str) -> None:
@@ -274,7 +280,7 @@ def ensure_first_admin(engine: Engine, name: str = "admin") -> str | None:
     password (to be shown once); otherwise return None and change nothing."""
     if count_users(engine):
         return None
-    password = generate_password()
+    password = generate_password(name)
     try:
         add_user(engine, name, "admin", password, audit.SYSTEM_ACTOR)
     except UserError:

@@ -189,17 +189,6 @@ _REFRESHED = (
 )
 
 
-def new_password(name: str) -> str:
-    """Return a generated password that `users.password_problems` accepts for `name` (a short name may turn up
-    inside a random password by chance: another is generated then)."""
-    password = users.generate_password()
-    for _ in range(100):
-        if not users.password_problems(password, name):
-            break
-        password = users.generate_password()
-    return password  # still refused only for a name no password could avoid: `measures.users` says why
-
-
 def _refreshed(status=None, alert: str | None = None) -> tuple:
     everyone = users.list_users(engine())
     problem = html.P(alert, className="notice notice-error") if alert else None
@@ -241,7 +230,7 @@ def add_user(n_clicks, n_submit, name, role):
     name, role = _text(name), _text(role)
     if not name.strip():
         return *_refreshed(alert="Type the new user's name."), no_update
-    password = new_password(name)
+    password = users.generate_password(name)
     try:
         user = users.add_user(engine(), name, role, password, actor=auth.current_name())
     except users.UserError as error:
@@ -354,7 +343,7 @@ def reset_password(n_clicks, name):
     if _is_me(name):
         return _refreshed(alert=f"To change your own password, use “Change password” ({CHANGE_PASSWORD_PATH}) "
                                 "at the top of the page.")
-    password = new_password(name)
+    password = users.generate_password(name)
     try:
         users.set_password(engine(), name, password, actor=auth.current_name())
     except users.UserError as error:
