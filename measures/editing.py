@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, select, update
 from measures import audit, db
 from measures.catalogue import TARGET_KINDS
 from measures.periods import is_period
+from measures.store import EDITABLE_MEASURE_FIELDS
 
 MAX_COMMENTARY_LENGTH = 2000
 MAX_TEXT_FIELD_LENGTH = 500
@@ -105,7 +106,6 @@ def target_problems(change: TargetChange, polarity: str) -> list[str]:
     return problems
 
 
-_FIELDS = ("target_kind", "target_low", "target_high", "target_tolerance", "target_text", "objective", "timescale")
 
 
 def stored_fields(change: TargetChange) -> dict:
@@ -136,8 +136,8 @@ def change_target(engine: Engine, ref: str, change: TargetChange, actor: str) ->
         if problems:
             raise EditError(" ".join(problems))
         new = stored_fields(change)
-        old = {name: getattr(row, name) for name in _FIELDS}
-        changed = {name: (old[name], new[name]) for name in _FIELDS if old[name] != new[name]}
+        old = {name: getattr(row, name) for name in EDITABLE_MEASURE_FIELDS}
+        changed = {name: (old[name], new[name]) for name in EDITABLE_MEASURE_FIELDS if old[name] != new[name]}
         if not changed:
             return {}
         connection.execute(
