@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 from dash import html
 
+from dashboard import auth
 from measures.periods import is_period, long_label
 
 PUBLISHED_MONTHS = "December 2022 and January 2023 whole-service figures are the published ones."
@@ -33,8 +34,6 @@ def synthetic_notice(what: str = "Figures marked †", published_months: bool = 
 
 def refusal_notice(title: str, permission: str) -> html.Div | None:
     """Return a page saying why this reader may not see it (and how to sign in), or None when they may."""
-    from dashboard import auth
-
     reason = auth.refusal_reason(permission)
     if reason is None:
         return None
