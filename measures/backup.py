@@ -36,10 +36,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import DateTime, Engine, Integer, LargeBinary, Table, func, inspect, select
+from sqlalchemy import DateTime, Engine, LargeBinary, Table, func, inspect, select
 from sqlalchemy.engine import Connection
 
-from measures import audit, db
+from measures import audit, db, versioning
+from measures.consistency import repair_revisions
 
 FORMAT, VERSION = "measures-backup", 1
 BATCH = 1000
@@ -56,9 +57,9 @@ LABELS = {
     "areas": "areas",
 }
 CATALOGUE_TABLES = ("areas", "measures")
-# Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts and the
-# session key. A database holding only these counts as empty; a restore replaces them with the backup's.
-BOOKKEEPING_TABLES = ("audit_events", "sign_in_attempts", "app_secrets")
+# Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts, the
+# session key and the data version. A database holding only these counts as empty.
+BOOKKEEPING_TABLES = ("audit_events", "sign_in_attempts", "app_secrets", "data_generation")
 # The session-signing key stays with its database: whoever holds a backup must not be able to forge sessions.
 NEVER_BACKED_UP = ("app_secrets",)
 
@@ -275,9 +276,9 @@ def check(path: str | os.PathLike) -> dict:
     return header
 
 
-# The audit log and the session key are never replaced by a restore: the log keeps what happened here, and
-# gains the backup's events it does not already hold.
-KEPT_ON_RESTORE = ("audit_events", "app_secrets")
+# Never replaced by a restore: the audit log keeps what happened here, and gains the backup's events it does not
+# already hold; the session key stays; the data version moves past both its own and the backup's value.
+KEPT_ON_RESTORE = ("audit_events", "app_secrets", "data_generation")
 
 
 def _audit_key(row: dict) -> tuple:
@@ -306,7 +307,7 @@ def holds_data(connection: Connection) -> bool:
 def _reset_sequences(connection: Connection) -> None:
     for table in db.metadata.sorted_tables:
         key = list(table.primary_key.columns)
-        if len(key) == 1 and key[0].name == "id" and isinstance(key[0].type, Integer):
+        if len(key) == 1 and key[0].name == "id" and table.autoincrement_column is key[0]:
             highest = func.max(table.c.id)
             connection.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"),
                                                   func.coalesce(highest, 1), highest.is_not(None))))
@@ -321,7 +322,9 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False,
     if the file cannot be opened; BackupError if it is not a backup, is damaged, is from a newer schema, or if
     the database already holds data and `replace` is False; sqlalchemy errors from the database. On any error
     the database's rows are left as they were. The audit log is kept and gains the backup's events it lacks and
-    this restore (by `actor`); the session key is kept; every user's sessions end.
+    this restore (by `actor`); the session key is kept; every session signed in before ends (`_end_every_session`);
+    the data version moves to a value it never had, so no app worker reuses a view of the replaced data; figures'
+    histories written by the first release are repaired (`consistency.repair_revisions`).
     """
     path = Path(path)
     header = check(path)
@@ -331,16 +334,20 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False,
         if not replace and holds_data(connection):
             raise BackupError("The database already holds figures, uploads or commentary; nothing was restored. "
                               "Restore into an empty database, or give --replace to delete what it holds.")
+        live_epoch = _highest_epoch(connection)
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in KEPT_ON_RESTORE:
                 connection.execute(table.delete())
         logged = _audit_keys(connection)
+        backup_counter: int | None = None
         batch: list[dict] = []
         current: Table | None = None
         for table, row in rows:
             if table.name in KEPT_ON_RESTORE:
                 if table.name == "audit_events" and _audit_key(row) not in logged:
                     connection.execute(table.insert().values({k: v for k, v in row.items() if k != "id"}))
+                if table.name == "data_generation" and isinstance(row.get("counter"), int):
+                    backup_counter = max(backup_counter or 0, row["counter"])
                 continue
             if batch and (table is not current or len(batch) >= BATCH or row.keys() != batch[0].keys()):
                 connection.execute(current.insert(), batch)
@@ -351,8 +358,24 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False,
             connection.execute(current.insert(), batch)
         if engine.dialect.name == "postgresql":
             _reset_sequences(connection)
-        # Sessions signed in before the restore end: a restored user must sign in as they now are.
-        connection.execute(db.users.update().values(session_epoch=db.users.c.session_epoch + 1))
-        audit.record(connection, actor, "database.restored", str(path), {"replace": replace,
-                                                                        "rows": sum(header["tables"].values())})
+        repaired = repair_revisions(connection)  # a backup made by the first release holds its history twice
+        versioning.move_past(connection, backup_counter)
+        _end_every_session(connection, live_epoch)
+        audit.record(connection, actor, "database.restored", str(path),
+                     {"replace": replace, "rows": sum(header["tables"].values()), **repaired})
     return {name: count for name, count in header["tables"].items() if name in db.metadata.tables}
+
+
+def _highest_epoch(connection: Connection) -> int:
+    return connection.execute(select(func.max(db.users.c.session_epoch))).scalar() or 0
+
+
+def _end_every_session(connection: Connection, live_epoch: int) -> None:
+    """End every session signed in before the restore, whoever it was for.
+
+    A session names a user id and that user's session epoch. Ids may belong to someone else in the backup
+    (another user, another role), and epochs only ever rise here, so every user's epoch is set above the highest
+    any user held before the restore and the highest in the backup: no cookie issued before matches any user.
+    """
+    beyond = max(live_epoch, _highest_epoch(connection)) + 1
+    connection.execute(db.users.update().values(session_epoch=beyond))

@@ -237,6 +237,18 @@ app_secrets = Table(
 )
 
 
+# One row: the key under which every app worker may reuse what it computed from the data (see
+# `measures.versioning`). Every write of figures, benchmarks, commentary or the catalogue raises `counter`; a
+# restore moves it past both the live and the backup's value and draws a new `generation`, so no key is reused.
+data_generation = Table(
+    "data_generation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("generation", String(32), nullable=False),
+    Column("counter", Integer, nullable=False),
+)
+
+
 def database_url(url: str | None = None) -> str:
     """Return the database URL to use: `url`, else MEASURES_DB_URL, else the SQLite default."""
     return url or os.environ.get("MEASURES_DB_URL") or DEFAULT_DB_URL
@@ -288,8 +300,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Create the schema or upgrade it to the newest migration; raises on a migration failure."""
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Create the schema or upgrade it to `revision` (default: the newest migration); raises on a migration
+    failure."""
     from alembic import command
     from alembic.config import Config
 
@@ -297,7 +310,7 @@ def upgrade_schema(engine: Engine) -> None:
     config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def schema_revision(engine: Engine) -> str | None:

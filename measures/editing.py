@@ -1,7 +1,7 @@
 """Writes made in the app rather than by a return: commentary on a measure's month (officers) and a measure's
 target, objective and timescale (admins). Each is one transaction that adds an audit event; commentary is
 appended (earlier entries stay), and a target change keeps what it replaced in the audit log's detail.
-Cached views follow: commentary moves `store.data_version`, and the catalogue is part of every cache key.
+Cached views follow: each write moves `store.data_version`, and the catalogue is part of every cache key too.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select, update
 
-from measures import audit, db
+from measures import audit, db, versioning
 from measures.catalogue import TARGET_KINDS
 from measures.periods import is_period
 from measures.store import EDITABLE_MEASURE_FIELDS
@@ -59,6 +59,7 @@ def add_commentary(engine: Engine, ref: str, period: str, text: str, author: str
             insert(db.commentary).values(ref=ref, period=period, text=cleaned, author=author, created_at=_now(),
                                          upload_id=None)
         ).inserted_primary_key[0]
+        versioning.advance(connection)
         audit.record(connection, author, "commentary.added", f"{ref} {period}", {"length": len(cleaned)})
     return commentary_id
 
@@ -143,6 +144,7 @@ def change_target(engine: Engine, ref: str, change: TargetChange, actor: str) ->
         connection.execute(
             update(db.measures).where(db.measures.c.ref == ref).values(**new, edited_at=_now(), edited_by=actor)
         )
+        versioning.advance(connection)
         audit.record(connection, actor, "catalogue.target_changed", ref,
                      {name: {"from": before, "to": after} for name, (before, after) in changed.items()})
     return changed

@@ -424,7 +424,7 @@ def build_measure_detail(
 # read from the database on every request, so an upload makes every worker compute afresh.
 @lru_cache(maxsize=64)
 def _detail_for_version(
-    engine: Engine, version: int, catalogue: Catalogue, ref: str, period: str, options: SpcOptions
+    engine: Engine, version: str, catalogue: Catalogue, ref: str, period: str, options: SpcOptions
 ) -> MeasureDetail:
     from measures.summary import summary_sentence
 

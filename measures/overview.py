@@ -99,7 +99,7 @@ def build_overview(
 # version read from the database on every request, so an upload makes every worker compute afresh.
 @lru_cache(maxsize=32)
 def _overview_for_version(
-    engine: Engine, version: int, catalogue: Catalogue, period: str | None, months: int, trend_months: int
+    engine: Engine, version: str, catalogue: Catalogue, period: str | None, months: int, trend_months: int
 ) -> OverviewModel:
     available = tuple(store.available_periods(engine))
     if period is None:

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.engine import Connection
 
-from measures import audit, db
+from measures import audit, db, versioning
 from measures.catalogue import Area, Catalogue, Measure, Target
 
 STATUSES = ("ok", "tbc", "new")
@@ -159,6 +159,7 @@ def sync_catalogue(engine: Engine, catalogue: Catalogue, actor: str = audit.SYST
                 connection.execute(update(db.measures).where(db.measures.c.ref == measure.ref).values(**record))
                 updated.append(measure.ref)
         if added or updated or areas_changed:
+            versioning.advance(connection)
             audit.record(connection, actor, "catalogue.synced", "catalogue.toml",
                          {"areas_changed": areas_changed, "measures_added": added, "measures_updated": updated})
     return {"areas": len(catalogue.areas), "measures_added": len(added), "measures_updated": len(updated)}
@@ -363,6 +364,7 @@ def record_values(
                 description=upload.description,
             )
         ).inserted_primary_key[0]
+        versioning.advance(connection)
         new_records = [_row_record(row, 1, upload_id) for row in plan.added]
         superseded = [{name: current[name] for name in _RECORD_COLUMNS} for _, current in plan.revised]
         revised_records = [
@@ -656,14 +658,12 @@ def latest_period(engine: Engine) -> str | None:
         return connection.execute(statement).scalar()
 
 
-def data_version(engine: Engine) -> int:
-    """Return a number that grows whenever figures, benchmarks or commentary are written (the newest upload's
-    id plus the newest commentary's; 0 for an empty database): with the catalogue, the key under which computed
-    views may be reused."""
-    newest = select(func.coalesce(select(func.max(db.uploads.c.id)).scalar_subquery(), 0)
-                    + func.coalesce(select(func.max(db.commentary.c.id)).scalar_subquery(), 0))
+def data_version(engine: Engine) -> str:
+    """Return the key under which views computed from the data may be reused (with the catalogue): it changes
+    with every write of figures, benchmarks, commentary or the catalogue, and a restore moves it to a value it
+    has never had (see `measures.versioning`). One primary-key read. Raises sqlalchemy errors."""
     with engine.connect() as connection:
-        return int(connection.execute(newest).scalar() or 0)
+        return versioning.current(connection)
 
 
 def count_values(engine: Engine) -> int:

@@ -1,0 +1,136 @@
+"""Every migration is upgraded-into with data: a database standing at each migration, filled the way the code of
+its time wrote it (`tests/migration_data.py`), upgrades to the newest schema on SQLite and PostgreSQL, keeps
+every figure and its history exactly, and every figure can then be corrected. The same for a backup made at each
+migration, restored over a newer database.
+
+A new migration needs its builder in `migration_data.BUILDERS`; the first test fails until it has one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlalchemy import func, select
+
+from measures import backup as backups
+from measures import db, store
+from tests.migration_data import BENCHMARKS, BUILDERS, COMMENTARY, FIGURES, migration_revisions, stored_history
+
+REVISIONS = migration_revisions()
+CORRECTION_FILE = "return-corrections.xlsx"
+
+
+def test_every_migration_has_a_data_builder():
+    assert REVISIONS, "no migrations found"
+    missing = [revision for revision in REVISIONS if revision not in BUILDERS]
+    assert not missing, f"add a builder to tests/migration_data.py for migration(s) {missing}"
+    assert set(BUILDERS) == set(REVISIONS), "a builder names a migration that does not exist"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_engine(request, tmp_path):
+    """A database with no schema at all, on SQLite and on PostgreSQL in turn."""
+    if request.param == "sqlite":
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'blank.db'}")
+    else:
+        engine = db.make_engine(request.getfixturevalue("postgres_url"))
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    yield engine
+    engine.dispose()
+
+
+def _build_at(engine, revision: str, catalogue) -> None:
+    db.upgrade_schema(engine, revision)
+    assert db.schema_revision(engine) == revision
+    with engine.begin() as connection:
+        BUILDERS[revision](connection, catalogue)
+
+
+def _plain(value):
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _assert_every_figure(engine, corrected: bool = False) -> None:
+    """Every figure's history is the story's (and the correction, when made), each version once, the last in
+    force; nothing else is stored."""
+    columns = ["version", "numerator", "denominator", "value", "status", "note", "source", "current"]
+    for key in FIGURES:
+        ref, period, team, worker = key
+        expected = [dict(stored) for stored in stored_history(key)]
+        if corrected:
+            expected.append({**_correction(key), "version": len(expected) + 1, "note": expected[-1]["note"],
+                             "source": CORRECTION_FILE})
+        for number, version in enumerate(expected, start=1):
+            version["current"] = number == len(expected)
+        history = store.value_history(engine, ref, period=period, team=team, worker=worker)
+        got = [{name: _plain(record[name]) for name in columns} for record in history.to_dict("records")]
+        assert got == [{name: version[name] for name in columns} for version in expected], key
+    versions = sum(len(versions) for versions in FIGURES.values()) + (len(FIGURES) if corrected else 0)
+    with engine.connect() as connection:
+        current = connection.execute(select(func.count()).select_from(db.observations)).scalar_one()
+        superseded = connection.execute(select(func.count()).select_from(db.observation_revisions)).scalar_one()
+    assert (current, superseded) == (len(FIGURES), versions - len(FIGURES))
+
+
+def _correction(key) -> dict:
+    last = stored_history(key)[-1]
+    if last["numerator"] is not None:
+        numerator, denominator = last["numerator"] + 1, last["denominator"]
+        return {"numerator": numerator, "denominator": denominator, "value": numerator / denominator * 100,
+                "status": "ok"}
+    return {"numerator": None, "denominator": None, "value": (last["value"] or 0.0) + 1.5, "status": "ok"}
+
+
+def _correct_every_figure(engine) -> None:
+    rows = [store.ValueRow(*key, **_correction(key)) for key in FIGURES]
+    summary = store.record_values(engine, rows, store.UploadInfo(kind="import", filename=CORRECTION_FILE,
+                                                                 user_name="C. Officer"))
+    assert summary.counts == {"values": len(FIGURES), "added": 0, "revised": len(FIGURES), "unchanged": 0}
+
+
+def _assert_the_rest_kept(engine, revision: str) -> None:
+    benchmarks = store.benchmark_frame(engine)
+    assert sorted(zip(benchmarks["ref"], benchmarks["comparator"], benchmarks["value"], strict=True)) == sorted(
+        (ref, comparator, value) for ref, _, comparator, value, _ in BENCHMARKS)
+    if revision >= "0002":
+        for ref, period, text in COMMENTARY:
+            frame = store.commentary_frame(engine, ref)
+            assert frame[frame["period"] == period]["text"].tolist() == [text]
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_a_database_at_each_migration_upgrades_and_every_figure_can_be_corrected(blank_engine, catalogue,
+                                                                                  revision):
+    _build_at(blank_engine, revision, catalogue)
+    db.upgrade_schema(blank_engine)  # what `init` does, then it loads the catalogue
+    store.sync_catalogue(blank_engine, catalogue)
+    assert db.schema_revision(blank_engine) == REVISIONS[-1]
+    _assert_every_figure(blank_engine)
+    _assert_the_rest_kept(blank_engine, revision)
+
+    _correct_every_figure(blank_engine)
+    _assert_every_figure(blank_engine, corrected=True)
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_engine, catalogue, revision,
+                                                                        tmp_path):
+    source = db.make_engine(f"sqlite:///{tmp_path / f'at-{revision}.db'}")
+    _build_at(source, revision, catalogue)
+    path = tmp_path / f"at-{revision}.backup"
+    backups.backup(source, path)
+    source.dispose()
+
+    db.upgrade_schema(blank_engine)
+    store.sync_catalogue(blank_engine, catalogue)
+    store.record_values(blank_engine, [store.ValueRow("3.1", "2024-03", numerator=1, denominator=2, value=50.0)],
+                        store.UploadInfo(kind="import", filename="to-be-replaced.xlsx"))
+    backups.restore(blank_engine, path, replace=True)
+    _assert_every_figure(blank_engine)
+    _assert_the_rest_kept(blank_engine, revision)
+
+    _correct_every_figure(blank_engine)
+    _assert_every_figure(blank_engine, corrected=True)
