@@ -185,3 +185,23 @@ def test_a_restore_ends_every_session_and_never_hands_one_another_users_identity
     fresh = http_opener(base_url, "admin")[1]
     assert _status(fresh, base_url, "/admin/users")[0] == 200
     engine.dispose()
+
+
+def test_after_a_restore_no_user_id_and_epoch_held_before_it_is_valid(any_engine, tmp_path):
+    from measures import backup as backups
+
+    for role in ("admin", "officer", "viewer"):  # the backup: the admin is id 1
+        users.add_user(any_engine, NAMES[role], role, PASSWORDS[role], "test setup")
+    for _ in range(3):
+        users.end_sessions(any_engine, NAMES["officer"])
+    path = tmp_path / "people.backup"
+    backups.backup(any_engine, path)
+    in_backup = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
+
+    for _ in range(6):  # the live database has moved on: the viewer's sessions ended six times
+        users.end_sessions(any_engine, NAMES["viewer"])
+    held = {(user.id, epoch) for user in users.list_users(any_engine) for epoch in range(1, user.session_epoch + 1)}
+    backups.restore(any_engine, path, replace=True)
+
+    after = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
+    assert len(after) == 3 and not after & (held | in_backup)
