@@ -134,3 +134,24 @@ def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_en
 
     _correct_every_figure(blank_engine)
     _assert_every_figure(blank_engine, corrected=True)
+
+
+def test_a_version_in_force_numbered_like_an_earlier_one_is_renumbered_and_nothing_is_lost(blank_engine, catalogue):
+    """A revision with the in-force version's number but other content (no release wrote one, but a hand edit
+    can): both are kept, the one in force numbered above it."""
+    _build_at(blank_engine, "0003", catalogue)
+    key = ("2.3", "2023-01", "", "")
+    with blank_engine.begin() as connection:
+        upload_id = connection.execute(select(func.min(db.uploads.c.id))).scalar_one()
+        connection.execute(db.observation_revisions.insert().values(
+            ref=key[0], period=key[1], team=key[2], worker=key[3], value=3.0, status="ok", note="typed by hand",
+            synthetic=False, version=1, upload_id=upload_id))
+    db.upgrade_schema(blank_engine)
+
+    def versions():
+        history = store.value_history(blank_engine, key[0], period=key[1])
+        return list(zip(history["version"], history["value"], history["current"], strict=True))
+
+    assert versions() == [(1, 3.0, False), (2, 4.0, True)]
+    store.record_values(blank_engine, [store.ValueRow(*key, value=5.0)], store.UploadInfo(kind="import"))
+    assert versions() == [(1, 3.0, False), (2, 4.0, False), (3, 5.0, True)]
