@@ -8,7 +8,12 @@ A new migration needs its builder in `migration_data.BUILDERS`; the first test f
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +21,7 @@ from sqlalchemy import func, select
 from measures import backup as backups
 from measures import db, store
 from tests.migration_data import BENCHMARKS, BUILDERS, COMMENTARY, FIGURES, migration_revisions, stored_history
+from tests.returns.builders import template_row, template_workbook
 
 REVISIONS = migration_revisions()
 CORRECTION_FILE = "return-corrections.xlsx"
@@ -155,3 +161,25 @@ def test_a_version_in_force_numbered_like_an_earlier_one_is_renumbered_and_nothi
     assert versions() == [(1, 3.0, False), (2, 4.0, True)]
     store.record_values(blank_engine, [store.ValueRow(*key, value=5.0)], store.UploadInfo(kind="import"))
     assert versions() == [(1, 3.0, False), (2, 4.0, False), (3, 5.0, True)]
+
+
+def test_an_operator_upgrades_a_first_release_database_and_corrects_an_old_figure(blank_engine, catalogue, tmp_path):
+    """The issue's sequence with the command line: `init` on a database the first release made, `import` a
+    corrected return for a month stored before the upgrade, `history` lists each version once."""
+    _build_at(blank_engine, REVISIONS[0], catalogue)
+    env = {**os.environ, "MEASURES_DB_URL": blank_engine.url.render_as_string(hide_password=False)}
+
+    def measures(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "measures", *args], env=env, capture_output=True, text=True,
+                              timeout=180, cwd=Path(__file__).resolve().parent.parent)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    assert f"(schema {REVISIONS[-1]})" in measures("init").stdout
+    corrected = template_workbook(tmp_path / "corrected.xlsx",
+                                  [template_row("3.1", "2022-12", numerator=252, denominator=310)])
+    report = json.loads(measures("import", str(corrected), "--json", "--user", "C. Officer").stdout)
+    assert report["status"] == "imported" and report["counts"]["revised"] == 1, report
+    history = json.loads(measures("history", "3.1", "--period", "2022-12", "--json").stdout)
+    assert [(r["version"], r["numerator"], r["current"]) for r in history] == [
+        (1, None, False), (2, 250, False), (3, 251, False), (4, 252, True)]
