@@ -107,6 +107,17 @@ def _assert_the_rest_kept(engine, revision: str) -> None:
             assert frame[frame["period"] == period]["text"].tolist() == [text]
 
 
+def test_the_migrated_schema_is_the_one_the_code_defines(blank_engine):
+    """`measures/db.py` and the migrations describe the same tables, columns, types, keys and indexes."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    db.upgrade_schema(blank_engine)
+    with blank_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
 @pytest.mark.parametrize("revision", REVISIONS)
 def test_a_database_at_each_migration_upgrades_and_every_figure_can_be_corrected(blank_engine, catalogue,
                                                                                   revision):
