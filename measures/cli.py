@@ -250,6 +250,9 @@ def command_restore(args) -> int:
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}.") from None
     print(f"Restored {summary(counts)} from {args.file}.")
+    print("Every session has ended: everyone signs in again, as the restored database has them."
+          if counts.get("users") else
+          "The backup holds no users: add an admin with `python -m measures user first-admin`.")
     return EXIT_OK
 
 

@@ -219,6 +219,7 @@ def test_command_line_contract(demo_database, tmp_path):
     restored = run(tmp_path / "new.db", "restore", str(out))
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith("Restored 3,024 figures, ")
+    assert "The backup holds no users: add an admin with `python -m measures user first-admin`." in restored.stdout
 
     replaced = run(source, "restore", "--replace", str(out))
     assert replaced.returncode == 0, replaced.stderr

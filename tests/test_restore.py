@@ -171,7 +171,8 @@ def test_a_restore_ends_every_session_and_never_hands_one_another_users_identity
     assert _status(jars["viewer"], base_url, "/admin/users")[0] == 403
     assert _status(jars["admin"], base_url, "/admin/users")[0] == 200
 
-    _measures(url, "restore", "--replace", str(backup))
+    restored = _measures(url, "restore", "--replace", str(backup))
+    assert "Every session has ended" in restored.stdout
     assert users.find_user(engine, NAMES["admin"]).id == admin_in_backup
 
     for role, jar in jars.items():
