@@ -23,7 +23,7 @@ Making a PDF costs a browser, so:
   signed-in user, or the address of a visitor) holds at most one, so one reader cannot keep others waiting. A
   reader's second request while their first is printing waits briefly, then gets 429; when every slot is held
   by others the request waits a little, then gets 503, each with a sentence saying to try again;
-- the page must be printed within PAGE_TIMEOUT_SECONDS (a pack prints in about 3 seconds here).
+- the page must be printed within PAGE_TIMEOUT_SECONDS (a pack prints in about 4 seconds here).
 
 `MEASURES_CHROMIUM` names the browser binary if it is not `chromium` on the PATH.
 """
