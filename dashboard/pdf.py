@@ -33,8 +33,11 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import os
+import secrets
 import shutil
+import signal
 import ssl
+import threading
 import time
 from datetime import date
 from functools import cache
@@ -51,6 +54,7 @@ from measures.periods import is_period, long_label, make_period, parse_period
 PDF_PATH = "/pack.pdf"
 PACK_PATH = "/pack"
 PAGE_TIMEOUT_SECONDS = 20  # browser start, page load and printing together
+KILL_GRACE_SECONDS = 5  # then a browser still printing is killed, whatever it is doing
 HOLD_SECONDS = PAGE_TIMEOUT_SECONDS + 10  # a print slot whose worker died frees itself after this
 HOLDER_WAIT_SECONDS = 5  # a reader's second request waits this long for their first
 QUEUE_WAIT_SECONDS = 15  # a request waits this long for another reader's slot to free
@@ -90,6 +94,24 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+def _kill_marked(marker: str) -> None:
+    """Kill the process group of the Chromium started with `marker` among its arguments (Playwright starts the
+    browser as the leader of its own process group, so its renderers and helpers go with it)."""
+    wanted = marker.encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if wanted in arguments:
+            try:
+                os.killpg(int(entry.name), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
 def render_pdf(url: str, token: str, period: str | None = None, timeout: float = PAGE_TIMEOUT_SECONDS) -> bytes:
     """Return the PDF Chromium prints of the pack at `url`, opened with the print `token` (a cookie).
 
@@ -117,10 +139,16 @@ def render_pdf(url: str, token: str, period: str | None = None, timeout: float =
         else:
             route.abort("blockedbyclient")
 
+    # Playwright bounds each step but not printing itself: a browser still busy after the timeout is killed.
+    marker = f"--measures-print-job={secrets.token_hex(8)}"
+    watchdog = threading.Timer(timeout + KILL_GRACE_SECONDS, _kill_marked, [marker])
+    watchdog.daemon = True
+    watchdog.start()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=binary, args=list(CHROMIUM_ARGS), timeout=left(),
-                                                 handle_sigint=False, handle_sigterm=False, handle_sighup=False)
+            browser = playwright.chromium.launch(executable_path=binary, args=[*CHROMIUM_ARGS, marker],
+                                                 timeout=left(), handle_sigint=False, handle_sigterm=False,
+                                                 handle_sighup=False)
             try:
                 context = browser.new_context(locale="en-GB", service_workers="block", accept_downloads=False,
                                               ignore_https_errors=origin.startswith("https:"))
@@ -144,6 +172,8 @@ def render_pdf(url: str, token: str, period: str | None = None, timeout: float =
                        f"timeout after {timeout} s for {shown}: {error}") from error
     except BrowserError as error:
         raise PdfError("The PDF could not be made.", f"{shown}: {error}") from error
+    finally:
+        watchdog.cancel()
     if not data.startswith(b"%PDF"):
         raise PdfError("The PDF could not be made.", f"Chromium gave no PDF for {shown}")
     return data

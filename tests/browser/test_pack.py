@@ -234,6 +234,23 @@ def test_a_chromium_that_hangs_is_stopped_with_its_children(tmp_path, monkeypatc
     assert not left.exists() or "zombie" in _state(left), "Chromium's children were left running"
 
 
+def test_a_browser_still_printing_after_its_time_is_killed_with_its_children(tmp_path):
+    marker = "--measures-print-job=0123456789abcdef"  # as render_pdf marks the Chromium it starts
+    browser_like = subprocess.Popen(["sh", "-c", "sleep 60 & echo $! > child.pid; wait", marker], cwd=tmp_path,
+                                    start_new_session=True)
+    child = tmp_path / "child.pid"
+    deadline = time.monotonic() + 10
+    while not (child.exists() and child.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pdf._kill_marked(marker)
+    assert browser_like.wait(timeout=10) == -9
+    left = Path(f"/proc/{child.read_text().strip()}")
+    deadline = time.monotonic() + 5
+    while left.exists() and "zombie" not in _state(left) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left.exists() or "zombie" in _state(left), "the browser's children were left running"
+
+
 def _state(proc: Path) -> str:
     try:
         return (proc / "status").read_text()
