@@ -7,16 +7,18 @@ threaded, and gunicorn needs threads or more than one worker; a server that can 
 
 Where Chromium loads the pack from is never taken from the request (not the Host header, not X-Forwarded-Host,
 whatever MEASURES_BEHIND_PROXY says): it is `MEASURES_PACK_BASE_URL` when set (e.g. `http://127.0.0.1:8050/`),
-otherwise the address and port of this server's own socket that accepted the request (a listening address of
-0.0.0.0 or :: becomes loopback). A server listening on a Unix socket must set `MEASURES_PACK_BASE_URL`.
-Chromium may fetch nothing from any other origin.
+otherwise this server's own address and port on which the request's connection arrived, read from the socket.
+A server listening on a Unix socket must set `MEASURES_PACK_BASE_URL`. Chromium may fetch nothing from any
+other origin, and is killed if it is still printing a few seconds after PAGE_TIMEOUT_SECONDS.
 
 Chromium reads the pack as a print-only session opened by a print token (`measures.print_tokens`): issued for
 the one page and month just before Chromium starts, valid for seconds, spent in the database on first use, and
-sent as a cookie set on Chromium's browser context, so it is in no address and no access log.
+sent as a cookie set on Chromium's browser context, so it is in no address and no access log. The session it
+opens may read that month's pack and the frame it needs, and nothing else (`dashboard.auth`).
 
 Making a PDF costs a browser, so:
-- PDFs already made are kept in the database (`measures.pdf_cache`) under a key of the month, the data version,
+- PDFs already made are kept in the database (`measures.pdf_cache`; it is the one store every server shares,
+  where a folder would need a shared file system) under a key of the month, the data version,
   the catalogue with its targets, the day the cover gives and the code: a repeat request is a database read,
   and a new import, a change of target or a new day makes the next request print afresh;
 - printing takes one of a few slots shared by every worker and server (`measures.print_slots`); a reader (a
