@@ -181,7 +181,7 @@ ATTACKS = [
     ("printer_app", "2022-04", "April 2022", None,
      lambda port: {"Host": f"pack.localhost:{port}", "X-Forwarded-Host": f"127.0.0.1:{port}",
                    "X-Forwarded-Port": str(port), "Forwarded": f"host=127.0.0.1:{port}"}),
-    ("proxied_app", "2022-02", "February 2022", "viewer",
+    ("proxied_app", "2023-01", "January 2023", "viewer",
      lambda port: {"Host": "measures.example", "X-Forwarded-Host": f"127.0.0.1:{port}",
                    "X-Forwarded-Port": str(port), "X-Forwarded-Proto": "http", "X-Forwarded-For": "192.0.2.7"}),
     ("proxied_app", "2022-03", "March 2022", "viewer",
