@@ -21,12 +21,13 @@ import os
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import flask_login
 from flask import (
     Flask,
     abort,
+    after_this_request,
     flash,
     has_request_context,
     jsonify,
@@ -38,11 +39,10 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.data import engine
-from measures import app_secrets, users
+from measures import app_secrets, print_tokens, users
 
 OPEN_VIEWING_VARIABLE = "MEASURES_OPEN_VIEWING"
 BEHIND_PROXY_VARIABLE = "MEASURES_BEHIND_PROXY"
@@ -51,13 +51,15 @@ SESSION_HOURS = 8  # a session unused this long ends
 ABSOLUTE_SESSION_HOURS = 12  # and any session ends this long after signing in
 SIGNED_IN_AT_KEY = "signed_in_at"
 CSRF_COOKIE = "_csrf_token"
-PRINT_TOKEN_SECONDS = 120
 PRINT_SESSION_KEY = "print_only"
+PRINT_PERIOD_KEY = "print_period"
+# The server's own print browser carries its single-use token in this cookie, never in an address a log records.
+PRINT_TOKEN_COOKIE = "mtm_print_token"
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 PUBLIC_PATHS = ("/sign-in", "/healthz", "/_favicon.ico")
 # The only paths that take a POST besides the public sign-in form; any other write method is refused.
-PRINT_SESSION_MINUTES = 5
+PRINT_SESSION_MINUTES = 2  # longer than the printer waits for the page (dashboard.pdf)
 # The app's frame (header, navigation, the list of callbacks): no figures, so public like the sign-in page.
 SHELL_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
 PUBLIC = "read the public pages"  # the accessibility statement, which anyone must be able to read
@@ -255,28 +257,29 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _printer() -> URLSafeTimedSerializer:
-    from flask import current_app
-
-    return URLSafeTimedSerializer(current_app.secret_key, salt="meeting-pack-print")
-
-
-def print_token() -> str:
-    """Return a token, valid for PRINT_TOKEN_SECONDS, that lets the server's headless browser read the pack."""
-    return _printer().dumps({"pack": True})
-
-
 def _accept_print_token() -> None:
-    """Turn a valid print token on `/pack` into a short print-only session (the server's own browser)."""
-    token = request.args.get("print_token", "")
+    """Turn a print token on `/pack` into a short print-only session for that month (the server's own browser).
+
+    The token comes in the PRINT_TOKEN_COOKIE cookie set on the print browser, so no access log records it; it
+    is spent in the database on this first use (`measures.print_tokens`), and only for the page and month it was
+    issued for. A used, expired, forged or mismatched token is refused with 403.
+    """
+    token = request.cookies.get(PRINT_TOKEN_COOKIE, "")
     if not token or request.path != "/pack" or signed_in():
         return
-    try:
-        _printer().loads(token, max_age=PRINT_TOKEN_SECONDS)
-    except BadSignature:
+    period = request.args.get("period", "")
+    if isinstance(reader(), PrintAgent) and session.get(PRINT_PERIOD_KEY) == period:
+        return  # this print session was opened by the token already
+    if not print_tokens.consume_print_token(engine(), token, "/pack", period):
         abort(403)
     session.clear()
     session[PRINT_SESSION_KEY] = time.time() + PRINT_SESSION_MINUTES * 60
+    session[PRINT_PERIOD_KEY] = period
+
+    @after_this_request
+    def _forget_token(response):
+        response.delete_cookie(PRINT_TOKEN_COOKIE)
+        return response
 
 
 def _router_pathname() -> str | None:
@@ -292,11 +295,28 @@ def _router_pathname() -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _router_search() -> str | None:
+    """Return the query string a page-router callback request will render (e.g. '?period=2023-01'), or None."""
+    body = request.get_json(silent=True)
+    inputs = body.get("inputs") if isinstance(body, dict) else None
+    for given in inputs if isinstance(inputs, list) else []:
+        if isinstance(given, dict) and (given.get("id"), given.get("property")) == ("_pages_location", "search"):
+            value = given.get("value")
+            return value if isinstance(value, str) else ""
+    return None
+
+
 def _print_request_allowed(path: str) -> bool:
-    """A print-only session may load the pack page and the frame it needs, and nothing else."""
+    """A print-only session may load the pack as at its own month, and the frame it needs, and nothing else."""
+    month = session.get(PRINT_PERIOD_KEY, "")
     if path == CALLBACK_PATH:
-        return _router_pathname() == "/pack"
-    return path == "/pack" or path in SHELL_PATHS
+        search = _router_search()
+        return (_router_pathname() == "/pack" and search is not None
+                and parse_qs(search.lstrip("?")).get("period", [""]) == [month])
+    if path == "/pack":
+        given = request.args.getlist("period")
+        return given == [month] if month else given in ([], [""])
+    return path in SHELL_PATHS
 
 
 def install(app) -> None:

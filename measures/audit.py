@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "sign_in.failed": "a sign-in failed (wrong name or password)",
     "sign_in.locked": "a name or address was locked out after repeated failed sign-ins",
     "sign_out": "someone signed out",
+    "pack.pdf_printed": "the server's browser printed the meeting pack as a PDF (a copy already made is not logged)",
 }
 
 

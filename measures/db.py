@@ -236,6 +236,39 @@ app_secrets = Table(
     Column("value", Text, nullable=False),
 )
 
+# The meeting-pack printer (`measures.print_tokens`, `measures.print_slots`, `measures.pdf_cache`): kept in the
+# database because every worker and server must agree on them.
+print_tokens = Table(
+    "print_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the token: the token itself is never stored
+    Column("page", String(40), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+print_slots = Table(
+    "print_slots",
+    metadata,
+    Column("slot", Integer, primary_key=True, autoincrement=False),
+    Column("holder", String(160), nullable=False),
+    Column("work_key", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("holder"),
+)
+
+pack_pdfs = Table(
+    "pack_pdfs",
+    metadata,
+    Column("work_key", String(64), primary_key=True),
+    Column("period", String(7), nullable=False),
+    Column("data_version", Integer, nullable=False),
+    Column("made_at", DateTime(timezone=True), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+)
+
 
 # One row: the key under which every app worker may reuse what it computed from the data (see
 # `measures.versioning`). Every write of figures, benchmarks, commentary or the catalogue raises `counter`; a

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -13,10 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
 from dashboard import pdf
-from tests.auth_helpers import http_opener
+from tests.auth_helpers import add_test_users, client_as, http_opener
 from tests.unit.test_catalogue import PUBLISHED_REFS
 
 browser = pytest.mark.browser
@@ -127,22 +127,33 @@ def test_a_bad_period_gets_a_plain_400(served_app):
 
 
 @pytest.fixture
-def ask_pdf(monkeypatch):
-    """Ask the PDF route alone, on a bare Flask app, as a browser would ask a threaded server on loopback."""
+def ask_pdf(demo_database, tmp_path, monkeypatch):
+    """Ask the real app's PDF route through Flask's test client, signed in as a viewer, as a browser would ask a
+    threaded server (the test client has no socket, so the print address must come from MEASURES_PACK_BASE_URL)."""
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_database, copy)
+    monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{copy}")
     monkeypatch.delenv(pdf.BASE_URL_VARIABLE, raising=False)
-    app = Flask(__name__)
-    app.secret_key = "a key for the print token"
-    pdf.register_pdf_route(app)
-    client = app.test_client()
+    from dashboard import create_app, data
 
-    def ask(query: str = "?period=2023-01", base_url: str = "http://127.0.0.1:8050", threaded: bool = True):
-        return client.get("/pack.pdf" + query, base_url=base_url,
+    data.engine.cache_clear()
+    add_test_users(data.engine())
+    client = client_as(create_app(), "viewer")
+    session_cookie = client.get_cookie("mtm_session").value
+
+    def ask(query: str = "?period=2023-01", base_url: str = "http://127.0.0.1:8050", threaded: bool = True,
+            headers: dict | None = None):
+        client.set_cookie("mtm_session", session_cookie, domain=urllib.parse.urlsplit(base_url).hostname)
+        return client.get("/pack.pdf" + query, base_url=base_url, headers=headers or {},
                           environ_overrides={"wsgi.multithread": threaded, "wsgi.multiprocess": False})
 
-    return ask
+    yield ask
+    data.engine().dispose()
+    data.engine.cache_clear()
 
 
 def test_the_route_says_plainly_when_chromium_is_missing(ask_pdf, monkeypatch):
+    monkeypatch.setenv(pdf.BASE_URL_VARIABLE, "http://127.0.0.1:1/")
     monkeypatch.setenv(pdf.CHROMIUM_VARIABLE, "/nonexistent/chromium")
     response = ask_pdf()
     assert response.status_code == 503
@@ -151,6 +162,7 @@ def test_the_route_says_plainly_when_chromium_is_missing(ask_pdf, monkeypatch):
 
 
 def test_the_route_says_plainly_when_chromium_fails(ask_pdf, monkeypatch):
+    monkeypatch.setenv(pdf.BASE_URL_VARIABLE, "http://127.0.0.1:1/")
     monkeypatch.setenv(pdf.CHROMIUM_VARIABLE, shutil.which("false"))
     response = ask_pdf()
     assert response.status_code == 503
@@ -165,26 +177,28 @@ def test_the_route_refuses_a_malformed_period(ask_pdf, period):
     assert "YYYY-MM" in response.get_data(as_text=True)
 
 
-def test_the_route_never_sends_chromium_to_another_host(ask_pdf, monkeypatch):
-    def must_not_run(url, timeout=0):
+@pytest.mark.parametrize("headers", [{}, {"X-Forwarded-Host": "127.0.0.1:8123"}, {"Forwarded": "host=localhost:1"}])
+@pytest.mark.parametrize("base_url", ["http://attacker.example", "http://127.0.0.1:8123", "http://a.localhost:1"])
+def test_the_route_never_takes_the_print_address_from_the_request(ask_pdf, monkeypatch, base_url, headers):
+    def must_not_run(url, token, period=None, timeout=0):
         raise AssertionError(f"Chromium was sent to {url}")
 
     monkeypatch.setattr(pdf, "render_pdf", must_not_run)
-    response = ask_pdf(base_url="http://attacker.example")
+    response = ask_pdf(base_url=base_url, headers=headers)  # no socket, no setting: nowhere safe to print from
     assert response.status_code == 503
     assert pdf.BASE_URL_VARIABLE in response.get_data(as_text=True)
 
 
-def test_the_route_prints_the_pack_page_of_the_loopback_address_it_was_asked_on(ask_pdf, monkeypatch):
+def test_the_route_prints_from_the_configured_address_with_the_token_outside_it(ask_pdf, monkeypatch):
     printed = []
-    monkeypatch.setattr(pdf, "render_pdf", lambda url, timeout=0: printed.append(url) or b"%PDF-1.4 test")
-    response = ask_pdf("?period=2022-12", base_url="http://127.0.0.1:8123")
+    monkeypatch.setattr(pdf, "render_pdf",
+                        lambda url, token, period=None, timeout=0: printed.append((url, token)) or b"%PDF-1.4 test")
+    monkeypatch.setenv(pdf.BASE_URL_VARIABLE, "http://127.0.0.1:9000")
+    response = ask_pdf("?period=2022-12", base_url="http://127.0.0.1:8123", headers={"X-Forwarded-Host": "x.test"})
     assert response.status_code == 200 and response.data == b"%PDF-1.4 test"
     assert response.headers["Content-Disposition"] == 'attachment; filename="measures-that-matter-2022-12.pdf"'
-    assert len(printed) == 1 and printed[0].startswith("http://127.0.0.1:8123/pack?period=2022-12&print_token=")
-    monkeypatch.setenv(pdf.BASE_URL_VARIABLE, "http://127.0.0.1:9000")
-    assert ask_pdf("?period=2022-12", base_url="https://measures.example").status_code == 200
-    assert printed[-1].startswith("http://127.0.0.1:9000/pack?period=2022-12&print_token=")
+    assert printed[0][0] == "http://127.0.0.1:9000/pack?period=2022-12"
+    assert len(printed[0][1]) >= 40 and printed[0][1] not in printed[0][0]
 
 
 def test_a_server_that_cannot_answer_chromium_is_told_so(ask_pdf):
@@ -200,14 +214,41 @@ def test_a_chromium_that_hangs_is_stopped_with_its_children(tmp_path, monkeypatc
     hanging.chmod(0o755)
     monkeypatch.setenv(pdf.CHROMIUM_VARIABLE, str(hanging))
     started = time.monotonic()
-    with pytest.raises(pdf.PdfError, match="longer than 1 seconds"):
-        pdf.render_pdf("http://127.0.0.1:1/pack", timeout=1)
+    failures: list[pdf.PdfError] = []
+
+    def render() -> None:  # in a thread of its own, as in a request: this one may be driving the test browser
+        try:
+            pdf.render_pdf("http://127.0.0.1:1/pack", "a-token", timeout=1)
+        except pdf.PdfError as error:
+            failures.append(error)
+
+    worker = threading.Thread(target=render)
+    worker.start()
+    worker.join(timeout=30)
+    assert len(failures) == 1 and "longer than 1 seconds" in str(failures[0]), [(f, f.detail) for f in failures]
     assert time.monotonic() - started < 10
     left = Path(f"/proc/{child.read_text().strip()}")
     deadline = time.monotonic() + 5
     while left.exists() and "zombie" not in _state(left) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not left.exists() or "zombie" in _state(left), "Chromium's children were left running"
+
+
+def test_a_browser_still_printing_after_its_time_is_killed_with_its_children(tmp_path):
+    marker = "--measures-print-job=0123456789abcdef"  # as render_pdf marks the Chromium it starts
+    browser_like = subprocess.Popen(["sh", "-c", "sleep 60 & echo $! > child.pid; wait", marker], cwd=tmp_path,
+                                    start_new_session=True)
+    child = tmp_path / "child.pid"
+    deadline = time.monotonic() + 10
+    while not (child.exists() and child.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pdf._kill_marked(marker)
+    assert browser_like.wait(timeout=10) == -9
+    left = Path(f"/proc/{child.read_text().strip()}")
+    deadline = time.monotonic() + 5
+    while left.exists() and "zombie" not in _state(left) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left.exists() or "zombie" in _state(left), "the browser's children were left running"
 
 
 def _state(proc: Path) -> str:

@@ -237,18 +237,27 @@ def test_a_post_to_any_other_address_is_refused(app):
 
 
 def test_the_print_token_opens_the_pack_and_nothing_else(app):
-    from dashboard.auth import print_token
+    from dashboard.auth import PRINT_TOKEN_COOKIE
+    from dashboard.data import engine
+    from measures.print_tokens import issue_print_token
 
-    with app.server.test_request_context():
-        token = print_token()
+    token = issue_print_token(engine(), "/pack", "2023-01")
     printer = app.server.test_client()
-    assert printer.get(f"/pack?period=2023-01&print_token={token}").status_code == 200
+    printer.set_cookie(PRINT_TOKEN_COOKIE, token)
+    assert printer.get("/pack?period=2023-01").status_code == 200
     pack = [{"id": "_pages_location", "property": "pathname", "value": "/pack"},
             {"id": "_pages_location", "property": "search", "value": "?period=2023-01"}]
     assert callback(printer, ROUTER, pack).status_code == 200
+    another_month = [pack[0], {**pack[1], "value": "?period=2022-12"}]
+    assert callback(printer, ROUTER, another_month).status_code == 403
     for path in ("/measure/3.1", "/teams/2.2", "/workers/2.2"):
         other = [{"id": "_pages_location", "property": "pathname", "value": path},
                  {"id": "_pages_location", "property": "search", "value": ""}]
         assert callback(printer, ROUTER, other).status_code == 403, path
         assert printer.get(path).status_code == 403, path
-    assert app.server.test_client().get("/pack?print_token=forged").status_code == 403
+    forged = app.server.test_client()
+    forged.set_cookie(PRINT_TOKEN_COOKIE, "forged")
+    assert forged.get("/pack?period=2023-01").status_code == 403
+    replayed = app.server.test_client()  # the same token again, by anyone: spent on its first use
+    replayed.set_cookie(PRINT_TOKEN_COOKIE, token)
+    assert replayed.get("/pack?period=2023-01").status_code == 403
