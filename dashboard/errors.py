@@ -59,8 +59,8 @@ def record_failure(error: BaseException, saving: bool) -> Failure:
     summary = f"{type(error).__name__}: {first_line(error)}".replace("\n", " ").replace("\r", " ")
     current_app.logger.error("Failure reference %s: %s failed (%s)%s: %s", reference, request_line,
                              fault.kind if fault else "bug", where, summary[:500])
-    advice = (f"Try again in a few minutes. If it keeps happening, tell the performance team's administrator, "
-              f"quoting reference {reference}.")
+    advice = ("Try again in a few minutes. If it keeps happening, tell the performance team's administrator, "
+              "quoting the reference below.")
     if fault is not None:
         return Failure(reference, "The dashboard cannot use its database just now", fault.what,
                        NOTHING_SAVED if saving else "", advice, 503)
@@ -105,10 +105,10 @@ def _target(outputs: list[dict]) -> int | None:
         if output["id"] == ROUTER_OUTPUT:
             return index
     for index, output in plain:
-        if output["id"].endswith("alert") and output.get("property") == "children":
+        if output["id"].endswith("alert") and str(output.get("property")).split("@")[0] == "children":
             return index
     for index, output in plain:
-        if output.get("property") == "children":
+        if str(output.get("property")).split("@")[0] == "children":
             return index
     return None
 
@@ -145,8 +145,8 @@ def _callback_response(failure: Failure):
         payload["response"] = {}
         payload["sideUpdate"] = {ids.FAILURE_NOTICE: {"children": error_notice(failure)}}
     else:
-        payload["response"] = {outputs[index]["id"]: {outputs[index]["property"]: _content(failure,
-                                                                                            outputs[index])}}
+        prop = str(outputs[index]["property"]).split("@")[0]  # "children@<hash>" for a duplicate output
+        payload["response"] = {outputs[index]["id"]: {prop: _content(failure, outputs[index])}}
     return current_app.response_class(json.dumps(payload, cls=PlotlyJSONEncoder), mimetype="application/json")
 
 

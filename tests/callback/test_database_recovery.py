@@ -14,6 +14,8 @@ PostgreSQL stopped and restarted, and set read-only, is in tests/test_database_h
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -125,3 +127,50 @@ def test_a_replaced_file_is_read_as_it_now_is(database, tmp_path):
 
     after = store.latest_period(data.engine())
     assert after is not None and after < before
+
+
+def _callback_key(app, *parts: str) -> str:
+    matches = [key for key in app.callback_map if all(part in key for part in parts)]
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def test_confirm_on_a_file_turned_read_only_says_nothing_was_imported(database, tmp_path, caplog):
+    """The failure happens inside the callback (the signed-in user is read, the import's write is refused):
+    Dash's `on_error` puts the message in the preview, in place of "Ready to import"."""
+    import base64
+
+    from dashboard import data, ids
+    from tests.auth_helpers import callback
+    from tests.returns.builders import template_row, template_workbook
+
+    app = _app()
+    client = app.server.test_client()
+    assert _sign_in(client).status_code == 302
+    workbook = template_workbook(tmp_path / "february.xlsx", [
+        template_row("3.1", "2023-02", numerator=250, denominator=310)])
+    contents = "data:application/octet-stream;base64," + base64.b64encode(workbook.read_bytes()).decode()
+    checked = callback(client, _callback_key(app, f"{ids.UPLOAD_PREVIEW}.children...", f"{ids.STAGED_TOKEN}.data..."),
+                       [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
+                       [{"id": ids.UPLOAD, "property": "filename", "value": "february.xlsx"}])
+    token = checked.get_json()["response"][ids.STAGED_TOKEN]["data"]
+    assert "Ready to import" in json.dumps(checked.get_json())
+
+    _immutable(database, True)
+    data.engine().dispose()  # as after a restart: connections open read-only from here on
+    caplog.clear()
+    response = callback(client, _callback_key(app, f"{ids.CONFIRM_BUTTON}.disabled@"),
+                        [{"id": ids.CONFIRM_BUTTON, "property": "n_clicks", "value": 1}],
+                        [{"id": ids.STAGED_TOKEN, "property": "data", "value": token}])
+    assert response.status_code == 200
+    shown = json.dumps(response.get_json()["response"][ids.UPLOAD_PREVIEW]["children"])
+    assert "The dashboard cannot use its database just now" in shown
+    assert "The database can be read but not written to." in shown
+    assert "Nothing was saved" in shown and "Ready to import" not in shown
+    reference = re.search(r"Reference: \", \"([0-9A-F]{8})|\"children\": \"([0-9A-F]{8})\"", shown)
+    assert reference, shown
+    reference = reference.group(1) or reference.group(2)
+    lines = [r.getMessage() for r in caplog.records if reference in r.getMessage()]
+    assert len(lines) == 1 and "read-only" in lines[0]
+    _immutable(database, False)
+    assert store.latest_period(data.engine()) == "2023-01"  # nothing was imported
