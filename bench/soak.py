@@ -292,12 +292,12 @@ def run(minutes: int, readers: int, folder: Path) -> int:
 
     pids = sorted({pid for sample in rss for pid in sample})
     print(f"\n{'minute':>6} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8}  import"
-          + "".join(f"  RSS {pid} MB" for pid in pids))
+          + "".join(f"  pid {pid} RSS MB" for pid in pids))
     for minute in range(minutes):
         values = results.latencies[minute]
         p50 = _percentile(values, 0.50) * 1000 if values else 0.0
         p95 = _percentile(values, 0.95) * 1000 if values else 0.0
-        memory = "".join(f"  {rss[minute].get(pid, 0) / 1024:>{len(str(pid)) + 7}.0f}" for pid in pids)
+        memory = "".join(f"  {rss[minute].get(pid, 0) / 1024:>{len(str(pid)) + 11}.0f}" for pid in pids)
         print(f"{minute + 1:>6} {len(values):>9} {results.errors[minute]:>7} {p50:>8.1f} {p95:>8.1f}  "
               f"{imports[minute]}{memory}")
     total = sum(len(values) for values in results.latencies)
