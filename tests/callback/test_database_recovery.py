@@ -106,6 +106,9 @@ def test_a_deleted_file_is_noticed_not_served_and_not_recreated(database, tmp_pa
     page = client.get("/upload")
     assert page.status_code == 503
     assert "The dashboard cannot use its database just now" in page.get_data(as_text=True)
+    layout = client.get("/_dash-layout")  # the app's frame, fetched by the browser after the page
+    assert layout.status_code == 200 and "The dashboard cannot use its database just now" in layout.get_data(
+        as_text=True)
     assert not database.exists(), "a deleted database must not be recreated empty"
 
     shutil.copy(kept, database)  # the operator puts it back: served again without a restart
