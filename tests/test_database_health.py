@@ -45,16 +45,18 @@ def test_a_stopped_server_is_unhealthy_and_recovers_when_it_starts(server, engin
 
 
 def test_a_read_only_server_is_unhealthy(server, engine):
+    """Read-only as a standby is for every session: `default_transaction_read_only` set on the database (taken
+    by each new session; set synchronously, unlike a configuration reload)."""
     assert check_database(engine).ok
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("ALTER SYSTEM SET default_transaction_read_only = on"))
-        connection.execute(text("SELECT pg_reload_conf()"))
+        connection.execute(text("ALTER DATABASE postgres SET default_transaction_read_only = on"))
     try:
+        engine.dispose()  # the sessions from now on are read-only
         assert check_database(engine) == Health(
             False, "The database server is read-only (a standby, or set read-only), so nothing can be saved.")
     finally:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("SET default_transaction_read_only = off"))
-            connection.execute(text("ALTER SYSTEM RESET default_transaction_read_only"))
-            connection.execute(text("SELECT pg_reload_conf()"))
+            connection.execute(text("ALTER DATABASE postgres RESET default_transaction_read_only"))
+    engine.dispose()
     assert check_database(engine).ok
