@@ -65,14 +65,14 @@ def sign_in_test_client(client, password: str) -> dict[str, str]:
     return {"X-CSRFToken": client.get_cookie("_csrf_token").value}
 
 
-def sign_in_http(base_url: str, password: str) -> dict[str, str]:
-    """Sign in to the server at `base_url` as BENCH_USER; return the headers (Cookie, X-CSRFToken) with which
-    any connection may then make requests in that session."""
+def sign_in_http(base_url: str, password: str, name: str = BENCH_USER) -> dict[str, str]:
+    """Sign in to the server at `base_url` as `name` (BENCH_USER unless given); return the headers (Cookie,
+    X-CSRFToken) with which any connection may then make requests in that session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     with opener.open(base_url + "/sign-in", timeout=60) as response:
         token = _form_token(response.read().decode())
-    form = urllib.parse.urlencode({"name": BENCH_USER, "password": password, "csrf_token": token}).encode()
+    form = urllib.parse.urlencode({"name": name, "password": password, "csrf_token": token}).encode()
     with opener.open(base_url + "/sign-in", form, timeout=60) as response:
         if "/sign-in" in response.url:
             raise RuntimeError("signing in failed")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import auth, security_headers
+from dashboard import auth, errors, health, security_headers
 from dashboard.pdf import register_pdf_route
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,13 +30,17 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
         # Dash's MCP endpoint would run callbacks without passing the request gate: never mount it.
         enable_mcp=False,
+        # A callback that fails shows what happened in the page, with a reference the server's log carries.
+        on_error=errors.callback_failed,
     )
     app.layout = shell
     # The server enforces the upload limit: a 10 MB workbook arrives base64-encoded inside a JSON callback
     # body (about 13.4 MB); anything much larger is refused before it is read.
     app.server.config["MAX_CONTENT_LENGTH"] = UPLOAD_REQUEST_LIMIT
     register_pdf_route(app.server)
+    errors.install(app)
     auth.install(app)
+    health.install(app.server)
     security_headers.install(app)
     return app
 

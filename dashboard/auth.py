@@ -445,8 +445,4 @@ def install(app) -> None:
         return render_template("change_password.html", problems=problems,
                                minimum=users.MIN_PASSWORD_LENGTH), 400 if problems else 200
 
-    @server.route("/healthz", endpoint="healthz")
-    def _healthz():
-        return {"status": "ok"}
-
     server.extensions["measures_csrf"] = csrf

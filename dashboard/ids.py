@@ -1,6 +1,8 @@
 """Every component id of the dashboard, in one place, so layouts, callbacks and tests agree."""
 
 URL = "url"
+# At the top of every page: a failed callback with no output of its own to say so says it here.
+FAILURE_NOTICE = "failure-notice"
 PERIOD_PICKER = "period-picker"
 OVERVIEW_TABLE = "overview-table"
 OVERVIEW_SUMMARY = "overview-summary"

@@ -131,6 +131,12 @@ def _write_backup(connection: Connection, handle, dialect: str) -> dict[str, int
     revision = MigrationContext.configure(connection).get_current_revision()
     if revision is None:
         raise BackupError("The database has no schema yet: there is nothing to back up.")
+    if revision not in _migration_revisions():
+        raise BackupError(f"The database is at schema revision {revision}, made by a newer release of Measures "
+                          f"that Matter than this one (which knows revisions up to {_migration_revisions()[-1]}). "
+                          f"A backup made by this release would leave out what the newer one added, so none was "
+                          f"written. Back it up with the release that made it: only a release whose migrations "
+                          f"include revision {revision} can restore that backup.")
     inspector = inspect(connection)
     existing = set(inspector.get_table_names())
     plan: list[tuple[Table, list[str]]] = []

@@ -9,10 +9,15 @@ import math
 import sys
 from collections.abc import Sequence
 
+from alembic.util import CommandError
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from measures import admin_cli, audit, db, store
 from measures.catalogue import CatalogueError, load_catalogue
+from measures.database_faults import DatabaseFault, describe, first_line
+from measures.db import SchemaTooNew
 from measures.formatting import format_counts, format_number
 from measures.periods import is_period
 
@@ -282,3 +287,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_REFUSED
+    except (SQLAlchemyError, SchemaTooNew, CommandError) as error:
+        fault = describe(error)
+        if fault is None:
+            raise  # not a fault of the database: a bug, whose traceback is wanted
+        print(database_fault_message(fault, error), file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def database_fault_message(fault: DatabaseFault, error: BaseException) -> str:
+    """The one paragraph the command line prints for a database fault: what happened, where, that the change
+    in progress was not saved, and what to do."""
+    url = make_url(db.database_url()).render_as_string(hide_password=True)
+    if isinstance(error, SchemaTooNew):
+        return f"error: {fault.what} Database: {url}. Nothing was changed. {fault.advice}"
+    said = first_line(error).rstrip(".")
+    return (f"error: {fault.what} (The database said: {said}.) Database: {url}. Nothing was changed by the step "
+            f"that failed: each change is saved whole or not at all. {fault.advice}")

@@ -13,6 +13,7 @@ case, is written once.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 
 DEFAULT_DB_URL = "sqlite:///data/measures.db"
 
@@ -287,20 +289,101 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("MEASURES_DB_URL") or DEFAULT_DB_URL
 
 
+class SchemaTooNew(Exception):
+    """The database is at a migration revision this code does not know: a newer release made it.
+
+    `revision` is the database's revision, `known` this code's newest. Nothing was changed.
+    """
+
+    def __init__(self, revision: str, known: str) -> None:
+        super().__init__(f"The database is at schema revision {revision}, made by a newer release of Measures "
+                         f"that Matter than this one (which knows revisions up to {known}).")
+        self.revision, self.known = revision, known
+
+
+# The message of the error raised when an SQLite file the engine has used is no longer there.
+MISSING_FILE = "the database file has been deleted or moved since it was opened"
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, or None when there is none."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _watch_sqlite_file(engine: Engine, path: Path) -> None:
+    """Make `engine` follow the SQLite file at `path` as it is now, not as it was when a connection opened it.
+
+    A pooled connection keeps the file it opened: after the file is deleted it keeps serving the deleted copy,
+    after it is replaced it serves the old one, and one opened while the file was read-only stays read-only
+    when the file becomes writable again. So each checkout compares the file's (device, inode) and
+    writability with the connection's and replaces a connection that no longer matches. Once the engine has
+    opened the file, a missing file is refused rather than silently recreated empty.
+    """
+    seen = {"file": False}  # whether this engine has opened an existing file at `path`
+
+    @event.listens_for(engine, "do_connect")
+    def _refuse_a_vanished_file(_dialect, _record, _cargs, _cparams):  # pragma: no cover - driver hook
+        if seen["file"] and _file_identity(path) is None:
+            raise sqlite3.OperationalError(f"{MISSING_FILE} ({path}); it is not recreated empty")
+
+    @event.listens_for(engine, "connect")
+    def _note_the_file(_dbapi_connection, record):  # pragma: no cover - driver hook
+        record.info["file_identity"] = _file_identity(path)
+        record.info["file_writable"] = os.access(path, os.W_OK)
+        seen["file"] = seen["file"] or record.info["file_identity"] is not None
+
+    @event.listens_for(engine, "checkout")
+    def _same_file(_dbapi_connection, record, _proxy):  # pragma: no cover - driver hook
+        identity = _file_identity(path)
+        if identity != record.info.get("file_identity"):
+            raise DisconnectionError("the database file was replaced or deleted")
+        if not record.info.get("file_writable") and os.access(path, os.W_OK):
+            raise DisconnectionError("the database file has become writable")
+
+
+# Errors after which a connection (and every other in its pool) must not be used again: the database, or the
+# file under it, changed in a way an open connection does not notice.
+_STALE_CONNECTION_MESSAGES = (
+    "attempt to write a readonly database",
+    "disk i/o error",
+    "read-only transaction",
+    MISSING_FILE,
+)
+
+
+def _discard_stale_connections(context) -> None:  # pragma: no cover - driver hook
+    message = str(context.original_exception).lower()
+    if any(text in message for text in _STALE_CONNECTION_MESSAGES):
+        context.is_disconnect = True
+        context.invalidate_pool_on_disconnect = True
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create an Engine for `url` (see `database_url`).
 
     For SQLite the parent folder is created, foreign keys are enforced and transactions are begun
-    explicitly so that `write_transaction` can take the write lock up front. Raises
-    sqlalchemy.exc.ArgumentError for a malformed URL.
+    explicitly so that `write_transaction` can take the write lock up front; the engine follows the file
+    (see `_watch_sqlite_file`). After an error that shows the database changed under it (read-only, disk
+    I/O, a deleted file, a read-only PostgreSQL transaction) every pooled connection is replaced, so the app
+    recovers without a restart once the database does. Raises sqlalchemy.exc.ArgumentError for a malformed URL.
     """
     resolved = make_url(database_url(url))
     if resolved.get_backend_name() != "sqlite":
-        return create_engine(resolved, pool_pre_ping=True)
+        engine = create_engine(resolved, pool_pre_ping=True)
+        event.listen(engine, "handle_error", _discard_stale_connections)
+        return engine
     database = resolved.database
-    if database and database != ":memory:" and not database.startswith("file:"):
+    on_disk = bool(database) and database != ":memory:" and not database.startswith("file:")
+    if on_disk:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(resolved, connect_args={"timeout": 30})
+    event.listen(engine, "handle_error", _discard_stale_connections)
+    if on_disk:
+        _watch_sqlite_file(engine, Path(database).resolve())
 
     @event.listens_for(engine, "connect")
     def _sqlite_connect(dbapi_connection, _record):  # pragma: no cover - driver hook
@@ -333,15 +416,44 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
-def upgrade_schema(engine: Engine, revision: str = "head") -> None:
-    """Create the schema or upgrade it to `revision` (default: the newest migration); raises on a migration
-    failure."""
-    from alembic import command
+def _migrations_config():
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
-    with engine.begin() as connection:
+    return config
+
+
+def known_revisions() -> list[str]:
+    """Return this code's migration revisions, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    return [script.revision for script in reversed(list(ScriptDirectory.from_config(_migrations_config())
+                                                        .walk_revisions()))]
+
+
+def check_revision_known(revision: str | None) -> None:
+    """Raise SchemaTooNew when `revision` (a database's) is not one of this code's migrations; None is fine."""
+    known = known_revisions()
+    if revision is not None and revision not in known:
+        raise SchemaTooNew(revision, known[-1])
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Create the schema or upgrade it to `revision` (default: the newest migration).
+
+    Holds the database's write lock throughout (`write_transaction`), so two processes upgrading at once take
+    turns: the second finds the work done. Raises SchemaTooNew, with nothing changed, for a database made by a
+    newer release; raises whatever the database raises on a migration failure (then nothing is changed).
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    config = _migrations_config()
+    if revision == "head" and schema_revision(engine) == known_revisions()[-1]:
+        return  # the common case, without waiting for the write lock behind an import
+    with write_transaction(engine) as connection:
+        check_revision_known(MigrationContext.configure(connection).get_current_revision())
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

@@ -55,10 +55,18 @@ class TemporaryPostgres:
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self._run(self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "--locale=C",
                   "--encoding=UTF8")
+        self.resume()
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def halt(self) -> None:
+        """Stop the server as a crash or an administrator would, keeping its data (`resume` starts it again)."""
+        self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server (again) on the same port and data."""
         options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off -c full_page_writes=off"
         self._run(self.pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"),
                   "-w", "start")
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:
         """Stop the server and remove its folder."""

@@ -73,7 +73,8 @@ def shell() -> html.Div:
                 ),
                 className="site-header",
             ),
-            html.Main(dash.page_container, id="main", className="site-main", tabIndex="-1"),
+            html.Main([html.Div(id=ids.FAILURE_NOTICE), dash.page_container], id="main", className="site-main",
+                      tabIndex="-1"),
             html.Footer(
                 html.Div(
                     [

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
+from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, ids
 from dashboard.auth import requires
@@ -159,5 +161,10 @@ def confirm_upload(n_clicks: int, token: str | None):
                          className="notice notice-warning", role="alert")
         return message, True, None
     report = import_return(engine(), staged["content"], filename=staged["filename"], user=auth.current_name())
-    store.discard_staged_upload(engine(), token)
+    try:
+        store.discard_staged_upload(engine(), token)
+    except SQLAlchemyError as error:
+        # The figures are saved: say so. The staged copy left behind only allows a repeat, which changes nothing.
+        current_app.logger.warning("The staged upload %s was imported but not discarded: %s", staged["filename"],
+                                   str(error).splitlines()[0])
     return outcome(report), True, None

@@ -1,0 +1,179 @@
+"""`/healthz` tells the truth about the database, and the app recovers by itself when the database does.
+
+Real faults, no mocks, on the app's own engine (`dashboard.data.engine`) through Flask's test client:
+
+- a read-only SQLite file. The tests run as root, for whom `chmod a-w` stops nothing, so the file is made
+  immutable with `chattr +i` (ext4 and most Linux file systems): then even root's open for writing fails with
+  EPERM, SQLite falls back to opening the file read-only, and writes fail with "attempt to write a readonly
+  database", exactly as for an unprivileged server on a read-only file. `chattr -i` makes it writable again.
+  Where the file system has no immutable flag the test is skipped, saying so;
+- a deleted file, and a file replaced by another (as a restore from a copy, or a mistaken `cp`, does).
+
+PostgreSQL stopped and restarted, and set read-only, is in tests/test_database_health.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from measures import app_secrets, store, users
+from tests.auth_helpers import NAMES, PASSWORDS, add_test_users, form_token
+
+
+def _immutable(path: Path, on: bool) -> None:
+    result = subprocess.run(["chattr", "+i" if on else "-i", str(path)], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"this file system cannot make a file immutable (chattr: {result.stderr.strip()})")
+
+
+@pytest.fixture
+def database(demo_database, tmp_path, monkeypatch):
+    """A private copy of the demo database, with the test users and the session key, that the app will use."""
+    path = tmp_path / "app.db"
+    shutil.copy(demo_database, path)
+    monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{path}")
+    monkeypatch.delenv("MEASURES_OPEN_VIEWING", raising=False)
+    from dashboard import data
+
+    data.engine.cache_clear()
+    add_test_users(data.engine())
+    app_secrets.session_secret(data.engine())
+    data.engine().dispose()
+    yield path
+    subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+    data.engine().dispose()
+    data.engine.cache_clear()
+
+
+def _app():
+    from dashboard import create_app
+
+    made = create_app()
+    made.server.test_client().get("/sign-in")
+    return made
+
+
+def _sign_in(client, role: str = "officer"):
+    token = form_token(client.get("/sign-in").get_data(as_text=True))
+    return client.post("/sign-in", data={"name": NAMES[role], "password": PASSWORDS[role], "csrf_token": token})
+
+
+def test_healthz_is_ok_with_a_working_database(database):
+    response = _app().server.test_client().get("/healthz")
+    assert (response.status_code, response.get_json()) == (200, {"status": "ok"})
+
+
+def test_started_on_a_read_only_file_the_app_recovers_when_it_becomes_writable(database):
+    _immutable(database, True)
+    app = _app()  # started while the file is read-only: its pooled connections open read-only
+    client = app.server.test_client()
+
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json() == {"status": "unavailable",
+                                 "problem": "The database file (or its folder) is read-only, so nothing can be "
+                                            "saved."}
+    assert str(database) not in health.get_data(as_text=True)  # no file names given away
+    assert _sign_in(client).status_code == 503  # signing in records the attempt: a write, refused
+
+    _immutable(database, False)
+    assert client.get("/healthz").status_code == 200
+    assert _sign_in(client).status_code == 302  # the same server process now writes
+    from dashboard import data
+
+    assert users.find_user(data.engine(), NAMES["officer"]) is not None
+
+
+def test_a_deleted_file_is_noticed_not_served_and_not_recreated(database, tmp_path):
+    app = _app()
+    client = app.server.test_client()
+    assert _sign_in(client).status_code == 302
+    assert client.get("/healthz").status_code == 200
+    kept = tmp_path / "kept.db"
+    shutil.copy(database, kept)
+
+    database.unlink()  # open connections could still read the deleted file's pages
+    health = client.get("/healthz")
+    assert (health.status_code, health.get_json()["problem"]) == (
+        503, "The database file is missing: it has been deleted or moved.")
+    page = client.get("/upload")
+    assert page.status_code == 503
+    assert "The dashboard cannot use its database just now" in page.get_data(as_text=True)
+    layout = client.get("/_dash-layout")  # the app's frame, fetched by the browser after the page
+    assert layout.status_code == 200 and "The dashboard cannot use its database just now" in layout.get_data(
+        as_text=True)
+    assert not database.exists(), "a deleted database must not be recreated empty"
+
+    shutil.copy(kept, database)  # the operator puts it back: served again without a restart
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/upload").status_code == 200
+
+
+def test_a_replaced_file_is_read_as_it_now_is(database, tmp_path):
+    from dashboard import data
+
+    _app()
+    before = store.latest_period(data.engine())
+    replacement = tmp_path / "replacement.db"
+    shutil.copy(database, replacement)
+    with sqlite3.connect(replacement) as connection:
+        connection.execute("DELETE FROM observations WHERE period = ?", (before,))
+    connection.close()
+    replacement.replace(database)  # a new file (new inode) under the same name
+
+    after = store.latest_period(data.engine())
+    assert after is not None and after < before
+
+
+def _callback_key(app, *parts: str) -> str:
+    matches = [key for key in app.callback_map if all(part in key for part in parts)]
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def test_confirm_on_a_file_turned_read_only_says_nothing_was_imported(database, tmp_path, caplog):
+    """The failure happens inside the callback (the signed-in user is read, the import's write is refused):
+    Dash's `on_error` puts the message in the preview, in place of "Ready to import"."""
+    import base64
+
+    from dashboard import data, ids
+    from tests.auth_helpers import callback
+    from tests.returns.builders import template_row, template_workbook
+
+    app = _app()
+    client = app.server.test_client()
+    assert _sign_in(client).status_code == 302
+    workbook = template_workbook(tmp_path / "february.xlsx", [
+        template_row("3.1", "2023-02", numerator=250, denominator=310)])
+    contents = "data:application/octet-stream;base64," + base64.b64encode(workbook.read_bytes()).decode()
+    checked = callback(client, _callback_key(app, f"{ids.UPLOAD_PREVIEW}.children...", f"{ids.STAGED_TOKEN}.data..."),
+                       [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
+                       [{"id": ids.UPLOAD, "property": "filename", "value": "february.xlsx"}])
+    token = checked.get_json()["response"][ids.STAGED_TOKEN]["data"]
+    assert "Ready to import" in json.dumps(checked.get_json())
+
+    _immutable(database, True)
+    data.engine().dispose()  # as after a restart: connections open read-only from here on
+    caplog.clear()
+    response = callback(client, _callback_key(app, f"{ids.CONFIRM_BUTTON}.disabled@"),
+                        [{"id": ids.CONFIRM_BUTTON, "property": "n_clicks", "value": 1}],
+                        [{"id": ids.STAGED_TOKEN, "property": "data", "value": token}])
+    assert response.status_code == 200
+    shown = json.dumps(response.get_json()["response"][ids.UPLOAD_PREVIEW]["children"])
+    assert "The dashboard cannot use its database just now" in shown
+    assert "The database can be read but not written to." in shown
+    assert "Nothing was saved" in shown and "Ready to import" not in shown
+    reference = re.search(r"Reference: \", \"([0-9A-F]{8})|\"children\": \"([0-9A-F]{8})\"", shown)
+    assert reference, shown
+    reference = reference.group(1) or reference.group(2)
+    lines = [r.getMessage() for r in caplog.records if reference in r.getMessage()]
+    assert len(lines) == 1 and "read-only" in lines[0]
+    _immutable(database, False)
+    assert store.latest_period(data.engine()) == "2023-01"  # nothing was imported
