@@ -9,7 +9,6 @@ row below, '627 out of 987 63.5%', '10 48%', '59%', '17.2', 'TBC', 'NEW MEASURE'
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from openpyxl.utils import get_column_letter
 
@@ -27,6 +26,7 @@ class _Header:
     def __init__(self, row: list):
         self.ref = self.measure = self.progress = None
         self.months: dict[int, str] = {}
+        self.unreadable: dict[int, str] = {}  # column -> why its header is not a month
         for column, cell in enumerate(row):
             name = text_of(cell).lower()
             if name == "ref":
@@ -36,13 +36,26 @@ class _Header:
             elif name == "progress":
                 self.progress = column
             else:
-                period = period_of_header(cell)
+                try:
+                    period = period_of_header(cell)
+                except CellError as error:
+                    self.unreadable[column] = str(error)
+                    continue
                 if period is not None:
                     self.months[column] = period
 
     @property
     def valid(self) -> bool:
-        return self.ref is not None and self.measure is not None and bool(self.months)
+        """A header row: Ref, Measure and month columns, even if some month headers cannot be read."""
+        return self.ref is not None and self.measure is not None and bool(self.months or self.unreadable)
+
+    def problems(self, sheet: str, index: int) -> list:
+        """An error for each month header that cannot be read, naming its cell."""
+        return [
+            problem("error", "bad-period", Place(sheet, _address(column, index)), why,
+                    "Write the month as an Excel date, as Dec-22 or Jan 2023, or as 01/01/2023 (day first).")
+            for column, why in self.unreadable.items()
+        ]
 
 
 def _cell(row: list, column: int | None) -> object:
@@ -74,6 +87,7 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
             candidate_header = _Header(row)
             if candidate_header.valid:
                 header, found_header = candidate_header, True
+                parsed.issues.extend(candidate_header.problems(sheet.name, index))
                 index += 1
                 continue
             if header is None:
@@ -96,6 +110,14 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
     return parsed if found_header else None
 
 
+def _unreadable(place: Place, error: CellError, cell: str):
+    return problem(
+        "error", "not-a-number", place, str(error),
+        "Write a count, counts such as 42/108, a percentage such as 39%, TBC, NEW MEASURE, n/a or * (suppressed), "
+        "or leave it blank.", cell=cell,
+    )
+
+
 def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed) -> None:
     ref = text_of(_cell(row, header.ref))
     measure = measures.get(ref)
@@ -113,33 +135,23 @@ def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed
         if main_cell is not None or below is not None:
             parsed.dated.append(place)
         try:
-            figure = combine(parse_figure(main_cell), parse_figure(below))
+            main = parse_figure(main_cell)
         except CellError as error:
-            bad_cell = place.cell
-            try:
-                parse_figure(main_cell)
-            except CellError:
-                pass
-            else:
-                bad_cell = _address(column, index + 1)
-            parsed.issues.append(problem(
-                "error", "not-a-number", place, str(error),
-                "Write a count, counts such as 42/108, a percentage such as 39%, TBC, NEW MEASURE, or leave it blank.",
-                cell=bad_cell,
-            ))
+            parsed.issues.append(_unreadable(place, error, place.cell))
             continue
+        try:
+            continued = parse_figure(below)
+        except CellError as error:
+            parsed.issues.append(_unreadable(place, error, _address(column, index + 1)))
+            continue
+        figure = combine(main, continued)
         if figure == BLANK:
             continue
         periods.append(period)
-        result = interpret(measure, figure, place, fraction_cell=isinstance(main_cell, float))
-        if figure.percent is not None and continuation is not None and _cell(continuation, column) is not None:
-            # Point a percentage question at the cell that holds the percentage.
-            below_cell = _address(column, index + 1)
-            result.issues = [
-                issue if issue.code != "percent-mismatch"
-                else replace(issue, message=issue.message.replace(place.cell, below_cell, 1), cell=below_cell)
-                for issue in result.issues
-            ]
+        below_cell = _address(column, index + 1)
+        cells = {"value": below_cell if continued != BLANK and main.percent is None else place.cell,
+                 "status": below_cell if main.status == "ok" and continued.status != "ok" else place.cell}
+        result = interpret(measure, figure, place, cells=cells)
         parsed.issues.extend(result.issues)
         if result.row is not None:
             parsed.candidates.append(Candidate(result.row, place))

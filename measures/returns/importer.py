@@ -14,6 +14,12 @@ from measures.periods import period_of, shift_period
 from measures.returns import checks
 from measures.returns.candidates import ParsedReturn
 from measures.returns.committee_layout import parse_committee
+from measures.returns.number_formats import (
+    UnreadableFormats,
+    mark_percent_cells,
+    read_number_formats,
+    uncomputed_formulas,
+)
 from measures.returns.report import ImportReport, Issue
 from measures.returns.template_layout import parse_template
 from measures.returns.workbook import read_sheets
@@ -27,6 +33,15 @@ def parse_return(
     sheets, file_issues = read_sheets(data, filename)
     if file_issues:
         return ParsedReturn(), file_issues
+    try:
+        formats = read_number_formats(data)
+    except UnreadableFormats:
+        return ParsedReturn(), [Issue(
+            "error", "truncated",
+            f"{filename or 'The file'} could not be read as an Excel workbook: its formats or sheets are damaged. "
+            "Open it in Excel, save it again and upload the new copy.",
+        )]
+    sheets = [mark_percent_cells(sheet, formats.get(sheet.name)) for sheet in sheets]
     parsed = parse_template(sheets, catalogue, current_period) or parse_committee(sheets, catalogue)
     if parsed is None:
         return ParsedReturn(), [Issue(
@@ -35,6 +50,7 @@ def parse_return(
             "(header Ref, Measure, Team, Period, Numerator, Denominator, Value, Status, Note on row 1) or the "
             "committee table (a row with Ref, Measure and one column per month).",
         )]
+    parsed.issues = uncomputed_formulas(formats) + parsed.issues
     return parsed, []
 
 

@@ -11,7 +11,18 @@ from openpyxl.utils import get_column_letter
 from measures.catalogue import Catalogue
 from measures.periods import PERIOD_PATTERN
 from measures.returns.candidates import Candidate, ParsedReturn
-from measures.returns.cells import BLANK, CellError, Figure, number_of, period_of_cell, status_of, text_of
+from measures.returns.cells import (
+    BLANK,
+    MAX_FIGURE,
+    CellError,
+    Figure,
+    is_percentage,
+    number_of,
+    period_of_cell,
+    status_marker,
+    status_of,
+    text_of,
+)
 from measures.returns.interpret import PERCENT_TOLERANCE, SMALL_DENOMINATOR, Place, interpret, problem
 from measures.returns.workbook import Sheet
 from measures.store import ValueRow
@@ -119,6 +130,9 @@ class _PlainRowReader:
             return _NEEDS_CHECKING
         if numerator is None and denominator is None and value is None:
             return None
+        if any(number is not None and not -MAX_FIGURE <= number <= MAX_FIGURE
+               for number in (numerator, denominator, value)):
+            return _NEEDS_CHECKING  # NaN, infinity or an absurd size: refused with its cell named
         team = team.strip() if team else ""
         if measure.unit == "percent":
             if numerator is not None and denominator is not None:
@@ -182,29 +196,41 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
                                      "Leave Status blank for a figure, or write TBC or NEW.", cell=address("status")))
         status = "ok"
     numbers = {}
+    status_cell = address("status")
     for name in FIGURE_COLUMNS:
+        marker = status_marker(at(name)) if isinstance(at(name), str) else None
+        if marker is not None:
+            # 'n/a' or '*' typed in a figure's own cell: the month is marked, not a figure.
+            if status == "ok":
+                status, status_cell = marker, address(name)
+            continue
         try:
             numbers[name] = number_of(at(name))
         except CellError as error:
             parsed.issues.append(problem("error", "not-a-number", place, str(error),
-                                         f"Enter the {name} as a number, or leave it blank.", cell=address(name)))
+                                         f"Enter the {name} as a number, leave it blank, or write n/a (not "
+                                         "applicable) or * (suppressed) in Status.", cell=address(name)))
     if len(parsed.issues) > errors_before:
         return
     measure = measures[ref]
     value = numbers.get("value")
+    # A % sign or a percentage format states a percentage (61% is 61, for any measure; a count measure then
+    # refuses it). A bare number is a percent measure's value as typed: 0.61 is questioned there, not scaled.
+    stated_percent = is_percentage(at("value"))
     figure = Figure(
         numerator=numbers.get("numerator"),
         denominator=numbers.get("denominator"),
-        percent=value if measure.unit == "percent" else None,
-        number=None if measure.unit == "percent" else value,
+        percent=value if stated_percent else None,
+        number=None if stated_percent else value,
         status=status,
     )
     if figure == BLANK:
         return
     main_cell = "numerator" if figure.numerator is not None and "numerator" in columns else "value"
     place = Place(sheet, address(main_cell) if main_cell in columns else address("ref"), ref, period, team)
-    fraction = isinstance(at("value"), float) and figure.numerator is None
-    result = interpret(measure, figure, place, note=text_of(at("note")), fraction_cell=fraction)
+    cells = {name: address(name) for name in FIGURE_COLUMNS if name in columns}
+    cells["status"] = status_cell
+    result = interpret(measure, figure, place, note=text_of(at("note")), cells=cells)
     parsed.issues.extend(result.issues)
     if result.row is not None:
         value_row = result.row
