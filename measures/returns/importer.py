@@ -98,9 +98,13 @@ def import_return(
     )
     sheet = candidates[0].place.sheet if candidates else ""
     issues = parsed.issues + duplicate_issues
+    issues += checks.early_periods(parsed.dated, checks.earliest_period())
     issues += checks.future_periods(parsed.dated, current_period)
     issues += checks.outliers(candidates, history, catalogue)
     issues += checks.missing_measures(candidates, history, catalogue, sheet)
+    marked = [c.row for c in candidates if c.row.status != "ok"]
+    if marked:
+        issues += checks.replaced_figures(candidates, store.preview_changes(engine, marked), catalogue)
     issues += checks.new_teams(candidates, store.known_teams(engine))
     issues += checks.contradicting_arrows(parsed, catalogue, history)
     if not candidates and not parsed.benchmarks and not parsed.commentary and not any(
