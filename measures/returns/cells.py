@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from measures.periods import MONTH_ABBREVIATIONS, MONTH_NAMES, is_period, make_period
 
@@ -241,6 +241,9 @@ def period_of_header(cell: object) -> str | None:
     not a month. Raises CellError for text that looks like a date but is none (such as '01/13/2023')."""
     if isinstance(cell, datetime | date):
         return make_period(cell.year, cell.month)
+    if isinstance(cell, time):
+        raise CellError("the date is Excel’s day zero (shown as 0 January 1900 or 30 December 1899), so no month "
+                        "was entered")
     if not isinstance(cell, str):
         return None
     text = cell.strip()

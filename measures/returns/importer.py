@@ -42,7 +42,8 @@ def parse_return(
             "Open it in Excel, save it again and upload the new copy.",
         )]
     sheets = [mark_percent_cells(sheet, formats.get(sheet.name)) for sheet in sheets]
-    parsed = parse_template(sheets, catalogue, current_period) or parse_committee(sheets, catalogue)
+    parsed = (parse_template(sheets, catalogue, current_period, checks.earliest_period())
+              or parse_committee(sheets, catalogue))
     if parsed is None:
         return ParsedReturn(), [Issue(
             "error", "no-header",

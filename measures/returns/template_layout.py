@@ -56,10 +56,12 @@ def _cell(row: list, column: int | None) -> object:
     return row[column]
 
 
-def parse_template(sheets: list[Sheet], catalogue: Catalogue, current_period: str = "9999-12") -> ParsedReturn | None:
+def parse_template(
+    sheets: list[Sheet], catalogue: Catalogue, current_period: str = "9999-12", earliest_period: str = "0000-01"
+) -> ParsedReturn | None:
     """Return what a template-layout workbook holds, or None if no sheet has the template header.
 
-    Months after `current_period` are left for the checks that report them."""
+    Months after `current_period` or before `earliest_period` are left for the checks that report them."""
     found = None
     for sheet in sorted(sheets, key=lambda s: s.name != "Return"):
         header = find_header(sheet)
@@ -72,7 +74,7 @@ def parse_template(sheets: list[Sheet], catalogue: Catalogue, current_period: st
     parsed = ParsedReturn(layout="template")
     refs = set(catalogue.refs)
     measures = {m.ref: m for m in catalogue.measures}
-    plain = _PlainRowReader(sheet.name, columns, measures, current_period)
+    plain = _PlainRowReader(sheet.name, columns, measures, current_period, earliest_period)
     for index in range(header_index + 1, len(sheet.rows)):
         row = sheet.rows[index]
         candidate = plain.read(row, index)
@@ -99,9 +101,11 @@ class _PlainRowReader:
     and figures that raise no question at all. Anything else goes to `_parse_row`, which explains problems,
     so every message comes from one place and a large clean return is read at the speed of the file."""
 
-    def __init__(self, sheet: str, columns: dict[str, int], measures: dict, current_period: str):
+    def __init__(self, sheet: str, columns: dict[str, int], measures: dict, current_period: str,
+                 earliest_period: str):
         self.sheet = sheet
         self.current_period = current_period
+        self.earliest_period = earliest_period
         self.measures = measures
         self.width = max(columns.values()) + 1
         self.ref_at, self.period_at = columns["ref"], columns["period"]
@@ -117,7 +121,7 @@ class _PlainRowReader:
         measure = self.measures.get(ref) if type(ref) is str else None
         period = row[self.period_at]
         if (measure is None or type(period) is not str or not _PERIOD_TEXT.match(period)
-                or period > self.current_period):
+                or period > self.current_period or period < self.earliest_period):
             return _NEEDS_CHECKING
         team, status, note, synthetic, numerator, denominator, value = (
             row[column] if column is not None else None for column in self.other_at
