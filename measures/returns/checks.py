@@ -156,16 +156,14 @@ def missing_measures(
     missing = [ref for ref in catalogue.refs if ref in before and ref not in present]
     if not missing:
         return []
-    listed = "; ".join(
-        f"{ref} ({format_figure(catalogue.measure(ref), before[ref])} for {long_label(month_before)})"
-        for ref in missing
-    )
-    count = f"{len(missing)} measure{'s' if len(missing) > 1 else ''}"
+    listed = ", ".join(f"{ref} ({format_figure(catalogue.measure(ref), before[ref])})" for ref in missing)
+    several = len(missing) > 1
     return [Issue(
         "warning", "missing-measure",
-        f"{count} reported for {long_label(month_before)} {'have' if len(missing) > 1 else 'has'} nothing for "
-        f"{long_label(latest)}, in this return or already stored: {listed}. If a figure for {long_label(latest)} "
-        "is not ready, add a row for it with Status TBC so that readers see it is expected.",
+        f"{len(missing)} measure{'s' if several else ''} reported for {long_label(month_before)} "
+        f"{'have' if several else 'has'} nothing for {long_label(latest)}, in this return or already stored "
+        f"({long_label(month_before)} in brackets): {listed}. If a figure for {long_label(latest)} is not ready, "
+        "add a row for it with Status TBC so that readers see it is expected.",
         sheet, "", "", latest,
     )]
 
@@ -193,10 +191,9 @@ def replaced_figures(candidates: Sequence[Candidate], plan: ChangePlan, catalogu
             continue
         issues.append(problem(
             "warning", "replaces-figure", place,
-            f"this marks the month {STATUS_TEXT[row.status]}, which would replace the figure already stored, "
-            f"{figure}",
-            "Readers would see the month as a revision with no figure; the old figure stays in its history. If the "
-            "stored figure is right, delete this row before uploading.",
+            f"this marks the month {STATUS_TEXT[row.status]}, replacing the figure already stored, {figure}",
+            "Readers see the month as revised, with no figure; the old figure stays in its history. If the stored "
+            "figure is right, clear this cell and upload again (a blank cell never changes a stored figure).",
         ))
     return issues
 

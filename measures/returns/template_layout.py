@@ -234,6 +234,8 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
     place = Place(sheet, address(main_cell) if main_cell in columns else address("ref"), ref, period, team)
     cells = {name: address(name) for name in FIGURE_COLUMNS if name in columns}
     cells["status"] = status_cell
+    if status != "ok":
+        place = Place(sheet, status_cell, ref, period, team)  # the month is marked there
     result = interpret(measure, figure, place, note=text_of(at("note")), cells=cells)
     parsed.issues.extend(result.issues)
     if result.row is not None:

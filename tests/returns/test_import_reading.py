@@ -237,8 +237,9 @@ def test_missing_measures_are_one_warning_naming_each_and_tbc_is_not_a_figure(de
     assert report.status == "imported", describe(report)
     [missing] = issues_with(report, "missing-measure")
     assert missing.severity == "warning" and missing.period == FEBRUARY
-    assert "1.1 (44/109 40.4% for January 2023)" in missing.message, missing.message
-    assert "2.6 (TBC for January 2023)" in missing.message, missing.message  # TBC in January: no figure
+    assert "(January 2023 in brackets)" in missing.message, missing.message
+    assert "1.1 (44/109 40.4%)" in missing.message, missing.message
+    assert "2.6 (TBC)" in missing.message, missing.message  # TBC in January: not described as a figure
     assert "had a figure" not in missing.message
     assert "3.1 (" not in missing.message and "2.1 (" not in missing.message
 
@@ -263,7 +264,7 @@ def test_a_status_that_would_replace_a_stored_figure_names_that_figure(demo_engi
     replaced = {issue.ref: issue for issue in issues_with(report, "replaces-figure")}
     assert set(replaced) == {"1.1", "2.3"}, describe(report)
     assert "44/109 40.4%" in replaced["1.1"].message and "TBC" in replaced["1.1"].message
-    assert replaced["1.1"].cell == "G2"
+    assert replaced["1.1"].cell == "H2"
     assert "12" in replaced["2.3"].message and "Suppressed" in replaced["2.3"].message
     assert replaced["2.3"].cell == "G3"
 
