@@ -66,6 +66,16 @@ class PercentCell(float):
         return f"PercentCell({float(self)!r})"
 
 
+class ErrorValue(str):
+    """What a cell shows when Excel could not calculate its formula: '#DIV/0!', '#N/A', '#REF!'."""
+
+    __slots__ = ()
+
+    def problem(self) -> CellError:
+        """The error that says so."""
+        return CellError(f"the cell shows Excel’s error {self} (its formula has no result), not a figure")
+
+
 def status_marker(text: str) -> str | None:
     """Return 'na' or 'suppressed' when `text` is a marker official statistics use in place of a figure
     ('n/a', '-', 'x', 'z', '..' for not applicable; '*', 'c' for a suppressed small number), else None."""
@@ -136,6 +146,8 @@ def number_of(cell: object) -> float | None:
         return None
     if isinstance(cell, bool):
         raise CellError(f"“{cell}” is not a number")
+    if isinstance(cell, ErrorValue):
+        raise cell.problem()
     if isinstance(cell, PercentCell):
         return checked_number(cell.percent)
     if isinstance(cell, (int, float)):
@@ -168,6 +180,8 @@ def parse_figure(cell: object) -> Figure:
         return BLANK
     if isinstance(cell, bool):
         raise CellError(f"“{cell}” is not a figure")
+    if isinstance(cell, ErrorValue):
+        raise cell.problem()
     if isinstance(cell, PercentCell):
         return Figure(percent=checked_number(cell.percent))
     if isinstance(cell, (int, float)):

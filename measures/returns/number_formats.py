@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from measures.returns.cells import PercentCell
+from measures.returns.cells import ErrorValue, PercentCell
 from measures.returns.report import Issue
 from measures.returns.workbook import Sheet
 
@@ -42,6 +42,7 @@ class SheetFormats:
 
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
     uncomputed_formulas: list[tuple[str, str]] = field(default_factory=list)  # (cell such as 'G5', formula)
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # what the cell shows: '#DIV/0!'
 
 
 def is_percent_format(code: str) -> bool:
@@ -153,12 +154,15 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -
             column_index_next = column + 1
             if percent_styles and _integer(element.get("s")) in percent_styles:
                 found.percent_cells.add((row_index, column))
+            kind = element.get("t")
+            saved = element.find(f"{_MAIN}v")
+            if kind == "e":
+                found.error_cells[(row_index, column)] = (saved.text or "").strip() if saved is not None else ""
             formula = element.find(f"{_MAIN}f")
-            if formula is not None:
-                saved = element.find(f"{_MAIN}v")
-                if saved is None or not (saved.text or "").strip():
-                    found.uncomputed_formulas.append(
-                        (f"{column_letters(column)}{row_index + 1}", (formula.text or "").strip()))
+            # An empty saved result is a real one only for a formula that gives text (t="str"): "" from IF(...).
+            if formula is not None and (saved is None or (not (saved.text or "").strip() and kind != "str")):
+                found.uncomputed_formulas.append(
+                    (f"{column_letters(column)}{row_index + 1}", (formula.text or "").strip()))
             element.clear()
         elif tag == f"{_MAIN}row":
             element.clear()
@@ -181,8 +185,9 @@ def read_number_formats(data: bytes) -> dict[str, SheetFormats]:
 
 
 def mark_percent_cells(sheet: Sheet, formats: SheetFormats | None) -> Sheet:
-    """Return the sheet with each number in a %-formatted cell as a PercentCell (0.61 that shows 61%)."""
-    if formats is None or not formats.percent_cells:
+    """Return the sheet with each number in a %-formatted cell as a PercentCell (0.61 that shows 61%), and
+    each cell showing an Excel error (which the reader gives as empty) as an ErrorValue such as '#DIV/0!'."""
+    if formats is None:
         return sheet
     rows = sheet.rows
     for row_index, column in formats.percent_cells:
@@ -190,6 +195,9 @@ def mark_percent_cells(sheet: Sheet, formats: SheetFormats | None) -> Sheet:
             value = rows[row_index][column]
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 rows[row_index][column] = PercentCell(value)
+    for (row_index, column), shown in formats.error_cells.items():
+        if row_index < len(rows) and column < len(rows[row_index]) and rows[row_index][column] is None:
+            rows[row_index][column] = ErrorValue(shown or "#VALUE!")
     return sheet
 
 
@@ -201,15 +209,15 @@ def uncomputed_formulas(formats: dict[str, SheetFormats]) -> list[Issue]:
     program that does not calculate): its figure cannot be read, and is never dropped without a word."""
     found = [(sheet, cell, formula) for sheet, sheet_formats in formats.items()
              for cell, formula in sheet_formats.uncomputed_formulas]
-    issues = [
-        Issue("error", "formula-without-value",
-              f"Sheet ‘{sheet}’, cell {cell}: the formula ={formula} has no saved result, so its figure cannot be "
-              "read. Open the file in Excel or LibreOffice and save it (that calculates every formula), or type "
-              "the figure itself, then upload it again.",
-              sheet, cell, detail=f"The formula ={formula} has no saved result, so its figure cannot be read. Open "
-              "the file in Excel or LibreOffice and save it, or type the figure itself.")
-        for sheet, cell, formula in found[:MAX_FORMULA_ISSUES]
-    ]
+    advice = ("Open the file in Excel or LibreOffice and save it (that calculates every formula), or type the "
+              "figure itself, then upload it again.")
+    issues = []
+    for sheet, cell, formula in found[:MAX_FORMULA_ISSUES]:
+        what = f"the formula ={formula}" if formula else "the formula in this cell"
+        what += " has no saved result"
+        issues.append(Issue("error", "formula-without-value",
+                            f"Sheet ‘{sheet}’, cell {cell}: {what}, so its figure cannot be read. {advice}",
+                            sheet, cell, detail=f"{what[0].upper()}{what[1:]}, so its figure cannot be read. {advice}"))
     if len(found) > MAX_FORMULA_ISSUES:
         issues.append(Issue(
             "error", "formula-without-value",

@@ -523,6 +523,22 @@ def number_in_sheet(path: Path, cell: str, text: str, sheet_part: str = "xl/work
     return Path(path)
 
 
+def replace_cell_xml(path: Path, cell: str, xml: str, sheet_part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """Replace one cell's element in the sheet XML with `xml` (written as Excel writes it: an error result
+    '<c r="G3" t="e"><f>1/0</f><v>#DIV/0!</v></c>', a shared formula, ...). The cell must exist. Returns `path`."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    text = parts[sheet_part].decode("utf-8")
+    start = text.index(f'<c r="{cell}"')
+    opening_end = text.index(">", start)
+    end = opening_end + 1 if text[opening_end - 1] == "/" else text.index("</c>", start) + len("</c>")
+    parts[sheet_part] = (text[:start] + xml + text[end:]).encode("utf-8")
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return Path(path)
+
+
 # ---------------------------------------------------------------------------------------------
 # Checking helpers
 

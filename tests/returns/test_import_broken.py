@@ -174,6 +174,24 @@ def committee_stored_number(text: str) -> Callable:
     return build
 
 
+def cell_written_as(cell: str, xml: str, ref: str | None = None) -> Callable:
+    """The base return with one cell's XML replaced by `xml`, as Excel or another program writes it."""
+
+    def build(path: Path, request) -> Where:
+        builders.template_workbook(path, base_rows())
+        builders.replace_cell_xml(path, cell, xml)
+        return at(RETURN, cell, ref=ref)
+
+    return build
+
+
+def committee_error_cell(path: Path, request) -> Where:
+    layout = builders.committee_workbook(path, COMMITTEE_MONTHS, committee_rows())
+    cell = layout.below[("3.2", "2023-01")]
+    builders.replace_cell_xml(path, cell, f'<c r="{cell}" t="e"><f>173/0</f><v>#DIV/0!</v></c>')
+    return at(COMMITTEE_SHEET, cell, ref="3.2", period="2023-01")
+
+
 def committee_unreadable_header(path: Path, request) -> Where:
     from openpyxl import load_workbook
 
@@ -228,6 +246,15 @@ CASES = [
     # What a file can hold but no figure is
     Case("formula-without-value", template_case({3: {"value": "=B3*2"}}, at(RETURN, "G3")),
          "formula-without-value", message_contains="=B3*2"),
+    Case("formula-shared-without-value",
+         cell_written_as("G4", '<c r="G4"><f t="shared" si="0"/></c>'), "formula-without-value"),
+    Case("formula-number-with-empty-result", cell_written_as("G4", '<c r="G4" t="n"><f>10+1</f><v></v></c>'),
+         "formula-without-value", message_contains="=10+1"),
+    Case("excel-error-div0", cell_written_as("G4", '<c r="G4" t="e"><f>11/0</f><v>#DIV/0!</v></c>', ref="2.3"),
+         "not-a-number", message_contains="#DIV/0!"),
+    Case("excel-error-na", cell_written_as("E5", '<c r="E5" t="e"><f>VLOOKUP(1,A1:A2,2)</f><v>#N/A</v></c>',
+                                           ref="3.1"), "not-a-number", message_contains="#N/A"),
+    Case("committee-excel-error", committee_error_cell, "not-a-number", message_contains="#DIV/0!"),
     Case("nan-text", template_case({3: {"value": "NaN"}}, at(RETURN, "G3", ref="2.1", period=FEBRUARY)),
          "not-a-number"),
     Case("inf-text", template_case({5: {"numerator": "inf"}}, at(RETURN, "E5", ref="3.1", period=FEBRUARY)),

@@ -72,6 +72,17 @@ def test_a_formula_with_a_saved_result_imports_that_result_under_the_percent_rul
     assert february["2.3"]["value"] == 11
 
 
+def test_a_formula_whose_saved_result_is_empty_text_is_not_refused(any_engine, tmp_path):
+    # Excel saves =IF(...,"",...) giving "" as t="str" with an empty <v>: a saved result, not a missing one.
+    path = builders.template_workbook(tmp_path / "empty-text.xlsx", [
+        template_row("2.3", FEBRUARY, value=11, note="placeholder"),
+    ])
+    builders.replace_cell_xml(path, "I2", '<c r="I2" t="str"><f>IF(G2&gt;0,"","check")</f><v></v></c>')
+    report = run(any_engine, path)
+    assert report.status == "imported", describe(report)
+    assert stored(any_engine, FEBRUARY)["2.3"]["value"] == 11
+
+
 COMMITTEE_MONTHS = ("2022-12", "2023-01")
 AREA_2 = area("2", "Workforce - The sufficiency and stability of staff.")
 AREA_4 = area("4", "Quality of practice.")
