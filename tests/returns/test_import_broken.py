@@ -203,6 +203,18 @@ def committee_unreadable_header(path: Path, request) -> Where:
     return at(COMMITTEE_SHEET, cell)
 
 
+def committee_headers_without_months(path: Path, request) -> Where:
+    from openpyxl import load_workbook
+
+    layout = builders.committee_workbook(path, COMMITTEE_MONTHS, committee_rows(), date_headers=False)
+    workbook = load_workbook(path)
+    for number, period in enumerate(COMMITTEE_MONTHS, start=1):
+        for cell in layout.header_cells[period]:
+            workbook[COMMITTEE_SHEET][cell] = f"Month {number}"
+    workbook.save(path)
+    return at(COMMITTEE_SHEET, layout.header_cells["2022-12"][0])
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -285,6 +297,7 @@ CASES = [
     Case("committee-huge-number", committee_stored_number("1e308"), "not-a-number"),
     Case("committee-nan-text", committee_bad_cell("NaN"), "not-a-number"),
     Case("committee-unreadable-header", committee_unreadable_header, "bad-period", message_contains="01/13/2023"),
+    Case("committee-no-month-headers", committee_headers_without_months, "no-header", message_contains="Month 1"),
     Case("committee-unknown-ref", committee_unknown_ref, "unknown-ref"),
     Case("committee-not-a-number", committee_bad_cell("abc"), "not-a-number"),
     Case("committee-numerator-above-denominator", committee_bad_cell("120/100 120%"), "numerator-above-denominator"),

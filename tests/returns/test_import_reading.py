@@ -227,6 +227,25 @@ def test_a_committee_header_typed_as_a_uk_date_is_that_month(any_engine, tmp_pat
     assert stored(any_engine, JANUARY)["2.3"]["value"] == 12
 
 
+def test_a_committee_column_of_figures_under_a_heading_that_is_no_month_is_warned(any_engine, tmp_path):
+    from openpyxl import load_workbook
+
+    months = ("2022-12", JANUARY, FEBRUARY)
+    layout = builders.committee_workbook(tmp_path / "committee-provisional.xlsx", months, [
+        AREA_2, measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", [10, 12, 9]),
+        measure("2.4", "In-house foster care households", builders.HIGHER, "", "", [100, 100, "improving"]),
+    ])
+    workbook = load_workbook(layout.path)
+    header = layout.header_cells[FEBRUARY][0]
+    workbook[builders.COMMITTEE_SHEET][header] = "Feb 2023 (provisional)"
+    workbook.save(layout.path)
+    report = run(any_engine, layout.path)
+    assert report.status == "imported", describe(report)
+    assert report.periods == ["2022-12", JANUARY]
+    [unread] = [issue for issue in issues_with(report, "ignored-cell") if issue.cell == header]
+    assert "Feb 2023 (provisional)" in unread.message and layout.cells[("2.3", FEBRUARY)] in unread.message
+
+
 # ---------------------------------------------------------------------------------------------
 # Warnings that must not mislead
 
