@@ -61,15 +61,22 @@ def deduplicate(candidates: list[Candidate]) -> tuple[list[Candidate], list[Issu
 
 
 def earliest_period() -> str:
-    """Return the first month a return may report: MEASURES_EARLIEST_PERIOD, else the programme's start.
-
-    Raises ValueError if the setting is not a month written YYYY-MM."""
+    """Return the first month a return may report: MEASURES_EARLIEST_PERIOD if it is a month written YYYY-MM,
+    else the programme's start (`earliest_period_problems` reports a setting that is not a month)."""
     setting = os.environ.get(EARLIEST_PERIOD_VARIABLE, "").strip()
-    if not setting:
-        return DEFAULT_EARLIEST_PERIOD
-    if not is_period(setting):
-        raise ValueError(f"{EARLIEST_PERIOD_VARIABLE} is “{setting}”: write the month as YYYY-MM, e.g. 2021-04.")
-    return setting
+    return setting if is_period(setting) else DEFAULT_EARLIEST_PERIOD
+
+
+def earliest_period_problems() -> list[Issue]:
+    """Return an error if MEASURES_EARLIEST_PERIOD is set but is not a month written YYYY-MM (no return is
+    then imported until it is corrected), else an empty list."""
+    setting = os.environ.get(EARLIEST_PERIOD_VARIABLE, "").strip()
+    if not setting or is_period(setting):
+        return []
+    return [Issue("error", "bad-setting",
+                  f"The server's setting {EARLIEST_PERIOD_VARIABLE} is “{setting}”, which is not a month written "
+                  "YYYY-MM (such as 2021-04), so the months of this return cannot be checked. Ask the administrator "
+                  "to correct the setting, then upload the return again.")]
 
 
 def early_periods(dated: Sequence[Place], first_period: str) -> list[Issue]:

@@ -99,6 +99,7 @@ def import_return(
     )
     sheet = candidates[0].place.sheet if candidates else ""
     issues = parsed.issues + duplicate_issues
+    issues += checks.earliest_period_problems()
     issues += checks.early_periods(parsed.dated, checks.earliest_period())
     issues += checks.future_periods(parsed.dated, current_period)
     issues += checks.outliers(candidates, history, catalogue)

@@ -28,6 +28,7 @@ ERROR_CODES = (
     "no-figures",            # the file holds no figures at all
     "formula-without-value", # a formula whose result was never saved (written by a program, not Excel)
     "too-early",             # a month before the programme's first month (MEASURES_EARLIEST_PERIOD)
+    "bad-setting",           # MEASURES_EARLIEST_PERIOD is not a month: nothing is imported until it is corrected
 )
 WARNING_CODES = (
     "percent-mismatch",      # a typed percentage disagrees with its counts by more than half a point

@@ -324,6 +324,10 @@ def test_the_earliest_month_is_a_setting(any_engine, tmp_path, monkeypatch):
     [early] = issues_with(report, "too-early")
     assert (early.cell, early.period) == ("D2", "2022-12")
     assert "January 2023" in early.message
+    monkeypatch.setenv(checks.EARLIEST_PERIOD_VARIABLE, "April 2021")
+    refused = run(any_engine, path)
+    assert refused.status == "refused" and issues_with(refused, "bad-setting"), describe(refused)
+    assert "April 2021" in issues_with(refused, "bad-setting")[0].message
     monkeypatch.delenv(checks.EARLIEST_PERIOD_VARIABLE)
     assert checks.earliest_period() == "2021-04"
     assert run(any_engine, path).status == "imported"
