@@ -200,7 +200,8 @@ def replaced_figures(candidates: Sequence[Candidate], plan: ChangePlan, catalogu
             "warning", "replaces-figure", place,
             f"this marks the month {STATUS_TEXT[row.status]}, replacing the figure already stored, {figure}",
             "Readers see the month as revised, with no figure; the old figure stays in its history. If the stored "
-            "figure is right, clear this cell and upload again (a blank cell never changes a stored figure).",
+            "figure is right, leave this cell blank (a blank cell never changes a stored figure), or, once "
+            f"imported, upload {figure} again to put it back.",
         ))
     return issues
 
