@@ -133,7 +133,23 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return sheets
 
 
-def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int, column: int,
+               percent_styles: set[int]) -> None:
+    """Record what one <c> element says beyond its value."""
+    if percent_styles and _integer(element.get("s")) in percent_styles:
+        found.percent_cells.add((row_index, column))
+    kind = element.get("t")
+    saved = element.find(f"{_MAIN}v")
+    if kind == "e":
+        found.error_cells[(row_index, column)] = (saved.text or "").strip() if saved is not None else ""
+    formula = element.find(f"{_MAIN}f")
+    # An empty saved result is a real one only for a formula that gives text (t="str"): "" from IF(...).
+    if formula is not None and (saved is None or (not (saved.text or "").strip() and kind != "str")):
+        found.uncomputed_formulas.append((f"{column_letters(column)}{row_index + 1}", (formula.text or "").strip()))
+
+
+def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+    """Every cell, element by element: for any sheet XML, however it is written."""
     found = SheetFormats()
     row_index, column_index_next = -1, 0
     for event, element in _parse(archive, part):
@@ -152,21 +168,72 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -
             else:
                 column = column_index_next
             column_index_next = column + 1
-            if percent_styles and _integer(element.get("s")) in percent_styles:
-                found.percent_cells.add((row_index, column))
-            kind = element.get("t")
-            saved = element.find(f"{_MAIN}v")
-            if kind == "e":
-                found.error_cells[(row_index, column)] = (saved.text or "").strip() if saved is not None else ""
-            formula = element.find(f"{_MAIN}f")
-            # An empty saved result is a real one only for a formula that gives text (t="str"): "" from IF(...).
-            if formula is not None and (saved is None or (not (saved.text or "").strip() and kind != "str")):
-                found.uncomputed_formulas.append(
-                    (f"{column_letters(column)}{row_index + 1}", (formula.text or "").strip()))
+            _note_cell(found, element, row_index, column, percent_styles)
             element.clear()
         elif tag == f"{_MAIN}row":
             element.clear()
     return found
+
+
+# The quick scan reads only the cells that can matter (a percentage style, an error, a formula) and parses each
+# of those with the XML parser. It applies to sheet XML written the usual way (every cell with its r="A1"
+# address, double-quoted attributes, no namespace prefix, no comments or CDATA); anything else is streamed.
+_UNUSUAL_XML = re.compile(
+    rb"<!\[CDATA\[|<!--|<!DOCTYPE"  # comments, CDATA or a document type: stream it
+    rb"|<[A-Za-z_][\w.\-]*:c[\s/>]"  # a namespace prefix on cells
+    rb"|<c(?=[\s/>])(?![^>]*\sr=\")"  # a cell without its address
+    rb"|<c\s[^>]*='"  # single-quoted attributes
+)
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_ADDRESS_ATTRIBUTE = re.compile(rb"\sr=\"([A-Z]{1,3})(\d+)\"")
+_ERROR_CELL = re.compile(rb"<c\s[^>]*?\st=\"e\"")
+_FORMULA = re.compile(rb"<f[\s/>]")
+_LOOK_BACK = 64 * 1024  # bytes searched back from a formula for its cell's tag
+_WRAP = f'<w xmlns="{_MAIN[1:-1]}">'.encode()
+
+
+def _scan_sheet_quickly(xml: bytes, percent_styles: set[int]) -> SheetFormats | None:
+    """The cells worth reading, found by pattern and parsed one by one; None if the XML is unusual."""
+    if _UNUSUAL_XML.search(xml):
+        return None
+    found = SheetFormats()
+    if percent_styles:
+        styles = b"|".join(str(index).encode() for index in sorted(percent_styles))
+        for match in re.finditer(rb"<c\s[^>]*?\ss=\"(?:" + styles + rb")\"", xml):
+            address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), xml.find(b">", match.start()))
+            if not address:
+                return None
+            found.percent_cells.add((int(address.group(2)) - 1, column_index(address.group(1).decode())))
+    starts: set[int] = {match.start() for match in _ERROR_CELL.finditer(xml)}
+    for match in _FORMULA.finditer(xml):
+        tags = list(_CELL_TAG.finditer(xml, max(0, match.start() - _LOOK_BACK), match.start()))
+        if not tags:
+            return None
+        starts.add(tags[-1].start())
+    for start in sorted(starts):
+        tag_end = xml.find(b">", start)
+        end = tag_end + 1 if xml[tag_end - 1:tag_end] == b"/" else xml.find(b"</c>", tag_end) + len(b"</c>")
+        if tag_end < 0 or end < len(b"</c>"):
+            return None
+        try:
+            element = ElementTree.fromstring(_WRAP + xml[start:end] + b"</w>")[0]
+        except (ElementTree.ParseError, IndexError):
+            return None
+        address = _CELL_ADDRESS.match(element.get("r") or "")
+        if not address:
+            return None
+        _note_cell(found, element, int(address.group(2)) - 1, column_index(address.group(1)), percent_styles)
+    return found
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+    try:
+        with archive.open(part) as stream:
+            xml = stream.read()
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as error:
+        raise UnreadableFormats(f"{part} cannot be read: {error}") from None
+    quick = _scan_sheet_quickly(xml, percent_styles)
+    return quick if quick is not None else _scan_sheet_streaming(archive, part, percent_styles)
 
 
 def read_number_formats(data: bytes) -> dict[str, SheetFormats]:
