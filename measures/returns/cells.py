@@ -29,7 +29,7 @@ _NEW = re.compile(r"^new(\s+measure)?$", re.I)
 NOT_APPLICABLE = "na"
 SUPPRESSED = "suppressed"
 _STATUS_MARKERS = {
-    **dict.fromkeys(("n/a", "na", "n.a.", "n.a", "-", "\u2013", "\u2014", "..", ":", "z", "[z]", "x", "[x]",
+    **dict.fromkeys(("n/a", "n / a", "na", "n.a.", "n.a", "-", "\u2013", "\u2014", "..", ":", "z", "[z]", "x", "[x]",
                      "not applicable", "not available"), NOT_APPLICABLE),
     **dict.fromkeys(("*", "c", "[c]", "supp", "suppressed", "suppressed (small number)", "small number"),
                     SUPPRESSED),

@@ -22,6 +22,8 @@ from measures.store import SERVICE, ChangePlan, ValueRow
 OUTLIER_SIGMAS = 3.0  # a figure this many process sigmas beyond the recent range is questioned
 OUTLIER_HISTORY = 24  # months of history considered
 OUTLIER_MINIMUM = 6  # months needed before questioning anything
+_MARKED_AS = {"tbc": "TBC (to be confirmed)", "new": "NEW (a new measure)", "na": "not applicable",
+              "suppressed": "suppressed (a small number)"}
 EARLIEST_PERIOD_VARIABLE = "MEASURES_EARLIEST_PERIOD"
 # The improvement programme began when full council set up the improvement board on 27 April 2021.
 DEFAULT_EARLIEST_PERIOD = "2021-04"
@@ -198,7 +200,7 @@ def replaced_figures(candidates: Sequence[Candidate], plan: ChangePlan, catalogu
             continue
         issues.append(problem(
             "warning", "replaces-figure", place,
-            f"this marks the month {STATUS_TEXT[row.status]}, replacing the figure already stored, {figure}",
+            f"this marks the month as {_MARKED_AS[row.status]}, replacing the figure already stored, {figure}",
             "Readers see the month as revised, with no figure; the old figure stays in its history. If the stored "
             "figure is right, leave this cell blank (a blank cell never changes a stored figure), or, once "
             f"imported, upload {figure} again to put it back.",

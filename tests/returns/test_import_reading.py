@@ -295,7 +295,7 @@ def test_a_status_that_would_replace_a_stored_figure_names_that_figure(demo_engi
     assert set(replaced) == {"1.1", "2.3"}, describe(report)
     assert "44/109 40.4%" in replaced["1.1"].message and "TBC" in replaced["1.1"].message
     assert replaced["1.1"].cell == "H2"
-    assert "12" in replaced["2.3"].message and "Suppressed" in replaced["2.3"].message
+    assert "12" in replaced["2.3"].message and "as suppressed" in replaced["2.3"].message
     assert replaced["2.3"].cell == "G3"
 
 
