@@ -117,6 +117,18 @@ def test_guidance_lists_every_measure_and_explains_the_optional_sheets(template,
     assert any(row[:3] == ["Column", "What to enter", "Example"] for row in rows)
 
 
+def test_guidance_names_the_markers_the_importer_reads_as_statuses(template):
+    from measures.returns.cells import status_marker
+
+    text = "\n".join(str(value) for row in _rows(template, GUIDANCE_SHEET) for value in row)
+    assert "N/A" in text and "SUPPRESSED" in text and "01/02/2023 is February 2023" in text
+    listed = text.split("The markers official statistics use are understood too", 1)[1].split("\n", 1)[0]
+    for marker, status in (("n/a", "na"), ("na", "na"), ("-", "na"), ("x", "na"), ("z", "na"), ("..", "na"),
+                           ("*", "suppressed"), ("c", "suppressed")):
+        assert f" {marker}" in listed, marker
+        assert status_marker(marker) == status, marker
+
+
 def test_benchmarks_and_commentary_have_exact_headers_only(template):
     assert _rows(template, "Benchmarks") == [list(BENCHMARKS_HEADER)]
     assert _rows(template, "Commentary") == [list(COMMENTARY_HEADER)]
