@@ -45,7 +45,6 @@ _UK_DATE = re.compile(r"^(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=se
 # A month and year typed with numbers: 02/2023, 2/23, 2023/02.
 _NUMERIC_MONTH = re.compile(r"^(?P<month>\d{1,2})[/.](?P<year>\d{4}|\d{2})$")
 _YEAR_MONTH = re.compile(r"^(?P<year>\d{4})[/.](?P<month>\d{1,2})$")
-_DATE_LIKE = re.compile(r"^[\d\s/.\-:]+$")
 
 
 class CellError(ValueError):
@@ -252,7 +251,7 @@ def _uk_date_period(text: str) -> str | None:
 def period_of_header(cell: object) -> str | None:
     """Return the 'YYYY-MM' a month header names (an Excel date, 'Dec-22', 'Jan 2023', 'January 2023',
     '2023-01', or a UK date typed as text, day first: '01/02/2023' is February 2023), or None if the cell is
-    not a month. Raises CellError for text that looks like a date but is none (such as '01/13/2023')."""
+    not a month. Raises CellError for a date that is no real day or month (such as '01/13/2023' or '13/2023')."""
     if isinstance(cell, datetime | date):
         return make_period(cell.year, cell.month)
     if isinstance(cell, time):
@@ -275,14 +274,12 @@ def period_of_header(cell: object) -> str | None:
         if not 1 <= month <= 12:
             raise CellError(f"“{text}” is not a month: there is no month {month}")
         return make_period(_full_year(numeric.group("year")), month)
-    if _DATE_LIKE.match(text) and any(character.isdigit() for character in text) and not _STRICT_NUMBER.match(text):
-        raise CellError(f"“{text}” is not a date this return can read; write the month as YYYY-MM, e.g. 2023-02")
     match = _MONTH_TEXT.match(text)
     if not match:
         return None
     month = _MONTHS.get(match.group("month").lower())
     if month is None:
-        raise CellError(f"“{text}” is not a month: “{match.group('month')}” is not the name of a month")
+        return None
     year = int(match.group("year"))
     return make_period(year + 2000 if year < 100 else year, month)
 

@@ -246,6 +246,21 @@ def test_a_committee_column_of_figures_under_a_heading_that_is_no_month_is_warne
     assert "Feb 2023 (provisional)" in unread.message and layout.cells[("2.3", FEBRUARY)] in unread.message
 
 
+def test_a_committee_column_for_a_year_or_a_target_does_not_refuse_the_table(any_engine, tmp_path):
+    from openpyxl import load_workbook
+
+    layout = builders.committee_workbook(tmp_path / "committee-extra.xlsx", ("2022-12", JANUARY, FEBRUARY), [
+        AREA_2, measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", [10, 12, 4]),
+    ])
+    workbook = load_workbook(layout.path)
+    workbook[builders.COMMITTEE_SHEET][layout.header_cells[FEBRUARY][0]] = "2021-22"  # a year's outturn
+    workbook.save(layout.path)
+    report = run(any_engine, layout.path)
+    assert report.status == "imported", describe(report)
+    assert report.periods == ["2022-12", JANUARY]
+    assert [issue.cell for issue in issues_with(report, "ignored-cell")] == [layout.header_cells[FEBRUARY][0]]
+
+
 # ---------------------------------------------------------------------------------------------
 # Warnings that must not mislead
 
