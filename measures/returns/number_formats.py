@@ -1,9 +1,9 @@
-"""What the cell reader does not tell: which cells Excel shows as percentages, and which hold a formula with no
-saved value. Both are read from the workbook's own XML (styles and sheets), streamed part by part.
+"""What the cell reader does not tell: which cells Excel shows as percentages, which hold a formula with no
+saved result, and which show an Excel error. All are read from the workbook's own XML (styles and sheets).
 
 A cell showing 61% holds 0.61; only its number format says it is a percentage. A file written by a program
-rather than Excel may hold formulas that were never calculated: the reader sees an empty cell, and the figure
-would be lost without a word.
+rather than Excel may hold formulas that were never calculated, and a cell may show #DIV/0!: the reader gives
+both as empty cells, and the figure would be lost without a word.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
+
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from measures.returns.cells import ErrorValue, PercentCell
 from measures.returns.report import Issue
@@ -48,24 +50,6 @@ class SheetFormats:
 def is_percent_format(code: str) -> bool:
     """Return True when an Excel number format code shows a percentage (a '%' outside quotes and escapes)."""
     return "%" in _LITERAL_PARTS.sub("", code)
-
-
-def column_index(letters: str) -> int:
-    """Return the 0-based index of a column's letters ('A' -> 0, 'AA' -> 26)."""
-    index = 0
-    for letter in letters.upper():
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
-
-
-def column_letters(index: int) -> str:
-    """Return the letters of a 0-based column index (0 -> 'A', 26 -> 'AA')."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ElementTree.Element]]:
@@ -133,6 +117,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return sheets
 
 
+def _position(letters: str, number: str | bytes) -> tuple[int, int]:
+    """The 0-based (row, column) of a cell address's column letters and row number."""
+    return int(number) - 1, column_index_from_string(letters.upper()) - 1
+
+
 def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int, column: int,
                percent_styles: set[int]) -> None:
     """Record what one <c> element says beyond its value."""
@@ -145,7 +134,8 @@ def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int
     formula = element.find(f"{_MAIN}f")
     # An empty saved result is a real one only for a formula that gives text (t="str"): "" from IF(...).
     if formula is not None and (saved is None or (not (saved.text or "").strip() and kind != "str")):
-        found.uncomputed_formulas.append((f"{column_letters(column)}{row_index + 1}", (formula.text or "").strip()))
+        cell = f"{get_column_letter(column + 1)}{row_index + 1}"
+        found.uncomputed_formulas.append((cell, (formula.text or "").strip()))
 
 
 def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
@@ -163,8 +153,7 @@ def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: s
         if tag == f"{_MAIN}c":
             address = _CELL_ADDRESS.match(element.get("r") or "")
             if address:
-                column = column_index(address.group(1))
-                row_index = int(address.group(2)) - 1
+                row_index, column = _position(address.group(1), address.group(2))
             else:
                 column = column_index_next
             column_index_next = column + 1
@@ -203,7 +192,7 @@ def _scan_sheet_quickly(xml: bytes, percent_styles: set[int]) -> SheetFormats | 
             address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), xml.find(b">", match.start()))
             if not address:
                 return None
-            found.percent_cells.add((int(address.group(2)) - 1, column_index(address.group(1).decode())))
+            found.percent_cells.add(_position(address.group(1).decode(), address.group(2)))
     starts: set[int] = {match.start() for match in _ERROR_CELL.finditer(xml)}
     for match in _FORMULA.finditer(xml):
         tags = list(_CELL_TAG.finditer(xml, max(0, match.start() - _LOOK_BACK), match.start()))
@@ -222,7 +211,7 @@ def _scan_sheet_quickly(xml: bytes, percent_styles: set[int]) -> SheetFormats | 
         address = _CELL_ADDRESS.match(element.get("r") or "")
         if not address:
             return None
-        _note_cell(found, element, int(address.group(2)) - 1, column_index(address.group(1)), percent_styles)
+        _note_cell(found, element, *_position(address.group(1), address.group(2)), percent_styles)
     return found
 
 

@@ -9,13 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from measures.returns.number_formats import (
-    _scan_sheet_quickly,
-    column_index,
-    column_letters,
-    is_percent_format,
-    read_number_formats,
-)
+from measures.returns.number_formats import _scan_sheet_quickly, is_percent_format, read_number_formats
 from tests.returns import builders
 from tests.returns.builders import percent, template_row
 
@@ -33,11 +27,6 @@ SHEET = "xl/worksheets/sheet1.xml"
 )
 def test_a_format_shows_a_percentage_only_with_a_percent_sign_outside_quotes_and_escapes(code, shows_percent):
     assert is_percent_format(code) is shows_percent
-
-
-def test_column_letters_and_indexes_agree():
-    for index, letters in ((0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA"), (16383, "XFD")):
-        assert column_letters(index) == letters and column_index(letters) == index
 
 
 def _workbook(path: Path) -> Path:
