@@ -85,8 +85,10 @@ def checked_number(number: float, shown: object = None) -> float:
     """Return `number` as a float if it is a figure a return can hold; raises CellError for NaN, infinity or
     a number beyond MAX_FIGURE either way."""
     number = float(number)
-    if not math.isfinite(number):
-        raise CellError(f"“{shown if shown is not None else number}” is not a number")
+    if math.isnan(number):
+        raise CellError(f"“{shown}” is not a number" if shown is not None else "the cell holds NaN (“not a number”)")
+    if math.isinf(number):
+        raise CellError(f"“{shown}” is not a number" if shown is not None else "the cell holds infinity, not a figure")
     if abs(number) > MAX_FIGURE:
         raise CellError(f"{number:g} is far larger than any figure a return holds")
     return number
