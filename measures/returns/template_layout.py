@@ -197,7 +197,8 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
         status = status_of(at("status"))
     except CellError as error:
         parsed.issues.append(problem("error", "unknown-status", place, str(error),
-                                     "Leave Status blank for a figure, or write TBC or NEW.", cell=address("status")))
+                                     "Leave Status blank for a figure, or write TBC, NEW, N/A or SUPPRESSED.",
+                                     cell=address("status")))
         status = "ok"
     numbers = {}
     status_cell = address("status")
