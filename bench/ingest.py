@@ -47,7 +47,7 @@ def write_return(path: Path, catalogue) -> int:
     sheet = workbook.create_sheet(RETURN_SHEET)
     sheet.append(list(RETURN_HEADER))
     rows = 0
-    periods = period_range("2020-01", "2022-12")
+    periods = period_range("2021-04", "2024-03")  # from the programme's first month (MEASURES_EARLIEST_PERIOD)
     teams = [f"Team {number:02d}" for number in range(1, TEAMS + 1)]
     for measure_index, measure in enumerate(catalogue.measures):
         for period_index, period in enumerate(periods):

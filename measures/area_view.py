@@ -99,6 +99,8 @@ def change_sentence(measure: Measure, row: OverviewRow) -> str:
     latest = row.latest
     if latest.status in ("tbc", "new"):
         return f"Not yet reported ({STATUS_TEXT[latest.status]})"
+    if latest.status in ("na", "suppressed"):
+        return f"{STATUS_TEXT[latest.status]} for {long_label(latest.period)}."
     if latest.status == "missing" or latest.value is None:
         return f"No figure for {long_label(latest.period)}."
     month_before = long_label(previous_period(latest.period))

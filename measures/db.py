@@ -122,7 +122,7 @@ observations = Table(
     Column("team", Text, nullable=False, default=""),  # '' = whole service
     Column("worker", Text, nullable=False, default=""),  # '' = not a worker row
     *(Column(name, kind) for name, kind in _value_columns),
-    Column("status", String(8), nullable=False),  # ok | tbc | new
+    Column("status", String(16), nullable=False),  # ok | tbc | new | na | suppressed
     Column("note", Text, nullable=False, default=""),
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("version", Integer, nullable=False),
@@ -140,7 +140,7 @@ observation_revisions = Table(
     Column("team", Text, nullable=False, default=""),
     Column("worker", Text, nullable=False, default=""),
     *(Column(name, kind) for name, kind in _value_columns),
-    Column("status", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
     Column("note", Text, nullable=False, default=""),
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("version", Integer, nullable=False),

@@ -10,10 +10,15 @@ import math
 from measures.assessment.change import round_half_up
 from measures.catalogue import Measure
 
-STATUS_TEXT = {"tbc": "TBC", "new": "New measure", "missing": "No figure"}
+STATUS_TEXT = {"tbc": "TBC", "new": "New measure", "na": "Not applicable", "suppressed": "Suppressed (small number)",
+               "missing": "No figure"}
+# Statuses stored in place of a figure: never a number, never zero, never rated or compared.
+NO_FIGURE_STATUSES = ("tbc", "new", "na", "suppressed")
 STATUS_EXPLANATION = {
     "tbc": "to be confirmed: the figure has not been reported yet",
     "new": "new measure: no data yet",
+    "na": "not applicable: there is no figure for this month",
+    "suppressed": "suppressed: a small number, not published so that no one can be identified",
     "missing": "no figure was reported for this month",
 }
 DIRECTION_ARROW = {"up": "↑", "down": "↓", "flat": "→", "none": ""}
@@ -64,11 +69,12 @@ def format_counts(numerator: float | None, denominator: float | None) -> str:
 
 
 def format_figure(measure: Measure, row: dict | None) -> str:
-    """Return the cell text for one month: counts and value ('198/291 68.0%'), or TBC / New measure / No figure."""
+    """Return the cell text for one month: counts and value ('198/291 68.0%'), or TBC / New measure /
+    Not applicable / Suppressed (small number) / No figure."""
     if row is None:
         return STATUS_TEXT["missing"]
     status = row.get("status", "ok")
-    if status in ("tbc", "new"):
+    if status in NO_FIGURE_STATUSES:
         return STATUS_TEXT[status]
     value = format_value(measure, row.get("value"))
     counts = format_counts(row.get("numerator"), row.get("denominator")) if measure.unit == "percent" else ""

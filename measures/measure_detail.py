@@ -42,7 +42,7 @@ from measures.periods import (
     shift_period,
 )
 
-Status = Literal["ok", "tbc", "new", "missing"]
+Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]
 PointKind = Literal["improvement", "concern", "neither", "common", "unassessed"]
 BenchmarkKind = Literal["england", "region", "neighbours", "council", "neighbour", "other"]
 

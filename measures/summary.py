@@ -63,6 +63,10 @@ def figure_clause(detail: MeasureDetail) -> str:
         text = f"{name}: the {row.label} figure is to be confirmed (TBC)"
     elif row.status == "new":
         text = f"{name} is a new measure: there is no figure for {row.label} yet"
+    elif row.status == "na":
+        text = f"{name}: not applicable for {row.label} (no figure)"
+    elif row.status == "suppressed":
+        text = f"{name}: the {row.label} figure is suppressed (a small number, not published)"
     else:
         text = f"{name}: no figure was reported for {row.label}"
     latest = detail.last_counted
@@ -82,6 +86,10 @@ def change_clause(detail: MeasureDetail) -> str:
         return ""
     if before.status == "tbc":
         return f"no comparison with {before.label}, whose figure is TBC"
+    if before.status == "na":
+        return f"no comparison with {before.label}, which was not applicable"
+    if before.status == "suppressed":
+        return f"no comparison with {before.label}, whose figure is suppressed"
     if not before.counted:
         return f"no figure for {before.label} to compare with"
     previous = format_value(measure, before.value)

@@ -198,6 +198,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0002": build_0002,
     "0003": build_0003,
     "0004": build_0004,
+    "0005": build_0004,  # widens the status columns only
     "0007": build_0004,  # adds the printer's working tables only; nothing there to carry forward
 }
 

@@ -139,8 +139,9 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
 
 
 def _status_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
-    """Months with no figure (TBC, new, missing) are written on the chart, never plotted as zero."""
-    words = {"tbc": "TBC", "new": "New", "missing": "No figure"}
+    """Months with no figure (TBC, new, not applicable, suppressed, missing) are written on the chart, never
+    plotted as zero."""
+    words = {"tbc": "TBC", "new": "New", "na": "Not applicable", "suppressed": "Suppressed", "missing": "No figure"}
     rows = [row for row in detail.series if not row.counted]
     if not rows:
         return None

@@ -83,7 +83,8 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
         sentences.append(f"{unjudged} {'has' if unjudged == 1 else 'have'} no stated “good looks like” to judge "
                          "the change by.")
     if uncompared:
-        sentences.append(f"{uncompared} could not be compared (no figure, TBC or a new measure).")
+        sentences.append(f"{uncompared} could not be compared (no figure, TBC, a new measure, not applicable or "
+                         "suppressed).")
     targeted = [row for row in rows if row.measure.target is not None]
     rated = [row.assessment.get("rag") for row in targeted if row.assessment.get("rag") in RATED]
     if not targeted:
@@ -244,7 +245,9 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
                              "“Making Data Count”. Common cause means no significant change; special cause means "
                              "a change unlikely to be chance."]),
                     html.Li([html.Strong("TBC "), "means to be confirmed (never zero); ", html.Strong("New measure "),
-                             "means no data yet."]),
+                             "means no data yet; ", html.Strong("Not applicable "), "means there is no figure for "
+                             "the month; ", html.Strong("Suppressed "), "means a small number not published so that "
+                             "no one can be identified."]),
                 ],
                 className="pack-key",
             ),

@@ -36,7 +36,8 @@ dash.register_page(
 BAR_COLOUR = BRAND
 SERVICE_COLOUR = INK
 TARGET_COLOUR = GREEN
-STATUS_WORDS = {"ok": "Reported", "tbc": "TBC (to be confirmed)", "new": "New measure", "missing": "No figure"}
+STATUS_WORDS = {"ok": "Reported", "tbc": "TBC (to be confirmed)", "new": "New measure", "na": "Not applicable",
+                "suppressed": "Suppressed (small number)", "missing": "No figure"}
 
 
 def _synthetic_mark() -> list:

@@ -59,9 +59,11 @@ def layout(**_query) -> html.Div:
             children=html.Div([
                 html.Strong("Drop the Excel file here"), " or ",
                 html.Span("choose a file", className="link-like"),
-                html.Span(f" (.xlsx, up to {MAX_FILE_BYTES // 1_048_576} MB)", className="muted"),
+                html.Span(f" (.xlsx or .xlsm, up to {MAX_FILE_BYTES // 1_048_576} MB)", className="muted"),
             ]),
-            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            # .xlsm is an .xlsx that may carry macros; the macros are never run, only the cells are read.
+            accept=".xlsx,.xlsm,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                   "application/vnd.ms-excel.sheet.macroEnabled.12",
             max_size=MAX_FILE_BYTES,
             multiple=False,
             className="dropzone",

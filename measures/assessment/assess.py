@@ -1,7 +1,7 @@
 """Assess every measure for one month: value, change, judgement, RAG and the SPC icons.
 
 Input is the service-level monthly series (the caller filters out teams and workers). Only rows with
-status "ok" and a finite value count as values: a "tbc" or "new" row is shown with its status and is
+status "ok" and a finite value count as values: a "tbc", "new", "na" or "suppressed" row is shown with its status and is
 never treated as zero, never compared and never put on an SPC chart.
 """
 
@@ -19,7 +19,7 @@ from measures.catalogue import Measure
 from measures.periods import PERIOD_PATTERN, previous_period
 
 SERIES_COLUMNS = ("ref", "period", "value", "status", "numerator", "denominator")
-STATUSES = ("ok", "tbc", "new")
+STATUSES = ("ok", "tbc", "new", "na", "suppressed")
 RECORD_KEYS = ("ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance")
 ASSESSMENT_COLUMNS = RECORD_KEYS + ("status", "small_denominator", "spc_points", "explanation")
 
@@ -32,7 +32,7 @@ def assess_period(
     """Return one row per measure, in the order given, assessing `period` (YYYY-MM).
 
     `series` holds the service-level rows: ref, period ("YYYY-MM"), value (NaN when none),
-    status ("ok" | "tbc" | "new"), numerator, denominator. Columns of the result:
+    status ("ok" | "tbc" | "new" | "na" | "suppressed"), numerator, denominator. Columns of the result:
     - ref, period;
     - value: this month's value, NaN unless the row has status "ok" and a value;
     - previous: the previous calendar month's value, on the same terms (NaN if absent);
@@ -64,7 +64,8 @@ def assess_period(
     denominators = pd.to_numeric(series["denominator"], errors="raise").to_numpy(dtype=float, na_value=np.nan)
     unknown = sorted(set(statuses) - set(STATUSES))
     if unknown:
-        raise ValueError(f"Unknown status(es) {', '.join(map(repr, unknown))}: expected ok, tbc or new.")
+        raise ValueError(
+            f"Unknown status(es) {', '.join(map(repr, unknown))}: expected ok, tbc, new, na or suppressed.")
     duplicated = pd.DataFrame({"ref": refs, "period": periods}).duplicated()
     if duplicated.any():
         first = int(np.flatnonzero(duplicated.to_numpy())[0])

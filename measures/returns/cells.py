@@ -3,9 +3,10 @@ such as '42/108 39%', '198 (291)', '627 out of 987 63.5%', '10 48%', 'TBC TBC' a
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from measures.periods import MONTH_ABBREVIATIONS, MONTH_NAMES, is_period, make_period
 
@@ -19,17 +20,78 @@ _FIGURE_PATTERNS = (
     re.compile(rf"^{_PERCENT}$"),
     re.compile(rf"^(?P<number>{_NUMBER})$"),
 )
+_STRICT_NUMBER = re.compile(rf"^(?:{_NUMBER})$")
 _TBC = re.compile(r"^(tbc)(\s+tbc)*$", re.I)
 _NEW = re.compile(r"^new(\s+measure)?$", re.I)
+# The markers official statistics put in a cell instead of a figure (GSS and DfE table symbols, and the older
+# ones still seen in council tables). `x` is GSS's "not available": like "not applicable" it means no figure
+# for this month that anyone should read as a number, and is stored as such.
+NOT_APPLICABLE = "na"
+SUPPRESSED = "suppressed"
+_STATUS_MARKERS = {
+    **dict.fromkeys(("n/a", "n / a", "na", "n.a.", "n.a", "-", "\u2013", "\u2014", "..", ":", "z", "[z]", "x", "[x]",
+                     "not applicable", "not available"), NOT_APPLICABLE),
+    **dict.fromkeys(("*", "c", "[c]", "supp", "suppressed", "suppressed (small number)", "small number"),
+                    SUPPRESSED),
+}
+MAX_FIGURE = 1e9  # no count, average, rate or percentage in a council's return comes near this
 _MONTHS = {name.lower(): index + 1 for index, name in enumerate(MONTH_NAMES)}
 _MONTHS.update({abbreviation.lower(): index + 1 for index, abbreviation in enumerate(MONTH_ABBREVIATIONS)})
 _MONTHS["sept"] = 9
 _MONTH_TEXT = re.compile(r"^(?P<month>[A-Za-z]{3,9})[\s\-/.']*(?P<year>\d{2}|\d{4})$")
 _ISO_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?:[ T].*)?$")
+# Dates typed as text the UK way, day first: 01/02/2023, 1.2.23, 01-02-2023 (a time after it is ignored).
+_UK_DATE = re.compile(r"^(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?:\s+\d.*)?$")
+# A month and year typed with numbers: 02/2023, 2/23, 2023/02.
+_NUMERIC_MONTH = re.compile(r"^(?P<month>\d{1,2})[/.](?P<year>\d{4}|\d{2})$")
+_YEAR_MONTH = re.compile(r"^(?P<year>\d{4})[/.](?P<month>\d{1,2})$")
 
 
 class CellError(ValueError):
     """A cell's content cannot be read as what its column needs; the message says what was found."""
+
+
+class PercentCell(float):
+    """A number from a cell Excel formats as a percentage: it holds 0.61 and shows 61%."""
+
+    __slots__ = ()
+
+    @property
+    def percent(self) -> float:
+        """The percentage the cell shows (0.61 -> 61.0), without the binary fraction's noise."""
+        return round(float(self) * 100, 9)
+
+    def __repr__(self) -> str:
+        return f"PercentCell({float(self)!r})"
+
+
+class ErrorValue(str):
+    """What a cell shows when Excel could not calculate its formula: '#DIV/0!', '#N/A', '#REF!'."""
+
+    __slots__ = ()
+
+    def problem(self) -> CellError:
+        """The error that says so."""
+        return CellError(f"the cell shows Excel’s error {self} (its formula has no result), not a figure")
+
+
+def status_marker(text: str) -> str | None:
+    """Return 'na' or 'suppressed' when `text` is a marker official statistics use in place of a figure
+    ('n/a', '-', 'x', 'z', '..' for not applicable; '*', 'c' for a suppressed small number), else None."""
+    return _STATUS_MARKERS.get(" ".join(text.split()).lower())
+
+
+def checked_number(number: float, shown: object = None) -> float:
+    """Return `number` as a float if it is a figure a return can hold; raises CellError for NaN, infinity or
+    a number beyond MAX_FIGURE either way."""
+    number = float(number)
+    if math.isnan(number):
+        raise CellError(f"“{shown}” is not a number" if shown is not None else "the cell holds NaN (“not a number”)")
+    if math.isinf(number):
+        raise CellError(f"“{shown}” is not a number" if shown is not None else "the cell holds infinity, not a figure")
+    if abs(number) > MAX_FIGURE:
+        raise CellError(f"{number:g} is far larger than any figure a return holds")
+    return number
 
 
 @dataclass(frozen=True)
@@ -40,7 +102,7 @@ class Figure:
     denominator: float | None = None
     percent: float | None = None  # a percentage typed beside the counts, e.g. the 39% of '42/108 39%'
     number: float | None = None  # a bare number: a count, an average, or a percentage without a % sign
-    status: str = "ok"  # ok | tbc | new
+    status: str = "ok"  # ok | tbc | new | na | suppressed
 
     @property
     def is_blank(self) -> bool:
@@ -57,28 +119,40 @@ def text_of(cell: object) -> str:
     """Return a cell as trimmed text ('' for an empty cell); numbers keep their shortest form (3.1, 12)."""
     if cell is None:
         return ""
+    if isinstance(cell, PercentCell):
+        return f"{cell.percent:g}%"
     if isinstance(cell, float):
         return f"{cell:g}" if cell == cell else ""
     return str(cell).strip()
 
 
 def to_number(text: str) -> float:
-    """Return the number in `text` ('1,234', '17.2', '-3'); raises CellError if it is not a number."""
-    cleaned = text.replace(",", "").strip()
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise CellError(f"“{text}” is not a number") from None
+    """Return the number in `text` ('1,234', '17.2', '-3'); raises CellError if it is not a number, or is
+    one no return holds (NaN, infinity, 1e308)."""
+    cleaned = text.strip()
+    if not _STRICT_NUMBER.match(cleaned):
+        raise CellError(f"“{text}” is not a number")
+    return checked_number(float(cleaned.replace(",", "")), text)
+
+
+def is_percentage(cell: object) -> bool:
+    """True when a cell states a percentage: Excel formats it as one, or its text ends with a % sign."""
+    return isinstance(cell, PercentCell) or (isinstance(cell, str) and cell.strip().endswith("%"))
 
 
 def number_of(cell: object) -> float | None:
-    """Return a cell as a number, None when empty; raises CellError for text that is not a number."""
+    """Return a cell as a number, None when empty; a %-formatted cell gives the percentage it shows
+    (0.61 -> 61.0). Raises CellError for text that is not a number, and for NaN, infinity or absurd sizes."""
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
     if isinstance(cell, bool):
         raise CellError(f"“{cell}” is not a number")
+    if isinstance(cell, ErrorValue):
+        raise cell.problem()
+    if isinstance(cell, PercentCell):
+        return checked_number(cell.percent)
     if isinstance(cell, (int, float)):
-        return float(cell)
+        return checked_number(cell)
     if isinstance(cell, (date, datetime)):
         raise CellError(f"the date {cell:%d %b %Y} is not a number")
     text = str(cell).strip()
@@ -86,7 +160,8 @@ def number_of(cell: object) -> float | None:
 
 
 def status_of(cell: object) -> str:
-    """Return 'ok' (blank or OK), 'tbc' or 'new'; raises CellError for anything else."""
+    """Return 'ok' (blank or OK), 'tbc', 'new', 'na' (not applicable) or 'suppressed'; raises CellError for
+    anything else."""
     text = text_of(cell).lower()
     if text in ("", "ok"):
         return "ok"
@@ -94,6 +169,9 @@ def status_of(cell: object) -> str:
         return "tbc"
     if _NEW.match(text):
         return "new"
+    marker = status_marker(text)
+    if marker is not None:
+        return marker
     raise CellError(f"“{text_of(cell)}” is not a status")
 
 
@@ -103,8 +181,12 @@ def parse_figure(cell: object) -> Figure:
         return BLANK
     if isinstance(cell, bool):
         raise CellError(f"“{cell}” is not a figure")
+    if isinstance(cell, ErrorValue):
+        raise cell.problem()
+    if isinstance(cell, PercentCell):
+        return Figure(percent=checked_number(cell.percent))
     if isinstance(cell, (int, float)):
-        return Figure(number=float(cell))
+        return Figure(number=checked_number(cell))
     if isinstance(cell, (date, datetime)):
         raise CellError(f"the date {cell:%d %b %Y} is not a figure")
     text = " ".join(str(cell).split())
@@ -114,6 +196,9 @@ def parse_figure(cell: object) -> Figure:
         return Figure(status="tbc")
     if _NEW.match(text):
         return Figure(status="new")
+    marker = status_marker(text)
+    if marker is not None:
+        return Figure(status=marker)
     for pattern in _FIGURE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -144,11 +229,36 @@ def combine(main: Figure, continuation: Figure) -> Figure:
     return Figure(numerator=numerator, denominator=main.denominator, percent=percent, number=number)
 
 
+def _full_year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if len(text) == 2 else year
+
+
+def _uk_date_period(text: str) -> str | None:
+    """The month of a day-first date typed as text; raises CellError for one that is no real day."""
+    match = _UK_DATE.match(text)
+    if not match:
+        return None
+    day, month, year = int(match.group("day")), int(match.group("month")), _full_year(match.group("year"))
+    try:
+        date(year, month, day)
+    except ValueError:
+        raise CellError(
+            f"“{text}” is not a date read day first, as in the UK (day/month/year)"
+            + (f": there is no month {month}" if month > 12 else "")
+        ) from None
+    return make_period(year, month)
+
+
 def period_of_header(cell: object) -> str | None:
     """Return the 'YYYY-MM' a month header names (an Excel date, 'Dec-22', 'Jan 2023', 'January 2023',
-    '2023-01'), or None if the cell is not a month."""
+    '2023-01', or a UK date typed as text, day first: '01/02/2023' is February 2023), or None if the cell is
+    not a month. Raises CellError for a date that is no real day or month (such as '01/13/2023' or '13/2023')."""
     if isinstance(cell, datetime | date):
         return make_period(cell.year, cell.month)
+    if isinstance(cell, time):
+        raise CellError("the date is Excel’s day zero (shown as 0 January 1900 or 30 December 1899), so no month "
+                        "was entered")
     if not isinstance(cell, str):
         return None
     text = cell.strip()
@@ -157,6 +267,15 @@ def period_of_header(cell: object) -> str | None:
     iso = _ISO_DAY.match(text)
     if iso and 1 <= int(iso.group("month")) <= 12:
         return make_period(int(iso.group("year")), int(iso.group("month")))
+    uk = _uk_date_period(text)
+    if uk is not None:
+        return uk
+    numeric = _NUMERIC_MONTH.match(text) or _YEAR_MONTH.match(text)
+    if numeric:
+        month = int(numeric.group("month"))
+        if not 1 <= month <= 12:
+            raise CellError(f"“{text}” is not a month: there is no month {month}")
+        return make_period(_full_year(numeric.group("year")), month)
     match = _MONTH_TEXT.match(text)
     if not match:
         return None
@@ -171,7 +290,7 @@ def period_of_cell(cell: object) -> str:
     """Return the 'YYYY-MM' of a Period cell (text or Excel date); raises CellError if it is not a month."""
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         raise CellError("the period is blank")
-    period = period_of_header(cell)
+    period = period_of_header(cell)  # raises CellError for a date that is no real day
     if period is None:
         raise CellError(f"“{text_of(cell)}” is not a month")
     return period

@@ -4,6 +4,7 @@ far outside a measure's own history, measures that went missing, new teams and c
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,16 +12,21 @@ import pandas as pd
 
 from measures.assessment.change import arrow_contradiction, direction
 from measures.catalogue import Catalogue
-from measures.formatting import format_value
-from measures.periods import long_label, previous_period
+from measures.formatting import STATUS_TEXT, format_figure, format_value
+from measures.periods import is_period, long_label, previous_period
 from measures.returns.candidates import Candidate, ParsedReturn
 from measures.returns.interpret import Place, problem
 from measures.returns.report import Issue
-from measures.store import SERVICE, ValueRow
+from measures.store import SERVICE, ChangePlan, ValueRow
 
 OUTLIER_SIGMAS = 3.0  # a figure this many process sigmas beyond the recent range is questioned
 OUTLIER_HISTORY = 24  # months of history considered
 OUTLIER_MINIMUM = 6  # months needed before questioning anything
+_MARKED_AS = {"tbc": "TBC (to be confirmed)", "new": "NEW (a new measure)", "na": "not applicable",
+              "suppressed": "suppressed (a small number)"}
+EARLIEST_PERIOD_VARIABLE = "MEASURES_EARLIEST_PERIOD"
+# The improvement programme began when full council set up the improvement board on 27 April 2021.
+DEFAULT_EARLIEST_PERIOD = "2021-04"
 
 
 def _same(a: Candidate, b: Candidate) -> bool:
@@ -54,6 +60,37 @@ def deduplicate(candidates: list[Candidate]) -> tuple[list[Candidate], list[Issu
                 "Keep one of the two rows and delete the other.",
             ))
     return kept, issues
+
+
+def earliest_period() -> str:
+    """Return the first month a return may report: MEASURES_EARLIEST_PERIOD if it is a month written YYYY-MM,
+    else the programme's start (`earliest_period_problems` reports a setting that is not a month)."""
+    setting = os.environ.get(EARLIEST_PERIOD_VARIABLE, "").strip()
+    return setting if is_period(setting) else DEFAULT_EARLIEST_PERIOD
+
+
+def earliest_period_problems() -> list[Issue]:
+    """Return an error if MEASURES_EARLIEST_PERIOD is set but is not a month written YYYY-MM (no return is
+    then imported until it is corrected), else an empty list."""
+    setting = os.environ.get(EARLIEST_PERIOD_VARIABLE, "").strip()
+    if not setting or is_period(setting):
+        return []
+    return [Issue("error", "bad-setting",
+                  f"The server's setting {EARLIEST_PERIOD_VARIABLE} is “{setting}”, which is not a month written "
+                  "YYYY-MM (such as 2021-04), so the months of this return cannot be checked. Ask the administrator "
+                  "to correct the setting, then upload the return again.")]
+
+
+def early_periods(dated: Sequence[Place], first_period: str) -> list[Issue]:
+    """Return an error for every cell dated before `first_period` (such as December 1899, Excel's day 0)."""
+    return [
+        problem("error", "too-early", place,
+                f"{long_label(place.period)} is before {long_label(first_period)}, the first month this programme "
+                "reports",
+                "Check the month (a date typed as text or a blank Excel date can turn into December 1899).")
+        for place in dated
+        if place.period < first_period
+    ]
 
 
 def future_periods(dated: Sequence[Place], current_period: str) -> list[Issue]:
@@ -108,26 +145,66 @@ def outliers(candidates: Sequence[Candidate], history: pd.DataFrame, catalogue: 
 def missing_measures(
     candidates: Sequence[Candidate], history: pd.DataFrame, catalogue: Catalogue, sheet: str
 ) -> list[Issue]:
-    """Return a warning for each measure with a whole-service figure last month but none in the return's latest
-    month (only when the return reports a single latest month for several measures)."""
+    """Return one warning listing the measures reported for the month before the return's latest month (a
+    figure or a status, in the return or stored) that have nothing for the latest month, neither in the return
+    nor already stored; none if no measure is missing. Only whole-service rows count.
+
+    `history` holds stored service rows (ref, period, numerator, denominator, value, status) covering both
+    months."""
     service = [c.row for c in candidates if c.row.team == SERVICE and not c.row.worker]
     if not service:
         return []
     latest = max(row.period for row in service)
     month_before = previous_period(latest)
-    present_now = {row.ref for row in service if row.period == latest}
-    before = {row.ref for row in service if row.period == month_before}
+    present = {row.ref for row in service if row.period == latest}
+    before: dict[str, dict] = {}
     if not history.empty:
-        before |= set(history.loc[history["period"] == month_before, "ref"])
+        present |= set(history.loc[history["period"] == latest, "ref"])
+        before = {record["ref"]: record for record in history[history["period"] == month_before].to_dict("records")}
+    before.update({row.ref: _figure_fields(row) for row in service if row.period == month_before})
+    missing = [ref for ref in catalogue.refs if ref in before and ref not in present]
+    if not missing:
+        return []
+    listed = ", ".join(f"{ref} ({format_figure(catalogue.measure(ref), before[ref])})" for ref in missing)
+    several = len(missing) > 1
+    return [Issue(
+        "warning", "missing-measure",
+        f"{len(missing)} measure{'s' if several else ''} reported for {long_label(month_before)} "
+        f"{'have' if several else 'has'} nothing for {long_label(latest)}, in this return or already stored "
+        f"({long_label(month_before)} in brackets): {listed}. If a figure for {long_label(latest)} is not ready, "
+        "add a row for it with Status TBC so that readers see it is expected.",
+        sheet, "", "", latest,
+    )]
+
+
+def _figure_fields(row: ValueRow) -> dict:
+    return {"status": row.status, "numerator": row.numerator, "denominator": row.denominator, "value": row.value}
+
+
+def replaced_figures(candidates: Sequence[Candidate], plan: ChangePlan, catalogue: Catalogue) -> list[Issue]:
+    """Return a warning for each row that would replace a stored figure with TBC, new, not applicable or
+    suppressed, naming the figure it replaces (which stays in the measure's history as a revision).
+
+    `plan` is what writing the status rows of `candidates` would change (`store.preview_changes`)."""
+    places = {(c.row.ref, c.row.period, c.row.team, c.row.worker): c.place for c in candidates}
     issues = []
-    for ref in catalogue.refs:
-        if ref in before and ref not in present_now:
-            issues.append(Issue(
-                "warning", "missing-measure",
-                f"Measure {ref} had a figure for {long_label(month_before)} but this return has none for "
-                f"{long_label(latest)}. If the figure is not ready, add a row with Status TBC.",
-                sheet, "", ref, latest,
-            ))
+    for row, current in plan.revised:
+        if row.status == "ok" or current.get("status") != "ok":
+            continue
+        measure = catalogue.measure(row.ref)
+        figure = format_figure(measure, current)
+        if figure == STATUS_TEXT["missing"]:
+            continue
+        place = places.get((row.ref, row.period, row.team, row.worker))
+        if place is None:
+            continue
+        issues.append(problem(
+            "warning", "replaces-figure", place,
+            f"this marks the month as {_MARKED_AS[row.status]}, replacing the figure already stored, {figure}",
+            "Readers see the month as revised, with no figure; the old figure stays in its history. If the stored "
+            "figure is right, leave this cell blank (a blank cell never changes a stored figure), or, once "
+            f"imported, upload {figure} again to put it back.",
+        ))
     return issues
 
 

@@ -9,7 +9,6 @@ row below, '627 out of 987 63.5%', '10 48%', '59%', '17.2', 'TBC', 'NEW MEASURE'
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from openpyxl.utils import get_column_letter
 
@@ -17,16 +16,24 @@ from measures.catalogue import Catalogue
 from measures.returns.candidates import Candidate, ParsedReturn
 from measures.returns.cells import BLANK, CellError, combine, parse_figure, period_of_header, text_of
 from measures.returns.interpret import Place, interpret, problem
+from measures.returns.report import Issue
 from measures.returns.workbook import Sheet
 
 _MEASURE_REF = re.compile(r"^\d{1,2}\.\d{1,2}$")
 _AREA_REF = re.compile(r"^\d{1,2}$")
 
 
+_DESCRIPTIVE_COLUMNS = ("good looks like", "chart link")
+
+
 class _Header:
     def __init__(self, row: list):
         self.ref = self.measure = self.progress = None
         self.months: dict[int, str] = {}
+        self.unreadable: dict[int, str] = {}  # column -> why its header is not a month
+        self.others: dict[int, str] = {}  # column -> a header that is neither a month nor a known column
+        self.unread_columns: set[int] = set()  # columns of `others` found holding figures (reported once)
+        self.row_index = 0  # where the header row is, once it is taken as the sheet's header
         for column, cell in enumerate(row):
             name = text_of(cell).lower()
             if name == "ref":
@@ -35,14 +42,67 @@ class _Header:
                 self.measure = column
             elif name == "progress":
                 self.progress = column
-            else:
-                period = period_of_header(cell)
+            elif name and name not in _DESCRIPTIVE_COLUMNS:
+                try:
+                    period = period_of_header(cell)
+                except CellError as error:
+                    self.unreadable[column] = str(error)
+                    continue
                 if period is not None:
                     self.months[column] = period
+                else:
+                    self.others[column] = text_of(cell)
+
+    @property
+    def names_columns(self) -> bool:
+        """The row has the Ref and Measure headings."""
+        return self.ref is not None and self.measure is not None
 
     @property
     def valid(self) -> bool:
-        return self.ref is not None and self.measure is not None and bool(self.months)
+        """A header row: Ref, Measure and month columns, even if some month headers cannot be read."""
+        return self.names_columns and bool(self.months or self.unreadable)
+
+    def without_months(self, sheet: str, index: int) -> Issue:
+        """The error for a row with Ref and Measure but no column headed by a month, naming its cells."""
+        cells = [f"{_address(column, index)} (“{text}”)" for column, text in list(self.others.items())[:6]]
+        found = f"; its other headings are {', '.join(cells)}" if cells else ""
+        return problem(
+            "error", "no-header", Place(sheet, _address(self.ref, index)),
+            f"this row has the headings Ref and Measure but no column headed by a month{found}",
+            "In the committee table, head each month's column with its month: an Excel date, Dec-22, Jan 2023 or "
+            "01/01/2023 (day first). The template's header needs Ref and Period.",
+            cell=_address(next(iter(self.others), self.ref), index),
+        )
+
+    def unread_figures(self, sheet: str, index: int, row: list) -> list[Issue]:
+        """A warning, once per column, when a measure row has figures under a heading that is not a month."""
+        issues = []
+        for column, text in self.others.items():
+            if column in self.unread_columns or column in (self.ref, self.measure, self.progress):
+                continue
+            try:
+                figure = parse_figure(_cell(row, column))
+            except CellError:
+                continue  # words, such as a comment: not a figure left behind
+            if figure == BLANK:
+                continue
+            self.unread_columns.add(column)
+            issues.append(problem(
+                "warning", "ignored-cell", Place(sheet, _address(column, self.row_index)),
+                f"the column headed “{text}” holds figures (such as cell {_address(column, index)}) but its "
+                "heading is not a month, so nothing in it was imported",
+                "If it is a month, write its heading as an Excel date, Dec-22, Jan 2023 or 01/01/2023.",
+            ))
+        return issues
+
+    def problems(self, sheet: str, index: int) -> list:
+        """An error for each month header that cannot be read, naming its cell."""
+        return [
+            problem("error", "bad-period", Place(sheet, _address(column, index)), why,
+                    "Write the month as an Excel date, as Dec-22 or Jan 2023, or as 01/01/2023 (day first).")
+            for column, why in self.unreadable.items()
+        ]
 
 
 def _cell(row: list, column: int | None) -> object:
@@ -64,6 +124,7 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
     """Return what a committee-layout workbook holds, or None if no sheet has its header."""
     parsed = ParsedReturn(layout="committee")
     found_header = False
+    without_months: Issue | None = None
     measures = {m.ref: m for m in catalogue.measures}
     for sheet in sheets:
         header: _Header | None = None
@@ -74,8 +135,12 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
             candidate_header = _Header(row)
             if candidate_header.valid:
                 header, found_header = candidate_header, True
+                header.row_index = index
+                parsed.issues.extend(candidate_header.problems(sheet.name, index))
                 index += 1
                 continue
+            if candidate_header.names_columns and without_months is None:
+                without_months = candidate_header.without_months(sheet.name, index)
             if header is None:
                 index += 1
                 continue
@@ -85,6 +150,7 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
                 continuation = rows[index + 1]
             if _MEASURE_REF.match(ref):
                 _parse_measure_row(sheet.name, row, continuation, index, header, measures, parsed)
+                parsed.issues.extend(header.unread_figures(sheet.name, index, row))
                 index += 2 if continuation is not None else 1
                 continue
             if ref and not _AREA_REF.match(ref) and any(_cell(row, c) is not None for c in header.months):
@@ -93,7 +159,18 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
                     f"“{ref}” is not a measure ref", "Use the refs of the published table, 1.1 to 10.7.",
                 ))
             index += 1
+    if not found_header and without_months is not None:
+        # A header the importer cannot read: say where it is, rather than that there is none.
+        return ParsedReturn(layout="committee", issues=[without_months])
     return parsed if found_header else None
+
+
+def _unreadable(place: Place, error: CellError, cell: str):
+    return problem(
+        "error", "not-a-number", place, str(error),
+        "Write a count, counts such as 42/108, a percentage such as 39%, TBC, NEW MEASURE, n/a or * (suppressed), "
+        "or leave it blank.", cell=cell,
+    )
 
 
 def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed) -> None:
@@ -113,33 +190,23 @@ def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed
         if main_cell is not None or below is not None:
             parsed.dated.append(place)
         try:
-            figure = combine(parse_figure(main_cell), parse_figure(below))
+            main = parse_figure(main_cell)
         except CellError as error:
-            bad_cell = place.cell
-            try:
-                parse_figure(main_cell)
-            except CellError:
-                pass
-            else:
-                bad_cell = _address(column, index + 1)
-            parsed.issues.append(problem(
-                "error", "not-a-number", place, str(error),
-                "Write a count, counts such as 42/108, a percentage such as 39%, TBC, NEW MEASURE, or leave it blank.",
-                cell=bad_cell,
-            ))
+            parsed.issues.append(_unreadable(place, error, place.cell))
             continue
+        try:
+            continued = parse_figure(below)
+        except CellError as error:
+            parsed.issues.append(_unreadable(place, error, _address(column, index + 1)))
+            continue
+        figure = combine(main, continued)
         if figure == BLANK:
             continue
         periods.append(period)
-        result = interpret(measure, figure, place, fraction_cell=isinstance(main_cell, float))
-        if figure.percent is not None and continuation is not None and _cell(continuation, column) is not None:
-            # Point a percentage question at the cell that holds the percentage.
-            below_cell = _address(column, index + 1)
-            result.issues = [
-                issue if issue.code != "percent-mismatch"
-                else replace(issue, message=issue.message.replace(place.cell, below_cell, 1), cell=below_cell)
-                for issue in result.issues
-            ]
+        below_cell = _address(column, index + 1)
+        cells = {"value": below_cell if continued != BLANK and main.percent is None else place.cell,
+                 "status": below_cell if main.status == "ok" and continued.status != "ok" else place.cell}
+        result = interpret(measure, figure, place, cells=cells)
         parsed.issues.extend(result.issues)
         if result.row is not None:
             parsed.candidates.append(Candidate(result.row, place))

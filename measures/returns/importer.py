@@ -14,6 +14,12 @@ from measures.periods import period_of, shift_period
 from measures.returns import checks
 from measures.returns.candidates import ParsedReturn
 from measures.returns.committee_layout import parse_committee
+from measures.returns.number_formats import (
+    UnreadableFormats,
+    mark_percent_cells,
+    read_number_formats,
+    uncomputed_formulas,
+)
 from measures.returns.report import ImportReport, Issue
 from measures.returns.template_layout import parse_template
 from measures.returns.workbook import read_sheets
@@ -27,7 +33,17 @@ def parse_return(
     sheets, file_issues = read_sheets(data, filename)
     if file_issues:
         return ParsedReturn(), file_issues
-    parsed = parse_template(sheets, catalogue, current_period) or parse_committee(sheets, catalogue)
+    try:
+        formats = read_number_formats(data)
+    except UnreadableFormats:
+        return ParsedReturn(), [Issue(
+            "error", "truncated",
+            f"{filename or 'The file'} could not be read as an Excel workbook: its formats or sheets are damaged. "
+            "Open it in Excel, save it again and upload the new copy.",
+        )]
+    sheets = [mark_percent_cells(sheet, formats.get(sheet.name)) for sheet in sheets]
+    parsed = (parse_template(sheets, catalogue, current_period, checks.earliest_period())
+              or parse_committee(sheets, catalogue))
     if parsed is None:
         return ParsedReturn(), [Issue(
             "error", "no-header",
@@ -35,6 +51,7 @@ def parse_return(
             "(header Ref, Measure, Team, Period, Numerator, Denominator, Value, Status, Note on row 1) or the "
             "committee table (a row with Ref, Measure and one column per month).",
         )]
+    parsed.issues = uncomputed_formulas(formats) + parsed.issues
     return parsed, []
 
 
@@ -82,9 +99,14 @@ def import_return(
     )
     sheet = candidates[0].place.sheet if candidates else ""
     issues = parsed.issues + duplicate_issues
+    issues += checks.earliest_period_problems()
+    issues += checks.early_periods(parsed.dated, checks.earliest_period())
     issues += checks.future_periods(parsed.dated, current_period)
     issues += checks.outliers(candidates, history, catalogue)
     issues += checks.missing_measures(candidates, history, catalogue, sheet)
+    marked = [c.row for c in candidates if c.row.status != "ok"]
+    if marked:
+        issues += checks.replaced_figures(candidates, store.preview_changes(engine, marked), catalogue)
     issues += checks.new_teams(candidates, store.known_teams(engine))
     issues += checks.contradicting_arrows(parsed, catalogue, history)
     if not candidates and not parsed.benchmarks and not parsed.commentary and not any(

@@ -3,6 +3,7 @@ officer would use: which sheet, which cell, which measure, which month, what is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from measures.catalogue import Measure
@@ -12,6 +13,7 @@ from measures.returns.cells import Figure
 from measures.returns.report import Issue
 from measures.store import ValueRow
 
+STATUS_WORDS = {"tbc": "TBC", "new": "NEW", "na": "not applicable", "suppressed": "suppressed (small number)"}
 PERCENT_TOLERANCE = 0.5  # points: a typed percentage further than this from its counts is questioned
 SMALL_DENOMINATOR = 10
 
@@ -49,47 +51,58 @@ class Interpreted:
     issues: list[Issue] = field(default_factory=list)
 
 
+def _plain(number: float) -> str:
+    """A number as typed, without trailing zeros: 0.61, 61, 12.5."""
+    return f"{round(number, 6):g}"
+
+
 def _percent_text(number: float) -> str:
     return f"{format_number(number, 1)}%"
 
 
 def interpret(
-    measure: Measure, figure: Figure, place: Place, note: str = "", fraction_cell: bool = False
+    measure: Measure, figure: Figure, place: Place, note: str = "", cells: Mapping[str, str] | None = None
 ) -> Interpreted:
     """Return the ValueRow a figure gives for `measure` at `place`, with its errors and warnings.
 
-    `fraction_cell` says the figure came from a numeric cell, where Excel stores 59% as 0.59.
+    `cells` names the cell that holds each part ('numerator', 'denominator', 'value', 'status') when they
+    are not all `place.cell`, so that every message points at the cell holding the problem.
     """
     result = Interpreted()
     issues = result.issues
+    where = {part: (cells or {}).get(part, place.cell) for part in ("numerator", "denominator", "value", "status")}
     base = {"ref": measure.ref, "period": place.period, "team": place.team, "note": note}
     if figure.status != "ok":
         if any(part is not None for part in (figure.numerator, figure.denominator, figure.percent, figure.number)):
             issues.append(problem(
                 "warning", "ignored-cell", place,
-                f"the status is {figure.status.upper()} but figures were also given",
-                "The figures were left out: a TBC or new measure has no figure yet.",
+                f"the status is {STATUS_WORDS.get(figure.status, figure.status)} but figures were also given",
+                "The figures were left out: a month marked like this has no figure.",
+                cell=where["status"],
             ))
         result.row = ValueRow(status=figure.status, **base)
         return result
     if figure.is_blank:
         return result
-    parts = (figure.numerator, figure.denominator, figure.number)
-    negatives = [part for part in parts if part is not None and part < 0]
-    if negatives:
-        issues.append(problem(
-            "error", "negative-count", place, f"{format_number(negatives[0], measure.decimals)} is below zero",
-            "Counts, averages and rates cannot be negative: check the figure.",
-        ))
+    for part, number in (("numerator", figure.numerator), ("denominator", figure.denominator),
+                         ("value", figure.number)):
+        if number is not None and number < 0:
+            issues.append(problem(
+                "error", "negative-count", place,
+                f"the {part} {format_number(number, measure.decimals)} is below zero",
+                "Counts, averages and rates cannot be negative: check the figure.", cell=where[part],
+            ))
+    if issues:
         return result
     if measure.unit == "percent":
-        return _interpret_percent(measure, figure, place, base, fraction_cell, result)
+        return _interpret_percent(measure, figure, place, base, where, result)
     value = figure.number if figure.number is not None else figure.numerator
     if value is None:
         issues.append(problem(
             "error", "not-a-number", place,
             f"only a percentage ({_percent_text(figure.percent)}) was given for a measure counted as a number",
-            f"Enter the {measure.unit} itself.",
+            f"Enter the {measure.unit} itself (if the cell is formatted as a percentage, format it as a number).",
+            cell=where["value"],
         ))
         return result
     if figure.percent is not None:
@@ -99,20 +112,21 @@ def interpret(
 
 
 def _interpret_percent(
-    measure: Measure, figure: Figure, place: Place, base: dict, fraction_cell: bool, result: Interpreted
+    measure: Measure, figure: Figure, place: Place, base: dict, where: dict[str, str], result: Interpreted
 ) -> Interpreted:
     issues = result.issues
     numerator, denominator = figure.numerator, figure.denominator
     stated = figure.percent
     if stated is None and figure.number is not None:
         stated = figure.number
-        if fraction_cell and 0 < stated < 1:
+        if 0 < stated < 1 and numerator is None and denominator is None:
             issues.append(problem(
-                "warning", "percent-as-fraction", place,
-                f"{stated:g} was read as {_percent_text(stated * 100)} (Excel stores 59% as 0.59)",
-                "Check the figure; in the template, type percentages as numbers from 0 to 100.",
+                "warning", "percent-ambiguous", place,
+                f"{_plain(stated)} could mean {_plain(stated)}% or {_plain(stated * 100)}%: it has no % sign "
+                f"and the cell is not formatted as a percentage, so it was stored as typed, {_plain(stated)}%",
+                f"If {_plain(stated * 100)}% is meant, type {_plain(stated * 100)} (or format the cell as a "
+                "percentage) and upload the return again.", cell=where["value"],
             ))
-            stated *= 100
     if numerator is not None and denominator is not None:
         if denominator == 0 and numerator == 0:
             issues.append(problem(
@@ -134,13 +148,14 @@ def _interpret_percent(
                 "warning", "percent-mismatch", place,
                 f"the typed {_percent_text(stated)} does not match {format_number(numerator)}/"
                 f"{format_number(denominator)}, which is {_percent_text(computed)}",
-                f"The counts were kept and the value computed as {_percent_text(computed)}.",
+                f"The counts were kept and the value computed as {_percent_text(computed)}.", cell=where["value"],
             ))
         if denominator < SMALL_DENOMINATOR:
             issues.append(problem(
                 "warning", "small-denominator", place,
                 f"the denominator is {format_number(denominator)}, fewer than {SMALL_DENOMINATOR}",
                 "The percentage will be shown with a caution: small numbers swing widely from month to month.",
+                cell=where["denominator"],
             ))
         result.row = ValueRow(numerator=numerator, denominator=denominator, value=computed, **base)
         return result
@@ -154,13 +169,13 @@ def _interpret_percent(
     if not 0 <= stated <= 100:
         issues.append(problem(
             "error", "percent-out-of-range", place, f"{_percent_text(stated)} is outside 0% to 100%",
-            "Check the figure: a percentage is between 0 and 100.",
+            "Check the figure: a percentage is between 0 and 100.", cell=where["value"],
         ))
         return result
     if numerator is None and denominator is not None:
         issues.append(problem(
             "warning", "ignored-cell", place, "a denominator was given without a numerator",
-            "The percentage was kept and the denominator left out.",
+            "The percentage was kept and the denominator left out.", cell=where["denominator"],
         ))
     result.row = ValueRow(numerator=numerator, value=stated, **base)
     return result

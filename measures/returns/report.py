@@ -26,6 +26,9 @@ ERROR_CODES = (
     "unknown-status",        # a status other than blank/OK, TBC or NEW
     "duplicate-conflict",    # the same ref, period and team twice with different figures
     "no-figures",            # the file holds no figures at all
+    "formula-without-value", # a formula whose result was never saved (written by a program, not Excel)
+    "too-early",             # a month before the programme's first month (MEASURES_EARLIEST_PERIOD)
+    "bad-setting",           # MEASURES_EARLIEST_PERIOD is not a month: nothing is imported until it is corrected
 )
 WARNING_CODES = (
     "percent-mismatch",      # a typed percentage disagrees with its counts by more than half a point
@@ -36,7 +39,8 @@ WARNING_CODES = (
     "duplicate-same",        # the same figure twice (kept once)
     "new-team",              # a team the database has not seen before
     "ignored-cell",          # a cell that could not be used and was left out
-    "percent-as-fraction",   # a numeric cell such as 0.59 read as 59%
+    "percent-ambiguous",     # a bare 0.61 for a percent measure: stored as typed (0.61%), could mean 61%
+    "replaces-figure",       # TBC, not applicable or suppressed would replace a figure already stored
     "zero-denominator",      # 0 out of 0: counts kept, no percentage
 )
 

@@ -38,7 +38,7 @@ COMMENTARY_SHEET = "Commentary"
 COMMENTARY_HEADER = ("ref", "period", "text")
 LISTS_SHEET = "Lists"
 LISTS_HEADER = ("Measure refs", "Teams", "Statuses")
-STATUSES = ("OK", "TBC", "NEW")
+STATUSES = ("OK", "TBC", "NEW", "N/A", "SUPPRESSED")
 VALIDATED_ROWS = 1000  # drop-down lists apply to rows 2..VALIDATED_ROWS of the Return sheet
 COMPARATORS = ("England", "West Midlands", "Statistical neighbours")
 
@@ -179,8 +179,9 @@ def _write_return(sheet: Worksheet, catalogue: Catalogue, period: str | None, li
         ),
         (
             "H", True, "Status",
-            "Leave blank (or OK) for a figure. TBC: to be confirmed. NEW: a new measure with no data yet.",
-            "Not a status", "Choose OK, TBC or NEW, or leave Status blank (blank means OK).",
+            "Leave blank (or OK) for a figure. TBC: to be confirmed. NEW: a new measure with no data yet. N/A: not "
+            "applicable. SUPPRESSED: a small number not published.",
+            "Not a status", "Choose OK, TBC, NEW, N/A or SUPPRESSED, or leave Status blank (blank means OK).",
         ),
     )
     for letter, allow_blank, prompt_title, prompt, error_title, error in validations:
@@ -265,9 +266,15 @@ def _write_guidance(sheet: Worksheet, catalogue: Catalogue, period: str | None, 
         "out for you.",
         "Numerator and Denominator are shaded grey where a measure has no counts: leave them blank and give the "
         "Value.",
-        "A percentage is 0 to 100 (type 39.5 for 39.5%).",
+        "A percentage is 0 to 100: type 39.5, or 39.5% in a cell formatted as a percentage (both are read as "
+        "39.5%). A number such as 0.61 in a cell not formatted as a percentage is stored as 0.61%, with a warning.",
         "If a figure is to be confirmed, put TBC in Status; for a new measure with no data yet, put NEW. Leave "
         "its figures blank: never 0.",
+        "If the measure does not apply this month, put N/A in Status; if the figure is a small number that must "
+        "not be published, put SUPPRESSED. Leave the figures blank. Neither is ever shown or counted as 0.",
+        "The markers official statistics use are understood too, in Status or in the figure's own cell: n/a, na, "
+        "-, x, z, .. (not applicable or not available) and *, c (suppressed: a small number).",
+        "Type dates the UK way, day first: 01/02/2023 is February 2023.",
         "Status blank means OK.",
         "A blank cell never deletes a figure already stored. To correct a figure, upload the right number.",
         "Anything in the Note column is kept with the figure: say there what a reader should know about it.",
@@ -290,7 +297,8 @@ def _write_guidance(sheet: Worksheet, catalogue: Catalogue, period: str | None, 
             ("Value", "The figure in the measure's unit (a percentage is 0 to 100). Leave blank when you give "
              "Numerator and Denominator.", "17.2"),
             ("Status", "Blank or OK for a figure; TBC if it is to be confirmed; NEW for a new measure with no data "
-             "yet.", "TBC"),
+             "yet; N/A if it does not apply this month; SUPPRESSED for a small number that is not published.",
+             "TBC"),
             ("Note", "Anything a reader should know about this figure. It is kept with the figure.",
              "Two assessments were recorded late."),
         ),

@@ -11,7 +11,18 @@ from openpyxl.utils import get_column_letter
 from measures.catalogue import Catalogue
 from measures.periods import PERIOD_PATTERN
 from measures.returns.candidates import Candidate, ParsedReturn
-from measures.returns.cells import BLANK, CellError, Figure, number_of, period_of_cell, status_of, text_of
+from measures.returns.cells import (
+    BLANK,
+    MAX_FIGURE,
+    CellError,
+    Figure,
+    is_percentage,
+    number_of,
+    period_of_cell,
+    status_marker,
+    status_of,
+    text_of,
+)
 from measures.returns.interpret import PERCENT_TOLERANCE, SMALL_DENOMINATOR, Place, interpret, problem
 from measures.returns.workbook import Sheet
 from measures.store import ValueRow
@@ -45,10 +56,12 @@ def _cell(row: list, column: int | None) -> object:
     return row[column]
 
 
-def parse_template(sheets: list[Sheet], catalogue: Catalogue, current_period: str = "9999-12") -> ParsedReturn | None:
+def parse_template(
+    sheets: list[Sheet], catalogue: Catalogue, current_period: str = "9999-12", earliest_period: str = "0000-01"
+) -> ParsedReturn | None:
     """Return what a template-layout workbook holds, or None if no sheet has the template header.
 
-    Months after `current_period` are left for the checks that report them."""
+    Months after `current_period` or before `earliest_period` are left for the checks that report them."""
     found = None
     for sheet in sorted(sheets, key=lambda s: s.name != "Return"):
         header = find_header(sheet)
@@ -61,7 +74,7 @@ def parse_template(sheets: list[Sheet], catalogue: Catalogue, current_period: st
     parsed = ParsedReturn(layout="template")
     refs = set(catalogue.refs)
     measures = {m.ref: m for m in catalogue.measures}
-    plain = _PlainRowReader(sheet.name, columns, measures, current_period)
+    plain = _PlainRowReader(sheet.name, columns, measures, current_period, earliest_period)
     for index in range(header_index + 1, len(sheet.rows)):
         row = sheet.rows[index]
         candidate = plain.read(row, index)
@@ -88,9 +101,11 @@ class _PlainRowReader:
     and figures that raise no question at all. Anything else goes to `_parse_row`, which explains problems,
     so every message comes from one place and a large clean return is read at the speed of the file."""
 
-    def __init__(self, sheet: str, columns: dict[str, int], measures: dict, current_period: str):
+    def __init__(self, sheet: str, columns: dict[str, int], measures: dict, current_period: str,
+                 earliest_period: str):
         self.sheet = sheet
         self.current_period = current_period
+        self.earliest_period = earliest_period
         self.measures = measures
         self.width = max(columns.values()) + 1
         self.ref_at, self.period_at = columns["ref"], columns["period"]
@@ -106,7 +121,7 @@ class _PlainRowReader:
         measure = self.measures.get(ref) if type(ref) is str else None
         period = row[self.period_at]
         if (measure is None or type(period) is not str or not _PERIOD_TEXT.match(period)
-                or period > self.current_period):
+                or period > self.current_period or period < self.earliest_period):
             return _NEEDS_CHECKING
         team, status, note, synthetic, numerator, denominator, value = (
             row[column] if column is not None else None for column in self.other_at
@@ -119,6 +134,9 @@ class _PlainRowReader:
             return _NEEDS_CHECKING
         if numerator is None and denominator is None and value is None:
             return None
+        if any(number is not None and not -MAX_FIGURE <= number <= MAX_FIGURE
+               for number in (numerator, denominator, value)):
+            return _NEEDS_CHECKING  # NaN, infinity or an absurd size: refused with its cell named
         team = team.strip() if team else ""
         if measure.unit == "percent":
             if numerator is not None and denominator is not None:
@@ -179,32 +197,47 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
         status = status_of(at("status"))
     except CellError as error:
         parsed.issues.append(problem("error", "unknown-status", place, str(error),
-                                     "Leave Status blank for a figure, or write TBC or NEW.", cell=address("status")))
+                                     "Leave Status blank for a figure, or write TBC, NEW, N/A or SUPPRESSED.",
+                                     cell=address("status")))
         status = "ok"
     numbers = {}
+    status_cell = address("status")
     for name in FIGURE_COLUMNS:
+        marker = status_marker(at(name)) if isinstance(at(name), str) else None
+        if marker is not None:
+            # 'n/a' or '*' typed in a figure's own cell: the month is marked, not a figure.
+            if status == "ok":
+                status, status_cell = marker, address(name)
+            continue
         try:
             numbers[name] = number_of(at(name))
         except CellError as error:
             parsed.issues.append(problem("error", "not-a-number", place, str(error),
-                                         f"Enter the {name} as a number, or leave it blank.", cell=address(name)))
+                                         f"Enter the {name} as a number, leave it blank, or write n/a (not "
+                                         "applicable) or * (suppressed) in Status.", cell=address(name)))
     if len(parsed.issues) > errors_before:
         return
     measure = measures[ref]
     value = numbers.get("value")
+    # A % sign or a percentage format states a percentage (61% is 61, for any measure; a count measure then
+    # refuses it). A bare number is a percent measure's value as typed: 0.61 is questioned there, not scaled.
+    stated_percent = is_percentage(at("value"))
     figure = Figure(
         numerator=numbers.get("numerator"),
         denominator=numbers.get("denominator"),
-        percent=value if measure.unit == "percent" else None,
-        number=None if measure.unit == "percent" else value,
+        percent=value if stated_percent else None,
+        number=None if stated_percent else value,
         status=status,
     )
     if figure == BLANK:
         return
     main_cell = "numerator" if figure.numerator is not None and "numerator" in columns else "value"
     place = Place(sheet, address(main_cell) if main_cell in columns else address("ref"), ref, period, team)
-    fraction = isinstance(at("value"), float) and figure.numerator is None
-    result = interpret(measure, figure, place, note=text_of(at("note")), fraction_cell=fraction)
+    cells = {name: address(name) for name in FIGURE_COLUMNS if name in columns}
+    cells["status"] = status_cell
+    if status != "ok":
+        place = Place(sheet, status_cell, ref, period, team)  # the month is marked there
+    result = interpret(measure, figure, place, note=text_of(at("note")), cells=cells)
     parsed.issues.extend(result.issues)
     if result.row is not None:
         value_row = result.row

@@ -58,3 +58,29 @@ def test_a_good_return_is_previewed_then_imported_and_links_to_the_month(page, w
     assert (event.actor, event.subject, event.detail["added"]) == ("Olu Officer", "february.xlsx", 2)
     assert store.uploads_frame(engine).iloc[0].user_name == "Olu Officer"
     engine.dispose()
+
+
+def test_an_xlsm_return_with_percent_cells_and_markers_is_accepted(page, writable_app, tmp_path):
+    import zipfile
+
+    from tests.returns.builders import percent
+
+    built = template_workbook(tmp_path / "built.xlsx", [
+        template_row("2.1", "2023-02", value=percent(0.61)),
+        template_row("2.3", "2023-02", value="*"),
+        template_row("10.2", "2023-02", value="n/a"),
+    ])
+    path = tmp_path / "february.xlsm"  # what Excel writes for a macro-enabled workbook: its own content type
+    with zipfile.ZipFile(built) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                content = content.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+            target.writestr(item.filename, content)
+    page.goto(writable_app + "/upload")
+    page.wait_for_selector("#return-upload")
+    assert ".xlsm" in page.locator("#return-upload input[type=file]").get_attribute("accept").split(",")
+    _upload(page, writable_app, path)
+    preview = page.locator("#upload-preview").inner_text()
+    assert "Ready to import" in preview, preview
+    assert "61.0%" in preview and "Suppressed (small number)" in preview and "Not applicable" in preview, preview

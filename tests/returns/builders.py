@@ -58,10 +58,27 @@ def template_row(ref: object, period: object, numerator: object = None, denomina
 _TEMPLATE_KEYS = ("ref", "measure", "team", "period", "numerator", "denominator", "value", "status", "note")
 
 
+@dataclass(frozen=True)
+class Styled:
+    """A cell value written with an Excel number format, e.g. Styled(0.61, "0%") shows 61%."""
+
+    value: object
+    number_format: str
+
+
+def percent(value: float, number_format: str = "0%") -> Styled:
+    """A number in a %-formatted cell, as Excel stores 61%: percent(0.61)."""
+    return Styled(value, number_format)
+
+
 def _write_cell(sheet, row: int, column: int, value: object) -> None:
     if value is None:
         return
     cell = sheet.cell(row=row, column=column)
+    if isinstance(value, Styled):
+        cell.value = value.value
+        cell.number_format = value.number_format
+        return
     cell.value = value
     if isinstance(value, datetime.date | datetime.datetime):
         cell.number_format = "mmm-yy"
@@ -192,7 +209,10 @@ def committee_workbook(
             value = values[offset] if offset < len(values) else None
             coordinate = f"{layout.month_columns[period]}{row}"
             target[(ref, period)] = coordinate
-            if value is not None:
+            if isinstance(value, Styled):
+                sheet[coordinate].value = value.value
+                sheet[coordinate].number_format = value.number_format
+            elif value is not None:
                 cell = sheet[coordinate]
                 cell.value = value
                 if isinstance(value, float):
@@ -466,6 +486,56 @@ def no_header_xlsx(path: Path) -> Path:
     for record in (("Monthly figures for February",), (), ("assessments", 236, 304), ("permanent staff", 61)):
         sheet.append(list(record))
     workbook.save(path)
+    return Path(path)
+
+
+def save_formula_results(path: Path, results: Mapping[str, str], sheet_part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """Give formulas the saved results Excel would have written (openpyxl writes none): `results` maps a cell
+    such as 'G3' to the text of its saved value. Returns `path`."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    xml = parts[sheet_part].decode("utf-8")
+    for cell, result in results.items():
+        start = xml.index(f'<c r="{cell}"')
+        end = xml.index("</c>", start)
+        element = xml[start:end].replace("<v />", f"<v>{result}</v>").replace("<v/>", f"<v>{result}</v>")
+        xml = xml[:start] + element + xml[end:]
+    parts[sheet_part] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return Path(path)
+
+
+def number_in_sheet(path: Path, cell: str, text: str, sheet_part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """Write `text` as the raw stored number of a numeric cell (e.g. 'INF' or '1e308', which no spreadsheet
+    program lets anyone type but a file can hold). The cell must already hold a number. Returns `path`."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    xml = parts[sheet_part].decode("utf-8")
+    start = xml.index(f'<c r="{cell}"')
+    value_start = xml.index("<v>", start) + 3
+    value_end = xml.index("</v>", value_start)
+    parts[sheet_part] = (xml[:value_start] + text + xml[value_end:]).encode("utf-8")
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return Path(path)
+
+
+def replace_cell_xml(path: Path, cell: str, xml: str, sheet_part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """Replace one cell's element in the sheet XML with `xml` (written as Excel writes it: an error result
+    '<c r="G3" t="e"><f>1/0</f><v>#DIV/0!</v></c>', a shared formula, ...). The cell must exist. Returns `path`."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    text = parts[sheet_part].decode("utf-8")
+    start = text.index(f'<c r="{cell}"')
+    opening_end = text.index(">", start)
+    end = opening_end + 1 if text[opening_end - 1] == "/" else text.index("</c>", start) + len("</c>")
+    parts[sheet_part] = (text[:start] + xml + text[end:]).encode("utf-8")
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
     return Path(path)
 
 

@@ -3,6 +3,7 @@ and the database byte-for-byte as it was."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import time
@@ -151,6 +152,69 @@ def committee_no_figures(path: Path, request) -> None:
     builders.committee_workbook(path, COMMITTEE_MONTHS, rows)
 
 
+def stored_number(text: str, row: int = 4) -> Callable:
+    """The base return with the Value cell of row `row` holding the raw number `text` ('INF', '1e308', 'NaN'):
+    no spreadsheet lets anyone type these, but a file written by a program can hold them."""
+
+    def build(path: Path, request) -> Where:
+        builders.template_workbook(path, base_rows())
+        builders.number_in_sheet(path, f"G{row}", text)
+        return at(RETURN, f"G{row}", ref=base_rows()[row - 2]["ref"], period=FEBRUARY)
+
+    return build
+
+
+def committee_stored_number(text: str) -> Callable:
+    def build(path: Path, request) -> Where:
+        layout = builders.committee_workbook(path, COMMITTEE_MONTHS, committee_rows())
+        cell = layout.cells[("8.3", "2023-01")]
+        builders.number_in_sheet(path, cell, text)
+        return at(COMMITTEE_SHEET, cell, ref="8.3", period="2023-01")
+
+    return build
+
+
+def cell_written_as(cell: str, xml: str, ref: str | None = None) -> Callable:
+    """The base return with one cell's XML replaced by `xml`, as Excel or another program writes it."""
+
+    def build(path: Path, request) -> Where:
+        builders.template_workbook(path, base_rows())
+        builders.replace_cell_xml(path, cell, xml)
+        return at(RETURN, cell, ref=ref)
+
+    return build
+
+
+def committee_error_cell(path: Path, request) -> Where:
+    layout = builders.committee_workbook(path, COMMITTEE_MONTHS, committee_rows())
+    cell = layout.below[("3.2", "2023-01")]
+    builders.replace_cell_xml(path, cell, f'<c r="{cell}" t="e"><f>173/0</f><v>#DIV/0!</v></c>')
+    return at(COMMITTEE_SHEET, cell, ref="3.2", period="2023-01")
+
+
+def committee_unreadable_header(path: Path, request) -> Where:
+    from openpyxl import load_workbook
+
+    layout = builders.committee_workbook(path, COMMITTEE_MONTHS, committee_rows(), date_headers=False)
+    workbook = load_workbook(path)
+    cell = layout.header_cells["2023-01"][0]
+    workbook[COMMITTEE_SHEET][cell] = "01/13/2023"  # month first: no month 13 when read day first
+    workbook.save(path)
+    return at(COMMITTEE_SHEET, cell)
+
+
+def committee_headers_without_months(path: Path, request) -> Where:
+    from openpyxl import load_workbook
+
+    layout = builders.committee_workbook(path, COMMITTEE_MONTHS, committee_rows(), date_headers=False)
+    workbook = load_workbook(path)
+    for number, period in enumerate(COMMITTEE_MONTHS, start=1):
+        for cell in layout.header_cells[period]:
+            workbook[COMMITTEE_SHEET][cell] = f"Month {number}"
+    workbook.save(path)
+    return at(COMMITTEE_SHEET, layout.header_cells["2022-12"][0])
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -191,7 +255,49 @@ CASES = [
     Case("bad-period-jan", template_case({5: {"period": "Jan"}}, at(RETURN, "D5", ref="3.1")), "bad-period"),
     Case("unknown-status", template_case({3: {"status": "Maybe"}}, at(RETURN, "H3", ref="2.1", period=FEBRUARY)),
          "unknown-status"),
+    # What a file can hold but no figure is
+    Case("formula-without-value", template_case({3: {"value": "=B3*2"}}, at(RETURN, "G3")),
+         "formula-without-value", message_contains="=B3*2"),
+    Case("formula-shared-without-value",
+         cell_written_as("G4", '<c r="G4"><f t="shared" si="0"/></c>'), "formula-without-value"),
+    Case("formula-number-with-empty-result", cell_written_as("G4", '<c r="G4" t="n"><f>10+1</f><v></v></c>'),
+         "formula-without-value", message_contains="=10+1"),
+    Case("excel-error-div0", cell_written_as("G4", '<c r="G4" t="e"><f>11/0</f><v>#DIV/0!</v></c>', ref="2.3"),
+         "not-a-number", message_contains="#DIV/0!"),
+    Case("excel-error-na", cell_written_as("E5", '<c r="E5" t="e"><f>VLOOKUP(1,A1:A2,2)</f><v>#N/A</v></c>',
+                                           ref="3.1"), "not-a-number", message_contains="#N/A"),
+    Case("committee-excel-error", committee_error_cell, "not-a-number", message_contains="#DIV/0!"),
+    Case("nan-text", template_case({3: {"value": "NaN"}}, at(RETURN, "G3", ref="2.1", period=FEBRUARY)),
+         "not-a-number"),
+    Case("inf-text", template_case({5: {"numerator": "inf"}}, at(RETURN, "E5", ref="3.1", period=FEBRUARY)),
+         "not-a-number"),
+    Case("huge-text", template_case({4: {"value": "1e308"}}, at(RETURN, "G4", ref="2.3", period=FEBRUARY)),
+         "not-a-number"),
+    Case("infinity-number", stored_number("INF"), "not-a-number"),
+    Case("nan-number", stored_number("NaN"), "not-a-number"),
+    Case("huge-number", stored_number("1e308"), "not-a-number", message_contains="far larger"),
+    Case("huge-percent-number", stored_number("1e308", row=3), "not-a-number"),
+    Case("negative-denominator", template_case({5: {"denominator": -304}}, at(RETURN, "F5", ref="3.1")),
+         "negative-count", message_contains="F5"),
+    Case("percentage-for-a-count", template_case({4: {"value": builders.percent(0.11)}},
+                                                 at(RETURN, "G4", ref="2.3", period=FEBRUARY)), "not-a-number"),
+    Case("too-early-text", template_case({5: {"period": "1899-12"}}, at(RETURN, "D5", ref="3.1", period="1899-12")),
+         "too-early", message_contains="December 1899"),
+    Case("too-early-month-text", template_case({5: {"period": "Dec-1899"}}, at(RETURN, "D5", ref="3.1")),
+         "too-early"),
+    Case("excel-day-zero", template_case({5: {"period": datetime.datetime(1899, 12, 31)}},
+                                         at(RETURN, "D5", ref="3.1")), "bad-period", message_contains="day zero"),
+    Case("bad-period-us-date", template_case({5: {"period": "02/13/2023"}}, at(RETURN, "D5", ref="3.1")),
+         "bad-period"),
+    Case("bad-period-misspelt-month", template_case({5: {"period": "Febuary 2023"}}, at(RETURN, "D5", ref="3.1")),
+         "bad-period"),
+    Case("not-a-marker", template_case({3: {"value": "n/a?"}}, at(RETURN, "G3", ref="2.1")), "not-a-number"),
     # Committee layout cells
+    Case("committee-infinity", committee_stored_number("INF"), "not-a-number"),
+    Case("committee-huge-number", committee_stored_number("1e308"), "not-a-number"),
+    Case("committee-nan-text", committee_bad_cell("NaN"), "not-a-number"),
+    Case("committee-unreadable-header", committee_unreadable_header, "bad-period", message_contains="01/13/2023"),
+    Case("committee-no-month-headers", committee_headers_without_months, "no-header", message_contains="Month 1"),
     Case("committee-unknown-ref", committee_unknown_ref, "unknown-ref"),
     Case("committee-not-a-number", committee_bad_cell("abc"), "not-a-number"),
     Case("committee-numerator-above-denominator", committee_bad_cell("120/100 120%"), "numerator-above-denominator"),

@@ -45,3 +45,27 @@ def test_import_json_contract_for_a_dry_run_and_a_refusal(demo_engine, tmp_path)
     assert {"severity": "error", "code": "not-a-number", "sheet": "Return", "cell": "E2", "ref": "3.1",
             "period": "2023-02"}.items() <= next(i for i in record["issues"] if i["code"] == "not-a-number").items()
     assert builders.sha256_file(database) == before
+
+
+def test_import_json_reports_infinity_nan_and_huge_numbers_by_cell_without_a_traceback(demo_engine, tmp_path):
+    database = builders.database_file(demo_engine)
+    demo_engine.dispose()
+    before = builders.sha256_file(database)
+    path = builders.template_workbook(tmp_path / "numbers.xlsx", [
+        template_row("2.3", "2023-02", value=11),
+        template_row("8.3", "2023-02", value=12),
+        template_row("4.1", "2023-02", value=30),
+        template_row("2.1", "2023-02", value="NaN"),
+    ])
+    builders.number_in_sheet(path, "G2", "INF")
+    builders.number_in_sheet(path, "G3", "1e308")
+    builders.number_in_sheet(path, "G4", "NaN")
+    refused = run_cli(database, str(path), "--json")
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    record = json.loads(refused.stdout)
+    assert record["status"] == "refused"
+    errors = {(issue["code"], issue["cell"]) for issue in record["issues"] if issue["severity"] == "error"}
+    assert errors == {("not-a-number", "G2"), ("not-a-number", "G3"), ("not-a-number", "G4"),
+                      ("not-a-number", "G5")}, record["issues"]
+    assert builders.sha256_file(database) == before

@@ -16,6 +16,10 @@ from measures.formatting import change_text, format_counts, format_figure, forma
         ("2.3", {"status": "ok", "value": 12}, "12"),
         ("2.6", {"status": "tbc", "value": None}, "TBC"),
         ("10.1", {"status": "new", "value": None}, "New measure"),
+        ("2.1", {"status": "na", "value": None}, "Not applicable"),
+        ("2.3", {"status": "suppressed", "value": None}, "Suppressed (small number)"),
+        ("3.1", {"status": "suppressed", "numerator": None, "denominator": 304, "value": None},
+         "Suppressed (small number)"),
         ("8.1", None, "No figure"),
     ],
 )

@@ -120,6 +120,31 @@ CASES = [
     ),
     pytest.param(
         "3.1", None,
+        [ValueRow("3.1", "2022-12", status="suppressed"),
+         ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0)],
+        [],
+        "Assessments completed in time: 68.0% in January 2023 (170 of 250 assessments completed), no comparison "
+        "with December 2022, whose figure is suppressed. " + TOO_FEW_1,
+        id="previous-month-suppressed",
+    ),
+    pytest.param(
+        "10.2", None,
+        [ValueRow("10.2", "2022-12", value=71.4), ValueRow("10.2", "2023-01", status="na")],
+        [],
+        "Final EHC plans issued within 20 weeks: not applicable for January 2023 (no figure); the latest "
+        "figure is 71.4% for December 2022. " + TOO_FEW_1,
+        id="not-applicable-is-never-zero",
+    ),
+    pytest.param(
+        "2.3", None,
+        [ValueRow("2.3", "2022-12", value=10), ValueRow("2.3", "2023-01", status="suppressed")],
+        [],
+        "Social workers with more than 24 children: the January 2023 figure is suppressed (a small number, not "
+        "published); the latest figure is 10 for December 2022. " + TOO_FEW_1,
+        id="suppressed-is-never-zero",
+    ),
+    pytest.param(
+        "3.1", None,
         [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=100 * 198 / 291),
          ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0)],
         [],

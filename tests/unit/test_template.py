@@ -82,7 +82,7 @@ def test_drop_down_lists_on_ref_team_and_status(template, catalogue):
     assert ref.type == team.type == status.type == "list"
     assert ref.formula1 == f"Lists!$A$2:$A${len(catalogue.measures) + 1}"
     assert team.formula1 == f"Lists!$B$2:$B${len(CASEWORK_TEAMS) + 1}"
-    assert status.formula1 == "Lists!$C$2:$C$4"
+    assert status.formula1 == "Lists!$C$2:$C$6"
     assert team.allow_blank and status.allow_blank
     for validation in (ref, team, status):
         assert validation.prompt and validation.error
@@ -92,7 +92,7 @@ def test_drop_down_lists_on_ref_team_and_status(template, catalogue):
     lists = _rows(template, LISTS_SHEET)
     assert [row[0] for row in lists[1:] if row[0]] == list(catalogue.refs)
     assert [row[1] for row in lists[1:] if row[1]] == list(CASEWORK_TEAMS)
-    assert [row[2] for row in lists[1:] if row[2]] == ["OK", "TBC", "NEW"]
+    assert [row[2] for row in lists[1:] if row[2]] == ["OK", "TBC", "NEW", "N/A", "SUPPRESSED"]
 
 
 def test_guidance_lists_every_measure_and_explains_the_optional_sheets(template, catalogue):
@@ -115,6 +115,18 @@ def test_guidance_lists_every_measure_and_explains_the_optional_sheets(template,
                    "Shropshire", "Cumbria", "Benchmarks", "Commentary"):
         assert phrase in text, phrase
     assert any(row[:3] == ["Column", "What to enter", "Example"] for row in rows)
+
+
+def test_guidance_names_the_markers_the_importer_reads_as_statuses(template):
+    from measures.returns.cells import status_marker
+
+    text = "\n".join(str(value) for row in _rows(template, GUIDANCE_SHEET) for value in row)
+    assert "N/A" in text and "SUPPRESSED" in text and "01/02/2023 is February 2023" in text
+    listed = text.split("The markers official statistics use are understood too", 1)[1].split("\n", 1)[0]
+    for marker, status in (("n/a", "na"), ("na", "na"), ("-", "na"), ("x", "na"), ("z", "na"), ("..", "na"),
+                           ("*", "suppressed"), ("c", "suppressed")):
+        assert f" {marker}" in listed, marker
+        assert status_marker(marker) == status, marker
 
 
 def test_benchmarks_and_commentary_have_exact_headers_only(template):

@@ -1,0 +1,283 @@
+"""What the cell reader does not tell: which cells Excel shows as percentages, which hold a formula with no
+saved result, and which show an Excel error. All are read from the workbook's own XML (styles and sheets).
+
+A cell showing 61% holds 0.61; only its number format says it is a percentage. A file written by a program
+rather than Excel may hold formulas that were never calculated, and a cell may show #DIV/0!: the reader gives
+both as empty cells, and the figure would be lost without a word.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from measures.returns.cells import ErrorValue, PercentCell
+from measures.returns.report import Issue
+from measures.returns.workbook import Sheet
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OFFICE_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_BUILT_IN_PERCENT_FORMATS = frozenset({9, 10})  # 0% and 0.00%
+# Parts of a format code that never show a percent sign: "quoted text", \x escapes, _x spacers, *x fills,
+# and [colour], [condition] or [$locale] sections.
+_LITERAL_PARTS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
+_CELL_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_DOCTYPE = b"<!DOCTYPE"
+_LOOK_FOR_DOCTYPE = 4096
+
+
+class UnreadableFormats(ValueError):
+    """The workbook's styles or sheet XML cannot be read; the message says which part."""
+
+
+@dataclass
+class SheetFormats:
+    """One sheet's cells that the values alone do not describe (0-based row and column, as `Sheet.rows`)."""
+
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    uncomputed_formulas: list[tuple[str, str]] = field(default_factory=list)  # (cell such as 'G5', formula)
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # what the cell shows: '#DIV/0!'
+
+
+def is_percent_format(code: str) -> bool:
+    """Return True when an Excel number format code shows a percentage (a '%' outside quotes and escapes)."""
+    return "%" in _LITERAL_PARTS.sub("", code)
+
+
+def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ElementTree.Element]]:
+    """Stream the elements of one part, refusing a document type declaration (Excel never writes one, and
+    entity definitions are how XML is made to expand without limit)."""
+    try:
+        with archive.open(name) as part:
+            if _DOCTYPE in part.read(_LOOK_FOR_DOCTYPE):
+                raise UnreadableFormats(f"{name} declares a document type")
+        with archive.open(name) as part:
+            yield from ElementTree.iterparse(part, events=("start", "end"))
+    except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, EOFError) as error:
+        raise UnreadableFormats(f"{name} cannot be read: {error}") from None
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
+    """The indexes of the cell formats (a cell's `s` attribute) that show a percentage."""
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    custom: dict[int, str] = {}
+    styles: list[int] = []
+    inside_cell_formats = False
+    for event, element in _parse(archive, "xl/styles.xml"):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_MAIN}cellXfs":
+                inside_cell_formats = True
+            elif tag == f"{_MAIN}xf" and inside_cell_formats:
+                styles.append(_integer(element.get("numFmtId")))
+            continue
+        if tag == f"{_MAIN}numFmt":
+            custom[_integer(element.get("numFmtId"))] = element.get("formatCode") or ""
+        elif tag == f"{_MAIN}cellXfs":
+            inside_cell_formats = False
+    percent_formats = set(_BUILT_IN_PERCENT_FORMATS) | {
+        number for number, code in custom.items() if is_percent_format(code)
+    }
+    percent_formats -= {number for number, code in custom.items() if not is_percent_format(code)}
+    return {index for index, number in enumerate(styles) if number in percent_formats}
+
+
+def _integer(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return -1
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, path of its XML part) for each worksheet, in workbook order."""
+    targets = {}
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in archive.namelist():
+        for event, element in _parse(archive, rels):
+            if event == "end" and element.tag == f"{_RELATIONSHIPS}Relationship":
+                target = element.get("Target") or ""
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                targets[element.get("Id")] = path
+    sheets = []
+    for event, element in _parse(archive, "xl/workbook.xml"):
+        if event == "end" and element.tag == f"{_MAIN}sheet":
+            path = targets.get(element.get(_OFFICE_RELATIONSHIP_ID))
+            if path and path in archive.namelist():
+                sheets.append((element.get("name") or "", path))
+    return sheets
+
+
+def _position(letters: str, number: str | bytes) -> tuple[int, int]:
+    """The 0-based (row, column) of a cell address's column letters and row number."""
+    return int(number) - 1, column_index_from_string(letters.upper()) - 1
+
+
+def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int, column: int,
+               percent_styles: set[int]) -> None:
+    """Record what one <c> element says beyond its value."""
+    if percent_styles and _integer(element.get("s")) in percent_styles:
+        found.percent_cells.add((row_index, column))
+    kind = element.get("t")
+    saved = element.find(f"{_MAIN}v")
+    if kind == "e":
+        found.error_cells[(row_index, column)] = (saved.text or "").strip() if saved is not None else ""
+    formula = element.find(f"{_MAIN}f")
+    # An empty saved result is a real one only for a formula that gives text (t="str"): "" from IF(...).
+    if formula is not None and (saved is None or (not (saved.text or "").strip() and kind != "str")):
+        cell = f"{get_column_letter(column + 1)}{row_index + 1}"
+        found.uncomputed_formulas.append((cell, (formula.text or "").strip()))
+
+
+def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+    """Every cell, element by element: for any sheet XML, however it is written."""
+    found = SheetFormats()
+    row_index, column_index_next = -1, 0
+    for event, element in _parse(archive, part):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_MAIN}row":
+                number = element.get("r")
+                row_index = int(number) - 1 if number and number.isdigit() else row_index + 1
+                column_index_next = 0
+            continue
+        if tag == f"{_MAIN}c":
+            address = _CELL_ADDRESS.match(element.get("r") or "")
+            if address:
+                row_index, column = _position(address.group(1), address.group(2))
+            else:
+                column = column_index_next
+            column_index_next = column + 1
+            _note_cell(found, element, row_index, column, percent_styles)
+            element.clear()
+        elif tag == f"{_MAIN}row":
+            element.clear()
+    return found
+
+
+# The quick scan reads only the cells that can matter (a percentage style, an error, a formula) and parses each
+# of those with the XML parser. It applies to sheet XML written the usual way (every cell with its r="A1"
+# address, double-quoted attributes, no namespace prefix, no comments or CDATA); anything else is streamed.
+_UNUSUAL_XML = re.compile(
+    rb"<!\[CDATA\[|<!--|<!DOCTYPE"  # comments, CDATA or a document type: stream it
+    rb"|<[A-Za-z_][\w.\-]*:c[\s/>]"  # a namespace prefix on cells
+    rb"|<c(?=[\s/>])(?![^>]*\sr=\")"  # a cell without its address
+    rb"|<c\s[^>]*='"  # single-quoted attributes
+)
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_ADDRESS_ATTRIBUTE = re.compile(rb"\sr=\"([A-Z]{1,3})(\d+)\"")
+_ERROR_CELL = re.compile(rb"<c\s[^>]*?\st=\"e\"")
+_FORMULA = re.compile(rb"<f[\s/>]")
+_LOOK_BACK = 64 * 1024  # bytes searched back from a formula for its cell's tag
+_WRAP = f'<w xmlns="{_MAIN[1:-1]}">'.encode()
+
+
+def _scan_sheet_quickly(xml: bytes, percent_styles: set[int]) -> SheetFormats | None:
+    """The cells worth reading, found by pattern and parsed one by one; None if the XML is unusual."""
+    if _UNUSUAL_XML.search(xml):
+        return None
+    found = SheetFormats()
+    if percent_styles:
+        styles = b"|".join(str(index).encode() for index in sorted(percent_styles))
+        for match in re.finditer(rb"<c\s[^>]*?\ss=\"(?:" + styles + rb")\"", xml):
+            address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), xml.find(b">", match.start()))
+            if not address:
+                return None
+            found.percent_cells.add(_position(address.group(1).decode(), address.group(2)))
+    starts: set[int] = {match.start() for match in _ERROR_CELL.finditer(xml)}
+    for match in _FORMULA.finditer(xml):
+        tags = list(_CELL_TAG.finditer(xml, max(0, match.start() - _LOOK_BACK), match.start()))
+        if not tags:
+            return None
+        starts.add(tags[-1].start())
+    for start in sorted(starts):
+        tag_end = xml.find(b">", start)
+        end = tag_end + 1 if xml[tag_end - 1:tag_end] == b"/" else xml.find(b"</c>", tag_end) + len(b"</c>")
+        if tag_end < 0 or end < len(b"</c>"):
+            return None
+        try:
+            element = ElementTree.fromstring(_WRAP + xml[start:end] + b"</w>")[0]
+        except (ElementTree.ParseError, IndexError):
+            return None
+        address = _CELL_ADDRESS.match(element.get("r") or "")
+        if not address:
+            return None
+        _note_cell(found, element, *_position(address.group(1), address.group(2)), percent_styles)
+    return found
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+    try:
+        with archive.open(part) as stream:
+            xml = stream.read()
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as error:
+        raise UnreadableFormats(f"{part} cannot be read: {error}") from None
+    quick = _scan_sheet_quickly(xml, percent_styles)
+    return quick if quick is not None else _scan_sheet_streaming(archive, part, percent_styles)
+
+
+def read_number_formats(data: bytes) -> dict[str, SheetFormats]:
+    """Return, for each worksheet name, its %-formatted cells and its formulas with no saved value.
+
+    `data` is an .xlsx (or .xlsm) that has already passed the container checks. Raises UnreadableFormats
+    when a part needed cannot be parsed.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        raise UnreadableFormats(f"the file is not a readable zip: {error}") from None
+    with archive:
+        percent_styles = _percent_styles(archive)
+        return {name: _scan_sheet(archive, part, percent_styles) for name, part in _sheet_parts(archive)}
+
+
+def mark_percent_cells(sheet: Sheet, formats: SheetFormats | None) -> Sheet:
+    """Return the sheet with each number in a %-formatted cell as a PercentCell (0.61 that shows 61%), and
+    each cell showing an Excel error (which the reader gives as empty) as an ErrorValue such as '#DIV/0!'."""
+    if formats is None:
+        return sheet
+    rows = sheet.rows
+    for row_index, column in formats.percent_cells:
+        if row_index < len(rows) and column < len(rows[row_index]):
+            value = rows[row_index][column]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                rows[row_index][column] = PercentCell(value)
+    for (row_index, column), shown in formats.error_cells.items():
+        if row_index < len(rows) and column < len(rows[row_index]) and rows[row_index][column] is None:
+            rows[row_index][column] = ErrorValue(shown or "#VALUE!")
+    return sheet
+
+
+MAX_FORMULA_ISSUES = 50  # one error per cell up to this many; a sentence counts the rest
+
+
+def uncomputed_formulas(formats: dict[str, SheetFormats]) -> list[Issue]:
+    """Return an error naming the sheet and cell of each formula that has no saved value (a file written by a
+    program that does not calculate): its figure cannot be read, and is never dropped without a word."""
+    found = [(sheet, cell, formula) for sheet, sheet_formats in formats.items()
+             for cell, formula in sheet_formats.uncomputed_formulas]
+    advice = ("Open the file in Excel or LibreOffice and save it (that calculates every formula), or type the "
+              "figure itself, then upload it again.")
+    issues = []
+    for sheet, cell, formula in found[:MAX_FORMULA_ISSUES]:
+        what = f"the formula ={formula}" if formula else "the formula in this cell"
+        what += " has no saved result"
+        issues.append(Issue("error", "formula-without-value",
+                            f"Sheet ‘{sheet}’, cell {cell}: {what}, so its figure cannot be read. {advice}",
+                            sheet, cell, detail=f"{what[0].upper()}{what[1:]}, so its figure cannot be read. {advice}"))
+    if len(found) > MAX_FORMULA_ISSUES:
+        issues.append(Issue(
+            "error", "formula-without-value",
+            f"{len(found) - MAX_FORMULA_ISSUES} more formulas have no saved result. Open the file in Excel or "
+            "LibreOffice and save it, then upload it again.", found[MAX_FORMULA_ISSUES][0],
+            found[MAX_FORMULA_ISSUES][1]))
+    return issues

@@ -1,0 +1,98 @@
+"""What the reader does not say, read from the workbook's XML: percentage formats, formulas never calculated
+and cells showing Excel errors, however the sheet XML is written."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from measures.returns.number_formats import _scan_sheet_quickly, is_percent_format, read_number_formats
+from tests.returns import builders
+from tests.returns.builders import percent, template_row
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+@pytest.mark.parametrize(
+    ("code", "shows_percent"),
+    [
+        ("0%", True), ("0.0%", True), ("#,##0.00%", True), ("[Red]0.0%;[Blue]-0.0%", True),
+        ('0%;-0%;"-"', True), ("0.0 %", True),
+        ('0.0"%"', False), ("0.0\\%", False), ('"%"0', False), ("0.0_%", False), ("0*%", False),
+        ("[$%-809]0.0", False), ("General", False), ("0.0", False), ("mmm-yy", False), ("@", False),
+    ],
+)
+def test_a_format_shows_a_percentage_only_with_a_percent_sign_outside_quotes_and_escapes(code, shows_percent):
+    assert is_percent_format(code) is shows_percent
+
+
+def _workbook(path: Path) -> Path:
+    """Rows filled from A to G with no gap (so that cells without addresses still sit in their columns)."""
+    values = (percent(0.61), percent(1, "0.0%"), 11, "=6*2", 30)  # G2 0%, G3 0.0%, G4, G5 formula, G6 error
+    refs = ("2.1", "10.2", "2.3", "8.3", "4.1")
+    path = builders.template_workbook(path, [
+        template_row(ref, "2023-02", 1, 2, value, team="Team") for ref, value in zip(refs, values, strict=True)
+    ])
+    return builders.replace_cell_xml(path, "G6", '<c r="G6" t="e"><f>30/0</f><v>#DIV/0!</v></c>')
+
+
+EXPECTED_PERCENT = {(1, 6), (2, 6)}
+EXPECTED_FORMULAS = [("G5", "6*2")]
+
+
+def _rewrite(path: Path, change) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    parts[SHEET] = change(parts[SHEET])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path.read_bytes()
+
+
+def _check(found) -> None:
+    sheet = found["Return"]
+    assert sheet.percent_cells == EXPECTED_PERCENT
+    assert sheet.uncomputed_formulas == EXPECTED_FORMULAS
+    assert sheet.error_cells == {(5, 6): "#DIV/0!"}
+
+
+def test_the_usual_sheet_xml_is_read_by_the_quick_scan(tmp_path):
+    path = _workbook(tmp_path / "usual.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        assert _scan_sheet_quickly(archive.read(SHEET), {1, 2}) is not None
+    _check(read_number_formats(path.read_bytes()))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # Cells without their r="A1" address, which the format allows (position from order within the row).
+        pytest.param(lambda xml: re.sub(rb'(<c) r="[A-Z]+\d+"', rb"\1", xml), id="no-cell-addresses"),
+        # Every element with a namespace prefix, as some libraries write.
+        pytest.param(lambda xml: re.sub(rb"<(/?)(worksheet|sheetData|row|c|v|f|is|t|dimension|sheetViews|sheetView|"
+                                        rb"selection|sheetFormatPr|sheetPr|outlinePr|pageSetUpPr|pageMargins)\b",
+                                        rb"<\1x:\2", xml).replace(b'xmlns="', b'xmlns:x="'), id="prefixed"),
+        # Single-quoted attributes and a comment.
+        pytest.param(lambda xml: xml.replace(b'r="G5"', b"r='G5'").replace(b"<sheetData>", b"<!-- note --><sheetData>"),
+                     id="single-quotes-and-comment"),
+    ],
+)
+def test_unusual_sheet_xml_is_streamed_with_the_same_result(tmp_path, change):
+    path = _workbook(tmp_path / "unusual.xlsx")
+    data = _rewrite(path, change)
+    with zipfile.ZipFile(path) as archive:
+        assert _scan_sheet_quickly(archive.read(SHEET), {1, 2}) is None
+    _check(read_number_formats(data))
+
+
+def test_a_sheet_declaring_a_document_type_is_refused_as_unreadable(tmp_path, catalogue):
+    from measures.returns.importer import parse_return
+
+    path = _workbook(tmp_path / "doctype.xlsx")
+    data = _rewrite(path, lambda xml: xml.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1))
+    _, issues = parse_return(data, "doctype.xlsx", catalogue)
+    assert [issue.code for issue in issues] == ["truncated"], issues
