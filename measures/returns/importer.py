@@ -8,12 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from measures import store
+from measures import audit, store
 from measures.catalogue import Catalogue
 from measures.periods import period_of, shift_period
 from measures.returns import checks
 from measures.returns.candidates import ParsedReturn
 from measures.returns.committee_layout import parse_committee
+from measures.returns.isolation import parse_isolated
 from measures.returns.report import ImportReport, Issue
 from measures.returns.template_layout import parse_template
 from measures.returns.workbook import read_sheets
@@ -69,7 +70,13 @@ def import_return(
     report = ImportReport(file=filename)
     catalogue = store.read_catalogue(engine)
     current_period = period_of(today or date.today())
-    parsed, file_issues = parse_return(data, filename, catalogue, current_period)
+    # Read in a separate process with memory and time limits: a file that breaks them is refused, not fatal.
+    outcome = parse_isolated(data, filename, catalogue, current_period)
+    parsed, file_issues = outcome.parsed, outcome.issues
+    if outcome.failure:
+        audit.record_event(engine, user, "return.unsafe", filename, {
+            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "failure": outcome.failure,
+            "seconds": round(outcome.seconds, 1)})
     report.layout = parsed.layout
     if file_issues:
         report.issues = file_issues
