@@ -6,7 +6,8 @@ Prints, from one run (the machine is shared and noisy, so read the ratios):
 - the same files now: refused by the extent scan, in the separate reading process, and that process's peak memory
   against the peak for a two-row return;
 - the refusal against a normal import of a large return;
-- the cost of the separate process per import: a two-row and a 26,000-row return read in-process and isolated.
+- the cost of the separate process per import: a two-row and a 26,000-row return read in-process and isolated,
+  the first reading of a process (which starts its reading server) and a reading by a fresh process.
 
 Run: `.venv/bin/python bench/hostile_files.py [--repeat N]`.
 """
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from ingest import bench_catalogue, write_return  # noqa: E402
 
 from measures import db, store  # noqa: E402
-from measures.returns import import_return  # noqa: E402
+from measures.returns import import_return, isolation  # noqa: E402
 from measures.returns.isolation import parse_in_process, parse_isolated  # noqa: E402
 from measures.returns.workbook import check_extent  # noqa: E402
 from tests.returns import hostile_files as hostile  # noqa: E402
@@ -49,7 +50,9 @@ def old_read(path: Path) -> str:
     """How the reader used before this release fared with `path`, in a throwaway limited process."""
     finished = subprocess.run([sys.executable, "-c", OLD_READ, str(path)], capture_output=True, text=True)
     if finished.returncode != 0:
-        return f"process died (exit {finished.returncode}: {finished.stderr.strip().splitlines()[-1][:80]})"
+        lines = finished.stderr.strip().splitlines() or [""]
+        reason = next((line for line in lines if "memory allocation" in line), lines[-1])
+        return f"process died (exit {finished.returncode}: {reason[:90]})"
     seconds, peak_kb = finished.stdout.split()
     return f"{float(seconds):.2f} s, peak {int(peak_kb) / 1024:.0f} MB"
 
@@ -115,7 +118,15 @@ def main() -> None:
                                               repeat=max(1, args.repeat // 2))
         large_in_process, _ = timed(parse_in_process, large.read_bytes(), "large.xlsx", catalogue, "2023-02",
                                     repeat=max(1, args.repeat // 2))
+        isolation._server.stop()  # time the first reading of a process, which starts its reading server
+        isolation._server = None
+        first_seconds, _ = timed(parse_isolated, small.read_bytes(), "small.xlsx", catalogue, "2023-02")
+        with isolation._server_lock:  # as while the server reads another file: a fresh process reads this one
+            fresh_seconds, _ = timed(parse_isolated, small.read_bytes(), "small.xlsx", catalogue, "2023-02",
+                                     repeat=args.repeat)
         print("\nReading in a separate process (medians):")
+        print(f"  first reading in a process (starts its reading server): {first_seconds:.2f} s; "
+              f"a fresh process when the server is busy: {fresh_seconds:.2f} s")
         print(f"  two-row return:    in-process {small_in_process * 1000:.0f} ms, "
               f"isolated {small_isolated * 1000:.0f} ms "
               f"-> overhead {(small_isolated - small_in_process) * 1000:.0f} ms per import")

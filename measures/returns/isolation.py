@@ -1,26 +1,36 @@
 """Reading a workbook in a separate process with a memory and a time limit, so that no file, even one nobody
 thought of, can take down the web server or the command that reads it.
 
-`parse_isolated` sends the file's bytes to a fresh Python process (`python -m measures.returns.isolation`),
-which limits its own address space and CPU time and runs `parse_return`; the result comes back as a pickle
-that may only rebuild the project's own dataclasses. If that process runs out of memory or time, crashes, or
-answers with anything else, the file is refused with an error an officer can act on. A fresh process (not a
-fork of the caller) is used because web workers run threads, and forking a threaded process is unsafe.
+`parse_isolated` hands the file's bytes to a reading server: a Python process started once per calling process
+(running `serve` below), which has already imported the parsers and forks one reader
+per file. The reader limits its own address space and CPU time, runs `parse_return`, and answers with a pickle
+that may only rebuild the project's own dataclasses; the server stops it when its time is up. Forking the server
+is safe because it runs no threads; the caller is never forked (web workers run threads). When the server is
+busy with another file, a fresh process reads this one, so one slow file never holds up another. If the reader
+runs out of memory or time, crashes, or answers with anything else, the file is refused with an error an
+officer can act on.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import io
+import json
 import logging
+import operator
 import os
 import pickle
 import resource
+import select
 import signal
+import struct
 import subprocess
 import sys
+import threading
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,55 +98,38 @@ def parse_isolated(
 ) -> ParseOutcome:
     """Run `parse_return(data, filename, catalogue, current_period)` in a separate, limited process.
 
-    Returns a ParseOutcome: the parse and its issues when the process answered, or an empty parse with one
+    Returns a ParseOutcome: the parse and its issues when the reader answered, or an empty parse with one
     "unsafe-file" error (and `failure` set) when it ran out of memory or time, crashed or answered with
     anything but a parse. Never raises for anything in the file; raises OSError if no process can be started.
     """
     limits = limits or ParseLimits.from_environment()
     request = pickle.dumps((data, filename, catalogue, current_period), protocol=pickle.HIGHEST_PROTOCOL)
-    environment = {name: os.environ[name] for name in _PASSED_ENVIRONMENT if name in os.environ}
-    environment.update({
-        "PYTHONPATH": str(_PROJECT_ROOT), "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1", MEMORY_VARIABLE: str(limits.memory_mb), TIMEOUT_VARIABLE: str(limits.timeout_seconds),
-    })
     started = time.monotonic()
-    try:
-        finished = subprocess.run(
-            [sys.executable, "-m", "measures.returns.isolation"], input=request, capture_output=True,
-            env=environment, cwd=_PROJECT_ROOT, timeout=limits.timeout_seconds, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return _refused(filename, "time", started, f"stopped after {limits.timeout_seconds:g} s")
+    if _server_lock.acquire(blocking=False):
+        try:
+            status, payload = _read_with_server(request, limits)
+        finally:
+            _server_lock.release()
+    else:
+        status, payload = _read_in_new_process(request, limits)
     seconds = time.monotonic() - started
-    if finished.returncode != 0:
-        last_line = (finished.stderr.strip().splitlines() or [b""])[-1][:500]
-        return _refused(filename, _failure_of(finished), started,
-                        f"exit {finished.returncode}: {last_line.decode('utf-8', 'replace')}")
+    failure = _failure_of(status)
+    if failure:
+        return _refused(filename, failure, seconds, status)
     try:
-        parsed, issues, peak_memory_kb = _ResultUnpickler(io.BytesIO(finished.stdout)).load()
+        parsed, issues, peak_memory_kb = _ResultUnpickler(io.BytesIO(payload)).load()
         if not isinstance(parsed, ParsedReturn) or not all(isinstance(issue, Issue) for issue in issues):
             raise pickle.UnpicklingError("not a parse")
     except Exception as error:  # anything but a well-formed parse is refused, whatever it is
-        return _refused(filename, "bad answer", started, repr(error))
+        return _refused(filename, "bad answer", seconds, {"error": repr(error)[:300]})
     return ParseOutcome(parsed, list(issues), peak_memory_kb=int(peak_memory_kb), seconds=seconds)
-
-
-def _failure_of(finished: subprocess.CompletedProcess) -> str:
-    if finished.returncode == -signal.SIGXCPU:
-        return "time"
-    # A failed allocation is a MemoryError in Python and an abort in the compiled reader.
-    if finished.returncode == -signal.SIGABRT or any(
-        sign in finished.stderr for sign in (b"MemoryError", b"Cannot allocate memory", b"failed to map")
-    ):
-        return "memory"
-    return "crashed"
 
 
 def parse_in_process(
     data: bytes, filename: str, catalogue: Catalogue, current_period: str, limits: ParseLimits | None = None
 ) -> ParseOutcome:
     """The same parse as `parse_isolated`, in this process and without limits: for tests only, where starting
-    a process for each of hundreds of small files would make the suite slow. Returns a ParseOutcome."""
+    a reader for each of hundreds of small files would make the suite slow. Returns a ParseOutcome."""
     from measures.returns.importer import parse_return
 
     started = time.monotonic()
@@ -144,9 +137,129 @@ def parse_in_process(
     return ParseOutcome(parsed, issues, seconds=time.monotonic() - started)
 
 
-def _refused(filename: str, failure: str, started: float, detail: str) -> ParseOutcome:
-    seconds = time.monotonic() - started
-    _log.warning("Reading %s was stopped (%s, %.1f s): %s", filename, failure, seconds, detail)
+# ---------------------------------------------------------------------------------------------------------------
+# The caller's side. Each calling process keeps at most one reading server; it holds no data, so workers that
+# each have their own can never disagree.
+
+_FRAME = struct.Struct(">Q")
+_MEMORY_EXIT = 3  # the reader's exit status after a MemoryError
+_SERVER_GRACE_SECONDS = 30.0  # beyond the reading's own limit: the server's start and the answer's transfer
+_server_lock = threading.Lock()
+_server: _ReadingServer | None = None
+
+
+def _environment() -> dict[str, str]:
+    environment = {name: os.environ[name] for name in _PASSED_ENVIRONMENT if name in os.environ}
+    environment.update({"PYTHONPATH": str(_PROJECT_ROOT), "PYTHONDONTWRITEBYTECODE": "1",
+                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+    return environment
+
+
+def _frames(limits: ParseLimits, request: bytes) -> bytes:
+    header = json.dumps(dataclasses.asdict(limits)).encode()
+    return _FRAME.pack(len(header)) + header + _FRAME.pack(len(request)) + request
+
+
+class _ReadingServer:
+    """The reading server of this calling process: a child that imported the parsers once and forks a reader
+    for each file it is sent."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from measures.returns.isolation import serve; serve()"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, env=_environment(), cwd=_PROJECT_ROOT,
+        )
+        self.owner = os.getpid()
+
+    def usable(self) -> bool:
+        return self.owner == os.getpid() and self.process.poll() is None
+
+    def read(self, request: bytes, limits: ParseLimits) -> tuple[dict, bytes]:
+        """Send one file; return the reader's status and answer. Raises OSError or TimeoutError if the server
+        itself fails."""
+        self.process.stdin.write(_frames(limits, request))
+        self.process.stdin.flush()
+        deadline = time.monotonic() + limits.timeout_seconds + _SERVER_GRACE_SECONDS
+        status = json.loads(_read_frame(self.process.stdout.fileno(), deadline))
+        return status, _read_frame(self.process.stdout.fileno(), deadline)
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            stream.close()
+
+
+def _read_with_server(request: bytes, limits: ParseLimits) -> tuple[dict, bytes]:
+    global _server
+    for _attempt in range(2):
+        if _server is not None and not _server.usable():
+            if _server.owner == os.getpid():
+                _server.stop()  # it ended; reap it and close its pipes
+            _server = None
+        if _server is None:
+            _server = _ReadingServer()
+        try:
+            return _server.read(request, limits)
+        except TimeoutError:
+            _server.stop()
+            _server = None
+            return {"exit": None, "timed_out": True}, b""
+        except (OSError, ValueError, EOFError) as error:  # the server died: start another and try once more
+            _log.warning("The reading server failed (%r); starting another", error)
+            _server.stop()
+            _server = None
+    return {"exit": None, "timed_out": False, "error": "the reading server could not be started"}, b""
+
+
+def _read_in_new_process(request: bytes, limits: ParseLimits) -> tuple[dict, bytes]:
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-c", "import sys; from measures.returns.isolation import main; sys.exit(main())"],
+            input=_frames(limits, request),
+            capture_output=True, env=_environment(), cwd=_PROJECT_ROOT, timeout=limits.timeout_seconds, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"exit": None, "timed_out": True}, b""
+    last_line = (finished.stderr.strip().splitlines() or [b""])[-1][:300].decode("utf-8", "replace")
+    return {"exit": finished.returncode, "timed_out": False, "error": last_line}, finished.stdout
+
+
+def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    """`size` bytes from `fd`; raises TimeoutError at `deadline` and EOFError if the writer goes first."""
+    pieces, wanted = [], size
+    while wanted:
+        remaining = None if deadline == float("inf") else deadline - time.monotonic()
+        if remaining is not None and (remaining <= 0 or not select.select([fd], [], [], remaining)[0]):
+            raise TimeoutError
+        piece = os.read(fd, min(wanted, 1 << 20))
+        if not piece:
+            raise EOFError
+        pieces.append(piece)
+        wanted -= len(piece)
+    return b"".join(pieces)
+
+
+def _read_frame(fd: int, deadline: float = float("inf")) -> bytes:
+    (size,) = _FRAME.unpack(_read_exactly(fd, _FRAME.size, deadline))
+    return _read_exactly(fd, size, deadline)
+
+
+def _failure_of(status: dict) -> str:
+    """'' if the reader answered; otherwise why not: 'time', 'memory' or 'crashed'."""
+    code = status.get("exit")
+    if status.get("timed_out") or code == -signal.SIGXCPU:
+        return "time"
+    if code == 0:
+        return ""
+    # A failed allocation is a MemoryError in Python and an abort in the compiled reader.
+    if code in (_MEMORY_EXIT, -signal.SIGABRT) or "MemoryError" in status.get("error", ""):
+        return "memory"
+    return "crashed"
+
+
+def _refused(filename: str, failure: str, seconds: float, status: dict) -> ParseOutcome:
+    _log.warning("Reading %s was stopped (%s, %.1f s): %s", filename, failure, seconds, status)
     return ParseOutcome(ParsedReturn(), [unsafe_issue(filename)], failure=failure, seconds=seconds)
 
 
@@ -157,8 +270,8 @@ _ALLOWED_OUTSIDE_PROJECT = {
 
 
 class _ResultUnpickler(pickle.Unpickler):
-    """Rebuilds only plain data and the project's own dataclasses and enums: a reading process subverted by a
-    hostile file still cannot make the caller run anything."""
+    """Rebuilds only plain data and the project's own dataclasses and enums: a reader subverted by a hostile
+    file still cannot make the caller run anything."""
 
     def find_class(self, module: str, name: str):
         if (module, name) in _ALLOWED_OUTSIDE_PROJECT:
@@ -170,6 +283,30 @@ class _ResultUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a parsed return")
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The reading side: the server, and the reader it forks (or the one-off reader when the server is busy).
+
+
+@functools.cache
+def _field_getter(cls: type):
+    """For a project dataclass built by its own __init__ from its fields in order: a function giving those field
+    values as a tuple (pickling it as `cls(*values)` is several times faster than the generic way); else None."""
+    if not (dataclasses.is_dataclass(cls) and cls.__module__.startswith("measures.")) or hasattr(
+            cls, "__post_init__"):
+        return None
+    fields = dataclasses.fields(cls)
+    if not fields or not all(field.init and not field.kw_only for field in fields):
+        return None
+    getter = operator.attrgetter(*(field.name for field in fields))
+    return getter if len(fields) > 1 else lambda instance: (getter(instance),)
+
+
+class _ResultPickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        getter = _field_getter(type(obj))
+        return NotImplemented if getter is None else (type(obj), getter(obj))
+
+
 def _limit_this_process(limits: ParseLimits) -> None:
     memory = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -178,24 +315,89 @@ def _limit_this_process(limits: ParseLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def main() -> int:
-    """The reading process: read the request pickle on stdin, parse, write the result pickle on stdout.
-    Anything printed while parsing goes to stderr, so stdout holds the result alone."""
-    result = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    import python_calamine  # noqa: F401  (loaded before the limit, like the parsers, so it is not what fails)
-
+def _read_one(header: bytes, request: bytes, answer_fd: int) -> int:
+    """The reader: limit this process, parse the request, write the answer to `answer_fd`; returns the exit
+    status (0, or _MEMORY_EXIT after a MemoryError; any other exception is printed and gives 1)."""
     from measures.returns.importer import parse_return
 
-    _limit_this_process(ParseLimits.from_environment())
-    data, filename, catalogue, current_period = pickle.load(sys.stdin.buffer)
-
-    parsed, issues = parse_return(data, filename, catalogue, current_period)
-    peak_memory_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    pickle.dump((parsed, issues, peak_memory_kb), result, protocol=pickle.HIGHEST_PROTOCOL)
-    result.close()
+    _limit_this_process(ParseLimits(**json.loads(header)))
+    try:
+        data, filename, catalogue, current_period = pickle.loads(request)
+        parsed, issues = parse_return(data, filename, catalogue, current_period)
+        peak_memory_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        answer = io.BytesIO()
+        _ResultPickler(answer, protocol=pickle.HIGHEST_PROTOCOL).dump((parsed, issues, peak_memory_kb))
+    except MemoryError:
+        return _MEMORY_EXIT
+    view = memoryview(answer.getbuffer())
+    while view:
+        view = view[os.write(answer_fd, view):]
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _fork_reader(header: bytes, request: bytes) -> tuple[dict, bytes]:
+    """In the server: fork a reader for one file, collect its answer, stop it when its time is up."""
+    limits = ParseLimits(**json.loads(header))
+    answer_read, answer_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the reader
+        code = 1
+        try:
+            os.close(answer_read)
+            code = _read_one(header, request, answer_write)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(answer_write)
+    deadline = time.monotonic() + limits.timeout_seconds
+    pieces, timed_out = [], False
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([answer_read], [], [], remaining)[0]:
+            os.kill(pid, signal.SIGKILL)
+            timed_out = True
+            break
+        piece = os.read(answer_read, 1 << 20)
+        if not piece:
+            break
+        pieces.append(piece)
+    os.close(answer_read)
+    _, wait_status = os.waitpid(pid, 0)
+    return {"exit": os.waitstatus_to_exitcode(wait_status), "timed_out": timed_out}, b"".join(pieces)
+
+
+def _preload() -> None:
+    """Import what every reading needs before any limit is set, so that the limit never falls on an import."""
+    import python_calamine  # noqa: F401
+
+    import measures.returns.importer  # noqa: F401
+
+
+def serve() -> int:
+    """The reading server: for each (limits, request) pair of frames on stdin, fork a reader and write its
+    status and answer as two frames on stdout, until stdin closes."""
+    requests = sys.stdin.fileno()
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything printed goes to the log, not into the answers
+    _preload()
+    while True:
+        try:
+            header = _read_frame(requests)
+        except EOFError:
+            return 0
+        status, answer = _fork_reader(header, _read_frame(requests))
+        status_frame = json.dumps(status).encode()
+        answers.write(_FRAME.pack(len(status_frame)) + status_frame + _FRAME.pack(len(answer)) + answer)
+        answers.flush()
+
+
+def main() -> int:
+    """The one-off reader: one (limits, request) pair of frames on stdin, the answer on stdout."""
+    answer = os.dup(sys.stdout.fileno())
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _preload()
+    stdin = sys.stdin.fileno()
+    header = _read_frame(stdin)
+    return _read_one(header, _read_frame(stdin), answer)
+

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from measures import audit, store
-from measures.returns import import_return
+from measures.returns import import_return, isolation
 from measures.returns.isolation import (
     MEMORY_VARIABLE,
     ParseLimits,
@@ -98,8 +98,9 @@ def test_a_reading_over_the_memory_limit_is_refused_and_audited(engine, large_fi
     assert (event.actor, event.subject, event.detail["failure"]) == ("officer.a", "february.xlsx", "memory")
 
 
-def test_a_reading_over_the_time_limit_is_stopped(small_return, catalogue):
-    outcome = parse_isolated(small_return, "slow.xlsx", catalogue, "2023-02", ParseLimits(timeout_seconds=0.01))
+def test_a_reading_over_the_time_limit_is_stopped(large_file, catalogue):
+    # Reading 40,000 rows takes about a second; a twentieth of that is not enough.
+    outcome = parse_isolated(large_file, "slow.xlsx", catalogue, "2023-02", ParseLimits(timeout_seconds=0.05))
     assert outcome.failure == "time"
     assert [issue.code for issue in outcome.issues] == ["unsafe-file"] and outcome.parsed.candidates == []
 
@@ -123,3 +124,17 @@ def test_a_result_that_would_run_code_is_not_unpickled():
     hostile_answer = pickle.dumps(os.system)
     with pytest.raises(pickle.UnpicklingError, match="not part of a parsed return"):
         _ResultUnpickler(__import__("io").BytesIO(hostile_answer)).load()
+
+
+def test_a_file_sent_while_the_reading_server_is_busy_is_read_by_a_fresh_process(small_return, catalogue):
+    with isolation._server_lock:  # as while another thread's file is being read
+        outcome = parse_isolated(small_return, "small.xlsx", catalogue, "2023-02")
+    assert outcome.failure == "" and len(outcome.parsed.candidates) == 2
+
+
+def test_a_reading_server_that_died_is_replaced(small_return, catalogue):
+    parse_isolated(small_return, "small.xlsx", catalogue, "2023-02")
+    isolation._server.process.kill()
+    isolation._server.process.wait()
+    outcome = parse_isolated(small_return, "small.xlsx", catalogue, "2023-02")
+    assert outcome.failure == "" and len(outcome.parsed.candidates) == 2
