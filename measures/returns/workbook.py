@@ -5,6 +5,7 @@ no reader ever builds a grid larger than a return needs."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -112,8 +113,8 @@ def check_container(data: bytes, filename: str) -> list[Issue]:
 _CHUNK_BYTES = 1024 * 1024
 _LONGEST_TAG = 1024 * 1024  # no well-formed sheet has a tag, or a run of text without '>', longer than this
 _PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"  # some writers prefix every element (x:row, x:c)
-_ATTRIBUTE = rb"""\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*')"""
 _SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData[\s/>]")
+_SHEET_DATA_TAG_LENGTH = 256  # enough for "<" + any sensible prefix + "sheetData" and the character after it
 # A cell tag as every common writer makes it: `r` first and plain (A1 to XFD9999999), then attributes with
 # double-quoted values, none of them another `r`; group 3 is '/' for a styled but empty cell, which no reader keeps.
 # Attributes are matched whole, so an `r=` inside another attribute's value is never taken for the reference.
@@ -127,7 +128,8 @@ _OTHER_CELL_FORM = re.compile(rb"<c[\t\n\r/>]|:c[\s/>]")
 _POSITION_TAG = re.compile(rb"<(/?)" + _PREFIX + rb"(row|c)((?:\s[^>]*?)?)(/?)>")
 _ATTRIBUTE_PAIR = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]+)")
-_SHEET_ELEMENT = re.compile(rb"<" + _PREFIX + rb"sheet[\s/>]")
+_SHEET_TAG = re.compile(rb"<" + _PREFIX + rb"sheet\s[^>]*>")
+_RELATIONSHIP_TAG = re.compile(rb"<" + _PREFIX + rb"Relationship\s[^>]*>")
 _STRING_ITEM = re.compile(rb"<" + _PREFIX + rb"si[\s/>]")
 _UNIQUE_COUNT = re.compile(rb"""<""" + _PREFIX + rb"""sst\b[^>]*?\suniqueCount\s*=\s*["']\s*([0-9]+)""")
 
@@ -169,12 +171,12 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
-    """The entry's inflated bytes in pieces that never split a tag: each piece ends just after a '>'."""
-    carry = b""
-    with archive.open(info) as entry:
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, carry: bytes = b"", entry=None):
+    """The entry's inflated bytes in pieces that never split a tag: each piece ends just after a '>'. Raises
+    _Damaged for a tag (or a run of text without '>') longer than any well-formed part has."""
+    with (archive.open(info) if entry is None else entry) as stream:
         while True:
-            chunk = entry.read(_CHUNK_BYTES)
+            chunk = stream.read(_CHUNK_BYTES)
             if not chunk:
                 break
             buffer = carry + chunk
@@ -186,6 +188,24 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
                 yield buffer[:cut]
     if carry.strip():
         yield carry
+
+
+def _sheet_data(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The pieces (see _chunks) of an entry from its `<sheetData>` tag on; nothing if it has none. Any entry may
+    be read as a sheet, pictures included, so until the tag is found only its length is carried between reads."""
+    stream = archive.open(info)
+    tail = b""
+    while True:
+        chunk = stream.read(_CHUNK_BYTES)
+        if not chunk:
+            stream.close()
+            return
+        buffer = tail + chunk
+        found = _SHEET_DATA.search(buffer)
+        if found is not None:
+            yield from _chunks(archive, info, carry=buffer[found.start():], entry=stream)
+            return
+        tail = buffer[-_SHEET_DATA_TAG_LENGTH:]
 
 
 def _has_other_cell_forms(piece: bytes) -> bool:
@@ -200,13 +220,8 @@ def _scan_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None
     extent = Extent(info.filename)
     in_sheet_data = False
     columns: set[bytes] = set()
-    for piece in _chunks(archive, info):
-        if not in_sheet_data:
-            found = _SHEET_DATA.search(piece)
-            if found is None:
-                continue
-            in_sheet_data = True
-            piece = piece[found.start():]
+    for piece in _sheet_data(archive, info):
+        in_sheet_data = True
         cells = _PLAIN_CELL.findall(piece)
         if len(cells) != piece.count(b"<c ") or _has_other_cell_forms(piece):
             raise LookupError(info.filename)
@@ -246,14 +261,7 @@ def _scan_positions(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent:
     extent = Extent(info.filename)
     row, column = 1, 1
     tags = 0
-    in_sheet_data = False
-    for piece in _chunks(archive, info):
-        if not in_sheet_data:
-            found = _SHEET_DATA.search(piece)
-            if found is None:
-                continue
-            in_sheet_data = True
-            piece = piece[found.start():]
+    for piece in _sheet_data(archive, info):
         for closing, name, attributes, empty in _POSITION_TAG.findall(piece):
             tags += 1
             if tags > 4 * MAX_CELLS:  # empty cells and rows count too; bound the work
@@ -287,16 +295,16 @@ def _sheets_of(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> l
     rels = names.get("xl/_rels/workbook.xml.rels")
     if rels is not None:
         for piece in _chunks(archive, rels):
-            for tag in re.findall(rb"<" + _PREFIX + rb"Relationship\s[^>]*>", piece):
+            for tag in _RELATIONSHIP_TAG.findall(piece):
                 pairs = {name: double or single for name, double, single in _ATTRIBUTE_PAIR.findall(tag)}
                 if b"Id" in pairs and b"Target" in pairs:
                     relationships[pairs[b"Id"].decode("utf-8", "replace")] = pairs[b"Target"].decode(
                         "utf-8", "replace")
     sheets = []
     for piece in _chunks(archive, names["xl/workbook.xml"]):
-        for tag in re.findall(rb"<" + _PREFIX + rb"sheet\s[^>]*>", piece):
+        for tag in _SHEET_TAG.findall(piece):
             pairs = {name.split(b":")[-1]: double or single for name, double, single in _ATTRIBUTE_PAIR.findall(tag)}
-            sheet_name = _unescape(pairs.get(b"name", b"").decode("utf-8", "replace"))
+            sheet_name = html.unescape(pairs.get(b"name", b"").decode("utf-8", "replace"))
             target = relationships.get(pairs.get(b"id", b"").decode("utf-8", "replace"), "")
             if target:
                 target = target.replace("\\", "/")
@@ -305,12 +313,6 @@ def _sheets_of(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> l
             if len(sheets) > MAX_SHEETS:
                 return sheets
     return sheets
-
-
-def _unescape(text: str) -> str:
-    from xml.sax.saxutils import unescape
-
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
 
 
 def scan_extent(data: bytes) -> WorkbookExtent:

@@ -3,6 +3,8 @@ file beyond the limits is refused naming the limit and the sheet. These tests on
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
 from measures.returns.workbook import (
@@ -132,3 +134,11 @@ def test_a_lying_shared_string_count_is_refused(tmp_path):
     data = _sheet_file(tmp_path, "", shared_strings=strings)
     issues = check_extent(data, "file.xlsx")
     assert [issue.code for issue in issues] == ["over-limits"] and "4,000,000,000 pieces of text" in issues[0].message
+
+
+def test_a_picture_is_not_mistaken_for_a_damaged_sheet(tmp_path):
+    # Every entry is searched for sheet data; a picture with a long run of one byte has no '>' for megabytes.
+    path = hostile.write_workbook(tmp_path / "picture.xlsx", {"Return": [HEADER]})
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/image1.bmp", b"BM" + b"\xff" * (3 * 1024 * 1024))
+    assert check_extent(path.read_bytes(), "picture.xlsx") == []
