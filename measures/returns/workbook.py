@@ -147,6 +147,15 @@ class Extent:
     rows: int = 0
     columns: int = 0
     cells: int = 0
+    lowest: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last row
+    rightmost: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last column
+
+    def reach(self, row: int, column: int) -> None:
+        """Count a cell holding something at (row, column)."""
+        if row > self.rows:
+            self.rows, self.lowest = row, (row, column)
+        if column > self.columns:
+            self.columns, self.rightmost = column, (row, column)
 
     @property
     def area(self) -> int:
@@ -219,7 +228,6 @@ def _scan_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None
     holds no sheet data; raises LookupError if some cell tag is written otherwise."""
     extent = Extent(info.filename)
     in_sheet_data = False
-    columns: set[bytes] = set()
     for piece in _sheet_data(archive, info):
         in_sheet_data = True
         cells = _PLAIN_CELL.findall(piece)
@@ -231,15 +239,17 @@ def _scan_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None
         if b"/" in empty:
             letters = [letter for letter, slash in zip(letters, empty, strict=True) if not slash]
             rows = [row for row, slash in zip(rows, empty, strict=True) if not slash]
-        columns.update(letters)
+        if not rows:
+            continue
         extent.cells += len(rows)
+        row_numbers = list(map(int, rows))
+        last_row = max(row_numbers)
+        extent.reach(last_row, _column_number(letters[row_numbers.index(last_row)]))
+        widest = max(set(letters), key=lambda name: (len(name), name))
+        extent.reach(row_numbers[letters.index(widest)], _column_number(widest))
         if extent.cells > MAX_CELLS:
             return extent  # refused anyway; no need to read on
-        extent.rows = max(extent.rows, max(map(int, rows), default=0))
-    if not in_sheet_data:
-        return None
-    extent.columns = max((_column_number(letters) for letters in columns), default=0)
-    return extent
+    return extent if in_sheet_data else None
 
 
 def _references_of(attributes: bytes) -> list[tuple[int, int]]:
@@ -284,8 +294,8 @@ def _scan_positions(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent:
             column += 1
             if not empty:
                 extent.cells += 1
-                extent.rows = max(extent.rows, *(position[0] for position in positions))
-                extent.columns = max(extent.columns, *(position[1] for position in positions))
+                for position in positions:
+                    extent.reach(*position)
     return extent
 
 
@@ -391,14 +401,16 @@ def check_extent(data: bytes, filename: str) -> list[Issue]:
         advice = (" If something is typed far from the figures, delete those rows or columns (or copy the "
                   "figures into a new workbook) and upload it again.")
         if extent.rows > MAX_ROWS:
+            cell = _reference(*extent.lowest)
             issues.append(Issue("error", "over-limits",
-                                f"{where} has something in row {extent.rows:,}; a return may use at most "
-                                f"{MAX_ROWS:,} rows on a sheet.{advice}", sheet=sheet_name))
+                                f"{where} has something in cell {cell} (row {extent.rows:,}); a return may use at "
+                                f"most {MAX_ROWS:,} rows on a sheet.{advice}", sheet=sheet_name, cell=cell))
         if extent.columns > MAX_COLUMNS:
+            cell = _reference(*extent.rightmost)
             issues.append(Issue("error", "over-limits",
-                                f"{where} has something in column {_column_letters(extent.columns)}; a return may "
-                                f"use at most {MAX_COLUMNS} columns on a sheet (A to "
-                                f"{_column_letters(MAX_COLUMNS)}).{advice}", sheet=sheet_name))
+                                f"{where} has something in cell {cell} (column {_column_letters(extent.columns)}); a "
+                                f"return may use at most {MAX_COLUMNS} columns on a sheet (A to "
+                                f"{_column_letters(MAX_COLUMNS)}).{advice}", sheet=sheet_name, cell=cell))
         if extent.cells > MAX_CELLS:
             issues.append(Issue("error", "over-limits",
                                 f"{where} holds more than {MAX_CELLS:,} cells; a return may hold at most "
@@ -413,6 +425,12 @@ def check_extent(data: bytes, filename: str) -> list[Issue]:
             "the figures into a new workbook) and upload it again."
         )
     return []
+
+
+def _reference(row: int, column: int) -> str:
+    """An A1-style reference, shortened if a hostile file made it absurdly long."""
+    reference = f"{_column_letters(column)}{row}"
+    return reference if len(reference) <= 20 else reference[:17] + "..."
 
 
 def _column_letters(column: int) -> str:

@@ -34,7 +34,7 @@ def test_a_cell_at_xfd1048576_is_refused_naming_the_sheet_and_both_limits(tmp_pa
     assert len(data) < 20_000
     issues = check_extent(data, "far.xlsx")
     assert {issue.code for issue in issues} == {"over-limits"}
-    assert all(issue.sheet == "Return" for issue in issues)
+    assert all((issue.sheet, issue.cell) == ("Return", "XFD1048576") for issue in issues)
     text = _messages(issues)
     assert "Sheet 'Return' of far.xlsx" in text
     assert "row 1,048,576" in text and f"at most {MAX_ROWS:,} rows" in text
@@ -46,6 +46,7 @@ def test_the_extent_is_the_last_row_and_column_holding_something(tmp_path):
     data = _sheet_file(tmp_path, "".join(hostile.rows_xml([(7, [(3, 5)]), (12, [(2, "x")])])))
     (extent,) = scan_extent(data).parts.values()
     assert (extent.rows, extent.columns, extent.cells, extent.area) == (12, 9, 11, 108)
+    assert (extent.lowest, extent.rightmost) == ((12, 2), (1, 9))
     sheets, issues = read_sheets(data, "file.xlsx")
     assert issues == [] and len(sheets[0].rows) == 12 and sheets[0].rows[11][1] == "x"
 
@@ -85,6 +86,7 @@ def test_a_far_cell_written_any_way_is_found(tmp_path, writing):
     data = _sheet_file(tmp_path, writing)
     issues = check_extent(data, "file.xlsx")
     assert issues and {issue.code for issue in issues} <= {"over-limits"}, _messages(issues)
+    assert all(issue.cell and issue.cell in issue.message for issue in issues)
 
 
 def test_the_reader_agrees_with_the_scan_for_cells_without_references(tmp_path):
