@@ -37,6 +37,7 @@ from pathlib import Path
 from measures.catalogue import Catalogue
 from measures.returns.candidates import ParsedReturn
 from measures.returns.report import Issue
+from measures.returns.workbook import check_container
 
 MEMORY_VARIABLE = "MEASURES_PARSE_MEMORY_MB"
 TIMEOUT_VARIABLE = "MEASURES_PARSE_TIMEOUT_SECONDS"
@@ -98,10 +99,14 @@ def parse_isolated(
 ) -> ParseOutcome:
     """Run `parse_return(data, filename, catalogue, current_period)` in a separate, limited process.
 
-    Returns a ParseOutcome: the parse and its issues when the reader answered, or an empty parse with one
+    The file's size and zip directory are checked here first (`check_container`); a file refused by them is
+    never sent. Returns a ParseOutcome: the parse and its issues when the reader answered, or an empty parse with one
     "unsafe-file" error (and `failure` set) when it ran out of memory or time, crashed or answered with
     anything but a parse. Never raises for anything in the file; raises OSError if no process can be started.
     """
+    container_issues = check_container(data, filename)  # from the zip directory alone: safe to run here
+    if container_issues:
+        return ParseOutcome(ParsedReturn(), container_issues)
     limits = limits or ParseLimits.from_environment()
     request = pickle.dumps((data, filename, catalogue, current_period), protocol=pickle.HIGHEST_PROTOCOL)
     started = time.monotonic()

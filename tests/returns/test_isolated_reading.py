@@ -138,3 +138,11 @@ def test_a_reading_server_that_died_is_replaced(small_return, catalogue):
     isolation._server.process.wait()
     outcome = parse_isolated(small_return, "small.xlsx", catalogue, "2023-02")
     assert outcome.failure == "" and len(outcome.parsed.candidates) == 2
+
+
+def test_a_file_refused_by_its_size_or_zip_directory_is_never_sent_to_a_reader(zip_bomb_file, oversized_file,
+                                                                                catalogue):
+    for path, code in ((zip_bomb_file, "inflates-too-far"), (oversized_file, "file-too-large")):
+        outcome = parse_isolated(path.read_bytes(), path.name, catalogue, "2023-02")
+        assert [issue.code for issue in outcome.issues] == [code]
+        assert (outcome.failure, outcome.peak_memory_kb, outcome.seconds) == ("", 0, 0.0)  # no reader ran
