@@ -148,6 +148,8 @@ def parse_in_process(
 
 _FRAME = struct.Struct(">Q")
 _MEMORY_EXIT = 3  # the reader's exit status after a MemoryError
+_MAX_ANSWER_BYTES = 256 * 1024 * 1024  # a parse of the largest file the limits allow is well under this
+_MAX_FRAME_BYTES = _MAX_ANSWER_BYTES + 16 * 1024 * 1024  # a request is at most MAX_FILE_BYTES and a catalogue
 _SERVER_GRACE_SECONDS = 30.0  # beyond the reading's own limit: the server's start and the answer's transfer
 _server_lock = threading.Lock()
 _server: _ReadingServer | None = None
@@ -209,25 +211,54 @@ def _read_with_server(request: bytes, limits: ParseLimits) -> tuple[dict, bytes]
         except TimeoutError:
             _server.stop()
             _server = None
-            return {"exit": None, "timed_out": True}, b""
+            return {"exit": None, "ending": "time"}, b""
         except (OSError, ValueError, EOFError) as error:  # the server died: start another and try once more
             _log.warning("The reading server failed (%r); starting another", error)
             _server.stop()
             _server = None
-    return {"exit": None, "timed_out": False, "error": "the reading server could not be started"}, b""
+    return {"exit": None, "ending": "", "error": "the reading server failed twice"}, b""
 
 
 def _read_in_new_process(request: bytes, limits: ParseLimits) -> tuple[dict, bytes]:
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from measures.returns.isolation import main; sys.exit(main())"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_environment(), cwd=_PROJECT_ROOT,
+    )
+    # The request fits the pipe's buffer only in part: write it from a thread while the answer is drained.
+    writer = threading.Thread(target=_send, args=(reader.stdin, _frames(limits, request)), daemon=True)
+    writer.start()
+    answer, ending = _drain(reader.stdout.fileno(), time.monotonic() + limits.timeout_seconds)
+    if ending:
+        reader.kill()
+    reader.wait()
+    writer.join()
+    reader.stdout.close()
+    return {"exit": reader.returncode, "ending": ending}, answer
+
+
+def _send(stream, payload: bytes) -> None:
     try:
-        finished = subprocess.run(
-            [sys.executable, "-c", "import sys; from measures.returns.isolation import main; sys.exit(main())"],
-            input=_frames(limits, request),
-            capture_output=True, env=_environment(), cwd=_PROJECT_ROOT, timeout=limits.timeout_seconds, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return {"exit": None, "timed_out": True}, b""
-    last_line = (finished.stderr.strip().splitlines() or [b""])[-1][:300].decode("utf-8", "replace")
-    return {"exit": finished.returncode, "timed_out": False, "error": last_line}, finished.stdout
+        stream.write(payload)
+        stream.close()
+    except OSError:  # the reader ended before reading it all; its exit status tells why
+        pass
+
+
+def _drain(fd: int, deadline: float) -> tuple[bytes, str]:
+    """Everything written to `fd` until its writer closes it: (the bytes, ''), or (what came, 'time') at
+    `deadline`, or (b'', 'too large') past _MAX_ANSWER_BYTES."""
+    pieces, size = [], 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return b"".join(pieces), "time"
+        piece = os.read(fd, 1 << 20)
+        if not piece:
+            return b"".join(pieces), ""
+        size += len(piece)
+        if size > _MAX_ANSWER_BYTES:
+            return b"", "too large"
+        pieces.append(piece)
 
 
 def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
@@ -247,18 +278,22 @@ def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
 
 def _read_frame(fd: int, deadline: float = float("inf")) -> bytes:
     (size,) = _FRAME.unpack(_read_exactly(fd, _FRAME.size, deadline))
+    if size > _MAX_FRAME_BYTES:
+        raise EOFError(f"a frame of {size:,} bytes")
     return _read_exactly(fd, size, deadline)
 
 
 def _failure_of(status: dict) -> str:
-    """'' if the reader answered; otherwise why not: 'time', 'memory' or 'crashed'."""
-    code = status.get("exit")
-    if status.get("timed_out") or code == -signal.SIGXCPU:
+    """'' if the reader answered; otherwise why not: 'time', 'memory', 'bad answer' or 'crashed'."""
+    code, ending = status.get("exit"), status.get("ending", "")
+    if ending == "time" or code == -signal.SIGXCPU:
         return "time"
+    if ending == "too large":
+        return "bad answer"
     if code == 0:
         return ""
     # A failed allocation is a MemoryError in Python and an abort in the compiled reader.
-    if code in (_MEMORY_EXIT, -signal.SIGABRT) or "MemoryError" in status.get("error", ""):
+    if code in (_MEMORY_EXIT, -signal.SIGABRT):
         return "memory"
     return "crashed"
 
@@ -355,21 +390,12 @@ def _fork_reader(header: bytes, request: bytes) -> tuple[dict, bytes]:
         finally:
             os._exit(code)
     os.close(answer_write)
-    deadline = time.monotonic() + limits.timeout_seconds
-    pieces, timed_out = [], False
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([answer_read], [], [], remaining)[0]:
-            os.kill(pid, signal.SIGKILL)
-            timed_out = True
-            break
-        piece = os.read(answer_read, 1 << 20)
-        if not piece:
-            break
-        pieces.append(piece)
+    answer, ending = _drain(answer_read, time.monotonic() + limits.timeout_seconds)
     os.close(answer_read)
+    if ending:
+        os.kill(pid, signal.SIGKILL)
     _, wait_status = os.waitpid(pid, 0)
-    return {"exit": os.waitstatus_to_exitcode(wait_status), "timed_out": timed_out}, b"".join(pieces)
+    return {"exit": os.waitstatus_to_exitcode(wait_status), "ending": ending}, answer
 
 
 def _preload() -> None:

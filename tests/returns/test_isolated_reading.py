@@ -146,3 +146,16 @@ def test_a_file_refused_by_its_size_or_zip_directory_is_never_sent_to_a_reader(z
         outcome = parse_isolated(path.read_bytes(), path.name, catalogue, "2023-02")
         assert [issue.code for issue in outcome.issues] == [code]
         assert (outcome.failure, outcome.peak_memory_kb, outcome.seconds) == ("", 0, 0.0)  # no reader ran
+
+
+def test_a_fresh_process_is_stopped_at_the_time_limit_too(large_file, catalogue):
+    with isolation._server_lock:
+        outcome = parse_isolated(large_file, "slow.xlsx", catalogue, "2023-02", ParseLimits(timeout_seconds=0.05))
+    assert outcome.failure == "time" and [issue.code for issue in outcome.issues] == ["unsafe-file"]
+
+
+def test_an_answer_larger_than_any_parse_is_refused_unread(small_return, catalogue, monkeypatch):
+    monkeypatch.setattr(isolation, "_MAX_ANSWER_BYTES", 100)  # a two-row parse is a few KB
+    with isolation._server_lock:
+        outcome = parse_isolated(small_return, "small.xlsx", catalogue, "2023-02")
+    assert outcome.failure == "bad answer" and [issue.code for issue in outcome.issues] == ["unsafe-file"]
