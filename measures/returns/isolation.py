@@ -41,8 +41,8 @@ from measures.returns.workbook import check_container
 
 MEMORY_VARIABLE = "MEASURES_PARSE_MEMORY_MB"
 TIMEOUT_VARIABLE = "MEASURES_PARSE_TIMEOUT_SECONDS"
-DEFAULT_MEMORY_MB = 1024  # the reading process's whole address space; a large return needs under 400 MB
-DEFAULT_TIMEOUT_SECONDS = 60.0  # a large return reads in about 2 seconds
+DEFAULT_MEMORY_MB = 1024  # the reader's address space; the largest file the limits allow needs about 200 MB
+DEFAULT_TIMEOUT_SECONDS = 60.0  # a 26,000-row return reads in about 2 s, the largest allowed in about 10
 UNSAFE_CODE = "unsafe-file"
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -194,7 +194,10 @@ class _ReadingServer:
         self.process.kill()
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
-            stream.close()
+            try:
+                stream.close()
+            except OSError:  # a request left half-written in the pipe of a server that is gone
+                pass
 
 
 def _read_with_server(request: bytes, limits: ParseLimits) -> tuple[dict, bytes]:
