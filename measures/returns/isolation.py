@@ -378,15 +378,18 @@ def _read_one(header: bytes, request: bytes, answer_fd: int) -> int:
     return 0
 
 
-def _fork_reader(header: bytes, request: bytes) -> tuple[dict, bytes]:
-    """In the server: fork a reader for one file, collect its answer, stop it when its time is up."""
+def _fork_reader(header: bytes, request: bytes, server_pipes: tuple[int, ...]) -> tuple[dict, bytes]:
+    """In the server: fork a reader for one file, collect its answer, stop it when its time is up. The reader
+    closes `server_pipes` (the server's requests and answers), so it cannot touch them, and a server that dies
+    is seen to have died at once."""
     limits = ParseLimits(**json.loads(header))
     answer_read, answer_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the reader
         code = 1
         try:
-            os.close(answer_read)
+            for fd in (answer_read, *server_pipes):
+                os.close(fd)
             code = _read_one(header, request, answer_write)
         except BaseException:
             traceback.print_exc()
@@ -420,7 +423,7 @@ def serve() -> int:
             header = _read_frame(requests)
         except EOFError:
             return 0
-        status, answer = _fork_reader(header, _read_frame(requests))
+        status, answer = _fork_reader(header, _read_frame(requests), (requests, answers.fileno()))
         status_frame = json.dumps(status).encode()
         answers.write(_FRAME.pack(len(status_frame)) + status_frame + _FRAME.pack(len(answer)) + answer)
         answers.flush()
