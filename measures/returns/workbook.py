@@ -121,6 +121,12 @@ _SHEET_DATA_TAG_LENGTH = 256  # enough for "<" + any sensible prefix + "sheetDat
 _PLAIN_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:\s+(?!r\s*=)[A-Za-z_][\w.:\-]*="[^"<]*")*\s*(/?)>'
 )
+# The quick upper bound: the row and the column of every cell tag written the common way, styled empty ones
+# included. Rows 0 and references with leading zeros are left to the closer look.
+_PLAIN_ROW = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
+_PLAIN_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
+# Where an `r` attribute may start: the bound holds only if every one belongs to a plain cell or row tag.
+_R_ATTRIBUTE_STARTS = (b" r=", b" r ", b"\tr", b"\nr", b"\rr")
 # Any other way of writing a cell tag (a prefix, other whitespace, no attribute): the positions are then
 # followed tag by tag instead.
 _OTHER_CELL_FORM = re.compile(rb"<c[\t\n\r/>]|:c[\s/>]")
@@ -149,6 +155,12 @@ class Extent:
     cells: int = 0
     lowest: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last row
     rightmost: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last column
+    exact: bool = True  # False for a quick upper bound, which counts styled empty cells too
+
+    @property
+    def within_limits(self) -> bool:
+        """Whether this one sheet is within the row, column and cell limits."""
+        return self.rows <= MAX_ROWS and self.columns <= MAX_COLUMNS and self.cells <= MAX_CELLS
 
     def reach(self, row: int, column: int) -> None:
         """Count a cell holding something at (row, column)."""
@@ -171,6 +183,17 @@ class WorkbookExtent:
     sheets: list[tuple[str, str]] = field(default_factory=list)
     parts: dict[str, Extent] = field(default_factory=dict)
     strings: int = 0
+
+    def sheet_extents(self) -> list[tuple[str, Extent]]:
+        """(sheet name, extent) for every sheet a reader would read: each named sheet, then any part holding
+        sheet data that no sheet names (under its part name)."""
+        named = {part for _, part in self.sheets if part}
+        extents = [(name, self.parts[part]) for name, part in self.sheets if part in self.parts]
+        return extents + [(part, extent) for part, extent in self.parts.items() if part not in named]
+
+    def total_area(self) -> int:
+        """The cells of every grid a reader builds, added together."""
+        return sum(extent.area for _, extent in self.sheet_extents())
 
 
 def _column_number(letters: bytes) -> int:
@@ -221,6 +244,39 @@ def _has_other_cell_forms(piece: bytes) -> bool:
     if piece.count(b"<c") == piece.count(b"<c ") and b":c" not in piece:
         return False  # the quick answer for nearly every file; other tags such as <col> need the closer look
     return _OTHER_CELL_FORM.search(piece) is not None
+
+
+def _bound(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """A quick upper bound of the extent of a part holding `<sheetData>` whose cell tags are all written the
+    common way (`r` first and plain, no second `r`); None if the part holds no sheet data; raises LookupError
+    otherwise. Styled empty cells count, so a bound over a limit must be checked with `_scan_exact`."""
+    extent = Extent(info.filename, exact=False)
+    in_sheet_data = False
+    for piece in _sheet_data(archive, info):
+        in_sheet_data = True
+        rows = _PLAIN_ROW.findall(piece)
+        row_tags = piece.count(b"<row r=")
+        if (len(rows) != piece.count(b"<c ") or _has_other_cell_forms(piece)
+                or sum(map(piece.count, _R_ATTRIBUTE_STARTS)) != len(rows) + row_tags):
+            raise LookupError(info.filename)
+        if not rows:
+            continue
+        extent.cells += len(rows)
+        extent.rows = max(extent.rows, max(map(int, rows)))
+        widest = max(set(_PLAIN_COLUMN.findall(piece)), key=lambda name: (len(name), name))
+        extent.columns = max(extent.columns, _column_number(widest))
+        if not extent.within_limits:
+            return extent  # to be checked exactly anyway; no need to read on
+    return extent if in_sheet_data else None
+
+
+def _scan_exact(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """The exact extent of a part: cells holding something only, positions followed as the reader follows
+    them; None if the part holds no sheet data."""
+    try:
+        return _scan_fast(archive, info)
+    except LookupError:
+        return _scan_positions(archive, info)
 
 
 def _scan_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
@@ -335,17 +391,24 @@ def scan_extent(data: bytes) -> WorkbookExtent:
     found = WorkbookExtent(sheets=_sheets_of(archive, names))
     if len(found.sheets) > MAX_SHEETS:
         return found
+    by_name = {}
     for info in entries:
         try:
-            extent = _scan_fast(archive, info)
+            extent = _bound(archive, info)
         except LookupError:
-            extent = _scan_positions(archive, info)
+            extent = _scan_exact(archive, info)
         if extent is not None:
-            found.parts[info.filename.replace("\\", "/").lower()] = extent
+            part = info.filename.replace("\\", "/").lower()
+            found.parts[part], by_name[part] = extent, info
             if len(found.parts) > MAX_SHEETS:
                 return found
         if info.filename.lower().endswith("sharedstrings.xml"):
             found.strings = max(found.strings, _string_count(archive, info))
+    over = any(not extent.within_limits for extent in found.parts.values()) or found.total_area() > MAX_CELLS
+    if over:  # a quick bound may have counted styled empty cells: decide on the exact extents
+        for part, extent in found.parts.items():
+            if not extent.exact:
+                found.parts[part] = _scan_exact(archive, by_name[part])
     return found
 
 
@@ -392,11 +455,8 @@ def check_extent(data: bytes, filename: str) -> list[Issue]:
             f"{name} declares {found.strings:,} pieces of text; a return may hold at most {MAX_CELLS:,} cells. "
             "Copy the figures into a new workbook (or the template) and upload that."
         )
-    named = {part: sheet_name for sheet_name, part in reversed(found.sheets) if part}
-    extents = [(sheet_name, found.parts[part]) for sheet_name, part in found.sheets if part in found.parts]
-    extents += [(part, extent) for part, extent in found.parts.items() if part not in named]
     issues = []
-    for sheet_name, extent in extents:
+    for sheet_name, extent in found.sheet_extents():
         where = f"Sheet '{sheet_name}' of {name}"
         advice = (" If something is typed far from the figures, delete those rows or columns (or copy the "
                   "figures into a new workbook) and upload it again.")
@@ -417,7 +477,7 @@ def check_extent(data: bytes, filename: str) -> list[Issue]:
                                 f"{MAX_CELLS:,}.{advice}", sheet=sheet_name))
     if issues:
         return issues
-    total = sum(extent.area for _, extent in extents)
+    total = found.total_area()
     if total > MAX_CELLS:
         return _limit_issue(
             f"{name} spreads over {total:,} cells; a return may hold at most {MAX_CELLS:,} "

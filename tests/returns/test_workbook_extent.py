@@ -46,7 +46,6 @@ def test_the_extent_is_the_last_row_and_column_holding_something(tmp_path):
     data = _sheet_file(tmp_path, "".join(hostile.rows_xml([(7, [(3, 5)]), (12, [(2, "x")])])))
     (extent,) = scan_extent(data).parts.values()
     assert (extent.rows, extent.columns, extent.cells, extent.area) == (12, 9, 11, 108)
-    assert (extent.lowest, extent.rightmost) == ((12, 2), (1, 9))
     sheets, issues = read_sheets(data, "file.xlsx")
     assert issues == [] and len(sheets[0].rows) == 12 and sheets[0].rows[11][1] == "x"
 
@@ -57,6 +56,16 @@ def test_styled_empty_cells_far_away_do_not_count(tmp_path):
     (extent,) = scan_extent(data).parts.values()
     assert (extent.rows, extent.columns) == (1, 9)
     assert check_extent(data, "file.xlsx") == []
+
+
+def test_styled_empty_cells_never_push_the_sheets_together_over_the_cell_limit(tmp_path):
+    # Each sheet's quick bound (up to I40000: 360,000 cells) is within limits, but three of them add up past
+    # 1,000,000; the exact extents (one row each) are what decide.
+    sheet = HEADER + '<row r="40000"><c r="I40000" s="1"/></row>'
+    path = hostile.write_workbook(tmp_path / "styled.xlsx", {f"Part {n}": [sheet] for n in range(3)})
+    found = scan_extent(path.read_bytes())
+    assert [(extent.rows, extent.exact) for extent in found.parts.values()] == [(1, True)] * 3
+    assert check_extent(path.read_bytes(), "styled.xlsx") == []
 
 
 def test_a_lying_dimension_is_not_trusted_either_way(tmp_path):
@@ -74,6 +83,8 @@ UNUSUAL_WRITINGS = {
     "prefixed-elements": '<x:row r="70000"><x:c r="A70000"><x:v>1</x:v></x:c></x:row>',
     "decoy-reference-in-another-attribute": '<row r="1"><c s="1 r=\'A1\'" r="A70000"><v>1</v></c></row>',
     "second-reference": '<row r="1"><c r="A1" r="A70000"><v>1</v></c></row>',
+    "second-reference-spaced": '<row r="1"><c r="A1" r = "A70000"><v>1</v></c></row>',
+    "second-reference-after-a-tab": '<row r="1"><c r="A1"\tr="A70000"><v>1</v></c></row>',
     "lower-case-reference": '<row r="70000"><c r="a70000"><v>1</v></c></row>',
     "single-quoted-reference": "<row r='70000'><c r='A70000'><v>1</v></c></row>",
     "newline-in-tag": '<row r="70000"><c\nr="A70000"><v>1</v></c></row>',
