@@ -130,8 +130,16 @@ _R_ATTRIBUTE_STARTS = (b" r=", b" r ", b"\tr", b"\nr", b"\rr")
 # Any other way of writing a cell tag (a prefix, other whitespace, no attribute): the positions are then
 # followed tag by tag instead.
 _OTHER_CELL_FORM = re.compile(rb"<c[\t\n\r/>]|:c[\s/>]")
-# Every row and cell tag in document order, for sheets whose cells do not all carry a plain reference.
-_POSITION_TAG = re.compile(rb"<(/?)" + _PREFIX + rb"(row|c)((?:\s[^>]*?)?)(/?)>")
+# A '>' inside an attribute value (allowed, if odd) could end a tag early for the quick scans.
+_QUOTED_GREATER_THAN = re.compile(rb"""=\s*"[^"]*>|=\s*'[^']*>""")
+# For sheets written any other way: the start of each row or cell tag (or a comment, CDATA or processing
+# instruction to pass over), and the whole tag from there, attribute values read whole.
+_POSITION_TOKEN = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[\s/>])", re.S
+)
+_WHOLE_TAG = re.compile(
+    rb"</?" + _PREFIX + rb"(?:row|c)((?:\s+[^\s=/>\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>"
+)
 _ATTRIBUTE_PAIR = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]+)")
 _SHEET_TAG = re.compile(rb"<" + _PREFIX + rb"sheet\s[^>]*>")
@@ -241,6 +249,10 @@ def _sheet_data(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 
 def _has_other_cell_forms(piece: bytes) -> bool:
+    """Whether some cell tag in `piece` is written otherwise than the quick scans read (see _OTHER_CELL_FORM),
+    or some attribute value holds a '>'."""
+    if _QUOTED_GREATER_THAN.search(piece) is not None:
+        return True
     if piece.count(b"<c") == piece.count(b"<c ") and b":c" not in piece:
         return False  # the quick answer for nearly every file; other tags such as <col> need the closer look
     return _OTHER_CELL_FORM.search(piece) is not None
@@ -321,38 +333,60 @@ def _references_of(attributes: bytes) -> list[tuple[int, int]]:
     return found
 
 
-def _scan_positions(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent:
-    """The extent of a part whose cells may lack a reference: positions followed as a reader follows them (a
-    cell without `r` is the one after the previous cell; a row without `r` is the one after the previous row)."""
+def _scan_positions(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """The extent of a part whose cells may be written any way: positions followed as a reader follows them (a
+    cell without `r` is the one after the previous cell; a row without `r` is the one after the previous row).
+    Tags are read whole, whatever their attribute values hold; comments and CDATA are passed over. The part is
+    read at once (at most the inflated-size limit): only unusual files come here. None if it has no sheet
+    data; raises _Damaged for a cell or row tag no reader accepts."""
+    data = _sheet_data_bytes(archive, info)
+    if data is None:
+        return None
     extent = Extent(info.filename)
     row, column = 1, 1
-    tags = 0
-    for piece in _sheet_data(archive, info):
-        for closing, name, attributes, empty in _POSITION_TAG.findall(piece):
-            tags += 1
-            if tags > 4 * MAX_CELLS:  # empty cells and rows count too; bound the work
-                extent.cells = MAX_CELLS + 1
-                return extent
-            if name == b"row":
-                if not closing:
-                    references = _references_of(attributes)
-                    if references:
-                        row = references[-1][0]
-                if closing or empty:
-                    row, column = row + 1, 1
-                continue
-            if closing:
-                continue
-            references = _references_of(attributes) if b"r" in attributes else []
-            positions = references or [(row, column)]
-            if references and references[-1][1] > 0:
-                column = references[-1][1]
-            column += 1
-            if not empty:
-                extent.cells += 1
-                for position in positions:
-                    extent.reach(*position)
-    return extent
+    tags, position = 0, 0
+    while True:
+        token = _POSITION_TOKEN.search(data, position)
+        if token is None:
+            return extent
+        if token.group("name") is None:  # a comment, CDATA or processing instruction
+            position = token.end()
+            continue
+        tag = _WHOLE_TAG.match(data, token.start())
+        if tag is None:
+            raise _Damaged(info.filename)
+        position = tag.end()
+        tags += 1
+        if tags > 4 * MAX_CELLS:  # empty cells and rows count too; bound the work
+            extent.cells = MAX_CELLS + 1
+            return extent
+        closing, name, attributes, empty = token.group("closing"), token.group("name"), tag.group(1), tag.group(2)
+        if name == b"row":
+            if not closing:
+                references = _references_of(attributes)
+                if references:
+                    row = references[-1][0]
+            if closing or empty:
+                row, column = row + 1, 1
+            continue
+        if closing:
+            continue
+        references = _references_of(attributes)
+        positions = references or [(row, column)]
+        if references and references[-1][1] > 0:
+            column = references[-1][1]
+        column += 1
+        if not empty:
+            extent.cells += 1
+            for reached in positions:
+                extent.reach(*reached)
+
+
+def _sheet_data_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    with archive.open(info) as stream:
+        data = stream.read()
+    found = _SHEET_DATA.search(data)
+    return None if found is None else data[found.start():]
 
 
 def _sheets_of(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> list[tuple[str, str]]:

@@ -89,6 +89,10 @@ UNUSUAL_WRITINGS = {
     "single-quoted-reference": "<row r='70000'><c r='A70000'><v>1</v></c></row>",
     "newline-in-tag": '<row r="70000"><c\nr="A70000"><v>1</v></c></row>',
     "reference-past-four-billion": '<row r="1"><c r="A4294967297"><v>1</v></c></row>',
+    "greater-than-in-an-attribute": '<row r="1"><c s="a>b" r="A70000"><v>1</v></c></row>',
+    "less-than-in-an-attribute": '<row r="1"><c s="a<b" r="A70000"><v>1</v></c></row>',
+    "fake-rows-in-a-comment": '<row r="70000"><!-- </row><row r="1"> --><c><v>1</v></c></row>',
+    "fake-rows-in-cdata": '<row r="70000"><![CDATA[</row><row r="1">]]><c><v>1</v></c></row>',
 }
 
 
