@@ -18,6 +18,7 @@ from measures.returns.report import Issue
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all entries together, as declared in the zip directory
 MAX_ENTRY_RATIO = 250  # an entry that inflates more than this many times its stored size is a zip bomb
+MAX_ENTRIES = 2_000  # parts in the zip; a workbook with a few sheets, pictures and charts has tens
 _RATIO_APPLIES_ABOVE = 4 * 1024 * 1024  # small entries may compress very well; only large ones matter
 
 # What a return never needs (a council's return is tens of measures x a few dozen teams x a few months; a
@@ -86,6 +87,12 @@ def check_container(data: bytes, filename: str) -> list[Issue]:
             "truncated",
             f"{name} is damaged or incomplete (perhaps the upload or the save was cut short). "
             "Open it in Excel to check it, save it again and upload the new copy.",
+        )
+    if len(entries) > MAX_ENTRIES:
+        return _file_issue(
+            "over-limits",
+            f"{name} is made of {len(entries):,} parts; an Excel workbook that is a return has at most "
+            f"{MAX_ENTRIES:,}. Copy the figures into a new workbook (or the template) and upload that.",
         )
     names = {entry.filename for entry in entries}
     if not all(required in names for required in _REQUIRED_ENTRIES):

@@ -10,8 +10,10 @@ import pytest
 from measures.returns.workbook import (
     MAX_CELLS,
     MAX_COLUMNS,
+    MAX_ENTRIES,
     MAX_ROWS,
     MAX_SHEETS,
+    check_container,
     check_extent,
     read_sheets,
     scan_extent,
@@ -159,3 +161,12 @@ def test_a_picture_is_not_mistaken_for_a_damaged_sheet(tmp_path):
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/media/image1.bmp", b"BM" + b"\xff" * (3 * 1024 * 1024))
     assert check_extent(path.read_bytes(), "picture.xlsx") == []
+
+
+def test_a_zip_of_thousands_of_parts_is_refused_from_its_directory(tmp_path):
+    path = hostile.write_workbook(tmp_path / "parts.xlsx", {"Return": [HEADER]})
+    with zipfile.ZipFile(path, "a") as archive:
+        for number in range(MAX_ENTRIES):
+            archive.writestr(f"xl/media/part{number}.bin", b"")
+    issues = check_container(path.read_bytes(), "parts.xlsx")
+    assert [issue.code for issue in issues] == ["over-limits"] and f"at most {MAX_ENTRIES:,}" in issues[0].message
