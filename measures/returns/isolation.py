@@ -83,14 +83,21 @@ class ParseOutcome:
     seconds: float = 0.0
 
 
-def unsafe_issue(filename: str) -> Issue:
-    """The error of a file whose reading ran out of memory or time, or failed."""
+_WHAT_HAPPENED = {
+    "memory": "reading it needed more memory than a monthly return ever does",
+    "time": "reading it took longer than a monthly return ever does",
+}
+
+
+def unsafe_issue(filename: str, failure: str = "") -> Issue:
+    """The error of a file whose reading ran out of memory ('memory') or time ('time'), or failed (anything
+    else)."""
+    what_happened = _WHAT_HAPPENED.get(failure, "reading it failed")
     return Issue(
         "error", UNSAFE_CODE,
-        f"{filename or 'This file'} could not be read safely: reading it needed more memory or time than a "
-        "monthly return ever does, so it was stopped and nothing was saved. Open it in Excel, copy the return's "
-        "figures into a new workbook (or the template from the upload page) and upload that. If it happens "
-        "again, send the file to the system's administrator.",
+        f"{filename or 'This file'} could not be read safely: {what_happened}, so it was stopped and nothing was "
+        "saved. Open it in Excel, copy the return's figures into a new workbook (or the template from the upload "
+        "page) and upload that. If it happens again, send the file to the system's administrator.",
     )
 
 
@@ -303,7 +310,7 @@ def _failure_of(status: dict) -> str:
 
 def _refused(filename: str, failure: str, seconds: float, status: dict) -> ParseOutcome:
     _log.warning("Reading %s was stopped (%s, %.1f s): %s", filename, failure, seconds, status)
-    return ParseOutcome(ParsedReturn(), [unsafe_issue(filename)], failure=failure, seconds=seconds)
+    return ParseOutcome(ParsedReturn(), [unsafe_issue(filename, failure)], failure=failure, seconds=seconds)
 
 
 _ALLOWED_OUTSIDE_PROJECT = {
@@ -335,7 +342,7 @@ def _field_getter(cls: type):
     """For a project dataclass built by its own __init__ from its fields in order: a function giving those field
     values as a tuple (pickling it as `cls(*values)` is several times faster than the generic way); else None."""
     if not (dataclasses.is_dataclass(cls) and cls.__module__.startswith("measures.")) or hasattr(
-            cls, "__post_init__"):
+            cls, "__post_init__") or not cls.__dataclass_params__.init:
         return None
     fields = dataclasses.fields(cls)
     if not fields or not all(field.init and not field.kw_only for field in fields):
@@ -378,6 +385,18 @@ def _read_one(header: bytes, request: bytes, answer_fd: int) -> int:
     return 0
 
 
+def _read_one_reporting(header: bytes, request: bytes, answer_fd: int) -> int:
+    """`_read_one`, with anything it raises told in one line on stderr (for the log, not a traceback on a
+    command's screen) and exit status 1."""
+    try:
+        return _read_one(header, request, answer_fd)
+    except BaseException as error:
+        where = traceback.extract_tb(error.__traceback__)[-1:]
+        place = f" at {where[0].filename}:{where[0].lineno}" if where else ""
+        print(f"Reading stopped by {type(error).__name__}{place}: {str(error)[:300]}", file=sys.stderr)
+        return 1
+
+
 def _fork_reader(header: bytes, request: bytes, server_pipes: tuple[int, ...]) -> tuple[dict, bytes]:
     """In the server: fork a reader for one file, collect its answer, stop it when its time is up. The reader
     closes `server_pipes` (the server's requests and answers), so it cannot touch them, and a server that dies
@@ -390,9 +409,7 @@ def _fork_reader(header: bytes, request: bytes, server_pipes: tuple[int, ...]) -
         try:
             for fd in (answer_read, *server_pipes):
                 os.close(fd)
-            code = _read_one(header, request, answer_write)
-        except BaseException:
-            traceback.print_exc()
+            code = _read_one_reporting(header, request, answer_write)
         finally:
             os._exit(code)
     os.close(answer_write)
@@ -436,5 +453,5 @@ def main() -> int:
     _preload()
     stdin = sys.stdin.fileno()
     header = _read_frame(stdin)
-    return _read_one(header, _read_frame(stdin), answer)
+    return _read_one_reporting(header, _read_frame(stdin), answer)
 

@@ -18,7 +18,7 @@ from measures.returns.report import Issue
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all entries together, as declared in the zip directory
 MAX_ENTRY_RATIO = 250  # an entry that inflates more than this many times its stored size is a zip bomb
-MAX_ENTRIES = 2_000  # parts in the zip; a workbook with a few sheets, pictures and charts has tens
+MAX_ENTRIES = 10_000  # parts in the zip; a workbook with a few sheets, pictures and charts has tens
 _RATIO_APPLIES_ABOVE = 4 * 1024 * 1024  # small entries may compress very well; only large ones matter
 
 # What a return never needs (a council's return is tens of measures x a few dozen teams x a few months; a

@@ -92,6 +92,7 @@ def test_a_reading_over_the_memory_limit_is_refused_and_audited(engine, large_fi
     assert report.status == "refused" and [issue.code for issue in report.errors] == ["unsafe-file"]
     message = report.errors[0].message
     assert message.startswith("february.xlsx could not be read safely") and "Traceback" not in message
+    assert "needed more memory than a monthly return ever does" in message
     assert "copy the return's figures into a new workbook" in message
     assert store.uploads_frame(engine).empty and store.service_series(engine).empty
     event = audit.audit_frame(engine, action="return.unsafe").iloc[0]
@@ -101,7 +102,7 @@ def test_a_reading_over_the_memory_limit_is_refused_and_audited(engine, large_fi
 def test_a_reading_over_the_time_limit_is_stopped(large_file, catalogue):
     # Reading 40,000 rows takes about a second; a twentieth of that is not enough.
     outcome = parse_isolated(large_file, "slow.xlsx", catalogue, "2023-02", ParseLimits(timeout_seconds=0.05))
-    assert outcome.failure == "time"
+    assert outcome.failure == "time" and "took longer than a monthly return ever does" in outcome.issues[0].message
     assert [issue.code for issue in outcome.issues] == ["unsafe-file"] and outcome.parsed.candidates == []
 
 
