@@ -56,7 +56,9 @@ def import_return(
 ) -> ImportReport:
     """Check a return and, unless `dry_run` or it has errors, write it in one transaction.
 
-    `source` is a path or the file's bytes. Every problem is collected before deciding. Returns the
+    `source` is a path or the file's bytes. The workbook is read in a separate process with memory and time
+    limits (`isolation.parse_isolated`); a file that breaks them is refused as "could not be read safely" and
+    audited as return.unsafe. Every problem is collected before deciding. Returns the
     ImportReport: status "imported", "unchanged", "checked" (dry run without errors) or "refused" (nothing
     written). Raises OSError if a path cannot be read, and sqlalchemy errors on a database failure.
     """
