@@ -43,6 +43,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	scripts/install-test-deps.sh
 	$(PY) bench/ingest.py
+	$(PY) bench/hostile_files.py
 	$(PY) bench/pages.py
 
 clean:

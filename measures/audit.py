@@ -22,6 +22,8 @@ SYSTEM_ACTOR = "system"
 ACTIONS: dict[str, str] = {
     "return.checked": "a return was uploaded and checked in the app (nothing imported yet)",
     "return.imported": "a monthly return was imported (figures added or revised)",
+    "return.unsafe": "reading a return was stopped (it needed more memory or time than allowed, or failed); "
+                     "nothing was imported",
     "demo.loaded": "the demonstration data was loaded",
     "commentary.added": "commentary was written for a measure and month",
     "catalogue.synced": "the measure catalogue file was loaded into the database",

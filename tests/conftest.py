@@ -15,6 +15,17 @@ from measures.demo import load_demo
 OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
 
 
+@pytest.fixture(autouse=True)
+def _parse_in_process(request, monkeypatch):
+    """Imports in tests read the workbook in the test's own process: starting a limited reading process for each
+    of hundreds of small files would make the suite slow. Tests marked `isolated` (and every test of the command
+    line or of a served app) read in the separate process that production always uses."""
+    if request.node.get_closest_marker("isolated") is None:
+        from measures.returns import importer, isolation
+
+        monkeypatch.setattr(importer, "parse_isolated", isolation.parse_in_process)
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     return load_catalogue()

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from measures import store
+from measures import audit, store
 from measures.catalogue import Catalogue
 from measures.periods import period_of, shift_period
 from measures.returns import checks
 from measures.returns.candidates import ParsedReturn
 from measures.returns.committee_layout import parse_committee
+from measures.returns.isolation import parse_isolated
 from measures.returns.number_formats import (
     UnreadableFormats,
     mark_percent_cells,
@@ -72,7 +73,9 @@ def import_return(
 ) -> ImportReport:
     """Check a return and, unless `dry_run` or it has errors, write it in one transaction.
 
-    `source` is a path or the file's bytes. Every problem is collected before deciding. Returns the
+    `source` is a path or the file's bytes. The workbook is read in a separate process with memory and time
+    limits (`isolation.parse_isolated`); a file that breaks them is refused as "could not be read safely" and
+    audited as return.unsafe. Every problem is collected before deciding. Returns the
     ImportReport: status "imported", "unchanged", "checked" (dry run without errors) or "refused" (nothing
     written). Raises OSError if a path cannot be read, and sqlalchemy errors on a database failure.
     """
@@ -86,7 +89,13 @@ def import_return(
     report = ImportReport(file=filename)
     catalogue = store.read_catalogue(engine)
     current_period = period_of(today or date.today())
-    parsed, file_issues = parse_return(data, filename, catalogue, current_period)
+    # Read in a separate process with memory and time limits: a file that breaks them is refused, not fatal.
+    outcome = parse_isolated(data, filename, catalogue, current_period)
+    parsed, file_issues = outcome.parsed, outcome.issues
+    if outcome.failure:
+        audit.record_event(engine, user, "return.unsafe", filename, {
+            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "failure": outcome.failure,
+            "seconds": round(outcome.seconds, 1)})
     report.layout = parsed.layout
     if file_issues:
         report.issues = file_issues

@@ -15,6 +15,8 @@ ERROR_CODES = (
     "truncated",             # an xlsx that is cut short or damaged
     "password-protected",    # an encrypted workbook
     "inflates-too-far",      # would expand past the decompression limit (zip bomb)
+    "over-limits",           # more sheets, rows, columns or cells than a return needs
+    "unsafe-file",           # reading it ran out of memory or time, or failed, in its separate process
     "no-header",             # no sheet with a recognisable header row
     "unknown-ref",           # a ref that is not in the catalogue
     "bad-period",            # a period that is not a month

@@ -1,18 +1,35 @@
-"""Opening an uploaded workbook safely: size, format and decompression limits are checked from the file's
-bytes and its zip directory before any cell is read, so a hostile file is refused in milliseconds."""
+"""Opening an uploaded workbook safely. Before any cell is read: size, format and decompression limits are checked
+from the file's bytes and its zip directory, then each worksheet's XML is streamed to find how far its cells
+really reach (the `<dimension>` a file declares is not trusted), so a hostile file is refused in milliseconds and
+no reader ever builds a grid larger than a return needs."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
+from posixpath import normpath
 
 from measures.returns.report import Issue
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all entries together, as declared in the zip directory
 MAX_ENTRY_RATIO = 250  # an entry that inflates more than this many times its stored size is a zip bomb
+MAX_ENTRIES = 10_000  # parts in the zip; a workbook with a few sheets, pictures and charts has tens
 _RATIO_APPLIES_ABOVE = 4 * 1024 * 1024  # small entries may compress very well; only large ones matter
+
+# What a return never needs (a council's return is tens of measures x a few dozen teams x a few months; a
+# first load of three years by team is about 26,000 rows of 9 columns). A file beyond any of these is refused
+# before a cell is read. Rows and columns count from A1 to the last cell holding something, as Excel numbers
+# them; cells are the rows x columns read from every sheet, added together.
+MAX_SHEETS = 50
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200  # column GR
+MAX_CELLS = 1_000_000
+
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: old .xls, or an encrypted .xlsx
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
@@ -71,6 +88,12 @@ def check_container(data: bytes, filename: str) -> list[Issue]:
             f"{name} is damaged or incomplete (perhaps the upload or the save was cut short). "
             "Open it in Excel to check it, save it again and upload the new copy.",
         )
+    if len(entries) > MAX_ENTRIES:
+        return _file_issue(
+            "over-limits",
+            f"{name} is made of {len(entries):,} parts; an Excel workbook that is a return has at most "
+            f"{MAX_ENTRIES:,}. Copy the figures into a new workbook (or the template) and upload that.",
+        )
     names = {entry.filename for entry in entries}
     if not all(required in names for required in _REQUIRED_ENTRIES):
         return _file_issue(
@@ -91,13 +114,442 @@ def check_container(data: bytes, filename: str) -> list[Issue]:
     return []
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# How far each sheet's cells really reach, from a streamed scan of its XML (bounded memory, no grid).
+
+_CHUNK_BYTES = 1024 * 1024
+_LONGEST_TAG = 1024 * 1024  # no well-formed sheet has a tag, or a run of text without '>', longer than this
+_PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"  # some writers prefix every element (x:row, x:c)
+_SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData[\s/>]")
+_SHEET_DATA_TAG_LENGTH = 256  # enough for "<" + any sensible prefix + "sheetData" and the character after it
+# A cell tag as every common writer makes it: `r` first and plain (A1 to XFD9999999), then attributes with
+# double-quoted values, none of them another `r`; group 3 is '/' for a styled but empty cell, which no reader keeps.
+# Attributes are matched whole, so an `r=` inside another attribute's value is never taken for the reference.
+_PLAIN_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:\s+(?!r\s*=)[A-Za-z_][\w.:\-]*="[^"<]*")*\s*(/?)>'
+)
+# The quick upper bound: the row and the column of every cell tag written the common way, styled empty ones
+# included. Rows 0 and references with leading zeros are left to the closer look.
+_PLAIN_ROW = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
+_PLAIN_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
+# Where an `r` attribute may start: the bound holds only if every one belongs to a plain cell or row tag.
+_R_ATTRIBUTE_STARTS = (b" r=", b" r ", b"\tr", b"\nr", b"\rr")
+# Any other way of writing a cell tag (a prefix, other whitespace, no attribute): the positions are then
+# followed tag by tag instead.
+_OTHER_CELL_FORM = re.compile(rb"<c[\t\n\r/>]|:c[\s/>]")
+# A '>' inside an attribute value (allowed, if odd) could end a tag early for the quick scans.
+_QUOTED_GREATER_THAN = re.compile(rb"""=\s*"[^"]*>|=\s*'[^']*>""")
+# For sheets written any other way: the start of each row or cell tag (or a comment, CDATA or processing
+# instruction to pass over), and the whole tag from there, attribute values read whole.
+_POSITION_TOKEN = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[\s/>])", re.S
+)
+_WHOLE_TAG = re.compile(
+    rb"</?" + _PREFIX + rb"(?:row|c)((?:\s+[^\s=/>\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>"
+)
+_ATTRIBUTE_PAIR = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]+)")
+_SHEET_TAG = re.compile(rb"<" + _PREFIX + rb"sheet\s[^>]*>")
+_RELATIONSHIP_TAG = re.compile(rb"<" + _PREFIX + rb"Relationship\s[^>]*>")
+_STRING_ITEM = re.compile(rb"<" + _PREFIX + rb"si[\s/>]")
+_UNIQUE_COUNT = re.compile(rb"""<""" + _PREFIX + rb"""sst\b[^>]*?\suniqueCount\s*=\s*["']\s*([0-9]+)""")
+
+
+class _Damaged(Exception):
+    """The XML of an entry cannot be a worksheet any reader would accept."""
+
+
+@dataclass
+class Extent:
+    """How far one part's cells reach: the last row and column holding something (1-based, 0 if none) and how
+    many cells hold something."""
+
+    part: str
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+    lowest: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last row
+    rightmost: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last column
+    exact: bool = True  # False for a quick upper bound, which counts styled empty cells too
+
+    @property
+    def within_limits(self) -> bool:
+        """Whether this one sheet is within the row, column and cell limits."""
+        return self.rows <= MAX_ROWS and self.columns <= MAX_COLUMNS and self.cells <= MAX_CELLS
+
+    def reach(self, row: int, column: int) -> None:
+        """Count a cell holding something at (row, column)."""
+        if row > self.rows:
+            self.rows, self.lowest = row, (row, column)
+        if column > self.columns:
+            self.columns, self.rightmost = column, (row, column)
+
+    @property
+    def area(self) -> int:
+        """The cells of the grid a reader builds for this sheet, from A1 to its last row and column."""
+        return self.rows * self.columns
+
+
+@dataclass
+class WorkbookExtent:
+    """What the scan found: each sheet's name and part in workbook order, every part holding cells, the shared
+    string count."""
+
+    sheets: list[tuple[str, str]] = field(default_factory=list)
+    parts: dict[str, Extent] = field(default_factory=dict)
+    strings: int = 0
+
+    def sheet_extents(self) -> list[tuple[str, Extent]]:
+        """(sheet name, extent) for every sheet a reader would read: each named sheet, then any part holding
+        sheet data that no sheet names (under its part name)."""
+        named = {part for _, part in self.sheets if part}
+        extents = [(name, self.parts[part]) for name, part in self.sheets if part in self.parts]
+        return extents + [(part, extent) for part, extent in self.parts.items() if part not in named]
+
+    def total_area(self) -> int:
+        """The cells of every grid a reader builds, added together."""
+        return sum(extent.area for _, extent in self.sheet_extents())
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, carry: bytes = b"", entry=None):
+    """The entry's inflated bytes in pieces that never split a tag: each piece ends just after a '>'. Raises
+    _Damaged for a tag (or a run of text without '>') longer than any well-formed part has."""
+    with (archive.open(info) if entry is None else entry) as stream:
+        while True:
+            chunk = stream.read(_CHUNK_BYTES)
+            if not chunk:
+                break
+            buffer = carry + chunk
+            cut = buffer.rfind(b">") + 1
+            carry = buffer[cut:]
+            if len(carry) > _LONGEST_TAG:
+                raise _Damaged(info.filename)
+            if cut:
+                yield buffer[:cut]
+    if carry.strip():
+        yield carry
+
+
+def _sheet_data(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The pieces (see _chunks) of an entry from its `<sheetData>` tag on; nothing if it has none. Any entry may
+    be read as a sheet, pictures included, so until the tag is found only its length is carried between reads."""
+    stream = archive.open(info)
+    tail = b""
+    while True:
+        chunk = stream.read(_CHUNK_BYTES)
+        if not chunk:
+            stream.close()
+            return
+        buffer = tail + chunk
+        found = _SHEET_DATA.search(buffer)
+        if found is not None:
+            yield from _chunks(archive, info, carry=buffer[found.start():], entry=stream)
+            return
+        tail = buffer[-_SHEET_DATA_TAG_LENGTH:]
+
+
+def _has_other_cell_forms(piece: bytes) -> bool:
+    """Whether some cell tag in `piece` is written otherwise than the quick scans read (see _OTHER_CELL_FORM),
+    or some attribute value holds a '>'."""
+    if _QUOTED_GREATER_THAN.search(piece) is not None:
+        return True
+    if piece.count(b"<c") == piece.count(b"<c ") and b":c" not in piece:
+        return False  # the quick answer for nearly every file; other tags such as <col> need the closer look
+    return _OTHER_CELL_FORM.search(piece) is not None
+
+
+def _bound(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """A quick upper bound of the extent of a part holding `<sheetData>` whose cell tags are all written the
+    common way (`r` first and plain, no second `r`); None if the part holds no sheet data; raises LookupError
+    otherwise. Styled empty cells count, so a bound over a limit must be checked with `_scan_exact`."""
+    extent = Extent(info.filename, exact=False)
+    in_sheet_data = False
+    for piece in _sheet_data(archive, info):
+        in_sheet_data = True
+        rows = _PLAIN_ROW.findall(piece)
+        row_tags = piece.count(b"<row r=")
+        if (len(rows) != piece.count(b"<c ") or _has_other_cell_forms(piece)
+                or sum(map(piece.count, _R_ATTRIBUTE_STARTS)) != len(rows) + row_tags):
+            raise LookupError(info.filename)
+        if not rows:
+            continue
+        extent.cells += len(rows)
+        extent.rows = max(extent.rows, max(map(int, rows)))
+        widest = max(set(_PLAIN_COLUMN.findall(piece)), key=lambda name: (len(name), name))
+        extent.columns = max(extent.columns, _column_number(widest))
+        if not extent.within_limits:
+            return extent  # to be checked exactly anyway; no need to read on
+    return extent if in_sheet_data else None
+
+
+def _scan_exact(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """The exact extent of a part: cells holding something only, positions followed as the reader follows
+    them; None if the part holds no sheet data."""
+    try:
+        return _scan_fast(archive, info)
+    except LookupError:
+        return _scan_positions(archive, info)
+
+
+def _scan_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """The extent of a part holding `<sheetData>` whose cell tags are all plain (see _PLAIN_CELL); None if the part
+    holds no sheet data; raises LookupError if some cell tag is written otherwise."""
+    extent = Extent(info.filename)
+    in_sheet_data = False
+    for piece in _sheet_data(archive, info):
+        in_sheet_data = True
+        cells = _PLAIN_CELL.findall(piece)
+        if len(cells) != piece.count(b"<c ") or _has_other_cell_forms(piece):
+            raise LookupError(info.filename)
+        if not cells:
+            continue
+        letters, rows, empty = zip(*cells, strict=True)
+        if b"/" in empty:
+            letters = [letter for letter, slash in zip(letters, empty, strict=True) if not slash]
+            rows = [row for row, slash in zip(rows, empty, strict=True) if not slash]
+        if not rows:
+            continue
+        extent.cells += len(rows)
+        row_numbers = list(map(int, rows))
+        last_row = max(row_numbers)
+        extent.reach(last_row, _column_number(letters[row_numbers.index(last_row)]))
+        widest = max(set(letters), key=lambda name: (len(name), name))
+        extent.reach(row_numbers[letters.index(widest)], _column_number(widest))
+        if extent.cells > MAX_CELLS:
+            return extent  # refused anyway; no need to read on
+    return extent if in_sheet_data else None
+
+
+def _references_of(attributes: bytes) -> list[tuple[int, int]]:
+    """The (row, column) of every `r` attribute among `attributes` (a reader takes the last; a hostile file may
+    write several), in order; raises _Damaged for a reference no reader accepts."""
+    found = []
+    for name, double_quoted, single_quoted in _ATTRIBUTE_PAIR.findall(attributes):
+        if name == b"r":
+            match = _REFERENCE.fullmatch((double_quoted or single_quoted).strip())
+            if match is None:
+                raise _Damaged("cell reference")
+            found.append((int(match.group(2)), _column_number(match.group(1))))
+    return found
+
+
+def _scan_positions(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """The extent of a part whose cells may be written any way: positions followed as a reader follows them (a
+    cell without `r` is the one after the previous cell; a row without `r` is the one after the previous row).
+    Tags are read whole, whatever their attribute values hold; comments and CDATA are passed over. The part is
+    read at once (at most the inflated-size limit): only unusual files come here. None if it has no sheet
+    data; raises _Damaged for a cell or row tag no reader accepts."""
+    data = _sheet_data_bytes(archive, info)
+    if data is None:
+        return None
+    extent = Extent(info.filename)
+    row, column = 1, 1
+    tags, position = 0, 0
+    while True:
+        token = _POSITION_TOKEN.search(data, position)
+        if token is None:
+            return extent
+        if token.group("name") is None:  # a comment, CDATA or processing instruction
+            position = token.end()
+            continue
+        tag = _WHOLE_TAG.match(data, token.start())
+        if tag is None:
+            raise _Damaged(info.filename)
+        position = tag.end()
+        tags += 1
+        if tags > 4 * MAX_CELLS:  # empty cells and rows count too; bound the work
+            extent.cells = MAX_CELLS + 1
+            return extent
+        closing, name, attributes, empty = token.group("closing"), token.group("name"), tag.group(1), tag.group(2)
+        if name == b"row":
+            if not closing:
+                references = _references_of(attributes)
+                if references:
+                    row = references[-1][0]
+            if closing or empty:
+                row, column = row + 1, 1
+            continue
+        if closing:
+            continue
+        references = _references_of(attributes)
+        positions = references or [(row, column)]
+        if references and references[-1][1] > 0:
+            column = references[-1][1]
+        column += 1
+        if not empty:
+            extent.cells += 1
+            for reached in positions:
+                extent.reach(*reached)
+
+
+def _sheet_data_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    with archive.open(info) as stream:
+        data = stream.read()
+    found = _SHEET_DATA.search(data)
+    return None if found is None else data[found.start():]
+
+
+def _sheets_of(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> list[tuple[str, str]]:
+    """Each sheet's name and the part that holds it, in workbook order ('' when the part cannot be found)."""
+    relationships: dict[str, str] = {}
+    rels = names.get("xl/_rels/workbook.xml.rels")
+    if rels is not None:
+        for piece in _chunks(archive, rels):
+            for tag in _RELATIONSHIP_TAG.findall(piece):
+                pairs = {name: double or single for name, double, single in _ATTRIBUTE_PAIR.findall(tag)}
+                if b"Id" in pairs and b"Target" in pairs:
+                    relationships[pairs[b"Id"].decode("utf-8", "replace")] = pairs[b"Target"].decode(
+                        "utf-8", "replace")
+    sheets = []
+    for piece in _chunks(archive, names["xl/workbook.xml"]):
+        for tag in _SHEET_TAG.findall(piece):
+            pairs = {name.split(b":")[-1]: double or single for name, double, single in _ATTRIBUTE_PAIR.findall(tag)}
+            sheet_name = html.unescape(pairs.get(b"name", b"").decode("utf-8", "replace"))
+            target = relationships.get(pairs.get(b"id", b"").decode("utf-8", "replace"), "")
+            if target:
+                target = target.replace("\\", "/")
+                target = target.lstrip("/") if target.startswith("/") else normpath("xl/" + target)
+            sheets.append((sheet_name, target.lower()))
+            if len(sheets) > MAX_SHEETS:
+                return sheets
+    return sheets
+
+
+def scan_extent(data: bytes) -> WorkbookExtent:
+    """Return how far every sheet of an .xlsx reaches, reading its XML as a stream (a few MB at a time, never a
+    grid). Every part holding `<sheetData>` is scanned, whatever the workbook says it is. Call after
+    `check_container` found nothing wrong. Raises zipfile.BadZipFile (or another ValueError) for a damaged file."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    entries = [info for info in archive.infolist() if not info.is_dir()]
+    names = {info.filename.replace("\\", "/").lower(): info for info in entries}
+    found = WorkbookExtent(sheets=_sheets_of(archive, names))
+    if len(found.sheets) > MAX_SHEETS:
+        return found
+    by_name = {}
+    for info in entries:
+        try:
+            extent = _bound(archive, info)
+        except LookupError:
+            extent = _scan_exact(archive, info)
+        if extent is not None:
+            part = info.filename.replace("\\", "/").lower()
+            found.parts[part], by_name[part] = extent, info
+            if len(found.parts) > MAX_SHEETS:
+                return found
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            found.strings = max(found.strings, _string_count(archive, info))
+    over = any(not extent.within_limits for extent in found.parts.values()) or found.total_area() > MAX_CELLS
+    if over:  # a quick bound may have counted styled empty cells: decide on the exact extents
+        for part, extent in found.parts.items():
+            if not extent.exact:
+                found.parts[part] = _scan_exact(archive, by_name[part])
+    return found
+
+
+def _string_count(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The larger of the shared strings a part holds and the number it declares (a reader reserves room for the
+    declared number before reading one)."""
+    declared, items = 0, 0
+    for piece in _chunks(archive, info):
+        if not items:
+            match = _UNIQUE_COUNT.search(piece)
+            if match:
+                declared = int(match.group(1))
+        items += len(_STRING_ITEM.findall(piece))
+    return max(declared, items)
+
+
+def _limit_issue(message: str) -> list[Issue]:
+    return _file_issue("over-limits", message)
+
+
+def check_extent(data: bytes, filename: str) -> list[Issue]:
+    """Return the errors that make a workbook too large to read (empty list if it is within every limit).
+
+    Compares the real extent of every sheet (see `scan_extent`) with MAX_SHEETS, MAX_ROWS, MAX_COLUMNS and
+    MAX_CELLS; each message names the limit and the sheet that broke it. Call after `check_container`.
+    """
+    name = filename or "the file"
+    try:
+        found = scan_extent(data)
+    except (zipfile.BadZipFile, _Damaged, EOFError, ValueError, OSError, RuntimeError, NotImplementedError,
+            zlib.error):
+        return _file_issue(
+            "truncated",
+            f"{name} could not be read as an Excel workbook: it may be damaged. "
+            "Open it in Excel, save it again and upload the new copy.",
+        )
+    if max(len(found.sheets), len(found.parts)) > MAX_SHEETS:
+        return _limit_issue(
+            f"{name} has more than {MAX_SHEETS} sheets; a return may have at most {MAX_SHEETS}. Copy the return's "
+            "sheet (the template's Return sheet, or the committee table) into a new workbook and upload that."
+        )
+    if found.strings > MAX_CELLS:
+        return _limit_issue(
+            f"{name} declares {found.strings:,} pieces of text; a return may hold at most {MAX_CELLS:,} cells. "
+            "Copy the figures into a new workbook (or the template) and upload that."
+        )
+    issues = []
+    for sheet_name, extent in found.sheet_extents():
+        where = f"Sheet '{sheet_name}' of {name}"
+        advice = (" If something is typed far from the figures, delete those rows or columns (or copy the "
+                  "figures into a new workbook) and upload it again.")
+        if extent.rows > MAX_ROWS:
+            cell = _reference(*extent.lowest)
+            issues.append(Issue("error", "over-limits",
+                                f"{where} has something in cell {cell} (row {extent.rows:,}); a return may use at "
+                                f"most {MAX_ROWS:,} rows on a sheet.{advice}", sheet=sheet_name, cell=cell))
+        if extent.columns > MAX_COLUMNS:
+            cell = _reference(*extent.rightmost)
+            issues.append(Issue("error", "over-limits",
+                                f"{where} has something in cell {cell} (column {_column_letters(extent.columns)}); a "
+                                f"return may use at most {MAX_COLUMNS} columns on a sheet (A to "
+                                f"{_column_letters(MAX_COLUMNS)}).{advice}", sheet=sheet_name, cell=cell))
+        if extent.cells > MAX_CELLS:
+            issues.append(Issue("error", "over-limits",
+                                f"{where} holds more than {MAX_CELLS:,} cells; a return may hold at most "
+                                f"{MAX_CELLS:,}.{advice}", sheet=sheet_name))
+    if issues:
+        return issues
+    total = found.total_area()
+    if total > MAX_CELLS:
+        return _limit_issue(
+            f"{name} spreads over {total:,} cells; a return may hold at most {MAX_CELLS:,} "
+            "cells in all its sheets together. Delete the sheets and the rows the return does not need (or copy "
+            "the figures into a new workbook) and upload it again."
+        )
+    return []
+
+
+def _reference(row: int, column: int) -> str:
+    """An A1-style reference, shortened if a hostile file made it absurdly long."""
+    reference = f"{_column_letters(column)}{row}"
+    return reference if len(reference) <= 20 else reference[:17] + "..."
+
+
+def _column_letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[Issue]]:
     """Return every worksheet of an .xlsx as rows of Python values, or the errors that stop it being read.
 
-    `check_container` runs first; nothing is parsed if it finds a problem. Cells come back as str, float,
-    int, bool, datetime.date/datetime or None; merged cells hold their value in the top-left cell only.
+    `check_container` and then `check_extent` run first; no cell is read if either finds a problem, so no grid
+    is ever larger than the limits allow. Cells come back as str, float, int, bool, datetime.date/datetime or
+    None; merged cells hold their value in the top-left cell only.
     """
-    issues = check_container(data, filename)
+    issues = check_container(data, filename) or check_extent(data, filename)
     if issues:
         return [], issues
     from python_calamine import CalamineWorkbook
