@@ -2,8 +2,8 @@
 
 A table's data travels with its buttons in a `dcc.Store`, so the one pair of pattern-matching callbacks here
 serves every table on every page and nothing is held on the server between requests. Every text cell is
-passed through `measures.exporting.neutralise`, so a value beginning with =, +, -, @ is never run as a
-spreadsheet formula.
+passed through `measures.exporting.neutralise` (CSV through `measures.exporting.write_csv`, which also quotes
+it), so no line of text beginning with =, +, -, @ is ever run as a spreadsheet formula.
 
 Usage in a layout::
 
@@ -15,7 +15,6 @@ image export (`Plotly.downloadImage`) on the graph, the same export as the camer
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -25,7 +24,7 @@ from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc
 
 from dashboard.auth import requires
 from measures import users
-from measures.exporting import neutralise
+from measures.exporting import neutralise, write_csv
 
 TABLE_BUTTON = "table-download-button"
 TABLE_DOWNLOAD = "table-download"
@@ -93,17 +92,11 @@ def table_download_buttons(table_id: str, frame: pd.DataFrame, filename: str, la
     )
 
 
-def _safe_cell(value: object) -> object:
-    return "" if value is None else neutralise(value)
-
-
 def csv_text(data: dict) -> str:
-    """Return the table payload (see `table_data`) as CSV text, header first, every text cell neutralised."""
-    handle = io.StringIO()
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow([_safe_cell(column) for column in data.get("columns", [])])
-    for row in data.get("rows", []):
-        writer.writerow([_safe_cell(value) for value in row])
+    """Return the table payload (see `table_data`) as CSV text, header first, every text cell neutralised and
+    quoted."""
+    handle = io.StringIO(newline="")
+    write_csv(handle, [[str(column) for column in data.get("columns", [])], *data.get("rows", [])])
     return handle.getvalue()
 
 

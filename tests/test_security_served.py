@@ -1,0 +1,102 @@
+"""Attacks from the security review, made over HTTP against the app served on loopback (`python app.py`, the
+same process a browser talks to): formulas hidden after a line break in downloads, malformed callback bodies,
+the Server header and caching of static files."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import urllib.error
+import urllib.request
+
+import pytest
+
+from measures import db, store
+from measures.store import UploadInfo, ValueRow
+from tests.auth_helpers import callback_body, http_opener
+from tests.browser.conftest import _serve, _stop
+from tests.spreadsheet_checks import assert_no_formula_in_csv, assert_no_formula_in_xlsx
+
+# Before, CSVs were written with \n line endings and only the first character was neutralised, so a field holding
+# a bare CR was not quoted and LibreOffice opened `=1+1+SUM(2+2)` as a live formula in the next row.
+LINE_BREAK_PAYLOAD = "Verified by the team manager\r=1+1+SUM(2+2)"
+OTHER_BREAKS = "ok\n-2+3\r\n@SUM(A1)\u2028=A1\x85+A2"
+ROUTER = ".._pages_content.children..._pages_store.data.."
+
+
+@pytest.fixture(scope="module")
+def served(demo_database, tmp_path_factory):
+    """The app on loopback over a copy of the demo database holding a note and a team name with line breaks."""
+    folder = tmp_path_factory.mktemp("security")
+    database = folder / "app.db"
+    shutil.copy(demo_database, database)
+    engine = db.make_engine(f"sqlite:///{database}")
+    store.record_values(engine, [
+        ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=77.6, note=LINE_BREAK_PAYLOAD),
+        ValueRow("3.1", "2023-01", team=LINE_BREAK_PAYLOAD, numerator=5, denominator=10, value=50.0,
+                 note=OTHER_BREAKS),
+    ], UploadInfo(kind="import", filename="notes.xlsx", user_name="test"))
+    engine.dispose()
+    process, base_url, log = _serve(f"sqlite:///{database}", folder / "app.log")
+    yield base_url, folder / "app.log"
+    _stop(process, log)
+
+
+def _post(opener, jar, url: str, body: bytes, content_type: str = "application/json"):
+    """POST `body` with the session's CSRF header; return (status, headers, text) whatever the status."""
+    token = next(cookie.value for cookie in jar if cookie.name == "_csrf_token")
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": content_type, "X-CSRFToken": token})
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def _callback(opener, jar, base_url: str, output: str, inputs: list[dict], state=None, outputs=None) -> dict:
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component",
+                            json.dumps(callback_body(output, inputs, state, outputs)).encode())
+    assert status == 200, text[:500]
+    return json.loads(text)
+
+
+def _table_data(tree, table_id: str):
+    """The download payload of the table `table_id` in a layout sent by the page router, or None."""
+    if isinstance(tree, dict):
+        props = tree.get("props") if isinstance(tree.get("props"), dict) else {}
+        if tree.get("type") == "Store" and props.get("id") == {"type": "table-download-data", "table": table_id}:
+            return props["data"]
+        tree = list(tree.values())
+    if isinstance(tree, list):
+        for value in tree:
+            found = _table_data(value, table_id)
+            if found is not None:
+                return found
+    return None
+
+
+@pytest.mark.parametrize("table_id, path", [("measure-months-table", "/measure/3.1"), ("teams-table", "/teams/3.1")])
+def test_a_line_break_in_a_note_or_team_name_never_downloads_as_a_formula(served, table_id, path):
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "viewer")
+    page = _callback(opener, jar, base_url, ROUTER, [
+        {"id": "_pages_location", "property": "pathname", "value": path},
+        {"id": "_pages_location", "property": "search", "value": "?period=2023-01"}])
+    data = _table_data(page, table_id)
+    assert any(LINE_BREAK_PAYLOAD in row for row in data["rows"])  # the table holds the text as typed
+    state = [{"id": {"type": "table-download-data", "table": table_id}, "property": "data", "value": data}]
+    for fmt in ("csv", "xlsx"):
+        # As the renderer sends a pattern-matching callback: its key as `output`, the concrete ids in `outputs`.
+        key = json.dumps({"format": fmt, "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
+        target = {"id": {"type": "table-download", "table": table_id, "format": fmt}, "property": "data"}
+        button = {"type": "table-download-button", "table": table_id, "format": fmt}
+        answer = _callback(opener, jar, base_url, f"{key}.data", [{"id": button, "property": "n_clicks", "value": 1}],
+                           state, outputs=target)
+        sent = next(iter(answer["response"].values()))["data"]
+        if fmt == "csv":
+            assert_no_formula_in_csv(sent["content"])
+            assert "Verified by the team manager\r'=1+1+SUM(2+2)" in sent["content"]  # the text is all there
+        else:
+            assert_no_formula_in_xlsx(base64.b64decode(sent["content"]))
