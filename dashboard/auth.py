@@ -387,12 +387,17 @@ def install(app) -> None:
                 _start_session(outcome.user)
                 return redirect(target)
             status = 401 if outcome.refusal == "invalid" else 429
-            problem = ("The name or password is not right. Check them and try again."
-                       if outcome.refusal == "invalid" else
-                       f"Too many failed attempts. For your security, signing in is paused: try again in "
-                       f"{outcome.retry_minutes} minute{'s' if outcome.retry_minutes != 1 else ''}.")
-        return render_template("sign_in.html", problem=problem, name=name, next=target,
-                               open_viewing=open_viewing()), status
+            wait = users.wait_in_words(outcome.retry_seconds)
+            if outcome.refusal == "invalid":
+                problem = "The name or password is not right. Check them and try again"
+                problem += f" in {wait}." if wait else "."
+            else:
+                problem = (f"There have been several failed attempts to sign in with this name or from this "
+                           f"network, so each attempt must now wait. Try again in {wait}.")
+        page = render_template("sign_in.html", problem=problem, name=name, next=target, open_viewing=open_viewing())
+        if status == 429:
+            return page, status, {"Retry-After": str(outcome.retry_seconds)}
+        return page, status
 
     @server.route("/sign-out", methods=["POST"], endpoint="sign_out")
     def _sign_out():
@@ -411,7 +416,11 @@ def install(app) -> None:
             user = flask_login.current_user.user
             current = request.form.get("current", "")[:1000]
             new, again = request.form.get("new", "")[:1000], request.form.get("again", "")[:1000]
-            if not users.sign_in(engine(), user.name, current, remote_addr=request.remote_addr or "").user:
+            checked = users.sign_in(engine(), user.name, current, remote_addr=request.remote_addr or "")
+            if checked.refusal == "delayed":
+                problems.append(f"After several wrong passwords, the next try must wait: try again in "
+                                f"{users.wait_in_words(checked.retry_seconds)}.")
+            elif not checked.user:
                 problems.append("Your current password is not right.")
             elif new != again:
                 problems.append("The two new passwords differ.")

@@ -58,7 +58,7 @@ LABELS = {
 CATALOGUE_TABLES = ("areas", "measures")
 # Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts and the
 # session key. A database holding only these counts as empty; a restore replaces them with the backup's.
-BOOKKEEPING_TABLES = ("audit_events", "sign_in_attempts", "app_secrets")
+BOOKKEEPING_TABLES = ("audit_events", "sign_in_attempts", "sign_in_delay_clearances", "app_secrets")
 # The session-signing key stays with its database: whoever holds a backup must not be able to forge sessions.
 NEVER_BACKED_UP = ("app_secrets",)
 

@@ -215,6 +215,18 @@ sign_in_attempts = Table(
     Index("ix_sign_in_attempts_remote_addr_at", "remote_addr", "at"),
 )
 
+# An admin's clearing of a sign-in delay: failures for that name digest or address before `at` stop counting.
+sign_in_delay_clearances = Table(
+    "sign_in_delay_clearances",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(80), nullable=False),
+    Column("cleared_by", Text, nullable=False, default=""),
+    Index("ix_sign_in_delay_clearances_kind_key_at", "kind", "key", "at"),
+)
+
 # Append-only: who did what, when. `detail` is JSON.
 audit_events = Table(
     "audit_events",

@@ -5,8 +5,10 @@ the Server header and caching of static files."""
 from __future__ import annotations
 
 import base64
+import html
 import json
 import shutil
+import time
 import urllib.error
 import urllib.request
 
@@ -14,7 +16,7 @@ import pytest
 
 from measures import db, store
 from measures.store import UploadInfo, ValueRow
-from tests.auth_helpers import callback_body, http_opener
+from tests.auth_helpers import NAMES, PASSWORDS, callback_body, form_token, http_opener
 from tests.browser.conftest import _serve, _stop
 from tests.spreadsheet_checks import assert_no_formula_in_csv, assert_no_formula_in_xlsx
 
@@ -62,6 +64,20 @@ def _callback(opener, jar, base_url: str, output: str, inputs: list[dict], state
     return json.loads(text)
 
 
+def _ids_of_type(tree, kind: str) -> list[dict]:
+    """Every pattern-matching component id of `type` kind in a layout sent by the page router."""
+    found = []
+    if isinstance(tree, dict):
+        identifier = tree.get("props", {}).get("id") if isinstance(tree.get("props"), dict) else None
+        if isinstance(identifier, dict) and identifier.get("type") == kind:
+            found.append(identifier)
+        tree = list(tree.values())
+    if isinstance(tree, list):
+        for value in tree:
+            found.extend(_ids_of_type(value, kind))
+    return found
+
+
 def _table_data(tree, table_id: str):
     """The download payload of the table `table_id` in a layout sent by the page router, or None."""
     if isinstance(tree, dict):
@@ -100,3 +116,70 @@ def test_a_line_break_in_a_note_or_team_name_never_downloads_as_a_formula(served
             assert "Verified by the team manager\r'=1+1+SUM(2+2)" in sent["content"]  # the text is all there
         else:
             assert_no_formula_in_xlsx(base64.b64decode(sent["content"]))
+
+
+def _sign_in_form(base_url: str, name: str, password: str):
+    """Post the sign-in form from a fresh browser; return (status, headers, page text), without following."""
+    import http.cookiejar
+    import urllib.parse
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    with opener.open(base_url + "/sign-in", timeout=30) as response:
+        token = form_token(response.read().decode())
+    form = urllib.parse.urlencode({"name": name, "password": password, "csrf_token": token}).encode()
+    try:
+        with opener.open(base_url + "/sign-in", form, timeout=60) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers, answer.read().decode()
+
+
+def test_five_wrong_passwords_make_the_admin_wait_but_never_shut_them_out(served):
+    # Before, five wrong passwords locked the name for 15 minutes: anyone could lock out the only admin.
+    base_url, _ = served
+    answers = [_sign_in_form(base_url, NAMES["admin"], f"wrong guess {attempt}") for attempt in range(5)]
+    assert [status for status, _, _ in answers] == [401] * 5
+    assert "try again in 30 seconds" in html.unescape(answers[-1][2]).lower()  # the answer says how long
+    status, headers, page = _sign_in_form(base_url, NAMES["admin"], PASSWORDS["admin"])
+    assert status == 429 and "Try again in" in page  # during the wait the password is not even checked
+    wait = int(headers["Retry-After"])
+    assert 0 < wait <= 30
+    time.sleep(wait)
+    status, headers, _ = _sign_in_form(base_url, NAMES["admin"], PASSWORDS["admin"])
+    assert status == 302 and not headers["Location"].endswith("/sign-in")
+
+
+def test_an_admin_sees_who_is_waiting_and_lets_them_try_now(served):
+    base_url, _ = served
+    for attempt in range(5):
+        _sign_in_form(base_url, NAMES["officer"], f"wrong guess {attempt}")
+    assert _sign_in_form(base_url, NAMES["officer"], PASSWORDS["officer"])[0] == 429
+    opener, jar = http_opener(base_url, "admin")
+    page = _callback(opener, jar, base_url, ROUTER, [
+        {"id": "_pages_location", "property": "pathname", "value": "/admin/users"},
+        {"id": "_pages_location", "property": "search", "value": ""}])
+    assert f"Name: {NAMES['officer']}" in json.dumps(page)
+    clear_ids = _ids_of_type(page, "users-clear-delay")
+    officer = [identifier for identifier in clear_ids if identifier["kind"] == "name"]
+    assert officer, clear_ids
+    # As the renderer sends a click on one of an ALL-matched set of buttons.
+    with opener.open(base_url + "/_dash-dependencies", timeout=30) as response:
+        entry = next(entry for entry in json.loads(response.read())
+                     if "users-clear-delay" in json.dumps(entry["inputs"]))
+    clicked = json.dumps(officer[0], sort_keys=True, separators=(",", ":"))
+    body = {"output": entry["output"],
+            "outputs": [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
+                        for part in entry["output"].strip(".").split("...")],
+            "inputs": [[{"id": identifier, "property": "n_clicks", "value": 1 if identifier == officer[0] else 0}
+                        for identifier in clear_ids]],
+            "state": [], "changedPropIds": [f"{clicked}.n_clicks"]}
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+    assert status == 200, text[:500]
+    answer = json.loads(text)
+    assert f"{NAMES['officer']} may try to sign in again now" in json.dumps(answer)
+    assert _sign_in_form(base_url, NAMES["officer"], PASSWORDS["officer"])[0] == 302

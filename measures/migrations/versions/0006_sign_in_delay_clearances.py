@@ -1,0 +1,31 @@
+"""Sign-in delays replace the lockout: an admin's clearing of a delay is kept, so every server agrees.
+
+Revision ID: 0006
+Revises: 0003
+Create Date: 2026-12-06
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sign_in_delay_clearances",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("key", sa.String(80), nullable=False),
+        sa.Column("cleared_by", sa.Text, nullable=False, server_default=""),
+    )
+    op.create_index("ix_sign_in_delay_clearances_kind_key_at", "sign_in_delay_clearances", ["kind", "key", "at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_sign_in_delay_clearances_kind_key_at", table_name="sign_in_delay_clearances")
+    op.drop_table("sign_in_delay_clearances")
