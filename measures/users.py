@@ -24,7 +24,7 @@ from functools import cache
 from sqlalchemy import Engine, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from measures import audit, db, sign_in_delays
+from measures import audit, common_passwords, db, sign_in_delays
 
 ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
 ROLE_DESCRIPTIONS = {
@@ -113,7 +113,8 @@ def password_problems(password: str, name: str = "") -> list[str]:
     """Return why `password` may not be used, as sentences (empty when it may).
 
     Length is what matters (as the NCSC advises): at least MIN_PASSWORD_LENGTH characters, not the user's
-    name, not one character repeated.
+    name, not one character repeated, and not a common password, a trivial variant of one or of the name
+    (`measures.common_passwords`, a list shipped with the project).
     """
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -124,6 +125,10 @@ def password_problems(password: str, name: str = "") -> list[str]:
         problems.append("The password must not contain the user's name.")
     if password and len(set(password)) == 1:
         problems.append("The password must not be one character repeated.")
+    elif password and not problems:
+        common = common_passwords.common_password_problem(password[:MAX_PASSWORD_LENGTH], name)
+        if common:
+            problems.append(common)
     return problems
 
 

@@ -183,3 +183,18 @@ def test_an_admin_sees_who_is_waiting_and_lets_them_try_now(served):
     answer = json.loads(text)
     assert f"{NAMES['officer']} may try to sign in again now" in json.dumps(answer)
     assert _sign_in_form(base_url, NAMES["officer"], PASSWORDS["officer"])[0] == 302
+
+
+def test_the_change_password_page_refuses_a_common_password_and_says_why(served):
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "viewer")
+    with opener.open(base_url + "/account/password", timeout=30) as response:
+        token = form_token(response.read().decode())
+    form = {"current": PASSWORDS["viewer"], "new": "password1234", "again": "password1234", "csrf_token": token}
+    import urllib.parse
+
+    status, _, page = _post(opener, jar, base_url + "/account/password", urllib.parse.urlencode(form).encode(),
+                            content_type="application/x-www-form-urlencoded")
+    assert status == 400
+    assert "on the list of the most common passwords, which attackers try first" in html.unescape(page)
+    assert _sign_in_form(base_url, NAMES["viewer"], "password1234")[0] == 401  # not changed

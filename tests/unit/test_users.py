@@ -46,6 +46,43 @@ def test_weak_passwords_are_refused_with_the_reason(password, problem):
     assert any(problem in sentence for sentence in users.password_problems(password, "Olu Officer"))
 
 
+@pytest.mark.parametrize("password, name, reason", [
+    ("password1234", "", "on the list of the most common passwords"),
+    ("PASSWORD1234", "", "on the list of the most common passwords"),  # case makes no difference
+    ("qwertyuiop123", "", "on the list of the most common passwords"),
+    ("P@ssw0rd2024!!", "", "the common password “p@ssw0rd” with a few characters added"),
+    ("Summer2024!!!", "", "the common password “summer” with a few characters added"),
+    ("!!iloveyou12345", "", "the common password “iloveyou” with a few characters added"),
+    ("passwordpassword", "", "the common password “password” with a few characters added"),
+    ("123456789012", "", "run of consecutive characters"),
+    ("ZYXWVUTSRQPO", "", "run of consecutive characters"),
+    ("OluOfficer2024!", "Olu Officer", "must not be the user's name"),
+    ("officer!!2024!!", "Olu Officer", "must not be the user's name"),
+    ("reciffO.ulO.99", "Olu Officer", "must not be the user's name"),
+])
+def test_common_passwords_and_trivial_variants_are_refused_with_the_reason(password, name, reason):
+    problems = users.password_problems(password, name)
+    assert len(problems) == 1 and reason in problems[0], problems
+
+
+@pytest.mark.parametrize("password", ["correct horse battery staple", "xK9#mQ2$vL7@pR4", "viewer-password-1234",
+                                      "Hereford rain on Tuesdays"])
+def test_uncommon_passwords_are_accepted(password):
+    assert users.password_problems(password, "Olu Officer") == []
+
+
+def test_a_common_password_cannot_be_set_for_anyone(people):
+    with pytest.raises(users.UserError, match="most common passwords"):
+        users.set_password(people, "Olu Officer", "password1234", "Ada Admin")
+    with pytest.raises(users.UserError, match="most common passwords"):
+        users.add_user(people, "Newcomer", "viewer", "Password1234", "Ada Admin")
+
+
+def test_generated_passwords_are_never_common():
+    assert all(not users.password_problems(users.generate_password("Olu Officer"), "Olu Officer")
+               for _ in range(50))
+
+
 def test_a_long_passphrase_is_accepted():
     assert users.password_problems("correct horse battery staple", "Olu Officer") == []
 
