@@ -13,11 +13,13 @@ import urllib.error
 import urllib.request
 
 import pytest
+from sqlalchemy import select
 
 from measures import db, store
 from measures.store import UploadInfo, ValueRow
 from tests.auth_helpers import NAMES, PASSWORDS, callback_body, form_token, http_opener
 from tests.browser.conftest import _serve, _stop
+from tests.returns.builders import template_row, template_workbook
 from tests.spreadsheet_checks import assert_no_formula_in_csv, assert_no_formula_in_xlsx
 
 # Before, CSVs were written with \n line endings and only the first character was neutralised, so a field holding
@@ -25,11 +27,13 @@ from tests.spreadsheet_checks import assert_no_formula_in_csv, assert_no_formula
 LINE_BREAK_PAYLOAD = "Verified by the team manager\r=1+1+SUM(2+2)"
 OTHER_BREAKS = "ok\n-2+3\r\n@SUM(A1)\u2028=A1\x85+A2"
 ROUTER = ".._pages_content.children..._pages_store.data.."
+STAGED_TOTAL_MB = 1
 
 
 @pytest.fixture(scope="module")
 def served(demo_database, tmp_path_factory):
-    """The app on loopback over a copy of the demo database holding a note and a team name with line breaks."""
+    """The app on loopback over a copy of the demo database holding a note and a team name with line breaks, with
+    STAGED_TOTAL_MB for the checked returns waiting; yields its base URL and the database file."""
     folder = tmp_path_factory.mktemp("security")
     database = folder / "app.db"
     shutil.copy(demo_database, database)
@@ -40,8 +44,10 @@ def served(demo_database, tmp_path_factory):
                  note=OTHER_BREAKS),
     ], UploadInfo(kind="import", filename="notes.xlsx", user_name="test"))
     engine.dispose()
-    process, base_url, log = _serve(f"sqlite:///{database}", folder / "app.log")
-    yield base_url, folder / "app.log"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MEASURES_STAGED_TOTAL_MB", str(STAGED_TOTAL_MB))
+        process, base_url, log = _serve(f"sqlite:///{database}", folder / "app.log")
+    yield base_url, database
     _stop(process, log)
 
 
@@ -198,3 +204,69 @@ def test_the_change_password_page_refuses_a_common_password_and_says_why(served)
     assert status == 400
     assert "on the list of the most common passwords, which attackers try first" in html.unescape(page)
     assert _sign_in_form(base_url, NAMES["viewer"], "password1234")[0] == 401  # not changed
+
+
+def _dependency(opener, base_url: str, input_id: str) -> dict:
+    """The callback whose inputs include the component `input_id`, as the renderer knows it."""
+    with opener.open(base_url + "/_dash-dependencies", timeout=30) as response:
+        return next(entry for entry in json.loads(response.read())
+                    if any(item["id"] == input_id for item in entry["inputs"]))
+
+
+def _outputs(output_key: str) -> list[dict]:
+    return [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
+            for part in output_key.strip(".").split("...")]
+
+
+def _check_return(opener, jar, base_url: str, path) -> dict:
+    """Drop the workbook at `path` on the upload page, as the browser sends it; return the callback's answer."""
+    entry = _dependency(opener, base_url, "return-upload")
+    contents = "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode()
+    body = {"output": entry["output"], "outputs": _outputs(entry["output"]),
+            "inputs": [{"id": "return-upload", "property": "contents", "value": contents}],
+            "state": [{"id": "return-upload", "property": "filename", "value": path.name}],
+            "changedPropIds": ["return-upload.contents"]}
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+    assert status == 200, text[:500]
+    return json.loads(text)["response"]
+
+
+def _staged(database) -> list[tuple[str, str]]:
+    engine = db.make_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        rows = connection.execute(select(db.staged_uploads.c.user_name, db.staged_uploads.c.filename)
+                                  .order_by(db.staged_uploads.c.filename)).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_checking_a_new_return_replaces_the_officers_earlier_staged_file(served, tmp_path):
+    # Before, every checked file (up to 10 MB) was kept for a day, however many one officer sent.
+    base_url, database = served
+    opener, jar = http_opener(base_url, "officer")
+    tokens = []
+    for number in range(3):
+        path = template_workbook(tmp_path / f"return-{number}.xlsx", [template_row("3.1", "2023-02", 200, 300)])
+        answer = _check_return(opener, jar, base_url, path)
+        tokens.append(answer["staged-token"]["data"])
+        assert answer["confirm-import"]["disabled"] is False
+    assert all(tokens) and len(set(tokens)) == 3
+    assert _staged(database) == [(NAMES["officer"], "return-2.xlsx")]
+
+
+def test_a_check_that_would_pass_the_total_for_staged_files_is_refused_with_a_sentence(served, tmp_path):
+    base_url, database = served
+    engine = db.make_engine(f"sqlite:///{database}")
+    filler = bytes(STAGED_TOTAL_MB * 1024 * 1024 - 100)  # another officer's file, all but 100 bytes of the space
+    store.stage_upload(engine, "someone-elses-token", "theirs.xlsx", "0" * 64, filler, "Someone Else")
+    try:
+        opener, jar = http_opener(base_url, "admin")
+        path = template_workbook(tmp_path / "admins-return.xlsx", [template_row("3.1", "2023-02", 200, 300)])
+        answer = _check_return(opener, jar, base_url, path)
+        assert answer["staged-token"]["data"] is None and answer["confirm-import"]["disabled"] is True
+        said = json.dumps(answer["upload-preview"])
+        assert "cannot be held for confirmation just now" in said and "(1 MB)" in said
+        assert ("Ada Admin", "admins-return.xlsx") not in _staged(database)
+    finally:
+        store.discard_staged_upload(engine, "someone-elses-token")
+        engine.dispose()

@@ -134,7 +134,11 @@ def check_upload(contents: str | None, filename: str | None):
     if report.errors:
         return preview(report, catalogue), None, True
     token = secrets.token_urlsafe(24)
-    store.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user)
+    try:
+        store.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user)
+    except store.StagingFull as full:
+        return preview(ImportReport(file=filename, issues=[Issue("error", "staging-full", str(full))]),
+                       catalogue), None, True
     return preview(report, catalogue), token, False
 
 
