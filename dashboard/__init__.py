@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import auth, security_headers
+from dashboard import auth, callback_requests, security_headers
 from dashboard.pdf import register_pdf_route
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,8 @@ def create_app() -> Dash:
     app.server.config["MAX_CONTENT_LENGTH"] = UPLOAD_REQUEST_LIMIT
     register_pdf_route(app.server)
     auth.install(app)
+    callback_requests.install(app.server)
     security_headers.install(app)
+    security_headers.install_missing_component_answer(app)
     return app
 

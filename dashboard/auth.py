@@ -41,6 +41,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard import callback_requests
 from dashboard.data import engine
 from measures import app_secrets, users
 
@@ -336,6 +337,9 @@ def install(app) -> None:
             permission = _callback_permission(app)
             if permission is None:
                 return _refuse(400, "This request does not name a callback of this dashboard.")
+            malformed = callback_requests.problem(request.get_json(silent=True), app.callback_map)
+            if malformed:
+                return _refuse(400, malformed)
         elif path in SHELL_PATHS:
             permission = PUBLIC
         elif request.method not in ("GET", "HEAD"):

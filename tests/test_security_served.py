@@ -270,3 +270,158 @@ def test_a_check_that_would_pass_the_total_for_staged_files_is_refused_with_a_se
     finally:
         store.discard_staged_upload(engine, "someone-elses-token")
         engine.dispose()
+
+
+def _request(opener, url: str):
+    """GET `url`; return (status, headers) whatever the status."""
+    try:
+        with opener.open(url, timeout=30) as response:
+            return response.status, response.headers
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers
+
+
+def _router_body(pathname, search="") -> dict:
+    return callback_body(ROUTER, [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                                  {"id": "_pages_location", "property": "search", "value": search}])
+
+
+MALFORMED_BODIES = {
+    "outputs not a list": {**_router_body("/"), "outputs": 5},
+    "one output missing": {**_router_body("/"), "outputs": [{"id": "_pages_content", "property": "children"}]},
+    "state not a list": {**_router_body("/"), "state": 7},
+    "an input missing": {**_router_body("/"), "inputs": [{"id": "_pages_location", "property": "pathname",
+                                                          "value": "/"}]},
+    "inputs not objects": {**_router_body("/"), "inputs": ["/", ""]},
+    "changed ids not a list": {**_router_body("/"), "changedPropIds": 5},
+    "an address without its slash": _router_body("measure/3.1"),
+    "an address that is not text": _router_body({"a": 1}),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_BODIES))
+def test_a_malformed_callback_body_is_answered_400_with_a_sentence(served, case):
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "officer")
+    status, headers, text = _post(opener, jar, base_url + "/_dash-update-component",
+                                  json.dumps(MALFORMED_BODIES[case]).encode())
+    assert status == 400, (status, text[:300])
+    assert json.loads(text)["error"].endswith(".")  # a sentence, not a server error page
+
+
+@pytest.mark.parametrize("contents, filename", [({"a": 1}, "return.xlsx"), ([1, 2], "return.xlsx"),
+                                                (7, "return.xlsx"), ("data:;base64,UEsDBA==", {"a": 1})])
+def test_a_json_object_as_the_files_contents_or_name_is_answered_400(served, contents, filename):
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "officer")
+    entry = _dependency(opener, base_url, "return-upload")
+    body = {"output": entry["output"], "outputs": _outputs(entry["output"]),
+            "inputs": [{"id": "return-upload", "property": "contents", "value": contents}],
+            "state": [{"id": "return-upload", "property": "filename", "value": filename}],
+            "changedPropIds": ["return-upload.contents"]}
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+    assert status == 400, (status, text[:300])
+    assert "did not arrive as text" in json.loads(text)["error"]
+
+
+HOSTILE_VALUES = [{"a": 1}, [1, "x"], 7, "x", True]
+
+
+def test_no_callback_answers_a_hostile_value_with_a_server_error(served):
+    """Every callback of every page, each of its inputs and states in turn given a value no page sends."""
+    base_url, database = served
+    opener, jar = http_opener(base_url, "admin")
+    with opener.open(base_url + "/_dash-dependencies", timeout=30) as response:
+        dependencies = json.loads(response.read())
+    failures = []
+    for entry in dependencies:
+        if entry.get("clientside_function") or any(isinstance(item["id"], dict) or item["id"].startswith("{")
+                                                   for item in entry["inputs"] + entry["state"]):
+            continue
+        declared = entry["inputs"] + entry["state"]
+        for position in range(len(declared)):
+            for value in HOSTILE_VALUES:
+                values = [{"id": item["id"], "property": item["property"], "value": None} for item in declared]
+                values[position]["value"] = value
+                count = len(entry["inputs"])
+                outputs = _outputs(entry["output"])
+                body = {"output": entry["output"],
+                        "outputs": outputs if entry["output"].startswith("..") else outputs[0],
+                        "inputs": values[:count], "state": values[count:],
+                        "changedPropIds": [f"{values[position]['id']}.{values[position]['property']}"]}
+                status, _, _ = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+                if status >= 500:
+                    failures.append((entry["output"][:60], declared[position]["id"], json.dumps(value)))
+    for table_id in ("measure-months-table",):  # the download buttons: the table travels in the browser
+        for fmt in ("csv", "xlsx"):
+            key = json.dumps({"format": fmt, "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
+            target = {"id": {"type": "table-download", "table": table_id, "format": fmt}, "property": "data"}
+            button = {"type": "table-download-button", "table": table_id, "format": fmt}
+            for data in HOSTILE_VALUES + [{"rows": 5}, {"rows": [[{"a": 1}]]}, {"columns": [[1]]}]:
+                body = callback_body(f"{key}.data", [{"id": button, "property": "n_clicks", "value": 1}],
+                                     [{"id": {"type": "table-download-data", "table": table_id}, "property": "data",
+                                       "value": data}], outputs=target)
+                status, _, _ = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+                if status >= 500:
+                    failures.append((fmt, json.dumps(data)))
+    assert failures == []
+
+
+def test_no_response_names_the_server_software(served):
+    base_url, _ = served
+    opener, _ = http_opener(base_url, "viewer")
+    for path in ("/sign-in", "/", "/assets/style.css", "/assets/missing.css", "/_favicon.ico", "/healthz"):
+        status, headers = _request(opener, base_url + path)
+        assert "Server" not in headers, (path, headers.get("Server"))
+
+
+@pytest.mark.parametrize("path, cache_control", [
+    ("/assets/missing.css", "no-store"),
+    ("/_dash-component-suites/dash/missing.js", "no-store"),  # was a server error with a traceback
+    ("/assets/../app.py", "no-store"),
+    ("/_favicon.ico", "public, max-age=86400"),
+    ("/assets/style.css", "no-cache"),
+])
+def test_static_files_found_or_missing_say_how_to_cache_them(served, path, cache_control):
+    base_url, _ = served
+    opener, _ = http_opener(base_url, None)
+    status, headers = _request(opener, base_url + path)
+    assert status == (200 if cache_control != "no-store" else 404), status
+    assert headers["Cache-Control"] == cache_control
+
+
+def test_gunicorn_does_not_name_itself_either(served, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.browser.conftest import ROOT, _free_port
+
+    _, database = served
+    port = _free_port()
+    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}"}
+    log = (tmp_path / "gunicorn.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+                                "app:server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2) as response:
+                    headers = response.headers
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+        assert "Server" not in headers, headers.get("Server")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def test_the_log_holds_no_traceback_after_the_attacks(served):
+    """Last in this module: every request above, malformed or hostile, was answered without a server error."""
+    _, database = served
+    log = (database.parent / "app.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log

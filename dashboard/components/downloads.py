@@ -23,6 +23,7 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from dashboard.auth import requires
+from dashboard.callback_requests import UnusableValue
 from measures import users
 from measures.exporting import neutralise, write_csv
 
@@ -114,6 +115,18 @@ def xlsx_bytes(data: dict) -> bytes:
     return handle.getvalue()
 
 
+def _check_payload(data) -> None:
+    """Raise UnusableValue unless `data` has the shape `table_data` gives (the table travels in the browser)."""
+    rows = data.get("rows", []) if isinstance(data, dict) else None
+    columns = data.get("columns", []) if isinstance(data, dict) else None
+    scalar = (type(None), bool, int, float, str)
+    if (not isinstance(columns, list) or not isinstance(rows, list) or not all(isinstance(r, list) for r in rows)
+            or not all(isinstance(cell, scalar) for row in [columns, *rows] for cell in row)
+            or not isinstance(data.get("filename", ""), str) or not isinstance(data.get("sheet", ""), str)):
+        raise UnusableValue("The table to download did not arrive as the page sends it: reload the page and try "
+                            "again.")
+
+
 @callback(
     Output({"type": TABLE_DOWNLOAD, "table": MATCH, "format": "csv"}, "data"),
     Input({"type": TABLE_BUTTON, "table": MATCH, "format": "csv"}, "n_clicks"),
@@ -125,6 +138,7 @@ def download_csv(n_clicks: int | None, data: dict | None):
     """Send the table as a CSV file when its CSV button is pressed."""
     if not n_clicks or not data:
         return no_update
+    _check_payload(data)
     return dcc.send_string(csv_text(data), f"{safe_filename(data.get('filename', 'table'))}.csv", type="text/csv")
 
 
@@ -139,6 +153,7 @@ def download_xlsx(n_clicks: int | None, data: dict | None):
     """Send the table as an Excel workbook when its Excel button is pressed."""
     if not n_clicks or not data:
         return no_update
+    _check_payload(data)
     return dcc.send_bytes(xlsx_bytes(data), f"{safe_filename(data.get('filename', 'table'))}.xlsx", type=XLSX_TYPE)
 
 
