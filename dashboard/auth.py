@@ -13,11 +13,16 @@ Sessions are Flask's signed cookies (key from `measures.app_secrets`, shared by 
 user's session epoch, which a password change, role change or disabling raises, ending older sessions.
 Every POST, Dash callbacks included, carries a CSRF token (Flask-WTF): forms as a hidden field, Dash as the
 `X-CSRFToken` header, which its renderer copies from the `_csrf_token` cookie set here.
+
+Signing in gives the browser a signed "known device" cookie naming the user (by digest) and a random device id;
+when that browser signs in as the same user again, only its own failed attempts make it wait, so a stranger's
+guesses never keep the user out (`measures.sign_in_delays`).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -38,12 +43,12 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import callback_requests
 from dashboard.data import engine
-from measures import app_secrets, users
+from measures import app_secrets, sign_in_delays, users
 
 OPEN_VIEWING_VARIABLE = "MEASURES_OPEN_VIEWING"
 BEHIND_PROXY_VARIABLE = "MEASURES_BEHIND_PROXY"
@@ -54,6 +59,8 @@ SIGNED_IN_AT_KEY = "signed_in_at"
 CSRF_COOKIE = "_csrf_token"
 PRINT_TOKEN_SECONDS = 120
 PRINT_SESSION_KEY = "print_only"
+DEVICE_COOKIE = "mtm_device"
+DEVICE_COOKIE_DAYS = 365
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 PUBLIC_PATHS = ("/sign-in", "/healthz", "/_favicon.ico")
@@ -233,6 +240,34 @@ def _callback_permission(app) -> str | None:
     return getattr(entry.get("callback"), "required_permission", users.VIEW_TEAMS)
 
 
+def _devices() -> URLSafeSerializer:
+    from flask import current_app
+
+    return URLSafeSerializer(current_app.secret_key, salt="known-device")
+
+
+def _known_device(name: str) -> str:
+    """Return this browser's device id when it has signed in as `name` before (its cookie is valid), else ''."""
+    try:
+        known = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return ""
+    digest = sign_in_delays.attempt_key(users.name_key(name)[:80])
+    if isinstance(known, dict) and known.get("name") == digest and isinstance(known.get("device"), str):
+        return known["device"][:64]
+    return ""
+
+
+def _remember_device(response, name: str, device: str) -> None:
+    """Mark this browser as one where `name` has signed in (keeping its device id if it had one)."""
+    digest = sign_in_delays.attempt_key(users.name_key(name)[:80])
+    from flask import current_app
+
+    response.set_cookie(DEVICE_COOKIE, _devices().dumps({"name": digest, "device": device or secrets.token_hex(16)}),
+                        max_age=DEVICE_COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax", path="/",
+                        secure=current_app.session_interface.get_cookie_secure(current_app))
+
+
 def _start_session(user: users.User) -> None:
     session.clear()  # nothing from before signing in carries over
     session.permanent = True
@@ -385,11 +420,14 @@ def install(app) -> None:
         status = 200
         if request.method == "POST":
             name = request.form.get("name", "")[:200]
+            device = _known_device(name)
             outcome = users.sign_in(engine(), name, request.form.get("password", "")[:1000],
-                                    remote_addr=request.remote_addr or "")
+                                    remote_addr=request.remote_addr or "", device=device)
             if outcome.user is not None:
                 _start_session(outcome.user)
-                return redirect(target)
+                response = redirect(target)
+                _remember_device(response, outcome.user.name, device)
+                return response
             status = 401 if outcome.refusal == "invalid" else 429
             wait = users.wait_in_words(outcome.retry_seconds)
             if outcome.refusal == "invalid":
@@ -420,7 +458,8 @@ def install(app) -> None:
             user = flask_login.current_user.user
             current = request.form.get("current", "")[:1000]
             new, again = request.form.get("new", "")[:1000], request.form.get("again", "")[:1000]
-            checked = users.sign_in(engine(), user.name, current, remote_addr=request.remote_addr or "")
+            checked = users.sign_in(engine(), user.name, current, remote_addr=request.remote_addr or "",
+                                    device=_known_device(user.name))
             if checked.refusal == "delayed":
                 problems.append(f"After several wrong passwords, the next try must wait: try again in "
                                 f"{users.wait_in_words(checked.retry_seconds)}.")

@@ -211,6 +211,8 @@ sign_in_attempts = Table(
     Column("name_key", String(80), nullable=False),
     Column("remote_addr", String(64), nullable=False, default=""),
     Column("succeeded", Boolean, nullable=False),
+    # The random id of a browser where the user signed in before ('' for any other): see sign_in_delays.
+    Column("device", String(64), nullable=False, default=""),
     Index("ix_sign_in_attempts_name_key_at", "name_key", "at"),
     Index("ix_sign_in_attempts_remote_addr_at", "remote_addr", "at"),
 )

@@ -9,6 +9,11 @@ shut them out. Failures are forgotten after FAILURE_MEMORY_HOURS, and a name's c
 user's next successful sign-in, an address's at the next success from it; an admin may clear a delay at once
 (audited).
 
+A stranger hammering a name could still keep its user waiting. So a browser where the user has signed in before
+(a known device: the dashboard gives it a signed cookie naming the user and a random device id, as OWASP
+advises) is counted on its own: its attempts wait only for failures made from that browser, whatever strangers
+have tried, and not for its address's failures.
+
 Everything is kept in the database (`sign_in_attempts`, `sign_in_delay_clearances`) and read under the write
 lock, so every worker and server agrees and attempts made at the same moment cannot slip under the limit.
 """
@@ -84,11 +89,14 @@ def _counting_from(connection: Connection, kind: str, key: str, now: datetime) -
     return max(moment for moment in moments if moment is not None)
 
 
-def failures(connection: Connection, kind: str, key: str, now: datetime) -> list[datetime]:
-    """Return the times of the failures that count for a name digest or address now, oldest first."""
+def failures(connection: Connection, kind: str, key: str, now: datetime, device: str = "") -> list[datetime]:
+    """Return the times of the failures that count for a name digest or address now, oldest first; for a name
+    tried from a known `device`, only the failures made from that device."""
     a = db.sign_in_attempts.c
     start = _counting_from(connection, kind, key, now)
     statement = select(a.at).where(_column(kind) == key, ~a.succeeded, a.at > start).order_by(a.at)
+    if device:
+        statement = statement.where(a.device == device)
     return [_aware(at) for at in connection.execute(statement).scalars()]
 
 
@@ -102,13 +110,14 @@ def wait_until(failed_at: list[datetime], kind: str) -> datetime | None:
     return failed_at[-1] + timedelta(seconds=seconds) if seconds else None
 
 
-def seconds_to_wait(connection: Connection, name_digest: str, address: str, now: datetime) -> int:
-    """Return how many whole seconds the name and address must still wait before an attempt (0: none)."""
+def seconds_to_wait(connection: Connection, name_digest: str, address: str, now: datetime, device: str = "") -> int:
+    """Return how many whole seconds the name and address must still wait before an attempt (0: none). From a
+    known `device` of the name's user, only that device's failures count."""
     waits = [0]
-    for kind, key in ((NAME, name_digest), (ADDRESS, address)):
+    for kind, key in ((NAME, name_digest), (ADDRESS, "" if device else address)):
         if not key:
             continue
-        until = wait_until(failures(connection, kind, key, now), kind)
+        until = wait_until(failures(connection, kind, key, now, device if kind == NAME else ""), kind)
         if until is not None and until > now:
             waits.append(-(-int((until - now).total_seconds() * 1000) // 1000))
     return max(waits)

@@ -306,7 +306,8 @@ def _decoy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
-def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now: datetime | None = None) -> SignIn:
+def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now: datetime | None = None,
+            device: str = "") -> SignIn:
     """Check a name and password, record the attempt (and audit it) and return the outcome.
 
     Refuses with 'delayed' while the name or the address must still wait after repeated failures (without
@@ -314,18 +315,22 @@ def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now
     disabled user: the three are not told apart. The attempt is recorded as a failure under the write lock
     before the password is checked, so attempts made at the same moment cannot all slip under the limit; a
     success then marks it so. A failure that makes the next attempt wait says how long in `retry_seconds`.
+    `device` is the id of a browser where this name's user signed in before (the caller vouches for it): its
+    attempts wait only for its own failures (see `measures.sign_in_delays`).
     """
     now = now or _now()
     key = name_key(name)[:80]
     digest = sign_in_delays.attempt_key(key)
     address = (remote_addr or "")[:64]
+    device = (device or "")[:64]
     with db.write_transaction(engine) as connection:
-        wait = sign_in_delays.seconds_to_wait(connection, digest, address, now)
+        wait = sign_in_delays.seconds_to_wait(connection, digest, address, now, device)
         if wait:
             return SignIn(user=None, refusal="delayed", retry_seconds=wait)
         row = connection.execute(select(db.users).where(db.users.c.name_key == key)).first()
         attempt_id = connection.execute(
-            insert(db.sign_in_attempts).values(at=now, name_key=digest, remote_addr=address, succeeded=False)
+            insert(db.sign_in_attempts).values(at=now, name_key=digest, remote_addr=address, succeeded=False,
+                                               device=device)
         ).inserted_primary_key[0]
     if row is not None:
         matches = check_password_hash(row.password_hash, password)
@@ -342,7 +347,7 @@ def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now
             audit.record(connection, row.name, "sign_in.succeeded", row.name, detail)
             return SignIn(user=_user(row))
         audit.record(connection, "anonymous", "sign_in.failed", subject, detail)
-        wait = sign_in_delays.seconds_to_wait(connection, digest, address, now)
+        wait = sign_in_delays.seconds_to_wait(connection, digest, address, now, device)
         if wait:
             audit.record(connection, audit.SYSTEM_ACTOR, "sign_in.delayed", subject, {**detail, "seconds": wait})
     return SignIn(user=None, refusal="invalid", retry_seconds=wait)

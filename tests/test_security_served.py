@@ -124,8 +124,9 @@ def test_a_line_break_in_a_note_or_team_name_never_downloads_as_a_formula(served
             assert_no_formula_in_xlsx(base64.b64decode(sent["content"]))
 
 
-def _sign_in_form(base_url: str, name: str, password: str):
-    """Post the sign-in form from a fresh browser; return (status, headers, page text), without following."""
+def _sign_in_form(base_url: str, name: str, password: str, jar=None):
+    """Post the sign-in form from a fresh browser (or one with the cookies in `jar`); return (status, headers,
+    page text), without following."""
     import http.cookiejar
     import urllib.parse
 
@@ -133,7 +134,7 @@ def _sign_in_form(base_url: str, name: str, password: str):
         def redirect_request(self, *args, **kwargs):
             return None
 
-    jar = http.cookiejar.CookieJar()
+    jar = jar if jar is not None else http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
     with opener.open(base_url + "/sign-in", timeout=30) as response:
         token = form_token(response.read().decode())
@@ -157,6 +158,22 @@ def test_five_wrong_passwords_make_the_admin_wait_but_never_shut_them_out(served
     assert 0 < wait <= 30
     time.sleep(wait)
     status, headers, _ = _sign_in_form(base_url, NAMES["admin"], PASSWORDS["admin"])
+    assert status == 302 and not headers["Location"].endswith("/sign-in")
+
+
+def test_a_strangers_guesses_do_not_keep_the_admin_out_of_their_own_browser(served):
+    import http.cookiejar
+
+    base_url, _ = served
+    admins_browser = http.cookiejar.CookieJar()
+    assert _sign_in_form(base_url, NAMES["admin"], PASSWORDS["admin"], admins_browser)[0] == 302
+    assert any(cookie.name == "mtm_device" for cookie in admins_browser)
+    for cookie in [cookie for cookie in admins_browser if cookie.name != "mtm_device"]:
+        admins_browser.clear(cookie.domain, cookie.path, cookie.name)  # the session ends; the browser stays known
+    for attempt in range(6):
+        _sign_in_form(base_url, NAMES["admin"], f"a stranger's guess {attempt}")
+    assert _sign_in_form(base_url, NAMES["admin"], PASSWORDS["admin"])[0] == 429  # any other browser waits
+    status, headers, _ = _sign_in_form(base_url, NAMES["admin"], PASSWORDS["admin"], admins_browser)
     assert status == 302 and not headers["Location"].endswith("/sign-in")
 
 

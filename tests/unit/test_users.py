@@ -152,6 +152,30 @@ def test_each_further_failure_doubles_the_wait_up_to_fifteen_minutes(people):
     assert users.sign_in(people, "Olu Officer", GOOD, "10.0.0.3", now=moment).user
 
 
+def test_a_strangers_guesses_never_keep_the_user_out_of_a_browser_they_signed_in_on_before(people):
+    for second in range(5):
+        users.sign_in(people, "Ada Admin", "wrong", "203.0.113.9", now=NOW + timedelta(seconds=second))
+    for attempt in range(20):  # and the user's office address is delayed too
+        users.sign_in(people, f"guess {attempt}", "wrong", "10.0.0.1", now=NOW + timedelta(seconds=attempt))
+    stranger = users.sign_in(people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=25))
+    assert stranger.refusal == "delayed"
+    known = users.sign_in(people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=25), device="browser-1")
+    assert known.user is not None and known.user.name == "Ada Admin"
+
+
+def test_a_known_browser_still_waits_after_its_own_failures(people):
+    for second in range(5):
+        outcome = users.sign_in(people, "Ada Admin", "wrong", "10.0.0.1", now=NOW + timedelta(seconds=second),
+                                device="browser-1")
+    assert outcome.retry_seconds == 30
+    assert users.sign_in(people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=10),
+                         device="browser-1").refusal == "delayed"
+    # Its failures count for the name everywhere else too.
+    assert users.sign_in(people, "Ada Admin", GOOD, "10.0.0.2", now=NOW + timedelta(seconds=10)).refusal == "delayed"
+    assert users.sign_in(people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=34),
+                         device="browser-1").user
+
+
 def test_failures_are_forgotten_after_a_day(people):
     for minute in range(7):
         users.sign_in(people, "Olu Officer", "wrong", now=NOW + timedelta(minutes=10 * minute))
