@@ -369,6 +369,8 @@ def install(app) -> None:
         if isinstance(reader(), PrintAgent) and not _print_request_allowed(path):
             return _refuse(403, "This print session may only read the meeting pack.")
         if path == CALLBACK_PATH:
+            if not callback_requests.readable(request):
+                return _refuse(400, callback_requests.REFUSAL)
             permission = _callback_permission(app)
             if permission is None:
                 return _refuse(400, "This request does not name a callback of this dashboard.")

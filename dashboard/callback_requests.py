@@ -34,6 +34,17 @@ def _output_count(output: str) -> int | None:
     return None
 
 
+def readable(request) -> bool:
+    """Parse the request's JSON body once, so later readers get it from Flask's cache; return False when it
+    cannot be parsed without failing (JSON nested too deep for Python's parser), True otherwise (a body that is
+    not JSON at all reads as None, which `problem` and the gate refuse)."""
+    try:
+        request.get_json(silent=True)
+    except RecursionError:
+        return False
+    return True
+
+
 def problem(body, callback_map: dict) -> str | None:
     """Return why `body` is not a well-formed request for a callback in `callback_map` (REFUSAL), or None."""
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):

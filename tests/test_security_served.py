@@ -326,6 +326,17 @@ def test_a_malformed_callback_body_is_answered_400_with_a_sentence(served, case)
     assert json.loads(text)["error"].endswith(".")  # a sentence, not a server error page
 
 
+@pytest.mark.parametrize("body", ["[" * 200_000, '{"output": ' + "[" * 100_000 + "]" * 100_000 + "}", "{not json",
+                                  "", '"a string"', "[1, 2]"], ids=["nested too deep", "a value nested too deep",
+                                                                    "not JSON", "empty", "a string", "a list"])
+def test_a_body_that_is_not_a_callback_request_is_answered_400(served, body):
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "officer")
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component", body.encode())
+    assert status == 400, (status, text[:300])
+    assert json.loads(text)["error"].endswith(".")
+
+
 @pytest.mark.parametrize("contents, filename", [({"a": 1}, "return.xlsx"), ([1, 2], "return.xlsx"),
                                                 (7, "return.xlsx"), ("data:;base64,UEsDBA==", {"a": 1})])
 def test_a_json_object_as_the_files_contents_or_name_is_answered_400(served, contents, filename):
