@@ -31,15 +31,21 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _LINE_START = re.compile(r"(?:\A|\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])(?=[=+\-@\t\r])")
 
 
+# Control characters an Excel file cannot hold at all (openpyxl refuses them); tab, LF and CR it can.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def neutralise(text: object) -> object:
-    """Return text that a spreadsheet will not run as a formula, wherever it is opened.
+    """Return text that a spreadsheet will not run as a formula, wherever it is opened, and that any
+    spreadsheet file can hold.
 
     The text and every line inside it (after CR, LF, CR LF or another line separator) that begins with =, +, -,
-    @, a tab or a carriage return gets a ' in front. Non-text values are returned unchanged.
+    @, a tab or a carriage return gets a ' in front; then control characters other than tab, LF and CR (which
+    no Excel file can hold) become spaces. Non-text values are returned unchanged.
     """
     if not isinstance(text, str):
         return text
-    return _LINE_START.sub(lambda match: match.group(0) + "'", text)
+    return _UNWRITABLE.sub(" ", _LINE_START.sub(lambda match: match.group(0) + "'", text))
 
 
 def write_csv(handle: TextIO, rows: Iterable[Sequence[object]]) -> None:

@@ -385,7 +385,9 @@ def test_no_callback_answers_a_hostile_value_with_a_server_error(served):
             key = json.dumps({"format": fmt, "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
             target = {"id": {"type": "table-download", "table": table_id, "format": fmt}, "property": "data"}
             button = {"type": "table-download-button", "table": table_id, "format": fmt}
-            for data in HOSTILE_VALUES + [{"rows": 5}, {"rows": [[{"a": 1}]]}, {"columns": [[1]]}]:
+            for data in HOSTILE_VALUES + [{"rows": 5}, {"rows": [[{"a": 1}]]}, {"columns": [[1]]},
+                                          {"sheet": "a/b[c]:*?", "columns": ["x"], "rows": []},
+                                          {"columns": ["a\x0bb"], "rows": [["\x01=1+1", float("nan"), 1e308 * 10]]}]:
                 body = callback_body(f"{key}.data", [{"id": button, "property": "n_clicks", "value": 1}],
                                      [{"id": {"type": "table-download-data", "table": table_id}, "property": "data",
                                        "value": data}], outputs=target)

@@ -55,11 +55,17 @@ def _json_cell(value: object) -> object:
     return str(value)
 
 
+def safe_sheet_name(name: str) -> str:
+    """Return `name` as Excel allows a sheet to be called: without [ ] : * ? / \\ or control characters, not
+    starting or ending with an apostrophe, at most 31 characters ('Data' when nothing is left)."""
+    return (re.sub(r"[\[\]:*?/\\\x00-\x1f]", " ", name).strip().strip("'").strip() or "Data")[:31]
+
+
 def table_data(frame: pd.DataFrame, filename: str, sheet: str = "Data") -> dict:
     """Return the JSON-safe payload the download callbacks read: filename stem, sheet name, columns, rows."""
     return {
         "filename": safe_filename(filename),
-        "sheet": (re.sub(r"[\[\]:*?/\\]", " ", sheet).strip() or "Data")[:31],
+        "sheet": safe_sheet_name(sheet),
         "columns": [str(column) for column in frame.columns],
         "rows": [[_json_cell(value) for value in row] for row in frame.itertuples(index=False, name=None)],
     }
@@ -93,6 +99,12 @@ def table_download_buttons(table_id: str, frame: pd.DataFrame, filename: str, la
     )
 
 
+def _xlsx_cell(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # no spreadsheet cell holds NaN or infinity
+    return neutralise(value)
+
+
 def csv_text(data: dict) -> str:
     """Return the table payload (see `table_data`) as CSV text, header first, every text cell neutralised and
     quoted."""
@@ -106,10 +118,10 @@ def xlsx_bytes(data: dict) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(data.get("sheet") or "Data")[:31])
+    sheet = workbook.create_sheet(safe_sheet_name(str(data.get("sheet") or "Data")))
     sheet.append([neutralise(str(column)) for column in data.get("columns", [])])
     for row in data.get("rows", []):
-        sheet.append([None if value is None else neutralise(value) for value in row])
+        sheet.append([_xlsx_cell(value) for value in row])
     handle = io.BytesIO()
     workbook.save(handle)
     return handle.getvalue()
