@@ -32,6 +32,7 @@ import flask_login
 from flask import (
     Flask,
     abort,
+    current_app,
     flash,
     has_request_context,
     jsonify,
@@ -241,8 +242,6 @@ def _callback_permission(app) -> str | None:
 
 
 def _devices() -> URLSafeSerializer:
-    from flask import current_app
-
     return URLSafeSerializer(current_app.secret_key, salt="known-device")
 
 
@@ -261,8 +260,6 @@ def _known_device(name: str) -> str:
 def _remember_device(response, name: str, device: str) -> None:
     """Mark this browser as one where `name` has signed in (keeping its device id if it had one)."""
     digest = sign_in_delays.attempt_key(users.name_key(name)[:80])
-    from flask import current_app
-
     response.set_cookie(DEVICE_COOKIE, _devices().dumps({"name": digest, "device": device or secrets.token_hex(16)}),
                         max_age=DEVICE_COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax", path="/",
                         secure=current_app.session_interface.get_cookie_secure(current_app))

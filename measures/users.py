@@ -73,8 +73,8 @@ class User:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt: `user` when it succeeded, else `refusal`: 'invalid' (wrong name or
-    password, not checked further) or 'delayed' (too soon after repeated failures: the password was not
+    """The outcome of a sign-in attempt: `user` when it succeeded, else `refusal`: 'invalid' (a wrong name or
+    password, or a disabled user) or 'delayed' (too soon after repeated failures: the password was not
     checked). `retry_seconds` is how long to wait before the next attempt (0: no wait)."""
 
     user: User | None
@@ -291,7 +291,8 @@ def ensure_first_admin(engine: Engine, name: str = "admin") -> str | None:
 
 
 def wait_in_words(seconds: int) -> str:
-    """Return a wait as a reader says it: '' for none, '45 seconds', '1 minute', '15 minutes' (rounded up)."""
+    """Return a wait as a reader says it: '' for none, '45 seconds' under 90 seconds, else whole minutes rounded
+    up ('2 minutes', '15 minutes')."""
     if seconds <= 0:
         return ""
     if seconds < 90:
