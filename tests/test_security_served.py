@@ -1,6 +1,8 @@
 """Attacks from the security review, made over HTTP against the app served on loopback (`python app.py`, the
-same process a browser talks to): formulas hidden after a line break in downloads, malformed callback bodies,
-the Server header and caching of static files."""
+same process a browser talks to): formulas hidden after a line break in downloads, locking a user out with wrong
+passwords, common passwords, filling the database with checked returns, malformed callback bodies and hostile
+values, the Server header and caching of static files. One served app for the module; the last test reads its
+log."""
 
 from __future__ import annotations
 
