@@ -6,6 +6,7 @@
 import os
 
 from dashboard import create_app
+from dashboard.security_headers import quiet_request_handler
 
 app = create_app()
 server = app.server
@@ -14,4 +15,4 @@ if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8050"))
     print(f"Measures that Matter: http://{host}:{port}/", flush=True)
-    app.run(host=host, port=port, debug=False)
+    app.run(host=host, port=port, debug=False, request_handler=quiet_request_handler())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import auth, errors, health, security_headers
+from dashboard import auth, callback_requests, errors, health, security_headers
 from dashboard.pdf import register_pdf_route
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,8 @@ def create_app() -> Dash:
     errors.install(app)
     auth.install(app)
     health.install(app.server)
+    callback_requests.install(app.server)
     security_headers.install(app)
+    security_headers.install_missing_component_answer(app)
     return app
 

@@ -13,11 +13,16 @@ Sessions are Flask's signed cookies (key from `measures.app_secrets`, shared by 
 user's session epoch, which a password change, role change or disabling raises, ending older sessions.
 Every POST, Dash callbacks included, carries a CSRF token (Flask-WTF): forms as a hidden field, Dash as the
 `X-CSRFToken` header, which its renderer copies from the `_csrf_token` cookie set here.
+
+Signing in gives the browser a signed "known device" cookie naming the user (by digest) and a random device id;
+when that browser signs in as the same user again, only its own failed attempts make it wait, so a stranger's
+guesses never keep the user out (`measures.sign_in_delays`).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -28,6 +33,7 @@ from flask import (
     Flask,
     abort,
     after_this_request,
+    current_app,
     flash,
     has_request_context,
     jsonify,
@@ -39,10 +45,12 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard import callback_requests
 from dashboard.data import engine
-from measures import app_secrets, print_tokens, users
+from measures import app_secrets, print_tokens, sign_in_delays, users
 
 OPEN_VIEWING_VARIABLE = "MEASURES_OPEN_VIEWING"
 BEHIND_PROXY_VARIABLE = "MEASURES_BEHIND_PROXY"
@@ -55,6 +63,8 @@ PRINT_SESSION_KEY = "print_only"
 PRINT_PERIOD_KEY = "print_period"
 # The server's own print browser carries its single-use token in this cookie, never in an address a log records.
 PRINT_TOKEN_COOKIE = "mtm_print_token"
+DEVICE_COOKIE = "mtm_device"
+DEVICE_COOKIE_DAYS = 365
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 PUBLIC_PATHS = ("/sign-in", "/healthz", "/_favicon.ico")
@@ -234,6 +244,30 @@ def _callback_permission(app) -> str | None:
     return getattr(entry.get("callback"), "required_permission", users.VIEW_TEAMS)
 
 
+def _devices() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="known-device")
+
+
+def _known_device(name: str) -> str:
+    """Return this browser's device id when it has signed in as `name` before (its cookie is valid), else ''."""
+    try:
+        known = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return ""
+    digest = sign_in_delays.attempt_key(users.name_key(name)[:80])
+    if isinstance(known, dict) and known.get("name") == digest and isinstance(known.get("device"), str):
+        return known["device"][:64]
+    return ""
+
+
+def _remember_device(response, name: str, device: str) -> None:
+    """Mark this browser as one where `name` has signed in (keeping its device id if it had one)."""
+    digest = sign_in_delays.attempt_key(users.name_key(name)[:80])
+    response.set_cookie(DEVICE_COOKIE, _devices().dumps({"name": digest, "device": device or secrets.token_hex(16)}),
+                        max_age=DEVICE_COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax", path="/",
+                        secure=current_app.session_interface.get_cookie_secure(current_app))
+
+
 def _start_session(user: users.User) -> None:
     session.clear()  # nothing from before signing in carries over
     session.permanent = True
@@ -353,9 +387,14 @@ def install(app) -> None:
         if isinstance(reader(), PrintAgent) and not _print_request_allowed(path):
             return _refuse(403, "This print session may only read the meeting pack.")
         if path == CALLBACK_PATH:
+            if not callback_requests.readable(request):
+                return _refuse(400, callback_requests.REFUSAL)
             permission = _callback_permission(app)
             if permission is None:
                 return _refuse(400, "This request does not name a callback of this dashboard.")
+            malformed = callback_requests.problem(request.get_json(silent=True), app.callback_map)
+            if malformed:
+                return _refuse(400, malformed)
         elif path in SHELL_PATHS:
             permission = PUBLIC
         elif request.method not in ("GET", "HEAD"):
@@ -401,18 +440,26 @@ def install(app) -> None:
         status = 200
         if request.method == "POST":
             name = request.form.get("name", "")[:200]
+            device = _known_device(name)
             outcome = users.sign_in(engine(), name, request.form.get("password", "")[:1000],
-                                    remote_addr=request.remote_addr or "")
+                                    remote_addr=request.remote_addr or "", device=device)
             if outcome.user is not None:
                 _start_session(outcome.user)
-                return redirect(target)
+                response = redirect(target)
+                _remember_device(response, outcome.user.name, device)
+                return response
             status = 401 if outcome.refusal == "invalid" else 429
-            problem = ("The name or password is not right. Check them and try again."
-                       if outcome.refusal == "invalid" else
-                       f"Too many failed attempts. For your security, signing in is paused: try again in "
-                       f"{outcome.retry_minutes} minute{'s' if outcome.retry_minutes != 1 else ''}.")
-        return render_template("sign_in.html", problem=problem, name=name, next=target,
-                               open_viewing=open_viewing()), status
+            wait = users.wait_in_words(outcome.retry_seconds)
+            if outcome.refusal == "invalid":
+                problem = "The name or password is not right. Check them and try again"
+                problem += f" in {wait}." if wait else "."
+            else:
+                problem = (f"There have been several failed attempts to sign in with this name or from this "
+                           f"network, so each attempt must now wait. Try again in {wait}.")
+        page = render_template("sign_in.html", problem=problem, name=name, next=target, open_viewing=open_viewing())
+        if status == 429:
+            return page, status, {"Retry-After": str(outcome.retry_seconds)}
+        return page, status
 
     @server.route("/sign-out", methods=["POST"], endpoint="sign_out")
     def _sign_out():
@@ -431,7 +478,12 @@ def install(app) -> None:
             user = flask_login.current_user.user
             current = request.form.get("current", "")[:1000]
             new, again = request.form.get("new", "")[:1000], request.form.get("again", "")[:1000]
-            if not users.sign_in(engine(), user.name, current, remote_addr=request.remote_addr or "").user:
+            checked = users.sign_in(engine(), user.name, current, remote_addr=request.remote_addr or "",
+                                    device=_known_device(user.name))
+            if checked.refusal == "delayed":
+                problems.append(f"After several wrong passwords, the next try must wait: try again in "
+                                f"{users.wait_in_words(checked.retry_seconds)}.")
+            elif not checked.user:
                 problems.append("Your current password is not right.")
             elif new != again:
                 problems.append("The two new passwords differ.")

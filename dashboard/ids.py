@@ -72,6 +72,8 @@ USERS_ROLE_BUTTON = "users-change-role"
 USERS_DISABLE_BUTTON = "users-disable"
 USERS_ENABLE_BUTTON = "users-enable"
 USERS_RESET_BUTTON = "users-reset-password"
+USERS_DELAYS = "users-delays"
+USERS_CLEAR_DELAY = "users-clear-delay"  # pattern-matching: {"type": ..., "kind": "name"|"address", "key": ...}
 
 # Commentary form on the measure page (officers and admins)
 MEASURE_COMMENTARY_LIST = "measure-commentary-list"

@@ -1,5 +1,7 @@
 """Security headers on every response: a Content-Security-Policy that Dash and plotly work under, no MIME
-sniffing, no framing by other sites, no caching of figures, and HSTS when served over HTTPS.
+sniffing, no framing by other sites, no caching of figures or of a missing static file, a day's caching of the
+favicon, and HSTS when served over HTTPS. No response names the server software (`quiet_request_handler` for
+`python app.py`, `gunicorn.conf.py` for gunicorn).
 
 Dash writes a few inline scripts into its page (the renderer's start-up and clientside callbacks); instead of
 allowing inline scripts generally, the policy lists their hashes (`Dash.csp_hashes`). Plotly and Dash's
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 from flask import request
 
-STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+FAVICON_PATH = "/_favicon.ico"
+FAVICON_SECONDS = 24 * 3600
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", FAVICON_PATH)
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -47,8 +51,36 @@ def install(app) -> None:
             headers.setdefault("Content-Security-Policy", content_security_policy(list(app.csp_hashes())))
         else:
             headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-        if not request.path.startswith(STATIC_PREFIXES):
-            headers["Cache-Control"] = "no-store"
+        if not request.path.startswith(STATIC_PREFIXES) or response.status_code >= 400:
+            headers["Cache-Control"] = "no-store"  # figures, and any static path that is missing or failed
+        elif request.path == FAVICON_PATH:
+            headers["Cache-Control"] = f"public, max-age={FAVICON_SECONDS}"
+        else:
+            headers.setdefault("Cache-Control", "no-cache")  # Dash's fingerprinted files say a year themselves
+        headers.pop("Server", None)
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def install_missing_component_answer(app) -> None:
+    """Answer a request for a file Dash's component packages do not have with 404, as a missing asset is, rather
+    than the server error (and traceback) Dash gives."""
+    from dash.exceptions import DependencyException
+
+    @app.server.errorhandler(DependencyException)
+    def _missing(_error):
+        return "Not found", 404, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def quiet_request_handler():
+    """Return Werkzeug's request handler for `python app.py`, without the `Server: Werkzeug/… Python/…` header
+    that tells an attacker which versions to look up."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class QuietRequestHandler(WSGIRequestHandler):
+        def send_header(self, keyword: str, value: str) -> None:
+            if keyword.lower() != "server":
+                super().send_header(keyword, value)
+
+    return QuietRequestHandler

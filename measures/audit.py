@@ -37,7 +37,10 @@ ACTIONS: dict[str, str] = {
     "database.backed_up": "a backup of the database was written",
     "sign_in.succeeded": "someone signed in",
     "sign_in.failed": "a sign-in failed (wrong name or password)",
-    "sign_in.locked": "a name or address was locked out after repeated failed sign-ins",
+    "sign_in.locked": "a name or address was locked out after repeated failed sign-ins (before delays replaced "
+                      "locks)",
+    "sign_in.delayed": "after repeated failed sign-ins, a name's or address's next attempt must wait",
+    "sign_in.delay_cleared": "an admin let a delayed name or address sign in again at once",
     "sign_out": "someone signed out",
     "pack.pdf_printed": "the server's browser printed the meeting pack as a PDF (a copy already made is not logged)",
 }

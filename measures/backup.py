@@ -57,12 +57,14 @@ LABELS = {
     "areas": "areas",
 }
 CATALOGUE_TABLES = ("areas", "measures")
-# Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts, the
+# Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts and delays, the
 # session key and the data version. A database holding only these counts as empty.
 # The meeting-pack printer's tokens, slots and PDFs already made are working state, not records: never backed up,
 # emptied by a restore.
 PRINTER_TABLES = ("print_tokens", "print_slots", "pack_pdfs")
-BOOKKEEPING_TABLES = ("audit_events", "sign_in_attempts", "app_secrets", "data_generation", *PRINTER_TABLES)
+BOOKKEEPING_TABLES = (
+    "audit_events", "sign_in_attempts", "sign_in_delay_clearances", "app_secrets", "data_generation", *PRINTER_TABLES,
+)
 # The session-signing key stays with its database: whoever holds a backup must not be able to forge sessions.
 NEVER_BACKED_UP = ("app_secrets", *PRINTER_TABLES)
 

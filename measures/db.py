@@ -213,8 +213,22 @@ sign_in_attempts = Table(
     Column("name_key", String(80), nullable=False),
     Column("remote_addr", String(64), nullable=False, default=""),
     Column("succeeded", Boolean, nullable=False),
+    # The random id of a browser where the user signed in before ('' for any other): see sign_in_delays.
+    Column("device", String(64), nullable=False, default=""),
     Index("ix_sign_in_attempts_name_key_at", "name_key", "at"),
     Index("ix_sign_in_attempts_remote_addr_at", "remote_addr", "at"),
+)
+
+# An admin's clearing of a sign-in delay: failures for that name digest or address before `at` stop counting.
+sign_in_delay_clearances = Table(
+    "sign_in_delay_clearances",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(80), nullable=False),
+    Column("cleared_by", Text, nullable=False, default=""),
+    Index("ix_sign_in_delay_clearances_kind_key_at", "kind", "key", "at"),
 )
 
 # Append-only: who did what, when. `detail` is JSON.

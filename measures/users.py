@@ -8,25 +8,23 @@ Roles, each including the one before:
 - `admin`: also changing the catalogue's targets and managing users.
 
 Passwords are hashed with scrypt (Werkzeug's `generate_password_hash`), never stored or logged as given.
-After `MAX_FAILURES_PER_NAME` failed sign-ins within `LOCKOUT_MINUTES` a name is locked for
-`LOCKOUT_MINUTES`, whether or not it exists (so the answer does not reveal which names do); an address with
-`MAX_FAILURES_PER_ADDRESS` failures is refused likewise. The attempts are kept in the database, so the
-limits hold across every worker.
+Repeated failed sign-ins for a name or from an address make the next attempt wait a growing delay
+(`measures.sign_in_delays`), never a lock: after the delay the right password signs in. The attempts are kept
+in the database, so the delays hold across every worker.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import Engine, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from measures import audit, db
+from measures import audit, common_passwords, db, sign_in_delays
 
 ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
 ROLE_DESCRIPTIONS = {
@@ -51,9 +49,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
-MAX_FAILURES_PER_NAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
-LOCKOUT_MINUTES = 15
 _NAME_PATTERN = re.compile(r"^[\w][\w .@'-]{0,79}$")
 
 
@@ -78,11 +73,13 @@ class User:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt: `user` when it succeeded, else `refusal` ('invalid' or 'locked')."""
+    """The outcome of a sign-in attempt: `user` when it succeeded, else `refusal`: 'invalid' (a wrong name or
+    password, or a disabled user) or 'delayed' (too soon after repeated failures: the password was not
+    checked). `retry_seconds` is how long to wait before the next attempt (0: no wait)."""
 
     user: User | None
     refusal: str = ""
-    retry_minutes: int = 0
+    retry_seconds: int = 0
 
 
 def _now() -> datetime:
@@ -116,7 +113,8 @@ def password_problems(password: str, name: str = "") -> list[str]:
     """Return why `password` may not be used, as sentences (empty when it may).
 
     Length is what matters (as the NCSC advises): at least MIN_PASSWORD_LENGTH characters, not the user's
-    name, not one character repeated.
+    name, not one character repeated, and not a common password, a trivial variant of one or of the name
+    (`measures.common_passwords`, a list shipped with the project).
     """
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -127,6 +125,10 @@ def password_problems(password: str, name: str = "") -> list[str]:
         problems.append("The password must not contain the user's name.")
     if password and len(set(password)) == 1:
         problems.append("The password must not be one character repeated.")
+    elif password and not problems:
+        common = common_passwords.common_password_problem(password[:MAX_PASSWORD_LENGTH], name)
+        if common:
+            problems.append(common)
     return problems
 
 
@@ -288,72 +290,48 @@ def ensure_first_admin(engine: Engine, name: str = "admin") -> str | None:
     return password
 
 
+def wait_in_words(seconds: int) -> str:
+    """Return a wait as a reader says it: '' for none, '45 seconds' under 90 seconds, else whole minutes rounded
+    up ('2 minutes', '15 minutes')."""
+    if seconds <= 0:
+        return ""
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minutes"
+
+
 @cache
 def _decoy_hash() -> str:
     # Checked against when the name is unknown, so that a wrong name takes as long as a wrong password.
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
-def _failures_since(connection, column, value: str, since: datetime) -> list[datetime]:
-    a = db.sign_in_attempts.c
-    last_success = connection.execute(
-        select(func.max(a.at)).where(column == value, a.succeeded)
-    ).scalar() if column is a.name_key else None
-    start = max(since, _aware(last_success)) if last_success else since
-    statement = select(a.at).where(column == value, ~a.succeeded, a.at >= start).order_by(a.at)
-    return [_aware(at) for at in connection.execute(statement).scalars()]
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes for timezone-aware columns; every time stored here is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
-def _lock_remaining(failures: list[datetime], limit: int, now: datetime) -> int:
-    """Minutes the lock still has to run (0 when there is none). A lock is set by `limit` failures within
-    LOCKOUT_MINUTES and lasts LOCKOUT_MINUTES from the last of them; attempts made while locked are not
-    recorded, so they do not extend it."""
-    window = timedelta(minutes=LOCKOUT_MINUTES)
-    until = None
-    for last in range(limit - 1, len(failures)):
-        if failures[last] - failures[last - limit + 1] <= window:
-            until = failures[last] + window
-    if until is None or until <= now:
-        return 0
-    return -(-int((until - now).total_seconds()) // 60)
-
-
-def _attempt_key(key: str) -> str:
-    # Attempts are kept by a digest of the name typed: people sometimes type their password in the name box.
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now: datetime | None = None) -> SignIn:
+def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now: datetime | None = None,
+            device: str = "") -> SignIn:
     """Check a name and password, record the attempt (and audit it) and return the outcome.
 
-    Refuses with 'locked' while the name or the address is locked out (without checking the password), with
-    'invalid' for a wrong name, a wrong password or a disabled user: the three are not told apart. The attempt
-    is recorded as a failure under the write lock before the password is checked, so attempts made at the same
-    moment cannot all slip under the limit; a success then marks it so.
+    Refuses with 'delayed' while the name or the address must still wait after repeated failures (without
+    checking the password or recording the attempt), with 'invalid' for a wrong name, a wrong password or a
+    disabled user: the three are not told apart. The attempt is recorded as a failure under the write lock
+    before the password is checked, so attempts made at the same moment cannot all slip under the limit; a
+    success then marks it so. A failure that makes the next attempt wait says how long in `retry_seconds`.
+    `device` is the id of a browser where this name's user signed in before (the caller vouches for it): its
+    attempts wait only for its own failures (see `measures.sign_in_delays`).
     """
     now = now or _now()
     key = name_key(name)[:80]
-    digest = _attempt_key(key)
+    digest = sign_in_delays.attempt_key(key)
     address = (remote_addr or "")[:64]
-    window_start = now - timedelta(minutes=2 * LOCKOUT_MINUTES)  # a lock set up to 15 minutes ago, and its causes
-    a = db.sign_in_attempts.c
+    device = (device or "")[:64]
     with db.write_transaction(engine) as connection:
-        by_name = _failures_since(connection, a.name_key, digest, window_start)
-        by_address = _failures_since(connection, a.remote_addr, address, window_start) if address else []
-        locked = max(_lock_remaining(by_name, MAX_FAILURES_PER_NAME, now),
-                     _lock_remaining(by_address, MAX_FAILURES_PER_ADDRESS, now))
-        if locked:
-            return SignIn(user=None, refusal="locked", retry_minutes=locked)
+        wait = sign_in_delays.seconds_to_wait(connection, digest, address, now, device)
+        if wait:
+            return SignIn(user=None, refusal="delayed", retry_seconds=wait)
         row = connection.execute(select(db.users).where(db.users.c.name_key == key)).first()
         attempt_id = connection.execute(
-            insert(db.sign_in_attempts).values(at=now, name_key=digest, remote_addr=address, succeeded=False)
+            insert(db.sign_in_attempts).values(at=now, name_key=digest, remote_addr=address, succeeded=False,
+                                               device=device)
         ).inserted_primary_key[0]
     if row is not None:
         matches = check_password_hash(row.password_hash, password)
@@ -361,23 +339,16 @@ def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now
         check_password_hash(_decoy_hash(), password)
         matches = False
     succeeded = bool(matches and row is not None and row.active)
-    subject = row.name if row is not None else "(a name that is not a user)"
-    locks_now = not succeeded and bool(
-        _lock_remaining([*by_name, now], MAX_FAILURES_PER_NAME, now)
-        or (address and _lock_remaining([*by_address, now], MAX_FAILURES_PER_ADDRESS, now))
-    )
+    subject = row.name if row is not None else sign_in_delays.UNKNOWN_NAME
+    a = db.sign_in_attempts.c
     with db.write_transaction(engine) as connection:
         detail = {"address": address}
         if succeeded:
             connection.execute(update(db.sign_in_attempts).where(a.id == attempt_id).values(succeeded=True))
             audit.record(connection, row.name, "sign_in.succeeded", row.name, detail)
-        else:
-            audit.record(connection, "anonymous", "sign_in.failed", subject, detail)
-            if locks_now:
-                audit.record(connection, audit.SYSTEM_ACTOR, "sign_in.locked", subject,
-                             {**detail, "minutes": LOCKOUT_MINUTES})
-    if succeeded:
-        return SignIn(user=_user(row))
-    if locks_now:
-        return SignIn(user=None, refusal="locked", retry_minutes=LOCKOUT_MINUTES)
-    return SignIn(user=None, refusal="invalid")
+            return SignIn(user=_user(row))
+        audit.record(connection, "anonymous", "sign_in.failed", subject, detail)
+        wait = sign_in_delays.seconds_to_wait(connection, digest, address, now, device)
+        if wait:
+            audit.record(connection, audit.SYSTEM_ACTOR, "sign_in.delayed", subject, {**detail, "seconds": wait})
+    return SignIn(user=None, refusal="invalid", retry_seconds=wait)

@@ -199,6 +199,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0003": build_0003,
     "0004": build_0004,
     "0005": build_0004,  # widens the status columns only
+    "0006": build_0004,  # sign-in delays: a new table and a column that starts empty
     "0007": build_0004,  # adds the printer's working tables only; nothing there to carry forward
 }
 

@@ -89,3 +89,17 @@ def test_published_figures_read_the_same_from_postgresql(any_engine, catalogue, 
     expected = {"2022-12": (198, 291), "2023-01": (236, 304)}[period]
     assert (row["numerator"], row["denominator"]) == expected
     assert not row["synthetic"]
+
+
+def test_staged_files_keep_to_their_limits_on_both_databases(any_engine, monkeypatch):
+    monkeypatch.setenv("MEASURES_STAGED_TOTAL_MB", "1")
+    monkeypatch.setenv("MEASURES_STAGED_FILES_PER_USER", "2")
+    for token in ("a1", "a2", "a3"):  # the third replaces the first: two each
+        store.stage_upload(any_engine, token, f"{token}.xlsx", "0" * 64, bytes(1000), "Olu Officer")
+    store.stage_upload(any_engine, "b1", "b1.xlsx", "0" * 64, bytes(500_000), "Ada Admin")
+    assert [store.staged_upload(any_engine, token) is not None for token in ("a1", "a2", "a3", "b1")] == [
+        False, True, True, True]
+    with pytest.raises(store.StagingFull, match="cannot be held for confirmation"):
+        store.stage_upload(any_engine, "b2", "b2.xlsx", "0" * 64, bytes(600_000), "Vera Viewer")
+    store.stage_upload(any_engine, "b2", "b2.xlsx", "0" * 64, bytes(540_000), "Ada Admin")  # just fits beside b1
+    assert store.staged_upload(any_engine, "b1") is not None and store.staged_upload(any_engine, "b2") is not None

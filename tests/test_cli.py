@@ -101,3 +101,35 @@ def test_wrong_arguments_exit_with_status_2(run, args):
     result = run(*args)
     assert result.returncode == 2
     assert result.stderr.strip()
+
+
+def test_export_never_writes_a_formula_hidden_after_a_line_break(run, tmp_path):
+    from measures import db, store
+    from measures.store import UploadInfo, ValueRow
+    from tests.spreadsheet_checks import assert_no_formula_in_csv, assert_no_formula_in_xlsx
+
+    payload = "Verified by the team manager\r=1+1+SUM(2+2)"
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    store.record_values(engine, [
+        ValueRow("3.1", "2023-01", team=payload, numerator=5, denominator=10, value=50.0, note=payload),
+        ValueRow("3.1", "2023-01", team="-Team\n=B", numerator=-2, denominator=10, value=-20.0,
+                 note="ok\n+1\r\n@A1\u2028-A2"),
+    ], UploadInfo(kind="import", filename="notes.xlsx", user_name="test"))
+    engine.dispose()
+    written = tmp_path / "export.csv"
+    result = run("export", "--format", "csv", "--out", str(written))
+    assert result.returncode == 0, result.stderr
+    text = written.read_bytes().decode("utf-8")  # as written: reading in text mode would translate the CRs
+    assert_no_formula_in_csv(text)
+    assert text.startswith("ref,period,team,numerator,denominator,value,status\r\n")  # the contract's header
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert list(rows[0]) == ["ref", "period", "team", "numerator", "denominator", "value", "status"]
+    hostile = [r for r in rows if r["team"] == "Verified by the team manager\r'=1+1+SUM(2+2)"]
+    assert [(r["numerator"], r["denominator"], r["value"], r["status"]) for r in hostile] == [("5", "10", "50", "ok")]
+    negative = [r for r in rows if r["team"] == "'-Team\n'=B"]
+    assert [(r["numerator"], r["value"]) for r in negative] == [("-2", "-20")]  # numbers stay numbers
+    service = [r for r in rows if r["ref"] == "3.1" and r["period"] == "2023-01" and r["team"] == ""]
+    assert len(service) == 1 and float(service[0]["value"]) == pytest.approx(77.63, abs=0.01)
+    workbook = tmp_path / "export.xlsx"
+    assert run("export", "--format", "xlsx", "--out", str(workbook)).returncode == 0
+    assert_no_formula_in_xlsx(workbook.read_bytes())

@@ -46,6 +46,16 @@ def test_a_weak_password_is_refused_with_the_reason_and_nothing_is_added(cli):
     assert users.find_user(cli.engine, "Jo Bloggs") is None
 
 
+@pytest.mark.parametrize("command", [("user", "add", "Jo Bloggs", "--role", "viewer"), ("user", "set-password", "Jo")])
+def test_a_common_password_is_refused_at_the_command_line_with_the_reason(cli, command):
+    users.add_user(cli.engine, "Jo", "viewer", "a passphrase to remember", "test")
+    refused = cli(*command, stdin="password1234\npassword1234\n")
+    assert refused.returncode == 1
+    assert "the most common passwords" in refused.stderr
+    assert users.find_user(cli.engine, "Jo Bloggs") is None
+    assert users.sign_in(cli.engine, "Jo", "password1234").user is None
+
+
 def test_an_unknown_role_is_a_usage_error(cli):
     assert cli("user", "add", "Jo", "--role", "superuser", stdin="long enough password\n").returncode == 2
 

@@ -1,5 +1,5 @@
 """Two app servers on one PostgreSQL, as behind a load balancer without sticky sessions: a session made on one
-is good on the other, a return checked on one is confirmed on the other, and the sign-in lockout counts
+is good on the other, a return checked on one is confirmed on the other, and the sign-in delays count
 failures made on both."""
 
 from __future__ import annotations
@@ -96,4 +96,5 @@ def test_failed_sign_ins_on_both_servers_count_together(two_servers):
             opener.open(base_url + "/sign-in", form, timeout=30)
         except urllib.error.HTTPError as refused:
             outcomes.append(refused.code)
-    assert outcomes == [401, 401, 401, 401, 429, 429]  # the fifth failure, made on server b, locks the name
+    # The fifth failure, made on server b, makes the name wait; the sixth, on server a, is told to wait.
+    assert outcomes == [401, 401, 401, 401, 401, 429]

@@ -2,8 +2,8 @@
 
 A table's data travels with its buttons in a `dcc.Store`, so the one pair of pattern-matching callbacks here
 serves every table on every page and nothing is held on the server between requests. Every text cell is
-passed through `measures.exporting.neutralise`, so a value beginning with =, +, -, @ is never run as a
-spreadsheet formula.
+passed through `measures.exporting.neutralise` (CSV through `measures.exporting.write_csv`, which also quotes
+it), so no line of text beginning with =, +, -, @ is ever run as a spreadsheet formula.
 
 Usage in a layout::
 
@@ -15,7 +15,6 @@ image export (`Plotly.downloadImage`) on the graph, the same export as the camer
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -24,8 +23,9 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from dashboard.auth import requires
+from dashboard.callback_requests import UnusableValue
 from measures import users
-from measures.exporting import neutralise
+from measures.exporting import neutralise, write_csv
 
 TABLE_BUTTON = "table-download-button"
 TABLE_DOWNLOAD = "table-download"
@@ -55,11 +55,17 @@ def _json_cell(value: object) -> object:
     return str(value)
 
 
+def safe_sheet_name(name: str) -> str:
+    """Return `name` as Excel allows a sheet to be called: without [ ] : * ? / \\ or control characters, not
+    starting or ending with an apostrophe, at most 31 characters ('Data' when nothing is left)."""
+    return (re.sub(r"[\[\]:*?/\\\x00-\x1f]", " ", name).strip().strip("'").strip() or "Data")[:31]
+
+
 def table_data(frame: pd.DataFrame, filename: str, sheet: str = "Data") -> dict:
     """Return the JSON-safe payload the download callbacks read: filename stem, sheet name, columns, rows."""
     return {
         "filename": safe_filename(filename),
-        "sheet": (re.sub(r"[\[\]:*?/\\]", " ", sheet).strip() or "Data")[:31],
+        "sheet": safe_sheet_name(sheet),
         "columns": [str(column) for column in frame.columns],
         "rows": [[_json_cell(value) for value in row] for row in frame.itertuples(index=False, name=None)],
     }
@@ -93,17 +99,17 @@ def table_download_buttons(table_id: str, frame: pd.DataFrame, filename: str, la
     )
 
 
-def _safe_cell(value: object) -> object:
-    return "" if value is None else neutralise(value)
+def _xlsx_cell(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # no spreadsheet cell holds NaN or infinity
+    return neutralise(value)
 
 
 def csv_text(data: dict) -> str:
-    """Return the table payload (see `table_data`) as CSV text, header first, every text cell neutralised."""
-    handle = io.StringIO()
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow([_safe_cell(column) for column in data.get("columns", [])])
-    for row in data.get("rows", []):
-        writer.writerow([_safe_cell(value) for value in row])
+    """Return the table payload (see `table_data`) as CSV text, header first, every text cell neutralised and
+    quoted."""
+    handle = io.StringIO(newline="")
+    write_csv(handle, [[str(column) for column in data.get("columns", [])], *data.get("rows", [])])
     return handle.getvalue()
 
 
@@ -112,13 +118,25 @@ def xlsx_bytes(data: dict) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(data.get("sheet") or "Data")[:31])
+    sheet = workbook.create_sheet(safe_sheet_name(str(data.get("sheet") or "Data")))
     sheet.append([neutralise(str(column)) for column in data.get("columns", [])])
     for row in data.get("rows", []):
-        sheet.append([None if value is None else neutralise(value) for value in row])
+        sheet.append([_xlsx_cell(value) for value in row])
     handle = io.BytesIO()
     workbook.save(handle)
     return handle.getvalue()
+
+
+def _check_payload(data) -> None:
+    """Raise UnusableValue unless `data` has the shape `table_data` gives (the table travels in the browser)."""
+    rows = data.get("rows", []) if isinstance(data, dict) else None
+    columns = data.get("columns", []) if isinstance(data, dict) else None
+    scalar = (type(None), bool, int, float, str)
+    if (not isinstance(columns, list) or not isinstance(rows, list) or not all(isinstance(r, list) for r in rows)
+            or not all(isinstance(cell, scalar) for row in [columns, *rows] for cell in row)
+            or not isinstance(data.get("filename", ""), str) or not isinstance(data.get("sheet", ""), str)):
+        raise UnusableValue("The table to download did not arrive as the page sends it: reload the page and try "
+                            "again.")
 
 
 @callback(
@@ -132,6 +150,7 @@ def download_csv(n_clicks: int | None, data: dict | None):
     """Send the table as a CSV file when its CSV button is pressed."""
     if not n_clicks or not data:
         return no_update
+    _check_payload(data)
     return dcc.send_string(csv_text(data), f"{safe_filename(data.get('filename', 'table'))}.csv", type="text/csv")
 
 
@@ -146,6 +165,7 @@ def download_xlsx(n_clicks: int | None, data: dict | None):
     """Send the table as an Excel workbook when its Excel button is pressed."""
     if not n_clicks or not data:
         return no_update
+    _check_payload(data)
     return dcc.send_bytes(xlsx_bytes(data), f"{safe_filename(data.get('filename', 'table'))}.xlsx", type=XLSX_TYPE)
 
 

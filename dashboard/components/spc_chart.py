@@ -11,6 +11,7 @@ from urllib.parse import quote
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from dashboard.components.chart_text import plain_text
 from dashboard.components.palette import GREEN, GRID, INK, MUTED
 from measures.catalogue import Measure
 from measures.formatting import ASSURANCE_TEXT, VARIATION_TEXT, format_number, format_value
@@ -69,14 +70,14 @@ def _counts_lines(measure: Measure, row: MonthRow) -> tuple[str, str]:
     numerator = format_number(row.numerator) if row.numerator is not None else "not reported"
     denominator = format_number(row.denominator) if row.denominator is not None else "not reported"
     if measure.numerator_label:
-        numerator += f" {measure.numerator_label}"
+        numerator += f" {plain_text(measure.numerator_label)}"
     if measure.denominator_label:
-        denominator += f" {measure.denominator_label}"
+        denominator += f" {plain_text(measure.denominator_label)}"
     return numerator, denominator
 
 
 def _hover_template(measure: Measure) -> str:
-    lines = ["<b>%{customdata[0]}</b>", f"{measure.short_title}: %{{customdata[1]}}"]
+    lines = ["<b>%{customdata[0]}</b>", f"{plain_text(measure.short_title)}: %{{customdata[1]}}"]
     if measure.unit == "percent" and measure.counts:
         lines += ["Numerator: %{customdata[2]}", "Denominator: %{customdata[3]}"]
     lines.append("%{customdata[4]}")
@@ -188,7 +189,7 @@ def _target_traces(measure: Measure, x0: str, x1: str) -> list[go.Scatter]:
     if target is None:
         return []
     if target.kind == "band" and target.low is not None and target.high is not None:
-        name = f"Target range: {target.describe()}"
+        name = f"Target range: {plain_text(target.describe())}"
         return [
             go.Scatter(
                 x=[x0, x1, x1, x0, x0], y=[target.low, target.low, target.high, target.high, target.low],
@@ -201,7 +202,7 @@ def _target_traces(measure: Measure, x0: str, x1: str) -> list[go.Scatter]:
     level = target.low if target.kind == "at_least" else target.high
     if level is None:
         return []
-    name = f"Target: {target.describe()}"
+    name = f"Target: {plain_text(target.describe())}"
     return [_horizontal(x0, x1, level, name, {"color": TARGET_COLOUR, "width": 2.5, "dash": "dot"}, "target",
                         rank=22)]
 
@@ -222,23 +223,24 @@ def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.S
         kind = parts[0][2].kind
         style = BENCHMARK_STYLE[kind]
         hidden = kind in ("neighbour", "other", "council")
-        name = BENCHMARK_NAMES.get(kind, comparator)
+        name = BENCHMARK_NAMES.get(kind, plain_text(comparator))
         if kind == "council":
-            name = f"{comparator} (whole year, published)"
+            name = f"{plain_text(comparator)} (whole year, published)"
         if any(part[2].synthetic for part in parts):
             name += " (synthetic)"
+        short_name = BENCHMARK_NAMES.get(kind, plain_text(comparator)).split(" (")[0]
         x: list[str | None] = []
         y: list[float | None] = []
         text: list[str] = []
         customdata: list[list[str]] = []
         for start, end, benchmark in parts:
             shown = format_benchmark(measure, benchmark.value)
-            label = f"{name}: {shown} in {benchmark.year}"
+            label = f"{name}: {shown} in {plain_text(benchmark.year)}"
             if benchmark.synthetic:
                 label += " (synthetic demonstration figure)"
             x += [month_date(start), month_date(end), None]
             y += [benchmark.value, benchmark.value, None]
-            text += ["", "" if hidden else f"{BENCHMARK_NAMES.get(kind, comparator).split(' (')[0]} {shown}", ""]
+            text += ["", "" if hidden else f"{short_name} {shown}", ""]
             customdata += [[label], [label], [""]]
         traces.append(
             go.Scatter(

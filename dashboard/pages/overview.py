@@ -52,15 +52,16 @@ def _notices(model: OverviewModel, requested: str | None) -> list:
 def overview_query(period: str | None, filters: list[str] | None, area: int | str | None,
                    columns: list[str] | None) -> str:
     """Return the canonical query string of a view, e.g. '?period=2023-01&show=off-target,worse&area=3'."""
+    # The values come from the page's pickers, or from whoever sends the callback: anything else is ignored.
     parts = []
-    if is_period(period):
+    if isinstance(period, str) and is_period(period):
         parts.append(f"period={period}")
-    chosen = [name for name in FILTERS if name in (filters or [])]
+    chosen = [name for name in FILTERS if isinstance(filters, list) and name in filters]
     if chosen:
         parts.append("show=" + ",".join(chosen))
-    if area not in (None, ""):
+    if isinstance(area, int | str) and not isinstance(area, bool) and str(area).isdigit():
         parts.append(f"area={int(area)}")
-    if columns and "committee" in columns:
+    if isinstance(columns, list) and "committee" in columns:
         parts.append("columns=committee")
     return "?" + "&".join(parts) if parts else ""
 

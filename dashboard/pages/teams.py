@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import access, ids
+from dashboard.components.chart_text import plain_text
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
@@ -64,7 +65,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     labels = [team.figure.text + (SYNTHETIC_MARK if team.figure.synthetic else "") for team in shown]
     figure = go.Figure(
         go.Bar(
-            y=[team.team for team in shown], x=[team.figure.value for team in shown], orientation="h",
+            y=[plain_text(team.team) for team in shown], x=[team.figure.value for team in shown], orientation="h",
             marker={"color": BAR_COLOUR}, text=labels, textposition="auto", insidetextanchor="start",
             insidetextfont={"size": 13, "color": "#ffffff"}, outsidetextfont={"size": 13, "color": "#0b0c0c"},
             cliponaxis=False, name="Team", showlegend=False,
@@ -80,13 +81,14 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     elif target is not None:
         level = target.low if target.kind == "at_least" else target.high
         figure.add_vline(x=level, line_dash="dot", line_color=TARGET_COLOUR, line_width=2.5,
-                         name=f"Target: {target.describe()}", showlegend=True)
+                         name=f"Target: {plain_text(target.describe())}", showlegend=True)
     service = breakdown.service
     # A count is the teams' counts added up, so a team is compared with the service only for rates and averages.
     if service is not None and service.status == "ok" and service.value is not None and measure.unit != "count":
         figure.add_vline(x=service.value, line_dash="dash", line_color=SERVICE_COLOUR, line_width=2,
                          name=f"Whole service {format_value(measure, service.value)}", showlegend=True)
-    zeros = [(team.team, label) for team, label in zip(shown, labels, strict=True) if team.figure.value == 0]
+    zeros = [(plain_text(team.team), label)
+             for team, label in zip(shown, labels, strict=True) if team.figure.value == 0]
     if zeros:  # a bar of zero has no length to hold its label
         figure.add_trace(go.Scatter(y=[team for team, _ in zeros], x=[0] * len(zeros), mode="text",
                                     text=[label for _, label in zeros], textposition="middle right",
@@ -109,7 +111,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     figure.update_yaxes(autorange="reversed", fixedrange=True, ticks="outside", ticklen=4)
     figure.update_xaxes(range=x_range, gridcolor="#e5e5e5", fixedrange=True,
                         ticksuffix="%" if measure.unit == "percent" else "",
-                        title_text=measure.short_title + (" (%)" if measure.unit == "percent" else ""))
+                        title_text=plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""))
     return figure
 
 

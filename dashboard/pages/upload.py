@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, ids
 from dashboard.auth import requires
+from dashboard.callback_requests import require_text
 from dashboard.components.import_report import outcome, preview
 from dashboard.components.notices import refusal_notice
 from dashboard.data import engine
@@ -123,7 +124,8 @@ def check_upload(contents: str | None, filename: str | None):
     """Check the dropped file without saving any figure; stage it for confirmation if it has no errors."""
     if not contents:
         return no_update, no_update, no_update
-    filename = Path(filename or "upload.xlsx").name
+    require_text(contents, "file's contents")
+    filename = Path(require_text(filename, "file's name", allow_none=True) or "upload.xlsx").name
     try:
         data = _decode(contents)
     except (binascii.Error, ValueError):
@@ -138,7 +140,11 @@ def check_upload(contents: str | None, filename: str | None):
     if report.errors:
         return preview(report, catalogue), None, True
     token = secrets.token_urlsafe(24)
-    store.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user)
+    try:
+        store.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user)
+    except store.StagingFull as full:
+        return preview(ImportReport(file=filename, issues=[Issue("error", "staging-full", str(full))]),
+                       catalogue), None, True
     return preview(report, catalogue), token, False
 
 
@@ -155,7 +161,7 @@ def confirm_upload(n_clicks: int, token: str | None):
     """Import the staged file in one transaction and say what changed."""
     if not n_clicks or not token:
         return no_update, no_update, no_update
-    staged = store.staged_upload(engine(), token)
+    staged = store.staged_upload(engine(), require_text(token, "checked file's reference"))
     if staged is not None and staged["user_name"] != auth.current_name():
         staged = None  # a token checked by someone else is not theirs to commit
     if staged is None:

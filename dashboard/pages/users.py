@@ -5,19 +5,22 @@ the answer to the admin's click, for them to pass on. It is never put in the add
 log; the audit log records that a password was reset, not what it is. Every change goes through
 `measures.users`, which enforces the rules (such as always keeping one active admin) and audits it with the
 signed-in admin as the actor. Every callback here, reading ones included, needs MANAGE_USERS.
+
+The page also lists the names and addresses that must wait before their next sign-in attempt after repeated
+failures (`measures.sign_in_delays`), and lets the admin clear a wait, which is audited.
 """
 
 from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import auth, ids
 from dashboard.auth import requires
 from dashboard.components.notices import refusal_notice
 from dashboard.data import engine
-from measures import audit, users
+from measures import audit, sign_in_delays, users
 
 TITLE = "Users"
 HISTORY_LENGTH = 20
@@ -70,15 +73,44 @@ def users_table(everyone: list[users.User]) -> html.Table | html.P:
                       className="report-table users-table")
 
 
-def _when(moment) -> str:
+def _delays() -> list[sign_in_delays.Delay]:
+    return sign_in_delays.current_delays(engine(), [user.name for user in users.list_users(engine())])
+
+
+def delays_table() -> html.Table | html.P:
+    """Return the names and addresses that must wait before their next sign-in attempt, each with a button
+    that lets them try again at once."""
+    delays = _delays()
+    if not delays:
+        return html.P("Nobody has to wait to sign in: there have not been repeated failed attempts.",
+                      className="hint")
+    header = html.Tr([html.Th("Name or address", scope="col"), html.Th("Failed attempts", scope="col"),
+                      html.Th("May try again at (UK time)", scope="col"), html.Th("Action", scope="col")])
+    rows = [
+        html.Tr([
+            html.Th(f"{'Name' if delay.kind == sign_in_delays.NAME else 'Address'}: {delay.shown}", scope="row"),
+            html.Td(str(delay.failures)),
+            html.Td(_when(delay.until, seconds=True)),
+            html.Td(html.Button(["Let them try now", html.Span(f" ({delay.shown})", className="visually-hidden")],
+                                id={"type": ids.USERS_CLEAR_DELAY, "kind": delay.kind, "key": delay.key},
+                                className="button button-secondary button-small", type="button", n_clicks=0)),
+        ], className="delay-row")
+        for delay in delays
+    ]
+    caption = f"{len(rows)} name{'s' if len(rows) != 1 else ''} or address{'es' if len(rows) != 1 else ''} waiting"
+    return html.Table([html.Caption(caption), html.Thead(header), html.Tbody(rows)],
+                      className="report-table users-delays")
+
+
+def _when(moment, seconds: bool = False) -> str:
     stamp = pd.Timestamp(moment)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")  # SQLite gives back naive times; every time stored is UTC
     try:
         stamp = stamp.tz_convert(LOCAL_TIME_ZONE)
     except KeyError:  # no time-zone data on this server: show UTC, and say so
-        return f"{stamp.day} {stamp:%b %Y, %H:%M} UTC"
-    return f"{stamp.day} {stamp:%b %Y, %H:%M}"
+        return f"{stamp.day} {stamp:%b %Y, %H:%M{':%S' if seconds else ''}} UTC"
+    return f"{stamp.day} {stamp:%b %Y, %H:%M{':%S' if seconds else ''}}"
 
 
 def describe_change(action: str, actor: str, subject: str, detail: dict) -> str:
@@ -173,6 +205,13 @@ def layout(**_query) -> html.Div:
             html.P("Changing someone's role, disabling them or resetting their password signs them out everywhere. "
                    "A disabled user keeps their history and can be enabled again.", className="hint"),
         ], className="users-section", **{"aria-labelledby": "users-change-heading"}),
+        html.H2("Waiting to sign in", id="users-delays-heading"),
+        html.P("After repeated failed sign-ins, each further attempt with that name or from that address must wait "
+               f"longer, from {sign_in_delays.FIRST_DELAY_SECONDS} seconds up to "
+               f"{sign_in_delays.MAX_DELAY_SECONDS // 60} minutes; the right password works once the wait is "
+               "over. If someone is waiting because of another's guesses, let them try now.", className="hint"),
+        html.Div(delays_table(), id=ids.USERS_DELAYS, className="table-scroll", tabIndex="0", role="region",
+                 **{"aria-labelledby": "users-delays-heading"}),
         html.H2("Recent user changes"),
         html.Div(history(), id=ids.USERS_HISTORY, className="table-scroll", tabIndex="0", role="region",
                  **{"aria-label": "Recent user changes"}),
@@ -353,3 +392,24 @@ def reset_password(n_clicks, name):
     notice = _password_notice(f"{shown}'s password has been reset, and they have been signed out everywhere.",
                               shown, password)
     return _refreshed(status=notice)
+
+
+@callback(
+    Output(ids.USERS_STATUS, "children", allow_duplicate=True),
+    Output(ids.USERS_ALERT, "children", allow_duplicate=True),
+    Output(ids.USERS_DELAYS, "children"),
+    Input({"type": ids.USERS_CLEAR_DELAY, "kind": ALL, "key": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+@requires(users.MANAGE_USERS)
+def clear_delay(n_clicks):
+    """Let the chosen name or address try to sign in again at once (audited)."""
+    chosen = ctx.triggered_id
+    if not isinstance(chosen, dict) or not any(isinstance(n, int) and n > 0 for n in (n_clicks or [])):
+        return no_update, no_update, no_update
+    waiting = {(delay.kind, delay.key): delay for delay in _delays()}
+    delay = waiting.get((_text(chosen.get("kind")), _text(chosen.get("key"))))
+    if delay is None:
+        return _success("That wait is already over: nothing to clear."), None, delays_table()
+    sign_in_delays.clear_delay(engine(), delay.kind, delay.key, delay.shown, actor=auth.current_name())
+    return _success(f"{delay.shown} may try to sign in again now."), None, delays_table()
