@@ -374,6 +374,16 @@ def _discard_stale_connections(context) -> None:  # pragma: no cover - driver ho
     if any(text in message for text in _STALE_CONNECTION_MESSAGES):
         context.is_disconnect = True
         context.invalidate_pool_on_disconnect = True
+        # SQLAlchemy leaves the failed statement's cursor open when it discards a connection, and the error's
+        # traceback keeps that cursor alive until the garbage collector breaks the cycle. Python's sqlite3 cannot
+        # really close a connection with a statement still open, so it would go on holding its transaction's
+        # lock, and every write (in this process or another) would wait for it and fail as "database is locked".
+        cursor = getattr(context.execution_context, "cursor", None)
+        if cursor is not None:
+            try:
+                cursor.close()
+            except Exception:  # noqa: BLE001 - the connection is being thrown away; its cursor may be broken too
+                pass
 
 
 def make_engine(url: str | None = None) -> Engine:
