@@ -28,6 +28,7 @@ from plotly.utils import PlotlyJSONEncoder
 from werkzeug.exceptions import HTTPException
 
 from dashboard import ids
+from dashboard.callback_requests import UnusableValue
 from measures.database_faults import describe, first_line
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -118,7 +119,12 @@ def _content(failure: Failure, output: dict):
 
 
 def callback_failed(error: Exception):
-    """Dash's `on_error`: log the failure of a callback and show it in the callback's own output."""
+    """Dash's `on_error`: log the failure of a callback and show it in the callback's own output.
+
+    A value no page sends (`UnusableValue`) is the sender's fault, not a failure: it goes on to its own 400.
+    """
+    if isinstance(error, UnusableValue):
+        raise error
     context = dash.callback_context
     single = isinstance(context.outputs_list, dict)
     outputs = [context.outputs_list] if single else list(context.outputs_list or [])

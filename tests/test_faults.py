@@ -33,7 +33,7 @@ KILL_AT_JOURNAL_BYTES = 64 * 1024  # ~16 original pages saved: well into the wri
 
 def big_return(path: Path, catalogue, teams: list[str], months: int = 36) -> int:
     """A template return with every measure of the catalogue for `months` months x `teams`; returns its rows."""
-    periods = period_range("2020-01", "2030-12")[:months]
+    periods = period_range("2021-04", "2030-12")[:months]  # from the programme's start, MEASURES_EARLIEST_PERIOD
     rows = []
     for measure in catalogue.measures:
         for period in periods:
