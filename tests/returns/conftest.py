@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,7 @@ from tests.returns import builders
 def zip_bomb_file(tmp_path_factory) -> Path:
     """The ~400 MB-inflating zip bomb, built once per session (a few seconds) and shared read-only."""
     path = tmp_path_factory.mktemp("bomb") / "bomb.xlsx"
-    started = time.perf_counter()
     builders.zip_bomb(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, f"building the zip bomb took {elapsed:.1f} s"
     assert path.stat().st_size < 2 * builders.MB
     return path
 
