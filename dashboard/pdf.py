@@ -237,7 +237,7 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def pdf_key(engine, period: str | None) -> tuple[str, int]:
+def pdf_key(engine, period: str | None) -> tuple[str, str]:
     """Return (the cache key of the PDF of the pack as at `period` as it would print now, the data version)."""
     version = store.data_version(engine)
     catalogue = store.read_catalogue(engine)
@@ -262,7 +262,7 @@ def _download(data: bytes, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
-def _print(engine, period: str | None, key: str, version: int) -> bytes:
+def _print(engine, period: str | None, key: str, version: str) -> bytes:
     """Print the pack as at `period` now (the caller holds a print slot), record it, and keep it under `key` if
     nothing it depends on changed meanwhile. Raises PdfError."""
     base = print_base_url()
