@@ -39,7 +39,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, Engine, LargeBinary, Table, func, inspect, select
 from sqlalchemy.engine import Connection
 
-from measures import audit, db, versioning
+from measures import audit, db, users, versioning
 from measures.consistency import repair_revisions
 
 FORMAT, VERSION = "measures-backup", 1
@@ -379,6 +379,9 @@ def _end_every_session(connection: Connection, live_epoch: int) -> None:
     A session names a user id and that user's session epoch. Ids may belong to someone else in the backup
     (another user, another role), and epochs only ever rise here, so every user's epoch is set above the highest
     any user held before the restore and the highest in the backup: no cookie issued before matches any user.
+    Users added later start there too (`users.raise_session_floor`): they may be given the id of someone
+    who held a session here before.
     """
     beyond = max(live_epoch, _highest_epoch(connection)) + 1
     connection.execute(db.users.update().values(session_epoch=beyond))
+    users.raise_session_floor(connection, beyond)

@@ -206,3 +206,27 @@ def test_after_a_restore_no_user_id_and_epoch_held_before_it_is_valid(any_engine
 
     after = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
     assert len(after) == 3 and not after & (held | in_backup)
+
+
+@pytest.mark.parametrize("in_backup", [("admin",), ()], ids=["backup-with-one-user", "backup-without-users"])
+def test_a_user_added_after_a_restore_takes_no_identity_a_session_held_before_it(any_engine, tmp_path, in_backup):
+    from measures import backup as backups
+
+    for role in in_backup:
+        users.add_user(any_engine, NAMES[role], role, PASSWORDS[role], "test setup")
+    path = tmp_path / "fewer.backup"
+    backups.backup(any_engine, path)
+    for role in ("admin", "officer", "viewer"):  # the live database has more users than the backup
+        if role not in in_backup:
+            users.add_user(any_engine, NAMES[role], role, PASSWORDS[role], "test setup")
+    held = {(user.id, epoch) for user in users.list_users(any_engine) for epoch in range(1, user.session_epoch + 1)}
+    backups.restore(any_engine, path, replace=True)
+
+    # The operator adds people again (the first admin, if the backup had none); their ids are the old ones.
+    if not in_backup:
+        assert users.ensure_first_admin(any_engine, "First Admin")
+    for name in ("New Admin", "New Officer"):
+        users.add_user(any_engine, name, "admin", users.generate_password(name), "test setup")
+    now = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
+    assert len(now) == len(in_backup) + (2 if in_backup else 3)
+    assert not now & held
