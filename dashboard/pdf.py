@@ -291,8 +291,12 @@ def pack_pdf() -> Response:
     from dashboard.data import engine
 
     period = make_period(*parse_period(requested)) if requested else store.latest_period(engine())
-    name = f"measures-that-matter-{period}.pdf" if period else "measures-that-matter.pdf"
     month = long_label(period) if period else "the latest month"
+    if requested and period not in store.available_periods(engine()):
+        # Otherwise any month of any year is a PDF to print and keep, without end.
+        return _plain(f"There are no figures for {month}, so there is no meeting pack to make. Choose a month "
+                      f"from the pack page.", 404)
+    name = f"measures-that-matter-{period}.pdf" if period else "measures-that-matter.pdf"
     key, version = pdf_key(engine(), period)
     holder = _holder()
     waiting_since = time.monotonic()

@@ -327,3 +327,16 @@ def test_a_new_import_makes_the_next_request_print_afresh(printer_app, chromium_
     after = _get(base_url, "/pack.pdf?period=2023-01", {"Host": "127.0.0.1"}, viewer)
     assert after[0] == 200 and _printed(process, "2023-01") == before + 2
     assert _latest_figure(after[2], "3.1", tmp_path) == "250/304"
+
+
+def test_a_month_without_figures_is_refused_without_starting_a_browser(printer_app, chromium_gate):
+    # Every month of every year would otherwise be a new PDF to print and keep: endless work for the print slots,
+    # and enough copies to push every real month out of the PDFs already made.
+    base_url, process = printer_app
+    started = _launches(chromium_gate)
+    for period in ("1990-01", "2099-12"):
+        status, answer, body = _get(base_url, f"/pack.pdf?period={period}", {"Host": "127.0.0.1"})
+        assert status == 404 and answer["Content-Type"].startswith("text/plain"), (status, body[:200])
+        assert body.decode().startswith("There are no figures for "), body
+        assert _printed(process, period) == 0
+    assert _launches(chromium_gate) == started
