@@ -4,6 +4,8 @@ The pack is a Dash page, rendered in the browser, so the server has its own Chro
 the pack from this same server, wait until the pack as at that month is on the page, and print it. The server
 must therefore answer Chromium while the PDF request waits: Flask's development server (`python app.py`) is
 threaded, and gunicorn needs threads or more than one worker; a server that can do neither gets a plain 503.
+Workers without threads (gunicorn's default kind) print one PDF at a time, and a request that would wait for a
+slot is answered 503 at once: a worker printing or waiting is one the printing browser cannot load the pack from.
 
 Where Chromium loads the pack from is never taken from the request (not the Host header, not X-Forwarded-Host,
 whatever MEASURES_BEHIND_PROXY says): it is `MEASURES_PACK_BASE_URL` when set (e.g. `http://127.0.0.1:8050/`),
@@ -300,14 +302,20 @@ def pack_pdf() -> Response:
     name = f"measures-that-matter-{period}.pdf" if period else "measures-that-matter.pdf"
     key, version = pdf_key(engine(), period)
     holder = _holder()
+    # A worker that serves one request at a time (gunicorn's default kind) is, while it prints or waits here, a
+    # worker the printing browser cannot load the pack from: such a server prints one PDF at a time and never waits.
+    threaded = bool(environ.get("wsgi.multithread"))
     waiting_since = time.monotonic()
     while True:
         kept = pdf_cache.cached_pdf(engine(), key)
         if kept is not None:
             return _download(kept, name)
-        outcome = print_slots.take_slot(engine(), holder, key, HOLD_SECONDS)
+        outcome = print_slots.take_slot(engine(), holder, key, HOLD_SECONDS, slots=print_slots.SLOTS if threaded else 1)
         if outcome is print_slots.Outcome.TAKEN:
             break
+        if not threaded:
+            return _plain("Another PDF is being made just now. Please try again in a minute, or print the pack "
+                          "from the browser.", 503, retry_after=PAGE_TIMEOUT_SECONDS)
         waited = time.monotonic() - waiting_since
         if outcome is print_slots.Outcome.HOLDER_BUSY and waited >= HOLDER_WAIT_SECONDS:
             return _plain(f"Your earlier PDF is still being made. Please wait for it, then ask for the pack as at "

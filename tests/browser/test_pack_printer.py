@@ -367,3 +367,69 @@ def test_asking_again_for_the_pdf_being_made_waits_for_it(printer_app, chromium_
     assert again["2022-10"][0] == 200, again["2022-10"][2][:300]
     assert again["2022-10"][2] == answers["2022-10"][2]
     assert _launches(chromium_gate) == started + 1
+
+
+@pytest.fixture(scope="module")
+def sync_app(demo_database, tmp_path_factory, chromium_gate):
+    """Base URL of the app under gunicorn with two workers of its default kind (one request at a time each), open
+    viewing on, Chromium behind `chromium_gate`."""
+    from tests.auth_helpers import add_test_users
+    from tests.browser.conftest import _free_port
+
+    folder = tmp_path_factory.mktemp("sync-workers")
+    database = folder / "app.db"
+    database.write_bytes(demo_database.read_bytes())
+    engine = db.make_engine(f"sqlite:///{database}")
+    add_test_users(engine)
+    engine.dispose()
+    port = _free_port()
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("MEASURES_BEHIND_PROXY", "MEASURES_PACK_BASE_URL")}
+    env.update({"MEASURES_DB_URL": f"sqlite:///{database}", "MEASURES_OPEN_VIEWING": "service",
+                "MEASURES_CHROMIUM": str(chromium_gate / "chromium")})
+    log = (folder / "gunicorn.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+                                "app:server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until(lambda: process.poll() is not None or _answers(base_url), "gunicorn to start")
+        assert process.poll() is None and _get(base_url, "/sign-in", {"Host": "127.0.0.1"})[0] == 200
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _answers(base_url: str) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", urllib.parse.urlsplit(base_url).port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_a_server_that_serves_one_request_per_worker_never_blocks_its_own_printing(sync_app, chromium_gate,
+                                                                                    tmp_path):
+    # Each worker printing waits for its browser, and the browser needs a free worker to load the pack from: two
+    # prints at once on two such workers left none, and both failed after the page timeout.
+    viewer, officer = _session_cookie(sync_app, "viewer"), _session_cookie(sync_app, "officer")
+    answers: dict = {}
+    hold = chromium_gate / "hold"
+    hold.touch()
+    try:
+        started = _launches(chromium_gate)
+        first = _ask_in_background(sync_app, "2022-11", viewer, answers)
+        _wait_until(lambda: _launches(chromium_gate) == started + 1, "the viewer's PDF to start")
+        second = _ask_in_background(sync_app, "2022-10", officer, answers)
+        _wait_until(lambda: "2022-10" in answers or _launches(chromium_gate) == started + 2,
+                    "the officer's request to be answered or to start a browser")
+    finally:
+        hold.unlink()
+    first.join(timeout=120)
+    second.join(timeout=120)
+    assert answers["2022-11"][0] == 200, answers["2022-11"][2][:300]
+    _assert_the_real_pack(answers["2022-11"][2], "November 2022", tmp_path)
+    status, headers, body = answers["2022-10"]
+    assert status == 200 or (status == 503 and body.decode().startswith("Another PDF is being made just now.")
+                             and headers["Retry-After"]), (status, body[:300])
