@@ -25,9 +25,8 @@ Making a PDF costs a browser, so:
   and a new import, a change of target or a new day makes the next request print afresh;
 - printing takes one of a few slots shared by every worker and server (`measures.print_slots`); a reader (a
   signed-in user, or the address of a visitor) holds at most one, so one reader cannot keep others waiting. A
-  reader asking for another PDF while their first is printing waits briefly, then gets 429; when every slot is
-  held by others the request waits a little, then gets 503, each with a sentence saying to try again; a request
-  for a PDF that is being made (a second click, anyone's) waits for that one;
+  reader's second request while their first is printing waits briefly, then gets 429; when every slot is held
+  by others the request waits a little, then gets 503, each with a sentence saying to try again;
 - the page must be printed within PAGE_TIMEOUT_SECONDS (a pack prints in about 4 seconds here).
 
 `MEASURES_CHROMIUM` names the browser binary if it is not `chromium` on the PATH.

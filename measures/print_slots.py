@@ -23,24 +23,23 @@ class Outcome(enum.Enum):
     """What asking for a slot came to."""
 
     TAKEN = "taken"  # the slot is the caller's until released
-    HOLDER_BUSY = "holder busy"  # this holder already holds a slot, for another PDF
-    SAME_WORK = "same work"  # this very PDF is already being made (by anyone, the holder too): wait for it instead
+    HOLDER_BUSY = "holder busy"  # this holder already holds a slot
+    SAME_WORK = "same work"  # someone else is already making this very PDF: wait for it instead
     FULL = "full"  # every slot is held by others
 
 
 def take_slot(engine: Engine, holder: str, work_key: str, hold_seconds: float, slots: int = SLOTS) -> Outcome:
     """Try to take a print slot for `holder` to make the PDF `work_key`, held for at most `hold_seconds`.
 
-    Returns Outcome.TAKEN when taken; otherwise, without waiting, HOLDER_BUSY (the holder is making another PDF),
-    SAME_WORK or FULL (in that order of precedence). Expired slots are freed first. Raises whatever the database
-    raises.
+    Returns Outcome.TAKEN when taken; otherwise, without waiting, HOLDER_BUSY, SAME_WORK or FULL (in that order
+    of precedence). Expired slots are freed first. Raises whatever the database raises.
     """
     now = datetime.now(UTC)
     s = db.print_slots.c
     with db.write_transaction(engine) as connection:
         connection.execute(delete(db.print_slots).where(s.expires_at < now))
         held = connection.execute(select(s.slot, s.holder, s.work_key)).all()
-        if any(row.holder == holder and row.work_key != work_key for row in held):
+        if any(row.holder == holder for row in held):
             return Outcome.HOLDER_BUSY
         if any(row.work_key == work_key for row in held):
             return Outcome.SAME_WORK

@@ -342,33 +342,6 @@ def test_a_month_without_figures_is_refused_without_starting_a_browser(printer_a
     assert _launches(chromium_gate) == started
 
 
-def test_asking_again_for_the_pdf_being_made_waits_for_it(printer_app, chromium_gate):
-    # A second click on "Download PDF" while the first is printing (or a reload) asks for the very same PDF:
-    # it waits for it, rather than being told after a few seconds that an earlier PDF is still being made.
-    from dashboard import pdf
-
-    base_url, process = printer_app
-    officer = _session_cookie(base_url, "officer")
-    answers: dict = {}
-    hold = chromium_gate / "hold"
-    hold.touch()
-    try:
-        started = _launches(chromium_gate)
-        first = _ask_in_background(base_url, "2022-10", officer, answers)
-        _wait_until(lambda: _launches(chromium_gate) == started + 1, "the officer's PDF to start")
-        again: dict = {}
-        second = _ask_in_background(base_url, "2022-10", officer, again)
-        time.sleep(pdf.HOLDER_WAIT_SECONDS + 1)  # longer than a second request for another PDF would wait
-    finally:
-        hold.unlink()
-    first.join(timeout=120)
-    second.join(timeout=120)
-    assert answers["2022-10"][0] == 200
-    assert again["2022-10"][0] == 200, again["2022-10"][2][:300]
-    assert again["2022-10"][2] == answers["2022-10"][2]
-    assert _launches(chromium_gate) == started + 1
-
-
 @pytest.fixture(scope="module")
 def sync_app(demo_database, tmp_path_factory, chromium_gate):
     """Base URL of the app under gunicorn with two workers of its default kind (one request at a time each), open
