@@ -4,8 +4,8 @@ The pack is a Dash page, rendered in the browser, so the server has its own Chro
 the pack from this same server, wait until the pack as at that month is on the page, and print it. The server
 must therefore answer Chromium while the PDF request waits: Flask's development server (`python app.py`) is
 threaded, and gunicorn needs threads or more than one worker; a server that can do neither gets a plain 503.
-Workers without threads (gunicorn's default kind) print one PDF at a time, and a request that would wait for a
-slot is answered 503 at once: a worker printing or waiting is one the printing browser cannot load the pack from.
+Workers without threads (gunicorn's default kind) print one PDF at a time: a worker printing is one the printing
+browser cannot load the pack from.
 
 Where Chromium loads the pack from is never taken from the request (not the Host header, not X-Forwarded-Host,
 whatever MEASURES_BEHIND_PROXY says): it is `MEASURES_PACK_BASE_URL` when set (e.g. `http://127.0.0.1:8050/`),
@@ -24,9 +24,11 @@ Making a PDF costs a browser, so:
   the catalogue with its targets, the day the cover gives and the code: a repeat request is a database read,
   and a new import, a change of target or a new day makes the next request print afresh;
 - printing takes one of a few slots shared by every worker and server (`measures.print_slots`); a reader (a
-  signed-in user, or the address of a visitor) holds at most one, so one reader cannot keep others waiting. A
-  reader's second request while their first is printing waits briefly, then gets 429; when every slot is held
-  by others the request waits a little, then gets 503, each with a sentence saying to try again;
+  signed-in user, or the address of a visitor) holds at most one, so one reader cannot keep others waiting;
+- no request waits on the server for a slot or for a PDF someone else is making (a waiting request holds a
+  worker thread, and a few of them left the printing browser none): it is answered at once, 429 when the reader
+  is making another PDF, 503 otherwise, with a sentence and `Retry-After` and `Refresh` headers, so the reader's
+  browser asks again by itself and gets the PDF once it is made;
 - the page must be printed within PAGE_TIMEOUT_SECONDS (a pack prints in about 4 seconds here).
 
 `MEASURES_CHROMIUM` names the browser binary if it is not `chromium` on the PATH.
@@ -60,9 +62,7 @@ PACK_PATH = "/pack"
 PAGE_TIMEOUT_SECONDS = 20  # browser start, page load and printing together
 KILL_GRACE_SECONDS = 5  # then a browser still printing is killed, whatever it is doing
 HOLD_SECONDS = PAGE_TIMEOUT_SECONDS + 10  # a print slot whose worker died frees itself after this
-HOLDER_WAIT_SECONDS = 5  # a reader's second request waits this long for their first
-QUEUE_WAIT_SECONDS = 15  # a request waits this long for another reader's slot to free
-POLL_SECONDS = 0.5
+ASK_AGAIN_SECONDS = 3  # a request that cannot print now is told to ask again after this long
 BASE_URL_VARIABLE = "MEASURES_PACK_BASE_URL"
 CHROMIUM_VARIABLE = "MEASURES_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -256,6 +256,7 @@ def _plain(message: str, status: int, retry_after: int | None = None) -> Respons
     headers = {"Cache-Control": "no-store"}
     if retry_after:
         headers["Retry-After"] = str(retry_after)
+        headers["Refresh"] = str(retry_after)  # a browser showing this page asks again by itself
     return Response(message + "\n", status=status, mimetype="text/plain", headers=headers)
 
 
@@ -301,31 +302,24 @@ def pack_pdf() -> Response:
     name = f"measures-that-matter-{period}.pdf" if period else "measures-that-matter.pdf"
     key, version = pdf_key(engine(), period)
     holder = _holder()
-    # A worker that serves one request at a time (gunicorn's default kind) is, while it prints or waits here, a
-    # worker the printing browser cannot load the pack from: such a server prints one PDF at a time and never waits.
+    # Nothing waits here: a request waiting on a worker thread is a thread the printing browser cannot load the
+    # pack from, and a few waiting at once left it none. A request that cannot print now is answered at once, and
+    # the reader's browser asks again by itself (Refresh) until the PDF is made. A worker without threads
+    # (gunicorn's default kind) is itself what the browser would need, so such a server prints one PDF at a time.
     threaded = bool(environ.get("wsgi.multithread"))
-    waiting_since = time.monotonic()
-    while True:
-        kept = pdf_cache.cached_pdf(engine(), key)
-        if kept is not None:
-            return _download(kept, name)
-        outcome = print_slots.take_slot(engine(), holder, key, HOLD_SECONDS, slots=print_slots.SLOTS if threaded else 1)
-        if outcome is print_slots.Outcome.TAKEN:
-            break
-        if not threaded:
-            return _plain("Another PDF is being made just now. Please try again in a minute, or print the pack "
-                          "from the browser.", 503, retry_after=PAGE_TIMEOUT_SECONDS)
-        waited = time.monotonic() - waiting_since
-        if outcome is print_slots.Outcome.HOLDER_BUSY and waited >= HOLDER_WAIT_SECONDS:
-            return _plain(f"Your earlier PDF is still being made. Please wait for it, then ask for the pack as at "
-                          f"{month} again.", 429, retry_after=PAGE_TIMEOUT_SECONDS)
-        if outcome is print_slots.Outcome.FULL and waited >= QUEUE_WAIT_SECONDS:
-            return _plain("Other PDFs are being made just now. Please try again in a minute, or print the pack "
-                          "from the browser.", 503, retry_after=PAGE_TIMEOUT_SECONDS)
-        if outcome is print_slots.Outcome.SAME_WORK and waited >= HOLD_SECONDS:
-            return _plain("This PDF is taking too long to make. Please try again in a minute, or print the pack "
-                          "from the browser.", 503, retry_after=PAGE_TIMEOUT_SECONDS)
-        time.sleep(POLL_SECONDS)
+    kept = pdf_cache.cached_pdf(engine(), key)
+    if kept is not None:
+        return _download(kept, name)
+    outcome = print_slots.take_slot(engine(), holder, key, HOLD_SECONDS, slots=print_slots.SLOTS if threaded else 1)
+    if outcome is print_slots.Outcome.HOLDER_BUSY:
+        return _plain(f"Your earlier PDF is still being made. This page asks for the pack as at {month} again by "
+                      f"itself in a few seconds.", 429, retry_after=ASK_AGAIN_SECONDS)
+    if outcome is print_slots.Outcome.SAME_WORK:
+        return _plain(f"The PDF of the pack as at {month} is being made just now. This page asks for it again by "
+                      f"itself in a few seconds.", 503, retry_after=ASK_AGAIN_SECONDS)
+    if outcome is print_slots.Outcome.FULL:
+        return _plain("Other PDFs are being made just now. This page asks again by itself in a few seconds; you can "
+                      "also print the pack from the browser.", 503, retry_after=ASK_AGAIN_SECONDS)
     try:
         kept = pdf_cache.cached_pdf(engine(), key)  # made by someone else while this request waited
         data = kept if kept is not None else _print(engine(), period, key, version)
