@@ -321,7 +321,7 @@ def pack_pdf() -> Response:
         return _plain("Other PDFs are being made just now. This page asks again by itself in a few seconds; you can "
                       "also print the pack from the browser.", 503, retry_after=ASK_AGAIN_SECONDS)
     try:
-        kept = pdf_cache.cached_pdf(engine(), key)  # made by someone else while this request waited
+        kept = pdf_cache.cached_pdf(engine(), key)  # made by someone else just before the slot was taken
         data = kept if kept is not None else _print(engine(), period, key, version)
     except PdfError as error:
         current_app.logger.warning("Meeting pack PDF failed: %s %s", error, error.detail)
