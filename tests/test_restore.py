@@ -230,3 +230,28 @@ def test_a_user_added_after_a_restore_takes_no_identity_a_session_held_before_it
     now = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
     assert len(now) == len(in_backup) + (2 if in_backup else 3)
     assert not now & held
+
+
+def test_a_restore_into_a_new_database_ends_the_sessions_the_old_database_gave(any_engine, tmp_path, catalogue):
+    # A server rebuilt after a loss: a new database, the same MEASURES_SECRET_KEY, last night's backup restored.
+    # Cookies the old server signed after the backup (a password changed, a role taken away) must open nothing.
+    from measures import backup as backups
+
+    old = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    db.upgrade_schema(old)
+    store.sync_catalogue(old, catalogue)
+    for role in ("admin", "officer", "viewer"):
+        users.add_user(old, NAMES[role], role, PASSWORDS[role], "test setup")
+    path = tmp_path / "last-night.backup"
+    backups.backup(old, path)
+    for role in ("admin", "officer", "viewer"):  # the next day on the old server
+        for _ in range(5):
+            users.end_sessions(old, NAMES[role])
+    users.add_user(old, "Late Starter", "viewer", users.generate_password("Late Starter"), "test setup")
+    held = {(user.id, epoch) for user in users.list_users(old) for epoch in range(1, user.session_epoch + 1)}
+    old.dispose()
+
+    backups.restore(any_engine, path)
+    users.add_user(any_engine, "New Admin", "admin", users.generate_password("New Admin"), "test setup")
+    now = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
+    assert len(now) == 4 and not now & held
