@@ -4,6 +4,8 @@ The pack is a Dash page, rendered in the browser, so the server has its own Chro
 the pack from this same server, wait until the pack as at that month is on the page, and print it. The server
 must therefore answer Chromium while the PDF request waits: Flask's development server (`python app.py`) is
 threaded, and gunicorn needs threads or more than one worker; a server that can do neither gets a plain 503.
+Workers without threads (gunicorn's default kind) print one PDF at a time: a worker printing is one the printing
+browser cannot load the pack from.
 
 Where Chromium loads the pack from is never taken from the request (not the Host header, not X-Forwarded-Host,
 whatever MEASURES_BEHIND_PROXY says): it is `MEASURES_PACK_BASE_URL` when set (e.g. `http://127.0.0.1:8050/`),
@@ -22,9 +24,11 @@ Making a PDF costs a browser, so:
   the catalogue with its targets, the day the cover gives and the code: a repeat request is a database read,
   and a new import, a change of target or a new day makes the next request print afresh;
 - printing takes one of a few slots shared by every worker and server (`measures.print_slots`); a reader (a
-  signed-in user, or the address of a visitor) holds at most one, so one reader cannot keep others waiting. A
-  reader's second request while their first is printing waits briefly, then gets 429; when every slot is held
-  by others the request waits a little, then gets 503, each with a sentence saying to try again;
+  signed-in user, or the address of a visitor) holds at most one, so one reader cannot keep others waiting;
+- no request waits on the server for a slot or for a PDF someone else is making (a waiting request holds a
+  worker thread, and a few of them left the printing browser none): it is answered at once, 429 when the reader
+  is making another PDF, 503 otherwise, with a sentence and `Retry-After` and `Refresh` headers, so the reader's
+  browser asks again by itself and gets the PDF once it is made;
 - the page must be printed within PAGE_TIMEOUT_SECONDS (a pack prints in about 4 seconds here).
 
 `MEASURES_CHROMIUM` names the browser binary if it is not `chromium` on the PATH.
@@ -58,9 +62,7 @@ PACK_PATH = "/pack"
 PAGE_TIMEOUT_SECONDS = 20  # browser start, page load and printing together
 KILL_GRACE_SECONDS = 5  # then a browser still printing is killed, whatever it is doing
 HOLD_SECONDS = PAGE_TIMEOUT_SECONDS + 10  # a print slot whose worker died frees itself after this
-HOLDER_WAIT_SECONDS = 5  # a reader's second request waits this long for their first
-QUEUE_WAIT_SECONDS = 15  # a request waits this long for another reader's slot to free
-POLL_SECONDS = 0.5
+ASK_AGAIN_SECONDS = 3  # a request that cannot print now is told to ask again after this long
 BASE_URL_VARIABLE = "MEASURES_PACK_BASE_URL"
 CHROMIUM_VARIABLE = "MEASURES_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -237,7 +239,7 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def pdf_key(engine, period: str | None) -> tuple[str, int]:
+def pdf_key(engine, period: str | None) -> tuple[str, str]:
     """Return (the cache key of the PDF of the pack as at `period` as it would print now, the data version)."""
     version = store.data_version(engine)
     catalogue = store.read_catalogue(engine)
@@ -254,6 +256,7 @@ def _plain(message: str, status: int, retry_after: int | None = None) -> Respons
     headers = {"Cache-Control": "no-store"}
     if retry_after:
         headers["Retry-After"] = str(retry_after)
+        headers["Refresh"] = str(retry_after)  # a browser showing this page asks again by itself
     return Response(message + "\n", status=status, mimetype="text/plain", headers=headers)
 
 
@@ -262,7 +265,7 @@ def _download(data: bytes, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
-def _print(engine, period: str | None, key: str, version: int) -> bytes:
+def _print(engine, period: str | None, key: str, version: str) -> bytes:
     """Print the pack as at `period` now (the caller holds a print slot), record it, and keep it under `key` if
     nothing it depends on changed meanwhile. Raises PdfError."""
     base = print_base_url()
@@ -291,31 +294,34 @@ def pack_pdf() -> Response:
     from dashboard.data import engine
 
     period = make_period(*parse_period(requested)) if requested else store.latest_period(engine())
-    name = f"measures-that-matter-{period}.pdf" if period else "measures-that-matter.pdf"
     month = long_label(period) if period else "the latest month"
+    if requested and period not in store.available_periods(engine()):
+        # Otherwise any month of any year is a PDF to print and keep, without end.
+        return _plain(f"There are no figures for {month}, so there is no meeting pack to make. Choose a month "
+                      f"from the pack page.", 404)
+    name = f"measures-that-matter-{period}.pdf" if period else "measures-that-matter.pdf"
     key, version = pdf_key(engine(), period)
     holder = _holder()
-    waiting_since = time.monotonic()
-    while True:
-        kept = pdf_cache.cached_pdf(engine(), key)
-        if kept is not None:
-            return _download(kept, name)
-        outcome = print_slots.take_slot(engine(), holder, key, HOLD_SECONDS)
-        if outcome is print_slots.Outcome.TAKEN:
-            break
-        waited = time.monotonic() - waiting_since
-        if outcome is print_slots.Outcome.HOLDER_BUSY and waited >= HOLDER_WAIT_SECONDS:
-            return _plain(f"Your earlier PDF is still being made. Please wait for it, then ask for the pack as at "
-                          f"{month} again.", 429, retry_after=PAGE_TIMEOUT_SECONDS)
-        if outcome is print_slots.Outcome.FULL and waited >= QUEUE_WAIT_SECONDS:
-            return _plain("Other PDFs are being made just now. Please try again in a minute, or print the pack "
-                          "from the browser.", 503, retry_after=PAGE_TIMEOUT_SECONDS)
-        if outcome is print_slots.Outcome.SAME_WORK and waited >= HOLD_SECONDS:
-            return _plain("This PDF is taking too long to make. Please try again in a minute, or print the pack "
-                          "from the browser.", 503, retry_after=PAGE_TIMEOUT_SECONDS)
-        time.sleep(POLL_SECONDS)
+    # Nothing waits here: a request waiting on a worker thread is a thread the printing browser cannot load the
+    # pack from, and a few waiting at once left it none. A request that cannot print now is answered at once, and
+    # the reader's browser asks again by itself (Refresh) until the PDF is made. A worker without threads
+    # (gunicorn's default kind) is itself what the browser would need, so such a server prints one PDF at a time.
+    threaded = bool(environ.get("wsgi.multithread"))
+    kept = pdf_cache.cached_pdf(engine(), key)
+    if kept is not None:
+        return _download(kept, name)
+    outcome = print_slots.take_slot(engine(), holder, key, HOLD_SECONDS, slots=print_slots.SLOTS if threaded else 1)
+    if outcome is print_slots.Outcome.HOLDER_BUSY:
+        return _plain(f"Your earlier PDF is still being made. This page asks for the pack as at {month} again by "
+                      f"itself in a few seconds.", 429, retry_after=ASK_AGAIN_SECONDS)
+    if outcome is print_slots.Outcome.SAME_WORK:
+        return _plain(f"The PDF of the pack as at {month} is being made just now. This page asks for it again by "
+                      f"itself in a few seconds.", 503, retry_after=ASK_AGAIN_SECONDS)
+    if outcome is print_slots.Outcome.FULL:
+        return _plain("Other PDFs are being made just now. This page asks again by itself in a few seconds; you can "
+                      "also print the pack from the browser.", 503, retry_after=ASK_AGAIN_SECONDS)
     try:
-        kept = pdf_cache.cached_pdf(engine(), key)  # made by someone else while this request waited
+        kept = pdf_cache.cached_pdf(engine(), key)  # made by someone else just before the slot was taken
         data = kept if kept is not None else _print(engine(), period, key, version)
     except PdfError as error:
         current_app.logger.warning("Meeting pack PDF failed: %s %s", error, error.detail)

@@ -30,6 +30,7 @@ import base64
 import gzip
 import json
 import os
+import secrets
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, Engine, LargeBinary, Table, func, inspect, select
 from sqlalchemy.engine import Connection
 
-from measures import audit, db, versioning
+from measures import audit, db, users, versioning
 from measures.consistency import repair_revisions
 
 FORMAT, VERSION = "measures-backup", 1
@@ -377,6 +378,9 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False,
     return {name: count for name, count in header["tables"].items() if name in db.metadata.tables}
 
 
+EPOCH_GAP = 1 << 16  # how far a restore moves session epochs on at the least (and at random, up to twice that)
+
+
 def _highest_epoch(connection: Connection) -> int:
     return connection.execute(select(func.max(db.users.c.session_epoch))).scalar() or 0
 
@@ -387,6 +391,14 @@ def _end_every_session(connection: Connection, live_epoch: int) -> None:
     A session names a user id and that user's session epoch. Ids may belong to someone else in the backup
     (another user, another role), and epochs only ever rise here, so every user's epoch is set above the highest
     any user held before the restore and the highest in the backup: no cookie issued before matches any user.
+    Users added later start there too (`users.raise_session_floor`): they may be given the id of someone
+    who held a session here before.
+
+    Epochs held in another database are not known here: the one the backup came from, when it is restored into a
+    new database on a server rebuilt with the same MEASURES_SECRET_KEY, went on rising after the backup. So the
+    new epoch is also at least EPOCH_GAP above, plus a random part, so that its epochs and this one's do not line
+    up either (it would take more than EPOCH_GAP sign-outs, password or role changes after the backup).
     """
-    beyond = max(live_epoch, _highest_epoch(connection)) + 1
+    beyond = max(live_epoch, _highest_epoch(connection)) + 1 + EPOCH_GAP + secrets.randbelow(EPOCH_GAP)
     connection.execute(db.users.update().values(session_epoch=beyond))
+    users.raise_session_floor(connection, beyond)

@@ -279,7 +279,7 @@ pack_pdfs = Table(
     metadata,
     Column("work_key", String(64), primary_key=True),
     Column("period", String(7), nullable=False),
-    Column("data_version", Integer, nullable=False),
+    Column("data_version", String(80), nullable=False),  # `store.data_version`: a generation and a counter
     Column("made_at", DateTime(timezone=True), nullable=False),
     Column("size", Integer, nullable=False),
     Column("pdf", LargeBinary, nullable=False),

@@ -33,7 +33,7 @@ def cached_pdf(engine: Engine, key: str) -> bytes | None:
         return connection.execute(select(p.pdf).where(p.work_key == key)).scalar()
 
 
-def keep_pdf(engine: Engine, key: str, period: str, data_version: int, pdf: bytes) -> None:
+def keep_pdf(engine: Engine, key: str, period: str, data_version: str, pdf: bytes) -> None:
     """File `pdf` under `key`, made as at `period` from `data_version`; drop copies of other data versions and
     the oldest beyond MAX_PDFS or MAX_BYTES. Raises whatever the database raises."""
     p = db.pack_pdfs.c

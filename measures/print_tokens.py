@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from measures import db
 
@@ -46,11 +46,11 @@ def consume_print_token(engine: Engine, token: str, page: str, period: str) -> b
         return False
     now = datetime.now(UTC)
     t = db.print_tokens.c
-    statement = (
-        update(db.print_tokens)
-        .where(t.token_hash == _digest(token), t.page == page, t.period == (period or ""),
-               t.used_at.is_(None), t.expires_at >= now)
-        .values(used_at=now)
-    )
-    with engine.begin() as connection:
-        return connection.execute(statement).rowcount == 1
+    spendable = (t.token_hash == _digest(token), t.page == page, t.period == (period or ""), t.used_at.is_(None),
+                 t.expires_at >= now)
+    # Anyone can present a token: only one that matches is worth the write lock (which an import may be holding).
+    with engine.connect() as connection:
+        if connection.execute(select(t.token_hash).where(*spendable)).first() is None:
+            return False
+    with engine.begin() as connection:  # the conditional UPDATE still decides, should two workers race for it
+        return connection.execute(update(db.print_tokens).where(*spendable).values(used_at=now)).rowcount == 1

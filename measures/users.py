@@ -180,6 +180,26 @@ def count_users(engine: Engine) -> int:
         return connection.execute(select(func.count()).select_from(db.users)).scalar_one()
 
 
+# Kept beside the session key in `app_secrets` (never backed up, kept by a restore): the session epoch new users
+# start at. A restore sets it above every epoch held before, because a user added afterwards may be given the id
+# of someone whose session cookie, `id:epoch`, is still out there.
+SESSION_FLOOR_NAME = "session-epoch-floor"
+
+
+def _starting_epoch(connection) -> int:
+    stored = connection.execute(
+        select(db.app_secrets.c.value).where(db.app_secrets.c.name == SESSION_FLOOR_NAME)).scalar()
+    return max(1, int(stored or 0))
+
+
+def raise_session_floor(connection, epoch: int) -> None:
+    """Make every user added from now on start at session epoch `epoch` or above, inside the caller's write
+    transaction (a restore calls it with an epoch above every one held before). Raises sqlalchemy errors."""
+    floor = max(epoch, _starting_epoch(connection))
+    connection.execute(db.app_secrets.delete().where(db.app_secrets.c.name == SESSION_FLOOR_NAME))
+    connection.execute(insert(db.app_secrets).values(name=SESSION_FLOOR_NAME, value=str(floor)))
+
+
 def add_user(engine: Engine, name: str, role: str, password: str, actor: str) -> User:
     """Add a user and audit it; return the new user.
 
@@ -193,15 +213,16 @@ def add_user(engine: Engine, name: str, role: str, password: str, actor: str) ->
         taken = connection.execute(select(db.users.c.id).where(db.users.c.name_key == name_key(name))).first()
         if taken:
             raise UserError(f"There is already a user called {name!r}.")
+        epoch = _starting_epoch(connection)
         result = connection.execute(
             insert(db.users).values(
                 name=name, name_key=name_key(name), role=role, password_hash=generate_password_hash(password),
-                active=True, session_epoch=1, created_at=now, created_by=actor, password_changed_at=now,
+                active=True, session_epoch=epoch, created_at=now, created_by=actor, password_changed_at=now,
             )
         )
         audit.record(connection, actor, "user.added", name, {"role": role})
         user_id = result.inserted_primary_key[0]
-    return User(id=user_id, name=name, role=role, active=True, session_epoch=1)
+    return User(id=user_id, name=name, role=role, active=True, session_epoch=epoch)
 
 
 def _existing(connection, name: str):

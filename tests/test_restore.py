@@ -206,3 +206,52 @@ def test_after_a_restore_no_user_id_and_epoch_held_before_it_is_valid(any_engine
 
     after = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
     assert len(after) == 3 and not after & (held | in_backup)
+
+
+@pytest.mark.parametrize("in_backup", [("admin",), ()], ids=["backup-with-one-user", "backup-without-users"])
+def test_a_user_added_after_a_restore_takes_no_identity_a_session_held_before_it(any_engine, tmp_path, in_backup):
+    from measures import backup as backups
+
+    for role in in_backup:
+        users.add_user(any_engine, NAMES[role], role, PASSWORDS[role], "test setup")
+    path = tmp_path / "fewer.backup"
+    backups.backup(any_engine, path)
+    for role in ("admin", "officer", "viewer"):  # the live database has more users than the backup
+        if role not in in_backup:
+            users.add_user(any_engine, NAMES[role], role, PASSWORDS[role], "test setup")
+    held = {(user.id, epoch) for user in users.list_users(any_engine) for epoch in range(1, user.session_epoch + 1)}
+    backups.restore(any_engine, path, replace=True)
+
+    # The operator adds people again (the first admin, if the backup had none); their ids are the old ones.
+    if not in_backup:
+        assert users.ensure_first_admin(any_engine, "First Admin")
+    for name in ("New Admin", "New Officer"):
+        users.add_user(any_engine, name, "admin", users.generate_password(name), "test setup")
+    now = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
+    assert len(now) == len(in_backup) + (2 if in_backup else 3)
+    assert not now & held
+
+
+def test_a_restore_into_a_new_database_ends_the_sessions_the_old_database_gave(any_engine, tmp_path, catalogue):
+    # A server rebuilt after a loss: a new database, the same MEASURES_SECRET_KEY, last night's backup restored.
+    # Cookies the old server signed after the backup (a password changed, a role taken away) must open nothing.
+    from measures import backup as backups
+
+    old = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    db.upgrade_schema(old)
+    store.sync_catalogue(old, catalogue)
+    for role in ("admin", "officer", "viewer"):
+        users.add_user(old, NAMES[role], role, PASSWORDS[role], "test setup")
+    path = tmp_path / "last-night.backup"
+    backups.backup(old, path)
+    for role in ("admin", "officer", "viewer"):  # the next day on the old server
+        for _ in range(5):
+            users.end_sessions(old, NAMES[role])
+    users.add_user(old, "Late Starter", "viewer", users.generate_password("Late Starter"), "test setup")
+    held = {(user.id, epoch) for user in users.list_users(old) for epoch in range(1, user.session_epoch + 1)}
+    old.dispose()
+
+    backups.restore(any_engine, path)
+    users.add_user(any_engine, "New Admin", "admin", users.generate_password("New Admin"), "test setup")
+    now = {(user.id, user.session_epoch) for user in users.list_users(any_engine)}
+    assert len(now) == 4 and not now & held

@@ -327,3 +327,144 @@ def test_a_new_import_makes_the_next_request_print_afresh(printer_app, chromium_
     after = _get(base_url, "/pack.pdf?period=2023-01", {"Host": "127.0.0.1"}, viewer)
     assert after[0] == 200 and _printed(process, "2023-01") == before + 2
     assert _latest_figure(after[2], "3.1", tmp_path) == "250/304"
+
+
+def test_a_month_without_figures_is_refused_without_starting_a_browser(printer_app, chromium_gate):
+    # Every month of every year would otherwise be a new PDF to print and keep: endless work for the print slots,
+    # and enough copies to push every real month out of the PDFs already made.
+    base_url, process = printer_app
+    started = _launches(chromium_gate)
+    for period in ("1990-01", "2099-12"):
+        status, answer, body = _get(base_url, f"/pack.pdf?period={period}", {"Host": "127.0.0.1"})
+        assert status == 404 and answer["Content-Type"].startswith("text/plain"), (status, body[:200])
+        assert body.decode().startswith("There are no figures for "), body
+        assert _printed(process, period) == 0
+    assert _launches(chromium_gate) == started
+
+
+def _gunicorn(demo_database: Path, folder: Path, gate: Path, *options: str):
+    """Serve the app under gunicorn with `options` over a copy of the demo database (open viewing on, Chromium
+    behind `gate`) until the caller is done; yield its base URL."""
+    from tests.auth_helpers import add_test_users
+    from tests.browser.conftest import _free_port
+
+    database = folder / "app.db"
+    database.write_bytes(demo_database.read_bytes())
+    engine = db.make_engine(f"sqlite:///{database}")
+    add_test_users(engine)
+    engine.dispose()
+    port = _free_port()
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("MEASURES_BEHIND_PROXY", "MEASURES_PACK_BASE_URL")}
+    env.update({"MEASURES_DB_URL": f"sqlite:///{database}", "MEASURES_OPEN_VIEWING": "service",
+                "MEASURES_CHROMIUM": str(gate / "chromium")})
+    log = (folder / "gunicorn.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", *options, "--bind", f"127.0.0.1:{port}",
+                                "app:server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until(lambda: process.poll() is not None or _answers(base_url), "gunicorn to start")
+        assert process.poll() is None and _get(base_url, "/sign-in", {"Host": "127.0.0.1"})[0] == 200
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def sync_app(demo_database, tmp_path_factory, chromium_gate):
+    """Base URL of the app under gunicorn with two workers of its default kind (one request at a time each)."""
+    yield from _gunicorn(demo_database, tmp_path_factory.mktemp("sync-workers"), chromium_gate, "--workers", "2")
+
+
+@pytest.fixture(scope="module")
+def threaded_app(demo_database, tmp_path_factory, chromium_gate):
+    """Base URL of the app under gunicorn as `make serve` runs it: two workers of four threads."""
+    yield from _gunicorn(demo_database, tmp_path_factory.mktemp("threaded-workers"), chromium_gate,
+                         "--workers", "2", "--threads", "4")
+
+
+def _answers(base_url: str) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", urllib.parse.urlsplit(base_url).port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_a_server_that_serves_one_request_per_worker_never_blocks_its_own_printing(sync_app, chromium_gate,
+                                                                                    tmp_path):
+    # Each worker printing waits for its browser, and the browser needs a free worker to load the pack from: two
+    # prints at once on two such workers left none, and both failed after the page timeout.
+    viewer, officer = _session_cookie(sync_app, "viewer"), _session_cookie(sync_app, "officer")
+    answers: dict = {}
+    hold = chromium_gate / "hold"
+    hold.touch()
+    try:
+        started = _launches(chromium_gate)
+        first = _ask_in_background(sync_app, "2022-11", viewer, answers)
+        _wait_until(lambda: _launches(chromium_gate) == started + 1, "the viewer's PDF to start")
+        second = _ask_in_background(sync_app, "2022-10", officer, answers)
+        _wait_until(lambda: "2022-10" in answers or _launches(chromium_gate) == started + 2,
+                    "the officer's request to be answered or to start a browser")
+    finally:
+        hold.unlink()
+    first.join(timeout=120)
+    second.join(timeout=120)
+    assert answers["2022-11"][0] == 200, answers["2022-11"][2][:300]
+    _assert_the_real_pack(answers["2022-11"][2], "November 2022", tmp_path)
+    status, headers, body = answers["2022-10"]
+    assert status == 200 or (status == 503 and body.decode().startswith("Other PDFs are being made just now.")
+                             and headers["Retry-After"]), (status, body[:300])
+
+
+def _ask_from(base_url: str, address: str, period: str, answers: dict) -> threading.Thread:
+    """Ask for the PDF in the background from the loopback `address` (another visitor, to the print slots)."""
+    def ask() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(base_url).port, timeout=120,
+                                                source_address=(address, 0))
+        try:
+            connection.request("GET", f"/pack.pdf?period={period}")
+            response = connection.getresponse()
+            answers[address] = (response.status, response.msg, response.read())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=ask, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_many_asking_at_once_for_the_pdf_being_made_leave_the_server_free_to_make_it(threaded_app, chromium_gate,
+                                                                                     tmp_path):
+    # The board meets: visitors ask for this month's pack while it is being made. Each request used to wait for it
+    # on a worker thread; eight of them took every thread, the printing browser could load nothing, the PDF failed
+    # for everyone and the whole dashboard stalled. They are answered at once, and their browsers ask again.
+    answers: dict = {}
+    hold = chromium_gate / "hold"
+    hold.touch()
+    try:
+        started = _launches(chromium_gate)
+        first = _ask_from(threaded_app, "127.0.0.2", "2022-12", answers)
+        _wait_until(lambda: _launches(chromium_gate) == started + 1, "the first PDF to start")
+        others = [_ask_from(threaded_app, f"127.0.0.{n}", "2022-12", answers) for n in range(3, 11)]
+        time.sleep(3)  # every request reaches the server while the first PDF is still being made
+    finally:
+        hold.unlink()
+    first.join(timeout=120)
+    for thread in others:
+        thread.join(timeout=120)
+    status, _, made = answers["127.0.0.2"]
+    assert status == 200, made[:300]
+    _assert_the_real_pack(made, "December 2022", tmp_path)
+    for n in range(3, 11):
+        status, headers, body = answers[f"127.0.0.{n}"]
+        if status != 200:
+            assert status == 503, (status, body[:300])
+            assert body.decode().startswith("The PDF of the pack as at December 2022 is being made"), body
+            assert headers["Retry-After"] and headers["Refresh"]  # a browser asks again by itself
+    again: dict = {}
+    _ask_from(threaded_app, "127.0.0.3", "2022-12", again).join(timeout=120)
+    assert again["127.0.0.3"][0] == 200 and again["127.0.0.3"][2] == made
+    assert _launches(chromium_gate) == started + 1

@@ -44,16 +44,49 @@ def test_pdfs_are_kept_per_key_only_for_the_newest_data_version_and_bounded(any_
     assert january == pdf_cache.work_key("2023-01", 7, "catalogue", "2026-12-06", "code")
     assert january != pdf_cache.work_key("2023-01", 8, "catalogue", "2026-12-06", "code")
     assert pdf_cache.cached_pdf(any_engine, january) is None
-    pdf_cache.keep_pdf(any_engine, january, "2023-01", 7, b"%PDF january")
+    pdf_cache.keep_pdf(any_engine, january, "2023-01", "g:7", b"%PDF january")
     assert pdf_cache.cached_pdf(any_engine, january) == b"%PDF january"
     newer = pdf_cache.work_key("2023-01", 8, "catalogue", "2026-12-06", "code")
-    pdf_cache.keep_pdf(any_engine, newer, "2023-01", 8, b"%PDF january, revised")
+    pdf_cache.keep_pdf(any_engine, newer, "2023-01", "g:8", b"%PDF january, revised")
     assert pdf_cache.cached_pdf(any_engine, january) is None  # another data version's copy is dropped
     monkeypatch.setattr(pdf_cache, "MAX_PDFS", 2)
     for month in ("2022-12", "2022-11"):
-        pdf_cache.keep_pdf(any_engine, pdf_cache.work_key(month, 8), month, 8, b"%PDF " + month.encode())
+        pdf_cache.keep_pdf(any_engine, pdf_cache.work_key(month, 8), month, "g:8", b"%PDF " + month.encode())
     assert pdf_cache.cached_count(any_engine) == 2
     assert pdf_cache.cached_pdf(any_engine, newer) is None  # the oldest beyond the bound
     monkeypatch.setattr(pdf_cache, "MAX_BYTES", 20)
-    pdf_cache.keep_pdf(any_engine, pdf_cache.work_key("2022-10", 8), "2022-10", 8, b"%PDF " + b"x" * 12)
+    pdf_cache.keep_pdf(any_engine, pdf_cache.work_key("2022-10", 8), "2022-10", "g:8", b"%PDF " + b"x" * 12)
     assert pdf_cache.cached_count(any_engine) == 1
+
+
+def test_a_pdf_is_kept_under_the_data_version_the_store_gives(any_engine):
+    from measures import store
+
+    version = store.data_version(any_engine)
+    key = pdf_cache.work_key("2023-01", version)
+    pdf_cache.keep_pdf(any_engine, key, "2023-01", version, b"%PDF january")
+    assert pdf_cache.cached_pdf(any_engine, key) == b"%PDF january"
+
+
+def test_a_forged_print_token_is_refused_without_waiting_for_a_writer(tmp_path, catalogue):
+    # Anyone can send a print-token cookie to /pack, signed in or not: refusing a token that was never issued must
+    # not queue behind an import for the database's write lock (a worker thread held for up to its busy timeout).
+    from sqlalchemy import create_engine, text
+
+    from measures import db, store
+
+    path = tmp_path / "locked.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade_schema(engine)
+    store.sync_catalogue(engine, catalogue)
+    issued = print_tokens.issue_print_token(engine, "/pack", "2023-01")
+    impatient = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.2})
+    try:
+        with db.write_transaction(engine) as writer:  # an import holds the write lock
+            writer.execute(text("UPDATE data_generation SET counter = counter + 1"))
+            assert not print_tokens.consume_print_token(impatient, "forged-" + "x" * 36, "/pack", "2023-01")
+            assert not print_tokens.consume_print_token(impatient, issued, "/pack", "2022-12")  # another month
+        assert print_tokens.consume_print_token(impatient, issued, "/pack", "2023-01")
+    finally:
+        impatient.dispose()
+        engine.dispose()

@@ -36,7 +36,7 @@ def upgrade() -> None:
         "pack_pdfs",
         sa.Column("work_key", sa.String(64), primary_key=True),
         sa.Column("period", sa.String(7), nullable=False),
-        sa.Column("data_version", sa.Integer, nullable=False),
+        sa.Column("data_version", sa.String(80), nullable=False),
         sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("size", sa.Integer, nullable=False),
         sa.Column("pdf", sa.LargeBinary, nullable=False),
