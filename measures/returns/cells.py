@@ -10,7 +10,9 @@ from datetime import date, datetime, time
 
 from measures.periods import MONTH_ABBREVIATIONS, MONTH_NAMES, is_period, make_period
 
-_NUMBER = r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+"
+# Thousands are separated in threes (1,234): '1,5' or '12,34' is a decimal comma or a slip, never 15 or 1234.
+_NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+"
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _PERCENT = rf"(?P<percent>{_NUMBER})\s*%"
 _FIGURE_PATTERNS = (
     re.compile(rf"^(?P<numerator>{_NUMBER})\s*/\s*(?P<denominator>{_NUMBER})(?:\s+{_PERCENT})?$"),
@@ -131,6 +133,9 @@ def to_number(text: str) -> float:
     one no return holds (NaN, infinity, 1e308)."""
     cleaned = text.strip()
     if not _STRICT_NUMBER.match(cleaned):
+        if _DECIMAL_COMMA.match(cleaned):
+            raise CellError(f"“{text}” is not a number this return can read: write decimals with a point "
+                            "(1.5) and thousands in threes (1,234)")
         raise CellError(f"“{text}” is not a number")
     return checked_number(float(cleaned.replace(",", "")), text)
 
