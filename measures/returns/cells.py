@@ -223,7 +223,14 @@ def combine(main: Figure, continuation: Figure) -> Figure:
     if continuation.is_blank:
         return main
     if main.status != "ok" or continuation.status != "ok":
-        return main if main.status != "ok" else continuation
+        # A marker above or below figures ('35 (62)' above '*'): the month is marked, and the figures travel
+        # with it so that the reader says they were left out rather than losing them without a word.
+        marked, other = (main, continuation) if main.status != "ok" else (continuation, main)
+        return Figure(numerator=marked.numerator if marked.numerator is not None else other.numerator,
+                      denominator=marked.denominator if marked.denominator is not None else other.denominator,
+                      percent=marked.percent if marked.percent is not None else other.percent,
+                      number=marked.number if marked.number is not None else other.number,
+                      status=marked.status)
     percent = main.percent if main.percent is not None else continuation.percent
     if percent is None and continuation.number is not None and main.numerator is None and main.number is not None:
         percent = continuation.number  # a bare percentage typed without its % sign

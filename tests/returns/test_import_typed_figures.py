@@ -57,3 +57,18 @@ def test_a_committee_cell_with_a_comma_decimal_is_refused_at_its_cell(engine, tm
     assert report.status == "refused", describe(report)
     [error] = issues_with(report, "not-a-number")
     assert error.cell == layout.cells[("2.2", FEBRUARY)] and "17,5" in error.message, describe(report)
+
+
+def test_counts_above_a_suppressed_marker_are_left_out_with_a_warning_at_the_marker(engine, tmp_path):
+    layout = builders.committee_workbook(tmp_path / "committee-suppressed.xlsx", [JANUARY, FEBRUARY], [
+        measure("3.1", "Assessments in time", cells=["198 (291)", "n/a"], below=["*", "61%"]),
+    ])
+    report = run(engine, layout.path)
+    assert report.status == "imported", describe(report)
+    january, february = stored(engine, JANUARY)["3.1"], stored(engine, FEBRUARY)["3.1"]
+    assert january["status"] == "suppressed" and pd.isna(january["value"]) and pd.isna(january["numerator"])
+    assert february["status"] == "na" and pd.isna(february["value"])
+    ignored = {issue.cell: issue for issue in issues_with(report, "ignored-cell")}
+    assert set(ignored) == {layout.below[("3.1", JANUARY)], layout.cells[("3.1", FEBRUARY)]}, describe(report)
+    assert "suppressed" in ignored[layout.below[("3.1", JANUARY)]].message
+    assert "not applicable" in ignored[layout.cells[("3.1", FEBRUARY)]].message
