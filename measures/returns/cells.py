@@ -67,6 +67,21 @@ class PercentCell(float):
         return f"PercentCell({float(self)!r})"
 
 
+class LiteralPercentCell(PercentCell):
+    """A number whose format writes a % sign after it without scaling it (0.0"%" or 0.0\\%): it holds 61 and
+    shows 61%, so it states the percentage as typed."""
+
+    __slots__ = ()
+
+    @property
+    def percent(self) -> float:
+        """The percentage the cell shows: the number itself."""
+        return round(float(self), 9)
+
+    def __repr__(self) -> str:
+        return f"LiteralPercentCell({float(self)!r})"
+
+
 class ErrorValue(str):
     """What a cell shows when Excel could not calculate its formula: '#DIV/0!', '#N/A', '#REF!'."""
 

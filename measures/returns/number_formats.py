@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from measures.returns.cells import ErrorValue, PercentCell
+from measures.returns.cells import ErrorValue, LiteralPercentCell, PercentCell
 from measures.returns.report import Issue
 from measures.returns.workbook import Sheet
 
@@ -43,6 +43,8 @@ class SheetFormats:
     """One sheet's cells that the values alone do not describe (0-based row and column, as `Sheet.rows`)."""
 
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    # Cells whose format writes a % sign without scaling (0.0"%"): 61 shows 61%.
+    literal_percent_cells: set[tuple[int, int]] = field(default_factory=set)
     uncomputed_formulas: list[tuple[str, str]] = field(default_factory=list)  # (cell such as 'G5', formula)
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # what the cell shows: '#DIV/0!'
 
@@ -50,6 +52,12 @@ class SheetFormats:
 def is_percent_format(code: str) -> bool:
     """Return True when an Excel number format code shows a percentage (a '%' outside quotes and escapes)."""
     return "%" in _LITERAL_PARTS.sub("", code)
+
+
+def shows_literal_percent(code: str) -> bool:
+    """Return True when a format code writes a % sign only as literal text ('0.0"%"', '0.0\\%'), so that the
+    number is shown as it is, followed (or preceded) by %."""
+    return "%" in code and not is_percent_format(code)
 
 
 def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ElementTree.Element]]:
@@ -65,10 +73,14 @@ def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ElementTr
         raise UnreadableFormats(f"{name} cannot be read: {error}") from None
 
 
-def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
-    """The indexes of the cell formats (a cell's `s` attribute) that show a percentage."""
+_SCALED, _LITERAL = "scaled", "literal"
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> dict[int, str]:
+    """The indexes of the cell formats (a cell's `s` attribute) that show a % sign: 'scaled' for a percentage
+    format (0.61 shows 61%), 'literal' for a % sign written as text (61 shows 61%)."""
     if "xl/styles.xml" not in archive.namelist():
-        return set()
+        return {}
     custom: dict[int, str] = {}
     styles: list[int] = []
     inside_cell_formats = False
@@ -88,7 +100,14 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
         number for number, code in custom.items() if is_percent_format(code)
     }
     percent_formats -= {number for number, code in custom.items() if not is_percent_format(code)}
-    return {index for index, number in enumerate(styles) if number in percent_formats}
+    literal_formats = {number for number, code in custom.items() if shows_literal_percent(code)}
+    kinds = {}
+    for index, number in enumerate(styles):
+        if number in percent_formats:
+            kinds[index] = _SCALED
+        elif number in literal_formats:
+            kinds[index] = _LITERAL
+    return kinds
 
 
 def _integer(text: str | None) -> int:
@@ -123,12 +142,14 @@ def _position(letters: str, number: str | bytes) -> tuple[int, int]:
 
 
 def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int, column: int,
-               percent_styles: set[int]) -> None:
+               percent_styles: dict[int, str]) -> None:
     """Record what one <c> element says beyond its value."""
-    if percent_styles and _integer(element.get("s")) in percent_styles:
-        found.percent_cells.add((row_index, column))
     kind = element.get("t")
     saved = element.find(f"{_MAIN}v")
+    if percent_styles and saved is not None:  # an empty cell's format changes nothing
+        style = percent_styles.get(_integer(element.get("s")))
+        if style is not None:
+            (found.percent_cells if style == _SCALED else found.literal_percent_cells).add((row_index, column))
     if kind == "e":
         found.error_cells[(row_index, column)] = (saved.text or "").strip() if saved is not None else ""
     formula = element.find(f"{_MAIN}f")
@@ -138,7 +159,7 @@ def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int
         found.uncomputed_formulas.append((cell, (formula.text or "").strip()))
 
 
-def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: dict[int, str]) -> SheetFormats:
     """Every cell, element by element: for any sheet XML, however it is written."""
     found = SheetFormats()
     row_index, column_index_next = -1, 0
@@ -181,18 +202,23 @@ _LOOK_BACK = 64 * 1024  # bytes searched back from a formula for its cell's tag
 _WRAP = f'<w xmlns="{_MAIN[1:-1]}">'.encode()
 
 
-def _scan_sheet_quickly(xml: bytes, percent_styles: set[int]) -> SheetFormats | None:
+def _scan_sheet_quickly(xml: bytes, percent_styles: dict[int, str]) -> SheetFormats | None:
     """The cells worth reading, found by pattern and parsed one by one; None if the XML is unusual."""
     if _UNUSUAL_XML.search(xml):
         return None
     found = SheetFormats()
     if percent_styles:
         styles = b"|".join(str(index).encode() for index in sorted(percent_styles))
-        for match in re.finditer(rb"<c\s[^>]*?\ss=\"(?:" + styles + rb")\"", xml):
-            address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), xml.find(b">", match.start()))
+        for match in re.finditer(rb"<c\s[^>]*?\ss=\"(" + styles + rb")\"", xml):
+            tag_end = xml.find(b">", match.start())
+            if xml[tag_end - 1:tag_end] == b"/":
+                continue  # an empty cell: its format changes nothing
+            address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), tag_end)
             if not address:
                 return None
-            found.percent_cells.add(_position(address.group(1).decode(), address.group(2)))
+            scaled = percent_styles[int(match.group(1))] == _SCALED
+            position = _position(address.group(1).decode(), address.group(2))
+            (found.percent_cells if scaled else found.literal_percent_cells).add(position)
     starts: set[int] = {match.start() for match in _ERROR_CELL.finditer(xml)}
     for match in _FORMULA.finditer(xml):
         tags = list(_CELL_TAG.finditer(xml, max(0, match.start() - _LOOK_BACK), match.start()))
@@ -215,7 +241,7 @@ def _scan_sheet_quickly(xml: bytes, percent_styles: set[int]) -> SheetFormats | 
     return found
 
 
-def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: dict[int, str]) -> SheetFormats:
     try:
         with archive.open(part) as stream:
             xml = stream.read()
@@ -241,16 +267,18 @@ def read_number_formats(data: bytes) -> dict[str, SheetFormats]:
 
 
 def mark_percent_cells(sheet: Sheet, formats: SheetFormats | None) -> Sheet:
-    """Return the sheet with each number in a %-formatted cell as a PercentCell (0.61 that shows 61%), and
+    """Return the sheet with each number in a %-formatted cell as a PercentCell (0.61 that shows 61%), each
+    number whose format writes a % sign as text as a LiteralPercentCell (61 that shows 61%), and
     each cell showing an Excel error (which the reader gives as empty) as an ErrorValue such as '#DIV/0!'."""
     if formats is None:
         return sheet
     rows = sheet.rows
-    for row_index, column in formats.percent_cells:
-        if row_index < len(rows) and column < len(rows[row_index]):
-            value = rows[row_index][column]
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                rows[row_index][column] = PercentCell(value)
+    for cells, kind in ((formats.percent_cells, PercentCell), (formats.literal_percent_cells, LiteralPercentCell)):
+        for row_index, column in cells:
+            if row_index < len(rows) and column < len(rows[row_index]):
+                value = rows[row_index][column]
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    rows[row_index][column] = kind(value)
     for (row_index, column), shown in formats.error_cells.items():
         if row_index < len(rows) and column < len(rows[row_index]) and rows[row_index][column] is None:
             rows[row_index][column] = ErrorValue(shown or "#VALUE!")

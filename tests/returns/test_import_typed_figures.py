@@ -1,18 +1,24 @@
-"""Figures as officers type them that no earlier test covered: commas that are not thousands separators, and a
-marker written above or below a cell's figures. Each is checked against what is stored or what is refused."""
+"""Figures as officers type them that no earlier test covered: commas that are not thousands separators, a
+marker written above or below a cell's figures, a % sign a format writes as text, and a range formatted as a
+percentage and left empty. Each is checked against what is stored, what is refused or what was read."""
 
 from __future__ import annotations
+
+import re
+import zipfile
 
 import pandas as pd
 import pytest
 
 from measures import store
 from measures.returns import import_return
+from measures.returns.number_formats import read_number_formats
 from tests.returns import builders
-from tests.returns.builders import TODAY, describe, issues_with, measure, template_row
+from tests.returns.builders import TODAY, describe, issues_with, measure, percent, template_row
 
 FEBRUARY = "2023-02"
 JANUARY = "2023-01"
+SHEET = "xl/worksheets/sheet1.xml"
 
 
 def run(engine, path):
@@ -72,3 +78,74 @@ def test_counts_above_a_suppressed_marker_are_left_out_with_a_warning_at_the_mar
     assert set(ignored) == {layout.below[("3.1", JANUARY)], layout.cells[("3.1", FEBRUARY)]}, describe(report)
     assert "suppressed" in ignored[layout.below[("3.1", JANUARY)]].message
     assert "not applicable" in ignored[layout.cells[("3.1", FEBRUARY)]].message
+
+
+# ---------------------------------------------------------------------------------------------
+# A % sign written by the format as text (0.0"%"): the number is the percentage it shows
+
+
+def test_a_format_that_writes_a_percent_sign_as_text_states_the_percentage_as_typed(engine, tmp_path):
+    path = builders.template_workbook(tmp_path / "literal-percent.xlsx", [
+        template_row("2.1", FEBRUARY, value=builders.Styled(0.5, '0.0"%"')),  # shows 0.5%
+        template_row("10.2", FEBRUARY, value=builders.Styled(0.75, "0.00\\%")),  # shows 0.75%
+        template_row("10.3", FEBRUARY, value=0.5),  # shows 0.5: ambiguous
+    ])
+    report = run(engine, path)
+    assert report.status == "imported", describe(report)
+    february = stored(engine, FEBRUARY)
+    assert (february["2.1"]["value"], february["10.2"]["value"], february["10.3"]["value"]) == (0.5, 0.75, 0.5)
+    assert [issue.cell for issue in issues_with(report, "percent-ambiguous")] == ["G4"], describe(report)
+
+
+def test_a_committee_cell_with_a_literal_percent_format_is_a_percentage_beside_its_count(engine, tmp_path):
+    layout = builders.committee_workbook(tmp_path / "committee-literal.xlsx", [JANUARY], [
+        measure("3.2", "Strategy meetings", cells=[173], below=[builders.Styled(97.2, '0.0"%"')]),
+    ])
+    report = run(engine, layout.path)
+    assert report.status == "imported", describe(report)
+    january = stored(engine, JANUARY)["3.2"]
+    assert (january["numerator"], january["value"]) == (173, 97.2)
+
+
+# ---------------------------------------------------------------------------------------------
+# A range formatted as a percentage and left empty
+
+
+def _empty_percent_range(path, rows: int, columns: str = "JKLMNOPQRS"):
+    path = builders.template_workbook(path, [template_row("2.1", FEBRUARY, value=percent(0.61))])
+
+    def add_styled_cells(xml: bytes) -> bytes:
+        style = re.search(rb'<c r="G2" s="(\d+)"', xml).group(1)
+        extra = b"".join(
+            b'<row r="%d">' % row + b"".join(b'<c r="%s%d" s="%s"/>' % (column.encode(), row, style)
+                                             for column in columns) + b"</row>"
+            for row in range(3, rows + 3))
+        return xml.replace(b"</sheetData>", extra + b"</sheetData>")
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    parts[SHEET] = add_styled_cells(parts[SHEET])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_empty_cells_in_a_percent_formatted_range_are_not_collected(tmp_path, streamed):
+    path = _empty_percent_range(tmp_path / "range.xlsx", rows=2_000)
+    if streamed:  # a comment makes the sheet XML unusual, so it is read element by element
+        with zipfile.ZipFile(path) as archive:
+            parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+        parts[SHEET] = parts[SHEET].replace(b"<sheetData>", b"<sheetData><!-- written by hand -->")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in parts.items():
+                archive.writestr(name, content)
+    found = read_number_formats(path.read_bytes())["Return"]
+    assert found.percent_cells == {(1, 6)}  # G2 only: 20,000 empty styled cells change nothing
+
+
+def test_a_return_with_an_empty_percent_formatted_range_imports_its_figure(engine, tmp_path):
+    report = run(engine, _empty_percent_range(tmp_path / "range.xlsx", rows=500))
+    assert report.status == "imported", describe(report)
+    assert stored(engine, FEBRUARY)["2.1"]["value"] == 61.0
