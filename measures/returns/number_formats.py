@@ -25,6 +25,9 @@ from measures.returns.workbook import Sheet
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# Excel's "Strict Open XML Spreadsheet" writes the same elements under other namespaces, read as the usual ones.
+_STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+_STRICT_OFFICE_RELATIONSHIP_ID = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 _BUILT_IN_PERCENT_FORMATS = frozenset({9, 10})  # 0% and 0.00%
 # Parts of a format code that never show a percent sign: "quoted text", \x escapes, _x spacers, *x fills,
 # and [colour], [condition] or [$locale] sections.
@@ -61,14 +64,18 @@ def shows_literal_percent(code: str) -> bool:
 
 
 def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ElementTree.Element]]:
-    """Stream the elements of one part, refusing a document type declaration (Excel never writes one, and
-    entity definitions are how XML is made to expand without limit)."""
+    """Stream the elements of one part (a Strict Open XML element under its usual name), refusing a document
+    type declaration (Excel never writes one, and entity definitions are how XML is made to expand without
+    limit)."""
     try:
         with archive.open(name) as part:
             if _DOCTYPE in part.read(_LOOK_FOR_DOCTYPE):
                 raise UnreadableFormats(f"{name} declares a document type")
         with archive.open(name) as part:
-            yield from ElementTree.iterparse(part, events=("start", "end"))
+            for event, element in ElementTree.iterparse(part, events=("start", "end")):
+                if event == "start" and element.tag.startswith(_STRICT_MAIN):
+                    element.tag = _MAIN + element.tag[len(_STRICT_MAIN):]
+                yield event, element
     except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, EOFError) as error:
         raise UnreadableFormats(f"{name} cannot be read: {error}") from None
 
@@ -130,7 +137,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     sheets = []
     for event, element in _parse(archive, "xl/workbook.xml"):
         if event == "end" and element.tag == f"{_MAIN}sheet":
-            path = targets.get(element.get(_OFFICE_RELATIONSHIP_ID))
+            path = targets.get(element.get(_OFFICE_RELATIONSHIP_ID) or element.get(_STRICT_OFFICE_RELATIONSHIP_ID))
             if path and path in archive.namelist():
                 sheets.append((element.get("name") or "", path))
     return sheets

@@ -149,3 +149,52 @@ def test_a_return_with_an_empty_percent_formatted_range_imports_its_figure(engin
     report = run(engine, _empty_percent_range(tmp_path / "range.xlsx", rows=500))
     assert report.status == "imported", describe(report)
     assert stored(engine, FEBRUARY)["2.1"]["value"] == 61.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel's "Strict Open XML Spreadsheet" save option: the same workbook under other namespaces
+
+_STRICT_NAMESPACES = (
+    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+     b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+)
+
+
+def _saved_as_strict(path):
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    for name, content in parts.items():
+        if name.endswith((".xml", ".rels")):
+            for usual, strict in _STRICT_NAMESPACES:
+                content = content.replace(usual, strict)
+            parts[name] = content
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_a_strict_open_xml_workbook_reads_its_percent_formats(engine, tmp_path):
+    path = _saved_as_strict(builders.template_workbook(tmp_path / "strict.xlsx", [
+        template_row("2.1", FEBRUARY, value=percent(0.61)),
+    ]))
+    report = run(engine, path)
+    assert report.status == "imported", describe(report)
+    assert not issues_with(report, "percent-ambiguous"), describe(report)
+    assert stored(engine, FEBRUARY)["2.1"]["value"] == 61.0
+
+
+def test_a_strict_open_xml_workbook_with_an_excel_error_or_an_uncalculated_formula_is_refused_by_cell(
+        engine, tmp_path):
+    path = builders.template_workbook(tmp_path / "strict-errors.xlsx", [
+        template_row("2.3", FEBRUARY, value=12),
+        template_row("2.4", FEBRUARY, value=100),
+    ])
+    builders.replace_cell_xml(path, "G2", '<c r="G2" t="e"><f>12/0</f><v>#DIV/0!</v></c>')
+    builders.replace_cell_xml(path, "G3", '<c r="G3"><f>SUM(A1:A9)</f></c>')
+    before = builders.sha256_file(builders.database_file(engine))
+    report = run(engine, _saved_as_strict(path))
+    assert report.status == "refused", describe(report)
+    assert {issue.cell for issue in report.errors} == {"G2", "G3"}, describe(report)
+    assert builders.sha256_file(builders.database_file(engine)) == before
