@@ -125,21 +125,23 @@ def _integer(text: str | None) -> int:
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, path of its XML part) for each worksheet, in workbook order."""
+    """(sheet name, path of its XML part) for each worksheet, in workbook order. Part names are matched
+    ignoring case, and a target written with backslashes is read with slashes, as the cell reader reads them."""
+    parts = {name.lower(): name for name in archive.namelist()}
     targets = {}
     rels = "xl/_rels/workbook.xml.rels"
     if rels in archive.namelist():
         for event, element in _parse(archive, rels):
             if event == "end" and element.tag == f"{_RELATIONSHIPS}Relationship":
-                target = element.get("Target") or ""
+                target = (element.get("Target") or "").replace("\\", "/")
                 path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
                 targets[element.get("Id")] = path
     sheets = []
     for event, element in _parse(archive, "xl/workbook.xml"):
         if event == "end" and element.tag == f"{_MAIN}sheet":
             path = targets.get(element.get(_OFFICE_RELATIONSHIP_ID) or element.get(_STRICT_OFFICE_RELATIONSHIP_ID))
-            if path and path in archive.namelist():
-                sheets.append((element.get("name") or "", path))
+            if path and path.lower() in parts:
+                sheets.append((element.get("name") or "", parts[path.lower()]))
     return sheets
 
 

@@ -198,3 +198,20 @@ def test_a_strict_open_xml_workbook_with_an_excel_error_or_an_uncalculated_formu
     assert report.status == "refused", describe(report)
     assert {issue.cell for issue in report.errors} == {"G2", "G3"}, describe(report)
     assert builders.sha256_file(builders.database_file(engine)) == before
+
+
+def test_a_sheet_named_in_another_case_by_the_workbook_still_has_its_percent_formats_read(engine, tmp_path):
+    # Part names in a workbook's package are compared ignoring case: the cell reader finds the sheet, and so
+    # must the format reader, or 61% is stored as 0.61%.
+    path = builders.template_workbook(tmp_path / "case.xlsx", [template_row("2.1", FEBRUARY, value=percent(0.61))])
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = re.sub(rb'Target="/?(?:xl/)?worksheets/sheet1.xml"', b'Target="Worksheets/Sheet1.xml"', parts[rels])
+    assert b"Worksheets/Sheet1.xml" in parts[rels]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    report = run(engine, path)
+    assert report.status == "imported", describe(report)
+    assert stored(engine, FEBRUARY)["2.1"]["value"] == 61.0
