@@ -41,7 +41,7 @@ _MONTHS = {name.lower(): index + 1 for index, name in enumerate(MONTH_NAMES)}
 _MONTHS.update({abbreviation.lower(): index + 1 for index, abbreviation in enumerate(MONTH_ABBREVIATIONS)})
 _MONTHS["sept"] = 9
 _MONTH_TEXT = re.compile(r"^(?P<month>[A-Za-z]{3,9})[\s\-/.']*(?P<year>\d{2}|\d{4})$")
-_ISO_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?:[ T].*)?$")
+_ISO_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[ T].*)?$")
 # Dates typed as text the UK way, day first: 01/02/2023, 1.2.23, 01-02-2023 (a time after it is ignored).
 _UK_DATE = re.compile(r"^(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?:\s+\d.*)?$")
 # A month and year typed with numbers: 02/2023, 2/23, 2023/02.
@@ -176,7 +176,12 @@ def number_of(cell: object) -> float | None:
     if isinstance(cell, (date, datetime)):
         raise CellError(f"the date {cell:%d %b %Y} is not a number")
     text = str(cell).strip()
-    return to_number(text[:-1]) if text.endswith("%") else to_number(text)
+    if not text.endswith("%"):
+        return to_number(text)
+    try:
+        return to_number(text[:-1])
+    except CellError as error:  # say what the cell holds, '61%%' and not '61%'
+        raise CellError(str(error).replace(f"“{text[:-1]}”", f"“{text}”", 1)) from None
 
 
 def status_of(cell: object) -> str:
@@ -293,6 +298,10 @@ def period_of_header(cell: object) -> str | None:
         return text
     iso = _ISO_DAY.match(text)
     if iso and 1 <= int(iso.group("month")) <= 12:
+        try:
+            date(int(iso.group("year")), int(iso.group("month")), int(iso.group("day")))
+        except ValueError:
+            raise CellError(f"“{text}” is not a date: there is no day {int(iso.group('day'))} in that month") from None
         return make_period(int(iso.group("year")), int(iso.group("month")))
     uk = _uk_date_period(text)
     if uk is not None:

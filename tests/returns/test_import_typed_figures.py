@@ -215,3 +215,25 @@ def test_a_sheet_named_in_another_case_by_the_workbook_still_has_its_percent_for
     report = run(engine, path)
     assert report.status == "imported", describe(report)
     assert stored(engine, FEBRUARY)["2.1"]["value"] == 61.0
+
+
+# ---------------------------------------------------------------------------------------------
+# What a refusal quotes, and dates that are no real day
+
+
+def test_a_refused_percentage_is_quoted_as_typed(engine, tmp_path):
+    path = builders.template_workbook(tmp_path / "double-percent.xlsx", [template_row("2.1", FEBRUARY, value="61%%")])
+    report = run(engine, path)
+    [error] = issues_with(report, "not-a-number")
+    assert error.cell == "G2" and "“61%%”" in error.message, describe(report)
+
+
+@pytest.mark.parametrize("typed", ["2023-02-30", "2023-02-00", "2023-04-31"])
+def test_a_period_typed_as_a_day_that_does_not_exist_is_refused_at_its_cell(engine, tmp_path, typed):
+    path = builders.template_workbook(tmp_path / "no-such-day.xlsx", [template_row("2.3", typed, value=12)])
+    before = builders.sha256_file(builders.database_file(engine))
+    report = run(engine, path)
+    assert report.status == "refused", describe(report)
+    [error] = issues_with(report, "bad-period")
+    assert error.cell == "D2" and typed in error.message, describe(report)
+    assert builders.sha256_file(builders.database_file(engine)) == before
