@@ -28,9 +28,13 @@ from measures.store import UploadInfo
 
 
 def parse_return(
-    data: bytes, filename: str, catalogue: Catalogue, current_period: str = "9999-12"
+    data: bytes, filename: str, catalogue: Catalogue, current_period: str = "9999-12",
+    earliest_period: str | None = None,
 ) -> tuple[ParsedReturn, list[Issue]]:
-    """Read a workbook and recognise its layout from its content; returns what was found and any file errors."""
+    """Read a workbook and recognise its layout from its content; returns what was found and any file errors.
+
+    Months after `current_period` or before `earliest_period` (default: the MEASURES_EARLIEST_PERIOD of this
+    process) are left in `dated` for the checks that refuse them."""
     sheets, file_issues = read_sheets(data, filename)
     if file_issues:
         return ParsedReturn(), file_issues
@@ -43,7 +47,8 @@ def parse_return(
             "Open it in Excel, save it again and upload the new copy.",
         )]
     sheets = [mark_percent_cells(sheet, formats.get(sheet.name)) for sheet in sheets]
-    parsed = (parse_template(sheets, catalogue, current_period, checks.earliest_period())
+    earliest_period = earliest_period or checks.earliest_period()
+    parsed = (parse_template(sheets, catalogue, current_period, earliest_period)
               or parse_committee(sheets, catalogue))
     if parsed is None:
         return ParsedReturn(), [Issue(
@@ -90,7 +95,8 @@ def import_return(
     catalogue = store.read_catalogue(engine)
     current_period = period_of(today or date.today())
     # Read in a separate process with memory and time limits: a file that breaks them is refused, not fatal.
-    outcome = parse_isolated(data, filename, catalogue, current_period)
+    # The reader is told the earliest month: it does not see this process's settings.
+    outcome = parse_isolated(data, filename, catalogue, current_period, earliest_period=checks.earliest_period())
     parsed, file_issues = outcome.parsed, outcome.issues
     if outcome.failure:
         audit.record_event(engine, user, "return.unsafe", filename, {

@@ -237,3 +237,22 @@ def test_a_period_typed_as_a_day_that_does_not_exist_is_refused_at_its_cell(engi
     [error] = issues_with(report, "bad-period")
     assert error.cell == "D2" and typed in error.message, describe(report)
     assert builders.sha256_file(builders.database_file(engine)) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# The earliest month set for the server reaches the separate process that reads the file
+
+
+@pytest.mark.isolated
+def test_the_earliest_month_setting_refuses_a_plain_row_read_in_the_separate_process(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("MEASURES_EARLIEST_PERIOD", "2022-06")
+    path = builders.template_workbook(tmp_path / "before-start.xlsx", [
+        template_row("2.3", "2022-01", value=12),  # a plain row: read by the quick path, in the reading process
+        template_row("2.4", "2022-07", value=100),
+    ])
+    before = builders.sha256_file(builders.database_file(engine))
+    report = run(engine, path)
+    assert report.status == "refused", describe(report)
+    [error] = issues_with(report, "too-early")
+    assert (error.cell, error.ref, error.period) == ("D2", "2.3", "2022-01"), describe(report)
+    assert builders.sha256_file(builders.database_file(engine)) == before
