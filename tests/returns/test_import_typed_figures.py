@@ -9,8 +9,10 @@ import zipfile
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from measures import store
+from measures.exporting import RETURN_HEADER
 from measures.returns import import_return
 from measures.returns.number_formats import read_number_formats
 from tests.returns import builders
@@ -256,3 +258,23 @@ def test_the_earliest_month_setting_refuses_a_plain_row_read_in_the_separate_pro
     [error] = issues_with(report, "too-early")
     assert (error.cell, error.ref, error.period) == ("D2", "2.3", "2022-01"), describe(report)
     assert builders.sha256_file(builders.database_file(engine)) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# A second sheet with the template's header
+
+
+def test_rows_on_a_second_sheet_with_the_template_header_are_reported_not_dropped_without_a_word(engine, tmp_path):
+    path = builders.template_workbook(tmp_path / "two-sheets.xlsx", [template_row("2.3", FEBRUARY, value=12)])
+    workbook = load_workbook(path)
+    copy = workbook.create_sheet("Return (2)")
+    copy.append(list(RETURN_HEADER))
+    copy.append([None] * len(RETURN_HEADER))  # a blank row first: the warning names the first row with a ref
+    copy.append(["2.4", None, None, FEBRUARY, None, None, 99])
+    workbook.save(path)
+    report = run(engine, path)
+    assert report.status == "imported", describe(report)
+    february = stored(engine, FEBRUARY)
+    assert february["2.3"]["value"] == 12 and "2.4" not in february
+    [warning] = [issue for issue in issues_with(report, "ignored-cell") if issue.sheet == "Return (2)"]
+    assert warning.cell == "A3" and "‘Return’" in warning.message, describe(report)
