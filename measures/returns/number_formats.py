@@ -90,19 +90,24 @@ def _percent_styles(archive: zipfile.ZipFile) -> dict[int, str]:
         return {}
     custom: dict[int, str] = {}
     styles: list[int] = []
-    inside_cell_formats = False
+    inside_cell_formats = inside_number_formats = False
     for event, element in _parse(archive, "xl/styles.xml"):
         tag = element.tag
         if event == "start":
             if tag == f"{_MAIN}cellXfs":
                 inside_cell_formats = True
+            elif tag == f"{_MAIN}numFmts":
+                inside_number_formats = True
             elif tag == f"{_MAIN}xf" and inside_cell_formats:
                 styles.append(_integer(element.get("numFmtId")))
             continue
-        if tag == f"{_MAIN}numFmt":
+        # Only the workbook's own formats count: a conditional format's (under <dxfs>) may reuse a number.
+        if tag == f"{_MAIN}numFmt" and inside_number_formats:
             custom[_integer(element.get("numFmtId"))] = element.get("formatCode") or ""
         elif tag == f"{_MAIN}cellXfs":
             inside_cell_formats = False
+        elif tag == f"{_MAIN}numFmts":
+            inside_number_formats = False
     percent_formats = set(_BUILT_IN_PERCENT_FORMATS) | {
         number for number, code in custom.items() if is_percent_format(code)
     }

@@ -278,3 +278,22 @@ def test_rows_on_a_second_sheet_with_the_template_header_are_reported_not_droppe
     assert february["2.3"]["value"] == 12 and "2.4" not in february
     [warning] = [issue for issue in issues_with(report, "ignored-cell") if issue.sheet == "Return (2)"]
     assert warning.cell == "A3" and "‘Return’" in warning.message, describe(report)
+
+
+def test_a_conditional_formats_number_format_does_not_change_what_a_cell_shows(engine, tmp_path):
+    # A conditional format's own number format (under <dxfs>) may reuse a format's number; the cell still
+    # shows its own format, 0%.
+    path = builders.template_workbook(tmp_path / "dxf.xlsx", [template_row("2.1", FEBRUARY, value=percent(0.61))])
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    styles = parts["xl/styles.xml"]
+    dxfs = b'<dxfs count="1"><dxf><numFmt numFmtId="9" formatCode="General"/></dxf></dxfs>'
+    styles = re.sub(rb"<dxfs[^>]*/>|<dxfs.*?</dxfs>", b"", styles, flags=re.S)
+    parts["xl/styles.xml"] = styles.replace(b"</cellStyles>", b"</cellStyles>" + dxfs, 1)
+    assert dxfs in parts["xl/styles.xml"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    report = run(engine, path)
+    assert report.status == "imported", describe(report)
+    assert stored(engine, FEBRUARY)["2.1"]["value"] == 61.0
