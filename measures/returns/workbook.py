@@ -95,6 +95,13 @@ def check_container(data: bytes, filename: str) -> list[Issue]:
             f"{MAX_ENTRIES:,}. Copy the figures into a new workbook (or the template) and upload that.",
         )
     names = {entry.filename for entry in entries}
+    if len({name.replace("\\", "/").lower() for name in names}) != len(entries):
+        # Two parts under one name: readers differ on which they take, so what is checked may not be what is read.
+        return _file_issue(
+            "truncated",
+            f"{name} is damaged: it holds two parts under the same name. "
+            "Open it in Excel to check it, save it again and upload the new copy.",
+        )
     if not all(required in names for required in _REQUIRED_ENTRIES):
         return _file_issue(
             "not-xlsx",

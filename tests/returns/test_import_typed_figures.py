@@ -5,6 +5,7 @@ percentage and left empty. Each is checked against what is stored, what is refus
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 
 import pandas as pd
@@ -297,3 +298,27 @@ def test_a_conditional_formats_number_format_does_not_change_what_a_cell_shows(e
     report = run(engine, path)
     assert report.status == "imported", describe(report)
     assert stored(engine, FEBRUARY)["2.1"]["value"] == 61.0
+
+
+# ---------------------------------------------------------------------------------------------
+# A zip holding two parts under one name
+
+
+def test_a_workbook_with_two_parts_under_one_name_is_refused_before_it_is_read(engine, tmp_path):
+    # Readers differ on which of the two they take, so the part checked for limits and formats need not be
+    # the part whose cells are read.
+    path = builders.template_workbook(tmp_path / "twice.xlsx", [template_row("2.1", FEBRUARY, value=percent(0.61))])
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is asked to write
+        for name, content in parts:
+            if name == SHEET:
+                archive.writestr(name, content.replace(b"<v>0.61</v>", b"<v>0.99</v>"))
+            archive.writestr(name, content)
+    before = builders.sha256_file(builders.database_file(engine))
+    report = run(engine, path)
+    assert report.status == "refused", describe(report)
+    [error] = report.errors
+    assert error.code == "truncated" and "same name" in error.message, describe(report)
+    assert builders.sha256_file(builders.database_file(engine)) == before
