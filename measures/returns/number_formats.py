@@ -34,7 +34,7 @@ _BUILT_IN_PERCENT_FORMATS = frozenset({9, 10})  # 0% and 0.00%
 _LITERAL_PARTS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 _CELL_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _DOCTYPE = b"<!DOCTYPE"
-_LOOK_FOR_DOCTYPE = 4096
+_CHUNK = 1024 * 1024
 
 
 class UnreadableFormats(ValueError):
@@ -63,14 +63,25 @@ def shows_literal_percent(code: str) -> bool:
     return "%" in code and not is_percent_format(code)
 
 
+def _declares_document_type(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether `<!DOCTYPE` appears anywhere in the part: after any length of comments it is still a declaration,
+    and in a cell's text it would be escaped, so searching the whole part misses nothing and refuses no return."""
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(_CHUNK):
+            if _DOCTYPE in tail + chunk:
+                return True
+            tail = (tail + chunk)[-len(_DOCTYPE):]
+    return False
+
+
 def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ElementTree.Element]]:
     """Stream the elements of one part (a Strict Open XML element under its usual name), refusing a document
     type declaration (Excel never writes one, and entity definitions are how XML is made to expand without
     limit)."""
     try:
-        with archive.open(name) as part:
-            if _DOCTYPE in part.read(_LOOK_FOR_DOCTYPE):
-                raise UnreadableFormats(f"{name} declares a document type")
+        if _declares_document_type(archive, name):
+            raise UnreadableFormats(f"{name} declares a document type")
         with archive.open(name) as part:
             for event, element in ElementTree.iterparse(part, events=("start", "end")):
                 if event == "start" and element.tag.startswith(_STRICT_MAIN):

@@ -96,3 +96,21 @@ def test_a_sheet_declaring_a_document_type_is_refused_as_unreadable(tmp_path, ca
     data = _rewrite(path, lambda xml: xml.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1))
     _, issues = parse_return(data, "doctype.xlsx", catalogue)
     assert [issue.code for issue in issues] == ["truncated"], issues
+
+
+@pytest.mark.parametrize("part", ["xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"])
+def test_a_document_type_after_a_long_comment_is_refused_as_unreadable(tmp_path, catalogue, part):
+    from measures.returns.importer import parse_return
+
+    path = _workbook(tmp_path / "late-doctype.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    content = parts[part]
+    declaration_end = content.index(b"?>") + 2 if content.startswith(b"<?xml") else 0
+    parts[part] = (content[:declaration_end] + b"<!--" + b" " * 10_000 + b"-->"
+                   + b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + content[declaration_end:])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    _, issues = parse_return(path.read_bytes(), "late-doctype.xlsx", catalogue)
+    assert [issue.code for issue in issues] == ["truncated"], issues
