@@ -22,8 +22,8 @@ from measures.returns.number_formats import (
     uncomputed_formulas,
 )
 from measures.returns.report import ImportReport, Issue
-from measures.returns.template_layout import parse_template
-from measures.returns.workbook import read_sheets
+from measures.returns.template_layout import find_header, parse_template
+from measures.returns.workbook import Sheet, read_sheets
 from measures.store import UploadInfo
 
 
@@ -48,8 +48,11 @@ def parse_return(
         )]
     sheets = [mark_percent_cells(sheet, formats.get(sheet.name)) for sheet in sheets]
     earliest_period = earliest_period or checks.earliest_period()
-    parsed = (parse_template(sheets, catalogue, current_period, earliest_period)
-              or parse_committee(sheets, catalogue))
+    parsed = parse_template(sheets, catalogue, current_period, earliest_period)
+    if parsed is not None:
+        parsed.issues += _committee_tables_left_out(sheets, catalogue)
+    else:
+        parsed = parse_committee(sheets, catalogue)
     if parsed is None:
         return ParsedReturn(), [Issue(
             "error", "no-header",
@@ -59,6 +62,27 @@ def parse_return(
         )]
     parsed.issues = uncomputed_formulas(formats) + parsed.issues
     return parsed, []
+
+
+def _committee_tables_left_out(sheets: list[Sheet], catalogue: Catalogue) -> list[Issue]:
+    """A warning for each sheet holding a committee table with figures in a workbook read as the template (the
+    template is read, the table is not): its figures are never left out without a word."""
+    issues = []
+    for sheet in sheets:
+        if find_header(sheet) is not None:
+            continue
+        table = parse_committee([sheet], catalogue)
+        if table is None or not table.candidates:
+            continue
+        first = table.candidates[0].place
+        issues.append(Issue(
+            "warning", "ignored-cell",
+            f"Sheet ‘{sheet.name}’, cell {first.cell}: this sheet holds the committee table, but this workbook is "
+            "read as the template (the sheet headed Ref, Period and Value), so nothing on this sheet was imported. "
+            "Upload the committee table in a workbook of its own, or copy its figures into the template's rows.",
+            sheet.name, first.cell,
+        ))
+    return issues
 
 
 def _change_rows(plan: store.ChangePlan) -> list[dict]:

@@ -322,3 +322,19 @@ def test_a_workbook_with_two_parts_under_one_name_is_refused_before_it_is_read(e
     [error] = report.errors
     assert error.code == "truncated" and "same name" in error.message, describe(report)
     assert builders.sha256_file(builders.database_file(engine)) == before
+
+
+def test_a_committee_table_beside_the_template_is_reported_not_dropped_without_a_word(engine, tmp_path):
+    layout = builders.committee_workbook(tmp_path / "both-layouts.xlsx", [JANUARY], [
+        measure("2.3", "Social workers with more than 24 children", cells=[12]),
+    ])
+    workbook = load_workbook(layout.path)
+    template = workbook.create_sheet("Return", 0)
+    template.append(list(RETURN_HEADER))
+    template.append(["2.4", None, None, FEBRUARY, None, None, 99])
+    workbook.save(layout.path)
+    report = run(engine, layout.path)
+    assert report.status == "imported" and report.layout == "template", describe(report)
+    assert stored(engine, FEBRUARY)["2.4"]["value"] == 99
+    [warning] = [issue for issue in issues_with(report, "ignored-cell") if issue.sheet == layout.sheet]
+    assert warning.cell == layout.cells[("2.3", JANUARY)] and "committee table" in warning.message, describe(report)
