@@ -218,6 +218,7 @@ _UNUSUAL_XML = re.compile(
     rb"|<[A-Za-z_][\w.\-]*:c[\s/>]"  # a namespace prefix on cells
     rb"|<c(?=[\s/>])(?![^>]*\sr=\")"  # a cell without its address
     rb"|<c\s[^>]*='"  # single-quoted attributes
+    rb"|=\s*\"[^\"]*>"  # a '>' inside an attribute's value, which would end a tag early for the patterns
 )
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _ADDRESS_ATTRIBUTE = re.compile(rb"\sr=\"([A-Z]{1,3})(\d+)\"")

@@ -79,6 +79,8 @@ def test_the_usual_sheet_xml_is_read_by_the_quick_scan(tmp_path):
         # Single-quoted attributes and a comment.
         pytest.param(lambda xml: xml.replace(b'r="G5"', b"r='G5'").replace(b"<sheetData>", b"<!-- note --><sheetData>"),
                      id="single-quotes-and-comment"),
+        # A '>' inside an attribute's value before the style (allowed by XML), which ends a tag early for a pattern.
+        pytest.param(lambda xml: xml.replace(b'<c r="G2"', b'<c r="G2" cm="a>b"'), id="greater-than-in-a-value"),
     ],
 )
 def test_unusual_sheet_xml_is_streamed_with_the_same_result(tmp_path, change):
