@@ -228,9 +228,15 @@ _LOOK_BACK = 64 * 1024  # bytes searched back from a formula for its cell's tag
 _WRAP = f'<w xmlns="{_MAIN[1:-1]}">'.encode()
 
 
+def _spaced_equals(xml: bytes) -> bool:
+    """Whether some '=' is not written straight before a double quote (spaces around an attribute's '=', which the
+    patterns do not expect; or an '=' in a formula's text, which only costs streaming)."""
+    return xml.count(b"=") != xml.count(b'="') or any(space + b"=" in xml for space in (b" ", b"\t", b"\n", b"\r"))
+
+
 def _scan_sheet_quickly(xml: bytes, percent_styles: dict[int, str]) -> SheetFormats | None:
     """The cells worth reading, found by pattern and parsed one by one; None if the XML is unusual."""
-    if _UNUSUAL_XML.search(xml):
+    if _UNUSUAL_XML.search(xml) or _spaced_equals(xml):
         return None
     found = SheetFormats()
     if percent_styles:

@@ -81,6 +81,8 @@ def test_the_usual_sheet_xml_is_read_by_the_quick_scan(tmp_path):
                      id="single-quotes-and-comment"),
         # A '>' inside an attribute's value before the style (allowed by XML), which ends a tag early for a pattern.
         pytest.param(lambda xml: xml.replace(b'<c r="G2"', b'<c r="G2" cm="a>b"'), id="greater-than-in-a-value"),
+        # Spaces around '=' (allowed by XML) in the style attribute.
+        pytest.param(lambda xml: xml.replace(b'<c r="G2" s="', b'<c r="G2" s = "'), id="spaces-around-equals"),
     ],
 )
 def test_unusual_sheet_xml_is_streamed_with_the_same_result(tmp_path, change):
