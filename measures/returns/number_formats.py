@@ -219,6 +219,7 @@ _UNUSUAL_XML = re.compile(
     rb"|<c(?=[\s/>])(?![^>]*\sr=\")"  # a cell without its address
     rb"|<c\s[^>]*='"  # single-quoted attributes
     rb"|=\s*\"[^\"]*>"  # a '>' inside an attribute's value, which would end a tag early for the patterns
+    rb"|\ss=\"0\d"  # a style number with a leading zero (s="01" is style 1)
 )
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _ADDRESS_ATTRIBUTE = re.compile(rb"\sr=\"([A-Z]{1,3})(\d+)\"")

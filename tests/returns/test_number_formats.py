@@ -86,6 +86,7 @@ def test_the_usual_sheet_xml_is_read_by_the_quick_scan(tmp_path):
         # The style written as a character reference: s="&#49;" is s="1".
         pytest.param(lambda xml: re.sub(rb'(<c r="G2" s=")(\d)', lambda m: m.group(1) + b"&#%d;" % m.group(2)[0], xml),
                      id="character-reference"),
+        pytest.param(lambda xml: xml.replace(b'<c r="G2" s="', b'<c r="G2" s="0'), id="style-with-a-leading-zero"),
     ],
 )
 def test_unusual_sheet_xml_is_streamed_with_the_same_result(tmp_path, change):
