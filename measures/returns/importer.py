@@ -23,7 +23,7 @@ from measures.returns.number_formats import (
 )
 from measures.returns.report import ImportReport, Issue
 from measures.returns.template_layout import find_header, parse_template
-from measures.returns.workbook import Sheet, read_sheets
+from measures.returns.workbook import MAX_FILE_BYTES, Sheet, read_sheets, too_large
 from measures.store import UploadInfo
 
 
@@ -110,8 +110,11 @@ def import_return(
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
-        data = path.read_bytes()
         filename = filename or path.name
+        with path.open("rb") as stream:  # never more than the limit in memory, however large the file
+            data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return ImportReport(file=filename, issues=too_large(filename, max(path.stat().st_size, len(data))))
     else:
         data = source
     filename = filename or "upload.xlsx"

@@ -5,6 +5,7 @@ percentage and left empty. Each is checked against what is stored, what is refus
 from __future__ import annotations
 
 import re
+import tracemalloc
 import warnings
 import zipfile
 
@@ -338,3 +339,23 @@ def test_a_committee_table_beside_the_template_is_reported_not_dropped_without_a
     assert stored(engine, FEBRUARY)["2.4"]["value"] == 99
     [warning] = [issue for issue in issues_with(report, "ignored-cell") if issue.sheet == layout.sheet]
     assert warning.cell == layout.cells[("2.3", JANUARY)] and "committee table" in warning.message, describe(report)
+
+
+# ---------------------------------------------------------------------------------------------
+# A file far over the size limit, imported from a path
+
+
+def test_a_file_far_over_the_size_limit_is_refused_without_being_read_whole(engine, tmp_path):
+    path = tmp_path / "huge.xlsx"
+    with path.open("wb") as stream:  # a sparse file: 200 MB on paper, nothing on disk
+        stream.truncate(200 * builders.MB)
+    tracemalloc.start()
+    try:
+        report = run(engine, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.status == "refused", describe(report)
+    [error] = report.errors
+    assert error.code == "file-too-large" and "200.0 MB" in error.message, describe(report)
+    assert peak < 40 * builders.MB, f"{peak / builders.MB:.0f} MB held while refusing it"
