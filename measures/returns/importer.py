@@ -64,12 +64,18 @@ def parse_return(
     return parsed, []
 
 
+def _names_ref_and_measure(row: list) -> bool:
+    """Whether a row holds the committee header's Ref and Measure headings (a quick look before reading a sheet)."""
+    names = {cell.strip().lower() for cell in row if isinstance(cell, str)}
+    return "ref" in names and "measure" in names
+
+
 def _committee_tables_left_out(sheets: list[Sheet], catalogue: Catalogue) -> list[Issue]:
     """A warning for each sheet holding a committee table with figures in a workbook read as the template (the
     template is read, the table is not): its figures are never left out without a word."""
     issues = []
     for sheet in sheets:
-        if find_header(sheet) is not None:
+        if find_header(sheet) is not None or not any(_names_ref_and_measure(row) for row in sheet.rows):
             continue
         table = parse_committee([sheet], catalogue)
         if table is None or not table.candidates:
