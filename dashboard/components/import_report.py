@@ -11,9 +11,20 @@ from measures.periods import long_label
 from measures.returns.report import ImportReport, Issue
 
 MAX_CHANGE_ROWS = 200
+MAX_ISSUE_ROWS = 200  # per table: a file with a mistake on every one of 50,000 rows made a 36 MB page
 
 
-def _issue_table(issues: list[Issue], caption: str, kind: str) -> html.Table:
+def _issue_table(issues: list[Issue], caption: str, kind: str) -> html.Div:
+    shown = issues[:MAX_ISSUE_ROWS]
+    more = len(issues) - len(shown)
+    what = "errors" if kind == "error" else "warnings"
+    return html.Div([_issue_rows(shown, caption, kind), html.P(
+        f"… and {more:,} more {what}, not listed here. Correct the cells listed (the same mistake is often "
+        "repeated down a column), then upload the file again to see any that remain.", className="muted",
+    ) if more > 0 else None])
+
+
+def _issue_rows(issues: list[Issue], caption: str, kind: str) -> html.Table:
     return html.Table(
         [
             html.Caption(caption),

@@ -10,7 +10,9 @@ from datetime import date, datetime, time
 
 from measures.periods import MONTH_ABBREVIATIONS, MONTH_NAMES, is_period, make_period
 
-_NUMBER = r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+"
+# Thousands are separated in threes (1,234): '1,5' or '12,34' is a decimal comma or a slip, never 15 or 1234.
+_NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+"
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _PERCENT = rf"(?P<percent>{_NUMBER})\s*%"
 _FIGURE_PATTERNS = (
     re.compile(rf"^(?P<numerator>{_NUMBER})\s*/\s*(?P<denominator>{_NUMBER})(?:\s+{_PERCENT})?$"),
@@ -39,7 +41,7 @@ _MONTHS = {name.lower(): index + 1 for index, name in enumerate(MONTH_NAMES)}
 _MONTHS.update({abbreviation.lower(): index + 1 for index, abbreviation in enumerate(MONTH_ABBREVIATIONS)})
 _MONTHS["sept"] = 9
 _MONTH_TEXT = re.compile(r"^(?P<month>[A-Za-z]{3,9})[\s\-/.']*(?P<year>\d{2}|\d{4})$")
-_ISO_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?:[ T].*)?$")
+_ISO_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[ T].*)?$")
 # Dates typed as text the UK way, day first: 01/02/2023, 1.2.23, 01-02-2023 (a time after it is ignored).
 _UK_DATE = re.compile(r"^(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?:\s+\d.*)?$")
 # A month and year typed with numbers: 02/2023, 2/23, 2023/02.
@@ -63,6 +65,21 @@ class PercentCell(float):
 
     def __repr__(self) -> str:
         return f"PercentCell({float(self)!r})"
+
+
+class LiteralPercentCell(PercentCell):
+    """A number whose format writes a % sign after it without scaling it (0.0"%" or 0.0\\%): it holds 61 and
+    shows 61%, so it states the percentage as typed."""
+
+    __slots__ = ()
+
+    @property
+    def percent(self) -> float:
+        """The percentage the cell shows: the number itself."""
+        return round(float(self), 9)
+
+    def __repr__(self) -> str:
+        return f"LiteralPercentCell({float(self)!r})"
 
 
 class ErrorValue(str):
@@ -131,6 +148,9 @@ def to_number(text: str) -> float:
     one no return holds (NaN, infinity, 1e308)."""
     cleaned = text.strip()
     if not _STRICT_NUMBER.match(cleaned):
+        if _DECIMAL_COMMA.match(cleaned):
+            raise CellError(f"“{text}” is not a number this return can read: write decimals with a point "
+                            "(1.5) and thousands in threes (1,234)")
         raise CellError(f"“{text}” is not a number")
     return checked_number(float(cleaned.replace(",", "")), text)
 
@@ -156,7 +176,12 @@ def number_of(cell: object) -> float | None:
     if isinstance(cell, (date, datetime)):
         raise CellError(f"the date {cell:%d %b %Y} is not a number")
     text = str(cell).strip()
-    return to_number(text[:-1]) if text.endswith("%") else to_number(text)
+    if not text.endswith("%"):
+        return to_number(text)
+    try:
+        return to_number(text[:-1])
+    except CellError as error:  # say what the cell holds, '61%%' and not '61%'
+        raise CellError(str(error).replace(f"“{text[:-1]}”", f"“{text}”", 1)) from None
 
 
 def status_of(cell: object) -> str:
@@ -218,7 +243,14 @@ def combine(main: Figure, continuation: Figure) -> Figure:
     if continuation.is_blank:
         return main
     if main.status != "ok" or continuation.status != "ok":
-        return main if main.status != "ok" else continuation
+        # A marker above or below figures ('35 (62)' above '*'): the month is marked, and the figures travel
+        # with it so that the reader says they were left out rather than losing them without a word.
+        marked, other = (main, continuation) if main.status != "ok" else (continuation, main)
+        return Figure(numerator=marked.numerator if marked.numerator is not None else other.numerator,
+                      denominator=marked.denominator if marked.denominator is not None else other.denominator,
+                      percent=marked.percent if marked.percent is not None else other.percent,
+                      number=marked.number if marked.number is not None else other.number,
+                      status=marked.status)
     percent = main.percent if main.percent is not None else continuation.percent
     if percent is None and continuation.number is not None and main.numerator is None and main.number is not None:
         percent = continuation.number  # a bare percentage typed without its % sign
@@ -266,6 +298,10 @@ def period_of_header(cell: object) -> str | None:
         return text
     iso = _ISO_DAY.match(text)
     if iso and 1 <= int(iso.group("month")) <= 12:
+        try:
+            date(int(iso.group("year")), int(iso.group("month")), int(iso.group("day")))
+        except ValueError:
+            raise CellError(f"“{text}” is not a date: there is no day {int(iso.group('day'))} in that month") from None
         return make_period(int(iso.group("year")), int(iso.group("month")))
     uk = _uk_date_period(text)
     if uk is not None:

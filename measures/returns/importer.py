@@ -22,15 +22,19 @@ from measures.returns.number_formats import (
     uncomputed_formulas,
 )
 from measures.returns.report import ImportReport, Issue
-from measures.returns.template_layout import parse_template
-from measures.returns.workbook import read_sheets
+from measures.returns.template_layout import find_header, parse_template
+from measures.returns.workbook import MAX_FILE_BYTES, Sheet, read_sheets, too_large
 from measures.store import UploadInfo
 
 
 def parse_return(
-    data: bytes, filename: str, catalogue: Catalogue, current_period: str = "9999-12"
+    data: bytes, filename: str, catalogue: Catalogue, current_period: str = "9999-12",
+    earliest_period: str | None = None,
 ) -> tuple[ParsedReturn, list[Issue]]:
-    """Read a workbook and recognise its layout from its content; returns what was found and any file errors."""
+    """Read a workbook and recognise its layout from its content; returns what was found and any file errors.
+
+    Months after `current_period` or before `earliest_period` (default: the MEASURES_EARLIEST_PERIOD of this
+    process) are left in `dated` for the checks that refuse them."""
     sheets, file_issues = read_sheets(data, filename)
     if file_issues:
         return ParsedReturn(), file_issues
@@ -43,8 +47,12 @@ def parse_return(
             "Open it in Excel, save it again and upload the new copy.",
         )]
     sheets = [mark_percent_cells(sheet, formats.get(sheet.name)) for sheet in sheets]
-    parsed = (parse_template(sheets, catalogue, current_period, checks.earliest_period())
-              or parse_committee(sheets, catalogue))
+    earliest_period = earliest_period or checks.earliest_period()
+    parsed = parse_template(sheets, catalogue, current_period, earliest_period)
+    if parsed is not None:
+        parsed.issues += _committee_tables_left_out(sheets, catalogue)
+    else:
+        parsed = parse_committee(sheets, catalogue)
     if parsed is None:
         return ParsedReturn(), [Issue(
             "error", "no-header",
@@ -54,6 +62,33 @@ def parse_return(
         )]
     parsed.issues = uncomputed_formulas(formats) + parsed.issues
     return parsed, []
+
+
+def _names_ref_and_measure(row: list) -> bool:
+    """Whether a row holds the committee header's Ref and Measure headings (a quick look before reading a sheet)."""
+    names = {cell.strip().lower() for cell in row if isinstance(cell, str)}
+    return "ref" in names and "measure" in names
+
+
+def _committee_tables_left_out(sheets: list[Sheet], catalogue: Catalogue) -> list[Issue]:
+    """A warning for each sheet holding a committee table with figures in a workbook read as the template (the
+    template is read, the table is not): its figures are never left out without a word."""
+    issues = []
+    for sheet in sheets:
+        if find_header(sheet) is not None or not any(_names_ref_and_measure(row) for row in sheet.rows):
+            continue
+        table = parse_committee([sheet], catalogue)
+        if table is None or not table.candidates:
+            continue
+        first = table.candidates[0].place
+        issues.append(Issue(
+            "warning", "ignored-cell",
+            f"Sheet ‘{sheet.name}’, cell {first.cell}: this sheet holds the committee table, but this workbook is "
+            "read as the template (the sheet headed Ref, Period and Value), so nothing on this sheet was imported. "
+            "Upload the committee table in a workbook of its own, or copy its figures into the template's rows.",
+            sheet.name, first.cell,
+        ))
+    return issues
 
 
 def _change_rows(plan: store.ChangePlan) -> list[dict]:
@@ -81,8 +116,11 @@ def import_return(
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
-        data = path.read_bytes()
         filename = filename or path.name
+        with path.open("rb") as stream:  # never more than the limit in memory, however large the file
+            data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return ImportReport(file=filename, issues=too_large(filename, max(path.stat().st_size, len(data))))
     else:
         data = source
     filename = filename or "upload.xlsx"
@@ -90,7 +128,8 @@ def import_return(
     catalogue = store.read_catalogue(engine)
     current_period = period_of(today or date.today())
     # Read in a separate process with memory and time limits: a file that breaks them is refused, not fatal.
-    outcome = parse_isolated(data, filename, catalogue, current_period)
+    # The reader is told the earliest month: it does not see this process's settings.
+    outcome = parse_isolated(data, filename, catalogue, current_period, earliest_period=checks.earliest_period())
     parsed, file_issues = outcome.parsed, outcome.issues
     if outcome.failure:
         audit.record_event(engine, user, "return.unsafe", filename, {

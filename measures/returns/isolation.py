@@ -36,6 +36,7 @@ from pathlib import Path
 
 from measures.catalogue import Catalogue
 from measures.returns.candidates import ParsedReturn
+from measures.returns.checks import earliest_period as earliest_period_setting
 from measures.returns.report import Issue
 from measures.returns.workbook import check_container
 
@@ -102,9 +103,12 @@ def unsafe_issue(filename: str, failure: str = "") -> Issue:
 
 
 def parse_isolated(
-    data: bytes, filename: str, catalogue: Catalogue, current_period: str, limits: ParseLimits | None = None
+    data: bytes, filename: str, catalogue: Catalogue, current_period: str, limits: ParseLimits | None = None,
+    earliest_period: str | None = None,
 ) -> ParseOutcome:
-    """Run `parse_return(data, filename, catalogue, current_period)` in a separate, limited process.
+    """Run `parse_return(data, filename, catalogue, current_period, earliest_period)` in a separate, limited
+    process. The reader sees none of this process's settings, so `earliest_period` (default: this process's
+    MEASURES_EARLIEST_PERIOD, read here) is sent with the file.
 
     The file's size and zip directory are checked here first (`check_container`); a file refused by them is
     never sent. Returns a ParseOutcome: the parse and its issues when the reader answered, or an empty parse with one
@@ -115,7 +119,9 @@ def parse_isolated(
     if container_issues:
         return ParseOutcome(ParsedReturn(), container_issues)
     limits = limits or ParseLimits.from_environment()
-    request = pickle.dumps((data, filename, catalogue, current_period), protocol=pickle.HIGHEST_PROTOCOL)
+    earliest_period = earliest_period or earliest_period_setting()
+    request = pickle.dumps((data, filename, catalogue, current_period, earliest_period),
+                           protocol=pickle.HIGHEST_PROTOCOL)
     started = time.monotonic()
     if _server_lock.acquire(blocking=False):
         try:
@@ -138,14 +144,15 @@ def parse_isolated(
 
 
 def parse_in_process(
-    data: bytes, filename: str, catalogue: Catalogue, current_period: str, limits: ParseLimits | None = None
+    data: bytes, filename: str, catalogue: Catalogue, current_period: str, limits: ParseLimits | None = None,
+    earliest_period: str | None = None,
 ) -> ParseOutcome:
     """The same parse as `parse_isolated`, in this process and without limits: for tests only, where starting
     a reader for each of hundreds of small files would make the suite slow. Returns a ParseOutcome."""
     from measures.returns.importer import parse_return
 
     started = time.monotonic()
-    parsed, issues = parse_return(data, filename, catalogue, current_period)
+    parsed, issues = parse_return(data, filename, catalogue, current_period, earliest_period)
     return ParseOutcome(parsed, issues, seconds=time.monotonic() - started)
 
 
@@ -372,8 +379,8 @@ def _read_one(header: bytes, request: bytes, answer_fd: int) -> int:
 
     _limit_this_process(ParseLimits(**json.loads(header)))
     try:
-        data, filename, catalogue, current_period = pickle.loads(request)
-        parsed, issues = parse_return(data, filename, catalogue, current_period)
+        data, filename, catalogue, current_period, earliest_period = pickle.loads(request)
+        parsed, issues = parse_return(data, filename, catalogue, current_period, earliest_period)
         peak_memory_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         answer = io.BytesIO()
         _ResultPickler(answer, protocol=pickle.HIGHEST_PROTOCOL).dump((parsed, issues, peak_memory_kb))

@@ -18,20 +18,23 @@ from xml.etree import ElementTree
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from measures.returns.cells import ErrorValue, PercentCell
+from measures.returns.cells import ErrorValue, LiteralPercentCell, PercentCell
 from measures.returns.report import Issue
 from measures.returns.workbook import Sheet
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# Excel's "Strict Open XML Spreadsheet" writes the same elements under other namespaces, read as the usual ones.
+_STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+_STRICT_OFFICE_RELATIONSHIP_ID = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 _BUILT_IN_PERCENT_FORMATS = frozenset({9, 10})  # 0% and 0.00%
 # Parts of a format code that never show a percent sign: "quoted text", \x escapes, _x spacers, *x fills,
 # and [colour], [condition] or [$locale] sections.
 _LITERAL_PARTS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 _CELL_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _DOCTYPE = b"<!DOCTYPE"
-_LOOK_FOR_DOCTYPE = 4096
+_CHUNK = 1024 * 1024
 
 
 class UnreadableFormats(ValueError):
@@ -43,6 +46,8 @@ class SheetFormats:
     """One sheet's cells that the values alone do not describe (0-based row and column, as `Sheet.rows`)."""
 
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    # Cells whose format writes a % sign without scaling (0.0"%"): 61 shows 61%.
+    literal_percent_cells: set[tuple[int, int]] = field(default_factory=set)
     uncomputed_formulas: list[tuple[str, str]] = field(default_factory=list)  # (cell such as 'G5', formula)
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # what the cell shows: '#DIV/0!'
 
@@ -52,43 +57,80 @@ def is_percent_format(code: str) -> bool:
     return "%" in _LITERAL_PARTS.sub("", code)
 
 
+def shows_literal_percent(code: str) -> bool:
+    """Return True when a format code writes a % sign only as literal text ('0.0"%"', '0.0\\%'), so that the
+    number is shown as it is, followed (or preceded) by %."""
+    return "%" in code and not is_percent_format(code)
+
+
+def _declares_document_type(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether `<!DOCTYPE` appears anywhere in the part: after any length of comments it is still a declaration,
+    and in a cell's text it would be escaped, so searching the whole part misses nothing and refuses no return."""
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(_CHUNK):
+            if _DOCTYPE in tail + chunk:
+                return True
+            tail = (tail + chunk)[-len(_DOCTYPE):]
+    return False
+
+
 def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ElementTree.Element]]:
-    """Stream the elements of one part, refusing a document type declaration (Excel never writes one, and
-    entity definitions are how XML is made to expand without limit)."""
+    """Stream the elements of one part (a Strict Open XML element under its usual name), refusing a document
+    type declaration (Excel never writes one, and entity definitions are how XML is made to expand without
+    limit)."""
     try:
+        if _declares_document_type(archive, name):
+            raise UnreadableFormats(f"{name} declares a document type")
         with archive.open(name) as part:
-            if _DOCTYPE in part.read(_LOOK_FOR_DOCTYPE):
-                raise UnreadableFormats(f"{name} declares a document type")
-        with archive.open(name) as part:
-            yield from ElementTree.iterparse(part, events=("start", "end"))
+            for event, element in ElementTree.iterparse(part, events=("start", "end")):
+                if event == "start" and element.tag.startswith(_STRICT_MAIN):
+                    element.tag = _MAIN + element.tag[len(_STRICT_MAIN):]
+                yield event, element
     except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, EOFError) as error:
         raise UnreadableFormats(f"{name} cannot be read: {error}") from None
 
 
-def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
-    """The indexes of the cell formats (a cell's `s` attribute) that show a percentage."""
+_SCALED, _LITERAL = "scaled", "literal"
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> dict[int, str]:
+    """The indexes of the cell formats (a cell's `s` attribute) that show a % sign: 'scaled' for a percentage
+    format (0.61 shows 61%), 'literal' for a % sign written as text (61 shows 61%)."""
     if "xl/styles.xml" not in archive.namelist():
-        return set()
+        return {}
     custom: dict[int, str] = {}
     styles: list[int] = []
-    inside_cell_formats = False
+    inside_cell_formats = inside_number_formats = False
     for event, element in _parse(archive, "xl/styles.xml"):
         tag = element.tag
         if event == "start":
             if tag == f"{_MAIN}cellXfs":
                 inside_cell_formats = True
+            elif tag == f"{_MAIN}numFmts":
+                inside_number_formats = True
             elif tag == f"{_MAIN}xf" and inside_cell_formats:
                 styles.append(_integer(element.get("numFmtId")))
             continue
-        if tag == f"{_MAIN}numFmt":
+        # Only the workbook's own formats count: a conditional format's (under <dxfs>) may reuse a number.
+        if tag == f"{_MAIN}numFmt" and inside_number_formats:
             custom[_integer(element.get("numFmtId"))] = element.get("formatCode") or ""
         elif tag == f"{_MAIN}cellXfs":
             inside_cell_formats = False
+        elif tag == f"{_MAIN}numFmts":
+            inside_number_formats = False
     percent_formats = set(_BUILT_IN_PERCENT_FORMATS) | {
         number for number, code in custom.items() if is_percent_format(code)
     }
     percent_formats -= {number for number, code in custom.items() if not is_percent_format(code)}
-    return {index for index, number in enumerate(styles) if number in percent_formats}
+    literal_formats = {number for number, code in custom.items() if shows_literal_percent(code)}
+    kinds = {}
+    for index, number in enumerate(styles):
+        if number in percent_formats:
+            kinds[index] = _SCALED
+        elif number in literal_formats:
+            kinds[index] = _LITERAL
+    return kinds
 
 
 def _integer(text: str | None) -> int:
@@ -99,21 +141,23 @@ def _integer(text: str | None) -> int:
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, path of its XML part) for each worksheet, in workbook order."""
+    """(sheet name, path of its XML part) for each worksheet, in workbook order. Part names are matched
+    ignoring case, and a target written with backslashes is read with slashes, as the cell reader reads them."""
+    parts = {name.lower(): name for name in archive.namelist()}
     targets = {}
     rels = "xl/_rels/workbook.xml.rels"
     if rels in archive.namelist():
         for event, element in _parse(archive, rels):
             if event == "end" and element.tag == f"{_RELATIONSHIPS}Relationship":
-                target = element.get("Target") or ""
+                target = (element.get("Target") or "").replace("\\", "/")
                 path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
                 targets[element.get("Id")] = path
     sheets = []
     for event, element in _parse(archive, "xl/workbook.xml"):
         if event == "end" and element.tag == f"{_MAIN}sheet":
-            path = targets.get(element.get(_OFFICE_RELATIONSHIP_ID))
-            if path and path in archive.namelist():
-                sheets.append((element.get("name") or "", path))
+            path = targets.get(element.get(_OFFICE_RELATIONSHIP_ID) or element.get(_STRICT_OFFICE_RELATIONSHIP_ID))
+            if path and path.lower() in parts:
+                sheets.append((element.get("name") or "", parts[path.lower()]))
     return sheets
 
 
@@ -123,12 +167,14 @@ def _position(letters: str, number: str | bytes) -> tuple[int, int]:
 
 
 def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int, column: int,
-               percent_styles: set[int]) -> None:
+               percent_styles: dict[int, str]) -> None:
     """Record what one <c> element says beyond its value."""
-    if percent_styles and _integer(element.get("s")) in percent_styles:
-        found.percent_cells.add((row_index, column))
     kind = element.get("t")
     saved = element.find(f"{_MAIN}v")
+    if percent_styles and saved is not None:  # an empty cell's format changes nothing
+        style = percent_styles.get(_integer(element.get("s")))
+        if style is not None:
+            (found.percent_cells if style == _SCALED else found.literal_percent_cells).add((row_index, column))
     if kind == "e":
         found.error_cells[(row_index, column)] = (saved.text or "").strip() if saved is not None else ""
     formula = element.find(f"{_MAIN}f")
@@ -138,7 +184,7 @@ def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int
         found.uncomputed_formulas.append((cell, (formula.text or "").strip()))
 
 
-def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: dict[int, str]) -> SheetFormats:
     """Every cell, element by element: for any sheet XML, however it is written."""
     found = SheetFormats()
     row_index, column_index_next = -1, 0
@@ -172,6 +218,8 @@ _UNUSUAL_XML = re.compile(
     rb"|<[A-Za-z_][\w.\-]*:c[\s/>]"  # a namespace prefix on cells
     rb"|<c(?=[\s/>])(?![^>]*\sr=\")"  # a cell without its address
     rb"|<c\s[^>]*='"  # single-quoted attributes
+    rb"|=\s*\"[^\"]*>"  # a '>' inside an attribute's value, which would end a tag early for the patterns
+    rb"|\ss=\"0\d"  # a style number with a leading zero (s="01" is style 1)
 )
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _ADDRESS_ATTRIBUTE = re.compile(rb"\sr=\"([A-Z]{1,3})(\d+)\"")
@@ -181,18 +229,30 @@ _LOOK_BACK = 64 * 1024  # bytes searched back from a formula for its cell's tag
 _WRAP = f'<w xmlns="{_MAIN[1:-1]}">'.encode()
 
 
-def _scan_sheet_quickly(xml: bytes, percent_styles: set[int]) -> SheetFormats | None:
+def _spaced_equals(xml: bytes) -> bool:
+    """Whether some '=' is not written straight before a double quote (spaces around an attribute's '=', which the
+    patterns do not expect; or an '=' in a formula's text, which only costs streaming)."""
+    return xml.count(b"=") != xml.count(b'="') or any(space + b"=" in xml for space in (b" ", b"\t", b"\n", b"\r"))
+
+
+def _scan_sheet_quickly(xml: bytes, percent_styles: dict[int, str]) -> SheetFormats | None:
     """The cells worth reading, found by pattern and parsed one by one; None if the XML is unusual."""
-    if _UNUSUAL_XML.search(xml):
+    # A character reference (s="&#49;" is s="1") is read by the parser, not by the patterns.
+    if _UNUSUAL_XML.search(xml) or _spaced_equals(xml) or b"&#" in xml:
         return None
     found = SheetFormats()
     if percent_styles:
         styles = b"|".join(str(index).encode() for index in sorted(percent_styles))
-        for match in re.finditer(rb"<c\s[^>]*?\ss=\"(?:" + styles + rb")\"", xml):
-            address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), xml.find(b">", match.start()))
+        for match in re.finditer(rb"<c\s[^>]*?\ss=\"(" + styles + rb")\"", xml):
+            tag_end = xml.find(b">", match.start())
+            if xml[tag_end - 1:tag_end] == b"/":
+                continue  # an empty cell: its format changes nothing
+            address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), tag_end)
             if not address:
                 return None
-            found.percent_cells.add(_position(address.group(1).decode(), address.group(2)))
+            scaled = percent_styles[int(match.group(1))] == _SCALED
+            position = _position(address.group(1).decode(), address.group(2))
+            (found.percent_cells if scaled else found.literal_percent_cells).add(position)
     starts: set[int] = {match.start() for match in _ERROR_CELL.finditer(xml)}
     for match in _FORMULA.finditer(xml):
         tags = list(_CELL_TAG.finditer(xml, max(0, match.start() - _LOOK_BACK), match.start()))
@@ -215,7 +275,7 @@ def _scan_sheet_quickly(xml: bytes, percent_styles: set[int]) -> SheetFormats | 
     return found
 
 
-def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: set[int]) -> SheetFormats:
+def _scan_sheet(archive: zipfile.ZipFile, part: str, percent_styles: dict[int, str]) -> SheetFormats:
     try:
         with archive.open(part) as stream:
             xml = stream.read()
@@ -241,16 +301,18 @@ def read_number_formats(data: bytes) -> dict[str, SheetFormats]:
 
 
 def mark_percent_cells(sheet: Sheet, formats: SheetFormats | None) -> Sheet:
-    """Return the sheet with each number in a %-formatted cell as a PercentCell (0.61 that shows 61%), and
+    """Return the sheet with each number in a %-formatted cell as a PercentCell (0.61 that shows 61%), each
+    number whose format writes a % sign as text as a LiteralPercentCell (61 that shows 61%), and
     each cell showing an Excel error (which the reader gives as empty) as an ErrorValue such as '#DIV/0!'."""
     if formats is None:
         return sheet
     rows = sheet.rows
-    for row_index, column in formats.percent_cells:
-        if row_index < len(rows) and column < len(rows[row_index]):
-            value = rows[row_index][column]
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                rows[row_index][column] = PercentCell(value)
+    for cells, kind in ((formats.percent_cells, PercentCell), (formats.literal_percent_cells, LiteralPercentCell)):
+        for row_index, column in cells:
+            if row_index < len(rows) and column < len(rows[row_index]):
+                value = rows[row_index][column]
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    rows[row_index][column] = kind(value)
     for (row_index, column), shown in formats.error_cells.items():
         if row_index < len(rows) and column < len(rows[row_index]) and rows[row_index][column] is None:
             rows[row_index][column] = ErrorValue(shown or "#VALUE!")

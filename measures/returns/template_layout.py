@@ -24,6 +24,7 @@ from measures.returns.cells import (
     text_of,
 )
 from measures.returns.interpret import PERCENT_TOLERANCE, SMALL_DENOMINATOR, Place, interpret, problem
+from measures.returns.report import Issue
 from measures.returns.workbook import Sheet
 from measures.store import ValueRow
 
@@ -83,6 +84,7 @@ def parse_template(
                 _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
         elif candidate is not None:
             parsed.candidates.append(candidate)
+    parsed.issues.extend(_other_return_sheets(sheets, sheet))
     by_name = {s.name.strip().lower(): s for s in sheets}
     if "benchmarks" in by_name:
         _parse_benchmarks(by_name["benchmarks"], refs, parsed)
@@ -159,6 +161,28 @@ class _PlainRowReader:
         else:
             return _NEEDS_CHECKING
         return Candidate(figure, Place(self.sheet, cell, measure.ref, period, team))
+
+
+def _other_return_sheets(sheets: list[Sheet], read: Sheet) -> list[Issue]:
+    """A warning for each sheet other than `read` that also has the template's header and rows below it: only one
+    sheet is read as the return, and figures elsewhere are never left out without a word."""
+    issues = []
+    for other in sheets:
+        header = find_header(other) if other is not read else None
+        if header is None:
+            continue
+        index, columns = header
+        filled = next((row_index for row_index in range(index + 1, len(other.rows))
+                       if text_of(_cell(other.rows[row_index], columns["ref"]))), None)
+        if filled is None:
+            continue
+        issues.append(problem(
+            "warning", "ignored-cell", Place(other.name, _address(columns["ref"], filled)),
+            f"this sheet also has the return's header and rows, but only sheet ‘{read.name}’ is read as the return, "
+            "so nothing on this sheet was imported",
+            f"If these rows belong to this return, copy them into sheet ‘{read.name}’ and upload it again.",
+        ))
+    return issues
 
 
 def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict, refs: set, parsed: ParsedReturn):

@@ -48,6 +48,15 @@ def _file_issue(code: str, message: str) -> list[Issue]:
     return [Issue("error", code, message)]
 
 
+def too_large(filename: str, size: int) -> list[Issue]:
+    """The error for a file of `size` bytes, over MAX_FILE_BYTES."""
+    return _file_issue(
+        "file-too-large",
+        f"{filename or 'the file'} is {size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB. "
+        "Remove pictures and unused sheets, or send the month's figures only.",
+    )
+
+
 def check_container(data: bytes, filename: str) -> list[Issue]:
     """Return the errors that make `data` unreadable as an .xlsx (empty list if it may be read).
 
@@ -56,11 +65,7 @@ def check_container(data: bytes, filename: str) -> list[Issue]:
     """
     name = filename or "the file"
     if len(data) > MAX_FILE_BYTES:
-        return _file_issue(
-            "file-too-large",
-            f"{name} is {len(data) / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB. "
-            "Remove pictures and unused sheets, or send the month's figures only.",
-        )
+        return too_large(name, len(data))
     if data.startswith(_CFB_MAGIC):
         if _ENCRYPTED_MARK in data:
             return _file_issue(
@@ -95,6 +100,13 @@ def check_container(data: bytes, filename: str) -> list[Issue]:
             f"{MAX_ENTRIES:,}. Copy the figures into a new workbook (or the template) and upload that.",
         )
     names = {entry.filename for entry in entries}
+    if len({name.replace("\\", "/").lower() for name in names}) != len(entries):
+        # Two parts under one name: readers differ on which they take, so what is checked may not be what is read.
+        return _file_issue(
+            "truncated",
+            f"{name} is damaged: it holds two parts under the same name. "
+            "Open it in Excel to check it, save it again and upload the new copy.",
+        )
     if not all(required in names for required in _REQUIRED_ENTRIES):
         return _file_issue(
             "not-xlsx",

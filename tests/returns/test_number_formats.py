@@ -63,7 +63,7 @@ def _check(found) -> None:
 def test_the_usual_sheet_xml_is_read_by_the_quick_scan(tmp_path):
     path = _workbook(tmp_path / "usual.xlsx")
     with zipfile.ZipFile(path) as archive:
-        assert _scan_sheet_quickly(archive.read(SHEET), {1, 2}) is not None
+        assert _scan_sheet_quickly(archive.read(SHEET), {1: "scaled", 2: "scaled"}) is not None
     _check(read_number_formats(path.read_bytes()))
 
 
@@ -79,13 +79,21 @@ def test_the_usual_sheet_xml_is_read_by_the_quick_scan(tmp_path):
         # Single-quoted attributes and a comment.
         pytest.param(lambda xml: xml.replace(b'r="G5"', b"r='G5'").replace(b"<sheetData>", b"<!-- note --><sheetData>"),
                      id="single-quotes-and-comment"),
+        # A '>' inside an attribute's value before the style (allowed by XML), which ends a tag early for a pattern.
+        pytest.param(lambda xml: xml.replace(b'<c r="G2"', b'<c r="G2" cm="a>b"'), id="greater-than-in-a-value"),
+        # Spaces around '=' (allowed by XML) in the style attribute.
+        pytest.param(lambda xml: xml.replace(b'<c r="G2" s="', b'<c r="G2" s = "'), id="spaces-around-equals"),
+        # The style written as a character reference: s="&#49;" is s="1".
+        pytest.param(lambda xml: re.sub(rb'(<c r="G2" s=")(\d)', lambda m: m.group(1) + b"&#%d;" % m.group(2)[0], xml),
+                     id="character-reference"),
+        pytest.param(lambda xml: xml.replace(b'<c r="G2" s="', b'<c r="G2" s="0'), id="style-with-a-leading-zero"),
     ],
 )
 def test_unusual_sheet_xml_is_streamed_with_the_same_result(tmp_path, change):
     path = _workbook(tmp_path / "unusual.xlsx")
     data = _rewrite(path, change)
     with zipfile.ZipFile(path) as archive:
-        assert _scan_sheet_quickly(archive.read(SHEET), {1, 2}) is None
+        assert _scan_sheet_quickly(archive.read(SHEET), {1: "scaled", 2: "scaled"}) is None
     _check(read_number_formats(data))
 
 
@@ -95,4 +103,22 @@ def test_a_sheet_declaring_a_document_type_is_refused_as_unreadable(tmp_path, ca
     path = _workbook(tmp_path / "doctype.xlsx")
     data = _rewrite(path, lambda xml: xml.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1))
     _, issues = parse_return(data, "doctype.xlsx", catalogue)
+    assert [issue.code for issue in issues] == ["truncated"], issues
+
+
+@pytest.mark.parametrize("part", ["xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"])
+def test_a_document_type_after_a_long_comment_is_refused_as_unreadable(tmp_path, catalogue, part):
+    from measures.returns.importer import parse_return
+
+    path = _workbook(tmp_path / "late-doctype.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    content = parts[part]
+    declaration_end = content.index(b"?>") + 2 if content.startswith(b"<?xml") else 0
+    parts[part] = (content[:declaration_end] + b"<!--" + b" " * 10_000 + b"-->"
+                   + b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + content[declaration_end:])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    _, issues = parse_return(path.read_bytes(), "late-doctype.xlsx", catalogue)
     assert [issue.code for issue in issues] == ["truncated"], issues
