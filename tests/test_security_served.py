@@ -126,6 +126,32 @@ def test_a_line_break_in_a_note_or_team_name_never_downloads_as_a_formula(served
             assert_no_formula_in_xlsx(base64.b64decode(sent["content"]))
 
 
+# Signs a spreadsheet may still take for a formula once neutralising looks only at the first character: after
+# spaces, invisible or control characters, or in the full-width forms Japanese input gives.
+PADDED_FORMULAS = [" =1+1+SUM(2+2)", "\u00a0\u3000@SUM(A1)", "\ufeff\u200b-2+3", "\x00=HYPERLINK(\"x\")",
+                   "\uff1d1+1", "note\n  \uff0bA1\r\n\ufe66B1"]
+
+
+def test_a_formula_after_spaces_invisible_characters_or_in_full_width_never_downloads_live(served):
+    """The table travels in the browser, so an attacker sends the download callback whatever cells they like."""
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "viewer")
+    table_id = "measure-months-table"
+    data = {"filename": "hostile", "sheet": "Data", "columns": PADDED_FORMULAS, "rows": [PADDED_FORMULAS]}
+    state = [{"id": {"type": "table-download-data", "table": table_id}, "property": "data", "value": data}]
+    for fmt in ("csv", "xlsx"):
+        key = json.dumps({"format": fmt, "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
+        target = {"id": {"type": "table-download", "table": table_id, "format": fmt}, "property": "data"}
+        button = {"type": "table-download-button", "table": table_id, "format": fmt}
+        answer = _callback(opener, jar, base_url, f"{key}.data", [{"id": button, "property": "n_clicks", "value": 1}],
+                           state, outputs=target)
+        sent = next(iter(answer["response"].values()))["data"]
+        if fmt == "csv":
+            assert_no_formula_in_csv(sent["content"])
+        else:
+            assert_no_formula_in_xlsx(base64.b64decode(sent["content"]))
+
+
 def _sign_in_form(base_url: str, name: str, password: str, jar=None):
     """Post the sign-in form from a fresh browser (or one with the cookies in `jar`); return (status, headers,
     page text), without following."""
