@@ -236,19 +236,24 @@ def test_an_admin_sees_who_is_waiting_and_lets_them_try_now(served):
     assert _sign_in_form(base_url, NAMES["officer"], PASSWORDS["officer"])[0] == 302
 
 
-def test_the_change_password_page_refuses_a_common_password_and_says_why(served):
+# A common password as typed, in full width, and with Cyrillic letters that look like Latin ones.
+@pytest.mark.parametrize("common", [
+    "password1234", "\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13\uff14",
+    "p\u0430ssw\u043erd1234",
+], ids=["as typed", "full width", "look-alike letters"])
+def test_the_change_password_page_refuses_a_common_password_and_says_why(served, common):
     base_url, _ = served
     opener, jar = http_opener(base_url, "viewer")
     with opener.open(base_url + "/account/password", timeout=30) as response:
         token = form_token(response.read().decode())
-    form = {"current": PASSWORDS["viewer"], "new": "password1234", "again": "password1234", "csrf_token": token}
+    form = {"current": PASSWORDS["viewer"], "new": common, "again": common, "csrf_token": token}
     import urllib.parse
 
     status, _, page = _post(opener, jar, base_url + "/account/password", urllib.parse.urlencode(form).encode(),
                             content_type="application/x-www-form-urlencoded")
     assert status == 400
     assert "on the list of the most common passwords, which attackers try first" in html.unescape(page)
-    assert _sign_in_form(base_url, NAMES["viewer"], "password1234")[0] == 401  # not changed
+    assert _sign_in_form(base_url, NAMES["viewer"], common)[0] == 401  # not changed
 
 
 def _dependency(opener, base_url: str, input_id: str) -> dict:
