@@ -239,9 +239,9 @@ def _callback_permission(app) -> str | None:
         pathname = _router_pathname()
         return None if pathname is None else page_permission(pathname)
     entry = app.callback_map.get(output)
-    if entry is None:
-        return None
-    return getattr(entry.get("callback"), "required_permission", users.VIEW_TEAMS)
+    if entry is None or "callback" not in entry:
+        return None  # unknown, or a callback that runs in the browser: the server has no function to run
+    return getattr(entry["callback"], "required_permission", users.VIEW_TEAMS)
 
 
 def _devices() -> URLSafeSerializer:

@@ -385,6 +385,28 @@ def test_a_json_object_as_the_files_contents_or_name_is_answered_400(served, con
     assert "did not arrive as text" in json.loads(text)["error"]
 
 
+def test_a_request_for_a_callback_that_runs_in_the_browser_is_answered_400(served):
+    """Callbacks that run in the browser are listed beside the server's, but the server has no function for them:
+    Dash failed looking one up, and the request was logged as a fault of the dashboard."""
+    base_url, database = served
+    opener, jar = http_opener(base_url, "viewer")
+    with opener.open(base_url + "/_dash-dependencies", timeout=30) as response:
+        in_browser = [entry for entry in json.loads(response.read()) if entry.get("clientside_function")
+                      and not any(item["id"].startswith("{") for item in entry["inputs"] + entry["state"])]
+    assert in_browser
+    log = database.parent / "app.log"
+    logged_before = log.read_text(encoding="utf-8", errors="replace").count("failed (bug)")
+    for entry in in_browser:
+        outputs = _outputs(entry["output"])
+        body = {"output": entry["output"], "outputs": outputs if entry["output"].startswith("..") else outputs[0],
+                "inputs": [{**item, "value": None} for item in entry["inputs"]],
+                "state": [{**item, "value": None} for item in entry["state"]], "changedPropIds": []}
+        status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+        assert status == 400, (entry["output"], status, text[:300])
+        assert json.loads(text)["error"].endswith(".")
+    assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == logged_before
+
+
 HOSTILE_VALUES = [{"a": 1}, [1, "x"], 7, "x", True]
 
 
