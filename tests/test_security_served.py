@@ -152,6 +152,30 @@ def test_a_formula_after_spaces_invisible_characters_or_in_full_width_never_down
             assert_no_formula_in_xlsx(base64.b64decode(sent["content"]))
 
 
+def test_a_table_of_millions_of_cells_sent_to_be_downloaded_is_refused_400(served):
+    """The table travels in the browser: a viewer sent 6.4 million cells (14 MB) and kept a worker writing the
+    workbook for 97 s. A table larger than any the dashboard shows is refused before anything is written."""
+    from dashboard.components.downloads import MAX_DOWNLOAD_CELLS
+
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "viewer")
+    table_id = "measure-months-table"
+    width = 10
+    data = {"filename": "big", "sheet": "Data", "columns": ["n"] * width,
+            "rows": [[1] * width] * (MAX_DOWNLOAD_CELLS // width)}
+    for fmt in ("csv", "xlsx"):
+        key = json.dumps({"format": fmt, "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
+        body = callback_body(
+            f"{key}.data",
+            [{"id": {"type": "table-download-button", "table": table_id, "format": fmt}, "property": "n_clicks",
+              "value": 1}],
+            [{"id": {"type": "table-download-data", "table": table_id}, "property": "data", "value": data}],
+            outputs={"id": {"type": "table-download", "table": table_id, "format": fmt}, "property": "data"})
+        status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+        assert status == 400, (fmt, status, text[:200])
+        assert "more than any table of the dashboard" in json.loads(text)["error"]
+
+
 def _sign_in_form(base_url: str, name: str, password: str, jar=None):
     """Post the sign-in form from a fresh browser (or one with the cookies in `jar`); return (status, headers,
     page text), without following."""
