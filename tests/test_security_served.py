@@ -431,6 +431,55 @@ def test_a_request_for_a_callback_that_runs_in_the_browser_is_answered_400(serve
     assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == logged_before
 
 
+DOWNLOAD_KEY = json.dumps({"format": "csv", "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
+DOWNLOAD_OUTPUT = {"id": {"type": "table-download", "table": "measure-months-table", "format": "csv"},
+                   "property": "data"}
+WRONG_OUTPUTS = {
+    # (callback: a single output, a pattern-matching one, several), the outputs sent
+    "another component": ("template", {"id": "upload-preview", "property": "children"}),
+    "another property": ("template", {"id": "template-download", "property": "children"}),
+    "a list for one output": ("template", [{"id": "template-download", "property": "data"}]),
+    "an empty list": ("download", []),
+    "another pattern": ("download", {"id": {"type": "other", "table": "t", "format": "csv"}, "property": "data"}),
+    "a fixed value changed": ("download", {"id": {**DOWNLOAD_OUTPUT["id"], "format": "xlsx"}, "property": "data"}),
+    "a wildcard given a list": ("download", {"id": {**DOWNLOAD_OUTPUT["id"], "table": ["x"]}, "property": "data"}),
+    "a key missing": ("download", {"id": {"type": "table-download", "table": "t"}, "property": "data"}),
+    "nested lists": ("several", [[{"id": "_pages_content", "property": "children"}],
+                                 [{"id": "_pages_store", "property": "data"}]]),
+    "outputs swapped": ("several", [{"id": "_pages_store", "property": "data"},
+                                    {"id": "_pages_content", "property": "children"}]),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG_OUTPUTS))
+def test_outputs_other_than_the_callbacks_own_are_answered_400_and_not_logged_as_a_fault(served, case):
+    """Dash failed on these (Output does not match callback definition, a wildcard multi-output) and the request
+    was answered as a fault of the dashboard, with an error in the log for each."""
+    base_url, database = served
+    opener, jar = http_opener(base_url, "officer")
+    callback, outputs = WRONG_OUTPUTS[case]
+    if callback == "template":
+        body = callback_body("template-download.data", [{"id": "template-button", "property": "n_clicks",
+                                                         "value": 1}])
+    elif callback == "download":
+        button = {"type": "table-download-button", "table": "measure-months-table", "format": "csv"}
+        body = callback_body(f"{DOWNLOAD_KEY}.data", [{"id": button, "property": "n_clicks", "value": 1}],
+                             [{"id": {"type": "table-download-data", "table": "measure-months-table"},
+                               "property": "data", "value": {"columns": ["a"], "rows": [["b"]]}}],
+                             outputs=DOWNLOAD_OUTPUT)
+    else:
+        body = _router_body("/")
+    log = database.parent / "app.log"
+    faults_before = log.read_text(encoding="utf-8", errors="replace").count("failed (bug)")
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+    assert status == 200, text[:300]  # as the renderer sends it, the request is answered
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component",
+                            json.dumps({**body, "outputs": outputs}).encode())
+    assert status == 400, (status, text[:300])
+    assert json.loads(text)["error"].endswith(".")
+    assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == faults_before
+
+
 HOSTILE_VALUES = [{"a": 1}, [1, "x"], 7, "x", True]
 
 
