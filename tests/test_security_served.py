@@ -480,6 +480,24 @@ def test_outputs_other_than_the_callbacks_own_are_answered_400_and_not_logged_as
     assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == faults_before
 
 
+@pytest.mark.parametrize("path, search", [("/measure/3.1", "?period=9000-01"), ("/measure/3.1", "?period=0001-01"),
+                                          ("/measure/3.1", "?period=9999-12"), ("/", "?period=9999-12"),
+                                          ("/pack", "?period=9999-12")])
+def test_a_month_at_the_ends_of_the_calendar_is_answered_with_a_page_of_ordinary_size(served, path, search):
+    """Any viewer may type the month in the address: as at 9000-01 the measure page filled every month from the
+    first figure (a 75 MB answer after half a minute), and 0001-01 or 9999-12 failed as faults of the dashboard."""
+    base_url, database = served
+    opener, jar = http_opener(base_url, "viewer")
+    log = database.parent / "app.log"
+    faults_before = log.read_text(encoding="utf-8", errors="replace").count("failed (bug)")
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component",
+                            json.dumps(_router_body(path, search)).encode())
+    assert status == 200, text[:300]
+    assert "Something went wrong" not in text
+    assert len(text) < 2_000_000, len(text)
+    assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == faults_before
+
+
 HOSTILE_VALUES = [{"a": 1}, [1, "x"], 7, "x", True]
 
 
