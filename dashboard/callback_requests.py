@@ -40,18 +40,23 @@ def _output_count(output: str) -> int | None:
 _WILDCARDS = (["MATCH"], ["ALL"], ["ALLSMALLER"])
 
 
+def _declared_id(identifier):
+    """A declared component id: a pattern-matching id, kept as its JSON text, as its dict."""
+    if isinstance(identifier, str) and identifier.startswith("{"):
+        try:
+            return json.loads(identifier)
+        except ValueError:
+            return identifier
+    return identifier
+
+
 def _declared_outputs(output: str) -> list[tuple[object, str]]:
     """The (id, property) of each output a callback key names; a pattern-matching id as its dict."""
 
     declared = []
     for part in [part for part in output.strip(".").split("...") if part] if output.startswith("..") else [output]:
         identifier, _, prop = part.rpartition(".")
-        if identifier.startswith("{"):
-            try:
-                identifier = json.loads(identifier)
-            except ValueError:
-                pass
-        declared.append((identifier, prop.split("@")[0]))
+        declared.append((_declared_id(identifier), prop.split("@")[0]))
     return declared
 
 
@@ -108,6 +113,9 @@ def problem(body, callback_map: dict) -> str | None:
         return REFUSAL
     for given, declared in ((inputs, entry.get("inputs", [])), (state, entry.get("state", []))):
         if not isinstance(given, list) or len(given) != len(declared) or not all(_is_spec(i) for i in given):
+            return REFUSAL
+        if not all(_matches(item, _declared_id(expected.get("id")), str(expected.get("property")))
+                   for item, expected in zip(given, declared, strict=True) if isinstance(expected, dict)):
             return REFUSAL
     if not isinstance(changed, list) or not all(isinstance(name, str) for name in changed):
         return REFUSAL

@@ -498,6 +498,31 @@ def test_a_month_at_the_ends_of_the_calendar_is_answered_with_a_page_of_ordinary
     assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == faults_before
 
 
+@pytest.mark.parametrize("given", [{"kind": "name", "key": "x"}, {"kind": ["x"], "key": "x"}, {"kind": "name"}],
+                         ids=["one button for all", "a wildcard given a list", "a key missing"])
+def test_an_input_not_shaped_as_its_pattern_is_answered_400_and_not_logged_as_a_fault(served, given):
+    """The Users page's 'Let them try now' buttons are one input for ALL of them, a list: one object (or an id of
+    another shape) in its place reached the callback, which failed ('int' object is not iterable)."""
+    from dashboard import ids
+
+    base_url, database = served
+    opener, jar = http_opener(base_url, "admin")
+    with opener.open(base_url + "/_dash-dependencies", timeout=30) as response:
+        entry = next(entry for entry in json.loads(response.read())
+                     if any(ids.USERS_CLEAR_DELAY in item["id"] for item in entry["inputs"]))
+    outputs = _outputs(entry["output"])
+    log = database.parent / "app.log"
+    faults_before = log.read_text(encoding="utf-8", errors="replace").count("failed (bug)")
+    for inputs, expected in (([], 200), ({"id": {"type": ids.USERS_CLEAR_DELAY, **given}, "property": "n_clicks",
+                                          "value": 7}, 400)):
+        body = {"output": entry["output"], "outputs": outputs, "state": [], "changedPropIds": [],
+                "inputs": [[{"id": {"type": ids.USERS_CLEAR_DELAY, "kind": "name", "key": "x"},
+                             "property": "n_clicks", "value": 1}] if inputs == [] else inputs]}
+        status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+        assert status == expected, (status, text[:300])
+    assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == faults_before
+
+
 HOSTILE_VALUES = [{"a": 1}, [1, "x"], 7, "x", True]
 
 
