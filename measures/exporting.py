@@ -22,13 +22,17 @@ RETURN_SHEET = "Return"
 RETURN_HEADER = ("Ref", "Measure", "Team", "Period", "Numerator", "Denominator", "Value", "Status", "Note")
 # Exports add this column so that demonstration figures stay marked as such when a file is imported back.
 SYNTHETIC_HEADER = "Synthetic"
-# A spreadsheet starts a formula at =, +, - or @, and skips a leading tab or carriage return before it.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet starts a formula at =, +, - or @ (some also at their full-width forms, which Japanese input
+# gives), and may skip spaces, invisible characters and control characters before it; a leading tab or carriage
+# return is neutralised whatever follows.
+_FORMULA_SIGNS = "=+\\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
+_SKIPPED = "\\x00-\\x08\\x0e-\\x1f \u00a0\u1680\u2000-\u200f\u202a-\u202f\u205f-\u206f\u3000\ufeff"
 # A line begins at the start of the text and after every line break a spreadsheet or a text reader may honour:
 # CR LF, CR, LF, and the other separators str.splitlines knows (VT, FF, FS, GS, RS, NEL, U+2028, U+2029).
 # Text after a break is checked as well, because a program that reads a CSV line by line, or opens a cell's
 # lines as rows, would otherwise find a formula at the start of the second line.
-_LINE_START = re.compile(r"(?:\A|\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])(?=[=+\-@\t\r])")
+_LINE_START = re.compile(rf"(?:\A|\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])"
+                         rf"(?=[\t\r]|[{_SKIPPED}]*[{_FORMULA_SIGNS}])")
 
 
 # Control characters an Excel file cannot hold at all (openpyxl refuses them); tab, LF and CR it can.
@@ -40,7 +44,8 @@ def neutralise(text: object) -> object:
     spreadsheet file can hold.
 
     The text and every line inside it (after CR, LF, CR LF or another line separator) that begins with =, +, -,
-    @, a tab or a carriage return gets a ' in front; then control characters other than tab, LF and CR (which
+    @ or their full-width forms (after any spaces, invisible or control characters), a tab or a carriage return
+    gets a ' in front; then control characters other than tab, LF and CR (which
     no Excel file can hold) become spaces. Non-text values are returned unchanged.
     """
     if not isinstance(text, str):

@@ -54,13 +54,12 @@ def previous_period(period: str) -> str:
 
 
 def period_range(first: str, last: str) -> list[str]:
-    """Return every period from `first` to `last` inclusive (empty if last is before first)."""
-    periods = []
-    current = first
-    while current <= last:
-        periods.append(current)
-        current = shift_period(current, 1)
-    return periods
+    """Return every period from `first` to `last` inclusive (empty if last is before first); raises ValueError
+    on a malformed period."""
+    (first_year, first_month), (last_year, last_month) = parse_period(first), parse_period(last)
+    # By index, so that a range ending in 9999-12 never forms the month after it.
+    return [make_period(index // 12, index % 12 + 1)
+            for index in range(first_year * 12 + first_month - 1, last_year * 12 + last_month)]
 
 
 def short_label(period: str) -> str:

@@ -1,13 +1,13 @@
 """Slowing down password guessing without letting anyone lock anyone out.
 
-Failed sign-ins are counted per name (whether or not it is a user, so the answer does not reveal which names
-are) and per address. The first FREE_FAILURES_PER_NAME failures for a name, and FREE_FAILURES_PER_ADDRESS from
-an address, cost nothing; after that each further attempt must wait a delay that starts at
-FIRST_DELAY_SECONDS after the latest failure and doubles with every failure, up to MAX_DELAY_SECONDS. When the
-delay has passed, the right password signs in as usual: a stranger's guesses make the real user wait, never
-shut them out. Failures are forgotten after FAILURE_MEMORY_HOURS, and a name's count starts again at its
-user's next successful sign-in, an address's at the next success from it; an admin may clear a delay at once
-(audited).
+Failed sign-ins are counted per name (whether or not it is a user, so the answer does not reveal which names are)
+and per address (an IPv6 address by its /64 network, `address_key`). The first FREE_FAILURES_PER_NAME failures for
+a name, and FREE_FAILURES_PER_ADDRESS from an address, cost nothing; after that each further attempt must wait a
+delay that starts at FIRST_DELAY_SECONDS after the latest failure and doubles with every failure, up to
+MAX_DELAY_SECONDS. When the delay has passed, the right password signs in as usual: a stranger's guesses make the
+real user wait, never shut them out. Failures are forgotten after FAILURE_MEMORY_HOURS, and a name's count starts
+again at its user's next successful sign-in, an address's at the next success from it; an admin may clear a delay
+at once (audited).
 
 A stranger hammering a name could still keep its user waiting. So a browser where the user has signed in before
 (a known device: the dashboard gives it a signed cookie naming the user and a random device id, as OWASP
@@ -21,6 +21,7 @@ lock, so every worker and server agrees and attempts made at the same moment can
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -57,6 +58,21 @@ def attempt_key(name_key: str) -> str:
     """Return the digest under which attempts for a (case-folded) name are kept: people sometimes type their
     password in the name box, so the name itself is never stored."""
     return hashlib.sha256(name_key.encode("utf-8")).hexdigest()
+
+
+def address_key(remote_addr: str) -> str:
+    """Return what an address's attempts are counted under: an IPv4 address as it is, an IPv6 address as its /64
+    network (one household or office gets a whole /64 and could otherwise try from a new address every time),
+    anything else as given, at most 64 characters."""
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return remote_addr[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def delay_seconds(failures: int, free: int) -> int:

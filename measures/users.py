@@ -344,14 +344,15 @@ def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now
     key = name_key(name)[:80]
     digest = sign_in_delays.attempt_key(key)
     address = (remote_addr or "")[:64]
+    counted_as = sign_in_delays.address_key(address)
     device = (device or "")[:64]
     with db.write_transaction(engine) as connection:
-        wait = sign_in_delays.seconds_to_wait(connection, digest, address, now, device)
+        wait = sign_in_delays.seconds_to_wait(connection, digest, counted_as, now, device)
         if wait:
             return SignIn(user=None, refusal="delayed", retry_seconds=wait)
         row = connection.execute(select(db.users).where(db.users.c.name_key == key)).first()
         attempt_id = connection.execute(
-            insert(db.sign_in_attempts).values(at=now, name_key=digest, remote_addr=address, succeeded=False,
+            insert(db.sign_in_attempts).values(at=now, name_key=digest, remote_addr=counted_as, succeeded=False,
                                                device=device)
         ).inserted_primary_key[0]
     if row is not None:
@@ -369,7 +370,7 @@ def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now
             audit.record(connection, row.name, "sign_in.succeeded", row.name, detail)
             return SignIn(user=_user(row))
         audit.record(connection, "anonymous", "sign_in.failed", subject, detail)
-        wait = sign_in_delays.seconds_to_wait(connection, digest, address, now, device)
+        wait = sign_in_delays.seconds_to_wait(connection, digest, counted_as, now, device)
         if wait:
             audit.record(connection, audit.SYSTEM_ACTOR, "sign_in.delayed", subject, {**detail, "seconds": wait})
     return SignIn(user=None, refusal="invalid", retry_seconds=wait)

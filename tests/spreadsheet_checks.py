@@ -10,10 +10,15 @@ from openpyxl import load_workbook
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# What a spreadsheet may pass over before a formula sign: spaces of every width, invisible and control characters.
+_SKIPPABLE = re.compile(r"^[\x00-\x08\x0e-\x1f \u00a0\u1680\u2000-\u200f\u202a-\u202f\u205f-\u206f\u3000\ufeff]*")
+_FORMULA_SIGNS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63", "\ufe6b")
 
 
 def _is_live_formula(cell: str) -> bool:
-    return cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(cell)
+    if cell[:1] in ("\t", "\r"):
+        return True
+    return _SKIPPABLE.sub("", cell)[:1] in _FORMULA_SIGNS and not _NUMBER.fullmatch(cell.strip())
 
 
 def assert_no_formula_in_csv(text: str) -> None:

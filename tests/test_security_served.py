@@ -126,6 +126,56 @@ def test_a_line_break_in_a_note_or_team_name_never_downloads_as_a_formula(served
             assert_no_formula_in_xlsx(base64.b64decode(sent["content"]))
 
 
+# Signs a spreadsheet may still take for a formula once neutralising looks only at the first character: after
+# spaces, invisible or control characters, or in the full-width forms Japanese input gives.
+PADDED_FORMULAS = [" =1+1+SUM(2+2)", "\u00a0\u3000@SUM(A1)", "\ufeff\u200b-2+3", "\x00=HYPERLINK(\"x\")",
+                   "\uff1d1+1", "note\n  \uff0bA1\r\n\ufe66B1"]
+
+
+def test_a_formula_after_spaces_invisible_characters_or_in_full_width_never_downloads_live(served):
+    """The table travels in the browser, so an attacker sends the download callback whatever cells they like."""
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "viewer")
+    table_id = "measure-months-table"
+    data = {"filename": "hostile", "sheet": "Data", "columns": PADDED_FORMULAS, "rows": [PADDED_FORMULAS]}
+    state = [{"id": {"type": "table-download-data", "table": table_id}, "property": "data", "value": data}]
+    for fmt in ("csv", "xlsx"):
+        key = json.dumps({"format": fmt, "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
+        target = {"id": {"type": "table-download", "table": table_id, "format": fmt}, "property": "data"}
+        button = {"type": "table-download-button", "table": table_id, "format": fmt}
+        answer = _callback(opener, jar, base_url, f"{key}.data", [{"id": button, "property": "n_clicks", "value": 1}],
+                           state, outputs=target)
+        sent = next(iter(answer["response"].values()))["data"]
+        if fmt == "csv":
+            assert_no_formula_in_csv(sent["content"])
+        else:
+            assert_no_formula_in_xlsx(base64.b64decode(sent["content"]))
+
+
+def test_a_table_of_millions_of_cells_sent_to_be_downloaded_is_refused_400(served):
+    """The table travels in the browser: a viewer sent 6.4 million cells (14 MB) and kept a worker writing the
+    workbook for 97 s. A table larger than any the dashboard shows is refused before anything is written."""
+    from dashboard.components.downloads import MAX_DOWNLOAD_CELLS
+
+    base_url, _ = served
+    opener, jar = http_opener(base_url, "viewer")
+    table_id = "measure-months-table"
+    width = 10
+    data = {"filename": "big", "sheet": "Data", "columns": ["n"] * width,
+            "rows": [[1] * width] * (MAX_DOWNLOAD_CELLS // width)}
+    for fmt in ("csv", "xlsx"):
+        key = json.dumps({"format": fmt, "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
+        body = callback_body(
+            f"{key}.data",
+            [{"id": {"type": "table-download-button", "table": table_id, "format": fmt}, "property": "n_clicks",
+              "value": 1}],
+            [{"id": {"type": "table-download-data", "table": table_id}, "property": "data", "value": data}],
+            outputs={"id": {"type": "table-download", "table": table_id, "format": fmt}, "property": "data"})
+        status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+        assert status == 400, (fmt, status, text[:200])
+        assert "more than any table of the dashboard" in json.loads(text)["error"]
+
+
 def _sign_in_form(base_url: str, name: str, password: str, jar=None):
     """Post the sign-in form from a fresh browser (or one with the cookies in `jar`); return (status, headers,
     page text), without following."""
@@ -210,19 +260,24 @@ def test_an_admin_sees_who_is_waiting_and_lets_them_try_now(served):
     assert _sign_in_form(base_url, NAMES["officer"], PASSWORDS["officer"])[0] == 302
 
 
-def test_the_change_password_page_refuses_a_common_password_and_says_why(served):
+# A common password as typed, in full width, and with Cyrillic letters that look like Latin ones.
+@pytest.mark.parametrize("common", [
+    "password1234", "\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13\uff14",
+    "p\u0430ssw\u043erd1234",
+], ids=["as typed", "full width", "look-alike letters"])
+def test_the_change_password_page_refuses_a_common_password_and_says_why(served, common):
     base_url, _ = served
     opener, jar = http_opener(base_url, "viewer")
     with opener.open(base_url + "/account/password", timeout=30) as response:
         token = form_token(response.read().decode())
-    form = {"current": PASSWORDS["viewer"], "new": "password1234", "again": "password1234", "csrf_token": token}
+    form = {"current": PASSWORDS["viewer"], "new": common, "again": common, "csrf_token": token}
     import urllib.parse
 
     status, _, page = _post(opener, jar, base_url + "/account/password", urllib.parse.urlencode(form).encode(),
                             content_type="application/x-www-form-urlencoded")
     assert status == 400
     assert "on the list of the most common passwords, which attackers try first" in html.unescape(page)
-    assert _sign_in_form(base_url, NAMES["viewer"], "password1234")[0] == 401  # not changed
+    assert _sign_in_form(base_url, NAMES["viewer"], common)[0] == 401  # not changed
 
 
 def _dependency(opener, base_url: str, input_id: str) -> dict:
@@ -352,6 +407,120 @@ def test_a_json_object_as_the_files_contents_or_name_is_answered_400(served, con
     status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
     assert status == 400, (status, text[:300])
     assert "did not arrive as text" in json.loads(text)["error"]
+
+
+def test_a_request_for_a_callback_that_runs_in_the_browser_is_answered_400(served):
+    """Callbacks that run in the browser are listed beside the server's, but the server has no function for them:
+    Dash failed looking one up, and the request was logged as a fault of the dashboard."""
+    base_url, database = served
+    opener, jar = http_opener(base_url, "viewer")
+    with opener.open(base_url + "/_dash-dependencies", timeout=30) as response:
+        in_browser = [entry for entry in json.loads(response.read()) if entry.get("clientside_function")
+                      and not any(item["id"].startswith("{") for item in entry["inputs"] + entry["state"])]
+    assert in_browser
+    log = database.parent / "app.log"
+    logged_before = log.read_text(encoding="utf-8", errors="replace").count("failed (bug)")
+    for entry in in_browser:
+        outputs = _outputs(entry["output"])
+        body = {"output": entry["output"], "outputs": outputs if entry["output"].startswith("..") else outputs[0],
+                "inputs": [{**item, "value": None} for item in entry["inputs"]],
+                "state": [{**item, "value": None} for item in entry["state"]], "changedPropIds": []}
+        status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+        assert status == 400, (entry["output"], status, text[:300])
+        assert json.loads(text)["error"].endswith(".")
+    assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == logged_before
+
+
+DOWNLOAD_KEY = json.dumps({"format": "csv", "table": ["MATCH"], "type": "table-download"}, separators=(",", ":"))
+DOWNLOAD_OUTPUT = {"id": {"type": "table-download", "table": "measure-months-table", "format": "csv"},
+                   "property": "data"}
+WRONG_OUTPUTS = {
+    # (callback: a single output, a pattern-matching one, several), the outputs sent
+    "another component": ("template", {"id": "upload-preview", "property": "children"}),
+    "another property": ("template", {"id": "template-download", "property": "children"}),
+    "a list for one output": ("template", [{"id": "template-download", "property": "data"}]),
+    "an empty list": ("download", []),
+    "another pattern": ("download", {"id": {"type": "other", "table": "t", "format": "csv"}, "property": "data"}),
+    "a fixed value changed": ("download", {"id": {**DOWNLOAD_OUTPUT["id"], "format": "xlsx"}, "property": "data"}),
+    "a wildcard given a list": ("download", {"id": {**DOWNLOAD_OUTPUT["id"], "table": ["x"]}, "property": "data"}),
+    "a key missing": ("download", {"id": {"type": "table-download", "table": "t"}, "property": "data"}),
+    "nested lists": ("several", [[{"id": "_pages_content", "property": "children"}],
+                                 [{"id": "_pages_store", "property": "data"}]]),
+    "outputs swapped": ("several", [{"id": "_pages_store", "property": "data"},
+                                    {"id": "_pages_content", "property": "children"}]),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG_OUTPUTS))
+def test_outputs_other_than_the_callbacks_own_are_answered_400_and_not_logged_as_a_fault(served, case):
+    """Dash failed on these (Output does not match callback definition, a wildcard multi-output) and the request
+    was answered as a fault of the dashboard, with an error in the log for each."""
+    base_url, database = served
+    opener, jar = http_opener(base_url, "officer")
+    callback, outputs = WRONG_OUTPUTS[case]
+    if callback == "template":
+        body = callback_body("template-download.data", [{"id": "template-button", "property": "n_clicks",
+                                                         "value": 1}])
+    elif callback == "download":
+        button = {"type": "table-download-button", "table": "measure-months-table", "format": "csv"}
+        body = callback_body(f"{DOWNLOAD_KEY}.data", [{"id": button, "property": "n_clicks", "value": 1}],
+                             [{"id": {"type": "table-download-data", "table": "measure-months-table"},
+                               "property": "data", "value": {"columns": ["a"], "rows": [["b"]]}}],
+                             outputs=DOWNLOAD_OUTPUT)
+    else:
+        body = _router_body("/")
+    log = database.parent / "app.log"
+    faults_before = log.read_text(encoding="utf-8", errors="replace").count("failed (bug)")
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+    assert status == 200, text[:300]  # as the renderer sends it, the request is answered
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component",
+                            json.dumps({**body, "outputs": outputs}).encode())
+    assert status == 400, (status, text[:300])
+    assert json.loads(text)["error"].endswith(".")
+    assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == faults_before
+
+
+@pytest.mark.parametrize("path, search", [("/measure/3.1", "?period=9000-01"), ("/measure/3.1", "?period=0001-01"),
+                                          ("/measure/3.1", "?period=9999-12"), ("/", "?period=9999-12"),
+                                          ("/pack", "?period=9999-12")])
+def test_a_month_at_the_ends_of_the_calendar_is_answered_with_a_page_of_ordinary_size(served, path, search):
+    """Any viewer may type the month in the address: as at 9000-01 the measure page filled every month from the
+    first figure (a 75 MB answer after half a minute), and 0001-01 or 9999-12 failed as faults of the dashboard."""
+    base_url, database = served
+    opener, jar = http_opener(base_url, "viewer")
+    log = database.parent / "app.log"
+    faults_before = log.read_text(encoding="utf-8", errors="replace").count("failed (bug)")
+    status, _, text = _post(opener, jar, base_url + "/_dash-update-component",
+                            json.dumps(_router_body(path, search)).encode())
+    assert status == 200, text[:300]
+    assert "Something went wrong" not in text
+    assert len(text) < 2_000_000, len(text)
+    assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == faults_before
+
+
+@pytest.mark.parametrize("given", [{"kind": "name", "key": "x"}, {"kind": ["x"], "key": "x"}, {"kind": "name"}],
+                         ids=["one button for all", "a wildcard given a list", "a key missing"])
+def test_an_input_not_shaped_as_its_pattern_is_answered_400_and_not_logged_as_a_fault(served, given):
+    """The Users page's 'Let them try now' buttons are one input for ALL of them, a list: one object (or an id of
+    another shape) in its place reached the callback, which failed ('int' object is not iterable)."""
+    from dashboard import ids
+
+    base_url, database = served
+    opener, jar = http_opener(base_url, "admin")
+    with opener.open(base_url + "/_dash-dependencies", timeout=30) as response:
+        entry = next(entry for entry in json.loads(response.read())
+                     if any(ids.USERS_CLEAR_DELAY in item["id"] for item in entry["inputs"]))
+    outputs = _outputs(entry["output"])
+    log = database.parent / "app.log"
+    faults_before = log.read_text(encoding="utf-8", errors="replace").count("failed (bug)")
+    for inputs, expected in (([], 200), ({"id": {"type": ids.USERS_CLEAR_DELAY, **given}, "property": "n_clicks",
+                                          "value": 7}, 400)):
+        body = {"output": entry["output"], "outputs": outputs, "state": [], "changedPropIds": [],
+                "inputs": [[{"id": {"type": ids.USERS_CLEAR_DELAY, "kind": "name", "key": "x"},
+                             "property": "n_clicks", "value": 1}] if inputs == [] else inputs]}
+        status, _, text = _post(opener, jar, base_url + "/_dash-update-component", json.dumps(body).encode())
+        assert status == expected, (status, text[:300])
+    assert log.read_text(encoding="utf-8", errors="replace").count("failed (bug)") == faults_before
 
 
 HOSTILE_VALUES = [{"a": 1}, [1, "x"], 7, "x", True]

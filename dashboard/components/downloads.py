@@ -33,6 +33,10 @@ TABLE_DATA = "table-download-data"
 CHART_BUTTON = "chart-download-button"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
+# Far more than any table of the dashboard holds (a measure's months, a team's workers, a figure's versions), and
+# small enough to write in about a second: the table travels in the browser, so without a limit anyone could send
+# millions of cells and keep a worker writing a workbook for minutes.
+MAX_DOWNLOAD_CELLS = 100_000
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -128,10 +132,15 @@ def xlsx_bytes(data: dict) -> bytes:
 
 
 def _check_payload(data) -> None:
-    """Raise UnusableValue unless `data` has the shape `table_data` gives (the table travels in the browser)."""
+    """Raise UnusableValue unless `data` has the shape `table_data` gives (the table travels in the browser) and
+    at most MAX_DOWNLOAD_CELLS cells."""
     rows = data.get("rows", []) if isinstance(data, dict) else None
     columns = data.get("columns", []) if isinstance(data, dict) else None
     scalar = (type(None), bool, int, float, str)
+    if (isinstance(columns, list) and isinstance(rows, list) and all(isinstance(r, list) for r in rows)
+            and len(columns) + sum(len(row) for row in rows) > MAX_DOWNLOAD_CELLS):
+        raise UnusableValue(f"The table to download holds more than {MAX_DOWNLOAD_CELLS:,} cells, more than any table "
+                            "of the dashboard: reload the page and try again.")
     if (not isinstance(columns, list) or not isinstance(rows, list) or not all(isinstance(r, list) for r in rows)
             or not all(isinstance(cell, scalar) for row in [columns, *rows] for cell in row)
             or not isinstance(data.get("filename", ""), str) or not isinstance(data.get("sheet", ""), str)):

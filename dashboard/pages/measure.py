@@ -4,6 +4,7 @@ committee asked to see beside each measure (objective, timescale, best practice)
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 import dash
@@ -38,7 +39,7 @@ from measures.formatting import (
     polarity_text,
 )
 from measures.measure_detail import MeasureDetail, MonthRow, build_measure_detail
-from measures.periods import is_period, long_label
+from measures.periods import is_period, long_label, period_of
 from measures.summary import format_benchmark
 
 dash.register_page(
@@ -636,6 +637,17 @@ def _not_found(ref: str | None) -> html.Div:
     )
 
 
+# The page fills every month from a measure's first figure to the month asked for, so a month far in the future
+# (9000-01) cost half a minute and a 75 MB answer, and a month before any calendar the code knows failed.
+EARLIEST_SHOWN = "1900-01"
+
+
+def _showable(period: str) -> bool:
+    """True for a month from EARLIEST_SHOWN up to this month or the latest month with figures, if that is later."""
+    latest = max(period_of(date.today()), store.latest_period(engine()) or "")
+    return EARLIEST_SHOWN <= period <= latest
+
+
 def layout(ref: str | None = None, period: str | None = None, **_other) -> html.Div:
     """Return the page for measure `ref` as at `period` (query string; default the latest month), or a
     helpful page naming the missing measure."""
@@ -643,15 +655,17 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
     if refused:
         return refused
     chosen = period if is_period(period) else None
+    beyond = chosen is not None and not _showable(chosen)
     try:
-        detail = build_measure_detail(engine(), str(ref), period=chosen)
+        detail = build_measure_detail(engine(), str(ref), period=None if beyond else chosen)
     except KeyError:
         return _not_found(ref)
     return html.Div(
         [
             _header(detail),
             _picker(detail),
-            *_notices(detail, period),
+            *([html.P(f"There can be no figures as at {period}: the latest month is shown.",
+                      className="notice notice-warning", role="status")] if beyond else _notices(detail, period)),
             _summary(detail),
             _key_figures(detail),
             _chart_section(detail),

@@ -20,6 +20,14 @@ from measures.exporting import neutralise, write_csv
     ("line\r\r=1", "line\r'\r'=1"),
     ("a - b = c", "a - b = c"),  # only the start of a line matters
     ("bell\x07 and vertical tab\x0b=1", "bell  and vertical tab '=1"),  # no Excel file holds these characters
+    # Spaces, invisible and control characters before the sign, and the full-width signs Japanese input gives.
+    (" =1+1", "' =1+1"),
+    ("\u00a0\u3000@SUM(A1)", "'\u00a0\u3000@SUM(A1)"),
+    ("\ufeff\u200b-2+3", "'\ufeff\u200b-2+3"),
+    ("\x00=1+1", "' =1+1"),
+    ("\uff1d1+1", "'\uff1d1+1"),
+    ("note\n  \uff0bA1\r\n\ufe66B1", "note\n'  \uff0bA1\r\n'\ufe66B1"),
+    (" plain, with a - b = c", " plain, with a - b = c"),
     (12.5, 12.5),
     (None, None),
 ])

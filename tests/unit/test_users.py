@@ -59,6 +59,16 @@ def test_weak_passwords_are_refused_with_the_reason(password, problem):
     ("OluOfficer2024!", "Olu Officer", "must not be the user's name"),
     ("officer!!2024!!", "Olu Officer", "must not be the user's name"),
     ("reciffO.ulO.99", "Olu Officer", "must not be the user's name"),
+    # Read as the letters shown: full-width forms, and Cyrillic or Greek letters drawn like Latin ones.
+    ("\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13\uff14", "",
+     "on the list of the most common passwords"),
+    ("p\u0430ssw\u043erd1234", "", "on the list of the most common passwords"),
+    ("Q\u03a9ERTY-2024-Q\u03a9ERTY", "", "the common password “qwerty” with a few characters added"),
+    ("\u041eluOfficer2024", "Olu Officer", "must not be the user's name"),
+    ("111111111112", "", "fewer than 5 different characters"),
+    ("ab12ab12ab12ab12", "", "fewer than 5 different characters"),
+    ("Measures2024!!", "", "must not be the dashboard's name"),
+    ("measures that matter", "", "must not be the dashboard's name"),
 ])
 def test_common_passwords_and_trivial_variants_are_refused_with_the_reason(password, name, reason):
     problems = users.password_problems(password, name)
