@@ -14,6 +14,7 @@ from dashboard import access, ids
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
+from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import store, users
@@ -165,6 +166,9 @@ def _judgements(card: MeasureCard) -> html.Div:
     if target is not None:
         rag_words.append(html.Span(f" Target: {target.describe()}", className="small muted"))
     spc_words: list = [html.Span(VARIATION_TEXT.get(variation, variation), className=f"badge variation-{variation}")]
+    reading = spc_reading_note(card.row)
+    if reading:
+        spc_words.append(html.Span(f" {reading}", className="small muted spc-reading"))
     if ASSURANCE_TEXT.get(assurance):
         spc_words.append(html.Span(f" {ASSURANCE_TEXT[assurance]}", className="small"))
     return html.Dl(

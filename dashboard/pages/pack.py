@@ -16,6 +16,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
+from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import users
@@ -148,6 +149,9 @@ def _spc(row: OverviewRow) -> html.Td:
     variation = row.assessment.get("variation", "insufficient")
     assurance = ASSURANCE_TEXT.get(row.assessment.get("assurance", "none"), "")
     children: list = [VARIATION_TEXT.get(variation, variation)]
+    note = spc_reading_note(row)
+    if note:
+        children.append(html.Span(note, className="small block spc-reading"))
     if assurance:
         children.append(html.Span(assurance, className="small block"))
     return html.Td(children, className=f"spc spc-{variation}")
