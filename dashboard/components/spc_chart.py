@@ -154,7 +154,9 @@ def _status_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
     return go.Scatter(
         x=[month_date(row.period) for row in rows],
         y=[y] * len(rows),
-        mode="text",
+        # A short upright tick marks the month itself, so a word written inwards still says which month it is.
+        mode="markers+text",
+        marker={"symbol": "line-ns-open", "size": 12, "color": MUTED, "line": {"width": 2, "color": MUTED}},
         text=[words.get(row.status, "No figure") for row in rows],
         textposition=positions,
         textfont={"color": MUTED, "size": 12},
