@@ -77,7 +77,8 @@ def counts_sentence(report: ImportReport) -> str:
     if len(report.periods) > 3:
         months = f"{len(report.periods)} months up to {long_label(report.periods[-1])}"
     where = f" for {months}" if months else ""
-    return (f"{counts['values']} figures{where}: {counts['added']} new, {counts['revised']} revised, "
+    noun = "figure" if counts["values"] == 1 else "figures"
+    return (f"{counts['values']} {noun}{where}: {counts['added']} new, {counts['revised']} revised, "
             f"{counts['unchanged']} unchanged.")
 
 
@@ -100,7 +101,10 @@ def preview(report: ImportReport, catalogue: Catalogue) -> html.Div:
     layout = {"template": "the return template", "committee": "the committee table"}.get(report.layout, "")
     return html.Div([
         verdict,
-        html.P([html.Strong(report.file), f" — read as {layout}. " if layout else " — ", counts_sentence(report)]),
+        # A refused file's counts would name only the rows that passed, or the month that was wrong ('1 figures
+        # for December 1899: 0 new'), as if part of it were about to be saved: its errors say it all.
+        html.P([html.Strong(report.file), f" — read as {layout}. " if layout else " — ",
+                counts_sentence(report) if not errors else ""]),
         _issue_table(errors, f"{len(errors)} error(s): these stop the import", "error") if errors else None,
         _issue_table(warnings, f"{len(warnings)} warning(s): the file can still be imported", "warning")
         if warnings else None,
