@@ -215,3 +215,25 @@ def test_a_suppressed_audit_grade_is_marked_on_the_chart_and_in_the_table_never_
     page.locator("details.grades-details summary").click()
     february = page.locator(".grades-table tbody tr").first
     assert february.locator("td").first.inner_text() == "Suppressed (small number)"
+
+
+def test_a_suppressed_team_keeps_its_line_in_the_teams_chart_with_the_word_not_a_gap(page, writable_app, tmp_path):
+    from measures import db
+    from measures.returns.importer import import_return
+    from tests.browser.conftest import writable_database
+    from tests.returns.builders import template_row, template_workbook
+
+    path = template_workbook(tmp_path / "teams.xlsx", [
+        template_row("3.3", "2023-02", numerator=25, denominator=37),
+        template_row("3.3", "2023-02", team="Assessment Team 1", numerator=8, denominator=11),
+        template_row("3.3", "2023-02", team="Assessment Team 2", value="*"),
+        template_row("3.3", "2023-02", team="Assessment Team 3", numerator=7, denominator=8)])
+    engine = db.make_engine(writable_database(writable_app))
+    assert import_return(engine, path, user="test").status == "imported"
+    engine.dispose()
+    page.goto(writable_app + "/teams/3.3?period=2023-02")
+    page.wait_for_selector("#teams-chart .main-svg")
+    # A team left out of the chart says nothing; the reader should see the team and why it has no bar.
+    ticks = _svg_texts(page, "#teams-chart .ytick text")
+    assert {"Assessment Team 1", "Assessment Team 2", "Assessment Team 3"} <= set(ticks), ticks
+    assert "Suppressed (small number)" in _svg_texts(page, "#teams-chart .scatterlayer .textpoint text")
