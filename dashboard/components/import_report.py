@@ -14,22 +14,25 @@ MAX_CHANGE_ROWS = 200
 
 
 def _issue_table(issues: list[Issue], caption: str, kind: str) -> html.Table:
+    # On a phone each issue is laid out as a grid (its place on one line, the advice below it, in CSS); the
+    # roles are explicit because a browser drops a table's own semantics once its rows are displayed as grids.
+    headings = ("Sheet", "Cell", "Measure", "Month", "What to do")
     return html.Table(
         [
             html.Caption(caption),
-            html.Thead(html.Tr([html.Th("Sheet", scope="col"), html.Th("Cell", scope="col"),
-                                html.Th("Measure", scope="col"), html.Th("Month", scope="col"),
-                                html.Th("What to do", scope="col")])),
+            html.Thead(html.Tr([html.Th(h, scope="col", role="columnheader") for h in headings], role="row"),
+                       role="rowgroup"),
             html.Tbody([
                 html.Tr([
-                    html.Td(issue.sheet), html.Td(issue.cell, className="mono"), html.Td(issue.ref),
-                    html.Td(long_label(issue.period) if issue.period else ""),
-                    html.Td(issue.detail or issue.message),
-                ], className=f"issue issue-{kind}", **{"data-code": issue.code})
+                    html.Td(issue.sheet, role="cell"), html.Td(issue.cell, className="mono", role="cell"),
+                    html.Td(issue.ref, role="cell"),
+                    html.Td(long_label(issue.period) if issue.period else "", role="cell"),
+                    html.Td(issue.detail or issue.message, className="advice", role="cell"),
+                ], className=f"issue issue-{kind}", role="row", **{"data-code": issue.code})
                 for issue in issues
-            ]),
+            ], role="rowgroup"),
         ],
-        className=f"report-table issues-{kind}",
+        className=f"report-table issues-table issues-{kind}", role="table",
     )
 
 
@@ -57,7 +60,7 @@ def _changes_table(report: ImportReport, catalogue: Catalogue) -> html.Div:
         ]))
     more = len(interesting) - len(shown)
     return html.Div([
-        html.Table(
+        html.Div(html.Table(
             [
                 html.Caption("What would change"),
                 html.Thead(html.Tr([html.Th(h, scope="col") for h in
@@ -65,7 +68,8 @@ def _changes_table(report: ImportReport, catalogue: Catalogue) -> html.Div:
                 html.Tbody(rows),
             ],
             className="report-table changes",
-        ) if rows else html.P("No figure would change: every figure in the file is already stored."),
+        ), className="table-scroll report-scroll")
+        if rows else html.P("No figure would change: every figure in the file is already stored."),
         html.P(f"… and {more} more changes.", className="muted") if more > 0 else None,
     ])
 
