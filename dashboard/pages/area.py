@@ -339,8 +339,9 @@ def _grades_table(months: tuple[GradeMonth, ...]) -> html.Details:
                              html.Td("" if month.total is None else str(month.total), className="figure")]))
     return html.Details(
         [html.Summary("Show the audit grades as a table"),
-         html.Table([html.Caption("Audit grades per month, newest first", className="visually-hidden"),
-                     html.Thead(header), html.Tbody(rows)], className="report-table grades-table")],
+         html.Div(html.Table([html.Caption("Audit grades per month, newest first", className="visually-hidden"),
+                              html.Thead(header), html.Tbody(rows)], className="report-table grades-table"),
+                  className="table-scroll report-scroll")],
         className="grades-details",
     )
 

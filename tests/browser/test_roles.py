@@ -113,14 +113,15 @@ def test_a_page_whose_session_has_ended_goes_to_sign_in_and_comes_back(page_as, 
     page.console_problems.clear()  # the refused request is the point of this test
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/area/4", "/area/8", "/pack"])
 def test_on_a_phone_the_page_never_scrolls_sideways_and_every_menu_item_is_on_screen(page_as, served_app, path):
     page = page_as("admin")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(served_app + path)
     page.wait_for_load_state("networkidle")
-    # An admin's five menu items and the Users page's pickers must fit a phone's width, and the overview's hidden
-    # "(synthetic)" labels must stay inside the table's own scroll: a page wider than the screen hid 'Targets'.
+    # An admin's five menu items, the Users page's pickers, the area cards and the pack's badges must fit a
+    # phone's width, and wide tables (the overview, the audit grades) scroll in their own box, hidden labels
+    # included: a page wider than the screen hid 'Targets' and the right edge of every card.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for link in page.locator(".nav-link").all():
         box = link.bounding_box()
