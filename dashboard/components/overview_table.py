@@ -116,7 +116,7 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.
             _change_cell(row.assessment),
             _rag_cell(row),
             _spc_cell(row),
-            html.Td(sparkline(row.measure, row.trend), className="trend"),
+            html.Td(sparkline(row.measure, row.trend, row.latest.period), className="trend"),
             *(_committee_cells(row) if committee_columns else []),
         ],
         id=f"measure-{row.measure.ref.replace('.', '-')}",

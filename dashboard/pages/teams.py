@@ -209,7 +209,7 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
             _rag_cell(figure.rag),
             html.Td("Synthetic (demo)" if figure.synthetic else "Real",
                     className="synthetic" if figure.synthetic else None),
-            html.Td(sparkline(measure, tuple((p.period, p.value) for p in team.trend))),
+            html.Td(sparkline(measure, tuple((p.period, p.value) for p in team.trend), breakdown.period)),
         ]
         if workers:
             cells.append(html.Td(_workers_link(breakdown, team.team) if team.has_workers else "None recorded"))

@@ -93,3 +93,32 @@ def test_the_area_card_says_which_month_the_spc_reading_is_up_to_when_the_month_
     words = {card["props"]["data-ref"]: _text(card) for card in cards}
     assert "Suppressed" in words["4.5"] and "Up to January 2023" in words["4.5"]
     assert "Up to January 2023" not in words["4.4"]
+
+
+def test_the_overview_trend_line_stops_short_of_a_month_with_no_figure(february):
+    from urllib.parse import unquote
+
+    images = {}
+    for ref in ("4.5", "3.1"):
+        rows = [c for c in _components(_page(february, "/", "?period=2023-02"))
+                if c["type"] == "Tr" and c["props"].get("data-ref") == ref]
+        images[ref] = [c for c in _components(rows[0]) if c["type"] == "Img"][0]["props"]
+    # The line of 4.5 ends at January; drawn to the right edge like every other row it read as February's figure.
+    assert "no figure for February 2023" in images["4.5"]["alt"]
+    last_dot = float(re.search(r'circle cx="([\d.]+)"', unquote(images["4.5"]["src"])).group(1))
+    full_dot = float(re.search(r'circle cx="([\d.]+)"', unquote(images["3.1"]["src"])).group(1))
+    assert last_dot < full_dot - 3, (last_dot, full_dot)
+    assert "no figure" not in images["3.1"]["alt"]
+
+
+def test_a_suppressed_teams_trend_line_says_the_month_has_no_figure(february, tmp_path):
+    path = template_workbook(tmp_path / "teams.xlsx", [
+        template_row("3.3", "2023-02", team="Assessment Team 1", numerator=8, denominator=11),
+        template_row("3.3", "2023-02", team="Assessment Team 2", value="*")])
+    assert import_return(data.engine(), path, user="test").status == "imported"
+    rows = {c["props"]["data-team"]: c for c in _components(_page(february, "/teams/3.3", "?period=2023-02"))
+            if c["type"] == "Tr" and "data-team" in c["props"]}
+    alts = {team: [c for c in _components(row) if c["type"] == "Img"][0]["props"]["alt"] for team, row in rows.items()
+            if team in ("Assessment Team 1", "Assessment Team 2")}
+    assert "no figure for February 2023" in alts["Assessment Team 2"]
+    assert "no figure" not in alts["Assessment Team 1"]
