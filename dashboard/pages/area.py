@@ -252,7 +252,7 @@ def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: 
         x=[label for label, _ in marked],
         y=[max(month.total or 0, sum(c or 0 for c in month.counts)) + tallest * 0.12 for _, month in marked],
         mode="markers", marker={"symbol": "asterisk-open", "size": 11, "color": "#0b0c0c", "line": {"width": 1.5}},
-        name="A grade has no figure (suppressed, not applicable or TBC): see the table",
+        name="A grade with no figure (see the table)",  # short enough for a phone; the hover says which
         legendrank=1,  # with the legend reversed, the lowest rank comes last, after the four grades
         customdata=[[long_label(month.period), text] for (_, month), text in zip(marked, words, strict=True)],
         hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",

@@ -215,6 +215,12 @@ def test_a_suppressed_audit_grade_is_marked_on_the_chart_and_in_the_table_never_
     page.locator("details.grades-details summary").click()
     february = page.locator(".grades-table tbody tr").first
     assert february.locator("td").first.inner_text() == "Suppressed (small number)"
+    page.set_viewport_size({"width": 390, "height": 844})  # the key entry is read whole on a phone too
+    page.reload()
+    page.wait_for_selector("#area-grades .main-svg")
+    entry = page.locator("#area-grades .legendtext", has_text="no figure").bounding_box()
+    chart = page.locator("#area-grades .main-svg").first.bounding_box()
+    assert entry["x"] + entry["width"] <= chart["x"] + chart["width"], (entry, chart)
 
 
 def test_a_suppressed_team_keeps_its_line_in_the_teams_chart_with_the_word_not_a_gap(page, writable_app, tmp_path):
