@@ -167,7 +167,7 @@ def _measure(row: OverviewRow) -> html.Td:
     )
 
 
-def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Table:
+def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Div:
     header = html.Tr(
         [
             html.Th("Ref", scope="col", className="col-ref"),
@@ -193,11 +193,12 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
         )
         for row in rows
     ]
-    return html.Table(
+    # On a phone the table keeps readable columns and scrolls in its own box (see .pack-table-scroll in CSS).
+    return html.Div(html.Table(
         [html.Caption(f"Area {area.number} measures as at {long_label(model.period)}", className="visually-hidden"),
          html.Thead(header), html.Tbody(body)],
         className="pack-table",
-    )
+    ), className="pack-table-scroll")
 
 
 def _area_section(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Section:
