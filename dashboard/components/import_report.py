@@ -46,7 +46,9 @@ def _figure_text(catalogue: Catalogue, ref: str, record: dict | None) -> str:
 
 
 def _changes_table(report: ImportReport, catalogue: Catalogue) -> html.Div:
-    interesting = [c for c in report.changes if c["change"] != "unchanged"]
+    # Revisions first: they change what readers have already seen, and at the foot of a long list they hid.
+    interesting = sorted((c for c in report.changes if c["change"] != "unchanged"),
+                         key=lambda c: c["change"] != "revised")
     shown = interesting[:MAX_CHANGE_ROWS]
     rows = []
     for change in shown:

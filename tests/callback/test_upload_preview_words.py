@@ -49,3 +49,14 @@ def test_a_refused_file_is_not_summarised_by_the_month_that_was_wrong(app, tmp_p
 def test_one_figure_is_one_figure(app, tmp_path):
     path = builders.template_workbook(tmp_path / "one.xlsx", [template_row("2.3", "2023-02", value=9)])
     assert "1 figure for February 2023: 1 new, 0 revised, 0 unchanged." in _preview(app, path)
+
+
+def test_figures_a_return_would_revise_are_listed_before_the_new_ones(app, tmp_path):
+    path = builders.template_workbook(tmp_path / "march.xlsx", [
+        *[template_row(ref, "2023-02", value=5) for ref in ("2.3", "2.4", "2.5", "5.1", "6.2", "6.3", "8.3")],
+        template_row("2.4", "2023-01", value=101, note="Corrected after audit"),
+    ])
+    words = _preview(app, path)
+    # A revision changes what readers have already seen: at the foot of a long list it was easy to miss.
+    changes = words[words.index("What would change"):]
+    assert changes.index("Revised") < changes.index("New"), changes
