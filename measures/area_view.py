@@ -57,12 +57,14 @@ class MeasureCard:
 
 @dataclass(frozen=True)
 class GradeMonth:
-    """One month of audit grades: counts in AUDIT_GRADES order (None where not reported) and the total audited."""
+    """One month of audit grades: counts in AUDIT_GRADES order (None where not reported), the total audited, and
+    each grade's status ('ok', or why there is no count: 'tbc', 'new', 'na', 'suppressed', 'missing')."""
 
     period: str
     counts: tuple[int | None, ...]
     total: int | None
     synthetic: bool
+    statuses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,11 +148,14 @@ def audit_grades(engine: Engine, period: str, months: int = TREND_MONTHS) -> tup
     for month in sorted(by_month):
         records = by_month[month]
         counts = []
+        statuses = []
         totals = set()
         for ref in refs:
             record = records.get(ref)
             numerator = _number(record["numerator"]) if record and record["status"] == "ok" else None
             counts.append(None if numerator is None else int(round(numerator)))
+            statuses.append("ok" if numerator is not None else record["status"] if record and record["status"] != "ok"
+                            else "missing")
             denominator = _number(record["denominator"]) if record else None
             if denominator is not None:
                 totals.add(int(round(denominator)))
@@ -158,7 +163,7 @@ def audit_grades(engine: Engine, period: str, months: int = TREND_MONTHS) -> tup
             continue
         total = totals.pop() if len(totals) == 1 else None
         synthetic = any(bool(record["synthetic"]) for record in records.values())
-        months_out.append(GradeMonth(month, tuple(counts), total, synthetic))
+        months_out.append(GradeMonth(month, tuple(counts), total, synthetic, tuple(statuses)))
     return tuple(months_out)
 
 

@@ -25,22 +25,25 @@ def _issue_table(issues: list[Issue], caption: str, kind: str) -> html.Div:
 
 
 def _issue_rows(issues: list[Issue], caption: str, kind: str) -> html.Table:
+    # On a phone each issue is laid out as a grid (its place on one line, the advice below it, in CSS); the
+    # roles are explicit because a browser drops a table's own semantics once its rows are displayed as grids.
+    headings = ("Sheet", "Cell", "Measure", "Month", "What to do")
     return html.Table(
         [
             html.Caption(caption),
-            html.Thead(html.Tr([html.Th("Sheet", scope="col"), html.Th("Cell", scope="col"),
-                                html.Th("Measure", scope="col"), html.Th("Month", scope="col"),
-                                html.Th("What to do", scope="col")])),
+            html.Thead(html.Tr([html.Th(h, scope="col", role="columnheader") for h in headings], role="row"),
+                       role="rowgroup"),
             html.Tbody([
                 html.Tr([
-                    html.Td(issue.sheet), html.Td(issue.cell, className="mono"), html.Td(issue.ref),
-                    html.Td(long_label(issue.period) if issue.period else ""),
-                    html.Td(issue.detail or issue.message),
-                ], className=f"issue issue-{kind}", **{"data-code": issue.code})
+                    html.Td(issue.sheet, role="cell"), html.Td(issue.cell, className="mono", role="cell"),
+                    html.Td(issue.ref, role="cell"),
+                    html.Td(long_label(issue.period) if issue.period else "", role="cell"),
+                    html.Td(issue.detail or issue.message, className="advice", role="cell"),
+                ], className=f"issue issue-{kind}", role="row", **{"data-code": issue.code})
                 for issue in issues
-            ]),
+            ], role="rowgroup"),
         ],
-        className=f"report-table issues-{kind}",
+        className=f"report-table issues-table issues-{kind}", role="table",
     )
 
 
@@ -54,7 +57,9 @@ def _figure_text(catalogue: Catalogue, ref: str, record: dict | None) -> str:
 
 
 def _changes_table(report: ImportReport, catalogue: Catalogue) -> html.Div:
-    interesting = [c for c in report.changes if c["change"] != "unchanged"]
+    # Revisions first: they change what readers have already seen, and at the foot of a long list they hid.
+    interesting = sorted((c for c in report.changes if c["change"] != "unchanged"),
+                         key=lambda c: c["change"] != "revised")
     shown = interesting[:MAX_CHANGE_ROWS]
     rows = []
     for change in shown:
@@ -68,7 +73,7 @@ def _changes_table(report: ImportReport, catalogue: Catalogue) -> html.Div:
         ]))
     more = len(interesting) - len(shown)
     return html.Div([
-        html.Table(
+        html.Div(html.Table(
             [
                 html.Caption("What would change"),
                 html.Thead(html.Tr([html.Th(h, scope="col") for h in
@@ -76,7 +81,8 @@ def _changes_table(report: ImportReport, catalogue: Catalogue) -> html.Div:
                 html.Tbody(rows),
             ],
             className="report-table changes",
-        ) if rows else html.P("No figure would change: every figure in the file is already stored."),
+        ), className="table-scroll report-scroll")
+        if rows else html.P("No figure would change: every figure in the file is already stored."),
         html.P(f"… and {more} more changes.", className="muted") if more > 0 else None,
     ])
 
@@ -88,7 +94,8 @@ def counts_sentence(report: ImportReport) -> str:
     if len(report.periods) > 3:
         months = f"{len(report.periods)} months up to {long_label(report.periods[-1])}"
     where = f" for {months}" if months else ""
-    return (f"{counts['values']} figures{where}: {counts['added']} new, {counts['revised']} revised, "
+    noun = "figure" if counts["values"] == 1 else "figures"
+    return (f"{counts['values']} {noun}{where}: {counts['added']} new, {counts['revised']} revised, "
             f"{counts['unchanged']} unchanged.")
 
 
@@ -111,7 +118,10 @@ def preview(report: ImportReport, catalogue: Catalogue) -> html.Div:
     layout = {"template": "the return template", "committee": "the committee table"}.get(report.layout, "")
     return html.Div([
         verdict,
-        html.P([html.Strong(report.file), f" — read as {layout}. " if layout else " — ", counts_sentence(report)]),
+        # A refused file's counts would name only the rows that passed, or the month that was wrong ('1 figures
+        # for December 1899: 0 new'), as if part of it were about to be saved: its errors say it all.
+        html.P([html.Strong(report.file), f" — read as {layout}. " if layout else " — ",
+                counts_sentence(report) if not errors else ""]),
         _issue_table(errors, f"{len(errors)} error(s): these stop the import", "error") if errors else None,
         _issue_table(warnings, f"{len(warnings)} warning(s): the file can still be imported", "warning")
         if warnings else None,

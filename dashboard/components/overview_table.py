@@ -59,6 +59,14 @@ def _rag_cell(row: OverviewRow) -> html.Td:
     return html.Td(children, className="rag")
 
 
+def spc_reading_note(row: OverviewRow) -> str | None:
+    """Return "Up to <month>" when the month shown has no figure (TBC, not applicable, suppressed, missing) but an
+    SPC reading exists: the reading is of the earlier months, and must not pass for a reading of this one."""
+    if row.latest.status == "ok" or row.assessment.get("variation", "insufficient") == "insufficient":
+        return None
+    return f"Up to {long_label(row.trend[-1][0])}" if row.trend else None
+
+
 def _spc_cell(row: OverviewRow) -> html.Td:
     variation = row.assessment.get("variation", "insufficient")
     assurance = row.assessment.get("assurance", "none")
@@ -68,6 +76,9 @@ def _spc_cell(row: OverviewRow) -> html.Td:
         points = row.assessment.get("spc_points")
         if points is not None:
             children.append(html.Span(f"{points} of 12 months", className="small muted block"))
+    note = spc_reading_note(row)
+    if note:
+        children.append(html.Span(note, className="small muted block spc-reading"))
     if ASSURANCE_TEXT.get(assurance):
         children.append(html.Span(ASSURANCE_TEXT[assurance], className="small block"))
     return html.Td(children, className="spc")
@@ -105,7 +116,7 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.
             _change_cell(row.assessment),
             _rag_cell(row),
             _spc_cell(row),
-            html.Td(sparkline(row.measure, row.trend), className="trend"),
+            html.Td(sparkline(row.measure, row.trend, row.latest.period), className="trend"),
             *(_committee_cells(row) if committee_columns else []),
         ],
         id=f"measure-{row.measure.ref.replace('.', '-')}",

@@ -146,13 +146,21 @@ def _status_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
     rows = [row for row in detail.series if not row.counted]
     if not rows:
         return None
+    first, last = detail.series[0].period, detail.series[-1].period
+    # The axis ends half a month either side of the series: a word centred on the first or last month would be
+    # cut at the edge ('Suppress'), so there it is written inwards from its month.
+    positions = ["top center" if first == last else "top right" if row.period == first
+                 else "top left" if row.period == last else "top center" for row in rows]
     return go.Scatter(
         x=[month_date(row.period) for row in rows],
         y=[y] * len(rows),
-        mode="text",
+        # A short upright tick marks the month itself, so a word written inwards still says which month it is.
+        mode="markers+text",
+        marker={"symbol": "line-ns-open", "size": 12, "color": MUTED, "line": {"width": 2, "color": MUTED}},
         text=[words.get(row.status, "No figure") for row in rows],
+        textposition=positions,
         textfont={"color": MUTED, "size": 12},
-        name="TBC / no figure (not plotted)",
+        name="No figure (TBC, new, not applicable, suppressed)",
         legendrank=12,
         customdata=[[row.label, words.get(row.status, "No figure")] for row in rows],
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: no figure to plot<extra></extra>",

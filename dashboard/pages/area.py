@@ -14,6 +14,7 @@ from dashboard import access, ids
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
+from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import store, users
@@ -24,6 +25,7 @@ from measures.formatting import (
     DIRECTION_ARROW,
     RAG_TEXT,
     STATUS_EXPLANATION,
+    STATUS_TEXT,
     VARIATION_TEXT,
     format_counts,
     format_value,
@@ -165,6 +167,9 @@ def _judgements(card: MeasureCard) -> html.Div:
     if target is not None:
         rag_words.append(html.Span(f" Target: {target.describe()}", className="small muted"))
     spc_words: list = [html.Span(VARIATION_TEXT.get(variation, variation), className=f"badge variation-{variation}")]
+    reading = spc_reading_note(card.row)
+    if reading:
+        spc_words.append(html.Span(f" {reading}", className="small muted spc-reading"))
     if ASSURANCE_TEXT.get(assurance):
         spc_words.append(html.Span(f" {ASSURANCE_TEXT[assurance]}", className="small"))
     return html.Dl(
@@ -227,13 +232,41 @@ def _card(card: MeasureCard, period: str) -> html.Article:
     )
 
 
+def _grade_status(month: GradeMonth, index: int) -> str:
+    """The words for a grade with no count this month: 'Suppressed (small number)', 'Not applicable', 'TBC'..."""
+    status = month.statuses[index] if month.statuses else "missing"
+    return STATUS_TEXT.get(status, STATUS_TEXT["missing"])
+
+
+def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: float) -> go.Scatter | None:
+    """A mark above each month's bar where a grade has no count (suppressed, not applicable, TBC, not reported):
+    the stack alone would show that grade as nothing, which reads as zero."""
+    marked = [(label, month) for label, month in zip(labels, months, strict=True)
+              if any(count is None for count in month.counts)]
+    if not marked:
+        return None
+    words = ["; ".join(f"{grade.lower()} {_grade_status(month, index).lower()}"
+                       for index, (_, grade) in enumerate(AUDIT_GRADES) if month.counts[index] is None)
+             for _, month in marked]
+    return go.Scatter(
+        x=[label for label, _ in marked],
+        y=[max(month.total or 0, sum(c or 0 for c in month.counts)) + tallest * 0.12 for _, month in marked],
+        mode="markers", marker={"symbol": "asterisk-open", "size": 11, "color": "#0b0c0c", "line": {"width": 1.5}},
+        name="A grade with no figure (see the table)",  # short enough for a phone; the hover says which
+        legendrank=1,  # with the legend reversed, the lowest rank comes last, after the four grades
+        customdata=[[long_label(month.period), text] for (_, month), text in zip(marked, words, strict=True)],
+        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+    )
+
+
 def grades_summary(months: tuple[GradeMonth, ...]) -> str:
     """Return the words a screen reader hears for the audit-grade chart: the range and the latest month."""
     if not months:
         return "No audit grades reported."
     last = months[-1]
-    parts = [f"{count if count is not None else 'no figure'} {grade.lower()}"
-             for (_, grade), count in zip(AUDIT_GRADES, last.counts, strict=True)]
+    parts = [f"{count} {grade.lower()}" if count is not None
+             else f"{grade.lower()} {_grade_status(last, index).lower()}"
+             for index, ((_, grade), count) in enumerate(zip(AUDIT_GRADES, last.counts, strict=True))]
     total = f" of {last.total} audits" if last.total is not None else ""
     return (f"Stacked bar chart of audit grades for each month from {long_label(months[0].period)} to "
             f"{long_label(last.period)}. In {long_label(last.period)}: {', '.join(parts)}{total}.")
@@ -274,6 +307,9 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
             hovertemplate="%{customdata}: %{y} audits<extra></extra>",
         )
     )
+    marks = _no_count_marks(months, labels, tallest)
+    if marks is not None:
+        figure.add_trace(marks)
     figure.update_layout(
         barmode="stack",
         height=360,
@@ -297,12 +333,15 @@ def _grades_table(months: tuple[GradeMonth, ...]) -> html.Details:
     for month in reversed(months):
         label = [long_label(month.period), *(_synthetic_mark() if month.synthetic else [])]
         rows.append(html.Tr([html.Th(label, scope="row"),
-                             *[html.Td("" if c is None else str(c), className="figure") for c in month.counts],
+                             *[html.Td(str(c), className="figure") if c is not None
+                               else html.Td(_grade_status(month, index), className="figure status-text")
+                               for index, c in enumerate(month.counts)],
                              html.Td("" if month.total is None else str(month.total), className="figure")]))
     return html.Details(
         [html.Summary("Show the audit grades as a table"),
-         html.Table([html.Caption("Audit grades per month, newest first", className="visually-hidden"),
-                     html.Thead(header), html.Tbody(rows)], className="report-table grades-table")],
+         html.Div(html.Table([html.Caption("Audit grades per month, newest first", className="visually-hidden"),
+                              html.Thead(header), html.Tbody(rows)], className="report-table grades-table"),
+                  className="table-scroll report-scroll")],
         className="grades-details",
     )
 

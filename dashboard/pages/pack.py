@@ -16,6 +16,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
+from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.data import engine
 from measures import users
@@ -148,6 +149,9 @@ def _spc(row: OverviewRow) -> html.Td:
     variation = row.assessment.get("variation", "insufficient")
     assurance = ASSURANCE_TEXT.get(row.assessment.get("assurance", "none"), "")
     children: list = [VARIATION_TEXT.get(variation, variation)]
+    note = spc_reading_note(row)
+    if note:
+        children.append(html.Span(note, className="small block spc-reading"))
     if assurance:
         children.append(html.Span(assurance, className="small block"))
     return html.Td(children, className=f"spc spc-{variation}")
@@ -163,7 +167,7 @@ def _measure(row: OverviewRow) -> html.Td:
     )
 
 
-def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Table:
+def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Div:
     header = html.Tr(
         [
             html.Th("Ref", scope="col", className="col-ref"),
@@ -189,11 +193,12 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
         )
         for row in rows
     ]
-    return html.Table(
+    # On a phone the table keeps readable columns and scrolls in its own box (see .pack-table-scroll in CSS).
+    return html.Div(html.Table(
         [html.Caption(f"Area {area.number} measures as at {long_label(model.period)}", className="visually-hidden"),
          html.Thead(header), html.Tbody(body)],
         className="pack-table",
-    )
+    ), className="pack-table-scroll")
 
 
 def _area_section(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Section:

@@ -16,7 +16,7 @@ from dashboard.components.chart_text import plain_text
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
-from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, SYNTHETIC_MARK
+from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, MUTED, SYNTHETIC_MARK
 from dashboard.components.sparkline import sparkline
 from dashboard.data import engine
 from measures import users
@@ -93,13 +93,22 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
         figure.add_trace(go.Scatter(y=[team for team, _ in zeros], x=[0] * len(zeros), mode="text",
                                     text=[label for _, label in zeros], textposition="middle right",
                                     textfont={"size": 13, "color": "#0b0c0c"}, showlegend=False, hoverinfo="skip"))
+    # A team with no figure (suppressed, not applicable, TBC) keeps its line, with the word where the bar would
+    # be: left out, it would simply vanish from the chart with nothing to say why.
+    unshown = [team for team in breakdown.teams if team not in shown]
+    if unshown:
+        words = [STATUS_TEXT.get(team.figure.status, STATUS_TEXT["missing"]) for team in unshown]
+        figure.add_trace(go.Scatter(y=[plain_text(team.team) for team in unshown], x=[0] * len(unshown),
+                                    mode="text", text=words, textposition="middle right", cliponaxis=False,
+                                    textfont={"size": 13, "color": MUTED}, showlegend=False,
+                                    hovertemplate="%{y}: %{text}<extra></extra>"))
     values = [team.figure.value for team in shown]
     if service is not None and service.value is not None and measure.unit != "count":
         values.append(service.value)
     top = max(values + ([target.high or target.low or 0] if target else [])) if values else 1
     x_range = [0, 100] if measure.unit == "percent" else [0, top * 1.25 or 1]
     figure.update_layout(
-        height=90 + 46 * max(len(shown), 1),
+        height=90 + 46 * max(len(breakdown.teams), 1),
         margin={"l": 200, "r": 40, "t": 48, "b": 48},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
@@ -108,7 +117,8 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}},
         bargap=0.35,
     )
-    figure.update_yaxes(autorange="reversed", fixedrange=True, ticks="outside", ticklen=4)
+    figure.update_yaxes(autorange="reversed", fixedrange=True, ticks="outside", ticklen=4, categoryorder="array",
+                        categoryarray=[plain_text(team.team) for team in breakdown.teams])
     figure.update_xaxes(range=x_range, gridcolor="#e5e5e5", fixedrange=True,
                         ticksuffix="%" if measure.unit == "percent" else "",
                         title_text=plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""))
@@ -199,7 +209,7 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
             _rag_cell(figure.rag),
             html.Td("Synthetic (demo)" if figure.synthetic else "Real",
                     className="synthetic" if figure.synthetic else None),
-            html.Td(sparkline(measure, tuple((p.period, p.value) for p in team.trend))),
+            html.Td(sparkline(measure, tuple((p.period, p.value) for p in team.trend), breakdown.period)),
         ]
         if workers:
             cells.append(html.Td(_workers_link(breakdown, team.team) if team.has_workers else "None recorded"))

@@ -89,7 +89,7 @@ def interpret(
         if number is not None and number < 0:
             issues.append(problem(
                 "error", "negative-count", place,
-                f"the {part} {format_number(number, measure.decimals)} is below zero",
+                f"the {part} {_plain(number)} is below zero",
                 "Counts, averages and rates cannot be negative: check the figure.", cell=where[part],
             ))
     if issues:

@@ -187,3 +187,59 @@ def test_the_drilldown_pages_stay_out_of_the_navigation(page_modules):
 
     for module in page_modules.values():
         assert dash.page_registry[module.__name__]["nav"] is False
+
+
+def test_a_suppressed_audit_grade_is_marked_on_the_chart_and_in_the_table_never_left_to_look_like_zero(
+        page, writable_app, tmp_path):
+    from measures import db
+    from measures.returns.importer import import_return
+    from tests.browser.conftest import writable_database
+    from tests.returns.builders import template_row, template_workbook
+
+    path = template_workbook(tmp_path / "february.xlsx", [
+        template_row("4.1", "2023-02", value=31), template_row("4.2", "2023-02", numerator=17, denominator=31),
+        template_row("4.3", "2023-02", numerator=10, denominator=31),
+        template_row("4.4", "2023-02", numerator=2, denominator=31), template_row("4.5", "2023-02", value="*")])
+    engine = db.make_engine(writable_database(writable_app))
+    assert import_return(engine, path, user="test").status == "imported"
+    engine.dispose()
+    page.goto(writable_app + "/area/4?period=2023-02")
+    page.wait_for_selector("#area-grades .main-svg")
+    legend = _svg_texts(page, "#area-grades .legendtext")
+    assert legend[:4] == ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+    assert any("no figure" in entry for entry in legend[4:]), legend
+    # One mark, above February's bar only.
+    assert page.locator("#area-grades .scatterlayer .trace .points path").count() == 1
+    label = page.locator("#area-grades [role=img]").get_attribute("aria-label")
+    assert "In February 2023: outstanding suppressed (small number), 2 good, 10 requires improvement" in label
+    page.locator("details.grades-details summary").click()
+    february = page.locator(".grades-table tbody tr").first
+    assert february.locator("td").first.inner_text() == "Suppressed (small number)"
+    page.set_viewport_size({"width": 390, "height": 844})  # the key entry is read whole on a phone too
+    page.reload()
+    page.wait_for_selector("#area-grades .main-svg")
+    entry = page.locator("#area-grades .legendtext", has_text="no figure").bounding_box()
+    chart = page.locator("#area-grades .main-svg").first.bounding_box()
+    assert entry["x"] + entry["width"] <= chart["x"] + chart["width"], (entry, chart)
+
+
+def test_a_suppressed_team_keeps_its_line_in_the_teams_chart_with_the_word_not_a_gap(page, writable_app, tmp_path):
+    from measures import db
+    from measures.returns.importer import import_return
+    from tests.browser.conftest import writable_database
+    from tests.returns.builders import template_row, template_workbook
+
+    path = template_workbook(tmp_path / "teams.xlsx", [
+        template_row("3.3", "2023-02", numerator=25, denominator=37),
+        template_row("3.3", "2023-02", team="Assessment Team 1", numerator=8, denominator=11),
+        template_row("3.3", "2023-02", team="Assessment Team 2", value="*"),
+        template_row("3.3", "2023-02", team="Assessment Team 3", numerator=7, denominator=8)])
+    engine = db.make_engine(writable_database(writable_app))
+    assert import_return(engine, path, user="test").status == "imported"
+    engine.dispose()
+    page.goto(writable_app + "/teams/3.3?period=2023-02")
+    page.wait_for_selector("#teams-chart .main-svg")
+    # A team left out of the chart says nothing; the reader should see the team and why it has no bar.
+    ticks = _svg_texts(page, "#teams-chart .ytick text")
+    assert {"Assessment Team 1", "Assessment Team 2", "Assessment Team 3"} <= set(ticks), ticks
+    assert "Suppressed (small number)" in _svg_texts(page, "#teams-chart .scatterlayer .textpoint text")

@@ -130,3 +130,26 @@ def test_an_unknown_measure_shows_a_helpful_page(page, served_app):
     assert page.locator("h1").inner_text() == "No measure 9.9"
     assert page.locator("a[href='/measure/9.1']").count() == 1  # the measures of area 9 are offered
     assert page.locator("a[href='/']").filter(has_text="Measures that Matter table").count() == 1
+
+
+def test_a_suppressed_last_month_is_written_whole_inside_the_chart_and_named_in_the_key(page, writable_app, tmp_path):
+    from measures import db
+    from measures.returns.importer import import_return
+    from tests.browser.conftest import writable_database
+    from tests.returns.builders import template_row, template_workbook
+
+    path = template_workbook(tmp_path / "february.xlsx", [template_row("4.5", "2023-02", value="*"),
+                                                          template_row("8.2", "2023-02", value="n/a")])
+    engine = db.make_engine(writable_database(writable_app))
+    assert import_return(engine, path, user="test").status == "imported"
+    engine.dispose()
+    for ref, words in (("4.5", "Suppressed"), ("8.2", "Not applicable")):
+        _open(page, writable_app + f"/measure/{ref}?period=2023-02")
+        chart = page.locator("#measure-spc-chart")
+        label = chart.locator(".scatterlayer .textpoint text", has_text=words)
+        assert label.count() == 1, ref
+        box, plot = label.bounding_box(), chart.locator("rect.nsewdrag").first.bounding_box()
+        # The whole word lies inside the plotting area: a label cut at the edge ('Suppress') is not read.
+        assert box["x"] >= plot["x"] and box["x"] + box["width"] <= plot["x"] + plot["width"] + 0.5, (ref, box, plot)
+        legend = chart.locator(".legend").text_content()
+        assert "suppressed" in legend and "not applicable" in legend, legend

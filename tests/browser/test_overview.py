@@ -103,3 +103,24 @@ def test_a_measure_link_carries_the_month(page, served_app):
     _wait_for_table(page)
     href = page.locator("#measure-3-1 th.ref a").get_attribute("href")
     assert href == "/measure/3.1?period=2022-12"
+
+
+def test_a_suppressed_month_does_not_push_the_trend_off_a_laptop_screen(page, writable_app, tmp_path):
+    from measures import db
+    from measures.returns.importer import import_return
+    from tests.browser.conftest import writable_database
+    from tests.returns.builders import template_row, template_workbook
+
+    path = template_workbook(tmp_path / "february.xlsx", [
+        template_row("4.5", "2023-02", value="*"), template_row("3.1", "2023-02", numerator=250, denominator=310)])
+    engine = db.make_engine(writable_database(writable_app))
+    assert import_return(engine, path, user="test").status == "imported"
+    engine.dispose()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(writable_app + "/?period=2023-02")
+    _wait_for_table(page)
+    assert page.locator("#measure-4-5 td.latest").inner_text().split() == ["Suppressed", "(small", "number)"]
+    # "Suppressed (small number)" kept on one line widened the month's column until the trend column was cut off
+    # at the right edge of a 1280-pixel screen, with nothing to say the table scrolled.
+    widths = page.locator(".table-scroll").evaluate("e => [e.clientWidth, e.scrollWidth]")
+    assert widths[1] <= widths[0], widths

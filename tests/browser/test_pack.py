@@ -264,3 +264,25 @@ def test_a_bad_month_in_the_pack_address_is_explained(page, served_app):
     _open_pack(page, served_app + "/pack?period=yesterday")
     assert "is not a month in the form YYYY-MM" in page.locator(".notice-warning").inner_text()
     assert page.locator(".pack-as-at").inner_text() == "as at January 2023"
+
+
+def test_on_a_phone_the_packs_figures_do_not_run_into_each_other(page, served_app):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _open_pack(page, served_app + "/pack?period=2023-01")
+    # Squeezed into fixed columns a phone's width, '198/291 68.0%' ran over '236/304 77.6%' beside it and the
+    # words broke letter by letter; the table now keeps readable columns and scrolls in its own box.
+    crowded = page.evaluate("""() => [...document.querySelectorAll('.pack-table th, .pack-table td')]
+        .filter(cell => cell.scrollWidth > cell.clientWidth + 1).map(cell => cell.innerText)""")
+    assert crowded == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # No word is broken inside ('Vari / atio / n'): every header is as wide as its longest word (a hyphen may
+    # break, as in 'Dec-22').
+    widths = page.evaluate("""() => [...document.querySelectorAll('.pack-table thead th')].map(th => {
+        const probe = document.createElement('span'); probe.style.whiteSpace = 'nowrap';
+        const words = th.innerText.split(/[\\s-]+/); let widest = 0;
+        for (const word of words) { probe.textContent = word; th.appendChild(probe);
+            widest = Math.max(widest, probe.getBoundingClientRect().width); probe.remove(); }
+        const style = getComputedStyle(th);
+        return [th.innerText, widest, th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+    })""")
+    assert all(widest <= room + 1 for _, widest, room in widths), widths

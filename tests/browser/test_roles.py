@@ -111,3 +111,18 @@ def test_a_page_whose_session_has_ended_goes_to_sign_in_and_comes_back(page_as, 
     _sign_in_here(page, "Sam Session", "the password is changed now")
     page.wait_for_url(served_app + target)
     page.console_problems.clear()  # the refused request is the point of this test
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/area/4", "/area/8", "/pack"])
+def test_on_a_phone_the_page_never_scrolls_sideways_and_every_menu_item_is_on_screen(page_as, served_app, path):
+    page = page_as("admin")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served_app + path)
+    page.wait_for_load_state("networkidle")
+    # An admin's five menu items, the Users page's pickers, the area cards and the pack's badges must fit a
+    # phone's width, and wide tables (the overview, the audit grades) scroll in their own box, hidden labels
+    # included: a page wider than the screen hid 'Targets' and the right edge of every card.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for link in page.locator(".nav-link").all():
+        box = link.bounding_box()
+        assert box["x"] + box["width"] <= 390 and box["height"] < 40, (link.inner_text(), box)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from measures import audit, db, store
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import writable_database
 from tests.returns.builders import template_row, template_workbook
 
@@ -84,3 +85,18 @@ def test_an_xlsm_return_with_percent_cells_and_markers_is_accepted(page, writabl
     preview = page.locator("#upload-preview").inner_text()
     assert "Ready to import" in preview, preview
     assert "61.0%" in preview and "Suppressed (small number)" in preview and "Not applicable" in preview, preview
+
+
+def test_on_a_phone_the_checked_return_fits_the_screen_and_its_advice_is_readable(page, writable_app, tmp_path):
+    path = template_workbook(tmp_path / "phone.xlsx", [
+        template_row("3.9", "2023-03", numerator=1, denominator=2),
+        template_row("3.1", "2023-03", numerator="forty", denominator=304),
+    ])
+    page.set_viewport_size({"width": 390, "height": 844})
+    _upload(page, writable_app, path)
+    # The issue and change tables were wider than a phone, so the whole page slid sideways, and the advice
+    # column was squeezed to a word or two a line.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    advice = page.locator(".issues-error tbody tr td:last-child").first.bounding_box()
+    assert advice["width"] >= 180, advice
+    assert_accessible(page, "upload-refused-phone")  # the issues laid out as grids are still a table to axe
