@@ -1,12 +1,15 @@
-"""What the benchmark scripts share: a free loopback port, the pages router's request as a browser sends it, and
-signing in as a board member would."""
+"""What the benchmark scripts share: a free loopback port, waiting for a server, the pages router's request as a
+browser sends it and one page read as a reader would, and signing in as a board member would."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import re
 import socket
+import subprocess
+import time
 import urllib.parse
 import urllib.request
 
@@ -30,21 +33,58 @@ def router_body(pathname: str, search: str) -> bytes:
     }).encode()
 
 
+def wait_for_server(url: str, process: subprocess.Popen, limit: float = 90) -> None:
+    """Return once `url` answers; raise RuntimeError if `process` exits first or `limit` seconds pass."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited with status {process.returncode} before answering") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer within {limit:.0f} s") from None
+            time.sleep(0.3)
+
+
+def read_page(connection: http.client.HTTPConnection, kind: str, pathname: str, search: str,
+              session: dict[str, str]) -> tuple[http.client.HTTPConnection, str | None]:
+    """Read one page on `connection` as a signed-in reader's browser does: the shell for kind "shell", else the
+    pages router's callback for `pathname` and `search`. Returns the connection to go on with (a new one after a
+    failed request) and None, or a sentence saying what went wrong."""
+    try:
+        if kind == "shell":
+            connection.request("GET", "/", headers=session)
+        else:
+            connection.request("POST", "/_dash-update-component", body=router_body(pathname, search),
+                               headers={"Content-Type": "application/json", **session})
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            return connection, f"{pathname}{search} -> HTTP {response.status}: {body[:200]!r}"
+        return connection, None
+    except (OSError, http.client.HTTPException) as error:
+        connection.close()
+        return (http.client.HTTPConnection(connection.host, connection.port, timeout=connection.timeout),
+                f"{pathname}{search} -> {type(error).__name__}: {error}")
+
+
 BENCH_USER = "Bench Reader"
 
 
-def add_bench_user(database_url: str) -> str:
-    """Add a viewer called BENCH_USER to the database at `database_url` and return its new password: the
-    benchmarks read as a signed-in board member would."""
+def add_bench_user(database_url: str, name: str = BENCH_USER, role: str = "viewer") -> str:
+    """Add a user called `name` (BENCH_USER, a viewer, unless given) to the database at `database_url`, or reset
+    their password, and return the new password: the benchmarks read as a signed-in board member would."""
     from measures import db, users
 
     engine = db.make_engine(database_url)
     db.upgrade_schema(engine)
     password = users.generate_password()
-    if users.find_user(engine, BENCH_USER) is None:
-        users.add_user(engine, BENCH_USER, "viewer", password, "benchmark")
+    if users.find_user(engine, name) is None:
+        users.add_user(engine, name, role, password, "benchmark")
     else:
-        users.set_password(engine, BENCH_USER, password, "benchmark")
+        users.set_password(engine, name, password, "benchmark")
     engine.dispose()
     return password
 

@@ -21,13 +21,12 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import add_bench_user, free_port, router_body, sign_in_http  # noqa: E402
+from common import add_bench_user, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
 
 from measures.catalogue import load_catalogue  # noqa: E402
 
@@ -40,19 +39,6 @@ KINDS = ("shell", "overview", "month", "measure", "area", "teams", "pack")
 
 
 
-
-def _wait(url: str, process: subprocess.Popen, limit: float = 90) -> None:
-    deadline = time.monotonic() + limit
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5).close()
-            return
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with status {process.returncode} before answering") from None
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not answer within {limit:.0f} s") from None
-            time.sleep(0.3)
 
 
 class Results:
@@ -103,22 +89,8 @@ def reader(number: int, port: int, stop_at: float, refs: list[str], results: Res
     try:
         while time.monotonic() < stop_at and not halt.is_set() and results.take_ticket():
             kind, pathname, search = _choose(rng, refs)
-            problem = None
             started = time.perf_counter()
-            try:
-                if kind == "shell":
-                    connection.request("GET", "/", headers=session)
-                else:
-                    connection.request("POST", "/_dash-update-component", body=router_body(pathname, search),
-                                       headers={"Content-Type": "application/json", **session})
-                response = connection.getresponse()
-                body = response.read()
-                if response.status != 200:
-                    problem = f"{pathname}{search} -> HTTP {response.status}: {body[:200]!r}"
-            except (OSError, http.client.HTTPException) as error:
-                problem = f"{pathname}{search} -> {type(error).__name__}: {error}"
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, port, timeout=60)
+            connection, problem = read_page(connection, kind, pathname, search, session)
             results.record(kind, time.perf_counter() - started, problem)
     finally:
         connection.close()
@@ -151,7 +123,7 @@ def run(seconds: float, readers: int, folder: Path) -> int:
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     halt = threading.Event()
     try:
-        _wait(f"http://{HOST}:{port}/sign-in", server)
+        wait_for_server(f"http://{HOST}:{port}/sign-in", server)
         refs = [measure.ref for measure in load_catalogue().measures]
         results = Results()
         # Each reader signs in as a board member would, before the clock starts.

@@ -29,13 +29,12 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import add_bench_user, free_port, router_body, sign_in_http  # noqa: E402
+from common import add_bench_user, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
 from load import _choose, _percentile  # noqa: E402
 
 from measures.catalogue import load_catalogue  # noqa: E402
@@ -180,50 +179,13 @@ def reader(number: int, port: int, started: float, minutes: int, refs: list[str]
             if minute >= minutes:
                 return
             kind, pathname, search = _choose(rng, refs)
-            problem = None
             begun = time.perf_counter()
-            try:
-                if kind == "shell":
-                    connection.request("GET", "/", headers=session)
-                else:
-                    connection.request("POST", "/_dash-update-component", body=router_body(pathname, search),
-                                       headers={"Content-Type": "application/json", **session})
-                response = connection.getresponse()
-                body = response.read()
-                if response.status != 200:
-                    problem = f"{pathname}{search} -> HTTP {response.status}: {body[:200]!r}"
-            except (OSError, http.client.HTTPException) as error:
-                problem = f"{pathname}{search} -> {type(error).__name__}: {error}"
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, port, timeout=60)
+            connection, problem = read_page(connection, kind, pathname, search, session)
             results.record(minute, time.perf_counter() - begun, problem)
     finally:
         connection.close()
 
 
-def _wait(url: str, process: subprocess.Popen, limit: float = 90) -> None:
-    deadline = time.monotonic() + limit
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer {url}") from None
-            time.sleep(0.3)
-
-
-def _add_officer(database_url: str) -> str:
-    from measures import db, users
-
-    engine = db.make_engine(database_url)
-    password = users.generate_password()
-    if users.find_user(engine, OFFICER) is None:
-        users.add_user(engine, OFFICER, "officer", password, "benchmark")
-    else:
-        users.set_password(engine, OFFICER, password, "benchmark")
-    engine.dispose()
-    return password
 
 
 def run(minutes: int, readers: int, folder: Path) -> int:
@@ -233,7 +195,7 @@ def run(minutes: int, readers: int, folder: Path) -> int:
     subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     reader_password = add_bench_user(env["MEASURES_DB_URL"])
-    officer_password = _add_officer(env["MEASURES_DB_URL"])
+    officer_password = add_bench_user(env["MEASURES_DB_URL"], OFFICER, "officer")
     catalogue = load_catalogue()
     port = free_port()
     base_url = f"http://{HOST}:{port}"
@@ -247,7 +209,7 @@ def run(minutes: int, readers: int, folder: Path) -> int:
     rss: list[dict[int, int]] = []
     import_failures = 0
     try:
-        _wait(base_url + "/sign-in", server)
+        wait_for_server(base_url + "/sign-in", server)
         sessions = [sign_in_http(base_url, reader_password) for _ in range(readers)]
         officer = sign_in_http(base_url, officer_password, name=OFFICER)
         keys = _upload_callbacks(port, officer)
