@@ -9,9 +9,11 @@ import json
 import re
 import socket
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Hashable, Iterable
 
 
 def free_port() -> int:
@@ -68,6 +70,42 @@ def read_page(connection: http.client.HTTPConnection, kind: str, pathname: str, 
         connection.close()
         return (http.client.HTTPConnection(connection.host, connection.port, timeout=connection.timeout),
                 f"{pathname}{search} -> {type(error).__name__}: {error}")
+
+
+class Results:
+    """Latencies and failures from every reader, kept per key (a kind of page, or a minute); bounded by
+    `max_requests` tickets. One lock around appends: contention is negligible."""
+
+    def __init__(self, keys: Iterable[Hashable], max_requests: int, label: Callable[[Hashable], str] = str) -> None:
+        self.lock = threading.Lock()
+        self.latencies: dict[Hashable, list[float]] = {key: [] for key in keys}
+        self.errors: dict[Hashable, int] = dict.fromkeys(self.latencies, 0)
+        self.samples: list[str] = []  # the first ten problems, each labelled with its key
+        self.requests = 0
+        self.max_requests = max_requests
+        self.label = label
+
+    def take_ticket(self) -> bool:
+        """Return True while the run may make another request (and count it)."""
+        with self.lock:
+            if self.requests >= self.max_requests:
+                return False
+            self.requests += 1
+            return True
+
+    def record(self, key: Hashable, seconds: float, problem: str | None) -> None:
+        """Keep one request's latency under `key`, and its problem if it failed."""
+        with self.lock:
+            self.latencies[key].append(seconds)
+            if problem is not None:
+                self.errors[key] += 1
+                if len(self.samples) < 10:
+                    self.samples.append(f"{self.label(key)}: {problem}")
+
+    @property
+    def error_count(self) -> int:
+        """Failed requests, all keys together."""
+        return sum(self.errors.values())
 
 
 BENCH_USER = "Bench Reader"

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import add_bench_user, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
+from common import Results, add_bench_user, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
 
 from measures.catalogue import load_catalogue  # noqa: E402
 
@@ -41,30 +41,6 @@ KINDS = ("shell", "overview", "month", "measure", "area", "teams", "pack")
 
 
 
-class Results:
-    """Latencies and failures from every reader (a lock around appends; contention is negligible)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
-        self.errors: list[str] = []
-        self.error_count = 0
-        self.requests = 0
-
-    def take_ticket(self) -> bool:
-        with self.lock:
-            if self.requests >= MAX_REQUESTS:
-                return False
-            self.requests += 1
-            return True
-
-    def record(self, kind: str, seconds: float, problem: str | None) -> None:
-        with self.lock:
-            self.latencies[kind].append(seconds)
-            if problem is not None:
-                self.error_count += 1
-                if len(self.errors) < 10:
-                    self.errors.append(f"{kind}: {problem}")
 
 
 def _choose(rng: random.Random, refs: list[str]) -> tuple[str, str, str]:
@@ -125,7 +101,7 @@ def run(seconds: float, readers: int, folder: Path) -> int:
     try:
         wait_for_server(f"http://{HOST}:{port}/sign-in", server)
         refs = [measure.ref for measure in load_catalogue().measures]
-        results = Results()
+        results = Results(KINDS, MAX_REQUESTS)
         # Each reader signs in as a board member would, before the clock starts.
         sessions = [sign_in_http(f"http://{HOST}:{port}", password) for _ in range(readers)]
         print(f"gunicorn on {HOST}:{port}: {readers} readers for {seconds:g} s ...", flush=True)
@@ -158,7 +134,7 @@ def run(seconds: float, readers: int, folder: Path) -> int:
     print(f"\nrequests   {len(everything)} in {elapsed:.1f} s = {len(everything) / elapsed:.1f} per second "
           f"({readers} readers, gunicorn 3 workers x 4 threads)")
     print(f"errors     {results.error_count}")
-    for problem in results.errors[:5]:
+    for problem in results.samples[:5]:
         print(f"  - {problem}")
     print(_line("all", everything))
     for kind in KINDS:

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import add_bench_user, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
+from common import Results, add_bench_user, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
 from load import _choose, _percentile  # noqa: E402
 
 from measures.catalogue import load_catalogue  # noqa: E402
@@ -48,30 +48,6 @@ TEAMS = ("Soak Team North", "Soak Team South", "Soak Team East", "Soak Team West
 FIRST_MONTH = "2023-02"  # the demo data ends at January 2023
 
 
-class Minutes:
-    """Per-minute latencies and errors from every reader (one lock; contention is negligible)."""
-
-    def __init__(self, minutes: int) -> None:
-        self.lock = threading.Lock()
-        self.latencies: list[list[float]] = [[] for _ in range(minutes)]
-        self.errors = [0] * minutes
-        self.samples: list[str] = []
-        self.requests = 0
-
-    def take_ticket(self) -> bool:
-        with self.lock:
-            if self.requests >= MAX_REQUESTS:
-                return False
-            self.requests += 1
-            return True
-
-    def record(self, minute: int, seconds: float, problem: str | None) -> None:
-        with self.lock:
-            self.latencies[minute].append(seconds)
-            if problem is not None:
-                self.errors[minute] += 1
-                if len(self.samples) < 10:
-                    self.samples.append(problem)
 
 
 def monthly_return(period: str, catalogue) -> bytes:
@@ -169,7 +145,7 @@ def worker_rss(master: int) -> dict[int, int]:
     return found
 
 
-def reader(number: int, port: int, started: float, minutes: int, refs: list[str], results: Minutes,
+def reader(number: int, port: int, started: float, minutes: int, refs: list[str], results: Results,
            halt: threading.Event, session: dict[str, str]) -> None:
     rng = random.Random(number)
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
@@ -204,7 +180,7 @@ def run(minutes: int, readers: int, folder: Path) -> int:
         [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"{HOST}:{port}",
          "app:server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     halt = threading.Event()
-    results = Minutes(minutes)
+    results = Results(range(minutes), MAX_REQUESTS, label=lambda minute: f"minute {minute + 1}")
     imports: list[str] = []
     rss: list[dict[int, int]] = []
     import_failures = 0
@@ -262,8 +238,8 @@ def run(minutes: int, readers: int, folder: Path) -> int:
         memory = "".join(f"  {rss[minute].get(pid, 0) / 1024:>{len(str(pid)) + 11}.0f}" for pid in pids)
         print(f"{minute + 1:>6} {len(values):>9} {results.errors[minute]:>7} {p50:>8.1f} {p95:>8.1f}  "
               f"{imports[minute]}{memory}")
-    total = sum(len(values) for values in results.latencies)
-    errors = sum(results.errors)
+    total = sum(len(values) for values in results.latencies.values())
+    errors = results.error_count
     print(f"\nrequests {total}, reader errors {errors}, import failures {import_failures}")
     for problem in results.samples[:5]:
         print(f"  - {problem}")
