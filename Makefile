@@ -45,6 +45,8 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/ingest.py
 	$(PY) bench/hostile_files.py
 	$(PY) bench/pages.py
+	$(PY) bench/pack_pdf.py
+	$(PY) bench/upgrade.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output
