@@ -25,7 +25,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from measures import audit, db
@@ -114,6 +114,13 @@ def failures(connection: Connection, kind: str, key: str, now: datetime, device:
     if device:
         statement = statement.where(a.device == device)
     return [_aware(at) for at in connection.execute(statement).scalars()]
+
+
+def forget_old_attempts(connection: Connection, now: datetime) -> None:
+    """Delete the sign-in attempts older than FAILURE_MEMORY_HOURS: no delay counts them any more, and the audit
+    log keeps every failure, so the table holds a day's attempts however long the service runs."""
+    attempts = db.sign_in_attempts
+    connection.execute(delete(attempts).where(attempts.c.at < now - timedelta(hours=FAILURE_MEMORY_HOURS)))
 
 
 def _free(kind: str) -> int:

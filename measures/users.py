@@ -347,6 +347,7 @@ def sign_in(engine: Engine, name: str, password: str, remote_addr: str = "", now
     counted_as = sign_in_delays.address_key(address)
     device = (device or "")[:64]
     with db.write_transaction(engine) as connection:
+        sign_in_delays.forget_old_attempts(connection, now)
         wait = sign_in_delays.seconds_to_wait(connection, digest, counted_as, now, device)
         if wait:
             return SignIn(user=None, refusal="delayed", retry_seconds=wait)

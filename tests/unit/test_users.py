@@ -193,6 +193,16 @@ def test_failures_are_forgotten_after_a_day(people):
     assert (later.refusal, later.retry_seconds) == ("invalid", 0)
 
 
+def test_attempts_older_than_a_day_are_deleted_and_newer_ones_kept(people):
+    users.sign_in(people, "Olu Officer", "wrong", now=NOW)
+    users.sign_in(people, "Olu Officer", "wrong", now=NOW + timedelta(hours=2))
+    users.sign_in(people, "Vera Viewer", "wrong", now=NOW + timedelta(hours=24, minutes=30))
+    with people.connect() as connection:
+        kept = sorted(row.at.replace(tzinfo=UTC) for row in connection.execute(select(db.sign_in_attempts.c.at)))
+    assert kept == [NOW + timedelta(hours=2), NOW + timedelta(hours=24, minutes=30)]
+    assert len(audit.audit_frame(people, action="sign_in.failed")) == 3  # the audit log keeps every failure
+
+
 def test_a_success_clears_the_count_of_earlier_failures(people):
     for minute in range(4):
         users.sign_in(people, "Olu Officer", "wrong", now=NOW + timedelta(minutes=minute))
