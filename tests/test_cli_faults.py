@@ -177,3 +177,17 @@ def test_two_inits_at_once_both_succeed_on_postgresql(postgres_url):
     for result in _inits_at_once(postgres_url):
         assert result.returncode == 0, result.stderr[-3000:]
         assert "Database ready" in result.stdout
+
+
+@pytest.mark.parametrize("arguments", [["export", "--out", "{out}/figures.csv"],
+                                       ["export", "--format", "xlsx", "--out", "{out}/figures.xlsx"],
+                                       ["template", "--out", "{out}/return.xlsx"],
+                                       ["backup", "--out", "{out}/backup.gz"]])
+def test_an_output_file_on_a_full_disk_is_a_sentence_and_no_truncated_file(demo_database, small_disk, arguments):
+    if small_disk is None:
+        pytest.skip("this machine does not let the tests mount a small file system")
+    _fill(small_disk)
+    result = run_cli(f"sqlite:///{demo_database}", *[a.format(out=small_disk) for a in arguments])
+    assert_one_paragraph(result, "cannot write", "No space left on device", "Nothing was written under that name",
+                         "Free some space on that disk")
+    assert sorted(path.name for path in small_disk.iterdir()) == ["filler"]
