@@ -252,9 +252,18 @@ def command_backup(args) -> int:
         return EXIT_REFUSED
     except OSError as error:
         return _cannot_write(args.out, error)
-    audit.record_event(db.make_engine(), admin_cli.command_line_actor(), "database.backed_up", str(args.out),
-                       {"rows": sum(counts.values())})
     print(f"Backed up {summary(counts)} to {args.out} ({file_size(args.out)}).")
+    try:
+        audit.record_event(db.make_engine(), admin_cli.command_line_actor(), "database.backed_up", str(args.out),
+                           {"rows": sum(counts.values())})
+    except SQLAlchemyError as error:
+        # The backup is whole and in place: a database that cannot be written (read-only, a full disk) is when an
+        # operator most needs one, so the audit entry failing must not read as the backup failing.
+        fault = describe(error)
+        if fault is None:
+            raise
+        print(f"warning: the backup is complete, but it could not be recorded in the audit log: {fault.what} "
+              f"(The database said: {first_line(error).rstrip('.')}.)", file=sys.stderr)
     return EXIT_OK
 
 

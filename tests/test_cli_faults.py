@@ -191,3 +191,22 @@ def test_an_output_file_on_a_full_disk_is_a_sentence_and_no_truncated_file(demo_
     assert_one_paragraph(result, "cannot write", "No space left on device", "Nothing was written under that name",
                          "Free some space on that disk")
     assert sorted(path.name for path in small_disk.iterdir()) == ["filler"]
+
+
+def test_a_backup_of_a_read_only_file_is_made_and_says_so(demo_database, tmp_path):
+    database = tmp_path / "read-only.db"
+    shutil.copy(demo_database, database)
+    out = tmp_path / "backup.gz"
+    if subprocess.run(["chattr", "+i", str(database)], capture_output=True).returncode != 0:
+        pytest.skip("this file system cannot make a file immutable")
+    try:
+        result = run_cli(f"sqlite:///{database}", "backup", "--out", str(out))
+    finally:
+        subprocess.run(["chattr", "-i", str(database)], capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Backed up ") and "Traceback" not in result.stderr
+    assert "the backup is complete, but it could not be recorded in the audit log" in result.stderr
+    restored = tmp_path / "restored.db"
+    assert run_cli(f"sqlite:///{restored}", "restore", str(out)).returncode == 0
+    assert _sqlite(restored, "SELECT COUNT(*) FROM observations") == _sqlite(database,
+                                                                             "SELECT COUNT(*) FROM observations")
