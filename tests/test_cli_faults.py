@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,47 @@ def test_a_backup_of_a_read_only_file_is_made_and_says_so(demo_database, tmp_pat
     assert run_cli(f"sqlite:///{restored}", "restore", str(out)).returncode == 0
     assert _sqlite(restored, "SELECT COUNT(*) FROM observations") == _sqlite(database,
                                                                              "SELECT COUNT(*) FROM observations")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def test_an_import_killed_mid_reading_leaves_no_traceback_behind(demo_database, tmp_path):
+    from measures.teams import CASEWORK_TEAMS
+
+    database = tmp_path / "measures.db"
+    shutil.copy(demo_database, database)
+    months = [f"{year}-{month:02d}" for year in (2022, 2023, 2024, 2025) for month in range(1, 13)]
+    workbook = template_workbook(tmp_path / "return.xlsx", [
+        template_row(ref, month, value=index % 50, team=team or None)
+        for index, (ref, month, team) in enumerate((ref, month, team) for ref in ("2.3", "2.4", "5.1", "5.2")
+                                                   for month in months for team in ("", *CASEWORK_TEAMS))])
+    output = tmp_path / "output.txt"
+    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}", "PYTHONPATH": str(ROOT)}
+    with open(output, "wb") as sink:
+        importer = subprocess.Popen([sys.executable, "-m", "measures", "import", str(workbook)], cwd=ROOT, env=env,
+                                    stdout=sink, stderr=sink)
+    reading_server = reader = None
+    while importer.poll() is None and reader is None:  # until the reading server has forked a reader
+        reading_server = next(iter(_children(importer.pid)), None)
+        reader = next(iter(_children(reading_server)), None) if reading_server else None
+        time.sleep(0.005)
+    importer.kill()  # kill -9, mid-reading
+    importer.wait()
+    assert reader is not None, "the import finished before it could be killed mid-reading"
+    while Path(f"/proc/{reading_server}").exists() and "zombie" not in _state(reading_server):
+        time.sleep(0.05)  # the reading server finds its asker gone when it answers, and leaves
+    assert "Traceback" not in output.read_text(), output.read_text()
+    assert _sqlite(database, "SELECT COUNT(*) FROM uploads") == _sqlite(demo_database, "SELECT COUNT(*) FROM uploads")
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"
