@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from measures import admin_cli, audit, db, store
 from measures.catalogue import CatalogueError, load_catalogue
 from measures.database_faults import DatabaseFault, describe, first_line
-from measures.db import SchemaTooNew
+from measures.db import NotSetUp, SchemaTooNew
 from measures.formatting import format_counts, format_number
 from measures.output_files import write_whole
 from measures.periods import is_period
@@ -100,9 +100,7 @@ def _timestamp(text: str | None) -> str:
 
 
 def _engine_ready() -> Engine:
-    engine = db.make_engine()
-    db.upgrade_schema(engine)
-    return engine
+    return db.open_set_up()
 
 
 def command_init(_args) -> int:
@@ -121,7 +119,8 @@ def command_init(_args) -> int:
 def command_demo(args) -> int:
     from measures.demo import load_demo
 
-    engine = _engine_ready()
+    engine = db.make_engine()
+    db.upgrade_schema(engine)
     catalogue = load_catalogue()
     store.sync_catalogue(engine, catalogue)
     if args.if_empty and store.count_values(engine):
@@ -310,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    except (SQLAlchemyError, SchemaTooNew, CommandError) as error:
+    except (SQLAlchemyError, SchemaTooNew, NotSetUp, CommandError) as error:
         fault = describe(error)
         if fault is None:
             raise  # not a fault of the database: a bug, whose traceback is wanted
@@ -322,7 +321,7 @@ def database_fault_message(fault: DatabaseFault, error: BaseException) -> str:
     """The one paragraph the command line prints for a database fault: what happened, where, that the change
     in progress was not saved, and what to do."""
     url = make_url(db.database_url()).render_as_string(hide_password=True)
-    if isinstance(error, SchemaTooNew):
+    if isinstance(error, (SchemaTooNew, NotSetUp)):
         return f"error: {fault.what} Database: {url}. Nothing was changed. {fault.advice}"
     said = first_line(error).rstrip(".")
     return (f"error: {fault.what} (The database said: {said}.) Database: {url}. Nothing was changed by the step "

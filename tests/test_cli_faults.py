@@ -255,3 +255,23 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
     except (OSError, IndexError):
         return "zombie"
+
+
+@pytest.mark.parametrize("arguments", [["history", "3.1"], ["export"], ["assess"], ["user", "list"], ["audit"],
+                                       ["template", "--out", "{tmp}/blank.xlsx"], ["import", "{tmp}/return.xlsx"]])
+def test_a_deleted_database_file_is_a_sentence_not_a_new_empty_database(tmp_path, arguments):
+    """A deleted or moved file (or a mistyped MEASURES_DB_URL) was created anew and empty: `export` printed no
+    figures with exit status 0, `import` called every measure unknown, `history` failed with a traceback."""
+    template_workbook(tmp_path / "return.xlsx", [template_row("2.3", "2023-02", value=9)])
+    database = tmp_path / "gone.db"
+    result = run_cli(f"sqlite:///{database}", *[a.format(tmp=tmp_path) for a in arguments])
+    assert_one_paragraph(result, f"There is no database file at {database}", "Nothing was changed",
+                         "Put the database file back, or set MEASURES_DB_URL to the right database")
+    assert not database.exists()
+
+
+def test_a_database_never_set_up_is_a_sentence(tmp_path):
+    database = tmp_path / "empty.db"
+    _sqlite(database, "SELECT 1")  # an empty SQLite file: no tables
+    result = run_cli(f"sqlite:///{database}", "export")
+    assert_one_paragraph(result, "has not been set up", "run `python -m measures init` first")
