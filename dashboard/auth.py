@@ -35,6 +35,7 @@ from flask import (
     after_this_request,
     current_app,
     flash,
+    g,
     has_request_context,
     jsonify,
     redirect,
@@ -46,6 +47,7 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import callback_requests
@@ -194,6 +196,17 @@ class _Session(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or bool(request and request.is_secure)
+
+    def get_signing_serializer(self, app: Flask):
+        # A server started while its database was down has no key yet: take it from the database as soon as the
+        # database answers, so the server recovers by itself instead of never starting.
+        if not app.secret_key:
+            try:
+                app.secret_key = app_secrets.session_secret(engine())
+            except SQLAlchemyError as error:
+                g.session_key_error = error  # raised by the request gate, which shows the error page
+                return None
+        return super().get_signing_serializer(app)
 
 
 def _load_user(user_id: str):
@@ -359,7 +372,12 @@ def install(app) -> None:
     if behind_proxy():
         # The forwarded host is not trusted: the meeting-pack printer must never be pointed anywhere by a client.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=0)
-    server.secret_key = app_secrets.session_secret(engine())
+    try:
+        server.secret_key = app_secrets.session_secret(engine())
+    except SQLAlchemyError as error:
+        # Started while the database is down: serve 503s (and /healthz) until it answers, then sign in as usual.
+        server.logger.warning("The session key will be read when the database answers: %s",
+                              str(getattr(error, "orig", error)).splitlines()[0])
     server.session_interface = _Session()
     server.config.update(
         SESSION_COOKIE_NAME="mtm_session",
@@ -379,6 +397,8 @@ def install(app) -> None:
     @server.before_request
     def _gate():
         path = request.path
+        if g.get("session_key_error") is not None and path != "/healthz" and not path.startswith(STATIC_PREFIXES):
+            raise g.session_key_error
         if path.startswith(STATIC_PREFIXES) or path in PUBLIC_PATHS:
             return None
         if request.method not in ("GET", "HEAD") and path not in POST_PATHS:
@@ -425,7 +445,8 @@ def install(app) -> None:
     @server.after_request
     def _csrf_cookie(response):
         # Dash's renderer sends this cookie back as the X-CSRFToken header on every callback.
-        if not request.path.startswith(STATIC_PREFIXES):
+        # Not while the session key is still to be read from a database that is down: there is no session.
+        if not request.path.startswith(STATIC_PREFIXES) and server.secret_key:
             response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict", httponly=False,
                                 secure=server.session_interface.get_cookie_secure(server), path="/")
         return response

@@ -74,9 +74,7 @@ def _read_password(name: str) -> str:
 
 
 def _engine():
-    engine = db.make_engine()
-    db.upgrade_schema(engine)
-    return engine
+    return db.open_set_up()
 
 
 def command_user(args) -> int:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import sys
@@ -17,8 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from measures import admin_cli, audit, db, store
 from measures.catalogue import CatalogueError, load_catalogue
 from measures.database_faults import DatabaseFault, describe, first_line
-from measures.db import SchemaTooNew
+from measures.db import NotSetUp, SchemaTooNew
 from measures.formatting import format_counts, format_number
+from measures.output_files import write_whole
 from measures.periods import is_period
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -98,9 +100,7 @@ def _timestamp(text: str | None) -> str:
 
 
 def _engine_ready() -> Engine:
-    engine = db.make_engine()
-    db.upgrade_schema(engine)
-    return engine
+    return db.open_set_up()
 
 
 def command_init(_args) -> int:
@@ -119,7 +119,8 @@ def command_init(_args) -> int:
 def command_demo(args) -> int:
     from measures.demo import load_demo
 
-    engine = _engine_ready()
+    engine = db.make_engine()
+    db.upgrade_schema(engine)
     catalogue = load_catalogue()
     store.sync_catalogue(engine, catalogue)
     if args.if_empty and store.count_values(engine):
@@ -135,20 +136,32 @@ def command_demo(args) -> int:
 def command_export(args) -> int:
     from measures.exporting import export_csv, export_xlsx
 
+    if args.format == "xlsx" and not args.out:
+        raise UsageError("--format xlsx needs --out PATH (an Excel file cannot be written to the terminal).")
     engine = _engine_ready()
     frame = store.export_frame(engine)
-    if args.format == "csv":
-        if args.out:
-            with open(args.out, "w", newline="", encoding="utf-8") as handle:
-                export_csv(frame, handle)
-        else:
-            export_csv(frame, sys.stdout)
+    if args.format == "csv" and not args.out:
+        export_csv(frame, sys.stdout)
         return EXIT_OK
-    if not args.out:
-        raise UsageError("--format xlsx needs --out PATH (an Excel file cannot be written to the terminal).")
-    export_xlsx(frame, store.read_catalogue(engine), args.out)
+    try:
+        if args.format == "csv":
+            text = io.StringIO(newline="")
+            export_csv(frame, text)
+            write_whole(args.out, text.getvalue().encode("utf-8"))
+        else:
+            export_xlsx(frame, store.read_catalogue(engine), args.out)
+    except OSError as error:
+        return _cannot_write(args.out, error)
     print(f"Wrote {len(frame)} figures to {args.out}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _cannot_write(out: str, error: OSError) -> int:
+    """Print the one paragraph for an output file that could not be written, and return the exit status."""
+    print(f"error: cannot write {out}: {error.strerror or error}. Nothing was written under that name (a file "
+          "already there is as it was). Free some space on that disk, or choose a folder that exists and can be "
+          "written to, then try again.", file=sys.stderr)
+    return EXIT_REFUSED
 
 
 def command_assess(args) -> int:
@@ -223,7 +236,7 @@ def command_template(args) -> int:
         path = write_template(store.read_catalogue(engine), args.out, period=period,
                               teams=store.template_teams(engine) or DEFAULT_TEAMS)
     except OSError as error:
-        raise UsageError(f"cannot write {args.out}: {error.strerror or error}.") from None
+        return _cannot_write(args.out, error)
     print(f"Wrote the return template for {period or 'a month of your choice'} to {path}.", file=sys.stderr)
     return EXIT_OK
 
@@ -237,10 +250,19 @@ def command_backup(args) -> int:
         print(error, file=sys.stderr)
         return EXIT_REFUSED
     except OSError as error:
-        raise UsageError(f"cannot write {args.out}: {error.strerror or error}.") from None
-    audit.record_event(db.make_engine(), admin_cli.command_line_actor(), "database.backed_up", str(args.out),
-                       {"rows": sum(counts.values())})
+        return _cannot_write(args.out, error)
     print(f"Backed up {summary(counts)} to {args.out} ({file_size(args.out)}).")
+    try:
+        audit.record_event(db.make_engine(), admin_cli.command_line_actor(), "database.backed_up", str(args.out),
+                           {"rows": sum(counts.values())})
+    except SQLAlchemyError as error:
+        # The backup is whole and in place: a database that cannot be written (read-only, a full disk) is when an
+        # operator most needs one, so the audit entry failing must not read as the backup failing.
+        fault = describe(error)
+        if fault is None:
+            raise
+        print(f"warning: the backup is complete, but it could not be recorded in the audit log: {fault.what} "
+              f"(The database said: {first_line(error).rstrip('.')}.)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -287,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    except (SQLAlchemyError, SchemaTooNew, CommandError) as error:
+    except (SQLAlchemyError, SchemaTooNew, NotSetUp, CommandError) as error:
         fault = describe(error)
         if fault is None:
             raise  # not a fault of the database: a bug, whose traceback is wanted
@@ -299,7 +321,7 @@ def database_fault_message(fault: DatabaseFault, error: BaseException) -> str:
     """The one paragraph the command line prints for a database fault: what happened, where, that the change
     in progress was not saved, and what to do."""
     url = make_url(db.database_url()).render_as_string(hide_password=True)
-    if isinstance(error, SchemaTooNew):
+    if isinstance(error, (SchemaTooNew, NotSetUp)):
         return f"error: {fault.what} Database: {url}. Nothing was changed. {fault.advice}"
     said = first_line(error).rstrip(".")
     return (f"error: {fault.what} (The database said: {said}.) Database: {url}. Nothing was changed by the step "

@@ -13,7 +13,7 @@ from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from measures.db import MISSING_FILE, SchemaTooNew
+from measures.db import MISSING_FILE, NotSetUp, SchemaTooNew
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,10 @@ def describe(error: BaseException) -> DatabaseFault | None:
         return DatabaseFault("newer-schema", str(error),
                              f"Run the release that made it (one whose migrations include revision "
                              f"{error.revision}), or upgrade this installation to it.")
+    if isinstance(error, NotSetUp):
+        return DatabaseFault("not-set-up", str(error),
+                             "Put the database file back, or set MEASURES_DB_URL to the right database; for a new "
+                             "installation run `python -m measures init` first.")
     if isinstance(error, CommandError) and "can't locate revision" in str(error).lower():
         return DatabaseFault("newer-schema", "The database was made by a newer release of Measures that Matter "
                              f"({error}).", "Run the release that made it, or upgrade this installation to it.")

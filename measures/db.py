@@ -482,6 +482,34 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+class NotSetUp(Exception):
+    """The database names no Measures that Matter data: a missing SQLite file, or no schema or no catalogue."""
+
+
+def open_set_up(url: str | None = None) -> Engine:
+    """Return an Engine on a database that `init` has set up (see `database_url`), upgraded to this code's schema.
+
+    For a command that reads or adds to what `init` made: a missing SQLite file is not created, since a deleted
+    or moved file, or a mistyped MEASURES_DB_URL, would otherwise read as an empty database (an export of no
+    figures, every measure unknown). Raises NotSetUp for a missing file, or a database with no schema or no
+    measure catalogue; SchemaTooNew and the database's errors as `upgrade_schema` does.
+    """
+    resolved = make_url(database_url(url))
+    database = resolved.database
+    if (resolved.get_backend_name() == "sqlite" and database and database != ":memory:"
+            and not database.startswith("file:") and not Path(database).exists()):
+        raise NotSetUp(f"There is no database file at {Path(database).resolve()}: it has been deleted or moved, "
+                       "or MEASURES_DB_URL names the wrong file.")
+    engine = make_engine(url)
+    if schema_revision(engine) is None:
+        raise NotSetUp("The database has not been set up for Measures that Matter (it has no tables).")
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        if not connection.execute(text("SELECT COUNT(*) FROM measures")).scalar():
+            raise NotSetUp("The database has no measure catalogue: it has not been set up.")
+    return engine
+
+
 def schema_revision(engine: Engine) -> str | None:
     """Return the Alembic revision the database is at, or None for an empty database."""
     from alembic.runtime.migration import MigrationContext

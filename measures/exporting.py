@@ -16,6 +16,7 @@ from typing import TextIO
 import pandas as pd
 
 from measures.catalogue import Catalogue
+from measures.output_files import workbook_bytes, write_whole
 
 CSV_COLUMNS = ("ref", "period", "team", "numerator", "denominator", "value", "status")
 RETURN_SHEET = "Return"
@@ -109,6 +110,4 @@ def export_xlsx(frame: pd.DataFrame, catalogue: Catalogue, path: str | Path) -> 
             neutralise(r.note),
             "yes" if r.synthetic else "",
         ])
-    path = Path(path)
-    workbook.save(path)
-    return path
+    return write_whole(path, workbook_bytes(workbook))

@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,100 @@ def test_two_inits_at_once_both_succeed_on_postgresql(postgres_url):
     for result in _inits_at_once(postgres_url):
         assert result.returncode == 0, result.stderr[-3000:]
         assert "Database ready" in result.stdout
+
+
+@pytest.mark.parametrize("arguments", [["export", "--out", "{out}/figures.csv"],
+                                       ["export", "--format", "xlsx", "--out", "{out}/figures.xlsx"],
+                                       ["template", "--out", "{out}/return.xlsx"],
+                                       ["backup", "--out", "{out}/backup.gz"]])
+def test_an_output_file_on_a_full_disk_is_a_sentence_and_no_truncated_file(demo_database, small_disk, arguments):
+    if small_disk is None:
+        pytest.skip("this machine does not let the tests mount a small file system")
+    _fill(small_disk)
+    result = run_cli(f"sqlite:///{demo_database}", *[a.format(out=small_disk) for a in arguments])
+    assert_one_paragraph(result, "cannot write", "No space left on device", "Nothing was written under that name",
+                         "Free some space on that disk")
+    assert sorted(path.name for path in small_disk.iterdir()) == ["filler"]
+
+
+def test_a_backup_of_a_read_only_file_is_made_and_says_so(demo_database, tmp_path):
+    database = tmp_path / "read-only.db"
+    shutil.copy(demo_database, database)
+    out = tmp_path / "backup.gz"
+    if subprocess.run(["chattr", "+i", str(database)], capture_output=True).returncode != 0:
+        pytest.skip("this file system cannot make a file immutable")
+    try:
+        result = run_cli(f"sqlite:///{database}", "backup", "--out", str(out))
+    finally:
+        subprocess.run(["chattr", "-i", str(database)], capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Backed up ") and "Traceback" not in result.stderr
+    assert "the backup is complete, but it could not be recorded in the audit log" in result.stderr
+    restored = tmp_path / "restored.db"
+    assert run_cli(f"sqlite:///{restored}", "restore", str(out)).returncode == 0
+    assert _sqlite(restored, "SELECT COUNT(*) FROM observations") == _sqlite(database,
+                                                                             "SELECT COUNT(*) FROM observations")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def test_an_import_killed_mid_reading_leaves_no_traceback_behind(demo_database, tmp_path):
+    from measures.teams import CASEWORK_TEAMS
+
+    database = tmp_path / "measures.db"
+    shutil.copy(demo_database, database)
+    months = [f"{year}-{month:02d}" for year in (2022, 2023, 2024, 2025) for month in range(1, 13)]
+    workbook = template_workbook(tmp_path / "return.xlsx", [
+        template_row(ref, month, value=index % 50, team=team or None)
+        for index, (ref, month, team) in enumerate((ref, month, team) for ref in ("2.3", "2.4", "5.1", "5.2")
+                                                   for month in months for team in ("", *CASEWORK_TEAMS))])
+    output = tmp_path / "output.txt"
+    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}", "PYTHONPATH": str(ROOT)}
+    with open(output, "wb") as sink:
+        importer = subprocess.Popen([sys.executable, "-m", "measures", "import", str(workbook)], cwd=ROOT, env=env,
+                                    stdout=sink, stderr=sink)
+    reading_server = reader = None
+    while importer.poll() is None and reader is None:  # until the reading server has forked a reader
+        reading_server = next(iter(_children(importer.pid)), None)
+        reader = next(iter(_children(reading_server)), None) if reading_server else None
+        time.sleep(0.005)
+    importer.kill()  # kill -9, mid-reading
+    importer.wait()
+    assert reader is not None, "the import finished before it could be killed mid-reading"
+    while Path(f"/proc/{reading_server}").exists() and "zombie" not in _state(reading_server):
+        time.sleep(0.05)  # the reading server finds its asker gone when it answers, and leaves
+    assert "Traceback" not in output.read_text(), output.read_text()
+    assert _sqlite(database, "SELECT COUNT(*) FROM uploads") == _sqlite(demo_database, "SELECT COUNT(*) FROM uploads")
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"
+
+
+@pytest.mark.parametrize("arguments", [["history", "3.1"], ["export"], ["assess"], ["user", "list"], ["audit"],
+                                       ["template", "--out", "{tmp}/blank.xlsx"], ["import", "{tmp}/return.xlsx"]])
+def test_a_deleted_database_file_is_a_sentence_not_a_new_empty_database(tmp_path, arguments):
+    """A deleted or moved file (or a mistyped MEASURES_DB_URL) was created anew and empty: `export` printed no
+    figures with exit status 0, `import` called every measure unknown, `history` failed with a traceback."""
+    template_workbook(tmp_path / "return.xlsx", [template_row("2.3", "2023-02", value=9)])
+    database = tmp_path / "gone.db"
+    result = run_cli(f"sqlite:///{database}", *[a.format(tmp=tmp_path) for a in arguments])
+    assert_one_paragraph(result, f"There is no database file at {database}", "Nothing was changed",
+                         "Put the database file back, or set MEASURES_DB_URL to the right database")
+    assert not database.exists()
+
+
+def test_a_database_never_set_up_is_a_sentence(tmp_path):
+    database = tmp_path / "empty.db"
+    _sqlite(database, "SELECT 1")  # an empty SQLite file: no tables
+    result = run_cli(f"sqlite:///{database}", "export")
+    assert_one_paragraph(result, "has not been set up", "run `python -m measures init` first")

@@ -60,3 +60,33 @@ def test_a_read_only_server_is_unhealthy(server, engine):
             connection.execute(text("ALTER DATABASE postgres RESET default_transaction_read_only"))
     engine.dispose()
     assert check_database(engine).ok
+
+
+def test_an_app_started_while_the_server_is_down_answers_and_recovers_by_itself(server, engine, monkeypatch):
+    """A machine restarted with the app up before PostgreSQL: the app must start, say so on every page and on
+    /healthz, and serve as usual once the server answers. It used to die at start, reading the session key."""
+    from dashboard import create_app, data
+    from tests.auth_helpers import add_test_users, sign_in
+
+    add_test_users(engine)
+    monkeypatch.setenv("MEASURES_DB_URL", server.url)
+    monkeypatch.delenv("MEASURES_SECRET_KEY", raising=False)
+    data.engine.cache_clear()
+    server.halt()
+    try:
+        app = create_app()
+        client = app.server.test_client()
+        health = client.get("/healthz")
+        assert (health.status_code, health.get_json()["problem"]) == (503, "The database server cannot be reached.")
+        for path in ("/", "/sign-in", "/measure/3.1"):
+            page = client.get(path)
+            text_shown = page.get_data(as_text=True)
+            assert page.status_code == 503, (path, text_shown[:300])
+            assert "The database server cannot be reached." in text_shown and "Reference:" in text_shown
+    finally:
+        server.resume()
+    assert client.get("/healthz").status_code == 200
+    sign_in(client, "viewer")
+    assert client.get("/measure/3.1").status_code == 200
+    data.engine().dispose()
+    data.engine.cache_clear()

@@ -55,8 +55,7 @@ def run_import(args) -> int:
     if not path.is_file():
         print(f"error: there is no file {args.file!r}.", file=sys.stderr)
         return 2
-    engine = db.make_engine()
-    db.upgrade_schema(engine)
+    engine = db.open_set_up()
     report = import_return(engine, path, user=args.user or command_line_actor(), dry_run=args.dry_run)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))

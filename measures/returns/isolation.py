@@ -444,13 +444,19 @@ def serve() -> int:
     _preload()
     while True:
         try:
-            header = _read_frame(requests)
-        except EOFError:
+            header, request = _read_frame(requests), _read_frame(requests)
+        except EOFError:  # stdin closed: between requests when the app stops, or mid-request when it was killed
             return 0
-        status, answer = _fork_reader(header, _read_frame(requests), (requests, answers.fileno()))
+        status, answer = _fork_reader(header, request, (requests, answers.fileno()))
         status_frame = json.dumps(status).encode()
-        answers.write(_FRAME.pack(len(status_frame)) + status_frame + _FRAME.pack(len(answer)) + answer)
-        answers.flush()
+        try:
+            answers.write(_FRAME.pack(len(status_frame)) + status_frame + _FRAME.pack(len(answer)) + answer)
+            answers.flush()
+        except BrokenPipeError:
+            # The process that asked has gone (killed mid-import, say): nobody is left to answer, and a
+            # traceback in its terminal or the server's log would read as a fault of the reading. Leave at once:
+            # an orderly exit would try to flush the same answer into the same closed pipe.
+            os._exit(0)
 
 
 def main() -> int:

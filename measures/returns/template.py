@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from measures.catalogue import Catalogue, Measure
 from measures.comparators import STATISTICAL_NEIGHBOURS
 from measures.exporting import RETURN_HEADER, RETURN_SHEET, neutralise
+from measures.output_files import workbook_bytes, write_whole
 from measures.periods import long_label, make_period, parse_period
 from measures.teams import CASEWORK_TEAMS
 
@@ -105,9 +106,7 @@ def write_template(
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1 - workbook.sheetnames.index(LISTS_SHEET))
     workbook.active = 0
 
-    path = Path(out)
-    workbook.save(path)
-    return path
+    return write_whole(out, workbook_bytes(workbook))
 
 
 def _write_lists(workbook: Workbook, catalogue: Catalogue, teams: Sequence[str]) -> dict[str, str]:
