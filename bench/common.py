@@ -6,14 +6,30 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import json
+import os
 import re
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def demo_database(folder: Path) -> dict[str, str]:
+    """Build the demo database in `folder` with the real command line; return the environment that points the
+    app and the command line at it (MEASURES_DB_URL)."""
+    database = folder / "measures.db"
+    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}"}
+    print(f"Building the demo database in {database} ...", flush=True)
+    subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return env
 
 
 def free_port() -> int:

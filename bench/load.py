@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import Results, add_bench_user, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
+from common import Results, add_bench_user, demo_database, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
 
 from measures.catalogue import load_catalogue  # noqa: E402
 
@@ -85,11 +85,7 @@ def _line(label: str, values: list[float]) -> str:
 
 
 def run(seconds: float, readers: int, folder: Path) -> int:
-    database = folder / "measures.db"
-    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}"}
-    print(f"Building the demo database in {database} ...", flush=True)
-    subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    env = demo_database(folder)
     password = add_bench_user(env["MEASURES_DB_URL"])
     port = free_port()
     log = (folder / "gunicorn.log").open("wb")

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import add_bench_user, free_port, sign_in_http  # noqa: E402 - bench/ is on the path as the script folder
+from common import add_bench_user, free_port, sign_in_http, wait_for_server  # noqa: E402 - bench/ is on the path as the script folder
 
 from measures import audit, db, store  # noqa: E402
 from measures.catalogue import load_catalogue  # noqa: E402
@@ -36,16 +36,12 @@ def _serve(database_url: str, folder: Path) -> tuple[subprocess.Popen, str]:
     log = (folder / "app.log").open("w")
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base_url + "/sign-in", timeout=2):
-                return process, base_url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise SystemExit(f"The app did not start; see {folder / 'app.log'}") from None
-            time.sleep(0.2)
+    try:
+        wait_for_server(base_url + "/sign-in", process, limit=60)
+    except RuntimeError:
+        process.kill()
+        raise SystemExit(f"The app did not start; see {folder / 'app.log'}") from None
+    return process, base_url
 
 
 def _fetch(base_url: str, period: str, headers: dict[str, str]) -> float:
