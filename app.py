@@ -6,7 +6,7 @@
 import os
 
 from dashboard import create_app
-from dashboard.security_headers import quiet_request_handler
+from dashboard.server.security_headers import quiet_request_handler
 
 app = create_app()
 server = app.server

@@ -24,11 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def demo_database(folder: Path) -> dict[str, str]:
     """Build the demo database in `folder` with the real command line; return the environment that points the
     app and the command line at it (MEASURES_DB_URL)."""
-    database = folder / "measures.db"
+    database = folder / "measures.storage.db"
     env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}"}
     print(f"Building the demo database in {database} ...", flush=True)
-    subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     return env
 
 
@@ -41,14 +40,18 @@ def free_port() -> int:
 
 def router_body(pathname: str, search: str) -> bytes:
     """The JSON body of the Dash pages router callback for an address, as the browser sends it."""
-    return json.dumps({
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }).encode()
+    return json.dumps(
+        {
+            "output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [
+                {"id": "_pages_location", "property": "pathname", "value": pathname},
+                {"id": "_pages_location", "property": "search", "value": search},
+            ],
+            "changedPropIds": ["_pages_location.pathname"],
+            "state": [],
+        }
+    ).encode()
 
 
 def wait_for_server(url: str, process: subprocess.Popen, limit: float = 90) -> None:
@@ -66,8 +69,9 @@ def wait_for_server(url: str, process: subprocess.Popen, limit: float = 90) -> N
             time.sleep(0.3)
 
 
-def read_page(connection: http.client.HTTPConnection, kind: str, pathname: str, search: str,
-              session: dict[str, str]) -> tuple[http.client.HTTPConnection, str | None]:
+def read_page(
+    connection: http.client.HTTPConnection, kind: str, pathname: str, search: str, session: dict[str, str]
+) -> tuple[http.client.HTTPConnection, str | None]:
     """Read one page on `connection` as a signed-in reader's browser does: the shell for kind "shell", else the
     pages router's callback for `pathname` and `search`. Returns the connection to go on with (a new one after a
     failed request) and None, or a sentence saying what went wrong."""
@@ -75,8 +79,12 @@ def read_page(connection: http.client.HTTPConnection, kind: str, pathname: str, 
         if kind == "shell":
             connection.request("GET", "/", headers=session)
         else:
-            connection.request("POST", "/_dash-update-component", body=router_body(pathname, search),
-                               headers={"Content-Type": "application/json", **session})
+            connection.request(
+                "POST",
+                "/_dash-update-component",
+                body=router_body(pathname, search),
+                headers={"Content-Type": "application/json", **session},
+            )
         response = connection.getresponse()
         body = response.read()
         if response.status != 200:
@@ -84,8 +92,10 @@ def read_page(connection: http.client.HTTPConnection, kind: str, pathname: str, 
         return connection, None
     except (OSError, http.client.HTTPException) as error:
         connection.close()
-        return (http.client.HTTPConnection(connection.host, connection.port, timeout=connection.timeout),
-                f"{pathname}{search} -> {type(error).__name__}: {error}")
+        return (
+            http.client.HTTPConnection(connection.host, connection.port, timeout=connection.timeout),
+            f"{pathname}{search} -> {type(error).__name__}: {error}",
+        )
 
 
 class Results:
@@ -130,7 +140,8 @@ BENCH_USER = "Bench Reader"
 def add_bench_user(database_url: str, name: str = BENCH_USER, role: str = "viewer") -> str:
     """Add a user called `name` (BENCH_USER, a viewer, unless given) to the database at `database_url`, or reset
     their password, and return the new password: the benchmarks read as a signed-in board member would."""
-    from measures import db, users
+    from measures.accounts import users
+    from measures.storage import db
 
     engine = db.make_engine(database_url)
     db.upgrade_schema(engine)

@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from ingest import bench_catalogue, write_return  # noqa: E402
 
-from measures import db, store  # noqa: E402
 from measures.returns import import_return, isolation  # noqa: E402
 from measures.returns.isolation import parse_in_process, parse_isolated  # noqa: E402
 from measures.returns.workbook import check_extent  # noqa: E402
+from measures.storage import catalogue_records, db  # noqa: E402
 from tests.returns import hostile_files as hostile  # noqa: E402
 from tests.returns.builders import template_row, template_workbook  # noqa: E402
 
@@ -76,8 +76,10 @@ def main() -> None:
         folder = Path(folder)
         far = hostile.far_cell_xlsx(folder / "far.xlsx")
         cv = hostile.far_cell_xlsx(folder / "cv.xlsx", (200_000, 100))
-        small = template_workbook(folder / "small.xlsx", [template_row("1.1", "2022-12", numerator=5, denominator=9),
-                                                         template_row("2.1", "2022-12", value=9)])
+        small = template_workbook(
+            folder / "small.xlsx",
+            [template_row("1.1", "2022-12", numerator=5, denominator=9), template_row("2.1", "2022-12", value=9)],
+        )
         large = folder / "large.xlsx"
         rows = write_return(large, catalogue)
 
@@ -85,24 +87,28 @@ def main() -> None:
         print(f"  before, XFD1048576: {old_read(far)}")
         print(f"  before, CV200000:   {old_read(cv)}")
 
-        small_isolated, small_outcome = timed(parse_isolated, small.read_bytes(), "small.xlsx", catalogue, "2023-02",
-                                              repeat=args.repeat)
-        small_in_process, _ = timed(parse_in_process, small.read_bytes(), "small.xlsx", catalogue, "2023-02",
-                                    repeat=args.repeat)
+        small_isolated, small_outcome = timed(
+            parse_isolated, small.read_bytes(), "small.xlsx", catalogue, "2023-02", repeat=args.repeat
+        )
+        small_in_process, _ = timed(
+            parse_in_process, small.read_bytes(), "small.xlsx", catalogue, "2023-02", repeat=args.repeat
+        )
         baseline_kb = small_outcome.peak_memory_kb
         for label, path in (("XFD1048576", far), ("CV200000", cv)):
             data = path.read_bytes()
             scan_seconds, issues = timed(check_extent, data, path.name, repeat=args.repeat)
             seconds, outcome = timed(parse_isolated, data, path.name, catalogue, "2023-02", repeat=args.repeat)
             assert [issue.code for issue in outcome.issues][:1] == ["over-limits"], outcome.issues
-            print(f"  now, {label}: extent scan {scan_seconds * 1000:.1f} ms; whole isolated reading {seconds:.2f} s, "
-                  f"peak {outcome.peak_memory_kb / 1024:.0f} MB (a two-row return: {baseline_kb / 1024:.0f} MB)")
+            print(
+                f"  now, {label}: extent scan {scan_seconds * 1000:.1f} ms; whole isolated reading {seconds:.2f} s, "
+                f"peak {outcome.peak_memory_kb / 1024:.0f} MB (a two-row return: {baseline_kb / 1024:.0f} MB)"
+            )
             far_seconds = seconds
 
         empty = folder / "empty.db"
         engine = db.make_engine(f"sqlite:///{empty}")
         db.upgrade_schema(engine)
-        store.sync_catalogue(engine, catalogue)
+        catalogue_records.sync_catalogue(engine, catalogue)
         engine.dispose()
         target = folder / "import.db"
         target.write_bytes(empty.read_bytes())
@@ -110,28 +116,38 @@ def main() -> None:
         import_seconds, report = timed(import_return, engine, large, repeat=1)
         engine.dispose()
         assert report.status == "imported" and report.counts["added"] == rows
-        print(f"\nNormal import of a {rows:,}-row return (isolated reading, validation, commit): "
-              f"{import_seconds:.2f} s")
+        print(
+            f"\nNormal import of a {rows:,}-row return (isolated reading, validation, commit): {import_seconds:.2f} s"
+        )
         print(f"far-cell refusal / normal import = {far_seconds / import_seconds:.2f}x")
 
-        large_isolated, large_outcome = timed(parse_isolated, large.read_bytes(), "large.xlsx", catalogue, "2023-02",
-                                              repeat=max(1, args.repeat // 2))
-        large_in_process, _ = timed(parse_in_process, large.read_bytes(), "large.xlsx", catalogue, "2023-02",
-                                    repeat=max(1, args.repeat // 2))
+        large_isolated, large_outcome = timed(
+            parse_isolated, large.read_bytes(), "large.xlsx", catalogue, "2023-02", repeat=max(1, args.repeat // 2)
+        )
+        large_in_process, _ = timed(
+            parse_in_process, large.read_bytes(), "large.xlsx", catalogue, "2023-02", repeat=max(1, args.repeat // 2)
+        )
         isolation._server.stop()  # time the first reading of a process, which starts its reading server
         isolation._server = None
         first_seconds, _ = timed(parse_isolated, small.read_bytes(), "small.xlsx", catalogue, "2023-02")
         with isolation._server_lock:  # as while the server reads another file: a fresh process reads this one
-            fresh_seconds, _ = timed(parse_isolated, small.read_bytes(), "small.xlsx", catalogue, "2023-02",
-                                     repeat=args.repeat)
+            fresh_seconds, _ = timed(
+                parse_isolated, small.read_bytes(), "small.xlsx", catalogue, "2023-02", repeat=args.repeat
+            )
         print("\nReading in a separate process (medians):")
-        print(f"  first reading in a process (starts its reading server): {first_seconds:.2f} s; "
-              f"a fresh process when the server is busy: {fresh_seconds:.2f} s")
-        print(f"  two-row return:    in-process {small_in_process * 1000:.0f} ms, "
-              f"isolated {small_isolated * 1000:.0f} ms "
-              f"-> overhead {(small_isolated - small_in_process) * 1000:.0f} ms per import")
-        print(f"  {rows:,}-row return: in-process {large_in_process:.2f} s, isolated {large_isolated:.2f} s "
-              f"= {large_isolated / large_in_process:.2f}x (peak {large_outcome.peak_memory_kb / 1024:.0f} MB)")
+        print(
+            f"  first reading in a process (starts its reading server): {first_seconds:.2f} s; "
+            f"a fresh process when the server is busy: {fresh_seconds:.2f} s"
+        )
+        print(
+            f"  two-row return:    in-process {small_in_process * 1000:.0f} ms, "
+            f"isolated {small_isolated * 1000:.0f} ms "
+            f"-> overhead {(small_isolated - small_in_process) * 1000:.0f} ms per import"
+        )
+        print(
+            f"  {rows:,}-row return: in-process {large_in_process:.2f} s, isolated {large_isolated:.2f} s "
+            f"= {large_isolated / large_in_process:.2f}x (peak {large_outcome.peak_memory_kb / 1024:.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

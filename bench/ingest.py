@@ -19,11 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import Workbook  # noqa: E402
 
-from measures import db, store  # noqa: E402
-from measures.catalogue import parse_catalogue  # noqa: E402
-from measures.exporting import RETURN_HEADER, RETURN_SHEET  # noqa: E402
-from measures.periods import period_range  # noqa: E402
+from measures.domain.catalogue import parse_catalogue  # noqa: E402
+from measures.domain.periods import period_range  # noqa: E402
 from measures.returns import import_return  # noqa: E402
+from measures.returns.export import RETURN_HEADER, RETURN_SHEET  # noqa: E402
+from measures.storage import (
+    catalogue_records,  # noqa: E402
+    db,  # noqa: E402
+)
 
 MEASURES, MONTHS, TEAMS = 60, 36, 12
 
@@ -34,10 +37,16 @@ def bench_catalogue():
     for index in range(MEASURES):
         area, number = index % 10 + 1, index // 10 + 1
         counted = index % 2 == 0
-        measures.append({
-            "ref": f"{area}.{number}", "area": area, "title": f"Benchmark measure {area}.{number}",
-            "unit": "percent" if counted else "count", "counts": counted, "polarity": "higher",
-        })
+        measures.append(
+            {
+                "ref": f"{area}.{number}",
+                "area": area,
+                "title": f"Benchmark measure {area}.{number}",
+                "unit": "percent" if counted else "count",
+                "counts": counted,
+                "polarity": "higher",
+            }
+        )
     return parse_catalogue({"area": areas, "measure": measures})
 
 
@@ -88,10 +97,12 @@ def main() -> None:
         empty = folder / "empty.db"
         engine = db.make_engine(f"sqlite:///{empty}")
         db.upgrade_schema(engine)
-        store.sync_catalogue(engine, catalogue)
+        catalogue_records.sync_catalogue(engine, catalogue)
         engine.dispose()
-        print(f"Return: {rows:,} rows ({MEASURES} measures x {MONTHS} months x {TEAMS} teams), "
-              f"{path.stat().st_size / 1_048_576:.1f} MB")
+        print(
+            f"Return: {rows:,} rows ({MEASURES} measures x {MONTHS} months x {TEAMS} teams), "
+            f"{path.stat().st_size / 1_048_576:.1f} MB"
+        )
 
         timings: dict[str, list[float]] = {"calamine": [], "import": [], "openpyxl": []}
         for attempt in range(args.repeat):
@@ -114,9 +125,11 @@ def main() -> None:
                 timings["openpyxl"].append(time.perf_counter() - started)
 
         median = {name: statistics.median(values) for name, values in timings.items()}
-        for name, label in (("calamine", "bare python-calamine read"),
-                            ("import", "whole import (read, validate, commit)"),
-                            ("openpyxl", "pandas.read_excel(engine='openpyxl')")):
+        for name, label in (
+            ("calamine", "bare python-calamine read"),
+            ("import", "whole import (read, validate, commit)"),
+            ("openpyxl", "pandas.read_excel(engine='openpyxl')"),
+        ):
             print(f"{label:<40} median {median[name]:.3f} s over {len(timings[name])} runs")
         print(f"import / bare calamine read   = {median['import'] / median['calamine']:.2f}x (target <= 1.5x)")
         print(f"import / pandas+openpyxl read = {median['import'] / median['openpyxl']:.2f}x")

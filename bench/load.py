@@ -28,19 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 from common import Results, add_bench_user, demo_database, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
 
-from measures.catalogue import load_catalogue  # noqa: E402
+from measures.domain.catalogue import load_catalogue  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_REQUESTS = 100_000  # a bound on the whole run, whatever --seconds says
 SHELL_SHARE = 0.1  # share of requests that load the page shell ("/") instead of calling back
 KINDS = ("shell", "overview", "month", "measure", "area", "teams", "pack")
-
-
-
-
-
-
-
 
 
 def _choose(rng: random.Random, refs: list[str]) -> tuple[str, str, str]:
@@ -58,8 +51,15 @@ def _choose(rng: random.Random, refs: list[str]) -> tuple[str, str, str]:
     }[kind]
 
 
-def reader(number: int, port: int, stop_at: float, refs: list[str], results: Results, halt: threading.Event,
-           session: dict[str, str]) -> None:
+def reader(
+    number: int,
+    port: int,
+    stop_at: float,
+    refs: list[str],
+    results: Results,
+    halt: threading.Event,
+    session: dict[str, str],
+) -> None:
     rng = random.Random(number)
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
@@ -80,8 +80,10 @@ def _percentile(values: list[float], share: float) -> float:
 def _line(label: str, values: list[float]) -> str:
     if not values:
         return f"{label:<10} {0:>7}"
-    return (f"{label:<10} {len(values):>7}   p50 {_percentile(values, 0.50) * 1000:7.1f} ms   "
-            f"p95 {_percentile(values, 0.95) * 1000:7.1f} ms   p99 {_percentile(values, 0.99) * 1000:7.1f} ms")
+    return (
+        f"{label:<10} {len(values):>7}   p50 {_percentile(values, 0.50) * 1000:7.1f} ms   "
+        f"p95 {_percentile(values, 0.95) * 1000:7.1f} ms   p99 {_percentile(values, 0.99) * 1000:7.1f} ms"
+    )
 
 
 def run(seconds: float, readers: int, folder: Path) -> int:
@@ -90,9 +92,24 @@ def run(seconds: float, readers: int, folder: Path) -> int:
     port = free_port()
     log = (folder / "gunicorn.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"{HOST}:{port}",
-         "app:server"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "3",
+            "--threads",
+            "4",
+            "--bind",
+            f"{HOST}:{port}",
+            "app:server",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     halt = threading.Event()
     try:
         wait_for_server(f"http://{HOST}:{port}/sign-in", server)
@@ -102,9 +119,12 @@ def run(seconds: float, readers: int, folder: Path) -> int:
         sessions = [sign_in_http(f"http://{HOST}:{port}", password) for _ in range(readers)]
         print(f"gunicorn on {HOST}:{port}: {readers} readers for {seconds:g} s ...", flush=True)
         started = time.monotonic()
-        threads = [threading.Thread(target=reader, args=(n, port, started + seconds, refs, results, halt, sessions[n]),
-                                    daemon=True)
-                   for n in range(readers)]
+        threads = [
+            threading.Thread(
+                target=reader, args=(n, port, started + seconds, refs, results, halt, sessions[n]), daemon=True
+            )
+            for n in range(readers)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -127,8 +147,10 @@ def run(seconds: float, readers: int, folder: Path) -> int:
         log.close()
 
     everything = [value for values in results.latencies.values() for value in values]
-    print(f"\nrequests   {len(everything)} in {elapsed:.1f} s = {len(everything) / elapsed:.1f} per second "
-          f"({readers} readers, gunicorn 3 workers x 4 threads)")
+    print(
+        f"\nrequests   {len(everything)} in {elapsed:.1f} s = {len(everything) / elapsed:.1f} per second "
+        f"({readers} readers, gunicorn 3 workers x 4 threads)"
+    )
     print(f"errors     {results.error_count}")
     for problem in results.samples[:5]:
         print(f"  - {problem}")

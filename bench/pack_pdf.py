@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from common import add_bench_user, free_port, sign_in_http, wait_for_server  # noqa: E402 - bench/ is on the path as the script folder
 
-from measures import audit, db, store  # noqa: E402
-from measures.catalogue import load_catalogue  # noqa: E402
-from measures.demo import load_demo  # noqa: E402
+from measures.cli.demo import load_demo  # noqa: E402
+from measures.domain.catalogue import load_catalogue  # noqa: E402
+from measures.storage import audit, catalogue_records, db, reads  # noqa: E402  # noqa: E402
 
 
 def _serve(database_url: str, folder: Path) -> tuple[subprocess.Popen, str]:
@@ -65,9 +65,9 @@ def main() -> None:
         engine = db.make_engine(url)
         db.upgrade_schema(engine)
         catalogue = load_catalogue()
-        store.sync_catalogue(engine, catalogue)
+        catalogue_records.sync_catalogue(engine, catalogue)
         load_demo(engine, catalogue)
-        months = store.available_periods(engine)[-options.months:]
+        months = reads.available_periods(engine)[-options.months :]
         password = add_bench_user(url)
         process, base_url = _serve(url, Path(folder))
         try:
@@ -82,8 +82,10 @@ def main() -> None:
     in_browser = [event["seconds"] for event in events["detail"]]
     first, again = statistics.median(printed), statistics.median(repeated)
     print(f"months printed: {len(printed)}; repeats: {len(repeated)}; browser prints logged: {len(in_browser)}")
-    print(f"first request (printed):  median {first:.2f} s  (browser part, from the audit log: "
-          f"median {statistics.median(in_browser):.2f} s)")
+    print(
+        f"first request (printed):  median {first:.2f} s  (browser part, from the audit log: "
+        f"median {statistics.median(in_browser):.2f} s)"
+    )
     print(f"repeat request (as made): median {again * 1000:.1f} ms")
     print(f"ratio first / repeat: {first / again:.0f}x")
 

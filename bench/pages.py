@@ -29,10 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 from common import add_bench_user, free_port, router_body, sign_in_http, sign_in_test_client  # noqa: E402 - bench/ is on the path as the script folder
 
-from measures import db, store  # noqa: E402
-from measures.catalogue import parse_catalogue  # noqa: E402
-from measures.periods import period_range  # noqa: E402
-from measures.store import UploadInfo, ValueRow  # noqa: E402
+from measures.domain.catalogue import parse_catalogue  # noqa: E402
+from measures.domain.periods import period_range  # noqa: E402
+from measures.storage import (  # noqa: E402
+    catalogue_records,
+    db,  # noqa: E402
+    recording,
+)
+from measures.storage.recording import UploadInfo, ValueRow  # noqa: E402
 
 MEASURES, YEARS, TEAMS, WORKERS = 100, 10, 30, 450
 FIRST, LAST = "2013-01", "2022-12"
@@ -53,8 +57,14 @@ def catalogue():
     for index in range(MEASURES):
         area, number = index % 10 + 1, index // 10 + 1
         unit = "average" if f"{area}.{number}" == CASELOAD_REF else ("percent" if index % 2 == 0 else "count")
-        measure = {"ref": f"{area}.{number}", "area": area, "title": f"Generated measure {area}.{number}",
-                   "unit": unit, "counts": unit == "percent", "polarity": "higher" if index % 3 else "lower"}
+        measure = {
+            "ref": f"{area}.{number}",
+            "area": area,
+            "title": f"Generated measure {area}.{number}",
+            "unit": unit,
+            "counts": unit == "percent",
+            "polarity": "higher" if index % 3 else "lower",
+        }
         if index % 4 == 0 and unit == "percent":
             measure["target"] = {"kind": "at_least", "low": 70, "tolerance": 5}
         measures.append(measure)
@@ -66,7 +76,7 @@ def generate(path: Path) -> int:
     engine = db.make_engine(f"sqlite:///{path}")
     db.upgrade_schema(engine)
     cat = catalogue()
-    store.sync_catalogue(engine, cat)
+    catalogue_records.sync_catalogue(engine, cat)
     rng = np.random.default_rng(2026)
     periods = period_range(FIRST, LAST)
     teams = [f"Team {number:02d}" for number in range(1, TEAMS + 1)]
@@ -80,8 +90,18 @@ def generate(path: Path) -> int:
                 if measure.unit == "percent":
                     denominator = float(rng.integers(20, 60))
                     numerator = float(rng.binomial(int(denominator), 0.7))
-                    rows.append(ValueRow(measure.ref, period, team, "", numerator, denominator,
-                                         100 * numerator / denominator, synthetic=True))
+                    rows.append(
+                        ValueRow(
+                            measure.ref,
+                            period,
+                            team,
+                            "",
+                            numerator,
+                            denominator,
+                            100 * numerator / denominator,
+                            synthetic=True,
+                        )
+                    )
                     team_values.append((numerator, denominator))
                 else:
                     value = float(rng.poisson(12))
@@ -90,22 +110,31 @@ def generate(path: Path) -> int:
             if measure.unit == "percent":
                 numerator = sum(n for n, _ in team_values)
                 denominator = sum(d for _, d in team_values)
-                rows.append(ValueRow(measure.ref, period, "", "", numerator, denominator,
-                                     100 * numerator / denominator, synthetic=True))
+                rows.append(
+                    ValueRow(
+                        measure.ref,
+                        period,
+                        "",
+                        "",
+                        numerator,
+                        denominator,
+                        100 * numerator / denominator,
+                        synthetic=True,
+                    )
+                )
             else:
                 rows.append(ValueRow(measure.ref, period, value=sum(v for v, _ in team_values), synthetic=True))
     for period in periods:
         caseloads = rng.normal(18, 4, WORKERS).round().clip(4, 32)
         for worker, caseload in enumerate(caseloads):
             team = teams[worker % TEAMS]
-            rows.append(ValueRow(CASELOAD_REF, period, team, f"Worker {worker + 1:03d}", value=float(caseload),
-                                 synthetic=True))
+            rows.append(
+                ValueRow(CASELOAD_REF, period, team, f"Worker {worker + 1:03d}", value=float(caseload), synthetic=True)
+            )
         rows.append(ValueRow(CASELOAD_REF, period, value=round(float(caseloads.mean()), 1), synthetic=True))
-    store.record_values(engine, rows, UploadInfo(kind="demo", filename="bench", description="Generated"))
+    recording.record_values(engine, rows, UploadInfo(kind="demo", filename="bench", description="Generated"))
     engine.dispose()
     return len(rows)
-
-
 
 
 def _timed(function, repeat: int) -> float:
@@ -130,22 +159,31 @@ def server_ratios(path: Path, repeat: int) -> None:
 
     def render(pathname: str, search: str):
         def call():
-            response = client.post("/_dash-update-component", data=router_body(pathname, search),
-                                   content_type="application/json", headers=headers)
+            response = client.post(
+                "/_dash-update-component",
+                data=router_body(pathname, search),
+                content_type="application/json",
+                headers=headers,
+            )
             assert response.status_code == 200, response.status_code
+
         return call
 
     def bare_overview_sql():
         with sqlite3.connect(path) as connection:
             connection.execute(
                 "SELECT ref, period, numerator, denominator, value, status, note, synthetic FROM observations "
-                "WHERE team = '' AND worker = '' AND period <= ?", (period,)).fetchall()
+                "WHERE team = '' AND worker = '' AND period <= ?",
+                (period,),
+            ).fetchall()
 
     def bare_measure_sql():
         with sqlite3.connect(path) as connection:
             connection.execute(
                 "SELECT period, numerator, denominator, value, status, note, synthetic FROM observations "
-                "WHERE ref = ? AND team = '' AND worker = '' AND period <= ?", (ref, period)).fetchall()
+                "WHERE ref = ? AND team = '' AND worker = '' AND period <= ?",
+                (ref, period),
+            ).fetchall()
             connection.execute("SELECT year, comparator, value FROM benchmarks WHERE ref = ?", (ref,)).fetchall()
             connection.execute("SELECT period, text FROM commentary WHERE ref = ?", (ref,)).fetchall()
             connection.execute(
@@ -159,19 +197,25 @@ def server_ratios(path: Path, repeat: int) -> None:
         cold = time.perf_counter() - started
         warm = _timed(call, repeat)  # later renders of the same data version reuse the computed view
         sql = _timed(bare, repeat)
-        response = client.post("/_dash-update-component", data=router_body(pathname, f"?period={period}"),
-                               content_type="application/json", headers=headers)
+        response = client.post(
+            "/_dash-update-component",
+            data=router_body(pathname, f"?period={period}"),
+            content_type="application/json",
+            headers=headers,
+        )
         payload = json.loads(response.data)
         encode = _timed(lambda: json.dumps(payload), repeat)
-        print(f"{label:<16} first {cold * 1000:6.1f} ms ({cold / sql:5.1f}x)   again {warm * 1000:6.1f} ms "
-              f"({warm / sql:5.1f}x)   bare SQL {sql * 1000:5.1f} ms   target <= 3x")
-        print(f"{'':<16} floor: json.dumps of the {len(response.data) / 1024:.0f} KB response alone "
-              f"{encode * 1000:.1f} ms ({encode / sql:.1f}x the bare SQL)")
+        print(
+            f"{label:<16} first {cold * 1000:6.1f} ms ({cold / sql:5.1f}x)   again {warm * 1000:6.1f} ms "
+            f"({warm / sql:5.1f}x)   bare SQL {sql * 1000:5.1f} ms   target <= 3x"
+        )
+        print(
+            f"{'':<16} floor: json.dumps of the {len(response.data) / 1024:.0f} KB response alone "
+            f"{encode * 1000:.1f} ms ({encode / sql:.1f}x the bare SQL)"
+        )
 
     report("overview render", "/", bare_overview_sql)
     report("measure render", f"/measure/{ref}", bare_measure_sql)
-
-
 
 
 def _wait(url: str, process) -> None:
@@ -191,21 +235,26 @@ def browser_ratio(path: Path, repeat: int, folder: Path) -> None:
 
     app_port, empty_port = free_port(), free_port()
     env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{path}", "PORT": str(app_port)}
-    app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    app = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     script = folder / "empty_graph_app.py"
     script.write_text(EMPTY_GRAPH_APP)
-    empty = subprocess.Popen([sys.executable, str(script), str(empty_port)], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    empty = subprocess.Popen(
+        [sys.executable, str(script), str(empty_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         _wait(f"http://127.0.0.1:{app_port}/sign-in", app)
         session = sign_in_http(f"http://127.0.0.1:{app_port}", add_bench_user(f"sqlite:///{path}"))
-        cookies = [{"name": name, "value": value, "url": f"http://127.0.0.1:{app_port}/"}
-                   for name, value in (part.split("=", 1) for part in session["Cookie"].split("; "))]
+        cookies = [
+            {"name": name, "value": value, "url": f"http://127.0.0.1:{app_port}/"}
+            for name, value in (part.split("=", 1) for part in session["Cookie"].split("; "))
+        ]
         _wait(f"http://127.0.0.1:{empty_port}/", empty)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                 args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
 
             def load(url: str, ready: str) -> float:
                 context = browser.new_context()
@@ -219,8 +268,10 @@ def browser_ratio(path: Path, repeat: int, folder: Path) -> None:
                 return elapsed
 
             # Functions, not expressions: the app's Content-Security-Policy forbids the eval an expression needs.
-            overview_ready = ("() => document.querySelectorAll('tr.measure-row').length === 100 && "
-                              "[...document.querySelectorAll('img.sparkline')].every(i => i.complete)")
+            overview_ready = (
+                "() => document.querySelectorAll('tr.measure-row').length === 100 && "
+                "[...document.querySelectorAll('img.sparkline')].every(i => i.complete)"
+            )
             empty_ready = "() => document.querySelector('.js-plotly-plot .main-svg') !== null"
             load(f"http://127.0.0.1:{app_port}/?period={LAST}", overview_ready)  # warm caches
             load(f"http://127.0.0.1:{empty_port}/", empty_ready)
@@ -230,8 +281,10 @@ def browser_ratio(path: Path, repeat: int, folder: Path) -> None:
                 overview.append(load(f"http://127.0.0.1:{app_port}/?period={LAST}", overview_ready))
             browser.close()
         o, b = statistics.median(overview), statistics.median(baseline)
-        print(f"browser: overview charts rendered {o * 1000:7.1f} ms; one empty graph {b * 1000:6.1f} ms; "
-              f"ratio {o / b:4.2f}x (target <= 1.5x)")
+        print(
+            f"browser: overview charts rendered {o * 1000:7.1f} ms; one empty graph {b * 1000:6.1f} ms; "
+            f"ratio {o / b:4.2f}x (target <= 1.5x)"
+        )
     finally:
         app.terminate()
         empty.terminate()
@@ -247,9 +300,11 @@ def main() -> None:
         path = folder / "large.db"
         started = time.perf_counter()
         figures = generate(path)
-        print(f"Generated {figures:,} figures ({MEASURES} measures x {YEARS} years x {TEAMS} teams + "
-              f"{WORKERS} workers) in {time.perf_counter() - started:.1f} s; "
-              f"{path.stat().st_size / 1_048_576:.0f} MB")
+        print(
+            f"Generated {figures:,} figures ({MEASURES} measures x {YEARS} years x {TEAMS} teams + "
+            f"{WORKERS} workers) in {time.perf_counter() - started:.1f} s; "
+            f"{path.stat().st_size / 1_048_576:.0f} MB"
+        )
         server_ratios(path, args.repeat)
         if not args.skip_browser:
             browser_ratio(path, args.repeat, folder)

@@ -37,17 +37,15 @@ sys.path.insert(0, str(ROOT))
 from common import Results, add_bench_user, demo_database, free_port, read_page, sign_in_http, wait_for_server  # noqa: E402
 from load import _choose, _percentile  # noqa: E402
 
-from measures.catalogue import load_catalogue  # noqa: E402
-from measures.exporting import RETURN_HEADER, RETURN_SHEET  # noqa: E402
-from measures.periods import shift_period  # noqa: E402
+from measures.domain.catalogue import load_catalogue  # noqa: E402
+from measures.domain.periods import shift_period  # noqa: E402
+from measures.returns.export import RETURN_HEADER, RETURN_SHEET  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_MINUTES, MAX_READERS, MAX_REQUESTS = 60, 200, 500_000
 OFFICER = "Soak Officer"
 TEAMS = ("Soak Team North", "Soak Team South", "Soak Team East", "Soak Team West")
 FIRST_MONTH = "2023-02"  # the demo data ends at January 2023
-
-
 
 
 def monthly_return(period: str, catalogue) -> bytes:
@@ -62,8 +60,9 @@ def monthly_return(period: str, catalogue) -> bytes:
         for team in ("", *TEAMS):
             if measure.counts:
                 denominator = rng.randint(40, 300)
-                sheet.append([measure.ref, measure.title, team, period, rng.randint(1, denominator), denominator,
-                              None, "", ""])
+                sheet.append(
+                    [measure.ref, measure.title, team, period, rng.randint(1, denominator), denominator, None, "", ""]
+                )
             else:
                 sheet.append([measure.ref, measure.title, team, period, None, None, rng.randint(1, 60), "", ""])
     buffer = io.BytesIO()
@@ -74,8 +73,12 @@ def monthly_return(period: str, catalogue) -> bytes:
 def _post(port: int, session: dict[str, str], body: dict) -> dict:
     connection = http.client.HTTPConnection(HOST, port, timeout=300)
     try:
-        connection.request("POST", "/_dash-update-component", body=json.dumps(body).encode(),
-                           headers={"Content-Type": "application/json", **session})
+        connection.request(
+            "POST",
+            "/_dash-update-component",
+            body=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", **session},
+        )
         response = connection.getresponse()
         text = response.read()
         if response.status != 200:
@@ -102,27 +105,41 @@ def _upload_callbacks(port: int, session: dict[str, str]) -> tuple[str, str]:
 
 
 def _outputs(key: str) -> list[dict]:
-    return [{"id": part.rpartition(".")[0], "property": part.rpartition(".")[2].split("@")[0]}
-            for part in key.strip(".").split("...")]
+    return [
+        {"id": part.rpartition(".")[0], "property": part.rpartition(".")[2].split("@")[0]}
+        for part in key.strip(".").split("...")
+    ]
 
 
 def import_month(port: int, session: dict[str, str], keys: tuple[str, str], period: str, content: bytes) -> str:
     """Upload and confirm one month's return as an officer does in the browser; return what the page said."""
     check_key, confirm_key = keys
     contents = "data:application/octet-stream;base64," + base64.b64encode(content).decode()
-    checked = _post(port, session, {
-        "output": check_key, "outputs": _outputs(check_key),
-        "inputs": [{"id": "return-upload", "property": "contents", "value": contents}],
-        "state": [{"id": "return-upload", "property": "filename", "value": f"return-{period}.xlsx"}],
-        "changedPropIds": ["return-upload.contents"]})
+    checked = _post(
+        port,
+        session,
+        {
+            "output": check_key,
+            "outputs": _outputs(check_key),
+            "inputs": [{"id": "return-upload", "property": "contents", "value": contents}],
+            "state": [{"id": "return-upload", "property": "filename", "value": f"return-{period}.xlsx"}],
+            "changedPropIds": ["return-upload.contents"],
+        },
+    )
     token = checked["response"].get("staged-token", {}).get("data")
     if not token:
         raise RuntimeError(f"the return for {period} was not accepted: {json.dumps(checked)[:300]}")
-    confirmed = _post(port, session, {
-        "output": confirm_key, "outputs": _outputs(confirm_key),
-        "inputs": [{"id": "confirm-import", "property": "n_clicks", "value": 1}],
-        "state": [{"id": "staged-token", "property": "data", "value": token}],
-        "changedPropIds": ["confirm-import.n_clicks"]})
+    confirmed = _post(
+        port,
+        session,
+        {
+            "output": confirm_key,
+            "outputs": _outputs(confirm_key),
+            "inputs": [{"id": "confirm-import", "property": "n_clicks", "value": 1}],
+            "state": [{"id": "staged-token", "property": "data", "value": token}],
+            "changedPropIds": ["confirm-import.n_clicks"],
+        },
+    )
     shown = json.dumps(confirmed)
     if '"Imported"' not in shown:
         raise RuntimeError(f"the return for {period} was not imported: {shown[:300]}")
@@ -145,8 +162,16 @@ def worker_rss(master: int) -> dict[int, int]:
     return found
 
 
-def reader(number: int, port: int, started: float, minutes: int, refs: list[str], results: Results,
-           halt: threading.Event, session: dict[str, str]) -> None:
+def reader(
+    number: int,
+    port: int,
+    started: float,
+    minutes: int,
+    refs: list[str],
+    results: Results,
+    halt: threading.Event,
+    session: dict[str, str],
+) -> None:
     rng = random.Random(number)
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
@@ -171,8 +196,24 @@ def run(minutes: int, readers: int, folder: Path) -> int:
     base_url = f"http://{HOST}:{port}"
     log = (folder / "gunicorn.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"{HOST}:{port}",
-         "app:server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "3",
+            "--threads",
+            "4",
+            "--bind",
+            f"{HOST}:{port}",
+            "app:server",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     halt = threading.Event()
     results = Results(range(minutes), MAX_REQUESTS, label=lambda minute: f"minute {minute + 1}")
     imports: list[str] = []
@@ -184,12 +225,14 @@ def run(minutes: int, readers: int, folder: Path) -> int:
         officer = sign_in_http(base_url, officer_password, name=OFFICER)
         keys = _upload_callbacks(port, officer)
         refs = [measure.ref for measure in catalogue.measures]
-        print(f"gunicorn on {HOST}:{port}: {readers} readers and one import a minute for {minutes} min ...",
-              flush=True)
+        print(f"gunicorn on {HOST}:{port}: {readers} readers and one import a minute for {minutes} min ...", flush=True)
         started = time.monotonic()
-        threads = [threading.Thread(target=reader, daemon=True,
-                                    args=(n, port, started, minutes, refs, results, halt, sessions[n]))
-                   for n in range(readers)]
+        threads = [
+            threading.Thread(
+                target=reader, daemon=True, args=(n, port, started, minutes, refs, results, halt, sessions[n])
+            )
+            for n in range(readers)
+        ]
         for thread in threads:
             thread.start()
         period = FIRST_MONTH
@@ -223,15 +266,19 @@ def run(minutes: int, readers: int, folder: Path) -> int:
         log.close()
 
     pids = sorted({pid for sample in rss for pid in sample})
-    print(f"\n{'minute':>6} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8}  import"
-          + "".join(f"  pid {pid} RSS MB" for pid in pids))
+    print(
+        f"\n{'minute':>6} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8}  import"
+        + "".join(f"  pid {pid} RSS MB" for pid in pids)
+    )
     for minute in range(minutes):
         values = results.latencies[minute]
         p50 = _percentile(values, 0.50) * 1000 if values else 0.0
         p95 = _percentile(values, 0.95) * 1000 if values else 0.0
         memory = "".join(f"  {rss[minute].get(pid, 0) / 1024:>{len(str(pid)) + 11}.0f}" for pid in pids)
-        print(f"{minute + 1:>6} {len(values):>9} {results.errors[minute]:>7} {p50:>8.1f} {p95:>8.1f}  "
-              f"{imports[minute]}{memory}")
+        print(
+            f"{minute + 1:>6} {len(values):>9} {results.errors[minute]:>7} {p50:>8.1f} {p95:>8.1f}  "
+            f"{imports[minute]}{memory}"
+        )
     total = sum(len(values) for values in results.latencies.values())
     errors = results.error_count
     print(f"\nrequests {total}, reader errors {errors}, import failures {import_failures}")
@@ -241,8 +288,10 @@ def run(minutes: int, readers: int, folder: Path) -> int:
         first, last = rss[0], rss[-1]
         for pid in pids:
             if pid in first and pid in last:
-                print(f"worker {pid}: RSS {first[pid] / 1024:.0f} MB after minute 1, {last[pid] / 1024:.0f} MB "
-                      f"after minute {len(rss)}")
+                print(
+                    f"worker {pid}: RSS {first[pid] / 1024:.0f} MB after minute 1, {last[pid] / 1024:.0f} MB "
+                    f"after minute {len(rss)}"
+                )
     if errors or import_failures:
         tail = (folder / "gunicorn.log").read_text(errors="replace").splitlines()[-20:]
         print("gunicorn's log, last lines:", *tail, sep="\n  ")

@@ -21,9 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from measures import db, store  # noqa: E402
-from measures.catalogue import load_catalogue  # noqa: E402
-from measures.periods import period_range  # noqa: E402
+from measures.domain.catalogue import load_catalogue  # noqa: E402
+from measures.domain.periods import period_range  # noqa: E402
+from measures.storage import (
+    db,  # noqa: E402
+    reads,  # noqa: E402
+)
 
 
 def first_release_database(path: Path, figures: int):
@@ -35,22 +38,43 @@ def first_release_database(path: Path, figures: int):
     teams = max(1, figures // (len(catalogue.measures) * len(periods)))
     with engine.begin() as connection:
         for area in catalogue.areas:
-            connection.execute(text("INSERT INTO areas (number, title, short_title) VALUES (:n, :t, :t)"),
-                               {"n": area.number, "t": area.title})
+            connection.execute(
+                text("INSERT INTO areas (number, title, short_title) VALUES (:n, :t, :t)"),
+                {"n": area.number, "t": area.title},
+            )
         for index, measure in enumerate(catalogue.measures):
-            connection.execute(text(
-                "INSERT INTO measures (ref, area_number, sort_area, sort_number, title, short_title, unit, polarity) "
-                "VALUES (:ref, :area, :area, :index, :title, :title, :unit, :polarity)"),
-                {"ref": measure.ref, "area": measure.area, "index": index, "title": measure.title,
-                 "unit": measure.unit, "polarity": measure.polarity})
-        connection.execute(text("INSERT INTO uploads (kind, created_at) VALUES ('import', :at)"),
-                           {"at": datetime.now(UTC)})
-        rows = [{"ref": m.ref, "period": p, "team": f"Team {t:02d}", "value": float(t)}
-                for m in catalogue.measures for p in periods for t in range(teams)]
+            connection.execute(
+                text(
+                    "INSERT INTO measures (ref, area_number, sort_area, sort_number, title, short_title, unit, "
+                    "polarity) "
+                    "VALUES (:ref, :area, :area, :index, :title, :title, :unit, :polarity)"
+                ),
+                {
+                    "ref": measure.ref,
+                    "area": measure.area,
+                    "index": index,
+                    "title": measure.title,
+                    "unit": measure.unit,
+                    "polarity": measure.polarity,
+                },
+            )
+        connection.execute(
+            text("INSERT INTO uploads (kind, created_at) VALUES ('import', :at)"), {"at": datetime.now(UTC)}
+        )
+        rows = [
+            {"ref": m.ref, "period": p, "team": f"Team {t:02d}", "value": float(t)}
+            for m in catalogue.measures
+            for p in periods
+            for t in range(teams)
+        ]
         for table in ("observations", "observation_revisions"):
-            connection.execute(text(
-                f"INSERT INTO {table} (ref, period, team, value, status, version, upload_id) "  # noqa: S608
-                "VALUES (:ref, :period, :team, :value, 'ok', 1, 1)"), rows)
+            connection.execute(
+                text(
+                    f"INSERT INTO {table} (ref, period, team, value, status, version, upload_id) "  # noqa: S608
+                    "VALUES (:ref, :period, :team, :value, 'ok', 1, 1)"
+                ),
+                rows,
+            )
     return engine, len(rows)
 
 
@@ -70,14 +94,17 @@ def main() -> None:
         with engine.connect() as connection:
             left = connection.execute(select(func.count()).select_from(db.observation_revisions)).scalar_one()
         calls = 2000
-        version = timeit.timeit(lambda: store.data_version(engine), number=calls) / calls
-        latest = timeit.timeit(lambda: store.latest_period(engine), number=calls) / calls
+        version = timeit.timeit(lambda: reads.data_version(engine), number=calls) / calls
+        latest = timeit.timeit(lambda: reads.latest_period(engine), number=calls) / calls
         engine.dispose()
     print(f"{figures:,} figures stored the first release's way; {left} repeated versions left after upgrading")
-    print(f"upgrade to the newest schema: {upgrade:.2f} s = {upgrade / read:.1f}x one read of every figure "
-          f"({read:.2f} s)")
-    print(f"data version read: {version * 1e6:.0f} us = {version / latest:.2f}x the newest-month read "
-          f"({latest * 1e6:.0f} us)")
+    print(
+        f"upgrade to the newest schema: {upgrade:.2f} s = {upgrade / read:.1f}x one read of every figure ({read:.2f} s)"
+    )
+    print(
+        f"data version read: {version * 1e6:.0f} us = {version / latest:.2f}x the newest-month read "
+        f"({latest * 1e6:.0f} us)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import auth, callback_requests, errors, health, security_headers
-from dashboard.pdf import register_pdf_route
+from dashboard.server import auth, callback_requests, errors, health, security_headers
+from dashboard.server.pdf import register_pdf_route
 
 ROOT = Path(__file__).resolve().parent.parent
 UPLOAD_REQUEST_LIMIT = 15 * 1024 * 1024
@@ -45,4 +45,3 @@ def create_app() -> Dash:
     security_headers.install(app)
     security_headers.install_missing_component_answer(app)
     return app
-

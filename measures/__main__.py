@@ -3,7 +3,7 @@
 import os
 import sys
 
-from measures.cli import main
+from measures.cli.main import main
 
 try:
     status = main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from measures import users
+from measures.accounts import users
 
 PASSWORDS = {"viewer": "viewer-password-1234", "officer": "officer-password-1234", "admin": "admin-password-1234"}
 NAMES = {"viewer": "Vera Viewer", "officer": "Olu Officer", "admin": "Ada Admin"}
@@ -50,8 +50,13 @@ def callback(client, output: str, inputs: list[dict], state: list[dict] | None =
 
 def callback_body(output: str, inputs: list[dict], state: list[dict] | None = None, outputs=None) -> dict:
     """The JSON body of a Dash callback request, as the renderer builds it."""
-    return {"output": output, "outputs": outputs or callback_outputs(output), "inputs": inputs, "state": state or [],
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else []}
+    return {
+        "output": output,
+        "outputs": outputs or callback_outputs(output),
+        "inputs": inputs,
+        "state": state or [],
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else [],
+    }
 
 
 def callback_outputs(output: str):
@@ -85,5 +90,13 @@ def http_opener(base_url: str, role: str | None):
 def browser_cookies(base_url: str, role: str | None) -> list[dict]:
     """Return the cookies of a fresh session signed in as `role`, in Playwright's `add_cookies` form."""
     _, jar = http_opener(base_url, role)
-    return [{"name": c.name, "value": c.value, "url": base_url + "/", "httpOnly": c.name != "_csrf_token",
-             "sameSite": "Strict" if c.name == "_csrf_token" else "Lax"} for c in jar]
+    return [
+        {
+            "name": c.name,
+            "value": c.value,
+            "url": base_url + "/",
+            "httpOnly": c.name != "_csrf_token",
+            "sameSite": "Strict" if c.name == "_csrf_token" else "Lax",
+        }
+        for c in jar
+    ]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from measures import db, store
-from measures.catalogue import load_catalogue
-from measures.demo import load_demo
+from measures.cli.demo import load_demo
+from measures.domain.catalogue import load_catalogue
+from measures.storage import catalogue_records, db
 
 OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
 
@@ -34,14 +34,14 @@ def catalogue():
 def _fresh_engine(path: Path, catalogue):
     engine = db.make_engine(f"sqlite:///{path}")
     db.upgrade_schema(engine)
-    store.sync_catalogue(engine, catalogue)
+    catalogue_records.sync_catalogue(engine, catalogue)
     return engine
 
 
 @pytest.fixture
 def engine(tmp_path, catalogue):
     """An empty database with the schema and catalogue, for tests that write."""
-    engine = _fresh_engine(tmp_path / "measures.db", catalogue)
+    engine = _fresh_engine(tmp_path / "measures.storage.db", catalogue)
     yield engine
     engine.dispose()
 
@@ -94,11 +94,11 @@ def _empty_postgres(url: str):
 def any_engine(request, tmp_path, catalogue):
     """An empty database with the schema and catalogue, on SQLite and on PostgreSQL in turn."""
     if request.param == "sqlite":
-        engine = db.make_engine(f"sqlite:///{tmp_path / 'measures.db'}")
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'measures.storage.db'}")
     else:
         engine = _empty_postgres(request.getfixturevalue("postgres_url"))
     db.upgrade_schema(engine)
-    store.sync_catalogue(engine, catalogue)
+    catalogue_records.sync_catalogue(engine, catalogue)
     yield engine
     engine.dispose()
 

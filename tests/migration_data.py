@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import Connection
 
-from measures.catalogue import Catalogue
+from measures.domain.catalogue import Catalogue
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,10 @@ FIGURES: dict[tuple[str, str, str, str], tuple[Version, ...]] = {
     ("2.3", "2023-01", "", ""): (Version(4, value=4.0),),
     ("1.1", "2023-01", "", ""): (Version(4, status="new"),),
 }
-BENCHMARKS = (("3.1", "2021-22", "England", 88.0, "DfE LAIT"), ("3.1", "2021-22", "Statistical neighbours", 87.0,
-                                                                  "DfE LAIT"))
+BENCHMARKS = (
+    ("3.1", "2021-22", "England", 88.0, "DfE LAIT"),
+    ("3.1", "2021-22", "Statistical neighbours", 87.0, "DfE LAIT"),
+)
 COMMENTARY = (("3.1", "2022-12", "Figures corrected after the panel met — see the minutes."),)
 USERS = (("Ada Admin", "admin"), ("Vic Viewer", "viewer"))
 
@@ -77,8 +79,17 @@ def stored_history(key: tuple[str, str, str, str]) -> list[dict]:
     history, note = [], ""
     for number, v in enumerate(FIGURES[key], start=1):
         note = v.note or note
-        history.append({"version": number, "numerator": v.numerator, "denominator": v.denominator,
-                        "value": v.value, "status": v.status, "note": note, "source": UPLOADS[v.upload - 1][0]})
+        history.append(
+            {
+                "version": number,
+                "numerator": v.numerator,
+                "denominator": v.denominator,
+                "value": v.value,
+                "status": v.status,
+                "note": note,
+                "source": UPLOADS[v.upload - 1][0],
+            }
+        )
     return history
 
 
@@ -100,38 +111,82 @@ def _catalogue(connection: Connection, catalogue: Catalogue) -> None:
     measures = [m for m in catalogue.measures if m.ref in refs]
     for area in catalogue.areas:
         if any(m.area == area.number for m in measures):
-            _insert(connection, "areas", {"number": area.number, "title": area.title,
-                                          "short_title": area.short_title, "description": area.description,
-                                          "outcomes": "\n".join(area.outcomes)})
+            _insert(
+                connection,
+                "areas",
+                {
+                    "number": area.number,
+                    "title": area.title,
+                    "short_title": area.short_title,
+                    "description": area.description,
+                    "outcomes": "\n".join(area.outcomes),
+                },
+            )
     for m in measures:
         target = m.target
-        _insert(connection, "measures", {
-            "ref": m.ref, "area_number": m.area, "sort_area": m.sort_key[0], "sort_number": m.sort_key[1],
-            "title": m.title, "short_title": m.short_title, "unit": m.unit, "polarity": m.polarity,
-            "good_looks_like": m.good_looks_like, "counts": m.counts, "decimals": m.decimals,
-            "target_kind": target.kind if target else None, "target_low": target.low if target else None,
-            "target_high": target.high if target else None,
-            "target_tolerance": target.tolerance if target else None,
-            "target_text": target.text if target else None, "target_source": m.target_source,
-            "objective": m.objective, "timescale": m.timescale, "best_practice": m.best_practice,
-            "numerator_label": m.numerator_label, "denominator_label": m.denominator_label, "chart": m.chart,
-            "source_note": m.source_note, "flags": ",".join(m.flags),
-        })
+        _insert(
+            connection,
+            "measures",
+            {
+                "ref": m.ref,
+                "area_number": m.area,
+                "sort_area": m.sort_key[0],
+                "sort_number": m.sort_key[1],
+                "title": m.title,
+                "short_title": m.short_title,
+                "unit": m.unit,
+                "polarity": m.polarity,
+                "good_looks_like": m.good_looks_like,
+                "counts": m.counts,
+                "decimals": m.decimals,
+                "target_kind": target.kind if target else None,
+                "target_low": target.low if target else None,
+                "target_high": target.high if target else None,
+                "target_tolerance": target.tolerance if target else None,
+                "target_text": target.text if target else None,
+                "target_source": m.target_source,
+                "objective": m.objective,
+                "timescale": m.timescale,
+                "best_practice": m.best_practice,
+                "numerator_label": m.numerator_label,
+                "denominator_label": m.denominator_label,
+                "chart": m.chart,
+                "source_note": m.source_note,
+                "flags": ",".join(m.flags),
+            },
+        )
 
 
 def _figures(connection: Connection, every_version: Callable[[tuple], bool]) -> list[int]:
     """Write the uploads and every figure's versions; `every_version(key)` says whether that figure was stored
     the first release's way. Returns the uploads' ids, in UPLOADS order."""
     upload_ids = [
-        _insert(connection, "uploads", {"kind": "import", "filename": filename, "layout": "template",
-                                        "user_name": user, "created_at": at, "sha256": f"{number:064x}"})
+        _insert(
+            connection,
+            "uploads",
+            {
+                "kind": "import",
+                "filename": filename,
+                "layout": "template",
+                "user_name": user,
+                "created_at": at,
+                "sha256": f"{number:064x}",
+            },
+        )
         for number, (filename, user, at) in enumerate(UPLOADS, start=1)
     ]
     for key, versions in FIGURES.items():
         ref, period, team, worker = key
         records = [
-            {"ref": ref, "period": period, "team": team, "worker": worker, "synthetic": False,
-             "upload_id": upload_ids[v.upload - 1], **{k: stored[k] for k in STORED}}
+            {
+                "ref": ref,
+                "period": period,
+                "team": team,
+                "worker": worker,
+                "synthetic": False,
+                "upload_id": upload_ids[v.upload - 1],
+                **{k: stored[k] for k in STORED},
+            }
             for v, stored in zip(versions, stored_history(key), strict=True)
         ]
         _insert(connection, "observations", records[-1])
@@ -139,29 +194,72 @@ def _figures(connection: Connection, every_version: Callable[[tuple], bool]) -> 
         for record in kept:
             _insert(connection, "observation_revisions", record)
     for ref, year, comparator, value, source in BENCHMARKS:
-        _insert(connection, "benchmarks", {"ref": ref, "year": year, "comparator": comparator, "value": value,
-                                           "source": source, "upload_id": upload_ids[0]})
+        _insert(
+            connection,
+            "benchmarks",
+            {
+                "ref": ref,
+                "year": year,
+                "comparator": comparator,
+                "value": value,
+                "source": source,
+                "upload_id": upload_ids[0],
+            },
+        )
     return upload_ids
 
 
 def _commentary(connection: Connection, upload_ids: list[int]) -> None:
     for ref, period, text in COMMENTARY:
-        _insert(connection, "commentary", {"ref": ref, "period": period, "text": text, "author": "B. Officer",
-                                           "created_at": UPLOADS[2][2], "upload_id": upload_ids[2]})
-    _insert(connection, "staged_uploads", {"token": "a" * 64, "filename": "waiting.xlsx", "sha256": "b" * 64,
-                                           "content": b"PK\x03\x04 not confirmed yet", "user_name": "A. Officer",
-                                           "created_at": UPLOADS[3][2]})
+        _insert(
+            connection,
+            "commentary",
+            {
+                "ref": ref,
+                "period": period,
+                "text": text,
+                "author": "B. Officer",
+                "created_at": UPLOADS[2][2],
+                "upload_id": upload_ids[2],
+            },
+        )
+    _insert(
+        connection,
+        "staged_uploads",
+        {
+            "token": "a" * 64,
+            "filename": "waiting.xlsx",
+            "sha256": "b" * 64,
+            "content": b"PK\x03\x04 not confirmed yet",
+            "user_name": "A. Officer",
+            "created_at": UPLOADS[3][2],
+        },
+    )
 
 
 def _people(connection: Connection) -> None:
     at = UPLOADS[0][2]
     for name, role in USERS:
-        _insert(connection, "users", {"name": name, "name_key": name.casefold(), "role": role,
-                                      "password_hash": "scrypt:32768:8:1$not-a-real-salt$00", "active": True,
-                                      "session_epoch": 1, "created_at": at, "created_by": "setup",
-                                      "password_changed_at": at})
-        _insert(connection, "audit_events", {"at": at, "actor": "setup", "action": "user.added", "subject": name,
-                                             "detail": "{}"})
+        _insert(
+            connection,
+            "users",
+            {
+                "name": name,
+                "name_key": name.casefold(),
+                "role": role,
+                "password_hash": "scrypt:32768:8:1$not-a-real-salt$00",
+                "active": True,
+                "session_epoch": 1,
+                "created_at": at,
+                "created_by": "setup",
+                "password_changed_at": at,
+            },
+        )
+        _insert(
+            connection,
+            "audit_events",
+            {"at": at, "actor": "setup", "action": "user.added", "subject": name, "detail": "{}"},
+        )
     _insert(connection, "app_secrets", {"name": "session-key", "value": "a key made by the release at 0003"})
 
 
@@ -209,7 +307,7 @@ def migration_revisions() -> list[str]:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from measures import db
+    from measures.storage import db
 
     config = Config()
     config.set_main_option("script_location", str(Path(db.__file__).resolve().parent / "migrations"))

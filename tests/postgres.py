@@ -36,8 +36,10 @@ class TemporaryPostgres:
     def __init__(self) -> None:
         self.initdb, self.pg_ctl = _binary("initdb"), _binary("pg_ctl")
         if not self.initdb or not self.pg_ctl:
-            raise RuntimeError("PostgreSQL's initdb/pg_ctl are not installed: `make test` installs Debian's "
-                               "postgresql package (scripts/install-test-deps.sh).")
+            raise RuntimeError(
+                "PostgreSQL's initdb/pg_ctl are not installed: `make test` installs Debian's "
+                "postgresql package (scripts/install-test-deps.sh)."
+            )
         self.folder = Path(tempfile.mkdtemp(prefix="measures-pg-"))
         self.data = self.folder / "data"
         self.port = _free_port()
@@ -53,8 +55,7 @@ class TemporaryPostgres:
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
-        self._run(self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "--locale=C",
-                  "--encoding=UTF8")
+        self._run(self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "--locale=C", "--encoding=UTF8")
         self.resume()
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
@@ -65,8 +66,9 @@ class TemporaryPostgres:
     def resume(self) -> None:
         """Start the server (again) on the same port and data."""
         options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off -c full_page_writes=off"
-        self._run(self.pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"),
-                  "-w", "start")
+        self._run(
+            self.pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start"
+        )
 
     def stop(self) -> None:
         """Stop the server and remove its folder."""

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert, select
 
-from measures import backup as backups
-from measures import db, store
-from measures.demo import load_demo
+from measures.cli.demo import load_demo
+from measures.storage import backup as backups
+from measures.storage import db, reads, staging
 
 
 def _rows(engine) -> dict[str, list[tuple]]:
@@ -33,8 +33,7 @@ def _rows(engine) -> dict[str, list[tuple]]:
 
     with engine.connect() as connection:
         return {
-            table.name: sorted((tuple(plain(v) for v in row) for row in connection.execute(select(table))),
-                               key=repr)
+            table.name: sorted((tuple(plain(v) for v in row) for row in connection.execute(select(table))), key=repr)
             for table in db.metadata.sorted_tables
             if table.name not in ("audit_events", "app_secrets", "data_generation")
         }
@@ -81,18 +80,25 @@ def empty_engine_like(tmp_path):
 
 def _add_commentary_and_staged_file(engine) -> None:
     with db.write_transaction(engine) as connection:
-        connection.execute(insert(db.commentary).values(
-            ref="3.1", period="2022-12", text="Two long-standing cases closed — see the panel minutes.",
-            author="A. Officer", created_at=datetime(2023, 1, 9, 14, 30, 5, 123000, tzinfo=UTC), upload_id=None))
-    store.stage_upload(engine, "token-1", "return.xlsx", "ab" * 32, bytes(range(256)) * 3, user_name="B. Clerk")
+        connection.execute(
+            insert(db.commentary).values(
+                ref="3.1",
+                period="2022-12",
+                text="Two long-standing cases closed — see the panel minutes.",
+                author="A. Officer",
+                created_at=datetime(2023, 1, 9, 14, 30, 5, 123000, tzinfo=UTC),
+                upload_id=None,
+            )
+        )
+    staging.stage_upload(engine, "token-1", "return.xlsx", "ab" * 32, bytes(range(256)) * 3, user_name="B. Clerk")
 
 
 def test_round_trip_gives_back_every_row(any_engine, catalogue, empty_engine_like, tmp_path):
     load_demo(any_engine, catalogue)
     _add_commentary_and_staged_file(any_engine)
-    path = tmp_path / "measures.backup"
+    path = tmp_path / "measures.storage.backup"
     counts = backups.backup(any_engine, path)
-    assert counts["observations"] == store.count_values(any_engine) > 3000
+    assert counts["observations"] == reads.count_values(any_engine) > 3000
     assert counts["staged_uploads"] == counts["commentary"] == 1
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
 
@@ -101,14 +107,15 @@ def test_round_trip_gives_back_every_row(any_engine, catalogue, empty_engine_lik
     assert db.schema_revision(target) == db.schema_revision(any_engine)
     assert _rows(target) == _rows(any_engine)
     _restored_log_holds(target, any_engine)
-    pd.testing.assert_frame_equal(store.value_history(target, "3.1", period="2022-12"),
-                                  store.value_history(any_engine, "3.1", period="2022-12"))
-    pd.testing.assert_frame_equal(store.export_frame(target), store.export_frame(any_engine))
-    assert store.staged_upload(target, "token-1")["content"] == bytes(range(256)) * 3
+    pd.testing.assert_frame_equal(
+        reads.value_history(target, "3.1", period="2022-12"), reads.value_history(any_engine, "3.1", period="2022-12")
+    )
+    pd.testing.assert_frame_equal(reads.export_frame(target), reads.export_frame(any_engine))
+    assert staging.staged_upload(target, "token-1")["content"] == bytes(range(256)) * 3
 
     # The id sequences continue after the restored rows (PostgreSQL): a new upload does not collide.
     load_demo(target, catalogue)
-    store.stage_upload(target, "token-2", "next.xlsx", "cd" * 32, b"x")
+    staging.stage_upload(target, "token-2", "next.xlsx", "cd" * 32, b"x")
 
 
 def test_a_sqlite_backup_restores_into_either_database(demo_engine, any_engine, tmp_path):
@@ -121,7 +128,7 @@ def test_a_sqlite_backup_restores_into_either_database(demo_engine, any_engine, 
     backups.restore(any_engine, path)  # any_engine holds only the catalogue: that counts as empty
     assert _rows(any_engine) == _rows(demo_engine)
     _restored_log_holds(any_engine, demo_engine)
-    assert store.export_frame(any_engine).equals(store.export_frame(demo_engine))
+    assert reads.export_frame(any_engine).equals(reads.export_frame(demo_engine))
 
 
 def test_a_database_holding_data_is_refused_unless_replace(demo_engine, engine, catalogue, tmp_path):
@@ -134,7 +141,7 @@ def test_a_database_holding_data_is_refused_unless_replace(demo_engine, engine, 
 
     backups.restore(demo_engine, path, replace=True)
     assert _rows(demo_engine) == _rows(engine)
-    assert store.count_values(demo_engine) == 0
+    assert reads.count_values(demo_engine) == 0
 
 
 def _write_backup_lines(path, lines) -> None:
@@ -160,8 +167,13 @@ def test_damaged_foreign_and_newer_files_are_refused_and_nothing_changes(demo_en
     _write_backup_lines(newer, [{**lines[0], "schema_revision": "9999"}, *lines[1:]])
 
     before = _rows(demo_engine)
-    for path, message in ((truncated, "damaged"), (not_gzip, "not a backup"), (foreign, "not a Measures"),
-                          (missing_row, "fewer or more rows"), (newer, "newer version")):
+    for path, message in (
+        (truncated, "damaged"),
+        (not_gzip, "not a backup"),
+        (foreign, "not a Measures"),
+        (missing_row, "fewer or more rows"),
+        (newer, "newer version"),
+    ):
         with pytest.raises(backups.BackupError, match=message):
             backups.restore(demo_engine, path, replace=True)
         assert _rows(demo_engine) == before, path.name
@@ -174,8 +186,11 @@ def test_an_older_backup_restores_the_tables_it_has(demo_engine, engine, tmp_pat
     backups.backup(demo_engine, good)
     lines = [json.loads(line) for line in gzip.decompress(good.read_bytes()).decode().splitlines()]
     dropped = {"commentary", "staged_uploads"}  # added by migration 0002
-    header = {**lines[0], "schema_revision": "0001",
-              "tables": {name: n for name, n in lines[0]["tables"].items() if name not in dropped}}
+    header = {
+        **lines[0],
+        "schema_revision": "0001",
+        "tables": {name: n for name, n in lines[0]["tables"].items() if name not in dropped},
+    }
     old = tmp_path / "old.backup"
     _write_backup_lines(old, [header, *(line for line in lines[1:] if line["table"] not in dropped)])
     backups.restore(engine, old)
@@ -205,8 +220,13 @@ def test_command_line_contract(demo_database, tmp_path):
     shutil.copy(demo_database, source)
 
     def run(database, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "measures", *args], capture_output=True, text=True,
-                              timeout=120, env={"MEASURES_DB_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"})
+        return subprocess.run(
+            [sys.executable, "-m", "measures", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"MEASURES_DB_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
+        )
 
     out = tmp_path / "backup.gz"
     made = run(source, "backup", "--out", str(out))
@@ -229,7 +249,8 @@ def test_command_line_contract(demo_database, tmp_path):
 
 
 def test_a_backup_never_holds_the_session_key_and_a_restore_ends_every_session(demo_engine, tmp_path):
-    from measures import app_secrets, users
+    from measures.accounts import users
+    from measures.storage import secrets as app_secrets
 
     key = app_secrets.session_secret(demo_engine)
     users.add_user(demo_engine, "Ada Admin", "admin", "a long admin password", "test")

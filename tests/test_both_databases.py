@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from measures import db, store
 from measures.assessment import assess_period
-from measures.demo import load_demo
+from measures.cli.demo import load_demo
 from measures.returns import import_return
+from measures.storage import catalogue_records, db, reads, staging
 from tests.returns.builders import template_row, template_workbook
 
 TABLES = (db.uploads, db.observations, db.observation_revisions, db.benchmarks, db.commentary)
@@ -27,19 +27,22 @@ def test_demo_and_assessment_agree_across_databases(any_engine, demo_engine, cat
     load_demo(any_engine, catalogue)
     columns = ["ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance"]
     results = [
-        assess_period(catalogue.measures, store.service_series(engine, up_to="2023-01"), "2023-01")[columns]
+        assess_period(catalogue.measures, reads.service_series(engine, up_to="2023-01"), "2023-01")[columns]
         for engine in (any_engine, demo_engine)
     ]
     pd.testing.assert_frame_equal(results[0], results[1])
-    assert store.export_frame(any_engine).equals(store.export_frame(demo_engine))
+    assert reads.export_frame(any_engine).equals(reads.export_frame(demo_engine))
 
 
 def test_a_refused_file_writes_nothing(any_engine, tmp_path):
     before = _counts(any_engine)
-    path = template_workbook(tmp_path / "broken.xlsx", [
-        template_row("3.1", "2023-01", numerator=236, denominator=304),
-        template_row("3.1", "2023-01", numerator=310, denominator=304),
-    ])
+    path = template_workbook(
+        tmp_path / "broken.xlsx",
+        [
+            template_row("3.1", "2023-01", numerator=236, denominator=304),
+            template_row("3.1", "2023-01", numerator=310, denominator=304),
+        ],
+    )
     report = import_return(any_engine, path, today=pd.Timestamp("2023-02-28").date())
     assert report.status == "refused"
     assert _counts(any_engine) == before
@@ -47,11 +50,15 @@ def test_a_refused_file_writes_nothing(any_engine, tmp_path):
 
 def test_two_imports_at_once_both_land_one_after_the_other(any_engine, tmp_path):
     files = [
-        template_workbook(tmp_path / f"return-{index}.xlsx", [
-            template_row(measure.ref, period, value=10 + index)
-            for measure in store.read_catalogue(any_engine).measures if measure.unit == "count"
-            for period in ("2022-10", "2022-11", "2022-12")
-        ])
+        template_workbook(
+            tmp_path / f"return-{index}.xlsx",
+            [
+                template_row(measure.ref, period, value=10 + index)
+                for measure in catalogue_records.read_catalogue(any_engine).measures
+                if measure.unit == "count"
+                for period in ("2022-10", "2022-11", "2022-12")
+            ],
+        )
         for index in range(2)
     ]
     # The second file revises every figure of the first: interleaving would leave a mixture.
@@ -60,8 +67,9 @@ def test_two_imports_at_once_both_land_one_after_the_other(any_engine, tmp_path)
 
     def run(index: int) -> None:
         start.wait()
-        reports[index] = import_return(any_engine, files[index], user=f"officer.{index}",
-                                       today=pd.Timestamp("2023-02-28").date())
+        reports[index] = import_return(
+            any_engine, files[index], user=f"officer.{index}", today=pd.Timestamp("2023-02-28").date()
+        )
 
     threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
     for thread in threads:
@@ -74,7 +82,7 @@ def test_two_imports_at_once_both_land_one_after_the_other(any_engine, tmp_path)
     figures = reports[0].counts["values"]
     assert added == [0, figures] and revised == [0, figures], (added, revised)
     last = next(r for r in reports if r.counts["revised"])
-    stored = store.service_series(any_engine)["value"].unique().tolist()
+    stored = reads.service_series(any_engine)["value"].unique().tolist()
     winner = 10 + reports.index(last)
     assert stored == [float(winner)], "every figure comes from the import that committed last"
     assert _counts(any_engine)["observation_revisions"] == figures
@@ -84,7 +92,7 @@ def test_two_imports_at_once_both_land_one_after_the_other(any_engine, tmp_path)
 @pytest.mark.parametrize("period", ["2022-12", "2023-01"])
 def test_published_figures_read_the_same_from_postgresql(any_engine, catalogue, period):
     load_demo(any_engine, catalogue)
-    series = store.service_series(any_engine, refs=["3.1"])
+    series = reads.service_series(any_engine, refs=["3.1"])
     row = series[series["period"] == period].iloc[0]
     expected = {"2022-12": (198, 291), "2023-01": (236, 304)}[period]
     assert (row["numerator"], row["denominator"]) == expected
@@ -95,11 +103,15 @@ def test_staged_files_keep_to_their_limits_on_both_databases(any_engine, monkeyp
     monkeypatch.setenv("MEASURES_STAGED_TOTAL_MB", "1")
     monkeypatch.setenv("MEASURES_STAGED_FILES_PER_USER", "2")
     for token in ("a1", "a2", "a3"):  # the third replaces the first: two each
-        store.stage_upload(any_engine, token, f"{token}.xlsx", "0" * 64, bytes(1000), "Olu Officer")
-    store.stage_upload(any_engine, "b1", "b1.xlsx", "0" * 64, bytes(500_000), "Ada Admin")
-    assert [store.staged_upload(any_engine, token) is not None for token in ("a1", "a2", "a3", "b1")] == [
-        False, True, True, True]
-    with pytest.raises(store.StagingFull, match="cannot be held for confirmation"):
-        store.stage_upload(any_engine, "b2", "b2.xlsx", "0" * 64, bytes(600_000), "Vera Viewer")
-    store.stage_upload(any_engine, "b2", "b2.xlsx", "0" * 64, bytes(540_000), "Ada Admin")  # just fits beside b1
-    assert store.staged_upload(any_engine, "b1") is not None and store.staged_upload(any_engine, "b2") is not None
+        staging.stage_upload(any_engine, token, f"{token}.xlsx", "0" * 64, bytes(1000), "Olu Officer")
+    staging.stage_upload(any_engine, "b1", "b1.xlsx", "0" * 64, bytes(500_000), "Ada Admin")
+    assert [staging.staged_upload(any_engine, token) is not None for token in ("a1", "a2", "a3", "b1")] == [
+        False,
+        True,
+        True,
+        True,
+    ]
+    with pytest.raises(staging.StagingFull, match="cannot be held for confirmation"):
+        staging.stage_upload(any_engine, "b2", "b2.xlsx", "0" * 64, bytes(600_000), "Vera Viewer")
+    staging.stage_upload(any_engine, "b2", "b2.xlsx", "0" * 64, bytes(540_000), "Ada Admin")  # just fits beside b1
+    assert staging.staged_upload(any_engine, "b1") is not None and staging.staged_upload(any_engine, "b2") is not None

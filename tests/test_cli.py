@@ -22,7 +22,9 @@ def run(demo_database, tmp_path):
     def run_command(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "measures", *args],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={"MEASURES_DB_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
         )
 
@@ -36,8 +38,9 @@ def test_init_on_a_new_database_then_demo_then_demo_if_empty(tmp_path):
     assert "10 areas, 38 measures (38 added, 0 updated)" in init.stdout
     demo = subprocess.run([sys.executable, "-m", "measures", "demo"], capture_output=True, text=True, env=env)
     assert demo.returncode == 0 and "Published figures: 74 added" in demo.stdout
-    again = subprocess.run([sys.executable, "-m", "measures", "demo", "--if-empty"], capture_output=True, text=True,
-                           env=env)
+    again = subprocess.run(
+        [sys.executable, "-m", "measures", "demo", "--if-empty"], capture_output=True, text=True, env=env
+    )
     assert again.returncode == 0 and "already holds figures" in again.stdout
 
 
@@ -94,8 +97,13 @@ def test_export_xlsx_needs_an_output_path(run):
 
 @pytest.mark.parametrize(
     "args",
-    [("assess", "--period", "January"), ("history",), ("export", "--format", "pdf"), ("frobnicate",),
-     ("history", "99.9")],
+    [
+        ("assess", "--period", "January"),
+        ("history",),
+        ("export", "--format", "pdf"),
+        ("frobnicate",),
+        ("history", "99.9"),
+    ],
 )
 def test_wrong_arguments_exit_with_status_2(run, args):
     result = run(*args)
@@ -104,17 +112,28 @@ def test_wrong_arguments_exit_with_status_2(run, args):
 
 
 def test_export_never_writes_a_formula_hidden_after_a_line_break(run, tmp_path):
-    from measures import db, store
-    from measures.store import UploadInfo, ValueRow
+    from measures.storage import db, recording
+    from measures.storage.recording import UploadInfo, ValueRow
     from tests.spreadsheet_checks import assert_no_formula_in_csv, assert_no_formula_in_xlsx
 
     payload = "Verified by the team manager\r=1+1+SUM(2+2)"
     engine = db.make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
-    store.record_values(engine, [
-        ValueRow("3.1", "2023-01", team=payload, numerator=5, denominator=10, value=50.0, note=payload),
-        ValueRow("3.1", "2023-01", team="-Team\n=B", numerator=-2, denominator=10, value=-20.0,
-                 note="ok\n+1\r\n@A1\u2028-A2"),
-    ], UploadInfo(kind="import", filename="notes.xlsx", user_name="test"))
+    recording.record_values(
+        engine,
+        [
+            ValueRow("3.1", "2023-01", team=payload, numerator=5, denominator=10, value=50.0, note=payload),
+            ValueRow(
+                "3.1",
+                "2023-01",
+                team="-Team\n=B",
+                numerator=-2,
+                denominator=10,
+                value=-20.0,
+                note="ok\n+1\r\n@A1\u2028-A2",
+            ),
+        ],
+        UploadInfo(kind="import", filename="notes.xlsx", user_name="test"),
+    )
     engine.dispose()
     written = tmp_path / "export.csv"
     result = run("export", "--format", "csv", "--out", str(written))

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from measures import audit, db, users
+from measures.accounts import users
+from measures.storage import audit, db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,8 +23,9 @@ def cli(tmp_path):
     subprocess.run([sys.executable, "-m", "measures", "init"], env=env, cwd=ROOT, check=True, capture_output=True)
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "measures", *args], input=stdin, capture_output=True, text=True,
-                              env=env, cwd=ROOT)
+        return subprocess.run(
+            [sys.executable, "-m", "measures", *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT
+        )
 
     run.engine = db.make_engine(url)
     yield run

@@ -1,4 +1,4 @@
-"""`measures.health.check_database` on PostgreSQL with real faults: the server stopped and started again, and
+"""`measures.storage.health.check_database` on PostgreSQL with real faults: the server stopped and started again, and
 the server set read-only (as a standby, or an administrator's `default_transaction_read_only`, makes it). The
 engine is the app's kind (`db.make_engine`), so its pooled connections are the ones that must recover.
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from measures import db
-from measures.health import Health, check_database
+from measures.storage import db
+from measures.storage.health import Health, check_database
 from tests.postgres import TemporaryPostgres
 
 
@@ -53,7 +53,8 @@ def test_a_read_only_server_is_unhealthy(server, engine):
     try:
         engine.dispose()  # the sessions from now on are read-only
         assert check_database(engine) == Health(
-            False, "The database server is read-only (a standby, or set read-only), so nothing can be saved.")
+            False, "The database server is read-only (a standby, or set read-only), so nothing can be saved."
+        )
     finally:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("SET default_transaction_read_only = off"))
@@ -65,7 +66,8 @@ def test_a_read_only_server_is_unhealthy(server, engine):
 def test_an_app_started_while_the_server_is_down_answers_and_recovers_by_itself(server, engine, monkeypatch):
     """A machine restarted with the app up before PostgreSQL: the app must start, say so on every page and on
     /healthz, and serve as usual once the server answers. It used to die at start, reading the session key."""
-    from dashboard import create_app, data
+    from dashboard import create_app
+    from dashboard.server import data
     from tests.auth_helpers import add_test_users, sign_in
 
     add_test_users(engine)

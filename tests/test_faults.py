@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from measures.periods import period_range
+from measures.domain.periods import period_range
 from tests.returns.builders import template_row, template_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,8 +59,7 @@ def canonical_digest(database: Path) -> str:
     legitimately roll back a hot journal, which rewrites pages without changing the content)."""
     digest = hashlib.sha256()
     with sqlite3.connect(database) as connection:
-        tables = connection.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
+        tables = connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
         for name, sql in tables:
             digest.update(f"{name}\n{sql}\n".encode())
             rows = connection.execute(f'SELECT * FROM "{name}"').fetchall()  # noqa: S608 - names from sqlite_master
@@ -90,8 +89,9 @@ def kill_while_writing(database: Path, workbook: Path) -> tuple[bool, str]:
     """Start the import, SIGKILL it once its rollback journal holds KILL_AT_JOURNAL_BYTES; True if the kill
     landed mid-write (killed, and the journal it left is still there)."""
     journal = Path(f"{database}-journal")
-    process = subprocess.Popen(import_command(workbook), cwd=ROOT, env=environment(database),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        import_command(workbook), cwd=ROOT, env=environment(database), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + POLL_LIMIT
         while time.monotonic() < deadline and process.poll() is None:
@@ -134,8 +134,14 @@ def test_import_killed_mid_write_changes_nothing_and_can_be_repeated(demo_databa
     assert canonical_digest(database) == before, "the killed import left changes behind:\n" + attempts[-1]
     assert team_figures(database, teams) == 0
 
-    again = subprocess.run(import_command(workbook, "--json"), cwd=ROOT, env=environment(database),
-                           capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        import_command(workbook, "--json"),
+        cwd=ROOT,
+        env=environment(database),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr[-2000:]
     report = json.loads(again.stdout)
     assert report["status"] == "imported"
@@ -152,9 +158,17 @@ def test_two_concurrent_imports_both_succeed_and_lose_nothing(demo_database, tmp
         teams = [f"Team {label}{number:02d}" for number in range(1, 7)]
         workbook = tmp_path / f"return_{label}.xlsx"
         runs.append((teams, big_return(workbook, catalogue, teams, months=24), workbook))
-    processes = [subprocess.Popen(import_command(workbook, "--json"), cwd=ROOT, env=environment(database),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _, _, workbook in runs]
+    processes = [
+        subprocess.Popen(
+            import_command(workbook, "--json"),
+            cwd=ROOT,
+            env=environment(database),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _, _, workbook in runs
+    ]
     results = []
     for process in processes:
         try:

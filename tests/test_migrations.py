@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from measures import backup as backups
-from measures import db, store
+from measures.storage import backup as backups
+from measures.storage import catalogue_records, db, reads, recording
 from tests.migration_data import BENCHMARKS, BUILDERS, COMMENTARY, FIGURES, migration_revisions, stored_history
 from tests.returns.builders import template_row, template_workbook
 
@@ -67,11 +67,17 @@ def _assert_every_figure(engine, corrected: bool = False) -> None:
         ref, period, team, worker = key
         expected = [dict(stored) for stored in stored_history(key)]
         if corrected:
-            expected.append({**_correction(key), "version": len(expected) + 1, "note": expected[-1]["note"],
-                             "source": CORRECTION_FILE})
+            expected.append(
+                {
+                    **_correction(key),
+                    "version": len(expected) + 1,
+                    "note": expected[-1]["note"],
+                    "source": CORRECTION_FILE,
+                }
+            )
         for number, version in enumerate(expected, start=1):
             version["current"] = number == len(expected)
-        history = store.value_history(engine, ref, period=period, team=team, worker=worker)
+        history = reads.value_history(engine, ref, period=period, team=team, worker=worker)
         got = [{name: _plain(record[name]) for name in columns} for record in history.to_dict("records")]
         assert got == [{name: version[name] for name in columns} for version in expected], key
     versions = sum(len(versions) for versions in FIGURES.values()) + (len(FIGURES) if corrected else 0)
@@ -85,25 +91,31 @@ def _correction(key) -> dict:
     last = stored_history(key)[-1]
     if last["numerator"] is not None:
         numerator, denominator = last["numerator"] + 1, last["denominator"]
-        return {"numerator": numerator, "denominator": denominator, "value": numerator / denominator * 100,
-                "status": "ok"}
+        return {
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": numerator / denominator * 100,
+            "status": "ok",
+        }
     return {"numerator": None, "denominator": None, "value": (last["value"] or 0.0) + 1.5, "status": "ok"}
 
 
 def _correct_every_figure(engine) -> None:
-    rows = [store.ValueRow(*key, **_correction(key)) for key in FIGURES]
-    summary = store.record_values(engine, rows, store.UploadInfo(kind="import", filename=CORRECTION_FILE,
-                                                                 user_name="C. Officer"))
+    rows = [recording.ValueRow(*key, **_correction(key)) for key in FIGURES]
+    summary = recording.record_values(
+        engine, rows, recording.UploadInfo(kind="import", filename=CORRECTION_FILE, user_name="C. Officer")
+    )
     assert summary.counts == {"values": len(FIGURES), "added": 0, "revised": len(FIGURES), "unchanged": 0}
 
 
 def _assert_the_rest_kept(engine, revision: str) -> None:
-    benchmarks = store.benchmark_frame(engine)
+    benchmarks = reads.benchmark_frame(engine)
     assert sorted(zip(benchmarks["ref"], benchmarks["comparator"], benchmarks["value"], strict=True)) == sorted(
-        (ref, comparator, value) for ref, _, comparator, value, _ in BENCHMARKS)
+        (ref, comparator, value) for ref, _, comparator, value, _ in BENCHMARKS
+    )
     if revision >= "0002":
         for ref, period, text in COMMENTARY:
-            frame = store.commentary_frame(engine, ref)
+            frame = reads.commentary_frame(engine, ref)
             assert frame[frame["period"] == period]["text"].tolist() == [text]
 
 
@@ -119,11 +131,10 @@ def test_the_migrated_schema_is_the_one_the_code_defines(blank_engine):
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
-def test_a_database_at_each_migration_upgrades_and_every_figure_can_be_corrected(blank_engine, catalogue,
-                                                                                  revision):
+def test_a_database_at_each_migration_upgrades_and_every_figure_can_be_corrected(blank_engine, catalogue, revision):
     _build_at(blank_engine, revision, catalogue)
     db.upgrade_schema(blank_engine)  # what `init` does, then it loads the catalogue
-    store.sync_catalogue(blank_engine, catalogue)
+    catalogue_records.sync_catalogue(blank_engine, catalogue)
     assert db.schema_revision(blank_engine) == REVISIONS[-1]
     _assert_every_figure(blank_engine)
     _assert_the_rest_kept(blank_engine, revision)
@@ -133,8 +144,7 @@ def test_a_database_at_each_migration_upgrades_and_every_figure_can_be_corrected
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
-def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_engine, catalogue, revision,
-                                                                        tmp_path):
+def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_engine, catalogue, revision, tmp_path):
     source = db.make_engine(f"sqlite:///{tmp_path / f'at-{revision}.db'}")
     _build_at(source, revision, catalogue)
     path = tmp_path / f"at-{revision}.backup"
@@ -142,9 +152,12 @@ def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_en
     source.dispose()
 
     db.upgrade_schema(blank_engine)
-    store.sync_catalogue(blank_engine, catalogue)
-    store.record_values(blank_engine, [store.ValueRow("3.1", "2024-03", numerator=1, denominator=2, value=50.0)],
-                        store.UploadInfo(kind="import", filename="to-be-replaced.xlsx"))
+    catalogue_records.sync_catalogue(blank_engine, catalogue)
+    recording.record_values(
+        blank_engine,
+        [recording.ValueRow("3.1", "2024-03", numerator=1, denominator=2, value=50.0)],
+        recording.UploadInfo(kind="import", filename="to-be-replaced.xlsx"),
+    )
     backups.restore(blank_engine, path, replace=True)
     _assert_every_figure(blank_engine)
     _assert_the_rest_kept(blank_engine, revision)
@@ -160,17 +173,28 @@ def test_a_version_in_force_numbered_like_an_earlier_one_is_renumbered_and_nothi
     key = ("2.3", "2023-01", "", "")
     with blank_engine.begin() as connection:
         upload_id = connection.execute(select(func.min(db.uploads.c.id))).scalar_one()
-        connection.execute(db.observation_revisions.insert().values(
-            ref=key[0], period=key[1], team=key[2], worker=key[3], value=3.0, status="ok", note="typed by hand",
-            synthetic=False, version=1, upload_id=upload_id))
+        connection.execute(
+            db.observation_revisions.insert().values(
+                ref=key[0],
+                period=key[1],
+                team=key[2],
+                worker=key[3],
+                value=3.0,
+                status="ok",
+                note="typed by hand",
+                synthetic=False,
+                version=1,
+                upload_id=upload_id,
+            )
+        )
     db.upgrade_schema(blank_engine)
 
     def versions():
-        history = store.value_history(blank_engine, key[0], period=key[1])
+        history = reads.value_history(blank_engine, key[0], period=key[1])
         return list(zip(history["version"], history["value"], history["current"], strict=True))
 
     assert versions() == [(1, 3.0, False), (2, 4.0, True)]
-    store.record_values(blank_engine, [store.ValueRow(*key, value=5.0)], store.UploadInfo(kind="import"))
+    recording.record_values(blank_engine, [recording.ValueRow(*key, value=5.0)], recording.UploadInfo(kind="import"))
     assert versions() == [(1, 3.0, False), (2, 4.0, False), (3, 5.0, True)]
 
 
@@ -181,16 +205,27 @@ def test_an_operator_upgrades_a_first_release_database_and_corrects_an_old_figur
     env = {**os.environ, "MEASURES_DB_URL": blank_engine.url.render_as_string(hide_password=False)}
 
     def measures(*args: str) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "measures", *args], env=env, capture_output=True, text=True,
-                              timeout=180, cwd=Path(__file__).resolve().parent.parent)
+        done = subprocess.run(
+            [sys.executable, "-m", "measures", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         return done
 
     assert f"(schema {REVISIONS[-1]})" in measures("init").stdout
-    corrected = template_workbook(tmp_path / "corrected.xlsx",
-                                  [template_row("3.1", "2022-12", numerator=252, denominator=310)])
+    corrected = template_workbook(
+        tmp_path / "corrected.xlsx", [template_row("3.1", "2022-12", numerator=252, denominator=310)]
+    )
     report = json.loads(measures("import", str(corrected), "--json", "--user", "C. Officer").stdout)
     assert report["status"] == "imported" and report["counts"]["revised"] == 1, report
     history = json.loads(measures("history", "3.1", "--period", "2022-12", "--json").stdout)
     assert [(r["version"], r["numerator"], r["current"]) for r in history] == [
-        (1, None, False), (2, 250, False), (3, 251, False), (4, 252, True)]
+        (1, None, False),
+        (2, 250, False),
+        (3, 251, False),
+        (4, 252, True),
+    ]

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from measures import db, store, users
-from measures.measure_detail import build_measure_detail
-from measures.overview import build_overview
+from measures.accounts import users
+from measures.storage import catalogue_records, db, reads, recording
+from measures.views.measure import build_measure_detail
+from measures.views.overview import build_overview
 from tests.auth_helpers import NAMES, PASSWORDS, callback_body, http_opener
 from tests.browser.conftest import _serve, _stop
 from tests.returns.builders import template_row, template_workbook
@@ -27,8 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _measures(database_url: str, *args: str) -> subprocess.CompletedProcess:
     """Run `python -m measures ARGS` against `database_url`, as an operator would; fail the test if it fails."""
     env = {**os.environ, "MEASURES_DB_URL": database_url}
-    done = subprocess.run([sys.executable, "-m", "measures", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-m", "measures", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -44,8 +46,11 @@ def _shown(engine) -> dict[str, object]:
     overview = build_overview(engine, period="2023-01")
     row = next(row for row in overview.rows if row.measure.ref == "3.1")
     detail = build_measure_detail(engine, "3.1", period="2023-01")
-    return {"overview": row.latest.value, "measure page": detail.current.value,
-            "versions": [(revision.numerator, revision.current) for revision in detail.revisions]}
+    return {
+        "overview": row.latest.value,
+        "measure page": detail.current.value,
+        "versions": [(revision.numerator, revision.current) for revision in detail.revisions],
+    }
 
 
 def test_after_restore_and_a_corrected_import_every_page_shows_the_corrected_figure(any_engine, tmp_path):
@@ -64,20 +69,23 @@ def test_after_restore_and_a_corrected_import_every_page_shows_the_corrected_fig
     _measures(url, "restore", "--replace", str(backup))
     _measures(url, "import", _return(tmp_path, "c.xlsx", 299), "--user", "A. Officer")  # the corrected return
 
-    history = store.value_history(any_engine, "3.1", period="2023-01")
+    history = reads.value_history(any_engine, "3.1", period="2023-01")
     assert history["numerator"].tolist() == [290, 299] and history["current"].tolist() == [False, True]
-    assert _shown(any_engine) == {"overview": percent[299], "measure page": percent[299],
-                                  "versions": [(290, False), (299, True)]}
+    assert _shown(any_engine) == {
+        "overview": percent[299],
+        "measure page": percent[299],
+        "versions": [(290, False), (299, True)],
+    }
 
 
 def test_the_data_version_moves_with_every_write_and_past_every_value_on_restore(demo_engine, catalogue, tmp_path):
-    from measures import backup as backups
-    from measures import editing
+    from measures.storage import backup as backups
+    from measures.storage import edits as editing
 
-    seen = [store.data_version(demo_engine)]
+    seen = [reads.data_version(demo_engine)]
 
     def moved() -> None:
-        now = store.data_version(demo_engine)
+        now = reads.data_version(demo_engine)
         assert now not in seen
         seen.append(now)
 
@@ -87,18 +95,27 @@ def test_the_data_version_moves_with_every_write_and_past_every_value_on_restore
     moved()
     editing.change_target(demo_engine, "3.1", editing.TargetChange(kind="at_least", low=85.0), "Ada Admin")
     moved()
-    store.record_values(demo_engine, [store.ValueRow("3.1", "2023-01", numerator=1, denominator=2, value=50.0)],
-                        store.UploadInfo(kind="import"))
+    recording.record_values(
+        demo_engine,
+        [recording.ValueRow("3.1", "2023-01", numerator=1, denominator=2, value=50.0)],
+        recording.UploadInfo(kind="import"),
+    )
     moved()
     backups.restore(demo_engine, path, replace=True)
     moved()
-    store.record_values(demo_engine, [store.ValueRow("3.1", "2023-01", numerator=1, denominator=2, value=50.0)],
-                        store.UploadInfo(kind="import"))
+    recording.record_values(
+        demo_engine,
+        [recording.ValueRow("3.1", "2023-01", numerator=1, denominator=2, value=50.0)],
+        recording.UploadInfo(kind="import"),
+    )
     moved()
-    unchanged = store.data_version(demo_engine)
-    store.record_values(demo_engine, [store.ValueRow("3.1", "2023-01", numerator=1, denominator=2, value=50.0)],
-                        store.UploadInfo(kind="import"))
-    assert store.data_version(demo_engine) == unchanged, "a write that changes nothing keeps what is cached"
+    unchanged = reads.data_version(demo_engine)
+    recording.record_values(
+        demo_engine,
+        [recording.ValueRow("3.1", "2023-01", numerator=1, denominator=2, value=50.0)],
+        recording.UploadInfo(kind="import"),
+    )
+    assert reads.data_version(demo_engine) == unchanged, "a write that changes nothing keeps what is cached"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -142,8 +159,12 @@ def _status(jar, base_url: str, path: str, body: dict | None = None) -> tuple[in
         import json
 
         token = next((c.value for c in jar if c.name == "_csrf_token"), "")
-        request = urllib.request.Request(base_url + path, data=json.dumps(body).encode(), method="POST",
-                                         headers={"Content-Type": "application/json", "X-CSRFToken": token})
+        request = urllib.request.Request(
+            base_url + path,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+        )
     try:
         with opener.open(request, timeout=60) as response:
             return response.status, ""
@@ -152,8 +173,7 @@ def _status(jar, base_url: str, path: str, body: dict | None = None) -> tuple[in
 
 
 def _router(path: str) -> dict:
-    return callback_body("_pages_content.children", [{"id": "_pages_location", "property": "pathname",
-                                                      "value": path}])
+    return callback_body("_pages_content.children", [{"id": "_pages_location", "property": "pathname", "value": path}])
 
 
 def test_a_restore_ends_every_session_and_never_hands_one_another_users_identity(restored_app):
@@ -189,7 +209,7 @@ def test_a_restore_ends_every_session_and_never_hands_one_another_users_identity
 
 
 def test_after_a_restore_no_user_id_and_epoch_held_before_it_is_valid(any_engine, tmp_path):
-    from measures import backup as backups
+    from measures.storage import backup as backups
 
     for role in ("admin", "officer", "viewer"):  # the backup: the admin is id 1
         users.add_user(any_engine, NAMES[role], role, PASSWORDS[role], "test setup")
@@ -210,7 +230,7 @@ def test_after_a_restore_no_user_id_and_epoch_held_before_it_is_valid(any_engine
 
 @pytest.mark.parametrize("in_backup", [("admin",), ()], ids=["backup-with-one-user", "backup-without-users"])
 def test_a_user_added_after_a_restore_takes_no_identity_a_session_held_before_it(any_engine, tmp_path, in_backup):
-    from measures import backup as backups
+    from measures.storage import backup as backups
 
     for role in in_backup:
         users.add_user(any_engine, NAMES[role], role, PASSWORDS[role], "test setup")
@@ -235,11 +255,11 @@ def test_a_user_added_after_a_restore_takes_no_identity_a_session_held_before_it
 def test_a_restore_into_a_new_database_ends_the_sessions_the_old_database_gave(any_engine, tmp_path, catalogue):
     # A server rebuilt after a loss: a new database, the same MEASURES_SECRET_KEY, last night's backup restored.
     # Cookies the old server signed after the backup (a password changed, a role taken away) must open nothing.
-    from measures import backup as backups
+    from measures.storage import backup as backups
 
     old = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     db.upgrade_schema(old)
-    store.sync_catalogue(old, catalogue)
+    catalogue_records.sync_catalogue(old, catalogue)
     for role in ("admin", "officer", "viewer"):
         users.add_user(old, NAMES[role], role, PASSWORDS[role], "test setup")
     path = tmp_path / "last-night.backup"

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from measures.sign_in_delays import FREE_FAILURES_PER_ADDRESS
+from measures.accounts.sign_in_delays import FREE_FAILURES_PER_ADDRESS
 from tests.auth_helpers import NAMES, PASSWORDS, form_token
 from tests.browser.conftest import _serve, _stop
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from measures import audit, db, store
-from measures.catalogue import load_catalogue
-from measures.demo import load_demo
+from measures.cli.demo import load_demo
+from measures.domain.catalogue import load_catalogue
+from measures.storage import audit, catalogue_records, db, reads
 from tests.auth_helpers import NAMES, callback_body, form_token, http_opener
 from tests.browser.conftest import _serve, _stop
 from tests.conftest import _empty_postgres
@@ -28,7 +28,7 @@ def two_servers(postgres_url, tmp_path_factory):
     engine = _empty_postgres(postgres_url)
     db.upgrade_schema(engine)
     catalogue = load_catalogue()
-    store.sync_catalogue(engine, catalogue)
+    catalogue_records.sync_catalogue(engine, catalogue)
     load_demo(engine, catalogue)
     folder = tmp_path_factory.mktemp("two-servers")
     with pytest.MonkeyPatch.context() as patch:
@@ -43,8 +43,12 @@ def two_servers(postgres_url, tmp_path_factory):
 def _post_callback(opener, jar, base_url: str, output: str, inputs: list[dict], state: list[dict] | None = None):
     token = next(cookie.value for cookie in jar if cookie.name == "_csrf_token")
     body = json.dumps(callback_body(output, inputs, state)).encode()
-    request = urllib.request.Request(base_url + "/_dash-update-component", data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "X-CSRFToken": token})
+    request = urllib.request.Request(
+        base_url + "/_dash-update-component",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
     with opener.open(request, timeout=60) as response:
         return json.loads(response.read())
 
@@ -62,18 +66,30 @@ def test_a_return_checked_on_one_server_is_confirmed_on_the_other(two_servers, t
     contents = "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode()
     opener, jar = http_opener(server_a, "officer")
     check_output = "..upload-preview.children...staged-token.data...confirm-import.disabled.."
-    checked = _post_callback(opener, jar, server_a, check_output,
-                             [{"id": "return-upload", "property": "contents", "value": contents}],
-                             [{"id": "return-upload", "property": "filename", "value": "march.xlsx"}])
+    checked = _post_callback(
+        opener,
+        jar,
+        server_a,
+        check_output,
+        [{"id": "return-upload", "property": "contents", "value": contents}],
+        [{"id": "return-upload", "property": "filename", "value": "march.xlsx"}],
+    )
     token = checked["response"]["staged-token"]["data"]
     assert token
-    confirm_output = next(key for key in _dependencies(opener, server_b)
-                          if key.startswith("..upload-preview.children@"))
-    _post_callback(opener, jar, server_b, confirm_output,
-                   [{"id": "confirm-import", "property": "n_clicks", "value": 1}],
-                   [{"id": "staged-token", "property": "data", "value": token}])
-    assert store.service_series(engine, up_to="2023-03").query("ref == '3.1' and period == '2023-03'")["value"] \
-        .round(1).tolist() == [81.2]
+    confirm_output = next(
+        key for key in _dependencies(opener, server_b) if key.startswith("..upload-preview.children@")
+    )
+    _post_callback(
+        opener,
+        jar,
+        server_b,
+        confirm_output,
+        [{"id": "confirm-import", "property": "n_clicks", "value": 1}],
+        [{"id": "staged-token", "property": "data", "value": token}],
+    )
+    assert reads.service_series(engine, up_to="2023-03").query("ref == '3.1' and period == '2023-03'")["value"].round(
+        1
+    ).tolist() == [81.2]
     event = audit.audit_frame(engine, action="return.imported", limit=1).iloc[0]
     assert (event.actor, event.subject) == (NAMES["officer"], "march.xlsx")
 

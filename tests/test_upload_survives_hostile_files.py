@@ -12,8 +12,8 @@ import urllib.request
 
 import pytest
 
-from measures import audit, db
 from measures.returns.isolation import MEMORY_VARIABLE
+from measures.storage import audit, db
 from tests.auth_helpers import NAMES, callback_body, http_opener
 from tests.browser.conftest import _serve, _stop
 from tests.returns import hostile_files as hostile
@@ -45,10 +45,19 @@ def _check_upload(base_url: str, filename: str, content: bytes) -> dict:
     opener, jar = http_opener(base_url, "officer")
     token = next(cookie.value for cookie in jar if cookie.name == "_csrf_token")
     contents = "data:application/octet-stream;base64," + base64.b64encode(content).decode()
-    body = json.dumps(callback_body(CHECK_OUTPUT, [{"id": "return-upload", "property": "contents", "value": contents}],
-                                    [{"id": "return-upload", "property": "filename", "value": filename}])).encode()
-    request = urllib.request.Request(base_url + "/_dash-update-component", data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "X-CSRFToken": token})
+    body = json.dumps(
+        callback_body(
+            CHECK_OUTPUT,
+            [{"id": "return-upload", "property": "contents", "value": contents}],
+            [{"id": "return-upload", "property": "filename", "value": filename}],
+        )
+    ).encode()
+    request = urllib.request.Request(
+        base_url + "/_dash-update-component",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
     with opener.open(request, timeout=120) as response:
         return json.loads(response.read())["response"]
 

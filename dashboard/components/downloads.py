@@ -2,7 +2,7 @@
 
 A table's data travels with its buttons in a `dcc.Store`, so the one pair of pattern-matching callbacks here
 serves every table on every page and nothing is held on the server between requests. Every text cell is
-passed through `measures.exporting.neutralise` (CSV through `measures.exporting.write_csv`, which also quotes
+passed through `measures.returns.export.neutralise` (CSV through `measures.returns.export.write_csv`, which also quotes
 it), so no line of text beginning with =, +, -, @ is ever run as a spreadsheet formula.
 
 Usage in a layout::
@@ -22,10 +22,10 @@ import re
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from dashboard.auth import requires
-from dashboard.callback_requests import UnusableValue
-from measures import users
-from measures.exporting import neutralise, write_csv
+from dashboard.server.auth import requires
+from dashboard.server.callback_requests import UnusableValue
+from measures.accounts import users
+from measures.returns.export import neutralise, write_csv
 
 TABLE_BUTTON = "table-download-button"
 TABLE_DOWNLOAD = "table-download"
@@ -137,15 +137,25 @@ def _check_payload(data) -> None:
     rows = data.get("rows", []) if isinstance(data, dict) else None
     columns = data.get("columns", []) if isinstance(data, dict) else None
     scalar = (type(None), bool, int, float, str)
-    if (isinstance(columns, list) and isinstance(rows, list) and all(isinstance(r, list) for r in rows)
-            and len(columns) + sum(len(row) for row in rows) > MAX_DOWNLOAD_CELLS):
-        raise UnusableValue(f"The table to download holds more than {MAX_DOWNLOAD_CELLS:,} cells, more than any table "
-                            "of the dashboard: reload the page and try again.")
-    if (not isinstance(columns, list) or not isinstance(rows, list) or not all(isinstance(r, list) for r in rows)
-            or not all(isinstance(cell, scalar) for row in [columns, *rows] for cell in row)
-            or not isinstance(data.get("filename", ""), str) or not isinstance(data.get("sheet", ""), str)):
-        raise UnusableValue("The table to download did not arrive as the page sends it: reload the page and try "
-                            "again.")
+    if (
+        isinstance(columns, list)
+        and isinstance(rows, list)
+        and all(isinstance(r, list) for r in rows)
+        and len(columns) + sum(len(row) for row in rows) > MAX_DOWNLOAD_CELLS
+    ):
+        raise UnusableValue(
+            f"The table to download holds more than {MAX_DOWNLOAD_CELLS:,} cells, more than any table "
+            "of the dashboard: reload the page and try again."
+        )
+    if (
+        not isinstance(columns, list)
+        or not isinstance(rows, list)
+        or not all(isinstance(r, list) for r in rows)
+        or not all(isinstance(cell, scalar) for row in [columns, *rows] for cell in row)
+        or not isinstance(data.get("filename", ""), str)
+        or not isinstance(data.get("sheet", ""), str)
+    ):
+        raise UnusableValue("The table to download did not arrive as the page sends it: reload the page and try again.")
 
 
 @callback(
@@ -219,4 +229,3 @@ clientside_callback(
     State({"type": CHART_BUTTON, "graph": MATCH, "format": MATCH, "filename": MATCH}, "id"),
     prevent_initial_call=True,
 )
-

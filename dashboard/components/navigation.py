@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from dash import Input, Output, State, callback, no_update
 
 from dashboard import ids
-from dashboard.auth import requires
-from measures.periods import is_period
+from dashboard.server.auth import requires
+from measures.domain.periods import is_period
 
 
 def view_search(**query: str | None) -> str:
@@ -31,6 +31,7 @@ def month_navigation(picker_id: str, shown_id: str, permission: str):
     """Register, for a page whose only view choice is the month, the callback that navigates to the month picked
     in `picker_id` (the address is then shareable and the pages router renders that month); `shown_id` holds
     the view already shown. Readers need `permission`. Returns the callback function."""
+
     @callback(
         Output(ids.URL, "search", allow_duplicate=True),
         Input(picker_id, "value"),

@@ -6,8 +6,8 @@ from collections.abc import Collection
 
 from dash import html
 
-from dashboard import auth
-from measures.periods import is_period, long_label
+from dashboard.server import auth
+from measures.domain.periods import is_period, long_label
 
 PUBLISHED_MONTHS = "December 2022 and January 2023 whole-service figures are the published ones."
 
@@ -15,11 +15,21 @@ PUBLISHED_MONTHS = "December 2022 and January 2023 whole-service figures are the
 def month_notices(requested: str | None, available: Collection[str] | None = None) -> list[html.P]:
     """Warn when the address names something that is not a month, or (given `available`) a month with no figures."""
     if requested and not is_period(requested):
-        return [html.P(f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
-                       className="notice notice-warning", role="status")]
+        return [
+            html.P(
+                f"“{requested}” is not a month in the form YYYY-MM, so the latest month is shown.",
+                className="notice notice-warning",
+                role="status",
+            )
+        ]
     if requested and available is not None and requested not in available:
-        return [html.P(f"There are no figures for {long_label(requested)} yet.",
-                       className="notice notice-warning", role="status")]
+        return [
+            html.P(
+                f"There are no figures for {long_label(requested)} yet.",
+                className="notice notice-warning",
+                role="status",
+            )
+        ]
     return []
 
 
@@ -28,8 +38,10 @@ def synthetic_notice(what: str = "Figures marked †", published_months: bool = 
     text = f"{what} are synthetic, made up to show how the dashboard works: they are not real."
     if published_months:
         text += f" {PUBLISHED_MONTHS}"
-    return html.P([html.Strong("Demonstration data. "), text],
-                  className=" ".join(filter(None, ["notice notice-info", class_name])))
+    return html.P(
+        [html.Strong("Demonstration data. "), text],
+        className=" ".join(filter(None, ["notice notice-info", class_name])),
+    )
 
 
 def refusal_notice(title: str, permission: str) -> html.Div | None:
@@ -37,11 +49,19 @@ def refusal_notice(title: str, permission: str) -> html.Div | None:
     reason = auth.refusal_reason(permission)
     if reason is None:
         return None
-    action = (html.A("Sign in", href="/sign-in", className="button") if not auth.signed_in() else
-              html.P("If you need it for your work, ask the performance team's administrator to change your role.",
-                     className="hint"))
-    return html.Div([
-        html.H1(title),
-        html.P(reason, className="notice notice-warning", role="alert"),
-        action,
-    ], className="refusal")
+    action = (
+        html.A("Sign in", href="/sign-in", className="button")
+        if not auth.signed_in()
+        else html.P(
+            "If you need it for your work, ask the performance team's administrator to change your role.",
+            className="hint",
+        )
+    )
+    return html.Div(
+        [
+            html.H1(title),
+            html.P(reason, className="notice notice-warning", role="alert"),
+            action,
+        ],
+        className="refusal",
+    )

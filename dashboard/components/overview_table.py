@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.palette import SYNTHETIC_MARK
-from dashboard.components.sparkline import sparkline
-from measures.formatting import (
+from measures.domain.formatting import (
     ASSURANCE_TEXT,
     DIRECTION_ARROW,
     RAG_TEXT,
@@ -16,8 +16,8 @@ from measures.formatting import (
     change_text,
     polarity_text,
 )
-from measures.overview import MonthFigure, OverviewModel, OverviewRow
-from measures.periods import long_label, short_label
+from measures.domain.periods import long_label, short_label
+from measures.views.overview import MonthFigure, OverviewModel, OverviewRow
 
 
 def _figure_cell(figure: MonthFigure, is_latest: bool) -> html.Td:
@@ -27,8 +27,9 @@ def _figure_cell(figure: MonthFigure, is_latest: bool) -> html.Td:
         classes.append(f"status-{figure.status}")
     if figure.synthetic:
         classes.append("synthetic")
-        content.append(html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data",
-                                className="synthetic-mark"))
+        content.append(
+            html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark")
+        )
         content.append(html.Span(" (synthetic)", className="visually-hidden"))
     if is_latest:
         classes.append("latest")
@@ -41,8 +42,10 @@ def _change_cell(assessment: dict) -> html.Td:
     judgement = assessment.get("judgement", "none")
     arrow = DIRECTION_ARROW.get(direction, "")
     return html.Td(
-        [html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
-         html.Span(change_text(direction, judgement))],
+        [
+            html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
+            html.Span(change_text(direction, judgement)),
+        ],
         className=f"change judgement-{judgement}",
     )
 
@@ -86,21 +89,29 @@ def _spc_cell(row: OverviewRow) -> html.Td:
 
 def _measure_cell(row: OverviewRow, query: str) -> html.Td:
     measure = row.measure
-    children: list = [dcc.Link(measure.short_title, href=f"/measure/{measure.ref}{query}", className="measure-name"),
-                      html.Span(measure.title, className="measure-title small muted block")]
+    children: list = [
+        dcc.Link(measure.short_title, href=f"/measure/{measure.ref}{query}", className="measure-name"),
+        html.Span(measure.title, className="measure-title small muted block"),
+    ]
     if "polarity-doubtful" in measure.flags:
-        children.append(html.Span("Check: the source's 'good looks like' may be wrong for this measure.",
-                                  className="small flag block"))
+        children.append(
+            html.Span(
+                "Check: the source's 'good looks like' may be wrong for this measure.", className="small flag block"
+            )
+        )
     if row.assessment.get("small_denominator"):
-        children.append(html.Span("Small numbers: fewer than 10 in the denominator, read with care.",
-                                  className="small flag block"))
+        children.append(
+            html.Span("Small numbers: fewer than 10 in the denominator, read with care.", className="small flag block")
+        )
     return html.Td(children, className="measure")
 
 
 def _committee_cells(row: OverviewRow) -> list[html.Td]:
     measure = row.measure
-    return [html.Td(text or "Not stated", className="committee small")
-            for text in (measure.objective, measure.timescale, measure.best_practice)]
+    return [
+        html.Td(text or "Not stated", className="committee small")
+        for text in (measure.objective, measure.timescale, measure.best_practice)
+    ]
 
 
 def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.Tr:
@@ -108,8 +119,15 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.
     query = f"?period={period}" if period else ""
     return html.Tr(
         [
-            html.Th(dcc.Link(row.measure.ref, href=f"/measure/{row.measure.ref}{query}",
-                             title=f"Measure {row.measure.ref} in detail"), scope="row", className="ref"),
+            html.Th(
+                dcc.Link(
+                    row.measure.ref,
+                    href=f"/measure/{row.measure.ref}{query}",
+                    title=f"Measure {row.measure.ref} in detail",
+                ),
+                scope="row",
+                className="ref",
+            ),
             _measure_cell(row, query),
             html.Td(polarity_text(row.measure), className="polarity small"),
             *[_figure_cell(figure, index == last) for index, figure in enumerate(row.figures)],
@@ -140,8 +158,11 @@ def overview_table(model: OverviewModel, committee_columns: bool = False) -> htm
             html.Th("Against target", scope="col"),
             html.Th("Variation (SPC)", scope="col"),
             html.Th("Trend, last 24 months", scope="col"),
-            *([html.Th(name, scope="col") for name in ("Objective", "Timescale for progress", "Best practice")]
-              if committee_columns else []),
+            *(
+                [html.Th(name, scope="col") for name in ("Objective", "Timescale for progress", "Best practice")]
+                if committee_columns
+                else []
+            ),
         ]
     )
     body = []
@@ -149,10 +170,15 @@ def overview_table(model: OverviewModel, committee_columns: bool = False) -> htm
         body.append(
             html.Tr(
                 html.Th(
-                    [dcc.Link(f"{area.number}. {area.title}", href=f"/area/{area.number}{query}",
-                              className="area-title"),
-                     html.Span(area.description, className="area-description small")],
-                    colSpan=columns, scope="colgroup", id=f"area-{area.number}",
+                    [
+                        dcc.Link(
+                            f"{area.number}. {area.title}", href=f"/area/{area.number}{query}", className="area-title"
+                        ),
+                        html.Span(area.description, className="area-description small"),
+                    ],
+                    colSpan=columns,
+                    scope="colgroup",
+                    id=f"area-{area.number}",
                 ),
                 className="area-row",
             )

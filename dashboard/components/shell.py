@@ -9,11 +9,11 @@ import dash
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
-from dashboard import auth, ids
-from measures import users
+from dashboard import ids
+from dashboard.server import auth
+from measures.accounts import users
 
 LANGUAGE = "en-GB"
-
 
 
 @dash.hooks.index()
@@ -28,7 +28,8 @@ def _navigation() -> html.Nav:
     links = [
         html.Li(dcc.Link(page["name"], href=page["relative_path"], className="nav-link"))
         for page in dash.page_registry.values()
-        if page.get("nav", True) and page["module"].split(".")[-1] != "not_found_404"
+        if page.get("nav", True)
+        and page["module"].split(".")[-1] != "not_found_404"
         and auth.may(page.get("required_permission", users.VIEW_SERVICE))
     ]
     return html.Nav(html.Ul(links, className="nav-list"), className="site-nav", **{"aria-label": "Main"})
@@ -39,14 +40,22 @@ def _account() -> html.Div:
     carrying the CSRF token); or a sign-in link for someone reading without signing in."""
     if not auth.signed_in():
         return html.Div(html.A("Sign in", href="/sign-in", className="account-link"), className="account")
-    return html.Div([
-        html.Span([html.Span(auth.current_name(), className="account-name"), f" ({auth.current_role()})"]),
-        html.A("Change password", href="/account/password", className="account-link"),
-        html.Form([
-            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
-            html.Button("Sign out", type="submit", className="account-button"),
-        ], action="/sign-out", method="post", className="account-form"),
-    ], className="account")
+    return html.Div(
+        [
+            html.Span([html.Span(auth.current_name(), className="account-name"), f" ({auth.current_role()})"]),
+            html.A("Change password", href="/account/password", className="account-link"),
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
+                    html.Button("Sign out", type="submit", className="account-button"),
+                ],
+                action="/sign-out",
+                method="post",
+                className="account-form",
+            ),
+        ],
+        className="account",
+    )
 
 
 def shell() -> html.Div:
@@ -61,8 +70,10 @@ def shell() -> html.Div:
                 html.Div(
                     [
                         html.A(
-                            [html.Span("Children and Families", className="brand-kicker"),
-                             html.Span("Measures that Matter", className="brand-name")],
+                            [
+                                html.Span("Children and Families", className="brand-kicker"),
+                                html.Span("Measures that Matter", className="brand-name"),
+                            ],
                             href="/",
                             className="brand",
                         ),
@@ -73,8 +84,9 @@ def shell() -> html.Div:
                 ),
                 className="site-header",
             ),
-            html.Main([html.Div(id=ids.FAILURE_NOTICE), dash.page_container], id="main", className="site-main",
-                      tabIndex="-1"),
+            html.Main(
+                [html.Div(id=ids.FAILURE_NOTICE), dash.page_container], id="main", className="site-main", tabIndex="-1"
+            ),
             html.Footer(
                 html.Div(
                     [

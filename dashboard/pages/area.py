@@ -10,17 +10,17 @@ import dash
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import access, ids
+from dashboard import ids
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
-from dashboard.data import engine
-from measures import store, users
-from measures.area_view import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
-from measures.catalogue import Measure
-from measures.formatting import (
+from dashboard.server import access
+from dashboard.server.data import engine
+from measures.accounts import users
+from measures.domain.catalogue import Measure
+from measures.domain.formatting import (
     ASSURANCE_TEXT,
     DIRECTION_ARROW,
     RAG_TEXT,
@@ -31,7 +31,9 @@ from measures.formatting import (
     format_value,
     polarity_text,
 )
-from measures.periods import is_period, long_label, shift_period, short_label
+from measures.domain.periods import is_period, long_label, shift_period, short_label
+from measures.storage import catalogue_records
+from measures.views.area import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
 
 dash.register_page(
     __name__,
@@ -58,8 +60,10 @@ def _month_date(period: str) -> str:
 
 
 def _synthetic_mark() -> list:
-    return [html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
-            html.Span(" (synthetic)", className="visually-hidden")]
+    return [
+        html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
+        html.Span(" (synthetic)", className="visually-hidden"),
+    ]
 
 
 def trend_summary(measure: Measure, series: tuple[TrendPoint, ...]) -> str:
@@ -89,48 +93,82 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
     dates = [_month_date(point.period) for point in series]
     texts = [format_value(measure, point.value) for point in series]
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=dates, y=[p.value for p in series], mode="lines", showlegend=False,
-                                line={"color": LINE_COLOUR, "width": 2}, hoverinfo="skip"))
+    figure.add_trace(
+        go.Scatter(
+            x=dates,
+            y=[p.value for p in series],
+            mode="lines",
+            showlegend=False,
+            line={"color": LINE_COLOUR, "width": 2},
+            hoverinfo="skip",
+        )
+    )
     for synthetic, name, symbol in ((False, "Published", "circle"), (True, "Synthetic (demo)", "circle-open")):
         points = [i for i, point in enumerate(series) if point.synthetic is synthetic]
         if not points:
             continue
         figure.add_trace(
             go.Scatter(
-                x=[dates[i] for i in points], y=[series[i].value for i in points], mode="markers", name=name,
-                marker={"symbol": symbol, "size": 7, "color": LINE_COLOUR,
-                        "line": {"width": 1.5, "color": LINE_COLOUR}},
+                x=[dates[i] for i in points],
+                y=[series[i].value for i in points],
+                mode="markers",
+                name=name,
+                marker={
+                    "symbol": symbol,
+                    "size": 7,
+                    "color": LINE_COLOUR,
+                    "line": {"width": 1.5, "color": LINE_COLOUR},
+                },
                 customdata=[[long_label(series[i].period), texts[i]] for i in points],
                 hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + name + "</extra>",
             )
         )
     target = measure.target
     if target is not None and target.kind == "band":
-        figure.add_hrect(y0=target.low, y1=target.high, fillcolor=BAND_FILL, line_width=0, layer="below",
-                         annotation_text=f"Target {target.low:g}–{target.high:g}", annotation_position="top left",
-                         annotation_font={"size": 11, "color": TARGET_COLOUR})
+        figure.add_hrect(
+            y0=target.low,
+            y1=target.high,
+            fillcolor=BAND_FILL,
+            line_width=0,
+            layer="below",
+            annotation_text=f"Target {target.low:g}–{target.high:g}",
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": TARGET_COLOUR},
+        )
     elif target is not None:
         level = target.low if target.kind == "at_least" else target.high
         suffix = "%" if measure.unit == "percent" else ""
-        figure.add_hline(y=level, line_dash="dash", line_color=TARGET_COLOUR, line_width=1.5,
-                         annotation_text=f"Target {level:g}{suffix}", annotation_position="top left",
-                         annotation_font={"size": 11, "color": TARGET_COLOUR})
+        figure.add_hline(
+            y=level,
+            line_dash="dash",
+            line_color=TARGET_COLOUR,
+            line_width=1.5,
+            annotation_text=f"Target {level:g}{suffix}",
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": TARGET_COLOUR},
+        )
     figure.update_layout(
         height=210,
         margin={"l": 44, "r": 12, "t": 8, "b": 28},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         font={"family": "Segoe UI, system-ui, Liberation Sans, Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom",
-                "font": {"size": 11}},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom", "font": {"size": 11}},
         showlegend=any(point.synthetic for point in series),
         hovermode="closest",
     )
     # Half a month either side, so the first and last points are drawn whole.
-    figure.update_xaxes(range=[f"{shift_period(period, -24)}-16", f"{period}-16"], tickformat="%b %y",
-                        showgrid=False, linecolor="#505a5f", ticks="outside", fixedrange=True)
-    figure.update_yaxes(gridcolor=GRID_COLOUR, zeroline=False, fixedrange=True,
-                        ticksuffix="%" if measure.unit == "percent" else "")
+    figure.update_xaxes(
+        range=[f"{shift_period(period, -24)}-16", f"{period}-16"],
+        tickformat="%b %y",
+        showgrid=False,
+        linecolor="#505a5f",
+        ticks="outside",
+        fixedrange=True,
+    )
+    figure.update_yaxes(
+        gridcolor=GRID_COLOUR, zeroline=False, fixedrange=True, ticksuffix="%" if measure.unit == "percent" else ""
+    )
     return figure
 
 
@@ -138,8 +176,10 @@ def _figure_block(card: MeasureCard) -> html.Div:
     measure, latest = card.measure, card.row.latest
     if latest.status != "ok" or latest.value is None:
         return html.Div(
-            [html.P(latest.text, className="card-figure status-" + latest.status),
-             html.P(STATUS_EXPLANATION.get(latest.status, ""), className="small muted")],
+            [
+                html.P(latest.text, className="card-figure status-" + latest.status),
+                html.P(STATUS_EXPLANATION.get(latest.status, ""), className="small muted"),
+            ],
             className="card-figure-block",
         )
     value: list = [format_value(measure, latest.value)]
@@ -152,8 +192,13 @@ def _figure_block(card: MeasureCard) -> html.Div:
         value += _synthetic_mark()
     children: list = [html.P(value, className="card-figure" + (" synthetic" if latest.synthetic else ""))]
     if counts and point.denominator is not None and measure.numerator_label and measure.denominator_label:
-        children.append(html.P(f"{point.numerator:,.0f} {measure.numerator_label}, out of {point.denominator:,.0f} "
-                               f"{measure.denominator_label}.", className="card-counts small"))
+        children.append(
+            html.P(
+                f"{point.numerator:,.0f} {measure.numerator_label}, out of {point.denominator:,.0f} "
+                f"{measure.denominator_label}.",
+                className="card-counts small",
+            )
+        )
     return html.Div(children, className="card-figure-block")
 
 
@@ -174,9 +219,12 @@ def _judgements(card: MeasureCard) -> html.Div:
         spc_words.append(html.Span(f" {ASSURANCE_TEXT[assurance]}", className="small"))
     return html.Dl(
         [
-            html.Dt("Good looks like"), html.Dd(polarity_text(card.measure)),
-            html.Dt("Against target"), html.Dd(rag_words, className="card-rag"),
-            html.Dt("Variation (SPC)"), html.Dd(spc_words, className="card-spc"),
+            html.Dt("Good looks like"),
+            html.Dd(polarity_text(card.measure)),
+            html.Dt("Against target"),
+            html.Dd(rag_words, className="card-rag"),
+            html.Dt("Variation (SPC)"),
+            html.Dd(spc_words, className="card-spc"),
         ],
         className="card-judgements",
     )
@@ -189,8 +237,11 @@ def _chart(card: MeasureCard, period: str) -> html.Div:
     return html.Div(
         # No toolbar inside the card's role="img" chart (axe: nested-interactive); the card links to the
         # measure page, whose full chart downloads as PNG or SVG.
-        dcc.Graph(figure=trend_figure(card.measure, card.series, period),
-                  config={"displayModeBar": False, "responsive": True}, className="card-graph"),
+        dcc.Graph(
+            figure=trend_figure(card.measure, card.series, period),
+            config={"displayModeBar": False, "responsive": True},
+            className="card-graph",
+        ),
         role="img",
         className="card-chart",
         **{"aria-label": summary},
@@ -205,21 +256,33 @@ def _card(card: MeasureCard, period: str) -> html.Article:
     arrow = DIRECTION_ARROW.get(direction, "")
     links: list = []
     if card.has_teams and access.may_see_teams():
-        links.append(dcc.Link(f"Teams: how each team compares on {measure.ref}", href=f"/teams/{measure.ref}?{query}",
-                              className="card-teams-link"))
+        links.append(
+            dcc.Link(
+                f"Teams: how each team compares on {measure.ref}",
+                href=f"/teams/{measure.ref}?{query}",
+                className="card-teams-link",
+            )
+        )
     if measure.ref in {ref for ref, _ in AUDIT_GRADES}:
         links.append(html.A("See all four audit grades in one chart", href="#" + ids.AREA_GRADES, className="small"))
     slug = measure.ref.replace(".", "-")
     return html.Article(
         [
-            html.H3(dcc.Link([html.Span(measure.ref, className="card-ref"), " ", measure.short_title],
-                             href=f"/measure/{measure.ref}?{query}", className="card-link"),
-                    id=f"card-{slug}-heading"),
+            html.H3(
+                dcc.Link(
+                    [html.Span(measure.ref, className="card-ref"), " ", measure.short_title],
+                    href=f"/measure/{measure.ref}?{query}",
+                    className="card-link",
+                ),
+                id=f"card-{slug}-heading",
+            ),
             html.P(measure.title, className="small muted card-title"),
             _figure_block(card),
             html.P(
-                [html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
-                 html.Span(card.sentence)],
+                [
+                    html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
+                    html.Span(card.sentence),
+                ],
                 className=f"card-change judgement-{judgement}",
             ),
             _judgements(card),
@@ -241,17 +304,26 @@ def _grade_status(month: GradeMonth, index: int) -> str:
 def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: float) -> go.Scatter | None:
     """A mark above each month's bar where a grade has no count (suppressed, not applicable, TBC, not reported):
     the stack alone would show that grade as nothing, which reads as zero."""
-    marked = [(label, month) for label, month in zip(labels, months, strict=True)
-              if any(count is None for count in month.counts)]
+    marked = [
+        (label, month)
+        for label, month in zip(labels, months, strict=True)
+        if any(count is None for count in month.counts)
+    ]
     if not marked:
         return None
-    words = ["; ".join(f"{grade.lower()} {_grade_status(month, index).lower()}"
-                       for index, (_, grade) in enumerate(AUDIT_GRADES) if month.counts[index] is None)
-             for _, month in marked]
+    words = [
+        "; ".join(
+            f"{grade.lower()} {_grade_status(month, index).lower()}"
+            for index, (_, grade) in enumerate(AUDIT_GRADES)
+            if month.counts[index] is None
+        )
+        for _, month in marked
+    ]
     return go.Scatter(
         x=[label for label, _ in marked],
         y=[max(month.total or 0, sum(c or 0 for c in month.counts)) + tallest * 0.12 for _, month in marked],
-        mode="markers", marker={"symbol": "asterisk-open", "size": 11, "color": "#0b0c0c", "line": {"width": 1.5}},
+        mode="markers",
+        marker={"symbol": "asterisk-open", "size": 11, "color": "#0b0c0c", "line": {"width": 1.5}},
         name="A grade with no figure (see the table)",  # short enough for a phone; the hover says which
         legendrank=1,  # with the legend reversed, the lowest rank comes last, after the four grades
         customdata=[[long_label(month.period), text] for (_, month), text in zip(marked, words, strict=True)],
@@ -264,12 +336,15 @@ def grades_summary(months: tuple[GradeMonth, ...]) -> str:
     if not months:
         return "No audit grades reported."
     last = months[-1]
-    parts = [f"{count} {grade.lower()}" if count is not None
-             else f"{grade.lower()} {_grade_status(last, index).lower()}"
-             for index, ((_, grade), count) in enumerate(zip(AUDIT_GRADES, last.counts, strict=True))]
+    parts = [
+        f"{count} {grade.lower()}" if count is not None else f"{grade.lower()} {_grade_status(last, index).lower()}"
+        for index, ((_, grade), count) in enumerate(zip(AUDIT_GRADES, last.counts, strict=True))
+    ]
     total = f" of {last.total} audits" if last.total is not None else ""
-    return (f"Stacked bar chart of audit grades for each month from {long_label(months[0].period)} to "
-            f"{long_label(last.period)}. In {long_label(last.period)}: {', '.join(parts)}{total}.")
+    return (
+        f"Stacked bar chart of audit grades for each month from {long_label(months[0].period)} to "
+        f"{long_label(last.period)}. In {long_label(last.period)}: {', '.join(parts)}{total}."
+    )
 
 
 def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
@@ -287,13 +362,19 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
         counts = [m.counts[index] for m in months]
         figure.add_trace(
             go.Bar(
-                x=labels, y=counts, name=grade,
-                marker={"color": style["color"], "line": {"color": "#ffffff", "width": 1},
-                        "pattern": {"shape": style["pattern"], "fgcolor": style["text"], "solidity": 0.15,
-                                    "size": 7}},
+                x=labels,
+                y=counts,
+                name=grade,
+                marker={
+                    "color": style["color"],
+                    "line": {"color": "#ffffff", "width": 1},
+                    "pattern": {"shape": style["pattern"], "fgcolor": style["text"], "solidity": 0.15, "size": 7},
+                },
                 # A count is written in its segment only where the segment is tall enough to hold it.
-                text=[str(c) if c and c / tallest >= 0.08 else "" for c in counts], textposition="inside",
-                insidetextanchor="middle", textangle=0,
+                text=[str(c) if c and c / tallest >= 0.08 else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
                 textfont={"color": style["text"], "size": 11},
                 customdata=[long_label(m.period) for m in months],
                 hovertemplate="%{customdata}: %{y} " + grade.lower() + "<extra></extra>",
@@ -301,8 +382,13 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
         )
     figure.add_trace(
         go.Scatter(
-            x=labels, y=[m.total for m in months], mode="text", text=[str(m.total or "") for m in months],
-            textposition="top center", showlegend=False, textfont={"size": 11, "color": "#0b0c0c"},
+            x=labels,
+            y=[m.total for m in months],
+            mode="text",
+            text=[str(m.total or "") for m in months],
+            textposition="top center",
+            showlegend=False,
+            textfont={"size": 11, "color": "#0b0c0c"},
             customdata=[long_label(m.period) for m in months],
             hovertemplate="%{customdata}: %{y} audits<extra></extra>",
         )
@@ -327,21 +413,45 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
 
 
 def _grades_table(months: tuple[GradeMonth, ...]) -> html.Details:
-    header = html.Tr([html.Th("Month", scope="col"), *[html.Th(grade, scope="col") for _, grade in AUDIT_GRADES],
-                      html.Th("Audits", scope="col")])
+    header = html.Tr(
+        [
+            html.Th("Month", scope="col"),
+            *[html.Th(grade, scope="col") for _, grade in AUDIT_GRADES],
+            html.Th("Audits", scope="col"),
+        ]
+    )
     rows = []
     for month in reversed(months):
         label = [long_label(month.period), *(_synthetic_mark() if month.synthetic else [])]
-        rows.append(html.Tr([html.Th(label, scope="row"),
-                             *[html.Td(str(c), className="figure") if c is not None
-                               else html.Td(_grade_status(month, index), className="figure status-text")
-                               for index, c in enumerate(month.counts)],
-                             html.Td("" if month.total is None else str(month.total), className="figure")]))
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(label, scope="row"),
+                    *[
+                        html.Td(str(c), className="figure")
+                        if c is not None
+                        else html.Td(_grade_status(month, index), className="figure status-text")
+                        for index, c in enumerate(month.counts)
+                    ],
+                    html.Td("" if month.total is None else str(month.total), className="figure"),
+                ]
+            )
+        )
     return html.Details(
-        [html.Summary("Show the audit grades as a table"),
-         html.Div(html.Table([html.Caption("Audit grades per month, newest first", className="visually-hidden"),
-                              html.Thead(header), html.Tbody(rows)], className="report-table grades-table"),
-                  className="table-scroll report-scroll")],
+        [
+            html.Summary("Show the audit grades as a table"),
+            html.Div(
+                html.Table(
+                    [
+                        html.Caption("Audit grades per month, newest first", className="visually-hidden"),
+                        html.Thead(header),
+                        html.Tbody(rows),
+                    ],
+                    className="report-table grades-table",
+                ),
+                className="table-scroll report-scroll",
+            ),
+        ],
         className="grades-details",
     )
 
@@ -354,16 +464,27 @@ def _grades_section(view: AreaView) -> html.Section | None:
     return html.Section(
         [
             html.H2("Audit grades month by month", id="grades-heading"),
-            html.P(f"The grades of the case file audits completed each month (measures {refs}; the total is 4.1). "
-                   "Outstanding at the top, inadequate at the bottom; each grade has its own pattern.",
-                   className="muted"),
-            html.Div(dcc.Graph(id=ids.AREA_GRADES_CHART, figure=grades_figure(months),
-                               config={"displayModeBar": False, "responsive": True}),
-                     role="img", className="grades-chart", **{"aria-label": grades_summary(months)}),
-            chart_download_buttons(ids.AREA_GRADES_CHART, f"audit-grades-{months[-1].period}" if months
-                                   else "audit-grades"),
+            html.P(
+                f"The grades of the case file audits completed each month (measures {refs}; the total is 4.1). "
+                "Outstanding at the top, inadequate at the bottom; each grade has its own pattern.",
+                className="muted",
+            ),
+            html.Div(
+                dcc.Graph(
+                    id=ids.AREA_GRADES_CHART,
+                    figure=grades_figure(months),
+                    config={"displayModeBar": False, "responsive": True},
+                ),
+                role="img",
+                className="grades-chart",
+                **{"aria-label": grades_summary(months)},
+            ),
+            chart_download_buttons(
+                ids.AREA_GRADES_CHART, f"audit-grades-{months[-1].period}" if months else "audit-grades"
+            ),
             html.P("† synthetic demonstration month, not real data.", className="small muted")
-            if any(m.synthetic for m in months) else None,
+            if any(m.synthetic for m in months)
+            else None,
             _grades_table(months),
         ],
         id=ids.AREA_GRADES,
@@ -373,13 +494,15 @@ def _grades_section(view: AreaView) -> html.Section | None:
 
 
 def _not_found(number) -> html.Div:
-    areas = store.read_catalogue(engine()).areas
+    areas = catalogue_records.read_catalogue(engine()).areas
     return html.Div(
         [
             html.H1("Improvement area not found"),
             html.P(f"There is no improvement area “{number}”. The improvement plan has these areas:"),
-            html.Ul([html.Li(dcc.Link(f"{area.number}. {area.title}", href=f"/area/{area.number}"))
-                     for area in areas], className="area-list"),
+            html.Ul(
+                [html.Li(dcc.Link(f"{area.number}. {area.title}", href=f"/area/{area.number}")) for area in areas],
+                className="area-list",
+            ),
             html.P(dcc.Link("Go to the Measures that Matter table", href="/")),
         ],
         className="not-found",
@@ -410,44 +533,68 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
     area = view.area
     header = html.Div(
         [
-            html.Nav(html.Ol([html.Li(dcc.Link("Measures that Matter", href="/")),
-                              html.Li(f"Area {area.number}", **{"aria-current": "page"})], className="breadcrumbs"),
-                     **{"aria-label": "Breadcrumb"}),
+            html.Nav(
+                html.Ol(
+                    [
+                        html.Li(dcc.Link("Measures that Matter", href="/")),
+                        html.Li(f"Area {area.number}", **{"aria-current": "page"}),
+                    ],
+                    className="breadcrumbs",
+                ),
+                **{"aria-label": "Breadcrumb"},
+            ),
             html.H1(f"Area {area.number}: {area.title}", id="area-title"),
             html.P(area.description, className="lede"),
         ],
         className="page-header",
     )
     outcomes = html.Section(
-        [html.H2("Expected outcomes", id="outcomes-heading"),
-         html.Ul([html.Li(outcome) for outcome in view.outcomes], className="outcomes")
-         if view.outcomes else html.P("The plan states no expected outcomes for this area.", className="muted")],
+        [
+            html.H2("Expected outcomes", id="outcomes-heading"),
+            html.Ul([html.Li(outcome) for outcome in view.outcomes], className="outcomes")
+            if view.outcomes
+            else html.P("The plan states no expected outcomes for this area.", className="muted"),
+        ],
         className="outcomes-section",
         **{"aria-labelledby": "outcomes-heading"},
     )
     if view.period is None:
-        return html.Div([header, outcomes, html.P("There are no figures yet. Import a monthly return to begin.",
-                                                  className="notice notice-info")])
+        return html.Div(
+            [
+                header,
+                outcomes,
+                html.P("There are no figures yet. Import a monthly return to begin.", className="notice notice-info"),
+            ]
+        )
     options = [{"label": long_label(p), "value": p} for p in reversed(view.available_periods)]
     if view.period not in view.available_periods:
         options.insert(0, {"label": long_label(view.period), "value": view.period})
     picker = html.Div(
         [
             html.Label("As at", htmlFor=ids.AREA_PERIOD_PICKER, className="picker-label"),
-            dcc.Dropdown(id=ids.AREA_PERIOD_PICKER, options=options, value=view.period, clearable=False,
-                         searchable=False, className="period-picker"),
+            dcc.Dropdown(
+                id=ids.AREA_PERIOD_PICKER,
+                options=options,
+                value=view.period,
+                clearable=False,
+                searchable=False,
+                className="period-picker",
+            ),
             dcc.Store(id=ids.AREA_SHOWN, data=view_search(period=view.period)),
         ],
         className="controls",
     )
     cards = html.Section(
-        [html.H2(f"Measures as at {long_label(view.period)}", id="measures-heading"),
-         html.Div([_card(card, view.period) for card in view.cards], className="card-grid")],
+        [
+            html.H2(f"Measures as at {long_label(view.period)}", id="measures-heading"),
+            html.Div([_card(card, view.period) for card in view.cards], className="card-grid"),
+        ],
         id=ids.AREA_CARDS,
         **{"aria-labelledby": "measures-heading"},
     )
-    return html.Div([header, picker, *_notices(view, period), outcomes, _grades_section(view), cards],
-                    className="area-page")
+    return html.Div(
+        [header, picker, *_notices(view, period), outcomes, _grades_section(view), cards], className="area-page"
+    )
 
 
 choose_area_period = month_navigation(ids.AREA_PERIOD_PICKER, ids.AREA_SHOWN, users.VIEW_SERVICE)

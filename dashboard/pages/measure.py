@@ -11,24 +11,23 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import access, auth, ids
-from dashboard.auth import requires
-from dashboard.components.downloads import chart_download_buttons, table_download_buttons
-from dashboard.components.navigation import month_navigation, view_search
-from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
-from dashboard.components.palette import SYNTHETIC_MARK
-from dashboard.components.spc_chart import (
+from dashboard import ids
+from dashboard.components.charts.spc_chart import (
     POINT_READING,
     assurance_icon,
     chart_reading,
     spc_graph,
     variation_icon,
 )
-from dashboard.data import engine
-from measures import store, users
-from measures.assessment.change import round_half_up
-from measures.editing import MAX_COMMENTARY_LENGTH, EditError, add_commentary
-from measures.formatting import (
+from dashboard.components.downloads import chart_download_buttons, table_download_buttons
+from dashboard.components.navigation import month_navigation, view_search
+from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
+from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.server import access, auth
+from dashboard.server.auth import requires
+from dashboard.server.data import engine
+from measures.accounts import users
+from measures.domain.formatting import (
     DIRECTION_ARROW,
     RAG_TEXT,
     STATUS_EXPLANATION,
@@ -38,9 +37,12 @@ from measures.formatting import (
     format_value,
     polarity_text,
 )
-from measures.measure_detail import MeasureDetail, MonthRow, build_measure_detail
-from measures.periods import is_period, long_label, period_of
-from measures.summary import format_benchmark
+from measures.domain.numbers import round_half_up
+from measures.domain.periods import is_period, long_label, period_of
+from measures.storage import catalogue_records, reads
+from measures.storage.edits import MAX_COMMENTARY_LENGTH, EditError, add_commentary
+from measures.views.measure import MeasureDetail, MonthRow, build_measure_detail
+from measures.views.summary import format_benchmark
 
 dash.register_page(
     __name__,
@@ -76,8 +78,10 @@ def _anchor(ref: str) -> str:
 
 
 def _synthetic_mark() -> list:
-    return [html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
-            html.Span(" (synthetic)", className="visually-hidden")]
+    return [
+        html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
+        html.Span(" (synthetic)", className="visually-hidden"),
+    ]
 
 
 def _capitalise(text: str) -> str:
@@ -109,9 +113,11 @@ def _small_numbers(row: MonthRow, measure_label: str) -> html.P | None:
     if not row.small_denominator or row.denominator is None:
         return None
     return html.P(
-        [html.Strong("Small numbers: "),
-         f"only {format_number(row.denominator)} {measure_label or 'cases'}, so the percentage can swing widely. "
-         "Read it with care."],
+        [
+            html.Strong("Small numbers: "),
+            f"only {format_number(row.denominator)} {measure_label or 'cases'}, so the percentage can swing widely. "
+            "Read it with care.",
+        ],
         className="small flag measure-small-numbers",
     )
 
@@ -124,15 +130,20 @@ def _header(detail: MeasureDetail) -> html.Div:
     measure, area = detail.measure, detail.area
     area_link = (
         html.Li(dcc.Link(f"Area {area.number}: {area.short_title}", href=f"/area/{area.number}{_query(detail.period)}"))
-        if area else None
+        if area
+        else None
     )
     return html.Div(
         [
             html.Nav(
                 html.Ol(
-                    [html.Li(dcc.Link("Measures that Matter", href=f"/{_query(detail.period)}#{_anchor(measure.ref)}")),
-                     area_link,
-                     html.Li(f"Measure {measure.ref}", **{"aria-current": "page"})],
+                    [
+                        html.Li(
+                            dcc.Link("Measures that Matter", href=f"/{_query(detail.period)}#{_anchor(measure.ref)}")
+                        ),
+                        area_link,
+                        html.Li(f"Measure {measure.ref}", **{"aria-current": "page"}),
+                    ],
                     className="breadcrumbs",
                 ),
                 **{"aria-label": "Breadcrumb"},
@@ -149,8 +160,14 @@ def _picker(detail: MeasureDetail) -> html.Div:
     return html.Div(
         [
             html.Label("As at", htmlFor=ids.MEASURE_PERIOD_PICKER, className="picker-label"),
-            dcc.Dropdown(id=ids.MEASURE_PERIOD_PICKER, options=options, value=detail.period, clearable=False,
-                         searchable=False, className="period-picker"),
+            dcc.Dropdown(
+                id=ids.MEASURE_PERIOD_PICKER,
+                options=options,
+                value=detail.period,
+                clearable=False,
+                searchable=False,
+                className="period-picker",
+            ),
             dcc.Store(id=ids.MEASURE_SHOWN, data=view_search(period=detail.period)),
         ],
         className="controls",
@@ -161,13 +178,20 @@ def _notices(detail: MeasureDetail, requested: str | None) -> list:
     notices = month_notices(requested)
     stored = {row.period for row in detail.series if row.status != "missing"}
     if requested and is_period(requested) and requested not in stored:
-        notices.append(html.P(f"There is no figure for this measure for {long_label(requested)}.",
-                              className="notice notice-warning", role="status"))
+        notices.append(
+            html.P(
+                f"There is no figure for this measure for {long_label(requested)}.",
+                className="notice notice-warning",
+                role="status",
+            )
+        )
     if detail.shows_synthetic:
-        notices.append(synthetic_notice(
-            f"Figures marked {SYNTHETIC_MARK}, hollow points on the chart and benchmarks labelled synthetic",
-            published_months=False,
-        ))
+        notices.append(
+            synthetic_notice(
+                f"Figures marked {SYNTHETIC_MARK}, hollow points on the chart and benchmarks labelled synthetic",
+                published_months=False,
+            )
+        )
     return notices
 
 
@@ -184,15 +208,20 @@ def _summary(detail: MeasureDetail) -> html.Section:
     )
 
 
-def _card(title: str, figure: str, lines: list, key: str, synthetic: bool = False, status: str = "ok",
-          subtitle: str = "") -> html.Div:
+def _card(
+    title: str, figure: str, lines: list, key: str, synthetic: bool = False, status: str = "ok", subtitle: str = ""
+) -> html.Div:
     figure_children: list = [figure]
     if synthetic:
         figure_children += _synthetic_mark()
     classes = "card-figure" + ("" if status == "ok" else f" status-{status}")
     return html.Div(
-        [html.H3(title), html.P(subtitle, className="small muted measure-fact-when") if subtitle else None,
-         html.P(figure_children, className=classes), *[line for line in lines if line]],
+        [
+            html.H3(title),
+            html.P(subtitle, className="small muted measure-fact-when") if subtitle else None,
+            html.P(figure_children, className=classes),
+            *[line for line in lines if line],
+        ],
         className=f"measure-fact measure-fact-{key}",
         **{"data-fact": key},
     )
@@ -206,23 +235,36 @@ def _month_card(detail: MeasureDetail, title: str, row: MonthRow, key: str, extr
     if not row.counted:
         lines.append(html.P(STATUS_EXPLANATION.get(row.status, ""), className="small muted"))
     lines.extend(extra or [])
-    return _card(title, _figure_text(detail, row), lines, key, row.synthetic, row.status if not row.counted else "ok",
-                 subtitle=row.label)
+    return _card(
+        title,
+        _figure_text(detail, row),
+        lines,
+        key,
+        row.synthetic,
+        row.status if not row.counted else "ok",
+        subtitle=row.label,
+    )
 
 
 def _key_figures(detail: MeasureDetail) -> html.Section:
     measure = detail.measure
     change = html.P(
-        [html.Span(DIRECTION_ARROW.get(detail.direction, ""), className="arrow", **{"aria-hidden": "true"}),
-         f"Change: {change_text(detail.direction, detail.judgement)}"],
+        [
+            html.Span(DIRECTION_ARROW.get(detail.direction, ""), className="arrow", **{"aria-hidden": "true"}),
+            f"Change: {change_text(detail.direction, detail.judgement)}",
+        ],
         className=f"card-change judgement-{detail.judgement}",
     )
     ytd = detail.year_to_date
     ytd_lines: list = []
     if ytd.method == "counts":
         noun = measure.denominator_label
-        ytd_lines.append(html.P(f"{format_number(ytd.numerator)} of {format_number(ytd.denominator)} {noun}".strip(),
-                                className="card-counts"))
+        ytd_lines.append(
+            html.P(
+                f"{format_number(ytd.numerator)} of {format_number(ytd.denominator)} {noun}".strip(),
+                className="card-counts",
+            )
+        )
     ytd_lines.append(html.P(_capitalise(ytd.label.partition(": ")[2]), className="small muted"))
     ytd_figure = format_value(measure, ytd.value) if ytd.value is not None else "No figures"
     target = measure.target
@@ -241,34 +283,61 @@ def _key_figures(detail: MeasureDetail) -> html.Section:
     elif detail.spc_periods and detail.spc_periods[-1] != detail.period:
         spc_lines.append(html.P(f"Reading up to {long_label(detail.spc_periods[-1])}", className="small muted"))
     cards = [
-        _month_card(detail, "This month", detail.current, "current",
-                    [_small_numbers(detail.current, measure.denominator_label)]),
+        _month_card(
+            detail, "This month", detail.current, "current", [_small_numbers(detail.current, measure.denominator_label)]
+        ),
         _month_card(detail, "Previous month", detail.previous, "previous", [change]),
         _month_card(detail, "Same month last year", detail.same_month_last_year, "last-year"),
-        _card(f"Year to date {ytd.financial_year}", ytd_figure, ytd_lines, "year-to-date", ytd.synthetic,
-              "ok" if ytd.value is not None else "missing",
-              subtitle=f"{long_label(ytd.first_period)} to {long_label(ytd.last_period)}"
-              if ytd.first_period != ytd.last_period else long_label(ytd.last_period)),
-        _card("Target", target.describe() if target else "None set", target_lines, "target",
-              status="ok" if target else "missing"),
+        _card(
+            f"Year to date {ytd.financial_year}",
+            ytd_figure,
+            ytd_lines,
+            "year-to-date",
+            ytd.synthetic,
+            "ok" if ytd.value is not None else "missing",
+            subtitle=f"{long_label(ytd.first_period)} to {long_label(ytd.last_period)}"
+            if ytd.first_period != ytd.last_period
+            else long_label(ytd.last_period),
+        ),
+        _card(
+            "Target",
+            target.describe() if target else "None set",
+            target_lines,
+            "target",
+            status="ok" if target else "missing",
+        ),
         _card("Variation (SPC)", "", spc_lines, "spc"),
     ]
     return html.Section(
-        [html.H2(f"Key figures for {long_label(detail.period)}", id="figures-heading"),
-         html.Div(cards, className="measure-facts")],
+        [
+            html.H2(f"Key figures for {long_label(detail.period)}", id="figures-heading"),
+            html.Div(cards, className="measure-facts"),
+        ],
         id=ids.MEASURE_FIGURES,
         **{"aria-labelledby": "figures-heading"},
     )
 
 
-def _table(caption: str, header: list[str], rows: list, table_id: str, numeric: set[int] | None = None,
-           caption_hidden: bool = False) -> html.Table:
+def _table(
+    caption: str,
+    header: list[str],
+    rows: list,
+    table_id: str,
+    numeric: set[int] | None = None,
+    caption_hidden: bool = False,
+) -> html.Table:
     numeric = numeric or set()
     return html.Table(
         [
             html.Caption(caption, className="visually-hidden" if caption_hidden else None),
-            html.Thead(html.Tr([html.Th(text, scope="col", className="figure" if i in numeric else None)
-                                for i, text in enumerate(header)])),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(text, scope="col", className="figure" if i in numeric else None)
+                        for i, text in enumerate(header)
+                    ]
+                )
+            ),
             html.Tbody(rows),
         ],
         id=table_id,
@@ -284,13 +353,19 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
     for period, point in detail.spc_points:
         row = rows[period]
         reading = POINT_READING[detail.point_kind(point)]
-        table_rows.append(html.Tr([
-            html.Th(row.label, scope="row"),
-            html.Td([format_value(measure, row.value), *(_synthetic_mark() if row.synthetic else [])],
-                    className="figure"),
-            html.Td(_counts_text(detail, row)),
-            html.Td(reading),
-        ]))
+        table_rows.append(
+            html.Tr(
+                [
+                    html.Th(row.label, scope="row"),
+                    html.Td(
+                        [format_value(measure, row.value), *(_synthetic_mark() if row.synthetic else [])],
+                        className="figure",
+                    ),
+                    html.Td(_counts_text(detail, row)),
+                    html.Td(reading),
+                ]
+            )
+        )
     explanation = html.P(
         [
             "Each point is one month. The solid black line is the average and the dashed lines are the process "
@@ -307,17 +382,27 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
         [
             html.Summary("Show the chart's figures as a table"),
             html.P(chart_reading(detail)),
-            _table(f"Chart data for {measure.ref}: each month's figure and its SPC reading",
-                   ["Month", "Figure", "Counts", "SPC reading"], table_rows, ids.MEASURE_CHART_TABLE, {1})
-            if table_rows else html.P("There are no figures to chart yet."),
+            _table(
+                f"Chart data for {measure.ref}: each month's figure and its SPC reading",
+                ["Month", "Figure", "Counts", "SPC reading"],
+                table_rows,
+                ids.MEASURE_CHART_TABLE,
+                {1},
+            )
+            if table_rows
+            else html.P("There are no figures to chart yet."),
         ],
         className="measure-details",
     )
     if not detail.spc_periods:
         return html.Section(
-            [html.H2("Monthly figures on an SPC chart", id="chart-heading"),
-             html.P(f"There are no figures to chart yet: no month up to {long_label(detail.period)} has a figure "
-                    "for this measure.")],
+            [
+                html.H2("Monthly figures on an SPC chart", id="chart-heading"),
+                html.P(
+                    f"There are no figures to chart yet: no month up to {long_label(detail.period)} has a figure "
+                    "for this measure."
+                ),
+            ],
             **{"aria-labelledby": "chart-heading"},
         )
     return html.Section(
@@ -325,10 +410,15 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
             html.H2("Monthly figures on an SPC chart", id="chart-heading"),
             explanation,
             html.Figure(
-                [spc_graph(detail, ids.MEASURE_CHART, filename),
-                 html.Figcaption(f"SPC chart: {measure.short_title}, monthly, up to "
-                                 f"{long_label(detail.period)}. The summary above and the table below say the same "
-                                 "in words.", className="small muted")],
+                [
+                    spc_graph(detail, ids.MEASURE_CHART, filename),
+                    html.Figcaption(
+                        f"SPC chart: {measure.short_title}, monthly, up to "
+                        f"{long_label(detail.period)}. The summary above and the table below say the same "
+                        "in words.",
+                        className="small muted",
+                    ),
+                ],
                 className="measure-chart",
             ),
             chart_download_buttons(ids.MEASURE_CHART, filename),
@@ -354,33 +444,47 @@ def _months_section(detail: MeasureDetail) -> html.Section:
         if row.note and not row.synthetic:
             notes.append(row.note)
         status = "Figure reported" if row.counted else STATUS_TEXT.get(row.status, STATUS_TEXT["missing"])
-        counts = [
-            html.Td(format_number(row.numerator) if row.numerator is not None else "", className="figure"),
-            html.Td(format_number(row.denominator) if row.denominator is not None else "", className="figure"),
-        ] if with_counts else []
-        rows.append(html.Tr(
+        counts = (
             [
-                html.Th(dcc.Link(row.label, href=f"/measure/{measure.ref}{_query(row.period)}"), scope="row"),
-                *counts,
-                html.Td([_figure_text(detail, row), *(_synthetic_mark() if row.synthetic else [])],
-                        className="figure" + ("" if row.counted else f" status-{row.status}")),
-                html.Td(status),
-                html.Td("; ".join(notes), className="small"),
-            ],
-            className="current-month" if row.period == detail.period else None,
-        ))
+                html.Td(format_number(row.numerator) if row.numerator is not None else "", className="figure"),
+                html.Td(format_number(row.denominator) if row.denominator is not None else "", className="figure"),
+            ]
+            if with_counts
+            else []
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(dcc.Link(row.label, href=f"/measure/{measure.ref}{_query(row.period)}"), scope="row"),
+                    *counts,
+                    html.Td(
+                        [_figure_text(detail, row), *(_synthetic_mark() if row.synthetic else [])],
+                        className="figure" + ("" if row.counted else f" status-{row.status}"),
+                    ),
+                    html.Td(status),
+                    html.Td("; ".join(notes), className="small"),
+                ],
+                className="current-month" if row.period == detail.period else None,
+            )
+        )
         record = {"Ref": measure.ref, "Month": row.period}
         if with_counts:
             record |= {"Numerator": row.numerator, "Denominator": row.denominator}
-        records.append(record | {
-            "Value": _rounded(detail, row.value) if row.counted else None,
-            "Status": "ok" if row.counted else row.status,
-            "Synthetic": "yes" if row.synthetic else "", "Note": row.note,
-        })
+        records.append(
+            record
+            | {
+                "Value": _rounded(detail, row.value) if row.counted else None,
+                "Status": "ok" if row.counted else row.status,
+                "Synthetic": "yes" if row.synthetic else "",
+                "Note": row.note,
+            }
+        )
     header = ["Month", "Figure", "Status", "Notes"]
     if with_counts:
-        header[1:1] = [measure.numerator_label.capitalize() or "Numerator",
-                       measure.denominator_label.capitalize() or "Denominator"]
+        header[1:1] = [
+            measure.numerator_label.capitalize() or "Numerator",
+            measure.denominator_label.capitalize() or "Denominator",
+        ]
     body: list = [html.H2("Every month", id="months-heading")]
     if not rows:
         body.append(html.P("No figures have been reported for this measure yet."))
@@ -388,13 +492,25 @@ def _months_section(detail: MeasureDetail) -> html.Section:
         body += [
             html.P("Newest first. Choose a month to see the page as at that month.", className="small muted"),
             html.Div(
-                _table(f"Every month of {measure.ref} up to {long_label(detail.period)}, newest first", header, rows,
-                       ids.MEASURE_MONTHS_TABLE, {1, 2, 3} if with_counts else {1}, caption_hidden=True),
-                className="table-scroll table-scroll-limited", tabIndex="0", role="region",
+                _table(
+                    f"Every month of {measure.ref} up to {long_label(detail.period)}, newest first",
+                    header,
+                    rows,
+                    ids.MEASURE_MONTHS_TABLE,
+                    {1, 2, 3} if with_counts else {1},
+                    caption_hidden=True,
+                ),
+                className="table-scroll table-scroll-limited",
+                tabIndex="0",
+                role="region",
                 **{"aria-labelledby": "months-heading"},
             ),
-            table_download_buttons(ids.MEASURE_MONTHS_TABLE, pd.DataFrame(records),
-                                   f"measure-{measure.ref}-monthly-to-{detail.period}", "every month"),
+            table_download_buttons(
+                ids.MEASURE_MONTHS_TABLE,
+                pd.DataFrame(records),
+                f"measure-{measure.ref}-monthly-to-{detail.period}",
+                "every month",
+            ),
         ]
     return html.Section(body, **{"aria-labelledby": "months-heading"})
 
@@ -426,31 +542,53 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
                 cells.append(html.Td("", className="figure"))
                 record[year.year] = None
                 continue
-            cells.append(html.Td([format_benchmark(measure, benchmark.value),
-                                  *(_synthetic_mark() if benchmark.synthetic else [])], className="figure"))
+            cells.append(
+                html.Td(
+                    [format_benchmark(measure, benchmark.value), *(_synthetic_mark() if benchmark.synthetic else [])],
+                    className="figure",
+                )
+            )
             record[year.year] = benchmark.value
-        record["Synthetic"] = "yes" if any(
-            (b := y.get(comparator)) is not None and b.synthetic for y in detail.benchmarks) else ""
-        rows.append(html.Tr([html.Th(names.get(kind, comparator), scope="row"), *cells],
-                            className=f"benchmark-{kind}"))
+        record["Synthetic"] = (
+            "yes" if any((b := y.get(comparator)) is not None and b.synthetic for y in detail.benchmarks) else ""
+        )
+        rows.append(html.Tr([html.Th(names.get(kind, comparator), scope="row"), *cells], className=f"benchmark-{kind}"))
         records.append(record)
     sources = sorted({b.source for year in detail.benchmarks for b in year.values if b.source})
     body += [
-        html.P(f"Benchmarks are for whole financial years (April to March). The summary compares "
-               f"{long_label(detail.period)} with "
-               f"{detail.benchmark_year.year if detail.benchmark_year else 'the latest year published'}. "
-               "On the chart each is a line across its year; choose a neighbour in the chart's key to show it.",
-               className="small muted"),
-        html.Div(
-            _table(f"Benchmarks for {measure.ref} by year", ["Comparator", *years], rows,
-                   ids.MEASURE_BENCHMARKS_TABLE, set(range(1, len(years) + 1)), caption_hidden=True),
-            className="table-scroll", tabIndex="0", role="region", **{"aria-labelledby": "benchmarks-heading"},
+        html.P(
+            f"Benchmarks are for whole financial years (April to March). The summary compares "
+            f"{long_label(detail.period)} with "
+            f"{detail.benchmark_year.year if detail.benchmark_year else 'the latest year published'}. "
+            "On the chart each is a line across its year; choose a neighbour in the chart's key to show it.",
+            className="small muted",
         ),
-        table_download_buttons(ids.MEASURE_BENCHMARKS_TABLE, pd.DataFrame(records),
-                               f"measure-{measure.ref}-benchmarks", "benchmarks"),
-        html.Details([html.Summary("Sources of these benchmarks"),
-                      html.Ul([html.Li(source, className="small") for source in sources])],
-                     className="measure-details") if sources else None,
+        html.Div(
+            _table(
+                f"Benchmarks for {measure.ref} by year",
+                ["Comparator", *years],
+                rows,
+                ids.MEASURE_BENCHMARKS_TABLE,
+                set(range(1, len(years) + 1)),
+                caption_hidden=True,
+            ),
+            className="table-scroll",
+            tabIndex="0",
+            role="region",
+            **{"aria-labelledby": "benchmarks-heading"},
+        ),
+        table_download_buttons(
+            ids.MEASURE_BENCHMARKS_TABLE, pd.DataFrame(records), f"measure-{measure.ref}-benchmarks", "benchmarks"
+        ),
+        html.Details(
+            [
+                html.Summary("Sources of these benchmarks"),
+                html.Ul([html.Li(source, className="small") for source in sources]),
+            ],
+            className="measure-details",
+        )
+        if sources
+        else None,
     ]
     return html.Section(body, **{"aria-labelledby": "benchmarks-heading"})
 
@@ -462,13 +600,21 @@ def _commentary_list(detail: MeasureDetail) -> list:
     entries = []
     for entry in detail.commentary:
         when = entry.recorded_at.strftime("%d %B %Y") if hasattr(entry.recorded_at, "strftime") else ""
-        recorded = " ".join(part for part in ("Recorded", f"by {entry.author}" if entry.author else "",
-                                              f"on {when}" if when else "") if part)
-        entries.append(html.Li([
-            html.H3(long_label(entry.period)),
-            html.P(entry.text, className="measure-comment-text"),
-            html.P(recorded, className="small muted") if recorded != "Recorded" else None,
-        ], className="measure-comment"))
+        recorded = " ".join(
+            part
+            for part in ("Recorded", f"by {entry.author}" if entry.author else "", f"on {when}" if when else "")
+            if part
+        )
+        entries.append(
+            html.Li(
+                [
+                    html.H3(long_label(entry.period)),
+                    html.P(entry.text, className="measure-comment-text"),
+                    html.P(recorded, className="small muted") if recorded != "Recorded" else None,
+                ],
+                className="measure-comment",
+            )
+        )
     return [html.Ul(entries, className="measure-commentary-list")]
 
 
@@ -485,10 +631,19 @@ def _commentary_form(detail: MeasureDetail) -> html.Div:
                 "has commentary, yours is shown instead; the earlier text is kept.",
                 className="hint",
             ),
-            dcc.Textarea(id=ids.MEASURE_COMMENTARY_TEXT, value="", rows=5, maxLength=MAX_COMMENTARY_LENGTH,
-                         className="text-input commentary-input"),
-            html.Div(html.Button("Save commentary", id=ids.MEASURE_COMMENTARY_SAVE, n_clicks=0, type="button",
-                                 className="button"), className="actions"),
+            dcc.Textarea(
+                id=ids.MEASURE_COMMENTARY_TEXT,
+                value="",
+                rows=5,
+                maxLength=MAX_COMMENTARY_LENGTH,
+                className="text-input commentary-input",
+            ),
+            html.Div(
+                html.Button(
+                    "Save commentary", id=ids.MEASURE_COMMENTARY_SAVE, n_clicks=0, type="button", className="button"
+                ),
+                className="actions",
+            ),
             html.Div(id=ids.MEASURE_COMMENTARY_STATUS, role="status"),
             html.Div(id=ids.MEASURE_COMMENTARY_ALERT, role="alert"),
         ],
@@ -515,8 +670,13 @@ def _commentary_target(data) -> tuple[str, str]:
 
 
 def _revision_figure(detail: MeasureDetail, revision) -> str:
-    row = MonthRow(detail.period, revision.numerator, revision.denominator,
-                   revision.value if revision.status == "ok" else None, revision.status)  # type: ignore[arg-type]
+    row = MonthRow(
+        detail.period,
+        revision.numerator,
+        revision.denominator,
+        revision.value if revision.status == "ok" else None,
+        revision.status,
+    )  # type: ignore[arg-type]
     counts = _counts_text(detail, row)
     figure = _figure_text(detail, row)
     return f"{figure} ({counts})" if counts else figure
@@ -535,35 +695,69 @@ def _revisions_section(detail: MeasureDetail) -> html.Section:
         for revision in detail.revisions:
             when = revision.recorded_at.strftime("%d %b %Y %H:%M") if hasattr(revision.recorded_at, "strftime") else ""
             figure = _revision_figure(detail, revision)
-            rows.append(html.Tr([
-                html.Th(str(revision.version), scope="row"),
-                html.Td([figure, *(_synthetic_mark() if revision.synthetic else [])]),
-                html.Td(when), html.Td(revision.recorded_by), html.Td(revision.source),
-                html.Td("In force" if revision.current else "Replaced"),
-            ]))
-            records.append({
-                "Ref": measure.ref, "Month": detail.period, "Version": revision.version,
-                "Numerator": revision.numerator, "Denominator": revision.denominator,
-                "Value": _rounded(detail, revision.value),
-                "Status": revision.status, "Synthetic": "yes" if revision.synthetic else "",
-                "Recorded": when, "Recorded by": revision.recorded_by, "Source": revision.source,
-                "In force": "yes" if revision.current else "",
-            })
+            rows.append(
+                html.Tr(
+                    [
+                        html.Th(str(revision.version), scope="row"),
+                        html.Td([figure, *(_synthetic_mark() if revision.synthetic else [])]),
+                        html.Td(when),
+                        html.Td(revision.recorded_by),
+                        html.Td(revision.source),
+                        html.Td("In force" if revision.current else "Replaced"),
+                    ]
+                )
+            )
+            records.append(
+                {
+                    "Ref": measure.ref,
+                    "Month": detail.period,
+                    "Version": revision.version,
+                    "Numerator": revision.numerator,
+                    "Denominator": revision.denominator,
+                    "Value": _rounded(detail, revision.value),
+                    "Status": revision.status,
+                    "Synthetic": "yes" if revision.synthetic else "",
+                    "Recorded": when,
+                    "Recorded by": revision.recorded_by,
+                    "Source": revision.source,
+                    "In force": "yes" if revision.current else "",
+                }
+            )
         body += [
             html.Div(
-                _table(f"Every recorded version of the {month} figure, oldest first",
-                       ["Version", "Figure", "Recorded", "By", "From", "Status"], rows, ids.MEASURE_REVISIONS_TABLE),
-                className="table-scroll", tabIndex="0", role="region", **{"aria-labelledby": "revisions-heading"},
+                _table(
+                    f"Every recorded version of the {month} figure, oldest first",
+                    ["Version", "Figure", "Recorded", "By", "From", "Status"],
+                    rows,
+                    ids.MEASURE_REVISIONS_TABLE,
+                ),
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-labelledby": "revisions-heading"},
             ),
-            table_download_buttons(ids.MEASURE_REVISIONS_TABLE, pd.DataFrame(records),
-                                   f"measure-{measure.ref}-{detail.period}-revisions", f"revisions of {month}"),
+            table_download_buttons(
+                ids.MEASURE_REVISIONS_TABLE,
+                pd.DataFrame(records),
+                f"measure-{measure.ref}-{detail.period}-revisions",
+                f"revisions of {month}",
+            ),
         ]
     others = [p for p in detail.revised_periods if p != detail.period]
     if others:
-        body.append(html.P(["Other months whose figure has been revised: ",
-                            *[item for p in others for item in (
-                                dcc.Link(long_label(p), href=f"/measure/{measure.ref}{_query(p)}"), ", ")][:-1],
-                            "."]))
+        body.append(
+            html.P(
+                [
+                    "Other months whose figure has been revised: ",
+                    *[
+                        item
+                        for p in others
+                        for item in (dcc.Link(long_label(p), href=f"/measure/{measure.ref}{_query(p)}"), ", ")
+                    ][:-1],
+                    ".",
+                ]
+            )
+        )
     elif detail.period not in detail.revised_periods:
         body.append(html.P("No month of this measure has had its figure revised.", className="small muted"))
     return html.Section(body, **{"aria-labelledby": "revisions-heading"})
@@ -575,9 +769,15 @@ def _about_section(detail: MeasureDetail) -> html.Section:
     items: list[tuple[str, object]] = [
         ("Measure", measure.title),
         ("Improvement area", f"{area.number}. {area.title}" if area else str(measure.area)),
-        ("Good looks like", polarity_text(measure) + (f" (the published table says “{measure.good_looks_like}”)"
-                                                      if measure.good_looks_like and measure.good_looks_like
-                                                      != polarity_text(measure) else "")),
+        (
+            "Good looks like",
+            polarity_text(measure)
+            + (
+                f" (the published table says “{measure.good_looks_like}”)"
+                if measure.good_looks_like and measure.good_looks_like != polarity_text(measure)
+                else ""
+            ),
+        ),
         ("Target", f"{target.describe()}. {measure.target_source}".strip() if target else "No target is set."),
         ("Objective", measure.objective or "Not stated."),
         ("Timescale", measure.timescale or "Not stated."),
@@ -590,24 +790,41 @@ def _about_section(detail: MeasureDetail) -> html.Section:
     if measure.source_note:
         items.append(("How the figures are recorded", measure.source_note))
     if measure.flags:
-        items.append(("Points to check", html.Ul([html.Li(FLAG_TEXT.get(flag, flag.replace("-", " ").capitalize()))
-                                                  for flag in measure.flags])))
+        items.append(
+            (
+                "Points to check",
+                html.Ul([html.Li(FLAG_TEXT.get(flag, flag.replace("-", " ").capitalize())) for flag in measure.flags]),
+            )
+        )
     links: list = []
     if detail.has_team_figures and access.may_see_teams():
-        links.append(html.Li(dcc.Link(f"See {measure.ref} for each team", href=f"/teams/{measure.ref}"
-                                      f"{_query(detail.period)}")))
+        links.append(
+            html.Li(dcc.Link(f"See {measure.ref} for each team", href=f"/teams/{measure.ref}{_query(detail.period)}"))
+        )
     if detail.area:
-        links.append(html.Li(dcc.Link(f"See every measure of area {detail.area.number}",
-                                      href=f"/area/{detail.area.number}{_query(detail.period)}")))
-    links.append(html.Li(dcc.Link("Back to the Measures that Matter table",
-                                  href=f"/{_query(detail.period)}#{_anchor(measure.ref)}")))
+        links.append(
+            html.Li(
+                dcc.Link(
+                    f"See every measure of area {detail.area.number}",
+                    href=f"/area/{detail.area.number}{_query(detail.period)}",
+                )
+            )
+        )
+    links.append(
+        html.Li(
+            dcc.Link("Back to the Measures that Matter table", href=f"/{_query(detail.period)}#{_anchor(measure.ref)}")
+        )
+    )
     return html.Section(
         [
             html.H2("About this measure", id="about-heading"),
-            html.P("The committee asked to see each measure's objective, timescale and best practice beside it.",
-                   className="small muted"),
-            html.Dl([part for label, value in items for part in (html.Dt(label), html.Dd(value))],
-                    className="measure-about"),
+            html.P(
+                "The committee asked to see each measure's objective, timescale and best practice beside it.",
+                className="small muted",
+            ),
+            html.Dl(
+                [part for label, value in items for part in (html.Dt(label), html.Dd(value))], className="measure-about"
+            ),
             html.H3("Related pages"),
             html.Ul(links, className="measure-links"),
         ],
@@ -616,20 +833,24 @@ def _about_section(detail: MeasureDetail) -> html.Section:
 
 
 def _not_found(ref: str | None) -> html.Div:
-    catalogue = store.read_catalogue(engine())
+    catalogue = catalogue_records.read_catalogue(engine())
     area_number = str(ref or "").partition(".")[0]
     same_area = [m for m in catalogue.measures if str(m.area) == area_number]
     suggestions = None
     if same_area:
-        suggestions = html.Div([
-            html.H2(f"Measures in improvement area {area_number}"),
-            html.Ul([html.Li(dcc.Link(f"{m.ref} {m.short_title}", href=f"/measure/{m.ref}")) for m in same_area]),
-        ])
+        suggestions = html.Div(
+            [
+                html.H2(f"Measures in improvement area {area_number}"),
+                html.Ul([html.Li(dcc.Link(f"{m.ref} {m.short_title}", href=f"/measure/{m.ref}")) for m in same_area]),
+            ]
+        )
     return html.Div(
         [
             html.H1(f"No measure {ref}" if ref else "No measure chosen"),
-            html.P("There is no measure with that reference in the Measures that Matter. References look like 3.1: "
-                   "the improvement area, a dot, and the measure's number."),
+            html.P(
+                "There is no measure with that reference in the Measures that Matter. References look like 3.1: "
+                "the improvement area, a dot, and the measure's number."
+            ),
             suggestions,
             html.P(dcc.Link("Go to the Measures that Matter table to choose a measure", href="/")),
         ],
@@ -644,7 +865,7 @@ EARLIEST_SHOWN = "1900-01"
 
 def _showable(period: str) -> bool:
     """True for a month from EARLIEST_SHOWN up to this month or the latest month with figures, if that is later."""
-    latest = max(period_of(date.today()), store.latest_period(engine()) or "")
+    latest = max(period_of(date.today()), reads.latest_period(engine()) or "")
     return EARLIEST_SHOWN <= period <= latest
 
 
@@ -664,8 +885,17 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
         [
             _header(detail),
             _picker(detail),
-            *([html.P(f"There can be no figures as at {period}: the latest month is shown.",
-                      className="notice notice-warning", role="status")] if beyond else _notices(detail, period)),
+            *(
+                [
+                    html.P(
+                        f"There can be no figures as at {period}: the latest month is shown.",
+                        className="notice notice-warning",
+                        role="status",
+                    )
+                ]
+                if beyond
+                else _notices(detail, period)
+            ),
             _summary(detail),
             _key_figures(detail),
             _chart_section(detail),
@@ -702,8 +932,9 @@ def save_commentary(n_clicks: int | None, text: str | None, target: dict | None)
     except EditError as error:
         return no_update, no_update, "", html.P(str(error), className="notice notice-error")
     detail = build_measure_detail(engine(), ref, period=period)
-    confirmation = html.P(f"Your commentary for {long_label(period)} has been saved.",
-                          className="notice notice-success")
+    confirmation = html.P(
+        f"Your commentary for {long_label(period)} has been saved.", className="notice notice-success"
+    )
     return _commentary_list(detail), "", confirmation, ""
 
 

@@ -6,14 +6,14 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
-from dashboard.auth import requires
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
-from dashboard.data import engine
-from measures import users
-from measures.overview import FILTERS, OverviewModel, build_overview, filter_overview
-from measures.periods import is_period, long_label
+from dashboard.server.auth import requires
+from dashboard.server.data import engine
+from measures.accounts import users
+from measures.domain.periods import is_period, long_label
+from measures.views.overview import FILTERS, OverviewModel, build_overview, filter_overview
 
 dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0)
 
@@ -31,8 +31,10 @@ def _headline(model: OverviewModel) -> html.Div:
         [
             html.H2(f"As at {long_label(model.period)}", className="as-at"),
             html.P(
-                [html.Span([html.Strong(str(number)), f" {label}"], className=f"headline-item headline-{key}")
-                 for number, label, key in parts],
+                [
+                    html.Span([html.Strong(str(number)), f" {label}"], className=f"headline-item headline-{key}")
+                    for number, label, key in parts
+                ],
                 className="headline",
             ),
             html.P(f"{counts['measures']} measures in {len(model.groups)} improvement areas.", className="muted"),
@@ -49,8 +51,9 @@ def _notices(model: OverviewModel, requested: str | None) -> list:
     return notices
 
 
-def overview_query(period: str | None, filters: list[str] | None, area: int | str | None,
-                   columns: list[str] | None) -> str:
+def overview_query(
+    period: str | None, filters: list[str] | None, area: int | str | None, columns: list[str] | None
+) -> str:
     """Return the canonical query string of a view, e.g. '?period=2023-01&show=off-target,worse&area=3'."""
     # The values come from the page's pickers, or from whoever sends the callback: anything else is ignored.
     parts = []
@@ -71,31 +74,62 @@ def _controls(model: OverviewModel, filters: list[str], area: int | None, commit
     area_options = [{"label": f"{a.number}. {a.title}", "value": a.number} for a, _ in model.groups]
     return html.Div(
         [
-            html.Div([
-                html.Label("As at", htmlFor=ids.PERIOD_PICKER, className="picker-label"),
-                dcc.Dropdown(id=ids.PERIOD_PICKER, options=options, value=model.period, clearable=False,
-                             searchable=False, className="period-picker"),
-            ], className="control"),
-            html.Div([
-                html.Label("Area", htmlFor=ids.OVERVIEW_AREA, className="picker-label"),
-                dcc.Dropdown(id=ids.OVERVIEW_AREA, options=area_options, value=area, placeholder="All areas",
-                             clearable=True, searchable=False, className="area-picker"),
-            ], className="control"),
-            html.Fieldset([
-                html.Legend("Show only measures that are", className="picker-label"),
-                dcc.Checklist(id=ids.OVERVIEW_FILTERS, value=filters, inline=True, className="checklist",
-                              options=[{"label": label, "value": name} for name, label in FILTERS.items()]),
-            ], className="control fieldset"),
-            dcc.Checklist(id=ids.OVERVIEW_COLUMNS, value=["committee"] if committee else [], className="checklist",
-                          options=[{"label": "Show objectives, timescales and best practice",
-                                    "value": "committee"}]),
+            html.Div(
+                [
+                    html.Label("As at", htmlFor=ids.PERIOD_PICKER, className="picker-label"),
+                    dcc.Dropdown(
+                        id=ids.PERIOD_PICKER,
+                        options=options,
+                        value=model.period,
+                        clearable=False,
+                        searchable=False,
+                        className="period-picker",
+                    ),
+                ],
+                className="control",
+            ),
+            html.Div(
+                [
+                    html.Label("Area", htmlFor=ids.OVERVIEW_AREA, className="picker-label"),
+                    dcc.Dropdown(
+                        id=ids.OVERVIEW_AREA,
+                        options=area_options,
+                        value=area,
+                        placeholder="All areas",
+                        clearable=True,
+                        searchable=False,
+                        className="area-picker",
+                    ),
+                ],
+                className="control",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Show only measures that are", className="picker-label"),
+                    dcc.Checklist(
+                        id=ids.OVERVIEW_FILTERS,
+                        value=filters,
+                        inline=True,
+                        className="checklist",
+                        options=[{"label": label, "value": name} for name, label in FILTERS.items()],
+                    ),
+                ],
+                className="control fieldset",
+            ),
+            dcc.Checklist(
+                id=ids.OVERVIEW_COLUMNS,
+                value=["committee"] if committee else [],
+                className="checklist",
+                options=[{"label": "Show objectives, timescales and best practice", "value": "committee"}],
+            ),
         ],
         className="controls",
     )
 
 
-def layout(period: str | None = None, show: str | None = None, area: str | None = None,
-           columns: str | None = None, **_query) -> html.Div:
+def layout(
+    period: str | None = None, show: str | None = None, area: str | None = None, columns: str | None = None, **_query
+) -> html.Div:
     """Return the page for the view in the address: month, filters, area and the committee's columns."""
     refused = refusal_notice("Measures that Matter", users.VIEW_SERVICE)
     if refused:
@@ -105,30 +139,51 @@ def layout(period: str | None = None, show: str | None = None, area: str | None 
     header = html.Div(
         [
             html.H1("Measures that Matter"),
-            html.P("Every measure of the children's services improvement plan, as the improvement board reads it: "
-                   "latest figures, the change since last month, the target and the trend.", className="lede"),
+            html.P(
+                "Every measure of the children's services improvement plan, as the improvement board reads it: "
+                "latest figures, the change since last month, the target and the trend.",
+                className="lede",
+            ),
         ],
         className="page-header",
     )
     if full.period is None:
-        return html.Div([header, html.P("There are no figures yet. Import a monthly return to begin.",
-                                        className="notice notice-info")])
+        return html.Div(
+            [
+                header,
+                html.P("There are no figures yet. Import a monthly return to begin.", className="notice notice-info"),
+            ]
+        )
     filters = [name for name in (show or "").split(",") if name in FILTERS]
     area_number = int(area) if area and area.isdigit() and 1 <= int(area) <= 10 else None
     committee = columns == "committee"
     model = filter_overview(full, set(filters), area_number)
     shown = len(model.rows)
-    showing = (html.P(f"Showing {shown} of {len(full.rows)} measures.", className="showing", role="status")
-               if shown != len(full.rows) else None)
-    table = (html.Div(overview_table(model, committee), id=ids.OVERVIEW_TABLE, className="table-scroll",
-                      tabIndex="0", role="region", **{"aria-label": "Measures that Matter table"})
-             if shown else html.P("No measure matches these filters this month.", className="notice notice-info"))
+    showing = (
+        html.P(f"Showing {shown} of {len(full.rows)} measures.", className="showing", role="status")
+        if shown != len(full.rows)
+        else None
+    )
+    table = (
+        html.Div(
+            overview_table(model, committee),
+            id=ids.OVERVIEW_TABLE,
+            className="table-scroll",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": "Measures that Matter table"},
+        )
+        if shown
+        else html.P("No measure matches these filters this month.", className="notice notice-info")
+    )
     return html.Div(
         [
             header,
             _controls(full, filters, area_number, committee),
-            dcc.Store(id=ids.OVERVIEW_SHOWN_QUERY, data=overview_query(full.period, filters, area_number,
-                                                                       ["committee"] if committee else [])),
+            dcc.Store(
+                id=ids.OVERVIEW_SHOWN_QUERY,
+                data=overview_query(full.period, filters, area_number, ["committee"] if committee else []),
+            ),
             *_notices(full, period),
             _headline(full),
             showing,

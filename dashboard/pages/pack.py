@@ -2,7 +2,7 @@
 
 Councillors often read the pack on paper the evening before a meeting, so it says everything in words: a cover
 with the headline counts, then one section per improvement area (each starting a new printed page) with a
-sentence on what changed and a compact table of its measures. `dashboard.pdf` prints this page with headless
+sentence on what changed and a compact table of its measures. `dashboard.server.pdf` prints this page with headless
 Chromium for the "Download PDF" link.
 """
 
@@ -18,10 +18,10 @@ from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import SYNTHETIC_MARK
-from dashboard.data import engine
-from measures import users
-from measures.catalogue import Area
-from measures.formatting import (
+from dashboard.server.data import engine
+from measures.accounts import users
+from measures.domain.catalogue import Area
+from measures.domain.formatting import (
     ASSURANCE_TEXT,
     DIRECTION_ARROW,
     RAG_TEXT,
@@ -30,11 +30,10 @@ from measures.formatting import (
     change_text,
     polarity_text,
 )
-from measures.overview import MonthFigure, OverviewModel, OverviewRow, build_overview
-from measures.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
+from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
+from measures.views.overview import MonthFigure, OverviewModel, OverviewRow, build_overview
 
-dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter",
-                   order=30)
+dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
 
 PACK_TITLE = "Children and Families – Measures that Matter"
 RATED = ("green", "amber", "red")
@@ -75,17 +74,22 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
     before = long_label(previous_period(period))
     sentences = []
     if better + worse + same:
-        sentences.append(f"Of its {_number(len(rows), 'measure', 'measures')}, {_share(better)} got better since "
-                         f"{before}, {_share(worse)} got worse and {_share(same)} stayed the same.")
+        sentences.append(
+            f"Of its {_number(len(rows), 'measure', 'measures')}, {_share(better)} got better since "
+            f"{before}, {_share(worse)} got worse and {_share(same)} stayed the same."
+        )
     else:
-        sentences.append(f"Of its {_number(len(rows), 'measure', 'measures')}, none can be judged better or worse "
-                         f"than in {before}.")
+        sentences.append(
+            f"Of its {_number(len(rows), 'measure', 'measures')}, none can be judged better or worse than in {before}."
+        )
     if unjudged:
-        sentences.append(f"{unjudged} {'has' if unjudged == 1 else 'have'} no stated “good looks like” to judge "
-                         "the change by.")
+        sentences.append(
+            f"{unjudged} {'has' if unjudged == 1 else 'have'} no stated “good looks like” to judge the change by."
+        )
     if uncompared:
-        sentences.append(f"{uncompared} could not be compared (no figure, TBC, a new measure, not applicable or "
-                         "suppressed).")
+        sentences.append(
+            f"{uncompared} could not be compared (no figure, TBC, a new measure, not applicable or suppressed)."
+        )
     targeted = [row for row in rows if row.measure.target is not None]
     rated = [row.assessment.get("rag") for row in targeted if row.assessment.get("rag") in RATED]
     if not targeted:
@@ -102,7 +106,8 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
             sentences.append(f"{unrated} with a target could not be rated this month.")
     special = sum(row.assessment.get("variation") in ("improvement", "concern", "neither") for row in rows)
     sentences.append(
-        f"{special} {'shows' if special == 1 else 'show'} special-cause variation." if special
+        f"{special} {'shows' if special == 1 else 'show'} special-cause variation."
+        if special
         else "None shows special-cause variation."
     )
     return " ".join(sentences)
@@ -128,8 +133,10 @@ def _change(assessment: dict) -> html.Td:
     judgement = assessment.get("judgement", "none")
     arrow = DIRECTION_ARROW.get(direction, "")
     return html.Td(
-        [html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
-         change_text(direction, judgement)],
+        [
+            html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
+            change_text(direction, judgement),
+        ],
         className=f"change judgement-{judgement}",
     )
 
@@ -160,9 +167,15 @@ def _spc(row: OverviewRow) -> html.Td:
 def _measure(row: OverviewRow) -> html.Td:
     measure = row.measure
     return html.Td(
-        [html.Span(measure.short_title, className="measure-name"),
-         html.Span(f"Good looks like: {polarity_text(measure).lower()}"
-                   if measure.polarity != "none" else "Good looks like: not stated", className="small block")],
+        [
+            html.Span(measure.short_title, className="measure-name"),
+            html.Span(
+                f"Good looks like: {polarity_text(measure).lower()}"
+                if measure.polarity != "none"
+                else "Good looks like: not stated",
+                className="small block",
+            ),
+        ],
         className="measure",
     )
 
@@ -194,11 +207,19 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
         for row in rows
     ]
     # On a phone the table keeps readable columns and scrolls in its own box (see .pack-table-scroll in CSS).
-    return html.Div(html.Table(
-        [html.Caption(f"Area {area.number} measures as at {long_label(model.period)}", className="visually-hidden"),
-         html.Thead(header), html.Tbody(body)],
-        className="pack-table",
-    ), className="pack-table-scroll")
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(
+                    f"Area {area.number} measures as at {long_label(model.period)}", className="visually-hidden"
+                ),
+                html.Thead(header),
+                html.Tbody(body),
+            ],
+            className="pack-table",
+        ),
+        className="pack-table-scroll",
+    )
 
 
 def _area_section(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Section:
@@ -227,39 +248,69 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
         f"{counts['off_target']} off target",
         f"{counts['special_cause']} showing special-cause variation",
     ]
-    synthetic = (synthetic_notice(f"Figures marked {SYNTHETIC_MARK}", class_name="pack-synthetic")
-                 if model.shows_synthetic else None)
+    synthetic = (
+        synthetic_notice(f"Figures marked {SYNTHETIC_MARK}", class_name="pack-synthetic")
+        if model.shows_synthetic
+        else None
+    )
     return html.Section(
         [
             html.P("Scrutiny committee meeting pack", className="pack-kicker"),
             html.H1(PACK_TITLE, className="pack-title"),
             html.P(f"as at {long_label(model.period)}", className="pack-as-at"),
-            html.P(f"Produced on {_day(produced)} from the figures stored then. Arrows, judgements and ratings are "
-                   "computed from the figures, never typed by hand.", className="pack-produced"),
+            html.P(
+                f"Produced on {_day(produced)} from the figures stored then. Arrows, judgements and ratings are "
+                "computed from the figures, never typed by hand.",
+                className="pack-produced",
+            ),
             html.H2("In summary", className="pack-cover-heading"),
             html.Ul([html.Li(text) for text in headline], className="pack-headline"),
             synthetic,
             html.H2("How to read this pack", className="pack-cover-heading"),
             html.Ul(
                 [
-                    html.Li([html.Strong("Change since last month: "), "the direction of the change (up, down or no "
-                             "change) and whether that is better or worse, given what good looks like."]),
-                    html.Li([html.Strong("Against target: "), "on target, near target or off target; “No target” "
-                             "where the plan sets none."]),
-                    html.Li([html.Strong("Variation (SPC): "), "statistical process control as in NHS England’s "
-                             "“Making Data Count”. Common cause means no significant change; special cause means "
-                             "a change unlikely to be chance."]),
-                    html.Li([html.Strong("TBC "), "means to be confirmed (never zero); ", html.Strong("New measure "),
-                             "means no data yet; ", html.Strong("Not applicable "), "means there is no figure for "
-                             "the month; ", html.Strong("Suppressed "), "means a small number not published so that "
-                             "no one can be identified."]),
+                    html.Li(
+                        [
+                            html.Strong("Change since last month: "),
+                            "the direction of the change (up, down or no "
+                            "change) and whether that is better or worse, given what good looks like.",
+                        ]
+                    ),
+                    html.Li(
+                        [
+                            html.Strong("Against target: "),
+                            "on target, near target or off target; “No target” where the plan sets none.",
+                        ]
+                    ),
+                    html.Li(
+                        [
+                            html.Strong("Variation (SPC): "),
+                            "statistical process control as in NHS England’s "
+                            "“Making Data Count”. Common cause means no significant change; special cause means "
+                            "a change unlikely to be chance.",
+                        ]
+                    ),
+                    html.Li(
+                        [
+                            html.Strong("TBC "),
+                            "means to be confirmed (never zero); ",
+                            html.Strong("New measure "),
+                            "means no data yet; ",
+                            html.Strong("Not applicable "),
+                            "means there is no figure for the month; ",
+                            html.Strong("Suppressed "),
+                            "means a small number not published so that no one can be identified.",
+                        ]
+                    ),
                 ],
                 className="pack-key",
             ),
             html.H2("Contents", className="pack-cover-heading"),
             html.Ol(
-                [html.Li(html.A(f"Area {area.number}: {area.title}", href=f"#pack-area-{area.number}"))
-                 for area, _ in model.groups],
+                [
+                    html.Li(html.A(f"Area {area.number}: {area.title}", href=f"#pack-area-{area.number}"))
+                    for area, _ in model.groups
+                ],
                 className="pack-contents",
             ),
         ],
@@ -275,17 +326,29 @@ def _controls(model: OverviewModel) -> html.Div:
             html.Div(
                 [
                     html.Label("As at", htmlFor=ids.PACK_PERIOD_PICKER, className="picker-label"),
-                    dcc.Dropdown(id=ids.PACK_PERIOD_PICKER, options=options, value=model.period, clearable=False,
-                                 searchable=False, className="period-picker"),
+                    dcc.Dropdown(
+                        id=ids.PACK_PERIOD_PICKER,
+                        options=options,
+                        value=model.period,
+                        clearable=False,
+                        searchable=False,
+                        className="period-picker",
+                    ),
                     dcc.Store(id=ids.PACK_SHOWN_PERIOD, data=view_search(period=model.period)),
-                    html.A("Download PDF", href=pdf_href(model.period), id=ids.PACK_PDF_LINK,
-                           className="button pack-pdf-link"),
+                    html.A(
+                        "Download PDF",
+                        href=pdf_href(model.period),
+                        id=ids.PACK_PDF_LINK,
+                        className="button pack-pdf-link",
+                    ),
                 ],
                 className="controls pack-picker",
             ),
-            html.P("The PDF takes a few seconds to make. To print from the browser, use its Print command "
-                   "(Ctrl+P, or Cmd+P on a Mac): each area starts on a new page and the menus are left out.",
-                   className="hint pack-print-hint"),
+            html.P(
+                "The PDF takes a few seconds to make. To print from the browser, use its Print command "
+                "(Ctrl+P, or Cmd+P on a Mac): each area starts on a new page and the menus are left out.",
+                className="hint pack-print-hint",
+            ),
         ],
         className="pack-controls",
     )
@@ -303,9 +366,14 @@ def layout(period: str | None = None, **_query) -> html.Div:
     model = build_overview(engine(), period=period if is_period(period) else None)
     if model.period is None:
         return html.Div(
-            [html.H1(PACK_TITLE), html.P("There are no figures yet. Import a monthly return to make a pack.",
-                                         className="notice notice-info")],
-            id=ids.PACK_DOCUMENT, className="pack",
+            [
+                html.H1(PACK_TITLE),
+                html.P(
+                    "There are no figures yet. Import a monthly return to make a pack.", className="notice notice-info"
+                ),
+            ],
+            id=ids.PACK_DOCUMENT,
+            className="pack",
         )
     return html.Div(
         [

@@ -9,13 +9,16 @@ import math
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import auth, ids
-from dashboard.auth import requires
+from dashboard import ids
 from dashboard.components.notices import refusal_notice
-from dashboard.data import engine
-from measures import audit, store, users
-from measures.catalogue import Catalogue, Measure, Target
-from measures.editing import (
+from dashboard.server import auth
+from dashboard.server.auth import requires
+from dashboard.server.data import engine
+from measures.accounts import users
+from measures.domain.catalogue import Catalogue, Measure, Target
+from measures.domain.formatting import polarity_text
+from measures.storage import audit, catalogue_records
+from measures.storage.edits import (
     MAX_TEXT_FIELD_LENGTH,
     EditError,
     TargetChange,
@@ -23,10 +26,15 @@ from measures.editing import (
     stored_fields,
     target_problems,
 )
-from measures.formatting import polarity_text
 
-dash.register_page(__name__, path="/admin/targets", name="Targets", title="Targets - Measures that Matter",
-                   order=41, required_permission=users.EDIT_CATALOGUE)
+dash.register_page(
+    __name__,
+    path="/admin/targets",
+    name="Targets",
+    title="Targets - Measures that Matter",
+    order=41,
+    required_permission=users.EDIT_CATALOGUE,
+)
 
 TITLE = "Targets"
 HISTORY_LIMIT = 30
@@ -88,8 +96,10 @@ def describe_changes(changed: dict[str, tuple], before: dict | None = None, afte
     lines = []
     target_changed = [field for field in TARGET_FIELDS if field in changed]
     if target_changed and before is not None and after is not None:
-        lines.append(f"Target: {target_words(before['target_kind'], before['target_low'], before['target_high'])}"
-                     f" → {target_words(after['target_kind'], after['target_low'], after['target_high'])}")
+        lines.append(
+            f"Target: {target_words(before['target_kind'], before['target_low'], before['target_high'])}"
+            f" → {target_words(after['target_kind'], after['target_low'], after['target_high'])}"
+        )
         fields = [field for field in changed if field not in TARGET_FIELDS]
     else:
         fields = list(changed)
@@ -123,12 +133,15 @@ def _current(measure: Measure) -> html.Div:
         ("Objective", measure.objective or "Not stated."),
         ("Timescale", measure.timescale or "Not stated."),
     ]
-    return html.Div([
-        html.H2(f"{measure.ref} {measure.short_title} now", id="targets-current-heading"),
-        html.Dl([part for label, value in items for part in (html.Dt(label), html.Dd(value))],
-                className="measure-about"),
-        html.P(dcc.Link(f"See the page for measure {measure.ref}", href=f"/measure/{measure.ref}")),
-    ])
+    return html.Div(
+        [
+            html.H2(f"{measure.ref} {measure.short_title} now", id="targets-current-heading"),
+            html.Dl(
+                [part for label, value in items for part in (html.Dt(label), html.Dd(value))], className="measure-about"
+            ),
+            html.P(dcc.Link(f"See the page for measure {measure.ref}", href=f"/measure/{measure.ref}")),
+        ]
+    )
 
 
 def _kind_options(polarity: str) -> list[dict]:
@@ -147,63 +160,109 @@ def _form_values(measure: Measure) -> tuple:
     target = measure.target
     if target is None:
         return NO_TARGET, None, None, 0, "", measure.objective, measure.timescale
-    return (target.kind, target.low, target.high, target.tolerance, target.text, measure.objective,
-            measure.timescale)
+    return (target.kind, target.low, target.high, target.tolerance, target.text, measure.objective, measure.timescale)
 
 
 def _number_field(field_id: str, label: str, hint: str, value, minimum: float | None = None) -> html.Div:
-    return html.Div([
-        html.Label(label, htmlFor=field_id, className="field-label"),
-        html.P(hint, className="hint"),
-        dcc.Input(id=field_id, type="number", value=value, step="any", min=minimum, inputMode="decimal",
-                  className="text-input number-input"),
-    ], className="field")
+    return html.Div(
+        [
+            html.Label(label, htmlFor=field_id, className="field-label"),
+            html.P(hint, className="hint"),
+            dcc.Input(
+                id=field_id,
+                type="number",
+                value=value,
+                step="any",
+                min=minimum,
+                inputMode="decimal",
+                className="text-input number-input",
+            ),
+        ],
+        className="field",
+    )
 
 
 def _text_field(field_id: str, label: str, hint: str, value: str, rows: int = 0) -> html.Div:
-    control = (dcc.Textarea(id=field_id, value=value, rows=rows, maxLength=MAX_TEXT_FIELD_LENGTH,
-                            className="text-input") if rows else
-               dcc.Input(id=field_id, type="text", value=value, maxLength=MAX_TEXT_FIELD_LENGTH,
-                         className="text-input"))
-    return html.Div([
-        html.Label(label, htmlFor=field_id, className="field-label"),
-        html.P(hint, className="hint"),
-        control,
-    ], className="field")
+    control = (
+        dcc.Textarea(id=field_id, value=value, rows=rows, maxLength=MAX_TEXT_FIELD_LENGTH, className="text-input")
+        if rows
+        else dcc.Input(id=field_id, type="text", value=value, maxLength=MAX_TEXT_FIELD_LENGTH, className="text-input")
+    )
+    return html.Div(
+        [
+            html.Label(label, htmlFor=field_id, className="field-label"),
+            html.P(hint, className="hint"),
+            control,
+        ],
+        className="field",
+    )
 
 
 def _form(measure: Measure) -> html.Div:
     kind, low, high, tolerance, text, objective, timescale = _form_values(measure)
-    return html.Div([
-        html.H2("Change the target", id="targets-form-heading"),
-        html.Fieldset([
-            html.Legend("Kind of target", className="field-label"),
-            html.P(_kind_hint(measure), id=ids.TARGETS_KIND_HINT, className="hint"),
-            dcc.RadioItems(id=ids.TARGETS_KIND, options=_kind_options(measure.polarity), value=kind,
-                           className="checklist radio-list"),
-        ], className="field fieldset"),
-        _number_field(ids.TARGETS_LOW, "Lowest acceptable value",
-                      "For 'at least' and for a band. Write percentages as numbers: 85 for 85%.", low),
-        _number_field(ids.TARGETS_HIGH, "Highest acceptable value", "For 'at most' and for a band.", high),
-        _number_field(ids.TARGETS_TOLERANCE, "Amber tolerance",
-                      "How far outside the target a figure is rated amber rather than red; 0 for no amber.",
-                      tolerance, minimum=0),
-        _text_field(ids.TARGETS_TEXT, "Target wording",
-                    "Shown instead of the numbers, for example 'at least 90%'. Leave it empty to show the numbers. "
-                    f"Up to {MAX_TEXT_FIELD_LENGTH} characters.", text or ""),
-        _text_field(ids.TARGETS_OBJECTIVE, "Objective",
-                    f"What the improvement plan expects. Up to {MAX_TEXT_FIELD_LENGTH} characters.", objective or "",
-                    rows=3),
-        _text_field(ids.TARGETS_TIMESCALE, "Timescale",
-                    f"When the plan expects it, for example 'March 2023'. Up to {MAX_TEXT_FIELD_LENGTH} characters.",
-                    timescale or ""),
-        html.P(["Changes are recorded as yours (", html.Strong(auth.current_name()), ") in the audit log."],
-               className="hint"),
-        html.Div(html.Button("Save changes", id=ids.TARGETS_SAVE, n_clicks=0, type="button", className="button"),
-                 className="actions"),
-        html.Div(id=ids.TARGETS_STATUS, role="status"),
-        html.Div(id=ids.TARGETS_ALERT, role="alert"),
-    ], className="targets-form")
+    return html.Div(
+        [
+            html.H2("Change the target", id="targets-form-heading"),
+            html.Fieldset(
+                [
+                    html.Legend("Kind of target", className="field-label"),
+                    html.P(_kind_hint(measure), id=ids.TARGETS_KIND_HINT, className="hint"),
+                    dcc.RadioItems(
+                        id=ids.TARGETS_KIND,
+                        options=_kind_options(measure.polarity),
+                        value=kind,
+                        className="checklist radio-list",
+                    ),
+                ],
+                className="field fieldset",
+            ),
+            _number_field(
+                ids.TARGETS_LOW,
+                "Lowest acceptable value",
+                "For 'at least' and for a band. Write percentages as numbers: 85 for 85%.",
+                low,
+            ),
+            _number_field(ids.TARGETS_HIGH, "Highest acceptable value", "For 'at most' and for a band.", high),
+            _number_field(
+                ids.TARGETS_TOLERANCE,
+                "Amber tolerance",
+                "How far outside the target a figure is rated amber rather than red; 0 for no amber.",
+                tolerance,
+                minimum=0,
+            ),
+            _text_field(
+                ids.TARGETS_TEXT,
+                "Target wording",
+                "Shown instead of the numbers, for example 'at least 90%'. Leave it empty to show the numbers. "
+                f"Up to {MAX_TEXT_FIELD_LENGTH} characters.",
+                text or "",
+            ),
+            _text_field(
+                ids.TARGETS_OBJECTIVE,
+                "Objective",
+                f"What the improvement plan expects. Up to {MAX_TEXT_FIELD_LENGTH} characters.",
+                objective or "",
+                rows=3,
+            ),
+            _text_field(
+                ids.TARGETS_TIMESCALE,
+                "Timescale",
+                f"When the plan expects it, for example 'March 2023'. Up to {MAX_TEXT_FIELD_LENGTH} characters.",
+                timescale or "",
+            ),
+            html.P(
+                ["Changes are recorded as yours (", html.Strong(auth.current_name()), ") in the audit log."],
+                className="hint",
+            ),
+            html.Div(
+                html.Button("Save changes", id=ids.TARGETS_SAVE, n_clicks=0, type="button", className="button"),
+                className="actions",
+            ),
+            html.Div(id=ids.TARGETS_STATUS, role="status"),
+            html.Div(id=ids.TARGETS_ALERT, role="alert"),
+        ],
+        className="targets-form",
+    )
 
 
 def _when(moment) -> str:
@@ -218,25 +277,45 @@ def _history(catalogue: Catalogue) -> list:
     rows = []
     for record in frame.to_dict("records"):
         detail = record["detail"] if isinstance(record["detail"], dict) else {}
-        changed = {field: (values.get("from"), values.get("to")) for field, values in detail.items()
-                   if isinstance(values, dict)}
+        changed = {
+            field: (values.get("from"), values.get("to"))
+            for field, values in detail.items()
+            if isinstance(values, dict)
+        }
         measure = _find(catalogue, record["subject"])
         name = f"{measure.ref} {measure.short_title}" if measure else str(record["subject"])
-        rows.append(html.Tr([
-            html.Td(_when(record["at"])),
-            html.Td(str(record["actor"])),
-            html.Td(dcc.Link(name, href=f"/measure/{measure.ref}") if measure else name),
-            html.Td(html.Ul([html.Li(line) for line in describe_changes(changed)], className="change-lines")),
-        ]))
-    return [html.Div(
-        html.Table([
-            html.Caption(f"The latest {HISTORY_LIMIT} changes to targets, newest first", className="visually-hidden"),
-            html.Thead(html.Tr([html.Th(text, scope="col") for text in
-                                ("When (UTC)", "Who", "Measure", "What changed")])),
-            html.Tbody(rows),
-        ], className="report-table targets-history-table"),
-        className="table-scroll", tabIndex="0", role="region", **{"aria-labelledby": "targets-history-heading"},
-    )]
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(_when(record["at"])),
+                    html.Td(str(record["actor"])),
+                    html.Td(dcc.Link(name, href=f"/measure/{measure.ref}") if measure else name),
+                    html.Td(html.Ul([html.Li(line) for line in describe_changes(changed)], className="change-lines")),
+                ]
+            )
+        )
+    return [
+        html.Div(
+            html.Table(
+                [
+                    html.Caption(
+                        f"The latest {HISTORY_LIMIT} changes to targets, newest first", className="visually-hidden"
+                    ),
+                    html.Thead(
+                        html.Tr(
+                            [html.Th(text, scope="col") for text in ("When (UTC)", "Who", "Measure", "What changed")]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                className="report-table targets-history-table",
+            ),
+            className="table-scroll",
+            tabIndex="0",
+            role="region",
+            **{"aria-labelledby": "targets-history-heading"},
+        )
+    ]
 
 
 def layout(ref: str | None = None, **_query) -> html.Div:
@@ -244,33 +323,61 @@ def layout(ref: str | None = None, **_query) -> html.Div:
     refused = refusal_notice(TITLE, users.EDIT_CATALOGUE)
     if refused:
         return refused
-    catalogue = store.read_catalogue(engine())
+    catalogue = catalogue_records.read_catalogue(engine())
     header = [
         html.H1(TITLE),
-        html.P("Change a measure's target, amber tolerance, objective or timescale. Ratings on every page use the "
-               "new target at once, and every change is recorded with who made it.", className="lede"),
+        html.P(
+            "Change a measure's target, amber tolerance, objective or timescale. Ratings on every page use the "
+            "new target at once, and every change is recorded with who made it.",
+            className="lede",
+        ),
     ]
     if not catalogue.measures:
-        return html.Div([*header, html.P("There are no measures yet: load the catalogue first "
-                                         "(python -m measures init).", className="notice notice-warning")])
+        return html.Div(
+            [
+                *header,
+                html.P(
+                    "There are no measures yet: load the catalogue first (python -m measures init).",
+                    className="notice notice-warning",
+                ),
+            ]
+        )
     measure = _find(catalogue, ref) or catalogue.measures[0]
-    return html.Div([
-        *header,
-        html.Div([
-            html.Label("Measure", htmlFor=ids.TARGETS_MEASURE, className="picker-label"),
-            dcc.Dropdown(id=ids.TARGETS_MEASURE, options=_measure_options(catalogue), value=measure.ref,
-                         clearable=False, searchable=True, className="targets-picker"),
-        ], className="control targets-control"),
-        html.Section(_current(measure), id=ids.TARGETS_CURRENT, **{"aria-labelledby": "targets-current-heading"}),
-        html.Section(_form(measure), **{"aria-labelledby": "targets-form-heading"}),
-        html.Section([
-            html.H2("Changes to targets", id="targets-history-heading"),
-            html.P("Changes made here are kept when the catalogue file is loaded again: the file still updates "
-                   "everything else about the measure, but not its target, tolerance, wording, objective or "
-                   "timescale.", className="hint"),
-            html.Div(_history(catalogue), id=ids.TARGETS_HISTORY),
-        ], **{"aria-labelledby": "targets-history-heading"}),
-    ], className="targets-page")
+    return html.Div(
+        [
+            *header,
+            html.Div(
+                [
+                    html.Label("Measure", htmlFor=ids.TARGETS_MEASURE, className="picker-label"),
+                    dcc.Dropdown(
+                        id=ids.TARGETS_MEASURE,
+                        options=_measure_options(catalogue),
+                        value=measure.ref,
+                        clearable=False,
+                        searchable=True,
+                        className="targets-picker",
+                    ),
+                ],
+                className="control targets-control",
+            ),
+            html.Section(_current(measure), id=ids.TARGETS_CURRENT, **{"aria-labelledby": "targets-current-heading"}),
+            html.Section(_form(measure), **{"aria-labelledby": "targets-form-heading"}),
+            html.Section(
+                [
+                    html.H2("Changes to targets", id="targets-history-heading"),
+                    html.P(
+                        "Changes made here are kept when the catalogue file is loaded again: the file still updates "
+                        "everything else about the measure, but not its target, tolerance, wording, objective or "
+                        "timescale.",
+                        className="hint",
+                    ),
+                    html.Div(_history(catalogue), id=ids.TARGETS_HISTORY),
+                ],
+                **{"aria-labelledby": "targets-history-heading"},
+            ),
+        ],
+        className="targets-page",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -296,12 +403,24 @@ def layout(ref: str | None = None, **_query) -> html.Div:
 @requires(users.EDIT_CATALOGUE)
 def choose_measure(ref: str | None):
     """Show the chosen measure's target and fill the form with it."""
-    measure = _find(store.read_catalogue(engine()), ref)
+    measure = _find(catalogue_records.read_catalogue(engine()), ref)
     if measure is None:
         return (no_update,) * 12
     kind, low, high, tolerance, text, objective, timescale = _form_values(measure)
-    return (_current(measure), _kind_options(measure.polarity), kind, _kind_hint(measure), low, high, tolerance,
-            text or "", objective or "", timescale or "", "", "")
+    return (
+        _current(measure),
+        _kind_options(measure.polarity),
+        kind,
+        _kind_hint(measure),
+        low,
+        high,
+        tolerance,
+        text or "",
+        objective or "",
+        timescale or "",
+        "",
+        "",
+    )
 
 
 def _parse_number(value, label: str, problems: list[str]) -> float | None:
@@ -343,12 +462,21 @@ def _alert(sentences: list[str]) -> html.Div:
     prevent_initial_call=True,
 )
 @requires(users.EDIT_CATALOGUE)
-def save_target(n_clicks: int | None, ref: str | None, kind: str | None, low, high, tolerance, text: str | None,
-                objective: str | None, timescale: str | None):
+def save_target(
+    n_clicks: int | None,
+    ref: str | None,
+    kind: str | None,
+    low,
+    high,
+    tolerance,
+    text: str | None,
+    objective: str | None,
+    timescale: str | None,
+):
     """Check and save the form as the signed-in admin's change, then say what changed (or that nothing did)."""
     if not n_clicks:
         return no_update, no_update, no_update, no_update
-    catalogue = store.read_catalogue(engine())
+    catalogue = catalogue_records.read_catalogue(engine())
     measure = _find(catalogue, ref)
     if measure is None:
         return "", _alert(["Choose a measure from the list first."]), no_update, no_update
@@ -357,9 +485,13 @@ def save_target(n_clicks: int | None, ref: str | None, kind: str | None, low, hi
     high_number = _parse_number(high, "highest acceptable value", problems)
     tolerance_number = _parse_number(tolerance, "amber tolerance", problems)
     change = TargetChange(
-        kind=None if kind in (None, NO_TARGET) else str(kind), low=low_number, high=high_number,
+        kind=None if kind in (None, NO_TARGET) else str(kind),
+        low=low_number,
+        high=high_number,
         tolerance=tolerance_number if tolerance_number is not None else 0.0,
-        text=_text(text), objective=_text(objective), timescale=_text(timescale),
+        text=_text(text),
+        objective=_text(objective),
+        timescale=_text(timescale),
     )
     if not problems:
         problems.extend(target_problems(change, measure.polarity))
@@ -370,16 +502,21 @@ def save_target(n_clicks: int | None, ref: str | None, kind: str | None, low, hi
     except EditError as error:
         return "", _alert([str(error)]), no_update, no_update
     if not changed:
-        message = html.P(f"Nothing changed: the form is the same as what is stored for {measure.ref}.",
-                         className="notice notice-success")
+        message = html.P(
+            f"Nothing changed: the form is the same as what is stored for {measure.ref}.",
+            className="notice notice-success",
+        )
         return message, "", no_update, no_update
     after = stored_fields(change)
     before = {field: changed[field][0] if field in changed else after[field] for field in TARGET_FIELDS}
     lines = describe_changes(changed, before, after)
     if change.text.strip() and "target_text" not in changed and any(field in changed for field in TARGET_FIELDS):
-        lines.append(f"The target wording “{change.text.strip()}” is still shown instead of the numbers: check it "
-                     "says the same.")
-    message = html.Div([html.P(f"Saved the changes to {measure.ref}:"), html.Ul([html.Li(line) for line in lines])],
-                       className="notice notice-success")
-    updated = store.read_catalogue(engine())
+        lines.append(
+            f"The target wording “{change.text.strip()}” is still shown instead of the numbers: check it says the same."
+        )
+    message = html.Div(
+        [html.P(f"Saved the changes to {measure.ref}:"), html.Ul([html.Li(line) for line in lines])],
+        className="notice notice-success",
+    )
+    updated = catalogue_records.read_catalogue(engine())
     return message, "", _current(_find(updated, measure.ref) or measure), _history(updated)

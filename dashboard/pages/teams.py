@@ -11,19 +11,20 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import access, ids
-from dashboard.components.chart_text import plain_text
+from dashboard import ids
+from dashboard.components.charts.chart_text import plain_text
+from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, MUTED, SYNTHETIC_MARK
-from dashboard.components.sparkline import sparkline
-from dashboard.data import engine
-from measures import users
-from measures.catalogue import Measure
-from measures.drilldown import LevelFigure, TeamBreakdown, team_breakdown
-from measures.formatting import RAG_TEXT, STATUS_TEXT, format_counts, format_number, format_value
-from measures.periods import is_period, long_label
+from dashboard.server import access
+from dashboard.server.data import engine
+from measures.accounts import users
+from measures.domain.catalogue import Measure
+from measures.domain.formatting import RAG_TEXT, STATUS_TEXT, format_counts, format_number, format_value
+from measures.domain.periods import is_period, long_label
+from measures.views.drilldown import LevelFigure, TeamBreakdown, team_breakdown
 
 dash.register_page(
     __name__,
@@ -37,13 +38,21 @@ dash.register_page(
 BAR_COLOUR = BRAND
 SERVICE_COLOUR = INK
 TARGET_COLOUR = GREEN
-STATUS_WORDS = {"ok": "Reported", "tbc": "TBC (to be confirmed)", "new": "New measure", "na": "Not applicable",
-                "suppressed": "Suppressed (small number)", "missing": "No figure"}
+STATUS_WORDS = {
+    "ok": "Reported",
+    "tbc": "TBC (to be confirmed)",
+    "new": "New measure",
+    "na": "Not applicable",
+    "suppressed": "Suppressed (small number)",
+    "missing": "No figure",
+}
 
 
 def _synthetic_mark() -> list:
-    return [html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
-            html.Span(" (synthetic)", className="visually-hidden")]
+    return [
+        html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
+        html.Span(" (synthetic)", className="visually-hidden"),
+    ]
 
 
 def _labels(measure: Measure) -> tuple[str, str]:
@@ -65,10 +74,18 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     labels = [team.figure.text + (SYNTHETIC_MARK if team.figure.synthetic else "") for team in shown]
     figure = go.Figure(
         go.Bar(
-            y=[plain_text(team.team) for team in shown], x=[team.figure.value for team in shown], orientation="h",
-            marker={"color": BAR_COLOUR}, text=labels, textposition="auto", insidetextanchor="start",
-            insidetextfont={"size": 13, "color": "#ffffff"}, outsidetextfont={"size": 13, "color": "#0b0c0c"},
-            cliponaxis=False, name="Team", showlegend=False,
+            y=[plain_text(team.team) for team in shown],
+            x=[team.figure.value for team in shown],
+            orientation="h",
+            marker={"color": BAR_COLOUR},
+            text=labels,
+            textposition="auto",
+            insidetextanchor="start",
+            insidetextfont={"size": 13, "color": "#ffffff"},
+            outsidetextfont={"size": 13, "color": "#0b0c0c"},
+            cliponaxis=False,
+            name="Team",
+            showlegend=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
@@ -76,32 +93,70 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     # with the bars' labels.
     target = measure.target
     if target is not None and target.kind == "band":
-        figure.add_vrect(x0=target.low, x1=target.high, fillcolor=BAND_FILL, line_width=0, layer="below",
-                         name=f"Target range {target.low:g}–{target.high:g}", showlegend=True)
+        figure.add_vrect(
+            x0=target.low,
+            x1=target.high,
+            fillcolor=BAND_FILL,
+            line_width=0,
+            layer="below",
+            name=f"Target range {target.low:g}–{target.high:g}",
+            showlegend=True,
+        )
     elif target is not None:
         level = target.low if target.kind == "at_least" else target.high
-        figure.add_vline(x=level, line_dash="dot", line_color=TARGET_COLOUR, line_width=2.5,
-                         name=f"Target: {plain_text(target.describe())}", showlegend=True)
+        figure.add_vline(
+            x=level,
+            line_dash="dot",
+            line_color=TARGET_COLOUR,
+            line_width=2.5,
+            name=f"Target: {plain_text(target.describe())}",
+            showlegend=True,
+        )
     service = breakdown.service
     # A count is the teams' counts added up, so a team is compared with the service only for rates and averages.
     if service is not None and service.status == "ok" and service.value is not None and measure.unit != "count":
-        figure.add_vline(x=service.value, line_dash="dash", line_color=SERVICE_COLOUR, line_width=2,
-                         name=f"Whole service {format_value(measure, service.value)}", showlegend=True)
-    zeros = [(plain_text(team.team), label)
-             for team, label in zip(shown, labels, strict=True) if team.figure.value == 0]
+        figure.add_vline(
+            x=service.value,
+            line_dash="dash",
+            line_color=SERVICE_COLOUR,
+            line_width=2,
+            name=f"Whole service {format_value(measure, service.value)}",
+            showlegend=True,
+        )
+    zeros = [
+        (plain_text(team.team), label) for team, label in zip(shown, labels, strict=True) if team.figure.value == 0
+    ]
     if zeros:  # a bar of zero has no length to hold its label
-        figure.add_trace(go.Scatter(y=[team for team, _ in zeros], x=[0] * len(zeros), mode="text",
-                                    text=[label for _, label in zeros], textposition="middle right",
-                                    textfont={"size": 13, "color": "#0b0c0c"}, showlegend=False, hoverinfo="skip"))
+        figure.add_trace(
+            go.Scatter(
+                y=[team for team, _ in zeros],
+                x=[0] * len(zeros),
+                mode="text",
+                text=[label for _, label in zeros],
+                textposition="middle right",
+                textfont={"size": 13, "color": "#0b0c0c"},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
     # A team with no figure (suppressed, not applicable, TBC) keeps its line, with the word where the bar would
     # be: left out, it would simply vanish from the chart with nothing to say why.
     unshown = [team for team in breakdown.teams if team not in shown]
     if unshown:
         words = [STATUS_TEXT.get(team.figure.status, STATUS_TEXT["missing"]) for team in unshown]
-        figure.add_trace(go.Scatter(y=[plain_text(team.team) for team in unshown], x=[0] * len(unshown),
-                                    mode="text", text=words, textposition="middle right", cliponaxis=False,
-                                    textfont={"size": 13, "color": MUTED}, showlegend=False,
-                                    hovertemplate="%{y}: %{text}<extra></extra>"))
+        figure.add_trace(
+            go.Scatter(
+                y=[plain_text(team.team) for team in unshown],
+                x=[0] * len(unshown),
+                mode="text",
+                text=words,
+                textposition="middle right",
+                cliponaxis=False,
+                textfont={"size": 13, "color": MUTED},
+                showlegend=False,
+                hovertemplate="%{y}: %{text}<extra></extra>",
+            )
+        )
     values = [team.figure.value for team in shown]
     if service is not None and service.value is not None and measure.unit != "count":
         values.append(service.value)
@@ -117,11 +172,21 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}},
         bargap=0.35,
     )
-    figure.update_yaxes(autorange="reversed", fixedrange=True, ticks="outside", ticklen=4, categoryorder="array",
-                        categoryarray=[plain_text(team.team) for team in breakdown.teams])
-    figure.update_xaxes(range=x_range, gridcolor="#e5e5e5", fixedrange=True,
-                        ticksuffix="%" if measure.unit == "percent" else "",
-                        title_text=plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""))
+    figure.update_yaxes(
+        autorange="reversed",
+        fixedrange=True,
+        ticks="outside",
+        ticklen=4,
+        categoryorder="array",
+        categoryarray=[plain_text(team.team) for team in breakdown.teams],
+    )
+    figure.update_xaxes(
+        range=x_range,
+        gridcolor="#e5e5e5",
+        fixedrange=True,
+        ticksuffix="%" if measure.unit == "percent" else "",
+        title_text=plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""),
+    )
     return figure
 
 
@@ -144,20 +209,35 @@ def teams_frame(breakdown: TeamBreakdown) -> pd.DataFrame:
     rows = []
     for team in breakdown.teams:
         figure = team.figure
-        rows.append({
-            "Ref": measure.ref,
-            "Measure": measure.short_title,
-            "Month": breakdown.period,
-            "Team": team.team,
-            "Numerator": figure.numerator,
-            "Denominator": figure.denominator,
-            "Value": figure.value,
-            "Status": STATUS_WORDS.get(figure.status, figure.status),
-            "Against target": RAG_TEXT.get(figure.rag, ""),
-            "Synthetic": "yes" if figure.synthetic else "",
-        })
-    frame = pd.DataFrame(rows, columns=["Ref", "Measure", "Month", "Team", "Numerator", "Denominator", "Value",
-                                        "Status", "Against target", "Synthetic"])
+        rows.append(
+            {
+                "Ref": measure.ref,
+                "Measure": measure.short_title,
+                "Month": breakdown.period,
+                "Team": team.team,
+                "Numerator": figure.numerator,
+                "Denominator": figure.denominator,
+                "Value": figure.value,
+                "Status": STATUS_WORDS.get(figure.status, figure.status),
+                "Against target": RAG_TEXT.get(figure.rag, ""),
+                "Synthetic": "yes" if figure.synthetic else "",
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "Ref",
+            "Measure",
+            "Month",
+            "Team",
+            "Numerator",
+            "Denominator",
+            "Value",
+            "Status",
+            "Against target",
+            "Synthetic",
+        ],
+    )
     if measure.unit != "percent":
         frame = frame.drop(columns=["Numerator", "Denominator"])
     return frame
@@ -178,8 +258,12 @@ def _rag_cell(rag: str) -> html.Td:
 
 def _workers_link(breakdown: TeamBreakdown, team: str) -> dcc.Link:
     query = urlencode({"team": team, "period": breakdown.period})
-    return dcc.Link("Caseloads", href=f"/workers/{breakdown.measure.ref}?{query}", className="workers-link",
-                    title=f"Worker caseloads, {team}")
+    return dcc.Link(
+        "Caseloads",
+        href=f"/workers/{breakdown.measure.ref}?{query}",
+        className="workers-link",
+        title=f"Worker caseloads, {team}",
+    )
 
 
 def _table(breakdown: TeamBreakdown) -> html.Table:
@@ -189,11 +273,17 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
     numerator_label, denominator_label = _labels(measure)
     header = [html.Th("Team", scope="col")]
     if counts:
-        header += [html.Th(numerator_label, scope="col", className="figure"),
-                   html.Th(denominator_label, scope="col", className="figure")]
-    header += [html.Th("Value", scope="col", className="figure"), html.Th("Status", scope="col"),
-               html.Th("Against target", scope="col"), html.Th("Real or synthetic", scope="col"),
-               html.Th("Last 12 months", scope="col")]
+        header += [
+            html.Th(numerator_label, scope="col", className="figure"),
+            html.Th(denominator_label, scope="col", className="figure"),
+        ]
+    header += [
+        html.Th("Value", scope="col", className="figure"),
+        html.Th("Status", scope="col"),
+        html.Th("Against target", scope="col"),
+        html.Th("Real or synthetic", scope="col"),
+        html.Th("Last 12 months", scope="col"),
+    ]
     if workers:
         header.append(html.Th("Workers (managers only)", scope="col"))
     body = []
@@ -201,14 +291,17 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
         figure = team.figure
         cells = [html.Th(team.team, scope="row", className="team-name")]
         if counts:
-            cells += [html.Td(format_number(figure.numerator), className="figure numerator"),
-                      html.Td(format_number(figure.denominator), className="figure denominator")]
+            cells += [
+                html.Td(format_number(figure.numerator), className="figure numerator"),
+                html.Td(format_number(figure.denominator), className="figure denominator"),
+            ]
         cells += [
             _value_cell(figure, measure),
             html.Td(STATUS_WORDS.get(figure.status, figure.status)),
             _rag_cell(figure.rag),
-            html.Td("Synthetic (demo)" if figure.synthetic else "Real",
-                    className="synthetic" if figure.synthetic else None),
+            html.Td(
+                "Synthetic (demo)" if figure.synthetic else "Real", className="synthetic" if figure.synthetic else None
+            ),
             html.Td(sparkline(measure, tuple((p.period, p.value) for p in team.trend), breakdown.period)),
         ]
         if workers:
@@ -220,39 +313,57 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
     if totals is not None:
         numerator, denominator = totals
         value = 100.0 * numerator / denominator if denominator else None
-        footer.append(html.Tr(
-            [html.Th("All teams added up", scope="row"),
-             html.Td(format_number(numerator), className="figure numerator"),
-             html.Td(format_number(denominator), className="figure denominator"),
-             html.Td(format_value(measure, value), className="figure value"),
-             html.Td(_totals_note(breakdown, totals), colSpan=span, className="small")],
-            className="totals-row",
-        ))
+        footer.append(
+            html.Tr(
+                [
+                    html.Th("All teams added up", scope="row"),
+                    html.Td(format_number(numerator), className="figure numerator"),
+                    html.Td(format_number(denominator), className="figure denominator"),
+                    html.Td(format_value(measure, value), className="figure value"),
+                    html.Td(_totals_note(breakdown, totals), colSpan=span, className="small"),
+                ],
+                className="totals-row",
+            )
+        )
     team_sum = breakdown.team_sum()
     if team_sum is not None:
-        footer.append(html.Tr(
-            [html.Th("All teams added up", scope="row"),
-             html.Td(format_value(measure, team_sum), className="figure value"),
-             html.Td(_sum_note(breakdown, team_sum), colSpan=len(header) - 2, className="small")],
-            className="totals-row",
-        ))
+        footer.append(
+            html.Tr(
+                [
+                    html.Th("All teams added up", scope="row"),
+                    html.Td(format_value(measure, team_sum), className="figure value"),
+                    html.Td(_sum_note(breakdown, team_sum), colSpan=len(header) - 2, className="small"),
+                ],
+                className="totals-row",
+            )
+        )
     service = breakdown.service
     if service is not None:
         service_cells = [html.Th("Whole service", scope="row")]
         if counts:
-            service_cells += [html.Td(format_number(service.numerator), className="figure"),
-                              html.Td(format_number(service.denominator), className="figure")]
-        service_cells += [_value_cell(service, measure), html.Td(STATUS_WORDS.get(service.status, service.status)),
-                          _rag_cell(service.rag),
-                          html.Td("Synthetic (demo)" if service.synthetic else "Real"),
-                          html.Td("")]
+            service_cells += [
+                html.Td(format_number(service.numerator), className="figure"),
+                html.Td(format_number(service.denominator), className="figure"),
+            ]
+        service_cells += [
+            _value_cell(service, measure),
+            html.Td(STATUS_WORDS.get(service.status, service.status)),
+            _rag_cell(service.rag),
+            html.Td("Synthetic (demo)" if service.synthetic else "Real"),
+            html.Td(""),
+        ]
         if workers:
-            service_cells.append(html.Td(dcc.Link("All caseloads", href=f"/workers/{measure.ref}?"
-                                                  + urlencode({"period": breakdown.period}))))
+            service_cells.append(
+                html.Td(
+                    dcc.Link("All caseloads", href=f"/workers/{measure.ref}?" + urlencode({"period": breakdown.period}))
+                )
+            )
         footer.append(html.Tr(service_cells, className="service-row"))
     caption = f"{measure.ref} {measure.short_title} by team, {long_label(breakdown.period)}"
-    return html.Table([html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body), html.Tfoot(footer)],
-                      className="report-table teams-table")
+    return html.Table(
+        [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body), html.Tfoot(footer)],
+        className="report-table teams-table",
+    )
 
 
 def _sum_note(breakdown: TeamBreakdown, team_sum: float) -> str:
@@ -261,8 +372,10 @@ def _sum_note(breakdown: TeamBreakdown, team_sum: float) -> str:
         return ""
     if service.value == team_sum:
         return "The teams add up to the whole-service figure."
-    return (f"The teams add up to {format_value(breakdown.measure, team_sum)}, not the whole-service "
-            f"{format_value(breakdown.measure, service.value)}: check the return.")
+    return (
+        f"The teams add up to {format_value(breakdown.measure, team_sum)}, not the whole-service "
+        f"{format_value(breakdown.measure, service.value)}: check the return."
+    )
 
 
 def _totals_note(breakdown: TeamBreakdown, totals: tuple[float, float]) -> str:
@@ -271,26 +384,37 @@ def _totals_note(breakdown: TeamBreakdown, totals: tuple[float, float]) -> str:
         return ""
     if (service.numerator, service.denominator) == totals:
         return "The teams add up to the whole-service figure."
-    return (f"The teams add up to {format_counts(*totals)}, not the whole-service "
-            f"{format_counts(service.numerator, service.denominator)}: check the return.")
+    return (
+        f"The teams add up to {format_counts(*totals)}, not the whole-service "
+        f"{format_counts(service.numerator, service.denominator)}: check the return."
+    )
 
 
 def _not_found(ref) -> html.Div:
-    return html.Div([
-        html.H1("Measure not found"),
-        html.P(f"There is no measure “{ref}”. Measures are numbered by area, for example 3.1."),
-        html.P(dcc.Link("Go to the Measures that Matter table", href="/")),
-    ], className="not-found")
+    return html.Div(
+        [
+            html.H1("Measure not found"),
+            html.P(f"There is no measure “{ref}”. Measures are numbered by area, for example 3.1."),
+            html.P(dcc.Link("Go to the Measures that Matter table", href="/")),
+        ],
+        className="not-found",
+    )
 
 
 def _breadcrumbs(measure: Measure, period: str | None) -> html.Nav:
     query = "?" + urlencode({"period": period}) if period else ""
-    return html.Nav(html.Ol([
-        html.Li(dcc.Link("Measures that Matter", href="/" + query)),
-        html.Li(dcc.Link(f"Area {measure.area}", href=f"/area/{measure.area}{query}")),
-        html.Li(dcc.Link(f"Measure {measure.ref}", href=f"/measure/{measure.ref}{query}")),
-        html.Li("Teams", **{"aria-current": "page"}),
-    ], className="breadcrumbs"), **{"aria-label": "Breadcrumb"})
+    return html.Nav(
+        html.Ol(
+            [
+                html.Li(dcc.Link("Measures that Matter", href="/" + query)),
+                html.Li(dcc.Link(f"Area {measure.area}", href=f"/area/{measure.area}{query}")),
+                html.Li(dcc.Link(f"Measure {measure.ref}", href=f"/measure/{measure.ref}{query}")),
+                html.Li("Teams", **{"aria-current": "page"}),
+            ],
+            className="breadcrumbs",
+        ),
+        **{"aria-label": "Breadcrumb"},
+    )
 
 
 def layout(ref: str | None = None, period: str | None = None, **_query) -> html.Div:
@@ -304,63 +428,125 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
     except KeyError:
         return _not_found(ref)
     measure = breakdown.measure
-    header = html.Div([
-        _breadcrumbs(measure, breakdown.period),
-        html.H1(f"{measure.ref} {measure.short_title}: teams"),
-        html.P(measure.title, className="lede"),
-    ], className="page-header")
+    header = html.Div(
+        [
+            _breadcrumbs(measure, breakdown.period),
+            html.H1(f"{measure.ref} {measure.short_title}: teams"),
+            html.P(measure.title, className="lede"),
+        ],
+        className="page-header",
+    )
     notices = month_notices(period)
-    back = dcc.Link(f"Back to measure {measure.ref}",
-                    href=f"/measure/{measure.ref}" + (f"?{urlencode({'period': breakdown.period})}"
-                                                      if breakdown.period else ""))
+    back = dcc.Link(
+        f"Back to measure {measure.ref}",
+        href=f"/measure/{measure.ref}" + (f"?{urlencode({'period': breakdown.period})}" if breakdown.period else ""),
+    )
     if not breakdown.available_periods:
-        return html.Div([header, *notices, html.P(
-            [f"Measure {measure.ref} is reported for the whole service only: there are no team figures. ", back],
-            className="notice notice-info")])
+        return html.Div(
+            [
+                header,
+                *notices,
+                html.P(
+                    [
+                        f"Measure {measure.ref} is reported for the whole service only: there are no team figures. ",
+                        back,
+                    ],
+                    className="notice notice-info",
+                ),
+            ]
+        )
     options = [{"label": long_label(p), "value": p} for p in reversed(breakdown.available_periods)]
     if breakdown.period not in breakdown.available_periods:
         options.insert(0, {"label": long_label(breakdown.period), "value": breakdown.period})
-    picker = html.Div([
-        html.Label("Month", htmlFor=ids.TEAMS_PERIOD_PICKER, className="picker-label"),
-        dcc.Dropdown(id=ids.TEAMS_PERIOD_PICKER, options=options, value=breakdown.period, clearable=False,
-                     searchable=False, className="period-picker"),
-        dcc.Store(id=ids.TEAMS_SHOWN, data=view_search(period=breakdown.period)),
-    ], className="controls")
+    picker = html.Div(
+        [
+            html.Label("Month", htmlFor=ids.TEAMS_PERIOD_PICKER, className="picker-label"),
+            dcc.Dropdown(
+                id=ids.TEAMS_PERIOD_PICKER,
+                options=options,
+                value=breakdown.period,
+                clearable=False,
+                searchable=False,
+                className="period-picker",
+            ),
+            dcc.Store(id=ids.TEAMS_SHOWN, data=view_search(period=breakdown.period)),
+        ],
+        className="controls",
+    )
     if not breakdown.has_teams:
-        return html.Div([header, picker, *notices, html.P(
-            [f"There are no team figures for {measure.ref} in {long_label(breakdown.period)}. ", back],
-            className="notice notice-info")])
+        return html.Div(
+            [
+                header,
+                picker,
+                *notices,
+                html.P(
+                    [f"There are no team figures for {measure.ref} in {long_label(breakdown.period)}. ", back],
+                    className="notice notice-info",
+                ),
+            ]
+        )
     if breakdown.shows_synthetic:
         notices.append(synthetic_notice("The team figures (marked †)"))
     service = breakdown.service
-    service_block = html.Div([
-        html.Span(f"Whole service, {long_label(breakdown.period)}", className="picker-label"),
-        html.Span([service.text, *(_synthetic_mark() if service.synthetic else [])],
-                  className="card-figure service-value"),
-        html.Span(RAG_TEXT[service.rag], className=f"badge rag-{service.rag}") if measure.target else None,
-        html.Span(f"Target: {measure.target.describe()}" if measure.target else "No target set",
-                  className="small muted"),
-    ], className="service-figure", id="service-figure") if service is not None else None
+    service_block = (
+        html.Div(
+            [
+                html.Span(f"Whole service, {long_label(breakdown.period)}", className="picker-label"),
+                html.Span(
+                    [service.text, *(_synthetic_mark() if service.synthetic else [])],
+                    className="card-figure service-value",
+                ),
+                html.Span(RAG_TEXT[service.rag], className=f"badge rag-{service.rag}") if measure.target else None,
+                html.Span(
+                    f"Target: {measure.target.describe()}" if measure.target else "No target set",
+                    className="small muted",
+                ),
+            ],
+            className="service-figure",
+            id="service-figure",
+        )
+        if service is not None
+        else None
+    )
     chart = html.Div(
-        dcc.Graph(id=ids.TEAMS_CHART, figure=teams_figure(breakdown),
-                  config={"displayModeBar": False, "responsive": True}),
-        role="img", className="drill-chart", **{"aria-label": teams_summary(breakdown)},
+        dcc.Graph(
+            id=ids.TEAMS_CHART, figure=teams_figure(breakdown), config={"displayModeBar": False, "responsive": True}
+        ),
+        role="img",
+        className="drill-chart",
+        **{"aria-label": teams_summary(breakdown)},
     )
     chart = html.Div([chart, chart_download_buttons(ids.TEAMS_CHART, f"teams-{measure.ref}-{breakdown.period}")])
     workers_note = None
     if breakdown.has_workers and access.may_see_worker_level():
         workers_note = html.P("Worker caseloads are staff personal data, for managers only.", className="small muted")
-    return html.Div([
-        header, picker, *notices, service_block,
-        html.H2(f"Teams, {long_label(breakdown.period)}"),
-        chart,
-        html.Div(_table(breakdown), id=ids.TEAMS_TABLE, className="table-scroll", tabIndex="0", role="region",
-                 **{"aria-label": "Teams table"}),
-        workers_note,
-        table_download_buttons(ids.TEAMS_TABLE, teams_frame(breakdown),
-                               f"teams-{measure.ref}-{breakdown.period}", f"teams table for {measure.ref}"),
-        html.P(back),
-    ], className="teams-page")
+    return html.Div(
+        [
+            header,
+            picker,
+            *notices,
+            service_block,
+            html.H2(f"Teams, {long_label(breakdown.period)}"),
+            chart,
+            html.Div(
+                _table(breakdown),
+                id=ids.TEAMS_TABLE,
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": "Teams table"},
+            ),
+            workers_note,
+            table_download_buttons(
+                ids.TEAMS_TABLE,
+                teams_frame(breakdown),
+                f"teams-{measure.ref}-{breakdown.period}",
+                f"teams table for {measure.ref}",
+            ),
+            html.P(back),
+        ],
+        className="teams-page",
+    )
 
 
 choose_teams_period = month_navigation(ids.TEAMS_PERIOD_PICKER, ids.TEAMS_SHOWN, users.VIEW_TEAMS)

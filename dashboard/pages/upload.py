@@ -15,25 +15,33 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import auth, ids
-from dashboard.auth import requires
-from dashboard.callback_requests import require_text
+from dashboard import ids
 from dashboard.components.import_report import outcome, preview
 from dashboard.components.notices import refusal_notice
-from dashboard.data import engine
-from measures import audit, store, users
-from measures.periods import long_label, shift_period
+from dashboard.server import auth
+from dashboard.server.auth import requires
+from dashboard.server.callback_requests import require_text
+from dashboard.server.data import engine
+from measures.accounts import users
+from measures.domain.periods import long_label, shift_period
 from measures.returns import import_return
 from measures.returns.report import ImportReport, Issue
 from measures.returns.template import DEFAULT_TEAMS, write_template
 from measures.returns.workbook import MAX_FILE_BYTES
+from measures.storage import audit, catalogue_records, reads, staging
 
-dash.register_page(__name__, path="/upload", name="Upload a return", title="Upload a return - Measures that Matter",
-                   order=20, required_permission=users.UPLOAD)
+dash.register_page(
+    __name__,
+    path="/upload",
+    name="Upload a return",
+    title="Upload a return - Measures that Matter",
+    order=20,
+    required_permission=users.UPLOAD,
+)
 
 
 def _next_return_period() -> str | None:
-    latest = store.latest_period(engine())
+    latest = reads.latest_period(engine())
     return shift_period(latest, 1) if latest else None
 
 
@@ -44,46 +52,72 @@ def layout(**_query) -> html.Div:
         return refused
     period = _next_return_period()
     template_label = f"Download the template for {long_label(period)}" if period else "Download the template"
-    return html.Div([
-        html.H1("Upload the monthly return"),
-        html.P("Upload the month's figures as an Excel file: the template below, or the Measures that Matter "
-               "table as you keep it for the committee. Every cell is checked before anything is saved, and "
-               "every earlier figure is kept in the history.", className="lede"),
-        html.Div([
-            html.Button(template_label, id=ids.TEMPLATE_BUTTON, className="button button-secondary", n_clicks=0),
-            dcc.Download(id=ids.TEMPLATE_DOWNLOAD),
-        ], className="actions"),
-        html.P(["Figures you import are recorded as yours (", html.Strong(auth.current_name()),
-                "), so the history and the audit log show who changed what."], className="hint"),
-        dcc.Upload(
-            id=ids.UPLOAD,
-            children=html.Div([
-                html.Strong("Drop the Excel file here"), " or ",
-                html.Span("choose a file", className="link-like"),
-                html.Span(f" (.xlsx or .xlsm, up to {MAX_FILE_BYTES // 1_048_576} MB)", className="muted"),
-            ]),
-            # .xlsm is an .xlsx that may carry macros; the macros are never run, only the cells are read.
-            accept=".xlsx,.xlsm,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
-                   "application/vnd.ms-excel.sheet.macroEnabled.12",
-            max_size=MAX_FILE_BYTES,
-            multiple=False,
-            className="dropzone",
-            className_active="dropzone dropzone-active",
-            className_reject="dropzone dropzone-reject",
-        ),
-        dcc.Store(id=ids.STAGED_TOKEN),
-        dcc.Loading(
-            html.Div(id=ids.UPLOAD_PREVIEW, **{"aria-live": "polite"}),
-            type="default", overlay_style={"visibility": "visible", "opacity": 0.5},
-            custom_spinner=html.Div(
-                [html.Div(className="spinner"), html.P("Reading the file and checking every cell…")],
-                className="loading-message", role="status",
+    return html.Div(
+        [
+            html.H1("Upload the monthly return"),
+            html.P(
+                "Upload the month's figures as an Excel file: the template below, or the Measures that Matter "
+                "table as you keep it for the committee. Every cell is checked before anything is saved, and "
+                "every earlier figure is kept in the history.",
+                className="lede",
             ),
-        ),
-        html.Div([
-            html.Button("Confirm and import", id=ids.CONFIRM_BUTTON, className="button", n_clicks=0, disabled=True),
-        ], className="actions"),
-    ])
+            html.Div(
+                [
+                    html.Button(
+                        template_label, id=ids.TEMPLATE_BUTTON, className="button button-secondary", n_clicks=0
+                    ),
+                    dcc.Download(id=ids.TEMPLATE_DOWNLOAD),
+                ],
+                className="actions",
+            ),
+            html.P(
+                [
+                    "Figures you import are recorded as yours (",
+                    html.Strong(auth.current_name()),
+                    "), so the history and the audit log show who changed what.",
+                ],
+                className="hint",
+            ),
+            dcc.Upload(
+                id=ids.UPLOAD,
+                children=html.Div(
+                    [
+                        html.Strong("Drop the Excel file here"),
+                        " or ",
+                        html.Span("choose a file", className="link-like"),
+                        html.Span(f" (.xlsx or .xlsm, up to {MAX_FILE_BYTES // 1_048_576} MB)", className="muted"),
+                    ]
+                ),
+                # .xlsm is an .xlsx that may carry macros; the macros are never run, only the cells are read.
+                accept=".xlsx,.xlsm,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                "application/vnd.ms-excel.sheet.macroEnabled.12",
+                max_size=MAX_FILE_BYTES,
+                multiple=False,
+                className="dropzone",
+                className_active="dropzone dropzone-active",
+                className_reject="dropzone dropzone-reject",
+            ),
+            dcc.Store(id=ids.STAGED_TOKEN),
+            dcc.Loading(
+                html.Div(id=ids.UPLOAD_PREVIEW, **{"aria-live": "polite"}),
+                type="default",
+                overlay_style={"visibility": "visible", "opacity": 0.5},
+                custom_spinner=html.Div(
+                    [html.Div(className="spinner"), html.P("Reading the file and checking every cell…")],
+                    className="loading-message",
+                    role="status",
+                ),
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "Confirm and import", id=ids.CONFIRM_BUTTON, className="button", n_clicks=0, disabled=True
+                    ),
+                ],
+                className="actions",
+            ),
+        ]
+    )
 
 
 @callback(Output(ids.TEMPLATE_DOWNLOAD, "data"), Input(ids.TEMPLATE_BUTTON, "n_clicks"), prevent_initial_call=True)
@@ -94,8 +128,12 @@ def download_template(n_clicks: int):
         return no_update
     period = _next_return_period()
     with tempfile.TemporaryDirectory() as folder:
-        path = write_template(store.read_catalogue(engine()), Path(folder) / "return.xlsx", period=period,
-                              teams=store.template_teams(engine()) or DEFAULT_TEAMS)
+        path = write_template(
+            catalogue_records.read_catalogue(engine()),
+            Path(folder) / "return.xlsx",
+            period=period,
+            teams=reads.template_teams(engine()) or DEFAULT_TEAMS,
+        )
         content = path.read_bytes()
     name = f"measures-that-matter-return-{period}.xlsx" if period else "measures-that-matter-return.xlsx"
     return dcc.send_bytes(content, name)
@@ -108,7 +146,7 @@ def _decode(contents: str) -> bytes:
 
 def _refusal(filename: str, message: str) -> html.Div:
     report = ImportReport(file=filename, issues=[Issue("error", "not-xlsx", message)])
-    return preview(report, store.read_catalogue(engine()))
+    return preview(report, catalogue_records.read_catalogue(engine()))
 
 
 @callback(
@@ -133,18 +171,31 @@ def check_upload(contents: str | None, filename: str | None):
     user = auth.current_name()
     report = import_return(engine(), data, filename=filename, user=user, dry_run=True)
     # Who sent which file is kept even when nothing is imported (a refused file is still an upload).
-    audit.record_event(engine(), user, "return.checked", filename,
-                       {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "errors": len(report.errors),
-                        "warnings": len(report.warnings), "layout": report.layout})
-    catalogue = store.read_catalogue(engine())
+    audit.record_event(
+        engine(),
+        user,
+        "return.checked",
+        filename,
+        {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "layout": report.layout,
+        },
+    )
+    catalogue = catalogue_records.read_catalogue(engine())
     if report.errors:
         return preview(report, catalogue), None, True
     token = secrets.token_urlsafe(24)
     try:
-        store.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user)
-    except store.StagingFull as full:
-        return preview(ImportReport(file=filename, issues=[Issue("error", "staging-full", str(full))]),
-                       catalogue), None, True
+        staging.stage_upload(engine(), token, filename, hashlib.sha256(data).hexdigest(), data, user)
+    except staging.StagingFull as full:
+        return (
+            preview(ImportReport(file=filename, issues=[Issue("error", "staging-full", str(full))]), catalogue),
+            None,
+            True,
+        )
     return preview(report, catalogue), token, False
 
 
@@ -161,18 +212,22 @@ def confirm_upload(n_clicks: int, token: str | None):
     """Import the staged file in one transaction and say what changed."""
     if not n_clicks or not token:
         return no_update, no_update, no_update
-    staged = store.staged_upload(engine(), require_text(token, "checked file's reference"))
+    staged = staging.staged_upload(engine(), require_text(token, "checked file's reference"))
     if staged is not None and staged["user_name"] != auth.current_name():
         staged = None  # a token checked by someone else is not theirs to commit
     if staged is None:
-        message = html.P("This upload has expired or was already imported. Upload the file again.",
-                         className="notice notice-warning", role="alert")
+        message = html.P(
+            "This upload has expired or was already imported. Upload the file again.",
+            className="notice notice-warning",
+            role="alert",
+        )
         return message, True, None
     report = import_return(engine(), staged["content"], filename=staged["filename"], user=auth.current_name())
     try:
-        store.discard_staged_upload(engine(), token)
+        staging.discard_staged_upload(engine(), token)
     except SQLAlchemyError as error:
         # The figures are saved: say so. The staged copy left behind only allows a repeat, which changes nothing.
-        current_app.logger.warning("The staged upload %s was imported but not discarded: %s", staged["filename"],
-                                   str(error).splitlines()[0])
+        current_app.logger.warning(
+            "The staged upload %s was imported but not discarded: %s", staged["filename"], str(error).splitlines()[0]
+        )
     return outcome(report), True, None

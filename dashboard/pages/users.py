@@ -1,13 +1,13 @@
 """Users: admins add people, change their roles, disable or enable them and reset their passwords.
 
-Passwords are never typed here: a new one is generated (`measures.users.generate_password`) and shown once, in
+Passwords are never typed here: a new one is generated (`measures.accounts.users.generate_password`) and shown once, in
 the answer to the admin's click, for them to pass on. It is never put in the address, a stored component or a
 log; the audit log records that a password was reset, not what it is. Every change goes through
-`measures.users`, which enforces the rules (such as always keeping one active admin) and audits it with the
+`measures.accounts.users`, which enforces the rules (such as always keeping one active admin) and audits it with the
 signed-in admin as the actor. Every callback here, reading ones included, needs MANAGE_USERS.
 
 The page also lists the names and addresses that must wait before their next sign-in attempt after repeated
-failures (`measures.sign_in_delays`), and lets the admin clear a wait, which is audited.
+failures (`measures.accounts.sign_in_delays`), and lets the admin clear a wait, which is audited.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import auth, ids
-from dashboard.auth import requires
+from dashboard import ids
 from dashboard.components.notices import refusal_notice
-from dashboard.data import engine
-from measures import audit, sign_in_delays, users
+from dashboard.server import auth
+from dashboard.server.auth import requires
+from dashboard.server.data import engine
+from measures.accounts import sign_in_delays, users
+from measures.storage import audit
 
 TITLE = "Users"
 HISTORY_LENGTH = 20
@@ -28,8 +30,14 @@ LOCAL_TIME_ZONE = "Europe/London"
 CHANGE_PASSWORD_PATH = "/account/password"
 NO_ONE_CHOSEN = "Choose a user first, in the list under “Change a user”."
 
-dash.register_page(__name__, path="/admin/users", name="Users", title="Users - Measures that Matter",
-                   order=40, required_permission=users.MANAGE_USERS)
+dash.register_page(
+    __name__,
+    path="/admin/users",
+    name="Users",
+    title="Users - Measures that Matter",
+    order=40,
+    required_permission=users.MANAGE_USERS,
+)
 
 
 def _text(value) -> str:
@@ -50,8 +58,10 @@ def _role_options() -> list[dict]:
 
 
 def _user_options(everyone: list[users.User]) -> list[dict]:
-    return [{"label": f"{user.name} ({user.role}, {'active' if user.active else 'disabled'})", "value": user.name}
-            for user in everyone]
+    return [
+        {"label": f"{user.name} ({user.role}, {'active' if user.active else 'disabled'})", "value": user.name}
+        for user in everyone
+    ]
 
 
 def users_table(everyone: list[users.User]) -> html.Table | html.P:
@@ -60,17 +70,24 @@ def users_table(everyone: list[users.User]) -> html.Table | html.P:
         return html.P("There are no users yet.", className="notice notice-info")
     header = html.Tr([html.Th("Name", scope="col"), html.Th("Role", scope="col"), html.Th("Status", scope="col")])
     rows = [
-        html.Tr([
-            html.Th([user.name, html.Span(" (you)", className="muted") if _is_me(user.name) else None], scope="row"),
-            html.Td(user.role),
-            html.Td("Active" if user.active else "Disabled: may not sign in"),
-        ], className="user-row" + ("" if user.active else " user-disabled"), **{"data-user": user.name})
+        html.Tr(
+            [
+                html.Th(
+                    [user.name, html.Span(" (you)", className="muted") if _is_me(user.name) else None], scope="row"
+                ),
+                html.Td(user.role),
+                html.Td("Active" if user.active else "Disabled: may not sign in"),
+            ],
+            className="user-row" + ("" if user.active else " user-disabled"),
+            **{"data-user": user.name},
+        )
         for user in everyone
     ]
     active = sum(user.active for user in everyone)
     caption = f"Everyone who may sign in: {len(everyone)} user{'s' if len(everyone) != 1 else ''}, {active} active"
-    return html.Table([html.Caption(caption), html.Thead(header), html.Tbody(rows)],
-                      className="report-table users-table")
+    return html.Table(
+        [html.Caption(caption), html.Thead(header), html.Tbody(rows)], className="report-table users-table"
+    )
 
 
 def _delays() -> list[sign_in_delays.Delay]:
@@ -82,24 +99,39 @@ def delays_table() -> html.Table | html.P:
     that lets them try again at once."""
     delays = _delays()
     if not delays:
-        return html.P("Nobody has to wait to sign in: there have not been repeated failed attempts.",
-                      className="hint")
-    header = html.Tr([html.Th("Name or address", scope="col"), html.Th("Failed attempts", scope="col"),
-                      html.Th("May try again at (UK time)", scope="col"), html.Th("Action", scope="col")])
+        return html.P("Nobody has to wait to sign in: there have not been repeated failed attempts.", className="hint")
+    header = html.Tr(
+        [
+            html.Th("Name or address", scope="col"),
+            html.Th("Failed attempts", scope="col"),
+            html.Th("May try again at (UK time)", scope="col"),
+            html.Th("Action", scope="col"),
+        ]
+    )
     rows = [
-        html.Tr([
-            html.Th(f"{'Name' if delay.kind == sign_in_delays.NAME else 'Address'}: {delay.shown}", scope="row"),
-            html.Td(str(delay.failures)),
-            html.Td(_when(delay.until, seconds=True)),
-            html.Td(html.Button(["Let them try now", html.Span(f" ({delay.shown})", className="visually-hidden")],
-                                id={"type": ids.USERS_CLEAR_DELAY, "kind": delay.kind, "key": delay.key},
-                                className="button button-secondary button-small", type="button", n_clicks=0)),
-        ], className="delay-row")
+        html.Tr(
+            [
+                html.Th(f"{'Name' if delay.kind == sign_in_delays.NAME else 'Address'}: {delay.shown}", scope="row"),
+                html.Td(str(delay.failures)),
+                html.Td(_when(delay.until, seconds=True)),
+                html.Td(
+                    html.Button(
+                        ["Let them try now", html.Span(f" ({delay.shown})", className="visually-hidden")],
+                        id={"type": ids.USERS_CLEAR_DELAY, "kind": delay.kind, "key": delay.key},
+                        className="button button-secondary button-small",
+                        type="button",
+                        n_clicks=0,
+                    )
+                ),
+            ],
+            className="delay-row",
+        )
         for delay in delays
     ]
     caption = f"{len(rows)} name{'s' if len(rows) != 1 else ''} or address{'es' if len(rows) != 1 else ''} waiting"
-    return html.Table([html.Caption(caption), html.Thead(header), html.Tbody(rows)],
-                      className="report-table users-delays")
+    return html.Table(
+        [html.Caption(caption), html.Thead(header), html.Tbody(rows)], className="report-table users-delays"
+    )
 
 
 def _when(moment, seconds: bool = False) -> str:
@@ -135,22 +167,33 @@ def history() -> html.Table | html.P:
     events = audit.audit_frame(engine(), action="user.", limit=HISTORY_LENGTH)
     if events.empty:
         return html.P("No changes to users have been recorded yet.", className="hint")
-    header = html.Tr([html.Th("When (UK time)", scope="col"), html.Th("Who", scope="col"),
-                      html.Th("What", scope="col")])
-    rows = [html.Tr([html.Td(_when(event.at)), html.Td(event.actor),
-                     html.Td(describe_change(event.action, event.actor, event.subject, event.detail))])
-            for event in events.itertuples(index=False)]
+    header = html.Tr(
+        [html.Th("When (UK time)", scope="col"), html.Th("Who", scope="col"), html.Th("What", scope="col")]
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(_when(event.at)),
+                html.Td(event.actor),
+                html.Td(describe_change(event.action, event.actor, event.subject, event.detail)),
+            ]
+        )
+        for event in events.itertuples(index=False)
+    ]
     caption = f"The {len(rows)} most recent change{'s' if len(rows) != 1 else ''} to users, newest first"
-    return html.Table([html.Caption(caption), html.Thead(header), html.Tbody(rows)],
-                      className="report-table users-history")
+    return html.Table(
+        [html.Caption(caption), html.Thead(header), html.Tbody(rows)], className="report-table users-history"
+    )
 
 
 def _control(label: str, control, hint: str | None = None, target: str | None = None) -> html.Div:
     label_children: list = [label]
     if hint:
         label_children.append(html.Span(hint, className="hint block"))
-    return html.Div([html.Label(label_children, htmlFor=target or control.id, className="picker-label"), control],
-                    className="control")
+    return html.Div(
+        [html.Label(label_children, htmlFor=target or control.id, className="picker-label"), control],
+        className="control",
+    )
 
 
 def layout(**_query) -> html.Div:
@@ -159,63 +202,158 @@ def layout(**_query) -> html.Div:
     if refused:
         return refused
     everyone = users.list_users(engine())
-    return html.Div([
-        html.H1(TITLE),
-        html.P("Everyone who may sign in, and what their role lets them do. Passwords are generated here and "
-               "shown once, for you to pass on: nobody, admins included, can see a password afterwards.",
-               className="lede"),
-        html.Div(id=ids.USERS_STATUS, role="status", className="users-feedback"),
-        html.Div(id=ids.USERS_ALERT, role="alert", className="users-feedback"),
-        html.Div(users_table(everyone), id=ids.USERS_TABLE, className="table-scroll", tabIndex="0",
-                 role="region", **{"aria-label": "Users table"}),
-        html.H2("Roles"),
-        html.Ul([html.Li([html.Strong(role.capitalize()), f": {users.ROLE_DESCRIPTIONS[role]}."])
-                 for role in users.ROLES], className="users-roles"),
-        html.Section([
-            html.H2("Add a user", id="users-add-heading"),
-            html.Div([
-                _control("Name", dcc.Input(id=ids.USERS_NEW_NAME, type="text", autoComplete="off", maxLength=80,
-                                           className="text-input"),
-                         "The name they will sign in with: letters, digits, spaces and . @ ' - _ only."),
-                _control("Role", dcc.Dropdown(id=ids.USERS_NEW_ROLE, options=_role_options(), value="viewer",
-                                              clearable=False, searchable=False, className="role-picker")),
-            ], className="users-fields"),
-            html.P("A password is generated for them and shown here once.", className="hint"),
-            html.Div(html.Button("Add user", id=ids.USERS_ADD_BUTTON, className="button", n_clicks=0),
-                     className="actions"),
-        ], className="users-section", **{"aria-labelledby": "users-add-heading"}),
-        html.Section([
-            html.H2("Change a user", id="users-change-heading"),
-            html.Div([
-                _control("User", dcc.Dropdown(id=ids.USERS_PICKER, options=_user_options(everyone),
-                                              placeholder="Choose a user", clearable=False, searchable=True,
-                                              className="user-picker")),
-                _control("Role", dcc.Dropdown(id=ids.USERS_ROLE_PICKER, options=_role_options(), value="viewer",
-                                              clearable=False, searchable=False, className="role-picker"),
-                         "Chosen for “Change role”; shows the user's role when you choose them."),
-            ], className="users-fields"),
-            html.Div([
-                html.Button("Change role", id=ids.USERS_ROLE_BUTTON, className="button", n_clicks=0),
-                html.Button("Disable", id=ids.USERS_DISABLE_BUTTON, className="button button-secondary",
-                            n_clicks=0),
-                html.Button("Enable", id=ids.USERS_ENABLE_BUTTON, className="button button-secondary", n_clicks=0),
-                html.Button("Reset password", id=ids.USERS_RESET_BUTTON, className="button button-secondary",
-                            n_clicks=0),
-            ], className="actions"),
-            html.P("Changing someone's role, disabling them or resetting their password signs them out everywhere. "
-                   "A disabled user keeps their history and can be enabled again.", className="hint"),
-        ], className="users-section", **{"aria-labelledby": "users-change-heading"}),
-        html.H2("Waiting to sign in", id="users-delays-heading"),
-        html.P("After repeated failed sign-ins, each further attempt with that name or from that address must wait "
-               f"longer, from {sign_in_delays.FIRST_DELAY_SECONDS} seconds up to "
-               f"{sign_in_delays.MAX_DELAY_SECONDS // 60} minutes; the right password works once the wait is "
-               "over. If someone is waiting because of another's guesses, let them try now.", className="hint"),
-        html.Div(delays_table(), id=ids.USERS_DELAYS, className="table-scroll", tabIndex="0", role="region",
-                 **{"aria-labelledby": "users-delays-heading"}),
-        html.H2("Recent user changes"),
-        html.Div(history(), id=ids.USERS_HISTORY, className="table-scroll", tabIndex="0", role="region",
-                 **{"aria-label": "Recent user changes"}),
-    ], className="users-page")
+    return html.Div(
+        [
+            html.H1(TITLE),
+            html.P(
+                "Everyone who may sign in, and what their role lets them do. Passwords are generated here and "
+                "shown once, for you to pass on: nobody, admins included, can see a password afterwards.",
+                className="lede",
+            ),
+            html.Div(id=ids.USERS_STATUS, role="status", className="users-feedback"),
+            html.Div(id=ids.USERS_ALERT, role="alert", className="users-feedback"),
+            html.Div(
+                users_table(everyone),
+                id=ids.USERS_TABLE,
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": "Users table"},
+            ),
+            html.H2("Roles"),
+            html.Ul(
+                [
+                    html.Li([html.Strong(role.capitalize()), f": {users.ROLE_DESCRIPTIONS[role]}."])
+                    for role in users.ROLES
+                ],
+                className="users-roles",
+            ),
+            html.Section(
+                [
+                    html.H2("Add a user", id="users-add-heading"),
+                    html.Div(
+                        [
+                            _control(
+                                "Name",
+                                dcc.Input(
+                                    id=ids.USERS_NEW_NAME,
+                                    type="text",
+                                    autoComplete="off",
+                                    maxLength=80,
+                                    className="text-input",
+                                ),
+                                "The name they will sign in with: letters, digits, spaces and . @ ' - _ only.",
+                            ),
+                            _control(
+                                "Role",
+                                dcc.Dropdown(
+                                    id=ids.USERS_NEW_ROLE,
+                                    options=_role_options(),
+                                    value="viewer",
+                                    clearable=False,
+                                    searchable=False,
+                                    className="role-picker",
+                                ),
+                            ),
+                        ],
+                        className="users-fields",
+                    ),
+                    html.P("A password is generated for them and shown here once.", className="hint"),
+                    html.Div(
+                        html.Button("Add user", id=ids.USERS_ADD_BUTTON, className="button", n_clicks=0),
+                        className="actions",
+                    ),
+                ],
+                className="users-section",
+                **{"aria-labelledby": "users-add-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Change a user", id="users-change-heading"),
+                    html.Div(
+                        [
+                            _control(
+                                "User",
+                                dcc.Dropdown(
+                                    id=ids.USERS_PICKER,
+                                    options=_user_options(everyone),
+                                    placeholder="Choose a user",
+                                    clearable=False,
+                                    searchable=True,
+                                    className="user-picker",
+                                ),
+                            ),
+                            _control(
+                                "Role",
+                                dcc.Dropdown(
+                                    id=ids.USERS_ROLE_PICKER,
+                                    options=_role_options(),
+                                    value="viewer",
+                                    clearable=False,
+                                    searchable=False,
+                                    className="role-picker",
+                                ),
+                                "Chosen for “Change role”; shows the user's role when you choose them.",
+                            ),
+                        ],
+                        className="users-fields",
+                    ),
+                    html.Div(
+                        [
+                            html.Button("Change role", id=ids.USERS_ROLE_BUTTON, className="button", n_clicks=0),
+                            html.Button(
+                                "Disable", id=ids.USERS_DISABLE_BUTTON, className="button button-secondary", n_clicks=0
+                            ),
+                            html.Button(
+                                "Enable", id=ids.USERS_ENABLE_BUTTON, className="button button-secondary", n_clicks=0
+                            ),
+                            html.Button(
+                                "Reset password",
+                                id=ids.USERS_RESET_BUTTON,
+                                className="button button-secondary",
+                                n_clicks=0,
+                            ),
+                        ],
+                        className="actions",
+                    ),
+                    html.P(
+                        "Changing someone's role, disabling them or resetting their password signs them out "
+                        "everywhere. "
+                        "A disabled user keeps their history and can be enabled again.",
+                        className="hint",
+                    ),
+                ],
+                className="users-section",
+                **{"aria-labelledby": "users-change-heading"},
+            ),
+            html.H2("Waiting to sign in", id="users-delays-heading"),
+            html.P(
+                "After repeated failed sign-ins, each further attempt with that name or from that address must wait "
+                f"longer, from {sign_in_delays.FIRST_DELAY_SECONDS} seconds up to "
+                f"{sign_in_delays.MAX_DELAY_SECONDS // 60} minutes; the right password works once the wait is "
+                "over. If someone is waiting because of another's guesses, let them try now.",
+                className="hint",
+            ),
+            html.Div(
+                delays_table(),
+                id=ids.USERS_DELAYS,
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-labelledby": "users-delays-heading"},
+            ),
+            html.H2("Recent user changes"),
+            html.Div(
+                history(),
+                id=ids.USERS_HISTORY,
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": "Recent user changes"},
+            ),
+        ],
+        className="users-page",
+    )
 
 
 # What every write callback refreshes: the two messages, the table, the history and the list of users to change.
@@ -240,13 +378,21 @@ def _success(*paragraphs) -> html.Div:
 
 def _password_notice(headline: str, name: str, password: str) -> html.Div:
     """Say what was done and show the generated password, once, with how to pass it on."""
-    return html.Div([
-        html.P(html.Strong(headline)),
-        html.P(["Their password: ", html.Code(password, className="generated-password")]),
-        html.P([f"Pass it on to {name} securely (in person or by phone, not in the same message as their name): "
-                "it is not shown again. Once signed in, they can change it at ",
-                html.Code(CHANGE_PASSWORD_PATH), "."]),
-    ], className="notice notice-success")
+    return html.Div(
+        [
+            html.P(html.Strong(headline)),
+            html.P(["Their password: ", html.Code(password, className="generated-password")]),
+            html.P(
+                [
+                    f"Pass it on to {name} securely (in person or by phone, not in the same message as their name): "
+                    "it is not shown again. Once signed in, they can change it at ",
+                    html.Code(CHANGE_PASSWORD_PATH),
+                    ".",
+                ]
+            ),
+        ],
+        className="notice notice-success",
+    )
 
 
 _SIGNED_OUT = "You changed your own account, so your session has ended: reload the page and sign in again."
@@ -380,8 +526,9 @@ def reset_password(n_clicks, name):
     if not name:
         return _refreshed(alert=NO_ONE_CHOSEN)
     if _is_me(name):
-        return _refreshed(alert=f"To change your own password, use “Change password” ({CHANGE_PASSWORD_PATH}) "
-                                "at the top of the page.")
+        return _refreshed(
+            alert=f"To change your own password, use “Change password” ({CHANGE_PASSWORD_PATH}) at the top of the page."
+        )
     password = users.generate_password(name)
     try:
         users.set_password(engine(), name, password, actor=auth.current_name())
@@ -389,8 +536,9 @@ def reset_password(n_clicks, name):
         return _refreshed(alert=str(error))
     user = users.find_user(engine(), name)
     shown = user.name if user else name
-    notice = _password_notice(f"{shown}'s password has been reset, and they have been signed out everywhere.",
-                              shown, password)
+    notice = _password_notice(
+        f"{shown}'s password has been reset, and they have been signed out everywhere.", shown, password
+    )
     return _refreshed(status=notice)
 
 

@@ -15,13 +15,14 @@ import pandas as pd
 
 from measures.assessment.change import direction, judgement, rag, round_half_up, small_denominator
 from measures.assessment.spc import DEFAULT_OPTIONS, SpcOptions, spc
-from measures.catalogue import Measure
-from measures.periods import PERIOD_PATTERN, previous_period
+from measures.domain.catalogue import Measure
+from measures.domain.periods import PERIOD_PATTERN, previous_period
 
 SERIES_COLUMNS = ("ref", "period", "value", "status", "numerator", "denominator")
 STATUSES = ("ok", "tbc", "new", "na", "suppressed")
 RECORD_KEYS = ("ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance")
 ASSESSMENT_COLUMNS = RECORD_KEYS + ("status", "small_denominator", "spc_points", "explanation")
+
 
 def assess_period(
     measures: Sequence[Measure],
@@ -65,7 +66,8 @@ def assess_period(
     unknown = sorted(set(statuses) - set(STATUSES))
     if unknown:
         raise ValueError(
-            f"Unknown status(es) {', '.join(map(repr, unknown))}: expected ok, tbc, new, na or suppressed.")
+            f"Unknown status(es) {', '.join(map(repr, unknown))}: expected ok, tbc, new, na or suppressed."
+        )
     duplicated = pd.DataFrame({"ref": refs, "period": periods}).duplicated()
     if duplicated.any():
         first = int(np.flatnonzero(duplicated.to_numpy())[0])

@@ -11,52 +11,18 @@ any function given one returns "none".
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
-from numbers import Real
+from decimal import Decimal
 from typing import Literal
 
-from measures.catalogue import Measure, Target
+from measures.domain.catalogue import Measure, Target
+from measures.domain.numbers import as_decimal, round_half_up
 
 Direction = Literal["up", "down", "flat", "none"]
 Judgement = Literal["better", "worse", "same", "none"]
 Rag = Literal["green", "amber", "red", "none"]
 
 DEFAULT_SMALL_DENOMINATOR = 10
-
-
-def as_decimal(value: object) -> Decimal | None:
-    """Return `value` as a Decimal built from its shortest repr, or None when it is missing.
-
-    Missing means None, NaN, an infinity or a pandas/numpy missing marker. Raises TypeError for text,
-    booleans and anything else that is not a real number.
-    """
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, (str, bytes, bool)):
-        raise TypeError(f"Expected a number, got {type(value).__name__} {value!r}.")
-    if isinstance(value, Real):
-        number = float(value)
-        return Decimal(repr(number)) if math.isfinite(number) else None
-    # pandas.NA, numpy.datetime64('NaT') and similar markers are missing; anything else is an error.
-    if type(value).__name__ in ("NAType", "NaTType"):
-        return None
-    raise TypeError(f"Expected a number, got {type(value).__name__} {value!r}.")
-
-
-def round_half_up(value: object, decimals: int) -> Decimal | None:
-    """Return `value` rounded half up to `decimals` places as a Decimal, or None when it is missing.
-
-    `round_half_up(68.05, 1) == Decimal('68.1')`; `round_half_up(2.5, 0) == Decimal('3')`.
-    Raises TypeError for a value that is not a number (see `as_decimal`).
-    """
-    number = as_decimal(value)
-    if number is None:
-        return None
-    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def direction(current: object, previous: object, decimals: int) -> Direction:

@@ -62,7 +62,7 @@ from typing import Literal
 
 import numpy as np
 
-from measures.catalogue import POLARITIES, Target
+from measures.domain.catalogue import POLARITIES, Target
 
 LIMIT_CONSTANT = 2.66  # 3 / d2 with d2 = 1.128 for moving ranges of two points
 TWO_SIGMA_CONSTANT = LIMIT_CONSTANT * 2 / 3

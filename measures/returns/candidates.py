@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from measures.returns.interpret import Place
 from measures.returns.report import Issue
-from measures.store import ValueRow
+from measures.storage.recording import ValueRow
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs 5x to create, and imports make tens of thousands

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from measures.periods import MONTH_ABBREVIATIONS, MONTH_NAMES, is_period, make_period
+from measures.domain.periods import MONTH_ABBREVIATIONS, MONTH_NAMES, is_period, make_period
 
 # Thousands are separated in threes (1,234): '1,5' or '12,34' is a decimal comma or a slip, never 15 or 1234.
 _NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+"
@@ -31,10 +31,28 @@ _NEW = re.compile(r"^new(\s+measure)?$", re.I)
 NOT_APPLICABLE = "na"
 SUPPRESSED = "suppressed"
 _STATUS_MARKERS = {
-    **dict.fromkeys(("n/a", "n / a", "na", "n.a.", "n.a", "-", "\u2013", "\u2014", "..", ":", "z", "[z]", "x", "[x]",
-                     "not applicable", "not available"), NOT_APPLICABLE),
-    **dict.fromkeys(("*", "c", "[c]", "supp", "suppressed", "suppressed (small number)", "small number"),
-                    SUPPRESSED),
+    **dict.fromkeys(
+        (
+            "n/a",
+            "n / a",
+            "na",
+            "n.a.",
+            "n.a",
+            "-",
+            "\u2013",
+            "\u2014",
+            "..",
+            ":",
+            "z",
+            "[z]",
+            "x",
+            "[x]",
+            "not applicable",
+            "not available",
+        ),
+        NOT_APPLICABLE,
+    ),
+    **dict.fromkeys(("*", "c", "[c]", "supp", "suppressed", "suppressed (small number)", "small number"), SUPPRESSED),
 }
 MAX_FIGURE = 1e9  # no count, average, rate or percentage in a council's return comes near this
 _MONTHS = {name.lower(): index + 1 for index, name in enumerate(MONTH_NAMES)}
@@ -149,8 +167,10 @@ def to_number(text: str) -> float:
     cleaned = text.strip()
     if not _STRICT_NUMBER.match(cleaned):
         if _DECIMAL_COMMA.match(cleaned):
-            raise CellError(f"“{text}” is not a number this return can read: write decimals with a point "
-                            "(1.5) and thousands in threes (1,234)")
+            raise CellError(
+                f"“{text}” is not a number this return can read: write decimals with a point "
+                "(1.5) and thousands in threes (1,234)"
+            )
         raise CellError(f"“{text}” is not a number")
     return checked_number(float(cleaned.replace(",", "")), text)
 
@@ -246,11 +266,13 @@ def combine(main: Figure, continuation: Figure) -> Figure:
         # A marker above or below figures ('35 (62)' above '*'): the month is marked, and the figures travel
         # with it so that the reader says they were left out rather than losing them without a word.
         marked, other = (main, continuation) if main.status != "ok" else (continuation, main)
-        return Figure(numerator=marked.numerator if marked.numerator is not None else other.numerator,
-                      denominator=marked.denominator if marked.denominator is not None else other.denominator,
-                      percent=marked.percent if marked.percent is not None else other.percent,
-                      number=marked.number if marked.number is not None else other.number,
-                      status=marked.status)
+        return Figure(
+            numerator=marked.numerator if marked.numerator is not None else other.numerator,
+            denominator=marked.denominator if marked.denominator is not None else other.denominator,
+            percent=marked.percent if marked.percent is not None else other.percent,
+            number=marked.number if marked.number is not None else other.number,
+            status=marked.status,
+        )
     percent = main.percent if main.percent is not None else continuation.percent
     if percent is None and continuation.number is not None and main.numerator is None and main.number is not None:
         percent = continuation.number  # a bare percentage typed without its % sign
@@ -289,8 +311,9 @@ def period_of_header(cell: object) -> str | None:
     if isinstance(cell, datetime | date):
         return make_period(cell.year, cell.month)
     if isinstance(cell, time):
-        raise CellError("the date is Excel’s day zero (shown as 0 January 1900 or 30 December 1899), so no month "
-                        "was entered")
+        raise CellError(
+            "the date is Excel’s day zero (shown as 0 January 1900 or 30 December 1899), so no month was entered"
+        )
     if not isinstance(cell, str):
         return None
     text = cell.strip()

@@ -11,19 +11,23 @@ import numpy as np
 import pandas as pd
 
 from measures.assessment.change import arrow_contradiction, direction
-from measures.catalogue import Catalogue
-from measures.formatting import STATUS_TEXT, format_figure, format_value
-from measures.periods import is_period, long_label, previous_period
+from measures.domain.catalogue import Catalogue
+from measures.domain.formatting import STATUS_TEXT, format_figure, format_value
+from measures.domain.periods import is_period, long_label, previous_period
 from measures.returns.candidates import Candidate, ParsedReturn
 from measures.returns.interpret import Place, problem
 from measures.returns.report import Issue
-from measures.store import SERVICE, ChangePlan, ValueRow
+from measures.storage.recording import SERVICE, ChangePlan, ValueRow
 
 OUTLIER_SIGMAS = 3.0  # a figure this many process sigmas beyond the recent range is questioned
 OUTLIER_HISTORY = 24  # months of history considered
 OUTLIER_MINIMUM = 6  # months needed before questioning anything
-_MARKED_AS = {"tbc": "TBC (to be confirmed)", "new": "NEW (a new measure)", "na": "not applicable",
-              "suppressed": "suppressed (a small number)"}
+_MARKED_AS = {
+    "tbc": "TBC (to be confirmed)",
+    "new": "NEW (a new measure)",
+    "na": "not applicable",
+    "suppressed": "suppressed (a small number)",
+}
 EARLIEST_PERIOD_VARIABLE = "MEASURES_EARLIEST_PERIOD"
 # The improvement programme began when full council set up the improvement board on 27 April 2021.
 DEFAULT_EARLIEST_PERIOD = "2021-04"
@@ -32,7 +36,11 @@ DEFAULT_EARLIEST_PERIOD = "2021-04"
 def _same(a: Candidate, b: Candidate) -> bool:
     first, second = a.row, b.row
     return (first.status, first.numerator, first.denominator, first.value) == (
-        second.status, second.numerator, second.denominator, second.value)
+        second.status,
+        second.numerator,
+        second.denominator,
+        second.value,
+    )
 
 
 def deduplicate(candidates: list[Candidate]) -> tuple[list[Candidate], list[Issue]]:
@@ -49,16 +57,25 @@ def deduplicate(candidates: list[Candidate]) -> tuple[list[Candidate], list[Issu
             continue
         team = candidate.row.team or "the whole service"
         if _same(first, candidate):
-            issues.append(problem(
-                "warning", "duplicate-same", candidate.place,
-                f"this repeats the figure in cell {first.place.cell} for {team}", "It was counted once.",
-            ))
+            issues.append(
+                problem(
+                    "warning",
+                    "duplicate-same",
+                    candidate.place,
+                    f"this repeats the figure in cell {first.place.cell} for {team}",
+                    "It was counted once.",
+                )
+            )
         else:
-            issues.append(problem(
-                "error", "duplicate-conflict", candidate.place,
-                f"{team} already has a different figure for this month in cell {first.place.cell}",
-                "Keep one of the two rows and delete the other.",
-            ))
+            issues.append(
+                problem(
+                    "error",
+                    "duplicate-conflict",
+                    candidate.place,
+                    f"{team} already has a different figure for this month in cell {first.place.cell}",
+                    "Keep one of the two rows and delete the other.",
+                )
+            )
     return kept, issues
 
 
@@ -75,19 +92,27 @@ def earliest_period_problems() -> list[Issue]:
     setting = os.environ.get(EARLIEST_PERIOD_VARIABLE, "").strip()
     if not setting or is_period(setting):
         return []
-    return [Issue("error", "bad-setting",
-                  f"The server's setting {EARLIEST_PERIOD_VARIABLE} is “{setting}”, which is not a month written "
-                  "YYYY-MM (such as 2021-04), so the months of this return cannot be checked. Ask the administrator "
-                  "to correct the setting, then upload the return again.")]
+    return [
+        Issue(
+            "error",
+            "bad-setting",
+            f"The server's setting {EARLIEST_PERIOD_VARIABLE} is “{setting}”, which is not a month written "
+            "YYYY-MM (such as 2021-04), so the months of this return cannot be checked. Ask the administrator "
+            "to correct the setting, then upload the return again.",
+        )
+    ]
 
 
 def early_periods(dated: Sequence[Place], first_period: str) -> list[Issue]:
     """Return an error for every cell dated before `first_period` (such as December 1899, Excel's day 0)."""
     return [
-        problem("error", "too-early", place,
-                f"{long_label(place.period)} is before {long_label(first_period)}, the first month this programme "
-                "reports",
-                "Check the month (a date typed as text or a blank Excel date can turn into December 1899).")
+        problem(
+            "error",
+            "too-early",
+            place,
+            f"{long_label(place.period)} is before {long_label(first_period)}, the first month this programme reports",
+            "Check the month (a date typed as text or a blank Excel date can turn into December 1899).",
+        )
         for place in dated
         if place.period < first_period
     ]
@@ -96,8 +121,13 @@ def early_periods(dated: Sequence[Place], first_period: str) -> list[Issue]:
 def future_periods(dated: Sequence[Place], current_period: str) -> list[Issue]:
     """Return an error for every cell dated after the current month."""
     return [
-        problem("error", "future-period", place, f"{long_label(place.period)} has not happened yet",
-                "Check the month: a return reports months that have ended or are under way.")
+        problem(
+            "error",
+            "future-period",
+            place,
+            f"{long_label(place.period)} has not happened yet",
+            "Check the month: a return reports months that have ended or are under way.",
+        )
         for place in dated
         if place.period > current_period
     ]
@@ -124,7 +154,7 @@ def outliers(candidates: Sequence[Candidate], history: pd.DataFrame, catalogue: 
             continue
         periods, values = series[row.ref]
         end = int(np.searchsorted(periods, row.period, side="left"))
-        earlier = values[max(0, end - OUTLIER_HISTORY):end]
+        earlier = values[max(0, end - OUTLIER_HISTORY) : end]
         if len(earlier) < OUTLIER_MINIMUM:
             continue
         sigma = float(np.abs(np.diff(earlier)).mean()) / 1.128
@@ -133,12 +163,16 @@ def outliers(candidates: Sequence[Candidate], history: pd.DataFrame, catalogue: 
         if sigma <= 0 or math.isnan(sigma) or low - margin <= row.value <= high + margin:
             continue
         measure = catalogue.measure(row.ref)
-        issues.append(problem(
-            "warning", "outlier", candidate.place,
-            f"{format_value(measure, row.value)} is far outside this measure's recent months "
-            f"({format_value(measure, low)} to {format_value(measure, high)})",
-            "Check the figure; if it is right, consider adding a note to explain it.",
-        ))
+        issues.append(
+            problem(
+                "warning",
+                "outlier",
+                candidate.place,
+                f"{format_value(measure, row.value)} is far outside this measure's recent months "
+                f"({format_value(measure, low)} to {format_value(measure, high)})",
+                "Check the figure; if it is right, consider adding a note to explain it.",
+            )
+        )
     return issues
 
 
@@ -167,14 +201,20 @@ def missing_measures(
         return []
     listed = ", ".join(f"{ref} ({format_figure(catalogue.measure(ref), before[ref])})" for ref in missing)
     several = len(missing) > 1
-    return [Issue(
-        "warning", "missing-measure",
-        f"{len(missing)} measure{'s' if several else ''} reported for {long_label(month_before)} "
-        f"{'have' if several else 'has'} nothing for {long_label(latest)}, in this return or already stored "
-        f"({long_label(month_before)} in brackets): {listed}. If a figure for {long_label(latest)} is not ready, "
-        "add a row for it with Status TBC so that readers see it is expected.",
-        sheet, "", "", latest,
-    )]
+    return [
+        Issue(
+            "warning",
+            "missing-measure",
+            f"{len(missing)} measure{'s' if several else ''} reported for {long_label(month_before)} "
+            f"{'have' if several else 'has'} nothing for {long_label(latest)}, in this return or already stored "
+            f"({long_label(month_before)} in brackets): {listed}. If a figure for {long_label(latest)} is not ready, "
+            "add a row for it with Status TBC so that readers see it is expected.",
+            sheet,
+            "",
+            "",
+            latest,
+        )
+    ]
 
 
 def _figure_fields(row: ValueRow) -> dict:
@@ -185,7 +225,7 @@ def replaced_figures(candidates: Sequence[Candidate], plan: ChangePlan, catalogu
     """Return a warning for each row that would replace a stored figure with TBC, new, not applicable or
     suppressed, naming the figure it replaces (which stays in the measure's history as a revision).
 
-    `plan` is what writing the status rows of `candidates` would change (`store.preview_changes`)."""
+    `plan` is what writing the status rows of `candidates` would change (`recording.preview_changes`)."""
     places = {(c.row.ref, c.row.period, c.row.team, c.row.worker): c.place for c in candidates}
     issues = []
     for row, current in plan.revised:
@@ -198,13 +238,17 @@ def replaced_figures(candidates: Sequence[Candidate], plan: ChangePlan, catalogu
         place = places.get((row.ref, row.period, row.team, row.worker))
         if place is None:
             continue
-        issues.append(problem(
-            "warning", "replaces-figure", place,
-            f"this marks the month as {_MARKED_AS[row.status]}, replacing the figure already stored, {figure}",
-            "Readers see the month as revised, with no figure; the old figure stays in its history. If the stored "
-            "figure is right, leave this cell blank (a blank cell never changes a stored figure), or, once "
-            f"imported, upload {figure} again to put it back.",
-        ))
+        issues.append(
+            problem(
+                "warning",
+                "replaces-figure",
+                place,
+                f"this marks the month as {_MARKED_AS[row.status]}, replacing the figure already stored, {figure}",
+                "Readers see the month as revised, with no figure; the old figure stays in its history. If the stored "
+                "figure is right, leave this cell blank (a blank cell never changes a stored figure), or, once "
+                f"imported, upload {figure} again to put it back.",
+            )
+        )
     return issues
 
 
@@ -215,21 +259,31 @@ def new_teams(candidates: Sequence[Candidate], known: set[str]) -> list[Issue]:
         team = candidate.row.team
         if team and team not in known and team not in reported:
             reported.add(team)
-            issues.append(problem(
-                "warning", "new-team", candidate.place, f"“{team}” is a team not seen before",
-                "If it is a new team, nothing to do; if it is a misspelling, correct it so its history joins up.",
-            ))
+            issues.append(
+                problem(
+                    "warning",
+                    "new-team",
+                    candidate.place,
+                    f"“{team}” is a team not seen before",
+                    "If it is a new team, nothing to do; if it is a misspelling, correct it so its history joins up.",
+                )
+            )
     return issues
 
 
 def contradicting_arrows(parsed: ParsedReturn, catalogue: Catalogue, history: pd.DataFrame) -> list[Issue]:
     """Return a warning for each typed Progress arrow that contradicts the change between the file's latest
     month and the month before (from the file, else from what is stored)."""
-    stored = {
-        (record["ref"], record["period"]): ValueRow(record["ref"], record["period"], value=record["value"],
-                                                    status=record["status"])
-        for record in history.to_dict("records")
-    } if not history.empty else {}
+    stored = (
+        {
+            (record["ref"], record["period"]): ValueRow(
+                record["ref"], record["period"], value=record["value"], status=record["status"]
+            )
+            for record in history.to_dict("records")
+        }
+        if not history.empty
+        else {}
+    )
     values = {**stored, **{(c.row.ref, c.row.period): c.row for c in parsed.candidates if c.row.team == SERVICE}}
     issues = []
     parsed_periods = {c.row.period for c in parsed.candidates}
@@ -248,6 +302,13 @@ def contradicting_arrows(parsed: ParsedReturn, catalogue: Catalogue, history: pd
         if reason:
             place = Place(sheet, cell, ref=ref, period=latest)
             what = reason[0].lower() + reason[1:].rstrip(".")
-            issues.append(problem("warning", "arrow-contradiction", place, what,
-                                  "Arrows are computed from the figures here, so the typed one is not used."))
+            issues.append(
+                problem(
+                    "warning",
+                    "arrow-contradiction",
+                    place,
+                    what,
+                    "Arrows are computed from the figures here, so the typed one is not used.",
+                )
+            )
     return issues

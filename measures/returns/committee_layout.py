@@ -12,7 +12,7 @@ import re
 
 from openpyxl.utils import get_column_letter
 
-from measures.catalogue import Catalogue
+from measures.domain.catalogue import Catalogue
 from measures.returns.candidates import Candidate, ParsedReturn
 from measures.returns.cells import BLANK, CellError, combine, parse_figure, period_of_header, text_of
 from measures.returns.interpret import Place, interpret, problem
@@ -68,7 +68,9 @@ class _Header:
         cells = [f"{_address(column, index)} (“{text}”)" for column, text in list(self.others.items())[:6]]
         found = f"; its other headings are {', '.join(cells)}" if cells else ""
         return problem(
-            "error", "no-header", Place(sheet, _address(self.ref, index)),
+            "error",
+            "no-header",
+            Place(sheet, _address(self.ref, index)),
             f"this row has the headings Ref and Measure but no column headed by a month{found}",
             "In the committee table, head each month's column with its month: an Excel date, Dec-22, Jan 2023 or "
             "01/01/2023 (day first). The template's header needs Ref and Period.",
@@ -88,19 +90,28 @@ class _Header:
             if figure == BLANK:
                 continue
             self.unread_columns.add(column)
-            issues.append(problem(
-                "warning", "ignored-cell", Place(sheet, _address(column, self.row_index)),
-                f"the column headed “{text}” holds figures (such as cell {_address(column, index)}) but its "
-                "heading is not a month, so nothing in it was imported",
-                "If it is a month, write its heading as an Excel date, Dec-22, Jan 2023 or 01/01/2023.",
-            ))
+            issues.append(
+                problem(
+                    "warning",
+                    "ignored-cell",
+                    Place(sheet, _address(column, self.row_index)),
+                    f"the column headed “{text}” holds figures (such as cell {_address(column, index)}) but its "
+                    "heading is not a month, so nothing in it was imported",
+                    "If it is a month, write its heading as an Excel date, Dec-22, Jan 2023 or 01/01/2023.",
+                )
+            )
         return issues
 
     def problems(self, sheet: str, index: int) -> list:
         """An error for each month header that cannot be read, naming its cell."""
         return [
-            problem("error", "bad-period", Place(sheet, _address(column, index)), why,
-                    "Write the month as an Excel date, as Dec-22 or Jan 2023, or as 01/01/2023 (day first).")
+            problem(
+                "error",
+                "bad-period",
+                Place(sheet, _address(column, index)),
+                why,
+                "Write the month as an Excel date, as Dec-22 or Jan 2023, or as 01/01/2023 (day first).",
+            )
             for column, why in self.unreadable.items()
         ]
 
@@ -154,10 +165,15 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
                 index += 2 if continuation is not None else 1
                 continue
             if ref and not _AREA_REF.match(ref) and any(_cell(row, c) is not None for c in header.months):
-                parsed.issues.append(problem(
-                    "error", "unknown-ref", Place(sheet.name, _address(header.ref, index), ref=ref),
-                    f"“{ref}” is not a measure ref", "Use the refs of the published table, 1.1 to 10.7.",
-                ))
+                parsed.issues.append(
+                    problem(
+                        "error",
+                        "unknown-ref",
+                        Place(sheet.name, _address(header.ref, index), ref=ref),
+                        f"“{ref}” is not a measure ref",
+                        "Use the refs of the published table, 1.1 to 10.7.",
+                    )
+                )
             index += 1
     if not found_header and without_months is not None:
         # A header the importer cannot read: say where it is, rather than that there is none.
@@ -167,9 +183,13 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
 
 def _unreadable(place: Place, error: CellError, cell: str):
     return problem(
-        "error", "not-a-number", place, str(error),
+        "error",
+        "not-a-number",
+        place,
+        str(error),
         "Write a count, counts such as 42/108, a percentage such as 39%, TBC, NEW MEASURE, n/a or * (suppressed), "
-        "or leave it blank.", cell=cell,
+        "or leave it blank.",
+        cell=cell,
     )
 
 
@@ -177,10 +197,15 @@ def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed
     ref = text_of(_cell(row, header.ref))
     measure = measures.get(ref)
     if measure is None:
-        parsed.issues.append(problem(
-            "error", "unknown-ref", Place(sheet, _address(header.ref, index), ref=ref),
-            f"“{ref}” is not a measure ref", "Use the refs of the published table, 1.1 to 10.7.",
-        ))
+        parsed.issues.append(
+            problem(
+                "error",
+                "unknown-ref",
+                Place(sheet, _address(header.ref, index), ref=ref),
+                f"“{ref}” is not a measure ref",
+                "Use the refs of the published table, 1.1 to 10.7.",
+            )
+        )
         return
     periods = []
     for column, period in header.months.items():
@@ -204,8 +229,10 @@ def _parse_measure_row(sheet, row, continuation, index, header, measures, parsed
             continue
         periods.append(period)
         below_cell = _address(column, index + 1)
-        cells = {"value": below_cell if continued != BLANK and main.percent is None else place.cell,
-                 "status": below_cell if main.status == "ok" and continued.status != "ok" else place.cell}
+        cells = {
+            "value": below_cell if continued != BLANK and main.percent is None else place.cell,
+            "status": below_cell if main.status == "ok" and continued.status != "ok" else place.cell,
+        }
         result = interpret(measure, figure, place, cells=cells)
         parsed.issues.extend(result.issues)
         if result.row is not None:

@@ -8,90 +8,16 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from measures import audit, store
-from measures.catalogue import Catalogue
-from measures.periods import period_of, shift_period
+from measures.domain.periods import period_of, shift_period
 from measures.returns import checks
-from measures.returns.candidates import ParsedReturn
-from measures.returns.committee_layout import parse_committee
 from measures.returns.isolation import parse_isolated
-from measures.returns.number_formats import (
-    UnreadableFormats,
-    mark_percent_cells,
-    read_number_formats,
-    uncomputed_formulas,
-)
 from measures.returns.report import ImportReport, Issue
-from measures.returns.template_layout import find_header, parse_template
-from measures.returns.workbook import MAX_FILE_BYTES, Sheet, read_sheets, too_large
-from measures.store import UploadInfo
+from measures.returns.workbook import MAX_FILE_BYTES, too_large
+from measures.storage import audit, catalogue_records, reads, recording
+from measures.storage.recording import UploadInfo
 
 
-def parse_return(
-    data: bytes, filename: str, catalogue: Catalogue, current_period: str = "9999-12",
-    earliest_period: str | None = None,
-) -> tuple[ParsedReturn, list[Issue]]:
-    """Read a workbook and recognise its layout from its content; returns what was found and any file errors.
-
-    Months after `current_period` or before `earliest_period` (default: the MEASURES_EARLIEST_PERIOD of this
-    process) are left in `dated` for the checks that refuse them."""
-    sheets, file_issues = read_sheets(data, filename)
-    if file_issues:
-        return ParsedReturn(), file_issues
-    try:
-        formats = read_number_formats(data)
-    except UnreadableFormats:
-        return ParsedReturn(), [Issue(
-            "error", "truncated",
-            f"{filename or 'The file'} could not be read as an Excel workbook: its formats or sheets are damaged. "
-            "Open it in Excel, save it again and upload the new copy.",
-        )]
-    sheets = [mark_percent_cells(sheet, formats.get(sheet.name)) for sheet in sheets]
-    earliest_period = earliest_period or checks.earliest_period()
-    parsed = parse_template(sheets, catalogue, current_period, earliest_period)
-    if parsed is not None:
-        parsed.issues += _committee_tables_left_out(sheets, catalogue)
-    else:
-        parsed = parse_committee(sheets, catalogue)
-    if parsed is None:
-        return ParsedReturn(), [Issue(
-            "error", "no-header",
-            f"No sheet in {filename or 'the file'} has a header this return understands. Use the template "
-            "(header Ref, Measure, Team, Period, Numerator, Denominator, Value, Status, Note on row 1) or the "
-            "committee table (a row with Ref, Measure and one column per month).",
-        )]
-    parsed.issues = uncomputed_formulas(formats) + parsed.issues
-    return parsed, []
-
-
-def _names_ref_and_measure(row: list) -> bool:
-    """Whether a row holds the committee header's Ref and Measure headings (a quick look before reading a sheet)."""
-    names = {cell.strip().lower() for cell in row if isinstance(cell, str)}
-    return "ref" in names and "measure" in names
-
-
-def _committee_tables_left_out(sheets: list[Sheet], catalogue: Catalogue) -> list[Issue]:
-    """A warning for each sheet holding a committee table with figures in a workbook read as the template (the
-    template is read, the table is not): its figures are never left out without a word."""
-    issues = []
-    for sheet in sheets:
-        if find_header(sheet) is not None or not any(_names_ref_and_measure(row) for row in sheet.rows):
-            continue
-        table = parse_committee([sheet], catalogue)
-        if table is None or not table.candidates:
-            continue
-        first = table.candidates[0].place
-        issues.append(Issue(
-            "warning", "ignored-cell",
-            f"Sheet ‘{sheet.name}’, cell {first.cell}: this sheet holds the committee table, but this workbook is "
-            "read as the template (the sheet headed Ref, Period and Value), so nothing on this sheet was imported. "
-            "Upload the committee table in a workbook of its own, or copy its figures into the template's rows.",
-            sheet.name, first.cell,
-        ))
-    return issues
-
-
-def _change_rows(plan: store.ChangePlan) -> list[dict]:
+def _change_rows(plan: recording.ChangePlan) -> list[dict]:
     changes = [{"change": "added", "row": row, "old": None} for row in plan.added]
     changes += [{"change": "revised", "row": row, "old": current} for row, current in plan.revised]
     changes += [{"change": "unchanged", "row": row, "old": None} for row in plan.unchanged]
@@ -125,16 +51,25 @@ def import_return(
         data = source
     filename = filename or "upload.xlsx"
     report = ImportReport(file=filename)
-    catalogue = store.read_catalogue(engine)
+    catalogue = catalogue_records.read_catalogue(engine)
     current_period = period_of(today or date.today())
     # Read in a separate process with memory and time limits: a file that breaks them is refused, not fatal.
     # The reader is told the earliest month: it does not see this process's settings.
     outcome = parse_isolated(data, filename, catalogue, current_period, earliest_period=checks.earliest_period())
     parsed, file_issues = outcome.parsed, outcome.issues
     if outcome.failure:
-        audit.record_event(engine, user, "return.unsafe", filename, {
-            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "failure": outcome.failure,
-            "seconds": round(outcome.seconds, 1)})
+        audit.record_event(
+            engine,
+            user,
+            "return.unsafe",
+            filename,
+            {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+                "failure": outcome.failure,
+                "seconds": round(outcome.seconds, 1),
+            },
+        )
     report.layout = parsed.layout
     if file_issues:
         report.issues = file_issues
@@ -142,9 +77,7 @@ def import_return(
     candidates, duplicate_issues = checks.deduplicate(parsed.candidates)
     report.periods = sorted({c.row.period for c in candidates})
     earliest = min(report.periods) if report.periods else None
-    history = store.service_series(
-        engine, since=shift_period(earliest, -checks.OUTLIER_HISTORY) if earliest else None
-    )
+    history = reads.service_series(engine, since=shift_period(earliest, -checks.OUTLIER_HISTORY) if earliest else None)
     sheet = candidates[0].place.sheet if candidates else ""
     issues = parsed.issues + duplicate_issues
     issues += checks.earliest_period_problems()
@@ -154,15 +87,22 @@ def import_return(
     issues += checks.missing_measures(candidates, history, catalogue, sheet)
     marked = [c.row for c in candidates if c.row.status != "ok"]
     if marked:
-        issues += checks.replaced_figures(candidates, store.preview_changes(engine, marked), catalogue)
-    issues += checks.new_teams(candidates, store.known_teams(engine))
+        issues += checks.replaced_figures(candidates, recording.preview_changes(engine, marked), catalogue)
+    issues += checks.new_teams(candidates, reads.known_teams(engine))
     issues += checks.contradicting_arrows(parsed, catalogue, history)
-    if not candidates and not parsed.benchmarks and not parsed.commentary and not any(
-        issue.severity == "error" for issue in issues
+    if (
+        not candidates
+        and not parsed.benchmarks
+        and not parsed.commentary
+        and not any(issue.severity == "error" for issue in issues)
     ):
-        issues.append(Issue("error", "no-figures",
-                            f"{filename} has the return's header but no figures. Fill in at least one row and "
-                            "upload it again."))
+        issues.append(
+            Issue(
+                "error",
+                "no-figures",
+                f"{filename} has the return's header but no figures. Fill in at least one row and upload it again.",
+            )
+        )
     report.issues = issues
     rows = [c.row for c in candidates]
     if report.errors:
@@ -170,14 +110,21 @@ def import_return(
         report.counts = {"values": len(rows), "added": 0, "revised": 0, "unchanged": 0}
         return report
     if dry_run:
-        plan = store.preview_changes(engine, rows)
+        plan = recording.preview_changes(engine, rows)
         report.counts, report.changes = plan.counts, _change_rows(plan)
         report.status = "checked"
         return report
-    summary = store.record_values(
-        engine, rows,
-        UploadInfo(kind="import", filename=filename, sha256=hashlib.sha256(data).hexdigest(), layout=parsed.layout,
-                   user_name=user, description=f"Monthly return ({parsed.layout} layout)"),
+    summary = recording.record_values(
+        engine,
+        rows,
+        UploadInfo(
+            kind="import",
+            filename=filename,
+            sha256=hashlib.sha256(data).hexdigest(),
+            layout=parsed.layout,
+            user_name=user,
+            description=f"Monthly return ({parsed.layout} layout)",
+        ),
         benchmark_rows=parsed.benchmarks,
         commentary_rows=parsed.commentary,
     )

@@ -34,9 +34,10 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from measures.catalogue import Catalogue
+from measures.domain.catalogue import Catalogue
 from measures.returns.candidates import ParsedReturn
 from measures.returns.checks import earliest_period as earliest_period_setting
+from measures.returns.parsing import parse_return
 from measures.returns.report import Issue
 from measures.returns.workbook import check_container
 
@@ -64,8 +65,9 @@ class ParseLimits:
         Raises ValueError for a value that is not a positive number."""
         memory = os.environ.get(MEMORY_VARIABLE, "").strip()
         timeout = os.environ.get(TIMEOUT_VARIABLE, "").strip()
-        limits = cls(int(memory) if memory else DEFAULT_MEMORY_MB,
-                     float(timeout) if timeout else DEFAULT_TIMEOUT_SECONDS)
+        limits = cls(
+            int(memory) if memory else DEFAULT_MEMORY_MB, float(timeout) if timeout else DEFAULT_TIMEOUT_SECONDS
+        )
         if limits.memory_mb <= 0 or limits.timeout_seconds <= 0:
             raise ValueError(f"{MEMORY_VARIABLE} and {TIMEOUT_VARIABLE} must be positive numbers.")
         return limits
@@ -95,7 +97,8 @@ def unsafe_issue(filename: str, failure: str = "") -> Issue:
     else)."""
     what_happened = _WHAT_HAPPENED.get(failure, "reading it failed")
     return Issue(
-        "error", UNSAFE_CODE,
+        "error",
+        UNSAFE_CODE,
         f"{filename or 'This file'} could not be read safely: {what_happened}, so it was stopped and nothing was "
         "saved. Open it in Excel, copy the return's figures into a new workbook (or the template from the upload "
         "page) and upload that. If it happens again, send the file to the system's administrator.",
@@ -103,7 +106,11 @@ def unsafe_issue(filename: str, failure: str = "") -> Issue:
 
 
 def parse_isolated(
-    data: bytes, filename: str, catalogue: Catalogue, current_period: str, limits: ParseLimits | None = None,
+    data: bytes,
+    filename: str,
+    catalogue: Catalogue,
+    current_period: str,
+    limits: ParseLimits | None = None,
     earliest_period: str | None = None,
 ) -> ParseOutcome:
     """Run `parse_return(data, filename, catalogue, current_period, earliest_period)` in a separate, limited
@@ -120,8 +127,9 @@ def parse_isolated(
         return ParseOutcome(ParsedReturn(), container_issues)
     limits = limits or ParseLimits.from_environment()
     earliest_period = earliest_period or earliest_period_setting()
-    request = pickle.dumps((data, filename, catalogue, current_period, earliest_period),
-                           protocol=pickle.HIGHEST_PROTOCOL)
+    request = pickle.dumps(
+        (data, filename, catalogue, current_period, earliest_period), protocol=pickle.HIGHEST_PROTOCOL
+    )
     started = time.monotonic()
     if _server_lock.acquire(blocking=False):
         try:
@@ -144,13 +152,15 @@ def parse_isolated(
 
 
 def parse_in_process(
-    data: bytes, filename: str, catalogue: Catalogue, current_period: str, limits: ParseLimits | None = None,
+    data: bytes,
+    filename: str,
+    catalogue: Catalogue,
+    current_period: str,
+    limits: ParseLimits | None = None,
     earliest_period: str | None = None,
 ) -> ParseOutcome:
     """The same parse as `parse_isolated`, in this process and without limits: for tests only, where starting
     a reader for each of hundreds of small files would make the suite slow. Returns a ParseOutcome."""
-    from measures.returns.importer import parse_return
-
     started = time.monotonic()
     parsed, issues = parse_return(data, filename, catalogue, current_period, earliest_period)
     return ParseOutcome(parsed, issues, seconds=time.monotonic() - started)
@@ -171,8 +181,14 @@ _server: _ReadingServer | None = None
 
 def _environment() -> dict[str, str]:
     environment = {name: os.environ[name] for name in _PASSED_ENVIRONMENT if name in os.environ}
-    environment.update({"PYTHONPATH": str(_PROJECT_ROOT), "PYTHONDONTWRITEBYTECODE": "1",
-                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+    environment.update(
+        {
+            "PYTHONPATH": str(_PROJECT_ROOT),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+        }
+    )
     return environment
 
 
@@ -187,8 +203,11 @@ class _ReadingServer:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from measures.returns.isolation import serve; serve()"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env=_environment(), cwd=_PROJECT_ROOT,
+            [sys.executable, "-c", "from measures.returns.isolation import serve; serve()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_environment(),
+            cwd=_PROJECT_ROOT,
         )
         self.owner = os.getpid()
 
@@ -239,7 +258,10 @@ def _read_with_server(request: bytes, limits: ParseLimits) -> tuple[dict, bytes]
 def _read_in_new_process(request: bytes, limits: ParseLimits) -> tuple[dict, bytes]:
     reader = subprocess.Popen(
         [sys.executable, "-c", "import sys; from measures.returns.isolation import main; sys.exit(main())"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_environment(), cwd=_PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=_environment(),
+        cwd=_PROJECT_ROOT,
     )
     # The request fits the pipe's buffer only in part: write it from a thread while the answer is drained.
     writer = threading.Thread(target=_send, args=(reader.stdin, _frames(limits, request)), daemon=True)
@@ -321,8 +343,12 @@ def _refused(filename: str, failure: str, seconds: float, status: dict) -> Parse
 
 
 _ALLOWED_OUTSIDE_PROJECT = {
-    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
-    ("builtins", "set"), ("builtins", "frozenset"),
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
 }
 
 
@@ -348,8 +374,11 @@ class _ResultUnpickler(pickle.Unpickler):
 def _field_getter(cls: type):
     """For a project dataclass built by its own __init__ from its fields in order: a function giving those field
     values as a tuple (pickling it as `cls(*values)` is several times faster than the generic way); else None."""
-    if not (dataclasses.is_dataclass(cls) and cls.__module__.startswith("measures.")) or hasattr(
-            cls, "__post_init__") or not cls.__dataclass_params__.init:
+    if (
+        not (dataclasses.is_dataclass(cls) and cls.__module__.startswith("measures."))
+        or hasattr(cls, "__post_init__")
+        or not cls.__dataclass_params__.init
+    ):
         return None
     fields = dataclasses.fields(cls)
     if not fields or not all(field.init and not field.kw_only for field in fields):
@@ -375,8 +404,6 @@ def _limit_this_process(limits: ParseLimits) -> None:
 def _read_one(header: bytes, request: bytes, answer_fd: int) -> int:
     """The reader: limit this process, parse the request, write the answer to `answer_fd`; returns the exit
     status (0, or _MEMORY_EXIT after a MemoryError; any other exception is printed and gives 1)."""
-    from measures.returns.importer import parse_return
-
     _limit_this_process(ParseLimits(**json.loads(header)))
     try:
         data, filename, catalogue, current_period, earliest_period = pickle.loads(request)
@@ -388,7 +415,7 @@ def _read_one(header: bytes, request: bytes, answer_fd: int) -> int:
         return _MEMORY_EXIT
     view = memoryview(answer.getbuffer())
     while view:
-        view = view[os.write(answer_fd, view):]
+        view = view[os.write(answer_fd, view) :]
     return 0
 
 
@@ -432,7 +459,7 @@ def _preload() -> None:
     """Import what every reading needs before any limit is set, so that the limit never falls on an import."""
     import python_calamine  # noqa: F401
 
-    import measures.returns.importer  # noqa: F401
+    import measures.returns.parsing  # noqa: F401
 
 
 def serve() -> int:
@@ -467,4 +494,3 @@ def main() -> int:
     stdin = sys.stdin.fileno()
     header = _read_frame(stdin)
     return _read_one_reporting(header, _read_frame(stdin), answer)
-

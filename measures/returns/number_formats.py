@@ -71,7 +71,7 @@ def _declares_document_type(archive: zipfile.ZipFile, name: str) -> bool:
         while chunk := part.read(_CHUNK):
             if _DOCTYPE in tail + chunk:
                 return True
-            tail = (tail + chunk)[-len(_DOCTYPE):]
+            tail = (tail + chunk)[-len(_DOCTYPE) :]
     return False
 
 
@@ -85,7 +85,7 @@ def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ElementTr
         with archive.open(name) as part:
             for event, element in ElementTree.iterparse(part, events=("start", "end")):
                 if event == "start" and element.tag.startswith(_STRICT_MAIN):
-                    element.tag = _MAIN + element.tag[len(_STRICT_MAIN):]
+                    element.tag = _MAIN + element.tag[len(_STRICT_MAIN) :]
                 yield event, element
     except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, EOFError) as error:
         raise UnreadableFormats(f"{name} cannot be read: {error}") from None
@@ -166,8 +166,9 @@ def _position(letters: str, number: str | bytes) -> tuple[int, int]:
     return int(number) - 1, column_index_from_string(letters.upper()) - 1
 
 
-def _note_cell(found: SheetFormats, element: ElementTree.Element, row_index: int, column: int,
-               percent_styles: dict[int, str]) -> None:
+def _note_cell(
+    found: SheetFormats, element: ElementTree.Element, row_index: int, column: int, percent_styles: dict[int, str]
+) -> None:
     """Record what one <c> element says beyond its value."""
     kind = element.get("t")
     saved = element.find(f"{_MAIN}v")
@@ -245,7 +246,7 @@ def _scan_sheet_quickly(xml: bytes, percent_styles: dict[int, str]) -> SheetForm
         styles = b"|".join(str(index).encode() for index in sorted(percent_styles))
         for match in re.finditer(rb"<c\s[^>]*?\ss=\"(" + styles + rb")\"", xml):
             tag_end = xml.find(b">", match.start())
-            if xml[tag_end - 1:tag_end] == b"/":
+            if xml[tag_end - 1 : tag_end] == b"/":
                 continue  # an empty cell: its format changes nothing
             address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), tag_end)
             if not address:
@@ -261,7 +262,7 @@ def _scan_sheet_quickly(xml: bytes, percent_styles: dict[int, str]) -> SheetForm
         starts.add(tags[-1].start())
     for start in sorted(starts):
         tag_end = xml.find(b">", start)
-        end = tag_end + 1 if xml[tag_end - 1:tag_end] == b"/" else xml.find(b"</c>", tag_end) + len(b"</c>")
+        end = tag_end + 1 if xml[tag_end - 1 : tag_end] == b"/" else xml.find(b"</c>", tag_end) + len(b"</c>")
         if tag_end < 0 or end < len(b"</c>"):
             return None
         try:
@@ -325,21 +326,38 @@ MAX_FORMULA_ISSUES = 50  # one error per cell up to this many; a sentence counts
 def uncomputed_formulas(formats: dict[str, SheetFormats]) -> list[Issue]:
     """Return an error naming the sheet and cell of each formula that has no saved value (a file written by a
     program that does not calculate): its figure cannot be read, and is never dropped without a word."""
-    found = [(sheet, cell, formula) for sheet, sheet_formats in formats.items()
-             for cell, formula in sheet_formats.uncomputed_formulas]
-    advice = ("Open the file in Excel or LibreOffice and save it (that calculates every formula), or type the "
-              "figure itself, then upload it again.")
+    found = [
+        (sheet, cell, formula)
+        for sheet, sheet_formats in formats.items()
+        for cell, formula in sheet_formats.uncomputed_formulas
+    ]
+    advice = (
+        "Open the file in Excel or LibreOffice and save it (that calculates every formula), or type the "
+        "figure itself, then upload it again."
+    )
     issues = []
     for sheet, cell, formula in found[:MAX_FORMULA_ISSUES]:
         what = f"the formula ={formula}" if formula else "the formula in this cell"
         what += " has no saved result"
-        issues.append(Issue("error", "formula-without-value",
-                            f"Sheet ‘{sheet}’, cell {cell}: {what}, so its figure cannot be read. {advice}",
-                            sheet, cell, detail=f"{what[0].upper()}{what[1:]}, so its figure cannot be read. {advice}"))
+        issues.append(
+            Issue(
+                "error",
+                "formula-without-value",
+                f"Sheet ‘{sheet}’, cell {cell}: {what}, so its figure cannot be read. {advice}",
+                sheet,
+                cell,
+                detail=f"{what[0].upper()}{what[1:]}, so its figure cannot be read. {advice}",
+            )
+        )
     if len(found) > MAX_FORMULA_ISSUES:
-        issues.append(Issue(
-            "error", "formula-without-value",
-            f"{len(found) - MAX_FORMULA_ISSUES} more formulas have no saved result. Open the file in Excel or "
-            "LibreOffice and save it, then upload it again.", found[MAX_FORMULA_ISSUES][0],
-            found[MAX_FORMULA_ISSUES][1]))
+        issues.append(
+            Issue(
+                "error",
+                "formula-without-value",
+                f"{len(found) - MAX_FORMULA_ISSUES} more formulas have no saved result. Open the file in Excel or "
+                "LibreOffice and save it, then upload it again.",
+                found[MAX_FORMULA_ISSUES][0],
+                found[MAX_FORMULA_ISSUES][1],
+            )
+        )
     return issues

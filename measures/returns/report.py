@@ -10,40 +10,40 @@ Status = Literal["imported", "unchanged", "checked", "refused"]
 
 # Errors refuse the whole file; warnings let it import.
 ERROR_CODES = (
-    "file-too-large",        # over the upload limit
-    "not-xlsx",              # not an Excel workbook at all
-    "truncated",             # an xlsx that is cut short or damaged
-    "password-protected",    # an encrypted workbook
-    "inflates-too-far",      # would expand past the decompression limit (zip bomb)
-    "over-limits",           # more sheets, rows, columns or cells than a return needs
-    "unsafe-file",           # reading it ran out of memory or time, or failed, in its separate process
-    "no-header",             # no sheet with a recognisable header row
-    "unknown-ref",           # a ref that is not in the catalogue
-    "bad-period",            # a period that is not a month
-    "future-period",         # a month that has not happened yet
-    "not-a-number",          # text where a number belongs
+    "file-too-large",  # over the upload limit
+    "not-xlsx",  # not an Excel workbook at all
+    "truncated",  # an xlsx that is cut short or damaged
+    "password-protected",  # an encrypted workbook
+    "inflates-too-far",  # would expand past the decompression limit (zip bomb)
+    "over-limits",  # more sheets, rows, columns or cells than a return needs
+    "unsafe-file",  # reading it ran out of memory or time, or failed, in its separate process
+    "no-header",  # no sheet with a recognisable header row
+    "unknown-ref",  # a ref that is not in the catalogue
+    "bad-period",  # a period that is not a month
+    "future-period",  # a month that has not happened yet
+    "not-a-number",  # text where a number belongs
     "numerator-above-denominator",
     "percent-out-of-range",  # a percentage below 0 or above 100
     "negative-count",
-    "unknown-status",        # a status other than blank/OK, TBC or NEW
-    "duplicate-conflict",    # the same ref, period and team twice with different figures
-    "no-figures",            # the file holds no figures at all
-    "formula-without-value", # a formula whose result was never saved (written by a program, not Excel)
-    "too-early",             # a month before the programme's first month (MEASURES_EARLIEST_PERIOD)
-    "bad-setting",           # MEASURES_EARLIEST_PERIOD is not a month: nothing is imported until it is corrected
+    "unknown-status",  # a status other than blank/OK, TBC or NEW
+    "duplicate-conflict",  # the same ref, period and team twice with different figures
+    "no-figures",  # the file holds no figures at all
+    "formula-without-value",  # a formula whose result was never saved (written by a program, not Excel)
+    "too-early",  # a month before the programme's first month (MEASURES_EARLIEST_PERIOD)
+    "bad-setting",  # MEASURES_EARLIEST_PERIOD is not a month: nothing is imported until it is corrected
 )
 WARNING_CODES = (
-    "percent-mismatch",      # a typed percentage disagrees with its counts by more than half a point
-    "small-denominator",     # fewer than 10 in the denominator
-    "outlier",               # far outside the measure's own history
-    "missing-measure",       # present last month, missing now
-    "arrow-contradiction",   # a typed Progress arrow contradicts the figures
-    "duplicate-same",        # the same figure twice (kept once)
-    "new-team",              # a team the database has not seen before
-    "ignored-cell",          # a cell that could not be used and was left out
-    "percent-ambiguous",     # a bare 0.61 for a percent measure: stored as typed (0.61%), could mean 61%
-    "replaces-figure",       # TBC, not applicable or suppressed would replace a figure already stored
-    "zero-denominator",      # 0 out of 0: counts kept, no percentage
+    "percent-mismatch",  # a typed percentage disagrees with its counts by more than half a point
+    "small-denominator",  # fewer than 10 in the denominator
+    "outlier",  # far outside the measure's own history
+    "missing-measure",  # present last month, missing now
+    "arrow-contradiction",  # a typed Progress arrow contradicts the figures
+    "duplicate-same",  # the same figure twice (kept once)
+    "new-team",  # a team the database has not seen before
+    "ignored-cell",  # a cell that could not be used and was left out
+    "percent-ambiguous",  # a bare 0.61 for a percent measure: stored as typed (0.61%), could mean 61%
+    "replaces-figure",  # TBC, not applicable or suppressed would replace a figure already stored
+    "zero-denominator",  # 0 out of 0: counts kept, no percentage
 )
 
 
@@ -63,8 +63,13 @@ class Issue:
     def as_dict(self) -> dict:
         """The issue as the JSON object of the import contract."""
         return {
-            "severity": self.severity, "code": self.code, "sheet": self.sheet, "cell": self.cell,
-            "ref": self.ref, "period": self.period, "message": self.message,
+            "severity": self.severity,
+            "code": self.code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "ref": self.ref,
+            "period": self.period,
+            "message": self.message,
         }
 
 
@@ -94,8 +99,12 @@ class ImportReport:
     def as_dict(self) -> dict:
         """The report as the one JSON object `import --json` prints."""
         return {
-            "file": self.file, "status": self.status, "layout": self.layout, "periods": list(self.periods),
-            "counts": dict(self.counts), "issues": [issue.as_dict() for issue in self.issues],
+            "file": self.file,
+            "status": self.status,
+            "layout": self.layout,
+            "periods": list(self.periods),
+            "counts": dict(self.counts),
+            "issues": [issue.as_dict() for issue in self.issues],
         }
 
 

@@ -25,12 +25,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from measures.catalogue import Catalogue, Measure
-from measures.comparators import STATISTICAL_NEIGHBOURS
-from measures.exporting import RETURN_HEADER, RETURN_SHEET, neutralise
-from measures.output_files import workbook_bytes, write_whole
-from measures.periods import long_label, make_period, parse_period
-from measures.teams import CASEWORK_TEAMS
+from measures.domain.catalogue import Catalogue, Measure
+from measures.domain.comparators import STATISTICAL_NEIGHBOURS
+from measures.domain.periods import long_label, make_period, parse_period
+from measures.domain.teams import CASEWORK_TEAMS
+from measures.returns.export import RETURN_HEADER, RETURN_SHEET, neutralise
+from measures.storage.output_files import workbook_bytes, write_whole
 
 GUIDANCE_SHEET = "Guidance"
 BENCHMARKS_SHEET = "Benchmarks"
@@ -55,15 +55,15 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 # Return sheet: column letter -> (width, number format of the column)
 _RETURN_COLUMNS = {
-    "A": (8, TEXT_FORMAT),      # Ref
-    "B": (60, None),            # Measure
-    "C": (28, None),            # Team
-    "D": (10, TEXT_FORMAT),     # Period
-    "E": (12, COUNT_FORMAT),    # Numerator
-    "F": (13, COUNT_FORMAT),    # Denominator
-    "G": (10, VALUE_FORMAT),    # Value
-    "H": (9, None),             # Status
-    "I": (45, None),            # Note
+    "A": (8, TEXT_FORMAT),  # Ref
+    "B": (60, None),  # Measure
+    "C": (28, None),  # Team
+    "D": (10, TEXT_FORMAT),  # Period
+    "E": (12, COUNT_FORMAT),  # Numerator
+    "F": (13, COUNT_FORMAT),  # Denominator
+    "G": (10, VALUE_FORMAT),  # Value
+    "H": (9, None),  # Status
+    "I": (45, None),  # Note
 }
 _GUIDANCE_WIDTHS = {"A": 13, "B": 55, "C": 20, "D": 20, "E": 24, "F": 32, "G": 32, "H": 70}
 
@@ -167,20 +167,29 @@ def _write_return(sheet: Worksheet, catalogue: Catalogue, period: str | None, li
 
     validations = (
         (
-            "A", False, "Measure ref",
+            "A",
+            False,
+            "Measure ref",
             "Choose the measure's ref from the list, e.g. 3.1. The Guidance sheet lists every measure.",
-            "Not a measure ref", "Choose a measure ref from the list, e.g. 3.1.",
+            "Not a measure ref",
+            "Choose a measure ref from the list, e.g. 3.1.",
         ),
         (
-            "C", True, "Team",
+            "C",
+            True,
+            "Team",
             "Leave blank for the whole service, or choose a team from the list.",
-            "Not a team", "Choose a team from the list, or leave Team blank for the whole service.",
+            "Not a team",
+            "Choose a team from the list, or leave Team blank for the whole service.",
         ),
         (
-            "H", True, "Status",
+            "H",
+            True,
+            "Status",
             "Leave blank (or OK) for a figure. TBC: to be confirmed. NEW: a new measure with no data yet. N/A: not "
             "applicable. SUPPRESSED: a small number not published.",
-            "Not a status", "Choose OK, TBC, NEW, N/A or SUPPRESSED, or leave Status blank (blank means OK).",
+            "Not a status",
+            "Choose OK, TBC, NEW, N/A or SUPPRESSED, or leave Status blank (blank means OK).",
         ),
     )
     for letter, allow_blank, prompt_title, prompt, error_title, error in validations:
@@ -263,8 +272,7 @@ def _write_guidance(sheet: Worksheet, catalogue: Catalogue, period: str | None, 
         "text), or give an Excel date in that month.",
         'For a "Number and %" measure, give the Numerator and Denominator and leave Value blank: the % is worked '
         "out for you.",
-        "Numerator and Denominator are shaded grey where a measure has no counts: leave them blank and give the "
-        "Value.",
+        "Numerator and Denominator are shaded grey where a measure has no counts: leave them blank and give the Value.",
         "A percentage is 0 to 100: type 39.5, or 39.5% in a cell formatted as a percentage (both are read as "
         "39.5%). A number such as 0.61 in a cell not formatted as a percentage is stored as 0.61%, with a warning.",
         "If a figure is to be confirmed, put TBC in Status; for a new measure with no data yet, put NEW. Leave "
@@ -287,19 +295,32 @@ def _write_guidance(sheet: Worksheet, catalogue: Catalogue, period: str | None, 
         ("Column", "What to enter", "Example"),
         (
             ("Ref", "The measure's ref, chosen from the list. It decides which measure the figures are for.", "3.1"),
-            ("Measure", "The measure's title, to help you find the row. You do not need to change it.",
-             "Number and % of child and family assessments ..."),
+            (
+                "Measure",
+                "The measure's title, to help you find the row. You do not need to change it.",
+                "Number and % of child and family assessments ...",
+            ),
             ("Team", "Blank for the whole service, or a team chosen from the list.", example_team),
             ("Period", "The month: YYYY-MM, or an Excel date in that month.", example_period),
             ("Numerator", 'For a "Number and %" measure: how many met the measure (a whole number).', "42"),
             ("Denominator", 'For a "Number and %" measure: how many there were in all (a whole number).', "108"),
-            ("Value", "The figure in the measure's unit (a percentage is 0 to 100). Leave blank when you give "
-             "Numerator and Denominator.", "17.2"),
-            ("Status", "Blank or OK for a figure; TBC if it is to be confirmed; NEW for a new measure with no data "
-             "yet; N/A if it does not apply this month; SUPPRESSED for a small number that is not published.",
-             "TBC"),
-            ("Note", "Anything a reader should know about this figure. It is kept with the figure.",
-             "Two assessments were recorded late."),
+            (
+                "Value",
+                "The figure in the measure's unit (a percentage is 0 to 100). Leave blank when you give "
+                "Numerator and Denominator.",
+                "17.2",
+            ),
+            (
+                "Status",
+                "Blank or OK for a figure; TBC if it is to be confirmed; NEW for a new measure with no data "
+                "yet; N/A if it does not apply this month; SUPPRESSED for a small number that is not published.",
+                "TBC",
+            ),
+            (
+                "Note",
+                "Anything a reader should know about this figure. It is kept with the figure.",
+                "Two assessments were recorded late.",
+            ),
         ),
     )
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from openpyxl.utils import get_column_letter
 
-from measures.catalogue import Catalogue
-from measures.periods import PERIOD_PATTERN
+from measures.domain.catalogue import Catalogue
+from measures.domain.periods import PERIOD_PATTERN
 from measures.returns.candidates import Candidate, ParsedReturn
 from measures.returns.cells import (
     BLANK,
@@ -26,7 +26,7 @@ from measures.returns.cells import (
 from measures.returns.interpret import PERCENT_TOLERANCE, SMALL_DENOMINATOR, Place, interpret, problem
 from measures.returns.report import Issue
 from measures.returns.workbook import Sheet
-from measures.store import ValueRow
+from measures.storage.recording import ValueRow
 
 REQUIRED = ("ref", "period")
 FIGURE_COLUMNS = ("numerator", "denominator", "value")
@@ -103,16 +103,16 @@ class _PlainRowReader:
     and figures that raise no question at all. Anything else goes to `_parse_row`, which explains problems,
     so every message comes from one place and a large clean return is read at the speed of the file."""
 
-    def __init__(self, sheet: str, columns: dict[str, int], measures: dict, current_period: str,
-                 earliest_period: str):
+    def __init__(self, sheet: str, columns: dict[str, int], measures: dict, current_period: str, earliest_period: str):
         self.sheet = sheet
         self.current_period = current_period
         self.earliest_period = earliest_period
         self.measures = measures
         self.width = max(columns.values()) + 1
         self.ref_at, self.period_at = columns["ref"], columns["period"]
-        self.other_at = tuple(columns.get(name) for name in
-                              ("team", "status", "note", "synthetic", "numerator", "denominator", "value"))
+        self.other_at = tuple(
+            columns.get(name) for name in ("team", "status", "note", "synthetic", "numerator", "denominator", "value")
+        )
         self.letters = {name: get_column_letter(column + 1) for name, column in columns.items()}
 
     def read(self, row: list, index: int):
@@ -122,22 +122,32 @@ class _PlainRowReader:
         ref = row[self.ref_at]
         measure = self.measures.get(ref) if type(ref) is str else None
         period = row[self.period_at]
-        if (measure is None or type(period) is not str or not _PERIOD_TEXT.match(period)
-                or period > self.current_period or period < self.earliest_period):
+        if (
+            measure is None
+            or type(period) is not str
+            or not _PERIOD_TEXT.match(period)
+            or period > self.current_period
+            or period < self.earliest_period
+        ):
             return _NEEDS_CHECKING
         team, status, note, synthetic, numerator, denominator, value = (
             row[column] if column is not None else None for column in self.other_at
         )
-        if (status is not None or synthetic is not None
-                or (numerator is not None and type(numerator) not in _NUMBER_TYPES)
-                or (denominator is not None and type(denominator) not in _NUMBER_TYPES)
-                or (value is not None and type(value) not in _NUMBER_TYPES)
-                or (team is not None and type(team) is not str) or (note is not None and type(note) is not str)):
+        if (
+            status is not None
+            or synthetic is not None
+            or (numerator is not None and type(numerator) not in _NUMBER_TYPES)
+            or (denominator is not None and type(denominator) not in _NUMBER_TYPES)
+            or (value is not None and type(value) not in _NUMBER_TYPES)
+            or (team is not None and type(team) is not str)
+            or (note is not None and type(note) is not str)
+        ):
             return _NEEDS_CHECKING
         if numerator is None and denominator is None and value is None:
             return None
-        if any(number is not None and not -MAX_FIGURE <= number <= MAX_FIGURE
-               for number in (numerator, denominator, value)):
+        if any(
+            number is not None and not -MAX_FIGURE <= number <= MAX_FIGURE for number in (numerator, denominator, value)
+        ):
             return _NEEDS_CHECKING  # NaN, infinity or an absurd size: refused with its cell named
         team = team.strip() if team else ""
         if measure.unit == "percent":
@@ -147,8 +157,9 @@ class _PlainRowReader:
                 computed = 100.0 * numerator / denominator
                 if value is not None and abs(value - computed) > PERCENT_TOLERANCE:
                     return _NEEDS_CHECKING
-                figure = ValueRow(measure.ref, period, team, "", float(numerator), float(denominator), computed,
-                                  "ok", note or "")
+                figure = ValueRow(
+                    measure.ref, period, team, "", float(numerator), float(denominator), computed, "ok", note or ""
+                )
                 cell = f"{self.letters['numerator']}{index + 1}"
             elif numerator is None and denominator is None and value is not None and (value == 0 or 1 <= value <= 100):
                 figure = ValueRow(measure.ref, period, team, "", None, None, float(value), "ok", note or "")
@@ -172,16 +183,27 @@ def _other_return_sheets(sheets: list[Sheet], read: Sheet) -> list[Issue]:
         if header is None:
             continue
         index, columns = header
-        filled = next((row_index for row_index in range(index + 1, len(other.rows))
-                       if text_of(_cell(other.rows[row_index], columns["ref"]))), None)
+        filled = next(
+            (
+                row_index
+                for row_index in range(index + 1, len(other.rows))
+                if text_of(_cell(other.rows[row_index], columns["ref"]))
+            ),
+            None,
+        )
         if filled is None:
             continue
-        issues.append(problem(
-            "warning", "ignored-cell", Place(other.name, _address(columns["ref"], filled)),
-            f"this sheet also has the return's header and rows, but only sheet ‘{read.name}’ is read as the return, "
-            "so nothing on this sheet was imported",
-            f"If these rows belong to this return, copy them into sheet ‘{read.name}’ and upload it again.",
-        ))
+        issues.append(
+            problem(
+                "warning",
+                "ignored-cell",
+                Place(other.name, _address(columns["ref"], filled)),
+                f"this sheet also has the return's header and rows, "
+                f"but only sheet ‘{read.name}’ is read as the return, "
+                "so nothing on this sheet was imported",
+                f"If these rows belong to this return, copy them into sheet ‘{read.name}’ and upload it again.",
+            )
+        )
     return issues
 
 
@@ -197,21 +219,42 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
     place = Place(sheet, address("ref"), ref=ref)
     if not ref:
         if figures_given:
-            parsed.issues.append(problem("error", "unknown-ref", place, "this row has figures but no measure ref",
-                                         "Choose the measure's ref (e.g. 3.1) in column Ref."))
+            parsed.issues.append(
+                problem(
+                    "error",
+                    "unknown-ref",
+                    place,
+                    "this row has figures but no measure ref",
+                    "Choose the measure's ref (e.g. 3.1) in column Ref.",
+                )
+            )
         return
     if ref not in refs:
-        parsed.issues.append(problem("error", "unknown-ref", place, f"“{ref}” is not a measure ref",
-                                     "Use a ref from the Guidance sheet, for example 3.1."))
+        parsed.issues.append(
+            problem(
+                "error",
+                "unknown-ref",
+                place,
+                f"“{ref}” is not a measure ref",
+                "Use a ref from the Guidance sheet, for example 3.1.",
+            )
+        )
         return
     try:
         period = period_of_cell(at("period"))
     except CellError as error:
         if not figures_given and at("period") is None:
             return  # a pre-filled template row left empty
-        parsed.issues.append(problem("error", "bad-period", place, str(error),
-                                     "Write the month as YYYY-MM (for example 2023-02) or as an Excel date.",
-                                     cell=address("period")))
+        parsed.issues.append(
+            problem(
+                "error",
+                "bad-period",
+                place,
+                str(error),
+                "Write the month as YYYY-MM (for example 2023-02) or as an Excel date.",
+                cell=address("period"),
+            )
+        )
         return
     team = text_of(at("team"))
     parsed.dated.append(Place(sheet, address("period"), ref=ref, period=period, team=team))
@@ -220,9 +263,16 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
     try:
         status = status_of(at("status"))
     except CellError as error:
-        parsed.issues.append(problem("error", "unknown-status", place, str(error),
-                                     "Leave Status blank for a figure, or write TBC, NEW, N/A or SUPPRESSED.",
-                                     cell=address("status")))
+        parsed.issues.append(
+            problem(
+                "error",
+                "unknown-status",
+                place,
+                str(error),
+                "Leave Status blank for a figure, or write TBC, NEW, N/A or SUPPRESSED.",
+                cell=address("status"),
+            )
+        )
         status = "ok"
     numbers = {}
     status_cell = address("status")
@@ -236,9 +286,17 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
         try:
             numbers[name] = number_of(at(name))
         except CellError as error:
-            parsed.issues.append(problem("error", "not-a-number", place, str(error),
-                                         f"Enter the {name} as a number, leave it blank, or write n/a (not "
-                                         "applicable) or * (suppressed) in Status.", cell=address(name)))
+            parsed.issues.append(
+                problem(
+                    "error",
+                    "not-a-number",
+                    place,
+                    str(error),
+                    f"Enter the {name} as a number, leave it blank, or write n/a (not "
+                    "applicable) or * (suppressed) in Status.",
+                    cell=address(name),
+                )
+            )
     if len(parsed.issues) > errors_before:
         return
     measure = measures[ref]
@@ -291,21 +349,44 @@ def _parse_benchmarks(sheet: Sheet, refs: set, parsed: ParsedReturn) -> None:
         comparator = text_of(_cell(row, columns["comparator"]))
         place = Place(sheet.name, _address(columns["value"], index), ref=ref)
         if ref not in refs:
-            parsed.issues.append(problem("error", "unknown-ref", place, f"“{ref}” is not a measure ref",
-                                         "Use a ref from the Guidance sheet.", cell=_address(columns["ref"], index)))
+            parsed.issues.append(
+                problem(
+                    "error",
+                    "unknown-ref",
+                    place,
+                    f"“{ref}” is not a measure ref",
+                    "Use a ref from the Guidance sheet.",
+                    cell=_address(columns["ref"], index),
+                )
+            )
             continue
         try:
             value = number_of(_cell(row, columns["value"]))
         except CellError as error:
-            parsed.issues.append(problem("error", "not-a-number", place, str(error),
-                                         "Enter the benchmark as a number."))
+            parsed.issues.append(
+                problem("error", "not-a-number", place, str(error), "Enter the benchmark as a number.")
+            )
             continue
         if value is None or not year or not comparator:
-            parsed.issues.append(problem("warning", "ignored-cell", place,
-                                         "a benchmark needs a year, a comparator and a value", "The row was left out."))
+            parsed.issues.append(
+                problem(
+                    "warning",
+                    "ignored-cell",
+                    place,
+                    "a benchmark needs a year, a comparator and a value",
+                    "The row was left out.",
+                )
+            )
             continue
-        parsed.benchmarks.append({"ref": ref, "year": year, "comparator": comparator, "value": value,
-                                  "source": f"Uploaded return, sheet ‘{sheet.name}’ row {index + 1}"})
+        parsed.benchmarks.append(
+            {
+                "ref": ref,
+                "year": year,
+                "comparator": comparator,
+                "value": value,
+                "source": f"Uploaded return, sheet ‘{sheet.name}’ row {index + 1}",
+            }
+        )
 
 
 def _parse_commentary(sheet: Sheet, refs: set, parsed: ParsedReturn) -> None:
@@ -321,14 +402,29 @@ def _parse_commentary(sheet: Sheet, refs: set, parsed: ParsedReturn) -> None:
         ref = text_of(_cell(row, columns["ref"]))
         place = Place(sheet.name, _address(columns["text"], index), ref=ref)
         if ref not in refs:
-            parsed.issues.append(problem("error", "unknown-ref", place, f"“{ref}” is not a measure ref",
-                                         "Use a ref from the Guidance sheet.", cell=_address(columns["ref"], index)))
+            parsed.issues.append(
+                problem(
+                    "error",
+                    "unknown-ref",
+                    place,
+                    f"“{ref}” is not a measure ref",
+                    "Use a ref from the Guidance sheet.",
+                    cell=_address(columns["ref"], index),
+                )
+            )
             continue
         try:
             period = period_of_cell(_cell(row, columns["period"]))
         except CellError as error:
-            parsed.issues.append(problem("error", "bad-period", place, str(error),
-                                         "Write the month as YYYY-MM.", cell=_address(columns["period"], index)))
+            parsed.issues.append(
+                problem(
+                    "error",
+                    "bad-period",
+                    place,
+                    str(error),
+                    "Write the month as YYYY-MM.",
+                    cell=_address(columns["period"], index),
+                )
+            )
             continue
         parsed.commentary.append({"ref": ref, "period": period, "text": text})
-

@@ -114,7 +114,8 @@ def check_container(data: bytes, filename: str) -> list[Issue]:
         )
     inflated = sum(entry.file_size for entry in entries)
     suspicious = [
-        entry for entry in entries
+        entry
+        for entry in entries
         if entry.file_size > _RATIO_APPLIES_ABOVE and entry.file_size > MAX_ENTRY_RATIO * max(entry.compress_size, 1)
     ]
     if inflated > MAX_INFLATED_BYTES or suspicious:
@@ -137,9 +138,7 @@ _SHEET_DATA_TAG_LENGTH = 256  # enough for "<" + any sensible prefix + "sheetDat
 # A cell tag as every common writer makes it: `r` first and plain (A1 to XFD9999999), then attributes with
 # double-quoted values, none of them another `r`; group 3 is '/' for a styled but empty cell, which no reader keeps.
 # Attributes are matched whole, so an `r=` inside another attribute's value is never taken for the reference.
-_PLAIN_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:\s+(?!r\s*=)[A-Za-z_][\w.:\-]*="[^"<]*")*\s*(/?)>'
-)
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:\s+(?!r\s*=)[A-Za-z_][\w.:\-]*="[^"<]*")*\s*(/?)>')
 # The quick upper bound: the row and the column of every cell tag written the common way, styled empty ones
 # included. Rows 0 and references with leading zeros are left to the closer look.
 _PLAIN_ROW = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
@@ -156,9 +155,7 @@ _QUOTED_GREATER_THAN = re.compile(rb"""=\s*"[^"]*>|=\s*'[^']*>""")
 _POSITION_TOKEN = re.compile(
     rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[\s/>])", re.S
 )
-_WHOLE_TAG = re.compile(
-    rb"</?" + _PREFIX + rb"(?:row|c)((?:\s+[^\s=/>\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>"
-)
+_WHOLE_TAG = re.compile(rb"</?" + _PREFIX + rb"(?:row|c)((?:\s+[^\s=/>\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
 _ATTRIBUTE_PAIR = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]+)")
 _SHEET_TAG = re.compile(rb"<" + _PREFIX + rb"sheet\s[^>]*>")
@@ -233,7 +230,7 @@ def _column_number(letters: bytes) -> int:
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, carry: bytes = b"", entry=None):
     """The entry's inflated bytes in pieces that never split a tag: each piece ends just after a '>'. Raises
     _Damaged for a tag (or a run of text without '>') longer than any well-formed part has."""
-    with (archive.open(info) if entry is None else entry) as stream:
+    with archive.open(info) if entry is None else entry as stream:
         while True:
             chunk = stream.read(_CHUNK_BYTES)
             if not chunk:
@@ -262,7 +259,7 @@ def _sheet_data(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
         buffer = tail + chunk
         found = _SHEET_DATA.search(buffer)
         if found is not None:
-            yield from _chunks(archive, info, carry=buffer[found.start():], entry=stream)
+            yield from _chunks(archive, info, carry=buffer[found.start() :], entry=stream)
             return
         tail = buffer[-_SHEET_DATA_TAG_LENGTH:]
 
@@ -287,8 +284,11 @@ def _bound(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
         in_sheet_data = True
         rows = _PLAIN_ROW.findall(piece)
         row_tags = piece.count(b"<row r=")
-        if (len(rows) != piece.count(b"<c ") or _has_other_cell_forms(piece)
-                or sum(map(piece.count, _R_ATTRIBUTE_STARTS)) != len(rows) + row_tags):
+        if (
+            len(rows) != piece.count(b"<c ")
+            or _has_other_cell_forms(piece)
+            or sum(map(piece.count, _R_ATTRIBUTE_STARTS)) != len(rows) + row_tags
+        ):
             raise LookupError(info.filename)
         if not rows:
             continue
@@ -405,7 +405,7 @@ def _sheet_data_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes 
     with archive.open(info) as stream:
         data = stream.read()
     found = _SHEET_DATA.search(data)
-    return None if found is None else data[found.start():]
+    return None if found is None else data[found.start() :]
 
 
 def _sheets_of(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> list[tuple[str, str]]:
@@ -417,8 +417,7 @@ def _sheets_of(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> l
             for tag in _RELATIONSHIP_TAG.findall(piece):
                 pairs = {name: double or single for name, double, single in _ATTRIBUTE_PAIR.findall(tag)}
                 if b"Id" in pairs and b"Target" in pairs:
-                    relationships[pairs[b"Id"].decode("utf-8", "replace")] = pairs[b"Target"].decode(
-                        "utf-8", "replace")
+                    relationships[pairs[b"Id"].decode("utf-8", "replace")] = pairs[b"Target"].decode("utf-8", "replace")
     sheets = []
     for piece in _chunks(archive, names["xl/workbook.xml"]):
         for tag in _SHEET_TAG.findall(piece):
@@ -491,8 +490,7 @@ def check_extent(data: bytes, filename: str) -> list[Issue]:
     name = filename or "the file"
     try:
         found = scan_extent(data)
-    except (zipfile.BadZipFile, _Damaged, EOFError, ValueError, OSError, RuntimeError, NotImplementedError,
-            zlib.error):
+    except (zipfile.BadZipFile, _Damaged, EOFError, ValueError, OSError, RuntimeError, NotImplementedError, zlib.error):
         return _file_issue(
             "truncated",
             f"{name} could not be read as an Excel workbook: it may be damaged. "
@@ -511,23 +509,44 @@ def check_extent(data: bytes, filename: str) -> list[Issue]:
     issues = []
     for sheet_name, extent in found.sheet_extents():
         where = f"Sheet '{sheet_name}' of {name}"
-        advice = (" If something is typed far from the figures, delete those rows or columns (or copy the "
-                  "figures into a new workbook) and upload it again.")
+        advice = (
+            " If something is typed far from the figures, delete those rows or columns (or copy the "
+            "figures into a new workbook) and upload it again."
+        )
         if extent.rows > MAX_ROWS:
             cell = _reference(*extent.lowest)
-            issues.append(Issue("error", "over-limits",
-                                f"{where} has something in cell {cell} (row {extent.rows:,}); a return may use at "
-                                f"most {MAX_ROWS:,} rows on a sheet.{advice}", sheet=sheet_name, cell=cell))
+            issues.append(
+                Issue(
+                    "error",
+                    "over-limits",
+                    f"{where} has something in cell {cell} (row {extent.rows:,}); a return may use at "
+                    f"most {MAX_ROWS:,} rows on a sheet.{advice}",
+                    sheet=sheet_name,
+                    cell=cell,
+                )
+            )
         if extent.columns > MAX_COLUMNS:
             cell = _reference(*extent.rightmost)
-            issues.append(Issue("error", "over-limits",
-                                f"{where} has something in cell {cell} (column {_column_letters(extent.columns)}); a "
-                                f"return may use at most {MAX_COLUMNS} columns on a sheet (A to "
-                                f"{_column_letters(MAX_COLUMNS)}).{advice}", sheet=sheet_name, cell=cell))
+            issues.append(
+                Issue(
+                    "error",
+                    "over-limits",
+                    f"{where} has something in cell {cell} (column {_column_letters(extent.columns)}); a "
+                    f"return may use at most {MAX_COLUMNS} columns on a sheet (A to "
+                    f"{_column_letters(MAX_COLUMNS)}).{advice}",
+                    sheet=sheet_name,
+                    cell=cell,
+                )
+            )
         if extent.cells > MAX_CELLS:
-            issues.append(Issue("error", "over-limits",
-                                f"{where} holds more than {MAX_CELLS:,} cells; a return may hold at most "
-                                f"{MAX_CELLS:,}.{advice}", sheet=sheet_name))
+            issues.append(
+                Issue(
+                    "error",
+                    "over-limits",
+                    f"{where} holds more than {MAX_CELLS:,} cells; a return may hold at most {MAX_CELLS:,}.{advice}",
+                    sheet=sheet_name,
+                )
+            )
     if issues:
         return issues
     total = found.total_area()

@@ -105,13 +105,27 @@ def test_the_month_picker_is_reached_and_used_by_keyboard(page, served_app, path
 def test_the_statement_covers_what_the_regulations_ask(page, served_app):
     assert _open(page, served_app + "/accessibility") == "Accessibility statement for Measures that Matter"
     text = page.locator("#main").inner_text()
-    for heading in ("How accessible this dashboard is", "Feedback and contact information",
-                    "Reporting accessibility problems with this dashboard", "Enforcement procedure",
-                    "Technical information about this dashboard’s accessibility", "How we tested this dashboard",
-                    "Preparation of this accessibility statement"):
+    for heading in (
+        "How accessible this dashboard is",
+        "Feedback and contact information",
+        "Reporting accessibility problems with this dashboard",
+        "Enforcement procedure",
+        "Technical information about this dashboard’s accessibility",
+        "How we tested this dashboard",
+        "Preparation of this accessibility statement",
+    ):
         assert heading in text
-    for words in ("WCAG", "2.2 AA", "axe-core", "keyboard", "summary sentence", "data table", "PDF",
-                  "Equality and Human Rights Commission", "This statement was prepared on"):
+    for words in (
+        "WCAG",
+        "2.2 AA",
+        "axe-core",
+        "keyboard",
+        "summary sentence",
+        "data table",
+        "PDF",
+        "Equality and Human Rights Commission",
+        "This statement was prepared on",
+    ):
         assert words in text, words
 
 

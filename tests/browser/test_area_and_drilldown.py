@@ -8,8 +8,8 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from measures import store
-from measures.formatting import format_counts, format_value
+from measures.domain.formatting import format_counts, format_value
+from measures.storage import catalogue_records, reads
 
 pytestmark = pytest.mark.browser
 
@@ -28,10 +28,10 @@ def test_area_3_shows_every_measure_as_a_card_with_the_stores_figures(page, serv
     _wait_for_cards(page)
     assert page.locator("h1").inner_text() == "Area 3: Timeliness"
     assert page.locator("text=Expected outcomes").count() == 1
-    catalogue = store.read_catalogue(demo_engine)
+    catalogue = catalogue_records.read_catalogue(demo_engine)
     refs = [m.ref for m in catalogue.measures if m.area == 3]
     assert page.locator("article.measure-card").evaluate_all("cards => cards.map(c => c.dataset.ref)") == refs
-    series = store.service_series(demo_engine, refs=refs, since="2023-01", up_to="2023-01")
+    series = reads.service_series(demo_engine, refs=refs, since="2023-01", up_to="2023-01")
     for record in series.to_dict("records"):
         card = page.locator(f"#card-{record['ref'].replace('.', '-')}")
         figure = card.locator(".card-figure").inner_text()
@@ -70,7 +70,12 @@ def test_area_4_shows_the_stacked_audit_grade_chart(page, served_app, output_dir
     # Four stacked bar traces, one per grade.
     assert page.locator("#area-grades .barlayer .trace").count() == 4
     assert [card for card in page.locator("article.measure-card").evaluate_all("c => c.map(x => x.dataset.ref)")] == [
-        "4.1", "4.2", "4.3", "4.4", "4.5"]
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "4.5",
+    ]
     page.screenshot(path=str(output_dir / "area-4.png"), full_page=True)
 
 
@@ -190,16 +195,23 @@ def test_the_drilldown_pages_stay_out_of_the_navigation(page_modules):
 
 
 def test_a_suppressed_audit_grade_is_marked_on_the_chart_and_in_the_table_never_left_to_look_like_zero(
-        page, writable_app, tmp_path):
-    from measures import db
+    page, writable_app, tmp_path
+):
     from measures.returns.importer import import_return
+    from measures.storage import db
     from tests.browser.conftest import writable_database
     from tests.returns.builders import template_row, template_workbook
 
-    path = template_workbook(tmp_path / "february.xlsx", [
-        template_row("4.1", "2023-02", value=31), template_row("4.2", "2023-02", numerator=17, denominator=31),
-        template_row("4.3", "2023-02", numerator=10, denominator=31),
-        template_row("4.4", "2023-02", numerator=2, denominator=31), template_row("4.5", "2023-02", value="*")])
+    path = template_workbook(
+        tmp_path / "february.xlsx",
+        [
+            template_row("4.1", "2023-02", value=31),
+            template_row("4.2", "2023-02", numerator=17, denominator=31),
+            template_row("4.3", "2023-02", numerator=10, denominator=31),
+            template_row("4.4", "2023-02", numerator=2, denominator=31),
+            template_row("4.5", "2023-02", value="*"),
+        ],
+    )
     engine = db.make_engine(writable_database(writable_app))
     assert import_return(engine, path, user="test").status == "imported"
     engine.dispose()
@@ -224,16 +236,20 @@ def test_a_suppressed_audit_grade_is_marked_on_the_chart_and_in_the_table_never_
 
 
 def test_a_suppressed_team_keeps_its_line_in_the_teams_chart_with_the_word_not_a_gap(page, writable_app, tmp_path):
-    from measures import db
     from measures.returns.importer import import_return
+    from measures.storage import db
     from tests.browser.conftest import writable_database
     from tests.returns.builders import template_row, template_workbook
 
-    path = template_workbook(tmp_path / "teams.xlsx", [
-        template_row("3.3", "2023-02", numerator=25, denominator=37),
-        template_row("3.3", "2023-02", team="Assessment Team 1", numerator=8, denominator=11),
-        template_row("3.3", "2023-02", team="Assessment Team 2", value="*"),
-        template_row("3.3", "2023-02", team="Assessment Team 3", numerator=7, denominator=8)])
+    path = template_workbook(
+        tmp_path / "teams.xlsx",
+        [
+            template_row("3.3", "2023-02", numerator=25, denominator=37),
+            template_row("3.3", "2023-02", team="Assessment Team 1", numerator=8, denominator=11),
+            template_row("3.3", "2023-02", team="Assessment Team 2", value="*"),
+            template_row("3.3", "2023-02", team="Assessment Team 3", numerator=7, denominator=8),
+        ],
+    )
     engine = db.make_engine(writable_database(writable_app))
     assert import_return(engine, path, user="test").status == "imported"
     engine.dispose()

@@ -9,9 +9,9 @@ import shutil
 
 import pytest
 
-from measures import db, store
-from measures.catalogue import Catalogue, Target
-from measures.store import UploadInfo, ValueRow
+from measures.domain.catalogue import Catalogue, Target
+from measures.storage import catalogue_records, db, recording
+from measures.storage.recording import UploadInfo, ValueRow
 from tests.browser.conftest import _serve, _stop
 
 pytestmark = pytest.mark.browser
@@ -31,16 +31,21 @@ def markup_app(demo_database, catalogue, tmp_path_factory):
     shutil.copy(demo_database, database)
     engine = db.make_engine(f"sqlite:///{database}")
     measures = tuple(
-        dataclasses.replace(m, short_title=TITLE, numerator_label=COUNTS_LABEL,
-                            target=Target("at_least", low=90.0, text=TARGET_TEXT)) if m.ref == "3.1" else m
+        dataclasses.replace(
+            m, short_title=TITLE, numerator_label=COUNTS_LABEL, target=Target("at_least", low=90.0, text=TARGET_TEXT)
+        )
+        if m.ref == "3.1"
+        else m
         for m in catalogue.measures
     )
-    store.sync_catalogue(engine, Catalogue(catalogue.areas, measures))
-    store.record_values(
+    catalogue_records.sync_catalogue(engine, Catalogue(catalogue.areas, measures))
+    recording.record_values(
         engine,
-        [ValueRow("3.1", "2023-01", team=LINK_TEAM, numerator=5, denominator=10, value=50.0),
-         ValueRow("3.1", "2023-01", team=BOLD_TEAM, numerator=6, denominator=10, value=60.0),
-         ValueRow("3.1", "2023-01", team="Zero team", numerator=0, denominator=10, value=0.0)],
+        [
+            ValueRow("3.1", "2023-01", team=LINK_TEAM, numerator=5, denominator=10, value=50.0),
+            ValueRow("3.1", "2023-01", team=BOLD_TEAM, numerator=6, denominator=10, value=60.0),
+            ValueRow("3.1", "2023-01", team="Zero team", numerator=0, denominator=10, value=0.0),
+        ],
         UploadInfo(kind="import", filename="teams.xlsx", user_name="test"),
         benchmark_rows=[{"ref": "3.1", "year": "2021-22", "comparator": COMPARATOR, "value": 80.0, "source": "test"}],
     )

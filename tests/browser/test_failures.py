@@ -41,8 +41,9 @@ def database_server():
 def app_over_postgres(database_server, tmp_path_factory):
     """The app served on loopback over the demo data in the PostgreSQL server; yields (base URL, log path)."""
     env = {**os.environ, "MEASURES_DB_URL": database_server.url, "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+    )
     log_path = tmp_path_factory.mktemp("failures") / "app.log"
     process, base_url, log = _serve(database_server.url, log_path)
     yield base_url, log_path
@@ -59,15 +60,17 @@ def _reference(text: str) -> str:
     return found.group(1)
 
 
-def test_with_the_database_down_every_failure_is_shown_and_logged_once(browser, app_over_postgres,
-                                                                      database_server, tmp_path, output_dir):
+def test_with_the_database_down_every_failure_is_shown_and_logged_once(
+    browser, app_over_postgres, database_server, tmp_path, output_dir
+):
     base_url, log_path = app_over_postgres
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_cookies(browser_cookies(base_url, "officer"))
     page = context.new_page()
     try:
-        workbook = template_workbook(tmp_path / "february.xlsx", [
-            template_row("3.1", "2023-02", numerator=250, denominator=310)])
+        workbook = template_workbook(
+            tmp_path / "february.xlsx", [template_row("3.1", "2023-02", numerator=250, denominator=310)]
+        )
         page.goto(base_url + "/upload")
         page.locator("#return-upload input[type=file]").set_input_files(str(workbook))
         page.wait_for_selector('#upload-preview :text("Ready to import")')

@@ -9,9 +9,9 @@ import shutil
 import pytest
 from sqlalchemy import inspect
 
-from measures import db, store
-from measures.catalogue import Catalogue
-from measures.store import UploadInfo, ValueRow
+from measures.domain.catalogue import Catalogue
+from measures.storage import catalogue_records, db, reads, recording
+from measures.storage.recording import UploadInfo, ValueRow
 from tests.browser.conftest import _serve, _stop
 from tests.returns.builders import template_row, template_workbook
 
@@ -31,8 +31,8 @@ def hostile_app(demo_database, catalogue, tmp_path_factory):
     shutil.copy(demo_database, database)
     engine = db.make_engine(f"sqlite:///{database}")
     measures = tuple(dataclasses.replace(m, short_title=TITLE) if m.ref == "3.1" else m for m in catalogue.measures)
-    store.sync_catalogue(engine, Catalogue(catalogue.areas, measures))
-    store.record_values(
+    catalogue_records.sync_catalogue(engine, Catalogue(catalogue.areas, measures))
+    recording.record_values(
         engine,
         [ValueRow("3.1", "2023-01", team=TEAM, numerator=5, denominator=10, value=50.0, note=NOTE)],
         UploadInfo(kind="import", filename=FILE_NAME, user_name=TEAM),
@@ -71,10 +71,13 @@ def test_hostile_text_is_shown_as_text(page, hostile_app, path, expected):
 
 def test_a_hostile_file_name_and_cells_in_an_upload_are_shown_as_text(page, hostile_app, tmp_path):
     base_url, database = hostile_app
-    path = template_workbook(tmp_path / "hostile.xlsx", [
-        template_row("3.1", "2023-01", numerator="<script>window.__pwned=6</script>", denominator=304),
-        template_row("<img src=x onerror=window.__pwned=7>", "2023-01", value=1),
-    ])
+    path = template_workbook(
+        tmp_path / "hostile.xlsx",
+        [
+            template_row("3.1", "2023-01", numerator="<script>window.__pwned=6</script>", denominator=304),
+            template_row("<img src=x onerror=window.__pwned=7>", "2023-01", value=1),
+        ],
+    )
     renamed = tmp_path / FILE_NAME.replace("/", "_")
     path.rename(renamed)
     page.goto(base_url + "/upload")
@@ -89,6 +92,6 @@ def test_sql_in_text_stays_data(hostile_app):
     _, database = hostile_app
     engine = db.make_engine(f"sqlite:///{database}")
     assert "observations" in inspect(engine).get_table_names()
-    assert store.commentary_frame(engine, "3.1")["text"].tolist()[-1] == COMMENT
-    assert TEAM in store.known_teams(engine)
+    assert reads.commentary_frame(engine, "3.1")["text"].tolist()[-1] == COMMENT
+    assert TEAM in reads.known_teams(engine)
     engine.dispose()

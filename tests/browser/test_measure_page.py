@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from measures import store
+from measures.storage import reads
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +30,14 @@ def test_measure_page_renders_with_no_console_errors(page, served_app, output_di
     assert page.title() == "Measure 3.1: Measures that Matter"
     headings = page.locator(".measure-page h2").all_inner_texts()
     assert headings == [
-        "In summary", "Key figures for January 2023", "Monthly figures on an SPC chart", "Every month",
-        "How Herefordshire compares", "Commentary", "Changes to the January 2023 figure", "About this measure",
+        "In summary",
+        "Key figures for January 2023",
+        "Monthly figures on an SPC chart",
+        "Every month",
+        "How Herefordshire compares",
+        "Commentary",
+        "Changes to the January 2023 figure",
+        "About this measure",
     ]
     page.screenshot(path=str(output_dir / "measure-3-1.png"), full_page=True)
 
@@ -44,7 +50,7 @@ def test_key_numbers_match_the_store(page, served_app, demo_engine):
     previous = page.locator("[data-fact=previous]")
     assert previous.locator(".card-figure").inner_text() == "68.0%"
     assert "Change: Up, better" in previous.inner_text()
-    series = store.service_series(demo_engine, refs=["3.1"])
+    series = reads.service_series(demo_engine, refs=["3.1"])
     last_year = series[series["period"] == "2022-01"].iloc[0]
     assert f"{last_year.numerator:.0f} of {last_year.denominator:.0f}" in _fact(page, "last-year")
     assert "†" in page.locator("[data-fact=last-year] .card-figure").inner_text()  # synthetic, and marked
@@ -71,8 +77,14 @@ def test_the_spc_chart_has_rendered_with_its_key(page, served_app):
     chart = page.locator("#measure-spc-chart")
     assert chart.locator(".scatterlayer .trace .points path").count() == 22
     legend = chart.locator(".legend").text_content()
-    for entry in ("Common cause", "Special cause: improvement", "Process limits", "England",
-                  "Statistical neighbours (average)", "Shropshire (synthetic)"):
+    for entry in (
+        "Common cause",
+        "Special cause: improvement",
+        "Process limits",
+        "England",
+        "Statistical neighbours (average)",
+        "Shropshire (synthetic)",
+    ):
         assert entry in legend
     page.locator("details.measure-details summary").first.click()
     table = page.locator("#measure-chart-table")
@@ -133,13 +145,15 @@ def test_an_unknown_measure_shows_a_helpful_page(page, served_app):
 
 
 def test_a_suppressed_last_month_is_written_whole_inside_the_chart_and_named_in_the_key(page, writable_app, tmp_path):
-    from measures import db
     from measures.returns.importer import import_return
+    from measures.storage import db
     from tests.browser.conftest import writable_database
     from tests.returns.builders import template_row, template_workbook
 
-    path = template_workbook(tmp_path / "february.xlsx", [template_row("4.5", "2023-02", value="*"),
-                                                          template_row("8.2", "2023-02", value="n/a")])
+    path = template_workbook(
+        tmp_path / "february.xlsx",
+        [template_row("4.5", "2023-02", value="*"), template_row("8.2", "2023-02", value="n/a")],
+    )
     engine = db.make_engine(writable_database(writable_app))
     assert import_return(engine, path, user="test").status == "imported"
     engine.dispose()

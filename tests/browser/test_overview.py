@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from measures import store
+from measures.storage import reads
 from tests.unit.test_catalogue import PUBLISHED_REFS
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_figures_match_the_store(page, served_app, demo_engine):
     assert "Up, better" in row.locator("td.change").inner_text()
     assert page.locator("#measure-2-6 td.latest").inner_text() == "TBC"
     assert page.locator("#measure-10-1 td.figure").nth(1).inner_text() == "New measure"
-    series = store.service_series(demo_engine, refs=["8.1"])
+    series = reads.service_series(demo_engine, refs=["8.1"])
     latest = series[series["period"] == "2023-01"].iloc[0]
     expected = f"{latest.numerator:.0f}/{latest.denominator:.0f} 63.5%"
     assert page.locator("#measure-8-1 td.latest").inner_text() == expected
@@ -76,7 +76,7 @@ def test_unknown_address_shows_a_helpful_page(page, served_app):
 
 
 def test_filters_and_committee_columns_live_in_the_address(page, served_app, demo_engine):
-    from measures.overview import build_overview
+    from measures.views.overview import build_overview
 
     model = build_overview(demo_engine, period="2023-01")
     worse = [row.measure.ref for row in model.rows if row.assessment["judgement"] == "worse"]
@@ -106,13 +106,15 @@ def test_a_measure_link_carries_the_month(page, served_app):
 
 
 def test_a_suppressed_month_does_not_push_the_trend_off_a_laptop_screen(page, writable_app, tmp_path):
-    from measures import db
     from measures.returns.importer import import_return
+    from measures.storage import db
     from tests.browser.conftest import writable_database
     from tests.returns.builders import template_row, template_workbook
 
-    path = template_workbook(tmp_path / "february.xlsx", [
-        template_row("4.5", "2023-02", value="*"), template_row("3.1", "2023-02", numerator=250, denominator=310)])
+    path = template_workbook(
+        tmp_path / "february.xlsx",
+        [template_row("4.5", "2023-02", value="*"), template_row("3.1", "2023-02", numerator=250, denominator=310)],
+    )
     engine = db.make_engine(writable_database(writable_app))
     assert import_return(engine, path, user="test").status == "imported"
     engine.dispose()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import pdf
+from dashboard.server import pdf
 from tests.auth_helpers import add_test_users, client_as, http_opener
 from tests.unit.test_catalogue import PUBLISHED_REFS
 
@@ -94,8 +94,7 @@ def test_the_pdf_has_the_cover_and_an_area_on_each_page(served_app, output_dir):
         if number > 2:
             image.unlink()
 
-    text = subprocess.run(["pdftotext", "-layout", str(saved), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(saved), "-"], check=True, capture_output=True, text=True).stdout
     words = " ".join(text.split())
     assert "Measures that Matter" in words and "January 2023" in words and "3.1" in words
     pages = text.split("\f")
@@ -134,18 +133,27 @@ def ask_pdf(demo_database, tmp_path, monkeypatch):
     shutil.copy(demo_database, copy)
     monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{copy}")
     monkeypatch.delenv(pdf.BASE_URL_VARIABLE, raising=False)
-    from dashboard import create_app, data
+    from dashboard import create_app
+    from dashboard.server import data
 
     data.engine.cache_clear()
     add_test_users(data.engine())
     client = client_as(create_app(), "viewer")
     session_cookie = client.get_cookie("mtm_session").value
 
-    def ask(query: str = "?period=2023-01", base_url: str = "http://127.0.0.1:8050", threaded: bool = True,
-            headers: dict | None = None):
+    def ask(
+        query: str = "?period=2023-01",
+        base_url: str = "http://127.0.0.1:8050",
+        threaded: bool = True,
+        headers: dict | None = None,
+    ):
         client.set_cookie("mtm_session", session_cookie, domain=urllib.parse.urlsplit(base_url).hostname)
-        return client.get("/pack.pdf" + query, base_url=base_url, headers=headers or {},
-                          environ_overrides={"wsgi.multithread": threaded, "wsgi.multiprocess": False})
+        return client.get(
+            "/pack.pdf" + query,
+            base_url=base_url,
+            headers=headers or {},
+            environ_overrides={"wsgi.multithread": threaded, "wsgi.multiprocess": False},
+        )
 
     yield ask
     data.engine().dispose()
@@ -191,8 +199,9 @@ def test_the_route_never_takes_the_print_address_from_the_request(ask_pdf, monke
 
 def test_the_route_prints_from_the_configured_address_with_the_token_outside_it(ask_pdf, monkeypatch):
     printed = []
-    monkeypatch.setattr(pdf, "render_pdf",
-                        lambda url, token, period=None, timeout=0: printed.append((url, token)) or b"%PDF-1.4 test")
+    monkeypatch.setattr(
+        pdf, "render_pdf", lambda url, token, period=None, timeout=0: printed.append((url, token)) or b"%PDF-1.4 test"
+    )
     monkeypatch.setenv(pdf.BASE_URL_VARIABLE, "http://127.0.0.1:9000")
     response = ask_pdf("?period=2022-12", base_url="http://127.0.0.1:8123", headers={"X-Forwarded-Host": "x.test"})
     assert response.status_code == 200 and response.data == b"%PDF-1.4 test"
@@ -237,8 +246,9 @@ def test_a_chromium_that_hangs_is_stopped_with_its_children(tmp_path, monkeypatc
 
 def test_a_browser_still_printing_after_its_time_is_killed_with_its_children(tmp_path):
     marker = "--measures-print-job=0123456789abcdef"  # as render_pdf marks the Chromium it starts
-    browser_like = subprocess.Popen(["sh", "-c", "sleep 60 & echo $! > child.pid; wait", marker], cwd=tmp_path,
-                                    start_new_session=True)
+    browser_like = subprocess.Popen(
+        ["sh", "-c", "sleep 60 & echo $! > child.pid; wait", marker], cwd=tmp_path, start_new_session=True
+    )
     child = tmp_path / "child.pid"
     deadline = time.monotonic() + 10
     while not (child.exists() and child.read_text().strip()) and time.monotonic() < deadline:

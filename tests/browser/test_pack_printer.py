@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from measures import audit, db, print_slots, print_tokens
+from measures.accounts import print_tokens
+from measures.storage import audit, db, print_slots
 from tests.auth_helpers import NAMES, http_opener
 from tests.browser.conftest import CHROMIUM, ROOT, _serve, _stop
 from tests.returns.builders import template_row, template_workbook
@@ -53,9 +54,11 @@ class Listener:
                 connection.settimeout(2)
                 try:
                     self.received.append(connection.recv(65536))
-                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n"
-                                       b"<html><body><div id='pack-document' class='pack'>another service</div>"
-                                       b"</body></html>")
+                    connection.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n"
+                        b"<html><body><div id='pack-document' class='pack'>another service</div>"
+                        b"</body></html>"
+                    )
                 except OSError:
                     pass
 
@@ -75,8 +78,10 @@ def chromium_gate(tmp_path_factory):
     """A Chromium that notes each start in `launches` and waits while the file `hold` exists."""
     folder = tmp_path_factory.mktemp("chromium-gate")
     wrapper = folder / "chromium"
-    wrapper.write_text(f"#!/bin/sh\necho started >> {folder}/launches\n"
-                       f"while [ -e {folder}/hold ]; do sleep 0.1; done\nexec {CHROMIUM} \"$@\"\n")
+    wrapper.write_text(
+        f"#!/bin/sh\necho started >> {folder}/launches\n"
+        f'while [ -e {folder}/hold ]; do sleep 0.1; done\nexec {CHROMIUM} "$@"\n'
+    )
     wrapper.chmod(0o755)
     return folder
 
@@ -103,9 +108,11 @@ def _serve_with(settings: dict[str, str], demo_database: Path, folder: Path):
 @pytest.fixture(scope="module")
 def printer_app(demo_database, tmp_path_factory, chromium_gate):
     """(base URL, served process): not behind a proxy, open viewing on, Chromium behind `chromium_gate`."""
-    process, base_url, log = _serve_with({"MEASURES_OPEN_VIEWING": "service",
-                                          "MEASURES_CHROMIUM": str(chromium_gate / "chromium")},
-                                         demo_database, tmp_path_factory.mktemp("printer"))
+    process, base_url, log = _serve_with(
+        {"MEASURES_OPEN_VIEWING": "service", "MEASURES_CHROMIUM": str(chromium_gate / "chromium")},
+        demo_database,
+        tmp_path_factory.mktemp("printer"),
+    )
     yield base_url, process
     _stop(process, log)
 
@@ -113,8 +120,9 @@ def printer_app(demo_database, tmp_path_factory, chromium_gate):
 @pytest.fixture(scope="module")
 def proxied_app(demo_database, tmp_path_factory):
     """(base URL, served process): behind a proxy (MEASURES_BEHIND_PROXY=1), open viewing off."""
-    process, base_url, log = _serve_with({"MEASURES_BEHIND_PROXY": "1"},
-                                         demo_database, tmp_path_factory.mktemp("proxied"))
+    process, base_url, log = _serve_with(
+        {"MEASURES_BEHIND_PROXY": "1"}, demo_database, tmp_path_factory.mktemp("proxied")
+    )
     yield base_url, process
     _stop(process, log)
 
@@ -157,8 +165,7 @@ def _pdf_text(data: bytes, folder: Path) -> str:
     """The PDF's text as laid out on its pages (pdftotext -layout)."""
     saved = folder / "pack.pdf"
     saved.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(saved), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(saved), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def _latest_figure(data: bytes, ref: str, folder: Path) -> str:
@@ -178,21 +185,47 @@ def _assert_the_real_pack(data: bytes, month: str, folder: Path) -> None:
 ATTACKS = [
     ("printer_app", "2022-02", "February 2022", None, lambda port: {"Host": f"127.0.0.1:{port}"}),
     ("printer_app", "2022-03", "March 2022", "viewer", lambda port: {"Host": f"localhost:{port}"}),
-    ("printer_app", "2022-04", "April 2022", None,
-     lambda port: {"Host": f"pack.localhost:{port}", "X-Forwarded-Host": f"127.0.0.1:{port}",
-                   "X-Forwarded-Port": str(port), "Forwarded": f"host=127.0.0.1:{port}"}),
-    ("proxied_app", "2023-01", "January 2023", "viewer",
-     lambda port: {"Host": "measures.example", "X-Forwarded-Host": f"127.0.0.1:{port}",
-                   "X-Forwarded-Port": str(port), "X-Forwarded-Proto": "http", "X-Forwarded-For": "192.0.2.7"}),
-    ("proxied_app", "2022-03", "March 2022", "viewer",
-     lambda port: {"Host": f"127.0.0.1:{port}", "X-Forwarded-For": "192.0.2.8"}),
+    (
+        "printer_app",
+        "2022-04",
+        "April 2022",
+        None,
+        lambda port: {
+            "Host": f"pack.localhost:{port}",
+            "X-Forwarded-Host": f"127.0.0.1:{port}",
+            "X-Forwarded-Port": str(port),
+            "Forwarded": f"host=127.0.0.1:{port}",
+        },
+    ),
+    (
+        "proxied_app",
+        "2023-01",
+        "January 2023",
+        "viewer",
+        lambda port: {
+            "Host": "measures.example",
+            "X-Forwarded-Host": f"127.0.0.1:{port}",
+            "X-Forwarded-Port": str(port),
+            "X-Forwarded-Proto": "http",
+            "X-Forwarded-For": "192.0.2.7",
+        },
+    ),
+    (
+        "proxied_app",
+        "2022-03",
+        "March 2022",
+        "viewer",
+        lambda port: {"Host": f"127.0.0.1:{port}", "X-Forwarded-For": "192.0.2.8"},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("app_name", "period", "month", "role", "headers"), ATTACKS,
-                         ids=[f"{a[0]}-{a[1]}" for a in ATTACKS])
-def test_the_printer_never_fetches_the_address_the_request_names(request, listener, tmp_path, app_name, period,
-                                                                   month, role, headers):
+@pytest.mark.parametrize(
+    ("app_name", "period", "month", "role", "headers"), ATTACKS, ids=[f"{a[0]}-{a[1]}" for a in ATTACKS]
+)
+def test_the_printer_never_fetches_the_address_the_request_names(
+    request, listener, tmp_path, app_name, period, month, role, headers
+):
     base_url, process = request.getfixturevalue(app_name)
     before = _printed(process, period)
     cookie = _session_cookie(base_url, role) if role else ""
@@ -318,11 +351,16 @@ def test_a_new_import_makes_the_next_request_print_afresh(printer_app, chromium_
     assert first[0] == 200 and _latest_figure(first[2], "3.1", tmp_path) == "236/304"
     assert _get(base_url, "/pack.pdf?period=2023-01", {"Host": "127.0.0.1"}, viewer)[2] == first[2]
     assert _printed(process, "2023-01") == before + 1
-    corrected = template_workbook(tmp_path / "correction.xlsx",
-                                  [template_row("3.1", "2023-01", numerator=250, denominator=304)])
-    imported = subprocess.run([sys.executable, "-m", "measures", "import", str(corrected), "--user", "test officer"],
-                              cwd=ROOT, env={**os.environ, "MEASURES_DB_URL": process.database_url},
-                              capture_output=True, text=True)
+    corrected = template_workbook(
+        tmp_path / "correction.xlsx", [template_row("3.1", "2023-01", numerator=250, denominator=304)]
+    )
+    imported = subprocess.run(
+        [sys.executable, "-m", "measures", "import", str(corrected), "--user", "test officer"],
+        cwd=ROOT,
+        env={**os.environ, "MEASURES_DB_URL": process.database_url},
+        capture_output=True,
+        text=True,
+    )
     assert imported.returncode == 0, imported.stdout + imported.stderr
     after = _get(base_url, "/pack.pdf?period=2023-01", {"Host": "127.0.0.1"}, viewer)
     assert after[0] == 200 and _printed(process, "2023-01") == before + 2
@@ -354,13 +392,26 @@ def _gunicorn(demo_database: Path, folder: Path, gate: Path, *options: str):
     add_test_users(engine)
     engine.dispose()
     port = _free_port()
-    env = {name: value for name, value in os.environ.items()
-           if name not in ("MEASURES_BEHIND_PROXY", "MEASURES_PACK_BASE_URL")}
-    env.update({"MEASURES_DB_URL": f"sqlite:///{database}", "MEASURES_OPEN_VIEWING": "service",
-                "MEASURES_CHROMIUM": str(gate / "chromium")})
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("MEASURES_BEHIND_PROXY", "MEASURES_PACK_BASE_URL")
+    }
+    env.update(
+        {
+            "MEASURES_DB_URL": f"sqlite:///{database}",
+            "MEASURES_OPEN_VIEWING": "service",
+            "MEASURES_CHROMIUM": str(gate / "chromium"),
+        }
+    )
     log = (folder / "gunicorn.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", *options, "--bind", f"127.0.0.1:{port}",
-                                "app:server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", *options, "--bind", f"127.0.0.1:{port}", "app:server"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until(lambda: process.poll() is not None or _answers(base_url), "gunicorn to start")
@@ -381,8 +432,9 @@ def sync_app(demo_database, tmp_path_factory, chromium_gate):
 @pytest.fixture(scope="module")
 def threaded_app(demo_database, tmp_path_factory, chromium_gate):
     """Base URL of the app under gunicorn as `make serve` runs it: two workers of four threads."""
-    yield from _gunicorn(demo_database, tmp_path_factory.mktemp("threaded-workers"), chromium_gate,
-                         "--workers", "2", "--threads", "4")
+    yield from _gunicorn(
+        demo_database, tmp_path_factory.mktemp("threaded-workers"), chromium_gate, "--workers", "2", "--threads", "4"
+    )
 
 
 def _answers(base_url: str) -> bool:
@@ -393,8 +445,7 @@ def _answers(base_url: str) -> bool:
         return False
 
 
-def test_a_server_that_serves_one_request_per_worker_never_blocks_its_own_printing(sync_app, chromium_gate,
-                                                                                    tmp_path):
+def test_a_server_that_serves_one_request_per_worker_never_blocks_its_own_printing(sync_app, chromium_gate, tmp_path):
     # Each worker printing waits for its browser, and the browser needs a free worker to load the pack from: two
     # prints at once on two such workers left none, and both failed after the page timeout.
     viewer, officer = _session_cookie(sync_app, "viewer"), _session_cookie(sync_app, "officer")
@@ -406,8 +457,10 @@ def test_a_server_that_serves_one_request_per_worker_never_blocks_its_own_printi
         first = _ask_in_background(sync_app, "2022-11", viewer, answers)
         _wait_until(lambda: _launches(chromium_gate) == started + 1, "the viewer's PDF to start")
         second = _ask_in_background(sync_app, "2022-10", officer, answers)
-        _wait_until(lambda: "2022-10" in answers or _launches(chromium_gate) == started + 2,
-                    "the officer's request to be answered or to start a browser")
+        _wait_until(
+            lambda: "2022-10" in answers or _launches(chromium_gate) == started + 2,
+            "the officer's request to be answered or to start a browser",
+        )
     finally:
         hold.unlink()
     first.join(timeout=120)
@@ -415,15 +468,18 @@ def test_a_server_that_serves_one_request_per_worker_never_blocks_its_own_printi
     assert answers["2022-11"][0] == 200, answers["2022-11"][2][:300]
     _assert_the_real_pack(answers["2022-11"][2], "November 2022", tmp_path)
     status, headers, body = answers["2022-10"]
-    assert status == 200 or (status == 503 and body.decode().startswith("Other PDFs are being made just now.")
-                             and headers["Retry-After"]), (status, body[:300])
+    assert status == 200 or (
+        status == 503 and body.decode().startswith("Other PDFs are being made just now.") and headers["Retry-After"]
+    ), (status, body[:300])
 
 
 def _ask_from(base_url: str, address: str, period: str, answers: dict) -> threading.Thread:
     """Ask for the PDF in the background from the loopback `address` (another visitor, to the print slots)."""
+
     def ask() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(base_url).port, timeout=120,
-                                                source_address=(address, 0))
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", urllib.parse.urlsplit(base_url).port, timeout=120, source_address=(address, 0)
+        )
         try:
             connection.request("GET", f"/pack.pdf?period={period}")
             response = connection.getresponse()
@@ -436,8 +492,9 @@ def _ask_from(base_url: str, address: str, period: str, answers: dict) -> thread
     return thread
 
 
-def test_many_asking_at_once_for_the_pdf_being_made_leave_the_server_free_to_make_it(threaded_app, chromium_gate,
-                                                                                     tmp_path):
+def test_many_asking_at_once_for_the_pdf_being_made_leave_the_server_free_to_make_it(
+    threaded_app, chromium_gate, tmp_path
+):
     # The board meets: visitors ask for this month's pack while it is being made. Each request used to wait for it
     # on a worker thread; eight of them took every thread, the printing browser could load nothing, the PDF failed
     # for everyone and the whole dashboard stalled. They are answered at once, and their browsers ask again.

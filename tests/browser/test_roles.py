@@ -7,7 +7,8 @@ import urllib.parse
 
 import pytest
 
-from measures import db, users
+from measures.accounts import users
+from measures.storage import db
 from tests.auth_helpers import NAMES, PASSWORDS
 from tests.browser.conftest import writable_database
 

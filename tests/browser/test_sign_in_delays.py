@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from measures import audit, db, users
+from measures.accounts import users
+from measures.storage import audit, db
 from tests.auth_helpers import NAMES, PASSWORDS
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import _serve, _stop

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from measures import audit, db, store
+from measures.storage import audit, db, reads
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import writable_database
 from tests.returns.builders import template_row, template_workbook
@@ -21,11 +21,14 @@ def _upload(page, writable_app, path):
 
 
 def test_a_broken_return_lists_every_problem_and_cannot_be_confirmed(page, writable_app, tmp_path, output_dir):
-    path = template_workbook(tmp_path / "broken.xlsx", [
-        template_row("3.9", "2023-01", numerator=1, denominator=2),
-        template_row("3.1", "2023-01", numerator="forty", denominator=304),
-        template_row("2.1", "2023-01", value=104),
-    ])
+    path = template_workbook(
+        tmp_path / "broken.xlsx",
+        [
+            template_row("3.9", "2023-01", numerator=1, denominator=2),
+            template_row("3.1", "2023-01", numerator="forty", denominator=304),
+            template_row("2.1", "2023-01", value=104),
+        ],
+    )
     _upload(page, writable_app, path)
     assert "cannot be imported yet" in page.locator("#upload-preview").inner_text()
     cells = page.locator(".issues-error tbody tr td:nth-child(2)").all_inner_texts()
@@ -39,10 +42,13 @@ def test_a_broken_return_lists_every_problem_and_cannot_be_confirmed(page, writa
 
 
 def test_a_good_return_is_previewed_then_imported_and_links_to_the_month(page, writable_app, tmp_path, output_dir):
-    path = template_workbook(tmp_path / "february.xlsx", [
-        template_row("3.1", "2023-02", numerator=250, denominator=310),
-        template_row("2.3", "2023-02", value=9),
-    ])
+    path = template_workbook(
+        tmp_path / "february.xlsx",
+        [
+            template_row("3.1", "2023-02", numerator=250, denominator=310),
+            template_row("2.3", "2023-02", value=9),
+        ],
+    )
     _upload(page, writable_app, path)
     preview = page.locator("#upload-preview").inner_text()
     assert "Ready to import" in preview
@@ -57,7 +63,7 @@ def test_a_good_return_is_previewed_then_imported_and_links_to_the_month(page, w
     engine = db.make_engine(writable_database(writable_app))
     event = audit.audit_frame(engine, action="return.imported", limit=1).iloc[0]
     assert (event.actor, event.subject, event.detail["added"]) == ("Olu Officer", "february.xlsx", 2)
-    assert store.uploads_frame(engine).iloc[0].user_name == "Olu Officer"
+    assert reads.uploads_frame(engine).iloc[0].user_name == "Olu Officer"
     engine.dispose()
 
 
@@ -66,11 +72,14 @@ def test_an_xlsm_return_with_percent_cells_and_markers_is_accepted(page, writabl
 
     from tests.returns.builders import percent
 
-    built = template_workbook(tmp_path / "built.xlsx", [
-        template_row("2.1", "2023-02", value=percent(0.61)),
-        template_row("2.3", "2023-02", value="*"),
-        template_row("10.2", "2023-02", value="n/a"),
-    ])
+    built = template_workbook(
+        tmp_path / "built.xlsx",
+        [
+            template_row("2.1", "2023-02", value=percent(0.61)),
+            template_row("2.3", "2023-02", value="*"),
+            template_row("10.2", "2023-02", value="n/a"),
+        ],
+    )
     path = tmp_path / "february.xlsm"  # what Excel writes for a macro-enabled workbook: its own content type
     with zipfile.ZipFile(built) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
@@ -88,10 +97,13 @@ def test_an_xlsm_return_with_percent_cells_and_markers_is_accepted(page, writabl
 
 
 def test_on_a_phone_the_checked_return_fits_the_screen_and_its_advice_is_readable(page, writable_app, tmp_path):
-    path = template_workbook(tmp_path / "phone.xlsx", [
-        template_row("3.9", "2023-03", numerator=1, denominator=2),
-        template_row("3.1", "2023-03", numerator="forty", denominator=304),
-    ])
+    path = template_workbook(
+        tmp_path / "phone.xlsx",
+        [
+            template_row("3.9", "2023-03", numerator=1, denominator=2),
+            template_row("3.1", "2023-03", numerator="forty", denominator=304),
+        ],
+    )
     page.set_viewport_size({"width": 390, "height": 844})
     _upload(page, writable_app, path)
     # The issue and change tables were wider than a phone, so the whole page slid sideways, and the advice

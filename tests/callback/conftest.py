@@ -17,7 +17,8 @@ def app(demo_database, tmp_path, monkeypatch):
     shutil.copy(demo_database, path)
     monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{path}")
     monkeypatch.delenv("MEASURES_OPEN_VIEWING", raising=False)
-    from dashboard import create_app, data
+    from dashboard import create_app
+    from dashboard.server import data
 
     data.engine.cache_clear()
     add_test_users(data.engine())

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from measures import audit, db, users
+from measures.accounts import users
+from measures.storage import audit, db
 from tests.auth_helpers import callback, client_as, form_token
 
 # The permissions that guard writes or staff personal data: anyone without them must be refused.
@@ -15,9 +16,11 @@ ROUTER = ".._pages_content.children..._pages_store.data.."
 
 
 def _restricted_callbacks(app) -> dict[str, str]:
-    return {output: getattr(entry.get("callback"), "required_permission", None)
-            for output, entry in app.callback_map.items()
-            if getattr(entry.get("callback"), "required_permission", None) in RESTRICTED}
+    return {
+        output: getattr(entry.get("callback"), "required_permission", None)
+        for output, entry in app.callback_map.items()
+        if getattr(entry.get("callback"), "required_permission", None) in RESTRICTED
+    }
 
 
 def _request_for(app, output: str) -> tuple[list[dict], list[dict]]:
@@ -30,9 +33,13 @@ def _request_for(app, output: str) -> tuple[list[dict], list[dict]]:
 
 
 def test_every_callback_declares_the_permission_it_needs(app):
-    undeclared = [output for output, entry in app.callback_map.items()
-                  if "_pages_content" not in output and "callback" in entry
-                  and not hasattr(entry["callback"], "required_permission")]
+    undeclared = [
+        output
+        for output, entry in app.callback_map.items()
+        if "_pages_content" not in output
+        and "callback" in entry
+        and not hasattr(entry["callback"], "required_permission")
+    ]
     assert undeclared == []
 
 
@@ -75,8 +82,10 @@ def test_officers_are_refused_the_admin_callbacks_but_not_their_own(app):
 @pytest.mark.parametrize("role, status", [(None, 401), ("viewer", 403)])
 def test_the_page_router_refuses_restricted_pages(app, path, role, status):
     client = client_as(app, role)
-    inputs = [{"id": "_pages_location", "property": "pathname", "value": path},
-              {"id": "_pages_location", "property": "search", "value": "?period=2022-12"}]
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": path},
+        {"id": "_pages_location", "property": "search", "value": "?period=2022-12"},
+    ]
     response = callback(client, ROUTER, inputs)
     assert response.status_code == status
     assert "Worker 1" not in response.get_data(as_text=True)
@@ -84,8 +93,10 @@ def test_the_page_router_refuses_restricted_pages(app, path, role, status):
 
 def test_an_officer_gets_the_worker_page_from_the_router(app):
     client = client_as(app, "officer")
-    inputs = [{"id": "_pages_location", "property": "pathname", "value": "/workers/2.2"},
-              {"id": "_pages_location", "property": "search", "value": "?period=2022-12"}]
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/workers/2.2"},
+        {"id": "_pages_location", "property": "search", "value": "?period=2022-12"},
+    ]
     response = callback(client, ROUTER, inputs)
     assert response.status_code == 200 and "Worker 1" in response.get_data(as_text=True)
 
@@ -93,15 +104,19 @@ def test_an_officer_gets_the_worker_page_from_the_router(app):
 def test_a_viewer_reads_service_and_team_figures(app):
     client = client_as(app, "viewer")
     for path in ("/measure/3.1", "/teams/3.1", "/area/3"):
-        inputs = [{"id": "_pages_location", "property": "pathname", "value": path},
-                  {"id": "_pages_location", "property": "search", "value": ""}]
+        inputs = [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ]
         assert callback(client, ROUTER, inputs).status_code == 200, path
 
 
 def test_a_callback_without_the_csrf_header_is_refused(app):
     client = client_as(app, "officer")
-    inputs = [{"id": "_pages_location", "property": "pathname", "value": "/"},
-              {"id": "_pages_location", "property": "search", "value": ""}]
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ]
     body = {"output": ROUTER, "outputs": [], "inputs": inputs, "state": [], "changedPropIds": []}
     response = client.post("/_dash-update-component", json=body)  # no X-CSRFToken header
     assert response.status_code == 400
@@ -123,17 +138,21 @@ def test_a_request_naming_no_callback_is_refused(app):
 def test_the_session_cookie_is_httponly_samesite_and_secure_over_https(app):
     client = app.server.test_client()
     token = form_token(client.get("/sign-in", base_url="https://measures.example").get_data(as_text=True))
-    response = client.post("/sign-in", base_url="https://measures.example",
-                           headers={"Referer": "https://measures.example/sign-in"},
-                           data={"name": "Olu Officer", "password": "officer-password-1234", "csrf_token": token})
+    response = client.post(
+        "/sign-in",
+        base_url="https://measures.example",
+        headers={"Referer": "https://measures.example/sign-in"},
+        data={"name": "Olu Officer", "password": "officer-password-1234", "csrf_token": token},
+    )
     assert response.status_code == 302
     session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("mtm_session="))
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie and "Secure" in session_cookie
     assert "Strict-Transport-Security" in response.headers
     plain = app.server.test_client()
     token = form_token(plain.get("/sign-in").get_data(as_text=True))
-    response = plain.post("/sign-in", data={"name": "Olu Officer", "password": "officer-password-1234",
-                                           "csrf_token": token})
+    response = plain.post(
+        "/sign-in", data={"name": "Olu Officer", "password": "officer-password-1234", "csrf_token": token}
+    )
     session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("mtm_session="))
     assert "HttpOnly" in session_cookie and "Secure" not in session_cookie  # plain HTTP on loopback
 
@@ -153,8 +172,15 @@ def test_every_response_carries_the_security_headers(app):
 def test_sign_in_redirects_only_within_the_site(app):
     client = app.server.test_client()
     token = form_token(client.get("/sign-in").get_data(as_text=True))
-    response = client.post("/sign-in", data={"name": "Vera Viewer", "password": "viewer-password-1234",
-                                             "csrf_token": token, "next": "https://evil.example/"})
+    response = client.post(
+        "/sign-in",
+        data={
+            "name": "Vera Viewer",
+            "password": "viewer-password-1234",
+            "csrf_token": token,
+            "next": "https://evil.example/",
+        },
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -168,8 +194,10 @@ def test_a_changed_password_ends_other_sessions(app):
 def test_a_disabled_user_is_signed_out_at_once(app):
     client = client_as(app, "viewer")
     users.set_active(db.make_engine(), "Vera Viewer", False, "Ada Admin")
-    inputs = [{"id": "_pages_location", "property": "pathname", "value": "/measure/3.1"},
-              {"id": "_pages_location", "property": "search", "value": ""}]
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/measure/3.1"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ]
     assert callback(client, ROUTER, inputs).status_code == 401
 
 
@@ -187,8 +215,10 @@ def test_open_viewing_lets_anyone_read_service_level_figures_only(app, monkeypat
     assert client.get("/").status_code == 200
     assert client.get("/measure/3.1").status_code == 200
     assert client.get("/teams/3.1").status_code == 302  # team level needs signing in
-    overview = [{"id": "_pages_location", "property": "pathname", "value": "/measure/3.1"},
-                {"id": "_pages_location", "property": "search", "value": ""}]
+    overview = [
+        {"id": "_pages_location", "property": "pathname", "value": "/measure/3.1"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ]
     response = callback(client, ROUTER, overview)
     assert response.status_code == 200
     assert "/teams/3.1" not in response.get_data(as_text=True)  # no links to what they may not open
@@ -197,12 +227,13 @@ def test_open_viewing_lets_anyone_read_service_level_figures_only(app, monkeypat
         assert callback(client, output, inputs, state).status_code == 401, output
 
 
-
 def test_the_accessibility_statement_is_public_and_nothing_else_is(app):
     client = client_as(app, None)
     assert client.get("/accessibility").status_code == 200
-    inputs = [{"id": "_pages_location", "property": "pathname", "value": "/accessibility"},
-              {"id": "_pages_location", "property": "search", "value": ""}]
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/accessibility"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ]
     assert callback(client, ROUTER, inputs).status_code == 200
     layout = client.get("/_dash-layout").get_data(as_text=True)
     assert "Sign in" in layout and "Upload a return" not in layout and "Overview" not in layout
@@ -213,8 +244,10 @@ def test_the_accessibility_statement_is_public_and_nothing_else_is(app):
 def test_the_router_renders_only_the_pathname_the_gate_checked(app):
     """Dash passes the router its inputs by position: a request that lists a public path second must not pass."""
     client = client_as(app, None)
-    inputs = [{"id": "_pages_location", "property": "x", "value": "/"},
-              {"id": "_pages_location", "property": "pathname", "value": "/accessibility"}]
+    inputs = [
+        {"id": "_pages_location", "property": "x", "value": "/"},
+        {"id": "_pages_location", "property": "pathname", "value": "/accessibility"},
+    ]
     response = callback(client, ROUTER, inputs)
     assert response.status_code == 400
     assert "measure-row" not in response.get_data(as_text=True)
@@ -237,22 +270,26 @@ def test_a_post_to_any_other_address_is_refused(app):
 
 
 def test_the_print_token_opens_the_pack_and_nothing_else(app):
-    from dashboard.auth import PRINT_TOKEN_COOKIE
-    from dashboard.data import engine
-    from measures.print_tokens import issue_print_token
+    from dashboard.server.auth import PRINT_TOKEN_COOKIE
+    from dashboard.server.data import engine
+    from measures.accounts.print_tokens import issue_print_token
 
     token = issue_print_token(engine(), "/pack", "2023-01")
     printer = app.server.test_client()
     printer.set_cookie(PRINT_TOKEN_COOKIE, token)
     assert printer.get("/pack?period=2023-01").status_code == 200
-    pack = [{"id": "_pages_location", "property": "pathname", "value": "/pack"},
-            {"id": "_pages_location", "property": "search", "value": "?period=2023-01"}]
+    pack = [
+        {"id": "_pages_location", "property": "pathname", "value": "/pack"},
+        {"id": "_pages_location", "property": "search", "value": "?period=2023-01"},
+    ]
     assert callback(printer, ROUTER, pack).status_code == 200
     another_month = [pack[0], {**pack[1], "value": "?period=2022-12"}]
     assert callback(printer, ROUTER, another_month).status_code == 403
     for path in ("/measure/3.1", "/teams/2.2", "/workers/2.2"):
-        other = [{"id": "_pages_location", "property": "pathname", "value": path},
-                 {"id": "_pages_location", "property": "search", "value": ""}]
+        other = [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ]
         assert callback(printer, ROUTER, other).status_code == 403, path
         assert printer.get(path).status_code == 403, path
     forged = app.server.test_client()

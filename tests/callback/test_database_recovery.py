@@ -1,6 +1,6 @@
 """`/healthz` tells the truth about the database, and the app recovers by itself when the database does.
 
-Real faults, no mocks, on the app's own engine (`dashboard.data.engine`) through Flask's test client:
+Real faults, no mocks, on the app's own engine (`dashboard.server.data.engine`) through Flask's test client:
 
 - a read-only SQLite file. The tests run as root, for whom `chmod a-w` stops nothing, so the file is made
   immutable with `chattr +i` (ext4 and most Linux file systems): then even root's open for writing fails with
@@ -27,7 +27,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from measures import app_secrets, db, store, users
+from measures.accounts import users
+from measures.storage import db, reads
+from measures.storage import secrets as app_secrets
 from tests.auth_helpers import NAMES, PASSWORDS, add_test_users, form_token
 
 
@@ -44,7 +46,7 @@ def database(demo_database, tmp_path, monkeypatch):
     shutil.copy(demo_database, path)
     monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{path}")
     monkeypatch.delenv("MEASURES_OPEN_VIEWING", raising=False)
-    from dashboard import data
+    from dashboard.server import data
 
     data.engine.cache_clear()
     add_test_users(data.engine())
@@ -92,16 +94,17 @@ def test_started_on_a_read_only_file_the_app_recovers_when_it_becomes_writable(d
 
     health = client.get("/healthz")
     assert health.status_code == 503
-    assert health.get_json() == {"status": "unavailable",
-                                 "problem": "The database file (or its folder) is read-only, so nothing can be "
-                                            "saved."}
+    assert health.get_json() == {
+        "status": "unavailable",
+        "problem": "The database file (or its folder) is read-only, so nothing can be saved.",
+    }
     assert str(database) not in health.get_data(as_text=True)  # no file names given away
     assert _sign_in(client).status_code == 503  # signing in records the attempt: a write, refused
 
     _immutable(database, False)
     assert client.get("/healthz").status_code == 200
     assert _sign_in(client).status_code == 302  # the same server process now writes
-    from dashboard import data
+    from dashboard.server import data
 
     assert users.find_user(data.engine(), NAMES["officer"]) is not None
 
@@ -143,7 +146,11 @@ def test_a_write_refused_on_a_read_only_file_leaves_no_lock_behind(tmp_path):
         other.close()
     with engine.connect() as connection:
         assert connection.execute(text("SELECT note FROM notes ORDER BY id")).scalars().all() == [
-            "one", "two", "three", "written"]
+            "one",
+            "two",
+            "three",
+            "written",
+        ]
     engine.dispose()
 
 
@@ -158,13 +165,16 @@ def test_a_deleted_file_is_noticed_not_served_and_not_recreated(database, tmp_pa
     database.unlink()  # open connections could still read the deleted file's pages
     health = client.get("/healthz")
     assert (health.status_code, health.get_json()["problem"]) == (
-        503, "The database file is missing: it has been deleted or moved.")
+        503,
+        "The database file is missing: it has been deleted or moved.",
+    )
     page = client.get("/upload")
     assert page.status_code == 503
     assert "The dashboard cannot use its database just now" in page.get_data(as_text=True)
     layout = client.get("/_dash-layout")  # the app's frame, fetched by the browser after the page
     assert layout.status_code == 200 and "The dashboard cannot use its database just now" in layout.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert not database.exists(), "a deleted database must not be recreated empty"
 
     shutil.copy(kept, database)  # the operator puts it back: served again without a restart
@@ -173,10 +183,10 @@ def test_a_deleted_file_is_noticed_not_served_and_not_recreated(database, tmp_pa
 
 
 def test_a_replaced_file_is_read_as_it_now_is(database, tmp_path):
-    from dashboard import data
+    from dashboard.server import data
 
     _app()
-    before = store.latest_period(data.engine())
+    before = reads.latest_period(data.engine())
     replacement = tmp_path / "replacement.db"
     shutil.copy(database, replacement)
     with sqlite3.connect(replacement) as connection:
@@ -184,7 +194,7 @@ def test_a_replaced_file_is_read_as_it_now_is(database, tmp_path):
     connection.close()
     replacement.replace(database)  # a new file (new inode) under the same name
 
-    after = store.latest_period(data.engine())
+    after = reads.latest_period(data.engine())
     assert after is not None and after < before
 
 
@@ -199,28 +209,36 @@ def test_confirm_on_a_file_turned_read_only_says_nothing_was_imported(database, 
     Dash's `on_error` puts the message in the preview, in place of "Ready to import"."""
     import base64
 
-    from dashboard import data, ids
+    from dashboard import ids
+    from dashboard.server import data
     from tests.auth_helpers import callback
     from tests.returns.builders import template_row, template_workbook
 
     app = _app()
     client = app.server.test_client()
     assert _sign_in(client).status_code == 302
-    workbook = template_workbook(tmp_path / "february.xlsx", [
-        template_row("3.1", "2023-02", numerator=250, denominator=310)])
+    workbook = template_workbook(
+        tmp_path / "february.xlsx", [template_row("3.1", "2023-02", numerator=250, denominator=310)]
+    )
     contents = "data:application/octet-stream;base64," + base64.b64encode(workbook.read_bytes()).decode()
-    checked = callback(client, _callback_key(app, f"{ids.UPLOAD_PREVIEW}.children...", f"{ids.STAGED_TOKEN}.data..."),
-                       [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
-                       [{"id": ids.UPLOAD, "property": "filename", "value": "february.xlsx"}])
+    checked = callback(
+        client,
+        _callback_key(app, f"{ids.UPLOAD_PREVIEW}.children...", f"{ids.STAGED_TOKEN}.data..."),
+        [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
+        [{"id": ids.UPLOAD, "property": "filename", "value": "february.xlsx"}],
+    )
     token = checked.get_json()["response"][ids.STAGED_TOKEN]["data"]
     assert "Ready to import" in json.dumps(checked.get_json())
 
     _immutable(database, True)
     data.engine().dispose()  # as after a restart: connections open read-only from here on
     caplog.clear()
-    response = callback(client, _callback_key(app, f"{ids.CONFIRM_BUTTON}.disabled@"),
-                        [{"id": ids.CONFIRM_BUTTON, "property": "n_clicks", "value": 1}],
-                        [{"id": ids.STAGED_TOKEN, "property": "data", "value": token}])
+    response = callback(
+        client,
+        _callback_key(app, f"{ids.CONFIRM_BUTTON}.disabled@"),
+        [{"id": ids.CONFIRM_BUTTON, "property": "n_clicks", "value": 1}],
+        [{"id": ids.STAGED_TOKEN, "property": "data", "value": token}],
+    )
     assert response.status_code == 200
     shown = json.dumps(response.get_json()["response"][ids.UPLOAD_PREVIEW]["children"])
     assert "The dashboard cannot use its database just now" in shown
@@ -232,4 +250,4 @@ def test_confirm_on_a_file_turned_read_only_says_nothing_was_imported(database, 
     lines = [r.getMessage() for r in caplog.records if reference in r.getMessage()]
     assert len(lines) == 1 and "read-only" in lines[0]
     _immutable(database, False)
-    assert store.latest_period(data.engine()) == "2023-01"  # nothing was imported
+    assert reads.latest_period(data.engine()) == "2023-01"  # nothing was imported

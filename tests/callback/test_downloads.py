@@ -15,15 +15,23 @@ import pytest
 from dash import no_update
 from openpyxl import load_workbook
 
-from dashboard.auth import SignedInUser
 from dashboard.components.downloads import download_csv, download_xlsx, safe_filename, table_data
-from measures.users import User
+from dashboard.server.auth import SignedInUser
+from measures.accounts.users import User
 
-DANGEROUS = pd.DataFrame({
-    "=Label": ["=HYPERLINK(\"http://example.com\",\"click\")", "+44 1432 260000", "-2+3", "@SUM(A1:A9)", "\tTab",
-               "Plain text"],
-    "Value": [1.5, -5.0, None, 0.0, 2.25, 236.0],
-})
+DANGEROUS = pd.DataFrame(
+    {
+        "=Label": [
+            '=HYPERLINK("http://example.com","click")',
+            "+44 1432 260000",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\tTab",
+            "Plain text",
+        ],
+        "Value": [1.5, -5.0, None, 0.0, 2.25, 236.0],
+    }
+)
 
 
 @pytest.fixture
@@ -42,7 +50,11 @@ def test_csv_neutralises_every_text_cell_and_keeps_numbers(data):
     rows = _csv_rows(result)
     assert rows[0] == ["'=Label", "Value"]
     assert [row[0] for row in rows[1:]] == [
-        "'=HYPERLINK(\"http://example.com\",\"click\")", "'+44 1432 260000", "'-2+3", "'@SUM(A1:A9)", "'\tTab",
+        '\'=HYPERLINK("http://example.com","click")',
+        "'+44 1432 260000",
+        "'-2+3",
+        "'@SUM(A1:A9)",
+        "'\tTab",
         "Plain text",
     ]
     assert [row[1] for row in rows[1:]] == ["1.5", "-5", "", "0", "2.25", "236"]
@@ -56,7 +68,7 @@ def test_excel_neutralises_every_text_cell_and_keeps_numbers(data):
     assert sheet.title == "A sheet  with  bad  chars"
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert cells[0] == ["'=Label", "Value"]
-    assert cells[1][0] == "'=HYPERLINK(\"http://example.com\",\"click\")"
+    assert cells[1][0] == '\'=HYPERLINK("http://example.com","click")'
     assert [row[0] for row in cells[2:]] == ["'+44 1432 260000", "'-2+3", "'@SUM(A1:A9)", "'\tTab", "Plain text"]
     assert [row[1] for row in cells[1:]] == [1.5, -5, None, 0, 2.25, 236]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)  # no formula anywhere
@@ -69,8 +81,10 @@ def test_nothing_is_sent_before_a_click(data, n_clicks):
     assert download_csv(1, None) is no_update
 
 
-@pytest.mark.parametrize(("stem", "safe"), [("measure-3.1-2023-01", "measure-3.1-2023-01"),
-                                            ("a b/c\\d", "a-b-c-d"), ("", "table"), ("../..", "..-..")])
+@pytest.mark.parametrize(
+    ("stem", "safe"),
+    [("measure-3.1-2023-01", "measure-3.1-2023-01"), ("a b/c\\d", "a-b-c-d"), ("", "table"), ("../..", "..-..")],
+)
 def test_file_names_are_safe(stem, safe):
     assert safe_filename(stem) == safe
 
@@ -91,7 +105,7 @@ def test_the_measure_pages_tables_download_as_shown(demo_database, database_env,
     shutil.copy(demo_database, tmp_path / "demo.db")  # the app keeps its session key in the database
     database_env(tmp_path / "demo.db")
     from dashboard import create_app
-    from dashboard.data import engine
+    from dashboard.server.data import engine
 
     engine.cache_clear()
     try:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dashboard import data
+from dashboard.server import data
 from measures.returns.importer import import_return
 from tests.auth_helpers import callback, client_as
 from tests.returns.builders import template_row, template_workbook
@@ -20,12 +20,15 @@ ROUTER = ".._pages_content.children..._pages_store.data.."
 def february(app, tmp_path):
     """The demo figures plus February 2023, where 4.5 is suppressed and 8.2 not applicable (both have a year of
     figures before, so their SPC reading exists, up to January 2023) and 3.1 and 4.4 have figures."""
-    path = template_workbook(tmp_path / "february.xlsx", [
-        template_row("4.5", "2023-02", value="*"),
-        template_row("8.2", "2023-02", value="n/a"),
-        template_row("3.1", "2023-02", numerator=250, denominator=310),
-        template_row("4.4", "2023-02", numerator=6, denominator=31),
-    ])
+    path = template_workbook(
+        tmp_path / "february.xlsx",
+        [
+            template_row("4.5", "2023-02", value="*"),
+            template_row("8.2", "2023-02", value="n/a"),
+            template_row("3.1", "2023-02", numerator=250, denominator=310),
+            template_row("4.4", "2023-02", numerator=6, denominator=31),
+        ],
+    )
     report = import_return(data.engine(), path, user="test")
     assert report.status == "imported", report.issues
     return app
@@ -33,8 +36,10 @@ def february(app, tmp_path):
 
 def _page(app, path: str, search: str):
     client = client_as(app, "viewer")
-    inputs = [{"id": "_pages_location", "property": "pathname", "value": path},
-              {"id": "_pages_location", "property": "search", "value": search}]
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": path},
+        {"id": "_pages_location", "property": "search", "value": search},
+    ]
     response = callback(client, ROUTER, inputs)
     assert response.status_code == 200
     return response.get_json()["response"]["_pages_content"]["children"]
@@ -80,16 +85,22 @@ def test_the_overview_says_nothing_more_when_the_month_has_a_figure(february):
 
 
 def test_the_pack_says_which_month_the_spc_reading_is_up_to_when_the_month_has_no_figure(february):
-    rows = [_text(c) for c in _components(_page(february, "/pack", "?period=2023-02"))
-            if c["type"] == "Tr" and "Audits graded outstanding" in _text(c)]
+    rows = [
+        _text(c)
+        for c in _components(_page(february, "/pack", "?period=2023-02"))
+        if c["type"] == "Tr" and "Audits graded outstanding" in _text(c)
+    ]
     assert len(rows) == 1
     assert "Suppressed" in rows[0]
     assert "Up to January 2023" in rows[0]
 
 
 def test_the_area_card_says_which_month_the_spc_reading_is_up_to_when_the_month_has_no_figure(february):
-    cards = [c for c in _components(_page(february, "/area/4", "?period=2023-02"))
-             if c["type"] == "Article" and c["props"].get("data-ref") in ("4.4", "4.5")]
+    cards = [
+        c
+        for c in _components(_page(february, "/area/4", "?period=2023-02"))
+        if c["type"] == "Article" and c["props"].get("data-ref") in ("4.4", "4.5")
+    ]
     words = {card["props"]["data-ref"]: _text(card) for card in cards}
     assert "Suppressed" in words["4.5"] and "Up to January 2023" in words["4.5"]
     assert "Up to January 2023" not in words["4.4"]
@@ -100,8 +111,11 @@ def test_the_overview_trend_line_stops_short_of_a_month_with_no_figure(february)
 
     images = {}
     for ref in ("4.5", "3.1"):
-        rows = [c for c in _components(_page(february, "/", "?period=2023-02"))
-                if c["type"] == "Tr" and c["props"].get("data-ref") == ref]
+        rows = [
+            c
+            for c in _components(_page(february, "/", "?period=2023-02"))
+            if c["type"] == "Tr" and c["props"].get("data-ref") == ref
+        ]
         images[ref] = [c for c in _components(rows[0]) if c["type"] == "Img"][0]["props"]
     # The line of 4.5 ends at January; drawn to the right edge like every other row it read as February's figure.
     assert "no figure for February 2023" in images["4.5"]["alt"]
@@ -112,13 +126,23 @@ def test_the_overview_trend_line_stops_short_of_a_month_with_no_figure(february)
 
 
 def test_a_suppressed_teams_trend_line_says_the_month_has_no_figure(february, tmp_path):
-    path = template_workbook(tmp_path / "teams.xlsx", [
-        template_row("3.3", "2023-02", team="Assessment Team 1", numerator=8, denominator=11),
-        template_row("3.3", "2023-02", team="Assessment Team 2", value="*")])
+    path = template_workbook(
+        tmp_path / "teams.xlsx",
+        [
+            template_row("3.3", "2023-02", team="Assessment Team 1", numerator=8, denominator=11),
+            template_row("3.3", "2023-02", team="Assessment Team 2", value="*"),
+        ],
+    )
     assert import_return(data.engine(), path, user="test").status == "imported"
-    rows = {c["props"]["data-team"]: c for c in _components(_page(february, "/teams/3.3", "?period=2023-02"))
-            if c["type"] == "Tr" and "data-team" in c["props"]}
-    alts = {team: [c for c in _components(row) if c["type"] == "Img"][0]["props"]["alt"] for team, row in rows.items()
-            if team in ("Assessment Team 1", "Assessment Team 2")}
+    rows = {
+        c["props"]["data-team"]: c
+        for c in _components(_page(february, "/teams/3.3", "?period=2023-02"))
+        if c["type"] == "Tr" and "data-team" in c["props"]
+    }
+    alts = {
+        team: [c for c in _components(row) if c["type"] == "Img"][0]["props"]["alt"]
+        for team, row in rows.items()
+        if team in ("Assessment Team 1", "Assessment Team 2")
+    }
     assert "no figure for February 2023" in alts["Assessment Team 2"]
     assert "no figure" not in alts["Assessment Team 1"]

@@ -10,8 +10,9 @@ import flask_login
 import pytest
 
 from dashboard import ids
-from measures import audit, store, users
-from measures.catalogue import Target, load_catalogue
+from measures.accounts import users
+from measures.domain.catalogue import Target, load_catalogue
+from measures.storage import audit, catalogue_records, reads
 from tests.auth_helpers import NAMES, callback, client_as
 
 COMMENT = "Timeliness improved after the MASH review. <b>Not bold</b> <script>window.x=1</script>"
@@ -19,7 +20,7 @@ COMMENT = "Timeliness improved after the MASH review. <b>Not bold</b> <script>wi
 
 @pytest.fixture
 def db(app):
-    from dashboard.data import engine
+    from dashboard.server.data import engine
 
     return engine()
 
@@ -42,11 +43,17 @@ def _text(response) -> str:
 def _save_commentary(app, client, text: str = COMMENT, target: dict | None = None):
     output = _output(app, f"{ids.MEASURE_COMMENTARY_LIST}.children", f"{ids.MEASURE_COMMENTARY_TEXT}.value")
     return callback(
-        client, output,
+        client,
+        output,
         [{"id": ids.MEASURE_COMMENTARY_SAVE, "property": "n_clicks", "value": 1}],
-        [{"id": ids.MEASURE_COMMENTARY_TEXT, "property": "value", "value": text},
-         {"id": ids.MEASURE_COMMENTARY_TARGET, "property": "data",
-          "value": target if target is not None else {"ref": "3.1", "period": "2023-01"}}],
+        [
+            {"id": ids.MEASURE_COMMENTARY_TEXT, "property": "value", "value": text},
+            {
+                "id": ids.MEASURE_COMMENTARY_TARGET,
+                "property": "data",
+                "value": target if target is not None else {"ref": "3.1", "period": "2023-01"},
+            },
+        ],
     )
 
 
@@ -62,7 +69,7 @@ def test_an_officer_adds_commentary_as_themselves_and_it_is_audited(app, db):
     listed = json.dumps(result[ids.MEASURE_COMMENTARY_LIST], ensure_ascii=False)
     assert json.dumps(COMMENT, ensure_ascii=False) in listed and "Olu Officer" in listed
 
-    stored = store.commentary_frame(db, "3.1").iloc[-1]
+    stored = reads.commentary_frame(db, "3.1").iloc[-1]
     assert (stored["period"], stored["text"], stored["author"]) == ("2023-01", COMMENT, NAMES["officer"])
     event = audit.audit_frame(db, action="commentary.added", limit=1).iloc[0]
     assert (event["actor"], event["subject"]) == (NAMES["officer"], "3.1 2023-01")
@@ -70,7 +77,7 @@ def test_an_officer_adds_commentary_as_themselves_and_it_is_audited(app, db):
 
 def test_commentary_is_refused_in_words_when_empty_or_for_an_unknown_measure(app, db):
     client = client_as(app, "officer")
-    before = len(store.commentary_frame(db, "3.1"))
+    before = len(reads.commentary_frame(db, "3.1"))
     empty = _save_commentary(app, client, text="   ").get_json()["response"]
     assert "Write the commentary before saving it." in json.dumps(empty[ids.MEASURE_COMMENTARY_ALERT])
     unknown = _save_commentary(app, client, target={"ref": "99.9", "period": "2023-01"}).get_json()["response"]
@@ -78,15 +85,15 @@ def test_commentary_is_refused_in_words_when_empty_or_for_an_unknown_measure(app
     bad_month = _save_commentary(app, client, target={"ref": "3.1", "period": "Jan"}).get_json()["response"]
     assert "is not a month" in json.dumps(bad_month[ids.MEASURE_COMMENTARY_ALERT])
     assert ids.MEASURE_COMMENTARY_TEXT not in empty  # the text is kept for the writer to correct
-    assert len(store.commentary_frame(db, "3.1")) == before
+    assert len(reads.commentary_frame(db, "3.1")) == before
 
 
 @pytest.mark.parametrize(("role", "status"), [("viewer", 403), (None, 401)])
 def test_commentary_from_anyone_else_is_refused_and_nothing_is_stored(app, db, role, status):
-    before = len(store.commentary_frame(db, "3.1"))
+    before = len(reads.commentary_frame(db, "3.1"))
     response = _save_commentary(app, client_as(app, role))
     assert response.status_code == status
-    assert len(store.commentary_frame(db, "3.1")) == before
+    assert len(reads.commentary_frame(db, "3.1")) == before
     assert audit.audit_frame(db, action="commentary.added").empty
 
 
@@ -94,20 +101,40 @@ def test_commentary_from_anyone_else_is_refused_and_nothing_is_stored(app, db, r
 # Targets
 
 
-def _save_target(app, client, ref: str = "3.1", kind: str = "at_least", low=90, high=None, tolerance=5,
-                 text: str = "", objective: str = "Most assessments on time.", timescale: str = "March 2024"):
+def _save_target(
+    app,
+    client,
+    ref: str = "3.1",
+    kind: str = "at_least",
+    low=90,
+    high=None,
+    tolerance=5,
+    text: str = "",
+    objective: str = "Most assessments on time.",
+    timescale: str = "March 2024",
+):
     output = _output(app, f"{ids.TARGETS_HISTORY}.children")
-    values = {ids.TARGETS_MEASURE: ref, ids.TARGETS_KIND: kind, ids.TARGETS_LOW: low, ids.TARGETS_HIGH: high,
-              ids.TARGETS_TOLERANCE: tolerance, ids.TARGETS_TEXT: text, ids.TARGETS_OBJECTIVE: objective,
-              ids.TARGETS_TIMESCALE: timescale}
-    return callback(client, output, [{"id": ids.TARGETS_SAVE, "property": "n_clicks", "value": 1}],
-                    [{"id": key, "property": "value", "value": value}
-                     for key, value in values.items()])
+    values = {
+        ids.TARGETS_MEASURE: ref,
+        ids.TARGETS_KIND: kind,
+        ids.TARGETS_LOW: low,
+        ids.TARGETS_HIGH: high,
+        ids.TARGETS_TOLERANCE: tolerance,
+        ids.TARGETS_TEXT: text,
+        ids.TARGETS_OBJECTIVE: objective,
+        ids.TARGETS_TIMESCALE: timescale,
+    }
+    return callback(
+        client,
+        output,
+        [{"id": ids.TARGETS_SAVE, "property": "n_clicks", "value": 1}],
+        [{"id": key, "property": "value", "value": value} for key, value in values.items()],
+    )
 
 
 def test_an_admin_changes_a_target_and_it_is_stored_audited_and_kept_on_reload(app, db):
     client = client_as(app, "admin")
-    assert store.read_catalogue(db).measure("3.1").target is None
+    assert catalogue_records.read_catalogue(db).measure("3.1").target is None
     response = _save_target(app, client)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     result = response.get_json()["response"]
@@ -120,7 +147,7 @@ def test_an_admin_changes_a_target_and_it_is_stored_audited_and_kept_on_reload(a
     history = json.dumps(result[ids.TARGETS_HISTORY], ensure_ascii=False)
     assert NAMES["admin"] in history and "Lowest acceptable value: none → 90" in history
 
-    measure = store.read_catalogue(db).measure("3.1")
+    measure = catalogue_records.read_catalogue(db).measure("3.1")
     assert measure.target == Target(kind="at_least", low=90, high=None, tolerance=5, text="")
     assert (measure.objective, measure.timescale) == ("Most assessments on time.", "March 2024")
     event = audit.audit_frame(db, action="catalogue.target_changed", limit=1).iloc[0]
@@ -130,26 +157,26 @@ def test_an_admin_changes_a_target_and_it_is_stored_audited_and_kept_on_reload(a
     # The same form again changes nothing; loading the catalogue file again keeps the admin's target.
     again = _save_target(app, client).get_json()["response"]
     assert "Nothing changed" in json.dumps(again[ids.TARGETS_STATUS])
-    store.sync_catalogue(db, load_catalogue())
-    assert store.read_catalogue(db).measure("3.1").target == measure.target
+    catalogue_records.sync_catalogue(db, load_catalogue())
+    assert catalogue_records.read_catalogue(db).measure("3.1").target == measure.target
 
 
 @pytest.mark.parametrize(("role", "status"), [("officer", 403), ("viewer", 403), (None, 401)])
 def test_a_target_change_from_anyone_but_an_admin_is_refused(app, db, role, status):
     response = _save_target(app, client_as(app, role))
     assert response.status_code == status
-    assert store.read_catalogue(db).measure("3.1").target is None
+    assert catalogue_records.read_catalogue(db).measure("3.1").target is None
     assert audit.audit_frame(db, action="catalogue.target_changed").empty
 
 
 def test_a_band_for_a_measure_not_judged_against_a_range_is_refused_with_the_sentence(app, db):
-    from measures.editing import BAND_ONLY_FOR_RANGE
+    from measures.storage.edits import BAND_ONLY_FOR_RANGE
 
     client = client_as(app, "admin")
     result = _save_target(app, client, kind="band", low=80, high=90).get_json()["response"]
     assert BAND_ONLY_FOR_RANGE in json.dumps(result[ids.TARGETS_ALERT])
     assert result[ids.TARGETS_STATUS]["children"] == ""
-    assert store.read_catalogue(db).measure("3.1").target is None
+    assert catalogue_records.read_catalogue(db).measure("3.1").target is None
     # A range measure (2.2) needs a band; other refusals come from the editing rules, as sentences too.
     range_result = _save_target(app, client, ref="2.2", kind="at_most", low=None, high=20).get_json()["response"]
     assert "its target must be a band" in json.dumps(range_result[ids.TARGETS_ALERT])
@@ -163,7 +190,7 @@ def test_a_band_for_a_measure_not_judged_against_a_range_is_refused_with_the_sen
 
 
 def _signed_in(app, db, role: str):
-    from dashboard.auth import SignedInUser
+    from dashboard.server.auth import SignedInUser
 
     context = app.server.test_request_context("/")
     context.push()
@@ -172,8 +199,11 @@ def _signed_in(app, db, role: str):
 
 
 def _render(component) -> str:
-    return json.dumps(component.to_plotly_json(), default=lambda item: item.to_plotly_json()
-                      if hasattr(item, "to_plotly_json") else str(item), ensure_ascii=False)
+    return json.dumps(
+        component.to_plotly_json(),
+        default=lambda item: item.to_plotly_json() if hasattr(item, "to_plotly_json") else str(item),
+        ensure_ascii=False,
+    )
 
 
 @pytest.mark.parametrize("role", ["viewer", "officer", "admin"])

@@ -25,19 +25,25 @@ def _words(tree) -> str:
 
 def _preview(app, path) -> str:
     contents = "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode()
-    response = callback(client_as(app, "officer"), OUTPUT,
-                        [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
-                        [{"id": ids.UPLOAD, "property": "filename", "value": path.name}])
+    response = callback(
+        client_as(app, "officer"),
+        OUTPUT,
+        [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
+        [{"id": ids.UPLOAD, "property": "filename", "value": path.name}],
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return " ".join(_words(response.get_json()["response"][ids.UPLOAD_PREVIEW]["children"]).split())
 
 
 def test_a_refused_file_is_not_summarised_by_the_month_that_was_wrong(app, tmp_path):
-    path = builders.template_workbook(tmp_path / "broken.xlsx", [
-        template_row("1.1", "2023-02", numerator=44, denominator=-109),
-        template_row("2.4", "1899-12", value=100),
-        template_row("2.2", "2023-02", value="about 17"),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "broken.xlsx",
+        [
+            template_row("1.1", "2023-02", numerator=44, denominator=-109),
+            template_row("2.4", "1899-12", value=100),
+            template_row("2.2", "2023-02", value="about 17"),
+        ],
+    )
     words = _preview(app, path)
     assert "cannot be imported yet" in words
     # The only month counted was the impossible one: 'figures for December 1899: 0 new, 0 revised' reads as if
@@ -52,11 +58,14 @@ def test_one_figure_is_one_figure(app, tmp_path):
 
 
 def test_figures_a_return_would_revise_are_listed_before_the_new_ones(app, tmp_path):
-    path = builders.template_workbook(tmp_path / "march.xlsx", [
-        *[template_row(ref, "2023-02", value=5) for ref in ("2.3", "2.4", "2.5", "5.1", "6.2", "6.3", "8.3")],
-        template_row("2.4", "2023-01", value=101, note="Corrected after audit"),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "march.xlsx",
+        [
+            *[template_row(ref, "2023-02", value=5) for ref in ("2.3", "2.4", "2.5", "5.1", "6.2", "6.3", "8.3")],
+            template_row("2.4", "2023-01", value=101, note="Corrected after audit"),
+        ],
+    )
     words = _preview(app, path)
     # A revision changes what readers have already seen: at the foot of a long list it was easy to miss.
-    changes = words[words.index("What would change"):]
+    changes = words[words.index("What would change") :]
     assert changes.index("Revised") < changes.index("New"), changes

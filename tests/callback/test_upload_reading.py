@@ -15,19 +15,25 @@ OUTPUT = f"..{ids.UPLOAD_PREVIEW}.children...{ids.STAGED_TOKEN}.data...{ids.CONF
 
 
 def test_infinity_nan_huge_numbers_and_uncalculated_formulas_are_reported_by_cell(app, tmp_path):
-    path = builders.template_workbook(tmp_path / "odd.xlsx", [
-        template_row("2.3", "2023-02", value=11),
-        template_row("8.3", "2023-02", value=12),
-        template_row("2.1", "2023-02", value="NaN"),
-        template_row("4.1", "2023-02", value="=B5*2"),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "odd.xlsx",
+        [
+            template_row("2.3", "2023-02", value=11),
+            template_row("8.3", "2023-02", value=12),
+            template_row("2.1", "2023-02", value="NaN"),
+            template_row("4.1", "2023-02", value="=B5*2"),
+        ],
+    )
     builders.number_in_sheet(path, "G2", "INF")
     builders.number_in_sheet(path, "G3", "1e308")
     contents = "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode()
     client = client_as(app, "officer")
-    response = callback(client, OUTPUT,
-                        [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
-                        [{"id": ids.UPLOAD, "property": "filename", "value": "odd.xlsx"}])
+    response = callback(
+        client,
+        OUTPUT,
+        [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
+        [{"id": ids.UPLOAD, "property": "filename", "value": "odd.xlsx"}],
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     text = response.get_data(as_text=True)
     for cell in ("G2", "G3", "G4", "G5"):
@@ -38,13 +44,17 @@ def test_infinity_nan_huge_numbers_and_uncalculated_formulas_are_reported_by_cel
 
 
 def test_a_file_with_a_mistake_on_every_row_lists_the_first_ones_and_counts_the_rest(app, tmp_path):
-    path = builders.template_workbook(tmp_path / "every-row.xlsx", [
-        template_row("2.3", "2023-02", value=f"abc{row}", team=f"Team {row}") for row in range(1_000)
-    ])
+    path = builders.template_workbook(
+        tmp_path / "every-row.xlsx",
+        [template_row("2.3", "2023-02", value=f"abc{row}", team=f"Team {row}") for row in range(1_000)],
+    )
     contents = "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode()
-    response = callback(client_as(app, "officer"), OUTPUT,
-                        [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
-                        [{"id": ids.UPLOAD, "property": "filename", "value": "every-row.xlsx"}])
+    response = callback(
+        client_as(app, "officer"),
+        OUTPUT,
+        [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
+        [{"id": ids.UPLOAD, "property": "filename", "value": "every-row.xlsx"}],
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     text = response.get_data(as_text=True)
     assert text.count("issue issue-error") == MAX_ISSUE_ROWS

@@ -13,16 +13,19 @@ import flask_login
 import pytest
 from dash import _callback
 
-from dashboard import auth, create_app, ids
-from measures import audit, users
+from dashboard import create_app, ids
+from dashboard.server import auth
+from measures.accounts import users
+from measures.storage import audit
 from tests.auth_helpers import NAMES, PASSWORDS, add_test_users, callback, client_as, form_token
 
 LAST_ADMIN = "Ada Admin is the only active admin: make someone else an admin first."
 
 
 def _users_page():
-    return next(module for name, module in sys.modules.items()
-                if name.endswith("pages.users") and hasattr(module, "add_user"))
+    return next(
+        module for name, module in sys.modules.items() if name.endswith("pages.users") and hasattr(module, "add_user")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +33,7 @@ def app(demo_database, tmp_path_factory):
     """The app, made once for this module, against its own copy of the demo database (it keeps its session key
     there). Dash hands the pages' callbacks to the first app that serves a request; when an app made by
     another test module has taken them, the users page is loaded again so that this app has its callbacks."""
-    from dashboard import data
+    from dashboard.server import data
 
     path = tmp_path_factory.mktemp("users-page") / "app.db"
     shutil.copy(demo_database, path)
@@ -38,8 +41,10 @@ def app(demo_database, tmp_path_factory):
         patch.setenv("MEASURES_DB_URL", f"sqlite:///{path}")
         data.engine.cache_clear()
         made = create_app()
-        if not any(ids.USERS_ADD_BUTTON in json.dumps(entry.get("inputs", []))
-                   for entry in _callback.GLOBAL_CALLBACK_MAP.values()):
+        if not any(
+            ids.USERS_ADD_BUTTON in json.dumps(entry.get("inputs", []))
+            for entry in _callback.GLOBAL_CALLBACK_MAP.values()
+        ):
             importlib.reload(_users_page())
         yield made
     data.engine.cache_clear()
@@ -48,7 +53,7 @@ def app(demo_database, tmp_path_factory):
 @pytest.fixture
 def engine(app, demo_database, tmp_path, monkeypatch):
     """A fresh copy of the demo database with the test users, which the app uses for this test."""
-    from dashboard import data
+    from dashboard.server import data
 
     shutil.copy(demo_database, tmp_path / "demo.db")
     monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{tmp_path / 'demo.db'}")
@@ -62,8 +67,9 @@ def _output_key(app, button: str) -> str:
     """The callback_map key of the callback that `button`'s clicks trigger."""
     client = app.server.test_client()
     client.get("/sign-in")  # the app's first request hands it the registered callbacks
-    keys = [key for key, entry in app.callback_map.items()
-            if any(item["id"] == button for item in entry.get("inputs", []))]
+    keys = [
+        key for key, entry in app.callback_map.items() if any(item["id"] == button for item in entry.get("inputs", []))
+    ]
     assert len(keys) == 1, keys
     return keys[0]
 
@@ -77,14 +83,21 @@ def _state(component: str, value, prop: str = "value") -> dict:
 
 
 def add(app, client, name: str, role: str):
-    return callback(client, _output_key(app, ids.USERS_ADD_BUTTON),
-                    [_click(ids.USERS_ADD_BUTTON), _state(ids.USERS_NEW_NAME, None, "n_submit")],
-                    [_state(ids.USERS_NEW_NAME, name), _state(ids.USERS_NEW_ROLE, role)])
+    return callback(
+        client,
+        _output_key(app, ids.USERS_ADD_BUTTON),
+        [_click(ids.USERS_ADD_BUTTON), _state(ids.USERS_NEW_NAME, None, "n_submit")],
+        [_state(ids.USERS_NEW_NAME, name), _state(ids.USERS_NEW_ROLE, role)],
+    )
 
 
 def change_role(app, client, name: str, role: str):
-    return callback(client, _output_key(app, ids.USERS_ROLE_BUTTON), [_click(ids.USERS_ROLE_BUTTON)],
-                    [_state(ids.USERS_PICKER, name), _state(ids.USERS_ROLE_PICKER, role)])
+    return callback(
+        client,
+        _output_key(app, ids.USERS_ROLE_BUTTON),
+        [_click(ids.USERS_ROLE_BUTTON)],
+        [_state(ids.USERS_PICKER, name), _state(ids.USERS_ROLE_PICKER, role)],
+    )
 
 
 def act(app, client, button: str, name: str):
@@ -147,8 +160,9 @@ def test_an_admin_adds_a_user_and_sees_a_generated_password_once(app, engine):
     assert response[ids.USERS_NEW_NAME]["value"] == ""
     assert "Nia Newcomer" in _text(response[ids.USERS_TABLE]["children"])
     assert "Nia Newcomer (officer, active)" in [o["label"] for o in response[ids.USERS_PICKER]["options"]]
-    assert "Ada Admin added Nia Newcomer as an officer" in " ".join(_text(response[ids.USERS_HISTORY]["children"])
-                                                                   .split())
+    assert "Ada Admin added Nia Newcomer as an officer" in " ".join(
+        _text(response[ids.USERS_HISTORY]["children"]).split()
+    )
     assert signs_in(app, "Nia Newcomer", shown[0])
     added = _events(engine, "user.added")
     assert added.iloc[0]["actor"] == "Ada Admin" and added.iloc[0]["subject"] == "Nia Newcomer"
@@ -178,8 +192,7 @@ def test_only_an_admin_may_call_the_users_callbacks(app, engine, role, status):
     picked = callback(client, _output_key(app, ids.USERS_PICKER), [_state(ids.USERS_PICKER, NAMES["admin"])])
     assert picked.status_code == status
     assert users.find_user(engine, "Mallory Intruder") is None
-    assert {(u.name, u.role, u.active) for u in users.list_users(engine)} == {
-        (NAMES[r], r, True) for r in users.ROLES}
+    assert {(u.name, u.role, u.active) for u in users.list_users(engine)} == {(NAMES[r], r, True) for r in users.ROLES}
     assert _events(engine, "user.").actor.eq("test setup").all()
     assert signs_in(app, NAMES["admin"], PASSWORDS["admin"])
 
@@ -197,16 +210,20 @@ def test_changing_a_role_and_disabling_are_done_and_audited(app, engine):
     admin, vera = client_as(app, "admin"), client_as(app, "viewer")
     assert vera.get("/").status_code == 200
 
-    picked = _response(callback(admin, _output_key(app, ids.USERS_PICKER),
-                                [_state(ids.USERS_PICKER, NAMES["officer"])]))
+    picked = _response(
+        callback(admin, _output_key(app, ids.USERS_PICKER), [_state(ids.USERS_PICKER, NAMES["officer"])])
+    )
     assert picked[ids.USERS_ROLE_PICKER]["value"] == "officer"
 
     response = _response(change_role(app, admin, NAMES["viewer"], "officer"))
     assert "Vera Viewer is now an officer" in _text(response[ids.USERS_STATUS]["children"])
     assert users.find_user(engine, NAMES["viewer"]).role == "officer"
     changed = _events(engine, "user.role_changed").iloc[0]
-    assert (changed.actor, changed.subject, changed.detail) == ("Ada Admin", "Vera Viewer",
-                                                                {"from": "viewer", "to": "officer"})
+    assert (changed.actor, changed.subject, changed.detail) == (
+        "Ada Admin",
+        "Vera Viewer",
+        {"from": "viewer", "to": "officer"},
+    )
     assert "changed Vera Viewer's role from viewer to officer" in _text(response[ids.USERS_HISTORY]["children"])
     assert vera.get("/").status_code == 302  # a role change ends the user's sessions: sent to sign in
 

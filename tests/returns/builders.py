@@ -19,9 +19,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from measures.catalogue import load_catalogue
-from measures.exporting import RETURN_HEADER, RETURN_SHEET
-from measures.periods import MONTH_ABBREVIATIONS, parse_period, short_label
+from measures.domain.catalogue import load_catalogue
+from measures.domain.periods import MONTH_ABBREVIATIONS, parse_period, short_label
+from measures.returns.export import RETURN_HEADER, RETURN_SHEET
 
 TODAY = datetime.date(2023, 2, 28)
 TITLE = "Children and Families - Measures that Matter"
@@ -45,13 +45,28 @@ def _titles() -> dict[str, str]:
     return {measure.ref: measure.title for measure in load_catalogue().measures}
 
 
-def template_row(ref: object, period: object, numerator: object = None, denominator: object = None,
-                 value: object = None, status: object = None, team: object = None, note: object = None,
-                 measure: object = None) -> dict:
+def template_row(
+    ref: object,
+    period: object,
+    numerator: object = None,
+    denominator: object = None,
+    value: object = None,
+    status: object = None,
+    team: object = None,
+    note: object = None,
+    measure: object = None,
+) -> dict:
     """One row of the Return sheet as a dict (the measure title defaults to the catalogue's)."""
     return {
-        "ref": ref, "measure": measure, "team": team, "period": period, "numerator": numerator,
-        "denominator": denominator, "value": value, "status": status, "note": note,
+        "ref": ref,
+        "measure": measure,
+        "team": team,
+        "period": period,
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+        "status": status,
+        "note": note,
     }
 
 
@@ -133,12 +148,26 @@ def area(number: str, text: str) -> dict:
     return {"area": number, "text": text}
 
 
-def measure(ref: str, title: str, good: str = "", progress: str = "", chart: str = "",
-            cells: Sequence[object] = (), below: Sequence[object] | None = None) -> dict:
+def measure(
+    ref: str,
+    title: str,
+    good: str = "",
+    progress: str = "",
+    chart: str = "",
+    cells: Sequence[object] = (),
+    below: Sequence[object] | None = None,
+) -> dict:
     """A measure row of the committee table; `cells` are its month cells in order (None = blank) and `below`
     the month cells of the continuation row under it (empty Ref), when the table has one."""
-    return {"ref": ref, "title": title, "good": good, "progress": progress, "chart": chart,
-            "cells": list(cells), "below": None if below is None else list(below)}
+    return {
+        "ref": ref,
+        "title": title,
+        "good": good,
+        "progress": progress,
+        "chart": chart,
+        "cells": list(cells),
+        "below": None if below is None else list(below),
+    }
 
 
 @dataclass
@@ -147,13 +176,13 @@ class CommitteeMap:
 
     path: Path
     sheet: str
-    month_columns: dict[str, str] = field(default_factory=dict)       # period -> column letter
+    month_columns: dict[str, str] = field(default_factory=dict)  # period -> column letter
     header_cells: dict[str, list[str]] = field(default_factory=dict)  # period -> every header cell for it
-    cells: dict[tuple[str, str], str] = field(default_factory=dict)   # (ref, period) -> cell of the measure row
-    below: dict[tuple[str, str], str] = field(default_factory=dict)   # (ref, period) -> cell of the next row
-    progress: dict[str, str] = field(default_factory=dict)            # ref -> Progress cell
-    ref_cells: dict[str, list[str]] = field(default_factory=dict)     # ref -> Ref cell(s) of its row(s)
-    rows: dict[str, list[int]] = field(default_factory=dict)          # ref -> row number(s)
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (ref, period) -> cell of the measure row
+    below: dict[tuple[str, str], str] = field(default_factory=dict)  # (ref, period) -> cell of the next row
+    progress: dict[str, str] = field(default_factory=dict)  # ref -> Progress cell
+    ref_cells: dict[str, list[str]] = field(default_factory=dict)  # ref -> Ref cell(s) of its row(s)
+    rows: dict[str, list[int]] = field(default_factory=dict)  # ref -> row number(s)
 
 
 def _month_header(period: str, index: int, date_headers: bool) -> object:
@@ -197,8 +226,9 @@ def committee_workbook(
         for column, text in enumerate(COMMITTEE_FIXED_HEADER, start=1):
             sheet.cell(row=row, column=column, value=text)
         for offset, period in enumerate(months):
-            cell = sheet.cell(row=row, column=FIRST_MONTH_COLUMN + offset, value=_month_header(period, offset,
-                                                                                               date_headers))
+            cell = sheet.cell(
+                row=row, column=FIRST_MONTH_COLUMN + offset, value=_month_header(period, offset, date_headers)
+            )
             if date_headers:
                 cell.number_format = "mmm-yy"
             layout.header_cells[period].append(cell.coordinate)
@@ -253,112 +283,334 @@ PUBLISHED_MONTHS = ("2022-12", "2023-01", "2023-02", "2023-03")
 HIGHER = "Higher is better"
 LOWER = "Lower is better"
 PUBLISHED_ROWS: tuple[object, ...] = (
-    area("1", "Corporate responsibility - the help and protection of children and those in care and care leavers, "
-              "so this is prioritised and embedded across the council and partnerships."),
-    measure("1.1", "Number and % of care experienced young people aged 19 – 21 in education, employment and "
-                   "training", HIGHER, "↓", "chart 1.1", ["42/108 39%", "44/109 40%"]),
-    measure("1.2", "Number and % of Early Help assessments completed by services other than the Herefordshire "
-                   "Council Early Help Team", HIGHER, "↓", "chart 1.2", ["89/146 61%", "35/62 56%"]),
-    area("2", "Workforce - The sufficiency and stability of staff, including sufficient numbers of foster carers, "
-              "so children receive a timely response to having their needs identified and met across the service."),
-    measure("2.1", "% of the established workforce that is permanent (established posts currently set at 284.96 "
-                   "FTE.)", HIGHER, "↑", "chart 2.1", ["59%", "60%"]),
-    measure("2.2", "Average social worker allocation (excluding Newly Qualified Social Workers)", LOWER, "ok",
-            "chart 2.2", [17.0, 17.2]),
-    measure("2.3", "Number of social workers more than than 24 children allocated", LOWER, "↑", "chart 2.3",
-            [10, 12]),
+    area(
+        "1",
+        "Corporate responsibility - the help and protection of children and those in care and care leavers, "
+        "so this is prioritised and embedded across the council and partnerships.",
+    ),
+    measure(
+        "1.1",
+        "Number and % of care experienced young people aged 19 – 21 in education, employment and training",
+        HIGHER,
+        "↓",
+        "chart 1.1",
+        ["42/108 39%", "44/109 40%"],
+    ),
+    measure(
+        "1.2",
+        "Number and % of Early Help assessments completed by services other than the Herefordshire "
+        "Council Early Help Team",
+        HIGHER,
+        "↓",
+        "chart 1.2",
+        ["89/146 61%", "35/62 56%"],
+    ),
+    area(
+        "2",
+        "Workforce - The sufficiency and stability of staff, including sufficient numbers of foster carers, "
+        "so children receive a timely response to having their needs identified and met across the service.",
+    ),
+    measure(
+        "2.1",
+        "% of the established workforce that is permanent (established posts currently set at 284.96 FTE.)",
+        HIGHER,
+        "↑",
+        "chart 2.1",
+        ["59%", "60%"],
+    ),
+    measure(
+        "2.2",
+        "Average social worker allocation (excluding Newly Qualified Social Workers)",
+        LOWER,
+        "ok",
+        "chart 2.2",
+        [17.0, 17.2],
+    ),
+    measure("2.3", "Number of social workers more than than 24 children allocated", LOWER, "↑", "chart 2.3", [10, 12]),
     measure("2.4", "Number of in-house foster care households", HIGHER, "", "", [100, 100]),
     measure("2.5", "Number of in-house foster care placements offered", "", "", "", [193, 193]),
     measure("2.6", "% of available in-house fostering capacity utilised.", HIGHER, "", "", ["TBC", "TBC"]),
     PAGE,
-    area("3", "Timeliness - The timely and robust identification and multi-agency response to children and young "
-              "people who are at risk of harm, including, but not limited to, the response to pre-birth children "
-              "and babies, 16- and 17-year-olds who present as homeless, children living in private fostering "
-              "arrangements and children who go missing from home and care."),
-    measure("3.1", "Number and % of child and family assessments completed within timescales", HIGHER, "↑",
-            "chart 3.1", ["198 (291)", "236 (304)"], ["69.0%", "78%"]),
-    measure("3.2", "Number and % of strategy meetings created and completed in timescale", HIGHER, "↑",
-            "chart 3.2", ["92/96", "173/178"], ["96%", "97%"]),
-    measure("3.3", "Number and % of Initial Child Protection Conferences convened within 15 days (of the strategy "
-                   "discussion at which the need for child protection enquiries was agreed)", HIGHER, "↑",
-            "chart 3.3", ["11/18", "24/37"], ["61.0%", "65%"]),
-    measure("3.4", "Number and % of return interviews which took place within 72 hours of the missing episode "
-                   "ending", HIGHER, "", "chart 3.4", ["TBC", "TBC"], ["TBC", "TBC"]),
+    area(
+        "3",
+        "Timeliness - The timely and robust identification and multi-agency response to children and young "
+        "people who are at risk of harm, including, but not limited to, the response to pre-birth children "
+        "and babies, 16- and 17-year-olds who present as homeless, children living in private fostering "
+        "arrangements and children who go missing from home and care.",
+    ),
+    measure(
+        "3.1",
+        "Number and % of child and family assessments completed within timescales",
+        HIGHER,
+        "↑",
+        "chart 3.1",
+        ["198 (291)", "236 (304)"],
+        ["69.0%", "78%"],
+    ),
+    measure(
+        "3.2",
+        "Number and % of strategy meetings created and completed in timescale",
+        HIGHER,
+        "↑",
+        "chart 3.2",
+        ["92/96", "173/178"],
+        ["96%", "97%"],
+    ),
+    measure(
+        "3.3",
+        "Number and % of Initial Child Protection Conferences convened within 15 days (of the strategy "
+        "discussion at which the need for child protection enquiries was agreed)",
+        HIGHER,
+        "↑",
+        "chart 3.3",
+        ["11/18", "24/37"],
+        ["61.0%", "65%"],
+    ),
+    measure(
+        "3.4",
+        "Number and % of return interviews which took place within 72 hours of the missing episode ending",
+        HIGHER,
+        "",
+        "chart 3.4",
+        ["TBC", "TBC"],
+        ["TBC", "TBC"],
+    ),
     PAGE,
-    area("4", "Quality of practice - including assessments, plans, planning and purposeful visits that are "
-              "responsive to risk and need."),
+    area(
+        "4",
+        "Quality of practice - including assessments, plans, planning and purposeful visits that are "
+        "responsive to risk and need.",
+    ),
     measure("4.1", "Number of Audits completed", "", "↓", "", [33, 31]),
-    measure("4.2", "Number and % of audit grades at inadequate (post moderation)", LOWER, "", "chart 4.2",
-            [16, 16], ["48%", "52%"]),
-    measure("4.3", "Number and % of audit grades at requires improvement (post moderation)", LOWER, "↑",
-            "chart 4.2", [14, 10], ["42%", "32%"]),
-    measure("4.4", "Number and % of audit grades at good (post moderation)", HIGHER, "↓", "chart 4.2",
-            [3, 5], ["9%", "16%"]),
-    measure("4.5", "Number and % of audit grades at outstanding (post moderation)", HIGHER, "", "chart 4.2",
-            [0, 0], ["0%", "0%"]),
+    measure(
+        "4.2",
+        "Number and % of audit grades at inadequate (post moderation)",
+        LOWER,
+        "",
+        "chart 4.2",
+        [16, 16],
+        ["48%", "52%"],
+    ),
+    measure(
+        "4.3",
+        "Number and % of audit grades at requires improvement (post moderation)",
+        LOWER,
+        "↑",
+        "chart 4.2",
+        [14, 10],
+        ["42%", "32%"],
+    ),
+    measure(
+        "4.4", "Number and % of audit grades at good (post moderation)", HIGHER, "↓", "chart 4.2", [3, 5], ["9%", "16%"]
+    ),
+    measure(
+        "4.5",
+        "Number and % of audit grades at outstanding (post moderation)",
+        HIGHER,
+        "",
+        "chart 4.2",
+        [0, 0],
+        ["0%", "0%"],
+    ),
     area("5", "Effective multi-agency arrangements to ensure children are protected and enter care when required."),
     measure("5.1", "Number of Family Group Conferences (FGC) (when established)", HIGHER, "", "", [1, 1]),
-    area("6", "Urgency - Monitoring to prevent drift and delay. This includes the monitoring and tracking of "
-              "children in the public law Outline (PLO), permanence planning, children subject to deprivation of "
-              "liberty orders and those placed in unregistered children's homes."),
+    area(
+        "6",
+        "Urgency - Monitoring to prevent drift and delay. This includes the monitoring and tracking of "
+        "children in the public law Outline (PLO), permanence planning, children subject to deprivation of "
+        "liberty orders and those placed in unregistered children's homes.",
+    ),
     PAGE,
-    measure("6.1", "Number and % of children for whom PLO pre-proceedings were completed within 16 weeks (Rolling "
-                   "Year)", HIGHER, "", "", [9, 5], ["33%", "33%"]),
-    measure("6.2", "Number of children in unregistered provision, including where the Corporate Director's "
-                   "oversight and decision is recorded on the child's record", "", "", "", [2, 2]),
-    measure("6.3", "Number of children subject to Deprivation of Liberty (DoL), including the % of these children "
-                   "where DoL has been in place for 6 months or more", LOWER, "", "", [None, 6], [None, "33%"]),
+    measure(
+        "6.1",
+        "Number and % of children for whom PLO pre-proceedings were completed within 16 weeks (Rolling Year)",
+        HIGHER,
+        "",
+        "",
+        [9, 5],
+        ["33%", "33%"],
+    ),
+    measure(
+        "6.2",
+        "Number of children in unregistered provision, including where the Corporate Director's "
+        "oversight and decision is recorded on the child's record",
+        "",
+        "",
+        "",
+        [2, 2],
+    ),
+    measure(
+        "6.3",
+        "Number of children subject to Deprivation of Liberty (DoL), including the % of these children "
+        "where DoL has been in place for 6 months or more",
+        LOWER,
+        "",
+        "",
+        [None, 6],
+        [None, "33%"],
+    ),
     PAGE,
-    area("7", "The availability of support and services to meet children and young people’s needs, including "
-              "timely access to therapeutic interventions, access to dentistry, life-story work, emotional and "
-              "mental health support, help for young people to support transitions into independence and "
-              "sufficient suitable accommodation."),
-    measure("7.1", "Number and % of children in care with an up-to-date initial health assessment", HIGHER, "↑",
-            "chart 7.1", ["76/130 58%", "41/63 65%"]),
-    measure("7.2", "Number and % of children in care with an up-to-date dental check", HIGHER, "↑", "chart 7.2",
-            ["35/76 46%", "17/41 41%"]),
-    measure("7.3", "number and % of children in care for 6 months or longer who have a life-story book", HIGHER,
-            "", "", ["TBC TBC", "TBC TBC"]),
-    measure("7.4", "number and % of care leavers aged 19 -21 who live in suitable accommodation", HIGHER, "",
-            "chart 7.4", ["83/108 77%", "84/109 77%"]),
-    area("8", "Management - oversight and grip across the service to include clear structures and service "
-              "pathways, and regular and effective supervision."),
-    measure("8.1", "Number and % of allocated children who have an up-to-date (within the past month) supervision "
-                   "completed on their record", HIGHER, "↓", "chart 8.1", [None, "627 out of 987 63.5%"]),
+    area(
+        "7",
+        "The availability of support and services to meet children and young people’s needs, including "
+        "timely access to therapeutic interventions, access to dentistry, life-story work, emotional and "
+        "mental health support, help for young people to support transitions into independence and "
+        "sufficient suitable accommodation.",
+    ),
+    measure(
+        "7.1",
+        "Number and % of children in care with an up-to-date initial health assessment",
+        HIGHER,
+        "↑",
+        "chart 7.1",
+        ["76/130 58%", "41/63 65%"],
+    ),
+    measure(
+        "7.2",
+        "Number and % of children in care with an up-to-date dental check",
+        HIGHER,
+        "↑",
+        "chart 7.2",
+        ["35/76 46%", "17/41 41%"],
+    ),
+    measure(
+        "7.3",
+        "number and % of children in care for 6 months or longer who have a life-story book",
+        HIGHER,
+        "",
+        "",
+        ["TBC TBC", "TBC TBC"],
+    ),
+    measure(
+        "7.4",
+        "number and % of care leavers aged 19 -21 who live in suitable accommodation",
+        HIGHER,
+        "",
+        "chart 7.4",
+        ["83/108 77%", "84/109 77%"],
+    ),
+    area(
+        "8",
+        "Management - oversight and grip across the service to include clear structures and service "
+        "pathways, and regular and effective supervision.",
+    ),
+    measure(
+        "8.1",
+        "Number and % of allocated children who have an up-to-date (within the past month) supervision "
+        "completed on their record",
+        HIGHER,
+        "↓",
+        "chart 8.1",
+        [None, "627 out of 987 63.5%"],
+    ),
     PAGE,
-    measure("8.2", "Number and % of concerns raised and were resolved at stage one of the Dispute Resolution "
-                   "Protocol", HIGHER, "", "", ["3/4", "3/4"], ["75%", "75%"]),
-    measure("8.3", "The number of unallocated cases in the service without SW allocation", LOWER, "", "chart 8.3",
-            [24, 14]),
+    measure(
+        "8.2",
+        "Number and % of concerns raised and were resolved at stage one of the Dispute Resolution Protocol",
+        HIGHER,
+        "",
+        "",
+        ["3/4", "3/4"],
+        ["75%", "75%"],
+    ),
+    measure(
+        "8.3", "The number of unallocated cases in the service without SW allocation", LOWER, "", "chart 8.3", [24, 14]
+    ),
     PAGE,
     area("9", "Performance and QA - arrangements to support and test service improvements."),
-    measure("9.1", "Number and % of children's file audits completed by Managers, Child Protection Conference "
-                   "Chairs and Independent Reviewing Officers", HIGHER, "↑", "chart 9.1",
-            ["21/50 42%", "31/48 65%"]),
-    measure("9.2", "Number and % of completed children's file audits moderated by senior leaders (DLT members)",
-            HIGHER, "↓", "chart 9.2", ["10 48%", "13 42%"]),
-    measure("9.3", "Number of outstanding priority actions on the audit tracker following an inadequate audit "
-                   "outcome where concerns were escalated about the likelihood of significant harm", LOWER, "", "",
-            ["TBC", "TBC"]),
-    area("10", "Services to support children and young people with Special Educational Needs and or a Disability "
-               "(SEND)"),
-    measure("10.1", "AUDIT OF EHC PLANS: Percentage of EHC Plans issued within the period that were deemed to meet "
-                    "the required standard following audit.", LOWER, "", "", ["NEW MEASURE", "TBC"]),
-    measure("10.2", "TIMELINESS OF FINAL EHC PLANS: Percentage of Final EHCPs issued by the LA within 20 weeks as a "
-                    "proportion of all EHCP's issued in the year.", HIGHER, "", "", ["71.4%", "TBC"]),
-    measure("10.3", "TIMELINESS OF DRAFT EHC PLANS: Percentage of Draft EHCPs issued by the LA within 16 weeks as a "
-                    "proportion of all EHCP's issued in the year.", "", "", "", ["90.8%", "TBC"]),
-    measure("10.4", "PHASE TRANSFER – PRIMARY: Percentage of children with a EHCP in Yr6 who had their annual "
-                    "review completed and EHCP issued in time for primary Admission round allocations", HIGHER, "",
-            "", ["11.3%", "TBC"]),
-    measure("10.5", "PHASE TRANSFER – SECONDARY: Percentage of children with a EHCP in Yr11 who had their annual "
-                    "review completed and EHCP issued within timescale for secondary Admission", "", "", "",
-            ["0.0%", "TBC"]),
+    measure(
+        "9.1",
+        "Number and % of children's file audits completed by Managers, Child Protection Conference "
+        "Chairs and Independent Reviewing Officers",
+        HIGHER,
+        "↑",
+        "chart 9.1",
+        ["21/50 42%", "31/48 65%"],
+    ),
+    measure(
+        "9.2",
+        "Number and % of completed children's file audits moderated by senior leaders (DLT members)",
+        HIGHER,
+        "↓",
+        "chart 9.2",
+        ["10 48%", "13 42%"],
+    ),
+    measure(
+        "9.3",
+        "Number of outstanding priority actions on the audit tracker following an inadequate audit "
+        "outcome where concerns were escalated about the likelihood of significant harm",
+        LOWER,
+        "",
+        "",
+        ["TBC", "TBC"],
+    ),
+    area(
+        "10", "Services to support children and young people with Special Educational Needs and or a Disability (SEND)"
+    ),
+    measure(
+        "10.1",
+        "AUDIT OF EHC PLANS: Percentage of EHC Plans issued within the period that were deemed to meet "
+        "the required standard following audit.",
+        LOWER,
+        "",
+        "",
+        ["NEW MEASURE", "TBC"],
+    ),
+    measure(
+        "10.2",
+        "TIMELINESS OF FINAL EHC PLANS: Percentage of Final EHCPs issued by the LA within 20 weeks as a "
+        "proportion of all EHCP's issued in the year.",
+        HIGHER,
+        "",
+        "",
+        ["71.4%", "TBC"],
+    ),
+    measure(
+        "10.3",
+        "TIMELINESS OF DRAFT EHC PLANS: Percentage of Draft EHCPs issued by the LA within 16 weeks as a "
+        "proportion of all EHCP's issued in the year.",
+        "",
+        "",
+        "",
+        ["90.8%", "TBC"],
+    ),
+    measure(
+        "10.4",
+        "PHASE TRANSFER – PRIMARY: Percentage of children with a EHCP in Yr6 who had their annual "
+        "review completed and EHCP issued in time for primary Admission round allocations",
+        HIGHER,
+        "",
+        "",
+        ["11.3%", "TBC"],
+    ),
+    measure(
+        "10.5",
+        "PHASE TRANSFER – SECONDARY: Percentage of children with a EHCP in Yr11 who had their annual "
+        "review completed and EHCP issued within timescale for secondary Admission",
+        "",
+        "",
+        "",
+        ["0.0%", "TBC"],
+    ),
     PAGE,
-    measure("10.6", "TIMELINESS - HEALTH ADVICE: Percentage of newly issued EHC Plans where Health Care advice was "
-                    "received within deadline.", HIGHER, "", "", ["88.6%", "TBC"]),
-    measure("10.7", "TIMELINESS - SOCIAL CARE ADVICE: Percentage of newly issued EHC Plans where Social Care advice "
-                    "was received within deadline.", "", "", "", ["83.1%", "TBC"]),
+    measure(
+        "10.6",
+        "TIMELINESS - HEALTH ADVICE: Percentage of newly issued EHC Plans where Health Care advice was "
+        "received within deadline.",
+        HIGHER,
+        "",
+        "",
+        ["88.6%", "TBC"],
+    ),
+    measure(
+        "10.7",
+        "TIMELINESS - SOCIAL CARE ADVICE: Percentage of newly issued EHC Plans where Social Care advice "
+        "was received within deadline.",
+        "",
+        "",
+        "",
+        ["83.1%", "TBC"],
+    ),
 )
 
 
@@ -374,15 +626,18 @@ def published_committee_workbook(path: Path, **options: bool) -> CommitteeMap:
 
 def not_xlsx(path: Path) -> Path:
     """CSV text saved under an .xlsx name."""
-    Path(path).write_text("Ref,Period,Numerator,Denominator,Value\n3.1,2023-02,236,304,\n2.1,2023-02,,,61\n",
-                          encoding="utf-8")
+    Path(path).write_text(
+        "Ref,Period,Numerator,Denominator,Value\n3.1,2023-02,236,304,\n2.1,2023-02,,,61\n", encoding="utf-8"
+    )
     return Path(path)
 
 
 def small_valid_xlsx(path: Path) -> Path:
     """A real template return with a few figures (the base of the damaged files below)."""
-    rows = [template_row(ref, "2023-02", value=value) for ref, value in
-            (("2.1", 61), ("2.2", 17.4), ("2.3", 11), ("2.4", 101), ("4.1", 30), ("8.3", 12))]
+    rows = [
+        template_row(ref, "2023-02", value=value)
+        for ref, value in (("2.1", 61), ("2.2", 17.4), ("2.3", 11), ("2.4", 101), ("4.1", 30), ("8.3", 12))
+    ]
     rows.append(template_row("3.1", "2023-02", 236, 304))
     return template_workbook(path, rows)
 
@@ -461,8 +716,10 @@ def zip_bomb(path: Path, inflated: int = ZIP_BOMB_INFLATED) -> Path:
         archive.writestr("xl/workbook.xml", _WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         with archive.open("xl/worksheets/sheet1.xml", "w") as entry:
-            entry.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet '
-                        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            entry.write(
+                b'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet '
+                b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
             for _ in range(inflated // len(chunk)):
                 entry.write(chunk)
             entry.write(b"</sheetData></worksheet>")
@@ -561,6 +818,7 @@ def issues_with(report, code: str) -> list:
 def describe(report) -> str:
     """The report's status and issues, one per line, for assertion messages."""
     lines = [f"status={report.status} layout={report.layout} periods={report.periods} counts={report.counts}"]
-    lines += [f"  {i.severity} {i.code} {i.sheet}!{i.cell} ref={i.ref} period={i.period}: {i.message}"
-              for i in report.issues]
+    lines += [
+        f"  {i.severity} {i.code} {i.sheet}!{i.cell} ref={i.ref} period={i.period}: {i.message}" for i in report.issues
+    ]
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from measures import db, store
+from measures.storage import catalogue_records, db
 from tests.returns import builders
 
 
@@ -36,7 +36,7 @@ def new_engine(tmp_path, catalogue):
     def make(name: str):
         engine = db.make_engine(f"sqlite:///{tmp_path / name}")
         db.upgrade_schema(engine)
-        store.sync_catalogue(engine, catalogue)
+        catalogue_records.sync_catalogue(engine, catalogue)
         engines.append(engine)
         return engine
 

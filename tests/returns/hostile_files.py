@@ -47,8 +47,9 @@ def header_row() -> tuple[int, list[tuple[int, object]]]:
     return 1, list(enumerate(TEMPLATE_HEADER, start=1))
 
 
-def write_workbook(path: Path, sheets: dict[str, Iterable[str]], dimension: str | None = None,
-                   shared_strings: str | None = None) -> Path:
+def write_workbook(
+    path: Path, sheets: dict[str, Iterable[str]], dimension: str | None = None, shared_strings: str | None = None
+) -> Path:
     """Write an .xlsx with one worksheet per entry of `sheets` (name -> the `<row>` elements of its sheetData),
     optionally a `<dimension ref>` on every sheet and a sharedStrings part. Returns `path`."""
     names = list(sheets)
@@ -59,9 +60,11 @@ def write_workbook(path: Path, sheets: dict[str, Iterable[str]], dimension: str 
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/xl/workbook.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
-                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                  for n in range(1, len(names) + 1))
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for n in range(1, len(names) + 1)
+        )
         + "</Types>"
     )
     root_rels = (
@@ -82,7 +85,8 @@ def write_workbook(path: Path, sheets: dict[str, Iterable[str]], dimension: str 
         relationships += f'<Relationship Id="rIdStrings" Type="{_STRINGS_TYPE}" Target="sharedStrings.xml"/>'
     workbook_rels = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PACKAGE_RELS_NS}">'
-        + relationships + "</Relationships>"
+        + relationships
+        + "</Relationships>"
     )
     dimension_xml = f'<dimension ref="{dimension}"/>' if dimension else ""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -94,8 +98,10 @@ def write_workbook(path: Path, sheets: dict[str, Iterable[str]], dimension: str 
             archive.writestr("xl/sharedStrings.xml", shared_strings)
         for number, name in enumerate(names, start=1):
             with archive.open(f"xl/worksheets/sheet{number}.xml", "w") as entry:
-                entry.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
-                            f"{dimension_xml}<sheetData>".encode())
+                entry.write(
+                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
+                    f"{dimension_xml}<sheetData>".encode()
+                )
                 for row in sheets[name]:
                     entry.write(row.encode())
                 entry.write(b"</sheetData></worksheet>")

@@ -48,8 +48,9 @@ def test_published_committee_workbook_puts_cells_where_its_map_says(tmp_path):
 
 
 def test_committee_workbook_text_headers_both_styles(tmp_path):
-    layout = builders.published_committee_workbook(tmp_path / "c.xlsx", date_headers=False, merge_area_rows=False,
-                                                   repeat_header=False)
+    layout = builders.published_committee_workbook(
+        tmp_path / "c.xlsx", date_headers=False, merge_area_rows=False, repeat_header=False
+    )
     sheet = load_workbook(layout.path)[builders.COMMITTEE_SHEET]
     assert [sheet[f"{c}2"].value for c in "FGHI"] == ["Dec-22", "Jan 2023", "Feb-23", "Mar 2023"]
     assert not sheet.merged_cells.ranges

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from measures import store
 from measures.returns import ERROR_CODES, import_return
+from measures.storage import reads
 from tests.returns import builders
 from tests.returns.builders import COMMITTEE_SHEET, PAGE, TODAY, area, describe, issues_with, measure, template_row
 
@@ -42,12 +42,12 @@ def at(sheet: str, *cells: str, ref: str | None = None, period: str | None = Non
 
 def base_rows() -> list[dict]:
     return [
-        template_row("1.1", FEBRUARY, 45, 110),    # row 2
-        template_row("2.1", FEBRUARY, value=61),   # row 3
-        template_row("2.3", FEBRUARY, value=11),   # row 4
-        template_row("3.1", FEBRUARY, 236, 304),   # row 5
-        template_row("4.1", FEBRUARY, value=30),   # row 6
-        template_row("8.3", FEBRUARY, value=12),   # row 7
+        template_row("1.1", FEBRUARY, 45, 110),  # row 2
+        template_row("2.1", FEBRUARY, value=61),  # row 3
+        template_row("2.3", FEBRUARY, value=11),  # row 4
+        template_row("3.1", FEBRUARY, 236, 304),  # row 5
+        template_row("4.1", FEBRUARY, value=30),  # row 6
+        template_row("8.3", FEBRUARY, value=12),  # row 7
     ]
 
 
@@ -91,14 +91,34 @@ def committee_rows(**cells: list) -> list:
     month cells (key r3_2 for 3.2)."""
     rows = [
         AREA_3,
-        measure("3.1", "Number and % of child and family assessments completed within timescales",
-                builders.HIGHER, "↑", "chart 3.1", ["198 (291)", "236 (304)"], ["68.0%", "78%"]),
-        measure("3.2", "Number and % of strategy meetings created and completed in timescale", builders.HIGHER, "↑",
-                "chart 3.2", ["92/96", "173/178"], ["96%", "97%"]),
+        measure(
+            "3.1",
+            "Number and % of child and family assessments completed within timescales",
+            builders.HIGHER,
+            "↑",
+            "chart 3.1",
+            ["198 (291)", "236 (304)"],
+            ["68.0%", "78%"],
+        ),
+        measure(
+            "3.2",
+            "Number and % of strategy meetings created and completed in timescale",
+            builders.HIGHER,
+            "↑",
+            "chart 3.2",
+            ["92/96", "173/178"],
+            ["96%", "97%"],
+        ),
         PAGE,
         AREA_8,
-        measure("8.3", "The number of unallocated cases in the service without SW allocation", builders.LOWER, "",
-                "chart 8.3", [24, 14]),
+        measure(
+            "8.3",
+            "The number of unallocated cases in the service without SW allocation",
+            builders.LOWER,
+            "",
+            "chart 8.3",
+            [24, 14],
+        ),
     ]
     for key, values in cells.items():
         ref = key.removeprefix("r").replace("_", ".")
@@ -111,8 +131,7 @@ def committee_rows(**cells: list) -> list:
 
 def committee_unknown_ref(path: Path, request) -> Where:
     rows = committee_rows()
-    rows.insert(3, measure("11.1", "Number of something the catalogue does not have", builders.HIGHER, "", "",
-                           [5, 6]))
+    rows.insert(3, measure("11.1", "Number of something the catalogue does not have", builders.HIGHER, "", "", [5, 6]))
     layout = builders.committee_workbook(path, COMMITTEE_MONTHS, rows)
     row = layout.rows["11.1"][0]
     return Where(COMMITTEE_SHEET, frozenset({f"A{row}", f"F{row}", f"G{row}"}), "11.1")
@@ -136,8 +155,16 @@ def committee_future_month(path: Path, request) -> Where:
 def duplicate_row_layout(path: Path) -> builders.CommitteeMap:
     """The small table with 3.1 repeated at its end, January different (240 instead of 236)."""
     rows = committee_rows()
-    rows.append(measure("3.1", "Number and % of child and family assessments completed within timescales",
-                        builders.HIGHER, "↑", "chart 3.1", ["198 (291)", "240 (304)"]))
+    rows.append(
+        measure(
+            "3.1",
+            "Number and % of child and family assessments completed within timescales",
+            builders.HIGHER,
+            "↑",
+            "chart 3.1",
+            ["198 (291)", "240 (304)"],
+        )
+    )
     return builders.committee_workbook(path, COMMITTEE_MONTHS, rows)
 
 
@@ -147,8 +174,10 @@ def committee_duplicate_row(path: Path, request) -> Where:
 
 
 def committee_no_figures(path: Path, request) -> None:
-    rows = [item if not isinstance(item, dict) or "ref" not in item else {**item, "cells": [], "below": None}
-            for item in committee_rows()]
+    rows = [
+        item if not isinstance(item, dict) or "ref" not in item else {**item, "cells": [], "below": None}
+        for item in committee_rows()
+    ]
     builders.committee_workbook(path, COMMITTEE_MONTHS, rows)
 
 
@@ -234,63 +263,122 @@ CASES = [
     Case("no-header", raw_case(builders.no_header_xlsx), "no-header"),
     Case("no-figures-header-only", raw_case(lambda path: builders.template_workbook(path, [])), "no-figures"),
     # Template cells
-    Case("unknown-ref", template_case({5: {"ref": "3.9"}}, at(RETURN, "A5", ref="3.9")),
-         "unknown-ref"),
-    Case("not-a-number", template_case({5: {"numerator": "forty"}}, at(RETURN, "E5", ref="3.1", period=FEBRUARY)),
-         "not-a-number"),
-    Case("numerator-above-denominator",
-         template_case({5: {"numerator": 310}}, at(RETURN, "E5", "F5", ref="3.1", period=FEBRUARY)),
-         "numerator-above-denominator"),
-    Case("percent-out-of-range", template_case({3: {"value": 104}}, at(RETURN, "G3", ref="2.1", period=FEBRUARY)),
-         "percent-out-of-range"),
-    Case("negative-count", template_case({4: {"value": -3}}, at(RETURN, "G4", ref="2.3", period=FEBRUARY)),
-         "negative-count"),
-    Case("duplicate-conflict",
-         template_case({}, Where(RETURN, None, "3.1", FEBRUARY), extra=(template_row("3.1", FEBRUARY, 240, 304),)),
-         "duplicate-conflict"),
-    Case("future-period", template_case({5: {"period": "2031-01"}}, at(RETURN, "D5", ref="3.1", period="2031-01")),
-         "future-period"),
-    Case("bad-period-month-13", template_case({5: {"period": "2023-13"}}, at(RETURN, "D5", ref="3.1")),
-         "bad-period"),
+    Case("unknown-ref", template_case({5: {"ref": "3.9"}}, at(RETURN, "A5", ref="3.9")), "unknown-ref"),
+    Case(
+        "not-a-number",
+        template_case({5: {"numerator": "forty"}}, at(RETURN, "E5", ref="3.1", period=FEBRUARY)),
+        "not-a-number",
+    ),
+    Case(
+        "numerator-above-denominator",
+        template_case({5: {"numerator": 310}}, at(RETURN, "E5", "F5", ref="3.1", period=FEBRUARY)),
+        "numerator-above-denominator",
+    ),
+    Case(
+        "percent-out-of-range",
+        template_case({3: {"value": 104}}, at(RETURN, "G3", ref="2.1", period=FEBRUARY)),
+        "percent-out-of-range",
+    ),
+    Case(
+        "negative-count",
+        template_case({4: {"value": -3}}, at(RETURN, "G4", ref="2.3", period=FEBRUARY)),
+        "negative-count",
+    ),
+    Case(
+        "duplicate-conflict",
+        template_case({}, Where(RETURN, None, "3.1", FEBRUARY), extra=(template_row("3.1", FEBRUARY, 240, 304),)),
+        "duplicate-conflict",
+    ),
+    Case(
+        "future-period",
+        template_case({5: {"period": "2031-01"}}, at(RETURN, "D5", ref="3.1", period="2031-01")),
+        "future-period",
+    ),
+    Case("bad-period-month-13", template_case({5: {"period": "2023-13"}}, at(RETURN, "D5", ref="3.1")), "bad-period"),
     Case("bad-period-jan", template_case({5: {"period": "Jan"}}, at(RETURN, "D5", ref="3.1")), "bad-period"),
-    Case("unknown-status", template_case({3: {"status": "Maybe"}}, at(RETURN, "H3", ref="2.1", period=FEBRUARY)),
-         "unknown-status"),
+    Case(
+        "unknown-status",
+        template_case({3: {"status": "Maybe"}}, at(RETURN, "H3", ref="2.1", period=FEBRUARY)),
+        "unknown-status",
+    ),
     # What a file can hold but no figure is
-    Case("formula-without-value", template_case({3: {"value": "=B3*2"}}, at(RETURN, "G3")),
-         "formula-without-value", message_contains="=B3*2"),
-    Case("formula-shared-without-value",
-         cell_written_as("G4", '<c r="G4"><f t="shared" si="0"/></c>'), "formula-without-value"),
-    Case("formula-number-with-empty-result", cell_written_as("G4", '<c r="G4" t="n"><f>10+1</f><v></v></c>'),
-         "formula-without-value", message_contains="=10+1"),
-    Case("excel-error-div0", cell_written_as("G4", '<c r="G4" t="e"><f>11/0</f><v>#DIV/0!</v></c>', ref="2.3"),
-         "not-a-number", message_contains="#DIV/0!"),
-    Case("excel-error-na", cell_written_as("E5", '<c r="E5" t="e"><f>VLOOKUP(1,A1:A2,2)</f><v>#N/A</v></c>',
-                                           ref="3.1"), "not-a-number", message_contains="#N/A"),
+    Case(
+        "formula-without-value",
+        template_case({3: {"value": "=B3*2"}}, at(RETURN, "G3")),
+        "formula-without-value",
+        message_contains="=B3*2",
+    ),
+    Case(
+        "formula-shared-without-value",
+        cell_written_as("G4", '<c r="G4"><f t="shared" si="0"/></c>'),
+        "formula-without-value",
+    ),
+    Case(
+        "formula-number-with-empty-result",
+        cell_written_as("G4", '<c r="G4" t="n"><f>10+1</f><v></v></c>'),
+        "formula-without-value",
+        message_contains="=10+1",
+    ),
+    Case(
+        "excel-error-div0",
+        cell_written_as("G4", '<c r="G4" t="e"><f>11/0</f><v>#DIV/0!</v></c>', ref="2.3"),
+        "not-a-number",
+        message_contains="#DIV/0!",
+    ),
+    Case(
+        "excel-error-na",
+        cell_written_as("E5", '<c r="E5" t="e"><f>VLOOKUP(1,A1:A2,2)</f><v>#N/A</v></c>', ref="3.1"),
+        "not-a-number",
+        message_contains="#N/A",
+    ),
     Case("committee-excel-error", committee_error_cell, "not-a-number", message_contains="#DIV/0!"),
-    Case("nan-text", template_case({3: {"value": "NaN"}}, at(RETURN, "G3", ref="2.1", period=FEBRUARY)),
-         "not-a-number"),
-    Case("inf-text", template_case({5: {"numerator": "inf"}}, at(RETURN, "E5", ref="3.1", period=FEBRUARY)),
-         "not-a-number"),
-    Case("huge-text", template_case({4: {"value": "1e308"}}, at(RETURN, "G4", ref="2.3", period=FEBRUARY)),
-         "not-a-number"),
+    Case(
+        "nan-text", template_case({3: {"value": "NaN"}}, at(RETURN, "G3", ref="2.1", period=FEBRUARY)), "not-a-number"
+    ),
+    Case(
+        "inf-text",
+        template_case({5: {"numerator": "inf"}}, at(RETURN, "E5", ref="3.1", period=FEBRUARY)),
+        "not-a-number",
+    ),
+    Case(
+        "huge-text",
+        template_case({4: {"value": "1e308"}}, at(RETURN, "G4", ref="2.3", period=FEBRUARY)),
+        "not-a-number",
+    ),
     Case("infinity-number", stored_number("INF"), "not-a-number"),
     Case("nan-number", stored_number("NaN"), "not-a-number"),
     Case("huge-number", stored_number("1e308"), "not-a-number", message_contains="far larger"),
     Case("huge-percent-number", stored_number("1e308", row=3), "not-a-number"),
-    Case("negative-denominator", template_case({5: {"denominator": -304}}, at(RETURN, "F5", ref="3.1")),
-         "negative-count", message_contains="F5"),
-    Case("percentage-for-a-count", template_case({4: {"value": builders.percent(0.11)}},
-                                                 at(RETURN, "G4", ref="2.3", period=FEBRUARY)), "not-a-number"),
-    Case("too-early-text", template_case({5: {"period": "1899-12"}}, at(RETURN, "D5", ref="3.1", period="1899-12")),
-         "too-early", message_contains="December 1899"),
-    Case("too-early-month-text", template_case({5: {"period": "Dec-1899"}}, at(RETURN, "D5", ref="3.1")),
-         "too-early"),
-    Case("excel-day-zero", template_case({5: {"period": datetime.datetime(1899, 12, 31)}},
-                                         at(RETURN, "D5", ref="3.1")), "bad-period", message_contains="day zero"),
-    Case("bad-period-us-date", template_case({5: {"period": "02/13/2023"}}, at(RETURN, "D5", ref="3.1")),
-         "bad-period"),
-    Case("bad-period-misspelt-month", template_case({5: {"period": "Febuary 2023"}}, at(RETURN, "D5", ref="3.1")),
-         "bad-period"),
+    Case(
+        "negative-denominator",
+        template_case({5: {"denominator": -304}}, at(RETURN, "F5", ref="3.1")),
+        "negative-count",
+        message_contains="F5",
+    ),
+    Case(
+        "percentage-for-a-count",
+        template_case({4: {"value": builders.percent(0.11)}}, at(RETURN, "G4", ref="2.3", period=FEBRUARY)),
+        "not-a-number",
+    ),
+    Case(
+        "too-early-text",
+        template_case({5: {"period": "1899-12"}}, at(RETURN, "D5", ref="3.1", period="1899-12")),
+        "too-early",
+        message_contains="December 1899",
+    ),
+    Case("too-early-month-text", template_case({5: {"period": "Dec-1899"}}, at(RETURN, "D5", ref="3.1")), "too-early"),
+    Case(
+        "excel-day-zero",
+        template_case({5: {"period": datetime.datetime(1899, 12, 31)}}, at(RETURN, "D5", ref="3.1")),
+        "bad-period",
+        message_contains="day zero",
+    ),
+    Case("bad-period-us-date", template_case({5: {"period": "02/13/2023"}}, at(RETURN, "D5", ref="3.1")), "bad-period"),
+    Case(
+        "bad-period-misspelt-month",
+        template_case({5: {"period": "Febuary 2023"}}, at(RETURN, "D5", ref="3.1")),
+        "bad-period",
+    ),
     Case("not-a-marker", template_case({3: {"value": "n/a?"}}, at(RETURN, "G3", ref="2.1")), "not-a-number"),
     # Committee layout cells
     Case("committee-infinity", committee_stored_number("INF"), "not-a-number"),
@@ -342,7 +430,7 @@ def row_of(cell: str) -> int | None:
 def test_a_broken_file_is_refused_with_a_cell_level_error(demo_engine, tmp_path, request, case):
     path = tmp_path / f"{case.id}.xlsx"
     where = case.build(path, request)
-    uploads_before = len(store.uploads_frame(demo_engine))
+    uploads_before = len(reads.uploads_frame(demo_engine))
     report, opened = import_refused(demo_engine, path)
     assert report.status == "refused", describe(report)
     found = [issue for issue in issues_with(report, case.code) if issue.severity == "error"]
@@ -353,7 +441,7 @@ def test_a_broken_file_is_refused_with_a_cell_level_error(demo_engine, tmp_path,
         assert any(case.message_contains in issue.message for issue in found), describe(report)
     if where is not None:
         assert any(_points_at(issue, where) for issue in found), f"expected {where}\n{describe(report)}"
-    assert len(store.uploads_frame(demo_engine)) == uploads_before
+    assert len(reads.uploads_frame(demo_engine)) == uploads_before
     if case.id == "zip-bomb":
         # Refusing a zip bomb must not inflate it: the verdict comes from the zip directory alone.
         assert opened == [], f"refusing the zip bomb inflated {opened}"
@@ -378,8 +466,9 @@ def test_a_duplicate_names_both_rows_or_points_at_the_second(demo_engine, tmp_pa
     report, _ = import_refused(demo_engine, path)
     found = [i for i in issues_with(report, "duplicate-conflict") if i.severity == "error"]
     assert found, describe(report)
-    assert any(row_of(i.cell) == 8 or (_names_row(i.message, 5) and _names_row(i.message, 8)) for i in found), (
-        describe(report))
+    assert any(row_of(i.cell) == 8 or (_names_row(i.message, 5) and _names_row(i.message, 8)) for i in found), describe(
+        report
+    )
 
 
 def test_a_committee_duplicate_points_at_the_second_row(demo_engine, tmp_path):
@@ -388,15 +477,16 @@ def test_a_committee_duplicate_points_at_the_second_row(demo_engine, tmp_path):
     report, _ = import_refused(demo_engine, layout.path)
     found = [i for i in issues_with(report, "duplicate-conflict") if i.severity == "error"]
     assert found, describe(report)
-    assert any(row_of(i.cell) == second or (_names_row(i.message, first) and _names_row(i.message, second))
-               for i in found), describe(report)
+    assert any(
+        row_of(i.cell) == second or (_names_row(i.message, first) and _names_row(i.message, second)) for i in found
+    ), describe(report)
 
 
 def test_three_errors_in_one_file_are_all_reported(demo_engine, tmp_path):
     rows = base_rows()
-    rows[0]["ref"] = "3.9"            # A2: unknown-ref
-    rows[3]["numerator"] = "forty"    # E5: not-a-number
-    rows[1]["period"] = "2023-13"     # D3: bad-period
+    rows[0]["ref"] = "3.9"  # A2: unknown-ref
+    rows[3]["numerator"] = "forty"  # E5: not-a-number
+    rows[1]["period"] = "2023-13"  # D3: bad-period
     path = builders.template_workbook(tmp_path / "three-errors.xlsx", rows)
     report, _ = import_refused(demo_engine, path)
     assert report.status == "refused", describe(report)

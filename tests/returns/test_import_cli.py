@@ -17,7 +17,9 @@ ISSUE_KEYS = {"severity", "code", "sheet", "cell", "ref", "period", "message"}
 def run_cli(database, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "measures", "import", *args],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"MEASURES_DB_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
     )
 
@@ -33,7 +35,11 @@ def test_import_json_contract_for_a_dry_run_and_a_refusal(demo_engine, tmp_path)
     record = json.loads(checked.stdout)
     assert list(record) == REPORT_KEYS
     assert (record["file"], record["status"], record["layout"], record["periods"]) == (
-        "good.xlsx", "checked", "template", ["2023-02"])
+        "good.xlsx",
+        "checked",
+        "template",
+        ["2023-02"],
+    )
     assert record["counts"] == {"values": 1, "added": 1, "revised": 0, "unchanged": 0}
 
     broken = builders.template_workbook(tmp_path / "broken.xlsx", [template_row("3.1", "2023-02", "forty", 304)])
@@ -42,8 +48,14 @@ def test_import_json_contract_for_a_dry_run_and_a_refusal(demo_engine, tmp_path)
     record = json.loads(refused.stdout)
     assert record["status"] == "refused"
     assert all(set(issue) == ISSUE_KEYS for issue in record["issues"])
-    assert {"severity": "error", "code": "not-a-number", "sheet": "Return", "cell": "E2", "ref": "3.1",
-            "period": "2023-02"}.items() <= next(i for i in record["issues"] if i["code"] == "not-a-number").items()
+    assert {
+        "severity": "error",
+        "code": "not-a-number",
+        "sheet": "Return",
+        "cell": "E2",
+        "ref": "3.1",
+        "period": "2023-02",
+    }.items() <= next(i for i in record["issues"] if i["code"] == "not-a-number").items()
     assert builders.sha256_file(database) == before
 
 
@@ -51,12 +63,15 @@ def test_import_json_reports_infinity_nan_and_huge_numbers_by_cell_without_a_tra
     database = builders.database_file(demo_engine)
     demo_engine.dispose()
     before = builders.sha256_file(database)
-    path = builders.template_workbook(tmp_path / "numbers.xlsx", [
-        template_row("2.3", "2023-02", value=11),
-        template_row("8.3", "2023-02", value=12),
-        template_row("4.1", "2023-02", value=30),
-        template_row("2.1", "2023-02", value="NaN"),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "numbers.xlsx",
+        [
+            template_row("2.3", "2023-02", value=11),
+            template_row("8.3", "2023-02", value=12),
+            template_row("4.1", "2023-02", value=30),
+            template_row("2.1", "2023-02", value="NaN"),
+        ],
+    )
     builders.number_in_sheet(path, "G2", "INF")
     builders.number_in_sheet(path, "G3", "1e308")
     builders.number_in_sheet(path, "G4", "NaN")
@@ -66,6 +81,7 @@ def test_import_json_reports_infinity_nan_and_huge_numbers_by_cell_without_a_tra
     record = json.loads(refused.stdout)
     assert record["status"] == "refused"
     errors = {(issue["code"], issue["cell"]) for issue in record["issues"] if issue["severity"] == "error"}
-    assert errors == {("not-a-number", "G2"), ("not-a-number", "G3"), ("not-a-number", "G4"),
-                      ("not-a-number", "G5")}, record["issues"]
+    assert errors == {("not-a-number", "G2"), ("not-a-number", "G3"), ("not-a-number", "G4"), ("not-a-number", "G5")}, (
+        record["issues"]
+    )
     assert builders.sha256_file(database) == before

@@ -8,18 +8,53 @@ import math
 import pandas as pd
 import pytest
 
-from measures import store
-from measures.demo import read_published
-from measures.exporting import export_xlsx
+from measures.cli.demo import read_published
 from measures.returns import import_return
+from measures.returns.export import export_xlsx
+from measures.storage import reads
 from tests.returns import builders
 from tests.returns.builders import TODAY, describe, issues_with, template_row
 
 FEBRUARY = "2023-02"
 ALL_REFS = (
-    "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3",
-    "4.4", "4.5", "5.1", "6.1", "6.2", "6.3", "7.1", "7.2", "7.3", "7.4", "8.1", "8.2", "8.3", "9.1", "9.2",
-    "9.3", "10.1", "10.2", "10.3", "10.4", "10.5", "10.6", "10.7",
+    "1.1",
+    "1.2",
+    "2.1",
+    "2.2",
+    "2.3",
+    "2.4",
+    "2.5",
+    "2.6",
+    "3.1",
+    "3.2",
+    "3.3",
+    "3.4",
+    "4.1",
+    "4.2",
+    "4.3",
+    "4.4",
+    "4.5",
+    "5.1",
+    "6.1",
+    "6.2",
+    "6.3",
+    "7.1",
+    "7.2",
+    "7.3",
+    "7.4",
+    "8.1",
+    "8.2",
+    "8.3",
+    "9.1",
+    "9.2",
+    "9.3",
+    "10.1",
+    "10.2",
+    "10.3",
+    "10.4",
+    "10.5",
+    "10.6",
+    "10.7",
 )
 DOL_NOTE = "40% of these children had been subject to DoL for 6 months or more."
 TEAM = "Assessment Team 1"
@@ -105,7 +140,7 @@ def same(a, b) -> bool:
 
 
 def stored(engine, period: str) -> dict[str, dict]:
-    frame = store.service_series(engine, since=period, up_to=period)
+    frame = reads.service_series(engine, since=period, up_to=period)
     return {record["ref"]: record for record in frame.to_dict("records")}
 
 
@@ -149,7 +184,7 @@ def test_tbc_and_new_are_statuses_never_zero(any_engine, february_file):
 
 def test_a_team_row_is_stored_at_team_level_not_as_the_service(any_engine, february_file):
     run(any_engine, february_file)
-    teams = store.team_series(any_engine, "3.1", FEBRUARY)
+    teams = reads.team_series(any_engine, "3.1", FEBRUARY)
     assert teams["team"].tolist() == [TEAM]
     assert (teams["numerator"].iloc[0], teams["denominator"].iloc[0]) == (60, 75)
     assert teams["value"].iloc[0] == pytest.approx(80.0)
@@ -158,7 +193,7 @@ def test_a_team_row_is_stored_at_team_level_not_as_the_service(any_engine, febru
 
 def test_the_upload_is_recorded_with_the_user_and_layout(any_engine, february_file):
     report = run(any_engine, february_file)
-    uploads = store.uploads_frame(any_engine)
+    uploads = reads.uploads_frame(any_engine)
     assert len(uploads) == 1
     upload = uploads.iloc[0]
     assert (upload["kind"], upload["user_name"], upload["layout"]) == ("import", "officer.a", "template")
@@ -167,13 +202,13 @@ def test_the_upload_is_recorded_with_the_user_and_layout(any_engine, february_fi
 
 def test_importing_the_same_file_again_changes_nothing(any_engine, february_file):
     run(any_engine, february_file)
-    uploads_before = len(store.uploads_frame(any_engine))
+    uploads_before = len(reads.uploads_frame(any_engine))
     again = run(any_engine, february_file, user="officer.b")
     rows = len(february_rows())
     assert again.status == "unchanged", describe(again)
     assert again.counts == {"values": rows, "added": 0, "revised": 0, "unchanged": rows}
-    assert len(store.uploads_frame(any_engine)) == uploads_before
-    assert len(store.value_history(any_engine, "2.4", FEBRUARY)) == 1
+    assert len(reads.uploads_frame(any_engine)) == uploads_before
+    assert len(reads.value_history(any_engine, "2.4", FEBRUARY)) == 1
 
 
 def test_a_corrected_file_revises_one_value_and_keeps_both_versions(any_engine, tmp_path, february_file):
@@ -183,7 +218,7 @@ def test_a_corrected_file_revises_one_value_and_keeps_both_versions(any_engine, 
     assert report.status == "imported", describe(report)
     assert report.counts["revised"] == 1 and report.counts["added"] == 0, describe(report)
     assert report.counts["unchanged"] == len(february_rows()) - 1
-    history = store.value_history(any_engine, "2.4", FEBRUARY)
+    history = reads.value_history(any_engine, "2.4", FEBRUARY)
     assert history["value"].tolist() == [101, 102]
     assert history["recorded_by"].tolist() == ["officer.a", "officer.b"]
     assert history["current"].tolist() == [False, True]
@@ -203,7 +238,7 @@ def test_a_blank_cell_in_a_reimport_never_deletes_the_stored_value(any_engine, t
     held = stored(any_engine, FEBRUARY)
     assert held["2.4"]["value"] == 101
     assert (held["3.1"]["numerator"], held["3.1"]["denominator"]) == (236, 304)
-    assert len(store.value_history(any_engine, "2.4", FEBRUARY)) == 1
+    assert len(reads.value_history(any_engine, "2.4", FEBRUARY)) == 1
 
 
 def test_a_dry_run_reports_what_would_happen_and_writes_nothing(engine, february_file):
@@ -217,7 +252,7 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(engine, february
     assert report.counts == {"values": rows, "added": rows, "revised": 0, "unchanged": 0}
     assert report.periods == [FEBRUARY]
     assert builders.sha256_file(database) == before
-    assert store.count_values(engine) == 0 and store.uploads_frame(engine).empty
+    assert reads.count_values(engine) == 0 and reads.uploads_frame(engine).empty
 
 
 def test_a_dry_run_of_a_correction_counts_the_revision_without_writing_it(any_engine, tmp_path, february_file):
@@ -237,11 +272,11 @@ def test_benchmarks_and_commentary_sheets_import(any_engine, tmp_path):
     )
     report = run(any_engine, path)
     assert report.status == "imported", describe(report)
-    benchmarks = store.benchmark_frame(any_engine)
+    benchmarks = reads.benchmark_frame(any_engine)
     found = {(r["ref"], r["year"], r["comparator"]): r["value"] for r in benchmarks.to_dict("records")}
     assert found[("3.1", "2022-23", "England")] == 89
     assert found[("10.2", "2021-22", "West Midlands")] == pytest.approx(55.1)
-    commentary = store.commentary_frame(any_engine, "3.1")
+    commentary = reads.commentary_frame(any_engine, "3.1")
     assert commentary["text"].tolist() == ["Assessments in time held steady after the new triage rota."]
     assert commentary["period"].tolist() == [FEBRUARY]
 
@@ -262,7 +297,7 @@ def published(tmp_path):
 
 def assert_holds_the_published_figures(any_engine) -> None:
     published_rows = {(row.ref, row.period): row for row in read_published()}
-    frame = store.service_series(any_engine)
+    frame = reads.service_series(any_engine)
     held = {(r["ref"], r["period"]): r for r in frame.to_dict("records")}
     assert set(held) == set(published_rows)  # 8.1 and 6.3 December were blank: no row
     for key, row in published_rows.items():
@@ -300,7 +335,11 @@ def test_committee_3_1_december_keeps_the_counts_and_flags_the_typed_percentage(
     issue = mismatches[0]
     assert issue.severity == "warning"
     assert (issue.sheet, issue.cell, issue.ref, issue.period) == (
-        builders.COMMITTEE_SHEET, published.below[("3.1", "2022-12")], "3.1", "2022-12")
+        builders.COMMITTEE_SHEET,
+        published.below[("3.1", "2022-12")],
+        "3.1",
+        "2022-12",
+    )
     assert "68.0%" in issue.message
 
 
@@ -354,9 +393,10 @@ def test_committee_variants_give_the_same_values(engine, new_engine, tmp_path, p
     assert report.status == "imported", describe(report)
     assert (report.layout, report.periods, report.counts) == (reference.layout, reference.periods, reference.counts)
     columns = ["ref", "period", "numerator", "denominator", "value", "status"]
-    pd.testing.assert_frame_equal(store.service_series(variant_engine)[columns], store.service_series(engine)[columns])
+    pd.testing.assert_frame_equal(reads.service_series(variant_engine)[columns], reads.service_series(engine)[columns])
     assert sorted((i.code, i.ref, i.period) for i in report.issues) == sorted(
-        (i.code, i.ref, i.period) for i in reference.issues)
+        (i.code, i.ref, i.period) for i in reference.issues
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,20 +404,20 @@ def test_committee_variants_give_the_same_values(engine, new_engine, tmp_path, p
 
 
 def test_an_export_imports_back_into_the_same_database_unchanged(demo_engine, catalogue, tmp_path):
-    path = export_xlsx(store.export_frame(demo_engine), catalogue, tmp_path / "export.xlsx")
-    uploads_before = len(store.uploads_frame(demo_engine))
+    path = export_xlsx(reads.export_frame(demo_engine), catalogue, tmp_path / "export.xlsx")
+    uploads_before = len(reads.uploads_frame(demo_engine))
     report = run(demo_engine, path)
     assert report.status == "unchanged", describe(report)
     assert report.layout == "template"
     assert report.counts["added"] == 0 and report.counts["revised"] == 0, describe(report)
     assert not report.errors
-    assert len(store.uploads_frame(demo_engine)) == uploads_before
+    assert len(reads.uploads_frame(demo_engine)) == uploads_before
 
 
 def test_an_export_imported_into_an_empty_database_exports_the_same(demo_engine, engine, catalogue, tmp_path):
-    exported = store.export_frame(demo_engine)
+    exported = reads.export_frame(demo_engine)
     path = export_xlsx(exported, catalogue, tmp_path / "export.xlsx")
     report = run(engine, path)
     assert report.status == "imported", describe(report)
     assert report.counts["added"] == len(exported), describe(report)
-    pd.testing.assert_frame_equal(store.export_frame(engine), exported, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(reads.export_frame(engine), exported, check_exact=False, rtol=1e-9)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from measures import store
 from measures.returns import import_return
+from measures.storage import catalogue_records, reads
 from tests.returns import builders
 from tests.returns.builders import TODAY, area, describe, issues_with, measure, percent, template_row
 
@@ -20,7 +20,7 @@ def run(engine, path, **options):
 
 
 def stored(engine, period: str) -> dict[str, dict]:
-    frame = store.service_series(engine, since=period, up_to=period)
+    frame = reads.service_series(engine, since=period, up_to=period)
     return {record["ref"]: record for record in frame.to_dict("records")}
 
 
@@ -29,16 +29,21 @@ def stored(engine, period: str) -> dict[str, dict]:
 
 
 def test_template_values_in_percent_formatted_cells_are_the_percentages_they_show(any_engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "percent-cells.xlsx", [
-        template_row("2.1", FEBRUARY, value=percent(0.61)),               # shows 61%
-        template_row("10.2", FEBRUARY, value=percent(1, "0.0%")),         # shows 100.0%
-        template_row("10.3", FEBRUARY, value=percent(0.908, "0.0%")),     # shows 90.8%
-        template_row("10.4", FEBRUARY, value=percent(0.113, "[Blue]0.0%;[Red]-0.0%")),  # shows 11.3%
-        template_row("10.5", FEBRUARY, value=builders.Styled(90.8, '0.0"%"')),  # a quoted %: shows 90.8%, holds 90.8
-        template_row("10.6", FEBRUARY, value=builders.Styled(88.6, "0.0\\%")),  # an escaped % likewise
-        template_row("10.7", FEBRUARY, value="83.1%"),                    # typed as text with its sign
-        template_row("3.1", FEBRUARY, 236, 304, value=percent(0.776, "0.0%")),  # agrees with 236/304
-    ])
+    path = builders.template_workbook(
+        tmp_path / "percent-cells.xlsx",
+        [
+            template_row("2.1", FEBRUARY, value=percent(0.61)),  # shows 61%
+            template_row("10.2", FEBRUARY, value=percent(1, "0.0%")),  # shows 100.0%
+            template_row("10.3", FEBRUARY, value=percent(0.908, "0.0%")),  # shows 90.8%
+            template_row("10.4", FEBRUARY, value=percent(0.113, "[Blue]0.0%;[Red]-0.0%")),  # shows 11.3%
+            template_row(
+                "10.5", FEBRUARY, value=builders.Styled(90.8, '0.0"%"')
+            ),  # a quoted %: shows 90.8%, holds 90.8
+            template_row("10.6", FEBRUARY, value=builders.Styled(88.6, "0.0\\%")),  # an escaped % likewise
+            template_row("10.7", FEBRUARY, value="83.1%"),  # typed as text with its sign
+            template_row("3.1", FEBRUARY, 236, 304, value=percent(0.776, "0.0%")),  # agrees with 236/304
+        ],
+    )
     report = run(any_engine, path)
     assert report.status == "imported", describe(report)
     assert not report.warnings, describe(report)
@@ -49,7 +54,8 @@ def test_template_values_in_percent_formatted_cells_are_the_percentages_they_sho
 
 
 def test_an_unformatted_fraction_on_a_percent_measure_is_kept_as_typed_and_both_readings_are_given(
-        any_engine, tmp_path):
+    any_engine, tmp_path
+):
     path = builders.template_workbook(tmp_path / "fraction.xlsx", [template_row("2.1", FEBRUARY, value=0.61)])
     report = run(any_engine, path)
     assert report.status == "imported", describe(report)
@@ -60,10 +66,13 @@ def test_an_unformatted_fraction_on_a_percent_measure_is_kept_as_typed_and_both_
 
 
 def test_a_formula_with_a_saved_result_imports_that_result_under_the_percent_rule(any_engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "formula.xlsx", [
-        template_row("2.1", FEBRUARY, value=percent("=0.5+0.11")),
-        template_row("2.3", FEBRUARY, value="=10+1"),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "formula.xlsx",
+        [
+            template_row("2.1", FEBRUARY, value=percent("=0.5+0.11")),
+            template_row("2.3", FEBRUARY, value="=10+1"),
+        ],
+    )
     builders.save_formula_results(path, {"G2": "0.61", "G3": "11"})
     report = run(any_engine, path)
     assert report.status == "imported", describe(report)
@@ -74,9 +83,12 @@ def test_a_formula_with_a_saved_result_imports_that_result_under_the_percent_rul
 
 def test_a_formula_whose_saved_result_is_empty_text_is_not_refused(any_engine, tmp_path):
     # Excel saves =IF(...,"",...) giving "" as t="str" with an empty <v>: a saved result, not a missing one.
-    path = builders.template_workbook(tmp_path / "empty-text.xlsx", [
-        template_row("2.3", FEBRUARY, value=11, note="placeholder"),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "empty-text.xlsx",
+        [
+            template_row("2.3", FEBRUARY, value=11, note="placeholder"),
+        ],
+    )
     builders.replace_cell_xml(path, "I2", '<c r="I2" t="str"><f>IF(G2&gt;0,"","check")</f><v></v></c>')
     report = run(any_engine, path)
     assert report.status == "imported", describe(report)
@@ -90,17 +102,35 @@ AREA_10 = area("10", "SEND")
 
 
 def test_committee_cells_with_a_percent_format_are_the_percentages_they_show(any_engine, tmp_path):
-    layout = builders.committee_workbook(tmp_path / "committee-percent.xlsx", COMMITTEE_MONTHS, [
-        AREA_2,
-        measure("2.1", "% of the established workforce that is permanent", builders.HIGHER, "", "",
-                [percent(0.59), percent(0.6)]),
-        AREA_4,
-        measure("4.2", "Number and % of audit grades at inadequate", builders.LOWER, "", "",
-                [16, 16], [percent(0.48), percent(0.52)]),
-        AREA_10,
-        measure("10.2", "Final EHC plans within 20 weeks", builders.HIGHER, "", "",
-                [percent(1), percent(0.714, "0.0%")]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "committee-percent.xlsx",
+        COMMITTEE_MONTHS,
+        [
+            AREA_2,
+            measure(
+                "2.1",
+                "% of the established workforce that is permanent",
+                builders.HIGHER,
+                "",
+                "",
+                [percent(0.59), percent(0.6)],
+            ),
+            AREA_4,
+            measure(
+                "4.2",
+                "Number and % of audit grades at inadequate",
+                builders.LOWER,
+                "",
+                "",
+                [16, 16],
+                [percent(0.48), percent(0.52)],
+            ),
+            AREA_10,
+            measure(
+                "10.2", "Final EHC plans within 20 weeks", builders.HIGHER, "", "", [percent(1), percent(0.714, "0.0%")]
+            ),
+        ],
+    )
     report = run(any_engine, layout.path)
     assert report.status == "imported", describe(report)
     assert not issues_with(report, "percent-ambiguous"), describe(report)
@@ -112,9 +142,14 @@ def test_committee_cells_with_a_percent_format_are_the_percentages_they_show(any
 
 
 def test_committee_unformatted_fraction_is_kept_as_typed_with_a_warning_at_its_cell(any_engine, tmp_path):
-    layout = builders.committee_workbook(tmp_path / "committee-fraction.xlsx", COMMITTEE_MONTHS, [
-        AREA_2, measure("2.1", "% permanent", builders.HIGHER, "", "", [0.59, 60]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "committee-fraction.xlsx",
+        COMMITTEE_MONTHS,
+        [
+            AREA_2,
+            measure("2.1", "% permanent", builders.HIGHER, "", "", [0.59, 60]),
+        ],
+    )
     report = run(any_engine, layout.path)
     assert report.status == "imported", describe(report)
     assert stored(any_engine, "2022-12")["2.1"]["value"] == pytest.approx(0.59)
@@ -128,23 +163,36 @@ def test_committee_unformatted_fraction_is_kept_as_typed_with_a_warning_at_its_c
 
 
 def test_template_markers_are_stored_as_not_applicable_or_suppressed_never_as_zero(any_engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "markers.xlsx", [
-        template_row("1.1", FEBRUARY, status="N/A"),
-        template_row("1.2", FEBRUARY, value="n/a"),
-        template_row("2.1", FEBRUARY, value="-"),
-        template_row("2.3", FEBRUARY, value="x"),
-        template_row("3.1", FEBRUARY, "*", 304),
-        template_row("3.2", FEBRUARY, value="c"),
-        template_row("3.3", FEBRUARY, status="Suppressed"),
-        template_row("4.1", FEBRUARY, value="[z]"),
-        template_row("8.3", FEBRUARY, value=".."),
-        template_row("2.2", FEBRUARY, value=17.4),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "markers.xlsx",
+        [
+            template_row("1.1", FEBRUARY, status="N/A"),
+            template_row("1.2", FEBRUARY, value="n/a"),
+            template_row("2.1", FEBRUARY, value="-"),
+            template_row("2.3", FEBRUARY, value="x"),
+            template_row("3.1", FEBRUARY, "*", 304),
+            template_row("3.2", FEBRUARY, value="c"),
+            template_row("3.3", FEBRUARY, status="Suppressed"),
+            template_row("4.1", FEBRUARY, value="[z]"),
+            template_row("8.3", FEBRUARY, value=".."),
+            template_row("2.2", FEBRUARY, value=17.4),
+        ],
+    )
     report = run(any_engine, path)
     assert report.status == "imported", describe(report)
     february = stored(any_engine, FEBRUARY)
-    expected = {"1.1": "na", "1.2": "na", "2.1": "na", "2.3": "na", "3.1": "suppressed", "3.2": "suppressed",
-                "3.3": "suppressed", "4.1": "na", "8.3": "na", "2.2": "ok"}
+    expected = {
+        "1.1": "na",
+        "1.2": "na",
+        "2.1": "na",
+        "2.3": "na",
+        "3.1": "suppressed",
+        "3.2": "suppressed",
+        "3.3": "suppressed",
+        "4.1": "na",
+        "8.3": "na",
+        "2.2": "ok",
+    }
     assert {ref: february[ref]["status"] for ref in expected} == expected
     for ref, status in expected.items():
         if status != "ok":
@@ -156,14 +204,19 @@ def test_template_markers_are_stored_as_not_applicable_or_suppressed_never_as_ze
 
 
 def test_committee_n_a_and_star_cells_are_statuses(any_engine, tmp_path):
-    layout = builders.committee_workbook(tmp_path / "committee-markers.xlsx", COMMITTEE_MONTHS, [
-        AREA_2,
-        measure("2.1", "% permanent", builders.HIGHER, "", "", ["n/a", "59%"]),
-        measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", ["*", 12]),
-        AREA_4,
-        measure("4.2", "Number and % of audit grades at inadequate", builders.LOWER, "", "", ["*", 16],
-                ["*", "52%"]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "committee-markers.xlsx",
+        COMMITTEE_MONTHS,
+        [
+            AREA_2,
+            measure("2.1", "% permanent", builders.HIGHER, "", "", ["n/a", "59%"]),
+            measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", ["*", 12]),
+            AREA_4,
+            measure(
+                "4.2", "Number and % of audit grades at inadequate", builders.LOWER, "", "", ["*", 16], ["*", "52%"]
+            ),
+        ],
+    )
     report = run(any_engine, layout.path)
     assert report.status == "imported", describe(report)
     december, january = stored(any_engine, "2022-12"), stored(any_engine, JANUARY)
@@ -182,14 +235,14 @@ def test_not_applicable_and_suppressed_are_never_rated_or_counted_in_spc(any_eng
     path = builders.template_workbook(tmp_path / "series.xlsx", rows)
     report = run(any_engine, path)
     assert report.status == "imported", describe(report)
-    series = store.service_series(any_engine, ["2.3"])
-    measures = store.read_catalogue(any_engine).measures
+    series = reads.service_series(any_engine, ["2.3"])
+    measures = catalogue_records.read_catalogue(any_engine).measures
     january = assess_period(measures, series, JANUARY).set_index("ref").loc["2.3"]
     assert january["status"] == "suppressed" and pd.isna(january["value"])
     assert january["direction"] == "none" and january["rag"] == "none"
     february = assess_period(measures, series, FEBRUARY).set_index("ref").loc["2.3"]
     assert february["direction"] == "none"  # January has no figure to compare with
-    assert february["spc_points"] == 13     # twelve months of 2022 and February: January is not a point
+    assert february["spc_points"] == 13  # twelve months of 2022 and February: January is not a point
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,11 +250,14 @@ def test_not_applicable_and_suppressed_are_never_rated_or_counted_in_spc(any_eng
 
 
 def test_uk_dates_typed_as_text_are_read_day_first(any_engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "uk-dates.xlsx", [
-        template_row("2.1", "01/02/2023", value=61),
-        template_row("2.3", "28/02/2023", value=11),
-        template_row("8.3", "1.2.23", value=12),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "uk-dates.xlsx",
+        [
+            template_row("2.1", "01/02/2023", value=61),
+            template_row("2.3", "28/02/2023", value=11),
+            template_row("8.3", "1.2.23", value=12),
+        ],
+    )
     report = run(any_engine, path)
     assert report.status == "imported", describe(report)
     assert report.periods == [FEBRUARY]
@@ -209,9 +265,15 @@ def test_uk_dates_typed_as_text_are_read_day_first(any_engine, tmp_path):
 
 
 def test_a_committee_header_typed_as_a_uk_date_is_that_month(any_engine, tmp_path):
-    layout = builders.committee_workbook(tmp_path / "committee-uk-dates.xlsx", COMMITTEE_MONTHS, [
-        AREA_2, measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", [10, 12]),
-    ], date_headers=False)
+    layout = builders.committee_workbook(
+        tmp_path / "committee-uk-dates.xlsx",
+        COMMITTEE_MONTHS,
+        [
+            AREA_2,
+            measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", [10, 12]),
+        ],
+        date_headers=False,
+    )
     from openpyxl import load_workbook
 
     workbook = load_workbook(layout.path)
@@ -231,10 +293,15 @@ def test_a_committee_column_of_figures_under_a_heading_that_is_no_month_is_warne
     from openpyxl import load_workbook
 
     months = ("2022-12", JANUARY, FEBRUARY)
-    layout = builders.committee_workbook(tmp_path / "committee-provisional.xlsx", months, [
-        AREA_2, measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", [10, 12, 9]),
-        measure("2.4", "In-house foster care households", builders.HIGHER, "", "", [100, 100, "improving"]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "committee-provisional.xlsx",
+        months,
+        [
+            AREA_2,
+            measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", [10, 12, 9]),
+            measure("2.4", "In-house foster care households", builders.HIGHER, "", "", [100, 100, "improving"]),
+        ],
+    )
     workbook = load_workbook(layout.path)
     header = layout.header_cells[FEBRUARY][0]
     workbook[builders.COMMITTEE_SHEET][header] = "Feb 2023 (provisional)"
@@ -249,9 +316,14 @@ def test_a_committee_column_of_figures_under_a_heading_that_is_no_month_is_warne
 def test_a_committee_column_for_a_year_or_a_target_does_not_refuse_the_table(any_engine, tmp_path):
     from openpyxl import load_workbook
 
-    layout = builders.committee_workbook(tmp_path / "committee-extra.xlsx", ("2022-12", JANUARY, FEBRUARY), [
-        AREA_2, measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", [10, 12, 4]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "committee-extra.xlsx",
+        ("2022-12", JANUARY, FEBRUARY),
+        [
+            AREA_2,
+            measure("2.3", "Social workers with more than 24 children", builders.LOWER, "", "", [10, 12, 4]),
+        ],
+    )
     workbook = load_workbook(layout.path)
     workbook[builders.COMMITTEE_SHEET][layout.header_cells[FEBRUARY][0]] = "2021-22"  # a year's outturn
     workbook.save(layout.path)
@@ -274,10 +346,13 @@ def test_a_correction_for_one_measure_warns_of_nothing_missing(demo_engine, tmp_
 
 
 def test_missing_measures_are_one_warning_naming_each_and_tbc_is_not_a_figure(demo_engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "partial.xlsx", [
-        template_row("3.1", FEBRUARY, 236, 300),
-        template_row("2.1", FEBRUARY, value=61),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "partial.xlsx",
+        [
+            template_row("3.1", FEBRUARY, 236, 300),
+            template_row("2.1", FEBRUARY, value=61),
+        ],
+    )
     report = run(demo_engine, path)
     assert report.status == "imported", describe(report)
     [missing] = issues_with(report, "missing-measure")
@@ -299,11 +374,14 @@ def test_nothing_is_missing_when_the_store_already_holds_the_month(demo_engine, 
 
 
 def test_a_status_that_would_replace_a_stored_figure_names_that_figure(demo_engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "replace.xlsx", [
-        template_row("1.1", JANUARY, status="TBC"),         # January 2023 stored 44/109
-        template_row("2.3", JANUARY, value="c"),            # January 2023 stored 12
-        template_row("2.6", JANUARY, status="N/A"),         # January 2023 stored TBC: no figure replaced
-    ])
+    path = builders.template_workbook(
+        tmp_path / "replace.xlsx",
+        [
+            template_row("1.1", JANUARY, status="TBC"),  # January 2023 stored 44/109
+            template_row("2.3", JANUARY, value="c"),  # January 2023 stored 12
+            template_row("2.6", JANUARY, status="N/A"),  # January 2023 stored TBC: no figure replaced
+        ],
+    )
     report = run(demo_engine, path, dry_run=True)
     assert report.status == "checked", describe(report)
     replaced = {issue.ref: issue for issue in issues_with(report, "replaces-figure")}
@@ -315,13 +393,19 @@ def test_a_status_that_would_replace_a_stored_figure_names_that_figure(demo_engi
 
 
 def test_the_excel_export_of_markers_imports_back_unchanged(any_engine, tmp_path):
-    from measures.exporting import export_xlsx
+    from measures.returns.export import export_xlsx
 
-    path = builders.template_workbook(tmp_path / "markers.xlsx", [
-        template_row("2.1", FEBRUARY, value="n/a"), template_row("2.3", FEBRUARY, value="*"),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "markers.xlsx",
+        [
+            template_row("2.1", FEBRUARY, value="n/a"),
+            template_row("2.3", FEBRUARY, value="*"),
+        ],
+    )
     assert run(any_engine, path).status == "imported"
-    exported = export_xlsx(store.export_frame(any_engine), store.read_catalogue(any_engine), tmp_path / "export.xlsx")
+    exported = export_xlsx(
+        reads.export_frame(any_engine), catalogue_records.read_catalogue(any_engine), tmp_path / "export.xlsx"
+    )
     report = run(any_engine, exported)
     assert report.status == "unchanged", describe(report)
     assert report.counts["unchanged"] == 2
@@ -331,9 +415,13 @@ def test_the_earliest_month_is_a_setting(any_engine, tmp_path, monkeypatch):
     from measures.returns import checks
 
     monkeypatch.setenv(checks.EARLIEST_PERIOD_VARIABLE, "2023-01")
-    path = builders.template_workbook(tmp_path / "early.xlsx", [
-        template_row("2.3", "2022-12", value=10), template_row("2.3", JANUARY, value=12),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "early.xlsx",
+        [
+            template_row("2.3", "2022-12", value=10),
+            template_row("2.3", JANUARY, value=12),
+        ],
+    )
     report = run(any_engine, path)
     assert report.status == "refused", describe(report)
     [early] = issues_with(report, "too-early")

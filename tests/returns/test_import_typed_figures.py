@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from measures import store
-from measures.exporting import RETURN_HEADER
 from measures.returns import import_return
+from measures.returns.export import RETURN_HEADER
 from measures.returns.number_formats import read_number_formats
+from measures.storage import reads
 from tests.returns import builders
 from tests.returns.builders import TODAY, describe, issues_with, measure, percent, template_row
 
@@ -30,13 +30,14 @@ def run(engine, path):
 
 
 def stored(engine, period: str) -> dict[str, dict]:
-    frame = store.service_series(engine, since=period, up_to=period)
+    frame = reads.service_series(engine, since=period, up_to=period)
     return {record["ref"]: record for record in frame.to_dict("records")}
 
 
 @pytest.mark.parametrize("typed", ["1,5", "12,34", "1,2345", "-3,5"])
 def test_a_comma_that_does_not_separate_thousands_is_refused_at_its_cell_not_read_as_a_larger_number(
-        engine, tmp_path, typed):
+    engine, tmp_path, typed
+):
     path = builders.template_workbook(tmp_path / "comma.xlsx", [template_row("2.3", FEBRUARY, value=typed)])
     before = builders.sha256_file(builders.database_file(engine))
     report = run(engine, path)
@@ -48,10 +49,13 @@ def test_a_comma_that_does_not_separate_thousands_is_refused_at_its_cell_not_rea
 
 
 def test_thousands_separated_in_threes_are_still_read(engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "thousands.xlsx", [
-        template_row("2.3", FEBRUARY, value="1,234"),
-        template_row("3.1", FEBRUARY, numerator="1,234", denominator="2,000"),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "thousands.xlsx",
+        [
+            template_row("2.3", FEBRUARY, value="1,234"),
+            template_row("3.1", FEBRUARY, numerator="1,234", denominator="2,000"),
+        ],
+    )
     report = run(engine, path)
     assert report.status == "imported", describe(report)
     february = stored(engine, FEBRUARY)
@@ -60,9 +64,13 @@ def test_thousands_separated_in_threes_are_still_read(engine, tmp_path):
 
 
 def test_a_committee_cell_with_a_comma_decimal_is_refused_at_its_cell(engine, tmp_path):
-    layout = builders.committee_workbook(tmp_path / "committee-comma.xlsx", [JANUARY, FEBRUARY], [
-        measure("2.2", "Average social worker allocation", cells=["17.2", "17,5"]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "committee-comma.xlsx",
+        [JANUARY, FEBRUARY],
+        [
+            measure("2.2", "Average social worker allocation", cells=["17.2", "17,5"]),
+        ],
+    )
     report = run(engine, layout.path)
     assert report.status == "refused", describe(report)
     [error] = issues_with(report, "not-a-number")
@@ -70,9 +78,13 @@ def test_a_committee_cell_with_a_comma_decimal_is_refused_at_its_cell(engine, tm
 
 
 def test_counts_above_a_suppressed_marker_are_left_out_with_a_warning_at_the_marker(engine, tmp_path):
-    layout = builders.committee_workbook(tmp_path / "committee-suppressed.xlsx", [JANUARY, FEBRUARY], [
-        measure("3.1", "Assessments in time", cells=["198 (291)", "n/a"], below=["*", "61%"]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "committee-suppressed.xlsx",
+        [JANUARY, FEBRUARY],
+        [
+            measure("3.1", "Assessments in time", cells=["198 (291)", "n/a"], below=["*", "61%"]),
+        ],
+    )
     report = run(engine, layout.path)
     assert report.status == "imported", describe(report)
     january, february = stored(engine, JANUARY)["3.1"], stored(engine, FEBRUARY)["3.1"]
@@ -89,11 +101,14 @@ def test_counts_above_a_suppressed_marker_are_left_out_with_a_warning_at_the_mar
 
 
 def test_a_format_that_writes_a_percent_sign_as_text_states_the_percentage_as_typed(engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "literal-percent.xlsx", [
-        template_row("2.1", FEBRUARY, value=builders.Styled(0.5, '0.0"%"')),  # shows 0.5%
-        template_row("10.2", FEBRUARY, value=builders.Styled(0.75, "0.00\\%")),  # shows 0.75%
-        template_row("10.3", FEBRUARY, value=0.5),  # shows 0.5: ambiguous
-    ])
+    path = builders.template_workbook(
+        tmp_path / "literal-percent.xlsx",
+        [
+            template_row("2.1", FEBRUARY, value=builders.Styled(0.5, '0.0"%"')),  # shows 0.5%
+            template_row("10.2", FEBRUARY, value=builders.Styled(0.75, "0.00\\%")),  # shows 0.75%
+            template_row("10.3", FEBRUARY, value=0.5),  # shows 0.5: ambiguous
+        ],
+    )
     report = run(engine, path)
     assert report.status == "imported", describe(report)
     february = stored(engine, FEBRUARY)
@@ -102,9 +117,13 @@ def test_a_format_that_writes_a_percent_sign_as_text_states_the_percentage_as_ty
 
 
 def test_a_committee_cell_with_a_literal_percent_format_is_a_percentage_beside_its_count(engine, tmp_path):
-    layout = builders.committee_workbook(tmp_path / "committee-literal.xlsx", [JANUARY], [
-        measure("3.2", "Strategy meetings", cells=[173], below=[builders.Styled(97.2, '0.0"%"')]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "committee-literal.xlsx",
+        [JANUARY],
+        [
+            measure("3.2", "Strategy meetings", cells=[173], below=[builders.Styled(97.2, '0.0"%"')]),
+        ],
+    )
     report = run(engine, layout.path)
     assert report.status == "imported", describe(report)
     january = stored(engine, JANUARY)["3.2"]
@@ -121,9 +140,11 @@ def _empty_percent_range(path, rows: int, columns: str = "JKLMNOPQRS"):
     def add_styled_cells(xml: bytes) -> bytes:
         style = re.search(rb'<c r="G2" s="(\d+)"', xml).group(1)
         extra = b"".join(
-            b'<row r="%d">' % row + b"".join(b'<c r="%s%d" s="%s"/>' % (column.encode(), row, style)
-                                             for column in columns) + b"</row>"
-            for row in range(3, rows + 3))
+            b'<row r="%d">' % row
+            + b"".join(b'<c r="%s%d" s="%s"/>' % (column.encode(), row, style) for column in columns)
+            + b"</row>"
+            for row in range(3, rows + 3)
+        )
         return xml.replace(b"</sheetData>", extra + b"</sheetData>")
 
     with zipfile.ZipFile(path) as archive:
@@ -160,8 +181,10 @@ def test_a_return_with_an_empty_percent_formatted_range_imports_its_figure(engin
 
 _STRICT_NAMESPACES = (
     (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
-    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-     b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
 )
 
 
@@ -180,21 +203,28 @@ def _saved_as_strict(path):
 
 
 def test_a_strict_open_xml_workbook_reads_its_percent_formats(engine, tmp_path):
-    path = _saved_as_strict(builders.template_workbook(tmp_path / "strict.xlsx", [
-        template_row("2.1", FEBRUARY, value=percent(0.61)),
-    ]))
+    path = _saved_as_strict(
+        builders.template_workbook(
+            tmp_path / "strict.xlsx",
+            [
+                template_row("2.1", FEBRUARY, value=percent(0.61)),
+            ],
+        )
+    )
     report = run(engine, path)
     assert report.status == "imported", describe(report)
     assert not issues_with(report, "percent-ambiguous"), describe(report)
     assert stored(engine, FEBRUARY)["2.1"]["value"] == 61.0
 
 
-def test_a_strict_open_xml_workbook_with_an_excel_error_or_an_uncalculated_formula_is_refused_by_cell(
-        engine, tmp_path):
-    path = builders.template_workbook(tmp_path / "strict-errors.xlsx", [
-        template_row("2.3", FEBRUARY, value=12),
-        template_row("2.4", FEBRUARY, value=100),
-    ])
+def test_a_strict_open_xml_workbook_with_an_excel_error_or_an_uncalculated_formula_is_refused_by_cell(engine, tmp_path):
+    path = builders.template_workbook(
+        tmp_path / "strict-errors.xlsx",
+        [
+            template_row("2.3", FEBRUARY, value=12),
+            template_row("2.4", FEBRUARY, value=100),
+        ],
+    )
     builders.replace_cell_xml(path, "G2", '<c r="G2" t="e"><f>12/0</f><v>#DIV/0!</v></c>')
     builders.replace_cell_xml(path, "G3", '<c r="G3"><f>SUM(A1:A9)</f></c>')
     before = builders.sha256_file(builders.database_file(engine))
@@ -250,10 +280,13 @@ def test_a_period_typed_as_a_day_that_does_not_exist_is_refused_at_its_cell(engi
 @pytest.mark.isolated
 def test_the_earliest_month_setting_refuses_a_plain_row_read_in_the_separate_process(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("MEASURES_EARLIEST_PERIOD", "2022-06")
-    path = builders.template_workbook(tmp_path / "before-start.xlsx", [
-        template_row("2.3", "2022-01", value=12),  # a plain row: read by the quick path, in the reading process
-        template_row("2.4", "2022-07", value=100),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "before-start.xlsx",
+        [
+            template_row("2.3", "2022-01", value=12),  # a plain row: read by the quick path, in the reading process
+            template_row("2.4", "2022-07", value=100),
+        ],
+    )
     before = builders.sha256_file(builders.database_file(engine))
     report = run(engine, path)
     assert report.status == "refused", describe(report)
@@ -326,9 +359,13 @@ def test_a_workbook_with_two_parts_under_one_name_is_refused_before_it_is_read(e
 
 
 def test_a_committee_table_beside_the_template_is_reported_not_dropped_without_a_word(engine, tmp_path):
-    layout = builders.committee_workbook(tmp_path / "both-layouts.xlsx", [JANUARY], [
-        measure("2.3", "Social workers with more than 24 children", cells=[12]),
-    ])
+    layout = builders.committee_workbook(
+        tmp_path / "both-layouts.xlsx",
+        [JANUARY],
+        [
+            measure("2.3", "Social workers with more than 24 children", cells=[12]),
+        ],
+    )
     workbook = load_workbook(layout.path)
     template = workbook.create_sheet("Return", 0)
     template.append(list(RETURN_HEADER))

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from measures import audit, store
 from measures.returns import import_return, isolation
 from measures.returns.isolation import (
     MEMORY_VARIABLE,
@@ -23,6 +22,7 @@ from measures.returns.isolation import (
     parse_isolated,
 )
 from measures.returns.workbook import MAX_ROWS, MAX_SHEETS
+from measures.storage import audit, reads
 from tests.returns import builders
 from tests.returns import hostile_files as hostile
 from tests.returns.builders import TODAY, template_row, template_workbook
@@ -36,8 +36,9 @@ HEADROOM_KB = 30 * 1024
 @pytest.fixture(scope="module")
 def small_return(tmp_path_factory) -> bytes:
     path = tmp_path_factory.mktemp("small") / "small.xlsx"
-    return template_workbook(path, [template_row("3.1", "2023-02", numerator=250, denominator=310),
-                                    template_row("2.3", "2023-02", value=9)]).read_bytes()
+    return template_workbook(
+        path, [template_row("3.1", "2023-02", numerator=250, denominator=310), template_row("2.3", "2023-02", value=9)]
+    ).read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +60,9 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=HOSTILE.keys())
-def test_a_file_beyond_the_limits_is_refused_before_any_grid_is_built(demo_engine, tmp_path, catalogue,
-                                                                      baseline_kb, case):
+def test_a_file_beyond_the_limits_is_refused_before_any_grid_is_built(
+    demo_engine, tmp_path, catalogue, baseline_kb, case
+):
     build, phrases = HOSTILE[case]
     path = build(tmp_path / f"{case}.xlsx")
     outcome = parse_isolated(path.read_bytes(), path.name, catalogue, "2023-02")
@@ -94,7 +96,7 @@ def test_a_reading_over_the_memory_limit_is_refused_and_audited(engine, large_fi
     assert message.startswith("february.xlsx could not be read safely") and "Traceback" not in message
     assert "needed more memory than a monthly return ever does" in message
     assert "copy the return's figures into a new workbook" in message
-    assert store.uploads_frame(engine).empty and store.service_series(engine).empty
+    assert reads.uploads_frame(engine).empty and reads.service_series(engine).empty
     event = audit.audit_frame(engine, action="return.unsafe").iloc[0]
     assert (event.actor, event.subject, event.detail["failure"]) == ("officer.a", "february.xlsx", "memory")
 
@@ -106,15 +108,20 @@ def test_a_reading_over_the_time_limit_is_stopped(large_file, catalogue):
     assert [issue.code for issue in outcome.issues] == ["unsafe-file"] and outcome.parsed.candidates == []
 
 
-def test_the_command_line_prints_its_json_and_exits_1_when_the_reading_is_stopped(tmp_path, demo_database,
-                                                                                   large_file):
-    database = tmp_path / "measures.db"
+def test_the_command_line_prints_its_json_and_exits_1_when_the_reading_is_stopped(tmp_path, demo_database, large_file):
+    database = tmp_path / "measures.storage.db"
     database.write_bytes(demo_database.read_bytes())
     path = tmp_path / "february.xlsx"
     path.write_bytes(large_file)
     env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}", MEMORY_VARIABLE: "64"}
-    finished = subprocess.run([sys.executable, "-m", "measures", "import", str(path), "--json"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+    finished = subprocess.run(
+        [sys.executable, "-m", "measures", "import", str(path), "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert finished.returncode == 1, finished.stderr
     report = json.loads(finished.stdout)
     assert report["status"] == "refused" and [issue["code"] for issue in report["issues"]] == ["unsafe-file"]
@@ -141,8 +148,9 @@ def test_a_reading_server_that_died_is_replaced(small_return, catalogue):
     assert outcome.failure == "" and len(outcome.parsed.candidates) == 2
 
 
-def test_a_file_refused_by_its_size_or_zip_directory_is_never_sent_to_a_reader(zip_bomb_file, oversized_file,
-                                                                                catalogue):
+def test_a_file_refused_by_its_size_or_zip_directory_is_never_sent_to_a_reader(
+    zip_bomb_file, oversized_file, catalogue
+):
     for path, code in ((zip_bomb_file, "inflates-too-far"), (oversized_file, "file-too-large")):
         outcome = parse_isolated(path.read_bytes(), path.name, catalogue, "2023-02")
         assert [issue.code for issue in outcome.issues] == [code]

@@ -19,10 +19,22 @@ SHEET = "xl/worksheets/sheet1.xml"
 @pytest.mark.parametrize(
     ("code", "shows_percent"),
     [
-        ("0%", True), ("0.0%", True), ("#,##0.00%", True), ("[Red]0.0%;[Blue]-0.0%", True),
-        ('0%;-0%;"-"', True), ("0.0 %", True),
-        ('0.0"%"', False), ("0.0\\%", False), ('"%"0', False), ("0.0_%", False), ("0*%", False),
-        ("[$%-809]0.0", False), ("General", False), ("0.0", False), ("mmm-yy", False), ("@", False),
+        ("0%", True),
+        ("0.0%", True),
+        ("#,##0.00%", True),
+        ("[Red]0.0%;[Blue]-0.0%", True),
+        ('0%;-0%;"-"', True),
+        ("0.0 %", True),
+        ('0.0"%"', False),
+        ("0.0\\%", False),
+        ('"%"0', False),
+        ("0.0_%", False),
+        ("0*%", False),
+        ("[$%-809]0.0", False),
+        ("General", False),
+        ("0.0", False),
+        ("mmm-yy", False),
+        ("@", False),
     ],
 )
 def test_a_format_shows_a_percentage_only_with_a_percent_sign_outside_quotes_and_escapes(code, shows_percent):
@@ -33,9 +45,9 @@ def _workbook(path: Path) -> Path:
     """Rows filled from A to G with no gap (so that cells without addresses still sit in their columns)."""
     values = (percent(0.61), percent(1, "0.0%"), 11, "=6*2", 30)  # G2 0%, G3 0.0%, G4, G5 formula, G6 error
     refs = ("2.1", "10.2", "2.3", "8.3", "4.1")
-    path = builders.template_workbook(path, [
-        template_row(ref, "2023-02", 1, 2, value, team="Team") for ref, value in zip(refs, values, strict=True)
-    ])
+    path = builders.template_workbook(
+        path, [template_row(ref, "2023-02", 1, 2, value, team="Team") for ref, value in zip(refs, values, strict=True)]
+    )
     return builders.replace_cell_xml(path, "G6", '<c r="G6" t="e"><f>30/0</f><v>#DIV/0!</v></c>')
 
 
@@ -73,19 +85,29 @@ def test_the_usual_sheet_xml_is_read_by_the_quick_scan(tmp_path):
         # Cells without their r="A1" address, which the format allows (position from order within the row).
         pytest.param(lambda xml: re.sub(rb'(<c) r="[A-Z]+\d+"', rb"\1", xml), id="no-cell-addresses"),
         # Every element with a namespace prefix, as some libraries write.
-        pytest.param(lambda xml: re.sub(rb"<(/?)(worksheet|sheetData|row|c|v|f|is|t|dimension|sheetViews|sheetView|"
-                                        rb"selection|sheetFormatPr|sheetPr|outlinePr|pageSetUpPr|pageMargins)\b",
-                                        rb"<\1x:\2", xml).replace(b'xmlns="', b'xmlns:x="'), id="prefixed"),
+        pytest.param(
+            lambda xml: re.sub(
+                rb"<(/?)(worksheet|sheetData|row|c|v|f|is|t|dimension|sheetViews|sheetView|"
+                rb"selection|sheetFormatPr|sheetPr|outlinePr|pageSetUpPr|pageMargins)\b",
+                rb"<\1x:\2",
+                xml,
+            ).replace(b'xmlns="', b'xmlns:x="'),
+            id="prefixed",
+        ),
         # Single-quoted attributes and a comment.
-        pytest.param(lambda xml: xml.replace(b'r="G5"', b"r='G5'").replace(b"<sheetData>", b"<!-- note --><sheetData>"),
-                     id="single-quotes-and-comment"),
+        pytest.param(
+            lambda xml: xml.replace(b'r="G5"', b"r='G5'").replace(b"<sheetData>", b"<!-- note --><sheetData>"),
+            id="single-quotes-and-comment",
+        ),
         # A '>' inside an attribute's value before the style (allowed by XML), which ends a tag early for a pattern.
         pytest.param(lambda xml: xml.replace(b'<c r="G2"', b'<c r="G2" cm="a>b"'), id="greater-than-in-a-value"),
         # Spaces around '=' (allowed by XML) in the style attribute.
         pytest.param(lambda xml: xml.replace(b'<c r="G2" s="', b'<c r="G2" s = "'), id="spaces-around-equals"),
         # The style written as a character reference: s="&#49;" is s="1".
-        pytest.param(lambda xml: re.sub(rb'(<c r="G2" s=")(\d)', lambda m: m.group(1) + b"&#%d;" % m.group(2)[0], xml),
-                     id="character-reference"),
+        pytest.param(
+            lambda xml: re.sub(rb'(<c r="G2" s=")(\d)', lambda m: m.group(1) + b"&#%d;" % m.group(2)[0], xml),
+            id="character-reference",
+        ),
         pytest.param(lambda xml: xml.replace(b'<c r="G2" s="', b'<c r="G2" s="0'), id="style-with-a-leading-zero"),
     ],
 )
@@ -98,7 +120,7 @@ def test_unusual_sheet_xml_is_streamed_with_the_same_result(tmp_path, change):
 
 
 def test_a_sheet_declaring_a_document_type_is_refused_as_unreadable(tmp_path, catalogue):
-    from measures.returns.importer import parse_return
+    from measures.returns.parsing import parse_return
 
     path = _workbook(tmp_path / "doctype.xlsx")
     data = _rewrite(path, lambda xml: xml.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1))
@@ -108,15 +130,21 @@ def test_a_sheet_declaring_a_document_type_is_refused_as_unreadable(tmp_path, ca
 
 @pytest.mark.parametrize("part", ["xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"])
 def test_a_document_type_after_a_long_comment_is_refused_as_unreadable(tmp_path, catalogue, part):
-    from measures.returns.importer import parse_return
+    from measures.returns.parsing import parse_return
 
     path = _workbook(tmp_path / "late-doctype.xlsx")
     with zipfile.ZipFile(path) as archive:
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     content = parts[part]
     declaration_end = content.index(b"?>") + 2 if content.startswith(b"<?xml") else 0
-    parts[part] = (content[:declaration_end] + b"<!--" + b" " * 10_000 + b"-->"
-                   + b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + content[declaration_end:])
+    parts[part] = (
+        content[:declaration_end]
+        + b"<!--"
+        + b" " * 10_000
+        + b"-->"
+        + b'<!DOCTYPE x [<!ENTITY a "aaaa">]>'
+        + content[declaration_end:]
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)

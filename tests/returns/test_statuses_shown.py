@@ -11,11 +11,11 @@ import sys
 
 import pytest
 
-from measures.area_view import build_area
-from measures.measure_detail import build_measure_detail
-from measures.overview import build_overview
 from measures.returns import import_return
-from measures.summary import summary_sentence
+from measures.views.area import build_area
+from measures.views.measure import build_measure_detail
+from measures.views.overview import build_overview
+from measures.views.summary import summary_sentence
 from tests.returns import builders
 from tests.returns.builders import TODAY, describe, template_row
 
@@ -26,11 +26,14 @@ ASSESS_KEYS = ["ref", "period", "value", "previous", "direction", "judgement", "
 @pytest.fixture
 def marked(demo_engine, tmp_path):
     """The demo database with February 2023 holding 2.1 not applicable, 2.3 suppressed and 3.1 a figure."""
-    path = builders.template_workbook(tmp_path / "february.xlsx", [
-        template_row("2.1", FEBRUARY, value="n/a"),
-        template_row("2.3", FEBRUARY, value="*"),
-        template_row("3.1", FEBRUARY, 236, 300),
-    ])
+    path = builders.template_workbook(
+        tmp_path / "february.xlsx",
+        [
+            template_row("2.1", FEBRUARY, value="n/a"),
+            template_row("2.3", FEBRUARY, value="*"),
+            template_row("3.1", FEBRUARY, 236, 300),
+        ],
+    )
     report = import_return(demo_engine, path, user="officer.a", today=TODAY)
     assert report.status == "imported", describe(report)
     return demo_engine
@@ -39,9 +42,15 @@ def marked(demo_engine, tmp_path):
 def test_the_overview_shows_the_status_and_rates_nothing(marked):
     rows = {row.measure.ref: row for row in build_overview(marked, FEBRUARY).rows}
     assert (rows["2.1"].latest.text, rows["2.1"].latest.status, rows["2.1"].latest.value) == (
-        "Not applicable", "na", None)
+        "Not applicable",
+        "na",
+        None,
+    )
     assert (rows["2.3"].latest.text, rows["2.3"].latest.status, rows["2.3"].latest.value) == (
-        "Suppressed (small number)", "suppressed", None)
+        "Suppressed (small number)",
+        "suppressed",
+        None,
+    )
     for ref in ("2.1", "2.3"):
         assessment = rows[ref].assessment
         assert (assessment["direction"], assessment["judgement"], assessment["rag"]) == ("none", "none", "none")
@@ -65,8 +74,13 @@ def test_the_measure_page_summary_never_reads_it_as_a_figure(marked):
 
 
 def _cli(database, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "measures", *args], capture_output=True, text=True, timeout=120,
-                          env={"MEASURES_DB_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "measures", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"MEASURES_DB_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_export_and_assess_keep_their_contract(marked):
@@ -75,13 +89,20 @@ def test_export_and_assess_keep_their_contract(marked):
     exported = _cli(database, "export", "--format", "csv")
     assert exported.returncode == 0, exported.stderr
     rows = {(r["ref"], r["period"], r["team"]): r for r in csv.DictReader(io.StringIO(exported.stdout))}
-    assert rows[("2.1", FEBRUARY, "")] == {"ref": "2.1", "period": FEBRUARY, "team": "", "numerator": "",
-                                           "denominator": "", "value": "", "status": "na"}
+    assert rows[("2.1", FEBRUARY, "")] == {
+        "ref": "2.1",
+        "period": FEBRUARY,
+        "team": "",
+        "numerator": "",
+        "denominator": "",
+        "value": "",
+        "status": "na",
+    }
     assert rows[("2.3", FEBRUARY, "")]["value"] == "" and rows[("2.3", FEBRUARY, "")]["status"] == "suppressed"
     assessed = _cli(database, "assess", "--period", FEBRUARY, "--json")
     assert assessed.returncode == 0, assessed.stderr
     records = {record["ref"]: record for record in json.loads(assessed.stdout)}
     for ref in ("2.1", "2.3"):
-        assert list(records[ref])[:len(ASSESS_KEYS)] == ASSESS_KEYS
+        assert list(records[ref])[: len(ASSESS_KEYS)] == ASSESS_KEYS
         assert records[ref]["value"] is None
         assert (records[ref]["direction"], records[ref]["judgement"], records[ref]["rag"]) == ("none", "none", "none")

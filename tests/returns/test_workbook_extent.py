@@ -148,8 +148,7 @@ def test_sheets_within_their_limits_but_too_many_cells_together_are_refused(tmp_
 
 def test_a_lying_shared_string_count_is_refused(tmp_path):
     # The reader reserves room for the declared count before reading one string: 4 billion aborts the process.
-    strings = (f'<sst xmlns="{hostile.MAIN_NS}" count="4000000000" uniqueCount="4000000000">'
-               "<si><t>Ref</t></si></sst>")
+    strings = f'<sst xmlns="{hostile.MAIN_NS}" count="4000000000" uniqueCount="4000000000"><si><t>Ref</t></si></sst>'
     data = _sheet_file(tmp_path, "", shared_strings=strings)
     issues = check_extent(data, "file.xlsx")
     assert [issue.code for issue in issues] == ["over-limits"] and "4,000,000,000 pieces of text" in issues[0].message

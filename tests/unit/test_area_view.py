@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from measures import store
-from measures.area_view import AUDIT_GRADES, build_area
-from measures.store import UploadInfo, ValueRow
+from measures.storage import recording
+from measures.storage.recording import UploadInfo, ValueRow
+from measures.views.area import AUDIT_GRADES, build_area
 
 
 @pytest.fixture
@@ -54,8 +54,11 @@ def test_a_new_measure_and_a_month_without_figures(demo_engine):
 
 
 def test_a_first_figure_has_nothing_to_compare_with(engine):
-    store.record_values(engine, [ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=236 / 304 * 100)],
-                        UploadInfo(kind="import", filename="test.xlsx"))
+    recording.record_values(
+        engine,
+        [ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=236 / 304 * 100)],
+        UploadInfo(kind="import", filename="test.xlsx"),
+    )
     view = build_area(engine, 3, "2023-01")
     assert _card(view, "3.1").sentence == "77.6% in January 2023; no figure for December 2022 to compare with."
     assert not view.shows_synthetic

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from measures.assessment import ASSESSMENT_COLUMNS, assess_period, assessment_records
-from measures.catalogue import Measure, Target
-from measures.periods import previous_period
+from measures.domain.catalogue import Measure, Target
+from measures.domain.periods import previous_period
 
 NAN = float("nan")
 

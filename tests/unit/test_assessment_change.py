@@ -15,7 +15,7 @@ from measures.assessment.change import (
     round_half_up,
     small_denominator,
 )
-from measures.catalogue import Measure, Target
+from measures.domain.catalogue import Measure, Target
 
 
 def make_measure(polarity: str, decimals: int = 1, target: Target | None = None) -> Measure:

@@ -37,7 +37,7 @@ from measures.assessment import (
     round_half_up,
     small_denominator,
 )
-from measures.catalogue import Measure, Target
+from measures.domain.catalogue import Measure, Target
 
 # ref, unit, polarity, decimals, December (numerator, denominator) or value, January likewise, typed Progress
 PUBLISHED = [

@@ -17,7 +17,7 @@ from measures.assessment.spc import (
     trend_points,
     two_of_three_points,
 )
-from measures.catalogue import Target
+from measures.domain.catalogue import Target
 
 COMMON_CAUSE = (
     "Common cause: the latest value is within the process limits and is not part of a shift, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from measures.catalogue import CatalogueError, parse_catalogue
+from measures.domain.catalogue import CatalogueError, parse_catalogue
 
 PUBLISHED_REFS = (
     "1.1 1.2 2.1 2.2 2.3 2.4 2.5 2.6 3.1 3.2 3.3 3.4 4.1 4.2 4.3 4.4 4.5 5.1 6.1 6.2 6.3 "
@@ -70,8 +70,17 @@ MINIMAL_AREA = {"number": 1, "title": "Area one"}
         ({"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "up"}, "polarity 'up'"),
         ({"ref": "2.1", "area": 1, "title": "t", "unit": "count", "polarity": "higher"}, "does not match"),
         ({"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "range"}, "needs a 'band'"),
-        ({"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "range",
-          "target": {"kind": "band", "low": 20, "high": 16}}, "low' <= 'high"),
+        (
+            {
+                "ref": "1.1",
+                "area": 1,
+                "title": "t",
+                "unit": "count",
+                "polarity": "range",
+                "target": {"kind": "band", "low": 20, "high": 16},
+            },
+            "low' <= 'high",
+        ),
     ],
 )
 def test_inconsistent_catalogues_are_refused_with_a_reason(measure, message):

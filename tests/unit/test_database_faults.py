@@ -10,29 +10,32 @@ from alembic.util import CommandError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from measures.database_faults import describe, first_line
-from measures.db import MISSING_FILE, SchemaTooNew
+from measures.storage.db import MISSING_FILE, SchemaTooNew
+from measures.storage.faults import describe, first_line
 
 
 def _wrapped(message: str) -> OperationalError:
     return OperationalError("SELECT 1", {}, sqlite3.OperationalError(message))
 
 
-@pytest.mark.parametrize(("message", "kind"), [
-    ("database or disk is full", "disk-full"),
-    ("could not extend file \"base/5/16384\": No space left on device", "disk-full"),
-    ("attempt to write a readonly database", "read-only"),
-    ("cannot execute INSERT in a read-only transaction", "read-only"),
-    (f"{MISSING_FILE} (/srv/measures.db); it is not recreated empty", "missing"),
-    ("unable to open database file", "missing"),
-    ("database is locked", "locked"),
-    ("file is not a database", "damaged"),
-    ("database disk image is malformed", "damaged"),
-    ("disk I/O error", "disk-error"),
-    ('connection failed: connection to server at "127.0.0.1", port 5432 failed: Connection refused', "unreachable"),
-    ("terminating connection due to administrator command", "unreachable"),
-    ("some other refusal", "failed"),
-])
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("database or disk is full", "disk-full"),
+        ('could not extend file "base/5/16384": No space left on device', "disk-full"),
+        ("attempt to write a readonly database", "read-only"),
+        ("cannot execute INSERT in a read-only transaction", "read-only"),
+        (f"{MISSING_FILE} (/srv/measures.storage.db); it is not recreated empty", "missing"),
+        ("unable to open database file", "missing"),
+        ("database is locked", "locked"),
+        ("file is not a database", "damaged"),
+        ("database disk image is malformed", "damaged"),
+        ("disk I/O error", "disk-error"),
+        ('connection failed: connection to server at "127.0.0.1", port 5432 failed: Connection refused', "unreachable"),
+        ("terminating connection due to administrator command", "unreachable"),
+        ("some other refusal", "failed"),
+    ],
+)
 def test_each_driver_message_is_its_fault(message, kind):
     assert describe(_wrapped(message)).kind == kind
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from measures import store
-from measures.demo import ASSESSMENT_TEAMS, build_demo
+from measures.cli.demo import ASSESSMENT_TEAMS, build_demo
+from measures.storage import reads
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_the_demo_is_deterministic(catalogue, demo):
     ],
 )
 def test_published_figures_are_loaded_as_published(demo_engine, ref, period, numerator, denominator, value):
-    series = store.service_series(demo_engine, refs=[ref])
+    series = reads.service_series(demo_engine, refs=[ref])
     row = series[series["period"] == period].iloc[0]
     if numerator is None:
         assert pd.isna(row["numerator"]) and pd.isna(row["denominator"])
@@ -41,9 +41,12 @@ def test_published_figures_are_loaded_as_published(demo_engine, ref, period, num
 
 
 def test_tbc_and_new_are_kept_as_statuses_never_zero(demo_engine):
-    series = store.service_series(demo_engine, refs=["2.6", "10.1"])
+    series = reads.service_series(demo_engine, refs=["2.6", "10.1"])
     assert series[["ref", "period", "status"]].values.tolist() == [
-        ["10.1", "2022-12", "new"], ["10.1", "2023-01", "tbc"], ["2.6", "2022-12", "tbc"], ["2.6", "2023-01", "tbc"]
+        ["10.1", "2022-12", "new"],
+        ["10.1", "2023-01", "tbc"],
+        ["2.6", "2022-12", "tbc"],
+        ["2.6", "2023-01", "tbc"],
     ]
     assert series["value"].isna().all()
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from measures import store
-from measures.demo import WORKERS_PER_TEAM
-from measures.drilldown import CASELOAD_LIMIT, team_breakdown, worker_caseloads
-from measures.store import UploadInfo, ValueRow
-from measures.teams import ASSESSMENT_TEAMS, CASEWORK_TEAMS
+from measures.cli.demo import WORKERS_PER_TEAM
+from measures.domain.teams import ASSESSMENT_TEAMS, CASEWORK_TEAMS
+from measures.storage import recording
+from measures.storage.recording import UploadInfo, ValueRow
+from measures.views.drilldown import CASELOAD_LIMIT, team_breakdown, worker_caseloads
 
 
 def test_teams_of_assessments_in_time_add_up_to_the_published_service_figure(demo_engine):
@@ -36,8 +36,18 @@ def test_each_team_carries_its_last_twelve_months(demo_engine):
     breakdown = team_breakdown(demo_engine, "3.1", "2023-01")
     for team in breakdown.teams:
         assert [point.period for point in team.trend] == [
-            "2022-02", "2022-03", "2022-04", "2022-05", "2022-06", "2022-07",
-            "2022-08", "2022-09", "2022-10", "2022-11", "2022-12", "2023-01",
+            "2022-02",
+            "2022-03",
+            "2022-04",
+            "2022-05",
+            "2022-06",
+            "2022-07",
+            "2022-08",
+            "2022-09",
+            "2022-10",
+            "2022-11",
+            "2022-12",
+            "2023-01",
         ]
         assert team.trend[-1].value == team.figure.value
 
@@ -84,10 +94,12 @@ def test_a_team_marked_tbc_is_shown_as_tbc_and_breaks_the_totals(engine):
         ValueRow("3.1", "2023-01", team="North", numerator=20, denominator=30, value=200 / 3),
         ValueRow("3.1", "2023-01", team="South", status="tbc"),
     ]
-    store.record_values(engine, rows, UploadInfo(kind="import", filename="test.xlsx"))
+    recording.record_values(engine, rows, UploadInfo(kind="import", filename="test.xlsx"))
     breakdown = team_breakdown(engine, "3.1", "2023-01")
     assert [(t.team, t.figure.text, t.figure.status) for t in breakdown.teams] == [
-        ("North", "20/30 66.7%", "ok"), ("South", "TBC", "tbc")]
+        ("North", "20/30 66.7%", "ok"),
+        ("South", "TBC", "tbc"),
+    ]
     assert breakdown.team_totals() is None
     assert not breakdown.shows_synthetic
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from measures.formatting import change_text, format_counts, format_figure, format_value, polarity_text
+from measures.domain.formatting import change_text, format_counts, format_figure, format_value, polarity_text
 
 
 @pytest.mark.parametrize(
@@ -18,8 +18,11 @@ from measures.formatting import change_text, format_counts, format_figure, forma
         ("10.1", {"status": "new", "value": None}, "New measure"),
         ("2.1", {"status": "na", "value": None}, "Not applicable"),
         ("2.3", {"status": "suppressed", "value": None}, "Suppressed (small number)"),
-        ("3.1", {"status": "suppressed", "numerator": None, "denominator": 304, "value": None},
-         "Suppressed (small number)"),
+        (
+            "3.1",
+            {"status": "suppressed", "numerator": None, "denominator": 304, "value": None},
+            "Suppressed (small number)",
+        ),
         ("8.1", None, "No figure"),
     ],
 )
@@ -34,8 +37,14 @@ def test_rounding_is_half_up_not_bankers(catalogue):
 
 @pytest.mark.parametrize(
     ("direction", "judgement", "text"),
-    [("up", "better", "Up, better"), ("down", "worse", "Down, worse"), ("down", "none", "Down"),
-     ("flat", "same", "No change"), ("flat", "better", "No change, better"), ("none", "none", "No comparison")],
+    [
+        ("up", "better", "Up, better"),
+        ("down", "worse", "Down, worse"),
+        ("down", "none", "Down"),
+        ("flat", "same", "No change"),
+        ("flat", "better", "No change, better"),
+        ("none", "none", "No comparison"),
+    ],
 )
 def test_change_in_words(direction, judgement, text):
     assert change_text(direction, judgement) == text

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from measures import store
 from measures.assessment.spc import SpcPoint
-from measures.measure_detail import benchmark_kind, build_measure_detail, point_kind
-from measures.periods import period_of
-from measures.store import UploadInfo, ValueRow
+from measures.domain.periods import period_of
+from measures.storage import reads, recording
+from measures.storage.recording import UploadInfo, ValueRow
+from measures.views.measure import benchmark_kind, build_measure_detail, point_kind
 
 UPLOAD = UploadInfo(kind="import", filename="return-jan.xlsx", user_name="officer.a")
 CORRECTION = UploadInfo(kind="import", filename="return-jan-corrected.xlsx", user_name="officer.b")
@@ -49,7 +49,7 @@ def test_benchmarks_are_grouped_by_year_in_reading_order(demo_engine):
 
 def test_year_to_date_adds_up_counts_for_a_counts_measure(demo_engine):
     detail = build_measure_detail(demo_engine, "3.1")
-    series = store.service_series(demo_engine, refs=["3.1"], since="2022-04", up_to="2023-01")
+    series = reads.service_series(demo_engine, refs=["3.1"], since="2022-04", up_to="2023-01")
     ytd = detail.year_to_date
     assert (ytd.financial_year, ytd.first_period, ytd.last_period) == ("2022-23", "2022-04", "2023-01")
     assert ytd.method == "counts" and ytd.months_counted == 10
@@ -61,7 +61,7 @@ def test_year_to_date_adds_up_counts_for_a_counts_measure(demo_engine):
 
 def test_year_to_date_averages_monthly_values_otherwise(demo_engine):
     detail = build_measure_detail(demo_engine, "2.2")
-    series = store.service_series(demo_engine, refs=["2.2"], since="2022-04", up_to="2023-01")
+    series = reads.service_series(demo_engine, refs=["2.2"], since="2022-04", up_to="2023-01")
     assert detail.year_to_date.method == "mean"
     assert detail.year_to_date.value == pytest.approx(series["value"].mean())
     assert "the average of 10 monthly figures" in detail.year_to_date.label
@@ -98,9 +98,17 @@ def test_a_malformed_month_raises_value_error(demo_engine, period):
 
 
 def test_revisions_of_the_month_are_listed_oldest_first(engine):
-    store.record_values(engine, [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=68.04),
-                                 ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=77.63)], UPLOAD)
-    store.record_values(engine, [ValueRow("3.1", "2023-01", numerator=240, denominator=304, value=78.95)], CORRECTION)
+    recording.record_values(
+        engine,
+        [
+            ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=68.04),
+            ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=77.63),
+        ],
+        UPLOAD,
+    )
+    recording.record_values(
+        engine, [ValueRow("3.1", "2023-01", numerator=240, denominator=304, value=78.95)], CORRECTION
+    )
     detail = build_measure_detail(engine, "3.1")
     assert [(r.version, r.numerator, r.current, r.source) for r in detail.revisions] == [
         (1, 236, False, "return-jan.xlsx"),
@@ -117,13 +125,23 @@ def test_revisions_of_the_month_are_listed_oldest_first(engine):
 
 def test_commentary_keeps_the_latest_text_per_month_up_to_the_month_shown(engine):
     rows = [ValueRow("3.1", "2022-12", value=68.0), ValueRow("3.1", "2023-01", value=77.6)]
-    store.record_values(engine, rows, UPLOAD, commentary_rows=[
-        {"ref": "3.1", "period": "2022-12", "text": "Staff shortage in the MASH."},
-        {"ref": "3.1", "period": "2023-01", "text": "Two agency workers started."},
-    ])
-    store.record_values(engine, [], CORRECTION, commentary_rows=[
-        {"ref": "3.1", "period": "2022-12", "text": "Staff shortage in the MASH; recovery plan agreed."},
-    ])
+    recording.record_values(
+        engine,
+        rows,
+        UPLOAD,
+        commentary_rows=[
+            {"ref": "3.1", "period": "2022-12", "text": "Staff shortage in the MASH."},
+            {"ref": "3.1", "period": "2023-01", "text": "Two agency workers started."},
+        ],
+    )
+    recording.record_values(
+        engine,
+        [],
+        CORRECTION,
+        commentary_rows=[
+            {"ref": "3.1", "period": "2022-12", "text": "Staff shortage in the MASH; recovery plan agreed."},
+        ],
+    )
     detail = build_measure_detail(engine, "3.1")
     assert [(c.period, c.text) for c in detail.commentary] == [
         ("2023-01", "Two agency workers started."),
@@ -134,17 +152,22 @@ def test_commentary_keeps_the_latest_text_per_month_up_to_the_month_shown(engine
 
 
 def test_gaps_are_missing_months_never_zero(engine):
-    store.record_values(engine, [ValueRow("2.3", "2022-10", value=15), ValueRow("2.3", "2023-01", value=12)], UPLOAD)
+    recording.record_values(
+        engine, [ValueRow("2.3", "2022-10", value=15), ValueRow("2.3", "2023-01", value=12)], UPLOAD
+    )
     detail = build_measure_detail(engine, "2.3")
     assert [(row.period, row.status, row.value) for row in detail.series] == [
-        ("2022-10", "ok", 15), ("2022-11", "missing", None), ("2022-12", "missing", None), ("2023-01", "ok", 12),
+        ("2022-10", "ok", 15),
+        ("2022-11", "missing", None),
+        ("2022-12", "missing", None),
+        ("2023-01", "ok", 12),
     ]
     assert detail.previous.status == "missing" and detail.direction == "none"
     assert detail.spc.n == 2
 
 
 def test_a_month_before_any_figure_has_an_empty_series(engine):
-    store.record_values(engine, [ValueRow("2.3", "2023-01", value=12)], UPLOAD)
+    recording.record_values(engine, [ValueRow("2.3", "2023-01", value=12)], UPLOAD)
     detail = build_measure_detail(engine, "2.3", "2022-06")
     assert detail.series == () and detail.current.status == "missing" and detail.last_counted is None
     assert detail.year_to_date.method == "none" and detail.year_to_date.value is None
@@ -153,24 +176,36 @@ def test_a_month_before_any_figure_has_an_empty_series(engine):
 
 
 def test_small_denominators_are_flagged(engine):
-    store.record_values(engine, [ValueRow("3.1", "2023-01", numerator=5, denominator=8, value=62.5),
-                                 ValueRow("3.1", "2022-12", numerator=50, denominator=80, value=62.5)], UPLOAD)
+    recording.record_values(
+        engine,
+        [
+            ValueRow("3.1", "2023-01", numerator=5, denominator=8, value=62.5),
+            ValueRow("3.1", "2022-12", numerator=50, denominator=80, value=62.5),
+        ],
+        UPLOAD,
+    )
     detail = build_measure_detail(engine, "3.1")
     assert detail.small_denominator and detail.current.small_denominator
     assert not detail.previous.small_denominator
 
 
 def test_year_to_date_falls_back_to_the_mean_when_a_month_has_no_counts(engine):
-    store.record_values(engine, [ValueRow("3.1", "2022-04", numerator=60, denominator=100, value=60.0),
-                                 ValueRow("3.1", "2022-05", value=80.0),
-                                 ValueRow("3.1", "2022-06", status="tbc")], UPLOAD)
+    recording.record_values(
+        engine,
+        [
+            ValueRow("3.1", "2022-04", numerator=60, denominator=100, value=60.0),
+            ValueRow("3.1", "2022-05", value=80.0),
+            ValueRow("3.1", "2022-06", status="tbc"),
+        ],
+        UPLOAD,
+    )
     ytd = build_measure_detail(engine, "3.1", "2022-06").year_to_date
     assert ytd.method == "mean" and ytd.value == 70.0 and ytd.months_not_counted == ("2022-06",)
 
 
 def test_the_recent_average_needs_six_of_the_previous_twelve_months(engine):
     rows = [ValueRow("2.3", f"2022-{month:02d}", value=float(month)) for month in range(7, 13)]
-    store.record_values(engine, [*rows, ValueRow("2.3", "2023-01", value=20.0)], UPLOAD)
+    recording.record_values(engine, [*rows, ValueRow("2.3", "2023-01", value=20.0)], UPLOAD)
     detail = build_measure_detail(engine, "2.3")
     assert (detail.recent_average, detail.recent_average_months) == (9.5, 6)
     fewer = build_measure_detail(engine, "2.3", "2022-12")
@@ -202,8 +237,15 @@ def test_point_kinds_follow_polarity(point, polarity, expected):
 
 @pytest.mark.parametrize(
     ("comparator", "kind"),
-    [("England", "england"), ("West Midlands", "region"), ("Statistical neighbours", "neighbours"),
-     ("Herefordshire", "council"), ("Shropshire", "neighbour"), ("Cumbria", "neighbour"), ("Wales", "other")],
+    [
+        ("England", "england"),
+        ("West Midlands", "region"),
+        ("Statistical neighbours", "neighbours"),
+        ("Herefordshire", "council"),
+        ("Shropshire", "neighbour"),
+        ("Cumbria", "neighbour"),
+        ("Wales", "other"),
+    ],
 )
 def test_benchmark_kinds(comparator, kind):
     assert benchmark_kind(comparator) == kind

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from measures.periods import financial_year, is_period, long_label, period_range, shift_period, short_label
+from measures.domain.periods import financial_year, is_period, long_label, period_range, shift_period, short_label
 
 
 @pytest.mark.parametrize(

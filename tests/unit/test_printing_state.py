@@ -3,8 +3,9 @@ the PDFs already made."""
 
 from __future__ import annotations
 
-from measures import pdf_cache, print_slots, print_tokens
-from measures.print_slots import Outcome
+from measures.accounts import print_tokens
+from measures.storage import pdf_cache, print_slots
+from measures.storage.print_slots import Outcome
 
 
 def test_a_print_token_opens_its_page_and_month_once(any_engine):
@@ -60,9 +61,9 @@ def test_pdfs_are_kept_per_key_only_for_the_newest_data_version_and_bounded(any_
 
 
 def test_a_pdf_is_kept_under_the_data_version_the_store_gives(any_engine):
-    from measures import store
+    from measures.storage import reads
 
-    version = store.data_version(any_engine)
+    version = reads.data_version(any_engine)
     key = pdf_cache.work_key("2023-01", version)
     pdf_cache.keep_pdf(any_engine, key, "2023-01", version, b"%PDF january")
     assert pdf_cache.cached_pdf(any_engine, key) == b"%PDF january"
@@ -73,12 +74,12 @@ def test_a_forged_print_token_is_refused_without_waiting_for_a_writer(tmp_path, 
     # not queue behind an import for the database's write lock (a worker thread held for up to its busy timeout).
     from sqlalchemy import create_engine, text
 
-    from measures import db, store
+    from measures.storage import catalogue_records, db
 
     path = tmp_path / "locked.db"
     engine = db.make_engine(f"sqlite:///{path}")
     db.upgrade_schema(engine)
-    store.sync_catalogue(engine, catalogue)
+    catalogue_records.sync_catalogue(engine, catalogue)
     issued = print_tokens.issue_print_token(engine, "/pack", "2023-01")
     impatient = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.2})
     try:

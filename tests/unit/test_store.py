@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from measures import db, store
-from measures.store import UploadInfo, ValueRow
+from measures.storage import catalogue_records, db, reads, recording
+from measures.storage.recording import UploadInfo, ValueRow
 
 UPLOAD = UploadInfo(kind="import", filename="return-jan.xlsx", user_name="officer.a")
 CORRECTION = UploadInfo(kind="import", filename="return-jan-corrected.xlsx", user_name="officer.b")
@@ -23,17 +23,23 @@ def test_schema_is_at_the_newest_migration(any_engine):
 
 
 def test_upgrading_an_existing_database_keeps_its_data(any_engine):
-    store.record_values(any_engine, [ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=77.63)], UPLOAD)
+    recording.record_values(
+        any_engine, [ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=77.63)], UPLOAD
+    )
     db.upgrade_schema(any_engine)
-    assert store.service_series(any_engine)["value"].tolist() == [77.63]
+    assert reads.service_series(any_engine)["value"].tolist() == [77.63]
 
 
 def test_catalogue_round_trip(any_engine, catalogue):
-    assert store.read_catalogue(any_engine) == catalogue
+    assert catalogue_records.read_catalogue(any_engine) == catalogue
 
 
 def test_catalogue_sync_is_idempotent(any_engine, catalogue):
-    assert store.sync_catalogue(any_engine, catalogue) == {"areas": 10, "measures_added": 0, "measures_updated": 0}
+    assert catalogue_records.sync_catalogue(any_engine, catalogue) == {
+        "areas": 10,
+        "measures_added": 0,
+        "measures_updated": 0,
+    }
 
 
 def test_values_round_trip_at_every_level(any_engine):
@@ -43,20 +49,20 @@ def test_values_round_trip_at_every_level(any_engine):
         ValueRow("2.2", "2023-01", team="Children in Need", worker="Worker 501", value=19),
         ValueRow("2.6", "2023-01", status="tbc"),
     ]
-    summary = store.record_values(any_engine, rows, UPLOAD)
+    summary = recording.record_values(any_engine, rows, UPLOAD)
     assert summary.counts == {"values": 4, "added": 4, "revised": 0, "unchanged": 0}
-    service = store.service_series(any_engine)
+    service = reads.service_series(any_engine)
     assert service[["ref", "period", "status"]].values.tolist() == [["2.6", "2023-01", "tbc"], ["3.1", "2023-01", "ok"]]
     assert service.loc[service["ref"] == "2.6", "value"].isna().all(), "TBC is never zero"
-    assert store.team_series(any_engine, "3.1")["team"].tolist() == ["Assessment Team 1"]
-    assert store.worker_values(any_engine, "2.2", "2023-01")["worker"].tolist() == ["Worker 501"]
-    assert store.available_periods(any_engine) == ["2023-01"]
+    assert reads.team_series(any_engine, "3.1")["team"].tolist() == ["Assessment Team 1"]
+    assert reads.worker_values(any_engine, "2.2", "2023-01")["worker"].tolist() == ["Worker 501"]
+    assert reads.available_periods(any_engine) == ["2023-01"]
 
 
 def test_same_rows_again_change_nothing_and_record_no_upload(any_engine):
     rows = [ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=77.63)]
-    store.record_values(any_engine, rows, UPLOAD)
-    again = store.record_values(any_engine, rows, UPLOAD)
+    recording.record_values(any_engine, rows, UPLOAD)
+    again = recording.record_values(any_engine, rows, UPLOAD)
     assert again.upload_id is None
     assert again.counts == {"values": 1, "added": 0, "revised": 0, "unchanged": 1}
     assert _count(any_engine, db.uploads) == 1
@@ -65,25 +71,28 @@ def test_same_rows_again_change_nothing_and_record_no_upload(any_engine):
 
 
 def test_a_changed_value_is_a_revision_and_the_old_one_stays_in_history(any_engine):
-    store.record_values(any_engine, [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=69.0)], UPLOAD)
-    summary = store.record_values(
+    recording.record_values(
+        any_engine, [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=69.0)], UPLOAD
+    )
+    summary = recording.record_values(
         any_engine, [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=68.04)], CORRECTION
     )
     assert summary.counts["revised"] == 1
-    history = store.value_history(any_engine, "3.1", period="2022-12")
+    history = reads.value_history(any_engine, "3.1", period="2022-12")
     assert history["version"].tolist() == [1, 2]
     assert history["value"].tolist() == [69.0, 68.04]
     assert history["recorded_by"].tolist() == ["officer.a", "officer.b"]
     assert history["source"].tolist() == ["return-jan.xlsx", "return-jan-corrected.xlsx"]
     assert history["current"].tolist() == [False, True]
-    assert store.service_series(any_engine)["value"].tolist() == [68.04]
+    assert reads.service_series(any_engine)["value"].tolist() == [68.04]
 
 
 def test_three_versions_stay_in_order(any_engine):
     for number, upload in ((198, UPLOAD), (199, CORRECTION), (200, UPLOAD)):
-        store.record_values(any_engine, [ValueRow("3.1", "2022-12", numerator=number, denominator=291,
-                                              value=number / 2.91)], upload)
-    history = store.value_history(any_engine, "3.1", period="2022-12")
+        recording.record_values(
+            any_engine, [ValueRow("3.1", "2022-12", numerator=number, denominator=291, value=number / 2.91)], upload
+        )
+    history = reads.value_history(any_engine, "3.1", period="2022-12")
     assert history["numerator"].tolist() == [198, 199, 200]
     assert history["version"].tolist() == [1, 2, 3]
     assert history["current"].tolist() == [False, False, True]
@@ -91,57 +100,60 @@ def test_three_versions_stay_in_order(any_engine):
 
 
 def test_a_blank_never_deletes_a_stored_value(any_engine):
-    store.record_values(any_engine, [ValueRow("2.3", "2023-01", value=12)], UPLOAD)
-    summary = store.record_values(any_engine, [ValueRow("2.3", "2023-01")], CORRECTION)
+    recording.record_values(any_engine, [ValueRow("2.3", "2023-01", value=12)], UPLOAD)
+    summary = recording.record_values(any_engine, [ValueRow("2.3", "2023-01")], CORRECTION)
     assert summary.counts == {"values": 0, "added": 0, "revised": 0, "unchanged": 0}
-    assert store.service_series(any_engine)["value"].tolist() == [12.0]
+    assert reads.service_series(any_engine)["value"].tolist() == [12.0]
 
 
 def test_a_blank_note_keeps_the_stored_note(any_engine):
     noted = ValueRow("2.3", "2023-01", value=12, note="Two workers on long-term leave")
-    store.record_values(any_engine, [noted], UPLOAD)
-    summary = store.record_values(any_engine, [ValueRow("2.3", "2023-01", value=13)], CORRECTION)
+    recording.record_values(any_engine, [noted], UPLOAD)
+    summary = recording.record_values(any_engine, [ValueRow("2.3", "2023-01", value=13)], CORRECTION)
     assert summary.counts["revised"] == 1
-    assert store.service_series(any_engine)["note"].tolist() == ["Two workers on long-term leave"]
+    assert reads.service_series(any_engine)["note"].tolist() == ["Two workers on long-term leave"]
 
 
 def test_tbc_replaced_by_a_figure_is_a_revision(any_engine):
-    store.record_values(any_engine, [ValueRow("10.2", "2023-01", status="tbc")], UPLOAD)
-    store.record_values(any_engine, [ValueRow("10.2", "2023-01", value=74.0)], CORRECTION)
-    history = store.value_history(any_engine, "10.2", period="2023-01")
+    recording.record_values(any_engine, [ValueRow("10.2", "2023-01", status="tbc")], UPLOAD)
+    recording.record_values(any_engine, [ValueRow("10.2", "2023-01", value=74.0)], CORRECTION)
+    history = reads.value_history(any_engine, "10.2", period="2023-01")
     assert history["status"].tolist() == ["tbc", "ok"]
 
 
 def test_a_failing_write_leaves_nothing_behind(any_engine):
     rows = [ValueRow("3.1", "2023-01", value=77.6), ValueRow("99.9", "2023-01", value=1.0)]
     with pytest.raises(IntegrityError):
-        store.record_values(any_engine, rows, UPLOAD)
+        recording.record_values(any_engine, rows, UPLOAD)
     assert _count(any_engine, db.observations) == 0
     assert _count(any_engine, db.observation_revisions) == 0
     assert _count(any_engine, db.uploads) == 0
 
 
 def test_preview_writes_nothing(any_engine):
-    plan = store.preview_changes(any_engine, [ValueRow("3.1", "2023-01", value=77.6)])
+    plan = recording.preview_changes(any_engine, [ValueRow("3.1", "2023-01", value=77.6)])
     assert plan.counts == {"values": 1, "added": 1, "revised": 0, "unchanged": 0}
     assert _count(any_engine, db.observations) == 0
 
 
 def test_export_frame_leaves_out_worker_rows(any_engine):
-    store.record_values(
+    recording.record_values(
         any_engine,
-        [ValueRow("2.2", "2023-01", value=17.2), ValueRow("2.2", "2023-01", team="Care Leavers", value=15.0),
-         ValueRow("2.2", "2023-01", team="Care Leavers", worker="Worker 801", value=15)],
+        [
+            ValueRow("2.2", "2023-01", value=17.2),
+            ValueRow("2.2", "2023-01", team="Care Leavers", value=15.0),
+            ValueRow("2.2", "2023-01", team="Care Leavers", worker="Worker 801", value=15),
+        ],
         UPLOAD,
     )
-    frame = store.export_frame(any_engine)
+    frame = reads.export_frame(any_engine)
     assert frame["team"].tolist() == ["", "Care Leavers"]
 
 
 def test_benchmarks_are_written_once_and_read_back(any_engine):
     rows = [{"ref": "3.1", "year": "2021-22", "comparator": "England", "value": 88.0, "source": "pack"}]
-    store.record_values(any_engine, [], UPLOAD, benchmark_rows=rows)
-    again = store.record_values(any_engine, [], UPLOAD, benchmark_rows=rows)
+    recording.record_values(any_engine, [], UPLOAD, benchmark_rows=rows)
+    again = recording.record_values(any_engine, [], UPLOAD, benchmark_rows=rows)
     assert again.upload_id is None
-    frame = store.benchmark_frame(any_engine, ["3.1"])
+    frame = reads.benchmark_frame(any_engine, ["3.1"])
     assert frame[["comparator", "value"]].values.tolist() == [["England", 88.0]]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from measures import store
-from measures.measure_detail import build_measure_detail
-from measures.store import UploadInfo, ValueRow
-from measures.summary import compare_with, format_benchmark, summary_sentence
+from measures.storage import recording
+from measures.storage.recording import UploadInfo, ValueRow
+from measures.views.measure import build_measure_detail
+from measures.views.summary import compare_with, format_benchmark, summary_sentence
 
 UPLOAD = UploadInfo(kind="import", filename="return.xlsx", user_name="officer")
 BENCHMARKS_3_1 = [
@@ -43,9 +43,12 @@ STAFFING = _months("2.1", 2022, [60.0, 62.0, 60.0, 62.0, 60.0, 62.0, 66.0, 68.0,
 
 CASES = [
     pytest.param(
-        "3.1", None,
-        [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=100 * 198 / 291),
-         ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=100 * 236 / 304)],
+        "3.1",
+        None,
+        [
+            ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=100 * 198 / 291),
+            ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=100 * 236 / 304),
+        ],
         BENCHMARKS_3_1,
         "Assessments completed in time: 77.6% in January 2023 (236 of 304 assessments completed), up from 68.0% "
         "in December 2022, which is better; below statistical neighbours (87%) and England (88%) in 2021-22. "
@@ -53,7 +56,8 @@ CASES = [
         id="published-3.1-with-benchmarks",
     ),
     pytest.param(
-        "10.2", None,
+        "10.2",
+        None,
         [ValueRow("10.2", "2022-12", value=71.4), ValueRow("10.2", "2023-01", status="tbc")],
         [],
         "Final EHC plans issued within 20 weeks: the January 2023 figure is to be confirmed (TBC); the latest "
@@ -61,7 +65,8 @@ CASES = [
         id="tbc-is-never-zero",
     ),
     pytest.param(
-        "10.2", None,
+        "10.2",
+        None,
         [ValueRow("10.2", "2022-12", value=88.0), ValueRow("10.2", "2023-01", value=85.0)],
         [],
         "Final EHC plans issued within 20 weeks: 85.0% in January 2023, down from 88.0% in December 2022, which "
@@ -69,7 +74,8 @@ CASES = [
         id="amber-is-just-below-target",
     ),
     pytest.param(
-        "10.2", None,
+        "10.2",
+        None,
         [ValueRow("10.2", "2022-12", value=80.0), ValueRow("10.2", "2023-01", value=72.5)],
         [],
         "Final EHC plans issued within 20 weeks: 72.5% in January 2023, down from 80.0% in December 2022, which "
@@ -77,7 +83,8 @@ CASES = [
         id="red-is-below-target",
     ),
     pytest.param(
-        "10.3", None,
+        "10.3",
+        None,
         [ValueRow("10.3", "2022-12", value=89.9), ValueRow("10.3", "2023-01", value=90.8)],
         [],
         "Draft EHC plans issued within 16 weeks: 90.8% in January 2023, up from 89.9% in December 2022; meeting "
@@ -85,7 +92,8 @@ CASES = [
         id="no-polarity-no-verdict",
     ),
     pytest.param(
-        "10.1", None,
+        "10.1",
+        None,
         [ValueRow("10.1", "2023-01", status="new")],
         [],
         "EHC plans meeting the quality standard is a new measure: there is no figure for January 2023 yet. "
@@ -93,7 +101,8 @@ CASES = [
         id="new-measure",
     ),
     pytest.param(
-        "3.1", "2023-01",
+        "3.1",
+        "2023-01",
         [ValueRow("3.1", "2022-11", numerator=217, denominator=328, value=100 * 217 / 328)],
         [],
         "Assessments completed in time: no figure was reported for January 2023; the latest figure is 66.2% "
@@ -101,7 +110,8 @@ CASES = [
         id="missing-month",
     ),
     pytest.param(
-        "3.1", None,
+        "3.1",
+        None,
         [ValueRow("3.1", "2023-01", numerator=5, denominator=8, value=62.5)],
         [],
         "Assessments completed in time: 62.5% in January 2023 (5 of 8 assessments completed), no figure for "
@@ -110,25 +120,32 @@ CASES = [
         id="small-denominator",
     ),
     pytest.param(
-        "3.1", None,
-        [ValueRow("3.1", "2022-12", status="tbc"),
-         ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0)],
+        "3.1",
+        None,
+        [
+            ValueRow("3.1", "2022-12", status="tbc"),
+            ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0),
+        ],
         [],
         "Assessments completed in time: 68.0% in January 2023 (170 of 250 assessments completed), no comparison "
         "with December 2022, whose figure is TBC. " + TOO_FEW_1,
         id="previous-month-tbc",
     ),
     pytest.param(
-        "3.1", None,
-        [ValueRow("3.1", "2022-12", status="suppressed"),
-         ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0)],
+        "3.1",
+        None,
+        [
+            ValueRow("3.1", "2022-12", status="suppressed"),
+            ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0),
+        ],
         [],
         "Assessments completed in time: 68.0% in January 2023 (170 of 250 assessments completed), no comparison "
         "with December 2022, whose figure is suppressed. " + TOO_FEW_1,
         id="previous-month-suppressed",
     ),
     pytest.param(
-        "10.2", None,
+        "10.2",
+        None,
         [ValueRow("10.2", "2022-12", value=71.4), ValueRow("10.2", "2023-01", status="na")],
         [],
         "Final EHC plans issued within 20 weeks: not applicable for January 2023 (no figure); the latest "
@@ -136,7 +153,8 @@ CASES = [
         id="not-applicable-is-never-zero",
     ),
     pytest.param(
-        "2.3", None,
+        "2.3",
+        None,
         [ValueRow("2.3", "2022-12", value=10), ValueRow("2.3", "2023-01", status="suppressed")],
         [],
         "Social workers with more than 24 children: the January 2023 figure is suppressed (a small number, not "
@@ -144,16 +162,22 @@ CASES = [
         id="suppressed-is-never-zero",
     ),
     pytest.param(
-        "3.1", None,
-        [ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=100 * 198 / 291),
-         ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0)],
+        "3.1",
+        None,
+        [
+            ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=100 * 198 / 291),
+            ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0),
+        ],
         [],
         "Assessments completed in time: 68.0% in January 2023 (170 of 250 assessments completed), no change from "
         "68.0% in December 2022. " + TOO_FEW_2,
         id="no-change-at-display-precision",
     ),
     pytest.param(
-        "2.2", None, CASELOADS, [],
+        "2.2",
+        None,
+        CASELOADS,
+        [],
         "Average caseload per social worker: 19.0 in January 2023, down from 21.0 in December 2022, which is "
         "better; better than the average of the previous 12 months (21.0); within the target range of 16 to 20 "
         "children per worker. Special cause: the latest value is below the lower process limit. The target (16 "
@@ -161,7 +185,10 @@ CASES = [
         id="range-measure-back-in-band",
     ),
     pytest.param(
-        "2.1", "2022-12", STAFFING, [],
+        "2.1",
+        "2022-12",
+        STAFFING,
+        [],
         "Permanent staff as a share of established posts: 68.0% in December 2022, up from 66.0% in November "
         "2022, which is better; better than the average of the 11 months with a figure in the previous 12 "
         "(63.6%). Special cause (improvement): the last 6 points are above the average.",
@@ -172,7 +199,7 @@ CASES = [
 
 @pytest.mark.parametrize(("ref", "period", "rows", "benchmarks", "expected"), CASES)
 def test_summary_reads_as_worked_out_by_hand(engine, ref, period, rows, benchmarks, expected):
-    store.record_values(engine, rows, UPLOAD, benchmark_rows=benchmarks)
+    recording.record_values(engine, rows, UPLOAD, benchmark_rows=benchmarks)
     detail = build_measure_detail(engine, ref, period)
     assert summary_sentence(detail) == expected
     assert detail.summary == expected
@@ -180,34 +207,41 @@ def test_summary_reads_as_worked_out_by_hand(engine, ref, period, rows, benchmar
 
 def test_synthetic_history_is_named_in_the_summary(engine):
     history = [ValueRow(row.ref, row.period, value=row.value, synthetic=True) for row in STAFFING[:-1]]
-    store.record_values(engine, [*history, STAFFING[-1]], UPLOAD)
+    recording.record_values(engine, [*history, STAFFING[-1]], UPLOAD)
     summary = build_measure_detail(engine, "2.1", "2022-12").summary
-    assert summary.endswith("Some earlier months are synthetic demonstration figures, so the average and the trend "
-                            "are for illustration only.")
+    assert summary.endswith(
+        "Some earlier months are synthetic demonstration figures, so the average and the trend "
+        "are for illustration only."
+    )
 
 
 def test_a_synthetic_month_says_so_beside_its_figure(engine):
-    store.record_values(engine, [ValueRow("2.1", "2023-01", value=59.0, synthetic=True)], UPLOAD)
+    recording.record_values(engine, [ValueRow("2.1", "2023-01", value=59.0, synthetic=True)], UPLOAD)
     summary = build_measure_detail(engine, "2.1").summary
-    assert summary.startswith("Permanent staff as a share of established posts: 59.0% in January 2023, a synthetic "
-                              "demonstration figure, no figure for December 2022 to compare with.")
+    assert summary.startswith(
+        "Permanent staff as a share of established posts: 59.0% in January 2023, a synthetic "
+        "demonstration figure, no figure for December 2022 to compare with."
+    )
     assert "All these figures are synthetic demonstration data, not real." in summary
 
 
 def test_mixed_benchmarks_are_joined_with_but(engine):
     rows = [ValueRow("3.1", "2023-01", numerator=236, denominator=304, value=100 * 236 / 304)]
-    benchmarks = [*BENCHMARKS_3_1,
-                  {"ref": "3.1", "year": "2021-22", "comparator": "West Midlands", "value": 70.0, "source": "x"}]
-    store.record_values(engine, rows, UPLOAD, benchmark_rows=benchmarks)
+    benchmarks = [
+        *BENCHMARKS_3_1,
+        {"ref": "3.1", "year": "2021-22", "comparator": "West Midlands", "value": 70.0, "source": "x"},
+    ]
+    recording.record_values(engine, rows, UPLOAD, benchmark_rows=benchmarks)
     summary = build_measure_detail(engine, "3.1").summary
-    assert ("above the West Midlands (70%) but below statistical neighbours (87%) and England (88%) in 2021-22."
-            in summary)
+    assert (
+        "above the West Midlands (70%) but below statistical neighbours (87%) and England (88%) in 2021-22." in summary
+    )
 
 
 def test_benchmarks_of_a_later_year_are_not_used(engine):
     rows = [ValueRow("3.1", "2021-05", numerator=70, denominator=100, value=70.0)]
     later = [{"ref": "3.1", "year": "2022-23", "comparator": "England", "value": 90.0, "source": "x"}]
-    store.record_values(engine, rows, UPLOAD, benchmark_rows=later)
+    recording.record_values(engine, rows, UPLOAD, benchmark_rows=later)
     assert "England" not in build_measure_detail(engine, "3.1", "2021-05").summary
 
 

@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from measures.catalogue import parse_catalogue
-from measures.demo import CASEWORK_TEAMS
-from measures.exporting import RETURN_HEADER, RETURN_SHEET
+from measures.cli.demo import CASEWORK_TEAMS
+from measures.domain.catalogue import parse_catalogue
+from measures.returns.export import RETURN_HEADER, RETURN_SHEET
 from measures.returns.template import (
     BENCHMARKS_HEADER,
     COMMENTARY_HEADER,
@@ -99,9 +99,16 @@ def test_guidance_lists_every_measure_and_explains_the_optional_sheets(template,
     rows = _rows(template, GUIDANCE_SHEET)
     header_at = next(i for i, row in enumerate(rows) if row[:2] == ["Ref", "Measure"])
     assert rows[header_at] == [
-        "Ref", "Measure", "Unit", "Good looks like", "Target", "Numerator", "Denominator", "Notes",
+        "Ref",
+        "Measure",
+        "Unit",
+        "Good looks like",
+        "Target",
+        "Numerator",
+        "Denominator",
+        "Notes",
     ]
-    measure_rows = rows[header_at + 1: header_at + 1 + len(catalogue.measures)]
+    measure_rows = rows[header_at + 1 : header_at + 1 + len(catalogue.measures)]
     assert [row[0] for row in measure_rows] == list(catalogue.refs)
     by_ref = {row[0]: row for row in measure_rows}
     assert by_ref["2.2"][3] == "Within 16 to 20"
@@ -111,8 +118,19 @@ def test_guidance_lists_every_measure_and_explains_the_optional_sheets(template,
     assert by_ref["10.2"][4] == catalogue.measure("10.2").target.describe()
 
     text = "\n".join(str(value) for row in rows for value in row)
-    for phrase in ("2023-02", "TBC", "NEW", "never 0", "2021-22", "West Midlands", "Statistical neighbours",
-                   "Shropshire", "Cumbria", "Benchmarks", "Commentary"):
+    for phrase in (
+        "2023-02",
+        "TBC",
+        "NEW",
+        "never 0",
+        "2021-22",
+        "West Midlands",
+        "Statistical neighbours",
+        "Shropshire",
+        "Cumbria",
+        "Benchmarks",
+        "Commentary",
+    ):
         assert phrase in text, phrase
     assert any(row[:3] == ["Column", "What to enter", "Example"] for row in rows)
 
@@ -123,8 +141,16 @@ def test_guidance_names_the_markers_the_importer_reads_as_statuses(template):
     text = "\n".join(str(value) for row in _rows(template, GUIDANCE_SHEET) for value in row)
     assert "N/A" in text and "SUPPRESSED" in text and "01/02/2023 is February 2023" in text
     listed = text.split("The markers official statistics use are understood too", 1)[1].split("\n", 1)[0]
-    for marker, status in (("n/a", "na"), ("na", "na"), ("-", "na"), ("x", "na"), ("z", "na"), ("..", "na"),
-                           ("*", "suppressed"), ("c", "suppressed")):
+    for marker, status in (
+        ("n/a", "na"),
+        ("na", "na"),
+        ("-", "na"),
+        ("x", "na"),
+        ("z", "na"),
+        ("..", "na"),
+        ("*", "suppressed"),
+        ("c", "suppressed"),
+    ):
         assert f" {marker}" in listed, marker
         assert status_marker(marker) == status, marker
 
@@ -156,13 +182,24 @@ def test_an_unwritable_path_raises_os_error(catalogue, tmp_path):
 
 
 def test_hostile_text_is_never_a_formula(tmp_path):
-    hostile = parse_catalogue({
-        "area": [{"number": 1, "title": "Area one"}],
-        "measure": [{
-            "ref": "1.1", "area": 1, "title": HOSTILE_TITLE, "unit": "percent", "polarity": "higher",
-            "counts": True, "numerator_label": "+1+1", "denominator_label": "@SUM(A1)", "source_note": "-2+3",
-        }],
-    })
+    hostile = parse_catalogue(
+        {
+            "area": [{"number": 1, "title": "Area one"}],
+            "measure": [
+                {
+                    "ref": "1.1",
+                    "area": 1,
+                    "title": HOSTILE_TITLE,
+                    "unit": "percent",
+                    "polarity": "higher",
+                    "counts": True,
+                    "numerator_label": "+1+1",
+                    "denominator_label": "@SUM(A1)",
+                    "source_note": "-2+3",
+                }
+            ],
+        }
+    )
     path = write_template(hostile, tmp_path / "hostile.xlsx", period="2023-02", teams=("=1+1", "Team B"))
 
     workbook = openpyxl.load_workbook(path)

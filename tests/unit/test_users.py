@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from measures import audit, db, users
+from measures.accounts import users
+from measures.storage import audit, db
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 GOOD = "a long enough password"
@@ -21,11 +22,14 @@ def people(engine):
     return engine
 
 
-@pytest.mark.parametrize("role, allowed, refused", [
-    ("viewer", {users.VIEW_SERVICE, users.VIEW_TEAMS}, {users.VIEW_WORKERS, users.UPLOAD, users.COMMENT}),
-    ("officer", {users.VIEW_WORKERS, users.UPLOAD, users.COMMENT}, {users.EDIT_CATALOGUE, users.MANAGE_USERS}),
-    ("admin", {users.VIEW_WORKERS, users.UPLOAD, users.EDIT_CATALOGUE, users.MANAGE_USERS}, set()),
-])
+@pytest.mark.parametrize(
+    "role, allowed, refused",
+    [
+        ("viewer", {users.VIEW_SERVICE, users.VIEW_TEAMS}, {users.VIEW_WORKERS, users.UPLOAD, users.COMMENT}),
+        ("officer", {users.VIEW_WORKERS, users.UPLOAD, users.COMMENT}, {users.EDIT_CATALOGUE, users.MANAGE_USERS}),
+        ("admin", {users.VIEW_WORKERS, users.UPLOAD, users.EDIT_CATALOGUE, users.MANAGE_USERS}, set()),
+    ],
+)
 def test_each_role_includes_the_one_before_it(role, allowed, refused):
     user = users.User(id=1, name="x", role=role, active=True, session_epoch=1)
     assert all(user.may(p) for p in allowed)
@@ -36,47 +40,57 @@ def test_a_disabled_user_may_do_nothing():
     assert not users.User(id=1, name="x", role="admin", active=False, session_epoch=1).may(users.VIEW_SERVICE)
 
 
-@pytest.mark.parametrize("password, problem", [
-    ("short", "at least 12 characters"),
-    ("x" * 257, "at most 256"),
-    ("aaaaaaaaaaaaaaaa", "one character repeated"),
-    ("my name is Olu Officer ok", "must not contain the user's name"),
-])
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        ("short", "at least 12 characters"),
+        ("x" * 257, "at most 256"),
+        ("aaaaaaaaaaaaaaaa", "one character repeated"),
+        ("my name is Olu Officer ok", "must not contain the user's name"),
+    ],
+)
 def test_weak_passwords_are_refused_with_the_reason(password, problem):
     assert any(problem in sentence for sentence in users.password_problems(password, "Olu Officer"))
 
 
-@pytest.mark.parametrize("password, name, reason", [
-    ("password1234", "", "on the list of the most common passwords"),
-    ("PASSWORD1234", "", "on the list of the most common passwords"),  # case makes no difference
-    ("qwertyuiop123", "", "on the list of the most common passwords"),
-    ("P@ssw0rd2024!!", "", "the common password “p@ssw0rd” with a few characters added"),
-    ("Summer2024!!!", "", "the common password “summer” with a few characters added"),
-    ("!!iloveyou12345", "", "the common password “iloveyou” with a few characters added"),
-    ("passwordpassword", "", "the common password “password” with a few characters added"),
-    ("123456789012", "", "run of consecutive characters"),
-    ("ZYXWVUTSRQPO", "", "run of consecutive characters"),
-    ("OluOfficer2024!", "Olu Officer", "must not be the user's name"),
-    ("officer!!2024!!", "Olu Officer", "must not be the user's name"),
-    ("reciffO.ulO.99", "Olu Officer", "must not be the user's name"),
-    # Read as the letters shown: full-width forms, and Cyrillic or Greek letters drawn like Latin ones.
-    ("\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13\uff14", "",
-     "on the list of the most common passwords"),
-    ("p\u0430ssw\u043erd1234", "", "on the list of the most common passwords"),
-    ("Q\u03a9ERTY-2024-Q\u03a9ERTY", "", "the common password “qwerty” with a few characters added"),
-    ("\u041eluOfficer2024", "Olu Officer", "must not be the user's name"),
-    ("111111111112", "", "fewer than 5 different characters"),
-    ("ab12ab12ab12ab12", "", "fewer than 5 different characters"),
-    ("Measures2024!!", "", "must not be the dashboard's name"),
-    ("measures that matter", "", "must not be the dashboard's name"),
-])
+@pytest.mark.parametrize(
+    "password, name, reason",
+    [
+        ("password1234", "", "on the list of the most common passwords"),
+        ("PASSWORD1234", "", "on the list of the most common passwords"),  # case makes no difference
+        ("qwertyuiop123", "", "on the list of the most common passwords"),
+        ("P@ssw0rd2024!!", "", "the common password “p@ssw0rd” with a few characters added"),
+        ("Summer2024!!!", "", "the common password “summer” with a few characters added"),
+        ("!!iloveyou12345", "", "the common password “iloveyou” with a few characters added"),
+        ("passwordpassword", "", "the common password “password” with a few characters added"),
+        ("123456789012", "", "run of consecutive characters"),
+        ("ZYXWVUTSRQPO", "", "run of consecutive characters"),
+        ("OluOfficer2024!", "Olu Officer", "must not be the user's name"),
+        ("officer!!2024!!", "Olu Officer", "must not be the user's name"),
+        ("reciffO.ulO.99", "Olu Officer", "must not be the user's name"),
+        # Read as the letters shown: full-width forms, and Cyrillic or Greek letters drawn like Latin ones.
+        (
+            "\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13\uff14",
+            "",
+            "on the list of the most common passwords",
+        ),
+        ("p\u0430ssw\u043erd1234", "", "on the list of the most common passwords"),
+        ("Q\u03a9ERTY-2024-Q\u03a9ERTY", "", "the common password “qwerty” with a few characters added"),
+        ("\u041eluOfficer2024", "Olu Officer", "must not be the user's name"),
+        ("111111111112", "", "fewer than 5 different characters"),
+        ("ab12ab12ab12ab12", "", "fewer than 5 different characters"),
+        ("Measures2024!!", "", "must not be the dashboard's name"),
+        ("measures that matter", "", "must not be the dashboard's name"),
+    ],
+)
 def test_common_passwords_and_trivial_variants_are_refused_with_the_reason(password, name, reason):
     problems = users.password_problems(password, name)
     assert len(problems) == 1 and reason in problems[0], problems
 
 
-@pytest.mark.parametrize("password", ["correct horse battery staple", "xK9#mQ2$vL7@pR4", "viewer-password-1234",
-                                      "Hereford rain on Tuesdays"])
+@pytest.mark.parametrize(
+    "password", ["correct horse battery staple", "xK9#mQ2$vL7@pR4", "viewer-password-1234", "Hereford rain on Tuesdays"]
+)
 def test_uncommon_passwords_are_accepted(password):
     assert users.password_problems(password, "Olu Officer") == []
 
@@ -89,8 +103,7 @@ def test_a_common_password_cannot_be_set_for_anyone(people):
 
 
 def test_generated_passwords_are_never_common():
-    assert all(not users.password_problems(users.generate_password("Olu Officer"), "Olu Officer")
-               for _ in range(50))
+    assert all(not users.password_problems(users.generate_password("Olu Officer"), "Olu Officer") for _ in range(50))
 
 
 def test_a_long_passphrase_is_accepted():
@@ -175,15 +188,21 @@ def test_a_strangers_guesses_never_keep_the_user_out_of_a_browser_they_signed_in
 
 def test_a_known_browser_still_waits_after_its_own_failures(people):
     for second in range(5):
-        outcome = users.sign_in(people, "Ada Admin", "wrong", "10.0.0.1", now=NOW + timedelta(seconds=second),
-                                device="browser-1")
+        outcome = users.sign_in(
+            people, "Ada Admin", "wrong", "10.0.0.1", now=NOW + timedelta(seconds=second), device="browser-1"
+        )
     assert outcome.retry_seconds == 30
-    assert users.sign_in(people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=10),
-                         device="browser-1").refusal == "delayed"
+    assert (
+        users.sign_in(
+            people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=10), device="browser-1"
+        ).refusal
+        == "delayed"
+    )
     # Its failures count for the name everywhere else too.
     assert users.sign_in(people, "Ada Admin", GOOD, "10.0.0.2", now=NOW + timedelta(seconds=10)).refusal == "delayed"
-    assert users.sign_in(people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=34),
-                         device="browser-1").user
+    assert users.sign_in(
+        people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=34), device="browser-1"
+    ).user
 
 
 def test_failures_are_forgotten_after_a_day(people):
@@ -214,8 +233,7 @@ def test_an_unknown_name_is_delayed_like_a_known_one(people):
     for minute in range(5):
         outcome = users.sign_in(people, "Not A User", "guess", now=NOW + timedelta(minutes=minute))
     assert (outcome.refusal, outcome.retry_seconds) == ("invalid", 30)
-    assert users.sign_in(people, "Not A User", "guess", now=NOW + timedelta(minutes=4, seconds=1)).refusal \
-        == "delayed"
+    assert users.sign_in(people, "Not A User", "guess", now=NOW + timedelta(minutes=4, seconds=1)).refusal == "delayed"
 
 
 def test_one_address_trying_many_names_is_slowed_down(people):
@@ -234,11 +252,14 @@ def test_an_admin_sees_the_delays_and_clears_one(people):
         users.sign_in(people, "Someone Else", "wrong", "10.0.0.2", now=NOW + timedelta(seconds=second))
     names = [user.name for user in users.list_users(people)]
     delays = users.sign_in_delays.current_delays(people, names, now=NOW + timedelta(seconds=50))
-    assert [(d.kind, d.shown, d.failures) for d in delays] == [("name", "Ada Admin", 6),
-                                                                ("name", "(a name that is not a user)", 5)]
+    assert [(d.kind, d.shown, d.failures) for d in delays] == [
+        ("name", "Ada Admin", 6),
+        ("name", "(a name that is not a user)", 5),
+    ]
     assert delays[0].until == NOW + timedelta(seconds=40 + 60)
-    users.sign_in_delays.clear_delay(people, "name", delays[0].key, "Ada Admin", "Olu Officer",
-                                     now=NOW + timedelta(seconds=51))
+    users.sign_in_delays.clear_delay(
+        people, "name", delays[0].key, "Ada Admin", "Olu Officer", now=NOW + timedelta(seconds=51)
+    )
     assert users.sign_in(people, "Ada Admin", GOOD, "10.0.0.1", now=NOW + timedelta(seconds=52)).user
     remaining = users.sign_in_delays.current_delays(people, names, now=NOW + timedelta(seconds=52))
     assert [d.shown for d in remaining] == ["(a name that is not a user)"]
@@ -246,8 +267,10 @@ def test_an_admin_sees_the_delays_and_clears_one(people):
     assert (event.actor, event.subject, event.detail) == ("Olu Officer", "Ada Admin", {"kind": "name"})
 
 
-@pytest.mark.parametrize("seconds, words", [(0, ""), (1, "1 second"), (45, "45 seconds"), (89, "89 seconds"),
-                                            (90, "2 minutes"), (900, "15 minutes")])
+@pytest.mark.parametrize(
+    "seconds, words",
+    [(0, ""), (1, "1 second"), (45, "45 seconds"), (89, "89 seconds"), (90, "2 minutes"), (900, "15 minutes")],
+)
 def test_waits_are_said_in_words(seconds, words):
     assert users.wait_in_words(seconds) == words
 

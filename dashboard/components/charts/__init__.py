@@ -1,0 +1,1 @@
+"""Charts: the SPC chart, sparklines and the text that goes inside them."""

@@ -1,0 +1,496 @@
+"""The SPC chart of one measure, after NHS England's "Making Data Count": monthly values, the mean, the process
+limits, the target, benchmarks per financial year, and special-cause points marked by shape as well as colour.
+
+Also the variation and assurance icons, which always carry their words beside them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.components.charts.chart_text import plain_text
+from dashboard.components.palette import GREEN, GRID, INK, MUTED
+from measures.domain.catalogue import Measure
+from measures.domain.formatting import ASSURANCE_TEXT, VARIATION_TEXT, format_number, format_value
+from measures.domain.periods import long_label, make_period, parse_period, shift_period
+from measures.views.measure import Benchmark, MeasureDetail, MonthRow, PointKind
+from measures.views.summary import format_benchmark
+
+FONT = '"Segoe UI", system-ui, -apple-system, "Liberation Sans", Arial, sans-serif'
+TARGET_COLOUR = GREEN
+BAND_FILL = "rgba(0, 112, 60, 0.13)"
+
+# Making Data Count colours (blue improvement, orange concern, purple neither, grey common cause), darkened so
+# every marker has at least 3:1 contrast on white (WCAG 2.2 non-text contrast); each kind also has its own shape.
+POINT_STYLE: dict[str, dict[str, object]] = {
+    "common": {"name": "Common cause", "color": "#6b7075", "symbol": "circle", "size": 8},
+    "improvement": {"name": "Special cause: improvement", "color": "#1d6fb8", "symbol": "diamond", "size": 12},
+    "concern": {"name": "Special cause: concern", "color": "#b54d00", "symbol": "square", "size": 11},
+    "neither": {
+        "name": "Special cause: neither better nor worse",
+        "color": "#5a2d91",
+        "symbol": "triangle-up",
+        "size": 12,
+    },
+    "unassessed": {
+        "name": "Monthly figure (too few months for SPC)",
+        "color": "#1d4f91",
+        "symbol": "circle",
+        "size": 8,
+    },
+}
+POINT_READING = {
+    "common": "Common cause variation",
+    "improvement": "Special cause: improvement",
+    "concern": "Special cause: concern",
+    "neither": "Special cause: neither better nor worse",
+    "unassessed": "Too few months for an SPC reading",
+}
+BENCHMARK_STYLE: dict[str, dict[str, object]] = {
+    "england": {"color": INK, "dash": "dashdot", "width": 2.5, "textposition": "top left"},
+    "region": {"color": "#8a4b00", "dash": "longdash", "width": 2.5, "textposition": "top right"},
+    "neighbours": {"color": "#00677f", "dash": "longdashdot", "width": 3, "textposition": "bottom left"},
+    "council": {"color": "#1d4f91", "dash": "dot", "width": 2.5, "textposition": "bottom right"},
+    "neighbour": {"color": "#767676", "dash": "dot", "width": 1.5, "textposition": "middle left"},
+    "other": {"color": "#767676", "dash": "dash", "width": 1.5, "textposition": "middle left"},
+}
+BENCHMARK_NAMES = {"england": "England", "region": "West Midlands", "neighbours": "Statistical neighbours (average)"}
+NEIGHBOURS_TITLE = "Each statistical neighbour (select to show)"
+ICON_COLOURS = {
+    "improvement": "#1d6fb8",
+    "concern": "#b54d00",
+    "neither": "#5a2d91",
+    "common": "#6b7075",
+    "pass": "#1d6fb8",
+    "fail": "#b54d00",
+    "hit-or-miss": "#6b7075",
+}
+
+
+def month_date(period: str) -> str:
+    """Return the date a month is plotted at ('2023-01' -> '2023-01-01')."""
+    return f"{period}-01"
+
+
+def _year_span(year: str) -> tuple[str, str]:
+    """The first and last month of a financial year '2021-22' -> ('2021-04', '2022-03')."""
+    start = int(year[:4])
+    return make_period(start, 4), make_period(start + 1, 3)
+
+
+def _counts_lines(measure: Measure, row: MonthRow) -> tuple[str, str]:
+    numerator = format_number(row.numerator) if row.numerator is not None else "not reported"
+    denominator = format_number(row.denominator) if row.denominator is not None else "not reported"
+    if measure.numerator_label:
+        numerator += f" {plain_text(measure.numerator_label)}"
+    if measure.denominator_label:
+        denominator += f" {plain_text(measure.denominator_label)}"
+    return numerator, denominator
+
+
+def _hover_template(measure: Measure) -> str:
+    lines = ["<b>%{customdata[0]}</b>", f"{plain_text(measure.short_title)}: %{{customdata[1]}}"]
+    if measure.unit == "percent" and measure.counts:
+        lines += ["Numerator: %{customdata[2]}", "Denominator: %{customdata[3]}"]
+    lines.append("%{customdata[4]}")
+    return "<br>".join(lines) + "<extra></extra>"
+
+
+def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
+    measure = detail.measure
+    rows = {row.period: row for row in detail.series}
+    by_kind: dict[str, list[tuple[MonthRow, PointKind]]] = {}
+    for period, point in detail.spc_points:
+        kind = detail.point_kind(point)
+        by_kind.setdefault(kind, []).append((rows[period], kind))
+    traces = []
+    for kind in ("common", "unassessed", "improvement", "concern", "neither"):
+        members = by_kind.get(kind)
+        if not members:
+            continue
+        style = POINT_STYLE[kind]
+        # The legend draws a trace's first point: put a real (filled) one first. Order does not matter on the chart.
+        members = sorted(members, key=lambda member: member[0].synthetic)
+        customdata = []
+        for row, point_kind in members:
+            numerator, denominator = _counts_lines(measure, row)
+            reading = POINT_READING[point_kind]
+            if row.synthetic:
+                reading += "<br><i>Synthetic demonstration figure, not real data</i>"
+            if row.small_denominator:
+                reading += "<br>Small numbers: read with care"
+            customdata.append([row.label, format_value(measure, row.value), numerator, denominator, reading])
+        traces.append(
+            go.Scatter(
+                x=[month_date(row.period) for row, _ in members],
+                y=[row.value for row, _ in members],
+                mode="markers",
+                name=str(style["name"]),
+                legendgroup="points",
+                legendrank=10,
+                marker={
+                    "color": style["color"],
+                    "size": style["size"],
+                    # Synthetic demonstration figures are hollow: the same shape, open.
+                    "symbol": [f"{style['symbol']}-open" if row.synthetic else style["symbol"] for row, _ in members],
+                    "line": {"color": style["color"], "width": 2},
+                },
+                customdata=customdata,
+                hovertemplate=_hover_template(measure),
+            )
+        )
+    if any(row.synthetic for row, _ in (m for members in by_kind.values() for m in members)):
+        traces.append(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="Hollow marker: synthetic figure, not real data",
+                legendgroup="points",
+                legendrank=11,
+                marker={"symbol": "circle-open", "color": MUTED, "size": 9, "line": {"width": 2}},
+                hoverinfo="skip",
+            )
+        )
+    return traces
+
+
+def _status_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
+    """Months with no figure (TBC, new, not applicable, suppressed, missing) are written on the chart, never
+    plotted as zero."""
+    words = {"tbc": "TBC", "new": "New", "na": "Not applicable", "suppressed": "Suppressed", "missing": "No figure"}
+    rows = [row for row in detail.series if not row.counted]
+    if not rows:
+        return None
+    first, last = detail.series[0].period, detail.series[-1].period
+    # The axis ends half a month either side of the series: a word centred on the first or last month would be
+    # cut at the edge ('Suppress'), so there it is written inwards from its month.
+    positions = [
+        "top center"
+        if first == last
+        else "top right"
+        if row.period == first
+        else "top left"
+        if row.period == last
+        else "top center"
+        for row in rows
+    ]
+    return go.Scatter(
+        x=[month_date(row.period) for row in rows],
+        y=[y] * len(rows),
+        # A short upright tick marks the month itself, so a word written inwards still says which month it is.
+        mode="markers+text",
+        marker={"symbol": "line-ns-open", "size": 12, "color": MUTED, "line": {"width": 2, "color": MUTED}},
+        text=[words.get(row.status, "No figure") for row in rows],
+        textposition=positions,
+        textfont={"color": MUTED, "size": 12},
+        name="No figure (TBC, new, not applicable, suppressed)",
+        legendrank=12,
+        customdata=[[row.label, words.get(row.status, "No figure")] for row in rows],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: no figure to plot<extra></extra>",
+    )
+
+
+def _horizontal(
+    x0: str, x1: str, y: float, name: str, line: dict, group: str, show: bool = True, rank: int = 20, hover: str = ""
+) -> go.Scatter:
+    return go.Scatter(
+        x=[x0, x1],
+        y=[y, y],
+        mode="lines",
+        name=name,
+        line=line,
+        legendgroup=group,
+        showlegend=show,
+        legendrank=rank,
+        hovertemplate=(hover or name) + "<extra></extra>",
+    )
+
+
+def _limit_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
+    result, measure = detail.spc, detail.measure
+    if result.mean is None or result.upper_limit is None or result.lower_limit is None:
+        return []
+    mean = format_value(measure, result.mean)
+    upper, lower = format_value(measure, result.upper_limit), format_value(measure, result.lower_limit)
+    limit_line = {"color": MUTED, "width": 1.5, "dash": "dash"}
+    return [
+        _horizontal(
+            x0,
+            x1,
+            result.mean,
+            f"Average ({mean})",
+            {"color": INK, "width": 1.5},
+            "mean",
+            rank=20,
+            hover=f"Average of {result.n} months: {mean}",
+        ),
+        _horizontal(
+            x0,
+            x1,
+            result.upper_limit,
+            f"Process limits ({lower} to {upper})",
+            limit_line,
+            "limits",
+            rank=21,
+            hover=f"Upper process limit: {upper}",
+        ),
+        _horizontal(
+            x0,
+            x1,
+            result.lower_limit,
+            "Lower process limit",
+            limit_line,
+            "limits",
+            show=False,
+            hover=f"Lower process limit: {lower}",
+        ),
+    ]
+
+
+def _target_traces(measure: Measure, x0: str, x1: str) -> list[go.Scatter]:
+    target = measure.target
+    if target is None:
+        return []
+    if target.kind == "band" and target.low is not None and target.high is not None:
+        name = f"Target range: {plain_text(target.describe())}"
+        return [
+            go.Scatter(
+                x=[x0, x1, x1, x0, x0],
+                y=[target.low, target.low, target.high, target.high, target.low],
+                mode="lines",
+                fill="toself",
+                fillcolor=BAND_FILL,
+                line={"color": TARGET_COLOUR, "width": 1.5, "dash": "dot"},
+                name=name,
+                legendgroup="target",
+                legendrank=22,
+                hoveron="fills+points",
+                hovertemplate=f"{name}<extra></extra>",
+            )
+        ]
+    level = target.low if target.kind == "at_least" else target.high
+    if level is None:
+        return []
+    name = f"Target: {plain_text(target.describe())}"
+    return [_horizontal(x0, x1, level, name, {"color": TARGET_COLOUR, "width": 2.5, "dash": "dot"}, "target", rank=22)]
+
+
+def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.Scatter]:
+    """Each comparator's figure for each financial year, drawn across that year's months (clipped to the chart)."""
+    measure = detail.measure
+    segments: dict[str, list[tuple[str, str, Benchmark]]] = {}
+    for year in detail.benchmarks:
+        start, end = _year_span(year.year)
+        start, end = max(start, first), min(end, last)
+        if start > end:
+            continue
+        for benchmark in year.values:
+            segments.setdefault(benchmark.comparator, []).append((start, end, benchmark))
+    traces = []
+    for comparator, parts in segments.items():
+        kind = parts[0][2].kind
+        style = BENCHMARK_STYLE[kind]
+        hidden = kind in ("neighbour", "other", "council")
+        name = BENCHMARK_NAMES.get(kind, plain_text(comparator))
+        if kind == "council":
+            name = f"{plain_text(comparator)} (whole year, published)"
+        if any(part[2].synthetic for part in parts):
+            name += " (synthetic)"
+        short_name = BENCHMARK_NAMES.get(kind, plain_text(comparator)).split(" (")[0]
+        x: list[str | None] = []
+        y: list[float | None] = []
+        text: list[str] = []
+        customdata: list[list[str]] = []
+        for start, end, benchmark in parts:
+            shown = format_benchmark(measure, benchmark.value)
+            label = f"{name}: {shown} in {plain_text(benchmark.year)}"
+            if benchmark.synthetic:
+                label += " (synthetic demonstration figure)"
+            x += [month_date(start), month_date(end), None]
+            y += [benchmark.value, benchmark.value, None]
+            text += ["", "" if hidden else f"{short_name} {shown}", ""]
+            customdata += [[label], [label], [""]]
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines" if hidden else "lines+text",
+                text=text,
+                textposition=style["textposition"],
+                textfont={"color": style["color"], "size": 12},
+                name=name,
+                line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
+                visible="legendonly" if hidden else True,
+                legendgroup="neighbour" if kind == "neighbour" else f"benchmark-{comparator}",
+                legendgrouptitle={"text": NEIGHBOURS_TITLE} if kind == "neighbour" else None,
+                legendrank=40 if kind == "neighbour" else 30,
+                customdata=customdata,
+                hovertemplate="%{customdata[0]}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def spc_figure(detail: MeasureDetail) -> go.Figure:
+    """Return the SPC chart of the measure up to the month shown.
+
+    Points are the counted months (TBC, new and missing months are written on the chart, never plotted);
+    special-cause points differ from common-cause ones in colour AND marker shape, synthetic points are
+    hollow. The mean and the process limits (dashed) span the counted months; the target is a dotted line,
+    or a shaded band for a range measure; benchmarks are horizontal segments over their financial year
+    (named neighbours hidden until chosen in the legend). Percent measures run 0-100%. No title: the page
+    gives the chart its heading.
+    """
+    measure = detail.measure
+    figure = go.Figure()
+    if detail.series:
+        first, last = detail.series[0].period, detail.series[-1].period
+    else:
+        first = last = detail.period
+    x0, x1 = month_date(first), month_date(last)
+    for trace in _target_traces(measure, x0, x1):
+        figure.add_trace(trace)
+    for trace in _benchmark_traces(detail, first, last):
+        figure.add_trace(trace)
+    for trace in _limit_traces(detail, x0, x1):
+        figure.add_trace(trace)
+    counted = [row for row in detail.series if row.counted]
+    if counted:
+        # One line joins the months in order; a month without a figure leaves a gap rather than a zero.
+        figure.add_trace(
+            go.Scatter(
+                x=[month_date(row.period) for row in detail.series],
+                y=[row.value if row.counted else None for row in detail.series],
+                mode="lines",
+                line={"color": MUTED, "width": 1.5},
+                connectgaps=False,
+                showlegend=False,
+                hoverinfo="skip",
+                name="Monthly figures",
+            )
+        )
+    for trace in _point_traces(detail):
+        figure.add_trace(trace)
+    percent = measure.unit == "percent"
+    status = _status_trace(detail, 4.0 if percent else 0.0)
+    if status is not None:
+        figure.add_trace(status)
+
+    year, month = parse_period(first)
+    figure.update_layout(
+        template="plotly_white",
+        font={"family": FONT, "size": 14, "color": INK},
+        height=600,
+        margin={"l": 64, "r": 24, "t": 24, "b": 56},
+        hovermode="closest",
+        hoverlabel={"font": {"family": FONT, "size": 14}, "bgcolor": "#ffffff"},
+        legend={
+            "orientation": "v",
+            "x": 1.02,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "groupclick": "toggleitem",
+            "font": {"size": 13},
+            "itemsizing": "constant",
+            "tracegroupgap": 8,
+        },
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        showlegend=True,
+    )
+    figure.update_xaxes(
+        type="date",
+        tickformat="%b %Y",
+        dtick="M1" if len(detail.series) <= 12 else "M3",
+        gridcolor=GRID,
+        linecolor=MUTED,
+        ticks="outside",
+        range=[f"{shift_period(make_period(year, month), -1)}-16", f"{last}-16"],
+        title={"text": "Month"},
+    )
+    axis_title = {"percent": "Per cent", "count": "Number", "average": "Average", "rate": "Rate"}[measure.unit]
+    if percent:
+        figure.update_yaxes(range=[0, 100], ticksuffix="%", dtick=10)
+    else:
+        figure.update_yaxes(rangemode="tozero")
+    figure.update_yaxes(gridcolor=GRID, linecolor=MUTED, zeroline=True, zerolinecolor=MUTED, title={"text": axis_title})
+    return figure
+
+
+def graph_config(filename: str) -> dict:
+    """Return the dcc.Graph config: PNG from plotly's camera button (filename given), no plotly logo, and
+    no selection tools (they do nothing useful here). SVG comes from the page's own download buttons."""
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1400, "height": 640, "scale": 2},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    }
+
+
+def spc_graph(detail: MeasureDetail, graph_id: str, filename: str) -> dcc.Graph:
+    """Return the chart as a dcc.Graph with the download configuration."""
+    return dcc.Graph(id=graph_id, figure=spc_figure(detail), config=graph_config(filename), className="spc-graph")
+
+
+def _icon(letter: str, colour: str) -> str:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40">'
+        f'<circle cx="20" cy="20" r="17" fill="#ffffff" stroke="{colour}" stroke-width="4"/>'
+        f'<text x="20" y="26.5" font-family="Arial, sans-serif" font-size="18" font-weight="700" '
+        f'text-anchor="middle" fill="{colour}">{letter}</text></svg>'
+    )
+    return "data:image/svg+xml;utf8," + quote(svg)
+
+
+def variation_icon(detail: MeasureDetail) -> html.Span:
+    """Return the variation icon with its words: the icon is decorative, the words carry the meaning.
+
+    The letter shows which way the latest special cause points: H (higher) or L (lower); ~ for common cause.
+    """
+    variation = detail.spc.variation
+    text = VARIATION_TEXT.get(variation, variation)
+    if variation == "insufficient":
+        return html.Span([html.Span(text, className="spc-icon-text")], className="spc-icon variation-insufficient")
+    side = detail.spc.points[-1].side if detail.spc.points else None
+    letter = "~" if variation == "common" else ("H" if side == "high" else "L")
+    return html.Span(
+        [
+            html.Img(src=_icon(letter, ICON_COLOURS[variation]), alt="", width=32, height=32),
+            html.Span(text, className="spc-icon-text"),
+        ],
+        className=f"spc-icon variation-icon-{variation}",
+    )
+
+
+def assurance_icon(detail: MeasureDetail) -> html.Span | None:
+    """Return the assurance icon with its words (P pass, F fail, ? hit or miss), or None without a target."""
+    assurance = detail.spc.assurance
+    if assurance == "none":
+        return None
+    letter = {"pass": "P", "fail": "F", "hit-or-miss": "?"}[assurance]
+    return html.Span(
+        [
+            html.Img(src=_icon(letter, ICON_COLOURS[assurance]), alt="", width=32, height=32),
+            html.Span(ASSURANCE_TEXT[assurance], className="spc-icon-text"),
+        ],
+        className=f"spc-icon assurance-icon-{assurance}",
+    )
+
+
+def chart_reading(detail: MeasureDetail) -> str:
+    """Return one line on the chart's limits for the text alternative, e.g. 'Average 65.3%; process limits
+    48.0% to 82.6%, from 22 months.' or why there are none."""
+    result, measure = detail.spc, detail.measure
+    if result.mean is None:
+        return f"No average or process limits: {result.n} month(s) with a figure, and SPC needs at least 12."
+    return (
+        f"Average {format_value(measure, result.mean)}; process limits {format_value(measure, result.lower_limit)}"
+        f" to {format_value(measure, result.upper_limit)}, from {result.n} months up to "
+        f"{long_label(detail.spc_periods[-1])}."
+    )

@@ -1,0 +1,429 @@
+"""Demo data: the real published figures plus a clearly labelled, deterministic synthetic history.
+
+Real: the Dec-22 and Jan-23 columns of the "Measures that Matter" table presented to the Children
+and Young People Scrutiny Committee on 28 February 2023 (`data/published/`), and the benchmarks the
+committee papers give (`data/benchmarks.csv`).
+
+Synthetic (marked `synthetic` in the data and wherever shown): monthly history from April 2021 to
+November 2022, team breakdowns, pseudonymous worker caseloads, and named statistical-neighbour
+benchmarks. Measures the council had not yet reported (TBC or new) get no invented past.
+"""
+
+from __future__ import annotations
+
+import csv
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine
+
+from measures.domain.catalogue import Catalogue, Measure
+from measures.domain.comparators import STATISTICAL_NEIGHBOURS as NEIGHBOURS
+from measures.domain.periods import period_range
+from measures.domain.teams import ASSESSMENT_TEAMS, CASEWORK_TEAMS
+from measures.storage import recording
+from measures.storage.recording import UploadInfo, ValueRow
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+PUBLISHED_FILE = DATA_DIR / "published" / "measures-that-matter-2023-02-28.csv"
+BENCHMARKS_FILE = DATA_DIR / "benchmarks.csv"
+PUBLISHED_SOURCE = "Measures that Matter, Children and Young People Scrutiny Committee, 28 February 2023"
+
+SYNTHETIC_START = "2021-04"
+SYNTHETIC_END = "2022-11"
+
+TEAM_BREAKDOWN = {
+    "3.1": ASSESSMENT_TEAMS,
+    "3.2": ASSESSMENT_TEAMS,
+    "3.3": ASSESSMENT_TEAMS,
+    "8.1": CASEWORK_TEAMS,
+    "8.3": CASEWORK_TEAMS,
+}
+CASELOAD_REFS = ("2.2", "2.3")  # built from worker caseloads
+AUDIT_GRADE_REFS = ("4.2", "4.3", "4.4", "4.5")  # inadequate, requires improvement, good, outstanding
+# Not reported yet in the published table (TBC or new measure): no invented history.
+NO_HISTORY = frozenset({"2.6", "3.4", "6.3", "7.3", "9.3", "10.1"})
+HISTORY_START = {"5.1": "2022-06"}  # Family Group Conferences "when established"
+WORKERS_PER_TEAM = (8, 8, 7, 7, 9, 9, 8, 6)  # pseudonymous social workers, excluding newly qualified
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """The rows the demo writes, split by provenance."""
+
+    published: list[ValueRow]
+    synthetic: list[ValueRow]
+    benchmarks: list[dict]
+    synthetic_benchmarks: list[dict]
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def _percent(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return 100.0 * numerator / denominator
+
+
+def read_published(path: Path = PUBLISHED_FILE) -> list[ValueRow]:
+    """Return the published whole-service figures; a percentage is computed from its counts where both exist.
+
+    Raises FileNotFoundError if the file is missing.
+    """
+    rows = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for record in csv.DictReader(handle):
+            numerator, denominator = _number(record["numerator"]), _number(record["denominator"])
+            value = _number(record["value"])
+            if value is None and denominator:
+                value = _percent(numerator, denominator)
+            rows.append(
+                ValueRow(
+                    ref=record["ref"],
+                    period=record["period"],
+                    numerator=numerator,
+                    denominator=denominator,
+                    value=value,
+                    status=record["status"],
+                    note=record["note"],
+                )
+            )
+    return rows
+
+
+def read_benchmarks(path: Path = BENCHMARKS_FILE) -> list[dict]:
+    """Return the published benchmarks as dicts (ref, year, comparator, value, source, synthetic=False)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            {
+                "ref": r["ref"],
+                "year": r["year"],
+                "comparator": r["comparator"],
+                "value": float(r["value"]),
+                "source": r["source"],
+                "synthetic": False,
+            }
+            for r in csv.DictReader(handle)
+        ]
+
+
+def _rng(*parts: str) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32("|".join(parts).encode()))
+
+
+def _anchor(published: dict[tuple[str, str], ValueRow], ref: str) -> ValueRow | None:
+    for period in ("2022-12", "2023-01"):
+        row = published.get((ref, period))
+        if row is not None and row.status == "ok" and row.value is not None:
+            return row
+    return None
+
+
+def _path(rng: np.random.Generator, months: int, end: float, start: float, noise: float) -> np.ndarray:
+    """A series drifting from `start` to `end` over `months`, with month-to-month noise."""
+    steps = np.linspace(start, end, months)
+    return steps + rng.normal(0.0, noise, months)
+
+
+def _start_factor(measure: Measure, rng: np.random.Generator) -> float:
+    """Where the synthetic history starts relative to the published figure: an improvement programme
+    that started from a worse place, so most higher-is-better series rise and lower-is-better ones fall."""
+    if measure.polarity == "higher":
+        return rng.uniform(0.8, 0.97)
+    if measure.polarity == "lower":
+        return rng.uniform(1.05, 1.3)
+    return rng.uniform(0.92, 1.08)
+
+
+def _synthetic_service(measure: Measure, anchor: ValueRow, periods: list[str]) -> list[ValueRow]:
+    rng = _rng("service", measure.ref)
+    months = len(periods)
+    factor = _start_factor(measure, rng)
+    note = "Synthetic demonstration figure, not real data."
+    rows = []
+    if measure.unit == "percent" and anchor.denominator:
+        rate_end = anchor.numerator / anchor.denominator
+        rates = np.clip(_path(rng, months, rate_end, min(rate_end * factor, 0.99), 0.025), 0.0, 1.0)
+        denominators = np.maximum(rng.normal(anchor.denominator, anchor.denominator * 0.1, months).round(), 4)
+        for period, rate, denominator in zip(periods, rates, denominators, strict=True):
+            numerator = float(rng.binomial(int(denominator), rate))
+            rows.append(
+                ValueRow(
+                    measure.ref,
+                    period,
+                    numerator=numerator,
+                    denominator=float(denominator),
+                    value=_percent(numerator, denominator),
+                    note=note,
+                    synthetic=True,
+                )
+            )
+    elif measure.unit == "percent" and anchor.numerator is not None:
+        # Published as a count and a percentage without its denominator (6.1): invent both for the past.
+        denominator_end = round(anchor.numerator * 100 / anchor.value) if anchor.value else 20
+        rates = np.clip(_path(rng, months, anchor.value / 100, anchor.value / 100 * factor, 0.05), 0.0, 1.0)
+        for period, rate in zip(periods, rates, strict=True):
+            denominator = float(max(int(rng.normal(denominator_end, 3)), 5))
+            numerator = float(rng.binomial(int(denominator), rate))
+            rows.append(
+                ValueRow(
+                    measure.ref,
+                    period,
+                    numerator=numerator,
+                    denominator=denominator,
+                    value=_percent(numerator, denominator),
+                    note=note,
+                    synthetic=True,
+                )
+            )
+    elif measure.unit == "percent":
+        values = np.clip(_path(rng, months, anchor.value, anchor.value * factor, 2.0), 0.0, 100.0)
+        rows = [
+            ValueRow(measure.ref, p, value=round(float(v), 1), note=note, synthetic=True)
+            for p, v in zip(periods, values, strict=True)
+        ]
+    else:
+        spread = max(abs(anchor.value) * 0.08, 1.0)
+        values = np.maximum(_path(rng, months, anchor.value, anchor.value * factor, spread), 0.0)
+        decimals = measure.decimals
+        rows = [
+            ValueRow(measure.ref, p, value=round(float(v), decimals), note=note, synthetic=True)
+            for p, v in zip(periods, values, strict=True)
+        ]
+    return rows
+
+
+def _split_counts(rng: np.random.Generator, numerator: float, denominator: float, teams: tuple[str, ...]):
+    """Split a service numerator/denominator across teams so the teams add up to the service exactly."""
+    weights = rng.dirichlet(np.full(len(teams), 8.0))
+    team_denominators = rng.multinomial(int(denominator), weights)
+    team_numerators = rng.multivariate_hypergeometric(team_denominators, int(numerator))
+    return zip(teams, team_numerators, team_denominators, strict=True)
+
+
+def _team_rows(measure: Measure, service_rows: list[ValueRow], teams: tuple[str, ...]) -> Iterator[ValueRow]:
+    note = "Synthetic team breakdown, not real data."
+    for row in service_rows:
+        if row.status != "ok" or row.value is None:
+            continue
+        rng = _rng("team", measure.ref, row.period)
+        if row.denominator:
+            for team, numerator, denominator in _split_counts(rng, row.numerator, row.denominator, teams):
+                yield ValueRow(
+                    measure.ref,
+                    row.period,
+                    team=team,
+                    numerator=float(numerator),
+                    denominator=float(denominator),
+                    value=_percent(numerator, denominator),
+                    note=note,
+                    synthetic=True,
+                )
+        else:
+            counts = rng.multinomial(int(round(row.value)), rng.dirichlet(np.full(len(teams), 6.0)))
+            for team, count in zip(teams, counts, strict=True):
+                yield ValueRow(measure.ref, row.period, team=team, value=float(count), note=note, synthetic=True)
+
+
+def _caseloads(rng: np.random.Generator, workers: int, mean: float, above_24: int) -> np.ndarray:
+    """Integer caseloads for `workers` workers with exactly `above_24` above 24 and the given mean (to 0.1)."""
+    high = rng.integers(25, 30, above_24)
+    rest = np.clip(rng.normal(mean - 1.5, 3.5, workers - above_24).round(), 6, 24).astype(int)
+    target_total = int(round(mean * workers))
+    gap = target_total - int(high.sum() + rest.sum())
+    step = 1 if gap > 0 else -1
+    index = 0
+    while gap != 0:
+        position = index % len(rest)
+        candidate = rest[position] + step
+        if 6 <= candidate <= 24:
+            rest[position] = candidate
+            gap -= step
+        index += 1
+        if index > 100_000:  # the targets cannot be met with these bounds; keep what we have
+            break
+    caseloads = np.concatenate([high, rest])
+    rng.shuffle(caseloads)
+    return caseloads
+
+
+def _caseload_rows(published: dict[tuple[str, str], ValueRow], periods: list[str]) -> Iterator[ValueRow]:
+    """Worker caseloads (2.2 per worker), team and service averages (2.2) and counts above 24 (2.3)."""
+    roster = [
+        (team, f"Worker {team_index + 1}{worker_index + 1:02d}")
+        for team_index, (team, size) in enumerate(zip(CASEWORK_TEAMS, WORKERS_PER_TEAM, strict=True))
+        for worker_index in range(size)
+    ]
+    months = len(periods)
+    path_rng = _rng("caseload-path")
+    means = _path(path_rng, months, 17.0, 21.5, 0.5)
+    highs = np.maximum(_path(path_rng, months, 10, 19, 1.5).round(), 0).astype(int)
+    worker_note = "Synthetic pseudonymous caseload, not real data."
+    for index, period in enumerate(periods):
+        average_row = published.get(("2.2", period))
+        above_row = published.get(("2.3", period))
+        is_published = average_row is not None and above_row is not None
+        mean = average_row.value if is_published else float(means[index])
+        above = int(above_row.value) if is_published else int(highs[index])
+        caseloads = _caseloads(_rng("caseloads", period), len(roster), mean, above)
+        for (team, worker), caseload in zip(roster, caseloads, strict=True):
+            yield ValueRow(
+                "2.2", period, team=team, worker=worker, value=float(caseload), note=worker_note, synthetic=True
+            )
+        for team in CASEWORK_TEAMS:
+            team_loads = [c for (t, _), c in zip(roster, caseloads, strict=True) if t == team]
+            yield ValueRow(
+                "2.2",
+                period,
+                team=team,
+                value=round(float(np.mean(team_loads)), 1),
+                note="Synthetic team average, not real data.",
+                synthetic=True,
+            )
+            yield ValueRow(
+                "2.3",
+                period,
+                team=team,
+                value=float(sum(c > 24 for c in team_loads)),
+                note="Synthetic team count, not real data.",
+                synthetic=True,
+            )
+        if not is_published:
+            yield ValueRow(
+                "2.2",
+                period,
+                value=round(float(np.mean(caseloads)), 1),
+                note="Synthetic demonstration figure, not real data.",
+                synthetic=True,
+            )
+            yield ValueRow(
+                "2.3",
+                period,
+                value=float(int((caseloads > 24).sum())),
+                note="Synthetic demonstration figure, not real data.",
+                synthetic=True,
+            )
+
+
+def _audit_grade_rows(published: dict[tuple[str, str], ValueRow], periods: list[str]) -> Iterator[ValueRow]:
+    """Audits completed (4.1) and the grades (4.2-4.5) that add up to them, for synthetic months."""
+    rng = _rng("audits")
+    months = len(periods)
+    inadequate_share = np.clip(np.linspace(0.7, 0.5, months) + rng.normal(0, 0.04, months), 0.2, 0.9)
+    note = "Synthetic demonstration figure, not real data."
+    for index, period in enumerate(periods):
+        audits = int(rng.integers(26, 42))
+        shares = np.array(
+            [
+                inadequate_share[index],
+                0.85 * (1 - inadequate_share[index]),
+                0.14 * (1 - inadequate_share[index]),
+                0.01 * (1 - inadequate_share[index]),
+            ]
+        )
+        grades = rng.multinomial(audits, shares / shares.sum())
+        yield ValueRow("4.1", period, value=float(audits), note=note, synthetic=True)
+        for ref, count in zip(AUDIT_GRADE_REFS, grades, strict=True):
+            yield ValueRow(
+                ref,
+                period,
+                numerator=float(count),
+                denominator=float(audits),
+                value=_percent(count, audits),
+                note=note,
+                synthetic=True,
+            )
+
+
+def _synthetic_benchmarks() -> list[dict]:
+    """Named statistical neighbours for assessments in time (3.1), consistent with their published average."""
+    rng = _rng("neighbours")
+    rows = []
+    for year, average in (("2019-20", 85.0), ("2020-21", 86.0), ("2021-22", 87.0)):
+        values = rng.normal(average, 4.0, len(NEIGHBOURS))
+        values = np.clip(values - values.mean() + average, 60, 99).round(0)
+        for neighbour, value in zip(NEIGHBOURS, values, strict=True):
+            rows.append(
+                {
+                    "ref": "3.1",
+                    "year": year,
+                    "comparator": neighbour,
+                    "value": float(value),
+                    "source": "Synthetic demonstration figure, not real data.",
+                    "synthetic": True,
+                }
+            )
+    return rows
+
+
+def build_demo(catalogue: Catalogue) -> DemoData:
+    """Return the demo rows for this catalogue: published figures, synthetic history and benchmarks.
+
+    Deterministic: the same catalogue always gives the same rows. Raises FileNotFoundError if the
+    published data files are missing.
+    """
+    published_rows = read_published()
+    published = {(row.ref, row.period): row for row in published_rows}
+    periods = period_range(SYNTHETIC_START, SYNTHETIC_END)
+    published_periods = sorted({row.period for row in published_rows})
+    synthetic: list[ValueRow] = []
+    synthetic.extend(_caseload_rows(published, periods + published_periods))
+    synthetic.extend(_audit_grade_rows(published, periods))
+    handled = set(CASELOAD_REFS) | set(AUDIT_GRADE_REFS) | {"4.1"}
+    service_by_ref: dict[str, list[ValueRow]] = {}
+    for measure in catalogue.measures:
+        if measure.ref in handled or measure.ref in NO_HISTORY:
+            continue
+        anchor = _anchor(published, measure.ref)
+        if anchor is None:
+            continue
+        start = HISTORY_START.get(measure.ref, SYNTHETIC_START)
+        history = _synthetic_service(measure, anchor, [p for p in periods if p >= start])
+        synthetic.extend(history)
+        service_by_ref[measure.ref] = history
+    for ref, teams in TEAM_BREAKDOWN.items():
+        measure = catalogue.measure(ref)
+        rows = service_by_ref.get(ref, []) + [row for row in published_rows if row.ref == ref]
+        synthetic.extend(_team_rows(measure, rows, teams))
+    return DemoData(
+        published=published_rows,
+        synthetic=synthetic,
+        benchmarks=read_benchmarks(),
+        synthetic_benchmarks=_synthetic_benchmarks(),
+    )
+
+
+def load_demo(engine: Engine, catalogue: Catalogue) -> dict[str, dict[str, int]]:
+    """Write the demo data: synthetic history first, then the published figures, each as its own upload.
+
+    Running it again changes nothing. Returns the write counts of each upload. Raises on a database error.
+    """
+    demo = build_demo(catalogue)
+    synthetic = recording.record_values(
+        engine,
+        demo.synthetic,
+        UploadInfo(
+            kind="demo",
+            filename="synthetic-history",
+            user_name="demo",
+            description="Synthetic history for demonstration: not real data.",
+        ),
+        benchmark_rows=demo.synthetic_benchmarks,
+    )
+    published = recording.record_values(
+        engine,
+        demo.published,
+        UploadInfo(
+            kind="demo",
+            filename=PUBLISHED_FILE.name,
+            user_name="demo",
+            description=f"Published figures: {PUBLISHED_SOURCE}.",
+        ),
+        benchmark_rows=demo.benchmarks,
+    )
+    return {"synthetic": synthetic.counts, "published": published.counts}

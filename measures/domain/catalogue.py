@@ -1,0 +1,234 @@
+"""The measure catalogue: improvement areas and their measures, read from `data/catalogue.toml`.
+
+The catalogue is a readable data file kept under version control. This module only parses and
+checks it; `measures.store` writes it into the database.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Unit = Literal["count", "percent", "average", "rate"]
+Polarity = Literal["higher", "lower", "range", "none"]
+TargetKind = Literal["at_least", "at_most", "band"]
+
+UNITS: tuple[str, ...] = ("count", "percent", "average", "rate")
+POLARITIES: tuple[str, ...] = ("higher", "lower", "range", "none")
+TARGET_KINDS: tuple[str, ...] = ("at_least", "at_most", "band")
+
+DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "data" / "catalogue.toml"
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is missing, unreadable or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target for RAG rating.
+
+    `at_least`: green when value >= low. `at_most`: green when value <= high.
+    `band`: green when low <= value <= high. Amber within `tolerance` outside the green zone.
+    """
+
+    kind: TargetKind
+    low: float | None = None
+    high: float | None = None
+    tolerance: float = 0.0
+    text: str = ""
+
+    def describe(self) -> str:
+        """Return the target in plain words, e.g. 'at least 90%' or 'between 16 and 20'."""
+        if self.text:
+            return self.text
+        if self.kind == "at_least":
+            return f"at least {self.low:g}"
+        if self.kind == "at_most":
+            return f"at most {self.high:g}"
+        return f"between {self.low:g} and {self.high:g}"
+
+
+@dataclass(frozen=True)
+class Area:
+    """One of the ten improvement areas of the plan."""
+
+    number: int
+    title: str
+    short_title: str
+    description: str = ""
+    outcomes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure that matters, as the committee defines it."""
+
+    ref: str
+    area: int
+    title: str
+    short_title: str
+    unit: Unit
+    polarity: Polarity
+    good_looks_like: str = ""
+    counts: bool = False
+    decimals: int = 0
+    target: Target | None = None
+    target_source: str = ""
+    objective: str = ""
+    timescale: str = ""
+    best_practice: str = ""
+    numerator_label: str = ""
+    denominator_label: str = ""
+    chart: str = ""
+    source_note: str = ""
+    flags: tuple[str, ...] = ()
+    sort_key: tuple[int, int] = field(default=(0, 0), compare=False)
+
+    @property
+    def band(self) -> tuple[float, float] | None:
+        """The target band (low, high) of a `range` measure, or None."""
+        if self.target is not None and self.target.kind == "band":
+            return (float(self.target.low), float(self.target.high))  # type: ignore[arg-type]
+        return None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All areas and measures, in ref order."""
+
+    areas: tuple[Area, ...]
+    measures: tuple[Measure, ...]
+
+    def measure(self, ref: str) -> Measure:
+        """Return the measure with this ref; raises KeyError if there is none."""
+        for measure in self.measures:
+            if measure.ref == ref:
+                return measure
+        raise KeyError(ref)
+
+    def area(self, number: int) -> Area:
+        """Return the area with this number; raises KeyError if there is none."""
+        for area in self.areas:
+            if area.number == number:
+                return area
+        raise KeyError(number)
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        """Every measure ref, in order."""
+        return tuple(m.ref for m in self.measures)
+
+
+def ref_sort_key(ref: str) -> tuple[int, int]:
+    """Return a sort key that orders '2.10' after '2.9'; raises ValueError for a malformed ref."""
+    area, _, number = ref.partition(".")
+    return (int(area), int(number))
+
+
+def _target(raw: dict | None, ref: str) -> Target | None:
+    if raw is None:
+        return None
+    kind = raw.get("kind")
+    if kind not in TARGET_KINDS:
+        raise CatalogueError(f"Measure {ref}: target kind {kind!r} is not one of {', '.join(TARGET_KINDS)}.")
+    low, high = raw.get("low"), raw.get("high")
+    if kind == "at_least" and low is None:
+        raise CatalogueError(f"Measure {ref}: an 'at_least' target needs 'low'.")
+    if kind == "at_most" and high is None:
+        raise CatalogueError(f"Measure {ref}: an 'at_most' target needs 'high'.")
+    if kind == "band" and (low is None or high is None or low > high):
+        raise CatalogueError(f"Measure {ref}: a 'band' target needs 'low' <= 'high'.")
+    return Target(
+        kind=kind,
+        low=None if low is None else float(low),
+        high=None if high is None else float(high),
+        tolerance=float(raw.get("tolerance", 0.0)),
+        text=str(raw.get("text", "")),
+    )
+
+
+def parse_catalogue(data: dict) -> Catalogue:
+    """Build a Catalogue from parsed TOML; raises CatalogueError naming the first inconsistent entry."""
+    areas = []
+    for raw in data.get("area", []):
+        try:
+            areas.append(
+                Area(
+                    number=int(raw["number"]),
+                    title=str(raw["title"]),
+                    short_title=str(raw.get("short_title", raw["title"])),
+                    description=str(raw.get("description", "")),
+                    outcomes=tuple(raw.get("outcomes", ())),
+                )
+            )
+        except KeyError as missing:
+            raise CatalogueError(f"An area is missing {missing}.") from None
+    area_numbers = {a.number for a in areas}
+    measures = []
+    seen: set[str] = set()
+    for raw in data.get("measure", []):
+        ref = str(raw.get("ref", ""))
+        try:
+            key = ref_sort_key(ref)
+        except ValueError:
+            raise CatalogueError(f"Measure ref {ref!r} is not of the form AREA.NUMBER.") from None
+        if ref in seen:
+            raise CatalogueError(f"Measure {ref} appears twice.")
+        seen.add(ref)
+        if raw.get("unit") not in UNITS:
+            raise CatalogueError(f"Measure {ref}: unit {raw.get('unit')!r} is not one of {', '.join(UNITS)}.")
+        if raw.get("polarity") not in POLARITIES:
+            raise CatalogueError(
+                f"Measure {ref}: polarity {raw.get('polarity')!r} is not one of {', '.join(POLARITIES)}."
+            )
+        if int(raw.get("area", -1)) not in area_numbers or key[0] != int(raw["area"]):
+            raise CatalogueError(f"Measure {ref}: area {raw.get('area')!r} does not match an area of its ref.")
+        target = _target(raw.get("target"), ref)
+        if raw["polarity"] == "range" and (target is None or target.kind != "band"):
+            raise CatalogueError(f"Measure {ref}: a 'range' measure needs a 'band' target.")
+        measures.append(
+            Measure(
+                ref=ref,
+                area=int(raw["area"]),
+                title=str(raw["title"]),
+                short_title=str(raw.get("short_title", raw["title"])),
+                unit=raw["unit"],
+                polarity=raw["polarity"],
+                good_looks_like=str(raw.get("good_looks_like", "")),
+                counts=bool(raw.get("counts", False)),
+                decimals=int(raw.get("decimals", 1 if raw["unit"] in ("percent", "average", "rate") else 0)),
+                target=target,
+                target_source=str(raw.get("target_source", "")),
+                objective=str(raw.get("objective", "")),
+                timescale=str(raw.get("timescale", "")),
+                best_practice=str(raw.get("best_practice", "")),
+                numerator_label=str(raw.get("numerator_label", "")),
+                denominator_label=str(raw.get("denominator_label", "")),
+                chart=str(raw.get("chart", "")),
+                source_note=str(raw.get("source_note", "")),
+                flags=tuple(raw.get("flags", ())),
+                sort_key=key,
+            )
+        )
+    measures.sort(key=lambda m: m.sort_key)
+    areas.sort(key=lambda a: a.number)
+    return Catalogue(areas=tuple(areas), measures=tuple(measures))
+
+
+def load_catalogue(path: Path | str | None = None) -> Catalogue:
+    """Read and check the catalogue file (default `data/catalogue.toml`).
+
+    Returns the Catalogue; raises CatalogueError if the file is missing, not TOML or inconsistent.
+    """
+    path = Path(path) if path else DEFAULT_CATALOGUE_PATH
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise CatalogueError(f"The catalogue file {path} does not exist.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"The catalogue file {path} is not valid TOML: {error}") from None
+    return parse_catalogue(data)

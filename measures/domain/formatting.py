@@ -1,0 +1,109 @@
+"""Plain-English text for figures and judgements, shared by the dashboard, the CLI and exports.
+
+Nothing is conveyed by colour alone: every judgement has a word, and every arrow a label.
+"""
+
+from __future__ import annotations
+
+import math
+
+from measures.domain.catalogue import Measure
+from measures.domain.numbers import round_half_up
+
+STATUS_TEXT = {
+    "tbc": "TBC",
+    "new": "New measure",
+    "na": "Not applicable",
+    "suppressed": "Suppressed (small number)",
+    "missing": "No figure",
+}
+# Statuses stored in place of a figure: never a number, never zero, never rated or compared.
+NO_FIGURE_STATUSES = ("tbc", "new", "na", "suppressed")
+STATUS_EXPLANATION = {
+    "tbc": "to be confirmed: the figure has not been reported yet",
+    "new": "new measure: no data yet",
+    "na": "not applicable: there is no figure for this month",
+    "suppressed": "suppressed: a small number, not published so that no one can be identified",
+    "missing": "no figure was reported for this month",
+}
+DIRECTION_ARROW = {"up": "↑", "down": "↓", "flat": "→", "none": ""}
+DIRECTION_TEXT = {"up": "Up", "down": "Down", "flat": "No change", "none": "No comparison"}
+JUDGEMENT_TEXT = {"better": "better", "worse": "worse", "same": "same", "none": ""}
+RAG_TEXT = {"green": "On target", "amber": "Near target", "red": "Off target", "none": "No target"}
+VARIATION_TEXT = {
+    "common": "Common cause: no significant change",
+    "improvement": "Special cause: improvement",
+    "concern": "Special cause: concern",
+    "neither": "Special cause: change, neither better nor worse",
+    "insufficient": "Too few months for SPC",
+}
+ASSURANCE_TEXT = {
+    "pass": "Will consistently meet the target",
+    "fail": "Will consistently miss the target",
+    "hit-or-miss": "Will hit or miss the target at random",
+    "none": "",
+}
+
+
+def _missing(number: float | None) -> bool:
+    return number is None or (isinstance(number, float) and math.isnan(number))
+
+
+def format_number(number: float | None, decimals: int = 0) -> str:
+    """Return a number for display at `decimals` places with thousands separators, or '' when missing."""
+    if _missing(number):
+        return ""
+    return f"{round_half_up(number, decimals):,.{decimals}f}"
+
+
+def format_value(measure: Measure, value: float | None) -> str:
+    """Return the headline figure in the measure's unit, e.g. '68.0%', '17.2', '12'; '' when missing."""
+    if _missing(value):
+        return ""
+    text = format_number(value, measure.decimals)
+    return f"{text}%" if measure.unit == "percent" else text
+
+
+def format_counts(numerator: float | None, denominator: float | None) -> str:
+    """Return '198/291', '9' (numerator only) or '' when there are no counts."""
+    if _missing(numerator):
+        return ""
+    if _missing(denominator):
+        return format_number(numerator)
+    return f"{format_number(numerator)}/{format_number(denominator)}"
+
+
+def format_figure(measure: Measure, row: dict | None) -> str:
+    """Return the cell text for one month: counts and value ('198/291 68.0%'), or TBC / New measure /
+    Not applicable / Suppressed (small number) / No figure."""
+    if row is None:
+        return STATUS_TEXT["missing"]
+    status = row.get("status", "ok")
+    if status in NO_FIGURE_STATUSES:
+        return STATUS_TEXT[status]
+    value = format_value(measure, row.get("value"))
+    counts = format_counts(row.get("numerator"), row.get("denominator")) if measure.unit == "percent" else ""
+    text = " ".join(part for part in (counts, value) if part)
+    return text or STATUS_TEXT["missing"]
+
+
+def change_text(direction: str, judgement: str) -> str:
+    """Return the change in words, e.g. 'Up, better', 'Down, worse', 'No change', 'No comparison'."""
+    words = DIRECTION_TEXT.get(direction, "No comparison")
+    verdict = JUDGEMENT_TEXT.get(judgement, "")
+    if direction in ("up", "down") and verdict:
+        return f"{words}, {verdict}"
+    if direction == "flat" and judgement == "better":
+        return f"{words}, better"  # staying inside a target band
+    return words
+
+
+def polarity_text(measure: Measure) -> str:
+    """Return 'good looks like' in words: 'Higher is better', 'Between 16 and 20', or 'Not stated'."""
+    if measure.polarity == "higher":
+        return "Higher is better"
+    if measure.polarity == "lower":
+        return "Lower is better"
+    if measure.polarity == "range" and measure.target is not None:
+        return f"Within {measure.target.low:g} to {measure.target.high:g}"
+    return "Not stated"

@@ -1,0 +1,158 @@
+"""The catalogue in the database: writing the file's areas and measures in, and reading them back with any
+targets an admin changed in the app."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, insert, select, update
+
+from measures.domain.catalogue import Area, Catalogue, Measure, Target
+from measures.storage import audit, db, versioning
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue
+
+
+# The fields an admin may change in the app; once changed there, `sync_catalogue` keeps them.
+EDITABLE_MEASURE_FIELDS = (
+    "target_kind",
+    "target_low",
+    "target_high",
+    "target_tolerance",
+    "target_text",
+    "objective",
+    "timescale",
+)
+
+
+def sync_catalogue(engine: Engine, catalogue: Catalogue, actor: str = audit.SYSTEM_ACTOR) -> dict[str, int]:
+    """Write the catalogue's areas and measures into the database, adding new ones and updating changed ones.
+
+    A measure whose targets an admin has changed in the app keeps those fields (EDITABLE_MEASURE_FIELDS);
+    the file updates the rest. Measures no longer in the file are kept (their values are history). When
+    anything changes it is audited. Returns counts
+    {"areas", "measures_added", "measures_updated"}. Raises sqlalchemy errors on a database failure.
+    """
+    added: list[str] = []
+    updated: list[str] = []
+    areas_changed = 0
+    with db.write_transaction(engine) as connection:
+        stored_areas = {row.number: row._asdict() for row in connection.execute(select(db.areas))}
+        for area in catalogue.areas:
+            record = {
+                "title": area.title,
+                "short_title": area.short_title,
+                "description": area.description,
+                "outcomes": "\n".join(area.outcomes),
+            }
+            if area.number not in stored_areas:
+                connection.execute(insert(db.areas).values(number=area.number, **record))
+                areas_changed += 1
+            elif any(stored_areas[area.number][k] != v for k, v in record.items()):
+                connection.execute(update(db.areas).where(db.areas.c.number == area.number).values(**record))
+                areas_changed += 1
+        stored = {row.ref: row._asdict() for row in connection.execute(select(db.measures))}
+        for measure in catalogue.measures:
+            record = _measure_record(measure)
+            if measure.ref not in stored:
+                connection.execute(insert(db.measures).values(**record))
+                added.append(measure.ref)
+                continue
+            if stored[measure.ref]["edited_at"] is not None:
+                record = {k: v for k, v in record.items() if k not in EDITABLE_MEASURE_FIELDS}
+            if any(stored[measure.ref][k] != v for k, v in record.items()):
+                connection.execute(update(db.measures).where(db.measures.c.ref == measure.ref).values(**record))
+                updated.append(measure.ref)
+        if added or updated or areas_changed:
+            versioning.advance(connection)
+            audit.record(
+                connection,
+                actor,
+                "catalogue.synced",
+                "catalogue.toml",
+                {"areas_changed": areas_changed, "measures_added": added, "measures_updated": updated},
+            )
+    return {"areas": len(catalogue.areas), "measures_added": len(added), "measures_updated": len(updated)}
+
+
+def _measure_record(measure: Measure) -> dict:
+    target = measure.target
+    return {
+        "ref": measure.ref,
+        "area_number": measure.area,
+        "sort_area": measure.sort_key[0],
+        "sort_number": measure.sort_key[1],
+        "title": measure.title,
+        "short_title": measure.short_title,
+        "unit": measure.unit,
+        "polarity": measure.polarity,
+        "good_looks_like": measure.good_looks_like,
+        "counts": measure.counts,
+        "decimals": measure.decimals,
+        "target_kind": target.kind if target else None,
+        "target_low": target.low if target else None,
+        "target_high": target.high if target else None,
+        "target_tolerance": target.tolerance if target else None,
+        "target_text": target.text if target else None,
+        "target_source": measure.target_source,
+        "objective": measure.objective,
+        "timescale": measure.timescale,
+        "best_practice": measure.best_practice,
+        "numerator_label": measure.numerator_label,
+        "denominator_label": measure.denominator_label,
+        "chart": measure.chart,
+        "source_note": measure.source_note,
+        "flags": ",".join(measure.flags),
+    }
+
+
+def read_catalogue(engine: Engine) -> Catalogue:
+    """Return the catalogue as stored in the database (empty if `init` has not run)."""
+    with engine.connect() as connection:
+        area_rows = connection.execute(select(db.areas).order_by(db.areas.c.number)).all()
+        measure_rows = connection.execute(
+            select(db.measures).order_by(db.measures.c.sort_area, db.measures.c.sort_number)
+        ).all()
+    areas = tuple(
+        Area(
+            number=row.number,
+            title=row.title,
+            short_title=row.short_title,
+            description=row.description,
+            outcomes=tuple(line for line in row.outcomes.split("\n") if line),
+        )
+        for row in area_rows
+    )
+    measures = tuple(
+        Measure(
+            ref=row.ref,
+            area=row.area_number,
+            title=row.title,
+            short_title=row.short_title,
+            unit=row.unit,
+            polarity=row.polarity,
+            good_looks_like=row.good_looks_like,
+            counts=bool(row.counts),
+            decimals=row.decimals,
+            target=Target(
+                kind=row.target_kind,
+                low=row.target_low,
+                high=row.target_high,
+                tolerance=row.target_tolerance or 0.0,
+                text=row.target_text or "",
+            )
+            if row.target_kind
+            else None,
+            target_source=row.target_source,
+            objective=row.objective,
+            timescale=row.timescale,
+            best_practice=row.best_practice,
+            numerator_label=row.numerator_label,
+            denominator_label=row.denominator_label,
+            chart=row.chart,
+            source_note=row.source_note,
+            flags=tuple(flag for flag in row.flags.split(",") if flag),
+            sort_key=(row.sort_area, row.sort_number),
+        )
+        for row in measure_rows
+    )
+    return Catalogue(areas=areas, measures=measures)

@@ -1,0 +1,158 @@
+"""Writes made in the app rather than by a return: commentary on a measure's month (officers) and a measure's
+target, objective and timescale (admins). Each is one transaction that adds an audit event; commentary is
+appended (earlier entries stay), and a target change keeps what it replaced in the audit log's detail.
+Cached views follow: each write moves `reads.data_version`, and the catalogue is part of every cache key too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, insert, select, update
+
+from measures.domain.catalogue import TARGET_KINDS
+from measures.domain.periods import is_period
+from measures.storage import audit, db, versioning
+from measures.storage.catalogue_records import EDITABLE_MEASURE_FIELDS
+
+MAX_COMMENTARY_LENGTH = 2000
+MAX_TEXT_FIELD_LENGTH = 500
+BAND_ONLY_FOR_RANGE = (
+    "Only a measure judged against a range can have a band as its target: choose 'at least', 'at most' or no target."
+)
+
+
+class EditError(ValueError):
+    """An edit was refused; the message says why in plain words."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _measure_row(connection, ref: str):
+    row = connection.execute(select(db.measures).where(db.measures.c.ref == ref)).first()
+    if row is None:
+        raise EditError(f"There is no measure {ref!r}.")
+    return row
+
+
+def add_commentary(engine: Engine, ref: str, period: str, text: str, author: str) -> int:
+    """Add commentary for a measure and month, written by `author`; return its id.
+
+    Earlier commentary for the month is kept (the newest is shown first). Raises EditError for an unknown
+    measure, a malformed month, empty text or text over MAX_COMMENTARY_LENGTH characters.
+    """
+    cleaned = (text or "").strip()
+    if not is_period(period or ""):
+        raise EditError(f"{period!r} is not a month in the form YYYY-MM.")
+    if not cleaned:
+        raise EditError("Write the commentary before saving it.")
+    if len(cleaned) > MAX_COMMENTARY_LENGTH:
+        raise EditError(f"Commentary can be at most {MAX_COMMENTARY_LENGTH:,} characters; this is {len(cleaned):,}.")
+    if not author:
+        raise EditError("Commentary must have an author.")
+    with db.write_transaction(engine) as connection:
+        _measure_row(connection, ref)
+        commentary_id = connection.execute(
+            insert(db.commentary).values(
+                ref=ref, period=period, text=cleaned, author=author, created_at=_now(), upload_id=None
+            )
+        ).inserted_primary_key[0]
+        versioning.advance(connection)
+        audit.record(connection, author, "commentary.added", f"{ref} {period}", {"length": len(cleaned)})
+    return commentary_id
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """A measure's new target (None kind = no target), amber tolerance, target wording, objective and timescale."""
+
+    kind: str | None
+    low: float | None = None
+    high: float | None = None
+    tolerance: float = 0.0
+    text: str = ""
+    objective: str = ""
+    timescale: str = ""
+
+
+def target_problems(change: TargetChange, polarity: str) -> list[str]:
+    """Return why `change` cannot be saved for a measure of this polarity, as sentences (empty when it can)."""
+    problems = []
+    numbers = {"low": change.low, "high": change.high, "tolerance": change.tolerance}
+    for label, number in numbers.items():
+        if number is not None and not math.isfinite(number):
+            problems.append(f"The {label} value must be a number.")
+    if change.kind is not None and change.kind not in TARGET_KINDS:
+        problems.append(f"The target must be one of {', '.join(TARGET_KINDS)} or none.")
+    if change.kind == "at_least" and change.low is None:
+        problems.append("An 'at least' target needs its lowest acceptable value.")
+    if change.kind == "at_most" and change.high is None:
+        problems.append("An 'at most' target needs its highest acceptable value.")
+    if change.kind == "band" and (change.low is None or change.high is None):
+        problems.append("A band needs both its low and its high value.")
+    if change.kind == "band" and change.low is not None and change.high is not None and change.low > change.high:
+        problems.append("The band's low value must not be above its high value.")
+    if change.tolerance is not None and change.tolerance < 0:
+        problems.append("The amber tolerance cannot be negative.")
+    if polarity == "range" and change.kind != "band":
+        problems.append("This measure is judged against a range, so its target must be a band.")
+    if polarity != "range" and change.kind == "band":
+        problems.append(BAND_ONLY_FOR_RANGE)
+    for label, value in (
+        ("target wording", change.text),
+        ("objective", change.objective),
+        ("timescale", change.timescale),
+    ):
+        if len(value or "") > MAX_TEXT_FIELD_LENGTH:
+            problems.append(f"The {label} can be at most {MAX_TEXT_FIELD_LENGTH} characters.")
+    return problems
+
+
+def stored_fields(change: TargetChange) -> dict:
+    """Return the measure's fields as `change_target` stores `change`: a value the kind of target does not use
+    (a high for 'at least') is left empty, and so is everything about a target when there is none."""
+    has_target = change.kind is not None
+    return {
+        "target_kind": change.kind,
+        "target_low": change.low if has_target and change.kind != "at_most" else None,
+        "target_high": change.high if has_target and change.kind != "at_least" else None,
+        "target_tolerance": (change.tolerance or 0.0) if has_target else None,
+        "target_text": (change.text or "").strip() if has_target else None,
+        "objective": (change.objective or "").strip(),
+        "timescale": (change.timescale or "").strip(),
+    }
+
+
+def change_target(engine: Engine, ref: str, change: TargetChange, actor: str) -> dict[str, tuple]:
+    """Change a measure's target, tolerance, wording, objective and timescale; return {field: (before, after)}
+    for what changed (empty when nothing did, and then nothing is written).
+
+    The measure is marked as edited in the app, so reloading the catalogue file keeps these fields. Raises
+    EditError for an unknown measure or a change `target_problems` refuses.
+    """
+    with db.write_transaction(engine) as connection:
+        row = _measure_row(connection, ref)
+        problems = target_problems(change, row.polarity)
+        if problems:
+            raise EditError(" ".join(problems))
+        new = stored_fields(change)
+        old = {name: getattr(row, name) for name in EDITABLE_MEASURE_FIELDS}
+        changed = {name: (old[name], new[name]) for name in EDITABLE_MEASURE_FIELDS if old[name] != new[name]}
+        if not changed:
+            return {}
+        connection.execute(
+            update(db.measures).where(db.measures.c.ref == ref).values(**new, edited_at=_now(), edited_by=actor)
+        )
+        versioning.advance(connection)
+        audit.record(
+            connection,
+            actor,
+            "catalogue.target_changed",
+            ref,
+            {name: {"from": before, "to": after} for name, (before, after) in changed.items()},
+        )
+    return changed

@@ -1,0 +1,264 @@
+"""Reading figures, commentary, benchmarks and uploads back as pandas frames, and the data version.
+
+All SQL goes through SQLAlchemy with bound parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Engine, bindparam, func, literal, select, union_all
+from sqlalchemy.engine import Connection
+
+from measures.storage import db, versioning
+from measures.storage.recording import SERVICE
+
+
+def commentary_frame(engine: Engine, ref: str) -> pd.DataFrame:
+    """Return a measure's commentary (period, text, author, created_at), oldest first; later entries supersede."""
+    c = db.commentary.c
+    statement = select(c.period, c.text, c.author, c.created_at).where(c.ref == bindparam("ref")).order_by(c.id)
+    with engine.connect() as connection:
+        return _frame(connection, statement, {"ref": ref})
+
+
+def template_teams(engine: Engine) -> list[str]:
+    """Return the team names a new return's drop-down should offer: every team with a figure, sorted."""
+    return sorted(known_teams(engine))
+
+
+def known_teams(engine: Engine) -> set[str]:
+    """Return every team name that has a figure stored."""
+    o = db.observations.c
+    with engine.connect() as connection:
+        return {row.team for row in connection.execute(select(o.team).where(o.team != SERVICE).distinct())}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads
+
+
+_FRAME_COLUMNS = ["ref", "period", "team", "worker", "numerator", "denominator", "value", "status", "note", "synthetic"]
+
+
+def _frame(connection: Connection, statement, params: dict | None = None) -> pd.DataFrame:
+    result = connection.execute(statement, params or {})
+    columns = list(result.keys())
+    # Plain tuples: handing SQLAlchemy Row objects to pandas costs a failed attribute lookup per row.
+    frame = pd.DataFrame.from_records([tuple(row) for row in result.all()], columns=columns)
+    for column in ("numerator", "denominator", "value"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    if "synthetic" in frame:
+        frame["synthetic"] = frame["synthetic"].astype(bool)
+    return frame
+
+
+def service_series(
+    engine: Engine,
+    refs: Sequence[str] | None = None,
+    since: str | None = None,
+    up_to: str | None = None,
+) -> pd.DataFrame:
+    """Return whole-service values ordered by ref and period.
+
+    Columns: ref, period, numerator, denominator, value, status, note, synthetic. `refs` limits the
+    measures; `since`/`up_to` bound the periods (inclusive).
+    """
+    o = db.observations.c
+    conditions = [o.team == SERVICE, o.worker == SERVICE]
+    params: dict = {}
+    if refs is not None:
+        conditions.append(o.ref.in_(bindparam("refs", expanding=True)))
+        params["refs"] = list(refs)
+    if since:
+        conditions.append(o.period >= bindparam("since"))
+        params["since"] = since
+    if up_to:
+        conditions.append(o.period <= bindparam("up_to"))
+        params["up_to"] = up_to
+    statement = (
+        select(o.ref, o.period, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
+        .where(*conditions)
+        .order_by(o.ref, o.period)
+    )
+    with engine.connect() as connection:
+        return _frame(connection, statement, params)
+
+
+def team_series(engine: Engine, ref: str, period: str | None = None) -> pd.DataFrame:
+    """Return team-level values of one measure (all months, or one `period`), ordered by team and period.
+
+    Columns: ref, period, team, numerator, denominator, value, status, note, synthetic.
+    """
+    o = db.observations.c
+    conditions = [o.ref == bindparam("ref"), o.team != SERVICE, o.worker == SERVICE]
+    params: dict = {"ref": ref}
+    if period:
+        conditions.append(o.period == bindparam("period"))
+        params["period"] = period
+    statement = (
+        select(o.ref, o.period, o.team, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
+        .where(*conditions)
+        .order_by(o.team, o.period)
+    )
+    with engine.connect() as connection:
+        return _frame(connection, statement, params)
+
+
+def worker_values(engine: Engine, ref: str, period: str, team: str | None = None) -> pd.DataFrame:
+    """Return worker-level values of one measure for one month (optionally one team).
+
+    Worker figures are staff personal data: callers must check the reader may see them.
+    Columns: ref, period, team, worker, value, status, synthetic.
+    """
+    o = db.observations.c
+    conditions = [o.ref == bindparam("ref"), o.period == bindparam("period"), o.worker != SERVICE]
+    params: dict = {"ref": ref, "period": period}
+    if team:
+        conditions.append(o.team == bindparam("team"))
+        params["team"] = team
+    statement = (
+        select(o.ref, o.period, o.team, o.worker, o.value, o.status, o.synthetic)
+        .where(*conditions)
+        .order_by(o.team, o.worker)
+    )
+    with engine.connect() as connection:
+        return _frame(connection, statement, params)
+
+
+def available_periods(engine: Engine) -> list[str]:
+    """Return every month that has at least one whole-service figure, oldest first."""
+    o = db.observations.c
+    statement = select(o.period).where(o.team == SERVICE, o.worker == SERVICE).distinct().order_by(o.period)
+    with engine.connect() as connection:
+        return [row.period for row in connection.execute(statement)]
+
+
+def latest_period(engine: Engine) -> str | None:
+    """Return the newest month with a whole-service figure, or None when there is no data."""
+    o = db.observations.c
+    statement = select(func.max(o.period)).where(o.team == SERVICE, o.worker == SERVICE)
+    with engine.connect() as connection:
+        return connection.execute(statement).scalar()
+
+
+def data_version(engine: Engine) -> str:
+    """Return the key under which views computed from the data may be reused (with the catalogue): it changes
+    with every write of figures, benchmarks, commentary or the catalogue, and a restore moves it to a value it
+    has never had (see `measures.storage.versioning`). One primary-key read. Raises sqlalchemy errors."""
+    with engine.connect() as connection:
+        return versioning.current(connection)
+
+
+def count_values(engine: Engine) -> int:
+    """Return how many current figures are stored (all levels)."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(db.observations)).scalar_one()
+
+
+def value_history(
+    engine: Engine, ref: str, period: str | None = None, team: str = SERVICE, worker: str = SERVICE
+) -> pd.DataFrame:
+    """Return every recorded version of a measure's figures, oldest first, with who recorded it and when.
+
+    Columns: ref, period, team, worker, version, numerator, denominator, value, status, note, synthetic,
+    recorded_at, recorded_by, source, upload_kind, upload_id, current (True for the version in force).
+    """
+    u = db.uploads.c
+    params: dict = {"ref": ref, "team": team, "worker": worker}
+    if period:
+        params["period"] = period
+
+    def versions(table, is_current: bool):
+        t = table.c
+        conditions = [t.ref == bindparam("ref"), t.team == bindparam("team"), t.worker == bindparam("worker")]
+        if period:
+            conditions.append(t.period == bindparam("period"))
+        return select(
+            t.ref,
+            t.period,
+            t.team,
+            t.worker,
+            t.version,
+            t.numerator,
+            t.denominator,
+            t.value,
+            t.status,
+            t.note,
+            t.synthetic,
+            t.upload_id,
+            literal(is_current).label("current"),
+        ).where(*conditions)
+
+    every = union_all(versions(db.observation_revisions, False), versions(db.observations, True)).subquery()
+    statement = (
+        select(
+            every.c.ref,
+            every.c.period,
+            every.c.team,
+            every.c.worker,
+            every.c.version,
+            every.c.numerator,
+            every.c.denominator,
+            every.c.value,
+            every.c.status,
+            every.c.note,
+            every.c.synthetic,
+            u.created_at.label("recorded_at"),
+            u.user_name.label("recorded_by"),
+            u.filename.label("source"),
+            u.kind.label("upload_kind"),
+            u.description.label("upload_description"),
+            every.c.upload_id,
+            every.c.current,
+        )
+        .join(db.uploads, u.id == every.c.upload_id)
+        .order_by(every.c.period, every.c.version)
+    )
+    with engine.connect() as connection:
+        frame = _frame(connection, statement, params)
+    if not frame.empty:
+        frame["current"] = frame["current"].astype(bool)
+    return frame
+
+
+def export_frame(engine: Engine) -> pd.DataFrame:
+    """Return every current service- and team-level figure for export, ordered by ref, period, team.
+
+    Columns: ref, period, team, numerator, denominator, value, status, note, synthetic (worker rows are
+    personal data and are not exported).
+    """
+    o = db.observations.c
+    statement = (
+        select(o.ref, o.period, o.team, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
+        .join(db.measures, db.measures.c.ref == o.ref)
+        .where(o.worker == SERVICE)
+        .order_by(db.measures.c.sort_area, db.measures.c.sort_number, o.period, o.team)
+    )
+    with engine.connect() as connection:
+        return _frame(connection, statement)
+
+
+def benchmark_frame(engine: Engine, refs: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return benchmarks (ref, year, comparator, value, source, synthetic), ordered by ref, year, comparator."""
+    b = db.benchmarks.c
+    statement = select(b.ref, b.year, b.comparator, b.value, b.source, b.synthetic).order_by(
+        b.ref, b.year, b.comparator
+    )
+    params: dict = {}
+    if refs is not None:
+        statement = statement.where(b.ref.in_(bindparam("refs", expanding=True)))
+        params["refs"] = list(refs)
+    with engine.connect() as connection:
+        return _frame(connection, statement, params)
+
+
+def uploads_frame(engine: Engine) -> pd.DataFrame:
+    """Return every upload (id, kind, filename, layout, user_name, created_at, description), newest first."""
+    u = db.uploads.c
+    statement = select(u.id, u.kind, u.filename, u.layout, u.user_name, u.created_at, u.description).order_by(
+        u.id.desc()
+    )
+    with engine.connect() as connection:
+        return _frame(connection, statement)

@@ -1,0 +1,221 @@
+"""One improvement area as data: its title and expected outcomes, and a card per measure with the month's
+figure, what changed in words, the target rating, the SPC reading and the series for a trend chart.
+
+For the quality-of-practice area it also gives the audit-grade distribution (measures 4.2-4.5, which the
+published paper links to one "chart 4.2"). The dashboard only renders this; nothing here imports Dash.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from measures.domain.catalogue import Area, Catalogue, Measure
+from measures.domain.formatting import DIRECTION_TEXT, STATUS_TEXT, change_text, format_value
+from measures.domain.periods import long_label, previous_period, shift_period
+from measures.storage import catalogue_records, reads
+from measures.views.overview import OverviewRow, build_overview
+
+TREND_MONTHS = 24
+# The audit grades in the order the readers expect them, best first: (ref, grade). 4.1 counts the audits.
+AUDIT_GRADES: tuple[tuple[str, str], ...] = (
+    ("4.5", "Outstanding"),
+    ("4.4", "Good"),
+    ("4.3", "Requires improvement"),
+    ("4.2", "Inadequate"),
+)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One month of a measure's series: the value, its counts, and whether the figure is synthetic."""
+
+    period: str
+    value: float
+    synthetic: bool
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass(frozen=True)
+class MeasureCard:
+    """One measure of the area as at the month: the overview row, the trend series and the change in words."""
+
+    row: OverviewRow
+    series: tuple[TrendPoint, ...]
+    sentence: str
+    change: str
+    has_teams: bool
+
+    @property
+    def measure(self) -> Measure:
+        """The measure this card shows."""
+        return self.row.measure
+
+
+@dataclass(frozen=True)
+class GradeMonth:
+    """One month of audit grades: counts in AUDIT_GRADES order (None where not reported), the total audited, and
+    each grade's status ('ok', or why there is no count: 'tbc', 'new', 'na', 'suppressed', 'missing')."""
+
+    period: str
+    counts: tuple[int | None, ...]
+    total: int | None
+    synthetic: bool
+    statuses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AreaView:
+    """An improvement area as at `period` (None when there are no figures at all)."""
+
+    area: Area
+    period: str | None
+    available_periods: tuple[str, ...]
+    cards: tuple[MeasureCard, ...]
+    grades: tuple[GradeMonth, ...]
+    shows_synthetic: bool
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        """The area's expected outcomes, as the improvement plan words them."""
+        return self.area.outcomes
+
+
+def _number(value) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def change_sentence(measure: Measure, row: OverviewRow) -> str:
+    """Return what changed since the previous month in one plain sentence.
+
+    E.g. "Up from 68.0% to 77.6% since December 2022: better.", "No change since December 2022 (17.0).",
+    "Not yet reported (TBC)", "Not yet reported (New measure)", "No figure for January 2023." or
+    "31 in January 2023; no figure for December 2022 to compare with." Never raises for a row that
+    `build_overview` made.
+    """
+    latest = row.latest
+    if latest.status in ("tbc", "new"):
+        return f"Not yet reported ({STATUS_TEXT[latest.status]})"
+    if latest.status in ("na", "suppressed"):
+        return f"{STATUS_TEXT[latest.status]} for {long_label(latest.period)}."
+    if latest.status == "missing" or latest.value is None:
+        return f"No figure for {long_label(latest.period)}."
+    month_before = long_label(previous_period(latest.period))
+    now = format_value(measure, latest.value)
+    previous = _number(row.assessment.get("previous"))
+    if previous is None:
+        return f"{now} in {long_label(latest.period)}; no figure for {month_before} to compare with."
+    before = format_value(measure, previous)
+    direction = row.assessment.get("direction", "none")
+    judgement = row.assessment.get("judgement", "none")
+    if direction == "flat":
+        return f"No change since {month_before} ({now})."
+    verdict = {"better": ": better.", "worse": ": worse.", "same": ": neither better nor worse."}.get(judgement, ".")
+    return f"{DIRECTION_TEXT[direction]} from {before} to {now} since {month_before}{verdict}"
+
+
+def _series(frame, period: str) -> dict[str, tuple[TrendPoint, ...]]:
+    series: dict[str, list[TrendPoint]] = {}
+    for record in frame.to_dict("records"):
+        value = _number(record["value"])
+        if record["status"] != "ok" or value is None or record["period"] > period:
+            continue
+        series.setdefault(record["ref"], []).append(
+            TrendPoint(
+                record["period"],
+                value,
+                bool(record["synthetic"]),
+                _number(record["numerator"]),
+                _number(record["denominator"]),
+            )
+        )
+    return {ref: tuple(points) for ref, points in series.items()}
+
+
+def audit_grades(engine: Engine, period: str, months: int = TREND_MONTHS) -> tuple[GradeMonth, ...]:
+    """Return the audit-grade distribution (4.5, 4.4, 4.3, 4.2: outstanding to inadequate) for the `months`
+    months up to `period`, oldest first, one entry per month with any grade reported.
+
+    Raises ValueError for a malformed period.
+    """
+    start = shift_period(period, -(months - 1))
+    refs = [ref for ref, _ in AUDIT_GRADES]
+    frame = reads.service_series(engine, refs=refs, since=start, up_to=period)
+    by_month: dict[str, dict[str, dict]] = {}
+    for record in frame.to_dict("records"):
+        by_month.setdefault(record["period"], {})[record["ref"]] = record
+    months_out = []
+    for month in sorted(by_month):
+        records = by_month[month]
+        counts = []
+        statuses = []
+        totals = set()
+        for ref in refs:
+            record = records.get(ref)
+            numerator = _number(record["numerator"]) if record and record["status"] == "ok" else None
+            counts.append(None if numerator is None else int(round(numerator)))
+            statuses.append(
+                "ok"
+                if numerator is not None
+                else record["status"]
+                if record and record["status"] != "ok"
+                else "missing"
+            )
+            denominator = _number(record["denominator"]) if record else None
+            if denominator is not None:
+                totals.add(int(round(denominator)))
+        if all(count is None for count in counts):
+            continue
+        total = totals.pop() if len(totals) == 1 else None
+        synthetic = any(bool(record["synthetic"]) for record in records.values())
+        months_out.append(GradeMonth(month, tuple(counts), total, synthetic, tuple(statuses)))
+    return tuple(months_out)
+
+
+def build_area(engine: Engine, number: int, period: str | None = None, catalogue: Catalogue | None = None) -> AreaView:
+    """Return improvement area `number` as at `period` (default: the latest month with figures).
+
+    Each measure of the area gets its overview row (figures, change, RAG, SPC), its status-ok values for the
+    last 24 months up to `period` (synthetic ones flagged), the change in a sentence (`change_sentence`) and
+    in short words (`formatting.change_text`), and whether team figures exist for the month. The area holding
+    measures 4.2-4.5 also gets the audit-grade distribution. Raises KeyError for an unknown area number and
+    ValueError for a malformed period.
+    """
+    catalogue = catalogue or catalogue_records.read_catalogue(engine)
+    area = catalogue.area(number)
+    if period is not None:
+        shift_period(period, 0)  # validates
+    model = build_overview(engine, period=period, catalogue=catalogue)
+    rows = next((rows for group_area, rows in model.groups if group_area.number == area.number), ())
+    if model.period is None:
+        return AreaView(area, None, model.available_periods, (), (), False)
+    refs = [row.measure.ref for row in rows]
+    frame = reads.service_series(
+        engine, refs=refs, since=shift_period(model.period, -(TREND_MONTHS - 1)), up_to=model.period
+    )
+    series = _series(frame, model.period)
+    cards = []
+    shows_synthetic = False
+    for row in rows:
+        ref = row.measure.ref
+        points = series.get(ref, ())
+        shows_synthetic = shows_synthetic or row.latest.synthetic or any(point.synthetic for point in points)
+        cards.append(
+            MeasureCard(
+                row=row,
+                series=points,
+                sentence=change_sentence(row.measure, row),
+                change=change_text(row.assessment.get("direction", "none"), row.assessment.get("judgement", "none")),
+                has_teams=not reads.team_series(engine, ref, model.period).empty,
+            )
+        )
+    grades: tuple[GradeMonth, ...] = ()
+    if set(refs) >= {ref for ref, _ in AUDIT_GRADES}:
+        grades = audit_grades(engine, model.period)
+        shows_synthetic = shows_synthetic or any(month.synthetic for month in grades)
+    return AreaView(area, model.period, model.available_periods, tuple(cards), grades, shows_synthetic)

@@ -1,0 +1,259 @@
+"""Drill-down from the whole-service figure to teams, and from teams to workers' caseloads.
+
+Worker figures are staff personal data. `worker_caseloads` refuses (PermissionError) unless its caller says
+the reader may see them; the dashboard decides that in one place (`dashboard.server.access`). Nothing here
+imports Dash.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from measures.assessment import rag, round_half_up
+from measures.domain.catalogue import Catalogue, Measure
+from measures.domain.formatting import format_figure
+from measures.domain.periods import shift_period
+from measures.storage import catalogue_records, reads
+from measures.views.area import TrendPoint
+
+TEAM_TREND_MONTHS = 12
+# Plan measure 2.3 counts "social workers with more than 24 children allocated": the line readers look for.
+CASELOAD_LIMIT = 24
+
+
+@dataclass(frozen=True)
+class LevelFigure:
+    """The figure of one month for the whole service or one team.
+
+    `status` is ok, tbc, new or missing (no row); `text` is the display text ('59/76 77.6%', 'TBC');
+    `rag` the rating against the measure's target at display precision (none without a target or value).
+    """
+
+    period: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    status: str
+    synthetic: bool
+    text: str
+    rag: str
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    """One team: its figure for the month, its last 12 months (status-ok values) and whether it has workers."""
+
+    team: str
+    figure: LevelFigure
+    trend: tuple[TrendPoint, ...]
+    has_workers: bool
+
+
+@dataclass(frozen=True)
+class TeamBreakdown:
+    """A measure's service figure and team figures for a month, teams sorted by name."""
+
+    measure: Measure
+    period: str | None
+    service: LevelFigure | None
+    teams: tuple[TeamFigures, ...]
+    available_periods: tuple[str, ...]
+
+    @property
+    def has_teams(self) -> bool:
+        """True when at least one team has a figure stored for the month."""
+        return bool(self.teams)
+
+    @property
+    def has_workers(self) -> bool:
+        """True when worker-level figures exist for this measure and month."""
+        return any(team.has_workers for team in self.teams)
+
+    @property
+    def shows_synthetic(self) -> bool:
+        """True when any figure shown (service, team or team trend) is synthetic."""
+        return bool(self.service and self.service.synthetic) or any(
+            team.figure.synthetic or any(point.synthetic for point in team.trend) for team in self.teams
+        )
+
+    def team_totals(self) -> tuple[float, float] | None:
+        """Return (sum of numerators, sum of denominators) of the teams, or None unless every team has both."""
+        numerators = [team.figure.numerator for team in self.teams]
+        denominators = [team.figure.denominator for team in self.teams]
+        if not self.teams or None in numerators or None in denominators:
+            return None
+        return (float(sum(numerators)), float(sum(denominators)))  # type: ignore[arg-type]
+
+    def team_sum(self) -> float | None:
+        """Return the sum of the teams' values of a count measure (teams' counts add up to the service's), or
+        None for other units or unless every team has a value."""
+        values = [team.figure.value for team in self.teams]
+        if self.measure.unit != "count" or not self.teams or None in values:
+            return None
+        return float(sum(values))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class WorkerCaseload:
+    """One pseudonymous worker's caseload (children allocated) in a month."""
+
+    worker: str
+    team: str
+    caseload: float
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class WorkerCaseloads:
+    """Worker caseloads of a measure for a month (one team, or every team when `team` is None).
+
+    `distribution` holds (caseload, number of workers) for every caseload that occurs, ascending; `mean`
+    is None when there are no workers; `band` is the measure's target band (e.g. 16-20), None without one.
+    """
+
+    measure: Measure
+    period: str
+    team: str | None
+    workers: tuple[WorkerCaseload, ...]
+    distribution: tuple[tuple[float, int], ...]
+    mean: float | None
+    above_limit: int
+    within_band: int
+    band: tuple[float, float] | None
+    limit: int
+    teams: tuple[str, ...]
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any of the worker figures is synthetic."""
+        return any(worker.synthetic for worker in self.workers)
+
+
+def _number(value) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def _level_figure(measure: Measure, period: str, record: dict | None) -> LevelFigure:
+    if record is None:
+        return LevelFigure(period, None, None, None, "missing", False, format_figure(measure, None), "none")
+    value = _number(record["value"])
+    status = record["status"]
+    shown = round_half_up(value, measure.decimals) if status == "ok" and value is not None else None
+    return LevelFigure(
+        period=period,
+        numerator=_number(record["numerator"]),
+        denominator=_number(record["denominator"]),
+        value=value,
+        status=status,
+        synthetic=bool(record["synthetic"]),
+        text=format_figure(measure, record),
+        rag=rag(shown, measure.target),
+    )
+
+
+def _latest_team_period(periods: list[str], engine: Engine, ref: str) -> str | None:
+    if periods:
+        return periods[-1]
+    service = reads.service_series(engine, refs=[ref])
+    if not service.empty:
+        return str(service["period"].iloc[-1])
+    return reads.latest_period(engine)
+
+
+def team_breakdown(
+    engine: Engine, ref: str, period: str | None = None, catalogue: Catalogue | None = None
+) -> TeamBreakdown:
+    """Return measure `ref` for the month `period`: the whole-service figure and each team's, sorted by team.
+
+    Each team also gets its status-ok values for the 12 months up to `period` (for a small chart) and
+    whether worker-level figures exist for it that month. `period` None means the latest month with team
+    figures for the measure (or, without any, its latest service month). A measure without team figures
+    gives an empty `teams`. Raises KeyError for an unknown ref and ValueError for a malformed period.
+    """
+    catalogue = catalogue or catalogue_records.read_catalogue(engine)
+    measure = catalogue.measure(ref)
+    if period is not None:
+        shift_period(period, 0)  # validates
+    frame = reads.team_series(engine, ref)
+    available = sorted(set(frame["period"])) if not frame.empty else []
+    period = period or _latest_team_period(available, engine, ref)
+    if period is None:
+        return TeamBreakdown(measure, None, None, (), tuple(available))
+    service_frame = reads.service_series(engine, refs=[ref], since=period, up_to=period)
+    service_record = service_frame.to_dict("records")[0] if not service_frame.empty else None
+    service = _level_figure(measure, period, service_record)
+    workers = reads.worker_values(engine, ref, period)
+    worker_teams = set(workers["team"]) if not workers.empty else set()
+    start = shift_period(period, -(TEAM_TREND_MONTHS - 1))
+    teams = []
+    month_frame = frame[frame["period"] == period] if not frame.empty else frame
+    for record in sorted(month_frame.to_dict("records"), key=lambda r: r["team"]):
+        team = record["team"]
+        history = frame[(frame["team"] == team) & (frame["period"] >= start) & (frame["period"] <= period)]
+        trend = tuple(
+            TrendPoint(
+                r["period"], float(r["value"]), bool(r["synthetic"]), _number(r["numerator"]), _number(r["denominator"])
+            )
+            for r in history.to_dict("records")
+            if r["status"] == "ok" and _number(r["value"]) is not None
+        )
+        teams.append(TeamFigures(team, _level_figure(measure, period, record), trend, team in worker_teams))
+    return TeamBreakdown(measure, period, service, tuple(teams), tuple(available))
+
+
+def worker_caseloads(
+    engine: Engine,
+    ref: str,
+    period: str,
+    team: str | None = None,
+    *,
+    viewer_may_see_workers: bool,
+    catalogue: Catalogue | None = None,
+) -> WorkerCaseloads:
+    """Return the worker caseloads of measure `ref` for `period`, for one `team` or every team (None).
+
+    Gives each pseudonymous worker's caseload (sorted by team, then worker), the distribution (workers per
+    caseload), the mean, how many workers have more than 24 children (`CASELOAD_LIMIT`), how many lie
+    within the measure's target band, and the band itself. No worker figures gives empty workers and a
+    None mean. `teams` lists every team with worker figures that month, whatever `team` is.
+
+    Worker figures are staff personal data: raises PermissionError unless `viewer_may_see_workers` is True
+    (checked before anything is read). Raises KeyError for an unknown ref and ValueError for a malformed
+    period.
+    """
+    if viewer_may_see_workers is not True:
+        raise PermissionError("Worker-level figures are for managers only.")
+    catalogue = catalogue or catalogue_records.read_catalogue(engine)
+    measure = catalogue.measure(ref)
+    shift_period(period, 0)  # validates
+    frame = reads.worker_values(engine, ref, period)
+    teams = tuple(sorted(set(frame["team"]))) if not frame.empty else ()
+    if team:
+        frame = frame[frame["team"] == team]
+    workers = tuple(
+        WorkerCaseload(r["worker"], r["team"], float(r["value"]), bool(r["synthetic"]))
+        for r in frame.to_dict("records")
+        if r["status"] == "ok" and _number(r["value"]) is not None
+    )
+    caseloads = [worker.caseload for worker in workers]
+    counts = Counter(caseloads)
+    band = measure.band
+    return WorkerCaseloads(
+        measure=measure,
+        period=period,
+        team=team or None,
+        workers=workers,
+        distribution=tuple(sorted(counts.items())),
+        mean=sum(caseloads) / len(caseloads) if caseloads else None,
+        above_limit=sum(1 for load in caseloads if load > CASELOAD_LIMIT),
+        within_band=sum(1 for load in caseloads if band and band[0] <= load <= band[1]),
+        band=band,
+        limit=CASELOAD_LIMIT,
+        teams=teams,
+    )
