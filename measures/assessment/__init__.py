@@ -24,12 +24,8 @@ from measures.assessment.change import (
     small_denominator,
 )
 from measures.assessment.spc import (
-    DEFAULT_MINIMUM_POINTS,
-    DEFAULT_SHIFT_LENGTH,
-    DEFAULT_TREND_LENGTH,
     LIMIT_CONSTANT,
     TWO_SIGMA_CONSTANT,
-    SpcOptions,
     SpcPoint,
     SpcResult,
     assurance_of,
@@ -38,6 +34,12 @@ from measures.assessment.spc import (
     spc,
     trend_points,
     two_of_three_points,
+)
+from measures.domain.spc_settings import (
+    DEFAULT_MINIMUM_POINTS,
+    DEFAULT_SHIFT_LENGTH,
+    DEFAULT_TREND_LENGTH,
+    SpcOptions,
 )
 
 __all__ = [

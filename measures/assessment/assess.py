@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from measures.assessment.change import direction, judgement, rag, round_half_up, small_denominator
-from measures.assessment.spc import DEFAULT_OPTIONS, SpcOptions, spc
+from measures.assessment.spc import spc
 from measures.domain.catalogue import Measure
 from measures.domain.periods import PERIOD_PATTERN, previous_period
+from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
 
 SERIES_COLUMNS = ("ref", "period", "value", "status", "numerator", "denominator")
 STATUSES = ("ok", "tbc", "new", "na", "suppressed")

@@ -63,52 +63,18 @@ from typing import Literal
 import numpy as np
 
 from measures.domain.catalogue import POLARITIES, Target
+from measures.domain.spc_settings import (
+    DEFAULT_OPTIONS,
+    SpcOptions,
+)
 
 LIMIT_CONSTANT = 2.66  # 3 / d2 with d2 = 1.128 for moving ranges of two points
 TWO_SIGMA_CONSTANT = LIMIT_CONSTANT * 2 / 3
 MOVING_RANGE_OUTLIER_CONSTANT = 3.267  # D4 for moving ranges of two points
 
-# The specification's 6, an option of the MDC Excel tool (NHSRplotthedots issue #202). NHS England MDC
-# SQL v2.4/v2.5 (`@SettingSpecialCauseShiftPoints INT = 7`) and NHSRplotthedots use 7.
-DEFAULT_SHIFT_LENGTH = 6
-DEFAULT_TREND_LENGTH = 6
-# NHSRplotthedots `ptd_add_short_group_warnings(warning_threshold = 12)`; MDC SQL
-# `@SettingMinimumPointsPartition INT = 12`.
-DEFAULT_MINIMUM_POINTS = 12
-
 Side = Literal["high", "low"]
 Variation = Literal["common", "improvement", "concern", "neither", "insufficient"]
 Assurance = Literal["pass", "fail", "hit-or-miss", "none"]
-
-
-@dataclass(frozen=True)
-class SpcOptions:
-    """Settings for the special-cause rules.
-
-    `shift_length`: points in a row on one side of the mean that make a shift (default 7).
-    `trend_length`: points in a row, endpoints included, each strictly above (or below) the one before
-    that make a trend (default 7, i.e. six rises).
-    `minimum_points`: fewer values than this give no limits and no icons (default 12).
-    `two_of_three`: apply the two-of-three-beyond-two-sigma rule (default True).
-    `exclude_moving_range_outliers`: leave moving ranges above 3.267 × their mean out of the limits
-    (default False, as in the MDC SQL; NHSRplotthedots screens them by default).
-
-    Raises ValueError on construction if a length is below 2 or `minimum_points` is below 2.
-    """
-
-    shift_length: int = DEFAULT_SHIFT_LENGTH
-    trend_length: int = DEFAULT_TREND_LENGTH
-    minimum_points: int = DEFAULT_MINIMUM_POINTS
-    two_of_three: bool = True
-    exclude_moving_range_outliers: bool = False
-
-    def __post_init__(self) -> None:
-        for name in ("shift_length", "trend_length", "minimum_points"):
-            if int(getattr(self, name)) < 2:
-                raise ValueError(f"SpcOptions.{name} must be at least 2, not {getattr(self, name)!r}.")
-
-
-DEFAULT_OPTIONS = SpcOptions()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
+
 Unit = Literal["count", "percent", "average", "rate"]
 Polarity = Literal["higher", "lower", "range", "none"]
 TargetKind = Literal["at_least", "at_most", "band"]
@@ -86,6 +88,7 @@ class Measure:
     source_note: str = ""
     flags: tuple[str, ...] = ()
     sort_key: tuple[int, int] = field(default=(0, 0), compare=False)
+    spc: SpcOptions = DEFAULT_OPTIONS  # the SPC rules' settings for this measure
 
     @property
     def band(self) -> tuple[float, float] | None:

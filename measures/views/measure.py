@@ -26,7 +26,7 @@ from measures.assessment.change import (
     round_half_up,
     small_denominator,
 )
-from measures.assessment.spc import DEFAULT_OPTIONS, SpcOptions, SpcPoint, SpcResult, spc
+from measures.assessment.spc import SpcPoint, SpcResult, spc
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.comparators import NEIGHBOURS_AVERAGE
 from measures.domain.comparators import STATISTICAL_NEIGHBOURS as NEIGHBOURS
@@ -40,6 +40,7 @@ from measures.domain.periods import (
     previous_period,
     shift_period,
 )
+from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
 from measures.storage import catalogue_records, reads
 
 Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]

@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from measures.assessment.change import direction, distance_to_band, judgement, round_half_up
-from measures.assessment.spc import DEFAULT_MINIMUM_POINTS
 from measures.domain.formatting import format_number, format_value
 from measures.domain.periods import long_label
+from measures.domain.spc_settings import DEFAULT_MINIMUM_POINTS
 
 if TYPE_CHECKING:
     from measures.domain.catalogue import Measure

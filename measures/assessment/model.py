@@ -1,0 +1,119 @@
+"""The assessment of one measure for one month: the one typed result that every page, the meeting pack and
+`python -m measures assess --json` read.
+
+It is made in one place (`measures.assessment.assess`) and never re-derived: a page that wants to know
+whether a month is special cause, rated or read up to an earlier month asks this object.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from measures.assessment.change import Direction, Judgement, Rag
+from measures.assessment.spc import Assurance, SpcResult, Variation
+
+Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]
+TargetReading = Literal["rated", "no-figure", "no-target"]
+
+# The keys of `Assessment.record()`, in order: the contract of `assess --json` (first the nine of the first
+# release, then the rest).
+RECORD_KEYS = ("ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance")
+ASSESSMENT_COLUMNS = RECORD_KEYS + ("status", "small_denominator", "spc_points", "explanation")
+SPECIAL_CAUSE_VARIATIONS: tuple[Variation, ...] = ("improvement", "concern", "neither")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One measure as at one month.
+
+    - `status`: the month's status ("ok", "tbc", "new", "na", "suppressed") or "missing" when no row exists.
+    - `value`, `previous`: this month's and the previous calendar month's figures, None unless the month has a
+      figure (status "ok" and a finite value). A percent is 0-100.
+    - `direction`, `judgement`: the change at display precision (`change.direction`, `change.judgement`).
+    - `rag`: this month's figure, rounded to display precision, against the target; "none" when there is no
+      target or no figure (`target_reading` says which).
+    - `variation`, `assurance`, `explanation`: the SPC reading over the months with a figure up to and
+      including `period`; `spc_periods` are those months, one per point of `spc.points`.
+    - `small_denominator`: this month's denominator is below 10.
+    - `has_target`: the measure has a target in force.
+    """
+
+    ref: str
+    period: str
+    status: Status
+    value: float | None
+    previous: float | None
+    direction: Direction
+    judgement: Judgement
+    rag: Rag
+    variation: Variation
+    assurance: Assurance
+    explanation: str
+    small_denominator: bool
+    has_target: bool
+    spc: SpcResult = field(repr=False, compare=False)
+    spc_periods: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def has_figure(self) -> bool:
+        """True when this month has a figure that counts (status "ok" and a value)."""
+        return self.status == "ok" and self.value is not None
+
+    @property
+    def spc_points(self) -> int:
+        """How many monthly figures the SPC reading used."""
+        return len(self.spc_periods)
+
+    @property
+    def special_cause(self) -> bool:
+        """True when the SPC reading is special cause (improvement, concern, or neither better nor worse)."""
+        return self.variation in SPECIAL_CAUSE_VARIATIONS
+
+    @property
+    def off_target(self) -> bool:
+        """True when the month's figure is rated red against its target."""
+        return self.rag == "red"
+
+    @property
+    def target_reading(self) -> TargetReading:
+        """"rated" when the figure is rated against a target, "no-figure" when there is a target but no figure
+        this month to rate, "no-target" when the measure has no target."""
+        if not self.has_target:
+            return "no-target"
+        return "rated" if self.rag != "none" else "no-figure"
+
+    @property
+    def reading_up_to(self) -> str | None:
+        """The newest month of the SPC reading when that is earlier than `period` (this month has no figure, so
+        the reading is of earlier months and must say so); None when the reading includes this month or there
+        is no reading."""
+        if self.variation == "insufficient" or not self.spc_periods:
+            return None
+        last = self.spc_periods[-1]
+        return last if last != self.period else None
+
+    def record(self) -> dict[str, object]:
+        """Return the JSON-safe record of `assess --json`: the keys of ASSESSMENT_COLUMNS in that order, missing
+        numbers as None."""
+        values = {
+            "ref": self.ref,
+            "period": self.period,
+            "value": _finite(self.value),
+            "previous": _finite(self.previous),
+            "direction": self.direction,
+            "judgement": self.judgement,
+            "rag": self.rag,
+            "variation": self.variation,
+            "assurance": self.assurance,
+            "status": self.status,
+            "small_denominator": self.small_denominator,
+            "spc_points": self.spc_points,
+            "explanation": self.explanation,
+        }
+        return {key: values[key] for key in ASSESSMENT_COLUMNS}
+
+
+def _finite(number: float | None) -> float | None:
+    return number if number is not None and math.isfinite(number) else None
