@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with only Python 3.11:
 #   make run   - create .venv, install, initialise data/measures.db (demo data on first start), serve on :8050
-#   make test  - install what the tests need (incl. Debian's Chromium), lint, run every test
+#   make test  - install what the tests need (incl. Debian's Chromium), lint, format, layers, types, every test
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -34,11 +34,15 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	scripts/install-test-deps.sh
-	$(PY) -m ruff check .
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
 
+# Lint, format, layering and types: the checks `make test` runs before the tests.
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m mypy
 
 bench: $(VENV)/.installed-dev
 	scripts/install-test-deps.sh
