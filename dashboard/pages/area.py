@@ -11,11 +11,22 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import spc_reading_note
-from dashboard.components.palette import BAND_FILL, BRAND, GREEN, GRID, SYNTHETIC_MARK
+from dashboard.components.palette import (
+    AUDIT_GRADE_COLOURS,
+    AUDIT_GRADE_TEXT_COLOURS,
+    AUDIT_NO_COUNT_MARK_COLOUR,
+    BAR_GAP_COLOUR,
+    SYNTHETIC_MARK,
+    TARGET_BAND_FILL,
+    TARGET_COLOUR,
+    TEXT_COLOUR,
+    TREND_LINE_COLOUR,
+)
 from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
@@ -43,15 +54,11 @@ dash.register_page(
     nav=False,
 )
 
-LINE_COLOUR = BRAND
-TARGET_COLOUR = GREEN
-GRID_COLOUR = GRID
 # Audit grades: colour and a fill pattern each, so the stack reads without colour too.
+GRADE_PATTERNS = {"Outstanding": "", "Good": "/", "Requires improvement": ".", "Inadequate": "x"}
 GRADE_STYLE = {
-    "Outstanding": {"color": "#12355f", "pattern": "", "text": "#ffffff"},
-    "Good": {"color": "#00703c", "pattern": "/", "text": "#ffffff"},
-    "Requires improvement": {"color": "#f2c14e", "pattern": ".", "text": "#0b0c0c"},
-    "Inadequate": {"color": "#b10e1e", "pattern": "x", "text": "#ffffff"},
+    grade: {"color": AUDIT_GRADE_COLOURS[grade], "pattern": pattern, "text": AUDIT_GRADE_TEXT_COLOURS[grade]}
+    for grade, pattern in GRADE_PATTERNS.items()
 }
 
 
@@ -92,14 +99,14 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
     hollow (each named in the legend), with the target line or band shaded."""
     dates = [_month_date(point.period) for point in series]
     texts = [format_value(measure, point.value) for point in series]
-    figure = go.Figure()
+    figure = go.Figure(layout={"template": TEMPLATE})
     figure.add_trace(
         go.Scatter(
             x=dates,
             y=[p.value for p in series],
             mode="lines",
             showlegend=False,
-            line={"color": LINE_COLOUR, "width": 2},
+            line={"color": TREND_LINE_COLOUR, "width": 2},
             hoverinfo="skip",
         )
     )
@@ -116,8 +123,8 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
                 marker={
                     "symbol": symbol,
                     "size": 7,
-                    "color": LINE_COLOUR,
-                    "line": {"width": 1.5, "color": LINE_COLOUR},
+                    "color": TREND_LINE_COLOUR,
+                    "line": {"width": 1.5, "color": TREND_LINE_COLOUR},
                 },
                 customdata=[[long_label(series[i].period), texts[i]] for i in points],
                 hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + name + "</extra>",
@@ -128,7 +135,7 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
         figure.add_hrect(
             y0=target.low,
             y1=target.high,
-            fillcolor=BAND_FILL,
+            fillcolor=TARGET_BAND_FILL,
             line_width=0,
             layer="below",
             annotation_text=f"Target {target.low:g}–{target.high:g}",
@@ -150,25 +157,20 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
     figure.update_layout(
         height=210,
         margin={"l": 44, "r": 12, "t": 8, "b": 28},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        font={"family": "Segoe UI, system-ui, Liberation Sans, Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
+        font={"size": 12},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom", "font": {"size": 11}},
         showlegend=any(point.synthetic for point in series),
-        hovermode="closest",
     )
     # Half a month either side, so the first and last points are drawn whole.
     figure.update_xaxes(
         range=[f"{shift_period(period, -24)}-16", f"{period}-16"],
         tickformat="%b %y",
         showgrid=False,
-        linecolor="#505a5f",
+        showline=True,
         ticks="outside",
         fixedrange=True,
     )
-    figure.update_yaxes(
-        gridcolor=GRID_COLOUR, zeroline=False, fixedrange=True, ticksuffix="%" if measure.unit == "percent" else ""
-    )
+    figure.update_yaxes(fixedrange=True, ticksuffix="%" if measure.unit == "percent" else "")
     return figure
 
 
@@ -323,7 +325,7 @@ def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: 
         x=[label for label, _ in marked],
         y=[max(month.total or 0, sum(c or 0 for c in month.counts)) + tallest * 0.12 for _, month in marked],
         mode="markers",
-        marker={"symbol": "asterisk-open", "size": 11, "color": "#0b0c0c", "line": {"width": 1.5}},
+        marker={"symbol": "asterisk-open", "size": 11, "color": AUDIT_NO_COUNT_MARK_COLOUR, "line": {"width": 1.5}},
         name="A grade with no figure (see the table)",  # short enough for a phone; the hover says which
         legendrank=1,  # with the legend reversed, the lowest rank comes last, after the four grades
         customdata=[[long_label(month.period), text] for (_, month), text in zip(marked, words, strict=True)],
@@ -353,7 +355,7 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
     Synthetic months are marked † on the axis."""
     labels = [short_label(m.period).replace("-", "<br>") + (SYNTHETIC_MARK if m.synthetic else "") for m in months]
     tallest = max((m.total or sum(c or 0 for c in m.counts)) for m in months) or 1
-    figure = go.Figure()
+    figure = go.Figure(layout={"template": TEMPLATE})
     # Bars stack in trace order from the bottom, so inadequate is added first; the legend is reversed to read
     # outstanding, good, requires improvement, inadequate.
     for index in reversed(range(len(AUDIT_GRADES))):
@@ -367,7 +369,7 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
                 name=grade,
                 marker={
                     "color": style["color"],
-                    "line": {"color": "#ffffff", "width": 1},
+                    "line": {"color": BAR_GAP_COLOUR, "width": 1},
                     "pattern": {"shape": style["pattern"], "fgcolor": style["text"], "solidity": 0.15, "size": 7},
                 },
                 # A count is written in its segment only where the segment is tall enough to hold it.
@@ -388,7 +390,7 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
             text=[str(m.total or "") for m in months],
             textposition="top center",
             showlegend=False,
-            textfont={"size": 11, "color": "#0b0c0c"},
+            textfont={"size": 11, "color": TEXT_COLOUR},
             customdata=[long_label(m.period) for m in months],
             hovertemplate="%{customdata}: %{y} audits<extra></extra>",
         )
@@ -400,15 +402,13 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
         barmode="stack",
         height=360,
         margin={"l": 48, "r": 12, "t": 40, "b": 40},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        font={"family": "Segoe UI, system-ui, Liberation Sans, Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
+        font={"size": 12},
         legend={"orientation": "h", "traceorder": "reversed", "x": 0, "y": 1.02, "yanchor": "bottom"},
         uniformtext={"minsize": 9, "mode": "hide"},
         bargap=0.25,
     )
-    figure.update_yaxes(title_text="Audits", gridcolor=GRID_COLOUR, fixedrange=True)
-    figure.update_xaxes(fixedrange=True, tickangle=0)
+    figure.update_yaxes(title_text="Audits", fixedrange=True)
+    figure.update_xaxes(fixedrange=True, showgrid=False, tickangle=0)
     return figure
 
 

@@ -14,10 +14,20 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.charts.chart_text import plain_text
 from dashboard.components.charts.sparkline import sparkline
+from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
-from dashboard.components.palette import BAND_FILL, BRAND, GREEN, INK, MUTED, SYNTHETIC_MARK
+from dashboard.components.palette import (
+    BAR_COLOUR,
+    SECONDARY_TEXT_COLOUR,
+    SYNTHETIC_MARK,
+    TARGET_BAND_FILL,
+    TARGET_COLOUR,
+    TEXT_COLOUR,
+    TEXT_ON_DARK_COLOUR,
+    WHOLE_SERVICE_COLOUR,
+)
 from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
@@ -35,9 +45,6 @@ dash.register_page(
     required_permission=users.VIEW_TEAMS,
 )
 
-BAR_COLOUR = BRAND
-SERVICE_COLOUR = INK
-TARGET_COLOUR = GREEN
 STATUS_WORDS = {
     "ok": "Reported",
     "tbc": "TBC (to be confirmed)",
@@ -81,13 +88,14 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
             text=labels,
             textposition="auto",
             insidetextanchor="start",
-            insidetextfont={"size": 13, "color": "#ffffff"},
-            outsidetextfont={"size": 13, "color": "#0b0c0c"},
+            insidetextfont={"size": 13, "color": TEXT_ON_DARK_COLOUR},
+            outsidetextfont={"size": 13, "color": TEXT_COLOUR},
             cliponaxis=False,
             name="Team",
             showlegend=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
-        )
+        ),
+        layout={"template": TEMPLATE},
     )
     # The reference lines are named in the legend rather than labelled on the plot, where they would collide
     # with the bars' labels.
@@ -96,7 +104,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
         figure.add_vrect(
             x0=target.low,
             x1=target.high,
-            fillcolor=BAND_FILL,
+            fillcolor=TARGET_BAND_FILL,
             line_width=0,
             layer="below",
             name=f"Target range {target.low:g}–{target.high:g}",
@@ -118,7 +126,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
         figure.add_vline(
             x=service.value,
             line_dash="dash",
-            line_color=SERVICE_COLOUR,
+            line_color=WHOLE_SERVICE_COLOUR,
             line_width=2,
             name=f"Whole service {format_value(measure, service.value)}",
             showlegend=True,
@@ -134,7 +142,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
                 mode="text",
                 text=[label for _, label in zeros],
                 textposition="middle right",
-                textfont={"size": 13, "color": "#0b0c0c"},
+                textfont={"size": 13, "color": TEXT_COLOUR},
                 showlegend=False,
                 hoverinfo="skip",
             )
@@ -152,7 +160,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
                 text=words,
                 textposition="middle right",
                 cliponaxis=False,
-                textfont={"size": 13, "color": MUTED},
+                textfont={"size": 13, "color": SECONDARY_TEXT_COLOUR},
                 showlegend=False,
                 hovertemplate="%{y}: %{text}<extra></extra>",
             )
@@ -165,16 +173,14 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     figure.update_layout(
         height=90 + 46 * max(len(breakdown.teams), 1),
         margin={"l": 200, "r": 40, "t": 48, "b": 48},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        font={"family": "Segoe UI, system-ui, Liberation Sans, Arial, sans-serif", "size": 13, "color": "#0b0c0c"},
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         bargap=0.35,
     )
     figure.update_yaxes(
         autorange="reversed",
         fixedrange=True,
+        showgrid=False,
         ticks="outside",
         ticklen=4,
         categoryorder="array",
@@ -182,7 +188,6 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     )
     figure.update_xaxes(
         range=x_range,
-        gridcolor="#e5e5e5",
         fixedrange=True,
         ticksuffix="%" if measure.unit == "percent" else "",
         title_text=plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""),

@@ -13,10 +13,19 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices, refusal_notice
-from dashboard.components.palette import BAND_FILL, BRAND, GREEN, RED, SYNTHETIC_MARK
+from dashboard.components.palette import (
+    BAR_COLOUR,
+    HATCH_COLOUR,
+    OVER_LIMIT_COLOUR,
+    SYNTHETIC_MARK,
+    TARGET_BAND_FILL,
+    TARGET_COLOUR,
+    TEXT_COLOUR,
+)
 from dashboard.server import access
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -37,9 +46,6 @@ dash.register_page(
 )
 
 ALL_TEAMS = "__all__"
-BAR_COLOUR = BRAND
-OVER_COLOUR = RED
-TARGET_COLOUR = GREEN
 
 
 def _synthetic_mark() -> list:
@@ -77,10 +83,10 @@ def caseload_figure(data: WorkerCaseloads) -> go.Figure:
     and a hatch pattern (named in the legend), the target band shaded and a labelled line at the limit."""
     within = [(load, count) for load, count in data.distribution if load <= data.limit]
     over = [(load, count) for load, count in data.distribution if load > data.limit]
-    figure = go.Figure()
+    figure = go.Figure(layout={"template": TEMPLATE})
     for points, name, colour, pattern in (
         (within, f"{data.limit} children or fewer", BAR_COLOUR, ""),
-        (over, f"More than {data.limit} children", OVER_COLOUR, "/"),
+        (over, f"More than {data.limit} children", OVER_LIMIT_COLOUR, "/"),
     ):
         if not points:
             continue
@@ -89,11 +95,11 @@ def caseload_figure(data: WorkerCaseloads) -> go.Figure:
                 x=[load for load, _ in points],
                 y=[count for _, count in points],
                 name=name,
-                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#ffffff", "solidity": 0.3}},
+                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": HATCH_COLOUR, "solidity": 0.3}},
                 text=[str(count) for _, count in points],
                 textposition="outside",
                 cliponaxis=False,
-                textfont={"size": 12, "color": "#0b0c0c"},
+                textfont={"size": 12, "color": TEXT_COLOUR},
                 hovertemplate="%{y} workers with %{x} children<extra></extra>",
             )
         )
@@ -101,7 +107,7 @@ def caseload_figure(data: WorkerCaseloads) -> go.Figure:
         figure.add_vrect(
             x0=data.band[0] - 0.5,
             x1=data.band[1] + 0.5,
-            fillcolor=BAND_FILL,
+            fillcolor=TARGET_BAND_FILL,
             line_width=0,
             layer="below",
             annotation_text=f"Target range {data.band[0]:g}–{data.band[1]:g}",
@@ -111,11 +117,11 @@ def caseload_figure(data: WorkerCaseloads) -> go.Figure:
     figure.add_vline(
         x=data.limit + 0.5,
         line_dash="dash",
-        line_color=OVER_COLOUR,
+        line_color=OVER_LIMIT_COLOUR,
         line_width=2,
         annotation_text=f"more than {data.limit} children →",
         annotation_position="top right",
-        annotation_font={"size": 12, "color": OVER_COLOUR},
+        annotation_font={"size": 12, "color": OVER_LIMIT_COLOUR},
     )
     loads = [load for load, _ in data.distribution]
     low = min(loads + [data.band[0] if data.band else data.limit]) - 1.5
@@ -124,19 +130,20 @@ def caseload_figure(data: WorkerCaseloads) -> go.Figure:
     figure.update_layout(
         height=380,
         margin={"l": 56, "r": 16, "t": 48, "b": 56},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        font={"family": "Segoe UI, system-ui, Liberation Sans, Arial, sans-serif", "size": 13, "color": "#0b0c0c"},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.08, "yanchor": "bottom"},
         bargap=0.15,
     )
     figure.update_xaxes(
-        range=[low, high], dtick=2, title_text="Children allocated to the worker", fixedrange=True, ticks="outside"
+        range=[low, high],
+        dtick=2,
+        title_text="Children allocated to the worker",
+        fixedrange=True,
+        showgrid=False,
+        ticks="outside",
     )
     figure.update_yaxes(
         range=[0, tallest * 1.25 + 0.5],
         title_text="Number of social workers",
-        gridcolor="#e5e5e5",
         dtick=2 if tallest > 6 else 1,
         fixedrange=True,
     )

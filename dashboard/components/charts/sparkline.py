@@ -10,14 +10,12 @@ from urllib.parse import quote
 
 from dash import html
 
-from dashboard.components.palette import BAND_FILL, BRAND
+from dashboard.components.palette import TARGET_BAND_FILL, TREND_LINE_COLOUR
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import format_value
 from measures.domain.periods import long_label, period_range
 
 WIDTH, HEIGHT, PAD = 120, 32, 3
-LINE_COLOUR = BRAND
-BAND_COLOUR = BAND_FILL
 
 
 def sparkline_svg(values: list[float], band: tuple[float, float] | None = None, empty_after: int = 0) -> str:
@@ -37,12 +35,15 @@ def sparkline_svg(values: list[float], band: tuple[float, float] | None = None, 
     ]
     if band:
         top, bottom = y(band[1]), y(band[0])
-        parts.append(f'<rect x="0" y="{top}" width="{WIDTH}" height="{round(bottom - top, 2)}" fill="{BAND_COLOUR}"/>')
+        parts.append(
+            f'<rect x="0" y="{top}" width="{WIDTH}" height="{round(bottom - top, 2)}" fill="{TARGET_BAND_FILL}"/>'
+        )
     parts.append(
-        f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="1.6" stroke-linejoin="round"/>'
+        f'<polyline points="{points}" fill="none" stroke="{TREND_LINE_COLOUR}" stroke-width="1.6" '
+        'stroke-linejoin="round"/>'
     )
     last_x = round(PAD + (len(values) - 1) * step, 2)
-    parts.append(f'<circle cx="{last_x}" cy="{y(values[-1])}" r="2.4" fill="{LINE_COLOUR}"/>')
+    parts.append(f'<circle cx="{last_x}" cy="{y(values[-1])}" r="2.4" fill="{TREND_LINE_COLOUR}"/>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -12,32 +12,49 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.components.charts.chart_text import plain_text
-from dashboard.components.palette import GREEN, GRID, INK, MUTED
+from dashboard.components.charts.template import TEMPLATE
+from dashboard.components.palette import (
+    BACKGROUND_COLOUR,
+    BENCHMARK_COLOURS,
+    SECONDARY_TEXT_COLOUR,
+    SPC_COMMON_CAUSE_COLOUR,
+    SPC_CONCERN_COLOUR,
+    SPC_IMPROVEMENT_COLOUR,
+    SPC_LIMIT_COLOUR,
+    SPC_MEAN_COLOUR,
+    SPC_MONTHLY_LINE_COLOUR,
+    SPC_NEITHER_COLOUR,
+    SPC_UNASSESSED_COLOUR,
+    TARGET_BAND_FILL,
+    TARGET_COLOUR,
+)
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import ASSURANCE_TEXT, VARIATION_TEXT, format_number, format_value
 from measures.domain.periods import long_label, make_period, parse_period, shift_period
 from measures.views.measure import Benchmark, MeasureDetail, MonthRow, PointKind
 from measures.views.summary import format_benchmark
 
-FONT = '"Segoe UI", system-ui, -apple-system, "Liberation Sans", Arial, sans-serif'
-TARGET_COLOUR = GREEN
-BAND_FILL = "rgba(0, 112, 60, 0.13)"
+FONT_SIZE = 14
 
-# Making Data Count colours (blue improvement, orange concern, purple neither, grey common cause), darkened so
-# every marker has at least 3:1 contrast on white (WCAG 2.2 non-text contrast); each kind also has its own shape.
+# Each kind of point has its own colour (palette.py) and its own shape, so special causes read without colour.
 POINT_STYLE: dict[str, dict[str, object]] = {
-    "common": {"name": "Common cause", "color": "#6b7075", "symbol": "circle", "size": 8},
-    "improvement": {"name": "Special cause: improvement", "color": "#1d6fb8", "symbol": "diamond", "size": 12},
-    "concern": {"name": "Special cause: concern", "color": "#b54d00", "symbol": "square", "size": 11},
+    "common": {"name": "Common cause", "color": SPC_COMMON_CAUSE_COLOUR, "symbol": "circle", "size": 8},
+    "improvement": {
+        "name": "Special cause: improvement",
+        "color": SPC_IMPROVEMENT_COLOUR,
+        "symbol": "diamond",
+        "size": 12,
+    },
+    "concern": {"name": "Special cause: concern", "color": SPC_CONCERN_COLOUR, "symbol": "square", "size": 11},
     "neither": {
         "name": "Special cause: neither better nor worse",
-        "color": "#5a2d91",
+        "color": SPC_NEITHER_COLOUR,
         "symbol": "triangle-up",
         "size": 12,
     },
     "unassessed": {
         "name": "Monthly figure (too few months for SPC)",
-        "color": "#1d4f91",
+        "color": SPC_UNASSESSED_COLOUR,
         "symbol": "circle",
         "size": 8,
     },
@@ -50,23 +67,28 @@ POINT_READING = {
     "unassessed": "Too few months for an SPC reading",
 }
 BENCHMARK_STYLE: dict[str, dict[str, object]] = {
-    "england": {"color": INK, "dash": "dashdot", "width": 2.5, "textposition": "top left"},
-    "region": {"color": "#8a4b00", "dash": "longdash", "width": 2.5, "textposition": "top right"},
-    "neighbours": {"color": "#00677f", "dash": "longdashdot", "width": 3, "textposition": "bottom left"},
-    "council": {"color": "#1d4f91", "dash": "dot", "width": 2.5, "textposition": "bottom right"},
-    "neighbour": {"color": "#767676", "dash": "dot", "width": 1.5, "textposition": "middle left"},
-    "other": {"color": "#767676", "dash": "dash", "width": 1.5, "textposition": "middle left"},
+    "england": {"color": BENCHMARK_COLOURS["england"], "dash": "dashdot", "width": 2.5, "textposition": "top left"},
+    "region": {"color": BENCHMARK_COLOURS["region"], "dash": "longdash", "width": 2.5, "textposition": "top right"},
+    "neighbours": {
+        "color": BENCHMARK_COLOURS["neighbours"],
+        "dash": "longdashdot",
+        "width": 3,
+        "textposition": "bottom left",
+    },
+    "council": {"color": BENCHMARK_COLOURS["council"], "dash": "dot", "width": 2.5, "textposition": "bottom right"},
+    "neighbour": {"color": BENCHMARK_COLOURS["neighbour"], "dash": "dot", "width": 1.5, "textposition": "middle left"},
+    "other": {"color": BENCHMARK_COLOURS["other"], "dash": "dash", "width": 1.5, "textposition": "middle left"},
 }
 BENCHMARK_NAMES = {"england": "England", "region": "West Midlands", "neighbours": "Statistical neighbours (average)"}
 NEIGHBOURS_TITLE = "Each statistical neighbour (select to show)"
 ICON_COLOURS = {
-    "improvement": "#1d6fb8",
-    "concern": "#b54d00",
-    "neither": "#5a2d91",
-    "common": "#6b7075",
-    "pass": "#1d6fb8",
-    "fail": "#b54d00",
-    "hit-or-miss": "#6b7075",
+    "improvement": SPC_IMPROVEMENT_COLOUR,
+    "concern": SPC_CONCERN_COLOUR,
+    "neither": SPC_NEITHER_COLOUR,
+    "common": SPC_COMMON_CAUSE_COLOUR,
+    "pass": SPC_IMPROVEMENT_COLOUR,
+    "fail": SPC_CONCERN_COLOUR,
+    "hit-or-miss": SPC_COMMON_CAUSE_COLOUR,
 }
 
 
@@ -151,7 +173,7 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
                 name="Hollow marker: synthetic figure, not real data",
                 legendgroup="points",
                 legendrank=11,
-                marker={"symbol": "circle-open", "color": MUTED, "size": 9, "line": {"width": 2}},
+                marker={"symbol": "circle-open", "color": SECONDARY_TEXT_COLOUR, "size": 9, "line": {"width": 2}},
                 hoverinfo="skip",
             )
         )
@@ -183,10 +205,15 @@ def _status_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
         y=[y] * len(rows),
         # A short upright tick marks the month itself, so a word written inwards still says which month it is.
         mode="markers+text",
-        marker={"symbol": "line-ns-open", "size": 12, "color": MUTED, "line": {"width": 2, "color": MUTED}},
+        marker={
+            "symbol": "line-ns-open",
+            "size": 12,
+            "color": SECONDARY_TEXT_COLOUR,
+            "line": {"width": 2, "color": SECONDARY_TEXT_COLOUR},
+        },
         text=[words.get(row.status, "No figure") for row in rows],
         textposition=positions,
-        textfont={"color": MUTED, "size": 12},
+        textfont={"color": SECONDARY_TEXT_COLOUR, "size": 12},
         name="No figure (TBC, new, not applicable, suppressed)",
         legendrank=12,
         customdata=[[row.label, words.get(row.status, "No figure")] for row in rows],
@@ -216,14 +243,14 @@ def _limit_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
         return []
     mean = format_value(measure, result.mean)
     upper, lower = format_value(measure, result.upper_limit), format_value(measure, result.lower_limit)
-    limit_line = {"color": MUTED, "width": 1.5, "dash": "dash"}
+    limit_line = {"color": SPC_LIMIT_COLOUR, "width": 1.5, "dash": "dash"}
     return [
         _horizontal(
             x0,
             x1,
             result.mean,
             f"Average ({mean})",
-            {"color": INK, "width": 1.5},
+            {"color": SPC_MEAN_COLOUR, "width": 1.5},
             "mean",
             rank=20,
             hover=f"Average of {result.n} months: {mean}",
@@ -263,7 +290,7 @@ def _target_traces(measure: Measure, x0: str, x1: str) -> list[go.Scatter]:
                 y=[target.low, target.low, target.high, target.high, target.low],
                 mode="lines",
                 fill="toself",
-                fillcolor=BAND_FILL,
+                fillcolor=TARGET_BAND_FILL,
                 line={"color": TARGET_COLOUR, "width": 1.5, "dash": "dot"},
                 name=name,
                 legendgroup="target",
@@ -346,7 +373,7 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
     gives the chart its heading.
     """
     measure = detail.measure
-    figure = go.Figure()
+    figure = go.Figure(layout={"template": TEMPLATE})
     if detail.series:
         first, last = detail.series[0].period, detail.series[-1].period
     else:
@@ -366,7 +393,7 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
                 x=[month_date(row.period) for row in detail.series],
                 y=[row.value if row.counted else None for row in detail.series],
                 mode="lines",
-                line={"color": MUTED, "width": 1.5},
+                line={"color": SPC_MONTHLY_LINE_COLOUR, "width": 1.5},
                 connectgaps=False,
                 showlegend=False,
                 hoverinfo="skip",
@@ -382,12 +409,9 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
 
     year, month = parse_period(first)
     figure.update_layout(
-        template="plotly_white",
-        font={"family": FONT, "size": 14, "color": INK},
+        font={"size": FONT_SIZE},
         height=600,
         margin={"l": 64, "r": 24, "t": 24, "b": 56},
-        hovermode="closest",
-        hoverlabel={"font": {"family": FONT, "size": 14}, "bgcolor": "#ffffff"},
         legend={
             "orientation": "v",
             "x": 1.02,
@@ -399,16 +423,13 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
             "itemsizing": "constant",
             "tracegroupgap": 8,
         },
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
         showlegend=True,
     )
     figure.update_xaxes(
         type="date",
         tickformat="%b %Y",
         dtick="M1" if len(detail.series) <= 12 else "M3",
-        gridcolor=GRID,
-        linecolor=MUTED,
+        showline=True,
         ticks="outside",
         range=[f"{shift_period(make_period(year, month), -1)}-16", f"{last}-16"],
         title={"text": "Month"},
@@ -418,7 +439,7 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
         figure.update_yaxes(range=[0, 100], ticksuffix="%", dtick=10)
     else:
         figure.update_yaxes(rangemode="tozero")
-    figure.update_yaxes(gridcolor=GRID, linecolor=MUTED, zeroline=True, zerolinecolor=MUTED, title={"text": axis_title})
+    figure.update_yaxes(showline=True, zeroline=True, title={"text": axis_title})
     return figure
 
 
@@ -441,7 +462,7 @@ def spc_graph(detail: MeasureDetail, graph_id: str, filename: str) -> dcc.Graph:
 def _icon(letter: str, colour: str) -> str:
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40">'
-        f'<circle cx="20" cy="20" r="17" fill="#ffffff" stroke="{colour}" stroke-width="4"/>'
+        f'<circle cx="20" cy="20" r="17" fill="{BACKGROUND_COLOUR}" stroke="{colour}" stroke-width="4"/>'
         f'<text x="20" y="26.5" font-family="Arial, sans-serif" font-size="18" font-weight="700" '
         f'text-anchor="middle" fill="{colour}">{letter}</text></svg>'
     )
