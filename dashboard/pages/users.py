@@ -12,6 +12,8 @@ failures (`measures.accounts.sign_in_delays`), and lets the admin clear a wait, 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
@@ -170,15 +172,20 @@ def history() -> html.Table | html.P:
     header = html.Tr(
         [html.Th("When (UK time)", scope="col"), html.Th("Who", scope="col"), html.Th("What", scope="col")]
     )
+    moments: list[datetime] = events["at"].tolist()
+    actors: list[str] = events["actor"].tolist()
+    actions: list[str] = events["action"].tolist()
+    subjects: list[str] = events["subject"].tolist()
+    details: list[dict] = events["detail"].tolist()
     rows = [
         html.Tr(
             [
-                html.Td(_when(event.at)),
-                html.Td(event.actor),
-                html.Td(describe_change(event.action, event.actor, event.subject, event.detail)),
+                html.Td(_when(moment)),
+                html.Td(actor),
+                html.Td(describe_change(action, actor, subject, detail)),
             ]
         )
-        for event in events.itertuples(index=False)
+        for moment, actor, action, subject, detail in zip(moments, actors, actions, subjects, details, strict=True)
     ]
     caption = f"The {len(rows)} most recent change{'s' if len(rows) != 1 else ''} to users, newest first"
     return html.Table(

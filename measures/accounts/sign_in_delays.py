@@ -24,6 +24,7 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.engine import Connection
@@ -84,6 +85,10 @@ def delay_seconds(failures: int, free: int) -> int:
     return min(FIRST_DELAY_SECONDS * 2 ** min(failures - free, 20), MAX_DELAY_SECONDS)
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: None) -> None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite returns naive datetimes for timezone-aware columns; every time stored here is UTC.
     if moment is not None and moment.tzinfo is None:

@@ -205,7 +205,7 @@ def add_user(engine: Engine, name: str, role: str, password: str, actor: str) ->
             )
         )
         audit.record(connection, actor, "user.added", name, {"role": role})
-        user_id = result.inserted_primary_key[0]
+        user_id = db.inserted_id(result)
     return User(id=user_id, name=name, role=role, active=True, session_epoch=epoch)
 
 
@@ -338,11 +338,13 @@ def sign_in(
         if wait:
             return SignIn(user=None, refusal="delayed", retry_seconds=wait)
         row = connection.execute(select(db.users).where(db.users.c.name_key == key)).first()
-        attempt_id = connection.execute(
-            insert(db.sign_in_attempts).values(
-                at=now, name_key=digest, remote_addr=counted_as, succeeded=False, device=device
+        attempt_id = db.inserted_id(
+            connection.execute(
+                insert(db.sign_in_attempts).values(
+                    at=now, name_key=digest, remote_addr=counted_as, succeeded=False, device=device
+                )
             )
-        ).inserted_primary_key[0]
+        )
     if row is not None:
         matches = check_password_hash(row.password_hash, password)
     else:
@@ -353,7 +355,7 @@ def sign_in(
     a = db.sign_in_attempts.c
     with db.write_transaction(engine) as connection:
         detail = {"address": address}
-        if succeeded:
+        if succeeded and row is not None:
             connection.execute(update(db.sign_in_attempts).where(a.id == attempt_id).values(succeeded=True))
             audit.record(connection, row.name, "sign_in.succeeded", row.name, detail)
             return SignIn(user=_user(row))

@@ -124,6 +124,23 @@ def _anchor(published: dict[tuple[str, str], ValueRow], ref: str) -> ValueRow | 
     return None
 
 
+def _figure(row: ValueRow) -> float:
+    """The value of a published figure that synthetic data is drawn to meet. Raises ValueError if it has none."""
+    if row.value is None:
+        raise ValueError(f"The published {row.ref} for {row.period} has no figure.")
+    return row.value
+
+
+def _counts(row: ValueRow) -> tuple[float, float] | None:
+    """A figure's numerator and denominator when its denominator is given and not 0, else None. Raises
+    ValueError for such a denominator without a numerator."""
+    if not row.denominator:
+        return None
+    if row.numerator is None:
+        raise ValueError(f"The figure {row.ref} for {row.period} has a denominator but no numerator.")
+    return row.numerator, row.denominator
+
+
 def _path(rng: np.random.Generator, months: int, end: float, start: float, noise: float) -> np.ndarray:
     """A series drifting from `start` to `end` over `months`, with month-to-month noise."""
     steps = np.linspace(start, end, months)
@@ -145,11 +162,13 @@ def _synthetic_service(measure: Measure, anchor: ValueRow, periods: list[str]) -
     months = len(periods)
     factor = _start_factor(measure, rng)
     note = "Synthetic demonstration figure, not real data."
+    end = _figure(anchor)
     rows = []
-    if measure.unit == "percent" and anchor.denominator:
-        rate_end = anchor.numerator / anchor.denominator
+    if measure.unit == "percent" and (counts := _counts(anchor)) is not None:
+        numerator_end, denominator_end = counts
+        rate_end = numerator_end / denominator_end
         rates = np.clip(_path(rng, months, rate_end, min(rate_end * factor, 0.99), 0.025), 0.0, 1.0)
-        denominators = np.maximum(rng.normal(anchor.denominator, anchor.denominator * 0.1, months).round(), 4)
+        denominators = np.maximum(rng.normal(denominator_end, denominator_end * 0.1, months).round(), 4)
         for period, rate, denominator in zip(periods, rates, denominators, strict=True):
             numerator = float(rng.binomial(int(denominator), rate))
             rows.append(
@@ -165,10 +184,10 @@ def _synthetic_service(measure: Measure, anchor: ValueRow, periods: list[str]) -
             )
     elif measure.unit == "percent" and anchor.numerator is not None:
         # Published as a count and a percentage without its denominator (6.1): invent both for the past.
-        denominator_end = round(anchor.numerator * 100 / anchor.value) if anchor.value else 20
-        rates = np.clip(_path(rng, months, anchor.value / 100, anchor.value / 100 * factor, 0.05), 0.0, 1.0)
+        typical_denominator = round(anchor.numerator * 100 / end) if end else 20
+        rates = np.clip(_path(rng, months, end / 100, end / 100 * factor, 0.05), 0.0, 1.0)
         for period, rate in zip(periods, rates, strict=True):
-            denominator = float(max(int(rng.normal(denominator_end, 3)), 5))
+            denominator = float(max(int(rng.normal(typical_denominator, 3)), 5))
             numerator = float(rng.binomial(int(denominator), rate))
             rows.append(
                 ValueRow(
@@ -182,14 +201,14 @@ def _synthetic_service(measure: Measure, anchor: ValueRow, periods: list[str]) -
                 )
             )
     elif measure.unit == "percent":
-        values = np.clip(_path(rng, months, anchor.value, anchor.value * factor, 2.0), 0.0, 100.0)
+        values = np.clip(_path(rng, months, end, end * factor, 2.0), 0.0, 100.0)
         rows = [
             ValueRow(measure.ref, p, value=round(float(v), 1), note=note, synthetic=True)
             for p, v in zip(periods, values, strict=True)
         ]
     else:
-        spread = max(abs(anchor.value) * 0.08, 1.0)
-        values = np.maximum(_path(rng, months, anchor.value, anchor.value * factor, spread), 0.0)
+        spread = max(abs(end) * 0.08, 1.0)
+        values = np.maximum(_path(rng, months, end, end * factor, spread), 0.0)
         decimals = measure.decimals
         rows = [
             ValueRow(measure.ref, p, value=round(float(v), decimals), note=note, synthetic=True)
@@ -212,8 +231,9 @@ def _team_rows(measure: Measure, service_rows: list[ValueRow], teams: tuple[str,
         if row.status != "ok" or row.value is None:
             continue
         rng = _rng("team", measure.ref, row.period)
-        if row.denominator:
-            for team, numerator, denominator in _split_counts(rng, row.numerator, row.denominator, teams):
+        service_counts = _counts(row)
+        if service_counts is not None:
+            for team, numerator, denominator in _split_counts(rng, *service_counts, teams):
                 yield ValueRow(
                     measure.ref,
                     row.period,
@@ -268,8 +288,10 @@ def _caseload_rows(published: dict[tuple[str, str], ValueRow], periods: list[str
         average_row = published.get(("2.2", period))
         above_row = published.get(("2.3", period))
         is_published = average_row is not None and above_row is not None
-        mean = average_row.value if is_published else float(means[index])
-        above = int(above_row.value) if is_published else int(highs[index])
+        if average_row is not None and above_row is not None:
+            mean, above = _figure(average_row), int(_figure(above_row))
+        else:
+            mean, above = float(means[index]), int(highs[index])
         caseloads = _caseloads(_rng("caseloads", period), len(roster), mean, above)
         for (team, worker), caseload in zip(roster, caseloads, strict=True):
             yield ValueRow(

@@ -117,11 +117,11 @@ def command_user(args) -> int:
             users.set_active(engine, args.name, args.user_command == "enable", actor)
             print(f"{args.name} is {args.user_command}d.")
         elif args.user_command == "first-admin":
-            password = users.ensure_first_admin(engine, args.name)
-            if password:
+            first_password = users.ensure_first_admin(engine, args.name)
+            if first_password:
                 print(
                     "\n  First run: an admin has been made for you.\n"
-                    f"  Sign in as '{args.name}' with the password  {password}\n"
+                    f"  Sign in as '{args.name}' with the password  {first_password}\n"
                     "  It is shown only this once. Add other users on the Users page or with\n"
                     "  `python -m measures user add NAME --role officer`.\n"
                 )

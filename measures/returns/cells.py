@@ -338,11 +338,11 @@ def period_of_header(cell: object) -> str | None:
     match = _MONTH_TEXT.match(text)
     if not match:
         return None
-    month = _MONTHS.get(match.group("month").lower())
-    if month is None:
+    named_month = _MONTHS.get(match.group("month").lower())
+    if named_month is None:
         return None
     year = int(match.group("year"))
-    return make_period(year + 2000 if year < 100 else year, month)
+    return make_period(year + 2000 if year < 100 else year, named_month)
 
 
 def period_of_cell(cell: object) -> str:

@@ -59,6 +59,13 @@ class _Header:
         return self.ref is not None and self.measure is not None
 
     @property
+    def ref_column(self) -> int:
+        """The Ref column of a row that names its columns (see `names_columns`)."""
+        if self.ref is None:
+            raise ValueError("this row has no Ref heading")
+        return self.ref
+
+    @property
     def valid(self) -> bool:
         """A header row: Ref, Measure and month columns, even if some month headers cannot be read."""
         return self.names_columns and bool(self.months or self.unreadable)
@@ -70,11 +77,11 @@ class _Header:
         return problem(
             "error",
             "no-header",
-            Place(sheet, _address(self.ref, index)),
+            Place(sheet, _address(self.ref_column, index)),
             f"this row has the headings Ref and Measure but no column headed by a month{found}",
             "In the committee table, head each month's column with its month: an Excel date, Dec-22, Jan 2023 or "
             "01/01/2023 (day first). The template's header needs Ref and Period.",
-            cell=_address(next(iter(self.others), self.ref), index),
+            cell=_address(next(iter(self.others), self.ref_column), index),
         )
 
     def unread_figures(self, sheet: str, index: int, row: list) -> list[Issue]:
@@ -169,7 +176,7 @@ def parse_committee(sheets: list[Sheet], catalogue: Catalogue) -> ParsedReturn |
                     problem(
                         "error",
                         "unknown-ref",
-                        Place(sheet.name, _address(header.ref, index), ref=ref),
+                        Place(sheet.name, _address(header.ref_column, index), ref=ref),
                         f"“{ref}” is not a measure ref",
                         "Use the refs of the published table, 1.1 to 10.7.",
                     )

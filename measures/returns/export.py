@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar, overload
 
 import pandas as pd
 
@@ -42,6 +42,13 @@ _LINE_START = re.compile(
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_Value = TypeVar("_Value")
+
+
+@overload
+def neutralise(text: str) -> str: ...
+@overload
+def neutralise(text: _Value) -> _Value: ...
 def neutralise(text: object) -> object:
     """Return text that a spreadsheet will not run as a formula, wherever it is opened, and that any
     spreadsheet file can hold.
@@ -100,19 +107,31 @@ def export_xlsx(frame: pd.DataFrame, catalogue: Catalogue, path: str | Path) -> 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(RETURN_SHEET)
     sheet.append([*RETURN_HEADER, SYNTHETIC_HEADER])
-    for r in frame.itertuples(index=False):
+    # Read each column once as plain Python values (floats are NaN where a figure is missing).
+    refs: list[str] = frame["ref"].tolist()
+    teams: list[str] = frame["team"].tolist()
+    periods: list[str] = frame["period"].tolist()
+    numerators: list[float] = frame["numerator"].tolist()
+    denominators: list[float] = frame["denominator"].tolist()
+    values: list[float] = frame["value"].tolist()
+    statuses: list[str] = frame["status"].tolist()
+    notes: list[str | None] = frame["note"].tolist()
+    synthetic: list[bool] = frame["synthetic"].tolist()
+    for ref, team, period, numerator, denominator, value, status, note, is_synthetic in zip(
+        refs, teams, periods, numerators, denominators, values, statuses, notes, synthetic, strict=True
+    ):
         sheet.append(
             [
-                r.ref,
-                neutralise(titles.get(r.ref, "")),
-                neutralise(r.team),
-                r.period,
-                None if pd.isna(r.numerator) else float(r.numerator),
-                None if pd.isna(r.denominator) else float(r.denominator),
-                None if pd.isna(r.value) else float(r.value),
-                r.status.upper() if r.status != "ok" else "",
-                neutralise(r.note),
-                "yes" if r.synthetic else "",
+                ref,
+                neutralise(titles.get(ref, "")),
+                neutralise(team),
+                period,
+                None if pd.isna(numerator) else float(numerator),
+                None if pd.isna(denominator) else float(denominator),
+                None if pd.isna(value) else float(value),
+                status.upper() if status != "ok" else "",
+                neutralise(note),
+                "yes" if is_synthetic else "",
             ]
         )
     return write_whole(path, workbook_bytes(workbook))

@@ -18,7 +18,7 @@ from measures.storage.recording import UploadInfo
 
 
 def _change_rows(plan: recording.ChangePlan) -> list[dict]:
-    changes = [{"change": "added", "row": row, "old": None} for row in plan.added]
+    changes: list[dict[str, object]] = [{"change": "added", "row": row, "old": None} for row in plan.added]
     changes += [{"change": "revised", "row": row, "old": current} for row, current in plan.revised]
     changes += [{"change": "unchanged", "row": row, "old": None} for row in plan.unchanged]
     return changes

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import format_number
 from measures.domain.periods import long_label
 from measures.returns.cells import Figure
-from measures.returns.report import Issue
+from measures.returns.report import Issue, Severity
 from measures.storage.recording import ValueRow
 
 STATUS_WORDS = {"tbc": "TBC", "new": "NEW", "na": "not applicable", "suppressed": "suppressed (small number)"}
@@ -35,11 +36,20 @@ class Place:
         return f"Sheet ‘{self.sheet}’, cell {cell or self.cell}" + (f" ({inside})" if inside else "")
 
 
-def problem(severity: str, code: str, place: Place, what: str, advice: str = "", cell: str | None = None) -> Issue:
+def problem(severity: Severity, code: str, place: Place, what: str, advice: str = "", cell: str | None = None) -> Issue:
     """Return an Issue whose message reads '<where>: <what is wrong>. <what to do>'."""
     detail = f"{what[0].upper()}{what[1:]}." + (f" {advice}" if advice else "")
     message = f"{place.describe(cell)}: {what}." + (f" {advice}" if advice else "")
     return Issue(severity, code, message, place.sheet, cell or place.cell, place.ref, place.period, detail)
+
+
+class _RowFields(TypedDict):
+    """What every ValueRow drawn from one figure shares."""
+
+    ref: str
+    period: str
+    team: str
+    note: str
 
 
 @dataclass
@@ -55,7 +65,7 @@ def _plain(number: float) -> str:
     return f"{round(number, 6):g}"
 
 
-def _percent_text(number: float) -> str:
+def _percent_text(number: float | None) -> str:
     return f"{format_number(number, 1)}%"
 
 
@@ -70,7 +80,7 @@ def interpret(
     result = Interpreted()
     issues = result.issues
     where = {part: (cells or {}).get(part, place.cell) for part in ("numerator", "denominator", "value", "status")}
-    base = {"ref": measure.ref, "period": place.period, "team": place.team, "note": note}
+    base: _RowFields = {"ref": measure.ref, "period": place.period, "team": place.team, "note": note}
     if figure.status != "ok":
         if any(part is not None for part in (figure.numerator, figure.denominator, figure.percent, figure.number)):
             issues.append(
@@ -127,7 +137,7 @@ def interpret(
 
 
 def _interpret_percent(
-    measure: Measure, figure: Figure, place: Place, base: dict, where: dict[str, str], result: Interpreted
+    measure: Measure, figure: Figure, place: Place, base: _RowFields, where: dict[str, str], result: Interpreted
 ) -> Interpreted:
     issues = result.issues
     numerator, denominator = figure.numerator, figure.denominator

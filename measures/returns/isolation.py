@@ -31,8 +31,10 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from measures.domain.catalogue import Catalogue
 from measures.returns.candidates import ParsedReturn
@@ -209,6 +211,7 @@ class _ReadingServer:
             env=_environment(),
             cwd=_PROJECT_ROOT,
         )
+        self.requests, self.answers = _pipes(self.process)
         self.owner = os.getpid()
 
     def usable(self) -> bool:
@@ -217,20 +220,27 @@ class _ReadingServer:
     def read(self, request: bytes, limits: ParseLimits) -> tuple[dict, bytes]:
         """Send one file; return the reader's status and answer. Raises OSError or TimeoutError if the server
         itself fails."""
-        self.process.stdin.write(_frames(limits, request))
-        self.process.stdin.flush()
+        self.requests.write(_frames(limits, request))
+        self.requests.flush()
         deadline = time.monotonic() + limits.timeout_seconds + _SERVER_GRACE_SECONDS
-        status = json.loads(_read_frame(self.process.stdout.fileno(), deadline))
-        return status, _read_frame(self.process.stdout.fileno(), deadline)
+        status = json.loads(_read_frame(self.answers.fileno(), deadline))
+        return status, _read_frame(self.answers.fileno(), deadline)
 
     def stop(self) -> None:
         self.process.kill()
         self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
+        for stream in (self.requests, self.answers):
             try:
                 stream.close()
             except OSError:  # a request left half-written in the pipe of a server that is gone
                 pass
+
+
+def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:
+    """The pipes to the standard input and from the standard output of a process started with both piped."""
+    if process.stdin is None or process.stdout is None:
+        raise ValueError("the process was started without pipes to its standard input and output")
+    return process.stdin, process.stdout
 
 
 def _read_with_server(request: bytes, limits: ParseLimits) -> tuple[dict, bytes]:
@@ -263,19 +273,20 @@ def _read_in_new_process(request: bytes, limits: ParseLimits) -> tuple[dict, byt
         env=_environment(),
         cwd=_PROJECT_ROOT,
     )
+    requests, answers = _pipes(reader)
     # The request fits the pipe's buffer only in part: write it from a thread while the answer is drained.
-    writer = threading.Thread(target=_send, args=(reader.stdin, _frames(limits, request)), daemon=True)
+    writer = threading.Thread(target=_send, args=(requests, _frames(limits, request)), daemon=True)
     writer.start()
-    answer, ending = _drain(reader.stdout.fileno(), time.monotonic() + limits.timeout_seconds)
+    answer, ending = _drain(answers.fileno(), time.monotonic() + limits.timeout_seconds)
     if ending:
         reader.kill()
     reader.wait()
     writer.join()
-    reader.stdout.close()
+    answers.close()
     return {"exit": reader.returncode, "ending": ending}, answer
 
 
-def _send(stream, payload: bytes) -> None:
+def _send(stream: IO[bytes], payload: bytes) -> None:
     try:
         stream.write(payload)
         stream.close()
@@ -286,7 +297,8 @@ def _send(stream, payload: bytes) -> None:
 def _drain(fd: int, deadline: float) -> tuple[bytes, str]:
     """Everything written to `fd` until its writer closes it: (the bytes, ''), or (what came, 'time') at
     `deadline`, or (b'', 'too large') past _MAX_ANSWER_BYTES."""
-    pieces, size = [], 0
+    pieces: list[bytes] = []
+    size = 0
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
@@ -371,14 +383,13 @@ class _ResultUnpickler(pickle.Unpickler):
 
 
 @functools.cache
-def _field_getter(cls: type):
+def _field_getter(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
     """For a project dataclass built by its own __init__ from its fields in order: a function giving those field
     values as a tuple (pickling it as `cls(*values)` is several times faster than the generic way); else None."""
-    if (
-        not (dataclasses.is_dataclass(cls) and cls.__module__.startswith("measures."))
-        or hasattr(cls, "__post_init__")
-        or not cls.__dataclass_params__.init
-    ):
+    if not (dataclasses.is_dataclass(cls) and cls.__module__.startswith("measures.")) or hasattr(cls, "__post_init__"):
+        return None
+    options = getattr(cls, "__dataclass_params__", None)  # what the class was made with; not part of its type
+    if options is None or not options.init:
         return None
     fields = dataclasses.fields(cls)
     if not fields or not all(field.init and not field.kw_only for field in fields):
@@ -388,8 +399,9 @@ def _field_getter(cls: type):
 
 
 class _ResultPickler(pickle.Pickler):
-    def reducer_override(self, obj):
-        getter = _field_getter(type(obj))
+    def reducer_override(self, obj: object) -> Any:
+        # A class is hashable, but the checker does not match a class object against Hashable.
+        getter = _field_getter(type(obj))  # type: ignore[arg-type]
         return NotImplemented if getter is None else (type(obj), getter(obj))
 
 

@@ -144,7 +144,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, path of its XML part) for each worksheet, in workbook order. Part names are matched
     ignoring case, and a target written with backslashes is read with slashes, as the cell reader reads them."""
     parts = {name.lower(): name for name in archive.namelist()}
-    targets = {}
+    targets: dict[str | None, str] = {}
     rels = "xl/_rels/workbook.xml.rels"
     if rels in archive.namelist():
         for event, element in _parse(archive, rels):
@@ -155,9 +155,10 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     sheets = []
     for event, element in _parse(archive, "xl/workbook.xml"):
         if event == "end" and element.tag == f"{_MAIN}sheet":
-            path = targets.get(element.get(_OFFICE_RELATIONSHIP_ID) or element.get(_STRICT_OFFICE_RELATIONSHIP_ID))
-            if path and path.lower() in parts:
-                sheets.append((element.get("name") or "", parts[path.lower()]))
+            relationship = element.get(_OFFICE_RELATIONSHIP_ID) or element.get(_STRICT_OFFICE_RELATIONSHIP_ID)
+            sheet_path = targets.get(relationship)
+            if sheet_path and sheet_path.lower() in parts:
+                sheets.append((element.get("name") or "", parts[sheet_path.lower()]))
     return sheets
 
 
@@ -269,10 +270,10 @@ def _scan_sheet_quickly(xml: bytes, percent_styles: dict[int, str]) -> SheetForm
             element = ElementTree.fromstring(_WRAP + xml[start:end] + b"</w>")[0]
         except (ElementTree.ParseError, IndexError):
             return None
-        address = _CELL_ADDRESS.match(element.get("r") or "")
-        if not address:
+        cell_address = _CELL_ADDRESS.match(element.get("r") or "")
+        if not cell_address:
             return None
-        _note_cell(found, element, *_position(address.group(1), address.group(2)), percent_styles)
+        _note_cell(found, element, *_position(cell_address.group(1), cell_address.group(2)), percent_styles)
     return found
 
 

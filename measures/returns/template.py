@@ -99,7 +99,9 @@ def write_template(
     workbook.properties.creator = "Measures that Matter"
 
     lists = _write_lists(workbook, catalogue, teams)
-    _write_return(workbook.active, catalogue, period_text, lists)
+    return_sheet = workbook.active
+    assert isinstance(return_sheet, Worksheet)  # a new workbook opens on its one blank worksheet
+    _write_return(return_sheet, catalogue, period_text, lists)
     _write_guidance(workbook.create_sheet(GUIDANCE_SHEET), catalogue, period_text, teams)
     _write_header_only(workbook.create_sheet(BENCHMARKS_SHEET), BENCHMARKS_HEADER, (8, 10, 26, 10), (0, 1))
     _write_header_only(workbook.create_sheet(COMMENTARY_SHEET), COMMENTARY_HEADER, (8, 10, 90), (0, 1))

@@ -277,14 +277,15 @@ def _parse_row(sheet: str, row: list, index: int, columns: dict, measures: dict,
     numbers = {}
     status_cell = address("status")
     for name in FIGURE_COLUMNS:
-        marker = status_marker(at(name)) if isinstance(at(name), str) else None
+        typed = at(name)
+        marker = status_marker(typed) if isinstance(typed, str) else None
         if marker is not None:
             # 'n/a' or '*' typed in a figure's own cell: the month is marked, not a figure.
             if status == "ok":
                 status, status_cell = marker, address(name)
             continue
         try:
-            numbers[name] = number_of(at(name))
+            numbers[name] = number_of(typed)
         except CellError as error:
             parsed.issues.append(
                 problem(

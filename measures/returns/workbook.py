@@ -324,8 +324,8 @@ def _scan_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None
             continue
         letters, rows, empty = zip(*cells, strict=True)
         if b"/" in empty:
-            letters = [letter for letter, slash in zip(letters, empty, strict=True) if not slash]
-            rows = [row for row, slash in zip(rows, empty, strict=True) if not slash]
+            letters = tuple(letter for letter, slash in zip(letters, empty, strict=True) if not slash)
+            rows = tuple(row for row, slash in zip(rows, empty, strict=True) if not slash)
         if not rows:
             continue
         extent.cells += len(rows)
@@ -460,7 +460,9 @@ def scan_extent(data: bytes) -> WorkbookExtent:
     if over:  # a quick bound may have counted styled empty cells: decide on the exact extents
         for part, extent in found.parts.items():
             if not extent.exact:
-                found.parts[part] = _scan_exact(archive, by_name[part])
+                exact = _scan_exact(archive, by_name[part])
+                assert exact is not None  # the same part: its <sheetData>, found by the quick bound, is found again
+                found.parts[part] = exact
     return found
 
 

@@ -384,12 +384,16 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False, acto
                 if table.name == "data_generation" and isinstance(row.get("counter"), int):
                     backup_counter = max(backup_counter or 0, row["counter"])
                 continue
-            if batch and (table is not current or len(batch) >= BATCH or row.keys() != batch[0].keys()):
+            if (
+                current is not None
+                and batch
+                and (table is not current or len(batch) >= BATCH or row.keys() != batch[0].keys())
+            ):
                 connection.execute(current.insert(), batch)
                 batch = []
             current = table
             batch.append(row)
-        if batch:
+        if current is not None and batch:
             connection.execute(current.insert(), batch)
         if engine.dialect.name == "postgresql":
             _reset_sequences(connection)

@@ -37,7 +37,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, CursorResult, make_url
 from sqlalchemy.exc import DisconnectionError
 
 DEFAULT_DB_URL = "sqlite:///data/measures.storage.db"
@@ -402,8 +402,8 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(resolved, pool_pre_ping=True)
         event.listen(engine, "handle_error", _discard_stale_connections)
         return engine
-    database = resolved.database
-    on_disk = bool(database) and database != ":memory:" and not database.startswith("file:")
+    database = resolved.database or ""
+    on_disk = database not in ("", ":memory:") and not database.startswith("file:")
     if on_disk:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(resolved, connect_args={"timeout": 30})
@@ -440,6 +440,15 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             if engine.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 7_200_001})
             yield connection
+
+
+def inserted_id(result: CursorResult) -> int:
+    """Return the primary key the database gave the one row an INSERT added. Raises ValueError if the
+    statement inserted no row."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise ValueError("the statement inserted no row")
+    return key[0]
 
 
 def _migrations_config():

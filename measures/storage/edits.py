@@ -56,11 +56,13 @@ def add_commentary(engine: Engine, ref: str, period: str, text: str, author: str
         raise EditError("Commentary must have an author.")
     with db.write_transaction(engine) as connection:
         _measure_row(connection, ref)
-        commentary_id = connection.execute(
-            insert(db.commentary).values(
-                ref=ref, period=period, text=cleaned, author=author, created_at=_now(), upload_id=None
+        commentary_id = db.inserted_id(
+            connection.execute(
+                insert(db.commentary).values(
+                    ref=ref, period=period, text=cleaned, author=author, created_at=_now(), upload_id=None
+                )
             )
-        ).inserted_primary_key[0]
+        )
         versioning.advance(connection)
         audit.record(connection, author, "commentary.added", f"{ref} {period}", {"length": len(cleaned)})
     return commentary_id

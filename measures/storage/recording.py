@@ -214,17 +214,19 @@ def record_values(
         new_commentary = _commentary_to_write(connection, commentary_rows)
         if not plan.added and not plan.revised and not changed_benchmarks and not new_commentary:
             return WriteSummary(upload_id=None, counts=plan.counts, plan=plan)
-        upload_id = connection.execute(
-            insert(db.uploads).values(
-                kind=upload.kind,
-                filename=upload.filename,
-                sha256=upload.sha256,
-                layout=upload.layout,
-                user_name=upload.user_name,
-                created_at=_now(),
-                description=upload.description,
+        upload_id = db.inserted_id(
+            connection.execute(
+                insert(db.uploads).values(
+                    kind=upload.kind,
+                    filename=upload.filename,
+                    sha256=upload.sha256,
+                    layout=upload.layout,
+                    user_name=upload.user_name,
+                    created_at=_now(),
+                    description=upload.description,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         versioning.advance(connection)
         new_records = [_row_record(row, 1, upload_id) for row in plan.added]
         superseded = [{name: current[name] for name in _RECORD_COLUMNS} for _, current in plan.revised]
