@@ -27,6 +27,7 @@ from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from measures.accounts import users
+from measures.domain.council import load_council
 from measures.domain.formatting import (
     DIRECTION_ARROW,
     RAG_TEXT,
@@ -517,7 +518,8 @@ def _months_section(detail: MeasureDetail) -> html.Section:
 
 def _benchmarks_section(detail: MeasureDetail) -> html.Section:
     measure = detail.measure
-    body: list = [html.H2("How Herefordshire compares", id="benchmarks-heading")]
+    council = load_council()
+    body: list = [html.H2(f"How {council.name} compares", id="benchmarks-heading")]
     if not detail.benchmarks:
         body.append(html.P("No benchmarks have been published for this measure."))
         if measure.best_practice:
@@ -531,7 +533,10 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
                 comparators.append((benchmark.comparator, benchmark.kind))
     order = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
     comparators.sort(key=lambda item: order[item[1]])
-    names = {"neighbours": "Statistical neighbours (average)", "council": "Herefordshire (published, whole year)"}
+    names = {
+        "neighbours": f"{council.neighbours_average} (average)",
+        "council": f"{council.name} (published, whole year)",
+    }
     rows, records = [], []
     for comparator, kind in comparators:
         cells = []

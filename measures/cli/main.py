@@ -249,7 +249,7 @@ def command_import(args) -> int:
 
 
 def command_template(args) -> int:
-    from measures.returns.template import DEFAULT_TEAMS, write_template
+    from measures.returns.template import default_teams, write_template
 
     engine = _engine_ready()
     period = args.period or reads.latest_period(engine)
@@ -258,7 +258,7 @@ def command_template(args) -> int:
             catalogue_records.read_catalogue(engine),
             args.out,
             period=period,
-            teams=reads.template_teams(engine) or DEFAULT_TEAMS,
+            teams=reads.template_teams(engine) or default_teams(),
         )
     except OSError as error:
         return _cannot_write(args.out, error)

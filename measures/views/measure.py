@@ -28,8 +28,8 @@ from measures.assessment.change import (
 )
 from measures.assessment.spc import SpcPoint, SpcResult, spc
 from measures.domain.catalogue import Area, Catalogue, Measure
-from measures.domain.comparators import NEIGHBOURS_AVERAGE
-from measures.domain.comparators import STATISTICAL_NEIGHBOURS as NEIGHBOURS
+from measures.domain.comparators import comparator_kind
+from measures.domain.council import load_council
 from measures.domain.periods import (
     financial_year,
     long_label,
@@ -47,9 +47,6 @@ Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]
 PointKind = Literal["improvement", "concern", "neither", "common", "unassessed"]
 BenchmarkKind = Literal["england", "region", "neighbours", "council", "neighbour", "other"]
 
-COUNCIL = "Herefordshire"
-ENGLAND = "England"
-REGION = "West Midlands"
 RECENT_MONTHS = 12  # "the last 12 months' average"
 MINIMUM_RECENT_MONTHS = 6  # fewer figures than this in those 12 months: no average is quoted
 _KIND_ORDER: dict[str, int] = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
@@ -121,7 +118,7 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class BenchmarkYear:
-    """Every comparator's figure for one year, in the order England, West Midlands, statistical neighbours'
+    """Every comparator's figure for one year, in the order England, the region, statistical neighbours'
     average, the council's own published figure, the named neighbours, then any others."""
 
     year: str
@@ -259,24 +256,15 @@ def _number(value: object) -> float | None:
 
 
 def benchmark_kind(comparator: str) -> BenchmarkKind:
-    """Return what a benchmark comparator is: "england", "region" (West Midlands), "neighbours" (the
-    statistical neighbours' average), "council" (Herefordshire's own published figure), a named
-    "neighbour", or "other". Raises nothing."""
-    if comparator == ENGLAND:
-        return "england"
-    if comparator == REGION:
-        return "region"
-    if comparator == NEIGHBOURS_AVERAGE:
-        return "neighbours"
-    if comparator == COUNCIL:
-        return "council"
-    if comparator in NEIGHBOURS:
-        return "neighbour"
-    return "other"
+    """Return what a benchmark comparator is: "england", "region", "neighbours" (the statistical neighbours'
+    average), "council" (the council's own published figure), a named "neighbour", or "other", for the
+    council in force (`measures.domain.council`). Raises CouncilError if the council file is invalid."""
+    return comparator_kind(comparator, load_council())
 
 
 def _benchmark_order(benchmark: Benchmark) -> tuple[int, int, str]:
-    position = NEIGHBOURS.index(benchmark.comparator) if benchmark.kind == "neighbour" else 0
+    neighbours = load_council().statistical_neighbours
+    position = neighbours.index(benchmark.comparator) if benchmark.kind == "neighbour" else 0
     return (_KIND_ORDER[benchmark.kind], position, benchmark.comparator)
 
 

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from measures.assessment.change import direction, distance_to_band, judgement, round_half_up
+from measures.domain.comparators import comparator_in_text
+from measures.domain.council import load_council
 from measures.domain.formatting import format_number, format_value
 from measures.domain.periods import long_label
 from measures.domain.spc_settings import DEFAULT_MINIMUM_POINTS
@@ -22,13 +24,6 @@ from measures.domain.spc_settings import DEFAULT_MINIMUM_POINTS
 if TYPE_CHECKING:
     from measures.domain.catalogue import Measure
     from measures.views.measure import Benchmark, MeasureDetail, MonthRow
-
-_COMPARATOR_NAMES = {
-    "England": "England",
-    "West Midlands": "the West Midlands",
-    "Statistical neighbours": "statistical neighbours",
-}
-_HEADLINE_COMPARATORS = ("Statistical neighbours", "England", "West Midlands")
 
 
 def _capitalise(text: str) -> str:
@@ -183,7 +178,7 @@ def format_benchmark(measure: Measure, value: float) -> str:
 
 
 def _benchmark_text(measure: Measure, benchmark: Benchmark) -> str:
-    name = _COMPARATOR_NAMES.get(benchmark.comparator, benchmark.comparator)
+    name = comparator_in_text(benchmark.comparator, load_council())
     value = format_benchmark(measure, benchmark.value)
     synthetic = ", synthetic" if benchmark.synthetic else ""
     return f"{name} ({value}{synthetic})"
@@ -196,14 +191,14 @@ def _join(items: list[str]) -> str:
 
 
 def benchmark_clause(detail: MeasureDetail) -> str:
-    """Return the month's figure against statistical neighbours, England and the West Midlands for the
+    """Return the month's figure against statistical neighbours, England and the region for the
     latest benchmark year, or '' when there is none. 'below statistical neighbours (87%) and England (88%)
-    in 2021-22'; 'above the West Midlands (70%) but below England (88%) in 2021-22'. Raises nothing."""
+    in 2021-22'; 'above the region (70%) but below England (88%) in 2021-22'. Raises nothing."""
     measure, row, year = detail.measure, detail.current, detail.benchmark_year
     if not row.counted or year is None:
         return ""
     groups: dict[str, list[str]] = {"above": [], "below": [], "same": []}
-    for comparator in _HEADLINE_COMPARATORS:
+    for comparator in load_council().headline_comparators:
         benchmark = year.get(comparator)
         if benchmark is None:
             continue

@@ -57,7 +57,7 @@ BENCHMARK_STYLE: dict[str, dict[str, object]] = {
     "neighbour": {"color": "#767676", "dash": "dot", "width": 1.5, "textposition": "middle left"},
     "other": {"color": "#767676", "dash": "dash", "width": 1.5, "textposition": "middle left"},
 }
-BENCHMARK_NAMES = {"england": "England", "region": "West Midlands", "neighbours": "Statistical neighbours (average)"}
+BENCHMARK_SUFFIXES = {"neighbours": " (average)"}  # after the comparator's own name, e.g. "Statistical neighbours"
 NEIGHBOURS_TITLE = "Each statistical neighbour (select to show)"
 ICON_COLOURS = {
     "improvement": "#1d6fb8",
@@ -295,12 +295,12 @@ def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.S
         kind = parts[0][2].kind
         style = BENCHMARK_STYLE[kind]
         hidden = kind in ("neighbour", "other", "council")
-        name = BENCHMARK_NAMES.get(kind, plain_text(comparator))
+        name = plain_text(comparator) + BENCHMARK_SUFFIXES.get(kind, "")
         if kind == "council":
             name = f"{plain_text(comparator)} (whole year, published)"
         if any(part[2].synthetic for part in parts):
             name += " (synthetic)"
-        short_name = BENCHMARK_NAMES.get(kind, plain_text(comparator)).split(" (")[0]
+        short_name = plain_text(comparator)
         x: list[str | None] = []
         y: list[float | None] = []
         text: list[str] = []
