@@ -30,8 +30,8 @@ def comparator_kind(comparator: str, council: Council) -> ComparatorKind:
 
 
 def comparator_in_text(comparator: str, council: Council) -> str:
-    """Return how a sentence names a comparator: "England", the region as the council file words it, "statistical neighbours", or
-    the comparator itself. Raises nothing."""
+    """Return how a sentence names a comparator: "England", the region as the council file words it,
+    "statistical neighbours", or the comparator itself. Raises nothing."""
     kind = comparator_kind(comparator, council)
     if kind == "region":
         return council.region_in_text
