@@ -40,6 +40,7 @@ from measures.domain.formatting import (
 )
 from measures.domain.numbers import round_half_up
 from measures.domain.periods import is_period, long_label, period_of
+from measures.domain.spc_wording import months_needed, special_cause_rules
 from measures.storage import catalogue_records, reads
 from measures.storage.edits import MAX_COMMENTARY_LENGTH, EditError, add_commentary
 from measures.views.measure import MeasureDetail, MonthRow, build_measure_detail
@@ -280,7 +281,7 @@ def _key_figures(detail: MeasureDetail) -> html.Section:
     if assurance is not None:
         spc_lines.append(html.P(assurance))
     if detail.spc.variation == "insufficient":
-        spc_lines.append(html.P(f"{detail.spc.n} of 12 months needed", className="small muted"))
+        spc_lines.append(html.P(months_needed(detail.spc.n, measure.spc), className="small muted"))
     elif detail.spc_periods and detail.spc_periods[-1] != detail.period:
         spc_lines.append(html.P(f"Reading up to {long_label(detail.spc_periods[-1])}", className="small muted"))
     cards = [
@@ -370,9 +371,8 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
     explanation = html.P(
         [
             "Each point is one month. The solid black line is the average and the dashed lines are the process "
-            "limits: the range the figures would be expected to stay within if nothing changed. A month outside "
-            "the limits, six months in a row on one side of the average, six rising or falling one after another, "
-            "or two of three close to a limit is ",
+            "limits: the range the figures would be expected to stay within if nothing changed. "
+            f"{_capitalise(special_cause_rules(measure.spc))} is ",
             html.Em("special cause"),
             " variation, marked with its own shape and colour and named in the key. ",
             "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else "",

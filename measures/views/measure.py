@@ -40,15 +40,14 @@ from measures.domain.periods import (
     previous_period,
     shift_period,
 )
-from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
+from measures.domain.recent_average import MINIMUM_RECENT_MONTHS, RECENT_MONTHS
+from measures.domain.spc_settings import SpcOptions
 from measures.storage import catalogue_records, reads
 
 Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]
 PointKind = Literal["improvement", "concern", "neither", "common", "unassessed"]
 BenchmarkKind = Literal["england", "region", "neighbours", "council", "neighbour", "other"]
 
-RECENT_MONTHS = 12  # "the last 12 months' average"
-MINIMUM_RECENT_MONTHS = 6  # fewer figures than this in those 12 months: no average is quoted
 _KIND_ORDER: dict[str, int] = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
 
 
@@ -403,13 +402,14 @@ def build_measure_detail(
     ref: str,
     period: str | None = None,
     catalogue: Catalogue | None = None,
-    options: SpcOptions = DEFAULT_OPTIONS,
+    options: SpcOptions | None = None,
 ) -> MeasureDetail:
     """Return the measure `ref` in depth as at `period` ('YYYY-MM').
 
     `period` defaults to the latest month with any whole-service figure (the month the overview table is
     "as at"), or the current calendar month when the database holds no figures. Nothing after `period` is
-    used. Raises KeyError for a ref that is not in the catalogue, ValueError for a malformed period, and
+    used. The SPC chart uses `options`, or the measure's own settings (`Measure.spc`) when None. Raises
+    KeyError for a ref that is not in the catalogue, ValueError for a malformed period, and
     sqlalchemy errors if the database cannot be read.
     """
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
@@ -418,6 +418,7 @@ def build_measure_detail(
         parse_period(period)  # ValueError for a malformed period
     else:
         period = reads.latest_period(engine) or period_of(date.today())
+    options = options or catalogue.measure(ref).spc
     return _detail_for_version(engine, reads.data_version(engine), catalogue, ref, period, options)
 
 

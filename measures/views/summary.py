@@ -19,7 +19,8 @@ from measures.domain.comparators import comparator_in_text
 from measures.domain.council import load_council
 from measures.domain.formatting import format_number, format_value
 from measures.domain.periods import long_label
-from measures.domain.spc_settings import DEFAULT_MINIMUM_POINTS
+from measures.domain.recent_average import RECENT_MONTHS
+from measures.domain.spc_wording import minimum_rule
 
 if TYPE_CHECKING:
     from measures.domain.catalogue import Measure
@@ -122,7 +123,7 @@ def compare_with(value: float, other: float, measure: Measure) -> str:
 
 
 def average_clause(detail: MeasureDetail) -> str:
-    """Return the comparison with the average of the previous 12 months, or '' when there is none.
+    """Return the comparison with the average of the previous RECENT_MONTHS (12) months, or '' when there is none.
 
     'better than the average of the previous 12 months (72.4%)'; 'in line with ...'; 'above ...' for a
     measure with no direction of good. Raises nothing.
@@ -139,7 +140,11 @@ def average_clause(detail: MeasureDetail) -> str:
         "same": "in line with",
     }[relation]
     months = detail.recent_average_months
-    span = "the previous 12 months" if months == 12 else f"the {months} months with a figure in the previous 12"
+    span = (
+        f"the previous {RECENT_MONTHS} months"
+        if months == RECENT_MONTHS
+        else f"the {months} months with a figure in the previous {RECENT_MONTHS}"
+    )
     return f"{words} the average of {span} ({format_value(measure, detail.recent_average)})"
 
 
@@ -222,8 +227,8 @@ def spc_sentence(detail: MeasureDetail) -> str:
         if result.n == 0:
             return "There are no monthly figures yet, so there is no trend to read."
         return (
-            f"Too few months for a reliable trend: the SPC chart needs at least {DEFAULT_MINIMUM_POINTS} "
-            f"monthly figures and there {'is' if result.n == 1 else 'are'} {result.n}."
+            f"Too few months for a reliable trend: the SPC chart needs {minimum_rule(detail.measure.spc)} "
+            f"and there {'is' if result.n == 1 else 'are'} {result.n}."
         )
     text = result.explanation
     last = detail.spc_periods[-1] if detail.spc_periods else None

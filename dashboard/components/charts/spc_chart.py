@@ -488,7 +488,10 @@ def chart_reading(detail: MeasureDetail) -> str:
     48.0% to 82.6%, from 22 months.' or why there are none."""
     result, measure = detail.spc, detail.measure
     if result.mean is None:
-        return f"No average or process limits: {result.n} month(s) with a figure, and SPC needs at least 12."
+        return (
+            f"No average or process limits: {result.n} month(s) with a figure, and SPC needs at least "
+            f"{measure.spc.minimum_points}."
+        )
     return (
         f"Average {format_value(measure, result.mean)}; process limits {format_value(measure, result.lower_limit)}"
         f" to {format_value(measure, result.upper_limit)}, from {result.n} months up to "
