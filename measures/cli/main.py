@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from measures.cli import users as admin_cli
 from measures.domain.catalogue import CatalogueError, load_catalogue
+from measures.domain.council import CouncilError
 from measures.domain.formatting import format_counts, format_number
 from measures.domain.periods import is_period
 from measures.storage import audit, catalogue_records, db, reads
@@ -341,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except CatalogueError as error:
+    except (CatalogueError, CouncilError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_REFUSED
     except (SQLAlchemyError, SchemaTooNew, NotSetUp, CommandError) as error:

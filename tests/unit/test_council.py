@@ -194,3 +194,16 @@ def test_no_council_name_is_typed_in_the_code_or_templates():
         if path.is_file() and path.suffix in (".py", ".js", ".css", ".html") and pattern.search(path.read_text()):
             found.append(str(path.relative_to(ROOT)))
     assert found == []
+
+
+def test_the_command_line_reports_a_bad_council_file_without_a_traceback(engine, tmp_path, monkeypatch, capsys):
+    from measures.cli.main import main
+
+    bad = _write(tmp_path, _without(GOOD, "region ="))
+    monkeypatch.setenv("MEASURES_DB_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("MEASURES_COUNCIL_FILE", str(bad))
+    assert main(["template", "--out", str(tmp_path / "return.xlsx")]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: The council file ")
+    assert str(bad) in error and "[council] region is missing" in error
+    assert "Traceback" not in error
