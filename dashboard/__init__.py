@@ -8,6 +8,7 @@ from dash import Dash
 
 from dashboard.server import auth, callback_requests, errors, health, security_headers
 from dashboard.server.pdf import register_pdf_route
+from measures.domain.council import load_council
 
 ROOT = Path(__file__).resolve().parent.parent
 UPLOAD_REQUEST_LIMIT = 15 * 1024 * 1024
@@ -34,6 +35,8 @@ def create_app() -> Dash:
         on_error=errors.callback_failed,
     )
     app.layout = shell
+    # The sign-in, password and error pages name the council as the app's header does.
+    app.server.jinja_env.globals["council_name"] = load_council().name
     # The server enforces the upload limit: a 10 MB workbook arrives base64-encoded inside a JSON callback
     # body (about 13.4 MB); anything much larger is refused before it is read.
     app.server.config["MAX_CONTENT_LENGTH"] = UPLOAD_REQUEST_LIMIT

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table
+from sqlalchemy import MetaData, Table, select, update
 from sqlalchemy.engine import Connection
 
 from measures.domain.catalogue import Catalogue
@@ -291,6 +291,26 @@ def build_0004(connection: Connection, catalogue: Catalogue) -> None:
     build_0003(connection, catalogue)
 
 
+def build_0008(connection: Connection, catalogue: Catalogue) -> None:
+    """As 0004; each measure's SPC settings stored with it, one measure (3.1) with settings of its own."""
+    build_0004(connection, catalogue)
+    measures = _table(connection, "measures")
+    for ref in connection.execute(select(measures.c.ref)).scalars().all():
+        spc = catalogue.measure(ref).spc
+        own = ref == "3.1"
+        connection.execute(
+            update(measures)
+            .where(measures.c.ref == ref)
+            .values(
+                spc_shift_length=7 if own else spc.shift_length,
+                spc_trend_length=7 if own else spc.trend_length,
+                spc_minimum_points=15 if own else spc.minimum_points,
+                spc_two_of_three=spc.two_of_three,
+                spc_exclude_moving_range_outliers=spc.exclude_moving_range_outliers,
+            )
+        )
+
+
 BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0001": build_0001,
     "0002": build_0002,
@@ -299,6 +319,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0005": build_0004,  # widens the status columns only
     "0006": build_0004,  # sign-in delays: a new table and a column that starts empty
     "0007": build_0004,  # adds the printer's working tables only; nothing there to carry forward
+    "0008": build_0008,
 }
 
 

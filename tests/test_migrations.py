@@ -143,6 +143,28 @@ def test_a_database_at_each_migration_upgrades_and_every_figure_can_be_corrected
     _assert_every_figure(blank_engine, corrected=True)
 
 
+def test_measures_stored_before_0008_get_their_spc_settings_when_init_loads_the_catalogue(blank_engine, catalogue):
+    """A database at 0007 has no SPC settings: after the upgrade its measures read the built-in defaults, and
+    loading the catalogue (what `init` does) stores the file's."""
+    from measures.domain.spc_settings import DEFAULT_OPTIONS
+
+    _build_at(blank_engine, "0007", catalogue)
+    db.upgrade_schema(blank_engine)
+    assert {m.spc for m in catalogue_records.read_catalogue(blank_engine).measures} == {DEFAULT_OPTIONS}
+    catalogue_records.sync_catalogue(blank_engine, catalogue)
+    stored = catalogue_records.read_catalogue(blank_engine)
+    assert stored.measures and all(m.spc == catalogue.measure(m.ref).spc for m in stored.measures)
+
+
+def test_the_spc_settings_a_database_at_0008_holds_are_read_back(blank_engine, catalogue):
+    from measures.domain.spc_settings import SpcOptions
+
+    _build_at(blank_engine, "0008", catalogue)
+    stored = catalogue_records.read_catalogue(blank_engine)
+    assert stored.measure("3.1").spc == SpcOptions(shift_length=7, trend_length=7, minimum_points=15)
+    assert stored.measure("2.2").spc == catalogue.measure("2.2").spc
+
+
 @pytest.mark.parametrize("revision", REVISIONS)
 def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_engine, catalogue, revision, tmp_path):
     source = db.make_engine(f"sqlite:///{tmp_path / f'at-{revision}.db'}")

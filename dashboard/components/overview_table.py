@@ -78,7 +78,9 @@ def _spc_cell(row: OverviewRow) -> html.Td:
     if variation == "insufficient":
         points = row.assessment.get("spc_points")
         if points is not None:
-            children.append(html.Span(f"{points} of 12 months", className="small muted block"))
+            children.append(
+                html.Span(f"{points} of {row.measure.spc.minimum_points} months", className="small muted block")
+            )
     note = spc_reading_note(row)
     if note:
         children.append(html.Span(note, className="small muted block spc-reading"))

@@ -8,10 +8,15 @@ import re
 import dash
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.server import auth
+from dashboard.server.data import engine
 from measures.accounts import users
+from measures.domain.council import load_council
+from measures.domain.number_words import number_in_words
+from measures.storage.catalogue_records import read_catalogue
 
 LANGUAGE = "en-GB"
 
@@ -58,6 +63,24 @@ def _account() -> html.Div:
     )
 
 
+def _plan_line() -> html.P | None:
+    """The improvement plan's extent, from the catalogue in the database: "Improvement plan: ten improvement
+    areas; measures 1.1 to 10.7." Left out when the catalogue is empty or cannot be read (a page that says why
+    the database is unreadable must still be shown)."""
+    try:
+        catalogue = read_catalogue(engine())
+    except SQLAlchemyError:
+        return None
+    if not catalogue.measures:
+        return None
+    areas = len(catalogue.areas)
+    noun = "improvement area" if areas == 1 else "improvement areas"
+    return html.P(
+        f"Improvement plan: {number_in_words(areas)} {noun}; "
+        f"measures {catalogue.measures[0].ref} to {catalogue.measures[-1].ref}."
+    )
+
+
 def shell() -> html.Div:
     """Return the app layout: header, navigation, the current page and the footer."""
     return html.Div(
@@ -71,7 +94,7 @@ def shell() -> html.Div:
                     [
                         html.A(
                             [
-                                html.Span("Children and Families", className="brand-kicker"),
+                                html.Span(f"{load_council().name} Children and Families", className="brand-kicker"),
                                 html.Span("Measures that Matter", className="brand-name"),
                             ],
                             href="/",
@@ -94,7 +117,7 @@ def shell() -> html.Div:
                             "Figures are computed from the monthly return: arrows, judgements and ratings are "
                             "never typed by hand."
                         ),
-                        html.P("Improvement plan: ten improvement areas; measures 1.1 to 10.7."),
+                        _plan_line(),
                         html.P(dcc.Link("Accessibility statement", href="/accessibility")),
                     ],
                     className="footer-inner",

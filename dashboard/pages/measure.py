@@ -27,6 +27,7 @@ from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from measures.accounts import users
+from measures.domain.council import load_council
 from measures.domain.formatting import (
     DIRECTION_ARROW,
     RAG_TEXT,
@@ -39,6 +40,7 @@ from measures.domain.formatting import (
 )
 from measures.domain.numbers import round_half_up
 from measures.domain.periods import is_period, long_label, period_of
+from measures.domain.spc_wording import months_needed, special_cause_rules
 from measures.storage import catalogue_records, reads
 from measures.storage.edits import MAX_COMMENTARY_LENGTH, EditError, add_commentary
 from measures.views.measure import MeasureDetail, MonthRow, build_measure_detail
@@ -279,7 +281,7 @@ def _key_figures(detail: MeasureDetail) -> html.Section:
     if assurance is not None:
         spc_lines.append(html.P(assurance))
     if detail.spc.variation == "insufficient":
-        spc_lines.append(html.P(f"{detail.spc.n} of 12 months needed", className="small muted"))
+        spc_lines.append(html.P(months_needed(detail.spc.n, measure.spc), className="small muted"))
     elif detail.spc_periods and detail.spc_periods[-1] != detail.period:
         spc_lines.append(html.P(f"Reading up to {long_label(detail.spc_periods[-1])}", className="small muted"))
     cards = [
@@ -369,9 +371,8 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
     explanation = html.P(
         [
             "Each point is one month. The solid black line is the average and the dashed lines are the process "
-            "limits: the range the figures would be expected to stay within if nothing changed. A month outside "
-            "the limits, six months in a row on one side of the average, six rising or falling one after another, "
-            "or two of three close to a limit is ",
+            "limits: the range the figures would be expected to stay within if nothing changed. "
+            f"{_capitalise(special_cause_rules(measure.spc))} is ",
             html.Em("special cause"),
             " variation, marked with its own shape and colour and named in the key. ",
             "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else "",
@@ -517,7 +518,8 @@ def _months_section(detail: MeasureDetail) -> html.Section:
 
 def _benchmarks_section(detail: MeasureDetail) -> html.Section:
     measure = detail.measure
-    body: list = [html.H2("How Herefordshire compares", id="benchmarks-heading")]
+    council = load_council()
+    body: list = [html.H2(f"How {council.name} compares", id="benchmarks-heading")]
     if not detail.benchmarks:
         body.append(html.P("No benchmarks have been published for this measure."))
         if measure.best_practice:
@@ -531,7 +533,10 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
                 comparators.append((benchmark.comparator, benchmark.kind))
     order = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
     comparators.sort(key=lambda item: order[item[1]])
-    names = {"neighbours": "Statistical neighbours (average)", "council": "Herefordshire (published, whole year)"}
+    names = {
+        "neighbours": f"{council.neighbours_average} (average)",
+        "council": f"{council.name} (published, whole year)",
+    }
     rows, records = [], []
     for comparator, kind in comparators:
         cells = []

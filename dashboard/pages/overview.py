@@ -155,7 +155,8 @@ def layout(
             ]
         )
     filters = [name for name in (show or "").split(",") if name in FILTERS]
-    area_number = int(area) if area and area.isdigit() and 1 <= int(area) <= 10 else None
+    area_numbers = {row.measure.area for row in full.rows}
+    area_number = int(area) if area and area.isdigit() and int(area) in area_numbers else None
     committee = columns == "committee"
     model = filter_overview(full, set(filters), area_number)
     shown = len(model.rows)

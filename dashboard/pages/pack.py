@@ -31,6 +31,7 @@ from measures.domain.formatting import (
     polarity_text,
 )
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
+from measures.domain.spc_wording import rules_text
 from measures.views.overview import MonthFigure, OverviewModel, OverviewRow, build_overview
 
 dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
@@ -287,7 +288,8 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
                             html.Strong("Variation (SPC): "),
                             "statistical process control as in NHS England’s "
                             "“Making Data Count”. Common cause means no significant change; special cause means "
-                            "a change unlikely to be chance.",
+                            "a change unlikely to be chance. ",
+                            rules_text([row.measure for row in model.rows]),
                         ]
                     ),
                     html.Li(

@@ -26,7 +26,7 @@ from measures.accounts import users
 from measures.domain.periods import long_label, shift_period
 from measures.returns import import_return
 from measures.returns.report import ImportReport, Issue
-from measures.returns.template import DEFAULT_TEAMS, write_template
+from measures.returns.template import default_teams, write_template
 from measures.returns.workbook import MAX_FILE_BYTES
 from measures.storage import audit, catalogue_records, reads, staging
 
@@ -132,7 +132,7 @@ def download_template(n_clicks: int):
             catalogue_records.read_catalogue(engine()),
             Path(folder) / "return.xlsx",
             period=period,
-            teams=reads.template_teams(engine()) or DEFAULT_TEAMS,
+            teams=reads.template_teams(engine()) or default_teams(),
         )
         content = path.read_bytes()
     name = f"measures-that-matter-return-{period}.xlsx" if period else "measures-that-matter-return.xlsx"

@@ -17,7 +17,7 @@ from measures.assessment.change import direction, judgement, rag, round_half_up,
 from measures.assessment.spc import spc
 from measures.domain.catalogue import Measure
 from measures.domain.periods import PERIOD_PATTERN, previous_period
-from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
+from measures.domain.spc_settings import SpcOptions
 
 SERIES_COLUMNS = ("ref", "period", "value", "status", "numerator", "denominator")
 STATUSES = ("ok", "tbc", "new", "na", "suppressed")
@@ -29,7 +29,7 @@ def assess_period(
     measures: Sequence[Measure],
     series: pd.DataFrame,
     period: str,
-    options: SpcOptions = DEFAULT_OPTIONS,
+    options: SpcOptions | None = None,
 ) -> pd.DataFrame:
     """Return one row per measure, in the order given, assessing `period` (YYYY-MM).
 
@@ -42,7 +42,8 @@ def assess_period(
     - rag: `change.rag` of the value rounded to display precision, so the colour agrees with the figure
       the reader sees;
     - variation, assurance, explanation: `spc.spc` over the status-ok values up to and including
-      `period` (never after it), in time order, missing months skipped;
+      `period` (never after it), in time order, missing months skipped, with `options` or, when None,
+      each measure's own settings (`Measure.spc`);
     - status: this month's status, or "missing" if there is no row;
     - small_denominator: this month's denominator is below 10 (`change.small_denominator`);
     - spc_points: how many values the SPC used.
@@ -86,7 +87,7 @@ def assess_period(
         previous = _counted_value(previous_index, counts, values)
         history = indices[counts[indices] & (own_periods <= period)]
         history = history[np.argsort(periods[history], kind="stable")]
-        chart = spc(values[history], measure.polarity, measure.target, options)
+        chart = spc(values[history], measure.polarity, measure.target, options or measure.spc)
         shown = round_half_up(value, measure.decimals)
         rows.append(
             {

@@ -12,6 +12,7 @@ benchmarks. Measures the council had not yet reported (TBC or new) get no invent
 from __future__ import annotations
 
 import csv
+import itertools
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,9 +22,8 @@ import numpy as np
 from sqlalchemy import Engine
 
 from measures.domain.catalogue import Catalogue, Measure
-from measures.domain.comparators import STATISTICAL_NEIGHBOURS as NEIGHBOURS
+from measures.domain.council import load_council
 from measures.domain.periods import period_range
-from measures.domain.teams import ASSESSMENT_TEAMS, CASEWORK_TEAMS
 from measures.storage import recording
 from measures.storage.recording import UploadInfo, ValueRow
 
@@ -35,13 +35,8 @@ PUBLISHED_SOURCE = "Measures that Matter, Children and Young People Scrutiny Com
 SYNTHETIC_START = "2021-04"
 SYNTHETIC_END = "2022-11"
 
-TEAM_BREAKDOWN = {
-    "3.1": ASSESSMENT_TEAMS,
-    "3.2": ASSESSMENT_TEAMS,
-    "3.3": ASSESSMENT_TEAMS,
-    "8.1": CASEWORK_TEAMS,
-    "8.3": CASEWORK_TEAMS,
-}
+ASSESSMENT_BREAKDOWN_REFS = ("3.1", "3.2", "3.3")  # broken down by the assessment teams
+CASEWORK_BREAKDOWN_REFS = ("8.1", "8.3")  # broken down by every team
 CASELOAD_REFS = ("2.2", "2.3")  # built from worker caseloads
 AUDIT_GRADE_REFS = ("4.2", "4.3", "4.4", "4.5")  # inadequate, requires improvement, good, outstanding
 # Not reported yet in the published table (TBC or new measure): no invented history.
@@ -274,9 +269,10 @@ def _caseloads(rng: np.random.Generator, workers: int, mean: float, above_24: in
 
 def _caseload_rows(published: dict[tuple[str, str], ValueRow], periods: list[str]) -> Iterator[ValueRow]:
     """Worker caseloads (2.2 per worker), team and service averages (2.2) and counts above 24 (2.3)."""
+    teams = load_council().teams
     roster = [
         (team, f"Worker {team_index + 1}{worker_index + 1:02d}")
-        for team_index, (team, size) in enumerate(zip(CASEWORK_TEAMS, WORKERS_PER_TEAM, strict=True))
+        for team_index, (team, size) in enumerate(zip(teams, itertools.cycle(WORKERS_PER_TEAM)))
         for worker_index in range(size)
     ]
     months = len(periods)
@@ -297,7 +293,7 @@ def _caseload_rows(published: dict[tuple[str, str], ValueRow], periods: list[str
             yield ValueRow(
                 "2.2", period, team=team, worker=worker, value=float(caseload), note=worker_note, synthetic=True
             )
-        for team in CASEWORK_TEAMS:
+        for team in teams:
             team_loads = [c for (t, _), c in zip(roster, caseloads, strict=True) if t == team]
             yield ValueRow(
                 "2.2",
@@ -365,11 +361,12 @@ def _audit_grade_rows(published: dict[tuple[str, str], ValueRow], periods: list[
 def _synthetic_benchmarks() -> list[dict]:
     """Named statistical neighbours for assessments in time (3.1), consistent with their published average."""
     rng = _rng("neighbours")
+    neighbours = load_council().statistical_neighbours
     rows = []
     for year, average in (("2019-20", 85.0), ("2020-21", 86.0), ("2021-22", 87.0)):
-        values = rng.normal(average, 4.0, len(NEIGHBOURS))
+        values = rng.normal(average, 4.0, len(neighbours))
         values = np.clip(values - values.mean() + average, 60, 99).round(0)
-        for neighbour, value in zip(NEIGHBOURS, values, strict=True):
+        for neighbour, value in zip(neighbours, values, strict=True):
             rows.append(
                 {
                     "ref": "3.1",
@@ -408,7 +405,10 @@ def build_demo(catalogue: Catalogue) -> DemoData:
         history = _synthetic_service(measure, anchor, [p for p in periods if p >= start])
         synthetic.extend(history)
         service_by_ref[measure.ref] = history
-    for ref, teams in TEAM_BREAKDOWN.items():
+    council = load_council()
+    breakdown = {ref: council.assessment_teams for ref in ASSESSMENT_BREAKDOWN_REFS}
+    breakdown.update({ref: council.teams for ref in CASEWORK_BREAKDOWN_REFS})
+    for ref, teams in breakdown.items():
         measure = catalogue.measure(ref)
         rows = service_by_ref.get(ref, []) + [row for row in published_rows if row.ref == ref]
         synthetic.extend(_team_rows(measure, rows, teams))

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from measures.cli import users as admin_cli
 from measures.domain.catalogue import CatalogueError, load_catalogue
+from measures.domain.council import CouncilError
 from measures.domain.formatting import format_counts, format_number
 from measures.domain.periods import is_period
 from measures.storage import audit, catalogue_records, db, reads
@@ -249,7 +250,7 @@ def command_import(args) -> int:
 
 
 def command_template(args) -> int:
-    from measures.returns.template import DEFAULT_TEAMS, write_template
+    from measures.returns.template import default_teams, write_template
 
     engine = _engine_ready()
     period = args.period or reads.latest_period(engine)
@@ -258,7 +259,7 @@ def command_template(args) -> int:
             catalogue_records.read_catalogue(engine),
             args.out,
             period=period,
-            teams=reads.template_teams(engine) or DEFAULT_TEAMS,
+            teams=reads.template_teams(engine) or default_teams(),
         )
     except OSError as error:
         return _cannot_write(args.out, error)
@@ -341,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except CatalogueError as error:
+    except (CatalogueError, CouncilError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_REFUSED
     except (SQLAlchemyError, SchemaTooNew, NotSetUp, CommandError) as error:

@@ -1,2 +1,3 @@
-"""The domain: the catalogue of areas and measures, months, numbers, wording of figures, teams and the council's
-facts. Pure Python; imports nothing else of `measures`."""
+"""The domain: the catalogue of areas and measures, months, numbers, wording of figures, the council's facts
+(`data/council.toml`: name, teams, comparators), the SPC settings and their wording. Pure Python; imports nothing
+else of `measures`."""

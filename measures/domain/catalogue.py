@@ -7,7 +7,7 @@ checks it; `measures.store` writes it into the database.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -153,8 +153,50 @@ def _target(raw: dict | None, ref: str) -> Target | None:
     )
 
 
+SPC_KEYS: dict[str, type] = {
+    "shift_length": int,
+    "trend_length": int,
+    "minimum_points": int,
+    "two_of_three": bool,
+    "exclude_moving_range_outliers": bool,
+}
+
+
+def parse_spc(raw: object, base: SpcOptions, where: str) -> SpcOptions:
+    """Return `base` with the settings of an `[spc]` table (`raw`, parsed TOML) applied over it.
+
+    `where` names the table in errors, e.g. "The catalogue's [spc] table" or "Measure 3.1: spc". Raises
+    CatalogueError naming every unknown key and every value that is not a whole number of at least 2 (the
+    lengths and minimum points) or not true/false (the rule switches).
+    """
+    if raw is None:
+        return base
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{where} must be a table of settings ({', '.join(SPC_KEYS)}), not {raw!r}.")
+    problems = []
+    settings: dict[str, int | bool] = {}
+    for key, value in raw.items():
+        kind = SPC_KEYS.get(key)
+        if kind is None:
+            problems.append(f"{where}.{key} is not a setting (the settings are {', '.join(SPC_KEYS)})")
+        elif kind is bool and not isinstance(value, bool):
+            problems.append(f"{where}.{key} must be true or false, not {value!r}")
+        elif kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 2):
+            problems.append(f"{where}.{key} must be a whole number of at least 2, not {value!r}")
+        else:
+            settings[key] = value
+    if problems:
+        raise CatalogueError("; ".join(problems) + ".")
+    return replace(base, **settings)  # type: ignore[arg-type]
+
+
 def parse_catalogue(data: dict) -> Catalogue:
-    """Build a Catalogue from parsed TOML; raises CatalogueError naming the first inconsistent entry."""
+    """Build a Catalogue from parsed TOML; raises CatalogueError naming the first inconsistent entry.
+
+    The catalogue-level `[spc]` table sets the SPC defaults (`SpcOptions`' own where it is absent); a measure's
+    `spc` table overrides them for that measure, so each `Measure.spc` is the setting in force.
+    """
+    default_spc = parse_spc(data.get("spc"), DEFAULT_OPTIONS, "The catalogue's [spc] table")
     areas = []
     for raw in data.get("area", []):
         try:
@@ -192,6 +234,7 @@ def parse_catalogue(data: dict) -> Catalogue:
         target = _target(raw.get("target"), ref)
         if raw["polarity"] == "range" and (target is None or target.kind != "band"):
             raise CatalogueError(f"Measure {ref}: a 'range' measure needs a 'band' target.")
+        spc_options = parse_spc(raw.get("spc"), default_spc, f"Measure {ref}: spc")
         measures.append(
             Measure(
                 ref=ref,
@@ -214,6 +257,7 @@ def parse_catalogue(data: dict) -> Catalogue:
                 source_note=str(raw.get("source_note", "")),
                 flags=tuple(raw.get("flags", ())),
                 sort_key=key,
+                spc=spc_options,
             )
         )
     measures.sort(key=lambda m: m.sort_key)

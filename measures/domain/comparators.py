@@ -1,17 +1,40 @@
-"""Who Herefordshire is compared with: the national and regional figures and its statistical neighbours (DfE)."""
+"""Who the council is compared with: the national and regional figures, its statistical neighbours' average, its
+own published figure and each neighbour by name. The names come from the council file (`measures.domain.council`);
+the neighbour list stays there until national data replaces it."""
 
-ENGLAND = "England"
-WEST_MIDLANDS = "West Midlands"
-NEIGHBOURS_AVERAGE = "Statistical neighbours"
-STATISTICAL_NEIGHBOURS = (
-    "Shropshire",
-    "Devon",
-    "Cornwall",
-    "Somerset",
-    "Dorset",
-    "Wiltshire",
-    "Suffolk",
-    "Norfolk",
-    "Gloucestershire",
-    "Cumbria",
-)
+from __future__ import annotations
+
+from typing import Literal
+
+from measures.domain.council import Council
+
+ComparatorKind = Literal["england", "region", "neighbours", "council", "neighbour", "other"]
+KIND_ORDER: dict[str, int] = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
+
+
+def comparator_kind(comparator: str, council: Council) -> ComparatorKind:
+    """Return what a benchmark comparator is for `council`: "england", "region", "neighbours" (the statistical
+    neighbours' average), "council" (its own published figure), a named "neighbour", or "other". Raises
+    nothing."""
+    if comparator == council.england:
+        return "england"
+    if comparator == council.region:
+        return "region"
+    if comparator == council.neighbours_average:
+        return "neighbours"
+    if comparator == council.name:
+        return "council"
+    if comparator in council.statistical_neighbours:
+        return "neighbour"
+    return "other"
+
+
+def comparator_in_text(comparator: str, council: Council) -> str:
+    """Return how a sentence names a comparator: "England", the region as the council file words it,
+    "statistical neighbours", or the comparator itself. Raises nothing."""
+    kind = comparator_kind(comparator, council)
+    if kind == "region":
+        return council.region_in_text
+    if kind == "neighbours":
+        return comparator[:1].lower() + comparator[1:]
+    return comparator

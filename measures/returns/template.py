@@ -26,9 +26,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from measures.domain.catalogue import Catalogue, Measure
-from measures.domain.comparators import STATISTICAL_NEIGHBOURS
+from measures.domain.council import load_council
 from measures.domain.periods import long_label, make_period, parse_period
-from measures.domain.teams import CASEWORK_TEAMS
 from measures.returns.export import RETURN_HEADER, RETURN_SHEET, neutralise
 from measures.storage.output_files import workbook_bytes, write_whole
 
@@ -41,7 +40,6 @@ LISTS_SHEET = "Lists"
 LISTS_HEADER = ("Measure refs", "Teams", "Statuses")
 STATUSES = ("OK", "TBC", "NEW", "N/A", "SUPPRESSED")
 VALIDATED_ROWS = 1000  # drop-down lists apply to rows 2..VALIDATED_ROWS of the Return sheet
-COMPARATORS = ("England", "West Midlands", "Statistical neighbours")
 
 TEXT_FORMAT = "@"
 COUNT_FORMAT = "0"
@@ -76,24 +74,29 @@ _UNIT_WORDS = {
 _POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better", "none": "Not stated"}
 
 
-DEFAULT_TEAMS = CASEWORK_TEAMS  # offered when the database has no team figures yet
+def default_teams() -> tuple[str, ...]:
+    """Return the teams a new return offers when the database has no team figures yet: the council file's
+    teams. Raises CouncilError if the council file is invalid."""
+    return load_council().teams
 
 
 def write_template(
     catalogue: Catalogue,
     out: str | os.PathLike[str],
     period: str | None = None,
-    teams: Sequence[str] = DEFAULT_TEAMS,
+    teams: Sequence[str] | None = None,
 ) -> Path:
     """Write the blank monthly return workbook to `out`, pre-filled with one row per measure for `period`.
 
     `period` is a month 'YYYY-MM' written as text in every row's Period cell; None leaves Period blank for
-    the officer to fill. `teams` are the choices of the Team drop-down list (blank Team = whole service).
+    the officer to fill. `teams` are the choices of the Team drop-down list (blank Team = whole service);
+    None offers `default_teams()`.
 
     Returns the path written. Raises ValueError if `period` is not a 'YYYY-MM' month, and OSError if the
     file cannot be written (for example a missing folder or no permission).
     """
     period_text = None if period is None else make_period(*parse_period(period))
+    teams = default_teams() if teams is None else teams
     workbook = Workbook()
     workbook.properties.title = "Measures that Matter: monthly return"
     workbook.properties.creator = "Measures that Matter"
@@ -228,6 +231,7 @@ def _polarity_words(measure: Measure) -> str:
 
 
 def _write_guidance(sheet: Worksheet, catalogue: Catalogue, period: str | None, teams: Sequence[str]) -> None:
+    council = load_council()
     for letter, width in _GUIDANCE_WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     row = 1
@@ -331,8 +335,9 @@ def _write_guidance(sheet: Worksheet, catalogue: Catalogue, period: str | None, 
         "Comparator figures for a measure, one row per measure, year and comparator. Leave it empty if you have "
         "none to add.",
         "ref: the measure's ref, e.g. 3.1.   year: the year the figure is for, e.g. 2021-22.",
-        f"comparator: {', '.join(COMPARATORS)}, or one statistical neighbour by name:",
-        f"{', '.join(STATISTICAL_NEIGHBOURS)}.",
+        f"comparator: {', '.join((council.england, council.region, council.neighbours_average))}, or one "
+        "statistical neighbour by name:",
+        f"{', '.join(council.statistical_neighbours)}.",
         "value: in the measure's unit; a percentage is 0 to 100 (type 87 for 87%).",
     ):
         line(text)

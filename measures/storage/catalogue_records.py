@@ -3,9 +3,12 @@ targets an admin changed in the app."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine, insert, select, update
 
 from measures.domain.catalogue import Area, Catalogue, Measure, Target
+from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
 from measures.storage import audit, db, versioning
 
 # ---------------------------------------------------------------------------------------------
@@ -102,11 +105,36 @@ def _measure_record(measure: Measure) -> dict:
         "chart": measure.chart,
         "source_note": measure.source_note,
         "flags": ",".join(measure.flags),
+        "spc_shift_length": measure.spc.shift_length,
+        "spc_trend_length": measure.spc.trend_length,
+        "spc_minimum_points": measure.spc.minimum_points,
+        "spc_two_of_three": measure.spc.two_of_three,
+        "spc_exclude_moving_range_outliers": measure.spc.exclude_moving_range_outliers,
     }
 
 
+def _spc_options(row: Any) -> SpcOptions:
+    """The SPC settings stored with a measure; an empty column (a database not yet re-synced since migration
+    0008) reads as the built-in default."""
+
+    def stored(column: str, default: Any) -> Any:
+        value = getattr(row, column)
+        return default if value is None else value
+
+    return SpcOptions(
+        shift_length=int(stored("spc_shift_length", DEFAULT_OPTIONS.shift_length)),
+        trend_length=int(stored("spc_trend_length", DEFAULT_OPTIONS.trend_length)),
+        minimum_points=int(stored("spc_minimum_points", DEFAULT_OPTIONS.minimum_points)),
+        two_of_three=bool(stored("spc_two_of_three", DEFAULT_OPTIONS.two_of_three)),
+        exclude_moving_range_outliers=bool(
+            stored("spc_exclude_moving_range_outliers", DEFAULT_OPTIONS.exclude_moving_range_outliers)
+        ),
+    )
+
+
 def read_catalogue(engine: Engine) -> Catalogue:
-    """Return the catalogue as stored in the database (empty if `init` has not run)."""
+    """Return the catalogue as stored in the database (empty if `init` has not run), each measure with its SPC
+    settings in force (`Measure.spc`). Raises sqlalchemy errors if the database cannot be read."""
     with engine.connect() as connection:
         area_rows = connection.execute(select(db.areas).order_by(db.areas.c.number)).all()
         measure_rows = connection.execute(
@@ -152,6 +180,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
             source_note=row.source_note,
             flags=tuple(flag for flag in row.flags.split(",") if flag),
             sort_key=(row.sort_area, row.sort_number),
+            spc=_spc_options(row),
         )
         for row in measure_rows
     )

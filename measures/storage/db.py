@@ -92,6 +92,13 @@ measures = Table(
     # Set when an admin changes the targets in the app; `init` then keeps those fields instead of the file's.
     Column("edited_at", DateTime(timezone=True)),
     Column("edited_by", Text, nullable=False, default=""),
+    # The SPC rules' settings in force for the measure (the catalogue's [spc] defaults or its own); NULL until
+    # `init` loads a catalogue that has them, read as the built-in defaults.
+    Column("spc_shift_length", Integer),
+    Column("spc_trend_length", Integer),
+    Column("spc_minimum_points", Integer),
+    Column("spc_two_of_three", Boolean),
+    Column("spc_exclude_moving_range_outliers", Boolean),
 )
 
 uploads = Table(

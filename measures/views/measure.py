@@ -28,8 +28,8 @@ from measures.assessment.change import (
 )
 from measures.assessment.spc import SpcPoint, SpcResult, spc
 from measures.domain.catalogue import Area, Catalogue, Measure
-from measures.domain.comparators import NEIGHBOURS_AVERAGE
-from measures.domain.comparators import STATISTICAL_NEIGHBOURS as NEIGHBOURS
+from measures.domain.comparators import comparator_kind
+from measures.domain.council import load_council
 from measures.domain.periods import (
     financial_year,
     long_label,
@@ -40,18 +40,14 @@ from measures.domain.periods import (
     previous_period,
     shift_period,
 )
-from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
+from measures.domain.recent_average import MINIMUM_RECENT_MONTHS, RECENT_MONTHS
+from measures.domain.spc_settings import SpcOptions
 from measures.storage import catalogue_records, reads
 
 Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]
 PointKind = Literal["improvement", "concern", "neither", "common", "unassessed"]
 BenchmarkKind = Literal["england", "region", "neighbours", "council", "neighbour", "other"]
 
-COUNCIL = "Herefordshire"
-ENGLAND = "England"
-REGION = "West Midlands"
-RECENT_MONTHS = 12  # "the last 12 months' average"
-MINIMUM_RECENT_MONTHS = 6  # fewer figures than this in those 12 months: no average is quoted
 _KIND_ORDER: dict[str, int] = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
 
 
@@ -121,7 +117,7 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class BenchmarkYear:
-    """Every comparator's figure for one year, in the order England, West Midlands, statistical neighbours'
+    """Every comparator's figure for one year, in the order England, the region, statistical neighbours'
     average, the council's own published figure, the named neighbours, then any others."""
 
     year: str
@@ -259,24 +255,15 @@ def _number(value: object) -> float | None:
 
 
 def benchmark_kind(comparator: str) -> BenchmarkKind:
-    """Return what a benchmark comparator is: "england", "region" (West Midlands), "neighbours" (the
-    statistical neighbours' average), "council" (Herefordshire's own published figure), a named
-    "neighbour", or "other". Raises nothing."""
-    if comparator == ENGLAND:
-        return "england"
-    if comparator == REGION:
-        return "region"
-    if comparator == NEIGHBOURS_AVERAGE:
-        return "neighbours"
-    if comparator == COUNCIL:
-        return "council"
-    if comparator in NEIGHBOURS:
-        return "neighbour"
-    return "other"
+    """Return what a benchmark comparator is: "england", "region", "neighbours" (the statistical neighbours'
+    average), "council" (the council's own published figure), a named "neighbour", or "other", for the
+    council in force (`measures.domain.council`). Raises CouncilError if the council file is invalid."""
+    return comparator_kind(comparator, load_council())
 
 
 def _benchmark_order(benchmark: Benchmark) -> tuple[int, int, str]:
-    position = NEIGHBOURS.index(benchmark.comparator) if benchmark.kind == "neighbour" else 0
+    neighbours = load_council().statistical_neighbours
+    position = neighbours.index(benchmark.comparator) if benchmark.kind == "neighbour" else 0
     return (_KIND_ORDER[benchmark.kind], position, benchmark.comparator)
 
 
@@ -415,13 +402,14 @@ def build_measure_detail(
     ref: str,
     period: str | None = None,
     catalogue: Catalogue | None = None,
-    options: SpcOptions = DEFAULT_OPTIONS,
+    options: SpcOptions | None = None,
 ) -> MeasureDetail:
     """Return the measure `ref` in depth as at `period` ('YYYY-MM').
 
     `period` defaults to the latest month with any whole-service figure (the month the overview table is
     "as at"), or the current calendar month when the database holds no figures. Nothing after `period` is
-    used. Raises KeyError for a ref that is not in the catalogue, ValueError for a malformed period, and
+    used. The SPC chart uses `options`, or the measure's own settings (`Measure.spc`) when None. Raises
+    KeyError for a ref that is not in the catalogue, ValueError for a malformed period, and
     sqlalchemy errors if the database cannot be read.
     """
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
@@ -430,6 +418,7 @@ def build_measure_detail(
         parse_period(period)  # ValueError for a malformed period
     else:
         period = reads.latest_period(engine) or period_of(date.today())
+    options = options or catalogue.measure(ref).spc
     return _detail_for_version(engine, reads.data_version(engine), catalogue, ref, period, options)
 
 

@@ -15,20 +15,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from measures.assessment.change import direction, distance_to_band, judgement, round_half_up
+from measures.domain.comparators import comparator_in_text
+from measures.domain.council import load_council
 from measures.domain.formatting import format_number, format_value
 from measures.domain.periods import long_label
-from measures.domain.spc_settings import DEFAULT_MINIMUM_POINTS
+from measures.domain.recent_average import RECENT_MONTHS
+from measures.domain.spc_wording import minimum_rule
 
 if TYPE_CHECKING:
     from measures.domain.catalogue import Measure
     from measures.views.measure import Benchmark, MeasureDetail, MonthRow
-
-_COMPARATOR_NAMES = {
-    "England": "England",
-    "West Midlands": "the West Midlands",
-    "Statistical neighbours": "statistical neighbours",
-}
-_HEADLINE_COMPARATORS = ("Statistical neighbours", "England", "West Midlands")
 
 
 def _capitalise(text: str) -> str:
@@ -127,7 +123,7 @@ def compare_with(value: float, other: float, measure: Measure) -> str:
 
 
 def average_clause(detail: MeasureDetail) -> str:
-    """Return the comparison with the average of the previous 12 months, or '' when there is none.
+    """Return the comparison with the average of the previous RECENT_MONTHS (12) months, or '' when there is none.
 
     'better than the average of the previous 12 months (72.4%)'; 'in line with ...'; 'above ...' for a
     measure with no direction of good. Raises nothing.
@@ -144,7 +140,11 @@ def average_clause(detail: MeasureDetail) -> str:
         "same": "in line with",
     }[relation]
     months = detail.recent_average_months
-    span = "the previous 12 months" if months == 12 else f"the {months} months with a figure in the previous 12"
+    span = (
+        f"the previous {RECENT_MONTHS} months"
+        if months == RECENT_MONTHS
+        else f"the {months} months with a figure in the previous {RECENT_MONTHS}"
+    )
     return f"{words} the average of {span} ({format_value(measure, detail.recent_average)})"
 
 
@@ -183,7 +183,7 @@ def format_benchmark(measure: Measure, value: float) -> str:
 
 
 def _benchmark_text(measure: Measure, benchmark: Benchmark) -> str:
-    name = _COMPARATOR_NAMES.get(benchmark.comparator, benchmark.comparator)
+    name = comparator_in_text(benchmark.comparator, load_council())
     value = format_benchmark(measure, benchmark.value)
     synthetic = ", synthetic" if benchmark.synthetic else ""
     return f"{name} ({value}{synthetic})"
@@ -196,14 +196,14 @@ def _join(items: list[str]) -> str:
 
 
 def benchmark_clause(detail: MeasureDetail) -> str:
-    """Return the month's figure against statistical neighbours, England and the West Midlands for the
+    """Return the month's figure against statistical neighbours, England and the region for the
     latest benchmark year, or '' when there is none. 'below statistical neighbours (87%) and England (88%)
-    in 2021-22'; 'above the West Midlands (70%) but below England (88%) in 2021-22'. Raises nothing."""
+    in 2021-22'; 'above the region (70%) but below England (88%) in 2021-22'. Raises nothing."""
     measure, row, year = detail.measure, detail.current, detail.benchmark_year
     if not row.counted or year is None:
         return ""
     groups: dict[str, list[str]] = {"above": [], "below": [], "same": []}
-    for comparator in _HEADLINE_COMPARATORS:
+    for comparator in load_council().headline_comparators:
         benchmark = year.get(comparator)
         if benchmark is None:
             continue
@@ -227,8 +227,8 @@ def spc_sentence(detail: MeasureDetail) -> str:
         if result.n == 0:
             return "There are no monthly figures yet, so there is no trend to read."
         return (
-            f"Too few months for a reliable trend: the SPC chart needs at least {DEFAULT_MINIMUM_POINTS} "
-            f"monthly figures and there {'is' if result.n == 1 else 'are'} {result.n}."
+            f"Too few months for a reliable trend: the SPC chart needs {minimum_rule(detail.measure.spc)} "
+            f"and there {'is' if result.n == 1 else 'are'} {result.n}."
         )
     text = result.explanation
     last = detail.spc_periods[-1] if detail.spc_periods else None

@@ -10,10 +10,13 @@ from __future__ import annotations
 import pytest
 
 from measures.cli.demo import WORKERS_PER_TEAM
-from measures.domain.teams import ASSESSMENT_TEAMS, CASEWORK_TEAMS
+from measures.domain.council import load_council
 from measures.storage import recording
 from measures.storage.recording import UploadInfo, ValueRow
 from measures.views.drilldown import CASELOAD_LIMIT, team_breakdown, worker_caseloads
+
+ASSESSMENT_TEAMS = load_council().assessment_teams
+CASEWORK_TEAMS = load_council().teams
 
 
 def test_teams_of_assessments_in_time_add_up_to_the_published_service_figure(demo_engine):

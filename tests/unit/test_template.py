@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from measures.cli.demo import CASEWORK_TEAMS
 from measures.domain.catalogue import parse_catalogue
+from measures.domain.council import load_council
 from measures.returns.export import RETURN_HEADER, RETURN_SHEET
 from measures.returns.template import (
     BENCHMARKS_HEADER,
@@ -16,6 +16,8 @@ from measures.returns.template import (
     LISTS_SHEET,
     write_template,
 )
+
+CASEWORK_TEAMS = load_council().teams
 
 HOSTILE_TITLE = '=HYPERLINK("http://example.invalid","Click me")'
 

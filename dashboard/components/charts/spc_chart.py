@@ -79,7 +79,7 @@ BENCHMARK_STYLE: dict[str, dict[str, object]] = {
     "neighbour": {"color": BENCHMARK_COLOURS["neighbour"], "dash": "dot", "width": 1.5, "textposition": "middle left"},
     "other": {"color": BENCHMARK_COLOURS["other"], "dash": "dash", "width": 1.5, "textposition": "middle left"},
 }
-BENCHMARK_NAMES = {"england": "England", "region": "West Midlands", "neighbours": "Statistical neighbours (average)"}
+BENCHMARK_SUFFIXES = {"neighbours": " (average)"}  # after the comparator's own name, e.g. "Statistical neighbours"
 NEIGHBOURS_TITLE = "Each statistical neighbour (select to show)"
 ICON_COLOURS = {
     "improvement": SPC_IMPROVEMENT_COLOUR,
@@ -322,12 +322,12 @@ def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.S
         kind = parts[0][2].kind
         style = BENCHMARK_STYLE[kind]
         hidden = kind in ("neighbour", "other", "council")
-        name = BENCHMARK_NAMES.get(kind, plain_text(comparator))
+        name = plain_text(comparator) + BENCHMARK_SUFFIXES.get(kind, "")
         if kind == "council":
             name = f"{plain_text(comparator)} (whole year, published)"
         if any(part[2].synthetic for part in parts):
             name += " (synthetic)"
-        short_name = BENCHMARK_NAMES.get(kind, plain_text(comparator)).split(" (")[0]
+        short_name = plain_text(comparator)
         x: list[str | None] = []
         y: list[float | None] = []
         text: list[str] = []
@@ -509,7 +509,10 @@ def chart_reading(detail: MeasureDetail) -> str:
     48.0% to 82.6%, from 22 months.' or why there are none."""
     result, measure = detail.spc, detail.measure
     if result.mean is None:
-        return f"No average or process limits: {result.n} month(s) with a figure, and SPC needs at least 12."
+        return (
+            f"No average or process limits: {result.n} month(s) with a figure, and SPC needs at least "
+            f"{measure.spc.minimum_points}."
+        )
     return (
         f"Average {format_value(measure, result.mean)}; process limits {format_value(measure, result.lower_limit)}"
         f" to {format_value(measure, result.upper_limit)}, from {result.n} months up to "
