@@ -78,7 +78,7 @@ class Assessment:
 
     @property
     def target_reading(self) -> TargetReading:
-        """"rated" when the figure is rated against a target, "no-figure" when there is a target but no figure
+        """ "rated" when the figure is rated against a target, "no-figure" when there is a target but no figure
         this month to rate, "no-target" when the measure has no target."""
         if not self.has_target:
             return "no-target"

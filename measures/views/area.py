@@ -155,8 +155,8 @@ def grade_months(frame: pd.DataFrame) -> tuple[GradeMonth, ...]:
     frame with those columns."""
     refs = [ref for ref, _ in AUDIT_GRADES]
     by_month: dict[str, dict[str, dict]] = {}
-    for record in frame.to_dict("records"):
-        by_month.setdefault(record["period"], {})[record["ref"]] = record
+    for stored in frame.to_dict("records"):
+        by_month.setdefault(str(stored["period"]), {})[str(stored["ref"])] = stored
     months_out = []
     for month in sorted(by_month):
         records = by_month[month]

@@ -4,6 +4,7 @@ months' figures, the computed change and judgements, and its trend. The dashboar
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -145,8 +146,7 @@ def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 
     """
     catalogue, period, available = inputs.catalogue, inputs.period, inputs.available_periods
     if period is None:
-        groups = tuple((area, ()) for area in catalogue.areas)
-        return OverviewModel(None, (), groups, available, False)
+        return OverviewModel(None, (), tuple((area, ()) for area in catalogue.areas), available, False)
     series = inputs.series
     assessments = {a.ref: a for a in assess_all(catalogue.measures, series, period)}
     columns = tuple(period_range(shift_period(period, -(months - 1)), period))
@@ -185,7 +185,9 @@ def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 
         grouped.setdefault(measure.area, []).append(
             OverviewRow(measure, tuple(figures), assessments[measure.ref], trend)
         )
-    groups = tuple((area, tuple(grouped.get(area.number, []))) for area in catalogue.areas)
+    groups: tuple[tuple[Area, tuple[OverviewRow, ...]], ...] = tuple(
+        (area, tuple(grouped.get(area.number, []))) for area in catalogue.areas
+    )
     return OverviewModel(period, columns, groups, available, shows_synthetic)
 
 
@@ -196,7 +198,7 @@ FILTERS = {
 }
 
 
-def row_matches(row: OverviewRow, filters: set[str]) -> bool:
+def row_matches(row: OverviewRow, filters: AbstractSet[str]) -> bool:
     """True if the row passes every chosen filter ('off-target', 'worse', 'special-cause')."""
     assessment = row.assessment
     checks = {
@@ -207,7 +209,9 @@ def row_matches(row: OverviewRow, filters: set[str]) -> bool:
     return all(checks[name] for name in filters if name in checks)
 
 
-def filter_overview(model: OverviewModel, filters: set[str] = frozenset(), area: int | None = None) -> OverviewModel:
+def filter_overview(
+    model: OverviewModel, filters: AbstractSet[str] = frozenset(), area: int | None = None
+) -> OverviewModel:
     """Return the model keeping only rows that pass every filter and, if given, one area; empty areas drop out."""
     groups = tuple(
         (group_area, tuple(row for row in rows if row_matches(row, filters)))
