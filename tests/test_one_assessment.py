@@ -31,6 +31,7 @@ FIELDS = (
     "assurance",
     "spc_points",
     "reading_up_to",
+    "small_denominator",
 )
 
 
@@ -126,6 +127,7 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                     "variation": detail.spc.variation,
                     "assurance": detail.spc.assurance,
                     "spc_points": len(detail.spc_points),
+                    "small_denominator": detail.small_denominator,
                     "reading_up_to": (
                         detail.spc_periods[-1]
                         if detail.spc.variation != "insufficient" and detail.spc_periods[-1] != period
