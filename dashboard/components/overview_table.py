@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.palette import SYNTHETIC_MARK
+from measures.assessment.model import Assessment
 from measures.domain.formatting import (
     ASSURANCE_TEXT,
     DIRECTION_ARROW,
@@ -37,9 +38,9 @@ def _figure_cell(figure: MonthFigure, is_latest: bool) -> html.Td:
     return html.Td(content, className=" ".join(classes), title=title or None)
 
 
-def _change_cell(assessment: dict) -> html.Td:
-    direction = assessment.get("direction", "none")
-    judgement = assessment.get("judgement", "none")
+def _change_cell(assessment: Assessment) -> html.Td:
+    direction = assessment.direction
+    judgement = assessment.judgement
     arrow = DIRECTION_ARROW.get(direction, "")
     return html.Td(
         [
@@ -51,7 +52,7 @@ def _change_cell(assessment: dict) -> html.Td:
 
 
 def _rag_cell(row: OverviewRow) -> html.Td:
-    rag = row.assessment.get("rag", "none")
+    rag = row.assessment.rag
     target = row.measure.target
     text = RAG_TEXT.get(rag, "No target")
     if rag == "none" and target is not None:
@@ -65,18 +66,18 @@ def _rag_cell(row: OverviewRow) -> html.Td:
 def spc_reading_note(row: OverviewRow) -> str | None:
     """Return "Up to <month>" when the month shown has no figure (TBC, not applicable, suppressed, missing) but an
     SPC reading exists: the reading is of the earlier months, and must not pass for a reading of this one."""
-    if row.latest.status == "ok" or row.assessment.get("variation", "insufficient") == "insufficient":
+    if row.latest.status == "ok" or row.assessment.variation == "insufficient":
         return None
     return f"Up to {long_label(row.trend[-1][0])}" if row.trend else None
 
 
 def _spc_cell(row: OverviewRow) -> html.Td:
-    variation = row.assessment.get("variation", "insufficient")
-    assurance = row.assessment.get("assurance", "none")
+    variation = row.assessment.variation
+    assurance = row.assessment.assurance
     text = VARIATION_TEXT.get(variation, variation)
     children: list = [html.Span(text, className=f"badge variation-{variation}")]
     if variation == "insufficient":
-        points = row.assessment.get("spc_points")
+        points = row.assessment.spc_points
         if points is not None:
             children.append(
                 html.Span(f"{points} of {row.measure.spc.minimum_points} months", className="small muted block")
@@ -101,7 +102,7 @@ def _measure_cell(row: OverviewRow, query: str) -> html.Td:
                 "Check: the source's 'good looks like' may be wrong for this measure.", className="small flag block"
             )
         )
-    if row.assessment.get("small_denominator"):
+    if row.assessment.small_denominator:
         children.append(
             html.Span("Small numbers: fewer than 10 in the denominator, read with care.", className="small flag block")
         )

@@ -206,9 +206,9 @@ def _figure_block(card: MeasureCard) -> html.Div:
 
 def _judgements(card: MeasureCard) -> html.Div:
     assessment = card.row.assessment
-    rag = assessment.get("rag", "none")
-    variation = assessment.get("variation", "insufficient")
-    assurance = assessment.get("assurance", "none")
+    rag = assessment.rag
+    variation = assessment.variation
+    assurance = assessment.assurance
     target = card.measure.target
     rag_words = [html.Span(RAG_TEXT.get(rag, "No target"), className=f"badge rag-{rag}")]
     if target is not None:
@@ -253,8 +253,8 @@ def _chart(card: MeasureCard, period: str) -> html.Div:
 def _card(card: MeasureCard, period: str) -> html.Article:
     measure = card.measure
     query = urlencode({"period": period})
-    judgement = card.row.assessment.get("judgement", "none")
-    direction = card.row.assessment.get("direction", "none")
+    judgement = card.row.assessment.judgement
+    direction = card.row.assessment.direction
     arrow = DIRECTION_ARROW.get(direction, "")
     links: list = []
     if card.has_teams and access.may_see_teams():

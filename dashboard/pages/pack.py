@@ -20,6 +20,7 @@ from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.server.data import engine
 from measures.accounts import users
+from measures.assessment.model import Assessment
 from measures.domain.catalogue import Area
 from measures.domain.formatting import (
     ASSURANCE_TEXT,
@@ -67,8 +68,8 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
     variation.' Measures that cannot be compared, or have no 'good looks like', are counted apart."""
     if not rows:
         return "This area has no measures yet."
-    judgements = [row.assessment.get("judgement", "none") for row in rows]
-    directions = [row.assessment.get("direction", "none") for row in rows]
+    judgements = [row.assessment.judgement for row in rows]
+    directions = [row.assessment.direction for row in rows]
     better, worse, same = (judgements.count(word) for word in ("better", "worse", "same"))
     uncompared = directions.count("none")
     unjudged = len(rows) - better - worse - same - uncompared
@@ -92,7 +93,7 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
             f"{uncompared} could not be compared (no figure, TBC, a new measure, not applicable or suppressed)."
         )
     targeted = [row for row in rows if row.measure.target is not None]
-    rated = [row.assessment.get("rag") for row in targeted if row.assessment.get("rag") in RATED]
+    rated = [row.assessment.rag for row in targeted if row.assessment.rag in RATED]
     if not targeted:
         sentences.append("No measure in this area has a target.")
     elif not rated:
@@ -105,7 +106,7 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
         if len(rated) < len(targeted):
             unrated = len(targeted) - len(rated)
             sentences.append(f"{unrated} with a target could not be rated this month.")
-    special = sum(row.assessment.get("variation") in ("improvement", "concern", "neither") for row in rows)
+    special = sum(row.assessment.variation in ("improvement", "concern", "neither") for row in rows)
     sentences.append(
         f"{special} {'shows' if special == 1 else 'show'} special-cause variation."
         if special
@@ -129,9 +130,9 @@ def _figure(figure: MonthFigure, latest: bool) -> html.Td:
     return html.Td(content, className=" ".join(classes), title=title)
 
 
-def _change(assessment: dict) -> html.Td:
-    direction = assessment.get("direction", "none")
-    judgement = assessment.get("judgement", "none")
+def _change(assessment: Assessment) -> html.Td:
+    direction = assessment.direction
+    judgement = assessment.judgement
     arrow = DIRECTION_ARROW.get(direction, "")
     return html.Td(
         [
@@ -143,7 +144,7 @@ def _change(assessment: dict) -> html.Td:
 
 
 def _target(row: OverviewRow) -> html.Td:
-    rag = row.assessment.get("rag", "none")
+    rag = row.assessment.rag
     words = RAG_TEXT.get(rag, "No target")
     if rag not in RATED and row.measure.target is not None:
         words = "Not rated: no figure"
@@ -154,8 +155,8 @@ def _target(row: OverviewRow) -> html.Td:
 
 
 def _spc(row: OverviewRow) -> html.Td:
-    variation = row.assessment.get("variation", "insufficient")
-    assurance = ASSURANCE_TEXT.get(row.assessment.get("assurance", "none"), "")
+    variation = row.assessment.variation
+    assurance = ASSURANCE_TEXT.get(row.assessment.assurance, "")
     children: list = [VARIATION_TEXT.get(variation, variation)]
     note = spc_reading_note(row)
     if note:

@@ -3,12 +3,17 @@
 - `change`: `direction`, `judgement`, `rag`, `small_denominator`, and the checks on typed arrows
   (`arrow_claim`, `arrow_contradiction`) that the Excel import reuses.
 - `spc`: the XmR chart with the four special-cause rules and the variation and assurance icons.
-- `assess`: `assess_period`, one row per measure for a month, and `assessment_records` for JSON.
+- `model`: `Assessment`, one measure as at one month: the one typed result every page reads.
+- `assess`: `assess_measure` (one measure from its monthly rows) and `assess_all` (every measure of a month),
+  the one pipeline that makes Assessments; `assess_period` (a frame of them) and `assessment_records` (JSON).
 """
 
 from measures.assessment.assess import (
     ASSESSMENT_COLUMNS,
     RECORD_KEYS,
+    ServiceMonth,
+    assess_all,
+    assess_measure,
     assess_period,
     assessment_records,
 )
@@ -23,6 +28,7 @@ from measures.assessment.change import (
     round_half_up,
     small_denominator,
 )
+from measures.assessment.model import Assessment
 from measures.assessment.spc import (
     LIMIT_CONSTANT,
     TWO_SIGMA_CONSTANT,
@@ -49,6 +55,8 @@ __all__ = [
     "DEFAULT_TREND_LENGTH",
     "LIMIT_CONSTANT",
     "RECORD_KEYS",
+    "Assessment",
+    "ServiceMonth",
     "TWO_SIGMA_CONSTANT",
     "SpcOptions",
     "SpcPoint",
@@ -56,6 +64,8 @@ __all__ = [
     "arrow_claim",
     "arrow_contradiction",
     "as_decimal",
+    "assess_all",
+    "assess_measure",
     "assess_period",
     "assessment_records",
     "assurance_of",

@@ -1,58 +1,169 @@
-"""Assess every measure for one month: value, change, judgement, RAG and the SPC icons.
+"""Assess measures for one month: the one pipeline that makes every `Assessment` the pages, the meeting pack and
+`python -m measures assess` read.
 
-Input is the service-level monthly series (the caller filters out teams and workers). Only rows with
-status "ok" and a finite value count as values: a "tbc", "new", "na" or "suppressed" row is shown with its status and is
-never treated as zero, never compared and never put on an SPC chart.
+`assess_measure` assesses one measure from its own service-level monthly rows; `assess_all` assesses every
+measure of a month from the service-level series as a frame; `assess_period` and `assessment_records` are thin
+views of those Assessments as a frame and as JSON-safe records.
+
+Only rows with status "ok" and a finite value count as values: a "tbc", "new", "na" or "suppressed" row is shown
+with its status and is never treated as zero, never compared and never put on an SPC chart. Each measure's SPC
+reading follows its own settings (`Measure.spc`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from measures.assessment.change import direction, judgement, rag, round_half_up, small_denominator
+from measures.assessment.model import ASSESSMENT_COLUMNS, RECORD_KEYS, Assessment, Status
 from measures.assessment.spc import spc
 from measures.domain.catalogue import Measure
-from measures.domain.periods import PERIOD_PATTERN, previous_period
-from measures.domain.spc_settings import SpcOptions
+from measures.domain.periods import PERIOD_PATTERN, parse_period, previous_period
 
 SERIES_COLUMNS = ("ref", "period", "value", "status", "numerator", "denominator")
 STATUSES = ("ok", "tbc", "new", "na", "suppressed")
-RECORD_KEYS = ("ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance")
-ASSESSMENT_COLUMNS = RECORD_KEYS + ("status", "small_denominator", "spc_points", "explanation")
+
+__all__ = [
+    "ASSESSMENT_COLUMNS",
+    "RECORD_KEYS",
+    "SERIES_COLUMNS",
+    "STATUSES",
+    "MonthlyFigure",
+    "ServiceMonth",
+    "assess_all",
+    "assess_measure",
+    "assess_period",
+    "assessment_records",
+]
 
 
-def assess_period(
-    measures: Sequence[Measure],
-    series: pd.DataFrame,
-    period: str,
-    options: SpcOptions | None = None,
-) -> pd.DataFrame:
-    """Return one row per measure, in the order given, assessing `period` (YYYY-MM).
+class MonthlyFigure(Protocol):
+    """What `assess_measure` reads of one month of a measure's whole-service series.
 
-    `series` holds the service-level rows: ref, period ("YYYY-MM"), value (NaN when none),
-    status ("ok" | "tbc" | "new" | "na" | "suppressed"), numerator, denominator. Columns of the result:
-    - ref, period;
-    - value: this month's value, NaN unless the row has status "ok" and a value;
-    - previous: the previous calendar month's value, on the same terms (NaN if absent);
-    - direction, judgement: `change.direction` / `change.judgement` at the measure's display precision;
-    - rag: `change.rag` of the value rounded to display precision, so the colour agrees with the figure
-      the reader sees;
-    - variation, assurance, explanation: `spc.spc` over the status-ok values up to and including
-      `period` (never after it), in time order, missing months skipped, with `options` or, when None,
-      each measure's own settings (`Measure.spc`);
-    - status: this month's status, or "missing" if there is no row;
-    - small_denominator: this month's denominator is below 10 (`change.small_denominator`);
-    - spc_points: how many values the SPC used.
-    Rows for refs not in `measures` are ignored.
-
-    Raises ValueError if `period` or a series period is not YYYY-MM, a column is missing, a status is
-    unknown, a value or denominator is not numeric, or a ref has two rows for the same month.
+    `status` is "ok", "tbc", "new", "na", "suppressed", or "missing" (a gap: treated as no row); `value` and
+    `denominator` are numbers or None/NaN.
     """
-    month_before = previous_period(period)
+
+    @property
+    def period(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def value(self) -> float | None: ...
+
+    @property
+    def denominator(self) -> float | None: ...
+
+
+@dataclass(frozen=True)
+class ServiceMonth:
+    """One stored month of a measure's whole-service series, as `assess_all` passes it to `assess_measure`."""
+
+    period: str
+    status: str
+    value: float | None
+    denominator: float | None = None
+
+
+def _finite(number: object) -> float | None:
+    if number is None or number is pd.NA:
+        return None
+    value = float(number)  # type: ignore[arg-type]
+    return value if math.isfinite(value) else None
+
+
+def assess_measure(measure: Measure, rows: Iterable[MonthlyFigure], period: str) -> Assessment:
+    """Return the assessment of `measure` as at `period` (YYYY-MM) from its whole-service monthly rows.
+
+    `rows` are this measure's months in any order; rows after `period` are ignored and rows with status
+    "missing" count as no row. The assessment holds:
+    - status: this month's status, or "missing" when there is no row;
+    - value, previous: this month's and the previous calendar month's figures, None unless the row has status
+      "ok" and a finite value;
+    - direction, judgement: `change.direction` / `change.judgement` at the measure's display precision;
+    - rag: `change.rag` of the value rounded to display precision, so the colour agrees with the figure shown;
+    - variation, assurance, explanation, spc, spc_periods: `spc.spc` with the measure's own settings
+      (`measure.spc`) over the months up to and including `period` that have a figure, in time order;
+    - small_denominator: this month's denominator is below 10 (`change.small_denominator`);
+    - has_target: the measure has a target.
+
+    Raises ValueError if `period` or a row's period is not YYYY-MM, a status is unknown, or two rows share a
+    month.
+    """
+    parse_period(period)
+    ordered: dict[str, MonthlyFigure] = {}
+    for row in rows:
+        if row.status == "missing":
+            continue
+        if row.status not in STATUSES:
+            raise ValueError(
+                f"Measure {measure.ref}: unknown status {row.status!r} for {row.period}: expected ok, tbc, new, na "
+                "or suppressed."
+            )
+        parse_period(row.period)
+        if row.period in ordered:
+            raise ValueError(f"Measure {measure.ref} has more than one row for {row.period}.")
+        ordered[row.period] = row
+    return _assess(measure, ordered, period)
+
+
+def _counted(row: MonthlyFigure | None) -> float | None:
+    """Return the row's value if it counts as a figure (status ok, finite value), else None."""
+    if row is None or row.status != "ok":
+        return None
+    return _finite(row.value)
+
+
+def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> Assessment:
+    """Assess from rows keyed by period, already checked."""
+    current = rows.get(period)
+    value = _counted(current)
+    previous = _counted(rows.get(previous_period(period)))
+    history = sorted(
+        (month, figure)
+        for month, figure in ((month, _counted(row)) for month, row in rows.items() if month <= period)
+        if figure is not None
+    )
+    chart = spc([figure for _, figure in history], measure.polarity, measure.target, measure.spc)
+    status: Status = current.status if current is not None else "missing"  # type: ignore[assignment]
+    return Assessment(
+        ref=measure.ref,
+        period=period,
+        status=status,
+        value=value,
+        previous=previous,
+        direction=direction(value, previous, measure.decimals),
+        judgement=judgement(value, previous, measure),
+        rag=rag(round_half_up(value, measure.decimals), measure.target),
+        variation=chart.variation,
+        assurance=chart.assurance,
+        explanation=chart.explanation,
+        small_denominator=current is not None and small_denominator(_finite(current.denominator)),
+        has_target=measure.target is not None,
+        spc=chart,
+        spc_periods=tuple(month for month, _ in history),
+    )
+
+
+def assess_all(measures: Sequence[Measure], series: pd.DataFrame, period: str) -> tuple[Assessment, ...]:
+    """Return one `Assessment` per measure, in the order given, as at `period` (YYYY-MM), each made by
+    `assess_measure` from that measure's rows of `series`.
+
+    `series` holds the service-level rows: ref, period ("YYYY-MM"), value (NaN when none), status ("ok" | "tbc" |
+    "new" | "na" | "suppressed"), numerator, denominator. Rows for refs not in `measures` are ignored.
+
+    Raises ValueError if `period` or a series period is not YYYY-MM, a column is missing, a status is unknown, a
+    value or denominator is not numeric, or a ref has two rows for the same month.
+    """
+    parse_period(period)
     missing = [column for column in SERIES_COLUMNS if column not in series.columns]
     if missing:
         raise ValueError(f"The series is missing column(s): {', '.join(missing)}.")
@@ -70,51 +181,25 @@ def assess_period(
         raise ValueError(
             f"Unknown status(es) {', '.join(map(repr, unknown))}: expected ok, tbc, new, na or suppressed."
         )
-    duplicated = pd.DataFrame({"ref": refs, "period": periods}).duplicated()
-    if duplicated.any():
-        first = int(np.flatnonzero(duplicated.to_numpy())[0])
-        raise ValueError(f"Measure {refs[first]} has more than one row for {periods[first]}.")
-    counts = (statuses == "ok") & np.isfinite(values)
-    rows_of = pd.Series(np.arange(len(refs))).groupby(refs, sort=False).indices if len(refs) else {}
-
-    rows = []
-    for measure in measures:
-        indices = np.asarray(rows_of.get(measure.ref, ()), dtype=int)
-        own_periods = periods[indices]
-        current_index = indices[own_periods == period]
-        previous_index = indices[own_periods == month_before]
-        value = _counted_value(current_index, counts, values)
-        previous = _counted_value(previous_index, counts, values)
-        history = indices[counts[indices] & (own_periods <= period)]
-        history = history[np.argsort(periods[history], kind="stable")]
-        chart = spc(values[history], measure.polarity, measure.target, options or measure.spc)
-        shown = round_half_up(value, measure.decimals)
-        rows.append(
-            {
-                "ref": measure.ref,
-                "period": period,
-                "value": value,
-                "previous": previous,
-                "direction": direction(value, previous, measure.decimals),
-                "judgement": judgement(value, previous, measure),
-                "rag": rag(shown, measure.target),
-                "variation": chart.variation,
-                "assurance": chart.assurance,
-                "status": str(statuses[current_index[0]]) if current_index.size else "missing",
-                "small_denominator": bool(current_index.size and small_denominator(denominators[current_index[0]])),
-                "spc_points": chart.n,
-                "explanation": chart.explanation,
-            }
-        )
-    result = pd.DataFrame(rows, columns=list(ASSESSMENT_COLUMNS))
-    return result.astype({"value": float, "previous": float, "small_denominator": bool, "spc_points": int})
+    by_ref: dict[str, dict[str, MonthlyFigure]] = {}
+    for ref, month, status, value, denominator in zip(refs, periods, statuses, values, denominators, strict=True):
+        months = by_ref.setdefault(str(ref), {})
+        if month in months:
+            raise ValueError(f"Measure {ref} has more than one row for {month}.")
+        months[str(month)] = ServiceMonth(str(month), str(status), float(value), float(denominator))
+    return tuple(_assess(measure, by_ref.get(measure.ref, {}), period) for measure in measures)
 
 
-def _counted_value(row_index: np.ndarray, counts: np.ndarray, values: np.ndarray) -> float:
-    """Return the value of the (at most one) row in `row_index` if it counts, else NaN."""
-    if row_index.size and counts[row_index[0]]:
-        return float(values[row_index[0]])
-    return math.nan
+def assess_period(measures: Sequence[Measure], series: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Return the assessments of `assess_all` as a frame: one row per measure, in the order given, with the
+    columns of ASSESSMENT_COLUMNS (`Assessment.record()`), missing numbers as NaN.
+
+    Raises ValueError as `assess_all` does.
+    """
+    records = [assessment.record() for assessment in assess_all(measures, series, period)]
+    result = pd.DataFrame(records, columns=list(ASSESSMENT_COLUMNS))
+    result = result.astype({"value": float, "previous": float, "small_denominator": bool, "spc_points": int})
+    return result
 
 
 def _json_safe(value: object) -> object:
@@ -128,13 +213,16 @@ def _json_safe(value: object) -> object:
     return value
 
 
-def assessment_records(assessment: pd.DataFrame) -> list[dict]:
-    """Return the rows of an `assess_period` result as JSON-safe dicts (NaN -> None, numpy -> Python).
+def assessment_records(assessment: pd.DataFrame | Iterable[Assessment]) -> list[dict]:
+    """Return assessments as JSON-safe dicts: `Assessment.record()` of each Assessment given, or the rows of an
+    `assess_period` frame (NaN -> None, numpy -> Python).
 
-    Each dict starts with exactly the keys ref, period, value, previous, direction, judgement, rag,
-    variation, assurance, in that order, followed by any other columns in frame order.
-    Raises ValueError if one of those nine columns is missing.
+    Each dict starts with exactly the keys ref, period, value, previous, direction, judgement, rag, variation,
+    assurance, in that order, followed by the other columns in ASSESSMENT_COLUMNS (or frame) order.
+    Raises ValueError if a frame lacks one of those nine columns.
     """
+    if not isinstance(assessment, pd.DataFrame):
+        return [item.record() for item in assessment]
     missing = [key for key in RECORD_KEYS if key not in assessment.columns]
     if missing:
         raise ValueError(f"The assessment is missing column(s): {', '.join(missing)}.")

@@ -92,7 +92,7 @@ def rag(value: object, target: Target | None) -> Rag:
     """Return the RAG rating of `value` against `target`: "green", "amber", "red", or "none".
 
     The value is compared exactly as given: pass it rounded to display precision if the colour must
-    agree with the figure the reader sees (`assess_period` does). Edges are inclusive:
+    agree with the figure the reader sees (`assess_measure` does). Edges are inclusive:
     - `at_least` low: green if value >= low; amber if value >= low - tolerance; otherwise red.
     - `at_most` high: green if value <= high; amber if value <= high + tolerance; otherwise red.
     - `band` low..high: green inside (edges included); amber within `tolerance` below low or above high;

@@ -170,7 +170,7 @@ def _cannot_write(out: str, error: OSError) -> int:
 
 
 def command_assess(args) -> int:
-    from measures.assessment import assess_period, assessment_records
+    from measures.assessment import assess_all
 
     engine = _engine_ready()
     period = args.period or reads.latest_period(engine)
@@ -178,8 +178,8 @@ def command_assess(args) -> int:
         print("There are no figures yet: run `python -m measures demo` or import a return.", file=sys.stderr)
         return EXIT_REFUSED
     catalogue = catalogue_records.read_catalogue(engine)
-    frame = assess_period(catalogue.measures, reads.service_series(engine, up_to=period), period)
-    records = assessment_records(frame)
+    assessments = assess_all(catalogue.measures, reads.service_series(engine, up_to=period), period)
+    records = [assessment.record() for assessment in assessments]
     if args.json:
         print(json.dumps([{k: _json_safe(v) for k, v in r.items()} for r in records], indent=1))
         return EXIT_OK

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.formatting import DIRECTION_TEXT, STATUS_TEXT, change_text, format_value
 from measures.domain.periods import long_label, previous_period, shift_period
 from measures.storage import catalogue_records, reads
-from measures.views.overview import OverviewRow, build_overview
+from measures.views.overview import OverviewModel, OverviewRow, build_overview
 
 TREND_MONTHS = 24
 # The audit grades in the order the readers expect them, best first: (ref, grade). 4.1 counts the audits.
@@ -107,12 +108,12 @@ def change_sentence(measure: Measure, row: OverviewRow) -> str:
         return f"No figure for {long_label(latest.period)}."
     month_before = long_label(previous_period(latest.period))
     now = format_value(measure, latest.value)
-    previous = _number(row.assessment.get("previous"))
+    previous = row.assessment.previous
     if previous is None:
         return f"{now} in {long_label(latest.period)}; no figure for {month_before} to compare with."
     before = format_value(measure, previous)
-    direction = row.assessment.get("direction", "none")
-    judgement = row.assessment.get("judgement", "none")
+    direction = row.assessment.direction
+    judgement = row.assessment.judgement
     if direction == "flat":
         return f"No change since {month_before} ({now})."
     verdict = {"better": ": better.", "worse": ": worse.", "same": ": neither better nor worse."}.get(judgement, ".")
@@ -145,10 +146,17 @@ def audit_grades(engine: Engine, period: str, months: int = TREND_MONTHS) -> tup
     """
     start = shift_period(period, -(months - 1))
     refs = [ref for ref, _ in AUDIT_GRADES]
-    frame = reads.service_series(engine, refs=refs, since=start, up_to=period)
+    return grade_months(reads.service_series(engine, refs=refs, since=start, up_to=period))
+
+
+def grade_months(frame: pd.DataFrame) -> tuple[GradeMonth, ...]:
+    """Return the audit-grade distribution of whole-service rows of 4.2-4.5 (`reads.service_series` columns),
+    oldest first, one entry per month with any grade reported. Computes from `frame` alone; raises nothing for a
+    frame with those columns."""
+    refs = [ref for ref, _ in AUDIT_GRADES]
     by_month: dict[str, dict[str, dict]] = {}
-    for record in frame.to_dict("records"):
-        by_month.setdefault(record["period"], {})[record["ref"]] = record
+    for stored in frame.to_dict("records"):
+        by_month.setdefault(str(stored["period"]), {})[str(stored["ref"])] = stored
     months_out = []
     for month in sorted(by_month):
         records = by_month[month]
@@ -177,31 +185,70 @@ def audit_grades(engine: Engine, period: str, months: int = TREND_MONTHS) -> tup
     return tuple(months_out)
 
 
-def build_area(engine: Engine, number: int, period: str | None = None, catalogue: Catalogue | None = None) -> AreaView:
-    """Return improvement area `number` as at `period` (default: the latest month with figures).
+@dataclass(frozen=True, eq=False)
+class AreaInputs:
+    """What an area view is computed from, as read from the database.
 
-    Each measure of the area gets its overview row (figures, change, RAG, SPC), its status-ok values for the
+    `overview` is the table as at the month (its rows carry each measure's `Assessment`); `series` the
+    whole-service rows of the area's measures for the trend window; `refs_with_teams` the measures with team
+    figures that month; `grades` the audit-grade distribution (empty unless the area holds 4.2-4.5).
+    """
+
+    area: Area
+    overview: OverviewModel
+    series: pd.DataFrame
+    refs_with_teams: frozenset[str]
+    grades: tuple[GradeMonth, ...]
+
+
+def load_area_inputs(engine: Engine, catalogue: Catalogue, number: int, period: str | None = None) -> AreaInputs:
+    """Return what `area_view` needs for improvement area `number` as at `period` (default: the latest month with
+    figures). Raises KeyError for an unknown area number and ValueError for a malformed period."""
+    area = catalogue.area(number)
+    if period is not None:
+        shift_period(period, 0)  # validates
+    model = build_overview(engine, period=period, catalogue=catalogue)
+    if model.period is None:
+        return AreaInputs(area, model, pd.DataFrame(), frozenset(), ())
+    refs = [row.measure.ref for row in _area_rows(model, area)]
+    frame = reads.service_series(
+        engine, refs=refs, since=shift_period(model.period, -(TREND_MONTHS - 1)), up_to=model.period
+    )
+    with_teams = frozenset(ref for ref in refs if not reads.team_series(engine, ref, model.period).empty)
+    grades: tuple[GradeMonth, ...] = ()
+    if set(refs) >= {ref for ref, _ in AUDIT_GRADES}:
+        grades = audit_grades(engine, model.period)
+    return AreaInputs(area, model, frame, with_teams, grades)
+
+
+def _area_rows(model: OverviewModel, area: Area) -> tuple[OverviewRow, ...]:
+    return next((rows for group_area, rows in model.groups if group_area.number == area.number), ())
+
+
+def build_area(engine: Engine, number: int, period: str | None = None, catalogue: Catalogue | None = None) -> AreaView:
+    """Return improvement area `number` as at `period` (default: the latest month with figures): `area_view`
+    over `load_area_inputs`.
+
+    Each measure of the area gets its overview row (figures and its `Assessment`), its status-ok values for the
     last 24 months up to `period` (synthetic ones flagged), the change in a sentence (`change_sentence`) and
     in short words (`formatting.change_text`), and whether team figures exist for the month. The area holding
     measures 4.2-4.5 also gets the audit-grade distribution. Raises KeyError for an unknown area number and
     ValueError for a malformed period.
     """
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
-    area = catalogue.area(number)
-    if period is not None:
-        shift_period(period, 0)  # validates
-    model = build_overview(engine, period=period, catalogue=catalogue)
-    rows = next((rows for group_area, rows in model.groups if group_area.number == area.number), ())
+    return area_view(load_area_inputs(engine, catalogue, number, period))
+
+
+def area_view(inputs: AreaInputs) -> AreaView:
+    """Return the area view computed from `inputs` alone (no database); see `build_area`. Raises nothing for
+    inputs that `load_area_inputs` made."""
+    area, model = inputs.area, inputs.overview
     if model.period is None:
         return AreaView(area, None, model.available_periods, (), (), False)
-    refs = [row.measure.ref for row in rows]
-    frame = reads.service_series(
-        engine, refs=refs, since=shift_period(model.period, -(TREND_MONTHS - 1)), up_to=model.period
-    )
-    series = _series(frame, model.period)
+    series = _series(inputs.series, model.period) if not inputs.series.empty else {}
     cards = []
     shows_synthetic = False
-    for row in rows:
+    for row in _area_rows(model, area):
         ref = row.measure.ref
         points = series.get(ref, ())
         shows_synthetic = shows_synthetic or row.latest.synthetic or any(point.synthetic for point in points)
@@ -210,12 +257,9 @@ def build_area(engine: Engine, number: int, period: str | None = None, catalogue
                 row=row,
                 series=points,
                 sentence=change_sentence(row.measure, row),
-                change=change_text(row.assessment.get("direction", "none"), row.assessment.get("judgement", "none")),
-                has_teams=not reads.team_series(engine, ref, model.period).empty,
+                change=change_text(row.assessment.direction, row.assessment.judgement),
+                has_teams=ref in inputs.refs_with_teams,
             )
         )
-    grades: tuple[GradeMonth, ...] = ()
-    if set(refs) >= {ref for ref, _ in AUDIT_GRADES}:
-        grades = audit_grades(engine, model.period)
-        shows_synthetic = shows_synthetic or any(month.synthetic for month in grades)
-    return AreaView(area, model.period, model.available_periods, tuple(cards), grades, shows_synthetic)
+    shows_synthetic = shows_synthetic or any(month.synthetic for month in inputs.grades)
+    return AreaView(area, model.period, model.available_periods, tuple(cards), inputs.grades, shows_synthetic)

@@ -11,22 +11,12 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Literal
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from measures.assessment.change import (
-    Direction,
-    Judgement,
-    Rag,
-    direction,
-    judgement,
-    rag,
-    round_half_up,
-    small_denominator,
-)
-from measures.assessment.spc import SpcPoint, SpcResult, spc
+from measures.assessment.assess import assess_measure
+from measures.assessment.change import small_denominator
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.comparators import comparator_kind
 from measures.domain.council import load_council
@@ -41,207 +31,43 @@ from measures.domain.periods import (
     shift_period,
 )
 from measures.domain.recent_average import MINIMUM_RECENT_MONTHS, RECENT_MONTHS
-from measures.domain.spc_settings import SpcOptions
 from measures.storage import catalogue_records, reads
+from measures.views.measure_model import (
+    Benchmark,
+    BenchmarkKind,
+    BenchmarkYear,
+    CommentaryEntry,
+    MeasureDetail,
+    MonthRow,
+    PointKind,
+    Revision,
+    Status,
+    YearToDate,
+    point_kind,
+)
+from measures.views.summary import summary_sentence
 
-Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]
-PointKind = Literal["improvement", "concern", "neither", "common", "unassessed"]
-BenchmarkKind = Literal["england", "region", "neighbours", "council", "neighbour", "other"]
+__all__ = [
+    "Benchmark",
+    "BenchmarkKind",
+    "BenchmarkYear",
+    "CommentaryEntry",
+    "MeasureDetail",
+    "MeasureInputs",
+    "MonthRow",
+    "PointKind",
+    "Revision",
+    "Status",
+    "YearToDate",
+    "benchmark_kind",
+    "build_measure_detail",
+    "group_benchmarks",
+    "load_measure_inputs",
+    "measure_detail",
+    "point_kind",
+]
 
 _KIND_ORDER: dict[str, int] = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
-
-
-@dataclass(frozen=True)
-class MonthRow:
-    """One month of the whole-service series.
-
-    `status` is "ok", "tbc", "new", or "missing" (no row stored for the month). `value` is None unless the
-    month has a figure; a percent value is 0-100. `revised` is True when the figure has been corrected
-    at least once (more than one version is recorded).
-    """
-
-    period: str
-    numerator: float | None = None
-    denominator: float | None = None
-    value: float | None = None
-    status: Status = "missing"
-    synthetic: bool = False
-    note: str = ""
-    small_denominator: bool = False
-    revised: bool = False
-
-    @property
-    def counted(self) -> bool:
-        """True when the month has a figure that counts (status ok and a value)."""
-        return self.status == "ok" and self.value is not None
-
-    @property
-    def label(self) -> str:
-        """The month in words, e.g. 'January 2023'."""
-        return long_label(self.period)
-
-
-@dataclass(frozen=True)
-class YearToDate:
-    """The financial year (April to March) up to the month shown.
-
-    `method` is "counts" (numerators and denominators added up, for a measure reported as counts),
-    "mean" (the average of the monthly values) or "none" (no month of the year has a figure).
-    `label` says which, in words. `months_not_counted` lists months of the year so far without a figure.
-    """
-
-    financial_year: str
-    first_period: str
-    last_period: str
-    method: Literal["counts", "mean", "none"]
-    label: str
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    months_counted: int
-    months_not_counted: tuple[str, ...]
-    synthetic: bool
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    """One comparator's figure for one year (e.g. England, 2021-22, 88)."""
-
-    year: str
-    comparator: str
-    value: float
-    kind: BenchmarkKind
-    source: str = ""
-    synthetic: bool = False
-
-
-@dataclass(frozen=True)
-class BenchmarkYear:
-    """Every comparator's figure for one year, in the order England, the region, statistical neighbours'
-    average, the council's own published figure, the named neighbours, then any others."""
-
-    year: str
-    values: tuple[Benchmark, ...]
-
-    def get(self, comparator: str) -> Benchmark | None:
-        """Return the figure of `comparator` (e.g. 'England') for this year, or None; raises nothing."""
-        return next((b for b in self.values if b.comparator == comparator), None)
-
-    def of_kind(self, kind: BenchmarkKind) -> tuple[Benchmark, ...]:
-        """Return this year's figures of one kind (e.g. every named 'neighbour'); raises nothing."""
-        return tuple(b for b in self.values if b.kind == kind)
-
-
-@dataclass(frozen=True)
-class CommentaryEntry:
-    """The latest commentary for a month (later entries supersede earlier ones)."""
-
-    period: str
-    text: str
-    author: str
-    recorded_at: object
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One recorded version of the month's figure; `current` marks the version in force."""
-
-    version: int
-    numerator: float | None
-    denominator: float | None
-    value: float | None
-    status: str
-    note: str
-    synthetic: bool
-    recorded_at: object
-    recorded_by: str
-    source: str
-    current: bool
-
-
-@dataclass(frozen=True)
-class MeasureDetail:
-    """Everything the measure page shows, as at `period`.
-
-    - `series`: every month from the measure's first stored month to `period`, gaps filled with "missing".
-    - `current`, `previous`, `same_month_last_year`: those months (status "missing" when there is no row).
-    - `last_counted`: the newest month up to `period` with a figure (None if there is none).
-    - `spc`: the XmR chart over the counted months up to `period`; `spc_periods` are those months, one per
-      point of `spc.points`.
-    - `recent_average`: the mean of the counted values in the 12 months before `period`, or None when fewer
-      than 6 of them have a figure; `recent_average_months` is how many were used.
-    - `benchmarks`: by year, oldest first; `benchmark_year` is the newest year not after the financial year
-      of `period` (the one the summary compares with), or None.
-    - `commentary`: the latest text per month up to `period`, newest first.
-    - `revisions`: every version of `period`'s figure, oldest first; `revised_periods`: months up to `period`
-      whose figure has more than one version.
-    - `summary`: the plain-English summary (see `measures.views.summary.summary_sentence`).
-    """
-
-    measure: Measure
-    area: Area | None
-    period: str
-    available_periods: tuple[str, ...]
-    series: tuple[MonthRow, ...]
-    current: MonthRow
-    previous: MonthRow
-    same_month_last_year: MonthRow
-    last_counted: MonthRow | None
-    year_to_date: YearToDate
-    spc: SpcResult
-    spc_periods: tuple[str, ...]
-    direction: Direction
-    judgement: Judgement
-    rag: Rag
-    recent_average: float | None
-    recent_average_months: int
-    benchmarks: tuple[BenchmarkYear, ...]
-    benchmark_year: BenchmarkYear | None
-    commentary: tuple[CommentaryEntry, ...]
-    revisions: tuple[Revision, ...]
-    revised_periods: tuple[str, ...]
-    has_team_figures: bool
-    summary: str = ""
-
-    @property
-    def small_denominator(self) -> bool:
-        """True when this month's denominator is below 10, so its percentage should be read with care."""
-        return self.current.small_denominator
-
-    @property
-    def shows_synthetic(self) -> bool:
-        """True when any month or benchmark shown is a synthetic demonstration figure."""
-        return any(row.synthetic for row in self.series) or any(
-            b.synthetic for year in self.benchmarks for b in year.values
-        )
-
-    @property
-    def spc_points(self) -> tuple[tuple[str, SpcPoint], ...]:
-        """(period, point) pairs of the SPC chart, oldest first."""
-        return tuple(zip(self.spc_periods, self.spc.points, strict=True))
-
-    def point_kind(self, point: SpcPoint) -> PointKind:
-        """Return how a chart point reads: special cause "improvement", "concern" or "neither", "common"
-        cause, or "unassessed" when there are too few months for SPC. Raises nothing."""
-        return point_kind(point, self.measure.polarity, self.spc.variation == "insufficient")
-
-
-def point_kind(point: SpcPoint, polarity: str, insufficient: bool = False) -> PointKind:
-    """Return how one SPC point reads for a measure of this polarity.
-
-    A high-side special-cause point is "improvement" when higher is better and "concern" when lower is
-    better (the low side the reverse); for `range` and `none` measures it is "neither". Points that are not
-    special cause are "common"; with `insufficient` (too few months for limits) every point is "unassessed".
-    Raises nothing.
-    """
-    if insufficient:
-        return "unassessed"
-    if not point.special_cause or point.side is None:
-        return "common"
-    if polarity in ("higher", "lower"):
-        improving = "high" if polarity == "higher" else "low"
-        return "improvement" if point.side == improving else "concern"
-    return "neither"
 
 
 def _number(value: object) -> float | None:
@@ -358,8 +184,7 @@ def _year_to_date(measure: Measure, rows: dict[str, MonthRow], period: str) -> Y
     return YearToDate(year, start, period, "mean", label, mean, None, None, len(counted), not_counted, synthetic)
 
 
-def _commentary(engine: Engine, ref: str, period: str) -> tuple[CommentaryEntry, ...]:
-    frame = reads.commentary_frame(engine, ref)
+def _commentary(frame: pd.DataFrame, period: str) -> tuple[CommentaryEntry, ...]:
     latest: dict[str, CommentaryEntry] = {}
     for record in frame.to_dict("records"):  # oldest first: later entries supersede
         if record["period"] <= period and str(record["text"]).strip():
@@ -397,19 +222,111 @@ def _recent_average(rows: dict[str, MonthRow], period: str) -> tuple[float | Non
     return sum(values) / len(values), len(values)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, eq=False)
+class MeasureInputs:
+    """What the measure page is computed from, as read from the database for one measure (every month).
+
+    - `service`: the whole-service rows (`reads.service_series`), oldest first;
+    - `history`: every recorded version of its figures (`reads.value_history`);
+    - `benchmarks`: its benchmark rows (`reads.benchmark_frame`);
+    - `commentary`: its commentary entries, oldest first (`reads.commentary_frame`);
+    - `has_team_figures`: whether any team figure is stored for it.
+    """
+
+    measure: Measure
+    area: Area | None
+    service: pd.DataFrame
+    history: pd.DataFrame
+    benchmarks: pd.DataFrame
+    commentary: pd.DataFrame
+    has_team_figures: bool
+
+
+def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str) -> MeasureInputs:
+    """Return everything `measure_detail` needs about measure `ref`, for every month, in five queries.
+
+    Raises KeyError for a ref that is not in `catalogue`, and sqlalchemy errors if the database cannot be read.
+    """
+    measure = catalogue.measure(ref)
+    try:
+        area: Area | None = catalogue.area(measure.area)
+    except KeyError:
+        area = None
+    return MeasureInputs(
+        measure=measure,
+        area=area,
+        service=reads.service_series(engine, refs=[ref]),
+        history=reads.value_history(engine, ref),
+        benchmarks=reads.benchmark_frame(engine, refs=[ref]),
+        commentary=reads.commentary_frame(engine, ref),
+        has_team_figures=not reads.team_series(engine, ref).empty,
+    )
+
+
+def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
+    """Return the measure in depth as at `period` ('YYYY-MM'), computed from `inputs` alone (no database).
+
+    Nothing after `period` is used. The month's judgements are the `Assessment` of
+    `measures.assessment.assess_measure` over the same monthly rows, so they are the ones every other page shows.
+    Raises ValueError for a malformed period.
+    """
+    parse_period(period)
+    measure = inputs.measure
+    history = inputs.history
+    if not history.empty:
+        history = history[history["period"] <= period]
+        versions = history.groupby("period")["version"].nunique()
+        revised = {str(p) for p, count in versions.items() if count > 1}
+    else:
+        revised = set()
+    service = inputs.service
+    frame = service[service["period"] <= period] if not service.empty else service
+    series = _month_rows(measure, frame, period, revised)
+    rows = {row.period: row for row in series}
+    current = _row_for(rows, period)
+    counted = [row for row in series if row.counted]
+    average, average_months = _recent_average(rows, period)
+    benchmarks = group_benchmarks(inputs.benchmarks)
+    this_year = financial_year(period)
+    comparable = [year for year in benchmarks if year.year <= this_year]
+    all_periods = (set(service["period"]) if not service.empty else set()) | {period}
+
+    detail = MeasureDetail(
+        measure=measure,
+        area=inputs.area,
+        period=period,
+        available_periods=tuple(sorted(all_periods)),
+        series=series,
+        current=current,
+        previous=_row_for(rows, previous_period(period)),
+        same_month_last_year=_row_for(rows, shift_period(period, -12)),
+        last_counted=counted[-1] if counted else None,
+        year_to_date=_year_to_date(measure, rows, period),
+        assessment=assess_measure(measure, series, period),
+        recent_average=average,
+        recent_average_months=average_months,
+        benchmarks=benchmarks,
+        benchmark_year=comparable[-1] if comparable else None,
+        commentary=_commentary(inputs.commentary, period),
+        revisions=_revisions(history, period),
+        revised_periods=tuple(sorted(revised)),
+        has_team_figures=inputs.has_team_figures,
+    )
+    return replace(detail, summary=summary_sentence(detail))
+
+
 def build_measure_detail(
     engine: Engine,
     ref: str,
     period: str | None = None,
     catalogue: Catalogue | None = None,
-    options: SpcOptions | None = None,
 ) -> MeasureDetail:
-    """Return the measure `ref` in depth as at `period` ('YYYY-MM').
+    """Return the measure `ref` in depth as at `period` ('YYYY-MM'): `measure_detail` over
+    `load_measure_inputs`, reused while the data version and the catalogue are unchanged.
 
     `period` defaults to the latest month with any whole-service figure (the month the overview table is
     "as at"), or the current calendar month when the database holds no figures. Nothing after `period` is
-    used. The SPC chart uses `options`, or the measure's own settings (`Measure.spc`) when None. Raises
-    KeyError for a ref that is not in the catalogue, ValueError for a malformed period, and
+    used. Raises KeyError for a ref that is not in the catalogue, ValueError for a malformed period, and
     sqlalchemy errors if the database cannot be read.
     """
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
@@ -418,68 +335,11 @@ def build_measure_detail(
         parse_period(period)  # ValueError for a malformed period
     else:
         period = reads.latest_period(engine) or period_of(date.today())
-    options = options or catalogue.measure(ref).spc
-    return _detail_for_version(engine, reads.data_version(engine), catalogue, ref, period, options)
+    return _detail_for_version(engine, reads.data_version(engine), catalogue, ref, period)
 
 
 # Each app worker keeps its own copies; they never disagree, because the key includes the data version
 # read from the database on every request, so an upload makes every worker compute afresh.
 @lru_cache(maxsize=64)
-def _detail_for_version(
-    engine: Engine, version: str, catalogue: Catalogue, ref: str, period: str, options: SpcOptions
-) -> MeasureDetail:
-    from measures.views.summary import summary_sentence
-
-    measure = catalogue.measure(ref)
-    try:
-        area: Area | None = catalogue.area(measure.area)
-    except KeyError:
-        area = None
-
-    history = reads.value_history(engine, ref)
-    if not history.empty:
-        history = history[history["period"] <= period]
-        versions = history.groupby("period")["version"].nunique()
-        revised = {str(p) for p, count in versions.items() if count > 1}
-    else:
-        revised = set()
-    frame = reads.service_series(engine, refs=[ref], up_to=period)
-    series = _month_rows(measure, frame, period, revised)
-    rows = {row.period: row for row in series}
-    current = _row_for(rows, period)
-    previous = _row_for(rows, previous_period(period))
-    counted = [row for row in series if row.counted]
-    chart = spc([row.value for row in counted], measure.polarity, measure.target, options)  # type: ignore[misc]
-    average, average_months = _recent_average(rows, period)
-    benchmarks = group_benchmarks(reads.benchmark_frame(engine, refs=[ref]))
-    this_year = financial_year(period)
-    comparable = [year for year in benchmarks if year.year <= this_year]
-    all_periods = set(reads.service_series(engine, refs=[ref])["period"]) | {period}
-    shown = round_half_up(current.value, measure.decimals) if current.counted else None
-
-    detail = MeasureDetail(
-        measure=measure,
-        area=area,
-        period=period,
-        available_periods=tuple(sorted(all_periods)),
-        series=series,
-        current=current,
-        previous=previous,
-        same_month_last_year=_row_for(rows, shift_period(period, -12)),
-        last_counted=counted[-1] if counted else None,
-        year_to_date=_year_to_date(measure, rows, period),
-        spc=chart,
-        spc_periods=tuple(row.period for row in counted),
-        direction=direction(current.value, previous.value, measure.decimals),
-        judgement=judgement(current.value, previous.value, measure),
-        rag=rag(shown, measure.target),
-        recent_average=average,
-        recent_average_months=average_months,
-        benchmarks=benchmarks,
-        benchmark_year=comparable[-1] if comparable else None,
-        commentary=_commentary(engine, ref, period),
-        revisions=_revisions(history, period),
-        revised_periods=tuple(sorted(revised)),
-        has_team_figures=not reads.team_series(engine, ref).empty,
-    )
-    return replace(detail, summary=summary_sentence(detail))
+def _detail_for_version(engine: Engine, version: str, catalogue: Catalogue, ref: str, period: str) -> MeasureDetail:
+    return measure_detail(load_measure_inputs(engine, catalogue, ref), period)

@@ -4,12 +4,15 @@ months' figures, the computed change and judgements, and its trend. The dashboar
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pandas as pd
 from sqlalchemy import Engine
 
-from measures.assessment import assess_period, assessment_records
+from measures.assessment.assess import assess_all
+from measures.assessment.model import Assessment
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.formatting import format_figure
 from measures.domain.periods import period_range, shift_period
@@ -34,7 +37,7 @@ class OverviewRow:
 
     measure: Measure
     figures: tuple[MonthFigure, ...]
-    assessment: dict
+    assessment: Assessment
     trend: tuple[tuple[str, float], ...]  # (period, value) of ok months, oldest first
 
     @property
@@ -63,12 +66,12 @@ class OverviewModel:
         counts = {"better": 0, "worse": 0, "same": 0, "off_target": 0, "special_cause": 0, "measures": 0}
         for row in self.rows:
             counts["measures"] += 1
-            judgement = row.assessment.get("judgement")
+            judgement = row.assessment.judgement
             if judgement in ("better", "worse", "same"):
                 counts[judgement] += 1
-            if row.assessment.get("rag") == "red":
+            if row.assessment.off_target:
                 counts["off_target"] += 1
-            if row.assessment.get("variation") in ("improvement", "concern", "neither"):
+            if row.assessment.special_cause:
                 counts["special_cause"] += 1
         return counts
 
@@ -79,6 +82,35 @@ def _clean(number) -> float | None:
     return float(number)
 
 
+@dataclass(frozen=True, eq=False)
+class OverviewInputs:
+    """What the table is computed from, as read from the database.
+
+    `period` is the month asked for, or the latest month with figures (None when there are none);
+    `available_periods` every month with a figure; `series` the whole-service rows up to `period`
+    (`reads.service_series`).
+    """
+
+    catalogue: Catalogue
+    period: str | None
+    available_periods: tuple[str, ...]
+    series: pd.DataFrame
+
+
+def load_overview_inputs(engine: Engine, catalogue: Catalogue, period: str | None = None) -> OverviewInputs:
+    """Return what `overview_model` needs as at `period` (default: the latest month with figures), in two queries.
+
+    Raises ValueError for a malformed period and sqlalchemy errors if the database cannot be read.
+    """
+    available = tuple(reads.available_periods(engine))
+    if period is None:
+        period = available[-1] if available else None
+    if period is None:
+        return OverviewInputs(catalogue, None, available, pd.DataFrame())
+    shift_period(period, 0)  # validates
+    return OverviewInputs(catalogue, period, available, reads.service_series(engine, up_to=period))
+
+
 def build_overview(
     engine: Engine,
     period: str | None = None,
@@ -86,7 +118,8 @@ def build_overview(
     trend_months: int = 24,
     catalogue: Catalogue | None = None,
 ) -> OverviewModel:
-    """Return the table as at `period` (default: the latest month with figures).
+    """Return the table as at `period` (default: the latest month with figures): `overview_model` over
+    `load_overview_inputs`, reused while the data version and the catalogue are unchanged.
 
     `months` columns of figures end at `period`; the trend covers up to `trend_months`. A period with no
     figures at all still renders (every cell 'No figure'). Raises ValueError for a malformed period.
@@ -101,16 +134,21 @@ def build_overview(
 def _overview_for_version(
     engine: Engine, version: str, catalogue: Catalogue, period: str | None, months: int, trend_months: int
 ) -> OverviewModel:
-    available = tuple(reads.available_periods(engine))
+    return overview_model(load_overview_inputs(engine, catalogue, period), months, trend_months)
+
+
+def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 24) -> OverviewModel:
+    """Return the table computed from `inputs` alone (no database): every measure of the catalogue as at
+    `inputs.period`, grouped by area, with `months` columns of figures ending at that month, its `Assessment`
+    (`measures.assessment.assess_all`) and its status-ok values of the last `trend_months` months.
+
+    Raises ValueError for a malformed period or series (see `assess_all`).
+    """
+    catalogue, period, available = inputs.catalogue, inputs.period, inputs.available_periods
     if period is None:
-        period = available[-1] if available else None
-    if period is None:
-        groups = tuple((area, ()) for area in catalogue.areas)
-        return OverviewModel(None, (), groups, available, False)
-    shift_period(period, 0)  # validates
-    series = reads.service_series(engine, up_to=period)
-    assessed = assess_period(catalogue.measures, series, period)
-    records = {record["ref"]: record for record in assessment_records(assessed)}
+        return OverviewModel(None, (), tuple((area, ()) for area in catalogue.areas), available, False)
+    series = inputs.series
+    assessments = {a.ref: a for a in assess_all(catalogue.measures, series, period)}
     columns = tuple(period_range(shift_period(period, -(months - 1)), period))
     trend_start = shift_period(period, -(trend_months - 1))
     recent = series[series["period"] >= min(trend_start, columns[0])]
@@ -145,9 +183,11 @@ def _overview_for_version(
             if row["period"] >= trend_start and row["status"] == "ok" and _clean(row["value"]) is not None
         )
         grouped.setdefault(measure.area, []).append(
-            OverviewRow(measure, tuple(figures), records.get(measure.ref, {}), trend)
+            OverviewRow(measure, tuple(figures), assessments[measure.ref], trend)
         )
-    groups = tuple((area, tuple(grouped.get(area.number, []))) for area in catalogue.areas)
+    groups: tuple[tuple[Area, tuple[OverviewRow, ...]], ...] = tuple(
+        (area, tuple(grouped.get(area.number, []))) for area in catalogue.areas
+    )
     return OverviewModel(period, columns, groups, available, shows_synthetic)
 
 
@@ -158,18 +198,20 @@ FILTERS = {
 }
 
 
-def row_matches(row: OverviewRow, filters: set[str]) -> bool:
+def row_matches(row: OverviewRow, filters: AbstractSet[str]) -> bool:
     """True if the row passes every chosen filter ('off-target', 'worse', 'special-cause')."""
     assessment = row.assessment
     checks = {
-        "off-target": assessment.get("rag") == "red",
-        "worse": assessment.get("judgement") == "worse",
-        "special-cause": assessment.get("variation") in ("improvement", "concern", "neither"),
+        "off-target": assessment.off_target,
+        "worse": assessment.judgement == "worse",
+        "special-cause": assessment.special_cause,
     }
     return all(checks[name] for name in filters if name in checks)
 
 
-def filter_overview(model: OverviewModel, filters: set[str] = frozenset(), area: int | None = None) -> OverviewModel:
+def filter_overview(
+    model: OverviewModel, filters: AbstractSet[str] = frozenset(), area: int | None = None
+) -> OverviewModel:
     """Return the model keeping only rows that pass every filter and, if given, one area; empty areas drop out."""
     groups = tuple(
         (group_area, tuple(row for row in rows if row_matches(row, filters)))

@@ -12,19 +12,16 @@ made at the measure's display precision, so the words always agree with the figu
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from measures.assessment.change import direction, distance_to_band, judgement, round_half_up
+from measures.domain.catalogue import Measure
 from measures.domain.comparators import comparator_in_text
 from measures.domain.council import load_council
 from measures.domain.formatting import format_number, format_value
 from measures.domain.periods import long_label
 from measures.domain.recent_average import RECENT_MONTHS
 from measures.domain.spc_wording import minimum_rule
-
-if TYPE_CHECKING:
-    from measures.domain.catalogue import Measure
-    from measures.views.measure import Benchmark, MeasureDetail, MonthRow
+from measures.views.measure_model import Benchmark, MeasureDetail, MonthRow
 
 
 def _capitalise(text: str) -> str:
@@ -92,8 +89,7 @@ def change_clause(detail: MeasureDetail) -> str:
     if not before.counted:
         return f"no figure for {before.label} to compare with"
     previous = format_value(measure, before.value)
-    moved = direction(row.value, before.value, measure.decimals)
-    verdict = judgement(row.value, before.value, measure)
+    moved, verdict = detail.direction, detail.judgement
     if moved == "flat":
         return f"no change from {previous} in {before.label}"
     text = f"{'up' if moved == 'up' else 'down'} from {previous} in {before.label}"
@@ -222,17 +218,17 @@ def spc_sentence(detail: MeasureDetail) -> str:
     When the month shown has no figure, the reading is of the latest month that has one and says so.
     Raises nothing.
     """
-    result = detail.spc
-    if result.variation == "insufficient":
-        if result.n == 0:
+    assessment = detail.assessment
+    if assessment.variation == "insufficient":
+        if assessment.spc_points == 0:
             return "There are no monthly figures yet, so there is no trend to read."
         return (
             f"Too few months for a reliable trend: the SPC chart needs {minimum_rule(detail.measure.spc)} "
-            f"and there {'is' if result.n == 1 else 'are'} {result.n}."
+            f"and there {'is' if assessment.spc_points == 1 else 'are'} {assessment.spc_points}."
         )
-    text = result.explanation
-    last = detail.spc_periods[-1] if detail.spc_periods else None
-    if last is not None and last != detail.period:
+    text = assessment.explanation
+    last = assessment.reading_up_to
+    if last is not None:
         text = f"Up to {long_label(last)} (the latest month with a figure) the chart shows {text[:1].lower()}{text[1:]}"
     return text
 

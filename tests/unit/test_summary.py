@@ -1,16 +1,18 @@
 """The plain-English summary, checked against sentences worked out by hand from small series.
 
 Each case writes a few months into an empty database, builds the measure page's data and compares the whole
-summary with the sentence a person would write from the same numbers.
+summary with the sentence a person would write from the same numbers; the same cases are then computed from inputs
+built in code, with no database (`measure_detail` over `MeasureInputs`).
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from measures.storage import recording
 from measures.storage.recording import UploadInfo, ValueRow
-from measures.views.measure import build_measure_detail
+from measures.views.measure import MeasureInputs, build_measure_detail, measure_detail
 from measures.views.summary import compare_with, format_benchmark, summary_sentence
 
 UPLOAD = UploadInfo(kind="import", filename="return.xlsx", user_name="officer")
@@ -201,6 +203,40 @@ CASES = [
 def test_summary_reads_as_worked_out_by_hand(engine, ref, period, rows, benchmarks, expected):
     recording.record_values(engine, rows, UPLOAD, benchmark_rows=benchmarks)
     detail = build_measure_detail(engine, ref, period)
+    assert summary_sentence(detail) == expected
+    assert detail.summary == expected
+
+
+def _inputs(catalogue, ref: str, rows: list[ValueRow], benchmarks: list[dict]) -> MeasureInputs:
+    """The measure page's inputs for `ref`, built from the rows as the database would return them."""
+    service = pd.DataFrame(
+        [
+            {
+                "ref": row.ref,
+                "period": row.period,
+                "numerator": row.numerator,
+                "denominator": row.denominator,
+                "value": row.value,
+                "status": row.status,
+                "note": row.note,
+                "synthetic": row.synthetic,
+            }
+            for row in sorted(rows, key=lambda row: row.period)
+            if row.ref == ref
+        ],
+        columns=["ref", "period", "numerator", "denominator", "value", "status", "note", "synthetic"],
+    )
+    own = pd.DataFrame(
+        [{"synthetic": False, **benchmark} for benchmark in benchmarks if benchmark["ref"] == ref],
+        columns=["ref", "year", "comparator", "value", "source", "synthetic"],
+    )
+    measure = catalogue.measure(ref)
+    return MeasureInputs(measure, catalogue.area(measure.area), service, pd.DataFrame(), own, pd.DataFrame(), False)
+
+
+@pytest.mark.parametrize(("ref", "period", "rows", "benchmarks", "expected"), CASES)
+def test_summary_reads_the_same_from_inputs_built_in_code(catalogue, ref, period, rows, benchmarks, expected):
+    detail = measure_detail(_inputs(catalogue, ref, rows, benchmarks), period or max(row.period for row in rows))
     assert summary_sentence(detail) == expected
     assert detail.summary == expected
 

@@ -1,0 +1,170 @@
+"""One assessment, said the same everywhere: for every measure and every month of the demo, the overview table's
+row, the area page's card, the measure page's data and `python -m measures assess --json` carry the same verdicts.
+
+The months walked are every month with any figure, the month before the first and the month after the last (when
+no measure has a figure), so months where some or all measures have none are covered (in January 2023,
+10.2-10.7 have no figure and their SPC reading is of December 2022).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from measures.cli.main import main
+from measures.domain.periods import shift_period
+from measures.storage import catalogue_records, reads
+from measures.views.area import build_area
+from measures.views.measure import build_measure_detail, load_measure_inputs, measure_detail
+from measures.views.overview import build_overview
+
+FIELDS = (
+    "status",
+    "value",
+    "previous",
+    "direction",
+    "judgement",
+    "rag",
+    "variation",
+    "assurance",
+    "spc_points",
+    "reading_up_to",
+    "small_denominator",
+)
+
+
+def _same(left: object, right: object) -> bool:
+    if isinstance(left, float) and isinstance(right, float):
+        return left == right or (math.isnan(left) and math.isnan(right))
+    return left == right
+
+
+def _cli_records(monkeypatch, capsys, url: str, period: str) -> dict[str, dict]:
+    monkeypatch.setenv("MEASURES_DB_URL", url)
+    capsys.readouterr()
+    assert main(["assess", "--period", period, "--json"]) == 0
+    return {record["ref"]: record for record in json.loads(capsys.readouterr().out)}
+
+
+@pytest.fixture
+def demo(demo_engine):
+    catalogue = catalogue_records.read_catalogue(demo_engine)
+    available = reads.available_periods(demo_engine)
+    months = [shift_period(available[0], -1), *available, shift_period(available[-1], 1)]
+    return demo_engine, catalogue, months
+
+
+def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatch, capsys):
+    engine, catalogue, months = demo
+    url = engine.url.render_as_string(hide_password=False)
+    inputs = {measure.ref: load_measure_inputs(engine, catalogue, measure.ref) for measure in catalogue.measures}
+    disagreements: list[str] = []
+    walked = 0
+    seen = {"no figure": 0, "reading up to an earlier month": 0, "rated": 0, "special cause": 0}
+
+    def check(where: str, ref: str, period: str, said: dict, expected: dict) -> None:
+        for name, value in said.items():
+            if not _same(value, expected[name]):
+                disagreements.append(f"{ref} {period}: {where} says {name}={value!r}, the overview {expected[name]!r}")
+
+    for period in months:
+        overview = {row.measure.ref: row for row in build_overview(engine, period=period).rows}
+        cards = {
+            card.measure.ref: card for area in catalogue.areas for card in build_area(engine, area.number, period).cards
+        }
+        records = _cli_records(monkeypatch, capsys, url, period)
+        assert set(overview) == set(cards) == set(records) == set(catalogue.refs)
+        for measure in catalogue.measures:
+            ref = measure.ref
+            walked += 1
+            row = overview[ref]
+            expected = {name: getattr(row.assessment, name) for name in FIELDS}
+            assert row.assessment.period == period
+            seen["no figure"] += not row.assessment.has_figure
+            seen["reading up to an earlier month"] += row.assessment.reading_up_to is not None
+            seen["rated"] += row.assessment.target_reading == "rated"
+            seen["special cause"] += row.assessment.special_cause
+
+            # The overview's own cells agree with its assessment.
+            latest = row.latest
+            check(
+                "the overview's figure cell",
+                ref,
+                period,
+                {"status": latest.status, "value": latest.value if latest.status == "ok" else None},
+                expected,
+            )
+            if row.assessment.has_figure:
+                check("the overview's trend", ref, period, {"value": row.trend[-1][1]}, expected)
+
+            card = cards[ref]
+            check("the area card", ref, period, {name: getattr(card.row.assessment, name) for name in FIELDS}, expected)
+            if row.assessment.has_figure:
+                point = card.series[-1]
+                check(
+                    "the area card's trend",
+                    ref,
+                    period,
+                    {"value": point.value if point.period == period else None},
+                    expected,
+                )
+
+            detail = measure_detail(inputs[ref], period)
+            check(
+                "the measure page",
+                ref,
+                period,
+                {name: getattr(detail.assessment, name) for name in FIELDS}
+                | {
+                    "status": detail.current.status,
+                    "value": detail.current.value,
+                    "previous": detail.previous.value if detail.previous.counted else None,
+                    "direction": detail.direction,
+                    "judgement": detail.judgement,
+                    "rag": detail.rag,
+                    "variation": detail.spc.variation,
+                    "assurance": detail.spc.assurance,
+                    "spc_points": len(detail.spc_points),
+                    "small_denominator": detail.small_denominator,
+                    "reading_up_to": (
+                        detail.spc_periods[-1]
+                        if detail.spc.variation != "insufficient" and detail.spc_periods[-1] != period
+                        else None
+                    ),
+                },
+                expected,
+            )
+            if detail.last_counted is not None and expected["reading_up_to"] is not None:
+                check(
+                    "the measure page's latest figure",
+                    ref,
+                    period,
+                    {"reading_up_to": detail.last_counted.period},
+                    expected,
+                )
+
+            record = records[ref]
+            check(
+                "assess --json",
+                ref,
+                period,
+                {name: record[name] for name in FIELDS if name != "reading_up_to"},
+                expected,
+            )
+            assert record["period"] == period
+
+    assert disagreements == []
+    assert walked == len(catalogue.measures) * len(months)
+    # The walk covers every kind of month it claims to, so it cannot pass by finding nothing to compare.
+    assert all(count > 0 for count in seen.values()), seen
+
+
+def test_the_measure_page_built_through_the_database_matches_the_pure_walk(demo):
+    engine, catalogue, months = demo
+    for ref, period in (("10.2", "2023-01"), ("3.1", "2023-01"), ("3.4", months[-1]), ("2.2", months[0])):
+        built = build_measure_detail(engine, ref, period)
+        pure = measure_detail(load_measure_inputs(engine, catalogue, ref), period)
+        assert built.assessment == pure.assessment
+        assert built.summary == pure.summary

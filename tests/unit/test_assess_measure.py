@@ -1,0 +1,185 @@
+"""assess_measure: one measure's Assessment from its own monthly rows, worked out by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from measures.assessment import Assessment, ServiceMonth, assess_all, assess_measure
+from measures.domain.catalogue import Measure, Target
+from measures.domain.spc_settings import SpcOptions
+
+MONTHS_2022 = [f"2022-{month:02d}" for month in range(1, 13)]
+# Mean 12.33, mean moving range 17/11 = 1.545, so the limits are 12.33 ± 4.11 = 8.22 to 16.44 and the upper
+# two-sigma line 15.07: no point is beyond either. The last seven points (June to December) are above the mean: a
+# shift of seven, special cause with the default six-point rule, and with no other rule firing.
+SHIFT_OF_SEVEN = [10, 12, 10, 12, 10, 13, 14, 13, 14, 13, 14, 13]
+
+TIMELINESS = Measure(
+    ref="1.1",
+    area=1,
+    title="Measure 1.1",
+    short_title="1.1",
+    unit="percent",
+    polarity="higher",
+    decimals=1,
+    target=Target(kind="at_least", low=12, tolerance=1),
+)
+# 16-20 children per worker: moving towards or staying in the band is better.
+CASELOADS = Measure(
+    ref="2.2",
+    area=2,
+    title="Average caseload",
+    short_title="2.2",
+    unit="average",
+    polarity="range",
+    decimals=1,
+    target=Target(kind="band", low=16, high=20),
+)
+
+
+def months(values: list[float], first: int = 0) -> list[ServiceMonth]:
+    return [ServiceMonth(MONTHS_2022[first + index], "ok", float(value)) for index, value in enumerate(values)]
+
+
+def test_a_tbc_month_has_no_figure_to_compare_or_rate():
+    rows = [ServiceMonth("2022-11", "ok", 50.0), ServiceMonth("2022-12", "tbc", 0.0)]
+    assessment = assess_measure(TIMELINESS, rows, "2022-12")
+    assert (assessment.status, assessment.value, assessment.previous) == ("tbc", None, 50.0)
+    assert (assessment.direction, assessment.judgement, assessment.rag) == ("none", "none", "none")
+    assert not assessment.has_figure and assessment.target_reading == "no-figure"
+    assert (assessment.variation, assessment.spc_points, assessment.reading_up_to) == ("insufficient", 1, None)
+    assert not assessment.special_cause and not assessment.off_target
+
+
+def test_a_missing_month_reads_the_spc_of_the_earlier_months_and_says_up_to_when():
+    assessment = assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2023-01")
+    assert (assessment.status, assessment.value, assessment.previous) == ("missing", None, 13.0)
+    assert (assessment.direction, assessment.rag, assessment.target_reading) == ("none", "none", "no-figure")
+    assert (assessment.variation, assessment.assurance) == ("improvement", "hit-or-miss")
+    assert assessment.special_cause
+    assert assessment.spc_points == 12 and assessment.spc_periods == tuple(MONTHS_2022)
+    assert assessment.reading_up_to == "2022-12"
+    assert assessment.explanation.startswith("Special cause (improvement): the last 7 points are above the average.")
+
+
+def test_a_month_with_a_figure_reads_up_to_itself():
+    assessment = assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2022-12")
+    assert (assessment.value, assessment.previous, assessment.direction, assessment.judgement) == (
+        13.0,
+        14.0,
+        "down",
+        "worse",
+    )
+    assert assessment.rag == "green" and assessment.target_reading == "rated"  # 13 meets "at least 12"
+    assert assessment.variation == "improvement" and assessment.reading_up_to is None
+
+
+def test_a_measure_with_its_own_spc_settings_reads_differently_from_the_default():
+    longer_shift = replace(TIMELINESS, spc=SpcOptions(shift_length=8))
+    # A shift of seven is not one of eight, and no other rule fires: common cause.
+    assert assess_measure(longer_shift, months(SHIFT_OF_SEVEN), "2022-12").variation == "common"
+    more_points = replace(TIMELINESS, spc=SpcOptions(minimum_points=13))
+    assessment = assess_measure(more_points, months(SHIFT_OF_SEVEN), "2022-12")
+    assert (assessment.variation, assessment.assurance, assessment.spc_points) == ("insufficient", "none", 12)
+    assert assessment.explanation == "Fewer than 13 months of data: no SPC judgement yet."
+    # The month's change and rating do not depend on the SPC settings.
+    assert assessment.judgement == "worse" and assessment.rag == "green"
+
+
+def test_assess_all_uses_each_measures_own_settings():
+    series = pd.DataFrame(
+        [
+            {
+                "ref": ref,
+                "period": row.period,
+                "value": row.value,
+                "status": "ok",
+                "numerator": None,
+                "denominator": None,
+            }
+            for ref in ("1.1", "1.2")
+            for row in months(SHIFT_OF_SEVEN)
+        ]
+    )
+    own = replace(TIMELINESS, ref="1.2", spc=SpcOptions(shift_length=8))
+    default, longer = assess_all([TIMELINESS, own], series, "2022-12")
+    assert (default.variation, longer.variation) == ("improvement", "common")
+
+
+def test_a_range_measure_back_in_its_band():
+    # Twelve months at 21.0, then 19.0: mean 271/13 = 20.85, mean moving range 2/12 = 0.167, limits 20.85 ± 0.44
+    # = 20.40 to 21.29. 19.0 is below the lower limit (special cause, "neither" for a range measure); both limits
+    # are above 20, so the band target fails. 21 -> 19 moves into the band: better, and green.
+    rows = [ServiceMonth(f"2021-{month:02d}", "ok", 21.0) for month in range(1, 13)]
+    rows.append(ServiceMonth("2022-01", "ok", 19.0))
+    assessment = assess_measure(CASELOADS, rows, "2022-01")
+    assert (assessment.direction, assessment.judgement, assessment.rag) == ("down", "better", "green")
+    assert (assessment.variation, assessment.assurance) == ("neither", "fail")
+    assert assessment.special_cause and not assessment.off_target
+    assert assessment.explanation.startswith("Special cause: the latest value is below the lower process limit.")
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "judgement", "rag"),
+    [(15.0, 17.0, "better", "green"), (21.0, 23.0, "worse", "red"), (17.24, 17.2, "same", "green")],
+)
+def test_range_changes_are_judged_by_distance_to_the_band(before, now, judgement, rag):
+    rows = [ServiceMonth("2022-11", "ok", before), ServiceMonth("2022-12", "ok", now)]
+    assessment = assess_measure(CASELOADS, rows, "2022-12")
+    assert (assessment.judgement, assessment.rag) == (judgement, rag)
+
+
+def test_rows_after_the_month_gaps_and_order_do_not_matter():
+    rows = list(reversed(months(SHIFT_OF_SEVEN))) + [
+        ServiceMonth("2023-01", "ok", 0.0),  # after the month assessed: never used
+        ServiceMonth("2021-12", "missing", None),  # a gap, as the measure page fills it
+    ]
+    assert assess_measure(TIMELINESS, rows, "2022-12") == assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2022-12")
+
+
+def test_a_small_denominator_is_this_months():
+    rows = [ServiceMonth("2022-11", "ok", 50.0, 4.0), ServiceMonth("2022-12", "ok", 60.0, 10.0)]
+    assert not assess_measure(TIMELINESS, rows, "2022-12").small_denominator
+    assert assess_measure(TIMELINESS, rows, "2022-11").small_denominator
+
+
+def test_the_record_is_the_json_contract():
+    assessment = assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2023-01")
+    assert isinstance(assessment, Assessment)
+    assert list(assessment.record()) == [
+        "ref",
+        "period",
+        "value",
+        "previous",
+        "direction",
+        "judgement",
+        "rag",
+        "variation",
+        "assurance",
+        "status",
+        "small_denominator",
+        "spc_points",
+        "explanation",
+    ]
+    assert assessment.record()["value"] is None and assessment.record()["spc_points"] == 12
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [ServiceMonth("2022-12", "ok", 1.0), ServiceMonth("2022-12", "tbc", None)],  # two rows for one month
+        [ServiceMonth("2022-12", "maybe", 1.0)],  # unknown status
+        [ServiceMonth("2022-1", "ok", 1.0)],  # malformed period
+    ],
+)
+def test_bad_rows_are_refused(rows):
+    with pytest.raises(ValueError):
+        assess_measure(TIMELINESS, rows, "2022-12")
+
+
+def test_a_malformed_month_is_refused():
+    with pytest.raises(ValueError):
+        assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2022-13")
