@@ -15,8 +15,9 @@ import json
 
 from flask import Flask, jsonify
 
+from dashboard.server.page_router import is_router_request, router_input
+
 REFUSAL = "This request is not one the dashboard's pages send: reload the page and try again."
-PAGES_ROUTER_OUTPUT = "_pages_content.children"
 
 
 def _is_id(value) -> bool:
@@ -132,11 +133,11 @@ def problem(body, callback_map: dict) -> str | None:
             return REFUSAL
     if not isinstance(changed, list) or not all(isinstance(name, str) for name in changed):
         return REFUSAL
-    if PAGES_ROUTER_OUTPUT in body["output"]:
-        pathname = inputs[0].get("value") if inputs and isinstance(inputs[0], dict) else None
+    if is_router_request(body):
+        pathname = (router_input(body, 0) or {}).get("value")
         if not isinstance(pathname, str) or not pathname.startswith("/"):
             return REFUSAL
-        search = inputs[1].get("value") if len(inputs) > 1 and isinstance(inputs[1], dict) else None
+        search = (router_input(body, 1) or {}).get("value")
         if search is not None and not isinstance(search, str):
             return REFUSAL
     return None

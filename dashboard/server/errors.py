@@ -33,7 +33,7 @@ from measures.storage.faults import describe, first_line
 
 CALLBACK_PATH = "/_dash-update-component"
 LAYOUT_PATH = "/_dash-layout"
-ROUTER_OUTPUT = "_pages_content"
+ROUTER_OUTPUT = ids.PAGES_CONTENT
 NOTHING_SAVED = "Nothing was saved: a change is saved whole or not at all, so everything is as it was before."
 
 
@@ -209,7 +209,7 @@ def install(app: dash.Dash) -> None:
     app.clientside_callback(
         "function() { return null; }",
         dash.Output(ids.FAILURE_NOTICE, "children", allow_duplicate=True),
-        dash.Input("_pages_location", "pathname"),
+        dash.Input(ids.PAGES_LOCATION, "pathname"),
         prevent_initial_call=True,
     )
 

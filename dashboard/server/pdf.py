@@ -53,7 +53,8 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, Response, current_app, request
 
 from dashboard import ids
-from dashboard.server.auth import PRINT_TOKEN_COOKIE, current_name
+from dashboard.server.print_sessions import PRINT_TOKEN_COOKIE
+from dashboard.server.readers import current_name
 from measures.accounts import print_tokens
 from measures.domain.periods import is_period, long_label, make_period, parse_period
 from measures.storage import audit, catalogue_records, pdf_cache, print_slots, reads
