@@ -16,14 +16,17 @@ from dashboard import ids
 CALLBACK_PATH = "/_dash-update-component"
 # The router's callback key in `app.callback_map`: it writes the page (content) and its title (store).
 ROUTER_OUTPUT = f"..{ids.PAGES_CONTENT}.children...{ids.PAGES_STORE}.data.."
+ROUTER_CONTENT = f"{ids.PAGES_CONTENT}.children"
 PATHNAME_INPUT = (ids.PAGES_LOCATION, "pathname")
 SEARCH_INPUT = (ids.PAGES_LOCATION, "search")
 ROUTER_INPUTS = (PATHNAME_INPUT, SEARCH_INPUT)
 
 
 def is_router_request(body: Any) -> bool:
-    """Return True when the JSON `body` of a callback request asks for the page router's callback."""
-    return isinstance(body, dict) and body.get("output") == ROUTER_OUTPUT
+    """Return True when the JSON `body` of a callback request writes the page's content, which only the page
+    router's callback does (tests/callback/test_dash_router_ids.py): a request naming the content output in any
+    other key is judged as the router's too, and Dash runs no callback for it."""
+    return isinstance(body, dict) and ROUTER_CONTENT in str(body.get("output", ""))
 
 
 def router_input(body: Any, position: int) -> dict[str, Any] | None:
