@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import dash
+from dash._pages import _path_to_page  # Dash's router's own matching: see `page_for`
 from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -43,21 +44,18 @@ def refuse(status: int, message: str) -> Response:
     return response
 
 
+def page_for(path: str) -> dict[str, Any]:
+    """Return the entry of `dash.page_registry` that Dash's page router renders for `path`, or {} for none (Dash
+    then renders its not-found page). Dash's own matching, so the gate judges the page Dash will render: a "<ref>"
+    in a path template matches any text, slashes included."""
+    page: dict[str, Any] = _path_to_page(path.strip("/"))[0]
+    return page
+
+
 def page_permission(path: str) -> str:
     """Return the permission needed to see the page at `path`: its `required_permission` in the page registry
     (e.g. the workers page needs VIEW_WORKERS), else VIEW_SERVICE."""
-    for page in dash.page_registry.values():
-        pattern = page.get("path_template") or page.get("path")
-        if pattern and _path_matches(pattern, path):
-            return str(page.get("required_permission", users.VIEW_SERVICE))
-    return users.VIEW_SERVICE
-
-
-def _path_matches(pattern: str, path: str) -> bool:
-    wanted, given = pattern.strip("/").split("/"), path.strip("/").split("/")
-    return len(wanted) == len(given) and all(
-        w == g or (w.startswith("<") and w.endswith(">")) for w, g in zip(wanted, given, strict=True)
-    )
+    return str(page_for(path).get("required_permission", users.VIEW_SERVICE))
 
 
 def callback_permission(callback_map: dict[str, Any]) -> str | None:

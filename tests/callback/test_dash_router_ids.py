@@ -58,7 +58,7 @@ def test_the_router_inputs_are_read_where_dash_reads_them():
     decoy = {"id": "elsewhere", "property": "search", "value": "?period=2022-12"}
     assert _read(_router(PATHNAME, decoy, SEARCH)) == ("/pack", None)
     assert _read(_router(SEARCH, PATHNAME)) == (None, None)
-    assert _read({**_router(PATHNAME, SEARCH), "output": "x" + page_router.ROUTER_OUTPUT}) == (None, None)
+    assert _read({**_router(PATHNAME, SEARCH), "output": f"{ids.URL}.pathname"}) == (None, None)
 
 
 def test_a_print_session_cannot_name_its_month_away_from_where_dash_reads_it(app):
@@ -72,3 +72,39 @@ def test_a_print_session_cannot_name_its_month_away_from_where_dash_reads_it(app
     response = callback(printer, page_router.ROUTER_OUTPUT, [PATHNAME, other_month, SEARCH])
     assert response.status_code in (400, 403)
     assert "2022" not in response.get_data(as_text=True)
+
+
+def _router_request(path: str) -> list[dict]:
+    return [{**PATHNAME, "value": path}, {**SEARCH, "value": ""}]
+
+
+# Dash's router matches "<ref>" in a page's path template with any text, slashes included: these paths render the
+# workers, teams and users pages, so the gate must ask those pages' permissions.
+RENDERED_AS_RESTRICTED = ("/workers/2.2/extra", "/workers/2.2/x/y/", "//teams/2.2/x", "/admin/users/")
+
+
+def test_the_gate_asks_the_permission_of_the_page_dash_will_render(app, monkeypatch):
+    from tests.auth_helpers import client_as
+
+    viewer = client_as(app, "viewer")
+    for path in RENDERED_AS_RESTRICTED:
+        expected = 200 if path.startswith("//teams") else 403
+        assert callback(viewer, page_router.ROUTER_OUTPUT, _router_request(path)).status_code == expected, path
+        if not path.startswith("//"):
+            assert viewer.get(path).status_code == expected, path
+    monkeypatch.setenv("MEASURES_OPEN_VIEWING", "service")  # anyone may read service-level pages, no others
+    visitor = client_as(app, None)
+    for path in RENDERED_AS_RESTRICTED:
+        assert callback(visitor, page_router.ROUTER_OUTPUT, _router_request(path)).status_code == 401, path
+    assert callback(visitor, page_router.ROUTER_OUTPUT, _router_request("/measure/3.1")).status_code == 200
+
+
+def test_the_gate_finds_the_page_dash_finds_for_any_path(app):
+    from dash._pages import _path_to_page
+
+    from dashboard.server.gate import page_for
+
+    paths = ["/", "/pack", "/pack/", "/workers/2.2", "/workers/2.2/extra", "/teams//x", "/measure/", "/nowhere"]
+    paths += [f"/{segment}/a/b" for segment in ("area", "measure", "teams", "workers", "admin")]
+    for path in paths:
+        assert page_for(path) == _path_to_page(path.strip("/"))[0], path
