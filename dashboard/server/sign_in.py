@@ -23,8 +23,9 @@ blueprint = Blueprint("account", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Return `target` if it is a path on this site, else '/': never redirect to another site."""
-    if not target:
+    """Return `target` if it is a path on this site, else '/': never redirect to another site, nor to an address
+    with a control character (a line break would end the redirect's header, which Flask refuses with an error)."""
+    if not target or any(ord(character) < 32 or ord(character) == 127 for character in target):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
