@@ -26,7 +26,7 @@ def create_app() -> Dash:
         pages_folder="pages",
         assets_folder=str(ROOT / "assets"),
         title="Measures that Matter",
-        update_title=None,
+        update_title="",  # never "Updating..." in the tab (Dash: None or '')
         # Pages add and remove components; a callback whose inputs are on another page is not an error.
         suppress_callback_exceptions=True,
         # Dash's MCP endpoint would run callbacks without passing the request gate: never mount it.

@@ -1,6 +1,14 @@
 """Every component id of the dashboard, in one place, so layouts, callbacks and tests agree."""
 
 URL = "url"
+
+# Dash's own ids for `dash.page_container` and its page router (private names in `dash.dash`: `_ID_LOCATION`,
+# `_ID_CONTENT`, `_ID_STORE`). The request gate reads the router's requests by them, so
+# tests/callback/test_dash_router_ids.py checks them against Dash's page container and router: an upgrade of
+# Dash that renames them fails there instead of letting a page past the gate.
+PAGES_LOCATION = "_pages_location"
+PAGES_CONTENT = "_pages_content"
+PAGES_STORE = "_pages_store"
 # At the top of every page: a failed callback with no output of its own to say so says it here.
 FAILURE_NOTICE = "failure-notice"
 PERIOD_PICKER = "period-picker"

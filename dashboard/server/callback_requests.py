@@ -12,18 +12,20 @@ its sentence.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
+
+from dashboard.server.page_router import is_router_request, router_input
 
 REFUSAL = "This request is not one the dashboard's pages send: reload the page and try again."
-PAGES_ROUTER_OUTPUT = "_pages_content.children"
 
 
-def _is_id(value) -> bool:
+def _is_id(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, dict) and all(isinstance(key, str) for key in value))
 
 
-def _is_spec(item) -> bool:
+def _is_spec(item: Any) -> bool:
     """One output, input or state: {"id", "property"(, "value")}, or for a wildcard, a list of them."""
     if isinstance(item, list):
         return all(isinstance(member, dict) and _is_spec(member) for member in item)
@@ -40,7 +42,7 @@ def _output_count(output: str) -> int | None:
 _WILDCARDS = (["MATCH"], ["ALL"], ["ALLSMALLER"])
 
 
-def _declared_id(identifier):
+def _declared_id(identifier: Any) -> Any:
     """A declared component id: a pattern-matching id, kept as its JSON text, as its dict."""
     if isinstance(identifier, str) and identifier.startswith("{"):
         try:
@@ -60,7 +62,7 @@ def _declared_outputs(output: str) -> list[tuple[object, str]]:
     return declared
 
 
-def _matches(given, identifier, prop: str) -> bool:
+def _matches(given: Any, identifier: Any, prop: str) -> bool:
     """True when `given` is the output spec the renderer sends for the declared output (identifier, prop): the
     same id and property, or for a pattern-matching id one dict (MATCH) or a list of dicts (ALL) of ids that
     have its keys, its fixed values, and a plain value where it has a wildcard."""
@@ -76,7 +78,7 @@ def _property(given: dict) -> str:
     return str(given.get("property")).split("@")[0]
 
 
-def _matches_pattern(given, identifier: dict, prop: str) -> bool:
+def _matches_pattern(given: Any, identifier: dict[str, Any], prop: str) -> bool:
     concrete = given.get("id") if isinstance(given, dict) else None
     return (
         isinstance(concrete, dict)
@@ -89,7 +91,7 @@ def _matches_pattern(given, identifier: dict, prop: str) -> bool:
     )
 
 
-def readable(request) -> bool:
+def readable(request: Any) -> bool:
     """Parse the request's JSON body once, so later readers get it from Flask's cache; return False when it
     cannot be parsed without failing (JSON nested too deep for Python's parser), True otherwise (a body that is
     not JSON at all reads as None, which `problem` and the gate refuse)."""
@@ -100,7 +102,7 @@ def readable(request) -> bool:
     return True
 
 
-def problem(body, callback_map: dict) -> str | None:
+def problem(body: Any, callback_map: dict[str, Any]) -> str | None:
     """Return why `body` is not a well-formed request for a callback in `callback_map` (REFUSAL), or None."""
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return REFUSAL
@@ -132,11 +134,11 @@ def problem(body, callback_map: dict) -> str | None:
             return REFUSAL
     if not isinstance(changed, list) or not all(isinstance(name, str) for name in changed):
         return REFUSAL
-    if PAGES_ROUTER_OUTPUT in body["output"]:
-        pathname = inputs[0].get("value") if inputs and isinstance(inputs[0], dict) else None
+    if is_router_request(body):
+        pathname = (router_input(body, 0) or {}).get("value")
         if not isinstance(pathname, str) or not pathname.startswith("/"):
             return REFUSAL
-        search = inputs[1].get("value") if len(inputs) > 1 and isinstance(inputs[1], dict) else None
+        search = (router_input(body, 1) or {}).get("value")
         if search is not None and not isinstance(search, str):
             return REFUSAL
     return None
@@ -146,7 +148,7 @@ class UnusableValue(Exception):
     """A callback was sent a value no page of the dashboard sends; the message says so in a sentence."""
 
 
-def require_text(value, what: str, allow_none: bool = False):
+def require_text(value: Any, what: str, allow_none: bool = False) -> Any:
     """Return `value` when it is text (or None, if allowed); raise UnusableValue naming `what` otherwise."""
     if isinstance(value, str) or (allow_none and value is None):
         return value
@@ -157,7 +159,7 @@ def install(server: Flask) -> None:
     """Answer UnusableValue raised by any callback with 400 and its sentence (no traceback in the log)."""
 
     @server.errorhandler(UnusableValue)
-    def _unusable(error: UnusableValue):
+    def _unusable(error: UnusableValue) -> Response:
         response = jsonify({"error": str(error)})
         response.status_code = 400
         return response

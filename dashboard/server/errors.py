@@ -20,10 +20,12 @@ import json
 import secrets
 import traceback
 from dataclasses import dataclass
+from typing import Any
 
 import dash
 from dash import html, no_update
-from flask import Flask, current_app, has_request_context, jsonify, request
+from flask import Flask, Response, current_app, has_request_context, jsonify, request
+from flask.typing import ResponseReturnValue
 from plotly.utils import PlotlyJSONEncoder
 from werkzeug.exceptions import HTTPException
 
@@ -33,7 +35,7 @@ from measures.storage.faults import describe, first_line
 
 CALLBACK_PATH = "/_dash-update-component"
 LAYOUT_PATH = "/_dash-layout"
-ROUTER_OUTPUT = "_pages_content"
+ROUTER_OUTPUT = ids.PAGES_CONTENT
 NOTHING_SAVED = "Nothing was saved: a change is saved whole or not at all, so everything is as it was before."
 
 
@@ -146,11 +148,11 @@ def _target(outputs: list[dict]) -> int | None:
     return None
 
 
-def _content(failure: Failure, output: dict):
+def _content(failure: Failure, output: dict[str, Any]) -> html.Div:
     return error_page(failure) if output["id"] == ROUTER_OUTPUT else error_notice(failure)
 
 
-def callback_failed(error: Exception):
+def callback_failed(error: Exception) -> Any:
     """Dash's `on_error`: log the failure of a callback and show it in the callback's own output.
 
     A value no page sends (`UnusableValue`) is the sender's fault, not a failure: it goes on to its own 400.
@@ -166,12 +168,12 @@ def callback_failed(error: Exception):
     if index is None:
         dash.set_props(ids.FAILURE_NOTICE, {"children": error_notice(failure)})
         return None
-    values = [no_update] * len(outputs)
+    values: list[Any] = [no_update] * len(outputs)
     values[index] = _content(failure, outputs[index])
     return values[0] if single else values
 
 
-def _callback_response(failure: Failure):
+def _callback_response(failure: Failure) -> Response:
     """A callback response (as Dash's renderer expects it) showing `failure`, for a request that failed before
     its callback ran."""
     body = request.get_json(silent=True) or {}
@@ -194,7 +196,7 @@ def install(app: dash.Dash) -> None:
     server: Flask = app.server
 
     @server.errorhandler(Exception)
-    def _failed(error: Exception):
+    def _failed(error: Exception) -> ResponseReturnValue | HTTPException:
         if isinstance(error, HTTPException):
             return error  # 404, 405 and the like keep their own answers
         failure = record_failure(error, saving=request.method not in ("GET", "HEAD") and not _routing())
@@ -209,7 +211,7 @@ def install(app: dash.Dash) -> None:
     app.clientside_callback(
         "function() { return null; }",
         dash.Output(ids.FAILURE_NOTICE, "children", allow_duplicate=True),
-        dash.Input("_pages_location", "pathname"),
+        dash.Input(ids.PAGES_LOCATION, "pathname"),
         prevent_initial_call=True,
     )
 

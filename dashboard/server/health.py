@@ -6,7 +6,7 @@ load balancer takes the server out until the database recovers. Public and cheap
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 
 from dashboard.server.data import engine
 from measures.storage.health import check_database
@@ -16,7 +16,7 @@ def install(server: Flask) -> None:
     """Add the `/healthz` route to the server (the request gate lets it through without signing in)."""
 
     @server.route("/healthz", endpoint="healthz")
-    def _healthz():
+    def _healthz() -> Response:
         health = check_database(engine())
         if health.ok:
             return jsonify({"status": "ok"})

@@ -51,9 +51,11 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, current_app, request
+from sqlalchemy import Engine
 
 from dashboard import ids
-from dashboard.server.auth import PRINT_TOKEN_COOKIE, current_name
+from dashboard.server.print_sessions import PRINT_TOKEN_COOKIE
+from dashboard.server.readers import current_name
 from measures.accounts import print_tokens
 from measures.domain.periods import is_period, long_label, make_period, parse_period
 from measures.storage import audit, catalogue_records, pdf_cache, print_slots, reads
@@ -139,8 +141,8 @@ def render_pdf(url: str, token: str, period: str | None = None, timeout: float =
     if binary is None:
         raise PdfError("The PDF cannot be made because Chromium is not installed on the server.")
     from playwright.sync_api import Error as BrowserError
+    from playwright.sync_api import Route, sync_playwright
     from playwright.sync_api import TimeoutError as BrowserTimeout
-    from playwright.sync_api import sync_playwright
 
     deadline = time.monotonic() + timeout
     origin = _origin(url)
@@ -148,7 +150,7 @@ def render_pdf(url: str, token: str, period: str | None = None, timeout: float =
     def left() -> float:  # milliseconds, as Playwright counts them
         return max(1.0, (deadline - time.monotonic()) * 1000)
 
-    def only_this_server(route) -> None:
+    def only_this_server(route: Route) -> None:
         if _origin(route.request.url) == origin:
             route.continue_()
         else:
@@ -274,7 +276,7 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def pdf_key(engine, period: str | None) -> tuple[str, str]:
+def pdf_key(engine: Engine, period: str | None) -> tuple[str, str]:
     """Return (the cache key of the PDF of the pack as at `period` as it would print now, the data version)."""
     version = reads.data_version(engine)
     catalogue = catalogue_records.read_catalogue(engine)
@@ -303,7 +305,7 @@ def _download(data: bytes, name: str) -> Response:
     )
 
 
-def _print(engine, period: str | None, key: str, version: str) -> bytes:
+def _print(engine: Engine, period: str | None, key: str, version: str) -> bytes:
     """Print the pack as at `period` now (the caller holds a print slot), record it, and keep it under `key` if
     nothing it depends on changed meanwhile. Raises PdfError."""
     base = print_base_url()

@@ -10,7 +10,11 @@ components set inline styles, so `style-src` allows them: styles cannot run code
 
 from __future__ import annotations
 
-from flask import request
+from typing import Any
+
+import dash
+from flask import Response, request
+from flask.typing import ResponseReturnValue
 
 FAVICON_PATH = "/_favicon.ico"
 FAVICON_SECONDS = 24 * 3600
@@ -35,11 +39,11 @@ def content_security_policy(script_hashes: list[str]) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def install(app) -> None:
+def install(app: dash.Dash) -> None:
     """Add the headers to every response of the Dash app's server."""
 
     @app.server.after_request
-    def _headers(response):
+    def _headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
@@ -63,17 +67,17 @@ def install(app) -> None:
         return response
 
 
-def install_missing_component_answer(app) -> None:
+def install_missing_component_answer(app: dash.Dash) -> None:
     """Answer a request for a file Dash's component packages do not have with 404, as a missing asset is, rather
     than the server error (and traceback) Dash gives."""
     from dash.exceptions import DependencyException
 
     @app.server.errorhandler(DependencyException)
-    def _missing(_error):
+    def _missing(_error: Exception) -> ResponseReturnValue:
         return "Not found", 404, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def quiet_request_handler():
+def quiet_request_handler() -> Any:
     """Return Werkzeug's request handler for `python app.py`, without the `Server: Werkzeug/… Python/…` header
     that tells an attacker which versions to look up."""
     from werkzeug.serving import WSGIRequestHandler
