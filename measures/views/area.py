@@ -107,12 +107,12 @@ def change_sentence(measure: Measure, row: OverviewRow) -> str:
         return f"No figure for {long_label(latest.period)}."
     month_before = long_label(previous_period(latest.period))
     now = format_value(measure, latest.value)
-    previous = _number(row.assessment.get("previous"))
+    previous = _number(row.assessment.previous)
     if previous is None:
         return f"{now} in {long_label(latest.period)}; no figure for {month_before} to compare with."
     before = format_value(measure, previous)
-    direction = row.assessment.get("direction", "none")
-    judgement = row.assessment.get("judgement", "none")
+    direction = row.assessment.direction
+    judgement = row.assessment.judgement
     if direction == "flat":
         return f"No change since {month_before} ({now})."
     verdict = {"better": ": better.", "worse": ": worse.", "same": ": neither better nor worse."}.get(judgement, ".")
@@ -210,7 +210,7 @@ def build_area(engine: Engine, number: int, period: str | None = None, catalogue
                 row=row,
                 series=points,
                 sentence=change_sentence(row.measure, row),
-                change=change_text(row.assessment.get("direction", "none"), row.assessment.get("judgement", "none")),
+                change=change_text(row.assessment.direction, row.assessment.judgement),
                 has_teams=not reads.team_series(engine, ref, model.period).empty,
             )
         )

@@ -7,9 +7,13 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Engine
 
 from measures.assessment import assess_period, assessment_records
+from measures.assessment.model import Assessment
+from measures.assessment.spc import spc
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.formatting import format_figure
 from measures.domain.periods import period_range, shift_period
@@ -34,7 +38,7 @@ class OverviewRow:
 
     measure: Measure
     figures: tuple[MonthFigure, ...]
-    assessment: dict
+    assessment: Assessment
     trend: tuple[tuple[str, float], ...]  # (period, value) of ok months, oldest first
 
     @property
@@ -63,12 +67,12 @@ class OverviewModel:
         counts = {"better": 0, "worse": 0, "same": 0, "off_target": 0, "special_cause": 0, "measures": 0}
         for row in self.rows:
             counts["measures"] += 1
-            judgement = row.assessment.get("judgement")
+            judgement = row.assessment.judgement
             if judgement in ("better", "worse", "same"):
                 counts[judgement] += 1
-            if row.assessment.get("rag") == "red":
+            if row.assessment.off_target:
                 counts["off_target"] += 1
-            if row.assessment.get("variation") in ("improvement", "concern", "neither"):
+            if row.assessment.special_cause:
                 counts["special_cause"] += 1
         return counts
 
@@ -109,8 +113,7 @@ def _overview_for_version(
         return OverviewModel(None, (), groups, available, False)
     shift_period(period, 0)  # validates
     series = reads.service_series(engine, up_to=period)
-    assessed = assess_period(catalogue.measures, series, period)
-    records = {record["ref"]: record for record in assessment_records(assessed)}
+    assessments = _typed_assessments(catalogue.measures, series, period)
     columns = tuple(period_range(shift_period(period, -(months - 1)), period))
     trend_start = shift_period(period, -(trend_months - 1))
     recent = series[series["period"] >= min(trend_start, columns[0])]
@@ -145,10 +148,43 @@ def _overview_for_version(
             if row["period"] >= trend_start and row["status"] == "ok" and _clean(row["value"]) is not None
         )
         grouped.setdefault(measure.area, []).append(
-            OverviewRow(measure, tuple(figures), records.get(measure.ref, {}), trend)
+            OverviewRow(measure, tuple(figures), assessments[measure.ref], trend)
         )
     groups = tuple((area, tuple(grouped.get(area.number, []))) for area in catalogue.areas)
     return OverviewModel(period, columns, groups, available, shows_synthetic)
+
+
+# A bridge until `measures.assessment` makes the typed Assessment itself: it reads `assess_period`'s frame and
+# adds the months the SPC reading used (status "ok" with a finite value, up to `period`, in time order).
+def _typed_assessments(measures: tuple[Measure, ...], series: pd.DataFrame, period: str) -> dict[str, Assessment]:
+    frame = assess_period(measures, series, period)
+    numbers = pd.to_numeric(series["value"], errors="coerce")
+    counted = series[(series["status"] == "ok") & np.isfinite(numbers) & (series["period"] <= period)]
+    counted = counted.sort_values("period", kind="stable")
+    history = {ref: (tuple(rows["period"]), tuple(rows["value"])) for ref, rows in counted.groupby("ref", sort=False)}
+    by_ref = {measure.ref: measure for measure in measures}
+    assessments: dict[str, Assessment] = {}
+    for record in assessment_records(frame):
+        measure = by_ref[record["ref"]]
+        periods, values = history.get(measure.ref, ((), ()))
+        assessments[measure.ref] = Assessment(
+            ref=measure.ref,
+            period=period,
+            status=record["status"],
+            value=record["value"],
+            previous=record["previous"],
+            direction=record["direction"],
+            judgement=record["judgement"],
+            rag=record["rag"],
+            variation=record["variation"],
+            assurance=record["assurance"],
+            explanation=record["explanation"],
+            small_denominator=bool(record["small_denominator"]),
+            has_target=measure.target is not None,
+            spc=spc([float(value) for value in values], measure.polarity, measure.target),
+            spc_periods=periods,
+        )
+    return assessments
 
 
 FILTERS = {
@@ -162,9 +198,9 @@ def row_matches(row: OverviewRow, filters: set[str]) -> bool:
     """True if the row passes every chosen filter ('off-target', 'worse', 'special-cause')."""
     assessment = row.assessment
     checks = {
-        "off-target": assessment.get("rag") == "red",
-        "worse": assessment.get("judgement") == "worse",
-        "special-cause": assessment.get("variation") in ("improvement", "concern", "neither"),
+        "off-target": assessment.off_target,
+        "worse": assessment.judgement == "worse",
+        "special-cause": assessment.special_cause,
     }
     return all(checks[name] for name in filters if name in checks)
 

@@ -79,7 +79,7 @@ def test_filters_and_committee_columns_live_in_the_address(page, served_app, dem
     from measures.views.overview import build_overview
 
     model = build_overview(demo_engine, period="2023-01")
-    worse = [row.measure.ref for row in model.rows if row.assessment["judgement"] == "worse"]
+    worse = [row.measure.ref for row in model.rows if row.assessment.judgement == "worse"]
     page.goto(served_app + "/?period=2023-01")
     _wait_for_table(page)
     page.get_by_label("Getting worse").check()

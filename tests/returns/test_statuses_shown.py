@@ -53,7 +53,7 @@ def test_the_overview_shows_the_status_and_rates_nothing(marked):
     )
     for ref in ("2.1", "2.3"):
         assessment = rows[ref].assessment
-        assert (assessment["direction"], assessment["judgement"], assessment["rag"]) == ("none", "none", "none")
+        assert (assessment.direction, assessment.judgement, assessment.rag) == ("none", "none", "none")
         assert FEBRUARY not in dict(rows[ref].trend)
     assert rows["3.1"].latest.text == "236/300 78.7%"
 
