@@ -285,11 +285,11 @@ def _key_figures(detail: MeasureDetail) -> html.Section:
         target_lines.append(html.P(target_badge(assessment)))
         if measure.target_source:
             target_lines.append(html.P(measure.target_source, className="small muted"))
-    spc_lines: list = [html.P(variation_icon(detail))]
+    # In the order of every other page: the variation, how far from a reading or up to when it reads, assurance.
+    spc_lines: list = [html.P(variation_icon(detail)), *variation_notes(measure, assessment)]
     assurance = assurance_icon(detail)
     if assurance is not None:
         spc_lines.append(html.P(assurance))
-    spc_lines.extend(variation_notes(measure, assessment))
     cards = [
         _month_card(
             detail, "This month", detail.current, "current", [_small_numbers(detail.current, measure.denominator_label)]
