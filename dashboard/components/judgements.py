@@ -29,6 +29,7 @@ from measures.views.overview import MonthFigure
 
 NOT_RATED = "Not rated: no figure"
 NO_TARGET = "No target"
+RATED = ("green", "amber", "red")
 SYNTHETIC_TITLE = "Synthetic demonstration figure, not real data"
 
 
@@ -65,13 +66,17 @@ def change_words(assessment: Assessment) -> str:
     return change_text(assessment.direction, assessment.judgement)
 
 
+def rating_words(rag: str, has_target: bool) -> str:
+    """Return the rating of a figure against target: 'On target', 'Near target' or 'Off target' when it is rated,
+    'Not rated: no figure' when there is a target but no figure to rate, 'No target' only when there is none."""
+    if not has_target:
+        return NO_TARGET
+    return RAG_TEXT[rag] if rag in RATED else NOT_RATED
+
+
 def target_words(assessment: Assessment) -> str:
-    """Return the rating against target: 'On target', 'Near target' or 'Off target' for a rated figure, 'Not rated:
-    no figure' when there is a target but no figure this month, 'No target' only when the measure has none."""
-    reading = assessment.target_reading
-    if reading == "rated":
-        return RAG_TEXT[assessment.rag]
-    return NOT_RATED if reading == "no-figure" else NO_TARGET
+    """Return the month's rating against target in the words of `rating_words` (one for each `target_reading`)."""
+    return rating_words(assessment.rag, assessment.has_target)
 
 
 def target_line(measure: Measure) -> str | None:
@@ -170,9 +175,14 @@ def change_cell(assessment: Assessment) -> html.Td:
     return html.Td(change(assessment), className=f"change {change_class(assessment)}")
 
 
+def rating_badge(rag: str, has_target: bool) -> html.Span:
+    """A figure's rating against target as a coloured badge with its words (see `rating_words`)."""
+    return html.Span(rating_words(rag, has_target), className=f"badge rag-{rag}")
+
+
 def target_badge(assessment: Assessment) -> html.Span:
-    """The rating against target as a coloured badge with its words."""
-    return html.Span(target_words(assessment), className=f"badge rag-{assessment.rag}")
+    """The month's rating against target as a coloured badge with its words."""
+    return rating_badge(assessment.rag, assessment.has_target)
 
 
 def against_target(measure: Measure, assessment: Assessment) -> list:

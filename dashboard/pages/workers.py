@@ -14,9 +14,10 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
+from dashboard.components.judgements import synthetic_mark
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices, refusal_notice
-from dashboard.components.palette import BAND_FILL, BRAND, GREEN, RED, SYNTHETIC_MARK
+from dashboard.components.palette import BAND_FILL, BRAND, GREEN, RED
 from dashboard.server import access
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -40,13 +41,6 @@ ALL_TEAMS = "__all__"
 BAR_COLOUR = BRAND
 OVER_COLOUR = RED
 TARGET_COLOUR = GREEN
-
-
-def _synthetic_mark() -> list:
-    return [
-        html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
-        html.Span(" (synthetic)", className="visually-hidden"),
-    ]
 
 
 def _workers_word(count: int) -> str:
@@ -196,7 +190,7 @@ def _table(data: WorkerCaseloads) -> html.Table:
         over = worker.caseload > data.limit
         load: list = [format_number(worker.caseload)]
         if worker.synthetic:
-            load += _synthetic_mark()
+            load += synthetic_mark()
         rows.append(
             html.Tr(
                 [

@@ -22,8 +22,10 @@ from dashboard.components.judgements import (
 )
 from dashboard.server import data
 from measures.domain.formatting import RAG_TEXT
+from measures.returns.importer import import_return
 from measures.views.overview import build_overview
 from tests.auth_helpers import callback, client_as
+from tests.returns.builders import template_row, template_workbook
 
 ROUTER = ".._pages_content.children..._pages_store.data.."
 TARGET_WORDS = (*RAG_TEXT.values(), NOT_RATED, NO_TARGET)
@@ -168,3 +170,22 @@ def test_area_10_in_january_2023_rates_nothing_it_cannot_and_says_the_reading_is
         "Special cause: improvement Reading up to December 2022 Will consistently miss the target"
     )
     assert _card(cards["10.1"])["target"] == "No target"  # 10.1 has none
+
+
+def test_a_team_with_no_figure_under_a_target_is_not_rated_and_never_reads_as_no_target(app, tmp_path):
+    """2.2 has a target (16 to 20 children per worker); in February 2023 one team's figure is suppressed and the
+    whole service has none. Both said "No target" beside the target."""
+    path = template_workbook(
+        tmp_path / "teams.xlsx",
+        [
+            template_row("2.2", "2023-02", team="Assessment Team 1", value=17.5),
+            template_row("2.2", "2023-02", team="Assessment Team 2", value="*"),
+        ],
+    )
+    assert import_return(data.engine(), path, user="test").status == "imported"
+    tree = _page(client_as(app, "officer"), "/teams/2.2", "2023-02")
+    rows = {c["props"]["data-team"]: _text(c) for c in _components(tree) if "data-team" in c["props"]}
+    assert "Not rated: no figure" in rows["Assessment Team 2"] and NO_TARGET not in rows["Assessment Team 2"]
+    assert "On target" in rows["Assessment Team 1"]
+    service = _text([c for c in _components(tree) if c["props"].get("id") == "service-figure"])
+    assert "Not rated: no figure" in service and "Target: 16 to 20" in service and NO_TARGET not in service

@@ -15,6 +15,7 @@ from dashboard.components.judgements import (
     figure_text,
     figure_words,
     judgement_words,
+    rating_words,
     reading_up_to_words,
     target_cell,
     target_line,
@@ -216,3 +217,20 @@ def test_every_judgement_of_a_tbc_month_with_a_target_in_reading_order():
         "Reading up to December 2022",
         "Will consistently miss the target",
     )
+
+
+@pytest.mark.parametrize(
+    ("rag", "has_target", "words"),
+    [
+        ("green", True, "On target"),
+        ("amber", True, "Near target"),
+        ("red", True, "Off target"),
+        ("none", True, "Not rated: no figure"),
+        ("none", False, "No target"),
+    ],
+)
+def test_a_figure_that_is_not_a_month_assessment_is_rated_in_the_same_words(rag, has_target, words):
+    # A team's figure has no Assessment of its own; its rating reads as the service's would.
+    assert rating_words(rag, has_target) == words
+    assessment = _assessment(rag=rag, has_target=has_target)
+    assert target_words(assessment) == words
