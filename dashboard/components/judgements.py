@@ -110,22 +110,6 @@ def assurance_words(assessment: Assessment) -> str | None:
     return ASSURANCE_TEXT.get(assessment.assurance) or None
 
 
-def judgement_words(measure: Measure, assessment: Assessment) -> tuple[str, ...]:
-    """Return every judgement of the month in words, in reading order: figure, change, against target, target,
-    variation, how far from a reading or up to when it reads, assurance. The pages show exactly these."""
-    parts = (
-        figure_words(measure, assessment),
-        change_words(assessment),
-        target_words(assessment),
-        target_line(measure),
-        variation_words(assessment),
-        too_few_words(measure, assessment),
-        reading_up_to_words(assessment),
-        assurance_words(assessment),
-    )
-    return tuple(part for part in parts if part)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # The pieces
 

@@ -14,7 +14,6 @@ from dashboard.components.judgements import (
     change_words,
     figure_text,
     figure_words,
-    judgement_words,
     rating_words,
     reading_up_to_words,
     target_cell,
@@ -197,7 +196,7 @@ def test_the_assurance_in_words(assurance, words):
     assert assurance_words(_assessment(assurance=assurance)) == words
 
 
-def test_every_judgement_of_a_tbc_month_with_a_target_in_reading_order():
+def test_every_judgement_of_a_tbc_month_with_a_target():
     assessment = _assessment(
         status="tbc",
         value=None,
@@ -208,14 +207,16 @@ def test_every_judgement_of_a_tbc_month_with_a_target_in_reading_order():
         assurance="fail",
         spc_periods=("2022-11", "2022-12"),
     )
-    assert judgement_words(PERCENT, assessment) == (
+    assert (
+        figure_words(PERCENT, assessment),
+        change_words(assessment),
+        _text(target_cell(PERCENT, assessment)),
+        _text(variation_cell(PERCENT, assessment)),
+    ) == (
         "TBC",
         "No comparison",
-        "Not rated: no figure",
-        "Target: at least 90",
-        "Common cause: no significant change",
-        "Reading up to December 2022",
-        "Will consistently miss the target",
+        "Not rated: no figure Target: at least 90",
+        "Common cause: no significant change Reading up to December 2022 Will consistently miss the target",
     )
 
 
