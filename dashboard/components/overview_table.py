@@ -6,88 +6,10 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.components.charts.sparkline import sparkline
-from dashboard.components.palette import SYNTHETIC_MARK
-from measures.assessment.model import Assessment
-from measures.domain.formatting import (
-    ASSURANCE_TEXT,
-    DIRECTION_ARROW,
-    RAG_TEXT,
-    STATUS_EXPLANATION,
-    VARIATION_TEXT,
-    change_text,
-    polarity_text,
-)
+from dashboard.components.judgements import change_cell, figure_cell, target_cell, variation_cell
+from measures.domain.formatting import polarity_text
 from measures.domain.periods import long_label, short_label
-from measures.views.overview import MonthFigure, OverviewModel, OverviewRow
-
-
-def _figure_cell(figure: MonthFigure, is_latest: bool) -> html.Td:
-    classes = ["figure"]
-    content: list = [figure.text]
-    if figure.status != "ok":
-        classes.append(f"status-{figure.status}")
-    if figure.synthetic:
-        classes.append("synthetic")
-        content.append(
-            html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark")
-        )
-        content.append(html.Span(" (synthetic)", className="visually-hidden"))
-    if is_latest:
-        classes.append("latest")
-    title = STATUS_EXPLANATION.get(figure.status, "") or figure.note
-    return html.Td(content, className=" ".join(classes), title=title or None)
-
-
-def _change_cell(assessment: Assessment) -> html.Td:
-    direction = assessment.direction
-    judgement = assessment.judgement
-    arrow = DIRECTION_ARROW.get(direction, "")
-    return html.Td(
-        [
-            html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
-            html.Span(change_text(direction, judgement)),
-        ],
-        className=f"change judgement-{judgement}",
-    )
-
-
-def _rag_cell(row: OverviewRow) -> html.Td:
-    rag = row.assessment.rag
-    target = row.measure.target
-    text = RAG_TEXT.get(rag, "No target")
-    if rag == "none" and target is not None:
-        text = "Not rated: no figure"
-    children: list = [html.Span(text, className=f"badge rag-{rag}")]
-    if target is not None:
-        children.append(html.Span(f"Target: {target.describe()}", className="small muted block"))
-    return html.Td(children, className="rag")
-
-
-def spc_reading_note(row: OverviewRow) -> str | None:
-    """Return "Up to <month>" when the month shown has no figure (TBC, not applicable, suppressed, missing) but an
-    SPC reading exists: the reading is of the earlier months, and must not pass for a reading of this one."""
-    if row.latest.status == "ok" or row.assessment.variation == "insufficient":
-        return None
-    return f"Up to {long_label(row.trend[-1][0])}" if row.trend else None
-
-
-def _spc_cell(row: OverviewRow) -> html.Td:
-    variation = row.assessment.variation
-    assurance = row.assessment.assurance
-    text = VARIATION_TEXT.get(variation, variation)
-    children: list = [html.Span(text, className=f"badge variation-{variation}")]
-    if variation == "insufficient":
-        points = row.assessment.spc_points
-        if points is not None:
-            children.append(
-                html.Span(f"{points} of {row.measure.spc.minimum_points} months", className="small muted block")
-            )
-    note = spc_reading_note(row)
-    if note:
-        children.append(html.Span(note, className="small muted block spc-reading"))
-    if ASSURANCE_TEXT.get(assurance):
-        children.append(html.Span(ASSURANCE_TEXT[assurance], className="small block"))
-    return html.Td(children, className="spc")
+from measures.views.overview import OverviewModel, OverviewRow
 
 
 def _measure_cell(row: OverviewRow, query: str) -> html.Td:
@@ -133,10 +55,10 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.
             ),
             _measure_cell(row, query),
             html.Td(polarity_text(row.measure), className="polarity small"),
-            *[_figure_cell(figure, index == last) for index, figure in enumerate(row.figures)],
-            _change_cell(row.assessment),
-            _rag_cell(row),
-            _spc_cell(row),
+            *[figure_cell(figure, index == last) for index, figure in enumerate(row.figures)],
+            change_cell(row.assessment),
+            target_cell(row.measure, row.assessment),
+            variation_cell(row.measure, row.assessment),
             html.Td(sparkline(row.measure, row.trend, row.latest.period), className="trend"),
             *(_committee_cells(row) if committee_columns else []),
         ],

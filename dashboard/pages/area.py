@@ -13,9 +13,17 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons
+from dashboard.components.judgements import (
+    against_target,
+    change,
+    change_class,
+    figure_words,
+    status_explanation,
+    synthetic_mark,
+    variation,
+)
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
-from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import (
     AUDIT_GRADE_COLOURS,
     AUDIT_GRADE_TEXT_COLOURS,
@@ -31,17 +39,7 @@ from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.catalogue import Measure
-from measures.domain.formatting import (
-    ASSURANCE_TEXT,
-    DIRECTION_ARROW,
-    RAG_TEXT,
-    STATUS_EXPLANATION,
-    STATUS_TEXT,
-    VARIATION_TEXT,
-    format_counts,
-    format_value,
-    polarity_text,
-)
+from measures.domain.formatting import STATUS_TEXT, format_counts, format_value, polarity_text
 from measures.domain.periods import is_period, long_label, shift_period, short_label
 from measures.storage import catalogue_records
 from measures.views.area import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
@@ -64,13 +62,6 @@ GRADE_STYLE = {
 
 def _month_date(period: str) -> str:
     return f"{period}-01"
-
-
-def _synthetic_mark() -> list:
-    return [
-        html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
-        html.Span(" (synthetic)", className="visually-hidden"),
-    ]
 
 
 def trend_summary(measure: Measure, series: tuple[TrendPoint, ...]) -> str:
@@ -175,23 +166,23 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
 
 
 def _figure_block(card: MeasureCard) -> html.Div:
-    measure, latest = card.measure, card.row.latest
-    if latest.status != "ok" or latest.value is None:
+    measure, latest, assessment = card.measure, card.row.latest, card.row.assessment
+    if not assessment.has_figure:
         return html.Div(
             [
-                html.P(latest.text, className="card-figure status-" + latest.status),
-                html.P(STATUS_EXPLANATION.get(latest.status, ""), className="small muted"),
+                html.P(figure_words(measure, assessment), className="card-figure status-" + assessment.status),
+                html.P(status_explanation(assessment.status), className="small muted"),
             ],
             className="card-figure-block",
         )
-    value: list = [format_value(measure, latest.value)]
+    value: list = [figure_words(measure, assessment)]
     point = card.series[-1] if card.series and card.series[-1].period == latest.period else None
     counts = ""
     if point is not None and measure.unit == "percent" and point.numerator is not None:
         counts = format_counts(point.numerator, point.denominator)
         value.append(html.Span(f" ({counts})", className="card-figure-counts"))
     if latest.synthetic:
-        value += _synthetic_mark()
+        value += synthetic_mark()
     children: list = [html.P(value, className="card-figure" + (" synthetic" if latest.synthetic else ""))]
     if counts and point.denominator is not None and measure.numerator_label and measure.denominator_label:
         children.append(
@@ -204,29 +195,18 @@ def _figure_block(card: MeasureCard) -> html.Div:
     return html.Div(children, className="card-figure-block")
 
 
-def _judgements(card: MeasureCard) -> html.Div:
-    assessment = card.row.assessment
-    rag = assessment.rag
-    variation = assessment.variation
-    assurance = assessment.assurance
-    target = card.measure.target
-    rag_words = [html.Span(RAG_TEXT.get(rag, "No target"), className=f"badge rag-{rag}")]
-    if target is not None:
-        rag_words.append(html.Span(f" Target: {target.describe()}", className="small muted"))
-    spc_words: list = [html.Span(VARIATION_TEXT.get(variation, variation), className=f"badge variation-{variation}")]
-    reading = spc_reading_note(card.row)
-    if reading:
-        spc_words.append(html.Span(f" {reading}", className="small muted spc-reading"))
-    if ASSURANCE_TEXT.get(assurance):
-        spc_words.append(html.Span(f" {ASSURANCE_TEXT[assurance]}", className="small"))
+def _judgements(card: MeasureCard) -> html.Dl:
+    measure, assessment = card.measure, card.row.assessment
     return html.Dl(
         [
+            html.Dt("Change since last month"),
+            html.Dd(change(assessment), className=f"card-change-words {change_class(assessment)}"),
             html.Dt("Good looks like"),
-            html.Dd(polarity_text(card.measure)),
+            html.Dd(polarity_text(measure)),
             html.Dt("Against target"),
-            html.Dd(rag_words, className="card-rag"),
+            html.Dd(against_target(measure, assessment), className="card-rag"),
             html.Dt("Variation (SPC)"),
-            html.Dd(spc_words, className="card-spc"),
+            html.Dd(variation(measure, assessment), className="card-spc"),
         ],
         className="card-judgements",
     )
@@ -253,9 +233,6 @@ def _chart(card: MeasureCard, period: str) -> html.Div:
 def _card(card: MeasureCard, period: str) -> html.Article:
     measure = card.measure
     query = urlencode({"period": period})
-    judgement = card.row.assessment.judgement
-    direction = card.row.assessment.direction
-    arrow = DIRECTION_ARROW.get(direction, "")
     links: list = []
     if card.has_teams and access.may_see_teams():
         links.append(
@@ -280,13 +257,7 @@ def _card(card: MeasureCard, period: str) -> html.Article:
             ),
             html.P(measure.title, className="small muted card-title"),
             _figure_block(card),
-            html.P(
-                [
-                    html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
-                    html.Span(card.sentence),
-                ],
-                className=f"card-change judgement-{judgement}",
-            ),
+            html.P(card.sentence, className="card-change"),
             _judgements(card),
             _chart(card, period),
             html.P(links, className="card-links") if links else None,
@@ -422,7 +393,7 @@ def _grades_table(months: tuple[GradeMonth, ...]) -> html.Details:
     )
     rows = []
     for month in reversed(months):
-        label = [long_label(month.period), *(_synthetic_mark() if month.synthetic else [])]
+        label = [long_label(month.period), *(synthetic_mark() if month.synthetic else [])]
         rows.append(
             html.Tr(
                 [

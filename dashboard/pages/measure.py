@@ -20,6 +20,16 @@ from dashboard.components.charts.spc_chart import (
     variation_icon,
 )
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
+from dashboard.components.judgements import (
+    change,
+    change_class,
+    figure_text,
+    status_explanation,
+    synthetic_mark,
+    target_badge,
+    target_words,
+    variation_notes,
+)
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
@@ -29,18 +39,14 @@ from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.council import load_council
 from measures.domain.formatting import (
-    DIRECTION_ARROW,
-    RAG_TEXT,
-    STATUS_EXPLANATION,
     STATUS_TEXT,
-    change_text,
     format_number,
     format_value,
     polarity_text,
 )
 from measures.domain.numbers import round_half_up
 from measures.domain.periods import is_period, long_label, period_of
-from measures.domain.spc_wording import months_needed, special_cause_rules
+from measures.domain.spc_wording import special_cause_rules
 from measures.storage import catalogue_records, reads
 from measures.storage.edits import MAX_COMMENTARY_LENGTH, EditError, add_commentary
 from measures.views.measure import MeasureDetail, MonthRow, build_measure_detail
@@ -79,13 +85,6 @@ def _anchor(ref: str) -> str:
     return f"measure-{ref.replace('.', '-')}"
 
 
-def _synthetic_mark() -> list:
-    return [
-        html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
-        html.Span(" (synthetic)", className="visually-hidden"),
-    ]
-
-
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -97,11 +96,10 @@ def _rounded(detail: MeasureDetail, value: float | None) -> float | None:
 
 
 def _figure_text(detail: MeasureDetail, row: MonthRow) -> str:
-    if row.counted:
-        return format_value(detail.measure, row.value)
-    return STATUS_TEXT.get(row.status, STATUS_TEXT["missing"])
+    return figure_text(detail.measure, row.status, row.value)
 
 
+# To be replaced by `detail.assessment` once the measure view carries the typed Assessment itself.
 def _counts_text(detail: MeasureDetail, row: MonthRow) -> str:
     measure = detail.measure
     if measure.unit != "percent" or row.numerator is None or not row.counted:
@@ -215,7 +213,7 @@ def _card(
 ) -> html.Div:
     figure_children: list = [figure]
     if synthetic:
-        figure_children += _synthetic_mark()
+        figure_children += synthetic_mark()
     classes = "card-figure" + ("" if status == "ok" else f" status-{status}")
     return html.Div(
         [
@@ -235,7 +233,7 @@ def _month_card(detail: MeasureDetail, title: str, row: MonthRow, key: str, extr
     if counts:
         lines.append(html.P(counts, className="card-counts"))
     if not row.counted:
-        lines.append(html.P(STATUS_EXPLANATION.get(row.status, ""), className="small muted"))
+        lines.append(html.P(status_explanation(row.status), className="small muted"))
     lines.extend(extra or [])
     return _card(
         title,
@@ -250,13 +248,8 @@ def _month_card(detail: MeasureDetail, title: str, row: MonthRow, key: str, extr
 
 def _key_figures(detail: MeasureDetail) -> html.Section:
     measure = detail.measure
-    change = html.P(
-        [
-            html.Span(DIRECTION_ARROW.get(detail.direction, ""), className="arrow", **{"aria-hidden": "true"}),
-            f"Change: {change_text(detail.direction, detail.judgement)}",
-        ],
-        className=f"card-change judgement-{detail.judgement}",
-    )
+    assessment = detail.assessment
+    change_line = html.P(change(assessment, "Change: "), className=f"card-change {change_class(assessment)}")
     ytd = detail.year_to_date
     ytd_lines: list = []
     if ytd.method == "counts":
@@ -270,25 +263,22 @@ def _key_figures(detail: MeasureDetail) -> html.Section:
     ytd_lines.append(html.P(_capitalise(ytd.label.partition(": ")[2]), className="small muted"))
     ytd_figure = format_value(measure, ytd.value) if ytd.value is not None else "No figures"
     target = measure.target
-    rating = RAG_TEXT.get(detail.rag, "No target") if detail.current.counted else "No figure this month to rate"
-    target_lines: list = [html.P(html.Span(rating, className=f"badge rag-{detail.rag}"))]
-    if target is not None and measure.target_source:
-        target_lines.append(html.P(measure.target_source, className="small muted"))
-    if target is None:
-        target_lines = [html.P("No target is set for this measure.", className="small muted")]
-    spc_lines: list = [html.P(variation_icon(detail))]
+    # The target itself is the card's figure; with none, the card's figure says so in the rating's own words.
+    target_lines: list = []
+    if target is not None:
+        target_lines.append(html.P(target_badge(assessment)))
+        if measure.target_source:
+            target_lines.append(html.P(measure.target_source, className="small muted"))
+    # In the order of every other page: the variation, how far from a reading or up to when it reads, assurance.
+    spc_lines: list = [html.P(variation_icon(detail)), *variation_notes(measure, assessment)]
     assurance = assurance_icon(detail)
     if assurance is not None:
         spc_lines.append(html.P(assurance))
-    if detail.spc.variation == "insufficient":
-        spc_lines.append(html.P(months_needed(detail.spc.n, measure.spc), className="small muted"))
-    elif detail.spc_periods and detail.spc_periods[-1] != detail.period:
-        spc_lines.append(html.P(f"Reading up to {long_label(detail.spc_periods[-1])}", className="small muted"))
     cards = [
         _month_card(
             detail, "This month", detail.current, "current", [_small_numbers(detail.current, measure.denominator_label)]
         ),
-        _month_card(detail, "Previous month", detail.previous, "previous", [change]),
+        _month_card(detail, "Previous month", detail.previous, "previous", [change_line]),
         _month_card(detail, "Same month last year", detail.same_month_last_year, "last-year"),
         _card(
             f"Year to date {ytd.financial_year}",
@@ -303,7 +293,7 @@ def _key_figures(detail: MeasureDetail) -> html.Section:
         ),
         _card(
             "Target",
-            target.describe() if target else "None set",
+            target.describe() if target else target_words(assessment),
             target_lines,
             "target",
             status="ok" if target else "missing",
@@ -360,7 +350,7 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
                 [
                     html.Th(row.label, scope="row"),
                     html.Td(
-                        [format_value(measure, row.value), *(_synthetic_mark() if row.synthetic else [])],
+                        [format_value(measure, row.value), *(synthetic_mark() if row.synthetic else [])],
                         className="figure",
                     ),
                     html.Td(_counts_text(detail, row)),
@@ -459,7 +449,7 @@ def _months_section(detail: MeasureDetail) -> html.Section:
                     html.Th(dcc.Link(row.label, href=f"/measure/{measure.ref}{_query(row.period)}"), scope="row"),
                     *counts,
                     html.Td(
-                        [_figure_text(detail, row), *(_synthetic_mark() if row.synthetic else [])],
+                        [_figure_text(detail, row), *(synthetic_mark() if row.synthetic else [])],
                         className="figure" + ("" if row.counted else f" status-{row.status}"),
                     ),
                     html.Td(status),
@@ -549,7 +539,7 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
                 continue
             cells.append(
                 html.Td(
-                    [format_benchmark(measure, benchmark.value), *(_synthetic_mark() if benchmark.synthetic else [])],
+                    [format_benchmark(measure, benchmark.value), *(synthetic_mark() if benchmark.synthetic else [])],
                     className="figure",
                 )
             )
@@ -704,7 +694,7 @@ def _revisions_section(detail: MeasureDetail) -> html.Section:
                 html.Tr(
                     [
                         html.Th(str(revision.version), scope="row"),
-                        html.Td([figure, *(_synthetic_mark() if revision.synthetic else [])]),
+                        html.Td([figure, *(synthetic_mark() if revision.synthetic else [])]),
                         html.Td(when),
                         html.Td(revision.recorded_by),
                         html.Td(revision.source),

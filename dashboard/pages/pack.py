@@ -14,31 +14,28 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.judgements import (
+    NO_TARGET,
+    NOT_RATED,
+    change_cell,
+    figure_cell,
+    target_cell,
+    variation_cell,
+)
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
-from dashboard.components.overview_table import spc_reading_note
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.server.data import engine
 from measures.accounts import users
-from measures.assessment.model import Assessment
 from measures.domain.catalogue import Area
-from measures.domain.formatting import (
-    ASSURANCE_TEXT,
-    DIRECTION_ARROW,
-    RAG_TEXT,
-    STATUS_EXPLANATION,
-    VARIATION_TEXT,
-    change_text,
-    polarity_text,
-)
+from measures.domain.formatting import polarity_text
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
 from measures.domain.spc_wording import rules_text
-from measures.views.overview import MonthFigure, OverviewModel, OverviewRow, build_overview
+from measures.views.overview import OverviewModel, OverviewRow, build_overview
 
 dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
 
 PACK_TITLE = "Children and Families – Measures that Matter"
-RATED = ("green", "amber", "red")
 
 
 def pdf_href(period: str | None) -> str:
@@ -92,8 +89,8 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
         sentences.append(
             f"{uncompared} could not be compared (no figure, TBC, a new measure, not applicable or suppressed)."
         )
-    targeted = [row for row in rows if row.measure.target is not None]
-    rated = [row.assessment.rag for row in targeted if row.assessment.rag in RATED]
+    targeted = [row for row in rows if row.assessment.target_reading != "no-target"]
+    rated = [row.assessment.rag for row in targeted if row.assessment.target_reading == "rated"]
     if not targeted:
         sentences.append("No measure in this area has a target.")
     elif not rated:
@@ -106,64 +103,13 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
         if len(rated) < len(targeted):
             unrated = len(targeted) - len(rated)
             sentences.append(f"{unrated} with a target could not be rated this month.")
-    special = sum(row.assessment.variation in ("improvement", "concern", "neither") for row in rows)
+    special = sum(row.assessment.special_cause for row in rows)
     sentences.append(
         f"{special} {'shows' if special == 1 else 'show'} special-cause variation."
         if special
         else "None shows special-cause variation."
     )
     return " ".join(sentences)
-
-
-def _figure(figure: MonthFigure, latest: bool) -> html.Td:
-    classes = ["figure"]
-    content: list = [figure.text]
-    if figure.status != "ok":
-        classes.append(f"status-{figure.status}")
-    if figure.synthetic:
-        classes.append("synthetic")
-        content.append(html.Span(SYNTHETIC_MARK, className="synthetic-mark", **{"aria-hidden": "true"}))
-        content.append(html.Span(" (synthetic)", className="visually-hidden"))
-    if latest:
-        classes.append("latest")
-    title = STATUS_EXPLANATION.get(figure.status) or figure.note or None
-    return html.Td(content, className=" ".join(classes), title=title)
-
-
-def _change(assessment: Assessment) -> html.Td:
-    direction = assessment.direction
-    judgement = assessment.judgement
-    arrow = DIRECTION_ARROW.get(direction, "")
-    return html.Td(
-        [
-            html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
-            change_text(direction, judgement),
-        ],
-        className=f"change judgement-{judgement}",
-    )
-
-
-def _target(row: OverviewRow) -> html.Td:
-    rag = row.assessment.rag
-    words = RAG_TEXT.get(rag, "No target")
-    if rag not in RATED and row.measure.target is not None:
-        words = "Not rated: no figure"
-    children: list = [html.Span(words, className=f"badge rag-{rag}")]
-    if row.measure.target is not None:
-        children.append(html.Span(f"Target: {row.measure.target.describe()}", className="small block"))
-    return html.Td(children, className="rag")
-
-
-def _spc(row: OverviewRow) -> html.Td:
-    variation = row.assessment.variation
-    assurance = ASSURANCE_TEXT.get(row.assessment.assurance, "")
-    children: list = [VARIATION_TEXT.get(variation, variation)]
-    note = spc_reading_note(row)
-    if note:
-        children.append(html.Span(note, className="small block spc-reading"))
-    if assurance:
-        children.append(html.Span(assurance, className="small block"))
-    return html.Td(children, className=f"spc spc-{variation}")
 
 
 def _measure(row: OverviewRow) -> html.Td:
@@ -198,10 +144,10 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
             [
                 html.Th(row.measure.ref, scope="row", className="ref"),
                 _measure(row),
-                *[_figure(figure, index == len(row.figures) - 1) for index, figure in enumerate(row.figures)],
-                _change(row.assessment),
-                _target(row),
-                _spc(row),
+                *[figure_cell(figure, index == len(row.figures) - 1) for index, figure in enumerate(row.figures)],
+                change_cell(row.assessment),
+                target_cell(row.measure, row.assessment),
+                variation_cell(row.measure, row.assessment),
             ],
             className="pack-row",
             **{"data-ref": row.measure.ref},
@@ -281,7 +227,8 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
                     html.Li(
                         [
                             html.Strong("Against target: "),
-                            "on target, near target or off target; “No target” where the plan sets none.",
+                            f"on target, near target or off target; “{NOT_RATED}” where there is a target but "
+                            f"no figure for the month; “{NO_TARGET}” where the plan sets none.",
                         ]
                     ),
                     html.Li(
@@ -291,6 +238,7 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
                             "“Making Data Count”. Common cause means no significant change; special cause means "
                             "a change unlikely to be chance. ",
                             rules_text([row.measure for row in model.rows]),
+                            " When the month has no figure, “Reading up to” names the last month the reading covers.",
                         ]
                     ),
                     html.Li(

@@ -16,6 +16,7 @@ from dashboard.components.charts.chart_text import plain_text
 from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
+from dashboard.components.judgements import rating_badge, rating_words, synthetic_mark, target_line
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import (
@@ -32,7 +33,7 @@ from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.catalogue import Measure
-from measures.domain.formatting import RAG_TEXT, STATUS_TEXT, format_counts, format_number, format_value
+from measures.domain.formatting import STATUS_TEXT, format_counts, format_number, format_value
 from measures.domain.periods import is_period, long_label
 from measures.views.drilldown import LevelFigure, TeamBreakdown, team_breakdown
 
@@ -53,13 +54,6 @@ STATUS_WORDS = {
     "suppressed": "Suppressed (small number)",
     "missing": "No figure",
 }
-
-
-def _synthetic_mark() -> list:
-    return [
-        html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
-        html.Span(" (synthetic)", className="visually-hidden"),
-    ]
 
 
 def _labels(measure: Measure) -> tuple[str, str]:
@@ -224,7 +218,7 @@ def teams_frame(breakdown: TeamBreakdown) -> pd.DataFrame:
                 "Denominator": figure.denominator,
                 "Value": figure.value,
                 "Status": STATUS_WORDS.get(figure.status, figure.status),
-                "Against target": RAG_TEXT.get(figure.rag, ""),
+                "Against target": rating_words(figure.rag, measure.target is not None),
                 "Synthetic": "yes" if figure.synthetic else "",
             }
         )
@@ -253,12 +247,12 @@ def _value_cell(figure: LevelFigure, measure: Measure) -> html.Td:
         return html.Td(STATUS_TEXT.get(figure.status, "No figure"), className="figure status-" + figure.status)
     content: list = [format_value(measure, figure.value)]
     if figure.synthetic:
-        content += _synthetic_mark()
+        content += synthetic_mark()
     return html.Td(content, className="figure value" + (" synthetic" if figure.synthetic else ""))
 
 
-def _rag_cell(rag: str) -> html.Td:
-    return html.Td(html.Span(RAG_TEXT.get(rag, "No target"), className=f"badge rag-{rag}"))
+def _rag_cell(rag: str, measure: Measure) -> html.Td:
+    return html.Td(rating_badge(rag, measure.target is not None))
 
 
 def _workers_link(breakdown: TeamBreakdown, team: str) -> dcc.Link:
@@ -303,7 +297,7 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
         cells += [
             _value_cell(figure, measure),
             html.Td(STATUS_WORDS.get(figure.status, figure.status)),
-            _rag_cell(figure.rag),
+            _rag_cell(figure.rag, measure),
             html.Td(
                 "Synthetic (demo)" if figure.synthetic else "Real", className="synthetic" if figure.synthetic else None
             ),
@@ -353,7 +347,7 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
         service_cells += [
             _value_cell(service, measure),
             html.Td(STATUS_WORDS.get(service.status, service.status)),
-            _rag_cell(service.rag),
+            _rag_cell(service.rag, measure),
             html.Td("Synthetic (demo)" if service.synthetic else "Real"),
             html.Td(""),
         ]
@@ -498,14 +492,11 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
             [
                 html.Span(f"Whole service, {long_label(breakdown.period)}", className="picker-label"),
                 html.Span(
-                    [service.text, *(_synthetic_mark() if service.synthetic else [])],
+                    [service.text, *(synthetic_mark() if service.synthetic else [])],
                     className="card-figure service-value",
                 ),
-                html.Span(RAG_TEXT[service.rag], className=f"badge rag-{service.rag}") if measure.target else None,
-                html.Span(
-                    f"Target: {measure.target.describe()}" if measure.target else "No target set",
-                    className="small muted",
-                ),
+                rating_badge(service.rag, measure.target is not None),
+                html.Span(target_line(measure), className="small muted") if measure.target else None,
             ],
             className="service-figure",
             id="service-figure",

@@ -15,13 +15,13 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import ids
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
+from dashboard.components.judgements import synthetic_mark
 from dashboard.components.navigation import navigate, view_search
 from dashboard.components.notices import month_notices, refusal_notice
 from dashboard.components.palette import (
     BAR_COLOUR,
     HATCH_COLOUR,
     OVER_LIMIT_COLOUR,
-    SYNTHETIC_MARK,
     TARGET_BAND_FILL,
     TARGET_COLOUR,
     TEXT_COLOUR,
@@ -46,13 +46,6 @@ dash.register_page(
 )
 
 ALL_TEAMS = "__all__"
-
-
-def _synthetic_mark() -> list:
-    return [
-        html.Sup(SYNTHETIC_MARK, title="Synthetic demonstration figure, not real data", className="synthetic-mark"),
-        html.Span(" (synthetic)", className="visually-hidden"),
-    ]
 
 
 def _workers_word(count: int) -> str:
@@ -203,7 +196,7 @@ def _table(data: WorkerCaseloads) -> html.Table:
         over = worker.caseload > data.limit
         load: list = [format_number(worker.caseload)]
         if worker.synthetic:
-            load += _synthetic_mark()
+            load += synthetic_mark()
         rows.append(
             html.Tr(
                 [

@@ -17,6 +17,7 @@ PAGES = [
     ("overview-2022-12", "/?period=2022-12", "officer"),
     ("measure-3-1", "/measure/3.1", "officer"),
     ("area-3", "/area/3", "officer"),
+    ("area-10-2023-01", "/area/10?period=2023-01", "officer"),
     ("teams-3-1", "/teams/3.1", "officer"),
     ("workers-2-2", "/workers/2.2", "officer"),
     ("upload", "/upload", "officer"),

@@ -53,6 +53,32 @@ def test_area_3_shows_every_measure_as_a_card_with_the_stores_figures(page, serv
     page.screenshot(path=str(output_dir / "area-3.png"), full_page=True)
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_area_10_in_january_2023_says_what_the_overview_says(page, served_app, output_dir):
+    # 10.2-10.7 are TBC in January 2023 with a target of at least 90%: the cards said "No target" beside the
+    # target while the overview said "Not rated: no figure", and read 10.2's SPC without saying it was December's.
+    page.goto(served_app + "/area/10?period=2023-01")
+    _wait_for_cards(page)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(output_dir / "area-10-2023-01.png"), full_page=True)
+    cards = {}
+    for ref in ("10.2", "10.3", "10.4", "10.5", "10.6", "10.7"):
+        card = page.locator(f"#card-{ref.replace('.', '-')}")
+        cards[ref] = [_words(card.locator(part).inner_text()) for part in (".card-rag", ".card-spc")]
+        assert cards[ref][0].startswith("Not rated: no figure Target: at least 90%"), (ref, cards[ref])
+        assert "No target" not in card.inner_text(), ref
+        assert "Reading up to December 2022" in cards[ref][1], (ref, cards[ref])
+    page.goto(served_app + "/?period=2023-01")
+    page.wait_for_selector("#measure-10-2")
+    for ref, (rating, spc) in cards.items():
+        row = page.locator(f"#measure-{ref.replace('.', '-')}")
+        assert _words(row.locator("td.rag").inner_text()) == rating, ref
+        assert _words(row.locator("td.spc").inner_text()) == spc, ref
+
+
 def test_a_card_links_to_its_measure_for_the_same_month(page, served_app):
     page.goto(served_app + "/area/3?period=2023-01")
     _wait_for_cards(page)

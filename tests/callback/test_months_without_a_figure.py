@@ -77,11 +77,11 @@ def _row(tree, ref: str) -> str:
 def test_the_overview_says_which_month_the_spc_reading_is_up_to_when_the_month_has_no_figure(february, ref):
     row = _row(_page(february, "/", "?period=2023-02"), ref)
     assert re.search(r"Common cause|Special cause", row), row
-    assert "Up to January 2023" in row
+    assert "Reading up to January 2023" in row
 
 
 def test_the_overview_says_nothing_more_when_the_month_has_a_figure(february):
-    assert "Up to" not in _row(_page(february, "/", "?period=2023-02"), "3.1")
+    assert "Reading up to" not in _row(_page(february, "/", "?period=2023-02"), "3.1")
 
 
 def test_the_pack_says_which_month_the_spc_reading_is_up_to_when_the_month_has_no_figure(february):
@@ -92,7 +92,7 @@ def test_the_pack_says_which_month_the_spc_reading_is_up_to_when_the_month_has_n
     ]
     assert len(rows) == 1
     assert "Suppressed" in rows[0]
-    assert "Up to January 2023" in rows[0]
+    assert "Reading up to January 2023" in rows[0]
 
 
 def test_the_area_card_says_which_month_the_spc_reading_is_up_to_when_the_month_has_no_figure(february):
@@ -102,8 +102,8 @@ def test_the_area_card_says_which_month_the_spc_reading_is_up_to_when_the_month_
         if c["type"] == "Article" and c["props"].get("data-ref") in ("4.4", "4.5")
     ]
     words = {card["props"]["data-ref"]: _text(card) for card in cards}
-    assert "Suppressed" in words["4.5"] and "Up to January 2023" in words["4.5"]
-    assert "Up to January 2023" not in words["4.4"]
+    assert "Suppressed" in words["4.5"] and "Reading up to January 2023" in words["4.5"]
+    assert "Reading up to January 2023" not in words["4.4"]
 
 
 def test_the_overview_trend_line_stops_short_of_a_month_with_no_figure(february):

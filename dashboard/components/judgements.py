@@ -1,0 +1,215 @@
+"""The judgement pieces every page and the meeting pack draw: the month's figure, the change since last month,
+the rating against target, the SPC variation and assurance, and the note that an SPC reading is of earlier
+months. Each case has exactly one wording, and every piece carries words as well as colour.
+
+The `*_words` functions return the words alone (plain strings, testable without Dash); the components wrap
+them in spans, and the `*_cell` functions in table cells, so the overview table, the area cards, the pack and
+the measure page all say the same thing about the same `Assessment`.
+"""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard.components.palette import SYNTHETIC_MARK
+from measures.assessment.model import Assessment
+from measures.domain.catalogue import Measure
+from measures.domain.formatting import (
+    ASSURANCE_TEXT,
+    DIRECTION_ARROW,
+    RAG_TEXT,
+    STATUS_EXPLANATION,
+    STATUS_TEXT,
+    VARIATION_TEXT,
+    change_text,
+    format_value,
+)
+from measures.domain.periods import long_label
+from measures.domain.spc_wording import months_needed
+from measures.views.overview import MonthFigure
+
+NOT_RATED = "Not rated: no figure"
+NO_TARGET = "No target"
+RATED = ("green", "amber", "red")
+SYNTHETIC_TITLE = "Synthetic demonstration figure, not real data"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The words
+
+
+def figure_text(measure: Measure, status: str, value: float | None) -> str:
+    """Return a month's figure in the measure's unit ('77.6%', '17'), or, when the month has no figure that
+    counts, its status in words ('TBC', 'New measure', 'Not applicable', 'Suppressed (small number)',
+    'No figure')."""
+    if status == "ok" and value is not None:
+        return format_value(measure, value)
+    return STATUS_TEXT.get(status, STATUS_TEXT["missing"])
+
+
+def figure_words(measure: Measure, assessment: Assessment) -> str:
+    """Return the assessed month's figure, or its status in words (see `figure_text`)."""
+    return figure_text(measure, assessment.status, assessment.value if assessment.has_figure else None)
+
+
+def status_explanation(status: str) -> str:
+    """Return what a status means in a sentence ('to be confirmed: ...'), or '' for a month with a figure."""
+    return STATUS_EXPLANATION.get(status, "")
+
+
+def change_arrow(assessment: Assessment) -> str:
+    """Return the arrow of the change ('↑', '↓', '→'), or '' when there is nothing to compare."""
+    return DIRECTION_ARROW.get(assessment.direction, "")
+
+
+def change_words(assessment: Assessment) -> str:
+    """Return the change since last month in words: 'Up, better', 'Down, worse', 'No change', 'No comparison'."""
+    return change_text(assessment.direction, assessment.judgement)
+
+
+def rating_words(rag: str, has_target: bool) -> str:
+    """Return the rating of a figure against target: 'On target', 'Near target' or 'Off target' when it is rated,
+    'Not rated: no figure' when there is a target but no figure to rate, 'No target' only when there is none."""
+    if not has_target:
+        return NO_TARGET
+    return RAG_TEXT[rag] if rag in RATED else NOT_RATED
+
+
+def target_words(assessment: Assessment) -> str:
+    """Return the month's rating against target in the words of `rating_words` (one for each `target_reading`)."""
+    return rating_words(assessment.rag, assessment.has_target)
+
+
+def target_line(measure: Measure) -> str | None:
+    """Return the target in force, e.g. 'Target: at least 90%', or None when the measure has none."""
+    return f"Target: {measure.target.describe()}" if measure.target is not None else None
+
+
+def variation_words(assessment: Assessment) -> str:
+    """Return the SPC variation in words, e.g. 'Common cause: no significant change', 'Special cause: concern',
+    'Too few months for SPC'."""
+    return VARIATION_TEXT[assessment.variation]
+
+
+def too_few_words(measure: Measure, assessment: Assessment) -> str | None:
+    """Return how far the measure is from an SPC reading, e.g. '5 of 12 months needed' (the measure's own
+    minimum), or None when there is a reading."""
+    if assessment.variation != "insufficient":
+        return None
+    return months_needed(assessment.spc_points, measure.spc)
+
+
+def reading_up_to_words(assessment: Assessment) -> str | None:
+    """Return 'Reading up to December 2022' when the SPC reading is of months before the one assessed (which has
+    no figure), or None when the reading includes the month or there is none."""
+    month = assessment.reading_up_to
+    return f"Reading up to {long_label(month)}" if month else None
+
+
+def assurance_words(assessment: Assessment) -> str | None:
+    """Return the SPC assurance in words ('Will consistently meet the target', ...), or None when there is none."""
+    return ASSURANCE_TEXT.get(assessment.assurance) or None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The pieces
+
+
+def synthetic_mark() -> list:
+    """The mark after a synthetic figure: a dagger for the eye (its meaning on hover) and the word for a screen
+    reader."""
+    return [
+        html.Sup(SYNTHETIC_MARK, title=SYNTHETIC_TITLE, className="synthetic-mark", **{"aria-hidden": "true"}),
+        html.Span(" (synthetic)", className="visually-hidden"),
+    ]
+
+
+def figure_cell(figure: MonthFigure, latest: bool) -> html.Td:
+    """A month's figure as a table cell: the figure or status words, the synthetic mark, and what a status means
+    on hover."""
+    classes = ["figure"]
+    content: list = [figure.text]
+    if figure.status != "ok":
+        classes.append(f"status-{figure.status}")
+    if figure.synthetic:
+        classes.append("synthetic")
+        content += synthetic_mark()
+    if latest:
+        classes.append("latest")
+    title = status_explanation(figure.status) or figure.note
+    return html.Td(content, className=" ".join(classes), title=title or None)
+
+
+def change(assessment: Assessment, label: str = "") -> list:
+    """The change since last month: the arrow (hidden from screen readers, the words say it) and the words, after
+    `label` (e.g. 'Change: ') where the context does not say what they are."""
+    arrow = change_arrow(assessment)
+    return [
+        html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
+        html.Span(label + change_words(assessment)),
+    ]
+
+
+def change_class(assessment: Assessment) -> str:
+    """The class that colours a change by its judgement, e.g. 'judgement-better'."""
+    return f"judgement-{assessment.judgement}"
+
+
+def change_cell(assessment: Assessment) -> html.Td:
+    """The change since last month as a table cell."""
+    return html.Td(change(assessment), className=f"change {change_class(assessment)}")
+
+
+def rating_badge(rag: str, has_target: bool) -> html.Span:
+    """A figure's rating against target as a coloured badge with its words (see `rating_words`)."""
+    return html.Span(rating_words(rag, has_target), className=f"badge rag-{rag}")
+
+
+def target_badge(assessment: Assessment) -> html.Span:
+    """The month's rating against target as a coloured badge with its words."""
+    return rating_badge(assessment.rag, assessment.has_target)
+
+
+def against_target(measure: Measure, assessment: Assessment) -> list:
+    """The rating against target and, when the measure has one, the target in force on its own line."""
+    line = target_line(measure)
+    return [target_badge(assessment), html.Span(line, className="small muted block") if line else None]
+
+
+def target_cell(measure: Measure, assessment: Assessment) -> html.Td:
+    """The rating against target as a table cell."""
+    return html.Td(against_target(measure, assessment), className="rag")
+
+
+def variation_badge(assessment: Assessment) -> html.Span:
+    """The SPC variation as a coloured badge with its words."""
+    return html.Span(variation_words(assessment), className=f"badge variation-{assessment.variation}")
+
+
+def variation_notes(measure: Measure, assessment: Assessment) -> list:
+    """The lines under the variation: how many of the months needed there are, or which month the reading is up
+    to when it is of earlier months."""
+    notes = []
+    too_few = too_few_words(measure, assessment)
+    if too_few:
+        notes.append(html.Span(too_few, className="small muted block spc-points"))
+    reading = reading_up_to_words(assessment)
+    if reading:
+        notes.append(html.Span(reading, className="small muted block spc-reading"))
+    return notes
+
+
+def assurance(assessment: Assessment) -> html.Span | None:
+    """The SPC assurance on its own line, or None when there is none (no target, or too few months)."""
+    words = assurance_words(assessment)
+    return html.Span(words, className="small block assurance") if words else None
+
+
+def variation(measure: Measure, assessment: Assessment) -> list:
+    """The SPC reading: the variation badge, its notes, and the assurance."""
+    return [variation_badge(assessment), *variation_notes(measure, assessment), assurance(assessment)]
+
+
+def variation_cell(measure: Measure, assessment: Assessment) -> html.Td:
+    """The SPC reading as a table cell."""
+    return html.Td(variation(measure, assessment), className="spc")

@@ -1,0 +1,191 @@
+"""Every page that judges a measure says the same words about the same month: the overview table, the area
+card, the meeting pack and the measure page, requested through the page router as the browser does, for every
+measure of the demo. The expected words come from the overview's typed Assessment through the one set of
+judgement pieces; the measure page makes its judgements from its own view, so this also holds the two
+together."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.components.judgements import (
+    NO_TARGET,
+    NOT_RATED,
+    assurance_words,
+    change_words,
+    figure_words,
+    reading_up_to_words,
+    target_line,
+    target_words,
+    too_few_words,
+    variation_words,
+)
+from dashboard.server import data
+from measures.domain.formatting import RAG_TEXT
+from measures.returns.importer import import_return
+from measures.views.overview import build_overview
+from tests.auth_helpers import callback, client_as
+from tests.returns.builders import template_row, template_workbook
+
+ROUTER = ".._pages_content.children..._pages_store.data.."
+TARGET_WORDS = (*RAG_TEXT.values(), NOT_RATED, NO_TARGET)
+
+
+def _page(client, path: str, period: str):
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": path},
+        {"id": "_pages_location", "property": "search", "value": f"?period={period}"},
+    ]
+    response = callback(client, ROUTER, inputs)
+    assert response.status_code == 200
+    return response.get_json()["response"]["_pages_content"]["children"]
+
+
+def _components(tree):
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _components(item)
+    elif isinstance(tree, dict) and "props" in tree:
+        yield tree
+        yield from _components(tree["props"].get("children"))
+
+
+def _text(tree) -> str:
+    """The words a screen reader reads: children joined by spaces, aria-hidden marks (arrows, daggers) left out."""
+    if isinstance(tree, str):
+        return tree.strip()
+    if isinstance(tree, list):
+        return " ".join(part for part in (_text(item) for item in tree) if part)
+    if isinstance(tree, dict) and "props" in tree and tree["props"].get("aria-hidden") != "true":
+        return _text(tree["props"].get("children"))
+    return ""
+
+
+def _classes(component) -> list[str]:
+    return (component["props"].get("className") or "").split()
+
+
+def _part(tree, first_class: str):
+    """The one component in `tree` whose first class is `first_class`."""
+    found = [c for c in _components(tree) if _classes(c)[:1] == [first_class]]
+    assert len(found) == 1, (first_class, len(found))
+    return found[0]
+
+
+def _by_ref(tree, kind: str) -> dict[str, dict]:
+    return {c["props"]["data-ref"]: c for c in _components(tree) if c["type"] == kind and "data-ref" in c["props"]}
+
+
+def _expected(measure, assessment) -> dict[str, str]:
+    spc = (
+        variation_words(assessment),
+        too_few_words(measure, assessment),
+        reading_up_to_words(assessment),
+        assurance_words(assessment),
+    )
+    return {
+        "figure": figure_words(measure, assessment),
+        "change": change_words(assessment),
+        "target": " ".join(part for part in (target_words(assessment), target_line(measure)) if part),
+        "rating": target_words(assessment),
+        "spc": " ".join(part for part in spc if part),
+    }
+
+
+def _table_row(row) -> dict[str, str]:
+    return {
+        "figure": _text([c for c in _components(row) if "latest" in _classes(c)]),
+        "change": _text(_part(row, "change")),
+        "target": _text(_part(row, "rag")),
+        "spc": _text(_part(row, "spc")),
+    }
+
+
+def _card(card) -> dict[str, str]:
+    return {
+        "figure": _text(_part(card, "card-figure")),
+        "change": _text(_part(card, "card-change-words")),
+        "target": _text(_part(card, "card-rag")),
+        "spc": _text(_part(card, "card-spc")),
+    }
+
+
+def _measure_page(tree) -> dict[str, str]:
+    facts = {c["props"]["data-fact"]: c for c in _components(tree) if "data-fact" in c["props"]}
+    target = facts["target"]
+    badges = [c for c in _components(target) if "badge" in _classes(c)]
+    return {
+        "figure": _text(_part(facts["current"], "card-figure")),
+        "change": _text(_part(facts["previous"], "card-change")).removeprefix("Change: "),
+        # The target is the card's figure; the rating is its badge, or the figure itself when there is no target.
+        "rating": _text(badges) if badges else _text(_part(target, "card-figure")),
+        "target card": _text(target),
+        "spc": _text(facts["spc"]).removeprefix("Variation (SPC)").strip(),
+    }
+
+
+@pytest.mark.parametrize("period", ["2022-12", "2023-01"])
+def test_every_page_says_the_same_about_every_measure(app, period):
+    model = build_overview(data.engine(), period=period)
+    client = client_as(app, "viewer")
+    overview = _by_ref(_page(client, "/", period), "Tr")
+    pack = _by_ref(_page(client, "/pack", period), "Tr")
+    cards = {}
+    for area, _ in model.groups:
+        cards.update(_by_ref(_page(client, f"/area/{area.number}", period), "Article"))
+    assert len(model.rows) > 30
+    if period == "2023-01":  # the month has every case: rated, no target, a target but no figure, an earlier reading
+        cases = {row.assessment.target_reading for row in model.rows}
+        cases |= {"reading up to" for row in model.rows if row.assessment.reading_up_to}
+        assert cases == {"rated", "no-target", "no-figure", "reading up to"}
+    for row in model.rows:
+        measure, assessment = row.measure, row.assessment
+        expected = _expected(measure, assessment)
+        ref = measure.ref
+        in_overview, in_pack, on_card = _table_row(overview[ref]), _table_row(pack[ref]), _card(cards[ref])
+        on_page = _measure_page(_page(client, f"/measure/{ref}", period))
+        for key in ("change", "target", "spc"):
+            assert in_overview[key] == in_pack[key] == on_card[key] == expected[key], (ref, key)
+        for key in ("change", "rating", "spc"):
+            assert on_page[key] == expected[key], (ref, key, on_page[key])
+        # The tables show counts beside a percentage, and the card and the measure page put them apart.
+        for shown in (in_overview, in_pack, on_card, on_page):
+            assert expected["figure"] in shown["figure"], (ref, shown["figure"])
+        # No other rating's words anywhere near the target on the measure page
+        others = [words for words in TARGET_WORDS if words != expected["rating"] and words in on_page["target card"]]
+        assert others == [], (ref, others)
+
+
+def test_area_10_in_january_2023_rates_nothing_it_cannot_and_says_the_reading_is_of_december(app):
+    """For January 2023, 10.2-10.7 are TBC with a target of at least 90%: the card said "No target" beside
+    "Target: at least 90%", and showed 10.2's SPC reading without saying it reads up to December."""
+    cards = _by_ref(_page(client_as(app, "viewer"), "/area/10", "2023-01"), "Article")
+    for ref in ("10.2", "10.3", "10.4", "10.5", "10.6", "10.7"):
+        card = _card(cards[ref])
+        assert card["figure"] == "TBC"
+        assert card["target"].startswith("Not rated: no figure Target: at least 90%"), (ref, card["target"])
+        assert NO_TARGET not in _text(cards[ref]), ref
+        assert "Reading up to December 2022" in card["spc"], (ref, card["spc"])
+    assert _card(cards["10.2"])["spc"] == (
+        "Special cause: improvement Reading up to December 2022 Will consistently miss the target"
+    )
+    assert _card(cards["10.1"])["target"] == "No target"  # 10.1 has none
+
+
+def test_a_team_with_no_figure_under_a_target_is_not_rated_and_never_reads_as_no_target(app, tmp_path):
+    """2.2 has a target (16 to 20 children per worker); in February 2023 one team's figure is suppressed and the
+    whole service has none. Both said "No target" beside the target."""
+    path = template_workbook(
+        tmp_path / "teams.xlsx",
+        [
+            template_row("2.2", "2023-02", team="Assessment Team 1", value=17.5),
+            template_row("2.2", "2023-02", team="Assessment Team 2", value="*"),
+        ],
+    )
+    assert import_return(data.engine(), path, user="test").status == "imported"
+    tree = _page(client_as(app, "officer"), "/teams/2.2", "2023-02")
+    rows = {c["props"]["data-team"]: _text(c) for c in _components(tree) if "data-team" in c["props"]}
+    assert "Not rated: no figure" in rows["Assessment Team 2"] and NO_TARGET not in rows["Assessment Team 2"]
+    assert "On target" in rows["Assessment Team 1"]
+    service = _text([c for c in _components(tree) if c["props"].get("id") == "service-figure"])
+    assert "Not rated: no figure" in service and "Target: 16 to 20" in service and NO_TARGET not in service
