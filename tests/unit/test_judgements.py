@@ -160,7 +160,7 @@ def test_too_few_months_counts_against_the_measures_own_minimum():
     assert too_few_words(PERCENT, assessment) == "3 of 12 months needed"
     eight = replace(PERCENT, spc=SpcOptions(minimum_points=8))
     assert too_few_words(eight, assessment) == "3 of 8 months needed"
-    assert _text(variation_cell(eight, assessment)) == "Too few months for SPC 3 of 8 months"
+    assert _text(variation_cell(eight, assessment)) == "Too few months for SPC 3 of 8 months needed"
     assert reading_up_to_words(assessment) is None  # no reading, so nothing to date
 
 
