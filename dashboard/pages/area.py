@@ -184,7 +184,13 @@ def _figure_block(card: MeasureCard) -> html.Div:
     if latest.synthetic:
         value += synthetic_mark()
     children: list = [html.P(value, className="card-figure" + (" synthetic" if latest.synthetic else ""))]
-    if counts and point.denominator is not None and measure.numerator_label and measure.denominator_label:
+    if (
+        counts
+        and point is not None
+        and point.denominator is not None
+        and measure.numerator_label
+        and measure.denominator_label
+    ):
         children.append(
             html.P(
                 f"{point.numerator:,.0f} {measure.numerator_label}, out of {point.denominator:,.0f} "

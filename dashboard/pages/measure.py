@@ -458,7 +458,7 @@ def _months_section(detail: MeasureDetail) -> html.Section:
                 className="current-month" if row.period == detail.period else None,
             )
         )
-        record = {"Ref": measure.ref, "Month": row.period}
+        record: dict[str, object] = {"Ref": measure.ref, "Month": row.period}
         if with_counts:
             record |= {"Numerator": row.numerator, "Denominator": row.denominator}
         records.append(
@@ -532,18 +532,18 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
         cells = []
         record: dict = {"Comparator": names.get(kind, comparator)}
         for year in detail.benchmarks:
-            benchmark = year.get(comparator)
-            if benchmark is None:
+            published = year.get(comparator)
+            if published is None:
                 cells.append(html.Td("", className="figure"))
                 record[year.year] = None
                 continue
             cells.append(
                 html.Td(
-                    [format_benchmark(measure, benchmark.value), *(synthetic_mark() if benchmark.synthetic else [])],
+                    [format_benchmark(measure, published.value), *(synthetic_mark() if published.synthetic else [])],
                     className="figure",
                 )
             )
-            record[year.year] = benchmark.value
+            record[year.year] = published.value
         record["Synthetic"] = (
             "yes" if any((b := y.get(comparator)) is not None and b.synthetic for y in detail.benchmarks) else ""
         )
@@ -671,7 +671,7 @@ def _revision_figure(detail: MeasureDetail, revision) -> str:
         revision.denominator,
         revision.value if revision.status == "ok" else None,
         revision.status,
-    )  # type: ignore[arg-type]
+    )
     counts = _counts_text(detail, row)
     figure = _figure_text(detail, row)
     return f"{figure} ({counts})" if counts else figure

@@ -29,7 +29,7 @@ def _headline(model: OverviewModel) -> html.Div:
     ]
     return html.Div(
         [
-            html.H2(f"As at {long_label(model.period)}", className="as-at"),
+            html.H2(f"As at {long_label(model.as_at)}", className="as-at"),
             html.P(
                 [
                     html.Span([html.Strong(str(number)), f" {label}"], className=f"headline-item headline-{key}")

@@ -159,7 +159,7 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
         html.Table(
             [
                 html.Caption(
-                    f"Area {area.number} measures as at {long_label(model.period)}", className="visually-hidden"
+                    f"Area {area.number} measures as at {long_label(model.as_at)}", className="visually-hidden"
                 ),
                 html.Thead(header),
                 html.Tbody(body),
@@ -176,7 +176,7 @@ def _area_section(area: Area, rows: tuple[OverviewRow, ...], model: OverviewMode
         [
             html.H2([html.Span(f"Area {area.number}", className="pack-area-number"), f" {area.title}"], id=heading),
             html.P(area.description, className="pack-area-description") if area.description else None,
-            html.P(area_sentence(rows, model.period), className="pack-change-sentence"),
+            html.P(area_sentence(rows, model.as_at), className="pack-change-sentence"),
             _area_table(area, rows, model),
         ],
         id=f"pack-area-{area.number}",
@@ -205,7 +205,7 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
         [
             html.P("Scrutiny committee meeting pack", className="pack-kicker"),
             html.H1(PACK_TITLE, className="pack-title"),
-            html.P(f"as at {long_label(model.period)}", className="pack-as-at"),
+            html.P(f"as at {long_label(model.as_at)}", className="pack-as-at"),
             html.P(
                 f"Produced on {_day(produced)} from the figures stored then. Arrows, judgements and ratings are "
                 "computed from the figures, never typed by hand.",

@@ -159,10 +159,10 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
                 hovertemplate="%{y}: %{text}<extra></extra>",
             )
         )
-    values = [team.figure.value for team in shown]
+    values = [team.figure.value for team in shown if team.figure.value is not None]  # every one of them
     if service is not None and service.value is not None and measure.unit != "count":
         values.append(service.value)
-    top = max(values + ([target.high or target.low or 0] if target else [])) if values else 1
+    top = max(values + ([float(target.high or target.low or 0)] if target else [])) if values else 1
     x_range = [0, 100] if measure.unit == "percent" else [0, top * 1.25 or 1]
     figure.update_layout(
         height=90 + 46 * max(len(breakdown.teams), 1),
@@ -193,7 +193,7 @@ def teams_summary(breakdown: TeamBreakdown) -> str:
     """Return the words a screen reader hears for the teams chart: every team's figure and the service's."""
     measure = breakdown.measure
     parts = [f"{team.team} {team.figure.text}" for team in breakdown.teams]
-    text = f"Bar chart of {measure.ref} {measure.short_title} by team, {long_label(breakdown.period)}: "
+    text = f"Bar chart of {measure.ref} {measure.short_title} by team, {long_label(breakdown.as_at)}: "
     text += "; ".join(parts) + "."
     if breakdown.service is not None:
         text += f" Whole service {breakdown.service.text}."
@@ -358,7 +358,7 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
                 )
             )
         footer.append(html.Tr(service_cells, className="service-row"))
-    caption = f"{measure.ref} {measure.short_title} by team, {long_label(breakdown.period)}"
+    caption = f"{measure.ref} {measure.short_title} by team, {long_label(breakdown.as_at)}"
     return html.Table(
         [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body), html.Tfoot(footer)],
         className="report-table teams-table",
@@ -456,7 +456,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
         )
     options = [{"label": long_label(p), "value": p} for p in reversed(breakdown.available_periods)]
     if breakdown.period not in breakdown.available_periods:
-        options.insert(0, {"label": long_label(breakdown.period), "value": breakdown.period})
+        options.insert(0, {"label": long_label(breakdown.as_at), "value": breakdown.as_at})
     picker = html.Div(
         [
             html.Label("Month", htmlFor=ids.TEAMS_PERIOD_PICKER, className="picker-label"),
@@ -479,7 +479,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
                 picker,
                 *notices,
                 html.P(
-                    [f"There are no team figures for {measure.ref} in {long_label(breakdown.period)}. ", back],
+                    [f"There are no team figures for {measure.ref} in {long_label(breakdown.as_at)}. ", back],
                     className="notice notice-info",
                 ),
             ]
@@ -490,7 +490,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
     service_block = (
         html.Div(
             [
-                html.Span(f"Whole service, {long_label(breakdown.period)}", className="picker-label"),
+                html.Span(f"Whole service, {long_label(breakdown.as_at)}", className="picker-label"),
                 html.Span(
                     [service.text, *(synthetic_mark() if service.synthetic else [])],
                     className="card-figure service-value",
@@ -522,7 +522,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
             picker,
             *notices,
             service_block,
-            html.H2(f"Teams, {long_label(breakdown.period)}"),
+            html.H2(f"Teams, {long_label(breakdown.as_at)}"),
             chart,
             html.Div(
                 _table(breakdown),

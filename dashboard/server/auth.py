@@ -60,7 +60,7 @@ def install(app: dash.Dash) -> None:
     server = app.server
     if behind_proxy():
         # The forwarded host is not trusted: the meeting-pack printer must never be pointed anywhere by a client.
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=0)  # type: ignore[method-assign]
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=0)
     sessions.install(server)
     gate.install(app)  # before CSRF: a refused request is refused alike, whatever token it carries
     server.extensions["measures_csrf"] = csrf.install(server)

@@ -72,6 +72,8 @@ LIMIT_CONSTANT = 2.66  # 3 / d2 with d2 = 1.128 for moving ranges of two points
 TWO_SIGMA_CONSTANT = LIMIT_CONSTANT * 2 / 3
 MOVING_RANGE_OUTLIER_CONSTANT = 3.267  # D4 for moving ranges of two points
 
+# Monthly values in time order: a list, or the float array the chart is computed on.
+Values = Sequence[float] | np.ndarray
 Side = Literal["high", "low"]
 Variation = Literal["common", "improvement", "concern", "neither", "insufficient"]
 Assurance = Literal["pass", "fail", "hit-or-miss", "none"]
@@ -114,7 +116,7 @@ class SpcResult:
     explanation: str
 
 
-def moving_range_mean(values: Sequence[float], exclude_outliers: bool = False) -> float:
+def moving_range_mean(values: Values, exclude_outliers: bool = False) -> float:
     """Return the mean of the absolute differences between consecutive values.
 
     With `exclude_outliers`, moving ranges above 3.267 × that mean are left out and the mean is taken
@@ -140,7 +142,7 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
     return [(int(start), int(stop), int(labels[start])) for start, stop in zip(starts, stops, strict=True)]
 
 
-def shift_points(values: Sequence[float], mean: float, length: int) -> tuple[np.ndarray, np.ndarray]:
+def shift_points(values: Values, mean: float, length: int) -> tuple[np.ndarray, np.ndarray]:
     """Return boolean arrays (high, low) marking points in a run of `length` or more on one side of `mean`.
 
     A point must be strictly above (high) or below (low) the mean; a point exactly on the mean belongs
@@ -155,7 +157,7 @@ def shift_points(values: Sequence[float], mean: float, length: int) -> tuple[np.
     return high, low
 
 
-def trend_points(values: Sequence[float], length: int) -> tuple[np.ndarray, np.ndarray]:
+def trend_points(values: Values, length: int) -> tuple[np.ndarray, np.ndarray]:
     """Return boolean arrays (rising, falling) marking points in a trend of `length` or more points.
 
     Points are counted with both endpoints, so `length` points make `length - 1` consecutive moves,
@@ -173,7 +175,7 @@ def trend_points(values: Sequence[float], length: int) -> tuple[np.ndarray, np.n
 
 
 def two_of_three_points(
-    values: Sequence[float], mean: float, upper_two_sigma: float, lower_two_sigma: float
+    values: Values, mean: float, upper_two_sigma: float, lower_two_sigma: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return boolean arrays (high, low) marking points flagged by the two-of-three rule.
 

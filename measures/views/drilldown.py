@@ -64,6 +64,14 @@ class TeamBreakdown:
     available_periods: tuple[str, ...]
 
     @property
+    def as_at(self) -> str:
+        """The month shown (YYYY-MM). Raises ValueError when there is none, because the database holds no
+        figures for it: callers check `period` first and draw a notice instead."""
+        if self.period is None:
+            raise ValueError("There is no month to show: no figures are stored.")
+        return self.period
+
+    @property
     def has_teams(self) -> bool:
         """True when at least one team has a figure stored for the month."""
         return bool(self.teams)

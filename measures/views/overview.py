@@ -57,6 +57,14 @@ class OverviewModel:
     shows_synthetic: bool
 
     @property
+    def as_at(self) -> str:
+        """The month shown (YYYY-MM). Raises ValueError when there is none, because the database holds no
+        figures for it: callers check `period` first and draw a notice instead."""
+        if self.period is None:
+            raise ValueError("There is no month to show: no figures are stored.")
+        return self.period
+
+    @property
     def rows(self) -> list[OverviewRow]:
         """Every row, in catalogue order."""
         return [row for _, rows in self.groups for row in rows]

@@ -60,7 +60,7 @@ def sparkline(measure: Measure, trend: tuple[tuple[str, float], ...], up_to: str
     description = (
         f"Trend for {measure.ref} from {long_label(first_period)} ({format_value(measure, first)}) "
         f"to {long_label(last_period)} ({format_value(measure, last)}), {len(values)} months"
-        + (f"; no figure for {long_label(up_to)}" if missing else "")
+        + (f"; no figure for {long_label(up_to)}" if missing and up_to else "")
     )
     source = "data:image/svg+xml;utf8," + quote(sparkline_svg(values, measure.band, len(missing)))
     return html.Img(src=source, alt=description, title=description, width=WIDTH, height=HEIGHT, className="sparkline")
