@@ -92,7 +92,8 @@ def assess_measure(measure: Measure, rows: Iterable[MonthlyFigure], period: str)
     - rag: `change.rag` of the value rounded to display precision, so the colour agrees with the figure shown;
     - variation, assurance, explanation, spc, spc_periods: `spc.spc` with the measure's own settings
       (`measure.spc`) over the months up to and including `period` that have a figure, in time order;
-    - small_denominator: this month's denominator is below 10 (`change.small_denominator`);
+    - small_denominator: this month has a figure and its denominator is below 10 (`change.small_denominator`):
+      a month without a figure has no percentage to read with care;
     - has_target: the measure has a target.
 
     Raises ValueError if `period` or a row's period is not YYYY-MM, a status is unknown, or two rows share a
@@ -146,7 +147,7 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> As
         variation=chart.variation,
         assurance=chart.assurance,
         explanation=chart.explanation,
-        small_denominator=current is not None and small_denominator(_finite(current.denominator)),
+        small_denominator=value is not None and current is not None and small_denominator(_finite(current.denominator)),
         has_target=measure.target is not None,
         spc=chart,
         spc_periods=tuple(month for month, _ in history),

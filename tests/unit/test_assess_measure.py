@@ -146,6 +146,13 @@ def test_a_small_denominator_is_this_months():
     assert assess_measure(TIMELINESS, rows, "2022-11").small_denominator
 
 
+def test_a_month_without_a_figure_never_warns_of_small_numbers():
+    # A TBC month may carry its counts so far; with no percentage shown there is nothing to read with care,
+    # and the measure page (MonthRow.small_denominator) says the same.
+    rows = [ServiceMonth("2022-11", "ok", 50.0, 40.0), ServiceMonth("2022-12", "tbc", None, 4.0)]
+    assert not assess_measure(TIMELINESS, rows, "2022-12").small_denominator
+
+
 def test_the_record_is_the_json_contract():
     assessment = assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2023-01")
     assert isinstance(assessment, Assessment)
