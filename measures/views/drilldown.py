@@ -174,45 +174,90 @@ def _latest_team_period(periods: list[str], engine: Engine, ref: str) -> str | N
     return reads.latest_period(engine)
 
 
+@dataclass(frozen=True)
+class TeamInputs:
+    """What `team_breakdown` reads from the database for one measure and month.
+
+    `period` is the month chosen (None when the measure has no figures at all); `team_rows` every team-level
+    row of the measure (all months), `service_row` the whole-service row of the month (None when there is
+    none), `teams_with_workers` the teams with worker figures that month, `available_periods` the months with
+    team figures, oldest first.
+    """
+
+    measure: Measure
+    period: str | None
+    team_rows: tuple[dict, ...]
+    service_row: dict | None
+    teams_with_workers: frozenset[str]
+    available_periods: tuple[str, ...]
+
+
+def load_team_inputs(
+    engine: Engine, ref: str, period: str | None = None, catalogue: Catalogue | None = None
+) -> TeamInputs:
+    """Return what the team breakdown of measure `ref` for `period` needs from the database. `period` None
+    means the latest month with team figures for the measure (or, without any, its latest service month).
+    Raises KeyError for an unknown ref, ValueError for a malformed period and sqlalchemy errors."""
+    catalogue = catalogue or catalogue_records.read_catalogue(engine)
+    measure = catalogue.measure(ref)
+    if period is not None:
+        shift_period(period, 0)  # validates
+    frame = reads.team_series(engine, ref)
+    available = tuple(sorted(set(frame["period"]))) if not frame.empty else ()
+    period = period or _latest_team_period(list(available), engine, ref)
+    if period is None:
+        return TeamInputs(measure, None, (), None, frozenset(), available)
+    service_frame = reads.service_series(engine, refs=[ref], since=period, up_to=period)
+    service_row = service_frame.to_dict("records")[0] if not service_frame.empty else None
+    workers = reads.worker_values(engine, ref, period)
+    worker_teams = frozenset(workers["team"]) if not workers.empty else frozenset()
+    team_rows = tuple(frame.to_dict("records")) if not frame.empty else ()
+    return TeamInputs(measure, period, team_rows, service_row, worker_teams, available)
+
+
+def team_breakdown_of(inputs: TeamInputs) -> TeamBreakdown:
+    """Return the breakdown computed from `inputs` (no database): the service figure and each team's figure for
+    the month, sorted by team, each with its status-ok values for the 12 months up to the month. Raises
+    nothing for inputs `load_team_inputs` made."""
+    measure, period = inputs.measure, inputs.period
+    if period is None:
+        return TeamBreakdown(measure, None, None, (), inputs.available_periods)
+    service = _level_figure(measure, period, inputs.service_row)
+    start = shift_period(period, -(TEAM_TREND_MONTHS - 1))
+    by_team: dict[str, list[dict]] = {}
+    for row in inputs.team_rows:
+        by_team.setdefault(row["team"], []).append(row)
+    teams = []
+    for team in sorted(by_team):
+        rows = by_team[team]
+        record = next((row for row in rows if row["period"] == period), None)
+        if record is None:
+            continue
+        trend = tuple(
+            TrendPoint(
+                r["period"], float(r["value"]), bool(r["synthetic"]), _number(r["numerator"]), _number(r["denominator"])
+            )
+            for r in sorted(rows, key=lambda row: row["period"])
+            if start <= r["period"] <= period and r["status"] == "ok" and _number(r["value"]) is not None
+        )
+        teams.append(
+            TeamFigures(team, _level_figure(measure, period, record), trend, team in inputs.teams_with_workers)
+        )
+    return TeamBreakdown(measure, period, service, tuple(teams), inputs.available_periods)
+
+
 def team_breakdown(
     engine: Engine, ref: str, period: str | None = None, catalogue: Catalogue | None = None
 ) -> TeamBreakdown:
-    """Return measure `ref` for the month `period`: the whole-service figure and each team's, sorted by team.
+    """Return measure `ref` for the month `period`: the whole-service figure and each team's, sorted by team
+    (`team_breakdown_of` over `load_team_inputs`).
 
     Each team also gets its status-ok values for the 12 months up to `period` (for a small chart) and
     whether worker-level figures exist for it that month. `period` None means the latest month with team
     figures for the measure (or, without any, its latest service month). A measure without team figures
     gives an empty `teams`. Raises KeyError for an unknown ref and ValueError for a malformed period.
     """
-    catalogue = catalogue or catalogue_records.read_catalogue(engine)
-    measure = catalogue.measure(ref)
-    if period is not None:
-        shift_period(period, 0)  # validates
-    frame = reads.team_series(engine, ref)
-    available = sorted(set(frame["period"])) if not frame.empty else []
-    period = period or _latest_team_period(available, engine, ref)
-    if period is None:
-        return TeamBreakdown(measure, None, None, (), tuple(available))
-    service_frame = reads.service_series(engine, refs=[ref], since=period, up_to=period)
-    service_record = service_frame.to_dict("records")[0] if not service_frame.empty else None
-    service = _level_figure(measure, period, service_record)
-    workers = reads.worker_values(engine, ref, period)
-    worker_teams = set(workers["team"]) if not workers.empty else set()
-    start = shift_period(period, -(TEAM_TREND_MONTHS - 1))
-    teams = []
-    month_frame = frame[frame["period"] == period] if not frame.empty else frame
-    for record in sorted(month_frame.to_dict("records"), key=lambda r: r["team"]):
-        team = record["team"]
-        history = frame[(frame["team"] == team) & (frame["period"] >= start) & (frame["period"] <= period)]
-        trend = tuple(
-            TrendPoint(
-                r["period"], float(r["value"]), bool(r["synthetic"]), _number(r["numerator"]), _number(r["denominator"])
-            )
-            for r in history.to_dict("records")
-            if r["status"] == "ok" and _number(r["value"]) is not None
-        )
-        teams.append(TeamFigures(team, _level_figure(measure, period, record), trend, team in worker_teams))
-    return TeamBreakdown(measure, period, service, tuple(teams), tuple(available))
+    return team_breakdown_of(load_team_inputs(engine, ref, period, catalogue))
 
 
 def worker_caseloads(
@@ -241,12 +286,17 @@ def worker_caseloads(
     measure = catalogue.measure(ref)
     shift_period(period, 0)  # validates
     frame = reads.worker_values(engine, ref, period)
-    teams = tuple(sorted(set(frame["team"]))) if not frame.empty else ()
-    if team:
-        frame = frame[frame["team"] == team]
+    return caseloads_of(measure, period, team, tuple(frame.to_dict("records")) if not frame.empty else ())
+
+
+def caseloads_of(measure: Measure, period: str, team: str | None, rows: tuple[dict, ...]) -> WorkerCaseloads:
+    """Return the worker caseloads computed from a month's worker rows of `measure` (no database), for one
+    `team` or every team (None); see `worker_caseloads`. Raises nothing for rows `reads.worker_values` gives."""
+    teams = tuple(sorted({row["team"] for row in rows}))
+    chosen = [row for row in rows if not team or row["team"] == team]
     workers = tuple(
         WorkerCaseload(r["worker"], r["team"], float(r["value"]), bool(r["synthetic"]))
-        for r in frame.to_dict("records")
+        for r in chosen
         if r["status"] == "ok" and _number(r["value"]) is not None
     )
     caseloads = [worker.caseload for worker in workers]
