@@ -1,7 +1,7 @@
 """Databases as each release left them: for every migration, a builder that fills a database standing at that
 migration the way the code of its time wrote it, and the story of figures every builder tells.
 
-`BUILDERS` maps each revision id in `measures/migrations/versions/` to its builder; a test fails when a
+`BUILDERS` maps each revision id in `measures/storage/migrations/versions/` to its builder; a test fails when a
 migration has none, so every new migration is upgraded-into with data. A builder writes through the tables as
 they are at its revision (reflected from the database, so a column the schema does not yet have is an error).
 

@@ -120,7 +120,7 @@ def _assert_the_rest_kept(engine, revision: str) -> None:
 
 
 def test_the_migrated_schema_is_the_one_the_code_defines(blank_engine):
-    """`measures/db.py` and the migrations describe the same tables, columns, types, keys and indexes."""
+    """`measures/storage/db.py` and the migrations describe the same tables, columns, types, keys and indexes."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 

@@ -99,6 +99,8 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
             if row.assessment.has_figure:
                 check("the overview's trend", ref, period, {"value": row.trend[-1][1]}, expected)
 
+            # The area view takes its rows from the overview model, so this checks the card is given its own
+            # measure's row; the area's own figures (its trend series) are checked next, from its own read.
             card = cards[ref]
             check("the area card", ref, period, {name: getattr(card.row.assessment, name) for name in FIELDS}, expected)
             if row.assessment.has_figure:

@@ -37,6 +37,7 @@ from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from measures.accounts import users
+from measures.domain.comparators import KIND_ORDER
 from measures.domain.council import load_council
 from measures.domain.formatting import (
     STATUS_TEXT,
@@ -99,7 +100,6 @@ def _figure_text(detail: MeasureDetail, row: MonthRow) -> str:
     return figure_text(detail.measure, row.status, row.value)
 
 
-# To be replaced by `detail.assessment` once the measure view carries the typed Assessment itself.
 def _counts_text(detail: MeasureDetail, row: MonthRow) -> str:
     measure = detail.measure
     if measure.unit != "percent" or row.numerator is None or not row.counted:
@@ -521,8 +521,7 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
         for benchmark in year.values:
             if (benchmark.comparator, benchmark.kind) not in comparators:
                 comparators.append((benchmark.comparator, benchmark.kind))
-    order = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
-    comparators.sort(key=lambda item: order[item[1]])
+    comparators.sort(key=lambda item: KIND_ORDER[item[1]])
     names = {
         "neighbours": f"{council.neighbours_average} (average)",
         "council": f"{council.name} (published, whole year)",

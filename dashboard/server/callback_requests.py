@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from dashboard.server.page_router import is_router_request, router_input
+from dashboard.server.page_router import ROUTER_OUTPUT, is_router_request, router_input
 
 REFUSAL = "This request is not one the dashboard's pages send: reload the page and try again."
 
@@ -106,6 +106,8 @@ def problem(body: Any, callback_map: dict[str, Any]) -> str | None:
     """Return why `body` is not a well-formed request for a callback in `callback_map` (REFUSAL), or None."""
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return REFUSAL
+    if is_router_request(body) and body["output"] != ROUTER_OUTPUT:
+        return REFUSAL  # names the page's content beside other outputs: no callback of Dash's writes that
     entry = callback_map.get(body["output"])
     if entry is None:
         return None  # the gate says the request names no callback

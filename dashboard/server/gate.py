@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 import dash
 from dash._pages import _path_to_page  # Dash's router's own matching: see `page_for`
+from dash.exceptions import UnsupportedRelativePath
 from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -48,7 +49,11 @@ def page_for(path: str) -> dict[str, Any]:
     """Return the entry of `dash.page_registry` that Dash's page router renders for `path`, or {} for none (Dash
     then renders its not-found page). Dash's own matching, so the gate judges the page Dash will render: a "<ref>"
     in a path template matches any text, slashes included."""
-    page: dict[str, Any] = _path_to_page(path.strip("/"))[0]
+    try:
+        relative = dash.strip_relative_path(path)  # as the router does, so a requests_pathname_prefix is honoured
+    except UnsupportedRelativePath:
+        return {}  # Dash's router refuses such a path too; `callback_requests.problem` refuses it first
+    page: dict[str, Any] = _path_to_page(relative or "")[0]
     return page
 
 

@@ -57,6 +57,7 @@ from dashboard import ids
 from dashboard.server.print_sessions import PRINT_TOKEN_COOKIE
 from dashboard.server.readers import current_name
 from measures.accounts import print_tokens
+from measures.domain.council import load_council
 from measures.domain.periods import is_period, long_label, make_period, parse_period
 from measures.storage import audit, catalogue_records, pdf_cache, print_slots, reads
 
@@ -277,10 +278,13 @@ def _code_version() -> str:
 
 
 def pdf_key(engine: Engine, period: str | None) -> tuple[str, str]:
-    """Return (the cache key of the PDF of the pack as at `period` as it would print now, the data version)."""
+    """Return (the cache key of the PDF of the pack as at `period` as it would print now, the data version): it
+    changes with the data, the catalogue, the council's facts, the day and the code that draws the pack."""
     version = reads.data_version(engine)
     catalogue = catalogue_records.read_catalogue(engine)
-    return pdf_cache.work_key(period, version, repr(catalogue), date.today().isoformat(), _code_version()), version
+    # The council's facts print in the pack (its name, comparators), so a changed council file is a new PDF.
+    drawn_from = repr(catalogue) + repr(load_council())
+    return pdf_cache.work_key(period, version, drawn_from, date.today().isoformat(), _code_version()), version
 
 
 def _holder() -> str:

@@ -1,7 +1,7 @@
 """The measure catalogue: improvement areas and their measures, read from `data/catalogue.toml`.
 
 The catalogue is a readable data file kept under version control. This module only parses and
-checks it; `measures.store` writes it into the database.
+checks it; `measures.storage.catalogue_records` writes it into the database.
 """
 
 from __future__ import annotations

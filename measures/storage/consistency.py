@@ -4,7 +4,7 @@ those.
 The first release wrote every version to `observation_revisions`, the one in force included; later releases
 keep only superseded versions there (the version in force lives in `observations`). Rows written the first
 way make a correction fail (the version in force cannot be copied to the revisions: that version is already
-there) and make `store.value_history` list each version twice. `repair_revisions` puts such rows right. It is
+there) and make `reads.value_history` list each version twice. `repair_revisions` puts such rows right. It is
 run by migration 0004 and by every restore (a backup may come from the first release).
 
 The tables are named here with only the columns the repair uses, so that later schema changes cannot change

@@ -1,12 +1,12 @@
 """Database connection, table definitions and schema upgrades.
 
 The schema is defined once here (SQLAlchemy Core) and changed only through Alembic migrations in
-`measures/migrations/`, so an existing database is upgraded in place without losing data.
+`measures/storage/migrations/`, so an existing database is upgraded in place without losing data.
 
 Values are kept in two tables: `observations` holds the version in force for each
 (ref, period, team, worker) and `observation_revisions` every version it superseded, append-only.
 A correction copies the version in force to the revisions, then replaces it in the same transaction,
-so every version ever recorded stays queryable (`store.value_history`) and a first version, the common
+so every version ever recorded stays queryable (`reads.value_history`) and a first version, the common
 case, is written once.
 """
 
@@ -286,7 +286,7 @@ pack_pdfs = Table(
     metadata,
     Column("work_key", String(64), primary_key=True),
     Column("period", String(7), nullable=False),
-    Column("data_version", String(80), nullable=False),  # `store.data_version`: a generation and a counter
+    Column("data_version", String(80), nullable=False),  # `reads.data_version`: a generation and a counter
     Column("made_at", DateTime(timezone=True), nullable=False),
     Column("size", Integer, nullable=False),
     Column("pdf", LargeBinary, nullable=False),

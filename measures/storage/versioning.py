@@ -1,4 +1,4 @@
-"""The data version: the key under which app workers reuse views computed from the data (`store.data_version`).
+"""The data version: the key under which app workers reuse views computed from the data (`reads.data_version`).
 
 It lives in the one row of `data_generation`: a random `generation` and a `counter`. Every write that changes
 what a page shows (figures, benchmarks, commentary, the catalogue and its targets) calls `advance` in its own

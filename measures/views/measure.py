@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from measures.assessment.assess import assess_measure
 from measures.assessment.change import small_denominator
 from measures.domain.catalogue import Area, Catalogue, Measure
-from measures.domain.comparators import comparator_kind
+from measures.domain.comparators import KIND_ORDER, comparator_kind
 from measures.domain.council import load_council
 from measures.domain.periods import (
     financial_year,
@@ -67,7 +67,6 @@ __all__ = [
     "point_kind",
 ]
 
-_KIND_ORDER: dict[str, int] = {"england": 0, "region": 1, "neighbours": 2, "council": 3, "neighbour": 4, "other": 5}
 
 
 def _number(value: object) -> float | None:
@@ -90,7 +89,7 @@ def benchmark_kind(comparator: str) -> BenchmarkKind:
 def _benchmark_order(benchmark: Benchmark) -> tuple[int, int, str]:
     neighbours = load_council().statistical_neighbours
     position = neighbours.index(benchmark.comparator) if benchmark.kind == "neighbour" else 0
-    return (_KIND_ORDER[benchmark.kind], position, benchmark.comparator)
+    return (KIND_ORDER[benchmark.kind], position, benchmark.comparator)
 
 
 def group_benchmarks(frame: pd.DataFrame) -> tuple[BenchmarkYear, ...]:

@@ -99,12 +99,32 @@ def test_the_gate_asks_the_permission_of_the_page_dash_will_render(app, monkeypa
     assert callback(visitor, page_router.ROUTER_OUTPUT, _router_request("/measure/3.1")).status_code == 200
 
 
-def test_the_gate_finds_the_page_dash_finds_for_any_path(app):
+def test_the_gate_finds_the_page_dash_renders_for_any_path(app):
+    """The page the gate judges is the page Dash's router renders: asked through the router as an admin (who may
+    see every page), the title Dash sends back is the title of the page `page_for` found."""
     from dash._pages import _path_to_page
 
     from dashboard.server.gate import page_for
+    from tests.auth_helpers import client_as
 
+    admin = client_as(app, "admin")
+    not_found = next(page for module, page in dash.page_registry.items() if module.endswith("not_found_404"))
     paths = ["/", "/pack", "/pack/", "/workers/2.2", "/workers/2.2/extra", "/teams//x", "/measure/", "/nowhere"]
     paths += [f"/{segment}/a/b" for segment in ("area", "measure", "teams", "workers", "admin")]
     for path in paths:
-        assert page_for(path) == _path_to_page(path.strip("/"))[0], path
+        response = callback(admin, page_router.ROUTER_OUTPUT, _router_request(path))
+        assert response.status_code == 200, path
+        rendered = response.get_json()["response"][ids.PAGES_STORE]["data"]["title"]
+        title = (page_for(path) or not_found).get("title")  # no page found: Dash renders its not-found page
+        assert title, path
+        if callable(title):  # a title made from the path's variables, as Dash makes it
+            title = title(**_path_to_page(dash.strip_relative_path(path) or "")[1])
+        assert rendered == title, path
+    assert page_for("/nowhere") == {} and page_for("/workers/2.2/extra")["path_template"] == "/workers/<ref>"
+
+
+def test_a_request_naming_the_page_content_beside_other_outputs_is_refused_not_run(app):
+    officer = __import__("tests.auth_helpers", fromlist=["client_as"]).client_as(app, "officer")
+    for output in (f"{ids.PAGES_CONTENT}.children", f"..{ids.PAGES_CONTENT}.children...{ids.URL}.pathname.."):
+        response = callback(officer, output, _router_request("/pack"))
+        assert response.status_code == 400, output

@@ -1,4 +1,4 @@
-"""Users, roles, passwords and the sign-in delays (measures/users.py, sign_in_delays.py), worked through by hand."""
+"""Users, roles, passwords and the sign-in delays (measures/accounts/users.py, sign_in_delays.py), worked by hand."""
 
 from __future__ import annotations
 
