@@ -122,15 +122,16 @@ def _month_rows(measure: Measure, frame: pd.DataFrame, period: str, revised: set
     for record in frame.to_dict("records"):
         denominator = _number(record["denominator"])
         status = str(record["status"])
+        value = _number(record["value"]) if status == "ok" else None
         stored[record["period"]] = MonthRow(
             period=record["period"],
             numerator=_number(record["numerator"]),
             denominator=denominator,
-            value=_number(record["value"]) if status == "ok" else None,
+            value=value,
             status=status,  # type: ignore[arg-type]
             synthetic=bool(record["synthetic"]),
             note=str(record.get("note") or ""),
-            small_denominator=status == "ok" and small_denominator(denominator),
+            small_denominator=status == "ok" and value is not None and small_denominator(denominator),
             revised=record["period"] in revised,
         )
     if not stored:

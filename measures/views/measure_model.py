@@ -198,8 +198,9 @@ class MeasureDetail:
 
     @property
     def small_denominator(self) -> bool:
-        """True when this month's denominator is below 10, so its percentage should be read with care."""
-        return self.current.small_denominator
+        """True when this month has a figure and its denominator is below 10, so its percentage should be read
+        with care (the Assessment's flag, as on every page)."""
+        return self.assessment.small_denominator
 
     @property
     def shows_synthetic(self) -> bool:

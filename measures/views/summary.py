@@ -249,7 +249,7 @@ def synthetic_sentence(detail: MeasureDetail) -> str:
 def small_denominator_sentence(detail: MeasureDetail) -> str:
     """Return the caveat for a percentage of fewer than 10 cases, else ''. Raises nothing."""
     row = detail.current
-    if not row.small_denominator or row.denominator is None:
+    if not detail.small_denominator or row.denominator is None:
         return ""
     count = format_number(row.denominator)
     noun = detail.measure.denominator_label or "cases"
