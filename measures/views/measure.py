@@ -68,7 +68,6 @@ __all__ = [
 ]
 
 
-
 def _number(value: object) -> float | None:
     if value is None or value is pd.NA:
         return None
