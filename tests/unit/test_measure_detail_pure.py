@@ -24,6 +24,7 @@ MEASURE = Measure(
     polarity="higher",
     decimals=1,
     target=Target(kind="at_least", low=12, tolerance=1),
+    spc=SpcOptions(minimum_points=12),  # SHIFT_OF_SEVEN is twelve months, worked by hand
 )
 COLUMNS = ["ref", "period", "numerator", "denominator", "value", "status", "note", "synthetic"]
 
@@ -71,9 +72,9 @@ def test_the_detail_carries_the_assessment_of_assess_measure():
 
 def test_too_few_months_names_the_measures_own_minimum():
     rows = HISTORY[-2:]
-    default = measure_detail(inputs(MEASURE, rows), "2022-12")
+    default = measure_detail(inputs(replace(MEASURE, spc=SpcOptions()), rows), "2022-12")
     assert default.summary.endswith(
-        "Too few months for a reliable trend: the SPC chart needs at least 12 monthly figures and there are 2."
+        "Too few months for a reliable trend: the SPC chart needs at least 15 monthly figures and there are 2."
     )
     own = replace(MEASURE, spc=SpcOptions(minimum_points=13))
     detail = measure_detail(inputs(own, HISTORY), "2022-12")
