@@ -338,7 +338,8 @@ def _polarity_history(catalogue: Catalogue) -> list:
     rows = []
     for record in frame.to_dict("records"):
         detail = record["detail"] if isinstance(record["detail"], dict) else {}
-        change = detail.get("polarity") if isinstance(detail.get("polarity"), dict) else {}
+        stored = detail.get("polarity")
+        change: dict = stored if isinstance(stored, dict) else {}
         before, after = (POLARITY_LABELS.get(str(change.get(key)), str(change.get(key))) for key in ("from", "to"))
         measure = _find(catalogue, record["subject"])
         name = f"{measure.ref} {measure.short_title}" if measure else str(record["subject"])
