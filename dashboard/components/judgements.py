@@ -18,6 +18,7 @@ from measures.domain.formatting import (
     ASSURANCE_TEXT,
     DERIVED_MONTHLY_TEXT,
     DIRECTION_ARROW,
+    NO_SPC_REASON_TEXT,
     RAG_TEXT,
     STATUS_EXPLANATION,
     STATUS_TEXT,
@@ -95,12 +96,12 @@ def variation_words(assessment: Assessment) -> str:
 
 def spc_basis_words(assessment: Assessment) -> str | None:
     """Return what the SPC reading is read on when that is not the figures as shown: 'SPC is read on the monthly
-    figures derived from the year-to-date counts.', or why there is no reading ('No SPC reading: a rolling
-    12-month figure overlaps month to month, so its points are not independent.'); None otherwise."""
+    figures derived from the year-to-date counts.', or, under the 'No SPC reading' badge, why there is none ('A
+    rolling 12-month figure overlaps month to month, so its points are not independent.'); None otherwise."""
     if assessment.spc_on == "derived-monthly":
         return DERIVED_MONTHLY_TEXT
     if assessment.spc_on == "none":
-        return assessment.explanation
+        return NO_SPC_REASON_TEXT.get(assessment.basis, assessment.explanation)
     return None
 
 

@@ -14,9 +14,9 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.charts.spc_chart import (
-    POINT_READING,
     assurance_icon,
     chart_reading,
+    point_reading,
     spc_graph,
     variation_icon,
 )
@@ -349,7 +349,7 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
     for period, point in detail.spc_points:
         # With derived monthly figures, the chart's point is the month's own figure, not the year-to-date one.
         row = replace(rows[period], value=point.value) if spc_on == "derived-monthly" else rows[period]
-        reading = POINT_READING[detail.point_kind(point)]
+        reading = point_reading(detail, point)
         table_rows.append(
             html.Tr(
                 [
@@ -363,15 +363,23 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
                 ]
             )
         )
+    synthetic_help = "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else ""
     explanation = html.P(
         [
-            f"{spc_basis_words(detail.assessment)} " if spc_on != "figures" else "",
+            # With derived monthly figures, say so first.
+            f"{spc_basis_words(detail.assessment)} " if spc_on == "derived-monthly" else "",
             "Each point is one month. The solid black line is the average and the dashed lines are the process "
             "limits: the range the figures would be expected to stay within if nothing changed. "
             f"{_capitalise(special_cause_rules(measure.spc))} is ",
             html.Em("special cause"),
             " variation, marked with its own shape and colour and named in the key. ",
-            "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else "",
+            synthetic_help,
+        ]
+        if spc_on != "none"
+        else [
+            f"{detail.assessment.explanation} Each point is one month's figure as reported, shown without an "
+            "average or process limits. ",
+            synthetic_help,
         ],
         className="measure-chart-help",
     )

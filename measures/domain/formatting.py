@@ -40,12 +40,15 @@ VARIATION_TEXT = {
 }
 # "Special cause, neither better nor worse" says which side the latest point is on.
 NEITHER_SIDE_TEXT = {"high": "Special cause: unusually high", "low": "Special cause: unusually low"}
-# Why a measure whose figures are not monthly has no SPC reading, by its basis (`Measure.basis`).
+# Why a measure whose figures are not monthly has no SPC reading, by its basis (`Measure.basis`): the reason on
+# its own (shown under the "No SPC reading" badge) and as the reading's sentence.
+NO_SPC_REASON_TEXT = {
+    "rolling-12": "A rolling 12-month figure overlaps month to month, so its points are not independent.",
+    "year-to-date": "A year-to-date figure adds each month to the months before it, so its points are not "
+    "independent, and without its counts the monthly figures cannot be worked out.",
+}
 NO_SPC_READING_TEXT = {
-    "rolling-12": "No SPC reading: a rolling 12-month figure overlaps month to month, so its points are not "
-    "independent.",
-    "year-to-date": "No SPC reading: a year-to-date figure adds each month to the months before it, so its points "
-    "are not independent, and without its counts the monthly figures cannot be worked out.",
+    basis: f"No SPC reading: {reason[:1].lower()}{reason[1:]}" for basis, reason in NO_SPC_REASON_TEXT.items()
 }
 DERIVED_MONTHLY_TEXT = "SPC is read on the monthly figures derived from the year-to-date counts."
 ASSURANCE_TEXT = {

@@ -15,6 +15,7 @@ from dashboard.components.judgements import (
     change_words,
     figure_words,
     reading_up_to_words,
+    spc_basis_words,
     target_line,
     target_words,
     too_few_words,
@@ -79,6 +80,7 @@ def _by_ref(tree, kind: str) -> dict[str, dict]:
 def _expected(measure, assessment) -> dict[str, str]:
     spc = (
         variation_words(assessment),
+        spc_basis_words(assessment),
         too_few_words(measure, assessment),
         reading_up_to_words(assessment),
         assurance_words(assessment),
@@ -165,10 +167,14 @@ def test_area_10_in_january_2023_rates_nothing_it_cannot_and_says_the_reading_is
         assert card["figure"] == "TBC"
         assert card["target"].startswith("Not rated: no figure Target: at least 90%"), (ref, card["target"])
         assert NO_TARGET not in _text(cards[ref]), ref
-        assert "Reading up to December 2022" in card["spc"], (ref, card["spc"])
-    assert _card(cards["10.2"])["spc"] == (
-        "Special cause: improvement Reading up to December 2022 Will consistently miss the target"
-    )
+        if ref in ("10.2", "10.3"):  # year-to-date percentages published without counts: no SPC reading, and why
+            assert card["spc"] == (
+                "No SPC reading A year-to-date figure adds each month to the months before it, so its points are "
+                "not independent, and without its counts the monthly figures cannot be worked out."
+            ), (ref, card["spc"])
+        else:
+            assert "Reading up to December 2022" in card["spc"], (ref, card["spc"])
+    assert _card(cards["10.6"])["spc"].startswith("Common cause: no significant change Reading up to December 2022")
     assert _card(cards["10.1"])["target"] == "No target"  # 10.1 has none
 
 

@@ -254,7 +254,9 @@ def test_a_rolling_figure_says_why_there_is_no_reading():
     )
     assert variation_words(assessment) == "No SPC reading"
     assert too_few_words(PERCENT, assessment) is None and reading_up_to_words(assessment) is None
-    assert _text(variation_cell(PERCENT, assessment)) == f"No SPC reading {reason}"
+    assert _text(variation_cell(PERCENT, assessment)) == (
+        "No SPC reading A rolling 12-month figure overlaps month to month, so its points are not independent."
+    )
 
 
 def test_a_reading_of_derived_monthly_figures_says_so():

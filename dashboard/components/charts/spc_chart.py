@@ -29,6 +29,7 @@ from dashboard.components.palette import (
     TARGET_BAND_FILL,
     TARGET_COLOUR,
 )
+from measures.assessment.spc import SpcPoint
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
     ASSURANCE_TEXT,
@@ -38,7 +39,7 @@ from measures.domain.formatting import (
     variation_text,
 )
 from measures.domain.periods import long_label, make_period, parse_period, shift_period
-from measures.views.measure import Benchmark, MeasureDetail, MonthRow, PointKind
+from measures.views.measure import Benchmark, MeasureDetail, MonthRow
 from measures.views.summary import format_benchmark
 
 FONT_SIZE = 14
@@ -73,6 +74,22 @@ POINT_READING = {
     "neither": "Special cause: neither better nor worse",
     "unassessed": "Too few months for an SPC reading",
 }
+NO_READING_POINT = "No SPC reading: not a monthly figure"
+NO_READING_LEGEND = "Figure as reported (no SPC reading)"
+
+
+def point_reading(detail: MeasureDetail, point: SpcPoint) -> str:
+    """Return how one chart point reads in words: its kind (POINT_READING), a special cause neither better nor
+    worse with its side ('Special cause: unusually high'), or, for a measure with no SPC reading because its
+    figures are not monthly, NO_READING_POINT."""
+    kind = detail.point_kind(point)
+    if kind == "unassessed" and detail.spc.variation == "no-reading":
+        return NO_READING_POINT
+    if kind == "neither":
+        return variation_text("neither", point.side)
+    return POINT_READING[kind]
+
+
 BENCHMARK_STYLE: dict[str, dict[str, object]] = {
     "england": {"color": BENCHMARK_COLOURS["england"], "dash": "dashdot", "width": 2.5, "textposition": "top left"},
     "region": {"color": BENCHMARK_COLOURS["region"], "dash": "longdash", "width": 2.5, "textposition": "top right"},
@@ -132,13 +149,13 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
     measure = detail.measure
     rows = {row.period: row for row in detail.series}
     derived = detail.assessment.spc_on == "derived-monthly"
-    by_kind: dict[str, list[tuple[MonthRow, PointKind]]] = {}
+    by_kind: dict[str, list[tuple[MonthRow, SpcPoint]]] = {}
     for period, point in detail.spc_points:
         kind = detail.point_kind(point)
         # Derived monthly figures are what the chart reads: the point is the month's own figure, not the
         # year-to-date figure reported.
         row = replace(rows[period], value=point.value) if derived else rows[period]
-        by_kind.setdefault(kind, []).append((row, kind))
+        by_kind.setdefault(kind, []).append((row, point))
     traces = []
     for kind in ("common", "unassessed", "improvement", "concern", "neither"):
         members = by_kind.get(kind)
@@ -148,9 +165,9 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
         # The legend draws a trace's first point: put a real (filled) one first. Order does not matter on the chart.
         members = sorted(members, key=lambda member: member[0].synthetic)
         customdata = []
-        for row, point_kind in members:
+        for row, point in members:
             numerator, denominator = _counts_lines(measure, row)
-            reading = POINT_READING[point_kind]
+            reading = point_reading(detail, point)
             if derived:
                 reading += "<br>The month's own figure, derived from the year-to-date counts"
             if row.synthetic:
@@ -163,7 +180,7 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
                 x=[month_date(row.period) for row, _ in members],
                 y=[row.value for row, _ in members],
                 mode="markers",
-                name=str(style["name"]),
+                name=NO_READING_LEGEND if detail.spc.variation == "no-reading" else str(style["name"]),
                 legendgroup="points",
                 legendrank=10,
                 marker={
