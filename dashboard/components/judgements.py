@@ -106,7 +106,7 @@ def spc_basis_words(assessment: Assessment) -> str | None:
 
 
 def too_few_words(measure: Measure, assessment: Assessment) -> str | None:
-    """Return how far the measure is from an SPC reading, e.g. '5 of 12 months needed' (the measure's own
+    """Return how far the measure is from an SPC reading, e.g. '5 of 15 months needed' (the measure's own
     minimum), or None when there is a reading."""
     if assessment.variation != "insufficient":
         return None

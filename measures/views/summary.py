@@ -246,6 +246,8 @@ def synthetic_sentence(detail: MeasureDetail) -> str:
         return ""
     if all(row.synthetic for row in counted):
         return "All these figures are synthetic demonstration data, not real."
+    if detail.assessment.spc_on == "none":  # rolling or year-to-date figures: no average and no SPC reading to qualify
+        return "Some earlier months are synthetic demonstration figures, so the chart is for illustration only."
     return (
         "Some earlier months are synthetic demonstration figures, so the average and the trend are "
         "for illustration only."

@@ -96,6 +96,9 @@ def test_rolling_and_year_to_date_figures_are_never_averaged(demo_engine):
     assert "average of the previous" not in rolling.summary
     assert rolling.assessment.variation == "no-reading" and rolling.spc.upper_limit is None
     assert "No SPC reading: a rolling 12-month figure overlaps month to month" in rolling.summary
+    assert rolling.summary.endswith(
+        "Some earlier months are synthetic demonstration figures, so the chart is for illustration only."
+    )
     monthly = build_measure_detail(demo_engine, "3.1", "2023-01")
     assert monthly.recent_average is not None and monthly.year_to_date.method == "counts"
 
