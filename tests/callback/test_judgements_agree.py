@@ -195,3 +195,16 @@ def test_a_team_with_no_figure_under_a_target_is_not_rated_and_never_reads_as_no
     assert "On target" in rows["Assessment Team 1"]
     service = _text([c for c in _components(tree) if c["props"].get("id") == "service-figure"])
     assert "Not rated: no figure" in service and "Target: 16 to 20" in service and NO_TARGET not in service
+
+
+def test_a_polarity_taken_from_the_target_is_flagged_on_the_overview_and_the_measure_page(app):
+    client = client_as(app, "viewer")
+    overview = _by_ref(_page(client, "/", "2023-01"), "Tr")
+    flag = "Check: the source does not say whether higher or lower is better; it is taken from the target."
+    for ref in ("10.3", "10.5", "10.7"):
+        assert flag in _text(overview[ref]), ref
+    assert flag not in _text(overview["10.6"])  # its table says 'Higher is better'
+    page = _text(_page(client, "/measure/10.5", "2023-01"))
+    assert "The source does not say whether higher or lower is better; it is taken from the target." in page
+    # 10.5 now has a direction, so its SPC reading of December has an assurance beside it.
+    assert "Will consistently miss the target" in _text(overview["10.5"])
