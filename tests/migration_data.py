@@ -311,6 +311,23 @@ def build_0008(connection: Connection, catalogue: Catalogue) -> None:
         )
 
 
+def build_0010(connection: Connection, catalogue: Catalogue) -> None:
+    """As 0008; each measure's basis stored with it, and one measure (1.1) whose polarity an admin corrected."""
+    build_0008(connection, catalogue)
+    measures = _table(connection, "measures")
+    for ref in connection.execute(select(measures.c.ref)).scalars().all():
+        connection.execute(update(measures).where(measures.c.ref == ref).values(basis=catalogue.measure(ref).basis))
+    connection.execute(
+        update(measures)
+        .where(measures.c.ref == "1.1")
+        .values(
+            polarity="none",
+            polarity_edited_at=datetime(2023, 2, 1, 9, 30, tzinfo=UTC),
+            polarity_edited_by="admin.a",
+        )
+    )
+
+
 BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0001": build_0001,
     "0002": build_0002,
@@ -320,6 +337,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0006": build_0004,  # sign-in delays: a new table and a column that starts empty
     "0007": build_0004,  # adds the printer's working tables only; nothing there to carry forward
     "0008": build_0008,
+    "0010": build_0010,  # re-chained onto 0009 when the branches are merged
 }
 
 

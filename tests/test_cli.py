@@ -55,7 +55,7 @@ def test_assess_json_has_one_object_per_measure_with_the_contract_keys(run):
     assert assessment["value"] == pytest.approx(236 / 304 * 100)
     assert assessment["previous"] == pytest.approx(198 / 291 * 100)
     assert (assessment["direction"], assessment["judgement"]) == ("up", "better")
-    assert assessment["variation"] in {"common", "improvement", "concern", "neither", "insufficient"}
+    assert assessment["variation"] in {"common", "improvement", "concern", "neither", "insufficient", "no-reading"}
     assert {r["rag"] for r in records} <= {"green", "amber", "red", "none"}
 
 

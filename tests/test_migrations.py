@@ -160,9 +160,23 @@ def test_the_spc_settings_a_database_at_0008_holds_are_read_back(blank_engine, c
     from measures.domain.spc_settings import SpcOptions
 
     _build_at(blank_engine, "0008", catalogue)
+    db.upgrade_schema(blank_engine)  # read with the newest schema's tables, as the app reads it
     stored = catalogue_records.read_catalogue(blank_engine)
     assert stored.measure("3.1").spc == SpcOptions(shift_length=7, trend_length=7, minimum_points=15)
     assert stored.measure("2.2").spc == catalogue.measure("2.2").spc
+    assert all(measure.basis == "month" for measure in stored.measures)  # none stored yet: monthly until `init`
+
+
+def test_the_basis_and_a_corrected_polarity_at_0010_are_read_back_and_kept_by_init(blank_engine, catalogue):
+    _build_at(blank_engine, "0010", catalogue)
+    db.upgrade_schema(blank_engine)
+    stored = catalogue_records.read_catalogue(blank_engine)
+    assert stored.measures and all(m.basis == catalogue.measure(m.ref).basis for m in stored.measures)
+    assert stored.measure("1.1").polarity == "none"  # corrected by an admin in the app; the file says "higher"
+    catalogue_records.sync_catalogue(blank_engine, catalogue)
+    reloaded = catalogue_records.read_catalogue(blank_engine)
+    assert reloaded.measure("1.1").polarity == "none"
+    assert (reloaded.measure("6.1").basis, reloaded.measure("10.2").basis) == ("rolling-12", "year-to-date")
 
 
 @pytest.mark.parametrize("revision", REVISIONS)

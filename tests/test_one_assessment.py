@@ -32,6 +32,9 @@ FIELDS = (
     "spc_points",
     "reading_up_to",
     "small_denominator",
+    "variation_side",
+    "basis",
+    "spc_on",
 )
 
 
@@ -62,7 +65,7 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
     inputs = {measure.ref: load_measure_inputs(engine, catalogue, measure.ref) for measure in catalogue.measures}
     disagreements: list[str] = []
     walked = 0
-    seen = {"no figure": 0, "reading up to an earlier month": 0, "rated": 0, "special cause": 0}
+    seen = {"no figure": 0, "reading up to an earlier month": 0, "rated": 0, "special cause": 0, "no SPC reading": 0}
 
     def check(where: str, ref: str, period: str, said: dict, expected: dict) -> None:
         for name, value in said.items():
@@ -86,6 +89,7 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
             seen["reading up to an earlier month"] += row.assessment.reading_up_to is not None
             seen["rated"] += row.assessment.target_reading == "rated"
             seen["special cause"] += row.assessment.special_cause
+            seen["no SPC reading"] += row.assessment.variation == "no-reading"
 
             # The overview's own cells agree with its assessment.
             latest = row.latest
@@ -132,7 +136,8 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                     "small_denominator": detail.small_denominator,
                     "reading_up_to": (
                         detail.spc_periods[-1]
-                        if detail.spc.variation != "insufficient" and detail.spc_periods[-1] != period
+                        if detail.spc.variation not in ("insufficient", "no-reading")
+                        and detail.spc_periods[-1] != period
                         else None
                     ),
                 },

@@ -16,13 +16,15 @@ from measures.assessment.model import Assessment
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
     ASSURANCE_TEXT,
+    DERIVED_MONTHLY_TEXT,
     DIRECTION_ARROW,
+    NO_SPC_REASON_TEXT,
     RAG_TEXT,
     STATUS_EXPLANATION,
     STATUS_TEXT,
-    VARIATION_TEXT,
     change_text,
     format_value,
+    variation_text,
 )
 from measures.domain.periods import long_label
 from measures.domain.spc_wording import months_needed
@@ -87,12 +89,24 @@ def target_line(measure: Measure) -> str | None:
 
 def variation_words(assessment: Assessment) -> str:
     """Return the SPC variation in words, e.g. 'Common cause: no significant change', 'Special cause: concern',
-    'Too few months for SPC'."""
-    return VARIATION_TEXT[assessment.variation]
+    'Special cause: unusually high' (neither better nor worse, on the high side), 'Too few months for SPC',
+    'No SPC reading'."""
+    return variation_text(assessment.variation, assessment.variation_side)
+
+
+def spc_basis_words(assessment: Assessment) -> str | None:
+    """Return what the SPC reading is read on when that is not the figures as shown: 'SPC is read on the monthly
+    figures derived from the year-to-date counts.', or, under the 'No SPC reading' badge, why there is none ('A
+    rolling 12-month figure overlaps month to month, so its points are not independent.'); None otherwise."""
+    if assessment.spc_on == "derived-monthly":
+        return DERIVED_MONTHLY_TEXT
+    if assessment.spc_on == "none":
+        return NO_SPC_REASON_TEXT.get(assessment.basis, assessment.explanation)
+    return None
 
 
 def too_few_words(measure: Measure, assessment: Assessment) -> str | None:
-    """Return how far the measure is from an SPC reading, e.g. '5 of 12 months needed' (the measure's own
+    """Return how far the measure is from an SPC reading, e.g. '5 of 15 months needed' (the measure's own
     minimum), or None when there is a reading."""
     if assessment.variation != "insufficient":
         return None
@@ -187,9 +201,13 @@ def variation_badge(assessment: Assessment) -> html.Span:
 
 
 def variation_notes(measure: Measure, assessment: Assessment) -> list:
-    """The lines under the variation: how many of the months needed there are, or which month the reading is up
-    to when it is of earlier months."""
+    """The lines under the variation: what the reading is read on when that is not the figures shown (or why there
+    is none), how many of the months needed there are, or which month the reading is up to when it is of earlier
+    months."""
     notes = []
+    basis = spc_basis_words(assessment)
+    if basis:
+        notes.append(html.Span(basis, className="small muted block spc-basis"))
     too_few = too_few_words(measure, assessment)
     if too_few:
         notes.append(html.Span(too_few, className="small muted block spc-points"))

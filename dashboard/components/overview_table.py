@@ -24,6 +24,13 @@ def _measure_cell(row: OverviewRow, query: str) -> html.Td:
                 "Check: the source's 'good looks like' may be wrong for this measure.", className="small flag block"
             )
         )
+    if "polarity-from-target" in measure.flags:
+        children.append(
+            html.Span(
+                "Check: the source does not say whether higher or lower is better; it is taken from the target.",
+                className="small flag block",
+            )
+        )
     if row.assessment.small_denominator:
         children.append(
             html.Span("Small numbers: fewer than 10 in the denominator, read with care.", className="small flag block")

@@ -4,6 +4,7 @@ committee asked to see beside each measure (objective, timescale, best practice)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -13,9 +14,9 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.charts.spc_chart import (
-    POINT_READING,
     assurance_icon,
     chart_reading,
+    point_reading,
     spc_graph,
     variation_icon,
 )
@@ -24,6 +25,7 @@ from dashboard.components.judgements import (
     change,
     change_class,
     figure_text,
+    spc_basis_words,
     status_explanation,
     synthetic_mark,
     target_badge,
@@ -66,6 +68,7 @@ FLAG_TEXT = {
     "polarity-from-plan": "What 'good' looks like is taken from the improvement plan, not the published table.",
     "polarity-not-stated": "The source does not say whether higher or lower is better.",
     "polarity-doubtful": "The source's 'good looks like' may be wrong for this measure.",
+    "polarity-from-target": "The source does not say whether higher or lower is better; it is taken from the target.",
     "target-interpreted": "The target is interpreted from the plan's wording.",
     "target-extended": "The target is extended by convention from a related measure.",
     "title-typo-fixed": "A typing error in the published title has been corrected.",
@@ -252,7 +255,7 @@ def _key_figures(detail: MeasureDetail) -> html.Section:
     change_line = html.P(change(assessment, "Change: "), className=f"card-change {change_class(assessment)}")
     ytd = detail.year_to_date
     ytd_lines: list = []
-    if ytd.method == "counts":
+    if ytd.numerator is not None and ytd.denominator is not None:
         noun = measure.denominator_label
         ytd_lines.append(
             html.P(
@@ -342,9 +345,11 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
     filename = f"measure-{measure.ref}-{detail.period}-spc-chart"
     rows = {row.period: row for row in detail.series}
     table_rows = []
+    spc_on = detail.assessment.spc_on
     for period, point in detail.spc_points:
-        row = rows[period]
-        reading = POINT_READING[detail.point_kind(point)]
+        # With derived monthly figures, the chart's point is the month's own figure, not the year-to-date one.
+        row = replace(rows[period], value=point.value) if spc_on == "derived-monthly" else rows[period]
+        reading = point_reading(detail, point)
         table_rows.append(
             html.Tr(
                 [
@@ -358,14 +363,23 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
                 ]
             )
         )
+    synthetic_help = "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else ""
     explanation = html.P(
         [
+            # With derived monthly figures, say so first.
+            f"{spc_basis_words(detail.assessment)} " if spc_on == "derived-monthly" else "",
             "Each point is one month. The solid black line is the average and the dashed lines are the process "
             "limits: the range the figures would be expected to stay within if nothing changed. "
             f"{_capitalise(special_cause_rules(measure.spc))} is ",
             html.Em("special cause"),
             " variation, marked with its own shape and colour and named in the key. ",
-            "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else "",
+            synthetic_help,
+        ]
+        if spc_on != "none"
+        else [
+            f"{detail.assessment.explanation} Each point is one month's figure as reported, shown without an "
+            "average or process limits. ",
+            synthetic_help,
         ],
         className="measure-chart-help",
     )

@@ -1,6 +1,6 @@
 """Targets (`/admin/targets`), for admins: choose a measure, see its target, amber tolerance, objective and
-timescale, change them, and see every recent change to targets with who made it. The changes are audited
-and kept when the catalogue file is loaded again."""
+timescale, change them, correct what good looks like (its polarity) with a reason, and see every recent change
+with who made it. The changes are audited and kept when the catalogue file is loaded again."""
 
 from __future__ import annotations
 
@@ -19,10 +19,13 @@ from measures.domain.catalogue import Catalogue, Measure, Target
 from measures.domain.formatting import polarity_text
 from measures.storage import audit, catalogue_records
 from measures.storage.edits import (
+    MAX_REASON_LENGTH,
     MAX_TEXT_FIELD_LENGTH,
     EditError,
     TargetChange,
+    change_polarity,
     change_target,
+    polarity_problems,
     stored_fields,
     target_problems,
 )
@@ -55,6 +58,12 @@ FIELD_LABELS = {
     "timescale": "Timescale",
 }
 TARGET_FIELDS = ("target_kind", "target_low", "target_high")
+POLARITY_LABELS = {
+    "higher": "Higher is better",
+    "lower": "Lower is better",
+    "range": "Within the target band is best (only for a measure whose target is a band)",
+    "none": "Neither: no direction is better (no better or worse, no SPC assurance)",
+}
 KIND_WORDS = {"at_least": "at least", "at_most": "at most", "band": "a band"}
 
 
@@ -265,6 +274,114 @@ def _form(measure: Measure) -> html.Div:
     )
 
 
+def _polarity_form(measure: Measure) -> html.Div:
+    """The form that corrects what good looks like, with the reason the audit log keeps."""
+    return html.Div(
+        [
+            html.H2("Correct what good looks like", id="targets-polarity-heading"),
+            html.P(
+                "Whether higher or lower is better decides 'better' and 'worse', SPC's improvement and concern, and "
+                "whether there is an SPC assurance. Correct it only when the source is wrong or silent, and say why.",
+                className="hint",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Good looks like", className="field-label"),
+                    dcc.RadioItems(
+                        id=ids.TARGETS_POLARITY,
+                        options=[{"label": label, "value": value} for value, label in POLARITY_LABELS.items()],
+                        value=measure.polarity,
+                        className="checklist radio-list",
+                    ),
+                ],
+                className="field fieldset",
+            ),
+            html.Div(
+                [
+                    html.Label("Reason for the change", htmlFor=ids.TARGETS_POLARITY_REASON, className="field-label"),
+                    html.P(
+                        f"Required. Kept in the audit log with your name. Up to {MAX_REASON_LENGTH} characters.",
+                        className="hint",
+                    ),
+                    dcc.Textarea(
+                        id=ids.TARGETS_POLARITY_REASON,
+                        value="",
+                        rows=3,
+                        maxLength=MAX_REASON_LENGTH,
+                        className="text-input",
+                    ),
+                ],
+                className="field",
+            ),
+            html.Div(
+                html.Button(
+                    "Save what good looks like",
+                    id=ids.TARGETS_POLARITY_SAVE,
+                    n_clicks=0,
+                    type="button",
+                    className="button",
+                ),
+                className="actions",
+            ),
+            html.Div(id=ids.TARGETS_POLARITY_STATUS, role="status"),
+            html.Div(id=ids.TARGETS_POLARITY_ALERT, role="alert"),
+        ],
+        className="targets-form",
+    )
+
+
+def _polarity_history(catalogue: Catalogue) -> list:
+    """The latest corrections of what good looks like, newest first, with their reasons (or a sentence)."""
+    frame = audit.audit_frame(engine(), action="catalogue.polarity_changed", limit=HISTORY_LIMIT)
+    if frame.empty:
+        return [html.P("What good looks like has not been corrected in the app yet.")]
+    rows = []
+    for record in frame.to_dict("records"):
+        detail = record["detail"] if isinstance(record["detail"], dict) else {}
+        stored = detail.get("polarity")
+        change: dict = stored if isinstance(stored, dict) else {}
+        before, after = (POLARITY_LABELS.get(str(change.get(key)), str(change.get(key))) for key in ("from", "to"))
+        measure = _find(catalogue, record["subject"])
+        name = f"{measure.ref} {measure.short_title}" if measure else str(record["subject"])
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(_when(record["at"])),
+                    html.Td(str(record["actor"])),
+                    html.Td(name),
+                    html.Td(f"{before} → {after}"),
+                    html.Td(str(detail.get("reason", ""))),
+                ]
+            )
+        )
+    return [
+        html.Div(
+            html.Table(
+                [
+                    html.Caption(
+                        f"The latest {HISTORY_LIMIT} corrections of what good looks like, newest first",
+                        className="visually-hidden",
+                    ),
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(text, scope="col")
+                                for text in ("When (UTC)", "Who", "Measure", "What changed", "Reason")
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                className="report-table targets-history-table",
+            ),
+            className="table-scroll",
+            tabIndex="0",
+            role="region",
+            **{"aria-labelledby": "targets-polarity-history-heading"},
+        )
+    ]
+
+
 def _when(moment) -> str:
     return moment.strftime("%d %b %Y %H:%M") if hasattr(moment, "strftime") else str(moment or "")
 
@@ -327,8 +444,8 @@ def layout(ref: str | None = None, **_query) -> html.Div:
     header = [
         html.H1(TITLE),
         html.P(
-            "Change a measure's target, amber tolerance, objective or timescale. Ratings on every page use the "
-            "new target at once, and every change is recorded with who made it.",
+            "Change a measure's target, amber tolerance, objective or timescale, or correct what good looks like. "
+            "Every page uses the change at once, and every change is recorded with who made it.",
             className="lede",
         ),
     ]
@@ -362,6 +479,7 @@ def layout(ref: str | None = None, **_query) -> html.Div:
             ),
             html.Section(_current(measure), id=ids.TARGETS_CURRENT, **{"aria-labelledby": "targets-current-heading"}),
             html.Section(_form(measure), **{"aria-labelledby": "targets-form-heading"}),
+            html.Section(_polarity_form(measure), **{"aria-labelledby": "targets-polarity-heading"}),
             html.Section(
                 [
                     html.H2("Changes to targets", id="targets-history-heading"),
@@ -374,6 +492,14 @@ def layout(ref: str | None = None, **_query) -> html.Div:
                     html.Div(_history(catalogue), id=ids.TARGETS_HISTORY),
                 ],
                 **{"aria-labelledby": "targets-history-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Corrections of what good looks like", id="targets-polarity-history-heading"),
+                    html.P("A correction made here is kept when the catalogue file is loaded again.", className="hint"),
+                    html.Div(_polarity_history(catalogue), id=ids.TARGETS_POLARITY_HISTORY),
+                ],
+                **{"aria-labelledby": "targets-polarity-history-heading"},
             ),
         ],
         className="targets-page",
@@ -520,3 +646,76 @@ def save_target(
     )
     updated = catalogue_records.read_catalogue(engine())
     return message, "", _current(_find(updated, measure.ref) or measure), _history(updated)
+
+
+@callback(
+    Output(ids.TARGETS_POLARITY, "value"),
+    Output(ids.TARGETS_POLARITY_REASON, "value"),
+    Output(ids.TARGETS_POLARITY_STATUS, "children"),
+    Output(ids.TARGETS_POLARITY_ALERT, "children"),
+    Input(ids.TARGETS_MEASURE, "value"),
+    prevent_initial_call=True,
+)
+@requires(users.EDIT_CATALOGUE)
+def choose_measure_polarity(ref: str | None):
+    """Fill the polarity form with the chosen measure's polarity and an empty reason."""
+    measure = _find(catalogue_records.read_catalogue(engine()), ref)
+    if measure is None:
+        return (no_update,) * 4
+    return measure.polarity, "", "", ""
+
+
+@callback(
+    Output(ids.TARGETS_POLARITY_STATUS, "children", allow_duplicate=True),
+    Output(ids.TARGETS_POLARITY_ALERT, "children", allow_duplicate=True),
+    Output(ids.TARGETS_POLARITY_REASON, "value", allow_duplicate=True),
+    Output(ids.TARGETS_CURRENT, "children", allow_duplicate=True),
+    Output(ids.TARGETS_KIND, "options", allow_duplicate=True),
+    Output(ids.TARGETS_KIND_HINT, "children", allow_duplicate=True),
+    Output(ids.TARGETS_POLARITY_HISTORY, "children"),
+    Input(ids.TARGETS_POLARITY_SAVE, "n_clicks"),
+    State(ids.TARGETS_MEASURE, "value"),
+    State(ids.TARGETS_POLARITY, "value"),
+    State(ids.TARGETS_POLARITY_REASON, "value"),
+    prevent_initial_call=True,
+)
+@requires(users.EDIT_CATALOGUE)
+def save_polarity(n_clicks: int | None, ref: str | None, polarity: str | None, reason: str | None):
+    """Check and save the corrected polarity as the signed-in admin's change, with its reason, then say what
+    changed (or that nothing did)."""
+    unchanged = (no_update,) * 5
+    if not n_clicks:
+        return (no_update, no_update, *unchanged)
+    measure = _find(catalogue_records.read_catalogue(engine()), ref)
+    if measure is None:
+        return ("", _alert(["Choose a measure from the list first."]), *unchanged)
+    chosen, why = _text(polarity), _text(reason)
+    kind = measure.target.kind if measure.target is not None else None
+    problems = polarity_problems(chosen, why, kind)
+    if problems:
+        return ("", _alert(problems), *unchanged)
+    try:
+        changed = change_polarity(engine(), measure.ref, chosen, why, actor=auth.current_name())
+    except EditError as error:
+        return ("", _alert([str(error)]), *unchanged)
+    if changed is None:
+        message = html.P(
+            f"Nothing changed: {measure.ref} already reads '{POLARITY_LABELS[chosen]}'.",
+            className="notice notice-success",
+        )
+        return (message, "", *unchanged)
+    updated = catalogue_records.read_catalogue(engine())
+    now = _find(updated, measure.ref) or measure
+    message = html.P(
+        f"Saved for {measure.ref}: good looks like {POLARITY_LABELS[changed[0]]} → {POLARITY_LABELS[changed[1]]}.",
+        className="notice notice-success",
+    )
+    return (
+        message,
+        "",
+        "",
+        _current(now),
+        _kind_options(now.polarity),
+        _kind_hint(now),
+        _polarity_history(updated),
+    )

@@ -8,6 +8,11 @@ views of those Assessments as a frame and as JSON-safe records.
 Only rows with status "ok" and a finite value count as values: a "tbc", "new", "na" or "suppressed" row is shown
 with its status and is never treated as zero, never compared and never put on an SPC chart. Each measure's SPC
 reading follows its own settings (`Measure.spc`).
+
+A measure whose figures are not monthly (`Measure.basis`) is never charted as if they were: a year-to-date
+measure with counts is read on the monthly figures derived from consecutive year-to-date counts within a
+financial year (`monthly_from_year_to_date`); a year-to-date measure without counts and a rolling 12-month
+measure (whose monthly counts cannot be recovered from rolling totals) get no SPC reading, with the reason.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from measures.assessment.change import direction, judgement, rag, round_half_up, small_denominator
-from measures.assessment.model import ASSESSMENT_COLUMNS, RECORD_KEYS, Assessment, Status
-from measures.assessment.spc import spc
+from measures.assessment.model import ASSESSMENT_COLUMNS, RECORD_KEYS, Assessment, SpcOn, Status
+from measures.assessment.spc import SpcResult, no_reading, spc
 from measures.domain.catalogue import Measure
-from measures.domain.periods import PERIOD_PATTERN, parse_period, previous_period
+from measures.domain.formatting import NO_SPC_READING_TEXT
+from measures.domain.periods import PERIOD_PATTERN, financial_year, parse_period, previous_period
 
 SERIES_COLUMNS = ("ref", "period", "value", "status", "numerator", "denominator")
 STATUSES = ("ok", "tbc", "new", "na", "suppressed")
@@ -40,14 +46,15 @@ __all__ = [
     "assess_measure",
     "assess_period",
     "assessment_records",
+    "monthly_from_year_to_date",
 ]
 
 
 class MonthlyFigure(Protocol):
     """What `assess_measure` reads of one month of a measure's whole-service series.
 
-    `status` is "ok", "tbc", "new", "na", "suppressed", or "missing" (a gap: treated as no row); `value` and
-    `denominator` are numbers or None/NaN.
+    `status` is "ok", "tbc", "new", "na", "suppressed", or "missing" (a gap: treated as no row); `value`,
+    `numerator` and `denominator` are numbers or None/NaN.
     """
 
     @property
@@ -58,6 +65,9 @@ class MonthlyFigure(Protocol):
 
     @property
     def value(self) -> float | None: ...
+
+    @property
+    def numerator(self) -> float | None: ...
 
     @property
     def denominator(self) -> float | None: ...
@@ -71,6 +81,7 @@ class ServiceMonth:
     status: str
     value: float | None
     denominator: float | None = None
+    numerator: float | None = None
 
 
 def _finite(number: object) -> float | None:
@@ -90,8 +101,12 @@ def assess_measure(measure: Measure, rows: Iterable[MonthlyFigure], period: str)
       "ok" and a finite value;
     - direction, judgement: `change.direction` / `change.judgement` at the measure's display precision;
     - rag: `change.rag` of the value rounded to display precision, so the colour agrees with the figure shown;
-    - variation, assurance, explanation, spc, spc_periods: `spc.spc` with the measure's own settings
-      (`measure.spc`) over the months up to and including `period` that have a figure, in time order;
+    - variation, assurance, explanation, variation_side, spc, spc_periods: `spc.spc` with the measure's own
+      settings (`measure.spc`) over the months up to and including `period` that have a figure, in time order;
+      for a year-to-date measure with counts, over the monthly figures derived from them
+      (`monthly_from_year_to_date`, spc_on "derived-monthly"); for a rolling 12-month measure or a year-to-date
+      measure without counts, no reading (`spc.no_reading`, spc_on "none") with the reason as explanation;
+    - basis: the measure's basis;
     - small_denominator: this month has a figure and its denominator is below 10 (`change.small_denominator`):
       a month without a figure has no percentage to read with care;
     - has_target: the measure has a target.
@@ -123,17 +138,86 @@ def _counted(row: MonthlyFigure | None) -> float | None:
     return _finite(row.value)
 
 
-def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> Assessment:
-    """Assess from rows keyed by period, already checked."""
-    current = rows.get(period)
-    value = _counted(current)
-    previous = _counted(rows.get(previous_period(period)))
+def _derivable(measure: Measure) -> bool:
+    """True when a year-to-date measure's monthly figures can be worked out from its figures: a count, or a
+    percentage reported with its numerator and denominator."""
+    return measure.unit == "count" or (measure.unit == "percent" and measure.counts)
+
+
+def _year_to_date_counts(measure: Measure, row: MonthlyFigure | None) -> tuple[float, float | None] | None:
+    """The year-to-date counts of a row with a figure: (count, None) for a count measure, (numerator,
+    denominator) for a percentage; None when the row has no figure or lacks a count."""
+    if _counted(row) is None or row is None:
+        return None
+    if measure.unit == "count":
+        return (float(row.value), None)  # type: ignore[arg-type]
+    numerator, denominator = _finite(row.numerator), _finite(row.denominator)
+    if numerator is None or denominator is None:
+        return None
+    return (numerator, denominator)
+
+
+def monthly_from_year_to_date(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> list[tuple[str, float]]:
+    """Return the monthly figures derived from a year-to-date measure's counts, as (month, figure) in time order,
+    for the months up to and including `period`.
+
+    A financial year runs April to March. April's monthly count is April's year-to-date count; a later month's
+    is its year-to-date count less the previous month's, in the same financial year. A percentage's monthly
+    figure is 100 × (numerator difference) / (denominator difference). A month is left out when it or (after
+    April) the month before has no figure or no counts, when its denominator difference is zero (no cases that
+    month), or when a difference is negative or the numerator's exceeds the denominator's (the year-to-date
+    counts went down: a correction, not a month's count). Raises nothing for rows already checked.
+    """
+    derived: list[tuple[str, float]] = []
+    for month in sorted(month for month in rows if month <= period):
+        counts = _year_to_date_counts(measure, rows[month])
+        if counts is None:
+            continue
+        before = previous_period(month)
+        if parse_period(month)[1] == 4:
+            earlier: tuple[float, float | None] | None = (0.0, None if measure.unit == "count" else 0.0)
+        elif financial_year(before) == financial_year(month):
+            earlier = _year_to_date_counts(measure, rows.get(before))
+        else:
+            earlier = None
+        if earlier is None:
+            continue
+        numerator = counts[0] - earlier[0]
+        if measure.unit == "count":
+            if numerator >= 0:
+                derived.append((month, numerator))
+            continue
+        denominator = counts[1] - earlier[1]  # type: ignore[operator]
+        if denominator > 0 and 0 <= numerator <= denominator:
+            derived.append((month, 100.0 * numerator / denominator))
+    return derived
+
+
+def _spc_reading(
+    measure: Measure, rows: dict[str, MonthlyFigure], period: str
+) -> tuple[SpcResult, tuple[str, ...], SpcOn]:
+    """The SPC chart, the months of its points and what it is read on, by the measure's basis."""
     history = sorted(
         (month, figure)
         for month, figure in ((month, _counted(row)) for month, row in rows.items() if month <= period)
         if figure is not None
     )
-    chart = spc([figure for _, figure in history], measure.polarity, measure.target, measure.spc)
+    months = tuple(month for month, _ in history)
+    if measure.basis == "year-to-date" and _derivable(measure):
+        derived = monthly_from_year_to_date(measure, rows, period)
+        chart = spc([figure for _, figure in derived], measure.polarity, measure.target, measure.spc)
+        return chart, tuple(month for month, _ in derived), "derived-monthly"
+    if measure.basis != "month":
+        return no_reading([figure for _, figure in history], NO_SPC_READING_TEXT[measure.basis]), months, "none"
+    return spc([figure for _, figure in history], measure.polarity, measure.target, measure.spc), months, "figures"
+
+
+def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> Assessment:
+    """Assess from rows keyed by period, already checked."""
+    current = rows.get(period)
+    value = _counted(current)
+    previous = _counted(rows.get(previous_period(period)))
+    chart, spc_periods, spc_on = _spc_reading(measure, rows, period)
     status: Status = current.status if current is not None else "missing"  # type: ignore[assignment]
     return Assessment(
         ref=measure.ref,
@@ -150,7 +234,10 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> As
         small_denominator=value is not None and current is not None and small_denominator(_finite(current.denominator)),
         has_target=measure.target is not None,
         spc=chart,
-        spc_periods=tuple(month for month, _ in history),
+        spc_periods=spc_periods,
+        variation_side=chart.variation_side if chart.variation in ("improvement", "concern", "neither") else None,
+        basis=measure.basis,
+        spc_on=spc_on,
     )
 
 
@@ -162,7 +249,7 @@ def assess_all(measures: Sequence[Measure], series: pd.DataFrame, period: str) -
     "new" | "na" | "suppressed"), numerator, denominator. Rows for refs not in `measures` are ignored.
 
     Raises ValueError if `period` or a series period is not YYYY-MM, a column is missing, a status is unknown, a
-    value or denominator is not numeric, or a ref has two rows for the same month.
+    value, numerator or denominator is not numeric, or a ref has two rows for the same month.
     """
     parse_period(period)
     missing = [column for column in SERIES_COLUMNS if column not in series.columns]
@@ -177,17 +264,20 @@ def assess_all(measures: Sequence[Measure], series: pd.DataFrame, period: str) -
     statuses = series["status"].astype(str).str.strip().str.lower().to_numpy()
     values = pd.to_numeric(series["value"], errors="raise").to_numpy(dtype=float, na_value=np.nan)
     denominators = pd.to_numeric(series["denominator"], errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    numerators = pd.to_numeric(series["numerator"], errors="raise").to_numpy(dtype=float, na_value=np.nan)
     unknown = sorted(set(statuses) - set(STATUSES))
     if unknown:
         raise ValueError(
             f"Unknown status(es) {', '.join(map(repr, unknown))}: expected ok, tbc, new, na or suppressed."
         )
     by_ref: dict[str, dict[str, MonthlyFigure]] = {}
-    for ref, month, status, value, denominator in zip(refs, periods, statuses, values, denominators, strict=True):
+    for ref, month, status, value, denominator, numerator in zip(
+        refs, periods, statuses, values, denominators, numerators, strict=True
+    ):
         months = by_ref.setdefault(str(ref), {})
         if month in months:
             raise ValueError(f"Measure {ref} has more than one row for {month}.")
-        months[str(month)] = ServiceMonth(str(month), str(status), float(value), float(denominator))
+        months[str(month)] = ServiceMonth(str(month), str(status), float(value), float(denominator), float(numerator))
     return tuple(_assess(measure, by_ref.get(measure.ref, {}), period) for measure in measures)
 
 

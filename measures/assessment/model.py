@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from measures.assessment.change import Direction, Judgement, Rag
-from measures.assessment.spc import Assurance, SpcResult, Variation
+from measures.assessment.spc import Assurance, Side, SpcResult, Variation
+from measures.domain.catalogue import Basis
 
 Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]
 TargetReading = Literal["rated", "no-figure", "no-target"]
@@ -20,7 +21,18 @@ TargetReading = Literal["rated", "no-figure", "no-target"]
 # The keys of `Assessment.record()`, in order: the contract of `assess --json` (first the nine of the first
 # release, then the rest).
 RECORD_KEYS = ("ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance")
-ASSESSMENT_COLUMNS = RECORD_KEYS + ("status", "small_denominator", "spc_points", "explanation")
+ASSESSMENT_COLUMNS = RECORD_KEYS + (
+    "status",
+    "small_denominator",
+    "spc_points",
+    "explanation",
+    "variation_side",
+    "basis",
+    "spc_on",
+)
+# What the SPC reading is read on: the figures as reported ("figures"), monthly figures derived from year-to-date
+# counts ("derived-monthly"), or nothing ("none": no reading; `explanation` says why).
+SpcOn = Literal["figures", "derived-monthly", "none"]
 SPECIAL_CAUSE_VARIATIONS: tuple[Variation, ...] = ("improvement", "concern", "neither")
 
 
@@ -36,6 +48,12 @@ class Assessment:
       target or no figure (`target_reading` says which).
     - `variation`, `assurance`, `explanation`: the SPC reading over the months with a figure up to and
       including `period`; `spc_periods` are those months, one per point of `spc.points`.
+    - `variation_side`: "high" or "low" when the reading is special cause (the side of the latest point; for a
+      trend, its direction), so "neither better nor worse" can say "unusually high" or "unusually low"; else None.
+    - `basis`: what each month's figure covers (`Measure.basis`: "month", "rolling-12", "year-to-date").
+    - `spc_on`: what the SPC reading is read on (`SpcOn`): the figures as reported, the monthly figures derived
+      from year-to-date counts (then `spc.points` are those monthly figures), or nothing (variation
+      "no-reading", assurance "none", `explanation` says why).
     - `small_denominator`: this month's denominator is below 10.
     - `has_target`: the measure has a target in force.
     """
@@ -55,6 +73,9 @@ class Assessment:
     has_target: bool
     spc: SpcResult = field(repr=False, compare=False)
     spc_periods: tuple[str, ...] = field(default=(), repr=False)
+    variation_side: Side | None = None
+    basis: Basis = "month"
+    spc_on: SpcOn = "figures"
 
     @property
     def has_figure(self) -> bool:
@@ -89,7 +110,7 @@ class Assessment:
         """The newest month of the SPC reading when that is earlier than `period` (this month has no figure, so
         the reading is of earlier months and must say so); None when the reading includes this month or there
         is no reading."""
-        if self.variation == "insufficient" or not self.spc_periods:
+        if self.variation in ("insufficient", "no-reading") or not self.spc_periods:
             return None
         last = self.spc_periods[-1]
         return last if last != self.period else None
@@ -111,6 +132,9 @@ class Assessment:
             "small_denominator": self.small_denominator,
             "spc_points": self.spc_points,
             "explanation": self.explanation,
+            "variation_side": self.variation_side,
+            "basis": self.basis,
+            "spc_on": self.spc_on,
         }
         return {key: values[key] for key in ASSESSMENT_COLUMNS}
 

@@ -25,16 +25,23 @@ Sources read (public copies found through the code and issue search) and what ea
     conflict rule; the MDC single-chart Excel tool shows improvement (NHSRplotthedots issue #194).
   * assurance icon (Up metrics): target <= lower limit -> pass; target >= upper limit -> fail; between
     -> hit or miss (mirror for Down). v2.1 change log: "Updated [AssuranceIcon] to be a pass/fail when
-    the target is on a process limit". No clamping of the lower limit at zero.
-  * `@SettingMinimumPointsPartition INT = 12`.
+    the target is on a process limit". No clamping of the lower limit at zero. A metric whose
+    `[MetricImprovement]` is 'Neither' gets no assurance icon: there is no target assurance unless the
+    improvement direction is up or down.
+  * `@SettingMinimumPoints INT = 15`: fewer points and the chart is a run chart with no SPC elements (no
+    limits, no icons). This is the product's default minimum (`spc_settings.DEFAULT_MINIMUM_POINTS`).
+    `@SettingMinimumPointsPartition INT = 12` is the fewest points per step of a chart whose limits are
+    recalculated; the product does not recalculate limits, so it does not apply. The MDC single-chart
+    Excel tool draws limits from 13 points.
 - nhs-r-community/NHSRplotthedots (R package), R/ptd_spc_standard.R: `limit <- 2.66`,
   `limitclose <- 2 * (limit / 3)`; moving ranges >= 3.267 × their mean are dropped when
   `screen_outliers`, which R/ptd_spc.R sets TRUE by default. R/ptd_calculate_point_type.R: seven-point
   shift (`relative_to_mean` must be non-zero, so points on the mean break runs) and seven-point trend
   (`sign(diff(y[i - 0:6]))`, seven points); a trend's side is its direction.
-  R/ptd_add_short_group_warnings.R: warning below 12 points.
-  R/ptd_calculate_assurance_type.R: target > upper limit -> consistent fail (increase), < lower limit
-  -> consistent pass; equal -> inconsistent (the MDC SQL treats equality as pass/fail; we follow MDC).
+  R/ptd_add_short_group_warnings.R: warning below 12 points (a warning only: limits are still drawn).
+  R/ptd_calculate_assurance_type.R: no assurance (NA) without a target or when `improvement_direction`
+  is "neutral"; target > upper limit -> consistent fail (increase), < lower limit -> consistent pass;
+  equal -> inconsistent (the MDC SQL treats equality as pass/fail; we follow MDC).
 - NHSRplotthedots issue #194 (MDC team, Nov 2023): MDC changed the two-sigma rule so that ALL points
   beyond two sigma count, including those beyond the process limit; all three points must still be on
   the same side of the mean, and a third point that is not beyond two sigma is not flagged. We follow
@@ -46,6 +53,9 @@ Run lengths: the product specification asks for 6 "as in NHS England's current t
 tool offers 6 or 7 (NHSRplotthedots issue #202); NHSRplotthedots and the MDC SQL query default to 7.
 The defaults below follow the specification (6 and 6); both are configurable in `SpcOptions`, so a
 council that wants the seven-point rules sets them to 7.
+
+Measures without an improvement direction (polarity `none` and `range`) get no assurance, as in both tools
+above: a band target (`range`) is still rated against the band, but not given an assurance icon.
 
 Choices made here, all documented: limits are never clamped (a lower limit below zero for a count or a
 percentage is reported as computed, as the MDC SQL does); moving-range outliers are kept by default
@@ -75,7 +85,9 @@ MOVING_RANGE_OUTLIER_CONSTANT = 3.267  # D4 for moving ranges of two points
 # Monthly values in time order: a list, or the float array the chart is computed on.
 Values = Sequence[float] | np.ndarray
 Side = Literal["high", "low"]
-Variation = Literal["common", "improvement", "concern", "neither", "insufficient"]
+# "no-reading": the figures are not monthly (a rolling or year-to-date figure that cannot be split into months),
+# so SPC does not apply; the reason is the explanation.
+Variation = Literal["common", "improvement", "concern", "neither", "insufficient", "no-reading"]
 Assurance = Literal["pass", "fail", "hit-or-miss", "none"]
 
 
@@ -100,7 +112,8 @@ class SpcResult:
     """The XmR chart of a series: limits, per-point flags and the two summary icons.
 
     With fewer than `minimum_points` values, mean, moving range and limits are None, `variation` is
-    "insufficient" and `assurance` is "none".
+    "insufficient" and `assurance` is "none". `variation_side` is the side ("high" or "low") of the last point
+    when `variation` is special cause (for a trend, its direction), else None.
     """
 
     n: int
@@ -114,6 +127,29 @@ class SpcResult:
     variation: Variation
     assurance: Assurance
     explanation: str
+    variation_side: Side | None = None
+
+
+def no_reading(values: Values, reason: str) -> SpcResult:
+    """Return the chart of figures that SPC does not apply to (not monthly figures): the points with no limits
+    and no rule flags, variation "no-reading", assurance "none" and `reason` as the explanation. Raises
+    ValueError if a value is not a finite number."""
+    array = np.asarray(values, dtype=float)
+    if not np.isfinite(array).all():
+        raise ValueError("values must not contain NaN or infinity: remove missing months first.")
+    return SpcResult(
+        n=int(array.size),
+        mean=None,
+        mean_moving_range=None,
+        upper_limit=None,
+        lower_limit=None,
+        upper_two_sigma=None,
+        lower_two_sigma=None,
+        points=tuple(SpcPoint(value=float(value)) for value in array),
+        variation="no-reading",
+        assurance="none",
+        explanation=reason,
+    )
 
 
 def moving_range_mean(values: Values, exclude_outliers: bool = False) -> float:
@@ -287,8 +323,11 @@ def spc(
     all three on that side of the mean. The variation icon comes from the last point: a high-side special
     cause is "improvement" for polarity `higher` and "concern" for `lower` (low side: the reverse),
     "neither" for `range` and `none`; otherwise "common". Assurance compares `target` with the process
-    limits (see `assurance_of`). With fewer than `minimum_points` values there are no limits and
-    variation is "insufficient", assurance "none".
+    limits (see `assurance_of`) only for a measure with an improvement direction (`higher` or `lower`): for
+    `range` and `none` it is "none", as NHS England's SQL tool and NHSRplotthedots give no assurance for a
+    metric with no improvement direction. `variation_side` is the last point's side when it is special
+    cause, so that "neither" can say "unusually high" or "unusually low". With fewer than `minimum_points`
+    values there are no limits and variation is "insufficient", assurance "none".
 
     Raises ValueError if `polarity` is unknown, `values` is not one-dimensional, or a value is NaN or
     infinite.
@@ -379,7 +418,7 @@ def spc(
             mean,
         )
 
-    assurance = assurance_of(target, lower_limit, upper_limit)
+    assurance = assurance_of(target, lower_limit, upper_limit) if polarity in ("higher", "lower") else "none"
     if assurance != "none" and target is not None:
         explanation = f"{explanation} {_ASSURANCE_SENTENCES[assurance].format(target=target.describe())}"
 
@@ -395,4 +434,5 @@ def spc(
         variation=variation,
         assurance=assurance,
         explanation=explanation,
+        variation_side=last_side,
     )

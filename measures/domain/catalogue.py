@@ -16,10 +16,13 @@ from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
 Unit = Literal["count", "percent", "average", "rate"]
 Polarity = Literal["higher", "lower", "range", "none"]
 TargetKind = Literal["at_least", "at_most", "band"]
+# What one month's figure covers: that month alone, the 12 months to it, or the financial year to it.
+Basis = Literal["month", "rolling-12", "year-to-date"]
 
 UNITS: tuple[str, ...] = ("count", "percent", "average", "rate")
 POLARITIES: tuple[str, ...] = ("higher", "lower", "range", "none")
 TARGET_KINDS: tuple[str, ...] = ("at_least", "at_most", "band")
+BASES: tuple[str, ...] = ("month", "rolling-12", "year-to-date")
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "data" / "catalogue.toml"
 
@@ -66,7 +69,12 @@ class Area:
 
 @dataclass(frozen=True)
 class Measure:
-    """One measure that matters, as the committee defines it."""
+    """One measure that matters, as the committee defines it.
+
+    `basis` says what each month's figure covers: "month" (that month alone, the default), "rolling-12" (the 12
+    months up to it) or "year-to-date" (the financial year, April to March, up to it). Only monthly figures are
+    averaged, compared with earlier months' average or put on an SPC chart as they are.
+    """
 
     ref: str
     area: int
@@ -87,6 +95,7 @@ class Measure:
     chart: str = ""
     source_note: str = ""
     flags: tuple[str, ...] = ()
+    basis: Basis = "month"
     sort_key: tuple[int, int] = field(default=(0, 0), compare=False)
     spc: SpcOptions = DEFAULT_OPTIONS  # the SPC rules' settings for this measure
 
@@ -232,6 +241,9 @@ def parse_catalogue(data: dict) -> Catalogue:
         if int(raw.get("area", -1)) not in area_numbers or key[0] != int(raw["area"]):
             raise CatalogueError(f"Measure {ref}: area {raw.get('area')!r} does not match an area of its ref.")
         target = _target(raw.get("target"), ref)
+        basis = raw.get("basis", "month")
+        if basis not in BASES:
+            raise CatalogueError(f"Measure {ref}: basis {basis!r} is not one of {', '.join(BASES)}.")
         if raw["polarity"] == "range" and (target is None or target.kind != "band"):
             raise CatalogueError(f"Measure {ref}: a 'range' measure needs a 'band' target.")
         spc_options = parse_spc(raw.get("spc"), default_spc, f"Measure {ref}: spc")
@@ -256,6 +268,7 @@ def parse_catalogue(data: dict) -> Catalogue:
                 chart=str(raw.get("chart", "")),
                 source_note=str(raw.get("source_note", "")),
                 flags=tuple(raw.get("flags", ())),
+                basis=basis,
                 sort_key=key,
                 spc=spc_options,
             )

@@ -36,13 +36,36 @@ VARIATION_TEXT = {
     "concern": "Special cause: concern",
     "neither": "Special cause: change, neither better nor worse",
     "insufficient": "Too few months for SPC",
+    "no-reading": "No SPC reading",
 }
+# "Special cause, neither better nor worse" says which side the latest point is on.
+NEITHER_SIDE_TEXT = {"high": "Special cause: unusually high", "low": "Special cause: unusually low"}
+# Why a measure whose figures are not monthly has no SPC reading, by its basis (`Measure.basis`): the reason on
+# its own (shown under the "No SPC reading" badge) and as the reading's sentence.
+NO_SPC_REASON_TEXT = {
+    "rolling-12": "A rolling 12-month figure overlaps month to month, so its points are not independent.",
+    "year-to-date": "A year-to-date figure adds each month to the months before it, so its points are not "
+    "independent, and without its counts the monthly figures cannot be worked out.",
+}
+NO_SPC_READING_TEXT = {
+    basis: f"No SPC reading: {reason[:1].lower()}{reason[1:]}" for basis, reason in NO_SPC_REASON_TEXT.items()
+}
+DERIVED_MONTHLY_TEXT = "SPC is read on the monthly figures derived from the year-to-date counts."
 ASSURANCE_TEXT = {
     "pass": "Will consistently meet the target",
     "fail": "Will consistently miss the target",
     "hit-or-miss": "Will hit or miss the target at random",
     "none": "",
 }
+
+
+def variation_text(variation: str, side: str | None = None) -> str:
+    """Return the SPC variation in words (VARIATION_TEXT); special cause that is neither better nor worse says
+    which side with `side` "high" or "low": 'Special cause: unusually high'. Raises KeyError for an unknown
+    variation."""
+    if variation == "neither" and side in NEITHER_SIDE_TEXT:
+        return NEITHER_SIDE_TEXT[side]
+    return VARIATION_TEXT[variation]
 
 
 def _missing(number: float | None) -> bool:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 # SQL v2.4/v2.5 (`@SettingSpecialCauseShiftPoints INT = 7`) and NHSRplotthedots use 7.
 DEFAULT_SHIFT_LENGTH = 6
 DEFAULT_TREND_LENGTH = 6
-# NHSRplotthedots `ptd_add_short_group_warnings(warning_threshold = 12)`; MDC SQL
-# `@SettingMinimumPointsPartition INT = 12`.
-DEFAULT_MINIMUM_POINTS = 12
+# NHS England MDC "SPC CHARTS SQL QUERY" v2.4/v2.5, step 2b: `@SettingMinimumPoints INT = 15`, "the minimum number
+# of non-ghosted points needed for each chart ... to display as an SPC chart; will otherwise display as a run chart,
+# with SPC elements removed". (`@SettingMinimumPointsPartition INT = 12` is a different setting: the fewest points
+# of each step of a chart whose limits are recalculated, which this product does not do.) The MDC single-chart
+# Excel tool draws limits from 13 points; NHSRplotthedots only warns below 12 (`ptd_add_short_group_warnings`).
+DEFAULT_MINIMUM_POINTS = 15
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,8 @@ class SpcOptions:
     `shift_length`: points in a row on one side of the mean that make a shift (default 6).
     `trend_length`: points in a row, endpoints included, each strictly above (or below) the one before
     that make a trend (default 6, i.e. five rises).
-    `minimum_points`: fewer values than this give no limits and no icons (default 12).
+    `minimum_points`: fewer values than this give no limits and no icons (default 15, the MDC SQL's
+    `@SettingMinimumPoints`; the catalogue's `[spc]` table may set another).
     `two_of_three`: apply the two-of-three-beyond-two-sigma rule (default True).
     `exclude_moving_range_outliers`: leave moving ranges above 3.267 × their mean out of the limits
     (default False, as in the MDC SQL; NHSRplotthedots screens them by default).

@@ -2,7 +2,7 @@
 or a minimum number of months.
 
 With the default settings: "a month outside the limits, six months in a row on one side of the average, six
-rising or falling one after another, or two of three close to a limit"; "at least 12 monthly figures".
+rising or falling one after another, or two of three close to a limit"; "at least 15 monthly figures".
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ def trend_rule(options: SpcOptions) -> str:
 
 
 def minimum_rule(options: SpcOptions) -> str:
-    """Return the minimum the chart needs, e.g. "at least 12 monthly figures". Raises nothing."""
+    """Return the minimum the chart needs, e.g. "at least 15 monthly figures". Raises nothing."""
     return f"at least {options.minimum_points} monthly figures"
 
 
 def months_needed(months: int, options: SpcOptions) -> str:
-    """Return how far a measure is from a reading, e.g. "5 of 12 months needed". Raises nothing."""
+    """Return how far a measure is from a reading, e.g. "5 of 15 months needed". Raises nothing."""
     return f"{months} of {options.minimum_points} months needed"
 
 
@@ -62,7 +62,7 @@ def rules_text(measures: Sequence[Measure]) -> str:
     """Return the special-cause rules and the minimum number of figures for a text that covers `measures`, from
     the settings most of them use, naming any measure whose settings differ: "Special cause is a month outside
     the limits, six months in a row on one side of the average, six rising or falling one after another, or two
-    of three close to a limit; a reading needs at least 12 monthly figures." Raises nothing."""
+    of three close to a limit; a reading needs at least 15 monthly figures." Raises nothing."""
     options, others = settings_in_force(measures)
     rules = special_cause_rules(options)
     text = f"Special cause is {rules}; a reading needs {minimum_rule(options)}."

@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "commentary.added": "commentary was written for a measure and month",
     "catalogue.synced": "the measure catalogue file was loaded into the database",
     "catalogue.target_changed": "an admin changed a measure's target, objective or timescale",
+    "catalogue.polarity_changed": "an admin corrected what good looks like for a measure (its polarity), with a reason",
     "user.added": "a user was added",
     "user.role_changed": "a user's role was changed",
     "user.password_changed": "a user's password was set or reset",

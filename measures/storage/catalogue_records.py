@@ -15,7 +15,7 @@ from measures.storage import audit, db, versioning
 # Catalogue
 
 
-# The fields an admin may change in the app; once changed there, `sync_catalogue` keeps them.
+# The fields an admin may change in the app with the target form; once changed there, `sync_catalogue` keeps them.
 EDITABLE_MEASURE_FIELDS = (
     "target_kind",
     "target_low",
@@ -25,15 +25,18 @@ EDITABLE_MEASURE_FIELDS = (
     "objective",
     "timescale",
 )
+# The polarity an admin corrected in the app (`edits.change_polarity`), kept apart from the target fields: it is
+# kept by `sync_catalogue` only once corrected (`polarity_edited_at` set), so a target edit never freezes it.
+POLARITY_FIELD = "polarity"
 
 
 def sync_catalogue(engine: Engine, catalogue: Catalogue, actor: str = audit.SYSTEM_ACTOR) -> dict[str, int]:
     """Write the catalogue's areas and measures into the database, adding new ones and updating changed ones.
 
-    A measure whose targets an admin has changed in the app keeps those fields (EDITABLE_MEASURE_FIELDS);
-    the file updates the rest. Measures no longer in the file are kept (their values are history). When
-    anything changes it is audited. Returns counts
-    {"areas", "measures_added", "measures_updated"}. Raises sqlalchemy errors on a database failure.
+    A measure whose targets an admin has changed in the app keeps those fields (EDITABLE_MEASURE_FIELDS), and a
+    measure whose polarity an admin has corrected in the app keeps that polarity; the file updates the rest.
+    Measures no longer in the file are kept (their values are history). When anything changes it is audited.
+    Returns counts {"areas", "measures_added", "measures_updated"}. Raises sqlalchemy errors on a database failure.
     """
     added: list[str] = []
     updated: list[str] = []
@@ -62,6 +65,8 @@ def sync_catalogue(engine: Engine, catalogue: Catalogue, actor: str = audit.SYST
                 continue
             if stored[measure.ref]["edited_at"] is not None:
                 record = {k: v for k, v in record.items() if k not in EDITABLE_MEASURE_FIELDS}
+            if stored[measure.ref]["polarity_edited_at"] is not None:
+                record = {k: v for k, v in record.items() if k != POLARITY_FIELD}
             if any(stored[measure.ref][k] != v for k, v in record.items()):
                 connection.execute(update(db.measures).where(db.measures.c.ref == measure.ref).values(**record))
                 updated.append(measure.ref)
@@ -110,6 +115,7 @@ def _measure_record(measure: Measure) -> dict:
         "spc_minimum_points": measure.spc.minimum_points,
         "spc_two_of_three": measure.spc.two_of_three,
         "spc_exclude_moving_range_outliers": measure.spc.exclude_moving_range_outliers,
+        "basis": measure.basis,
     }
 
 
@@ -180,6 +186,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
             source_note=row.source_note,
             flags=tuple(flag for flag in row.flags.split(",") if flag),
             sort_key=(row.sort_area, row.sort_number),
+            basis=row.basis or "month",
             spc=_spc_options(row),
         )
         for row in measure_rows

@@ -99,6 +99,12 @@ measures = Table(
     Column("spc_minimum_points", Integer),
     Column("spc_two_of_three", Boolean),
     Column("spc_exclude_moving_range_outliers", Boolean),
+    # What a month's figure covers ("month", "rolling-12", "year-to-date"); NULL until `init` loads a catalogue
+    # that has it, read as "month".
+    Column("basis", String(16)),
+    # Set when an admin corrects the polarity in the app; `init` then keeps that polarity instead of the file's.
+    Column("polarity_edited_at", DateTime(timezone=True)),
+    Column("polarity_edited_by", Text),
 )
 
 uploads = Table(

@@ -1,6 +1,7 @@
-"""Writes made in the app rather than by a return: commentary on a measure's month (officers) and a measure's
-target, objective and timescale (admins). Each is one transaction that adds an audit event; commentary is
-appended (earlier entries stay), and a target change keeps what it replaced in the audit log's detail.
+"""Writes made in the app rather than by a return: commentary on a measure's month (officers), a measure's
+target, objective and timescale (admins), and a correction of a measure's polarity with its reason (admins).
+Each is one transaction that adds an audit event; commentary is appended (earlier entries stay), and a target
+or polarity change keeps what it replaced in the audit log's detail.
 Cached views follow: each write moves `reads.data_version`, and the catalogue is part of every cache key too.
 """
 
@@ -12,13 +13,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select, update
 
-from measures.domain.catalogue import TARGET_KINDS
+from measures.domain.catalogue import POLARITIES, TARGET_KINDS
 from measures.domain.periods import is_period
 from measures.storage import audit, db, versioning
 from measures.storage.catalogue_records import EDITABLE_MEASURE_FIELDS
 
 MAX_COMMENTARY_LENGTH = 2000
 MAX_TEXT_FIELD_LENGTH = 500
+MAX_REASON_LENGTH = 500
 BAND_ONLY_FOR_RANGE = (
     "Only a measure judged against a range can have a band as its target: choose 'at least', 'at most' or no target."
 )
@@ -158,3 +160,54 @@ def change_target(engine: Engine, ref: str, change: TargetChange, actor: str) ->
             {name: {"from": before, "to": after} for name, (before, after) in changed.items()},
         )
     return changed
+
+
+def polarity_problems(polarity: str, reason: str, target_kind: str | None) -> list[str]:
+    """Return why a measure with a target of `target_kind` (None for none) cannot be given `polarity` for
+    `reason`, as sentences (empty when it can): the polarity must be known, a reason must be given (at most
+    MAX_REASON_LENGTH characters), and only a measure with a band target can be judged against a range, while a
+    measure with a band target can only be."""
+    problems = []
+    if polarity not in POLARITIES:
+        problems.append(f"What good looks like must be one of {', '.join(POLARITIES)}.")
+    cleaned = (reason or "").strip()
+    if not cleaned:
+        problems.append("Say why the polarity is being changed: the reason is kept in the audit log.")
+    elif len(cleaned) > MAX_REASON_LENGTH:
+        problems.append(f"The reason can be at most {MAX_REASON_LENGTH} characters.")
+    if polarity == "range" and target_kind != "band":
+        problems.append("Only a measure whose target is a band can be judged against a range: set a band first.")
+    if polarity in POLARITIES and polarity != "range" and target_kind == "band":
+        problems.append("This measure's target is a band, so it can only be judged against that range.")
+    return problems
+
+
+def change_polarity(engine: Engine, ref: str, polarity: str, reason: str, actor: str) -> tuple[str, str] | None:
+    """Correct a measure's polarity (what good looks like: "higher", "lower", "range" or "none") for `reason`;
+    return (before, after), or None when it is already `polarity` (then nothing is written).
+
+    The change is audited ("catalogue.polarity_changed", with the polarity before and after and the reason) and
+    the measure is marked as corrected in the app, so reloading the catalogue file keeps this polarity. Raises
+    EditError for an unknown measure or a change `polarity_problems` refuses.
+    """
+    with db.write_transaction(engine) as connection:
+        row = _measure_row(connection, ref)
+        problems = polarity_problems(polarity, reason, row.target_kind)
+        if problems:
+            raise EditError(" ".join(problems))
+        if row.polarity == polarity:
+            return None
+        connection.execute(
+            update(db.measures)
+            .where(db.measures.c.ref == ref)
+            .values(polarity=polarity, polarity_edited_at=_now(), polarity_edited_by=actor)
+        )
+        versioning.advance(connection)
+        audit.record(
+            connection,
+            actor,
+            "catalogue.polarity_changed",
+            ref,
+            {"polarity": {"from": row.polarity, "to": polarity}, "reason": reason.strip()},
+        )
+    return (row.polarity, polarity)

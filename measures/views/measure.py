@@ -142,6 +142,41 @@ def _row_for(rows: dict[str, MonthRow], period: str) -> MonthRow:
     return rows.get(period, MonthRow(period))
 
 
+def _latest_of_year(
+    measure: Measure, heading: str, start: str, period: str, months: list[MonthRow], not_counted: tuple[str, ...]
+) -> YearToDate:
+    """The year-to-date card of a rolling or year-to-date measure: its latest figure of the year so far, never an
+    average or a sum of figures that already cover several months."""
+    year = financial_year(period)
+    counted = [row for row in months if row.counted]
+    if not counted:
+        return YearToDate(
+            year, start, period, "none", f"{heading}: no figures yet", None, None, None, 0, not_counted, False
+        )
+    latest = counted[-1]
+    if measure.basis == "year-to-date":
+        span = long_label(latest.period) if latest.period == start else f"April to {long_label(latest.period)}"
+        what = f"the latest year-to-date figure, for {span} as reported"
+    else:
+        what = (
+            f"the latest rolling-year figure, for the 12 months to {long_label(latest.period)}; rolling figures "
+            "are not added up or averaged"
+        )
+    return YearToDate(
+        year,
+        start,
+        period,
+        "latest",
+        f"{heading}: {what}",
+        latest.value,
+        latest.numerator,
+        latest.denominator,
+        1,
+        not_counted,
+        latest.synthetic,
+    )
+
+
 def _year_to_date(measure: Measure, rows: dict[str, MonthRow], period: str) -> YearToDate:
     year = financial_year(period)
     start = make_period(int(year[:4]), 4)
@@ -153,6 +188,8 @@ def _year_to_date(measure: Measure, rows: dict[str, MonthRow], period: str) -> Y
     left_out = ""
     if counted and not_counted:
         left_out = f"; {len(not_counted)} month{'s' if len(not_counted) != 1 else ''} without a figure not included"
+    if measure.basis != "month":
+        return _latest_of_year(measure, heading, start, period, months, not_counted)
     synthetic = any(row.synthetic for row in counted)
     with_counts = [row for row in counted if row.numerator is not None and row.denominator]
     if not counted:
@@ -213,7 +250,11 @@ def _revisions(history: pd.DataFrame, period: str) -> tuple[Revision, ...]:
     )
 
 
-def _recent_average(rows: dict[str, MonthRow], period: str) -> tuple[float | None, int]:
+def _recent_average(measure: Measure, rows: dict[str, MonthRow], period: str) -> tuple[float | None, int]:
+    """The average of the previous months' figures and how many there were; none for a rolling or year-to-date
+    measure, whose figures overlap and are never averaged."""
+    if measure.basis != "month":
+        return None, 0
     window = period_range(shift_period(period, -RECENT_MONTHS), previous_period(period))
     values = [rows[p].value for p in window if p in rows and rows[p].counted]
     if len(values) < MINIMUM_RECENT_MONTHS:
@@ -284,7 +325,7 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
     rows = {row.period: row for row in series}
     current = _row_for(rows, period)
     counted = [row for row in series if row.counted]
-    average, average_months = _recent_average(rows, period)
+    average, average_months = _recent_average(measure, rows, period)
     benchmarks = group_benchmarks(inputs.benchmarks)
     this_year = financial_year(period)
     comparable = [year for year in benchmarks if year.year <= this_year]

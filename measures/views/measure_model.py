@@ -56,14 +56,16 @@ class YearToDate:
     """The financial year (April to March) up to the month shown.
 
     `method` is "counts" (numerators and denominators added up, for a measure reported as counts),
-    "mean" (the average of the monthly values) or "none" (no month of the year has a figure).
+    "mean" (the average of the monthly values), "latest" (the latest figure of the year so far, for a rolling or
+    year-to-date measure, whose figures are never added up or averaged; its counts as reported) or "none" (no
+    month of the year has a figure).
     `label` says which, in words. `months_not_counted` lists months of the year so far without a figure.
     """
 
     financial_year: str
     first_period: str
     last_period: str
-    method: Literal["counts", "mean", "none"]
+    method: Literal["counts", "mean", "latest", "none"]
     label: str
     value: float | None
     numerator: float | None
@@ -141,7 +143,8 @@ class MeasureDetail:
       `rag`, `spc` and `spc_periods` are read from it (the XmR chart over the counted months up to `period`,
       one period per point of `spc.points`).
     - `recent_average`: the mean of the counted values in the 12 months before `period`, or None when fewer
-      than 6 of them have a figure; `recent_average_months` is how many were used.
+      than 6 of them have a figure or the measure's figures are rolling or year-to-date (never averaged);
+      `recent_average_months` is how many were used.
     - `benchmarks`: by year, oldest first; `benchmark_year` is the newest year not after the financial year
       of `period` (the one the summary compares with), or None.
     - `commentary`: the latest text per month up to `period`, newest first.
@@ -216,8 +219,8 @@ class MeasureDetail:
 
     def point_kind(self, point: SpcPoint) -> PointKind:
         """Return how a chart point reads: special cause "improvement", "concern" or "neither", "common"
-        cause, or "unassessed" when there are too few months for SPC. Raises nothing."""
-        return point_kind(point, self.measure.polarity, self.spc.variation == "insufficient")
+        cause, or "unassessed" when there are too few months for SPC or no SPC reading. Raises nothing."""
+        return point_kind(point, self.measure.polarity, self.spc.variation in ("insufficient", "no-reading"))
 
 
 def point_kind(point: SpcPoint, polarity: str, insufficient: bool = False) -> PointKind:

@@ -17,7 +17,7 @@ from measures.assessment.change import direction, distance_to_band, judgement, r
 from measures.domain.catalogue import Measure
 from measures.domain.comparators import comparator_in_text
 from measures.domain.council import load_council
-from measures.domain.formatting import format_number, format_value
+from measures.domain.formatting import DERIVED_MONTHLY_TEXT, format_number, format_value
 from measures.domain.periods import long_label
 from measures.domain.recent_average import RECENT_MONTHS
 from measures.domain.spc_wording import minimum_rule
@@ -213,12 +213,16 @@ def benchmark_clause(detail: MeasureDetail) -> str:
 
 
 def spc_sentence(detail: MeasureDetail) -> str:
-    """Return the SPC reading in words, or why there is none ('Too few months for a reliable trend ...').
+    """Return the SPC reading in words, or why there is none ('Too few months for a reliable trend ...'; for a
+    rolling or year-to-date measure that cannot be split into months, the reason there is no reading).
 
-    When the month shown has no figure, the reading is of the latest month that has one and says so.
+    When the month shown has no figure, the reading is of the latest month that has one and says so; a reading of
+    monthly figures derived from year-to-date counts says so first.
     Raises nothing.
     """
     assessment = detail.assessment
+    if assessment.variation == "no-reading":
+        return assessment.explanation
     if assessment.variation == "insufficient":
         if assessment.spc_points == 0:
             return "There are no monthly figures yet, so there is no trend to read."
@@ -230,6 +234,8 @@ def spc_sentence(detail: MeasureDetail) -> str:
     last = assessment.reading_up_to
     if last is not None:
         text = f"Up to {long_label(last)} (the latest month with a figure) the chart shows {text[:1].lower()}{text[1:]}"
+    if assessment.spc_on == "derived-monthly":
+        text = f"{DERIVED_MONTHLY_TEXT} {text}"
     return text
 
 
@@ -240,6 +246,8 @@ def synthetic_sentence(detail: MeasureDetail) -> str:
         return ""
     if all(row.synthetic for row in counted):
         return "All these figures are synthetic demonstration data, not real."
+    if detail.assessment.spc_on == "none":  # rolling or year-to-date figures: no average and no SPC reading to qualify
+        return "Some earlier months are synthetic demonstration figures, so the chart is for illustration only."
     return (
         "Some earlier months are synthetic demonstration figures, so the average and the trend are "
         "for illustration only."

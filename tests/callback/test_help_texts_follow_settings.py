@@ -1,6 +1,6 @@
 """Help texts are built from the SPC settings in force, never typed: a measure whose catalogue entry sets a run
 length of 7 and a minimum of 15 (or 30) months is computed with those settings and every text about it says
-seven and 15 (or 30); the rest keep the catalogue's six and 12. Pages are requested through the page router,
+seven and 15 (or 30); the rest keep the catalogue's six and 15. Pages are requested through the page router,
 as the browser does."""
 
 from __future__ import annotations
@@ -93,6 +93,6 @@ def test_the_pack_says_the_rules_in_force_and_names_the_measures_with_their_own(
     pack = " ".join(_text(_page(own_settings, "/pack", "?period=2023-01")).split())
     assert (
         "Special cause is a month outside the limits, six months in a row on one side of the average, six rising "
-        "or falling one after another, or two of three close to a limit; a reading needs at least 12 monthly "
+        "or falling one after another, or two of three close to a limit; a reading needs at least 15 monthly "
         "figures. Measures 3.1 and 3.2 use settings of their own, given on their pages."
     ) in pack

@@ -15,6 +15,7 @@ from dashboard.components.judgements import (
     change_words,
     figure_words,
     reading_up_to_words,
+    spc_basis_words,
     target_line,
     target_words,
     too_few_words,
@@ -79,6 +80,7 @@ def _by_ref(tree, kind: str) -> dict[str, dict]:
 def _expected(measure, assessment) -> dict[str, str]:
     spc = (
         variation_words(assessment),
+        spc_basis_words(assessment),
         too_few_words(measure, assessment),
         reading_up_to_words(assessment),
         assurance_words(assessment),
@@ -165,10 +167,14 @@ def test_area_10_in_january_2023_rates_nothing_it_cannot_and_says_the_reading_is
         assert card["figure"] == "TBC"
         assert card["target"].startswith("Not rated: no figure Target: at least 90%"), (ref, card["target"])
         assert NO_TARGET not in _text(cards[ref]), ref
-        assert "Reading up to December 2022" in card["spc"], (ref, card["spc"])
-    assert _card(cards["10.2"])["spc"] == (
-        "Special cause: improvement Reading up to December 2022 Will consistently miss the target"
-    )
+        if ref in ("10.2", "10.3"):  # year-to-date percentages published without counts: no SPC reading, and why
+            assert card["spc"] == (
+                "No SPC reading A year-to-date figure adds each month to the months before it, so its points are "
+                "not independent, and without its counts the monthly figures cannot be worked out."
+            ), (ref, card["spc"])
+        else:
+            assert "Reading up to December 2022" in card["spc"], (ref, card["spc"])
+    assert _card(cards["10.6"])["spc"].startswith("Common cause: no significant change Reading up to December 2022")
     assert _card(cards["10.1"])["target"] == "No target"  # 10.1 has none
 
 
@@ -189,3 +195,16 @@ def test_a_team_with_no_figure_under_a_target_is_not_rated_and_never_reads_as_no
     assert "On target" in rows["Assessment Team 1"]
     service = _text([c for c in _components(tree) if c["props"].get("id") == "service-figure"])
     assert "Not rated: no figure" in service and "Target: 16 to 20" in service and NO_TARGET not in service
+
+
+def test_a_polarity_taken_from_the_target_is_flagged_on_the_overview_and_the_measure_page(app):
+    client = client_as(app, "viewer")
+    overview = _by_ref(_page(client, "/", "2023-01"), "Tr")
+    flag = "Check: the source does not say whether higher or lower is better; it is taken from the target."
+    for ref in ("10.3", "10.5", "10.7"):
+        assert flag in _text(overview[ref]), ref
+    assert flag not in _text(overview["10.6"])  # its table says 'Higher is better'
+    page = _text(_page(client, "/measure/10.5", "2023-01"))
+    assert "The source does not say whether higher or lower is better; it is taken from the target." in page
+    # 10.5 now has a direction, so its SPC reading of December has an assurance beside it.
+    assert "Will consistently miss the target" in _text(overview["10.5"])

@@ -233,3 +233,63 @@ def test_the_targets_page_is_refused_to_an_officer_and_listed_for_an_admin(app):
     assert officer.get("/admin/targets").status_code == 403
     admin = client_as(app, "admin")
     assert admin.get("/admin/targets").status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What good looks like (polarity)
+
+
+def _save_polarity(app, client, ref: str = "10.5", polarity: str = "lower", reason: str = "Checked with the owner."):
+    output = _output(app, f"{ids.TARGETS_POLARITY_HISTORY}.children")
+    values = {ids.TARGETS_MEASURE: ref, ids.TARGETS_POLARITY: polarity, ids.TARGETS_POLARITY_REASON: reason}
+    return callback(
+        client,
+        output,
+        [{"id": ids.TARGETS_POLARITY_SAVE, "property": "n_clicks", "value": 1}],
+        [{"id": key, "property": "value", "value": value} for key, value in values.items()],
+    )
+
+
+def test_an_admin_corrects_a_polarity_with_a_reason_audited_and_kept_on_reload(app, db):
+    client = client_as(app, "admin")
+    assert catalogue_records.read_catalogue(db).measure("10.5").polarity == "higher"
+    reason = "The data owner says <b>fewer</b> is better here."
+    response = _save_polarity(app, client, reason=reason)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    result = response.get_json()["response"]
+    assert "good looks like Higher is better → Lower is better" in json.dumps(
+        result[ids.TARGETS_POLARITY_STATUS], ensure_ascii=False
+    )
+    assert result[ids.TARGETS_POLARITY_ALERT]["children"] == ""
+    assert "Lower is better" in json.dumps(result[ids.TARGETS_CURRENT], ensure_ascii=False)
+    history = json.dumps(result[ids.TARGETS_POLARITY_HISTORY], ensure_ascii=False)
+    assert NAMES["admin"] in history and json.dumps(reason, ensure_ascii=False) in history  # shown as text
+
+    assert catalogue_records.read_catalogue(db).measure("10.5").polarity == "lower"
+    event = audit.audit_frame(db, action="catalogue.polarity_changed", limit=1).iloc[0]
+    assert (event["actor"], event["subject"]) == (NAMES["admin"], "10.5")
+    assert event["detail"] == {"polarity": {"from": "higher", "to": "lower"}, "reason": reason}
+
+    # Loading the catalogue file again keeps the admin's polarity; the file still updates the rest.
+    catalogue_records.sync_catalogue(db, load_catalogue())
+    assert catalogue_records.read_catalogue(db).measure("10.5").polarity == "lower"
+
+
+def test_a_polarity_change_needs_a_reason_and_a_band_for_a_range(app, db):
+    client = client_as(app, "admin")
+    result = _save_polarity(app, client, reason="   ").get_json()["response"]
+    assert "Say why the polarity is being changed" in json.dumps(result[ids.TARGETS_POLARITY_ALERT], ensure_ascii=False)
+    result = _save_polarity(app, client, polarity="range").get_json()["response"]
+    assert "Only a measure whose target is a band can be judged against a range" in json.dumps(
+        result[ids.TARGETS_POLARITY_ALERT], ensure_ascii=False
+    )
+    assert catalogue_records.read_catalogue(db).measure("10.5").polarity == "higher"
+    assert audit.audit_frame(db, action="catalogue.polarity_changed").empty
+
+
+@pytest.mark.parametrize(("role", "status"), [("officer", 403), ("viewer", 403), (None, 401)])
+def test_a_polarity_change_from_anyone_but_an_admin_is_refused(app, db, role, status):
+    response = _save_polarity(app, client_as(app, role))
+    assert response.status_code == status
+    assert catalogue_records.read_catalogue(db).measure("10.5").polarity == "higher"
+    assert audit.audit_frame(db, action="catalogue.polarity_changed").empty

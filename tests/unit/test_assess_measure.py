@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from measures.assessment import Assessment, ServiceMonth, assess_all, assess_measure
+from measures.assessment.assess import monthly_from_year_to_date
 from measures.domain.catalogue import Measure, Target
 from measures.domain.spc_settings import SpcOptions
 
@@ -16,6 +17,9 @@ MONTHS_2022 = [f"2022-{month:02d}" for month in range(1, 13)]
 # two-sigma line 15.07: no point is beyond either. The last seven points (June to December) are above the mean: a
 # shift of seven, special cause with the default six-point rule, and with no other rule firing.
 SHIFT_OF_SEVEN = [10, 12, 10, 12, 10, 13, 14, 13, 14, 13, 14, 13]
+# SHIFT_OF_SEVEN has twelve points, so the measures that read it are read with a minimum of 12 (the default is 15,
+# tested on its own below).
+TWELVE = SpcOptions(minimum_points=12)
 
 TIMELINESS = Measure(
     ref="1.1",
@@ -26,6 +30,7 @@ TIMELINESS = Measure(
     polarity="higher",
     decimals=1,
     target=Target(kind="at_least", low=12, tolerance=1),
+    spc=TWELVE,
 )
 # 16-20 children per worker: moving towards or staying in the band is better.
 CASELOADS = Measure(
@@ -78,7 +83,7 @@ def test_a_month_with_a_figure_reads_up_to_itself():
 
 
 def test_a_measure_with_its_own_spc_settings_reads_differently_from_the_default():
-    longer_shift = replace(TIMELINESS, spc=SpcOptions(shift_length=8))
+    longer_shift = replace(TIMELINESS, spc=SpcOptions(minimum_points=12, shift_length=8))
     # A shift of seven is not one of eight, and no other rule fires: common cause.
     assert assess_measure(longer_shift, months(SHIFT_OF_SEVEN), "2022-12").variation == "common"
     more_points = replace(TIMELINESS, spc=SpcOptions(minimum_points=13))
@@ -104,20 +109,22 @@ def test_assess_all_uses_each_measures_own_settings():
             for row in months(SHIFT_OF_SEVEN)
         ]
     )
-    own = replace(TIMELINESS, ref="1.2", spc=SpcOptions(shift_length=8))
+    own = replace(TIMELINESS, ref="1.2", spc=SpcOptions(minimum_points=12, shift_length=8))
     default, longer = assess_all([TIMELINESS, own], series, "2022-12")
     assert (default.variation, longer.variation) == ("improvement", "common")
 
 
 def test_a_range_measure_back_in_its_band():
-    # Twelve months at 21.0, then 19.0: mean 271/13 = 20.85, mean moving range 2/12 = 0.167, limits 20.85 ± 0.44
-    # = 20.40 to 21.29. 19.0 is below the lower limit (special cause, "neither" for a range measure); both limits
-    # are above 20, so the band target fails. 21 -> 19 moves into the band: better, and green.
-    rows = [ServiceMonth(f"2021-{month:02d}", "ok", 21.0) for month in range(1, 13)]
-    rows.append(ServiceMonth("2022-01", "ok", 19.0))
-    assessment = assess_measure(CASELOADS, rows, "2022-01")
+    # Fourteen months at 21.0 (January 2021 to February 2022), then 19.0 (15 months, the default minimum): mean
+    # 313/15 = 20.87, mean moving range 2/14 = 0.143, limits 20.87 ± 0.38 = 20.49 to 21.25. 19.0 is below the lower
+    # limit (special cause, "neither" for a range measure, on the low side). Both limits are above 20, but a range
+    # measure has no improvement direction, so there is no assurance (NHS England's SQL tool). 21 -> 19 moves into
+    # the band: better, and green.
+    rows = [ServiceMonth(month, "ok", 21.0) for month in [f"2021-{m:02d}" for m in range(1, 13)] + MONTHS_2022[:2]]
+    rows.append(ServiceMonth("2022-03", "ok", 19.0))
+    assessment = assess_measure(CASELOADS, rows, "2022-03")
     assert (assessment.direction, assessment.judgement, assessment.rag) == ("down", "better", "green")
-    assert (assessment.variation, assessment.assurance) == ("neither", "fail")
+    assert (assessment.variation, assessment.variation_side, assessment.assurance) == ("neither", "low", "none")
     assert assessment.special_cause and not assessment.off_target
     assert assessment.explanation.startswith("Special cause: the latest value is below the lower process limit.")
 
@@ -170,7 +177,12 @@ def test_the_record_is_the_json_contract():
         "small_denominator",
         "spc_points",
         "explanation",
+        "variation_side",
+        "basis",
+        "spc_on",
     ]
+    assert (assessment.record()["variation_side"], assessment.record()["basis"]) == ("high", "month")
+    assert assessment.record()["spc_on"] == "figures"
     assert assessment.record()["value"] is None and assessment.record()["spc_points"] == 12
 
 
@@ -190,3 +202,128 @@ def test_bad_rows_are_refused(rows):
 def test_a_malformed_month_is_refused():
     with pytest.raises(ValueError):
         assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2022-13")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measures whose figures are not monthly, and the NHS England rules
+
+
+def _ytd_months(pairs: list[tuple[str, float | None, float | None]], value_of) -> list[ServiceMonth]:
+    return [ServiceMonth(month, "ok", value_of(num, den), den, num) for month, num, den in pairs]
+
+
+def test_monthly_figures_are_derived_from_year_to_date_counts_across_a_financial_year():
+    # Year-to-date counts: January 30, February 36, March 40 (year 2021-22), then April 5, May 12, June 20 (2022-23).
+    # February 36 - 30 = 6, March 40 - 36 = 4; April starts a new year, so its own 5; May 12 - 5 = 7; June 8.
+    # January is left out: December, the month before it, has no figure.
+    counted = replace(TIMELINESS, unit="count", basis="year-to-date", decimals=0)
+    rows = _ytd_months(
+        [("2022-01", 30, None), ("2022-02", 36, None), ("2022-03", 40, None), ("2022-04", 5, None)]
+        + [("2022-05", 12, None), ("2022-06", 20, None)],
+        lambda num, den: float(num),
+    )
+    by_month = {row.period: row for row in rows}
+    assert monthly_from_year_to_date(counted, by_month, "2022-06") == [
+        ("2022-02", 6.0),
+        ("2022-03", 4.0),
+        ("2022-04", 5.0),
+        ("2022-05", 7.0),
+        ("2022-06", 8.0),
+    ]
+    # A percentage from its counts: March 45/50 (2021-22); April 3/4 is its own month, 75%; May 10/12 less
+    # April's 3/4 is 7/8, 87.5%. June's denominator does not grow (no cases that month): left out. July's counts
+    # go down (a correction, not a month): left out.
+    percent = replace(TIMELINESS, counts=True, basis="year-to-date")
+    rows = _ytd_months(
+        [("2022-03", 45, 50), ("2022-04", 3, 4), ("2022-05", 10, 12), ("2022-06", 10, 12), ("2022-07", 9, 13)],
+        lambda num, den: 100.0 * num / den,
+    )
+    assert monthly_from_year_to_date(percent, {row.period: row for row in rows}, "2022-07") == [
+        ("2022-04", 75.0),
+        ("2022-05", 87.5),
+    ]
+
+
+def test_a_year_to_date_measure_with_counts_is_read_on_its_derived_monthly_figures():
+    # Monthly counts 10, 12, 10, 12, ... from April 2021 to August 2022 (17 months), reported year to date.
+    # Derived: the same nine 10s and eight 12s. Mean 186/17 = 10.94, mean moving range 2: limits 10.94 ± 5.32;
+    # the values alternate, so no rule fires: common cause, read on 17 derived months.
+    measure = replace(TIMELINESS, unit="count", basis="year-to-date", decimals=0, target=None, spc=SpcOptions())
+    periods = [f"2021-{m:02d}" for m in range(4, 13)] + [f"2022-{m:02d}" for m in range(1, 9)]
+    monthly = [10.0 if index % 2 == 0 else 12.0 for index in range(len(periods))]
+    rows, total = [], 0.0
+    for period, count in zip(periods, monthly, strict=True):
+        total = count if period.endswith("-04") else total + count
+        rows.append(ServiceMonth(period, "ok", total))
+    assessment = assess_measure(measure, rows, "2022-08")
+    assert (assessment.spc_on, assessment.basis, assessment.variation) == ("derived-monthly", "year-to-date", "common")
+    assert assessment.spc_periods == tuple(periods)
+    assert [point.value for point in assessment.spc.points] == monthly
+    assert assessment.spc.mean == pytest.approx(186 / 17)
+    assert assessment.value == total  # the figure shown is still the year-to-date figure reported
+
+
+def test_a_rolling_year_measure_has_no_spc_reading_and_says_why():
+    rolling = replace(TIMELINESS, basis="rolling-12", spc=SpcOptions())
+    rows = [ServiceMonth(month, "ok", value) for month, value in zip(MONTHS_2022, [33.0] * 6 + [40.0] * 6, strict=True)]
+    rows += [ServiceMonth(f"2023-{m:02d}", "ok", 45.0) for m in range(1, 7)]  # 18 months: enough for SPC otherwise
+    assessment = assess_measure(rolling, rows, "2023-06")
+    assert (assessment.variation, assessment.assurance, assessment.spc_on) == ("no-reading", "none", "none")
+    assert assessment.explanation == (
+        "No SPC reading: a rolling 12-month figure overlaps month to month, so its points are not independent."
+    )
+    assert not assessment.special_cause and assessment.variation_side is None and assessment.reading_up_to is None
+    assert assessment.spc_points == 18  # the figures are still charted, without limits
+    assert assessment.rag == "green"  # 45 meets "at least 12": the rating is unchanged
+
+
+def test_a_year_to_date_percentage_without_counts_has_no_spc_reading():
+    measure = replace(TIMELINESS, basis="year-to-date", counts=False, spc=SpcOptions())
+    rows = [ServiceMonth(f"2021-{m:02d}", "ok", 70.0 + m) for m in range(1, 13)] + months([80.0] * 6)
+    assessment = assess_measure(measure, rows, "2022-06")
+    assert (assessment.variation, assessment.spc_on) == ("no-reading", "none")
+    assert assessment.explanation.startswith("No SPC reading: a year-to-date figure adds each month")
+
+
+def test_no_assurance_for_a_measure_without_an_improvement_direction():
+    # Fifteen steady months (10 and 12 in turn, ending 10: mean 10.93, mR 2, limits 5.61..16.25): with a direction
+    # "at least 5" would be a pass; with polarity none there is no assurance, though the month is still rated.
+    values = [10.0 if index % 2 == 0 else 12.0 for index in range(15)]
+    rows = [
+        ServiceMonth(month, "ok", value)
+        for month, value in zip(MONTHS_2022 + ["2023-01", "2023-02", "2023-03"], values, strict=True)
+    ]
+    target = Target(kind="at_least", low=5)
+    higher = replace(TIMELINESS, target=target, spc=SpcOptions())
+    assert assess_measure(higher, rows, "2023-03").assurance == "pass"
+    no_direction = replace(higher, polarity="none")
+    assessment = assess_measure(no_direction, rows, "2023-03")
+    assert (assessment.variation, assessment.assurance, assessment.rag) == ("common", "none", "green")
+
+
+@pytest.mark.parametrize(
+    ("values", "side"),
+    [
+        # [8, 12] × 7 then 30: mean 170/15 = 11.33, mR 70/14 = 5, upper limit 24.63: 30 is above it.
+        ([8.0, 12.0] * 7 + [30.0], "high"),
+        # [25, 21] × 7 then 3: mean 325/15 = 21.67, mR 5, lower limit 8.37: 3 is below it.
+        ([25.0, 21.0] * 7 + [3.0], "low"),
+    ],
+)
+def test_special_cause_neither_says_which_side(values, side):
+    no_direction = replace(TIMELINESS, polarity="none", target=None, spc=SpcOptions())
+    periods = MONTHS_2022 + ["2023-01", "2023-02", "2023-03"]
+    assessment = assess_measure(
+        no_direction, [ServiceMonth(p, "ok", v) for p, v in zip(periods, values, strict=True)], "2023-03"
+    )
+    assert (assessment.variation, assessment.variation_side) == ("neither", side)
+
+
+def test_the_default_minimum_is_fifteen_months():
+    measure = replace(TIMELINESS, spc=SpcOptions())
+    periods = MONTHS_2022 + ["2023-01", "2023-02", "2023-03"]
+    rows = [ServiceMonth(p, "ok", 10.0 if index % 2 == 0 else 12.0) for index, p in enumerate(periods)]
+    fourteen = assess_measure(measure, rows[:14], "2023-02")
+    assert (fourteen.variation, fourteen.spc_points) == ("insufficient", 14)
+    assert fourteen.explanation == "Fewer than 15 months of data: no SPC judgement yet."
+    assert assess_measure(measure, rows, "2023-03").variation == "common"

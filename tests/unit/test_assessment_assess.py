@@ -10,6 +10,7 @@ import pytest
 from measures.assessment import ASSESSMENT_COLUMNS, assess_period, assessment_records
 from measures.domain.catalogue import Measure, Target
 from measures.domain.periods import previous_period
+from measures.domain.spc_settings import SpcOptions
 
 NAN = float("nan")
 
@@ -24,6 +25,9 @@ def make_measure(ref: str, unit: str, polarity: str, decimals: int, target: Targ
         polarity=polarity,  # type: ignore[arg-type]
         decimals=decimals,
         target=target,
+        # The series below are worked by hand over twelve months, so they are read with a minimum of 12 (the
+        # default of 15 is tested in test_assess_measure.py).
+        spc=SpcOptions(minimum_points=12),
     )
 
 
@@ -98,6 +102,9 @@ def test_a_full_row(december):
         "spc_points": 12,
         "explanation": "Special cause (improvement): the last 7 points are above the average. The target "
         "(at least 12) lies between the process limits, so it will be met in some months and missed in others.",
+        "variation_side": "high",
+        "basis": "month",
+        "spc_on": "figures",
     }
 
 
@@ -172,7 +179,15 @@ def test_records_are_json_safe_with_the_agreed_keys_first():
             "variation",
             "assurance",
         ]
-        assert list(record)[9:] == ["status", "small_denominator", "spc_points", "explanation"]
+        assert list(record)[9:] == [
+            "status",
+            "small_denominator",
+            "spc_points",
+            "explanation",
+            "variation_side",
+            "basis",
+            "spc_on",
+        ]
     json.dumps(records, allow_nan=False)
     by_ref = {record["ref"]: record for record in records}
     assert by_ref["2.6"]["value"] is None and by_ref["2.6"]["previous"] == 50.0

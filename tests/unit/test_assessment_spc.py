@@ -12,6 +12,7 @@ from measures.assessment.spc import (
     SpcPoint,
     assurance_of,
     moving_range_mean,
+    no_reading,
     shift_points,
     spc,
     trend_points,
@@ -30,6 +31,11 @@ COMMON_CAUSE = (
 # Two-sigma lines 12.75 ± (2/3) × 5.32 = 12.75 ± 3.54667 -> 16.29667 and 9.20333.
 # No point outside 7.43..18.07; values alternate about the mean; no rise or fall lasts beyond 2 points.
 STEADY = [10, 13, 12, 14, 12, 15, 14, 12, 14, 11, 12, 14]
+STEADY_15 = STEADY + [13, 12, 11]
+
+# The hand-worked series below have twelve points, so they are read with a minimum of 12 (the rules do not
+# depend on the minimum; the default of 15 is tested on its own).
+TWELVE = SpcOptions(minimum_points=12)
 
 # Hand-worked: 6 × 8 + 5 × 12 + 30 = 138, mean 11.5. Moving ranges: ten of 4 and one of 22, sum 62,
 # mR = 62 / 11 = 5.63636. Limits 11.5 ± 14.99273 -> 26.49273 and -3.49273 (not clamped at zero).
@@ -88,9 +94,10 @@ def special_indices(result) -> list[int]:
 
 def test_defaults_follow_the_specification():
     # Six-point shift and trend as specified (an option of the MDC Excel tool; the MDC SQL and
-    # NHSRplotthedots use 7); moving-range outliers kept (MDC SQL default); no icons below 12 points.
+    # NHSRplotthedots use 7); moving-range outliers kept (MDC SQL default); no icons below 15 points
+    # (the MDC SQL's `@SettingMinimumPoints`).
     assert SpcOptions() == SpcOptions(
-        shift_length=6, trend_length=6, minimum_points=12, two_of_three=True, exclude_moving_range_outliers=False
+        shift_length=6, trend_length=6, minimum_points=15, two_of_three=True, exclude_moving_range_outliers=False
     )
 
 
@@ -101,7 +108,7 @@ def test_options_reject_lengths_below_two(field):
 
 
 def test_limits_worked_by_hand():
-    result = spc(STEADY, "higher", None)
+    result = spc(STEADY, "higher", None, TWELVE)
     assert result.n == 12
     assert result.mean == pytest.approx(12.75)
     assert result.mean_moving_range == pytest.approx(2.0)
@@ -115,28 +122,37 @@ def test_limits_worked_by_hand():
 
 
 def test_lower_limit_is_not_clamped_at_zero():
-    result = spc(LAST_ABOVE_LIMIT, "higher", None)
+    result = spc(LAST_ABOVE_LIMIT, "higher", None, TWELVE)
     assert result.mean == pytest.approx(11.5)
     assert result.mean_moving_range == pytest.approx(62 / 11)
     assert result.upper_limit == pytest.approx(26.492727, abs=1e-6)
     assert result.lower_limit == pytest.approx(-3.492727, abs=1e-6)
 
 
-def test_eleven_points_are_insufficient_and_twelve_are_judged():
-    short = spc(STEADY[:11], "higher", Target(kind="at_least", low=7))
-    assert (short.n, short.variation, short.assurance) == (11, "insufficient", "none")
-    assert short.explanation == "Fewer than 12 months of data: no SPC judgement yet."
+def test_fourteen_points_are_insufficient_and_fifteen_are_judged():
+    # NHS England's SQL tool draws SPC from 15 points (`@SettingMinimumPoints INT = 15`), the default.
+    # STEADY_15 hand-worked: 153 + 13 + 12 + 11 = 189, mean 12.6. Moving ranges: the 11 of STEADY (sum 22),
+    # then 14->13 1, 13->12 1, 12->11 1: sum 25, mR 25 / 14 = 1.78571; limits 12.6 ± 4.75 -> 7.85..17.35.
+    short = spc(STEADY_15[:14], "higher", Target(kind="at_least", low=7))
+    assert (short.n, short.variation, short.assurance) == (14, "insufficient", "none")
+    assert short.explanation == "Fewer than 15 months of data: no SPC judgement yet."
     assert (short.mean, short.upper_limit, short.lower_limit, short.upper_two_sigma) == (None, None, None, None)
     assert short.points[0] == SpcPoint(value=10.0)
-    judged = spc(STEADY, "higher", Target(kind="at_least", low=7))
-    assert (judged.n, judged.variation, judged.assurance) == (12, "common", "pass")
+    judged = spc(STEADY_15, "higher", Target(kind="at_least", low=7))
+    assert (judged.n, judged.variation, judged.assurance) == (15, "common", "pass")
+    assert judged.mean == pytest.approx(12.6)
+    assert judged.mean_moving_range == pytest.approx(25 / 14)
+    assert judged.lower_limit == pytest.approx(12.6 - 2.66 * 25 / 14)
 
 
 def test_minimum_points_is_configurable():
-    result = spc(STEADY, "higher", None, SpcOptions(minimum_points=15))
+    # The MDC single-chart tool's 13, or the 12 the product used before: eleven points are still too few.
+    assert spc(STEADY[:11], "higher", None, TWELVE).variation == "insufficient"
+    assert spc(STEADY, "higher", None, TWELVE).variation == "common"
+    result = spc(STEADY, "higher", None, SpcOptions(minimum_points=13))
     assert (result.variation, result.explanation) == (
         "insufficient",
-        "Fewer than 15 months of data: no SPC judgement yet.",
+        "Fewer than 13 months of data: no SPC judgement yet.",
     )
 
 
@@ -177,7 +193,7 @@ def test_no_values_are_insufficient():
     ],
 )
 def test_rule_one_point_outside_the_limits_and_the_variation_icon(values, polarity, variation, explanation):
-    result = spc(values, polarity, None)
+    result = spc(values, polarity, None, TWELVE)
     assert special_indices(result) == [11]
     last = result.points[-1]
     assert (last.outside_limits, last.in_shift, last.in_trend, last.in_two_of_three) == (True, False, False, False)
@@ -186,18 +202,18 @@ def test_rule_one_point_outside_the_limits_and_the_variation_icon(values, polari
 
 
 def test_rule_two_shift_of_seven_fires():
-    result = spc(SHIFT_OF_SEVEN, "higher", None)
+    result = spc(SHIFT_OF_SEVEN, "higher", None, TWELVE)
     assert special_indices(result) == [5, 6, 7, 8, 9, 10, 11]
     assert all(point.in_shift and point.side == "high" for point in result.points[5:])
     assert not any(point.in_shift for point in result.points[:5])  # a run of 5 below the mean is too short
     assert result.variation == "improvement"
     assert result.explanation == "Special cause (improvement): the last 7 points are above the average."
-    assert spc(SHIFT_OF_SEVEN, "lower", None).variation == "concern"
+    assert spc(SHIFT_OF_SEVEN, "lower", None, TWELVE).variation == "concern"
 
 
 def test_rule_two_shift_of_six_fires_by_default_but_not_under_seven_point_rules():
-    assert special_indices(spc(SHIFT_OF_SIX, "higher", None, SpcOptions(shift_length=7))) == []
-    result = spc(SHIFT_OF_SIX, "higher", None)
+    assert special_indices(spc(SHIFT_OF_SIX, "higher", None, SpcOptions(minimum_points=12, shift_length=7))) == []
+    result = spc(SHIFT_OF_SIX, "higher", None, TWELVE)
     # Both runs of six fire: the first six below the mean, the last six above it.
     assert special_indices(result) == list(range(12))
     assert [point.side for point in result.points] == ["low"] * 6 + ["high"] * 6
@@ -206,10 +222,10 @@ def test_rule_two_shift_of_six_fires_by_default_but_not_under_seven_point_rules(
 
 
 def test_rule_two_a_point_on_the_mean_breaks_the_run():
-    result = spc(POINT_ON_MEAN, "higher", None)
+    result = spc(POINT_ON_MEAN, "higher", None, TWELVE)
     assert result.mean == 12.0
     assert special_indices(result) == []  # 3 above + 12 on the mean + 3 above is not a run of 6
-    short_runs = spc(POINT_ON_MEAN, "higher", None, SpcOptions(shift_length=3))
+    short_runs = spc(POINT_ON_MEAN, "higher", None, SpcOptions(minimum_points=12, shift_length=3))
     assert [point.in_shift for point in short_runs.points] == [True] * 8 + [False] + [True] * 3
     assert short_runs.points[8] == SpcPoint(value=12.0)
 
@@ -231,20 +247,20 @@ def test_shift_points(values, mean, length, high, low):
 
 
 def test_rule_three_trend_of_seven_fires_whichever_side_of_the_mean():
-    result = spc(TREND_OF_SEVEN, "higher", None)
+    result = spc(TREND_OF_SEVEN, "higher", None, TWELVE)
     assert special_indices(result) == [5, 6, 7, 8, 9, 10, 11]
     assert all(point.in_trend and not point.in_shift and point.side == "high" for point in result.points[5:])
     assert result.variation == "improvement"
     assert result.explanation == "Special cause (improvement): the last 7 points rise one after another."
-    assert spc(TREND_OF_SEVEN, "lower", None).variation == "concern"
-    falling = spc([-value for value in TREND_OF_SEVEN], "lower", None)
+    assert spc(TREND_OF_SEVEN, "lower", None, TWELVE).variation == "concern"
+    falling = spc([-value for value in TREND_OF_SEVEN], "lower", None, TWELVE)
     assert falling.variation == "improvement"
     assert falling.explanation == "Special cause (improvement): the last 7 points fall one after another."
 
 
 def test_rule_three_trend_of_six_fires_by_default_but_not_under_seven_point_rules():
-    assert special_indices(spc(TREND_OF_SIX, "higher", None, SpcOptions(trend_length=7))) == []
-    result = spc(TREND_OF_SIX, "higher", None)
+    assert special_indices(spc(TREND_OF_SIX, "higher", None, SpcOptions(minimum_points=12, trend_length=7))) == []
+    result = spc(TREND_OF_SIX, "higher", None, TWELVE)
     assert special_indices(result) == [6, 7, 8, 9, 10, 11]
     assert result.explanation == "Special cause (improvement): the last 6 points rise one after another."
 
@@ -268,7 +284,7 @@ def test_trend_points(values, length, rising, falling):
 
 
 def test_rule_four_two_of_three_beyond_two_sigma():
-    result = spc(TWO_OF_THREE, "higher", None)
+    result = spc(TWO_OF_THREE, "higher", None, TWELVE)
     assert result.mean_moving_range == pytest.approx(1.0)
     assert result.upper_two_sigma == pytest.approx(12.69)
     assert special_indices(result) == [10, 11]
@@ -281,11 +297,11 @@ def test_rule_four_two_of_three_beyond_two_sigma():
 
 
 def test_rule_four_one_of_three_does_not_fire():
-    assert special_indices(spc(ONE_OF_THREE, "higher", None)) == []
+    assert special_indices(spc(ONE_OF_THREE, "higher", None, TWELVE)) == []
 
 
 def test_rule_four_can_be_switched_off():
-    result = spc(TWO_OF_THREE, "higher", None, SpcOptions(two_of_three=False))
+    result = spc(TWO_OF_THREE, "higher", None, SpcOptions(minimum_points=12, two_of_three=False))
     assert (special_indices(result), result.variation) == ([], "common")
 
 
@@ -321,7 +337,7 @@ def test_two_of_three_points(values, high, low):
     ],
 )
 def test_a_point_on_both_sides_takes_the_improvement_side(polarity, variation, side, explanation):
-    result = spc(CONFLICT, polarity, None)
+    result = spc(CONFLICT, polarity, None, TWELVE)
     last = result.points[-1]
     assert (last.in_shift, last.in_trend, last.side) == (True, True, side)
     assert (result.variation, result.explanation) == (variation, explanation)
@@ -331,7 +347,7 @@ def test_moving_range_outliers_are_kept_by_default_and_can_be_excluded():
     # Moving ranges: ten of 4 and one of 22; mean 62 / 11 = 5.63636; 3.267 × 5.63636 = 18.414 < 22.
     assert moving_range_mean(LAST_ABOVE_LIMIT) == pytest.approx(62 / 11)
     assert moving_range_mean(LAST_ABOVE_LIMIT, exclude_outliers=True) == pytest.approx(4.0)
-    narrower = spc(LAST_ABOVE_LIMIT, "higher", None, SpcOptions(exclude_moving_range_outliers=True))
+    narrower = spc(LAST_ABOVE_LIMIT, "higher", None, SpcOptions(minimum_points=12, exclude_moving_range_outliers=True))
     assert narrower.mean_moving_range == pytest.approx(4.0)
     assert narrower.upper_limit == pytest.approx(11.5 + 2.66 * 4)
 
@@ -360,7 +376,7 @@ def test_moving_range_needs_two_values():
     ],
 )
 def test_assurance_for_each_target_kind(target, assurance):
-    assert spc(STEADY, "higher", target).assurance == assurance
+    assert spc(STEADY, "higher", target, TWELVE).assurance == assurance
 
 
 @pytest.mark.parametrize(
@@ -382,29 +398,29 @@ def test_assurance_with_the_target_on_a_limit(target, assurance):
 
 
 def test_assurance_is_explained_after_the_variation():
-    result = spc(STEADY, "higher", Target(kind="at_least", low=7))
+    result = spc(STEADY, "higher", Target(kind="at_least", low=7), TWELVE)
     assert result.explanation == (
         f"{COMMON_CAUSE} The whole range between the process limits meets the target (at least 7), "
         "so it should be met consistently."
     )
-    assert spc(STEADY, "higher", Target(kind="at_least", low=12)).explanation == (
+    assert spc(STEADY, "higher", Target(kind="at_least", low=12), TWELVE).explanation == (
         f"{COMMON_CAUSE} The target (at least 12) lies between the process limits, "
         "so it will be met in some months and missed in others."
     )
-    assert spc(STEADY, "lower", Target(kind="at_most", high=7)).explanation == (
+    assert spc(STEADY, "lower", Target(kind="at_most", high=7), TWELVE).explanation == (
         f"{COMMON_CAUSE} The target (at most 7) lies at or beyond the process limits, "
         "so it will not be met without a change."
     )
 
 
 def test_a_constant_series_has_zero_width_limits_and_no_signal():
-    result = spc([5.0] * 12, "higher", Target(kind="at_least", low=5))
+    result = spc([5.0] * 12, "higher", Target(kind="at_least", low=5), TWELVE)
     assert (result.mean, result.mean_moving_range, result.upper_limit, result.lower_limit) == (5.0, 0.0, 5.0, 5.0)
     assert (special_indices(result), result.variation, result.assurance) == ([], "common", "pass")
 
 
 def test_numpy_input_is_accepted():
-    assert spc(np.array(SHIFT_OF_SEVEN, dtype=float), "higher", None).variation == "improvement"
+    assert spc(np.array(SHIFT_OF_SEVEN, dtype=float), "higher", None, TWELVE).variation == "improvement"
 
 
 @pytest.mark.parametrize(
@@ -418,4 +434,42 @@ def test_numpy_input_is_accepted():
 )
 def test_bad_input_is_refused(values, polarity):
     with pytest.raises(ValueError):
-        spc(values, polarity, None)
+        spc(values, polarity, None, TWELVE)
+
+
+@pytest.mark.parametrize("polarity", ["none", "range"])
+def test_no_assurance_without_an_improvement_direction(polarity):
+    # STEADY's limits 7.43..18.07 meet "at least 7" and lie inside the band 7..19, so with a direction the
+    # assurance would be "pass"; NHS England's SQL tool and NHSRplotthedots give none without one.
+    for target in (Target(kind="at_least", low=7), Target(kind="band", low=7, high=19)):
+        result = spc(STEADY, polarity, target, TWELVE)
+        assert (result.variation, result.assurance, result.explanation) == ("common", "none", COMMON_CAUSE)
+    assert spc(STEADY, "higher", Target(kind="at_least", low=7), TWELVE).assurance == "pass"
+
+
+@pytest.mark.parametrize(
+    ("values", "polarity", "variation", "side"),
+    [
+        (LAST_ABOVE_LIMIT, "none", "neither", "high"),  # 30 above the upper limit 26.49
+        (LAST_BELOW_LIMIT, "none", "neither", "low"),  # 3 below the lower limit 6.51
+        (LAST_ABOVE_LIMIT, "range", "neither", "high"),
+        (LAST_BELOW_LIMIT, "higher", "concern", "low"),
+        (STEADY, "none", "common", None),
+    ],
+)
+def test_the_variation_says_which_side(values, polarity, variation, side):
+    result = spc(values, polarity, None, TWELVE)
+    assert (result.variation, result.variation_side) == (variation, side)
+
+
+def test_no_reading_keeps_the_points_and_gives_the_reason():
+    result = no_reading([33.0, 40.0], "No SPC reading: a reason.")
+    assert (result.n, result.variation, result.assurance, result.explanation) == (
+        2,
+        "no-reading",
+        "none",
+        "No SPC reading: a reason.",
+    )
+    assert (result.mean, result.upper_limit, result.variation_side) == (None, None, None)
+    assert [point.value for point in result.points] == [33.0, 40.0]
+    assert not any(point.special_cause for point in result.points)

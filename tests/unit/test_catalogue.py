@@ -24,8 +24,27 @@ def test_every_published_measure_is_in_the_catalogue_in_order(catalogue):
 def test_polarity_follows_good_looks_like(catalogue, typed, polarity):
     exceptions = {"2.2"}  # the plan's target band 16-20 overrides the table's wording, and says so
     for measure in catalogue.measures:
-        if measure.good_looks_like == typed and measure.ref not in exceptions:
+        # A blank "good looks like" with an "at least" target takes its polarity from the target, and says so.
+        from_target = "polarity-from-target" in measure.flags
+        if measure.good_looks_like == typed and measure.ref not in exceptions and not from_target:
             assert measure.polarity == polarity, measure.ref
+
+
+def test_a_blank_polarity_with_an_at_least_target_is_higher_and_flagged(catalogue):
+    flagged = [measure.ref for measure in catalogue.measures if "polarity-from-target" in measure.flags]
+    assert flagged == ["10.3", "10.5", "10.7"]
+    for ref in flagged:
+        measure = catalogue.measure(ref)
+        assert (measure.good_looks_like, measure.polarity, measure.target.kind) == ("", "higher", "at_least")
+        assert "polarity-not-stated" not in measure.flags
+
+
+def test_the_basis_is_set_only_where_the_title_says_so(catalogue):
+    assert {m.ref: m.basis for m in catalogue.measures if m.basis != "month"} == {
+        "6.1": "rolling-12",  # "(Rolling Year)"
+        "10.2": "year-to-date",  # "issued in the year"
+        "10.3": "year-to-date",
+    }
 
 
 def test_caseload_uses_the_plans_target_band_and_flags_the_difference(catalogue):

@@ -18,9 +18,9 @@ def _measure(ref: str, **extra) -> dict:
     return {"ref": ref, "area": 1, "title": f"Measure {ref}", "unit": "count", "polarity": "higher", **extra}
 
 
-def test_the_shipped_catalogue_sets_run_length_six_and_twelve_points():
+def test_the_shipped_catalogue_sets_run_length_six_and_fifteen_points():
     catalogue = load_catalogue()
-    assert {m.spc for m in catalogue.measures} == {SpcOptions(shift_length=6, trend_length=6, minimum_points=12)}
+    assert {m.spc for m in catalogue.measures} == {SpcOptions(shift_length=6, trend_length=6, minimum_points=15)}
 
 
 def test_without_an_spc_table_every_measure_has_the_built_in_defaults():

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from measures.domain.formatting import change_text, format_counts, format_figure, format_value, polarity_text
+from measures.domain.formatting import (
+    change_text,
+    format_counts,
+    format_figure,
+    format_value,
+    polarity_text,
+    variation_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +61,11 @@ def test_polarity_in_words(catalogue):
     assert polarity_text(catalogue.measure("2.2")) == "Within 16 to 20"
     assert polarity_text(catalogue.measure("3.1")) == "Higher is better"
     assert polarity_text(catalogue.measure("4.1")) == "Not stated"
+
+
+def test_special_cause_neither_says_its_side_and_other_readings_keep_their_words():
+    assert variation_text("neither", "high") == "Special cause: unusually high"
+    assert variation_text("neither", "low") == "Special cause: unusually low"
+    assert variation_text("neither") == "Special cause: change, neither better nor worse"
+    assert variation_text("improvement", "high") == "Special cause: improvement"
+    assert variation_text("no-reading") == "No SPC reading"

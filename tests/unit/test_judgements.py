@@ -157,7 +157,7 @@ def test_each_kind_of_variation_in_words(variation, words):
 def test_too_few_months_counts_against_the_measures_own_minimum():
     assessment = _assessment(variation="insufficient", assurance="none", spc_periods=("2022-11", "2022-12", "2023-01"))
     assert variation_words(assessment) == "Too few months for SPC"
-    assert too_few_words(PERCENT, assessment) == "3 of 12 months needed"
+    assert too_few_words(PERCENT, assessment) == "3 of 15 months needed"
     eight = replace(PERCENT, spc=SpcOptions(minimum_points=8))
     assert too_few_words(eight, assessment) == "3 of 8 months needed"
     assert _text(variation_cell(eight, assessment)) == "Too few months for SPC 3 of 8 months needed"
@@ -235,3 +235,33 @@ def test_a_figure_that_is_not_a_month_assessment_is_rated_in_the_same_words(rag,
     assert rating_words(rag, has_target) == words
     assessment = _assessment(rag=rag, has_target=has_target)
     assert target_words(assessment) == words
+
+
+@pytest.mark.parametrize(
+    ("side", "words"),
+    [("high", "Special cause: unusually high"), ("low", "Special cause: unusually low")],
+)
+def test_special_cause_neither_says_which_side(side, words):
+    assessment = _assessment(variation="neither", variation_side=side, assurance="none")
+    assert variation_words(assessment) == words
+    assert _text(variation_cell(PERCENT, assessment)) == words
+
+
+def test_a_rolling_figure_says_why_there_is_no_reading():
+    reason = "No SPC reading: a rolling 12-month figure overlaps month to month, so its points are not independent."
+    assessment = _assessment(
+        variation="no-reading", assurance="none", explanation=reason, basis="rolling-12", spc_on="none"
+    )
+    assert variation_words(assessment) == "No SPC reading"
+    assert too_few_words(PERCENT, assessment) is None and reading_up_to_words(assessment) is None
+    assert _text(variation_cell(PERCENT, assessment)) == (
+        "No SPC reading A rolling 12-month figure overlaps month to month, so its points are not independent."
+    )
+
+
+def test_a_reading_of_derived_monthly_figures_says_so():
+    assessment = _assessment(basis="year-to-date", spc_on="derived-monthly")
+    assert _text(variation_cell(PERCENT, assessment)) == (
+        "Common cause: no significant change SPC is read on the monthly figures derived from the year-to-date "
+        "counts. Will hit or miss the target at random"
+    )

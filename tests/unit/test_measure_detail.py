@@ -74,8 +74,33 @@ def test_a_tbc_month_is_shown_as_tbc_and_left_out_of_everything(demo_engine):
     assert detail.last_counted is not None and detail.last_counted.period == "2022-12"
     assert detail.spc_periods[-1] == "2022-12"
     assert detail.year_to_date.months_not_counted == ("2023-01",)
-    assert "1 month without a figure not included" in detail.year_to_date.label
+    # 10.2 is a year-to-date figure: the card shows December's, never an average of year-to-date figures.
+    assert (detail.year_to_date.method, detail.year_to_date.value) == ("latest", detail.last_counted.value)
+    assert "the latest year-to-date figure, for April to December 2022 as reported" in detail.year_to_date.label
     assert "to be confirmed (TBC)" in detail.summary and " 0" not in detail.summary
+
+
+def test_rolling_and_year_to_date_figures_are_never_averaged(demo_engine):
+    rolling = build_measure_detail(demo_engine, "6.1", "2023-01")
+    assert (rolling.year_to_date.method, rolling.year_to_date.months_counted) == ("latest", 1)
+    assert rolling.year_to_date.value == rolling.current.value
+    assert (rolling.year_to_date.numerator, rolling.year_to_date.denominator) == (
+        rolling.current.numerator,
+        rolling.current.denominator,
+    )
+    assert rolling.year_to_date.label.endswith(
+        "the latest rolling-year figure, for the 12 months to January 2023; rolling figures are not added up or "
+        "averaged"
+    )
+    assert (rolling.recent_average, rolling.recent_average_months) == (None, 0)
+    assert "average of the previous" not in rolling.summary
+    assert rolling.assessment.variation == "no-reading" and rolling.spc.upper_limit is None
+    assert "No SPC reading: a rolling 12-month figure overlaps month to month" in rolling.summary
+    assert rolling.summary.endswith(
+        "Some earlier months are synthetic demonstration figures, so the chart is for illustration only."
+    )
+    monthly = build_measure_detail(demo_engine, "3.1", "2023-01")
+    assert monthly.recent_average is not None and monthly.year_to_date.method == "counts"
 
 
 def test_as_at_an_earlier_month_uses_nothing_after_it(demo_engine):

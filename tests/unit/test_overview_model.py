@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from measures.domain.catalogue import Area, Catalogue, Measure, Target
+from measures.domain.spc_settings import SpcOptions
 from measures.views.area import AreaInputs, area_view
 from measures.views.overview import OverviewInputs, filter_overview, overview_model, row_matches
 
@@ -24,6 +25,7 @@ def measure(ref: str, target: Target | None = None, polarity: str = "higher") ->
         polarity=polarity,  # type: ignore[arg-type]
         decimals=1,
         target=target,
+        spc=SpcOptions(minimum_points=12),  # SHIFT_OF_SEVEN is twelve months, worked by hand
     )
 
 

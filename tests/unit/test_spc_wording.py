@@ -29,8 +29,8 @@ def test_the_default_rules_read_as_the_help_texts_always_did():
         "a month outside the limits, six months in a row on one side of the average, six rising or falling one "
         "after another, or two of three close to a limit"
     )
-    assert minimum_rule(DEFAULT_OPTIONS) == "at least 12 monthly figures"
-    assert months_needed(5, DEFAULT_OPTIONS) == "5 of 12 months needed"
+    assert minimum_rule(DEFAULT_OPTIONS) == "at least 15 monthly figures"
+    assert months_needed(5, DEFAULT_OPTIONS) == "5 of 15 months needed"
 
 
 def test_run_length_seven_and_minimum_fifteen_are_said():
@@ -52,7 +52,7 @@ def test_shift_and_trend_lengths_are_worded_apart_and_the_two_of_three_rule_only
 def test_a_text_for_many_measures_uses_the_common_settings_and_names_the_exceptions():
     catalogue = load_catalogue()
     assert settings_in_force(catalogue.measures) == (catalogue.measures[0].spc, ())
-    assert rules_text(catalogue.measures).endswith("a reading needs at least 12 monthly figures.")
+    assert rules_text(catalogue.measures).endswith("a reading needs at least 15 monthly figures.")
     one = [replace(m, spc=OWN) if m.ref == "3.1" else m for m in catalogue.measures]
     assert settings_in_force(one)[1] == ("3.1",)
     assert rules_text(one).endswith("Measure 3.1 uses settings of its own, given on its page.")

@@ -19,7 +19,7 @@ def _count(any_engine, table) -> int:
 
 
 def test_schema_is_at_the_newest_migration(any_engine):
-    assert db.schema_revision(any_engine) == "0008"
+    assert db.schema_revision(any_engine) == "0010"
 
 
 def test_upgrading_an_existing_database_keeps_its_data(any_engine):
@@ -157,3 +157,38 @@ def test_benchmarks_are_written_once_and_read_back(any_engine):
     assert again.upload_id is None
     frame = reads.benchmark_frame(any_engine, ["3.1"])
     assert frame[["comparator", "value"]].values.tolist() == [["England", 88.0]]
+
+
+def test_a_corrected_polarity_is_audited_and_kept_on_reload_and_a_target_edit_does_not_freeze_it(any_engine, catalogue):
+    from dataclasses import replace
+
+    from measures.domain.catalogue import Catalogue
+    from measures.storage import audit
+    from measures.storage.edits import EditError, TargetChange, change_polarity, change_target
+
+    def with_polarity(ref: str, polarity: str) -> Catalogue:
+        measures = tuple(replace(m, polarity=polarity) if m.ref == ref else m for m in catalogue.measures)
+        return replace(catalogue, measures=measures)
+
+    # A target edit keeps the target, not the polarity: the file's polarity still arrives.
+    change_target(any_engine, "10.7", TargetChange(kind="at_least", low=85, tolerance=5), actor="admin.a")
+    catalogue_records.sync_catalogue(any_engine, with_polarity("10.7", "none"))
+    stored = catalogue_records.read_catalogue(any_engine).measure("10.7")
+    assert (stored.polarity, stored.target.low) == ("none", 85)
+
+    # A polarity corrected in the app, with its reason, is audited and kept when the file says otherwise.
+    with pytest.raises(EditError, match="Say why"):
+        change_polarity(any_engine, "10.5", "lower", "  ", actor="admin.a")
+    assert change_polarity(any_engine, "10.5", "lower", "Owner: fewer is better.", actor="admin.a") == (
+        "higher",
+        "lower",
+    )
+    assert change_polarity(any_engine, "10.5", "lower", "Again.", actor="admin.a") is None  # nothing to write
+    events = audit.audit_frame(any_engine, action="catalogue.polarity_changed")
+    assert len(events) == 1
+    assert events.iloc[0]["detail"] == {
+        "polarity": {"from": "higher", "to": "lower"},
+        "reason": "Owner: fewer is better.",
+    }
+    catalogue_records.sync_catalogue(any_engine, catalogue)
+    assert catalogue_records.read_catalogue(any_engine).measure("10.5").polarity == "lower"

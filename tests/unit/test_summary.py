@@ -20,8 +20,13 @@ BENCHMARKS_3_1 = [
     {"ref": "3.1", "year": "2021-22", "comparator": "Statistical neighbours", "value": 87.0, "source": "HSCP"},
     {"ref": "3.1", "year": "2021-22", "comparator": "England", "value": 88.0, "source": "HSCP"},
 ]
-TOO_FEW_1 = "Too few months for a reliable trend: the SPC chart needs at least 12 monthly figures and there is 1."
-TOO_FEW_2 = "Too few months for a reliable trend: the SPC chart needs at least 12 monthly figures and there are 2."
+TOO_FEW_1 = "Too few months for a reliable trend: the SPC chart needs at least 15 monthly figures and there is 1."
+TOO_FEW_2 = "Too few months for a reliable trend: the SPC chart needs at least 15 monthly figures and there are 2."
+# 10.2 is a year-to-date percentage published without its counts: no SPC reading, and the reason.
+NO_READING_YEAR_TO_DATE = (
+    "No SPC reading: a year-to-date figure adds each month to the months before it, so its points are not "
+    "independent, and without its counts the monthly figures cannot be worked out."
+)
 
 
 def _months(ref: str, first_year: int, values: list[float]) -> list[ValueRow]:
@@ -32,16 +37,25 @@ def _months(ref: str, first_year: int, values: list[float]) -> list[ValueRow]:
     return rows
 
 
-# 2.2, range 16-20: twelve months at 21.0, then 19.0. Mean of the 13 = 271/13 = 20.85; mean moving range
-# = 2/12 = 0.167, so the limits are 20.85 ± 0.44 = 20.40 to 21.29: 19.0 is below the lower limit (special
-# cause, "neither" for a range measure), and both limits are above 20, so the band target fails.
-CASELOADS = _months("2.2", 2022, [21.0] * 12 + [19.0])
+# 2.2, range 16-20: fourteen months at 21.0 (January 2022 to February 2023), then 19.0 in March 2023 (15 months,
+# the minimum). Mean of the 15 = 313/15 = 20.87; mean moving range = 2/14 = 0.143, so the limits are
+# 20.87 ± 0.38 = 20.49 to 21.25: 19.0 is below the lower limit (special cause, "neither" for a range measure).
+# A range measure has no improvement direction, so there is no assurance sentence (NHS England's SQL tool).
+CASELOADS = _months("2.2", 2022, [21.0] * 14 + [19.0])
 
 # 2.1, higher is better, no target: six months around 61 then six around 67. Mean 64; moving ranges sum to
 # 26 over 11, so the limits are 64 ± 6.29 and the two-sigma line is 68.19: no point is outside either, but
 # the last six are above the mean (a shift). The 11 months before December (2021-12 has no row) average
 # 700 / 11 = 63.6.
-STAFFING = _months("2.1", 2022, [60.0, 62.0, 60.0, 62.0, 60.0, 62.0, 66.0, 68.0, 66.0, 68.0, 66.0, 68.0])
+# Three earlier months (September to November 2021: 62, 60, 62) make the 15 the chart needs: mean 952/15 = 63.47,
+# moving ranges 8 × 2 + 4 + 5 × 2 = 30 over 14 = 2.14, limits 57.77 to 69.17; the last six are still the only
+# run above the mean, and the 12 months before December 2022 are unchanged.
+STAFFING = [
+    ValueRow("2.1", "2021-09", value=62.0),
+    ValueRow("2.1", "2021-10", value=60.0),
+    ValueRow("2.1", "2021-11", value=62.0),
+    *_months("2.1", 2022, [60.0, 62.0, 60.0, 62.0, 60.0, 62.0, 66.0, 68.0, 66.0, 68.0, 66.0, 68.0]),
+]
 
 CASES = [
     pytest.param(
@@ -63,7 +77,7 @@ CASES = [
         [ValueRow("10.2", "2022-12", value=71.4), ValueRow("10.2", "2023-01", status="tbc")],
         [],
         "Final EHC plans issued within 20 weeks: the January 2023 figure is to be confirmed (TBC); the latest "
-        "figure is 71.4% for December 2022. " + TOO_FEW_1,
+        "figure is 71.4% for December 2022. " + NO_READING_YEAR_TO_DATE,
         id="tbc-is-never-zero",
     ),
     pytest.param(
@@ -72,7 +86,7 @@ CASES = [
         [ValueRow("10.2", "2022-12", value=88.0), ValueRow("10.2", "2023-01", value=85.0)],
         [],
         "Final EHC plans issued within 20 weeks: 85.0% in January 2023, down from 88.0% in December 2022, which "
-        "is worse; just below the target of at least 90%. " + TOO_FEW_2,
+        "is worse; just below the target of at least 90%. " + NO_READING_YEAR_TO_DATE,
         id="amber-is-just-below-target",
     ),
     pytest.param(
@@ -81,16 +95,15 @@ CASES = [
         [ValueRow("10.2", "2022-12", value=80.0), ValueRow("10.2", "2023-01", value=72.5)],
         [],
         "Final EHC plans issued within 20 weeks: 72.5% in January 2023, down from 80.0% in December 2022, which "
-        "is worse; below the target of at least 90%. " + TOO_FEW_2,
+        "is worse; below the target of at least 90%. " + NO_READING_YEAR_TO_DATE,
         id="red-is-below-target",
     ),
     pytest.param(
-        "10.3",
+        "2.5",
         None,
-        [ValueRow("10.3", "2022-12", value=89.9), ValueRow("10.3", "2023-01", value=90.8)],
+        [ValueRow("2.5", "2022-12", value=12), ValueRow("2.5", "2023-01", value=15)],
         [],
-        "Draft EHC plans issued within 16 weeks: 90.8% in January 2023, up from 89.9% in December 2022; meeting "
-        "the target of at least 90%. " + TOO_FEW_2,
+        "In-house foster placements offered: 15 in January 2023, up from 12 in December 2022. " + TOO_FEW_2,
         id="no-polarity-no-verdict",
     ),
     pytest.param(
@@ -151,7 +164,7 @@ CASES = [
         [ValueRow("10.2", "2022-12", value=71.4), ValueRow("10.2", "2023-01", status="na")],
         [],
         "Final EHC plans issued within 20 weeks: not applicable for January 2023 (no figure); the latest "
-        "figure is 71.4% for December 2022. " + TOO_FEW_1,
+        "figure is 71.4% for December 2022. " + NO_READING_YEAR_TO_DATE,
         id="not-applicable-is-never-zero",
     ),
     pytest.param(
@@ -180,10 +193,9 @@ CASES = [
         None,
         CASELOADS,
         [],
-        "Average caseload per social worker: 19.0 in January 2023, down from 21.0 in December 2022, which is "
+        "Average caseload per social worker: 19.0 in March 2023, down from 21.0 in February 2023, which is "
         "better; better than the average of the previous 12 months (21.0); within the target range of 16 to 20 "
-        "children per worker. Special cause: the latest value is below the lower process limit. The target (16 "
-        "to 20 children per worker) lies at or beyond the process limits, so it will not be met without a change.",
+        "children per worker. Special cause: the latest value is below the lower process limit.",
         id="range-measure-back-in-band",
     ),
     pytest.param(
@@ -291,8 +303,9 @@ def test_benchmarks_of_a_later_year_are_not_used(engine):
         ("2.2", 17.2, 18.3, "same"),  # both inside the 16-20 band
         ("2.2", 21.0, 23.0, "better"),  # nearer the band
         ("2.2", 15.0, 17.0, "worse"),  # left the band
-        ("10.3", 90.8, 89.9, "above"),  # no direction of good
-        ("10.3", 88.0, 89.9, "below"),
+        ("2.5", 15.0, 12.0, "above"),  # no direction of good
+        ("2.5", 11.0, 12.0, "below"),
+        ("10.3", 90.8, 89.9, "better"),  # higher is better, from its "at least 90%" target
     ],
 )
 def test_comparisons_follow_polarity_at_display_precision(catalogue, ref, value, other, expected):

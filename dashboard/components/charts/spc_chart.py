@@ -6,6 +6,7 @@ Also the variation and assurance icons, which always carry their words beside th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 import plotly.graph_objects as go
@@ -28,10 +29,17 @@ from dashboard.components.palette import (
     TARGET_BAND_FILL,
     TARGET_COLOUR,
 )
+from measures.assessment.spc import SpcPoint
 from measures.domain.catalogue import Measure
-from measures.domain.formatting import ASSURANCE_TEXT, VARIATION_TEXT, format_number, format_value
+from measures.domain.formatting import (
+    ASSURANCE_TEXT,
+    DERIVED_MONTHLY_TEXT,
+    format_number,
+    format_value,
+    variation_text,
+)
 from measures.domain.periods import long_label, make_period, parse_period, shift_period
-from measures.views.measure import Benchmark, MeasureDetail, MonthRow, PointKind
+from measures.views.measure import Benchmark, MeasureDetail, MonthRow
 from measures.views.summary import format_benchmark
 
 FONT_SIZE = 14
@@ -66,6 +74,22 @@ POINT_READING = {
     "neither": "Special cause: neither better nor worse",
     "unassessed": "Too few months for an SPC reading",
 }
+NO_READING_POINT = "No SPC reading: not a monthly figure"
+NO_READING_LEGEND = "Figure as reported (no SPC reading)"
+
+
+def point_reading(detail: MeasureDetail, point: SpcPoint) -> str:
+    """Return how one chart point reads in words: its kind (POINT_READING), a special cause neither better nor
+    worse with its side ('Special cause: unusually high'), or, for a measure with no SPC reading because its
+    figures are not monthly, NO_READING_POINT."""
+    kind = detail.point_kind(point)
+    if kind == "unassessed" and detail.spc.variation == "no-reading":
+        return NO_READING_POINT
+    if kind == "neither":
+        return variation_text("neither", point.side)
+    return POINT_READING[kind]
+
+
 BENCHMARK_STYLE: dict[str, dict[str, object]] = {
     "england": {"color": BENCHMARK_COLOURS["england"], "dash": "dashdot", "width": 2.5, "textposition": "top left"},
     "region": {"color": BENCHMARK_COLOURS["region"], "dash": "longdash", "width": 2.5, "textposition": "top right"},
@@ -124,10 +148,14 @@ def _hover_template(measure: Measure) -> str:
 def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
     measure = detail.measure
     rows = {row.period: row for row in detail.series}
-    by_kind: dict[str, list[tuple[MonthRow, PointKind]]] = {}
+    derived = detail.assessment.spc_on == "derived-monthly"
+    by_kind: dict[str, list[tuple[MonthRow, SpcPoint]]] = {}
     for period, point in detail.spc_points:
         kind = detail.point_kind(point)
-        by_kind.setdefault(kind, []).append((rows[period], kind))
+        # Derived monthly figures are what the chart reads: the point is the month's own figure, not the
+        # year-to-date figure reported.
+        row = replace(rows[period], value=point.value) if derived else rows[period]
+        by_kind.setdefault(kind, []).append((row, point))
     traces = []
     for kind in ("common", "unassessed", "improvement", "concern", "neither"):
         members = by_kind.get(kind)
@@ -137,9 +165,11 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
         # The legend draws a trace's first point: put a real (filled) one first. Order does not matter on the chart.
         members = sorted(members, key=lambda member: member[0].synthetic)
         customdata = []
-        for row, point_kind in members:
+        for row, point in members:
             numerator, denominator = _counts_lines(measure, row)
-            reading = POINT_READING[point_kind]
+            reading = point_reading(detail, point)
+            if derived:
+                reading += "<br>The month's own figure, derived from the year-to-date counts"
             if row.synthetic:
                 reading += "<br><i>Synthetic demonstration figure, not real data</i>"
             if row.small_denominator:
@@ -150,7 +180,7 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
                 x=[month_date(row.period) for row, _ in members],
                 y=[row.value for row, _ in members],
                 mode="markers",
-                name=str(style["name"]),
+                name=NO_READING_LEGEND if detail.spc.variation == "no-reading" else str(style["name"]),
                 legendgroup="points",
                 legendrank=10,
                 marker={
@@ -385,13 +415,17 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
         figure.add_trace(trace)
     for trace in _limit_traces(detail, x0, x1):
         figure.add_trace(trace)
-    counted = [row for row in detail.series if row.counted]
-    if counted:
+    if detail.assessment.spc_on == "derived-monthly":
+        derived = dict(detail.spc_points)
+        line_values = [derived[row.period].value if row.period in derived else None for row in detail.series]
+    else:
+        line_values = [row.value if row.counted else None for row in detail.series]
+    if any(value is not None for value in line_values):
         # One line joins the months in order; a month without a figure leaves a gap rather than a zero.
         figure.add_trace(
             go.Scatter(
                 x=[month_date(row.period) for row in detail.series],
-                y=[row.value if row.counted else None for row in detail.series],
+                y=line_values,
                 mode="lines",
                 line={"color": SPC_MONTHLY_LINE_COLOUR, "width": 1.5},
                 connectgaps=False,
@@ -475,10 +509,10 @@ def variation_icon(detail: MeasureDetail) -> html.Span:
     The letter shows which way the latest special cause points: H (higher) or L (lower); ~ for common cause.
     """
     variation = detail.spc.variation
-    text = VARIATION_TEXT.get(variation, variation)
-    if variation == "insufficient":
-        return html.Span([html.Span(text, className="spc-icon-text")], className="spc-icon variation-insufficient")
-    side = detail.spc.points[-1].side if detail.spc.points else None
+    text = variation_text(variation, detail.assessment.variation_side)
+    if variation in ("insufficient", "no-reading"):
+        return html.Span([html.Span(text, className="spc-icon-text")], className=f"spc-icon variation-{variation}")
+    side = detail.assessment.variation_side
     letter = "~" if variation == "common" else ("H" if side == "high" else "L")
     return html.Span(
         [
@@ -508,13 +542,18 @@ def chart_reading(detail: MeasureDetail) -> str:
     """Return one line on the chart's limits for the text alternative, e.g. 'Average 65.3%; process limits
     48.0% to 82.6%, from 22 months.' or why there are none."""
     result, measure = detail.spc, detail.measure
+    if result.variation == "no-reading":
+        return result.explanation
     if result.mean is None:
         return (
             f"No average or process limits: {result.n} month(s) with a figure, and SPC needs at least "
             f"{measure.spc.minimum_points}."
         )
-    return (
+    text = (
         f"Average {format_value(measure, result.mean)}; process limits {format_value(measure, result.lower_limit)}"
         f" to {format_value(measure, result.upper_limit)}, from {result.n} months up to "
         f"{long_label(detail.spc_periods[-1])}."
     )
+    if detail.assessment.spc_on == "derived-monthly":
+        text += f" {DERIVED_MONTHLY_TEXT}"
+    return text
