@@ -32,6 +32,7 @@ FIELDS = (
     "spc_points",
     "reading_up_to",
     "small_denominator",
+    "rag_as_of",
 )
 
 
@@ -62,7 +63,13 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
     inputs = {measure.ref: load_measure_inputs(engine, catalogue, measure.ref) for measure in catalogue.measures}
     disagreements: list[str] = []
     walked = 0
-    seen = {"no figure": 0, "reading up to an earlier month": 0, "rated": 0, "special cause": 0}
+    seen = {
+        "no figure": 0,
+        "reading up to an earlier month": 0,
+        "rated": 0,
+        "special cause": 0,
+        "rated from an earlier month": 0,
+    }
 
     def check(where: str, ref: str, period: str, said: dict, expected: dict) -> None:
         for name, value in said.items():
@@ -86,6 +93,7 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
             seen["reading up to an earlier month"] += row.assessment.reading_up_to is not None
             seen["rated"] += row.assessment.target_reading == "rated"
             seen["special cause"] += row.assessment.special_cause
+            seen["rated from an earlier month"] += row.assessment.rated_earlier
 
             # The overview's own cells agree with its assessment.
             latest = row.latest
@@ -133,6 +141,10 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                         if detail.spc.variation != "insufficient" and detail.spc_periods[-1] != period
                         else None
                     ),
+                    # The month the rating reads is the measure page's own latest figure, when there is a rating.
+                    "rag_as_of": (
+                        detail.last_counted.period if detail.rag != "none" and detail.last_counted is not None else None
+                    ),
                 },
                 expected,
             )
@@ -150,7 +162,8 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                 "assess --json",
                 ref,
                 period,
-                {name: record[name] for name in FIELDS if name != "reading_up_to"},
+                {name: record[name] for name in FIELDS if name not in ("reading_up_to", "rag_as_of")}
+                | {"rag_as_of": record["as_of"]},
                 expected,
             )
             assert record["period"] == period

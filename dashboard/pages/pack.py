@@ -15,10 +15,14 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.judgements import (
+    CHANGE_HEADLINE_LABEL,
     NO_TARGET,
     NOT_RATED,
     change_cell,
     figure_cell,
+    headline_change,
+    headline_spc,
+    headline_target,
     target_cell,
     variation_cell,
 )
@@ -145,7 +149,7 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
                 html.Th(row.measure.ref, scope="row", className="ref"),
                 _measure(row),
                 *[figure_cell(figure, index == len(row.figures) - 1) for index, figure in enumerate(row.figures)],
-                change_cell(row.assessment),
+                change_cell(row.measure, row.assessment),
                 target_cell(row.measure, row.assessment),
                 variation_cell(row.measure, row.assessment),
             ],
@@ -187,14 +191,14 @@ def _area_section(area: Area, rows: tuple[OverviewRow, ...], model: OverviewMode
 
 def _cover(model: OverviewModel, produced: date) -> html.Section:
     counts = model.summary()
+    spc_line = "; ".join(f"{number} {words}" for number, words, _ in headline_spc(counts))
+    month_line = ", ".join(f"{number} {words}" for number, words, _ in headline_change(counts))
     headline = [
+        spc_line,
+        f"{CHANGE_HEADLINE_LABEL} {month_line}",
+        f"{counts['off_target']} {headline_target(counts, model.off_target_earlier_months())}",
         f"{_number(counts['measures'], 'measure', 'measures')} in "
         f"{_number(len(model.groups), 'improvement area', 'improvement areas')}",
-        f"{counts['better']} better than last month",
-        f"{counts['worse']} worse than last month",
-        f"{counts['same']} unchanged",
-        f"{counts['off_target']} off target",
-        f"{counts['special_cause']} showing special-cause variation",
     ]
     synthetic = (
         synthetic_notice(f"Figures marked {SYNTHETIC_MARK}", class_name="pack-synthetic")

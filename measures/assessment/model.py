@@ -20,7 +20,8 @@ TargetReading = Literal["rated", "no-figure", "no-target"]
 # The keys of `Assessment.record()`, in order: the contract of `assess --json` (first the nine of the first
 # release, then the rest).
 RECORD_KEYS = ("ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance")
-ASSESSMENT_COLUMNS = RECORD_KEYS + ("status", "small_denominator", "spc_points", "explanation")
+# "as_of": the month whose figure `rag` rates (None when there is no rating).
+ASSESSMENT_COLUMNS = RECORD_KEYS + ("status", "small_denominator", "spc_points", "explanation", "as_of")
 SPECIAL_CAUSE_VARIATIONS: tuple[Variation, ...] = ("improvement", "concern", "neither")
 
 
@@ -32,10 +33,12 @@ class Assessment:
     - `value`, `previous`: this month's and the previous calendar month's figures, None unless the month has a
       figure (status "ok" and a finite value). A percent is 0-100.
     - `direction`, `judgement`: the change at display precision (`change.direction`, `change.judgement`).
-    - `rag`: this month's figure, rounded to display precision, against the target; "none" when there is no
-      target or no figure (`target_reading` says which).
+    - `rag`: the latest figure within the rating window (this month's, or an earlier month's when this month has
+      none), rounded to display precision, against the target; "none" when there is no target or no figure in
+      the window (`target_reading` says which). `rag_as_of` is the month of that figure, None when unrated.
     - `variation`, `assurance`, `explanation`: the SPC reading over the months with a figure up to and
-      including `period`; `spc_periods` are those months, one per point of `spc.points`.
+      including `period`; `spc_periods` are those months, one per point of `spc.points`. The assurance is
+      "none" when the newest of them lies outside the rating window.
     - `small_denominator`: this month's denominator is below 10.
     - `has_target`: the measure has a target in force.
     """
@@ -55,6 +58,7 @@ class Assessment:
     has_target: bool
     spc: SpcResult = field(repr=False, compare=False)
     spc_periods: tuple[str, ...] = field(default=(), repr=False)
+    rag_as_of: str | None = None
 
     @property
     def has_figure(self) -> bool:
@@ -73,8 +77,33 @@ class Assessment:
 
     @property
     def off_target(self) -> bool:
-        """True when the month's figure is rated red against its target."""
+        """True when the rating is red: this month's figure, or, when this month has none (TBC, say), the latest
+        figure within the rating window, so that a missing figure never hides a known failure."""
         return self.rag == "red"
+
+    @property
+    def rated_earlier(self) -> bool:
+        """True when the rating reads an earlier month's figure (this month has none): it must say its month."""
+        return self.rag_as_of is not None and self.rag_as_of != self.period
+
+    @property
+    def on_target(self) -> bool:
+        """True when this month's own figure is rated green: a rating read from an earlier month is never
+        counted as a success (it may not hold now), though it is shown with its month."""
+        return self.rag == "green" and not self.rated_earlier
+
+    @property
+    def significant_change(self) -> bool:
+        """True when the SPC reading is special cause and the change since last month goes its way: better with
+        "improvement", worse with "concern", either with "neither" (a measure whose better or worse is a target
+        band, judged by distance to it). Only such a change is coloured and called better or worse; any other
+        is one month against the last, which the SPC reading does not single out."""
+        return (self.variation, self.judgement) in (
+            ("improvement", "better"),
+            ("concern", "worse"),
+            ("neither", "better"),
+            ("neither", "worse"),
+        )
 
     @property
     def target_reading(self) -> TargetReading:
@@ -111,6 +140,7 @@ class Assessment:
             "small_denominator": self.small_denominator,
             "spc_points": self.spc_points,
             "explanation": self.explanation,
+            "as_of": self.rag_as_of,
         }
         return {key: values[key] for key in ASSESSMENT_COLUMNS}
 

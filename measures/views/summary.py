@@ -17,7 +17,7 @@ from measures.assessment.change import direction, distance_to_band, judgement, r
 from measures.domain.catalogue import Measure
 from measures.domain.comparators import comparator_in_text
 from measures.domain.council import load_council
-from measures.domain.formatting import format_number, format_value
+from measures.domain.formatting import change_reading, format_number, format_value
 from measures.domain.periods import long_label
 from measures.domain.recent_average import RECENT_MONTHS
 from measures.domain.spc_wording import minimum_rule
@@ -93,8 +93,12 @@ def change_clause(detail: MeasureDetail) -> str:
     if moved == "flat":
         return f"no change from {previous} in {before.label}"
     text = f"{'up' if moved == 'up' else 'down'} from {previous} in {before.label}"
-    if verdict in ("better", "worse"):
-        text += f", which is {verdict}"
+    # Better or worse only where SPC singles the change out; too few months is said by the trend's own sentence.
+    reading = change_reading(verdict, detail.assessment.variation, detail.assessment.significant_change)
+    if reading in ("better", "worse"):
+        text += f", which is {reading}"
+    elif reading and detail.assessment.variation != "insufficient":
+        text += f", {reading}"
     return text
 
 
