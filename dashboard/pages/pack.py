@@ -34,6 +34,7 @@ from measures.accounts import users
 from measures.domain.catalogue import Area
 from measures.domain.formatting import polarity_text
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
+from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_wording import rules_text
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
 
@@ -224,15 +225,20 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
                     html.Li(
                         [
                             html.Strong("Change since last month: "),
-                            "the direction of the change (up, down or no "
-                            "change) and whether that is better or worse, given what good looks like.",
+                            "the direction and size of the change (up, down or no change). It is called "
+                            "better or worse, in colour, only where the SPC reading shows a significant change "
+                            "that way; otherwise it says “within normal variation”, “too few months to judge” "
+                            "or, inside a target range, “within the target range”.",
                         ]
                     ),
                     html.Li(
                         [
                             html.Strong("Against target: "),
-                            f"on target, near target or off target; “{NOT_RATED}” where there is a target but "
-                            f"no figure for the month; “{NO_TARGET}” where the plan sets none.",
+                            "on target, near target or off target. Where the month has no figure (TBC), the "
+                            f"latest figure of the {_number(rating_window_months(), 'month', 'months')} before is "
+                            "rated and its month named (“Off target, as at December 2022”); an earlier month on "
+                            f"target is not counted as on target now. “{NOT_RATED}” where there is a target but "
+                            f"no figure to rate; “{NO_TARGET}” where the plan sets none.",
                         ]
                     ),
                     html.Li(
