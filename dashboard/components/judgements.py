@@ -98,7 +98,8 @@ def change_words(measure: Measure, assessment: Assessment) -> str:
     amount = change_amount(measure, assessment)
     if amount is None:
         return change_text(assessment.direction, "none")
-    reading = change_reading(assessment.judgement, assessment.variation, assessment.significant_change)
+    verdict = "within-range" if assessment.within_target_range else assessment.judgement
+    reading = change_reading(verdict, assessment.variation, assessment.significant_change)
     return f"{amount}, {reading}" if reading else amount
 
 

@@ -20,7 +20,14 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from measures.assessment.change import direction, judgement, rag, round_half_up, small_denominator
+from measures.assessment.change import (
+    direction,
+    judgement,
+    moved_within_band,
+    rag,
+    round_half_up,
+    small_denominator,
+)
 from measures.assessment.model import ASSESSMENT_COLUMNS, RECORD_KEYS, Assessment, Status
 from measures.assessment.spc import spc
 from measures.domain.catalogue import Measure
@@ -92,6 +99,7 @@ def assess_measure(
     - value, previous: this month's and the previous calendar month's figures, None unless the row has status
       "ok" and a finite value;
     - direction, judgement: `change.direction` / `change.judgement` at the measure's display precision;
+      within_target_range: `change.moved_within_band` (a move inside a target band, "same" as a judgement);
     - rag, rag_as_of: `change.rag` of the latest figure within the rating window (`window` months, default the
       MEASURES_RATING_WINDOW_MONTHS setting, 3) rounded to display precision, so the colour agrees with the
       figure shown, and that figure's month: this month's own figure when it has one; when it has none (TBC,
@@ -153,6 +161,7 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str, windo
         previous=previous,
         direction=direction(value, previous, measure.decimals),
         judgement=judgement(value, previous, measure),
+        within_target_range=moved_within_band(value, previous, measure),
         rag=rating,
         variation=chart.variation,
         assurance=chart.assurance if latest else "none",

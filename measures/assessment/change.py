@@ -19,7 +19,7 @@ from measures.domain.catalogue import Measure, Target
 from measures.domain.numbers import as_decimal, round_half_up
 
 Direction = Literal["up", "down", "flat", "none"]
-Judgement = Literal["better", "worse", "same", "within-range", "none"]
+Judgement = Literal["better", "worse", "same", "none"]
 Rag = Literal["green", "amber", "red", "none"]
 
 DEFAULT_SMALL_DENOMINATOR = 10
@@ -55,9 +55,9 @@ def judgement(current: object, previous: object, measure: Measure) -> Judgement:
 
     - `higher`: up is better, down is worse, flat is same; `lower`: the reverse.
     - `range` (a band low..high, edges included): values identical at display precision are "same". A move
-      from inside the band to inside it is "within-range" (neither better nor worse: 17.0 -> 17.2 around
-      16-20); a move into the band, or towards it, is "better" (15 -> 16, 24 -> 22); a move away from it is
-      "worse" (20 -> 21, 22 -> 24); a move from one side to the other at the same distance is "same"
+      from inside the band to inside it is "same", neither better nor worse (17.0 -> 17.2 around 16-20; see
+      `moved_within_band`); a move into the band, or towards it, is "better" (15 -> 16, 24 -> 22); a move away
+      from it is "worse" (20 -> 21, 22 -> 24); a move from one side to the other at the same distance is "same"
       (15 -> 21).
     - `none`, or a missing value on either side: "none".
 
@@ -81,13 +81,29 @@ def judgement(current: object, previous: object, measure: Measure) -> Judgement:
     if now is None or before is None:  # cannot happen: direction() found a change
         return "none"
     now_distance, before_distance = distance_to_band(now, low, high), distance_to_band(before, low, high)
-    if now_distance == 0 and before_distance == 0:
-        return "within-range"
     if now_distance < before_distance:
         return "better"
     if now_distance > before_distance:
         return "worse"
     return "same"
+
+
+def moved_within_band(current: object, previous: object, measure: Measure) -> bool:
+    """Return True when a measure with a target band (polarity `range`) moved from inside the band to another
+    value inside it (edges included), at display precision: 'within the target range', neither better nor
+    worse. False for any other measure, a value outside the band, no change, or a missing value.
+    Raises TypeError for a non-number."""
+    band = measure.band
+    if (
+        measure.polarity != "range"
+        or band is None
+        or direction(current, previous, measure.decimals) in ("flat", "none")
+    ):
+        return False
+    low, high = Decimal(repr(band[0])), Decimal(repr(band[1]))
+    now = round_half_up(current, measure.decimals)
+    before = round_half_up(previous, measure.decimals)
+    return now is not None and before is not None and low <= now <= high and low <= before <= high
 
 
 def rag(value: object, target: Target | None) -> Rag:

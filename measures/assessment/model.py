@@ -32,7 +32,9 @@ class Assessment:
     - `status`: the month's status ("ok", "tbc", "new", "na", "suppressed") or "missing" when no row exists.
     - `value`, `previous`: this month's and the previous calendar month's figures, None unless the month has a
       figure (status "ok" and a finite value). A percent is 0-100.
-    - `direction`, `judgement`: the change at display precision (`change.direction`, `change.judgement`).
+    - `direction`, `judgement`: the change at display precision (`change.direction`, `change.judgement`);
+      `within_target_range`: the figure moved from inside its target band to elsewhere inside it (judgement
+      "same": neither better nor worse).
     - `rag`: the latest figure within the rating window (this month's, or an earlier month's when this month has
       none), rounded to display precision, against the target; "none" when there is no target or no figure in
       the window (`target_reading` says which). `rag_as_of` is the month of that figure, None when unrated.
@@ -59,6 +61,7 @@ class Assessment:
     spc: SpcResult = field(repr=False, compare=False)
     spc_periods: tuple[str, ...] = field(default=(), repr=False)
     rag_as_of: str | None = None
+    within_target_range: bool = False
 
     @property
     def has_figure(self) -> bool:

@@ -32,7 +32,7 @@ JUDGEMENT_TEXT = {
     "better": "better",
     "worse": "worse",
     "same": "same",
-    "within-range": "within the target range",
+    "within-range": "within the target range",  # not a judgement: a move inside a target band, judged "same"
     "none": "",
 }
 # What a change since last month is, read beside the SPC reading of the months up to it: only a change the way a

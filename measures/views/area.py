@@ -116,7 +116,8 @@ def change_sentence(measure: Measure, row: OverviewRow) -> str:
     judgement = row.assessment.judgement
     if direction == "flat":
         return f"No change since {month_before} ({now})."
-    reading = change_reading(judgement, row.assessment.variation, row.assessment.significant_change)
+    verdict_key = "within-range" if row.assessment.within_target_range else judgement
+    reading = change_reading(verdict_key, row.assessment.variation, row.assessment.significant_change)
     verdict = f": {reading}." if reading else "."
     return f"{DIRECTION_TEXT[direction]} from {before} to {now} since {month_before}{verdict}"
 

@@ -75,10 +75,11 @@ class OverviewModel:
         The SPC reading first: "improvement" and "concern" (special cause, significant), "unusual" (special
         cause, neither better nor worse), "common" (within normal variation), "too_few" (too few months for a
         reading), and "failing" (the assurance: will consistently miss the target; such a measure is also
-        counted in one of the others). Then compared with last month only: "better", "worse", "same",
-        "within_range" (moved within a target band). Then against target: "off_target" (rated red, from the
-        latest figure within the rating window) of which "off_target_earlier" read an earlier month's figure
-        because the month has none; "special_cause" (improvement, concern or unusual) and "measures".
+        counted in one of the others). Then compared with last month only: "better", "worse", "same" and,
+        apart from "same", "within_range" (moved within a target band). Then against target: "off_target"
+        (rated red, from the latest figure within the rating window) of which "off_target_earlier" read an
+        earlier month's figure because the month has none; "special_cause" (improvement, concern or unusual)
+        and "measures".
         """
         counts = dict.fromkeys(SUMMARY_KEYS, 0)
         for row in self.rows:
@@ -86,8 +87,10 @@ class OverviewModel:
             counts["measures"] += 1
             counts[_VARIATION_COUNT.get(assessment.variation, "unusual")] += 1
             counts["failing"] += assessment.assurance == "fail"
-            if assessment.judgement in _JUDGEMENT_COUNT:
-                counts[_JUDGEMENT_COUNT[assessment.judgement]] += 1
+            if assessment.within_target_range:
+                counts["within_range"] += 1
+            elif assessment.judgement in ("better", "worse", "same"):
+                counts[assessment.judgement] += 1
             if assessment.off_target:
                 counts["off_target"] += 1
                 counts["off_target_earlier"] += assessment.rated_earlier
@@ -131,7 +134,6 @@ _VARIATION_COUNT = {
     "common": "common",
     "insufficient": "too_few",
 }
-_JUDGEMENT_COUNT = {"better": "better", "worse": "worse", "same": "same", "within-range": "within_range"}
 
 
 def _clean(number) -> float | None:

@@ -89,11 +89,13 @@ def change_clause(detail: MeasureDetail) -> str:
     if not before.counted:
         return f"no figure for {before.label} to compare with"
     previous = format_value(measure, before.value)
-    moved, verdict = detail.direction, detail.judgement
+    moved, verdict = detail.direction, str(detail.judgement)
     if moved == "flat":
         return f"no change from {previous} in {before.label}"
     text = f"{'up' if moved == 'up' else 'down'} from {previous} in {before.label}"
     # Better or worse only where SPC singles the change out; too few months is said by the trend's own sentence.
+    if detail.assessment.within_target_range:
+        verdict = "within-range"
     reading = change_reading(verdict, detail.assessment.variation, detail.assessment.significant_change)
     if reading in ("better", "worse"):
         text += f", which is {reading}"

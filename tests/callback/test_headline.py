@@ -38,7 +38,7 @@ def test_the_january_2023_headline_leads_with_spc_and_counts_the_ehc_plans_decem
     assert sum(counts[key] for key in ("improvement", "concern", "unusual", "common", "too_few")) == len(rows) == 38
     assert counts["failing"] == sum(a.assurance == "fail" for a in rows.values()) > 0
     # 2.2 moved from 17.0 to 17.2 inside its band of 16 to 20: not "better".
-    assert rows["2.2"].judgement == "within-range"
+    assert rows["2.2"].judgement == "same" and rows["2.2"].within_target_range
     month_parts = [
         f"{counts['better']} better",
         f"{counts['worse']} worse",

@@ -140,8 +140,8 @@ def test_a_range_measure_back_in_its_band():
         (21.0, 23.0, "worse", "red"),  # away from it
         (20.0, 21.0, "worse", "red"),  # out of it (no tolerance)
         (17.24, 17.2, "same", "green"),  # the same at display precision
-        (17.0, 17.2, "within-range", "green"),  # within it: not "better" (2.2 in January 2023)
-        (16.0, 20.0, "within-range", "green"),  # edge to edge, still within
+        (17.0, 17.2, "same", "green"),  # within it: not "better" (2.2 in January 2023)
+        (16.0, 20.0, "same", "green"),  # edge to edge, still within
         (15.0, 21.0, "same", "red"),  # across it, as far away on the other side
     ],
 )
@@ -149,6 +149,9 @@ def test_range_changes_are_judged_by_distance_to_the_band(before, now, judgement
     rows = [ServiceMonth("2022-11", "ok", before), ServiceMonth("2022-12", "ok", now)]
     assessment = assess_measure(CASELOADS, rows, "2022-12")
     assert (assessment.judgement, assessment.rag) == (judgement, rag)
+    # Only a move from inside the band to inside it is "within the target range".
+    shown = round(before, 1), round(now, 1)
+    assert assessment.within_target_range == (all(16 <= value <= 20 for value in shown) and shown[0] != shown[1])
 
 
 def test_rows_after_the_month_gaps_and_order_do_not_matter():

@@ -130,8 +130,10 @@ def test_a_figure_is_shown_in_the_measures_unit_and_precision():
         # Special cause the other way (2.3 was "Up, worse" beside "Special cause: improvement").
         ("up", "worse", "improvement", "Up 4.0 points, not significant on its own", "judgement-neutral"),
         ("down", "better", "concern", "Down 4.0 points, not significant on its own", "judgement-neutral"),
-        ("up", "within-range", "improvement", "Up 4.0 points, within the target range", "judgement-neutral"),
-        ("up", "within-range", "common", "Up 4.0 points, within the target range", "judgement-neutral"),
+        # A target band: SPC reads "neither"; a special-cause move into or towards the band is better.
+        ("down", "better", "neither", "Down 4.0 points, better", "judgement-better"),
+        ("up", "worse", "neither", "Up 4.0 points, worse", "judgement-worse"),
+        ("up", "same", "neither", "Up 4.0 points, neither better nor worse", "judgement-neutral"),  # 15 -> 21
         ("down", "none", "neither", "Down 4.0 points", "judgement-neutral"),  # no "good looks like" to judge by
         ("flat", "same", "common", "No change", "judgement-none"),
         ("none", "none", "common", "No comparison", "judgement-none"),
@@ -146,6 +148,23 @@ def test_the_change_in_words(direction, judgement, variation, words, style):
     cell = change_cell(PERCENT, assessment)
     assert cell.className == f"change {style}"
     assert _text(cell).endswith(words)
+
+
+@pytest.mark.parametrize("variation", ["common", "neither", "improvement", "insufficient"])
+def test_a_move_inside_a_target_band_is_within_the_target_range_whatever_the_reading(variation):
+    band = Measure(
+        "2.2", 2, "Caseload", "Caseload", "average", "range", decimals=1, target=Target("band", low=16, high=20)
+    )
+    assessment = _assessment(
+        ref="2.2",
+        value=17.2,
+        previous=17.0,
+        judgement="same",
+        within_target_range=True,
+        variation=variation,
+    )
+    assert change_words(band, assessment) == "Up 0.2, within the target range"
+    assert change_cell(band, assessment).className == "change judgement-neutral"
 
 
 @pytest.mark.parametrize(
