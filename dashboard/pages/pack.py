@@ -102,7 +102,21 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
         sentences.append("No measure could be rated against its target this month.")
     else:
         off, near = rated.count("red"), rated.count("amber")
-        sentences.append(f"{off} {'is' if off == 1 else 'are'} off target." if off else "None is off target.")
+        earlier = sorted(
+            {
+                row.assessment.rag_as_of
+                for row in targeted
+                if row.assessment.off_target and row.assessment.rated_earlier and row.assessment.rag_as_of
+            }
+        )
+        earlier_off = sum(row.assessment.off_target and row.assessment.rated_earlier for row in targeted)
+        as_at = (
+            f" ({earlier_off} of them as at {' or '.join(long_label(month) for month in earlier)}, "
+            "with no figure this month)"
+            if earlier_off
+            else ""
+        )
+        sentences.append(f"{off} {'is' if off == 1 else 'are'} off target{as_at}." if off else "None is off target.")
         if near:
             sentences.append(f"{near} {'is' if near == 1 else 'are'} near target.")
         if len(rated) < len(targeted):

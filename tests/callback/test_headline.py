@@ -58,3 +58,12 @@ def test_the_january_2023_headline_leads_with_spc_and_counts_the_ehc_plans_decem
     headline = next(c for c in _components(pack) if "pack-headline" in _classes(c))
     items = [_text(item) for item in headline["props"]["children"]]
     assert items[:3] == ["; ".join(spc_parts), "Compared with last month only: " + ", ".join(month_parts), target]
+
+
+def test_the_packs_area_paragraph_says_its_off_target_measures_are_rated_from_december(app):
+    pack = _page(client_as(app, "viewer"), "/pack", JANUARY)
+    area = next(c for c in _components(pack) if c["props"].get("id") == "pack-area-10")
+    sentence = _text(next(c for c in _components(area) if "pack-change-sentence" in _classes(c)))
+    # 10.2, 10.4, 10.5 and 10.7 were off target in December and are TBC in January; 10.6 was near target.
+    assert "4 are off target (4 of them as at December 2022, with no figure this month)." in sentence
+    assert "1 is near target." in sentence
