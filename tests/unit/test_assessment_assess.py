@@ -98,6 +98,7 @@ def test_a_full_row(december):
         "spc_points": 12,
         "explanation": "Special cause (improvement): the last 7 points are above the average. The target "
         "(at least 12) lies between the process limits, so it will be met in some months and missed in others.",
+        "as_of": "2022-12",  # the month's own figure is rated
     }
 
 
@@ -172,7 +173,7 @@ def test_records_are_json_safe_with_the_agreed_keys_first():
             "variation",
             "assurance",
         ]
-        assert list(record)[9:] == ["status", "small_denominator", "spc_points", "explanation"]
+        assert list(record)[9:] == ["status", "small_denominator", "spc_points", "explanation", "as_of"]
     json.dumps(records, allow_nan=False)
     by_ref = {record["ref"]: record for record in records}
     assert by_ref["2.6"]["value"] is None and by_ref["2.6"]["previous"] == 50.0
