@@ -91,8 +91,8 @@ class Assessment:
 
     @property
     def on_target(self) -> bool:
-        """True when this month's own figure is rated green: a rating read from an earlier month is never
-        counted as a success (it may not hold now), though it is shown with its month."""
+        """True when this month's own figure is rated green. A green read from an earlier month is never counted
+        or shown as a success now (it may not hold): the pages say "Not rated: no figure (on target in ...)"."""
         return self.rag == "green" and not self.rated_earlier
 
     @property
@@ -110,8 +110,9 @@ class Assessment:
 
     @property
     def target_reading(self) -> TargetReading:
-        """ "rated" when the figure is rated against a target, "no-figure" when there is a target but no figure
-        this month to rate, "no-target" when the measure has no target."""
+        """ "rated" when a figure is rated against a target (this month's, or an earlier one within the rating
+        window: see `rated_earlier`), "no-figure" when there is a target but no figure in the window to rate,
+        "no-target" when the measure has no target."""
         if not self.has_target:
             return "no-target"
         return "rated" if self.rag != "none" else "no-figure"
