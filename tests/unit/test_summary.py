@@ -62,8 +62,9 @@ CASES = [
         None,
         [ValueRow("10.2", "2022-12", value=71.4), ValueRow("10.2", "2023-01", status="tbc")],
         [],
+        # The rating reads December's figure (within the rating window) and says how it stands.
         "Final EHC plans issued within 20 weeks: the January 2023 figure is to be confirmed (TBC); the latest "
-        "figure is 71.4% for December 2022. " + TOO_FEW_1,
+        "figure is 71.4% for December 2022, below the target of at least 90%. " + TOO_FEW_1,
         id="tbc-is-never-zero",
     ),
     pytest.param(
@@ -151,7 +152,7 @@ CASES = [
         [ValueRow("10.2", "2022-12", value=71.4), ValueRow("10.2", "2023-01", status="na")],
         [],
         "Final EHC plans issued within 20 weeks: not applicable for January 2023 (no figure); the latest "
-        "figure is 71.4% for December 2022. " + TOO_FEW_1,
+        "figure is 71.4% for December 2022, below the target of at least 90%. " + TOO_FEW_1,
         id="not-applicable-is-never-zero",
     ),
     pytest.param(
@@ -160,7 +161,7 @@ CASES = [
         [ValueRow("2.3", "2022-12", value=10), ValueRow("2.3", "2023-01", status="suppressed")],
         [],
         "Social workers with more than 24 children: the January 2023 figure is suppressed (a small number, not "
-        "published); the latest figure is 10 for December 2022. " + TOO_FEW_1,
+        "published); the latest figure is 10 for December 2022, above the target of zero (or low). " + TOO_FEW_1,
         id="suppressed-is-never-zero",
     ),
     pytest.param(
