@@ -259,7 +259,10 @@ def area_view(inputs: AreaInputs) -> AreaView:
                 row=row,
                 series=points,
                 sentence=change_sentence(row.measure, row),
-                change=change_text(row.assessment.direction, row.assessment.judgement),
+                change=change_text(
+                    row.assessment.direction,
+                    "within-range" if row.assessment.within_target_range else row.assessment.judgement,
+                ),
                 has_teams=ref in inputs.refs_with_teams,
             )
         )

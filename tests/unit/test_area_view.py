@@ -117,3 +117,10 @@ def test_unknown_area_and_bad_month_are_refused(demo_engine):
 def test_an_empty_database_has_an_area_without_figures(engine):
     view = build_area(engine, 3)
     assert view.period is None and view.cards == () and view.area.title == "Timeliness"
+
+
+def test_a_move_inside_the_band_is_said_to_be_within_the_target_range(demo_engine):
+    # 2.2: 17.0 in December 2022, 17.2 in January 2023, target range 16 to 20: not "better".
+    card = _card(build_area(demo_engine, 2, "2023-01"), "2.2")
+    assert card.change == "Up, within the target range"
+    assert card.sentence == "Up from 17.0 to 17.2 since December 2022: within the target range."
