@@ -59,6 +59,21 @@ def test_assess_json_has_one_object_per_measure_with_the_contract_keys(run):
     assert {r["rag"] for r in records} <= {"green", "amber", "red", "none"}
 
 
+def test_assess_json_says_the_month_each_rating_reads_after_the_existing_keys(run):
+    records = {record["ref"]: record for record in json.loads(run("assess", "--period", "2023-01", "--json").stdout)}
+    # The keys of the first release first, then the others in their order; `as_of` follows them all.
+    order = list(records["3.1"])
+    assert order[: len(ASSESS_KEYS)] == ASSESS_KEYS
+    assert order.index("as_of") > max(order.index(key) for key in ("status", "small_denominator", "explanation"))
+    # 3.1 has January's own figure but no target; 10.5 is TBC in January, rated from December's 0.0%.
+    assert (records["3.1"]["rag"], records["3.1"]["as_of"]) == ("none", None)
+    assert (records["10.5"]["status"], records["10.5"]["rag"], records["10.5"]["as_of"]) == ("tbc", "red", "2022-12")
+    assert (records["2.2"]["rag"], records["2.2"]["as_of"]) == ("green", "2023-01")
+    # Judgements stay within the contract: 2.2's move inside its band (17.0 -> 17.2) is "same".
+    assert {record["judgement"] for record in records.values()} <= {"better", "worse", "same", "none"}
+    assert records["2.2"]["judgement"] == "same"
+
+
 def test_assess_defaults_to_the_latest_month(run):
     records = json.loads(run("assess", "--json").stdout)
     assert {record["period"] for record in records} == {"2023-01"}

@@ -35,6 +35,7 @@ FIELDS = (
     "variation_side",
     "basis",
     "spc_on",
+    "rag_as_of",
 )
 
 
@@ -65,7 +66,14 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
     inputs = {measure.ref: load_measure_inputs(engine, catalogue, measure.ref) for measure in catalogue.measures}
     disagreements: list[str] = []
     walked = 0
-    seen = {"no figure": 0, "reading up to an earlier month": 0, "rated": 0, "special cause": 0, "no SPC reading": 0}
+    seen = {
+        "no figure": 0,
+        "reading up to an earlier month": 0,
+        "rated": 0,
+        "special cause": 0,
+        "rated from an earlier month": 0,
+        "no SPC reading": 0,
+    }
 
     def check(where: str, ref: str, period: str, said: dict, expected: dict) -> None:
         for name, value in said.items():
@@ -90,6 +98,7 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
             seen["rated"] += row.assessment.target_reading == "rated"
             seen["special cause"] += row.assessment.special_cause
             seen["no SPC reading"] += row.assessment.variation == "no-reading"
+            seen["rated from an earlier month"] += row.assessment.rated_earlier
 
             # The overview's own cells agree with its assessment.
             latest = row.latest
@@ -140,6 +149,10 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                         and detail.spc_periods[-1] != period
                         else None
                     ),
+                    # The month the rating reads is the measure page's own latest figure, when there is a rating.
+                    "rag_as_of": (
+                        detail.last_counted.period if detail.rag != "none" and detail.last_counted is not None else None
+                    ),
                 },
                 expected,
             )
@@ -157,7 +170,8 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                 "assess --json",
                 ref,
                 period,
-                {name: record[name] for name in FIELDS if name != "reading_up_to"},
+                {name: record[name] for name in FIELDS if name not in ("reading_up_to", "rag_as_of")}
+                | {"rag_as_of": record["as_of"]},
                 expected,
             )
             assert record["period"] == period

@@ -18,14 +18,18 @@ from measures.domain.formatting import (
     ASSURANCE_TEXT,
     DERIVED_MONTHLY_TEXT,
     DIRECTION_ARROW,
+    DIRECTION_TEXT,
     NO_SPC_REASON_TEXT,
     RAG_TEXT,
     STATUS_EXPLANATION,
     STATUS_TEXT,
+    change_reading,
     change_text,
+    format_number,
     format_value,
     variation_text,
 )
+from measures.domain.numbers import round_half_up
 from measures.domain.periods import long_label
 from measures.domain.spc_wording import months_needed
 from measures.views.overview import MonthFigure
@@ -64,22 +68,63 @@ def change_arrow(assessment: Assessment) -> str:
     return DIRECTION_ARROW.get(assessment.direction, "")
 
 
-def change_words(assessment: Assessment) -> str:
-    """Return the change since last month in words: 'Up, better', 'Down, worse', 'No change', 'No comparison'."""
-    return change_text(assessment.direction, assessment.judgement)
+def change_amount(measure: Measure, assessment: Assessment) -> str | None:
+    """Return how far the figure moved since last month at display precision, e.g. 'Up 0.4 points' (a
+    percentage moves in points), 'Down 3' (a count or a rate), or None when it neither rose nor fell."""
+    if assessment.direction not in ("up", "down"):
+        return None
+    now = round_half_up(assessment.value, measure.decimals)
+    before = round_half_up(assessment.previous, measure.decimals)
+    if now is None or before is None:
+        return None
+    size = abs(now - before)
+    amount = format_number(float(size), measure.decimals)
+    if measure.unit == "percent":
+        amount += " point" if size == 1 and measure.decimals == 0 else " points"
+    return f"{DIRECTION_TEXT[assessment.direction]} {amount}"
 
 
-def rating_words(rag: str, has_target: bool) -> str:
-    """Return the rating of a figure against target: 'On target', 'Near target' or 'Off target' when it is rated,
-    'Not rated: no figure' when there is a target but no figure to rate, 'No target' only when there is none."""
+def change_words(measure: Measure, assessment: Assessment) -> str:
+    """Return the change since last month in words, read beside the SPC reading:
+
+    - 'Up 0.4 points, better' / 'Down 3, worse' only when the change goes the way a special-cause reading goes
+      (`Assessment.significant_change`);
+    - 'Up 0.4 points, within the target range' for a move inside a target band;
+    - 'Up 0.4 points, within normal variation' when the reading is common cause;
+    - 'Up 0.4 points, too few months to judge' when there are too few months for a reading;
+    - 'Up 0.4 points, not significant on its own' when the reading is special cause the other way;
+    - 'Up 2, neither better nor worse' for a move across a target band to the same distance from it;
+    - 'Up 2' for a special-cause reading of a measure with no better or worse;
+    - 'No change' and 'No comparison' when the figure did not move or there is nothing to compare.
+    """
+    amount = change_amount(measure, assessment)
+    if amount is None:
+        return change_text(assessment.direction, "none")
+    verdict = "within-range" if assessment.within_target_range else assessment.judgement
+    reading = change_reading(verdict, assessment.variation, assessment.significant_change)
+    return f"{amount}, {reading}" if reading else amount
+
+
+def rating_words(rag: str, has_target: bool, as_of: str | None = None) -> str:
+    """Return the rating of a figure against target: 'On target', 'Near target' or 'Off target' when it is rated
+    ('Off target, as at December 2022' when `as_of`, the month of the figure rated, is given), 'Not rated: no
+    figure' when there is a target but no figure to rate, 'No target' only when there is none."""
     if not has_target:
         return NO_TARGET
-    return RAG_TEXT[rag] if rag in RATED else NOT_RATED
+    if rag not in RATED:
+        return NOT_RATED
+    return f"{RAG_TEXT[rag]}, as at {long_label(as_of)}" if as_of else RAG_TEXT[rag]
 
 
 def target_words(assessment: Assessment) -> str:
-    """Return the month's rating against target in the words of `rating_words` (one for each `target_reading`)."""
-    return rating_words(assessment.rag, assessment.has_target)
+    """Return the rating against target in the words of `rating_words`, saying the month when the rating reads an
+    earlier month's figure because this month has none: 'Off target, as at December 2022' (a missing figure never
+    hides a known failure), 'Near target, as at December 2022'; but an earlier month on target never reads as a
+    success now: 'Not rated: no figure (on target in December 2022)'."""
+    if assessment.rated_earlier and assessment.rag == "green" and assessment.rag_as_of:
+        return f"{NOT_RATED} (on target in {long_label(assessment.rag_as_of)})"
+    as_of = assessment.rag_as_of if assessment.rated_earlier else None
+    return rating_words(assessment.rag, assessment.has_target, as_of)
 
 
 def target_line(measure: Measure) -> str | None:
@@ -125,6 +170,51 @@ def assurance_words(assessment: Assessment) -> str | None:
     return ASSURANCE_TEXT.get(assessment.assurance) or None
 
 
+def headline_spc(counts: dict[str, int]) -> list[tuple[int, str, str]]:
+    """Return the headline's first line, the SPC reading, as (number, words, key) parts: significant improvement,
+    significant concern, consistently failing the target, within normal variation, then (when any) unusual
+    changes that are neither better nor worse and measures with too few months to judge. `counts` is
+    `OverviewModel.summary()`."""
+    parts = [
+        (counts["improvement"], "show significant improvement", "improvement"),
+        (counts["concern"], "show significant concern", "concern"),
+        (counts["failing"], "consistently fail their target", "failing"),
+        (counts["common"], "within normal variation", "common"),
+    ]
+    if counts["unusual"]:
+        parts.append((counts["unusual"], "unusual, neither better nor worse", "unusual"))
+    if counts["too_few"]:
+        parts.append((counts["too_few"], "too few months to judge", "too-few"))
+    return parts
+
+
+CHANGE_HEADLINE_LABEL = "Compared with last month only:"
+
+
+def headline_change(counts: dict[str, int]) -> list[tuple[int, str, str]]:
+    """Return the month-on-month counts that follow the SPC line (after CHANGE_HEADLINE_LABEL) as (number, words,
+    key) parts: better, worse, unchanged and, when any, moved within their target range."""
+    parts = [
+        (counts["better"], "better", "better"),
+        (counts["worse"], "worse", "worse"),
+        (counts["same"], "unchanged", "same"),
+    ]
+    if counts["within_range"]:
+        parts.append((counts["within_range"], "moved within their target range", "within-range"))
+    return parts
+
+
+def headline_target(counts: dict[str, int], earlier_months: tuple[str, ...]) -> str:
+    """Return how many measures are off target, saying how many of those read an earlier month's figure and
+    which, e.g. 'off target, 4 of them as at December 2022 (no figure this month)'. `earlier_months` is
+    `OverviewModel.off_target_earlier_months()`. The number itself is counts['off_target']."""
+    earlier = counts["off_target_earlier"]
+    if not earlier:
+        return "off target"
+    months = " or ".join(long_label(month) for month in earlier_months)
+    return f"off target, {earlier} of them as at {months} (no figure this month)"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The pieces
 
@@ -154,24 +244,28 @@ def figure_cell(figure: MonthFigure, latest: bool) -> html.Td:
     return html.Td(content, className=" ".join(classes), title=title or None)
 
 
-def change(assessment: Assessment, label: str = "") -> list:
+def change(measure: Measure, assessment: Assessment, label: str = "") -> list:
     """The change since last month: the arrow (hidden from screen readers, the words say it) and the words, after
     `label` (e.g. 'Change: ') where the context does not say what they are."""
     arrow = change_arrow(assessment)
     return [
         html.Span(arrow, className="arrow", **{"aria-hidden": "true"}) if arrow else None,
-        html.Span(label + change_words(assessment)),
+        html.Span(label + change_words(measure, assessment)),
     ]
 
 
 def change_class(assessment: Assessment) -> str:
-    """The class that colours a change by its judgement, e.g. 'judgement-better'."""
-    return f"judgement-{assessment.judgement}"
+    """The class that styles a change: 'judgement-better' or 'judgement-worse' (coloured) only for a significant
+    change (`Assessment.significant_change`); 'judgement-neutral' for any other move; 'judgement-none' when the
+    figure did not move or cannot be compared."""
+    if assessment.significant_change:
+        return f"judgement-{assessment.judgement}"
+    return "judgement-neutral" if assessment.direction in ("up", "down") else "judgement-none"
 
 
-def change_cell(assessment: Assessment) -> html.Td:
+def change_cell(measure: Measure, assessment: Assessment) -> html.Td:
     """The change since last month as a table cell."""
-    return html.Td(change(assessment), className=f"change {change_class(assessment)}")
+    return html.Td(change(measure, assessment), className=f"change {change_class(assessment)}")
 
 
 def rating_badge(rag: str, has_target: bool) -> html.Span:
@@ -180,8 +274,10 @@ def rating_badge(rag: str, has_target: bool) -> html.Span:
 
 
 def target_badge(assessment: Assessment) -> html.Span:
-    """The month's rating against target as a coloured badge with its words."""
-    return rating_badge(assessment.rag, assessment.has_target)
+    """The rating against target as a badge with its words (`target_words`), coloured by the rating except that an
+    earlier month's "on target" is not coloured as a success."""
+    shown = "none" if assessment.rated_earlier and assessment.rag == "green" else assessment.rag
+    return html.Span(target_words(assessment), className=f"badge rag-{shown}")
 
 
 def against_target(measure: Measure, assessment: Assessment) -> list:

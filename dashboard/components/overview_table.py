@@ -63,7 +63,7 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.
             _measure_cell(row, query),
             html.Td(polarity_text(row.measure), className="polarity small"),
             *[figure_cell(figure, index == last) for index, figure in enumerate(row.figures)],
-            change_cell(row.assessment),
+            change_cell(row.measure, row.assessment),
             target_cell(row.measure, row.assessment),
             variation_cell(row.measure, row.assessment),
             html.Td(sparkline(row.measure, row.trend, row.latest.period), className="trend"),

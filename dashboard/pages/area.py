@@ -206,7 +206,7 @@ def _judgements(card: MeasureCard) -> html.Dl:
     return html.Dl(
         [
             html.Dt("Change since last month"),
-            html.Dd(change(assessment), className=f"card-change-words {change_class(assessment)}"),
+            html.Dd(change(measure, assessment), className=f"card-change-words {change_class(assessment)}"),
             html.Dt("Good looks like"),
             html.Dd(polarity_text(measure)),
             html.Dt("Against target"),

@@ -252,7 +252,7 @@ def _month_card(detail: MeasureDetail, title: str, row: MonthRow, key: str, extr
 def _key_figures(detail: MeasureDetail) -> html.Section:
     measure = detail.measure
     assessment = detail.assessment
-    change_line = html.P(change(assessment, "Change: "), className=f"card-change {change_class(assessment)}")
+    change_line = html.P(change(measure, assessment, "Change: "), className=f"card-change {change_class(assessment)}")
     ytd = detail.year_to_date
     ytd_lines: list = []
     if ytd.numerator is not None and ytd.denominator is not None:

@@ -6,6 +6,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
+from dashboard.components.judgements import CHANGE_HEADLINE_LABEL, headline_change, headline_spc, headline_target
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
@@ -18,24 +19,28 @@ from measures.views.overview import FILTERS, OverviewModel, build_overview, filt
 dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0)
 
 
+def _items(parts: list[tuple[int, str, str]]) -> list:
+    return [
+        html.Span([html.Strong(str(number)), f" {label}"], className=f"headline-item headline-{key}")
+        for number, label, key in parts
+    ]
+
+
 def _headline(model: OverviewModel) -> html.Div:
     counts = model.summary()
-    parts = [
-        (counts["better"], "better than last month", "better"),
-        (counts["worse"], "worse", "worse"),
-        (counts["same"], "unchanged", "same"),
-        (counts["off_target"], "off target", "off-target"),
-        (counts["special_cause"], "showing special-cause variation", "special"),
-    ]
     return html.Div(
         [
             html.H2(f"As at {long_label(model.as_at)}", className="as-at"),
+            html.P(_items(headline_spc(counts)), className="headline headline-spc"),
             html.P(
-                [
-                    html.Span([html.Strong(str(number)), f" {label}"], className=f"headline-item headline-{key}")
-                    for number, label, key in parts
-                ],
-                className="headline",
+                [html.Span(CHANGE_HEADLINE_LABEL, className="headline-label"), *_items(headline_change(counts))],
+                className="headline headline-month",
+            ),
+            html.P(
+                _items(
+                    [(counts["off_target"], headline_target(counts, model.off_target_earlier_months()), "off-target")]
+                ),
+                className="headline headline-target",
             ),
             html.P(f"{counts['measures']} measures in {len(model.groups)} improvement areas.", className="muted"),
         ],

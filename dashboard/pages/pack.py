@@ -15,10 +15,14 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.judgements import (
+    CHANGE_HEADLINE_LABEL,
     NO_TARGET,
     NOT_RATED,
     change_cell,
     figure_cell,
+    headline_change,
+    headline_spc,
+    headline_target,
     target_cell,
     variation_cell,
 )
@@ -30,6 +34,7 @@ from measures.accounts import users
 from measures.domain.catalogue import Area
 from measures.domain.formatting import polarity_text
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
+from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_wording import rules_text
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
 
@@ -97,7 +102,21 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
         sentences.append("No measure could be rated against its target this month.")
     else:
         off, near = rated.count("red"), rated.count("amber")
-        sentences.append(f"{off} {'is' if off == 1 else 'are'} off target." if off else "None is off target.")
+        earlier = sorted(
+            {
+                row.assessment.rag_as_of
+                for row in targeted
+                if row.assessment.off_target and row.assessment.rated_earlier and row.assessment.rag_as_of
+            }
+        )
+        earlier_off = sum(row.assessment.off_target and row.assessment.rated_earlier for row in targeted)
+        as_at = (
+            f" ({earlier_off} of them as at {' or '.join(long_label(month) for month in earlier)}, "
+            "with no figure this month)"
+            if earlier_off
+            else ""
+        )
+        sentences.append(f"{off} {'is' if off == 1 else 'are'} off target{as_at}." if off else "None is off target.")
         if near:
             sentences.append(f"{near} {'is' if near == 1 else 'are'} near target.")
         if len(rated) < len(targeted):
@@ -145,7 +164,7 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
                 html.Th(row.measure.ref, scope="row", className="ref"),
                 _measure(row),
                 *[figure_cell(figure, index == len(row.figures) - 1) for index, figure in enumerate(row.figures)],
-                change_cell(row.assessment),
+                change_cell(row.measure, row.assessment),
                 target_cell(row.measure, row.assessment),
                 variation_cell(row.measure, row.assessment),
             ],
@@ -187,14 +206,14 @@ def _area_section(area: Area, rows: tuple[OverviewRow, ...], model: OverviewMode
 
 def _cover(model: OverviewModel, produced: date) -> html.Section:
     counts = model.summary()
+    spc_line = "; ".join(f"{number} {words}" for number, words, _ in headline_spc(counts))
+    month_line = ", ".join(f"{number} {words}" for number, words, _ in headline_change(counts))
     headline = [
+        spc_line,
+        f"{CHANGE_HEADLINE_LABEL} {month_line}",
+        f"{counts['off_target']} {headline_target(counts, model.off_target_earlier_months())}",
         f"{_number(counts['measures'], 'measure', 'measures')} in "
         f"{_number(len(model.groups), 'improvement area', 'improvement areas')}",
-        f"{counts['better']} better than last month",
-        f"{counts['worse']} worse than last month",
-        f"{counts['same']} unchanged",
-        f"{counts['off_target']} off target",
-        f"{counts['special_cause']} showing special-cause variation",
     ]
     synthetic = (
         synthetic_notice(f"Figures marked {SYNTHETIC_MARK}", class_name="pack-synthetic")
@@ -220,15 +239,20 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
                     html.Li(
                         [
                             html.Strong("Change since last month: "),
-                            "the direction of the change (up, down or no "
-                            "change) and whether that is better or worse, given what good looks like.",
+                            "the direction and size of the change (up, down or no change). It is called "
+                            "better or worse, in colour, only where the SPC reading shows a significant change "
+                            "that way; otherwise it says “within normal variation”, “too few months to judge” "
+                            "or, inside a target range, “within the target range”.",
                         ]
                     ),
                     html.Li(
                         [
                             html.Strong("Against target: "),
-                            f"on target, near target or off target; “{NOT_RATED}” where there is a target but "
-                            f"no figure for the month; “{NO_TARGET}” where the plan sets none.",
+                            "on target, near target or off target. Where the month has no figure (TBC), the "
+                            f"latest figure of the {_number(rating_window_months(), 'month', 'months')} before is "
+                            "rated and its month named (“Off target, as at December 2022”); an earlier month on "
+                            f"target is not counted as on target now. “{NOT_RATED}” where there is a target but "
+                            f"no figure to rate; “{NO_TARGET}” where the plan sets none.",
                         ]
                     ),
                     html.Li(

@@ -25,12 +25,20 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from measures.assessment.change import direction, judgement, rag, round_half_up, small_denominator
+from measures.assessment.change import (
+    direction,
+    judgement,
+    moved_within_band,
+    rag,
+    round_half_up,
+    small_denominator,
+)
 from measures.assessment.model import ASSESSMENT_COLUMNS, RECORD_KEYS, Assessment, SpcOn, Status
 from measures.assessment.spc import SpcResult, no_reading, spc
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import NO_SPC_READING_TEXT
 from measures.domain.periods import PERIOD_PATTERN, financial_year, parse_period, previous_period
+from measures.domain.rating_window import rating_window_months, within_window
 
 SERIES_COLUMNS = ("ref", "period", "value", "status", "numerator", "denominator")
 STATUSES = ("ok", "tbc", "new", "na", "suppressed")
@@ -91,7 +99,9 @@ def _finite(number: object) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def assess_measure(measure: Measure, rows: Iterable[MonthlyFigure], period: str) -> Assessment:
+def assess_measure(
+    measure: Measure, rows: Iterable[MonthlyFigure], period: str, window: int | None = None
+) -> Assessment:
     """Return the assessment of `measure` as at `period` (YYYY-MM) from its whole-service monthly rows.
 
     `rows` are this measure's months in any order; rows after `period` are ignored and rows with status
@@ -100,9 +110,15 @@ def assess_measure(measure: Measure, rows: Iterable[MonthlyFigure], period: str)
     - value, previous: this month's and the previous calendar month's figures, None unless the row has status
       "ok" and a finite value;
     - direction, judgement: `change.direction` / `change.judgement` at the measure's display precision;
-    - rag: `change.rag` of the value rounded to display precision, so the colour agrees with the figure shown;
+      within_target_range: `change.moved_within_band` (a move inside a target band, "same" as a judgement);
+    - rag, rag_as_of: `change.rag` of the latest figure within the rating window (`window` months, default the
+      MEASURES_RATING_WINDOW_MONTHS setting, 3) rounded to display precision, so the colour agrees with the
+      figure shown, and that figure's month: this month's own figure when it has one; when it has none (TBC,
+      not reported, ...), the newest earlier month with a figure at most `window` months before, so a TBC
+      never hides a known failure; "none" and None when there is none in the window;
     - variation, assurance, explanation, variation_side, spc, spc_periods: `spc.spc` with the measure's own
       settings (`measure.spc`) over the months up to and including `period` that have a figure, in time order;
+      the assurance is "none" when the newest figure lies outside the rating window;
       for a year-to-date measure with counts, over the monthly figures derived from them
       (`monthly_from_year_to_date`, spc_on "derived-monthly"); for a rolling 12-month measure or a year-to-date
       measure without counts, no reading (`spc.no_reading`, spc_on "none") with the reason as explanation;
@@ -128,7 +144,7 @@ def assess_measure(measure: Measure, rows: Iterable[MonthlyFigure], period: str)
         if row.period in ordered:
             raise ValueError(f"Measure {measure.ref} has more than one row for {row.period}.")
         ordered[row.period] = row
-    return _assess(measure, ordered, period)
+    return _assess(measure, ordered, period, rating_window_months() if window is None else window)
 
 
 def _counted(row: MonthlyFigure | None) -> float | None:
@@ -212,13 +228,22 @@ def _spc_reading(
     return spc([figure for _, figure in history], measure.polarity, measure.target, measure.spc), months, "figures"
 
 
-def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> Assessment:
-    """Assess from rows keyed by period, already checked."""
+def _latest_figure(rows: dict[str, MonthlyFigure], period: str) -> tuple[str, float] | None:
+    """The newest month up to `period` with a figure as reported, and that figure; None when there is none."""
+    months = sorted((month for month, row in rows.items() if month <= period and _counted(row) is not None))
+    return (months[-1], _counted(rows[months[-1]])) if months else None  # type: ignore[return-value]
+
+
+def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str, window: int) -> Assessment:
+    """Assess from rows keyed by period, already checked, rating from the latest figure within `window` months."""
     current = rows.get(period)
     value = _counted(current)
     previous = _counted(rows.get(previous_period(period)))
     chart, spc_periods, spc_on = _spc_reading(measure, rows, period)
     status: Status = current.status if current is not None else "missing"  # type: ignore[assignment]
+    newest = _latest_figure(rows, period)
+    latest = newest if newest is not None and within_window(newest[0], period, window) else None
+    rating = rag(round_half_up(latest[1], measure.decimals), measure.target) if latest else "none"
     return Assessment(
         ref=measure.ref,
         period=period,
@@ -227,9 +252,10 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> As
         previous=previous,
         direction=direction(value, previous, measure.decimals),
         judgement=judgement(value, previous, measure),
-        rag=rag(round_half_up(value, measure.decimals), measure.target),
+        within_target_range=moved_within_band(value, previous, measure),
+        rag=rating,
         variation=chart.variation,
-        assurance=chart.assurance,
+        assurance=chart.assurance if latest else "none",
         explanation=chart.explanation,
         small_denominator=value is not None and current is not None and small_denominator(_finite(current.denominator)),
         has_target=measure.target is not None,
@@ -238,12 +264,16 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str) -> As
         variation_side=chart.variation_side if chart.variation in ("improvement", "concern", "neither") else None,
         basis=measure.basis,
         spc_on=spc_on,
+        rag_as_of=latest[0] if latest and rating != "none" else None,
     )
 
 
-def assess_all(measures: Sequence[Measure], series: pd.DataFrame, period: str) -> tuple[Assessment, ...]:
+def assess_all(
+    measures: Sequence[Measure], series: pd.DataFrame, period: str, window: int | None = None
+) -> tuple[Assessment, ...]:
     """Return one `Assessment` per measure, in the order given, as at `period` (YYYY-MM), each made by
-    `assess_measure` from that measure's rows of `series`.
+    `assess_measure` from that measure's rows of `series` with the rating window `window` (default the
+    MEASURES_RATING_WINDOW_MONTHS setting).
 
     `series` holds the service-level rows: ref, period ("YYYY-MM"), value (NaN when none), status ("ok" | "tbc" |
     "new" | "na" | "suppressed"), numerator, denominator. Rows for refs not in `measures` are ignored.
@@ -278,7 +308,8 @@ def assess_all(measures: Sequence[Measure], series: pd.DataFrame, period: str) -
         if month in months:
             raise ValueError(f"Measure {ref} has more than one row for {month}.")
         months[str(month)] = ServiceMonth(str(month), str(status), float(value), float(denominator), float(numerator))
-    return tuple(_assess(measure, by_ref.get(measure.ref, {}), period) for measure in measures)
+    window_months = rating_window_months() if window is None else window
+    return tuple(_assess(measure, by_ref.get(measure.ref, {}), period, window_months) for measure in measures)
 
 
 def assess_period(measures: Sequence[Measure], series: pd.DataFrame, period: str) -> pd.DataFrame:

@@ -54,11 +54,11 @@ def judgement(current: object, previous: object, measure: Measure) -> Judgement:
     """Return "better", "worse" or "same" for the change from `previous` to `current`, from polarity.
 
     - `higher`: up is better, down is worse, flat is same; `lower`: the reverse.
-    - `range` (a band low..high): values identical at display precision are "same". Otherwise a current
-      value inside the band (edges included) is "better", whether it moved into the band or moved within
-      it ("moving towards or staying in the band is better"); a current value outside the band is
-      "better" if its distance to the band shrank, "worse" if it grew and "same" if it is unchanged
-      (e.g. 15 -> 21 around 16-20).
+    - `range` (a band low..high, edges included): values identical at display precision are "same". A move
+      from inside the band to inside it is "same", neither better nor worse (17.0 -> 17.2 around 16-20; see
+      `moved_within_band`); a move into the band, or towards it, is "better" (15 -> 16, 24 -> 22); a move away
+      from it is "worse" (20 -> 21, 22 -> 24); a move from one side to the other at the same distance is "same"
+      (15 -> 21).
     - `none`, or a missing value on either side: "none".
 
     Raises TypeError for a non-number.
@@ -81,11 +81,29 @@ def judgement(current: object, previous: object, measure: Measure) -> Judgement:
     if now is None or before is None:  # cannot happen: direction() found a change
         return "none"
     now_distance, before_distance = distance_to_band(now, low, high), distance_to_band(before, low, high)
-    if now_distance == 0 or now_distance < before_distance:
+    if now_distance < before_distance:
         return "better"
     if now_distance > before_distance:
         return "worse"
     return "same"
+
+
+def moved_within_band(current: object, previous: object, measure: Measure) -> bool:
+    """Return True when a measure with a target band (polarity `range`) moved from inside the band to another
+    value inside it (edges included), at display precision: 'within the target range', neither better nor
+    worse. False for any other measure, a value outside the band, no change, or a missing value.
+    Raises TypeError for a non-number."""
+    band = measure.band
+    if (
+        measure.polarity != "range"
+        or band is None
+        or direction(current, previous, measure.decimals) in ("flat", "none")
+    ):
+        return False
+    low, high = Decimal(repr(band[0])), Decimal(repr(band[1]))
+    now = round_half_up(current, measure.decimals)
+    before = round_half_up(previous, measure.decimals)
+    return now is not None and before is not None and low <= now <= high and low <= before <= high
 
 
 def rag(value: object, target: Target | None) -> Rag:

@@ -21,6 +21,7 @@ TargetReading = Literal["rated", "no-figure", "no-target"]
 # The keys of `Assessment.record()`, in order: the contract of `assess --json` (first the nine of the first
 # release, then the rest).
 RECORD_KEYS = ("ref", "period", "value", "previous", "direction", "judgement", "rag", "variation", "assurance")
+# "as_of": the month whose figure `rag` rates (None when there is no rating).
 ASSESSMENT_COLUMNS = RECORD_KEYS + (
     "status",
     "small_denominator",
@@ -29,6 +30,7 @@ ASSESSMENT_COLUMNS = RECORD_KEYS + (
     "variation_side",
     "basis",
     "spc_on",
+    "as_of",
 )
 # What the SPC reading is read on: the figures as reported ("figures"), monthly figures derived from year-to-date
 # counts ("derived-monthly"), or nothing ("none": no reading; `explanation` says why).
@@ -43,11 +45,15 @@ class Assessment:
     - `status`: the month's status ("ok", "tbc", "new", "na", "suppressed") or "missing" when no row exists.
     - `value`, `previous`: this month's and the previous calendar month's figures, None unless the month has a
       figure (status "ok" and a finite value). A percent is 0-100.
-    - `direction`, `judgement`: the change at display precision (`change.direction`, `change.judgement`).
-    - `rag`: this month's figure, rounded to display precision, against the target; "none" when there is no
-      target or no figure (`target_reading` says which).
+    - `direction`, `judgement`: the change at display precision (`change.direction`, `change.judgement`);
+      `within_target_range`: the figure moved from inside its target band to elsewhere inside it (judgement
+      "same": neither better nor worse).
+    - `rag`: the latest figure within the rating window (this month's, or an earlier month's when this month has
+      none), rounded to display precision, against the target; "none" when there is no target or no figure in
+      the window (`target_reading` says which). `rag_as_of` is the month of that figure, None when unrated.
     - `variation`, `assurance`, `explanation`: the SPC reading over the months with a figure up to and
-      including `period`; `spc_periods` are those months, one per point of `spc.points`.
+      including `period`; `spc_periods` are those months, one per point of `spc.points`. The assurance is
+      "none" when the newest of them lies outside the rating window.
     - `variation_side`: "high" or "low" when the reading is special cause (the side of the latest point; for a
       trend, its direction), so "neither better nor worse" can say "unusually high" or "unusually low"; else None.
     - `basis`: what each month's figure covers (`Measure.basis`: "month", "rolling-12", "year-to-date").
@@ -76,6 +82,8 @@ class Assessment:
     variation_side: Side | None = None
     basis: Basis = "month"
     spc_on: SpcOn = "figures"
+    rag_as_of: str | None = None
+    within_target_range: bool = False
 
     @property
     def has_figure(self) -> bool:
@@ -94,13 +102,39 @@ class Assessment:
 
     @property
     def off_target(self) -> bool:
-        """True when the month's figure is rated red against its target."""
+        """True when the rating is red: this month's figure, or, when this month has none (TBC, say), the latest
+        figure within the rating window, so that a missing figure never hides a known failure."""
         return self.rag == "red"
 
     @property
+    def rated_earlier(self) -> bool:
+        """True when the rating reads an earlier month's figure (this month has none): it must say its month."""
+        return self.rag_as_of is not None and self.rag_as_of != self.period
+
+    @property
+    def on_target(self) -> bool:
+        """True when this month's own figure is rated green. A green read from an earlier month is never counted
+        or shown as a success now (it may not hold): the pages say "Not rated: no figure (on target in ...)"."""
+        return self.rag == "green" and not self.rated_earlier
+
+    @property
+    def significant_change(self) -> bool:
+        """True when the SPC reading is special cause and the change since last month goes its way: better with
+        "improvement", worse with "concern", either with "neither" (a measure whose better or worse is a target
+        band, judged by distance to it). Only such a change is coloured and called better or worse; any other
+        is one month against the last, which the SPC reading does not single out."""
+        return (self.variation, self.judgement) in (
+            ("improvement", "better"),
+            ("concern", "worse"),
+            ("neither", "better"),
+            ("neither", "worse"),
+        )
+
+    @property
     def target_reading(self) -> TargetReading:
-        """ "rated" when the figure is rated against a target, "no-figure" when there is a target but no figure
-        this month to rate, "no-target" when the measure has no target."""
+        """ "rated" when a figure is rated against a target (this month's, or an earlier one within the rating
+        window: see `rated_earlier`), "no-figure" when there is a target but no figure in the window to rate,
+        "no-target" when the measure has no target."""
         if not self.has_target:
             return "no-target"
         return "rated" if self.rag != "none" else "no-figure"
@@ -135,6 +169,7 @@ class Assessment:
             "variation_side": self.variation_side,
             "basis": self.basis,
             "spc_on": self.spc_on,
+            "as_of": self.rag_as_of,
         }
         return {key: values[key] for key in ASSESSMENT_COLUMNS}
 

@@ -185,13 +185,13 @@ def command_assess(args) -> int:
         return EXIT_OK
     print(f"Assessment as at {period}")
     header = f"{'ref':<6}{'value':>9}{'previous':>10}  {'direction':<10}{'judgement':<10}{'rag':<7}"
-    print(header + f"{'variation':<13}{'assurance':<12}")
+    print(header + f"{'variation':<13}{'assurance':<12}{'rated as at'}")
     for r in records:
         value = "" if r["value"] is None else f"{r['value']:.1f}"
         previous = "" if r["previous"] is None else f"{r['previous']:.1f}"
         print(
             f"{r['ref']:<6}{value:>9}{previous:>10}  {r['direction']:<10}{r['judgement']:<10}{r['rag']:<7}"
-            f"{r['variation']:<13}{r['assurance']:<12}"
+            f"{r['variation']:<13}{r['assurance']:<12}{r['as_of'] or ''}"
         )
     return EXIT_OK
 

@@ -28,7 +28,21 @@ STATUS_EXPLANATION = {
 }
 DIRECTION_ARROW = {"up": "↑", "down": "↓", "flat": "→", "none": ""}
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "flat": "No change", "none": "No comparison"}
-JUDGEMENT_TEXT = {"better": "better", "worse": "worse", "same": "same", "none": ""}
+JUDGEMENT_TEXT = {
+    "better": "better",
+    "worse": "worse",
+    "same": "same",
+    "within-range": "within the target range",  # not a judgement: a move inside a target band, judged "same"
+    "none": "",
+}
+# What a change since last month is, read beside the SPC reading of the months up to it: only a change the way a
+# special-cause reading goes is called better or worse; any other is said in these words.
+CHANGE_READING_TEXT = {
+    "common": "within normal variation",
+    "insufficient": "too few months to judge",
+    "no-reading": "not judged: this kind of figure has no SPC reading",
+    "against": "not significant on its own",
+}
 RAG_TEXT = {"green": "On target", "amber": "Near target", "red": "Off target", "none": "No target"}
 VARIATION_TEXT = {
     "common": "Common cause: no significant change",
@@ -119,6 +133,24 @@ def change_text(direction: str, judgement: str) -> str:
     if direction == "flat" and judgement == "better":
         return f"{words}, better"  # staying inside a target band
     return words
+
+
+def change_reading(judgement: str, variation: str, significant: bool) -> str:
+    """Return what a rise or fall since last month is, read beside the SPC reading of the months up to it:
+    'better' / 'worse' only when `significant` (the change goes the way a special-cause reading goes); 'within
+    the target range' for a move inside a target band; 'within normal variation' (common cause); 'too few
+    months to judge'; 'not judged: ...' for a figure with no SPC reading (rolling or year-to-date); 'not
+    significant on its own' (special cause the other way); 'neither better nor worse'
+    for a move across a band to the same distance; '' when there is no better or worse to speak of."""
+    if significant:
+        return JUDGEMENT_TEXT.get(judgement, "")
+    if judgement == "within-range":
+        return JUDGEMENT_TEXT[judgement]
+    if variation in ("common", "insufficient", "no-reading"):
+        return CHANGE_READING_TEXT[variation]
+    if judgement in ("better", "worse"):
+        return CHANGE_READING_TEXT["against"]
+    return "neither better nor worse" if judgement == "same" else ""
 
 
 def polarity_text(measure: Measure) -> str:

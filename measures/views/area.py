@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from measures.domain.catalogue import Area, Catalogue, Measure
-from measures.domain.formatting import DIRECTION_TEXT, STATUS_TEXT, change_text, format_value
+from measures.domain.formatting import DIRECTION_TEXT, STATUS_TEXT, change_reading, change_text, format_value
 from measures.domain.periods import long_label, previous_period, shift_period
 from measures.storage import catalogue_records, reads
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
@@ -116,7 +116,9 @@ def change_sentence(measure: Measure, row: OverviewRow) -> str:
     judgement = row.assessment.judgement
     if direction == "flat":
         return f"No change since {month_before} ({now})."
-    verdict = {"better": ": better.", "worse": ": worse.", "same": ": neither better nor worse."}.get(judgement, ".")
+    verdict_key = "within-range" if row.assessment.within_target_range else judgement
+    reading = change_reading(verdict_key, row.assessment.variation, row.assessment.significant_change)
+    verdict = f": {reading}." if reading else "."
     return f"{DIRECTION_TEXT[direction]} from {before} to {now} since {month_before}{verdict}"
 
 
@@ -257,7 +259,10 @@ def area_view(inputs: AreaInputs) -> AreaView:
                 row=row,
                 series=points,
                 sentence=change_sentence(row.measure, row),
-                change=change_text(row.assessment.direction, row.assessment.judgement),
+                change=change_text(
+                    row.assessment.direction,
+                    "within-range" if row.assessment.within_target_range else row.assessment.judgement,
+                ),
                 has_teams=ref in inputs.refs_with_teams,
             )
         )

@@ -70,18 +70,70 @@ class OverviewModel:
         return [row for _, rows in self.groups for row in rows]
 
     def summary(self) -> dict[str, int]:
-        """Counts for the headline: better, worse and same than last month; off target (red); special cause."""
-        counts = {"better": 0, "worse": 0, "same": 0, "off_target": 0, "special_cause": 0, "measures": 0}
+        """Counts for the headline, each a number of measures.
+
+        The SPC reading first: "improvement" and "concern" (special cause, significant), "unusual" (special
+        cause, neither better nor worse), "common" (within normal variation), "too_few" (too few months for a
+        reading), and "failing" (the assurance: will consistently miss the target; such a measure is also
+        counted in one of the others). Then compared with last month only: "better", "worse", "same" and,
+        apart from "same", "within_range" (moved within a target band). Then against target: "off_target"
+        (rated red, from the latest figure within the rating window) of which "off_target_earlier" read an
+        earlier month's figure because the month has none; "special_cause" (improvement, concern or unusual)
+        and "measures".
+        """
+        counts = dict.fromkeys(SUMMARY_KEYS, 0)
         for row in self.rows:
+            assessment = row.assessment
             counts["measures"] += 1
-            judgement = row.assessment.judgement
-            if judgement in ("better", "worse", "same"):
-                counts[judgement] += 1
-            if row.assessment.off_target:
+            counts[_VARIATION_COUNT.get(assessment.variation, "unusual")] += 1
+            counts["failing"] += assessment.assurance == "fail"
+            if assessment.within_target_range:
+                counts["within_range"] += 1
+            elif assessment.judgement in ("better", "worse", "same"):
+                counts[assessment.judgement] += 1
+            if assessment.off_target:
                 counts["off_target"] += 1
-            if row.assessment.special_cause:
-                counts["special_cause"] += 1
+                counts["off_target_earlier"] += assessment.rated_earlier
+            counts["special_cause"] += assessment.special_cause
         return counts
+
+    def off_target_earlier_months(self) -> tuple[str, ...]:
+        """The months (YYYY-MM, oldest first) whose figures rate the measures counted as off target although
+        this month has no figure for them."""
+        return tuple(
+            sorted(
+                {
+                    row.assessment.rag_as_of
+                    for row in self.rows
+                    if row.assessment.off_target and row.assessment.rated_earlier and row.assessment.rag_as_of
+                }
+            )
+        )
+
+
+SUMMARY_KEYS = (
+    "improvement",
+    "concern",
+    "unusual",
+    "common",
+    "too_few",
+    "failing",
+    "better",
+    "worse",
+    "same",
+    "within_range",
+    "off_target",
+    "off_target_earlier",
+    "special_cause",
+    "measures",
+)
+_VARIATION_COUNT = {
+    "improvement": "improvement",
+    "concern": "concern",
+    "neither": "unusual",
+    "common": "common",
+    "insufficient": "too_few",
+}
 
 
 def _clean(number) -> float | None:

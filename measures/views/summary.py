@@ -17,7 +17,7 @@ from measures.assessment.change import direction, distance_to_band, judgement, r
 from measures.domain.catalogue import Measure
 from measures.domain.comparators import comparator_in_text
 from measures.domain.council import load_council
-from measures.domain.formatting import DERIVED_MONTHLY_TEXT, format_number, format_value
+from measures.domain.formatting import DERIVED_MONTHLY_TEXT, change_reading, format_number, format_value
 from measures.domain.periods import long_label
 from measures.domain.recent_average import RECENT_MONTHS
 from measures.domain.spc_wording import minimum_rule
@@ -68,6 +68,9 @@ def figure_clause(detail: MeasureDetail) -> str:
     latest = detail.last_counted
     if latest is not None and latest.period != row.period:
         text += f"; the latest figure is {format_value(measure, latest.value)} for {latest.label}"
+        # The rating reads that figure when it is recent enough (the rating window): say how it stands.
+        if detail.assessment.rated_earlier and detail.assessment.rag_as_of == latest.period:
+            text += f", {_against_target(measure, latest.value, detail.rag)}"
     return text
 
 
@@ -89,12 +92,18 @@ def change_clause(detail: MeasureDetail) -> str:
     if not before.counted:
         return f"no figure for {before.label} to compare with"
     previous = format_value(measure, before.value)
-    moved, verdict = detail.direction, detail.judgement
+    moved, verdict = detail.direction, str(detail.judgement)
     if moved == "flat":
         return f"no change from {previous} in {before.label}"
     text = f"{'up' if moved == 'up' else 'down'} from {previous} in {before.label}"
-    if verdict in ("better", "worse"):
-        text += f", which is {verdict}"
+    # Better or worse only where SPC singles the change out; too few months is said by the trend's own sentence.
+    if detail.assessment.within_target_range:
+        verdict = "within-range"
+    reading = change_reading(verdict, detail.assessment.variation, detail.assessment.significant_change)
+    if reading in ("better", "worse"):
+        text += f", which is {reading}"
+    elif reading and detail.assessment.variation not in ("insufficient", "no-reading"):  # the SPC sentence says why
+        text += f", {reading}"
     return text
 
 
@@ -152,19 +161,26 @@ def target_clause(detail: MeasureDetail) -> str:
     Raises nothing.
     """
     measure, row = detail.measure, detail.current
+    if measure.target is None or not row.counted:
+        return ""
+    return _against_target(measure, row.value, detail.rag)
+
+
+def _against_target(measure: Measure, value: float | None, rating: str) -> str:
+    """Return `value` (rated `rating`) against the measure's target in words, '' without a target."""
     target = measure.target
-    if target is None or not row.counted:
+    if target is None:
         return ""
     described = target.describe()
-    near = "just " if detail.rag == "amber" else ""
-    shown = round_half_up(row.value, measure.decimals)
+    near = "just " if rating == "amber" else ""
+    shown = round_half_up(value, measure.decimals)
     if target.kind == "band":
         low, high = Decimal(repr(float(target.low))), Decimal(repr(float(target.high)))  # type: ignore[arg-type]
         if shown is not None and low <= shown <= high:
             return f"within the target range of {described}"
         side = "below" if shown is not None and shown < low else "above"
         return f"{near}{side} the target range of {described}"
-    if detail.rag == "green":
+    if rating == "green":
         return f"meeting the target of {described}"
     side = "below" if target.kind == "at_least" else "above"
     return f"{near}{side} the target of {described}"

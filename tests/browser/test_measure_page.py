@@ -49,7 +49,7 @@ def test_key_numbers_match_the_store(page, served_app, demo_engine):
     assert current.locator(".card-counts").inner_text() == "236 of 304 assessments completed"
     previous = page.locator("[data-fact=previous]")
     assert previous.locator(".card-figure").inner_text() == "68.0%"
-    assert "Change: Up, better" in previous.inner_text()
+    assert "Change: Up 9.6 points, better" in previous.inner_text()  # special cause, improvement
     series = reads.service_series(demo_engine, refs=["3.1"])
     last_year = series[series["period"] == "2022-01"].iloc[0]
     assert f"{last_year.numerator:.0f} of {last_year.denominator:.0f}" in _fact(page, "last-year")

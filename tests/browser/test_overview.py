@@ -32,7 +32,21 @@ def test_figures_match_the_store(page, served_app, demo_engine):
     row = page.locator("#measure-3-1")
     assert row.locator("td.latest").inner_text() == "236/304 77.6%"
     assert "198/291 68.0%" in row.inner_text()
-    assert "Up, better" in row.locator("td.change").inner_text()
+    assert "Up 9.6 points, better" in row.locator("td.change").inner_text()  # special cause, improvement
+    # 4.2 (16/33 -> 16/31) is common cause: said in words, in the page's ink, neither red nor green.
+    change = page.locator("#measure-4-2 td.change")
+    assert change.inner_text().strip().endswith("Up 3.1 points, within normal variation")
+    assert "judgement-neutral" in change.get_attribute("class")
+    ink = page.locator("body").evaluate("body => getComputedStyle(body).color")
+    assert change.evaluate("cell => getComputedStyle(cell).color") == ink
+    better = page.locator("#measure-3-1 td.change").evaluate("cell => getComputedStyle(cell).color")
+    assert better != ink
+    # 10.5 is TBC in January: rated from December, and says so.
+    assert page.locator("#measure-10-5 td.rag").inner_text().startswith("Off target, as at December 2022")
+    # The headline leads with the SPC reading; last month's comparison follows, labelled.
+    lines = page.locator("#overview-summary p.headline").all_inner_texts()
+    assert "show significant improvement" in lines[0] and "within normal variation" in lines[0]
+    assert lines[1].startswith("Compared with last month only:")
     assert page.locator("#measure-2-6 td.latest").inner_text() == "TBC"
     assert page.locator("#measure-10-1 td.figure").nth(1).inner_text() == "New measure"
     series = reads.service_series(demo_engine, refs=["8.1"])
@@ -56,7 +70,8 @@ def test_choosing_a_month_puts_it_in_the_address_and_the_address_restores_it(pag
     page.locator("#period-picker").click()
     page.get_by_role("option", name="December 2022").click()
     page.wait_for_url(re.compile(r"\?period=2022-12$"))
-    page.wait_for_selector("text=As at December 2022")
+    # The month's heading (the headline may also say "as at December 2022" of a rating read from December).
+    page.wait_for_selector("#overview-summary h2:has-text('As at December 2022')")
     assert page.locator("#measure-3-1 td.latest").inner_text() == "198/291 68.0%"
     page.goto(served_app + "/?period=2022-12")
     _wait_for_table(page)

@@ -43,7 +43,7 @@ def test_the_pack_shows_every_area_and_every_measure(page, served_app, output_di
     assert refs == PUBLISHED_REFS
     row = page.locator("tr.pack-row[data-ref='3.1']")
     assert row.locator("td.latest").inner_text() == "236/304 77.6%"
-    assert "Up, better" in row.locator("td.change").inner_text()
+    assert "Up 9.6 points, better" in row.locator("td.change").inner_text()  # special cause, improvement
     assert page.locator("tr.pack-row[data-ref='2.6'] td.latest").inner_text() == "TBC"
     sentence = page.locator("#pack-area-3 .pack-change-sentence").inner_text()
     assert sentence.startswith("Of its 4 measures, ") and "since December 2022" in sentence

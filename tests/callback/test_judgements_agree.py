@@ -12,6 +12,7 @@ from dashboard.components.judgements import (
     NO_TARGET,
     NOT_RATED,
     assurance_words,
+    change_class,
     change_words,
     figure_words,
     reading_up_to_words,
@@ -87,7 +88,7 @@ def _expected(measure, assessment) -> dict[str, str]:
     )
     return {
         "figure": figure_words(measure, assessment),
-        "change": change_words(assessment),
+        "change": change_words(measure, assessment),
         "target": " ".join(part for part in (target_words(assessment), target_line(measure)) if part),
         "rating": target_words(assessment),
         "spc": " ".join(part for part in spc if part),
@@ -139,7 +140,18 @@ def test_every_page_says_the_same_about_every_measure(app, period):
     if period == "2023-01":  # the month has every case: rated, no target, a target but no figure, an earlier reading
         cases = {row.assessment.target_reading for row in model.rows}
         cases |= {"reading up to" for row in model.rows if row.assessment.reading_up_to}
-        assert cases == {"rated", "no-target", "no-figure", "reading up to"}
+        cases |= {"rated from an earlier month" for row in model.rows if row.assessment.rated_earlier}
+        cases |= {"a change within normal variation" for row in model.rows if row.assessment.variation == "common"}
+        cases |= {"a significant change" for row in model.rows if row.assessment.significant_change}
+        assert cases == {
+            "rated",
+            "no-target",
+            "no-figure",
+            "reading up to",
+            "rated from an earlier month",
+            "a change within normal variation",
+            "a significant change",
+        }
     for row in model.rows:
         measure, assessment = row.measure, row.assessment
         expected = _expected(measure, assessment)
@@ -148,24 +160,44 @@ def test_every_page_says_the_same_about_every_measure(app, period):
         on_page = _measure_page(_page(client, f"/measure/{ref}", period))
         for key in ("change", "target", "spc"):
             assert in_overview[key] == in_pack[key] == on_card[key] == expected[key], (ref, key)
+        # Colour only for a significant change: every page styles the change the same way.
+        style = change_class(assessment)
+        assert style == ("judgement-neutral" if assessment.direction in ("up", "down") else "judgement-none") or (
+            assessment.significant_change and style in ("judgement-better", "judgement-worse")
+        )
+        for where, first in ((overview[ref], "change"), (pack[ref], "change"), (cards[ref], "card-change-words")):
+            assert style in _classes(_part(where, first)), (ref, first)
         for key in ("change", "rating", "spc"):
             assert on_page[key] == expected[key], (ref, key, on_page[key])
         # The tables show counts beside a percentage, and the card and the measure page put them apart.
         for shown in (in_overview, in_pack, on_card, on_page):
             assert expected["figure"] in shown["figure"], (ref, shown["figure"])
         # No other rating's words anywhere near the target on the measure page
-        others = [words for words in TARGET_WORDS if words != expected["rating"] and words in on_page["target card"]]
+        # ("Off target, as at December 2022" holds "Off target": the rating's own words are taken out first.)
+        rest = on_page["target card"].replace(expected["rating"], "")
+        others = [words for words in TARGET_WORDS if words != expected["rating"] and words in rest]
         assert others == [], (ref, others)
 
 
-def test_area_10_in_january_2023_rates_nothing_it_cannot_and_says_the_reading_is_of_december(app):
+def test_area_10_in_january_2023_rates_from_december_and_says_so(app):
     """For January 2023, 10.2-10.7 are TBC with a target of at least 90%: the card said "No target" beside
-    "Target: at least 90%", and showed 10.2's SPC reading without saying it reads up to December."""
+    "Target: at least 90%", and showed 10.2's SPC reading without saying it reads up to December. Then it said
+    "Not rated: no figure", hiding that December was off target: the rating now reads December and says so, and
+    an earlier month on target is not shown as a success now."""
     cards = _by_ref(_page(client_as(app, "viewer"), "/area/10", "2023-01"), "Article")
-    for ref in ("10.2", "10.3", "10.4", "10.5", "10.6", "10.7"):
+    # December 2022: 10.2 71.4%, 10.4 11.3%, 10.5 0.0%, 10.7 83.1% (red); 10.6 88.6% (amber); 10.3 90.8% (green).
+    december = {
+        "10.2": "Off target, as at December 2022",
+        "10.3": "Not rated: no figure (on target in December 2022)",
+        "10.4": "Off target, as at December 2022",
+        "10.5": "Off target, as at December 2022",
+        "10.6": "Near target, as at December 2022",
+        "10.7": "Off target, as at December 2022",
+    }
+    for ref, rating in december.items():
         card = _card(cards[ref])
         assert card["figure"] == "TBC"
-        assert card["target"].startswith("Not rated: no figure Target: at least 90%"), (ref, card["target"])
+        assert card["target"].startswith(f"{rating} Target: at least 90%"), (ref, card["target"])
         assert NO_TARGET not in _text(cards[ref]), ref
         if ref in ("10.2", "10.3"):  # year-to-date percentages published without counts: no SPC reading, and why
             assert card["spc"] == (

@@ -53,8 +53,11 @@ def test_the_overview_shows_the_status_and_rates_nothing(marked):
     )
     for ref in ("2.1", "2.3"):
         assessment = rows[ref].assessment
-        assert (assessment.direction, assessment.judgement, assessment.rag) == ("none", "none", "none")
+        assert (assessment.direction, assessment.judgement) == ("none", "none")
         assert FEBRUARY not in dict(rows[ref].trend)
+    # No rating of February's own: 2.1 has no target, and 2.3's rating is January's 12 (off target), as at January.
+    assert (rows["2.1"].assessment.rag, rows["2.1"].assessment.rag_as_of) == ("none", None)
+    assert (rows["2.3"].assessment.rag, rows["2.3"].assessment.rag_as_of) == ("red", "2023-01")
     assert rows["3.1"].latest.text == "236/300 78.7%"
 
 
@@ -105,4 +108,6 @@ def test_export_and_assess_keep_their_contract(marked):
     for ref in ("2.1", "2.3"):
         assert list(records[ref])[: len(ASSESS_KEYS)] == ASSESS_KEYS
         assert records[ref]["value"] is None
-        assert (records[ref]["direction"], records[ref]["judgement"], records[ref]["rag"]) == ("none", "none", "none")
+        assert (records[ref]["direction"], records[ref]["judgement"]) == ("none", "none")
+    assert (records["2.1"]["rag"], records["2.1"]["as_of"]) == ("none", None)
+    assert (records["2.3"]["rag"], records["2.3"]["as_of"]) == ("red", "2023-01")

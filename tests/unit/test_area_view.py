@@ -32,18 +32,21 @@ def test_the_change_is_said_in_a_sentence(timeliness):
     assert _card(timeliness, "3.1").sentence == "Up from 68.0% to 77.6% since December 2022: better."
     assert _card(timeliness, "3.1").change == "Up, better"
     # 11/18 = 61.1%; 24/37 = 64.9%.
-    assert _card(timeliness, "3.3").sentence == "Up from 61.1% to 64.9% since December 2022: better."
+    # 3.1 is special cause, improvement: better. 3.3's rise is common cause.
+    assert _card(timeliness, "3.3").sentence == "Up from 61.1% to 64.9% since December 2022: within normal variation."
     assert _card(timeliness, "3.4").sentence == "Not yet reported (TBC)"
     assert _card(timeliness, "3.4").change == "No comparison"
 
 
 def test_sentences_for_falls_no_change_worse_and_no_polarity(demo_engine):
     view = build_area(demo_engine, 4, "2023-01")
-    assert _card(view, "4.1").sentence == "Down from 33 to 31 since December 2022."  # no 'good looks like'
-    assert _card(view, "4.2").sentence == "Up from 48.5% to 51.6% since December 2022: worse."  # 16/33, 16/31
+    # 4.1 has no 'good looks like'; 4.1 and 4.2 (16/33, 16/31) are common cause.
+    assert _card(view, "4.1").sentence == "Down from 33 to 31 since December 2022: within normal variation."
+    assert _card(view, "4.2").sentence == "Up from 48.5% to 51.6% since December 2022: within normal variation."
     assert _card(view, "4.5").sentence == "No change since December 2022 (0.0%)."  # 0/33, 0/31
     workforce = build_area(demo_engine, 2, "2023-01")
-    assert _card(workforce, "2.3").sentence == "Up from 10 to 12 since December 2022: worse."
+    # 2.3 rose, against a run SPC reads as improvement: not called worse.
+    assert _card(workforce, "2.3").sentence == "Up from 10 to 12 since December 2022: not significant on its own."
 
 
 def test_a_new_measure_and_a_month_without_figures(demo_engine):
@@ -114,3 +117,10 @@ def test_unknown_area_and_bad_month_are_refused(demo_engine):
 def test_an_empty_database_has_an_area_without_figures(engine):
     view = build_area(engine, 3)
     assert view.period is None and view.cards == () and view.area.title == "Timeliness"
+
+
+def test_a_move_inside_the_band_is_said_to_be_within_the_target_range(demo_engine):
+    # 2.2: 17.0 in December 2022, 17.2 in January 2023, target range 16 to 20: not "better".
+    card = _card(build_area(demo_engine, 2, "2023-01"), "2.2")
+    assert card.change == "Up, within the target range"
+    assert card.sentence == "Up from 17.0 to 17.2 since December 2022: within the target range."

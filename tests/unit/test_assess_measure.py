@@ -10,6 +10,8 @@ import pytest
 from measures.assessment import Assessment, ServiceMonth, assess_all, assess_measure
 from measures.assessment.assess import monthly_from_year_to_date
 from measures.domain.catalogue import Measure, Target
+from measures.domain.periods import shift_period
+from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_settings import SpcOptions
 
 MONTHS_2022 = [f"2022-{month:02d}" for month in range(1, 13)]
@@ -49,20 +51,28 @@ def months(values: list[float], first: int = 0) -> list[ServiceMonth]:
     return [ServiceMonth(MONTHS_2022[first + index], "ok", float(value)) for index, value in enumerate(values)]
 
 
-def test_a_tbc_month_has_no_figure_to_compare_or_rate():
+def test_a_tbc_month_has_no_figure_to_compare_and_is_rated_from_the_month_before():
     rows = [ServiceMonth("2022-11", "ok", 50.0), ServiceMonth("2022-12", "tbc", 0.0)]
     assessment = assess_measure(TIMELINESS, rows, "2022-12")
     assert (assessment.status, assessment.value, assessment.previous) == ("tbc", None, 50.0)
-    assert (assessment.direction, assessment.judgement, assessment.rag) == ("none", "none", "none")
-    assert not assessment.has_figure and assessment.target_reading == "no-figure"
+    assert (assessment.direction, assessment.judgement) == ("none", "none")
+    # 50 meets "at least 12": the rating reads November, says so, and is not counted as on target in December.
+    assert (assessment.rag, assessment.rag_as_of, assessment.target_reading) == ("green", "2022-11", "rated")
+    assert assessment.rated_earlier and not assessment.on_target
+    assert not assessment.has_figure
     assert (assessment.variation, assessment.spc_points, assessment.reading_up_to) == ("insufficient", 1, None)
     assert not assessment.special_cause and not assessment.off_target
+    # With no window the month is rated only from its own figure, as before.
+    alone = assess_measure(TIMELINESS, rows, "2022-12", window=0)
+    assert (alone.rag, alone.rag_as_of, alone.target_reading) == ("none", None, "no-figure")
 
 
 def test_a_missing_month_reads_the_spc_of_the_earlier_months_and_says_up_to_when():
     assessment = assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2023-01")
     assert (assessment.status, assessment.value, assessment.previous) == ("missing", None, 13.0)
-    assert (assessment.direction, assessment.rag, assessment.target_reading) == ("none", "none", "no-figure")
+    # December's 13 meets "at least 12": January, without a figure, is rated from December and says so.
+    assert (assessment.direction, assessment.rag, assessment.target_reading) == ("none", "green", "rated")
+    assert assessment.rag_as_of == "2022-12"
     assert (assessment.variation, assessment.assurance) == ("improvement", "hit-or-miss")
     assert assessment.special_cause
     assert assessment.spc_points == 12 and assessment.spc_periods == tuple(MONTHS_2022)
@@ -131,12 +141,24 @@ def test_a_range_measure_back_in_its_band():
 
 @pytest.mark.parametrize(
     ("before", "now", "judgement", "rag"),
-    [(15.0, 17.0, "better", "green"), (21.0, 23.0, "worse", "red"), (17.24, 17.2, "same", "green")],
+    [
+        (15.0, 17.0, "better", "green"),  # into the band
+        (24.0, 22.0, "better", "red"),  # towards it, still outside
+        (21.0, 23.0, "worse", "red"),  # away from it
+        (20.0, 21.0, "worse", "red"),  # out of it (no tolerance)
+        (17.24, 17.2, "same", "green"),  # the same at display precision
+        (17.0, 17.2, "same", "green"),  # within it: not "better" (2.2 in January 2023)
+        (16.0, 20.0, "same", "green"),  # edge to edge, still within
+        (15.0, 21.0, "same", "red"),  # across it, as far away on the other side
+    ],
 )
 def test_range_changes_are_judged_by_distance_to_the_band(before, now, judgement, rag):
     rows = [ServiceMonth("2022-11", "ok", before), ServiceMonth("2022-12", "ok", now)]
     assessment = assess_measure(CASELOADS, rows, "2022-12")
     assert (assessment.judgement, assessment.rag) == (judgement, rag)
+    # Only a move from inside the band to inside it is "within the target range".
+    shown = round(before, 1), round(now, 1)
+    assert assessment.within_target_range == (all(16 <= value <= 20 for value in shown) and shown[0] != shown[1])
 
 
 def test_rows_after_the_month_gaps_and_order_do_not_matter():
@@ -180,10 +202,12 @@ def test_the_record_is_the_json_contract():
         "variation_side",
         "basis",
         "spc_on",
+        "as_of",
     ]
     assert (assessment.record()["variation_side"], assessment.record()["basis"]) == ("high", "month")
     assert assessment.record()["spc_on"] == "figures"
     assert assessment.record()["value"] is None and assessment.record()["spc_points"] == 12
+    assert assessment.record()["as_of"] == "2022-12"  # the month whose figure the rating reads
 
 
 @pytest.mark.parametrize(
@@ -327,3 +351,81 @@ def test_the_default_minimum_is_fifteen_months():
     assert (fourteen.variation, fourteen.spc_points) == ("insufficient", 14)
     assert fourteen.explanation == "Fewer than 15 months of data: no SPC judgement yet."
     assert assess_measure(measure, rows, "2023-03").variation == "common"
+
+
+# Off target: 5 against "at least 12" (tolerance 1) is red; 20 is green.
+def _tbc_after(first: str, value: float, tbc_until: str) -> list[ServiceMonth]:
+    rows = [ServiceMonth(first, "ok", value)]
+    month = first
+    while month < tbc_until:
+        month = shift_period(month, 1)
+        rows.append(ServiceMonth(month, "tbc", None))
+    return rows
+
+
+def test_a_figure_three_months_old_still_rates_the_month_and_four_months_old_does_not():
+    rows = _tbc_after("2022-10", 5.0, "2023-02")
+    three = assess_measure(TIMELINESS, rows, "2023-01")  # October is 3 months before January
+    assert (three.rag, three.rag_as_of, three.off_target, three.rated_earlier) == ("red", "2022-10", True, True)
+    four = assess_measure(TIMELINESS, rows, "2023-02")  # 4 months before February: too old
+    assert (four.rag, four.rag_as_of, four.off_target, four.target_reading) == ("none", None, False, "no-figure")
+
+
+def test_a_tbc_after_a_month_off_target_stays_off_target_as_at_that_month():
+    assessment = assess_measure(TIMELINESS, _tbc_after("2022-12", 5.0, "2023-01"), "2023-01")
+    assert (assessment.status, assessment.rag, assessment.rag_as_of) == ("tbc", "red", "2022-12")
+    assert assessment.off_target and assessment.record()["as_of"] == "2022-12"
+
+
+def test_a_tbc_after_a_month_on_target_is_never_counted_as_on_target():
+    assessment = assess_measure(TIMELINESS, _tbc_after("2022-12", 20.0, "2023-01"), "2023-01")
+    assert (assessment.rag, assessment.rag_as_of) == ("green", "2022-12")
+    assert not assessment.on_target and not assessment.off_target
+    own = assess_measure(TIMELINESS, [ServiceMonth("2023-01", "ok", 20.0)], "2023-01")
+    assert own.on_target and (own.rag_as_of, own.rated_earlier) == ("2023-01", False)
+
+
+def test_the_months_own_figure_is_rated_even_after_a_month_off_target():
+    rows = [ServiceMonth("2022-12", "ok", 5.0), ServiceMonth("2023-01", "ok", 20.0)]
+    assessment = assess_measure(TIMELINESS, rows, "2023-01")
+    assert (assessment.rag, assessment.rag_as_of, assessment.off_target) == ("green", "2023-01", False)
+
+
+def test_every_status_without_a_figure_reads_the_earlier_figure():
+    for status in ("tbc", "new", "na", "suppressed"):
+        rows = [ServiceMonth("2022-12", "ok", 5.0), ServiceMonth("2023-01", status, None)]
+        assert assess_measure(TIMELINESS, rows, "2023-01").rag_as_of == "2022-12", status
+    # A month with no row at all (not reported) too.
+    assert assess_measure(TIMELINESS, [ServiceMonth("2022-12", "ok", 5.0)], "2023-01").rag == "red"
+
+
+def test_the_assurance_is_not_read_from_months_outside_the_window():
+    # The SHIFT_OF_SEVEN months end in December 2022, with assurance "hit-or-miss" against at least 12.
+    assert assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2023-03").assurance == "hit-or-miss"
+    too_old = assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2023-04")
+    assert (too_old.assurance, too_old.rag, too_old.variation) == ("none", "none", "improvement")
+
+
+@pytest.mark.parametrize(("setting", "window"), [("0", 0), ("1", 1), ("6", 6), ("", 3), ("three", 3), ("-1", 3)])
+def test_the_window_is_a_setting(monkeypatch, setting, window):
+    monkeypatch.setenv("MEASURES_RATING_WINDOW_MONTHS", setting)
+    assert rating_window_months() == window
+    rows = _tbc_after("2022-12", 5.0, "2023-03")
+    rated = [
+        month for month in ("2023-01", "2023-02", "2023-03") if assess_measure(TIMELINESS, rows, month).rag != "none"
+    ]
+    assert rated == ["2023-01", "2023-02", "2023-03"][:window]
+    series = pd.DataFrame(
+        [
+            {
+                "ref": "1.1",
+                "period": r.period,
+                "value": r.value,
+                "status": r.status,
+                "numerator": None,
+                "denominator": None,
+            }
+            for r in rows
+        ]
+    )
+    assert (assess_all([TIMELINESS], series, "2023-01")[0].rag != "none") == (window >= 1)

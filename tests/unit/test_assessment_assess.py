@@ -105,6 +105,7 @@ def test_a_full_row(december):
         "variation_side": "high",
         "basis": "month",
         "spc_on": "figures",
+        "as_of": "2022-12",  # the month's own figure is rated
     }
 
 
@@ -187,6 +188,7 @@ def test_records_are_json_safe_with_the_agreed_keys_first():
             "variation_side",
             "basis",
             "spc_on",
+            "as_of",
         ]
     json.dumps(records, allow_nan=False)
     by_ref = {record["ref"]: record for record in records}

@@ -11,6 +11,7 @@ from measures.assessment.change import (
     arrow_contradiction,
     direction,
     judgement,
+    moved_within_band,
     rag,
     round_half_up,
     small_denominator,
@@ -109,8 +110,10 @@ def test_judgement_from_polarity(polarity, current, previous, expected):
         (15.0, 17.0, "better"),  # outside -> inside
         (14.0, 15.0, "better"),  # outside, 2.0 from the band -> outside, 1.0 from it: towards the band
         (22.0, 21.0, "better"),  # above the band, coming down towards it
-        (17.0, 17.2, "better"),  # inside -> inside: staying in the band is better
-        (20.0, 16.0, "better"),  # edge to edge, still inside
+        # Inside -> inside is neither better nor worse ("within the target range", see moved_within_band); it
+        # was "better", so 2.2 read "Up, better" for 17.0 -> 17.2 around 16-20.
+        (17.0, 17.2, "same"),
+        (20.0, 16.0, "same"),  # edge to edge, still inside
         (21.0, 20.0, "better"),  # onto the edge counts as inside
         (19.0, 21.0, "worse"),  # inside -> outside
         (21.0, 22.0, "worse"),  # moving away from the band
@@ -123,6 +126,23 @@ def test_judgement_from_polarity(polarity, current, previous, expected):
 )
 def test_judgement_for_a_range_measure(previous, current, expected):
     assert judgement(current, previous, make_measure("range", target=CASELOAD_BAND)) == expected
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "expected"),
+    [
+        (17.0, 17.2, True),  # 2.2 in January 2023
+        (20.0, 16.0, True),  # edge to edge
+        (15.0, 17.0, False),  # into the band: better, not "within"
+        (19.0, 21.0, False),  # out of it
+        (17.2, 17.24, False),  # no change at display precision
+        (None, 17.2, False),
+    ],
+)
+def test_a_move_inside_the_band_is_within_the_target_range(previous, current, expected):
+    assert moved_within_band(current, previous, make_measure("range", target=CASELOAD_BAND)) is expected
+    # Only a band has a range to move within.
+    assert moved_within_band(current, previous, make_measure("higher")) is False
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def test_the_reason_for_each_contradiction(ref, reason):
         ("1.1", "up", "better"),
         ("1.2", "down", "worse"),
         ("2.1", "up", "better"),
-        ("2.2", "up", "better"),  # 17.0 -> 17.2, staying inside the 16-20 band
+        ("2.2", "up", "same"),  # 17.0 -> 17.2 inside the 16-20 band: within the target range, not better
         ("2.3", "up", "worse"),  # lower is better: the typed ↑ is the right direction but a worsening
         ("2.4", "flat", "same"),
         ("2.5", "flat", "none"),

@@ -69,3 +69,17 @@ def test_special_cause_neither_says_its_side_and_other_readings_keep_their_words
     assert variation_text("neither") == "Special cause: change, neither better nor worse"
     assert variation_text("improvement", "high") == "Special cause: improvement"
     assert variation_text("no-reading") == "No SPC reading"
+
+
+def test_a_change_is_called_better_or_worse_only_when_the_spc_reading_says_it_is_significant():
+    from measures.domain.formatting import change_reading
+
+    assert change_reading("better", "improvement", True) == "better"
+    assert change_reading("worse", "concern", True) == "worse"
+    assert change_reading("worse", "common", False) == "within normal variation"
+    assert change_reading("better", "insufficient", False) == "too few months to judge"
+    assert change_reading("worse", "improvement", False) == "not significant on its own"
+    # A rolling or year-to-date figure has no SPC reading: its change is not judged, and says so.
+    assert change_reading("worse", "no-reading", False) == "not judged: this kind of figure has no SPC reading"
+    assert change_reading("within-range", "common", False) == "within the target range"
+    assert change_reading("same", "neither", False) == "neither better nor worse"

@@ -23,6 +23,7 @@ from dashboard.components.judgements import (
     variation_cell,
     variation_words,
 )
+from measures.assessment.change import direction, judgement
 from measures.assessment.model import Assessment
 from measures.assessment.spc import spc
 from measures.domain.catalogue import Measure, Target
@@ -116,23 +117,79 @@ def test_a_figure_is_shown_in_the_measures_unit_and_precision():
 
 
 @pytest.mark.parametrize(
-    ("direction", "judgement", "words"),
+    ("direction", "judgement", "variation", "words", "style"),
     [
-        ("up", "better", "Up, better"),
-        ("down", "worse", "Down, worse"),
-        ("up", "worse", "Up, worse"),
-        ("down", "none", "Down"),  # no "good looks like" to judge by
-        ("flat", "same", "No change"),
-        ("flat", "better", "No change, better"),  # staying inside a target band
-        ("none", "none", "No comparison"),
+        # Colour and "better"/"worse" only where the change goes the way a special-cause reading goes.
+        ("up", "better", "improvement", "Up 4.0 points, better", "judgement-better"),
+        ("down", "worse", "concern", "Down 4.0 points, worse", "judgement-worse"),
+        # Common cause (4.2 in January 2023 was "Up, worse" in red): said in words, in a neutral style.
+        ("up", "worse", "common", "Up 4.0 points, within normal variation", "judgement-neutral"),
+        ("up", "better", "common", "Up 4.0 points, within normal variation", "judgement-neutral"),
+        # Too few months for a reading: said so, neutrally.
+        ("up", "better", "insufficient", "Up 4.0 points, too few months to judge", "judgement-neutral"),
+        # Special cause the other way (2.3 was "Up, worse" beside "Special cause: improvement").
+        ("up", "worse", "improvement", "Up 4.0 points, not significant on its own", "judgement-neutral"),
+        ("down", "better", "concern", "Down 4.0 points, not significant on its own", "judgement-neutral"),
+        # A target band: SPC reads "neither"; a special-cause move into or towards the band is better.
+        ("down", "better", "neither", "Down 4.0 points, better", "judgement-better"),
+        ("up", "worse", "neither", "Up 4.0 points, worse", "judgement-worse"),
+        ("up", "same", "neither", "Up 4.0 points, neither better nor worse", "judgement-neutral"),  # 15 -> 21
+        ("down", "none", "neither", "Down 4.0 points", "judgement-neutral"),  # no "good looks like" to judge by
+        ("flat", "same", "common", "No change", "judgement-none"),
+        ("none", "none", "common", "No comparison", "judgement-none"),
     ],
 )
-def test_the_change_in_words(direction, judgement, words):
-    assessment = _assessment(direction=direction, judgement=judgement)
-    assert change_words(assessment) == words
-    cell = change_cell(assessment)
-    assert cell.className == f"change judgement-{judgement}"
+def test_the_change_in_words(direction, judgement, variation, words, style):
+    value, previous = {"up": (92.0, 88.0), "down": (88.0, 92.0), "flat": (92.0, 92.0), "none": (None, 92.0)}[direction]
+    assessment = _assessment(
+        direction=direction, judgement=judgement, variation=variation, value=value, previous=previous
+    )
+    assert change_words(PERCENT, assessment) == words
+    cell = change_cell(PERCENT, assessment)
+    assert cell.className == f"change {style}"
     assert _text(cell).endswith(words)
+
+
+@pytest.mark.parametrize("variation", ["common", "neither", "improvement", "insufficient"])
+def test_a_move_inside_a_target_band_is_within_the_target_range_whatever_the_reading(variation):
+    band = Measure(
+        "2.2", 2, "Caseload", "Caseload", "average", "range", decimals=1, target=Target("band", low=16, high=20)
+    )
+    assessment = _assessment(
+        ref="2.2",
+        value=17.2,
+        previous=17.0,
+        judgement="same",
+        within_target_range=True,
+        variation=variation,
+    )
+    assert change_words(band, assessment) == "Up 0.2, within the target range"
+    assert change_cell(band, assessment).className == "change judgement-neutral"
+
+
+@pytest.mark.parametrize(
+    ("measure", "value", "previous", "words"),
+    [
+        # A percentage moves in points, at its display precision: 48.48% -> 51.61% shows as 48.5% -> 51.6%.
+        (PERCENT, 51.61290322580645, 48.484848484848484, "Up 3.1 points, within normal variation"),
+        (PERCENT, 68.04, 68.0, "No change"),  # both 68.0% as shown
+        (PERCENT, 68.05, 68.0, "Up 0.1 points, within normal variation"),  # 68.1% against 68.0%
+        (replace(PERCENT, decimals=0), 52.0, 51.0, "Up 1 point, within normal variation"),
+        # A count (or a rate) moves by the plain difference.
+        (COUNT, 190.0, 193.0, "Down 3, within normal variation"),
+        (replace(COUNT, decimals=1, unit="average"), 17.2, 17.0, "Up 0.2, within normal variation"),
+    ],
+)
+def test_a_common_cause_change_says_how_far_it_moved_in_the_measures_unit(measure, value, previous, words):
+    assessment = _assessment(
+        ref=measure.ref,
+        value=value,
+        previous=previous,
+        direction=direction(value, previous, measure.decimals),
+        judgement=judgement(value, previous, measure),
+        variation="common",
+    )
+    assert change_words(measure, assessment) == words
 
 
 @pytest.mark.parametrize(
@@ -209,7 +266,7 @@ def test_every_judgement_of_a_tbc_month_with_a_target():
     )
     assert (
         figure_words(PERCENT, assessment),
-        change_words(assessment),
+        change_words(PERCENT, assessment),
         _text(target_cell(PERCENT, assessment)),
         _text(variation_cell(PERCENT, assessment)),
     ) == (
@@ -218,6 +275,36 @@ def test_every_judgement_of_a_tbc_month_with_a_target():
         "Not rated: no figure Target: at least 90",
         "Common cause: no significant change Reading up to December 2022 Will consistently miss the target",
     )
+
+
+@pytest.mark.parametrize(
+    ("rag", "words", "style"),
+    [
+        # A TBC month after a month off target stays off target, saying whose figure it is.
+        ("red", "Off target, as at December 2022", "rag-red"),
+        ("amber", "Near target, as at December 2022", "rag-amber"),
+        # A TBC month after a month on target is not a success: not rated, with the earlier month said plainly.
+        ("green", "Not rated: no figure (on target in December 2022)", "rag-none"),
+    ],
+)
+def test_a_tbc_month_is_rated_from_the_earlier_figure_and_says_its_month(rag, words, style):
+    assessment = _assessment(
+        status="tbc",
+        value=None,
+        direction="none",
+        judgement="none",
+        rag=rag,
+        rag_as_of="2022-12",
+        spc_periods=("2022-11", "2022-12"),
+    )
+    assert target_words(assessment) == words
+    cell = target_cell(PERCENT, assessment)
+    assert _text(cell) == f"{words} Target: at least 90"
+    badges = [part for part in cell.children if part is not None and "badge" in (part.className or "")]
+    assert [badge.className for badge in badges] == [f"badge {style}"]
+    # The month's own figure needs no month: the page says which month it is.
+    own = _assessment(rag=rag, rag_as_of="2023-01")
+    assert target_words(own) == {"red": "Off target", "amber": "Near target", "green": "On target"}[rag]
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,9 @@ def test_year_to_date_averages_monthly_values_otherwise(demo_engine):
 def test_a_tbc_month_is_shown_as_tbc_and_left_out_of_everything(demo_engine):
     detail = build_measure_detail(demo_engine, "10.2")
     assert detail.current.status == "tbc" and detail.current.value is None and not detail.current.counted
-    assert detail.direction == "none" and detail.judgement == "none" and detail.rag == "none"
+    assert detail.direction == "none" and detail.judgement == "none"
+    # The rating reads December's 71.4% against at least 90%: off target, as at December 2022.
+    assert (detail.rag, detail.assessment.rag_as_of) == ("red", "2022-12")
     assert detail.last_counted is not None and detail.last_counted.period == "2022-12"
     assert detail.spc_periods[-1] == "2022-12"
     assert detail.year_to_date.months_not_counted == ("2023-01",)

@@ -57,9 +57,9 @@ def test_a_tbc_month_reads_the_spc_up_to_the_month_before():
     assert detail.assessment.reading_up_to == "2022-12" and detail.spc_periods[-1] == "2022-12"
     assert detail.summary == (
         "Referrals in time: the January 2023 figure is to be confirmed (TBC); the latest figure is 13.0% for "
-        "December 2022. Up to December 2022 (the latest month with a figure) the chart shows special cause "
-        "(improvement): the last 7 points are above the average. The target (at least 12) lies between the process "
-        "limits, so it will be met in some months and missed in others."
+        "December 2022, meeting the target of at least 12. Up to December 2022 (the latest month with a figure) "
+        "the chart shows special cause (improvement): the last 7 points are above the average. The target "
+        "(at least 12) lies between the process limits, so it will be met in some months and missed in others."
     )
 
 

@@ -279,7 +279,8 @@ def _limit_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
             x0,
             x1,
             result.mean,
-            f"Average ({mean})",
+            # Said over which months: the measure's summary also speaks of an average, of the previous 12 months.
+            f"Average of the {result.n} months ({mean})",
             {"color": SPC_MEAN_COLOUR, "width": 1.5},
             "mean",
             rank=20,
@@ -539,8 +540,8 @@ def assurance_icon(detail: MeasureDetail) -> html.Span | None:
 
 
 def chart_reading(detail: MeasureDetail) -> str:
-    """Return one line on the chart's limits for the text alternative, e.g. 'Average 65.3%; process limits
-    48.0% to 82.6%, from 22 months.' or why there are none."""
+    """Return one line on the chart's limits for the text alternative, e.g. 'Average of the 22 months up to
+    January 2023: 65.3%; process limits 48.0% to 82.6%.' or why there are none."""
     result, measure = detail.spc, detail.measure
     if result.variation == "no-reading":
         return result.explanation
@@ -550,9 +551,9 @@ def chart_reading(detail: MeasureDetail) -> str:
             f"{measure.spc.minimum_points}."
         )
     text = (
-        f"Average {format_value(measure, result.mean)}; process limits {format_value(measure, result.lower_limit)}"
-        f" to {format_value(measure, result.upper_limit)}, from {result.n} months up to "
-        f"{long_label(detail.spc_periods[-1])}."
+        f"Average of the {result.n} months up to {long_label(detail.spc_periods[-1])}: "
+        f"{format_value(measure, result.mean)}; process limits {format_value(measure, result.lower_limit)}"
+        f" to {format_value(measure, result.upper_limit)}."
     )
     if detail.assessment.spc_on == "derived-monthly":
         text += f" {DERIVED_MONTHLY_TEXT}"
