@@ -311,6 +311,28 @@ def build_0008(connection: Connection, catalogue: Catalogue) -> None:
         )
 
 
+def build_0009(connection: Connection, catalogue: Catalogue) -> None:
+    """As 0008; December 2022 published, then withdrawn with a reason, and November 2022 published."""
+    build_0008(connection, catalogue)
+    for period, state, reason, day in (
+        ("2022-11", "published", "", 7),
+        ("2022-12", "published", "", 8),
+        ("2022-12", "withdrawn", "3.1 to be corrected", 9),
+    ):
+        _insert(
+            connection,
+            "publications",
+            {
+                "period": period,
+                "state": state,
+                "at": datetime(2023, 1, day, 9, 0, tzinfo=UTC),
+                "actor": "Ada Admin",
+                "reason": reason,
+                "upload_mark": 3,
+            },
+        )
+
+
 BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0001": build_0001,
     "0002": build_0002,
@@ -320,6 +342,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0006": build_0004,  # sign-in delays: a new table and a column that starts empty
     "0007": build_0004,  # adds the printer's working tables only; nothing there to carry forward
     "0008": build_0008,
+    "0009": build_0009,
 }
 
 

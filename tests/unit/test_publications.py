@@ -1,0 +1,93 @@
+"""A month is a draft until an admin publishes it; publishing and withdrawing are kept as a history, audited, and
+move the data version on so that every worker recomputes its pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from measures.accounts import users
+from measures.storage import audit, publications, reads, recording
+
+
+def _import(engine, *periods: str) -> None:
+    recording.record_values(
+        engine,
+        [recording.ValueRow("3.1", period, numerator=1, denominator=4, value=25.0) for period in periods],
+        recording.UploadInfo(kind="import", filename="return.xlsx", user_name="A. Officer"),
+    )
+
+
+def test_an_imported_month_is_a_draft_until_published(engine):
+    _import(engine, "2023-01", "2023-02")
+    assert [(s.period, s.state) for s in publications.month_states(engine)] == [
+        ("2023-01", "draft"),
+        ("2023-02", "draft"),
+    ]
+    assert publications.published_months(engine) == frozenset()
+
+    state = publications.publish(engine, "2023-02", "Ada Admin")
+    assert (state.state, state.actor, state.published) == ("published", "Ada Admin", True)
+    assert publications.published_months(engine) == {"2023-02"}
+    assert publications.month_state(engine, "2023-01").state == "draft"
+
+
+def test_publish_withdraw_publish_keeps_every_step_with_its_reason(engine):
+    _import(engine, "2023-02")
+    publications.publish(engine, "2023-02", "Ada Admin")
+    publications.withdraw(engine, "2023-02", "Ada Admin", "  2.4 was  counted twice ")
+    assert publications.published_months(engine) == frozenset()
+    publications.publish(engine, "2023-02", "Bea Admin")
+    steps = [(s.state, s.actor, s.reason) for s in publications.history(engine, "2023-02")]
+    assert steps == [
+        ("published", "Ada Admin", ""),
+        ("withdrawn", "Ada Admin", "2.4 was counted twice"),
+        ("published", "Bea Admin", ""),
+    ]
+    events = audit.audit_frame(engine, action="month.")
+    assert list(events["action"]) == ["month.published", "month.withdrawn", "month.published"]
+    assert list(events["subject"]) == ["2023-02"] * 3
+    assert events.iloc[1]["detail"] == {"reason": "2.4 was counted twice"}
+
+
+def test_each_change_moves_the_data_version(engine):
+    _import(engine, "2023-02")
+    before = reads.data_version(engine)
+    publications.publish(engine, "2023-02", "Ada Admin")
+    published = reads.data_version(engine)
+    publications.withdraw(engine, "2023-02", "Ada Admin", "to check")
+    assert len({before, published, reads.data_version(engine)}) == 3
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        (lambda e: publications.publish(e, "2023-03", "Ada"), "March 2023 has no figures to publish"),
+        (lambda e: publications.publish(e, "2023-13", "Ada"), "is not a month"),
+        (lambda e: publications.withdraw(e, "2023-02", "Ada", "why"), "February 2023 is not published"),
+        (lambda e: publications.withdraw(e, "2023-01", "Ada", "   "), "Say why January 2023 is being withdrawn"),
+    ],
+)
+def test_a_step_that_cannot_be_taken_is_refused_and_changes_nothing(engine, step, message):
+    _import(engine, "2023-01", "2023-02")
+    publications.publish(engine, "2023-01", "Ada Admin")
+    version = reads.data_version(engine)
+    with pytest.raises(publications.PublicationError, match=message):
+        step(engine)
+    assert reads.data_version(engine) == version
+    assert len(publications.history(engine)) == 1
+
+
+def test_publishing_a_published_month_again_is_refused(engine):
+    _import(engine, "2023-01")
+    publications.publish(engine, "2023-01", "Ada Admin")
+    with pytest.raises(publications.PublicationError, match="already published .* by Ada Admin"):
+        publications.publish(engine, "2023-01", "Bea Admin")
+
+
+def test_only_admins_may_publish_and_only_officers_and_admins_see_drafts():
+    def may(role: str, permission: str) -> bool:
+        return users.User(1, "someone", role, True, 1).may(permission)
+
+    assert [may(role, users.PUBLISH) for role in users.ROLES] == [False, False, True]
+    assert [may(role, users.SEE_DRAFTS) for role in users.ROLES] == [False, True, True]
+    assert not users.User(1, "someone", "admin", False, 1).may(users.PUBLISH)
