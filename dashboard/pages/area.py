@@ -504,7 +504,7 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         return _not_found(number)
     chosen = period if is_period(period) else None
     try:
-        view = build_area(engine(), area_number, period=chosen)
+        view = build_area(engine(), area_number, period=chosen, visible=access.visible_months())
     except KeyError:
         return _not_found(number)
     area = view.area

@@ -860,7 +860,7 @@ EARLIEST_SHOWN = "1900-01"
 
 def _showable(period: str) -> bool:
     """True for a month from EARLIEST_SHOWN up to this month or the latest month with figures, if that is later."""
-    latest = max(period_of(date.today()), reads.latest_period(engine()) or "")
+    latest = max(period_of(date.today()), reads.latest_period(engine(), access.visible_months()) or "")
     return EARLIEST_SHOWN <= period <= latest
 
 
@@ -873,7 +873,9 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
     chosen = period if is_period(period) else None
     beyond = chosen is not None and not _showable(chosen)
     try:
-        detail = build_measure_detail(engine(), str(ref), period=None if beyond else chosen)
+        detail = build_measure_detail(
+            engine(), str(ref), period=None if beyond else chosen, visible=access.visible_months()
+        )
     except KeyError:
         return _not_found(ref)
     return html.Div(
@@ -926,7 +928,7 @@ def save_commentary(n_clicks: int | None, text: str | None, target: dict | None)
         add_commentary(engine(), ref, period, text if isinstance(text, str) else "", auth.current_name())
     except EditError as error:
         return no_update, no_update, "", html.P(str(error), className="notice notice-error")
-    detail = build_measure_detail(engine(), ref, period=period)
+    detail = build_measure_detail(engine(), ref, period=period, visible=access.visible_months())
     confirmation = html.P(
         f"Your commentary for {long_label(period)} has been saved.", className="notice notice-success"
     )

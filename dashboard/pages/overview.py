@@ -9,6 +9,7 @@ from dashboard import ids
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
+from dashboard.server import access
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from measures.accounts import users
@@ -135,7 +136,7 @@ def layout(
     if refused:
         return refused
     chosen = period if is_period(period) else None
-    full = build_overview(engine(), period=chosen)
+    full = build_overview(engine(), period=chosen, visible=access.visible_months())
     header = html.Div(
         [
             html.H1("Measures that Matter"),

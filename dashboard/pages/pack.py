@@ -25,6 +25,7 @@ from dashboard.components.judgements import (
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.catalogue import Area
@@ -314,7 +315,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
     refused = refusal_notice("Meeting pack", users.VIEW_SERVICE)
     if refused:
         return refused
-    model = build_overview(engine(), period=period if is_period(period) else None)
+    model = build_overview(engine(), period=period if is_period(period) else None, visible=access.visible_months())
     if model.period is None:
         return html.Div(
             [

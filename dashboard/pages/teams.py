@@ -423,7 +423,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
         return refused
     chosen = period if is_period(period) else None
     try:
-        breakdown = team_breakdown(engine(), str(ref), chosen)
+        breakdown = team_breakdown(engine(), str(ref), chosen, visible=access.visible_months())
     except KeyError:
         return _not_found(ref)
     measure = breakdown.measure

@@ -165,38 +165,43 @@ def _level_figure(measure: Measure, period: str, record: dict | None) -> LevelFi
     )
 
 
-def _latest_team_period(periods: list[str], engine: Engine, ref: str) -> str | None:
+def _latest_team_period(periods: list[str], engine: Engine, ref: str, visible: reads.Visible) -> str | None:
     if periods:
         return periods[-1]
-    service = reads.service_series(engine, refs=[ref])
+    service = reads.service_series(engine, refs=[ref], visible=visible)
     if not service.empty:
         return str(service["period"].iloc[-1])
-    return reads.latest_period(engine)
+    return reads.latest_period(engine, visible)
 
 
 def team_breakdown(
-    engine: Engine, ref: str, period: str | None = None, catalogue: Catalogue | None = None
+    engine: Engine,
+    ref: str,
+    period: str | None = None,
+    catalogue: Catalogue | None = None,
+    visible: reads.Visible = None,
 ) -> TeamBreakdown:
     """Return measure `ref` for the month `period`: the whole-service figure and each team's, sorted by team.
 
     Each team also gets its status-ok values for the 12 months up to `period` (for a small chart) and
     whether worker-level figures exist for it that month. `period` None means the latest month with team
     figures for the measure (or, without any, its latest service month). A measure without team figures
-    gives an empty `teams`. Raises KeyError for an unknown ref and ValueError for a malformed period.
+    gives an empty `teams`. Only the `visible` months are read (None: every month): a month not visible is as one
+    with no figures. Raises KeyError for an unknown ref and ValueError for a malformed period.
     """
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
     measure = catalogue.measure(ref)
     if period is not None:
         shift_period(period, 0)  # validates
-    frame = reads.team_series(engine, ref)
+    frame = reads.team_series(engine, ref, visible=visible)
     available = sorted(set(frame["period"])) if not frame.empty else []
-    period = period or _latest_team_period(available, engine, ref)
+    period = period or _latest_team_period(available, engine, ref, visible)
     if period is None:
         return TeamBreakdown(measure, None, None, (), tuple(available))
-    service_frame = reads.service_series(engine, refs=[ref], since=period, up_to=period)
+    service_frame = reads.service_series(engine, refs=[ref], since=period, up_to=period, visible=visible)
     service_record = service_frame.to_dict("records")[0] if not service_frame.empty else None
     service = _level_figure(measure, period, service_record)
-    workers = reads.worker_values(engine, ref, period)
+    workers = reads.worker_values(engine, ref, period, visible=visible)
     worker_teams = set(workers["team"]) if not workers.empty else set()
     start = shift_period(period, -(TEAM_TREND_MONTHS - 1))
     teams = []
@@ -223,6 +228,7 @@ def worker_caseloads(
     *,
     viewer_may_see_workers: bool,
     catalogue: Catalogue | None = None,
+    visible: reads.Visible = None,
 ) -> WorkerCaseloads:
     """Return the worker caseloads of measure `ref` for `period`, for one `team` or every team (None).
 
@@ -240,7 +246,7 @@ def worker_caseloads(
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
     measure = catalogue.measure(ref)
     shift_period(period, 0)  # validates
-    frame = reads.worker_values(engine, ref, period)
+    frame = reads.worker_values(engine, ref, period, visible=visible)
     teams = tuple(sorted(set(frame["team"]))) if not frame.empty else ()
     if team:
         frame = frame[frame["team"] == team]
