@@ -20,6 +20,8 @@ TEMPLATE_DOWNLOAD = "template-download"
 UPLOAD = "return-upload"
 STAGED_TOKEN = "staged-token"
 UPLOAD_PREVIEW = "upload-preview"
+UPLOAD_REASON = "upload-reason"
+UPLOAD_REASON_HINT = "upload-reason-hint"
 CONFIRM_BUTTON = "confirm-import"
 
 # Area page (/area/<number>)

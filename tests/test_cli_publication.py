@@ -77,3 +77,35 @@ def test_refusals_are_one_paragraph_with_the_exit_status(run, args, status, word
     assert words in result.stderr
     assert result.stderr.strip().count("\n") == 0 or status == 2
     assert "Traceback" not in result.stderr
+
+
+def test_an_import_revising_a_published_month_needs_a_reason_kept_with_the_upload(run, tmp_path):
+    from tests.returns.builders import template_row, template_workbook
+
+    revision = template_workbook(tmp_path / "corrected.xlsx", [template_row("3.1", "2023-01", 240, 304)])
+    refused = run("import", str(revision), "--json")
+    assert refused.returncode == 1
+    report = json.loads(refused.stdout)
+    assert report["status"] == "refused"
+    [issue] = [i for i in report["issues"] if i["code"] == "revision-needs-reason"]
+    assert "revises figures of January 2023, a month that is already published" in issue["message"]
+
+    checked = json.loads(run("import", str(revision), "--dry-run", "--json").stdout)
+    assert checked["status"] == "checked"
+    assert [i["code"] for i in checked["issues"] if i["severity"] == "warning"] == ["revises-published"]
+
+    imported = run("import", str(revision), "--json", "--reason", "Four late assessments added")
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["counts"]["revised"] == 1
+    history = json.loads(run("history", "3.1", "--period", "2023-01", "--json").stdout)
+    assert [h["current"] for h in history] == [False, True]
+
+
+def test_an_import_into_a_draft_month_needs_no_reason(run, tmp_path):
+    from tests.returns.builders import template_row, template_workbook
+
+    assert run("unpublish", "2023-01", "--reason", "to be corrected").returncode == 0
+    revision = template_workbook(tmp_path / "corrected.xlsx", [template_row("3.1", "2023-01", 240, 304)])
+    imported = run("import", str(revision), "--json")
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["status"] == "imported"

@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--dry-run", action="store_true", help="check and preview without writing")
     importer.add_argument("--json", action="store_true", help="print the result as one JSON object")
     importer.add_argument("--user", default="", help="who is importing (recorded in the history)")
+    importer.add_argument(
+        "--reason", default="", help="why figures of a published month are revised (required to revise one)"
+    )
 
     export = commands.add_parser("export", help="export every service and team figure")
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")

@@ -112,6 +112,8 @@ uploads = Table(
     Column("user_name", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("description", Text, nullable=False, default=""),
+    # Why figures of a published month were revised (required then; see `measures.storage.publications`).
+    Column("reason", Text, nullable=False, default=""),
 )
 
 _value_columns = (

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, bindparam, func, insert, select
+from sqlalchemy import Engine, bindparam, func, insert, literal, select, union_all
 from sqlalchemy.engine import Connection
 
 from measures.domain.periods import is_period, long_label
@@ -186,3 +186,160 @@ def publish_months(connection: Connection, periods: Sequence[str], actor: str, r
     for period in sorted(set(periods) - published):
         state = _record(connection, period, PUBLISHED, actor, reason)
         audit.record(connection, actor, "month.published", period, {"upload_mark": state.upload_mark})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One version of a whole-service figure: its numbers and status ('ok', 'tbc', ...)."""
+
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A whole-service figure changed since its month was published: what was `published` (None when the measure
+    had no figure then), what it is now (`current`), when (`at`), by whom (`by`) and why (`reason`, from the upload
+    that revised it)."""
+
+    ref: str
+    period: str
+    published: Figure | None
+    current: Figure
+    at: datetime | None
+    by: str
+    reason: str
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _changes(connection: Connection, marks: dict[str, int]) -> dict[tuple[str, str], Revision]:
+    """The whole-service figures of the months in `marks` recorded by an upload later than the month's mark."""
+    if not marks:
+        return {}
+
+    def versions(table, is_current: bool):
+        t = table.c
+        return select(
+            t.ref,
+            t.period,
+            t.version,
+            t.numerator,
+            t.denominator,
+            t.value,
+            t.status,
+            t.upload_id,
+            literal(is_current).label("current"),
+        ).where(t.team == SERVICE, t.worker == SERVICE, t.period.in_(bindparam("periods", expanding=True)))
+
+    every = union_all(versions(db.observation_revisions, False), versions(db.observations, True)).subquery()
+    u = db.uploads.c
+    statement = (
+        select(every, u.created_at, u.user_name, u.reason)
+        .join(db.uploads, u.id == every.c.upload_id)
+        .order_by(every.c.ref, every.c.period, every.c.version)
+    )
+    by_figure: dict[tuple[str, str], list] = {}
+    for row in connection.execute(statement, {"periods": sorted(marks)}):
+        by_figure.setdefault((row.ref, row.period), []).append(row)
+    changes = {}
+    for (ref, period), rows in by_figure.items():
+        mark = marks[period]
+        current = next((row for row in rows if row.current), None)
+        if current is None or current.upload_id <= mark:
+            continue
+        before = [row for row in rows if row.upload_id <= mark]
+        published = before[-1] if before else None
+        changes[(ref, period)] = Revision(
+            ref,
+            period,
+            None
+            if published is None
+            else Figure(
+                _number(published.numerator), _number(published.denominator), _number(published.value), published.status
+            ),
+            Figure(_number(current.numerator), _number(current.denominator), _number(current.value), current.status),
+            _aware(current.created_at),
+            current.user_name,
+            current.reason,
+        )
+    return changes
+
+
+def revised_figures(engine: Engine, periods: Sequence[str]) -> dict[tuple[str, str], Revision]:
+    """Return, keyed by (ref, period), the whole-service figures of those of `periods` that are published now and
+    were revised after their publication. Raises sqlalchemy errors."""
+    with engine.connect() as connection:
+        newest = _newest_rows(connection)
+        marks = {p: newest[p].upload_mark for p in periods if p in newest and newest[p].published}
+        return _changes(connection, marks)
+
+
+def last_publication(engine: Engine, period: str) -> MonthState | None:
+    """Return the month's newest publication (whatever has happened since), or None if it was never published.
+    Raises sqlalchemy errors."""
+    published = [state for state in history(engine, period) if state.state == PUBLISHED]
+    return published[-1] if published else None
+
+
+def changes_since_publication(engine: Engine, period: str) -> tuple[MonthState | None, list[Revision]]:
+    """Return the month's last publication (None if never) and its whole-service figures recorded since then
+    (every figure, as additions, when it was never published), ordered by ref. Raises sqlalchemy errors."""
+    last = last_publication(engine, period)
+    with engine.connect() as connection:
+        changes = _changes(connection, {period: last.upload_mark if last else 0})
+    return last, sorted(changes.values(), key=lambda change: change.ref)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Which measures have a figure for a month: `with_figure` and `missing` (refs, in catalogue order), and
+    `not_applicable` (refs marked not applicable, counted as neither)."""
+
+    period: str
+    with_figure: tuple[str, ...]
+    missing: tuple[str, ...]
+    not_applicable: tuple[str, ...]
+
+    def sentence(self) -> str:
+        """E.g. '31 of 38 measures have a figure for February 2023; missing: 2.4, 2.5.'"""
+        counted = len(self.with_figure) + len(self.missing)
+        have = "has" if len(self.with_figure) == 1 else "have"
+        text = f"{len(self.with_figure)} of {counted} measures {have} a figure for {long_label(self.period)}"
+        if self.missing:
+            text += f"; missing: {', '.join(self.missing)}"
+        if self.not_applicable:
+            text += f" ({len(self.not_applicable)} not applicable: {', '.join(self.not_applicable)})"
+        return text + "."
+
+
+def completeness(engine: Engine, refs: Sequence[str], period: str) -> Completeness:
+    """Return which of `refs` (the catalogue's measures, in order) have a whole-service figure for `period`: a
+    value with status ok. TBC, new, suppressed or no row at all is missing; 'na' is not applicable.
+    Raises sqlalchemy errors."""
+    o = db.observations.c
+    statement = select(o.ref, o.status, o.value).where(
+        o.team == SERVICE, o.worker == SERVICE, o.period == bindparam("period")
+    )
+    with engine.connect() as connection:
+        stored = {row.ref: row for row in connection.execute(statement, {"period": period})}
+    with_figure, missing, not_applicable = [], [], []
+    for ref in refs:
+        row = stored.get(ref)
+        if row is not None and row.status == "na":
+            not_applicable.append(ref)
+        elif row is not None and row.status == "ok" and row.value is not None:
+            with_figure.append(ref)
+        else:
+            missing.append(ref)
+    return Completeness(period, tuple(with_figure), tuple(missing), tuple(not_applicable))
+
+
+def published_months_revised(engine: Engine, revised_periods: Sequence[str]) -> list[str]:
+    """Return those of `revised_periods` that are published now, oldest first (revising them needs a reason).
+    Raises sqlalchemy errors."""
+    return sorted(set(revised_periods) & published_months(engine))

@@ -2,6 +2,7 @@
 
 A month without a row is a draft, seen by officers and admins only. So that a council upgrading does not suddenly
 hide every month from its board, every month the database already holds is marked published as it upgrades.
+`uploads.reason` keeps why an upload revised figures of a published month (required then).
 
 Revision ID: 0009
 Revises: 0008
@@ -33,6 +34,8 @@ def upgrade() -> None:
         sa.Column("upload_mark", sa.Integer, nullable=False, server_default="0"),
     )
     op.create_index("ix_publications_period", "publications", ["period", "id"])
+    with op.batch_alter_table("uploads") as batch:
+        batch.add_column(sa.Column("reason", sa.Text, nullable=False, server_default=""))
     connection = op.get_bind()
     periods = connection.execute(
         sa.text("SELECT DISTINCT period FROM observations WHERE team = '' AND worker = '' ORDER BY period")
@@ -55,5 +58,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("uploads") as batch:
+        batch.drop_column("reason")
     op.drop_index("ix_publications_period", table_name="publications")
     op.drop_table("publications")
