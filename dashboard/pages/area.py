@@ -35,6 +35,7 @@ from dashboard.components.palette import (
     TEXT_COLOUR,
     TREND_LINE_COLOUR,
 )
+from dashboard.components.publication import draft_banner
 from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
@@ -570,7 +571,8 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         **{"aria-labelledby": "measures-heading"},
     )
     return html.Div(
-        [header, picker, *_notices(view, period), outcomes, _grades_section(view), cards], className="area-page"
+        [header, picker, *_notices(view, period), draft_banner(view.period), outcomes, _grades_section(view), cards],
+        className="area-page",
     )
 
 

@@ -33,6 +33,7 @@ from dashboard.components.judgements import (
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.components.publication import draft_banner
 from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -893,6 +894,7 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
                 if beyond
                 else _notices(detail, period)
             ),
+            draft_banner(detail.period),
             _summary(detail),
             _key_figures(detail),
             _chart_section(detail),

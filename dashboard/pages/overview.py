@@ -9,6 +9,7 @@ from dashboard import ids
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
+from dashboard.components.publication import draft_banner
 from dashboard.server import access
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -187,6 +188,7 @@ def layout(
                 data=overview_query(full.period, filters, area_number, ["committee"] if committee else []),
             ),
             *_notices(full, period),
+            draft_banner(full.period),
             _headline(full),
             showing,
             table,

@@ -25,6 +25,7 @@ from dashboard.components.judgements import (
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.components.publication import draft_banner, publication_line
 from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
@@ -32,6 +33,7 @@ from measures.domain.catalogue import Area
 from measures.domain.formatting import polarity_text
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
 from measures.domain.spc_wording import rules_text
+from measures.storage import catalogue_records
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
 
 dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
@@ -331,7 +333,9 @@ def layout(period: str | None = None, **_query) -> html.Div:
         [
             _controls(model),
             *_notices(model, period),
+            draft_banner(model.period),
             _cover(model, date.today()),
+            publication_line(model.period, catalogue_records.read_catalogue(engine())),
             *[_area_section(area, rows, model) for area, rows in model.groups],
         ],
         id=ids.PACK_DOCUMENT,

@@ -123,7 +123,6 @@ def layout(**_query) -> html.Div:
                         maxLength=500,
                         rows=2,
                         className="text-input",
-                        **{"aria-describedby": ids.UPLOAD_REASON_HINT},
                     ),
                 ],
                 className="field",

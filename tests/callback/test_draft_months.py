@@ -106,3 +106,27 @@ def test_publishing_shows_the_month_to_viewers_and_withdrawing_hides_it_again(dr
     assert "6,161" in _page(client, "/measure/3.1", "")[1]
     publications.withdraw(data.engine(), DRAFT, "Ada Admin", "3.1 to be checked")
     assert "6,161" not in _page(client, "/measure/3.1", "")[1]
+
+
+@pytest.mark.parametrize("path", ["/", "/pack", "/area/3", "/measure/3.1", "/teams/3.1"])
+def test_officers_see_the_draft_month_under_a_draft_banner_with_its_completeness(draft_app, path):
+    body = _page(client_as(draft_app, "officer"), path, f"?period={DRAFT}")[1]
+    assert "DRAFT" in body and "February 2023 is not published" in body
+    assert "1 of 38 measures has a figure for February 2023; missing: 1.1," in body
+    published = _page(client_as(draft_app, "officer"), path, "?period=2023-01")[1]
+    assert "is not published" not in published
+
+
+def test_the_pack_of_a_published_month_says_when_and_by_whom_and_what_was_revised_since(draft_app):
+    from dashboard.server import data
+
+    engine = data.engine()
+    publications.publish(engine, DRAFT, "Ada Admin")
+    recording.record_values(
+        engine,
+        [recording.ValueRow("3.1", DRAFT, numerator=6200, denominator=9973, value=6200 / 9973 * 100)],
+        recording.UploadInfo(kind="import", filename="fix.xlsx", user_name="Olu Officer", reason="Late audits"),
+    )
+    body = _page(client_as(draft_app, "viewer"), "/pack", "")[1]
+    assert re.search(r"Published on \d+ \w+ \d{4} by Ada Admin; 1 figure revised since: 3\.1 \(published as", body)
+    assert "by Olu Officer: Late audits" in body
