@@ -15,6 +15,7 @@ from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.periods import is_period, long_label
+from measures.storage import publications
 from measures.views.overview import FILTERS, OverviewModel, build_overview, filter_overview
 
 dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0)
@@ -169,7 +170,7 @@ def layout(
     )
     table = (
         html.Div(
-            overview_table(model, committee),
+            overview_table(model, committee, publications.revised_figures(engine(), model.columns)),
             id=ids.OVERVIEW_TABLE,
             className="table-scroll",
             tabIndex="0",

@@ -130,3 +130,25 @@ def test_the_pack_of_a_published_month_says_when_and_by_whom_and_what_was_revise
     body = _page(client_as(draft_app, "viewer"), "/pack", "")[1]
     assert re.search(r"Published on \d+ \w+ \d{4} by Ada Admin; 1 figure revised since: 3\.1 \(published as", body)
     assert "by Olu Officer: Late audits" in body
+
+
+def test_a_figure_revised_after_publication_is_marked_revised_with_what_was_published_and_why(draft_app):
+    from dashboard.server import data
+
+    engine = data.engine()
+    before = reads.service_series(engine, refs=["3.1"], since="2023-01", up_to="2023-01").iloc[0]
+    recording.record_values(
+        engine,
+        [recording.ValueRow("3.1", "2023-01", numerator=240, denominator=304, value=240 / 304 * 100)],
+        recording.UploadInfo(kind="import", filename="fix.xlsx", user_name="Olu Officer", reason="Four late audits"),
+    )
+    client = client_as(draft_app, "viewer")
+    overview = _page(client, "/", "")[1]
+    assert '"revised"' in overview
+    published = f"published as {int(before.numerator)}\\u002f{int(before.denominator)}"
+    assert published in overview and "now 240\\u002f304 78.9%" in overview
+    assert "by Olu Officer: Four late audits" in overview
+    measure = _page(client, "/measure/3.1", "")[1]
+    assert "Figures revised since publication" in measure and "Four late audits" in measure
+    other = _page(client, "/measure/3.2", "")[1]
+    assert "Figures revised since publication" not in other
