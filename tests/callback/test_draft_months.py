@@ -152,3 +152,13 @@ def test_a_figure_revised_after_publication_is_marked_revised_with_what_was_publ
     assert "Figures revised since publication" in measure and "Four late audits" in measure
     other = _page(client, "/measure/3.2", "")[1]
     assert "Figures revised since publication" not in other
+
+
+@pytest.mark.parametrize("role", ["viewer", "officer"])
+def test_the_pack_pdf_of_a_draft_month_is_refused_as_a_month_with_no_figures(draft_app, role):
+    """The PDF is the board's: it is made of published months only, whoever asks (nothing is printed)."""
+    client = client_as(draft_app, role)
+    draft = client.get(f"/pack.pdf?period={DRAFT}", environ_overrides={"wsgi.multithread": True})
+    unknown = client.get("/pack.pdf?period=2026-02", environ_overrides={"wsgi.multithread": True})
+    assert (draft.status_code, unknown.status_code) == (404, 404)
+    assert draft.get_data(as_text=True) == unknown.get_data(as_text=True).replace("February 2026", "February 2023")
