@@ -45,7 +45,7 @@ def _committee_cells(row: OverviewRow) -> list[html.Td]:
     ]
 
 
-def _figure_cell(row: OverviewRow, figure: MonthFigure, latest: bool, revised: Revisions) -> html.Td:
+def figure_cell_marked(row: OverviewRow, figure: MonthFigure, latest: bool, revised: Revisions) -> html.Td:
     """The month's figure, with the revised mark when it changed after its month was published."""
     cell = figure_cell(figure, latest)
     mark = revised_mark(row.measure, revised.get((row.measure.ref, figure.period)))
@@ -71,7 +71,7 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool, revised:
             ),
             _measure_cell(row, query),
             html.Td(polarity_text(row.measure), className="polarity small"),
-            *[_figure_cell(row, figure, index == last, revised) for index, figure in enumerate(row.figures)],
+            *[figure_cell_marked(row, figure, index == last, revised) for index, figure in enumerate(row.figures)],
             change_cell(row.assessment),
             target_cell(row.measure, row.assessment),
             variation_cell(row.measure, row.assessment),

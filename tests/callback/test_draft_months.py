@@ -152,6 +152,9 @@ def test_a_figure_revised_after_publication_is_marked_revised_with_what_was_publ
     assert "Figures revised since publication" in measure and "Four late audits" in measure
     other = _page(client, "/measure/3.2", "")[1]
     assert "Figures revised since publication" not in other
+    for path in ("/area/3", "/pack"):
+        body = _page(client, path, "")[1]
+        assert '"revised"' in body and "by Olu Officer: Four late audits" in body, path
 
 
 @pytest.mark.parametrize("role", ["viewer", "officer"])
