@@ -90,7 +90,7 @@ def _changes(catalogue: Catalogue, period: str) -> html.Div:
 
 def _check(period: str | None) -> list:
     """What the admin sees before deciding: the month's state, its completeness, its changes and the one action."""
-    if not is_period(period):
+    if period is None or not is_period(period):
         return [html.P("Choose a month.", className="hint")]
     catalogue = catalogue_records.read_catalogue(engine())
     state = publications.month_state(engine(), period)
