@@ -24,7 +24,7 @@ from measures.storage import catalogue_records, publications
 dash.register_page(
     __name__,
     path="/admin/publish",
-    name="Publish a month",
+    name="Publish",
     title="Publish a month - Measures that Matter",
     order=40,
     required_permission=users.PUBLISH,

@@ -99,3 +99,16 @@ def test_the_check_lists_figures_changed_since_publication(app, february):
     assert "Figures changed since it was published on" in body
     assert "published as 240/300 80.0%, now 250/300 83.3%" in body
     assert "by Olu Officer: Late audits added" in body
+
+
+@pytest.mark.parametrize(("role", "status"), [(None, 401), ("viewer", 403), ("officer", 403)])
+def test_the_publish_page_is_refused_to_anyone_but_admins(app, role, status):
+    client = client_as(app, role)
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ]
+    response = callback(client, ROUTER, inputs)
+    assert response.status_code == status
+    assert "Publish January 2023" not in response.get_data(as_text=True)
+    assert client.get("/admin/publish").status_code in (302, 403)
