@@ -180,10 +180,11 @@ def withdraw(engine: Engine, period: str, actor: str, reason: str) -> MonthState
 
 
 def publish_months(connection: Connection, periods: Sequence[str], actor: str, reason: str = "") -> None:
-    """Publish every month of `periods` not yet published, inside the caller's transaction (for loading the demo:
-    its months are the council's published figures). Audited; moves the data version. Raises sqlalchemy errors."""
-    published = published_months_in(connection)
-    for period in sorted(set(periods) - published):
+    """Publish every month of `periods` never signed off, inside the caller's transaction (for loading the demo: its
+    months are the council's published figures). A month published or withdrawn before is left as it is, so loading
+    the demo again never undoes an admin's withdrawal. Audited; moves the data version. Raises sqlalchemy errors."""
+    signed_off = set(_newest_rows(connection))
+    for period in sorted(set(periods) - signed_off):
         state = _record(connection, period, PUBLISHED, actor, reason)
         audit.record(connection, actor, "month.published", period, {"upload_mark": state.upload_mark})
 

@@ -91,3 +91,15 @@ def test_only_admins_may_publish_and_only_officers_and_admins_see_drafts():
     assert [may(role, users.PUBLISH) for role in users.ROLES] == [False, False, True]
     assert [may(role, users.SEE_DRAFTS) for role in users.ROLES] == [False, True, True]
     assert not users.User(1, "someone", "admin", False, 1).may(users.PUBLISH)
+
+
+def test_loading_months_as_published_leaves_a_withdrawn_month_withdrawn(engine):
+    from measures.storage import db
+
+    _import(engine, "2023-01", "2023-02")
+    publications.publish(engine, "2023-01", "Ada Admin")
+    publications.withdraw(engine, "2023-01", "Ada Admin", "being checked")
+    with db.write_transaction(engine) as connection:
+        publications.publish_months(connection, ["2023-01", "2023-02"], "demo")
+    assert publications.published_months(engine) == {"2023-02"}
+    assert publications.month_state(engine, "2023-01").state == "withdrawn"
