@@ -103,3 +103,46 @@ def test_loading_months_as_published_leaves_a_withdrawn_month_withdrawn(engine):
         publications.publish_months(connection, ["2023-01", "2023-02"], "demo")
     assert publications.published_months(engine) == {"2023-02"}
     assert publications.month_state(engine, "2023-01").state == "withdrawn"
+
+
+def test_completeness_counts_a_figure_and_names_what_is_missing(engine):
+    recording.record_values(
+        engine,
+        [
+            recording.ValueRow("1.1", "2023-02", numerator=1, denominator=2, value=50.0),
+            recording.ValueRow("2.2", "2023-02", value=18.0),
+            recording.ValueRow("2.3", "2023-02", status="tbc"),
+            recording.ValueRow("8.2", "2023-02", status="na"),
+        ],
+        recording.UploadInfo(kind="import", filename="return.xlsx"),
+    )
+    complete = publications.completeness(engine, ["1.1", "2.2", "2.3", "2.4", "8.2"], "2023-02")
+    assert (complete.with_figure, complete.missing, complete.not_applicable) == (
+        ("1.1", "2.2"),
+        ("2.3", "2.4"),
+        ("8.2",),
+    )
+    assert complete.sentence() == (
+        "2 of 4 measures have a figure for February 2023; missing: 2.3, 2.4 (1 not applicable: 8.2)."
+    )
+
+
+def test_a_figure_changed_after_publication_is_a_revision_with_what_was_published(engine):
+    _import(engine, "2023-01", "2023-02")  # 3.1: 1/4 25%
+    publications.publish(engine, "2023-01", "Ada Admin")
+    recording.record_values(
+        engine,
+        [
+            recording.ValueRow("3.1", "2023-01", numerator=2, denominator=4, value=50.0),
+            recording.ValueRow("3.1", "2023-02", numerator=3, denominator=4, value=75.0),
+        ],
+        recording.UploadInfo(kind="import", filename="fix.xlsx", user_name="Olu Officer", reason="Recounted"),
+    )
+    revisions = publications.revised_figures(engine, ["2023-01", "2023-02"])
+    assert list(revisions) == [("3.1", "2023-01")]  # February is a draft: its change is no revision to readers
+    revision = revisions[("3.1", "2023-01")]
+    assert revision.published == publications.Figure(1.0, 4.0, 25.0, "ok")
+    assert revision.current == publications.Figure(2.0, 4.0, 50.0, "ok")
+    assert (revision.by, revision.reason) == ("Olu Officer", "Recounted")
+    last, changes = publications.changes_since_publication(engine, "2023-02")
+    assert last is None and [c.published for c in changes] == [None]  # never published: every figure is new
