@@ -111,8 +111,8 @@ def publication_line(period: str | None, catalogue: Catalogue) -> html.P | None:
                 measure = catalogue.measure(revision.ref)
             except KeyError:
                 continue
-            parts.append(
-                f"{revision.ref} ({revision_sentence(measure, revision)[len('Revised since publication: ') :]})"
-            )
+            # "measure 3.1" with a no-break space, so that a wrapped line never begins with a ref
+            what = revision_sentence(measure, revision)[len("Revised since publication: ") :]
+            parts.append(f"measure\u00a0{revision.ref} ({what})")
         text += f"; {count} revised since: " + "; ".join(parts)
     return html.P(text + ("" if text.endswith(".") else "."), className="publication-line")
