@@ -311,9 +311,31 @@ def build_0008(connection: Connection, catalogue: Catalogue) -> None:
         )
 
 
-def build_0010(connection: Connection, catalogue: Catalogue) -> None:
-    """As 0008; each measure's basis stored with it, and one measure (1.1) whose polarity an admin corrected."""
+def build_0009(connection: Connection, catalogue: Catalogue) -> None:
+    """As 0008; December 2022 published, then withdrawn with a reason, and November 2022 published."""
     build_0008(connection, catalogue)
+    for period, state, reason, day in (
+        ("2022-11", "published", "", 7),
+        ("2022-12", "published", "", 8),
+        ("2022-12", "withdrawn", "3.1 to be corrected", 9),
+    ):
+        _insert(
+            connection,
+            "publications",
+            {
+                "period": period,
+                "state": state,
+                "at": datetime(2023, 1, day, 9, 0, tzinfo=UTC),
+                "actor": "Ada Admin",
+                "reason": reason,
+                "upload_mark": 3,
+            },
+        )
+
+
+def build_0010(connection: Connection, catalogue: Catalogue) -> None:
+    """As 0009; each measure's basis stored with it, and one measure (1.1) whose polarity an admin corrected."""
+    build_0009(connection, catalogue)
     measures = _table(connection, "measures")
     for ref in connection.execute(select(measures.c.ref)).scalars().all():
         connection.execute(update(measures).where(measures.c.ref == ref).values(basis=catalogue.measure(ref).basis))
@@ -337,7 +359,8 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0006": build_0004,  # sign-in delays: a new table and a column that starts empty
     "0007": build_0004,  # adds the printer's working tables only; nothing there to carry forward
     "0008": build_0008,
-    "0010": build_0010,  # re-chained onto 0009 when the branches are merged
+    "0009": build_0009,
+    "0010": build_0010,
 }
 
 

@@ -256,7 +256,10 @@ def test_an_operator_upgrades_a_first_release_database_and_corrects_an_old_figur
     corrected = template_workbook(
         tmp_path / "corrected.xlsx", [template_row("3.1", "2022-12", numerator=252, denominator=310)]
     )
-    report = json.loads(measures("import", str(corrected), "--json", "--user", "C. Officer").stdout)
+    # The upgrade publishes the months already held, so correcting December 2022 says why.
+    report = json.loads(
+        measures("import", str(corrected), "--json", "--user", "C. Officer", "--reason", "One more on audit").stdout
+    )
     assert report["status"] == "imported" and report["counts"]["revised"] == 1, report
     history = json.loads(measures("history", "3.1", "--period", "2022-12", "--json").stdout)
     assert [(r["version"], r["numerator"], r["current"]) for r in history] == [
@@ -265,3 +268,34 @@ def test_an_operator_upgrades_a_first_release_database_and_corrects_an_old_figur
         (3, 251, False),
         (4, 252, True),
     ]
+
+
+def test_upgrading_to_0009_publishes_every_month_the_database_already_holds(blank_engine, catalogue):
+    """A council upgrading keeps showing its board what it showed: the months held are published, by the system,
+    saying why; a month imported afterwards is a draft."""
+    from measures.storage import publications
+
+    _build_at(blank_engine, "0008", catalogue)
+    db.upgrade_schema(blank_engine)
+    held = {period for (_, period, team, worker) in FIGURES if not team and not worker}
+    assert publications.published_months(blank_engine) == held
+    assert {state.actor for state in publications.history(blank_engine)} == {"system"}
+    recording.record_values(
+        blank_engine,
+        [recording.ValueRow("3.1", "2023-02", numerator=1, denominator=2, value=50.0)],
+        recording.UploadInfo(kind="import", filename="return-2023-02.xlsx"),
+    )
+    assert publications.month_state(blank_engine, "2023-02").state == "draft"
+
+
+def test_the_sign_off_history_a_database_at_0009_holds_is_kept(blank_engine, catalogue):
+    from measures.storage import publications
+
+    _build_at(blank_engine, "0009", catalogue)
+    db.upgrade_schema(blank_engine)
+    assert [(s.period, s.state, s.reason) for s in publications.history(blank_engine)] == [
+        ("2022-11", "published", ""),
+        ("2022-12", "published", ""),
+        ("2022-12", "withdrawn", "3.1 to be corrected"),
+    ]
+    assert publications.published_months(blank_engine) == {"2022-11"}

@@ -3,13 +3,19 @@ target rating, SPC variation and a trend line. Every judgement carries words as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dash import dcc, html
 
 from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.judgements import change_cell, figure_cell, target_cell, variation_cell
+from dashboard.components.publication import revised_mark
 from measures.domain.formatting import polarity_text
 from measures.domain.periods import long_label, short_label
-from measures.views.overview import OverviewModel, OverviewRow
+from measures.storage.publications import Revision
+from measures.views.overview import MonthFigure, OverviewModel, OverviewRow
+
+Revisions = Mapping[tuple[str, str], Revision]
 
 
 def _measure_cell(row: OverviewRow, query: str) -> html.Td:
@@ -46,7 +52,17 @@ def _committee_cells(row: OverviewRow) -> list[html.Td]:
     ]
 
 
-def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.Tr:
+def figure_cell_marked(row: OverviewRow, figure: MonthFigure, latest: bool, revised: Revisions) -> html.Td:
+    """The month's figure, with the revised mark when it changed after its month was published."""
+    cell = figure_cell(figure, latest)
+    mark = revised_mark(row.measure, revised.get((row.measure.ref, figure.period)))
+    if mark is not None:
+        children = cell.children if isinstance(cell.children, list) else [cell.children]
+        cell.children = [*children, " ", mark]
+    return cell
+
+
+def _row(row: OverviewRow, period: str | None, committee_columns: bool, revised: Revisions) -> html.Tr:
     last = len(row.figures) - 1
     query = f"?period={period}" if period else ""
     return html.Tr(
@@ -62,7 +78,7 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.
             ),
             _measure_cell(row, query),
             html.Td(polarity_text(row.measure), className="polarity small"),
-            *[figure_cell(figure, index == last) for index, figure in enumerate(row.figures)],
+            *[figure_cell_marked(row, figure, index == last, revised) for index, figure in enumerate(row.figures)],
             change_cell(row.measure, row.assessment),
             target_cell(row.measure, row.assessment),
             variation_cell(row.measure, row.assessment),
@@ -75,9 +91,12 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool) -> html.
     )
 
 
-def overview_table(model: OverviewModel, committee_columns: bool = False) -> html.Table:
+def overview_table(
+    model: OverviewModel, committee_columns: bool = False, revised: Revisions | None = None
+) -> html.Table:
     """Return the accessible HTML table of the overview model; `committee_columns` adds the committee's
-    objective, timescale and best-practice columns."""
+    objective, timescale and best-practice columns; `revised` (by ref and month) marks the figures revised since
+    their month was published."""
     columns = len(model.columns) + 7 + (3 if committee_columns else 0)
     query = f"?period={model.period}" if model.period else ""
     header = html.Tr(
@@ -115,7 +134,7 @@ def overview_table(model: OverviewModel, committee_columns: bool = False) -> htm
                 className="area-row",
             )
         )
-        body.extend(_row(row, model.period, committee_columns) for row in rows)
+        body.extend(_row(row, model.period, committee_columns, revised or {}) for row in rows)
     caption = f"Measures that Matter as at {long_label(model.period)}" if model.period else "Measures that Matter"
     return html.Table(
         [html.Caption(caption, className="visually-hidden"), html.Thead(header), html.Tbody(body)],

@@ -4,6 +4,7 @@ The quality-of-practice area (4) also shows the month-by-month audit grades as o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import dash
@@ -35,13 +36,15 @@ from dashboard.components.palette import (
     TEXT_COLOUR,
     TREND_LINE_COLOUR,
 )
+from dashboard.components.publication import draft_banner, revised_mark
 from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import STATUS_TEXT, format_counts, format_value, polarity_text
 from measures.domain.periods import is_period, long_label, shift_period, short_label
-from measures.storage import catalogue_records
+from measures.storage import catalogue_records, publications
+from measures.storage.publications import Revision
 from measures.views.area import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
 
 dash.register_page(
@@ -165,7 +168,7 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
     return figure
 
 
-def _figure_block(card: MeasureCard) -> html.Div:
+def _figure_block(card: MeasureCard, revision: Revision | None = None) -> html.Div:
     measure, latest, assessment = card.measure, card.row.latest, card.row.assessment
     if not assessment.has_figure:
         return html.Div(
@@ -183,6 +186,9 @@ def _figure_block(card: MeasureCard) -> html.Div:
         value.append(html.Span(f" ({counts})", className="card-figure-counts"))
     if latest.synthetic:
         value += synthetic_mark()
+    mark = revised_mark(measure, revision)
+    if mark is not None:
+        value += [" ", mark]
     children: list = [html.P(value, className="card-figure" + (" synthetic" if latest.synthetic else ""))]
     if (
         counts
@@ -236,7 +242,7 @@ def _chart(card: MeasureCard, period: str) -> html.Div:
     )
 
 
-def _card(card: MeasureCard, period: str) -> html.Article:
+def _card(card: MeasureCard, period: str, revised: Mapping[tuple[str, str], Revision]) -> html.Article:
     measure = card.measure
     query = urlencode({"period": period})
     links: list = []
@@ -262,7 +268,7 @@ def _card(card: MeasureCard, period: str) -> html.Article:
                 id=f"card-{slug}-heading",
             ),
             html.P(measure.title, className="small muted card-title"),
-            _figure_block(card),
+            _figure_block(card, revised.get((card.measure.ref, card.row.latest.period))),
             html.P(card.sentence, className="card-change"),
             _judgements(card),
             _chart(card, period),
@@ -504,7 +510,7 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         return _not_found(number)
     chosen = period if is_period(period) else None
     try:
-        view = build_area(engine(), area_number, period=chosen)
+        view = build_area(engine(), area_number, period=chosen, visible=access.visible_months())
     except KeyError:
         return _not_found(number)
     area = view.area
@@ -561,16 +567,18 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         ],
         className="controls",
     )
+    revised = publications.revised_figures(engine(), [view.period])
     cards = html.Section(
         [
             html.H2(f"Measures as at {long_label(view.period)}", id="measures-heading"),
-            html.Div([_card(card, view.period) for card in view.cards], className="card-grid"),
+            html.Div([_card(card, view.period, revised) for card in view.cards], className="card-grid"),
         ],
         id=ids.AREA_CARDS,
         **{"aria-labelledby": "measures-heading"},
     )
     return html.Div(
-        [header, picker, *_notices(view, period), outcomes, _grades_section(view), cards], className="area-page"
+        [header, picker, *_notices(view, period), draft_banner(view.period), outcomes, _grades_section(view), cards],
+        className="area-page",
     )
 
 

@@ -35,6 +35,7 @@ from dashboard.components.judgements import (
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.components.publication import draft_banner, revision_sentence
 from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -50,7 +51,7 @@ from measures.domain.formatting import (
 from measures.domain.numbers import round_half_up
 from measures.domain.periods import is_period, long_label, period_of
 from measures.domain.spc_wording import special_cause_rules
-from measures.storage import catalogue_records, reads
+from measures.storage import catalogue_records, publications, reads
 from measures.storage.edits import MAX_COMMENTARY_LENGTH, EditError, add_commentary
 from measures.views.measure import MeasureDetail, MonthRow, build_measure_detail
 from measures.views.summary import format_benchmark
@@ -871,9 +872,35 @@ def _not_found(ref: str | None) -> html.Div:
 EARLIEST_SHOWN = "1900-01"
 
 
+def _revised_since_publication(detail: MeasureDetail) -> html.Div | None:
+    """Each figure of this measure, up to the month shown, revised after its month was published: what was
+    published, what it is now, when, by whom and why."""
+    months = [period for period in detail.available_periods if period <= detail.period]
+    revisions = publications.revised_figures(engine(), months)
+    mine = sorted((r for (ref, _), r in revisions.items() if ref == detail.measure.ref), key=lambda r: r.period)
+    if not mine:
+        return None
+    return html.Div(
+        [
+            html.H2("Figures revised since publication", className="h3"),
+            html.Ul(
+                [
+                    html.Li(
+                        [html.Strong(f"{long_label(r.period)}, "), html.Span("revised", className="revised-mark"), ": "]
+                        + [revision_sentence(detail.measure, r)[len("Revised since publication: ") :]]
+                    )
+                    for r in reversed(mine)
+                ]
+            ),
+        ],
+        className="notice notice-info revised-notice",
+        role="note",
+    )
+
+
 def _showable(period: str) -> bool:
     """True for a month from EARLIEST_SHOWN up to this month or the latest month with figures, if that is later."""
-    latest = max(period_of(date.today()), reads.latest_period(engine()) or "")
+    latest = max(period_of(date.today()), reads.latest_period(engine(), access.visible_months()) or "")
     return EARLIEST_SHOWN <= period <= latest
 
 
@@ -886,7 +913,9 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
     chosen = period if is_period(period) else None
     beyond = chosen is not None and not _showable(chosen)
     try:
-        detail = build_measure_detail(engine(), str(ref), period=None if beyond else chosen)
+        detail = build_measure_detail(
+            engine(), str(ref), period=None if beyond else chosen, visible=access.visible_months()
+        )
     except KeyError:
         return _not_found(ref)
     return html.Div(
@@ -904,6 +933,8 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
                 if beyond
                 else _notices(detail, period)
             ),
+            draft_banner(detail.period),
+            _revised_since_publication(detail),
             _summary(detail),
             _key_figures(detail),
             _chart_section(detail),
@@ -939,7 +970,7 @@ def save_commentary(n_clicks: int | None, text: str | None, target: dict | None)
         add_commentary(engine(), ref, period, text if isinstance(text, str) else "", auth.current_name())
     except EditError as error:
         return no_update, no_update, "", html.P(str(error), className="notice notice-error")
-    detail = build_measure_detail(engine(), ref, period=period)
+    detail = build_measure_detail(engine(), ref, period=period, visible=access.visible_months())
     confirmation = html.P(
         f"Your commentary for {long_label(period)} has been saved.", className="notice notice-success"
     )

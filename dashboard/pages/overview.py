@@ -10,10 +10,13 @@ from dashboard.components.judgements import CHANGE_HEADLINE_LABEL, headline_chan
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
+from dashboard.components.publication import draft_banner
+from dashboard.server import access
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.periods import is_period, long_label
+from measures.storage import publications
 from measures.views.overview import FILTERS, OverviewModel, build_overview, filter_overview
 
 dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0)
@@ -140,7 +143,7 @@ def layout(
     if refused:
         return refused
     chosen = period if is_period(period) else None
-    full = build_overview(engine(), period=chosen)
+    full = build_overview(engine(), period=chosen, visible=access.visible_months())
     header = html.Div(
         [
             html.H1("Measures that Matter"),
@@ -172,7 +175,7 @@ def layout(
     )
     table = (
         html.Div(
-            overview_table(model, committee),
+            overview_table(model, committee, publications.revised_figures(engine(), model.columns)),
             id=ids.OVERVIEW_TABLE,
             className="table-scroll",
             tabIndex="0",
@@ -191,6 +194,7 @@ def layout(
                 data=overview_query(full.period, filters, area_number, ["committee"] if committee else []),
             ),
             *_notices(full, period),
+            draft_banner(full.period),
             _headline(full),
             showing,
             table,

@@ -19,7 +19,6 @@ from dashboard.components.judgements import (
     NO_TARGET,
     NOT_RATED,
     change_cell,
-    figure_cell,
     headline_change,
     headline_spc,
     headline_target,
@@ -28,7 +27,10 @@ from dashboard.components.judgements import (
 )
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
+from dashboard.components.overview_table import Revisions, figure_cell_marked
 from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.components.publication import draft_banner, publication_line
+from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.catalogue import Area
@@ -36,6 +38,7 @@ from measures.domain.formatting import polarity_text
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
 from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_wording import rules_text
+from measures.storage import catalogue_records, publications
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
 
 dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
@@ -147,7 +150,7 @@ def _measure(row: OverviewRow) -> html.Td:
     )
 
 
-def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Div:
+def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel, revised: Revisions) -> html.Div:
     header = html.Tr(
         [
             html.Th("Ref", scope="col", className="col-ref"),
@@ -163,7 +166,10 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
             [
                 html.Th(row.measure.ref, scope="row", className="ref"),
                 _measure(row),
-                *[figure_cell(figure, index == len(row.figures) - 1) for index, figure in enumerate(row.figures)],
+                *[
+                    figure_cell_marked(row, figure, index == len(row.figures) - 1, revised)
+                    for index, figure in enumerate(row.figures)
+                ],
                 change_cell(row.measure, row.assessment),
                 target_cell(row.measure, row.assessment),
                 variation_cell(row.measure, row.assessment),
@@ -189,14 +195,16 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel)
     )
 
 
-def _area_section(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel) -> html.Section:
+def _area_section(
+    area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel, revised: Revisions | None = None
+) -> html.Section:
     heading = f"pack-area-{area.number}-heading"
     return html.Section(
         [
             html.H2([html.Span(f"Area {area.number}", className="pack-area-number"), f" {area.title}"], id=heading),
             html.P(area.description, className="pack-area-description") if area.description else None,
             html.P(area_sentence(rows, model.as_at), className="pack-change-sentence"),
-            _area_table(area, rows, model),
+            _area_table(area, rows, model, revised or {}),
         ],
         id=f"pack-area-{area.number}",
         className="pack-area",
@@ -338,7 +346,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
     refused = refusal_notice("Meeting pack", users.VIEW_SERVICE)
     if refused:
         return refused
-    model = build_overview(engine(), period=period if is_period(period) else None)
+    model = build_overview(engine(), period=period if is_period(period) else None, visible=access.visible_months())
     if model.period is None:
         return html.Div(
             [
@@ -350,12 +358,15 @@ def layout(period: str | None = None, **_query) -> html.Div:
             id=ids.PACK_DOCUMENT,
             className="pack",
         )
+    revised = publications.revised_figures(engine(), model.columns)
     return html.Div(
         [
             _controls(model),
             *_notices(model, period),
+            draft_banner(model.period),
             _cover(model, date.today()),
-            *[_area_section(area, rows, model) for area, rows in model.groups],
+            publication_line(model.period, catalogue_records.read_catalogue(engine())),
+            *[_area_section(area, rows, model, revised) for area, rows in model.groups],
         ],
         id=ids.PACK_DOCUMENT,
         className="pack",

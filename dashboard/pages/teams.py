@@ -29,6 +29,7 @@ from dashboard.components.palette import (
     TEXT_ON_DARK_COLOUR,
     WHOLE_SERVICE_COLOUR,
 )
+from dashboard.components.publication import draft_banner
 from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
@@ -423,7 +424,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
         return refused
     chosen = period if is_period(period) else None
     try:
-        breakdown = team_breakdown(engine(), str(ref), chosen)
+        breakdown = team_breakdown(engine(), str(ref), chosen, visible=access.visible_months())
     except KeyError:
         return _not_found(ref)
     measure = breakdown.measure
@@ -521,6 +522,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
             header,
             picker,
             *notices,
+            draft_banner(breakdown.period),
             service_block,
             html.H2(f"Teams, {long_label(breakdown.as_at)}"),
             chart,

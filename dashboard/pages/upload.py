@@ -110,6 +110,25 @@ def layout(**_query) -> html.Div:
             ),
             html.Div(
                 [
+                    html.Label("Reason for revising a published month", htmlFor=ids.UPLOAD_REASON),
+                    html.P(
+                        "Needed only when the return changes figures of a month already published: readers see "
+                        "each revised figure marked, with what was published, what it is now and this reason.",
+                        className="hint",
+                        id=ids.UPLOAD_REASON_HINT,
+                    ),
+                    dcc.Textarea(
+                        id=ids.UPLOAD_REASON,
+                        value="",
+                        maxLength=500,
+                        rows=2,
+                        className="text-input",
+                    ),
+                ],
+                className="field",
+            ),
+            html.Div(
+                [
                     html.Button(
                         "Confirm and import", id=ids.CONFIRM_BUTTON, className="button", n_clicks=0, disabled=True
                     ),
@@ -205,11 +224,13 @@ def check_upload(contents: str | None, filename: str | None):
     Output(ids.STAGED_TOKEN, "data", allow_duplicate=True),
     Input(ids.CONFIRM_BUTTON, "n_clicks"),
     State(ids.STAGED_TOKEN, "data"),
+    State(ids.UPLOAD_REASON, "value"),
     prevent_initial_call=True,
 )
 @requires(users.UPLOAD)
-def confirm_upload(n_clicks: int, token: str | None):
-    """Import the staged file in one transaction and say what changed."""
+def confirm_upload(n_clicks: int, token: str | None, reason: str | None = None):
+    """Import the staged file in one transaction and say what changed. A refusal (a published month revised without
+    a reason) keeps the checked file, so the officer can give the reason and confirm again."""
     if not n_clicks or not token:
         return no_update, no_update, no_update
     staged = staging.staged_upload(engine(), require_text(token, "checked file's reference"))
@@ -222,7 +243,15 @@ def confirm_upload(n_clicks: int, token: str | None):
             role="alert",
         )
         return message, True, None
-    report = import_return(engine(), staged["content"], filename=staged["filename"], user=auth.current_name())
+    report = import_return(
+        engine(),
+        staged["content"],
+        filename=staged["filename"],
+        user=auth.current_name(),
+        reason=reason if isinstance(reason, str) else "",
+    )
+    if report.status == "refused":
+        return outcome(report), False, token
     try:
         staging.discard_staged_upload(engine(), token)
     except SQLAlchemyError as error:

@@ -308,13 +308,14 @@ def layout(ref: str | None = None, team: str | None = None, period: str | None =
             dcc.Link("Go to the Measures that Matter table", href="/"),
         )
     notices = month_notices(period)
-    chosen = period if is_period(period) else reads.latest_period(engine())
+    visible = access.visible_months()
+    chosen = period if is_period(period) else reads.latest_period(engine(), visible)
     header_parts: list = [_breadcrumbs(measure, chosen), html.H1(f"{measure.ref} {measure.short_title}: workers")]
     if chosen is None:
         return html.Div([*header_parts, html.P("There are no figures yet.", className="notice notice-info")])
     team_name = team if isinstance(team, str) and team and team != ALL_TEAMS else None
     data = worker_caseloads(
-        engine(), measure.ref, chosen, team_name, viewer_may_see_workers=allowed, catalogue=catalogue
+        engine(), measure.ref, chosen, team_name, viewer_may_see_workers=allowed, catalogue=catalogue, visible=visible
     )
     if team_name and team_name not in data.teams:
         notices.append(
@@ -325,7 +326,7 @@ def layout(ref: str | None = None, team: str | None = None, period: str | None =
             )
         )
         data = worker_caseloads(
-            engine(), measure.ref, chosen, None, viewer_may_see_workers=allowed, catalogue=catalogue
+            engine(), measure.ref, chosen, None, viewer_may_see_workers=allowed, catalogue=catalogue, visible=visible
         )
     privacy = html.P(
         [
@@ -353,7 +354,7 @@ def layout(ref: str | None = None, team: str | None = None, period: str | None =
                 ),
             ]
         )
-    periods = reads.available_periods(engine())
+    periods = reads.available_periods(engine(), visible)
     chart = html.Div(
         dcc.Graph(
             id=ids.WORKERS_CHART, figure=caseload_figure(data), config={"displayModeBar": False, "responsive": True}

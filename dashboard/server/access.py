@@ -5,7 +5,9 @@ also refuses their callbacks to anyone else (see `dashboard.server.gate`)."""
 from __future__ import annotations
 
 from dashboard.server import readers
+from dashboard.server.data import engine
 from measures.accounts import users
+from measures.storage import publications, reads
 
 
 def may_see_worker_level() -> bool:
@@ -16,3 +18,17 @@ def may_see_worker_level() -> bool:
 def may_see_teams() -> bool:
     """Return True when the reader of this request may see team-level figures (anyone signed in)."""
     return readers.may(users.VIEW_TEAMS)
+
+
+def may_see_drafts() -> bool:
+    """Return True when the reader of this request may see draft months (officers and admins)."""
+    return readers.may(users.SEE_DRAFTS)
+
+
+def visible_months() -> reads.Visible:
+    """Return the months the reader of this request may see figures of: None (every month) for officers and
+    admins, else the published months. Every page hands this to the views, so the server reads no figure of a
+    draft month for a viewer, for open viewing or for the meeting-pack printer."""
+    if may_see_drafts():
+        return None
+    return publications.published_months(engine())

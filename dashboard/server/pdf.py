@@ -59,7 +59,7 @@ from dashboard.server.readers import current_name
 from measures.accounts import print_tokens
 from measures.domain.council import load_council
 from measures.domain.periods import is_period, long_label, make_period, parse_period
-from measures.storage import audit, catalogue_records, pdf_cache, print_slots, reads
+from measures.storage import audit, catalogue_records, pdf_cache, print_slots, publications, reads
 
 PDF_PATH = "/pack.pdf"
 PACK_PATH = "/pack"
@@ -345,9 +345,12 @@ def pack_pdf() -> Response:
         )
     from dashboard.server.data import engine
 
-    period = make_period(*parse_period(requested)) if requested else reads.latest_period(engine())
+    # The pack PDF is for the board: it is made of published months only, whoever asks (its printer reads as a
+    # viewer does), and a draft month is refused as a month with no figures is.
+    published = publications.published_months(engine())
+    period = make_period(*parse_period(requested)) if requested else reads.latest_period(engine(), published)
     month = long_label(period) if period else "the latest month"
-    if requested and period not in reads.available_periods(engine()):
+    if requested and period not in reads.available_periods(engine(), published):
         # Otherwise any month of any year is a PDF to print and keep, without end.
         return _plain(
             f"There are no figures for {month}, so there is no meeting pack to make. Choose a month "

@@ -31,8 +31,8 @@ from measures.storage import audit, db, session_epochs
 ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
 ROLE_DESCRIPTIONS = {
     "viewer": "reads service- and team-level figures (board and committee members)",
-    "officer": "also sees worker-level figures, uploads returns and writes commentary",
-    "admin": "also changes targets and manages users",
+    "officer": "also sees worker-level figures and draft months, uploads returns and writes commentary",
+    "admin": "also changes targets, publishes months and manages users",
 }
 
 VIEW_SERVICE = "view service-level figures"
@@ -42,11 +42,15 @@ UPLOAD = "upload returns"
 COMMENT = "write commentary"
 EDIT_CATALOGUE = "change targets"
 MANAGE_USERS = "manage users"
+SEE_DRAFTS = "see draft months"
+PUBLISH = "publish a month"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({VIEW_SERVICE, VIEW_TEAMS}),
-    "officer": frozenset({VIEW_SERVICE, VIEW_TEAMS, VIEW_WORKERS, UPLOAD, COMMENT}),
-    "admin": frozenset({VIEW_SERVICE, VIEW_TEAMS, VIEW_WORKERS, UPLOAD, COMMENT, EDIT_CATALOGUE, MANAGE_USERS}),
+    "officer": frozenset({VIEW_SERVICE, VIEW_TEAMS, VIEW_WORKERS, UPLOAD, COMMENT, SEE_DRAFTS}),
+    "admin": frozenset(
+        {VIEW_SERVICE, VIEW_TEAMS, VIEW_WORKERS, UPLOAD, COMMENT, SEE_DRAFTS, EDIT_CATALOGUE, MANAGE_USERS, PUBLISH}
+    ),
 }
 
 MIN_PASSWORD_LENGTH = 12

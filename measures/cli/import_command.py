@@ -60,7 +60,9 @@ def run_import(args) -> int:
         print(f"error: there is no file {args.file!r}.", file=sys.stderr)
         return 2
     engine = db.open_set_up()
-    report = import_return(engine, path, user=args.user or command_line_actor(), dry_run=args.dry_run)
+    report = import_return(
+        engine, path, user=args.user or command_line_actor(), dry_run=args.dry_run, reason=args.reason
+    )
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:

@@ -20,7 +20,7 @@ from measures.domain.catalogue import CatalogueError, load_catalogue
 from measures.domain.council import CouncilError
 from measures.domain.formatting import format_counts, format_number
 from measures.domain.periods import is_period
-from measures.storage import audit, catalogue_records, db, reads
+from measures.storage import audit, catalogue_records, db, publications, reads
 from measures.storage.db import NotSetUp, SchemaTooNew
 from measures.storage.faults import DatabaseFault, describe, first_line
 from measures.storage.output_files import write_whole
@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--dry-run", action="store_true", help="check and preview without writing")
     importer.add_argument("--json", action="store_true", help="print the result as one JSON object")
     importer.add_argument("--user", default="", help="who is importing (recorded in the history)")
+    importer.add_argument(
+        "--reason", default="", help="why figures of a published month are revised (required to revise one)"
+    )
 
     export = commands.add_parser("export", help="export every service and team figure")
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
@@ -65,6 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
     assess = commands.add_parser("assess", help="direction, judgement, RAG and SPC for every measure")
     assess.add_argument("--period", type=_period_argument, help="month YYYY-MM (default: the latest)")
     assess.add_argument("--json", action="store_true")
+
+    publish = commands.add_parser("publish", help="publish a month: readers see its figures from then on")
+    publish.add_argument("period", type=_period_argument, help="month YYYY-MM")
+    publish.add_argument("--json", action="store_true")
+
+    unpublish = commands.add_parser("unpublish", help="withdraw a month's publication, saying why")
+    unpublish.add_argument("period", type=_period_argument, help="month YYYY-MM")
+    unpublish.add_argument("--reason", required=True, help="why it is withdrawn (kept with the month's history)")
+    unpublish.add_argument("--json", action="store_true")
+
+    months = commands.add_parser("months", help="every month and whether it is published or a draft")
+    months.add_argument("--json", action="store_true")
 
     history = commands.add_parser("history", help="every recorded version of a measure's figures")
     history.add_argument("ref")
@@ -179,7 +194,8 @@ def command_assess(args) -> int:
         return EXIT_REFUSED
     catalogue = catalogue_records.read_catalogue(engine)
     assessments = assess_all(catalogue.measures, reads.service_series(engine, up_to=period), period)
-    records = [assessment.record() for assessment in assessments]
+    published = period in publications.published_months(engine)
+    records = [{**assessment.record(), "published": published} for assessment in assessments]
     if args.json:
         print(json.dumps([{k: _json_safe(v) for k, v in r.items()} for r in records], indent=1))
         return EXIT_OK
@@ -240,6 +256,61 @@ def command_history(args) -> int:
             f" - recorded {_timestamp(r['recorded_at'])} by {r['recorded_by'] or 'unknown'}"
             f" from {r['source'] or 'unknown'}"
         )
+    return EXIT_OK
+
+
+def _state_record(state: publications.MonthState) -> dict:
+    return {
+        "period": state.period,
+        "state": state.state,
+        "at": state.at.isoformat() if state.at else None,
+        "by": state.actor or None,
+        "reason": state.reason or None,
+    }
+
+
+def _state_line(state: publications.MonthState) -> str:
+    if state.at is None:
+        return f"{state.period}  draft"
+    when = f"{state.at:%Y-%m-%d %H:%M} UTC by {state.actor}"
+    reason = f": {state.reason}" if state.reason and state.state == publications.WITHDRAWN else ""
+    label = "draft (withdrawn)" if state.state == publications.WITHDRAWN else state.state
+    return f"{state.period}  {label} {when}{reason}"
+
+
+def _change_month(args, change) -> int:
+    engine = _engine_ready()
+    try:
+        state = change(engine)
+    except publications.PublicationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    if args.json:
+        print(json.dumps(_state_record(state), indent=1))
+    else:
+        print(_state_line(state))
+    return EXIT_OK
+
+
+def command_publish(args) -> int:
+    actor = admin_cli.command_line_actor()
+    return _change_month(args, lambda engine: publications.publish(engine, args.period, actor))
+
+
+def command_unpublish(args) -> int:
+    actor = admin_cli.command_line_actor()
+    return _change_month(args, lambda engine: publications.withdraw(engine, args.period, actor, args.reason))
+
+
+def command_months(args) -> int:
+    states = publications.month_states(_engine_ready())
+    if args.json:
+        print(json.dumps([_state_record(state) for state in states], indent=1))
+        return EXIT_OK
+    if not states:
+        print("There are no figures yet: run `python -m measures demo` or import a return.")
+    for state in states:
+        print(_state_line(state))
     return EXIT_OK
 
 
@@ -326,6 +397,9 @@ COMMANDS = {
     "export": command_export,
     "assess": command_assess,
     "history": command_history,
+    "publish": command_publish,
+    "unpublish": command_unpublish,
+    "months": command_months,
     "template": command_template,
     "backup": command_backup,
     "restore": command_restore,

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from measures.domain.periods import period_of, shift_period
+from measures.domain.periods import long_label, period_of, shift_period
 from measures.returns import checks
 from measures.returns.isolation import parse_isolated
 from measures.returns.report import ImportReport, Issue
 from measures.returns.workbook import MAX_FILE_BYTES, too_large
-from measures.storage import audit, catalogue_records, reads, recording
+from measures.storage import audit, catalogue_records, publications, reads, recording
 from measures.storage.recording import UploadInfo
 
 
@@ -24,6 +24,35 @@ def _change_rows(plan: recording.ChangePlan) -> list[dict]:
     return changes
 
 
+def _revisions_of_published_months(engine: Engine, rows: list, reason: str, dry_run: bool) -> list[Issue]:
+    """A revision of a published month needs a reason (readers see what was published, what it is now and why):
+    an error without one; for a dry run, a warning that one will be asked for."""
+    revised = {row.period for row, _ in recording.preview_changes(engine, rows).revised}
+    months = publications.published_months_revised(engine, sorted(revised))
+    if not months or reason.strip():
+        return []
+    names = ", ".join(long_label(month) for month in months)
+    which = "a month that is" if len(months) == 1 else "months that are"
+    if dry_run:
+        return [
+            Issue(
+                "warning",
+                "revises-published",
+                f"This return revises figures of {names}, {which} already published: readers will see each "
+                "figure marked revised, with what was published and why, so importing it needs the reason.",
+            )
+        ]
+    return [
+        Issue(
+            "error",
+            "revision-needs-reason",
+            f"This return revises figures of {names}, {which} already published, and no reason was given. "
+            "Readers see each revised figure with what was published and why: give the reason (the upload's "
+            "note, or --reason on the command line) and import it again.",
+        )
+    ]
+
+
 def import_return(
     engine: Engine,
     source: str | Path | bytes,
@@ -31,6 +60,7 @@ def import_return(
     user: str = "",
     dry_run: bool = False,
     today: date | None = None,
+    reason: str = "",
 ) -> ImportReport:
     """Check a return and, unless `dry_run` or it has errors, write it in one transaction.
 
@@ -38,7 +68,8 @@ def import_return(
     limits (`isolation.parse_isolated`); a file that breaks them is refused as "could not be read safely" and
     audited as return.unsafe. Every problem is collected before deciding. Returns the
     ImportReport: status "imported", "unchanged", "checked" (dry run without errors) or "refused" (nothing
-    written). Raises OSError if a path cannot be read, and sqlalchemy errors on a database failure.
+    written). A return revising a published month is refused without a `reason`, which is kept with the upload.
+    Raises OSError if a path cannot be read, and sqlalchemy errors on a database failure.
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -103,8 +134,10 @@ def import_return(
                 f"{filename} has the return's header but no figures. Fill in at least one row and upload it again.",
             )
         )
-    report.issues = issues
     rows = [c.row for c in candidates]
+    if rows and not any(issue.severity == "error" for issue in issues):
+        issues += _revisions_of_published_months(engine, rows, reason, dry_run)
+    report.issues = issues
     if report.errors:
         report.status = "refused"
         report.counts = {"values": len(rows), "added": 0, "revised": 0, "unchanged": 0}
@@ -124,6 +157,7 @@ def import_return(
             layout=parsed.layout,
             user_name=user,
             description=f"Monthly return ({parsed.layout} layout)",
+            reason=" ".join(reason.split()),
         ),
         benchmark_rows=parsed.benchmarks,
         commentary_rows=parsed.commentary,

@@ -31,6 +31,7 @@ ERROR_CODES = (
     "formula-without-value",  # a formula whose result was never saved (written by a program, not Excel)
     "too-early",  # a month before the programme's first month (MEASURES_EARLIEST_PERIOD)
     "bad-setting",  # MEASURES_EARLIEST_PERIOD is not a month: nothing is imported until it is corrected
+    "revision-needs-reason",  # figures of a published month revised without saying why
 )
 WARNING_CODES = (
     "percent-mismatch",  # a typed percentage disagrees with its counts by more than half a point
@@ -44,6 +45,7 @@ WARNING_CODES = (
     "percent-ambiguous",  # a bare 0.61 for a percent measure: stored as typed (0.61%), could mean 61%
     "replaces-figure",  # TBC, not applicable or suppressed would replace a figure already stored
     "zero-denominator",  # 0 out of 0: counts kept, no percentage
+    "revises-published",  # a check (dry run) of a return revising a published month: a reason will be needed
 )
 
 

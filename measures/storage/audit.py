@@ -42,6 +42,8 @@ ACTIONS: dict[str, str] = {
     "sign_in.delayed": "after repeated failed sign-ins, a name's or address's next attempt must wait",
     "sign_in.delay_cleared": "an admin let a delayed name or address sign in again at once",
     "sign_out": "someone signed out",
+    "month.published": "an admin published a month: readers see its figures from then on",
+    "month.withdrawn": "an admin withdrew a month's publication, with a reason: readers no longer see it",
     "pack.pdf_printed": "the server's browser printed the meeting pack as a PDF (a copy already made is not logged)",
 }
 

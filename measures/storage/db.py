@@ -118,6 +118,8 @@ uploads = Table(
     Column("user_name", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("description", Text, nullable=False, default=""),
+    # Why figures of a published month were revised (required then; see `measures.storage.publications`).
+    Column("reason", Text, nullable=False, default=""),
 )
 
 _value_columns = (
@@ -298,6 +300,22 @@ pack_pdfs = Table(
     Column("pdf", LargeBinary, nullable=False),
 )
 
+
+# The sign-off of each month, as a history: every publication and withdrawal is a row, never updated or deleted.
+# A month's state is its newest row's; a month with no row is a draft. `upload_mark` is the newest upload id when
+# the month was published, so a figure recorded by a later upload is a revision made since publication.
+publications = Table(
+    "publications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period", String(7), nullable=False),
+    Column("state", String(16), nullable=False),  # published | withdrawn
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False, default=""),
+    Column("reason", Text, nullable=False, default=""),
+    Column("upload_mark", Integer, nullable=False, default=0),
+    Index("ix_publications_period", "period", "id"),
+)
 
 # One row: the key under which every app worker may reuse what it computed from the data (see
 # `measures.storage.versioning`). Every write of figures, benchmarks, commentary or the catalogue raises `counter`; a

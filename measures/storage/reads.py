@@ -13,13 +13,28 @@ from sqlalchemy.engine import Connection
 from measures.storage import db, versioning
 from measures.storage.recording import SERVICE
 
+# The months a reader may see: a set of 'YYYY-MM' (the published months, for a reader who may not see drafts), or
+# None for every month. Every read of figures takes one, so no figure of another month leaves the database.
+Visible = frozenset[str] | None
 
-def commentary_frame(engine: Engine, ref: str) -> pd.DataFrame:
-    """Return a measure's commentary (period, text, author, created_at), oldest first; later entries supersede."""
+
+def _only_visible(column, visible: Visible, conditions: list, params: dict) -> None:
+    """Add the condition keeping `column` (a period) within `visible` to `conditions` (nothing for None)."""
+    if visible is not None:
+        conditions.append(column.in_(bindparam("visible_months", expanding=True)))
+        params["visible_months"] = sorted(visible) or [""]
+
+
+def commentary_frame(engine: Engine, ref: str, visible: Visible = None) -> pd.DataFrame:
+    """Return a measure's commentary (period, text, author, created_at) on the `visible` months (default every
+    month), oldest first; later entries supersede."""
     c = db.commentary.c
-    statement = select(c.period, c.text, c.author, c.created_at).where(c.ref == bindparam("ref")).order_by(c.id)
+    conditions: list = [c.ref == bindparam("ref")]
+    params: dict = {"ref": ref}
+    _only_visible(c.period, visible, conditions, params)
+    statement = select(c.period, c.text, c.author, c.created_at).where(*conditions).order_by(c.id)
     with engine.connect() as connection:
-        return _frame(connection, statement, {"ref": ref})
+        return _frame(connection, statement, params)
 
 
 def template_teams(engine: Engine) -> list[str]:
@@ -59,11 +74,12 @@ def service_series(
     refs: Sequence[str] | None = None,
     since: str | None = None,
     up_to: str | None = None,
+    visible: Visible = None,
 ) -> pd.DataFrame:
     """Return whole-service values ordered by ref and period.
 
     Columns: ref, period, numerator, denominator, value, status, note, synthetic. `refs` limits the
-    measures; `since`/`up_to` bound the periods (inclusive).
+    measures; `since`/`up_to` bound the periods (inclusive); `visible` keeps those months only (None: all).
     """
     o = db.observations.c
     conditions = [o.team == SERVICE, o.worker == SERVICE]
@@ -77,6 +93,7 @@ def service_series(
     if up_to:
         conditions.append(o.period <= bindparam("up_to"))
         params["up_to"] = up_to
+    _only_visible(o.period, visible, conditions, params)
     statement = (
         select(o.ref, o.period, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
         .where(*conditions)
@@ -86,8 +103,9 @@ def service_series(
         return _frame(connection, statement, params)
 
 
-def team_series(engine: Engine, ref: str, period: str | None = None) -> pd.DataFrame:
-    """Return team-level values of one measure (all months, or one `period`), ordered by team and period.
+def team_series(engine: Engine, ref: str, period: str | None = None, visible: Visible = None) -> pd.DataFrame:
+    """Return team-level values of one measure (all months, or one `period`; only the `visible` months unless
+    None), ordered by team and period.
 
     Columns: ref, period, team, numerator, denominator, value, status, note, synthetic.
     """
@@ -97,6 +115,7 @@ def team_series(engine: Engine, ref: str, period: str | None = None) -> pd.DataF
     if period:
         conditions.append(o.period == bindparam("period"))
         params["period"] = period
+    _only_visible(o.period, visible, conditions, params)
     statement = (
         select(o.ref, o.period, o.team, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
         .where(*conditions)
@@ -106,8 +125,11 @@ def team_series(engine: Engine, ref: str, period: str | None = None) -> pd.DataF
         return _frame(connection, statement, params)
 
 
-def worker_values(engine: Engine, ref: str, period: str, team: str | None = None) -> pd.DataFrame:
-    """Return worker-level values of one measure for one month (optionally one team).
+def worker_values(
+    engine: Engine, ref: str, period: str, team: str | None = None, visible: Visible = None
+) -> pd.DataFrame:
+    """Return worker-level values of one measure for one month (optionally one team); none when the month is not
+    `visible` (None: every month is).
 
     Worker figures are staff personal data: callers must check the reader may see them.
     Columns: ref, period, team, worker, value, status, synthetic.
@@ -118,6 +140,7 @@ def worker_values(engine: Engine, ref: str, period: str, team: str | None = None
     if team:
         conditions.append(o.team == bindparam("team"))
         params["team"] = team
+    _only_visible(o.period, visible, conditions, params)
     statement = (
         select(o.ref, o.period, o.team, o.worker, o.value, o.status, o.synthetic)
         .where(*conditions)
@@ -127,20 +150,28 @@ def worker_values(engine: Engine, ref: str, period: str, team: str | None = None
         return _frame(connection, statement, params)
 
 
-def available_periods(engine: Engine) -> list[str]:
-    """Return every month that has at least one whole-service figure, oldest first."""
+def available_periods(engine: Engine, visible: Visible = None) -> list[str]:
+    """Return every month that has at least one whole-service figure (and is `visible`, unless None), oldest
+    first."""
     o = db.observations.c
-    statement = select(o.period).where(o.team == SERVICE, o.worker == SERVICE).distinct().order_by(o.period)
+    conditions: list = [o.team == SERVICE, o.worker == SERVICE]
+    params: dict = {}
+    _only_visible(o.period, visible, conditions, params)
+    statement = select(o.period).where(*conditions).distinct().order_by(o.period)
     with engine.connect() as connection:
-        return [row.period for row in connection.execute(statement)]
+        return [row.period for row in connection.execute(statement, params)]
 
 
-def latest_period(engine: Engine) -> str | None:
-    """Return the newest month with a whole-service figure, or None when there is no data."""
+def latest_period(engine: Engine, visible: Visible = None) -> str | None:
+    """Return the newest month with a whole-service figure (and `visible`, unless None), or None when there is
+    none."""
     o = db.observations.c
-    statement = select(func.max(o.period)).where(o.team == SERVICE, o.worker == SERVICE)
+    conditions: list = [o.team == SERVICE, o.worker == SERVICE]
+    params: dict = {}
+    _only_visible(o.period, visible, conditions, params)
+    statement = select(func.max(o.period)).where(*conditions)
     with engine.connect() as connection:
-        return connection.execute(statement).scalar()
+        return connection.execute(statement, params).scalar()
 
 
 def data_version(engine: Engine) -> str:
@@ -158,9 +189,15 @@ def count_values(engine: Engine) -> int:
 
 
 def value_history(
-    engine: Engine, ref: str, period: str | None = None, team: str = SERVICE, worker: str = SERVICE
+    engine: Engine,
+    ref: str,
+    period: str | None = None,
+    team: str = SERVICE,
+    worker: str = SERVICE,
+    visible: Visible = None,
 ) -> pd.DataFrame:
-    """Return every recorded version of a measure's figures, oldest first, with who recorded it and when.
+    """Return every recorded version of a measure's figures (of the `visible` months, unless None), oldest first,
+    with who recorded it and when.
 
     Columns: ref, period, team, worker, version, numerator, denominator, value, status, note, synthetic,
     recorded_at, recorded_by, source, upload_kind, upload_id, current (True for the version in force).
@@ -175,6 +212,7 @@ def value_history(
         conditions = [t.ref == bindparam("ref"), t.team == bindparam("team"), t.worker == bindparam("worker")]
         if period:
             conditions.append(t.period == bindparam("period"))
+        _only_visible(t.period, visible, conditions, params)
         return select(
             t.ref,
             t.period,
@@ -223,21 +261,25 @@ def value_history(
     return frame
 
 
-def export_frame(engine: Engine) -> pd.DataFrame:
-    """Return every current service- and team-level figure for export, ordered by ref, period, team.
+def export_frame(engine: Engine, visible: Visible = None) -> pd.DataFrame:
+    """Return every current service- and team-level figure (of the `visible` months, unless None) for export,
+    ordered by ref, period, team.
 
     Columns: ref, period, team, numerator, denominator, value, status, note, synthetic (worker rows are
     personal data and are not exported).
     """
     o = db.observations.c
+    conditions: list = [o.worker == SERVICE]
+    params: dict = {}
+    _only_visible(o.period, visible, conditions, params)
     statement = (
         select(o.ref, o.period, o.team, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
         .join(db.measures, db.measures.c.ref == o.ref)
-        .where(o.worker == SERVICE)
+        .where(*conditions)
         .order_by(db.measures.c.sort_area, db.measures.c.sort_number, o.period, o.team)
     )
     with engine.connect() as connection:
-        return _frame(connection, statement)
+        return _frame(connection, statement, params)
 
 
 def benchmark_frame(engine: Engine, refs: Sequence[str] | None = None) -> pd.DataFrame:

@@ -58,6 +58,7 @@ class UploadInfo:
     layout: str = ""
     user_name: str = ""
     description: str = ""
+    reason: str = ""  # why figures of a published month are revised
 
 
 @dataclass
@@ -224,6 +225,7 @@ def record_values(
                     user_name=upload.user_name,
                     created_at=_now(),
                     description=upload.description,
+                    reason=upload.reason,
                 )
             )
         )

@@ -140,7 +140,9 @@ def _series(frame, period: str) -> dict[str, tuple[TrendPoint, ...]]:
     return {ref: tuple(points) for ref, points in series.items()}
 
 
-def audit_grades(engine: Engine, period: str, months: int = TREND_MONTHS) -> tuple[GradeMonth, ...]:
+def audit_grades(
+    engine: Engine, period: str, months: int = TREND_MONTHS, visible: reads.Visible = None
+) -> tuple[GradeMonth, ...]:
     """Return the audit-grade distribution (4.5, 4.4, 4.3, 4.2: outstanding to inadequate) for the `months`
     months up to `period`, oldest first, one entry per month with any grade reported.
 
@@ -148,7 +150,7 @@ def audit_grades(engine: Engine, period: str, months: int = TREND_MONTHS) -> tup
     """
     start = shift_period(period, -(months - 1))
     refs = [ref for ref, _ in AUDIT_GRADES]
-    return grade_months(reads.service_series(engine, refs=refs, since=start, up_to=period))
+    return grade_months(reads.service_series(engine, refs=refs, since=start, up_to=period, visible=visible))
 
 
 def grade_months(frame: pd.DataFrame) -> tuple[GradeMonth, ...]:
@@ -203,23 +205,28 @@ class AreaInputs:
     grades: tuple[GradeMonth, ...]
 
 
-def load_area_inputs(engine: Engine, catalogue: Catalogue, number: int, period: str | None = None) -> AreaInputs:
+def load_area_inputs(
+    engine: Engine, catalogue: Catalogue, number: int, period: str | None = None, visible: reads.Visible = None
+) -> AreaInputs:
     """Return what `area_view` needs for improvement area `number` as at `period` (default: the latest month with
-    figures). Raises KeyError for an unknown area number and ValueError for a malformed period."""
+    figures), reading only the `visible` months (None: every month). Raises KeyError for an unknown area number and
+    ValueError for a malformed period."""
     area = catalogue.area(number)
     if period is not None:
         shift_period(period, 0)  # validates
-    model = build_overview(engine, period=period, catalogue=catalogue)
+    model = build_overview(engine, period=period, catalogue=catalogue, visible=visible)
     if model.period is None:
         return AreaInputs(area, model, pd.DataFrame(), frozenset(), ())
     refs = [row.measure.ref for row in _area_rows(model, area)]
     frame = reads.service_series(
-        engine, refs=refs, since=shift_period(model.period, -(TREND_MONTHS - 1)), up_to=model.period
+        engine, refs=refs, since=shift_period(model.period, -(TREND_MONTHS - 1)), up_to=model.period, visible=visible
     )
-    with_teams = frozenset(ref for ref in refs if not reads.team_series(engine, ref, model.period).empty)
+    with_teams = frozenset(
+        ref for ref in refs if not reads.team_series(engine, ref, model.period, visible=visible).empty
+    )
     grades: tuple[GradeMonth, ...] = ()
     if set(refs) >= {ref for ref, _ in AUDIT_GRADES}:
-        grades = audit_grades(engine, model.period)
+        grades = audit_grades(engine, model.period, visible=visible)
     return AreaInputs(area, model, frame, with_teams, grades)
 
 
@@ -227,18 +234,24 @@ def _area_rows(model: OverviewModel, area: Area) -> tuple[OverviewRow, ...]:
     return next((rows for group_area, rows in model.groups if group_area.number == area.number), ())
 
 
-def build_area(engine: Engine, number: int, period: str | None = None, catalogue: Catalogue | None = None) -> AreaView:
+def build_area(
+    engine: Engine,
+    number: int,
+    period: str | None = None,
+    catalogue: Catalogue | None = None,
+    visible: reads.Visible = None,
+) -> AreaView:
     """Return improvement area `number` as at `period` (default: the latest month with figures): `area_view`
     over `load_area_inputs`.
 
     Each measure of the area gets its overview row (figures and its `Assessment`), its status-ok values for the
     last 24 months up to `period` (synthetic ones flagged), the change in a sentence (`change_sentence`) and
     in short words (`formatting.change_text`), and whether team figures exist for the month. The area holding
-    measures 4.2-4.5 also gets the audit-grade distribution. Raises KeyError for an unknown area number and
-    ValueError for a malformed period.
+    measures 4.2-4.5 also gets the audit-grade distribution. Only the `visible` months are read (None: all).
+    Raises KeyError for an unknown area number and ValueError for a malformed period.
     """
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
-    return area_view(load_area_inputs(engine, catalogue, number, period))
+    return area_view(load_area_inputs(engine, catalogue, number, period, visible))
 
 
 def area_view(inputs: AreaInputs) -> AreaView:

@@ -165,13 +165,13 @@ def _level_figure(measure: Measure, period: str, record: dict | None) -> LevelFi
     )
 
 
-def _latest_team_period(periods: list[str], engine: Engine, ref: str) -> str | None:
+def _latest_team_period(periods: list[str], engine: Engine, ref: str, visible: reads.Visible) -> str | None:
     if periods:
         return periods[-1]
-    service = reads.service_series(engine, refs=[ref])
+    service = reads.service_series(engine, refs=[ref], visible=visible)
     if not service.empty:
         return str(service["period"].iloc[-1])
-    return reads.latest_period(engine)
+    return reads.latest_period(engine, visible)
 
 
 @dataclass(frozen=True)
@@ -193,23 +193,28 @@ class TeamInputs:
 
 
 def load_team_inputs(
-    engine: Engine, ref: str, period: str | None = None, catalogue: Catalogue | None = None
+    engine: Engine,
+    ref: str,
+    period: str | None = None,
+    catalogue: Catalogue | None = None,
+    visible: reads.Visible = None,
 ) -> TeamInputs:
-    """Return what the team breakdown of measure `ref` for `period` needs from the database. `period` None
-    means the latest month with team figures for the measure (or, without any, its latest service month).
-    Raises KeyError for an unknown ref, ValueError for a malformed period and sqlalchemy errors."""
+    """Return what the team breakdown of measure `ref` for `period` needs from the database, reading only the
+    `visible` months (None: every month). `period` None means the latest month with team figures for the measure
+    (or, without any, its latest service month). Raises KeyError for an unknown ref, ValueError for a malformed
+    period and sqlalchemy errors."""
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
     measure = catalogue.measure(ref)
     if period is not None:
         shift_period(period, 0)  # validates
-    frame = reads.team_series(engine, ref)
+    frame = reads.team_series(engine, ref, visible=visible)
     available = tuple(sorted(set(frame["period"]))) if not frame.empty else ()
-    period = period or _latest_team_period(list(available), engine, ref)
+    period = period or _latest_team_period(list(available), engine, ref, visible)
     if period is None:
         return TeamInputs(measure, None, (), None, frozenset(), available)
-    service_frame = reads.service_series(engine, refs=[ref], since=period, up_to=period)
+    service_frame = reads.service_series(engine, refs=[ref], since=period, up_to=period, visible=visible)
     service_row = service_frame.to_dict("records")[0] if not service_frame.empty else None
-    workers = reads.worker_values(engine, ref, period)
+    workers = reads.worker_values(engine, ref, period, visible=visible)
     worker_teams = frozenset(workers["team"]) if not workers.empty else frozenset()
     team_rows = tuple(frame.to_dict("records")) if not frame.empty else ()
     return TeamInputs(measure, period, team_rows, service_row, worker_teams, available)
@@ -247,7 +252,11 @@ def team_breakdown_of(inputs: TeamInputs) -> TeamBreakdown:
 
 
 def team_breakdown(
-    engine: Engine, ref: str, period: str | None = None, catalogue: Catalogue | None = None
+    engine: Engine,
+    ref: str,
+    period: str | None = None,
+    catalogue: Catalogue | None = None,
+    visible: reads.Visible = None,
 ) -> TeamBreakdown:
     """Return measure `ref` for the month `period`: the whole-service figure and each team's, sorted by team
     (`team_breakdown_of` over `load_team_inputs`).
@@ -255,9 +264,10 @@ def team_breakdown(
     Each team also gets its status-ok values for the 12 months up to `period` (for a small chart) and
     whether worker-level figures exist for it that month. `period` None means the latest month with team
     figures for the measure (or, without any, its latest service month). A measure without team figures
-    gives an empty `teams`. Raises KeyError for an unknown ref and ValueError for a malformed period.
+    gives an empty `teams`. Only the `visible` months are read (None: every month): a month not visible is as one
+    with no figures. Raises KeyError for an unknown ref and ValueError for a malformed period.
     """
-    return team_breakdown_of(load_team_inputs(engine, ref, period, catalogue))
+    return team_breakdown_of(load_team_inputs(engine, ref, period, catalogue, visible))
 
 
 def worker_caseloads(
@@ -268,6 +278,7 @@ def worker_caseloads(
     *,
     viewer_may_see_workers: bool,
     catalogue: Catalogue | None = None,
+    visible: reads.Visible = None,
 ) -> WorkerCaseloads:
     """Return the worker caseloads of measure `ref` for `period`, for one `team` or every team (None).
 
@@ -285,7 +296,7 @@ def worker_caseloads(
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
     measure = catalogue.measure(ref)
     shift_period(period, 0)  # validates
-    frame = reads.worker_values(engine, ref, period)
+    frame = reads.worker_values(engine, ref, period, visible=visible)
     return caseloads_of(measure, period, team, tuple(frame.to_dict("records")) if not frame.empty else ())
 
 

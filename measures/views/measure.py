@@ -282,8 +282,9 @@ class MeasureInputs:
     has_team_figures: bool
 
 
-def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str) -> MeasureInputs:
-    """Return everything `measure_detail` needs about measure `ref`, for every month, in five queries.
+def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible: reads.Visible = None) -> MeasureInputs:
+    """Return everything `measure_detail` needs about measure `ref`, for every `visible` month (None: every month),
+    in five queries.
 
     Raises KeyError for a ref that is not in `catalogue`, and sqlalchemy errors if the database cannot be read.
     """
@@ -295,11 +296,11 @@ def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str) -> Measu
     return MeasureInputs(
         measure=measure,
         area=area,
-        service=reads.service_series(engine, refs=[ref]),
-        history=reads.value_history(engine, ref),
+        service=reads.service_series(engine, refs=[ref], visible=visible),
+        history=reads.value_history(engine, ref, visible=visible),
         benchmarks=reads.benchmark_frame(engine, refs=[ref]),
-        commentary=reads.commentary_frame(engine, ref),
-        has_team_figures=not reads.team_series(engine, ref).empty,
+        commentary=reads.commentary_frame(engine, ref, visible),
+        has_team_figures=not reads.team_series(engine, ref, visible=visible).empty,
     )
 
 
@@ -360,13 +361,15 @@ def build_measure_detail(
     ref: str,
     period: str | None = None,
     catalogue: Catalogue | None = None,
+    visible: reads.Visible = None,
 ) -> MeasureDetail:
     """Return the measure `ref` in depth as at `period` ('YYYY-MM'): `measure_detail` over
     `load_measure_inputs`, reused while the data version and the catalogue are unchanged.
 
     `period` defaults to the latest month with any whole-service figure (the month the overview table is
     "as at"), or the current calendar month when the database holds no figures. Nothing after `period` is
-    used. Raises KeyError for a ref that is not in the catalogue, ValueError for a malformed period, and
+    used, and only the `visible` months are read (None: every month). Raises KeyError for a ref that is not in the
+    catalogue, ValueError for a malformed period, and
     sqlalchemy errors if the database cannot be read.
     """
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
@@ -374,12 +377,14 @@ def build_measure_detail(
     if period is not None:
         parse_period(period)  # ValueError for a malformed period
     else:
-        period = reads.latest_period(engine) or period_of(date.today())
-    return _detail_for_version(engine, reads.data_version(engine), catalogue, ref, period)
+        period = reads.latest_period(engine, visible) or period_of(date.today())
+    return _detail_for_version(engine, reads.data_version(engine), catalogue, ref, period, visible)
 
 
 # Each app worker keeps its own copies; they never disagree, because the key includes the data version
 # read from the database on every request, so an upload makes every worker compute afresh.
 @lru_cache(maxsize=64)
-def _detail_for_version(engine: Engine, version: str, catalogue: Catalogue, ref: str, period: str) -> MeasureDetail:
-    return measure_detail(load_measure_inputs(engine, catalogue, ref), period)
+def _detail_for_version(
+    engine: Engine, version: str, catalogue: Catalogue, ref: str, period: str, visible: reads.Visible
+) -> MeasureDetail:
+    return measure_detail(load_measure_inputs(engine, catalogue, ref, visible), period)

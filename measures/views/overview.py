@@ -157,18 +157,21 @@ class OverviewInputs:
     series: pd.DataFrame
 
 
-def load_overview_inputs(engine: Engine, catalogue: Catalogue, period: str | None = None) -> OverviewInputs:
-    """Return what `overview_model` needs as at `period` (default: the latest month with figures), in two queries.
+def load_overview_inputs(
+    engine: Engine, catalogue: Catalogue, period: str | None = None, visible: reads.Visible = None
+) -> OverviewInputs:
+    """Return what `overview_model` needs as at `period` (default: the latest month with figures), in two queries,
+    reading only the `visible` months (None: every month): a month not visible is as one with no figures.
 
     Raises ValueError for a malformed period and sqlalchemy errors if the database cannot be read.
     """
-    available = tuple(reads.available_periods(engine))
+    available = tuple(reads.available_periods(engine, visible))
     if period is None:
         period = available[-1] if available else None
     if period is None:
         return OverviewInputs(catalogue, None, available, pd.DataFrame())
     shift_period(period, 0)  # validates
-    return OverviewInputs(catalogue, period, available, reads.service_series(engine, up_to=period))
+    return OverviewInputs(catalogue, period, available, reads.service_series(engine, up_to=period, visible=visible))
 
 
 def build_overview(
@@ -177,24 +180,32 @@ def build_overview(
     months: int = 3,
     trend_months: int = 24,
     catalogue: Catalogue | None = None,
+    visible: reads.Visible = None,
 ) -> OverviewModel:
     """Return the table as at `period` (default: the latest month with figures): `overview_model` over
-    `load_overview_inputs`, reused while the data version and the catalogue are unchanged.
+    `load_overview_inputs`, reused while the data version and the catalogue are unchanged. Only the `visible`
+    months are read (None: every month).
 
     `months` columns of figures end at `period`; the trend covers up to `trend_months`. A period with no
     figures at all still renders (every cell 'No figure'). Raises ValueError for a malformed period.
     """
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
-    return _overview_for_version(engine, reads.data_version(engine), catalogue, period, months, trend_months)
+    return _overview_for_version(engine, reads.data_version(engine), catalogue, period, months, trend_months, visible)
 
 
 # Several app workers each keep their own copies; they never disagree, because the key includes the data
 # version read from the database on every request, so an upload makes every worker compute afresh.
 @lru_cache(maxsize=32)
 def _overview_for_version(
-    engine: Engine, version: str, catalogue: Catalogue, period: str | None, months: int, trend_months: int
+    engine: Engine,
+    version: str,
+    catalogue: Catalogue,
+    period: str | None,
+    months: int,
+    trend_months: int,
+    visible: reads.Visible,
 ) -> OverviewModel:
-    return overview_model(load_overview_inputs(engine, catalogue, period), months, trend_months)
+    return overview_model(load_overview_inputs(engine, catalogue, period, visible), months, trend_months)
 
 
 def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 24) -> OverviewModel:

@@ -24,6 +24,7 @@ PAGES = [
     ("pack", "/pack", "viewer"),
     ("users", "/admin/users", "admin"),
     ("targets", "/admin/targets", "admin"),
+    ("publish", "/admin/publish", "admin"),
     ("change-password", "/account/password", "viewer"),
     ("sign-in", "/sign-in", None),
     ("accessibility", "/accessibility", None),

@@ -355,7 +355,7 @@ def test_a_new_import_makes_the_next_request_print_afresh(printer_app, chromium_
         tmp_path / "correction.xlsx", [template_row("3.1", "2023-01", numerator=250, denominator=304)]
     )
     imported = subprocess.run(
-        [sys.executable, "-m", "measures", "import", str(corrected), "--user", "test officer"],
+        [sys.executable, "-m", "measures", "import", str(corrected), "--user", "test officer", "--reason", "Recounted"],
         cwd=ROOT,
         env={**os.environ, "MEASURES_DB_URL": process.database_url},
         capture_output=True,

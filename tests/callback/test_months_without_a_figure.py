@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.server import data
 from measures.returns.importer import import_return
+from measures.storage import publications
 from tests.auth_helpers import callback, client_as
 from tests.returns.builders import template_row, template_workbook
 
@@ -31,6 +32,7 @@ def february(app, tmp_path):
     )
     report = import_return(data.engine(), path, user="test")
     assert report.status == "imported", report.issues
+    publications.publish(data.engine(), "2023-02", "test")  # read by a viewer, so signed off first
     return app
 
 

@@ -1,0 +1,114 @@
+"""Publishing and withdrawing a month from the page, through the real callback endpoint: admins only; the check
+says what is missing and what changed; a withdrawal needs a reason."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard import ids
+from measures.storage import audit, publications, recording
+from tests.auth_helpers import callback, client_as
+
+ROUTER = ".._pages_content.children..._pages_store.data.."
+
+
+def _output_for(app, button: str) -> str:
+    [output] = [key for key, entry in app.callback_map.items() if any(i["id"] == button for i in entry["inputs"])]
+    return output
+
+
+def _press(client, app, button: str, period: str, reason: str | None = None):
+    state = [{"id": ids.PUBLISH_CHOSEN, "property": "data", "value": period}]
+    if reason is not None:
+        state.append({"id": ids.PUBLISH_REASON, "property": "value", "value": reason})
+    inputs = [{"id": button, "property": "n_clicks", "value": 1}]
+    return callback(client, _output_for(app, button), inputs, state)
+
+
+@pytest.fixture
+def february(app):
+    from dashboard.server import data
+
+    recording.record_values(
+        data.engine(),
+        [
+            recording.ValueRow("3.1", "2023-02", numerator=240, denominator=300, value=80.0),
+            recording.ValueRow("2.2", "2023-02", value=18.5),
+        ],
+        recording.UploadInfo(kind="import", filename="return-2023-02.xlsx", user_name="Olu Officer"),
+    )
+    return data.engine()
+
+
+def test_the_admin_sees_what_is_missing_before_publishing(app, february):
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ]
+    body = callback(client_as(app, "admin"), ROUTER, inputs).get_data(as_text=True)
+    assert "2 of 38 measures have a figure for February 2023; missing: 1.1, 1.2," in body
+    assert "February 2023 has never been published: all 2 whole-service figures" in body
+    assert "Publish February 2023" in body
+
+
+@pytest.mark.parametrize("role", ["viewer", "officer"])
+def test_only_admins_may_publish_or_withdraw(app, february, role):
+    client = client_as(app, role)
+    assert _press(client, app, ids.PUBLISH_BUTTON, "2023-02").status_code == 403
+    assert _press(client, app, ids.WITHDRAW_BUTTON, "2023-01", "no").status_code == 403
+    assert publications.month_state(february, "2023-02").state == "draft"
+    assert publications.month_state(february, "2023-01").state == "published"
+
+
+def test_publish_then_withdraw_with_a_reason_from_the_page(app, february):
+    client = client_as(app, "admin")
+    published = _press(client, app, ids.PUBLISH_BUTTON, "2023-02")
+    assert published.status_code == 200
+    assert "February 2023 is published" in published.get_data(as_text=True)
+    state = publications.month_state(february, "2023-02")
+    assert (state.state, state.actor) == ("published", "Ada Admin")
+
+    refused = _press(client, app, ids.WITHDRAW_BUTTON, "2023-02", "   ")
+    assert "Say why February 2023 is being withdrawn" in refused.get_data(as_text=True)
+    assert publications.month_state(february, "2023-02").state == "published"
+
+    withdrawn = _press(client, app, ids.WITHDRAW_BUTTON, "2023-02", "2.2 counted twice")
+    assert "February 2023 is withdrawn" in withdrawn.get_data(as_text=True)
+    state = publications.month_state(february, "2023-02")
+    assert (state.state, state.reason) == ("withdrawn", "2.2 counted twice")
+    events = audit.audit_frame(february, action="month.", limit=2)
+    assert list(events["action"]) == ["month.withdrawn", "month.published"]
+    assert set(events["actor"]) == {"Ada Admin"}
+
+
+def test_the_check_lists_figures_changed_since_publication(app, february):
+    client = client_as(app, "admin")
+    _press(client, app, ids.PUBLISH_BUTTON, "2023-02")
+    recording.record_values(
+        february,
+        [recording.ValueRow("3.1", "2023-02", numerator=250, denominator=300, value=250 / 3)],
+        recording.UploadInfo(kind="import", filename="fix.xlsx", user_name="Olu Officer", reason="Late audits added"),
+    )
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
+        {"id": "_pages_location", "property": "search", "value": "?period=2023-02"},
+    ]
+    body = json.dumps(callback(client, ROUTER, inputs).get_json(), ensure_ascii=False)
+    assert "Figures changed since it was published on" in body
+    assert "published as 240/300 80.0%, now 250/300 83.3%" in body
+    assert "by Olu Officer: Late audits added" in body
+
+
+@pytest.mark.parametrize(("role", "status"), [(None, 401), ("viewer", 403), ("officer", 403)])
+def test_the_publish_page_is_refused_to_anyone_but_admins(app, role, status):
+    client = client_as(app, role)
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ]
+    response = callback(client, ROUTER, inputs)
+    assert response.status_code == status
+    assert "Publish January 2023" not in response.get_data(as_text=True)
+    assert client.get("/admin/publish").status_code in (302, 403)
