@@ -30,17 +30,18 @@ DIRECTION_ARROW = {"up": "↑", "down": "↓", "flat": "→", "none": ""}
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "flat": "No change", "none": "No comparison"}
 JUDGEMENT_TEXT = {"better": "better", "worse": "worse", "same": "same", "none": ""}
 RAG_TEXT = {"green": "On target", "amber": "Near target", "red": "Off target", "none": "No target"}
+# The SPC readings in the reader's words, not the method's: what a reading means, never "special cause".
 VARIATION_TEXT = {
-    "common": "Common cause: no significant change",
-    "improvement": "Special cause: improvement",
-    "concern": "Special cause: concern",
-    "neither": "Special cause: change, neither better nor worse",
-    "insufficient": "Too few months for SPC",
+    "common": "No significant change: normal variation",
+    "improvement": "Significant improvement",
+    "concern": "Significant change for the worse",
+    "neither": "Unusual change, neither better nor worse",
+    "insufficient": "Too few months to judge yet",
 }
 ASSURANCE_TEXT = {
     "pass": "Will consistently meet the target",
     "fail": "Will consistently miss the target",
-    "hit-or-miss": "Will hit or miss the target at random",
+    "hit-or-miss": "Will sometimes meet and sometimes miss the target",
     "none": "",
 }
 

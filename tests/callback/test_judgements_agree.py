@@ -167,7 +167,7 @@ def test_area_10_in_january_2023_rates_nothing_it_cannot_and_says_the_reading_is
         assert NO_TARGET not in _text(cards[ref]), ref
         assert "Reading up to December 2022" in card["spc"], (ref, card["spc"])
     assert _card(cards["10.2"])["spc"] == (
-        "Special cause: improvement Reading up to December 2022 Will consistently miss the target"
+        "Significant improvement Reading up to December 2022 Will consistently miss the target"
     )
     assert _card(cards["10.1"])["target"] == "No target"  # 10.1 has none
 

@@ -38,33 +38,38 @@ FONT_SIZE = 14
 
 # Each kind of point has its own colour (palette.py) and its own shape, so special causes read without colour.
 POINT_STYLE: dict[str, dict[str, object]] = {
-    "common": {"name": "Common cause", "color": SPC_COMMON_CAUSE_COLOUR, "symbol": "circle", "size": 8},
+    "common": {"name": "Normal variation", "color": SPC_COMMON_CAUSE_COLOUR, "symbol": "circle", "size": 8},
     "improvement": {
-        "name": "Special cause: improvement",
+        "name": "Significant improvement",
         "color": SPC_IMPROVEMENT_COLOUR,
         "symbol": "diamond",
         "size": 12,
     },
-    "concern": {"name": "Special cause: concern", "color": SPC_CONCERN_COLOUR, "symbol": "square", "size": 11},
+    "concern": {
+        "name": "Significant change for the worse",
+        "color": SPC_CONCERN_COLOUR,
+        "symbol": "square",
+        "size": 11,
+    },
     "neither": {
-        "name": "Special cause: neither better nor worse",
+        "name": "Unusual, neither better nor worse",
         "color": SPC_NEITHER_COLOUR,
         "symbol": "triangle-up",
         "size": 12,
     },
     "unassessed": {
-        "name": "Monthly figure (too few months for SPC)",
+        "name": "Monthly figure (too few months to judge)",
         "color": SPC_UNASSESSED_COLOUR,
         "symbol": "circle",
         "size": 8,
     },
 }
 POINT_READING = {
-    "common": "Common cause variation",
-    "improvement": "Special cause: improvement",
-    "concern": "Special cause: concern",
-    "neither": "Special cause: neither better nor worse",
-    "unassessed": "Too few months for an SPC reading",
+    "common": "Normal variation",
+    "improvement": "Significant improvement",
+    "concern": "Significant change for the worse",
+    "neither": "Unusual, neither better nor worse",
+    "unassessed": "Too few months to judge yet",
 }
 BENCHMARK_STYLE: dict[str, dict[str, object]] = {
     "england": {"color": BENCHMARK_COLOURS["england"], "dash": "dashdot", "width": 2.5, "textposition": "top left"},
