@@ -320,6 +320,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0006": build_0004,  # sign-in delays: a new table and a column that starts empty
     "0007": build_0004,  # adds the printer's working tables only; nothing there to carry forward
     "0008": build_0008,
+    "0011": build_0008,  # adds the measures' plain source, empty until `init` loads the catalogue
 }
 
 

@@ -86,8 +86,8 @@ def target_line(measure: Measure) -> str | None:
 
 
 def variation_words(assessment: Assessment) -> str:
-    """Return the SPC variation in words, e.g. 'No significant change: normal variation', 'Significant change for the worse',
-    'Too few months to judge yet'."""
+    """Return the SPC variation in words, e.g. 'No significant change: normal variation', 'Significant change for
+    the worse', 'Too few months to judge yet'."""
     return VARIATION_TEXT[assessment.variation]
 
 

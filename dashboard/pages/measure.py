@@ -782,8 +782,10 @@ def _about_section(detail: MeasureDetail) -> html.Section:
         items.append(("Counted (numerator)", measure.numerator_label))
     if measure.denominator_label:
         items.append(("Out of (denominator)", measure.denominator_label))
-    if measure.source_note:
-        items.append(("How the figures are recorded", measure.source_note))
+    if measure.source:
+        items.append(("Source", measure.source))
+    if measure.source_note and access.may_see_officer_notes():
+        items.append(("Notes for officers on the sources", measure.source_note))
     if measure.flags:
         items.append(
             (
