@@ -9,9 +9,10 @@ the measure page all say the same thing about the same `Assessment`.
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.components.reading_help import Section, section_href
 from measures.assessment.model import Assessment
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
@@ -160,12 +161,20 @@ def change_cell(assessment: Assessment) -> html.Td:
     return html.Td(change(assessment), className=f"change {change_class(assessment)}")
 
 
-def rating_badge(rag: str, has_target: bool) -> html.Span:
-    """A figure's rating against target as a coloured badge with its words (see `rating_words`)."""
-    return html.Span(rating_words(rag, has_target), className=f"badge rag-{rag}")
+def _explained(words: str, class_name: str, section: Section) -> dcc.Link:
+    """A judgement's words as a link to the section of How to read these pages that explains them."""
+    return dcc.Link(
+        words, href=section_href(section), className=f"{class_name} explained", title="What does this mean?"
+    )
 
 
-def target_badge(assessment: Assessment) -> html.Span:
+def rating_badge(rag: str, has_target: bool) -> dcc.Link:
+    """A figure's rating against target as a coloured badge with its words (see `rating_words`), linked to what
+    the ratings mean."""
+    return _explained(rating_words(rag, has_target), f"badge rag-{rag}", "target")
+
+
+def target_badge(assessment: Assessment) -> dcc.Link:
     """The month's rating against target as a coloured badge with its words."""
     return rating_badge(assessment.rag, assessment.has_target)
 
@@ -181,9 +190,14 @@ def target_cell(measure: Measure, assessment: Assessment) -> html.Td:
     return html.Td(against_target(measure, assessment), className="rag")
 
 
-def variation_badge(assessment: Assessment) -> html.Span:
-    """The SPC variation as a coloured badge with its words."""
-    return html.Span(variation_words(assessment), className=f"badge variation-{assessment.variation}")
+def variation_badge(assessment: Assessment) -> dcc.Link:
+    """The SPC variation as a coloured badge with its words, linked to what variation means."""
+    return variation_badge_of(assessment.variation)
+
+
+def variation_badge_of(variation: str) -> dcc.Link:
+    """The badge of one SPC variation ('common', 'improvement', ...), as every page draws it."""
+    return _explained(VARIATION_TEXT[variation], f"badge variation-{variation}", "variation")
 
 
 def variation_notes(measure: Measure, assessment: Assessment) -> list:
@@ -199,10 +213,16 @@ def variation_notes(measure: Measure, assessment: Assessment) -> list:
     return notes
 
 
-def assurance(assessment: Assessment) -> html.Span | None:
-    """The SPC assurance on its own line, or None when there is none (no target, or too few months)."""
-    words = assurance_words(assessment)
-    return html.Span(words, className="small block assurance") if words else None
+def assurance(assessment: Assessment) -> dcc.Link | None:
+    """The SPC assurance on its own line, linked to what assurance means, or None when there is none (no target,
+    or too few months)."""
+    return assurance_line_of(assessment.assurance)
+
+
+def assurance_line_of(assurance_kind: str) -> dcc.Link | None:
+    """The line of one SPC assurance ('pass', 'fail', 'hit-or-miss'), as every page draws it; None for 'none'."""
+    words = ASSURANCE_TEXT.get(assurance_kind)
+    return _explained(words, "small block assurance", "assurance") if words else None
 
 
 def variation(measure: Measure, assessment: Assessment) -> list:

@@ -33,6 +33,7 @@ from dashboard.components.judgements import (
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.components.reading_help import meaning_link
 from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -362,10 +363,11 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
         [
             "Each point is one month. The solid black line is the average and the dashed lines are the process "
             "limits: the range the figures would be expected to stay within if nothing changed. "
-            f"{_capitalise(special_cause_rules(measure.spc))} is ",
+            f"{_capitalise(special_cause_rules(measure.spc))} is a significant change (the method calls it ",
             html.Em("special cause"),
-            " variation, marked with its own shape and colour and named in the key. ",
-            "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else "",
+            " variation), marked with its own shape and colour and named in the key. ",
+            "Hollow points are synthetic demonstration figures. " if detail.shows_synthetic else "",
+            meaning_link("variation"),
         ],
         className="measure-chart-help",
     )

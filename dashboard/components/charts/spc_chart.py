@@ -28,6 +28,7 @@ from dashboard.components.palette import (
     TARGET_BAND_FILL,
     TARGET_COLOUR,
 )
+from dashboard.components.reading_help import meaning_link
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import ASSURANCE_TEXT, VARIATION_TEXT, format_number, format_value
 from measures.domain.periods import long_label, make_period, parse_period, shift_period
@@ -475,20 +476,31 @@ def _icon(letter: str, colour: str) -> str:
 
 
 def variation_icon(detail: MeasureDetail) -> html.Span:
-    """Return the variation icon with its words: the icon is decorative, the words carry the meaning.
+    """Return the variation icon with its words: the icon is decorative, the words carry the meaning, and a link
+    says what they mean.
 
     The letter shows which way the latest special cause points: H (higher) or L (lower); ~ for common cause.
     """
-    variation = detail.spc.variation
-    text = VARIATION_TEXT.get(variation, variation)
-    if variation == "insufficient":
-        return html.Span([html.Span(text, className="spc-icon-text")], className="spc-icon variation-insufficient")
     side = detail.spc.points[-1].side if detail.spc.points else None
+    return variation_icon_of(detail.spc.variation, side)
+
+
+def variation_icon_of(variation: str, side: str | None, explained: bool = True) -> html.Span:
+    """Return the icon of one variation ('common', 'improvement', ...) with the latest special cause on `side`
+    ('high' or 'low') and its words, as the measure page draws it, with the link to what they mean when
+    `explained` (the page that explains them leaves it out)."""
+    text = VARIATION_TEXT.get(variation, variation)
+    link = meaning_link("variation") if explained else None
+    if variation == "insufficient":
+        return html.Span(
+            [html.Span(text, className="spc-icon-text"), link], className="spc-icon variation-insufficient"
+        )
     letter = "~" if variation == "common" else ("H" if side == "high" else "L")
     return html.Span(
         [
             html.Img(src=_icon(letter, ICON_COLOURS[variation]), alt="", width=32, height=32),
             html.Span(text, className="spc-icon-text"),
+            link,
         ],
         className=f"spc-icon variation-icon-{variation}",
     )
@@ -496,7 +508,12 @@ def variation_icon(detail: MeasureDetail) -> html.Span:
 
 def assurance_icon(detail: MeasureDetail) -> html.Span | None:
     """Return the assurance icon with its words (P pass, F fail, ? hit or miss), or None without a target."""
-    assurance = detail.spc.assurance
+    return assurance_icon_of(detail.spc.assurance)
+
+
+def assurance_icon_of(assurance: str, explained: bool = True) -> html.Span | None:
+    """Return the icon of one assurance ('pass', 'fail', 'hit-or-miss') with its words, as the measure page draws
+    it, and the link to what they mean when `explained`; None for 'none'."""
     if assurance == "none":
         return None
     letter = {"pass": "P", "fail": "F", "hit-or-miss": "?"}[assurance]
@@ -504,6 +521,7 @@ def assurance_icon(detail: MeasureDetail) -> html.Span | None:
         [
             html.Img(src=_icon(letter, ICON_COLOURS[assurance]), alt="", width=32, height=32),
             html.Span(ASSURANCE_TEXT[assurance], className="spc-icon-text"),
+            meaning_link("assurance") if explained else None,
         ],
         className=f"spc-icon assurance-icon-{assurance}",
     )
