@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from dash import dcc
+from dash import dcc, html
 
 HOW_TO_READ_PATH = "/how-to-read"
 
@@ -39,11 +39,10 @@ def section_href(section: Section) -> str:
 
 def meaning_link(section: Section) -> dcc.Link:
     """A small "What does this mean?" link to the section explaining `section`, named for a screen reader by what
-    it explains ("What does this mean: variation")."""
+    it explains as well ("What does this mean: variation?")."""
     return dcc.Link(
-        "What does this mean?",
+        ["What does this mean", html.Span(f": {SECTION_SUBJECTS[section]}", className="visually-hidden"), "?"],
         href=section_href(section),
         className="meaning-link small",
         title=f"How to read {SECTION_SUBJECTS[section]}",
-        **{"aria-label": f"What does this mean: {SECTION_SUBJECTS[section]}"},
     )
