@@ -110,6 +110,19 @@ def _card(card) -> dict[str, str]:
     }
 
 
+def _without_help_links(tree):
+    """`tree` without its "What does this mean?" links: help beside the judgement, not the judgement's words."""
+    if isinstance(tree, list):
+        return [_without_help_links(item) for item in tree if not _is_help_link(item)]
+    if isinstance(tree, dict) and "props" in tree:
+        return {**tree, "props": {**tree["props"], "children": _without_help_links(tree["props"].get("children"))}}
+    return tree
+
+
+def _is_help_link(tree) -> bool:
+    return isinstance(tree, dict) and "props" in tree and "meaning-link" in _classes(tree)
+
+
 def _measure_page(tree) -> dict[str, str]:
     facts = {c["props"]["data-fact"]: c for c in _components(tree) if "data-fact" in c["props"]}
     target = facts["target"]
@@ -120,7 +133,7 @@ def _measure_page(tree) -> dict[str, str]:
         # The target is the card's figure; the rating is its badge, or the figure itself when there is no target.
         "rating": _text(badges) if badges else _text(_part(target, "card-figure")),
         "target card": _text(target),
-        "spc": _text(facts["spc"]).removeprefix("Variation (SPC)").strip(),
+        "spc": _text(_without_help_links(facts["spc"])).removeprefix("Variation (SPC)").strip(),
     }
 
 

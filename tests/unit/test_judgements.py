@@ -74,7 +74,9 @@ def test_a_rated_figure_says_where_it_stands(rag, words):
     assert target_words(assessment) == words
     assert target_line(PERCENT) == "Target: at least 90"
     assert _text(target_cell(PERCENT, assessment)) == f"{words} Target: at least 90"
-    assert target_cell(PERCENT, assessment).children[0].className == f"badge rag-{rag}"
+    badge = target_cell(PERCENT, assessment).children[0]
+    assert badge.className == f"badge rag-{rag} explained"
+    assert badge.href == "/how-to-read#reading-target"  # the badge says what it means
 
 
 @pytest.mark.parametrize("status", ["tbc", "new", "na", "suppressed", "missing"])
@@ -150,7 +152,8 @@ def test_each_kind_of_variation_in_words(variation, words):
     assert too_few_words(PERCENT, assessment) is None
     assert assessment.special_cause is (variation != "common")
     cell = variation_cell(PERCENT, assessment)
-    assert cell.children[0].className == f"badge variation-{variation}"
+    assert cell.children[0].className == f"badge variation-{variation} explained"
+    assert cell.children[0].href == "/how-to-read#reading-variation"
     assert _text(cell) == f"{words} Will sometimes meet and sometimes miss the target"
 
 
