@@ -174,3 +174,12 @@ def test_a_section_is_reached_when_its_address_is_opened_directly(page_as, serve
     _open(page, served_app + "/how-to-read#reading-draft")
     _section_in_view(page, "reading-draft")
     assert "DRAFT banner" in page.locator("section:has(#reading-draft)").inner_text()
+
+
+def test_the_sign_in_pages_header_links_to_how_to_read_these_pages(page_as, served_app):
+    page = page_as(None)
+    page.goto(served_app + "/sign-in")
+    page.locator(".site-header").get_by_role("link", name="How to read these pages").click()
+    page.wait_for_url("**/how-to-read")
+    page.locator("#main h1").wait_for()
+    assert page.locator("#main h1").inner_text() == "How to read these pages"
