@@ -66,6 +66,9 @@ OVERVIEW_FILTERS = "overview-filters"
 OVERVIEW_AREA = "overview-area"
 OVERVIEW_COLUMNS = "overview-columns"
 OVERVIEW_SHOWN_QUERY = "overview-shown-query"
+# Where the overview keeps which control was used, so that focus returns to it when the page is drawn again.
+OVERVIEW_FOCUS_KEPT = "overview-focus-kept"
+OVERVIEW_FOCUS_RESTORED = "overview-focus-restored"
 AREA_GRADES_CHART = "area-grades-chart"
 
 # Users page (/admin/users), admins only

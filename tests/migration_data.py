@@ -361,6 +361,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0008": build_0008,
     "0009": build_0009,
     "0010": build_0010,
+    "0011": build_0010,  # adds the measures' plain source, empty until `init` loads the catalogue
 }
 
 

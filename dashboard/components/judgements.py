@@ -9,9 +9,10 @@ the measure page all say the same thing about the same `Assessment`.
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from dashboard.components.palette import SYNTHETIC_MARK
+from dashboard.components.reading_help import Section, section_href
 from measures.assessment.model import Assessment
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
@@ -133,8 +134,8 @@ def target_line(measure: Measure) -> str | None:
 
 
 def variation_words(assessment: Assessment) -> str:
-    """Return the SPC variation in words, e.g. 'Common cause: no significant change', 'Special cause: concern',
-    'Special cause: unusually high' (neither better nor worse, on the high side), 'Too few months for SPC',
+    """Return the SPC variation in words, e.g. 'No significant change: normal variation', 'Significant change for
+    the worse', 'Unusually high, neither better nor worse' (on the high side), 'Too few months to judge yet',
     'No SPC reading'."""
     return variation_text(assessment.variation, assessment.variation_side)
 
@@ -268,16 +269,24 @@ def change_cell(measure: Measure, assessment: Assessment) -> html.Td:
     return html.Td(change(measure, assessment), className=f"change {change_class(assessment)}")
 
 
-def rating_badge(rag: str, has_target: bool) -> html.Span:
-    """A figure's rating against target as a coloured badge with its words (see `rating_words`)."""
-    return html.Span(rating_words(rag, has_target), className=f"badge rag-{rag}")
+def _explained(words: str, class_name: str, section: Section) -> dcc.Link:
+    """A judgement's words as a link to the section of How to read these pages that explains them."""
+    return dcc.Link(
+        words, href=section_href(section), className=f"{class_name} explained", title="What does this mean?"
+    )
 
 
-def target_badge(assessment: Assessment) -> html.Span:
-    """The rating against target as a badge with its words (`target_words`), coloured by the rating except that an
-    earlier month's "on target" is not coloured as a success."""
+def rating_badge(rag: str, has_target: bool) -> dcc.Link:
+    """A figure's rating against target as a coloured badge with its words (see `rating_words`), linked to what
+    the ratings mean."""
+    return _explained(rating_words(rag, has_target), f"badge rag-{rag}", "target")
+
+
+def target_badge(assessment: Assessment) -> dcc.Link:
+    """The month's rating against target as a badge with its words (`target_words`), linked to what the ratings
+    mean, coloured by the rating except that an earlier month's "on target" is not coloured as a success."""
     shown = "none" if assessment.rated_earlier and assessment.rag == "green" else assessment.rag
-    return html.Span(target_words(assessment), className=f"badge rag-{shown}")
+    return _explained(target_words(assessment), f"badge rag-{shown}", "target")
 
 
 def against_target(measure: Measure, assessment: Assessment) -> list:
@@ -291,9 +300,15 @@ def target_cell(measure: Measure, assessment: Assessment) -> html.Td:
     return html.Td(against_target(measure, assessment), className="rag")
 
 
-def variation_badge(assessment: Assessment) -> html.Span:
-    """The SPC variation as a coloured badge with its words."""
-    return html.Span(variation_words(assessment), className=f"badge variation-{assessment.variation}")
+def variation_badge(assessment: Assessment) -> dcc.Link:
+    """The SPC variation as a coloured badge with its words (`variation_words`), linked to what variation means."""
+    return variation_badge_of(assessment.variation, assessment.variation_side)
+
+
+def variation_badge_of(variation: str, side: str | None = None) -> dcc.Link:
+    """The badge of one SPC variation ('common', 'improvement', ...; special cause that is neither better nor worse
+    on `side` "high" or "low"), as every page draws it."""
+    return _explained(variation_text(variation, side), f"badge variation-{variation}", "variation")
 
 
 def variation_notes(measure: Measure, assessment: Assessment) -> list:
@@ -313,10 +328,16 @@ def variation_notes(measure: Measure, assessment: Assessment) -> list:
     return notes
 
 
-def assurance(assessment: Assessment) -> html.Span | None:
-    """The SPC assurance on its own line, or None when there is none (no target, or too few months)."""
-    words = assurance_words(assessment)
-    return html.Span(words, className="small block assurance") if words else None
+def assurance(assessment: Assessment) -> dcc.Link | None:
+    """The SPC assurance on its own line, linked to what assurance means, or None when there is none (no target,
+    or too few months)."""
+    return assurance_line_of(assessment.assurance)
+
+
+def assurance_line_of(assurance_kind: str) -> dcc.Link | None:
+    """The line of one SPC assurance ('pass', 'fail', 'hit-or-miss'), as every page draws it; None for 'none'."""
+    words = ASSURANCE_TEXT.get(assurance_kind)
+    return _explained(words, "small block assurance", "assurance") if words else None
 
 
 def variation(measure: Measure, assessment: Assessment) -> list:

@@ -138,5 +138,5 @@ def overview_table(
     caption = f"Measures that Matter as at {long_label(model.period)}" if model.period else "Measures that Matter"
     return html.Table(
         [html.Caption(caption, className="visually-hidden"), html.Thead(header), html.Tbody(body)],
-        className="mtm-table",
+        className="mtm-table with-committee" if committee_columns else "mtm-table",
     )

@@ -36,6 +36,7 @@ from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.publication import draft_banner, revision_sentence
+from dashboard.components.reading_help import meaning_link
 from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -364,23 +365,25 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
                 ]
             )
         )
-    synthetic_help = "Hollow points are synthetic demonstration figures." if detail.shows_synthetic else ""
+    synthetic_help = "Hollow points are synthetic demonstration figures. " if detail.shows_synthetic else ""
     explanation = html.P(
         [
             # With derived monthly figures, say so first.
             f"{spc_basis_words(detail.assessment)} " if spc_on == "derived-monthly" else "",
             "Each point is one month. The solid black line is the average and the dashed lines are the process "
             "limits: the range the figures would be expected to stay within if nothing changed. "
-            f"{_capitalise(special_cause_rules(measure.spc))} is ",
+            f"{_capitalise(special_cause_rules(measure.spc))} is a significant change (the method calls it ",
             html.Em("special cause"),
-            " variation, marked with its own shape and colour and named in the key. ",
+            " variation), marked with its own shape and colour and named in the key. ",
             synthetic_help,
+            meaning_link("variation"),
         ]
         if spc_on != "none"
         else [
             f"{detail.assessment.explanation} Each point is one month's figure as reported, shown without an "
             "average or process limits. ",
             synthetic_help,
+            meaning_link("variation"),
         ],
         className="measure-chart-help",
     )
@@ -796,8 +799,10 @@ def _about_section(detail: MeasureDetail) -> html.Section:
         items.append(("Counted (numerator)", measure.numerator_label))
     if measure.denominator_label:
         items.append(("Out of (denominator)", measure.denominator_label))
-    if measure.source_note:
-        items.append(("How the figures are recorded", measure.source_note))
+    if measure.source:
+        items.append(("Source", measure.source))
+    if measure.source_note and access.may_see_officer_notes():
+        items.append(("Notes for officers on the sources", measure.source_note))
     if measure.flags:
         items.append(
             (

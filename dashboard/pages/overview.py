@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import ids
 from dashboard.components.judgements import CHANGE_HEADLINE_LABEL, headline_change, headline_spc, headline_target
@@ -177,7 +177,7 @@ def layout(
         html.Div(
             overview_table(model, committee, publications.revised_figures(engine(), model.columns)),
             id=ids.OVERVIEW_TABLE,
-            className="table-scroll",
+            className="table-scroll overview-scroll",
             tabIndex="0",
             role="region",
             **{"aria-label": "Measures that Matter table"},
@@ -193,6 +193,8 @@ def layout(
                 id=ids.OVERVIEW_SHOWN_QUERY,
                 data=overview_query(full.period, filters, area_number, ["committee"] if committee else []),
             ),
+            dcc.Store(id=ids.OVERVIEW_FOCUS_KEPT),
+            dcc.Store(id=ids.OVERVIEW_FOCUS_RESTORED),
             *_notices(full, period),
             draft_banner(full.period),
             _headline(full),
@@ -218,3 +220,66 @@ def choose_view(period, filters, area, columns, shown: str | None):
     Dash also fires this when the router inserts the page; the view then is the view shown, so nothing happens.
     """
     return navigate(overview_query(period, filters, area, columns), shown)
+
+
+# Choosing a month or a filter navigates, and the page router draws the whole page again, controls included: the
+# control used would be gone and the keyboard focus lost to the top of the page. So the control in focus when a
+# choice is made is noted for this tab (which control, and which of its checkboxes or its button), and when the
+# page is drawn again focus returns to the same place in the new control.
+clientside_callback(
+    """
+    function (period, filters, area, columns) {
+        var triggered = window.dash_clientside.callback_context.triggered;
+        if (!triggered.length) { return window.dash_clientside.no_update; }
+        var controlId = triggered[0].prop_id.split(".")[0];
+        var control = document.getElementById(controlId);
+        var active = document.activeElement;
+        // A checkbox keeps its place; a drop-down has closed by now, and its button takes the focus back.
+        var inside = control && active && active.tagName === "INPUT" && control.contains(active);
+        var used = { control: controlId, value: inside ? active.value : null, at: Date.now() };
+        window.sessionStorage.setItem("overview-focus", JSON.stringify(used));
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(ids.OVERVIEW_FOCUS_KEPT, "data"),
+    Input(ids.PERIOD_PICKER, "value"),
+    Input(ids.OVERVIEW_FILTERS, "value"),
+    Input(ids.OVERVIEW_AREA, "value"),
+    Input(ids.OVERVIEW_COLUMNS, "value"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    """
+    function (shown) {
+        var kept = window.sessionStorage.getItem("overview-focus");
+        if (!kept) { return window.dash_clientside.no_update; }
+        window.sessionStorage.removeItem("overview-focus");
+        var used = JSON.parse(kept);
+        if (Date.now() - used.at > 30000) { return window.dash_clientside.no_update; }
+        var tries = 0;
+        function restore() {
+            var control = document.getElementById(used.control);
+            var target = null;
+            if (control) {
+                if (used.value !== null) {
+                    target = Array.prototype.find.call(control.querySelectorAll("input"), function (input) {
+                        return input.value === used.value;
+                    });
+                } else {
+                    target = control.tagName === "BUTTON" ? control : control.querySelector("button");
+                }
+            }
+            if (target) {
+                target.focus({ preventScroll: true });
+                if (document.activeElement === target) { return; }
+            }
+            if (tries++ < 40) { window.setTimeout(restore, 25); }
+        }
+        restore();
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(ids.OVERVIEW_FOCUS_RESTORED, "data"),
+    Input(ids.OVERVIEW_SHOWN_QUERY, "data"),
+)

@@ -15,6 +15,12 @@ def may_see_worker_level() -> bool:
     return readers.may(users.VIEW_WORKERS)
 
 
+def may_see_officer_notes() -> bool:
+    """Return True when the reader of this request may read the catalogue's working notes on its sources (those
+    who prepare the figures: officers and admins); everyone else reads the sources named plainly."""
+    return readers.may(users.UPLOAD)
+
+
 def may_see_teams() -> bool:
     """Return True when the reader of this request may see team-level figures (anyone signed in)."""
     return readers.may(users.VIEW_TEAMS)

@@ -93,7 +93,8 @@ class Measure:
     numerator_label: str = ""
     denominator_label: str = ""
     chart: str = ""
-    source_note: str = ""
+    source: str = ""  # the documents the measure comes from, named plainly: shown to every reader
+    source_note: str = ""  # officers' working notes on the sources (document line numbers, doubts): not for readers
     flags: tuple[str, ...] = ()
     basis: Basis = "month"
     sort_key: tuple[int, int] = field(default=(0, 0), compare=False)
@@ -266,6 +267,7 @@ def parse_catalogue(data: dict) -> Catalogue:
                 numerator_label=str(raw.get("numerator_label", "")),
                 denominator_label=str(raw.get("denominator_label", "")),
                 chart=str(raw.get("chart", "")),
+                source=str(raw.get("source", "")),
                 source_note=str(raw.get("source_note", "")),
                 flags=tuple(raw.get("flags", ())),
                 basis=basis,

@@ -44,16 +44,20 @@ CHANGE_READING_TEXT = {
     "against": "not significant on its own",
 }
 RAG_TEXT = {"green": "On target", "amber": "Near target", "red": "Off target", "none": "No target"}
+# The SPC readings in the reader's words, not the method's: what a reading means, never "special cause".
 VARIATION_TEXT = {
-    "common": "Common cause: no significant change",
-    "improvement": "Special cause: improvement",
-    "concern": "Special cause: concern",
-    "neither": "Special cause: change, neither better nor worse",
-    "insufficient": "Too few months for SPC",
+    "common": "No significant change: normal variation",
+    "improvement": "Significant improvement",
+    "concern": "Significant change for the worse",
+    "neither": "Unusual change, neither better nor worse",
+    "insufficient": "Too few months to judge yet",
     "no-reading": "No SPC reading",
 }
 # "Special cause, neither better nor worse" says which side the latest point is on.
-NEITHER_SIDE_TEXT = {"high": "Special cause: unusually high", "low": "Special cause: unusually low"}
+NEITHER_SIDE_TEXT = {
+    "high": "Unusually high, neither better nor worse",
+    "low": "Unusually low, neither better nor worse",
+}
 # Why a measure whose figures are not monthly has no SPC reading, by its basis (`Measure.basis`): the reason on
 # its own (shown under the "No SPC reading" badge) and as the reading's sentence.
 NO_SPC_REASON_TEXT = {
@@ -68,14 +72,14 @@ DERIVED_MONTHLY_TEXT = "SPC is read on the monthly figures derived from the year
 ASSURANCE_TEXT = {
     "pass": "Will consistently meet the target",
     "fail": "Will consistently miss the target",
-    "hit-or-miss": "Will hit or miss the target at random",
+    "hit-or-miss": "Will sometimes meet and sometimes miss the target",
     "none": "",
 }
 
 
 def variation_text(variation: str, side: str | None = None) -> str:
     """Return the SPC variation in words (VARIATION_TEXT); special cause that is neither better nor worse says
-    which side with `side` "high" or "low": 'Special cause: unusually high'. Raises KeyError for an unknown
+    which side with `side` "high" or "low": 'Unusually high, neither better nor worse'. Raises KeyError for an unknown
     variation."""
     if variation == "neither" and side in NEITHER_SIDE_TEXT:
         return NEITHER_SIDE_TEXT[side]

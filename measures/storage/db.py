@@ -87,6 +87,8 @@ measures = Table(
     Column("numerator_label", Text, nullable=False, default=""),
     Column("denominator_label", Text, nullable=False, default=""),
     Column("chart", Text, nullable=False, default=""),
+    # `source` names the documents plainly for every reader; `source_note` is the officers' working note.
+    Column("source", Text, nullable=False, default="", server_default=""),
     Column("source_note", Text, nullable=False, default=""),
     Column("flags", Text, nullable=False, default=""),  # comma-separated
     # Set when an admin changes the targets in the app; `init` then keeps those fields instead of the file's.

@@ -265,7 +265,7 @@ def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 
 FILTERS = {
     "off-target": "Off target",
     "worse": "Getting worse",
-    "special-cause": "Special-cause variation",
+    "special-cause": "Showing an unusual change",
 }
 
 

@@ -28,6 +28,9 @@ PAGES = [
     ("change-password", "/account/password", "viewer"),
     ("sign-in", "/sign-in", None),
     ("accessibility", "/accessibility", None),
+    ("how-to-read", "/how-to-read", None),
+    ("how-to-read-viewer", "/how-to-read#reading-variation", "viewer"),
+    ("overview-committee-columns", "/?columns=committee", "viewer"),
     ("not-found", "/no-such-page", "viewer"),
 ]
 

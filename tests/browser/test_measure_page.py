@@ -58,7 +58,7 @@ def test_key_numbers_match_the_store(page, served_app, demo_engine):
     numerator, denominator = ytd["numerator"].sum(), ytd["denominator"].sum()
     assert f"{numerator:,.0f} of {denominator:,.0f}" in _fact(page, "year-to-date")
     assert f"{100 * numerator / denominator:.1f}%" in _fact(page, "year-to-date")
-    assert "Special cause: improvement" in _fact(page, "spc")
+    assert "Significant improvement" in _fact(page, "spc")
     first_row = page.locator("#measure-months-table tbody tr").first.locator("th, td").all_inner_texts()
     assert first_row[:4] == ["January 2023", "236", "304", "77.6%"]
 
@@ -78,8 +78,8 @@ def test_the_spc_chart_has_rendered_with_its_key(page, served_app):
     assert chart.locator(".scatterlayer .trace .points path").count() == 22
     legend = chart.locator(".legend").text_content()
     for entry in (
-        "Common cause",
-        "Special cause: improvement",
+        "Normal variation",
+        "Significant improvement",
         "Process limits",
         "England",
         "Statistical neighbours (average)",
@@ -89,7 +89,7 @@ def test_the_spc_chart_has_rendered_with_its_key(page, served_app):
     page.locator("details.measure-details summary").first.click()
     table = page.locator("#measure-chart-table")
     assert table.locator("tbody tr").count() == 22
-    assert table.locator("tbody tr").last.inner_text().split("\t")[-1] == "Special cause: improvement"
+    assert table.locator("tbody tr").last.inner_text().split("\t")[-1] == "Significant improvement"
 
 
 def test_choosing_a_month_puts_it_in_the_address_and_the_address_restores_it(page, served_app):

@@ -79,7 +79,7 @@ def test_the_measure_page_keeps_the_catalogue_wording_for_a_measure_without_its_
 def test_a_measure_with_a_higher_minimum_is_computed_and_described_with_it(own_settings):
     overview = _page(own_settings, "/", "?period=2023-01")
     row = _row(overview, "3.2")
-    assert "Too few months for SPC" in row
+    assert "Too few months to judge yet" in row
     assert "22 of 30 months" in row
     assert "of 30 months" not in _row(overview, "3.3")
 

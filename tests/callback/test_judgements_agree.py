@@ -113,6 +113,19 @@ def _card(card) -> dict[str, str]:
     }
 
 
+def _without_help_links(tree):
+    """`tree` without its "What does this mean?" links: help beside the judgement, not the judgement's words."""
+    if isinstance(tree, list):
+        return [_without_help_links(item) for item in tree if not _is_help_link(item)]
+    if isinstance(tree, dict) and "props" in tree:
+        return {**tree, "props": {**tree["props"], "children": _without_help_links(tree["props"].get("children"))}}
+    return tree
+
+
+def _is_help_link(tree) -> bool:
+    return isinstance(tree, dict) and "props" in tree and "meaning-link" in _classes(tree)
+
+
 def _measure_page(tree) -> dict[str, str]:
     facts = {c["props"]["data-fact"]: c for c in _components(tree) if "data-fact" in c["props"]}
     target = facts["target"]
@@ -123,7 +136,7 @@ def _measure_page(tree) -> dict[str, str]:
         # The target is the card's figure; the rating is its badge, or the figure itself when there is no target.
         "rating": _text(badges) if badges else _text(_part(target, "card-figure")),
         "target card": _text(target),
-        "spc": _text(facts["spc"]).removeprefix("Variation (SPC)").strip(),
+        "spc": _text(_without_help_links(facts["spc"])).removeprefix("Variation (SPC)").strip(),
     }
 
 
@@ -206,7 +219,7 @@ def test_area_10_in_january_2023_rates_from_december_and_says_so(app):
             ), (ref, card["spc"])
         else:
             assert "Reading up to December 2022" in card["spc"], (ref, card["spc"])
-    assert _card(cards["10.6"])["spc"].startswith("Common cause: no significant change Reading up to December 2022")
+    assert _card(cards["10.6"])["spc"].startswith("No significant change: normal variation Reading up to December 2022")
     assert _card(cards["10.1"])["target"] == "No target"  # 10.1 has none
 
 

@@ -75,7 +75,9 @@ def test_a_rated_figure_says_where_it_stands(rag, words):
     assert target_words(assessment) == words
     assert target_line(PERCENT) == "Target: at least 90"
     assert _text(target_cell(PERCENT, assessment)) == f"{words} Target: at least 90"
-    assert target_cell(PERCENT, assessment).children[0].className == f"badge rag-{rag}"
+    badge = target_cell(PERCENT, assessment).children[0]
+    assert badge.className == f"badge rag-{rag} explained"
+    assert badge.href == "/how-to-read#reading-target"  # the badge says what it means
 
 
 @pytest.mark.parametrize("status", ["tbc", "new", "na", "suppressed", "missing"])
@@ -195,10 +197,10 @@ def test_a_common_cause_change_says_how_far_it_moved_in_the_measures_unit(measur
 @pytest.mark.parametrize(
     ("variation", "words"),
     [
-        ("improvement", "Special cause: improvement"),
-        ("concern", "Special cause: concern"),
-        ("neither", "Special cause: change, neither better nor worse"),
-        ("common", "Common cause: no significant change"),
+        ("improvement", "Significant improvement"),
+        ("concern", "Significant change for the worse"),
+        ("neither", "Unusual change, neither better nor worse"),
+        ("common", "No significant change: normal variation"),
     ],
 )
 def test_each_kind_of_variation_in_words(variation, words):
@@ -207,17 +209,18 @@ def test_each_kind_of_variation_in_words(variation, words):
     assert too_few_words(PERCENT, assessment) is None
     assert assessment.special_cause is (variation != "common")
     cell = variation_cell(PERCENT, assessment)
-    assert cell.children[0].className == f"badge variation-{variation}"
-    assert _text(cell) == f"{words} Will hit or miss the target at random"
+    assert cell.children[0].className == f"badge variation-{variation} explained"
+    assert cell.children[0].href == "/how-to-read#reading-variation"
+    assert _text(cell) == f"{words} Will sometimes meet and sometimes miss the target"
 
 
 def test_too_few_months_counts_against_the_measures_own_minimum():
     assessment = _assessment(variation="insufficient", assurance="none", spc_periods=("2022-11", "2022-12", "2023-01"))
-    assert variation_words(assessment) == "Too few months for SPC"
+    assert variation_words(assessment) == "Too few months to judge yet"
     assert too_few_words(PERCENT, assessment) == "3 of 15 months needed"
     eight = replace(PERCENT, spc=SpcOptions(minimum_points=8))
     assert too_few_words(eight, assessment) == "3 of 8 months needed"
-    assert _text(variation_cell(eight, assessment)) == "Too few months for SPC 3 of 8 months needed"
+    assert _text(variation_cell(eight, assessment)) == "Too few months to judge yet 3 of 8 months needed"
     assert reading_up_to_words(assessment) is None  # no reading, so nothing to date
 
 
@@ -232,7 +235,7 @@ def test_a_reading_of_earlier_months_says_which_month_it_is_up_to():
     )
     assert reading_up_to_words(assessment) == "Reading up to December 2022"
     assert _text(variation_cell(PERCENT, assessment)) == (
-        "Special cause: improvement Reading up to December 2022 Will consistently miss the target"
+        "Significant improvement Reading up to December 2022 Will consistently miss the target"
     )
 
 
@@ -245,7 +248,7 @@ def test_a_reading_that_includes_the_month_says_nothing_more():
     [
         ("pass", "Will consistently meet the target"),
         ("fail", "Will consistently miss the target"),
-        ("hit-or-miss", "Will hit or miss the target at random"),
+        ("hit-or-miss", "Will sometimes meet and sometimes miss the target"),
         ("none", None),
     ],
 )
@@ -273,7 +276,7 @@ def test_every_judgement_of_a_tbc_month_with_a_target():
         "TBC",
         "No comparison",
         "Not rated: no figure Target: at least 90",
-        "Common cause: no significant change Reading up to December 2022 Will consistently miss the target",
+        "No significant change: normal variation Reading up to December 2022 Will consistently miss the target",
     )
 
 
@@ -326,7 +329,7 @@ def test_a_figure_that_is_not_a_month_assessment_is_rated_in_the_same_words(rag,
 
 @pytest.mark.parametrize(
     ("side", "words"),
-    [("high", "Special cause: unusually high"), ("low", "Special cause: unusually low")],
+    [("high", "Unusually high, neither better nor worse"), ("low", "Unusually low, neither better nor worse")],
 )
 def test_special_cause_neither_says_which_side(side, words):
     assessment = _assessment(variation="neither", variation_side=side, assurance="none")

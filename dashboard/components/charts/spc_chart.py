@@ -29,6 +29,7 @@ from dashboard.components.palette import (
     TARGET_BAND_FILL,
     TARGET_COLOUR,
 )
+from dashboard.components.reading_help import meaning_link
 from measures.assessment.spc import SpcPoint
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
@@ -46,33 +47,38 @@ FONT_SIZE = 14
 
 # Each kind of point has its own colour (palette.py) and its own shape, so special causes read without colour.
 POINT_STYLE: dict[str, dict[str, object]] = {
-    "common": {"name": "Common cause", "color": SPC_COMMON_CAUSE_COLOUR, "symbol": "circle", "size": 8},
+    "common": {"name": "Normal variation", "color": SPC_COMMON_CAUSE_COLOUR, "symbol": "circle", "size": 8},
     "improvement": {
-        "name": "Special cause: improvement",
+        "name": "Significant improvement",
         "color": SPC_IMPROVEMENT_COLOUR,
         "symbol": "diamond",
         "size": 12,
     },
-    "concern": {"name": "Special cause: concern", "color": SPC_CONCERN_COLOUR, "symbol": "square", "size": 11},
+    "concern": {
+        "name": "Significant change for the worse",
+        "color": SPC_CONCERN_COLOUR,
+        "symbol": "square",
+        "size": 11,
+    },
     "neither": {
-        "name": "Special cause: neither better nor worse",
+        "name": "Unusual, neither better nor worse",
         "color": SPC_NEITHER_COLOUR,
         "symbol": "triangle-up",
         "size": 12,
     },
     "unassessed": {
-        "name": "Monthly figure (too few months for SPC)",
+        "name": "Monthly figure (too few months to judge)",
         "color": SPC_UNASSESSED_COLOUR,
         "symbol": "circle",
         "size": 8,
     },
 }
 POINT_READING = {
-    "common": "Common cause variation",
-    "improvement": "Special cause: improvement",
-    "concern": "Special cause: concern",
-    "neither": "Special cause: neither better nor worse",
-    "unassessed": "Too few months for an SPC reading",
+    "common": "Normal variation",
+    "improvement": "Significant improvement",
+    "concern": "Significant change for the worse",
+    "neither": "Unusual, neither better nor worse",
+    "unassessed": "Too few months to judge yet",
 }
 NO_READING_POINT = "No SPC reading: not a monthly figure"
 NO_READING_LEGEND = "Figure as reported (no SPC reading)"
@@ -80,7 +86,7 @@ NO_READING_LEGEND = "Figure as reported (no SPC reading)"
 
 def point_reading(detail: MeasureDetail, point: SpcPoint) -> str:
     """Return how one chart point reads in words: its kind (POINT_READING), a special cause neither better nor
-    worse with its side ('Special cause: unusually high'), or, for a measure with no SPC reading because its
+    worse with its side ('Unusually high, neither better nor worse'), or, for a measure with no SPC reading because its
     figures are not monthly, NO_READING_POINT."""
     kind = detail.point_kind(point)
     if kind == "unassessed" and detail.spc.variation == "no-reading":
@@ -505,20 +511,30 @@ def _icon(letter: str, colour: str) -> str:
 
 
 def variation_icon(detail: MeasureDetail) -> html.Span:
-    """Return the variation icon with its words: the icon is decorative, the words carry the meaning.
+    """Return the variation icon with its words: the icon is decorative, the words carry the meaning, and a link
+    says what they mean.
 
     The letter shows which way the latest special cause points: H (higher) or L (lower); ~ for common cause.
     """
-    variation = detail.spc.variation
-    text = variation_text(variation, detail.assessment.variation_side)
+    return variation_icon_of(detail.spc.variation, detail.assessment.variation_side)
+
+
+def variation_icon_of(variation: str, side: str | None, explained: bool = True) -> html.Span:
+    """Return the icon of one variation ('common', 'improvement', ...) with the latest special cause on `side`
+    ('high' or 'low') and its words, as the measure page draws it, with the link to what they mean when
+    `explained` (the page that explains them leaves it out). Too few months, or no reading, has words only."""
+    text = variation_text(variation, side)
+    link = meaning_link("variation") if explained else None
     if variation in ("insufficient", "no-reading"):
-        return html.Span([html.Span(text, className="spc-icon-text")], className=f"spc-icon variation-{variation}")
-    side = detail.assessment.variation_side
+        return html.Span(
+            [html.Span(text, className="spc-icon-text"), link], className=f"spc-icon variation-{variation}"
+        )
     letter = "~" if variation == "common" else ("H" if side == "high" else "L")
     return html.Span(
         [
             html.Img(src=_icon(letter, ICON_COLOURS[variation]), alt="", width=32, height=32),
             html.Span(text, className="spc-icon-text"),
+            link,
         ],
         className=f"spc-icon variation-icon-{variation}",
     )
@@ -526,7 +542,12 @@ def variation_icon(detail: MeasureDetail) -> html.Span:
 
 def assurance_icon(detail: MeasureDetail) -> html.Span | None:
     """Return the assurance icon with its words (P pass, F fail, ? hit or miss), or None without a target."""
-    assurance = detail.spc.assurance
+    return assurance_icon_of(detail.spc.assurance)
+
+
+def assurance_icon_of(assurance: str, explained: bool = True) -> html.Span | None:
+    """Return the icon of one assurance ('pass', 'fail', 'hit-or-miss') with its words, as the measure page draws
+    it, and the link to what they mean when `explained`; None for 'none'."""
     if assurance == "none":
         return None
     letter = {"pass": "P", "fail": "F", "hit-or-miss": "?"}[assurance]
@@ -534,6 +555,7 @@ def assurance_icon(detail: MeasureDetail) -> html.Span | None:
         [
             html.Img(src=_icon(letter, ICON_COLOURS[assurance]), alt="", width=32, height=32),
             html.Span(ASSURANCE_TEXT[assurance], className="spc-icon-text"),
+            meaning_link("assurance") if explained else None,
         ],
         className=f"spc-icon assurance-icon-{assurance}",
     )
