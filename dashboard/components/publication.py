@@ -77,6 +77,12 @@ def draft_banner(period: str | None, catalogue: Catalogue | None = None) -> html
         if state.state == publications.WITHDRAWN
         else ""
     )
+    return draft_banner_of(period, complete.sentence(), withdrawn)
+
+
+def draft_banner_of(period: str, completeness: str, withdrawn: str = "") -> html.Div:
+    """The DRAFT banner of `period` with its completeness line ('31 of 38 measures have a figure ...') and, for a
+    month withdrawn, why: as every page draws it (`draft_banner`) and as the page that explains it shows it."""
     return html.Div(
         [
             html.P(
@@ -86,7 +92,7 @@ def draft_banner(period: str | None, catalogue: Catalogue | None = None) -> html
                     f"yet.{withdrawn}",
                 ]
             ),
-            html.P(complete.sentence(), className="draft-completeness"),
+            html.P(completeness, className="draft-completeness"),
         ],
         className="notice notice-warning draft-banner",
         role="status",

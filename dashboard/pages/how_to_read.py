@@ -5,6 +5,8 @@ and from each judgement; its section anchors are in `dashboard/components/readin
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import dash
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +20,7 @@ from dashboard.components.judgements import (
     synthetic_mark,
     variation_badge_of,
 )
+from dashboard.components.publication import draft_banner_of, revised_mark
 from dashboard.components.reading_help import HOW_TO_READ_PATH, SECTIONS, Section
 from dashboard.server import auth
 from dashboard.server.data import engine
@@ -30,6 +33,7 @@ from measures.domain.formatting import (
 )
 from measures.domain.spc_wording import minimum_rule, settings_in_force, special_cause_rules
 from measures.storage.catalogue_records import read_catalogue
+from measures.storage.publications import Figure, Revision
 
 dash.register_page(
     __name__,
@@ -58,6 +62,32 @@ def _section(section: Section, heading: str, *children) -> html.Section:
         className="reading-section",
         **{"aria-labelledby": anchor},
     )
+
+
+# An example of a revised figure, drawn by the same piece as on the pages (the figures are made up).
+EXAMPLE_MEASURE = Measure(
+    ref="3.1",
+    area=3,
+    title="Assessments completed in time",
+    short_title="Assessments",
+    unit="percent",
+    polarity="higher",
+    decimals=1,
+    counts=True,
+)
+EXAMPLE_REVISION = Revision(
+    ref="3.1",
+    period="2023-01",
+    published=Figure(236, 304, 236 / 304 * 100, "ok"),
+    current=Figure(240, 304, 240 / 304 * 100, "ok"),
+    at=datetime(2023, 3, 6, tzinfo=UTC),
+    by="Olu Officer",
+    reason="four assessments were recorded late",
+)
+EXAMPLE_REVISION_WORDS = (
+    "A figure corrected after its month was published (an example). The mark's pop-up says: published as 236/304 "
+    "77.6%, now 240/304 78.9%, revised on 6 March 2023 by Olu Officer, and why."
+)
 
 
 def _pictures(rows: list[tuple[object, str]], caption: str) -> html.Table:
@@ -170,8 +200,18 @@ def _variation_section(measures: tuple[Measure, ...]) -> html.Section:
         "higher or lower is better.",
         "insufficient": f"There are not enough months yet to tell ordinary variation from a real change: a reading "
         f"needs {minimum_rule(options)}. The pages say how many there are so far.",
+        "no-reading": "Some figures are not one month's count: a rolling 12-month figure, or a figure for the year "
+        "so far. Each month repeats most of the months before it, so the method cannot tell a real change from "
+        "the overlap. The figures are still shown, and the page says why there is no reading.",
     }
-    sides = {"improvement": "high", "concern": "low", "neither": "high", "common": None, "insufficient": None}
+    sides = {
+        "improvement": "high",
+        "concern": "low",
+        "neither": "high",
+        "common": None,
+        "insufficient": None,
+        "no-reading": None,
+    }
     rows: list[tuple[object, str]] = [
         (html.Div([variation_badge_of(kind), html.Div(variation_icon_of(kind, sides[kind], explained=False))]), words)
         for kind, words in meanings.items()
@@ -236,6 +276,10 @@ def _revised_section() -> html.Section:
             "the measure's page lists the same under Revisions."
         ),
         html.P("Nothing is overwritten: every earlier version of a figure is kept."),
+        _pictures(
+            [(html.Span(["240/304 78.9% ", revised_mark(EXAMPLE_MEASURE, EXAMPLE_REVISION)]), EXAMPLE_REVISION_WORDS)],
+            "The revised mark, as it appears beside a figure",
+        ),
     )
 
 
@@ -251,6 +295,15 @@ def _draft_section() -> html.Section:
             "Officers preparing the figures can also see draft months. Every page showing a draft month has a "
             "DRAFT banner at the top, with how many measures have a figure for that month so far. A draft month "
             "is not signed off and must not be quoted."
+        ),
+        _pictures(
+            [
+                (
+                    draft_banner_of("2023-02", "31 of 38 measures have a figure for February 2023; missing: 2.4, 2.5."),
+                    "The banner officers see at the top of a page showing a draft month (an example).",
+                )
+            ],
+            "The DRAFT banner",
         ),
     )
 

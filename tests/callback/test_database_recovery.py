@@ -237,7 +237,10 @@ def test_confirm_on_a_file_turned_read_only_says_nothing_was_imported(database, 
         client,
         _callback_key(app, f"{ids.CONFIRM_BUTTON}.disabled@"),
         [{"id": ids.CONFIRM_BUTTON, "property": "n_clicks", "value": 1}],
-        [{"id": ids.STAGED_TOKEN, "property": "data", "value": token}],
+        [
+            {"id": ids.STAGED_TOKEN, "property": "data", "value": token},
+            {"id": ids.UPLOAD_REASON, "property": "value", "value": ""},
+        ],
     )
     assert response.status_code == 200
     shown = json.dumps(response.get_json()["response"][ids.UPLOAD_PREVIEW]["children"])

@@ -66,8 +66,8 @@ def test_polarity_in_words(catalogue):
 def test_special_cause_neither_says_its_side_and_other_readings_keep_their_words():
     assert variation_text("neither", "high") == "Unusually high, neither better nor worse"
     assert variation_text("neither", "low") == "Unusually low, neither better nor worse"
-    assert variation_text("neither") == "Special cause: change, neither better nor worse"
-    assert variation_text("improvement", "high") == "Special cause: improvement"
+    assert variation_text("neither") == "Unusual change, neither better nor worse"
+    assert variation_text("improvement", "high") == "Significant improvement"
     assert variation_text("no-reading") == "No SPC reading"
 
 

@@ -304,7 +304,7 @@ def test_a_tbc_month_is_rated_from_the_earlier_figure_and_says_its_month(rag, wo
     cell = target_cell(PERCENT, assessment)
     assert _text(cell) == f"{words} Target: at least 90"
     badges = [part for part in cell.children if part is not None and "badge" in (part.className or "")]
-    assert [badge.className for badge in badges] == [f"badge {style}"]
+    assert [badge.className for badge in badges] == [f"badge {style} explained"]  # linked to what it means
     # The month's own figure needs no month: the page says which month it is.
     own = _assessment(rag=rag, rag_as_of="2023-01")
     assert target_words(own) == {"red": "Off target", "amber": "Near target", "green": "On target"}[rag]
@@ -352,6 +352,6 @@ def test_a_rolling_figure_says_why_there_is_no_reading():
 def test_a_reading_of_derived_monthly_figures_says_so():
     assessment = _assessment(basis="year-to-date", spc_on="derived-monthly")
     assert _text(variation_cell(PERCENT, assessment)) == (
-        "Common cause: no significant change SPC is read on the monthly figures derived from the year-to-date "
-        "counts. Will hit or miss the target at random"
+        "No significant change: normal variation SPC is read on the monthly figures derived from the year-to-date "
+        "counts. Will sometimes meet and sometimes miss the target"
     )

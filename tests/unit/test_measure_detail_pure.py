@@ -115,7 +115,7 @@ def test_a_year_to_date_count_is_charted_on_its_derived_monthly_figures():
     plotted = sorted(y for trace in figure.data if trace.mode == "markers" for y in trace.y if y is not None)
     assert plotted == sorted(monthly)
     assert chart_reading(detail).endswith("SPC is read on the monthly figures derived from the year-to-date counts.")
-    assert point_reading(detail, detail.spc.points[-1]) == "Common cause variation"
+    assert point_reading(detail, detail.spc.points[-1]) == "Normal variation"
     assert detail.summary.endswith(
         "SPC is read on the monthly figures derived from the year-to-date counts. Common cause: the latest value is "
         "within the process limits and is not part of a shift, a trend or a cluster near a limit."
