@@ -22,6 +22,7 @@ from measures.domain.formatting import (
     DIRECTION_TEXT,
     NO_SPC_REASON_TEXT,
     RAG_TEXT,
+    READING_UP_TO,
     STATUS_EXPLANATION,
     STATUS_TEXT,
     change_reading,
@@ -163,7 +164,7 @@ def reading_up_to_words(assessment: Assessment) -> str | None:
     """Return 'Reading up to December 2022' when the SPC reading is of months before the one assessed (which has
     no figure), or None when the reading includes the month or there is none."""
     month = assessment.reading_up_to
-    return f"Reading up to {long_label(month)}" if month else None
+    return READING_UP_TO.format(month=long_label(month)) if month else None
 
 
 def assurance_words(assessment: Assessment) -> str | None:

@@ -53,6 +53,8 @@ VARIATION_TEXT = {
     "insufficient": "Too few months to judge yet",
     "no-reading": "No SPC reading",
 }
+# An SPC reading of months before the one shown (which has no figure) says which month it reads up to.
+READING_UP_TO = "Reading up to {month}"
 # "Special cause, neither better nor worse" says which side the latest point is on.
 NEITHER_SIDE_TEXT = {
     "high": "Unusually high, neither better nor worse",

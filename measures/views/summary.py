@@ -17,7 +17,14 @@ from measures.assessment.change import direction, distance_to_band, judgement, r
 from measures.domain.catalogue import Measure
 from measures.domain.comparators import comparator_in_text
 from measures.domain.council import load_council
-from measures.domain.formatting import DERIVED_MONTHLY_TEXT, change_reading, format_number, format_value
+from measures.domain.formatting import (
+    DERIVED_MONTHLY_TEXT,
+    READING_UP_TO,
+    VARIATION_TEXT,
+    change_reading,
+    format_number,
+    format_value,
+)
 from measures.domain.periods import long_label
 from measures.domain.recent_average import RECENT_MONTHS
 from measures.domain.spc_wording import minimum_rule
@@ -229,7 +236,7 @@ def benchmark_clause(detail: MeasureDetail) -> str:
 
 
 def spc_sentence(detail: MeasureDetail) -> str:
-    """Return the SPC reading in words, or why there is none ('Too few months for a reliable trend ...'; for a
+    """Return the SPC reading in words, or why there is none ('Too few months to judge yet: ...'; for a
     rolling or year-to-date measure that cannot be split into months, the reason there is no reading).
 
     When the month shown has no figure, the reading is of the latest month that has one and says so; a reading of
@@ -243,13 +250,14 @@ def spc_sentence(detail: MeasureDetail) -> str:
         if assessment.spc_points == 0:
             return "There are no monthly figures yet, so there is no trend to read."
         return (
-            f"Too few months for a reliable trend: the SPC chart needs {minimum_rule(detail.measure.spc)} "
+            f"{VARIATION_TEXT['insufficient']}: the SPC chart needs {minimum_rule(detail.measure.spc)} "
             f"and there {'is' if assessment.spc_points == 1 else 'are'} {assessment.spc_points}."
         )
     text = assessment.explanation
     last = assessment.reading_up_to
     if last is not None:
-        text = f"Up to {long_label(last)} (the latest month with a figure) the chart shows {text[:1].lower()}{text[1:]}"
+        reading = READING_UP_TO.format(month=long_label(last))
+        text = f"{reading} (the latest month with a figure), the chart shows {text[:1].lower()}{text[1:]}"
     if assessment.spc_on == "derived-monthly":
         text = f"{DERIVED_MONTHLY_TEXT} {text}"
     return text

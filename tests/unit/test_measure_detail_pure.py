@@ -57,8 +57,8 @@ def test_a_tbc_month_reads_the_spc_up_to_the_month_before():
     assert detail.assessment.reading_up_to == "2022-12" and detail.spc_periods[-1] == "2022-12"
     assert detail.summary == (
         "Referrals in time: the January 2023 figure is to be confirmed (TBC); the latest figure is 13.0% for "
-        "December 2022, meeting the target of at least 12. Up to December 2022 (the latest month with a figure) "
-        "the chart shows special cause (improvement): the last 7 points are above the average. The target "
+        "December 2022, meeting the target of at least 12. Reading up to December 2022 (the latest month with a "
+        "figure), the chart shows special cause (improvement): the last 7 points are above the average. The target "
         "(at least 12) lies between the process limits, so it will be met in some months and missed in others."
     )
 
@@ -74,13 +74,13 @@ def test_too_few_months_names_the_measures_own_minimum():
     rows = HISTORY[-2:]
     default = measure_detail(inputs(replace(MEASURE, spc=SpcOptions()), rows), "2022-12")
     assert default.summary.endswith(
-        "Too few months for a reliable trend: the SPC chart needs at least 15 monthly figures and there are 2."
+        "Too few months to judge yet: the SPC chart needs at least 15 monthly figures and there are 2."
     )
     own = replace(MEASURE, spc=SpcOptions(minimum_points=13))
     detail = measure_detail(inputs(own, HISTORY), "2022-12")
     assert detail.spc.variation == "insufficient"
     assert detail.summary.endswith(
-        "Too few months for a reliable trend: the SPC chart needs at least 13 monthly figures and there are 12."
+        "Too few months to judge yet: the SPC chart needs at least 13 monthly figures and there are 12."
     )
 
 

@@ -20,8 +20,8 @@ BENCHMARKS_3_1 = [
     {"ref": "3.1", "year": "2021-22", "comparator": "Statistical neighbours", "value": 87.0, "source": "HSCP"},
     {"ref": "3.1", "year": "2021-22", "comparator": "England", "value": 88.0, "source": "HSCP"},
 ]
-TOO_FEW_1 = "Too few months for a reliable trend: the SPC chart needs at least 15 monthly figures and there is 1."
-TOO_FEW_2 = "Too few months for a reliable trend: the SPC chart needs at least 15 monthly figures and there are 2."
+TOO_FEW_1 = "Too few months to judge yet: the SPC chart needs at least 15 monthly figures and there is 1."
+TOO_FEW_2 = "Too few months to judge yet: the SPC chart needs at least 15 monthly figures and there are 2."
 # 10.2 is a year-to-date percentage published without its counts: no SPC reading, and the reason.
 NO_READING_YEAR_TO_DATE = (
     "No SPC reading: a year-to-date figure adds each month to the months before it, so its points are not "
