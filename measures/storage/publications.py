@@ -108,6 +108,12 @@ def published_months_in(connection: Connection) -> frozenset[str]:
     return frozenset(period for period, state in _newest_rows(connection).items() if state.published)
 
 
+def publication_marks_in(connection: Connection) -> dict[str, int]:
+    """Return, keyed by month, the upload mark of each month published now (its newest row is a publication): the
+    newest upload id when it was published. Raises sqlalchemy errors."""
+    return {period: state.upload_mark for period, state in _newest_rows(connection).items() if state.published}
+
+
 def history(engine: Engine, period: str | None = None) -> list[MonthState]:
     """Return every publication and withdrawal (of one month, or of all), oldest first. Raises sqlalchemy errors."""
     p = db.publications.c

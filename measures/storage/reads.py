@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, bindparam, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 
-from measures.storage import db, versioning
+from measures.storage import db, publications, versioning
 from measures.storage.recording import SERVICE
 
 # The months a reader may see: a set of 'YYYY-MM' (the published months, for a reader who may not see drafts), or
@@ -199,6 +199,10 @@ def value_history(
     """Return every recorded version of a measure's figures (of the `visible` months, unless None), oldest first,
     with who recorded it and when.
 
+    A reader limited to `visible` (published) months sees of each month only what was published and what came
+    after: the version in force at its last publication (its upload mark) and later ones, never the draft's
+    earlier versions. With `visible` None (officers, admins) every version is returned.
+
     Columns: ref, period, team, worker, version, numerator, denominator, value, status, note, synthetic,
     recorded_at, recorded_by, source, upload_kind, upload_id, current (True for the version in force).
     """
@@ -256,9 +260,30 @@ def value_history(
     )
     with engine.connect() as connection:
         frame = _frame(connection, statement, params)
+        marks = publications.publication_marks_in(connection) if visible is not None else {}
     if not frame.empty:
         frame["current"] = frame["current"].astype(bool)
+    if visible is not None and not frame.empty:
+        frame = _since_publication(frame, marks)
     return frame
+
+
+def _since_publication(frame: pd.DataFrame, marks: dict[str, int]) -> pd.DataFrame:
+    """The rows of `frame` (versions, ordered by version within each figure) a reader of published months may see:
+    per figure, the version in force at its month's upload mark and every later one. A month never published keeps
+    nothing but its current version (a reader limited to published months is never handed one)."""
+    kept: list = []
+    for _, group in frame.groupby(["period", "team", "worker"], sort=False):
+        period = str(group["period"].iloc[0])
+        if period not in marks:
+            kept += list(group.index[group["current"]])
+            continue
+        at_mark = [
+            index for index, upload in zip(group.index, group["upload_id"], strict=True) if upload <= marks[period]
+        ]
+        first = at_mark[-1] if at_mark else group.index[0]
+        kept += [index for index in group.index if index >= first]
+    return frame[frame.index.isin(kept)].reset_index(drop=True)
 
 
 def export_frame(engine: Engine, visible: Visible = None) -> pd.DataFrame:

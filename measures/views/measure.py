@@ -31,7 +31,7 @@ from measures.domain.periods import (
     shift_period,
 )
 from measures.domain.recent_average import MINIMUM_RECENT_MONTHS, RECENT_MONTHS
-from measures.storage import catalogue_records, reads
+from measures.storage import catalogue_records, publications, reads
 from measures.views.measure_model import (
     Benchmark,
     BenchmarkKind,
@@ -270,7 +270,10 @@ class MeasureInputs:
     - `history`: every recorded version of its figures (`reads.value_history`);
     - `benchmarks`: its benchmark rows (`reads.benchmark_frame`);
     - `commentary`: its commentary entries, oldest first (`reads.commentary_frame`);
-    - `has_team_figures`: whether any team figure is stored for it.
+    - `has_team_figures`: whether any team figure is stored for it;
+    - `revised_since_publication`: for a reader of published months only, the months whose figure was revised after
+      their publication (`publications.revised_figures`); None for a reader of every version, whose revised months
+      are those with more than one version.
     """
 
     measure: Measure
@@ -280,11 +283,13 @@ class MeasureInputs:
     benchmarks: pd.DataFrame
     commentary: pd.DataFrame
     has_team_figures: bool
+    revised_since_publication: frozenset[str] | None = None
 
 
 def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible: reads.Visible = None) -> MeasureInputs:
     """Return everything `measure_detail` needs about measure `ref`, for every `visible` month (None: every month),
-    in five queries.
+    in five queries (six for a reader limited to `visible` months, whose revised months are those revised since
+    publication).
 
     Raises KeyError for a ref that is not in `catalogue`, and sqlalchemy errors if the database cannot be read.
     """
@@ -301,6 +306,13 @@ def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible:
         benchmarks=reads.benchmark_frame(engine, refs=[ref]),
         commentary=reads.commentary_frame(engine, ref, visible),
         has_team_figures=not reads.team_series(engine, ref, visible=visible).empty,
+        revised_since_publication=None
+        if visible is None
+        else frozenset(
+            period
+            for (revised_ref, period) in publications.revised_figures(engine, sorted(visible))
+            if revised_ref == ref
+        ),
     )
 
 
@@ -320,6 +332,8 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
         revised = {str(p) for p, count in versions.items() if count > 1}
     else:
         revised = set()
+    if inputs.revised_since_publication is not None:
+        revised = {p for p in inputs.revised_since_publication if p <= period}
     service = inputs.service
     frame = service[service["period"] <= period] if not service.empty else service
     series = _month_rows(measure, frame, period, revised)

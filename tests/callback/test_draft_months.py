@@ -168,3 +168,33 @@ def test_the_pack_pdf_of_a_draft_month_is_refused_as_a_month_with_no_figures(dra
     unknown = client.get("/pack.pdf?period=2026-02", environ_overrides={"wsgi.multithread": True})
     assert (draft.status_code, unknown.status_code) == (404, 404)
     assert draft.get_data(as_text=True) == unknown.get_data(as_text=True).replace("February 2026", "February 2023")
+
+
+def test_a_viewer_sees_no_version_of_a_month_recorded_before_it_was_published(draft_app):
+    """The draft's first import (6,161) was corrected before publication: a viewer sees the figure as published,
+    not the draft's versions, and nothing is marked revised, since nothing changed after publication."""
+    from dashboard.server import data
+
+    engine = data.engine()
+    recording.record_values(
+        engine,
+        [recording.ValueRow("3.1", DRAFT, numerator=7171, denominator=9973, value=7171 / 9973 * 100)],
+        recording.UploadInfo(kind="import", filename="checked-2023-02.xlsx", user_name="Olu Officer"),
+    )
+    publications.publish(engine, DRAFT, "Ada Admin")
+    viewer = _page(client_as(draft_app, "viewer"), "/measure/3.1", "")[1]
+    assert "7,171" in viewer and "checked-2023-02.xlsx" in viewer
+    assert "6,161" not in viewer and "return-2023-02.xlsx" not in viewer
+    assert "Revised: see its history" not in viewer
+    assert "Other months whose figure has been revised" not in viewer
+    officer = _page(client_as(draft_app, "officer"), "/measure/3.1", "")[1]
+    assert "6,161" in officer and "return-2023-02.xlsx" in officer and "Revised: see its history" in officer
+
+    recording.record_values(
+        engine,
+        [recording.ValueRow("3.1", DRAFT, numerator=7272, denominator=9973, value=7272 / 9973 * 100)],
+        recording.UploadInfo(kind="import", filename="late-2023-02.xlsx", user_name="Olu Officer", reason="Late"),
+    )
+    viewer = _page(client_as(draft_app, "viewer"), "/measure/3.1", "")[1]
+    assert "7,171" in viewer and "7,272" in viewer and "6,161" not in viewer
+    assert "Revised: see its history" in viewer
