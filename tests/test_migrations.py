@@ -197,6 +197,7 @@ def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_en
     backups.restore(blank_engine, path, replace=True)
     _assert_every_figure(blank_engine)
     _assert_the_rest_kept(blank_engine, revision)
+    _assert_published_as_the_upgrade_would(blank_engine, revision)
 
     _correct_every_figure(blank_engine)
     _assert_every_figure(blank_engine, corrected=True)
@@ -268,6 +269,24 @@ def test_an_operator_upgrades_a_first_release_database_and_corrects_an_old_figur
         (3, 251, False),
         (4, 252, True),
     ]
+
+
+def _assert_published_as_the_upgrade_would(engine, revision: str) -> None:
+    """A backup made before sign-off existed holds no publications: its months were on show, so the restore
+    publishes every month with whole-service figures, as upgrading to 0009 does, and audits it. A later backup's
+    sign-off history is restored as it was."""
+    from measures.storage import audit, publications
+
+    if revision >= "0009":
+        assert publications.published_months(engine) == {"2022-11"}
+        return
+    held = {period for (_, period, team, worker) in FIGURES if not team and not worker}
+    assert publications.published_months(engine) == held
+    history = publications.history(engine)
+    assert {(state.actor, state.reason) for state in history} == {("system", publications.UPGRADE_REASON)}
+    assert {state.upload_mark for state in history} == {int(reads.uploads_frame(engine)["id"].max())}
+    events = audit.audit_frame(engine)
+    assert sorted(events[events["action"] == "month.published"]["subject"]) == sorted(held)
 
 
 def test_upgrading_to_0009_publishes_every_month_the_database_already_holds(blank_engine, catalogue):

@@ -40,7 +40,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, Engine, LargeBinary, Table, func, inspect, select
 from sqlalchemy.engine import Connection
 
-from measures.storage import audit, db, session_epochs, versioning
+from measures.storage import audit, db, publications, session_epochs, versioning
 from measures.storage.consistency import repair_revisions
 
 FORMAT, VERSION = "measures-backup", 1
@@ -357,7 +357,9 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False, acto
     the database's rows are left as they were. The audit log is kept and gains the backup's events it lacks and
     this restore (by `actor`); the session key is kept; every session signed in before ends (`_end_every_session`);
     the data version moves to a value it never had, so no app worker reuses a view of the replaced data; figures'
-    histories written by the first release are repaired (`consistency.repair_revisions`).
+    histories written by the first release are repaired (`consistency.repair_revisions`); a backup made before
+    sign-off existed (migration 0009) has its months published as upgrading publishes them
+    (`publications.publish_held_months`).
     """
     path = Path(path)
     header = check(path)
@@ -398,6 +400,10 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False, acto
         if engine.dialect.name == "postgresql":
             _reset_sequences(connection)
         repaired = repair_revisions(connection)  # a backup made by the first release holds its history twice
+        published: list[str] = []
+        if _before(header["schema_revision"], SIGN_OFF_REVISION):
+            # Its months were on show when it was made: publish them as upgrading to sign-off does.
+            published = publications.publish_held_months(connection)
         versioning.move_past(connection, backup_counter)
         _end_every_session(connection, live_epoch)
         audit.record(
@@ -405,9 +411,18 @@ def restore(engine: Engine, path: str | os.PathLike, replace: bool = False, acto
             actor,
             "database.restored",
             str(path),
-            {"replace": replace, "rows": sum(header["tables"].values()), **repaired},
+            {"replace": replace, "rows": sum(header["tables"].values()), **repaired, "published": published},
         )
     return {name: count for name, count in header["tables"].items() if name in db.metadata.tables}
+
+
+SIGN_OFF_REVISION = "0009"  # the migration that added `publications`
+
+
+def _before(revision: str, other: str) -> bool:
+    """Whether migration `revision` comes before `other` in this code's chain."""
+    revisions = _migration_revisions()
+    return revisions.index(revision) < revisions.index(other)
 
 
 EPOCH_GAP = 1 << 16  # how far a restore moves session epochs on at the least (and at random, up to twice that)

@@ -23,6 +23,10 @@ from measures.storage.recording import SERVICE
 
 DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
 
+# Why a month held before sign-off existed is published: migration 0009 and a restore of a backup made before it
+# publish them so (a copy of the migration's words: a migration never imports the code it upgrades).
+UPGRADE_REASON = "published when the database was upgraded to a release with sign-off (it was already on show)"
+
 
 class PublicationError(ValueError):
     """A month could not be published or withdrawn; the message says why in a sentence."""
@@ -193,6 +197,17 @@ def publish_months(connection: Connection, periods: Sequence[str], actor: str, r
     for period in sorted(set(periods) - signed_off):
         state = _record(connection, period, PUBLISHED, actor, reason)
         audit.record(connection, actor, "month.published", period, {"upload_mark": state.upload_mark})
+
+
+def publish_held_months(connection: Connection, reason: str = UPGRADE_REASON) -> list[str]:
+    """Publish, by the system and for `reason`, every month with a whole-service figure that was never signed off,
+    inside the caller's transaction, as migration 0009 does for a database upgraded to sign-off (upload mark: the
+    newest upload). Audited; moves the data version when it publishes any. Returns the months published, oldest
+    first. Raises sqlalchemy errors."""
+    periods = sorted(set(_service_periods(connection)) - set(_newest_rows(connection)))
+    if periods:
+        publish_months(connection, periods, audit.SYSTEM_ACTOR, reason)
+    return periods
 
 
 @dataclass(frozen=True)
