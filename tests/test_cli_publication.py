@@ -109,3 +109,26 @@ def test_an_import_into_a_draft_month_needs_no_reason(run, tmp_path):
     imported = run("import", str(revision), "--json")
     assert imported.returncode == 0, imported.stderr
     assert json.loads(imported.stdout)["status"] == "imported"
+
+
+def test_an_import_adding_a_figure_to_a_published_month_needs_a_reason_too(run, tmp_path):
+    """Readers see a figure added after publication as revised ("published as no figure, now ..."), so adding one
+    needs the reason a correction needs."""
+    from tests.returns.builders import template_row, template_workbook
+
+    first = template_workbook(tmp_path / "first.xlsx", [template_row("3.1", "2023-02", 240, 304)])
+    assert run("import", str(first), "--json").returncode == 0
+    assert run("publish", "2023-02").returncode == 0
+    late = template_workbook(tmp_path / "late.xlsx", [template_row("3.2", "2023-02", 12, 40)])
+    refused = run("import", str(late), "--json")
+    assert refused.returncode == 1, refused.stdout
+    [issue] = [i for i in json.loads(refused.stdout)["issues"] if i["code"] == "revision-needs-reason"]
+    assert "revises figures of February 2023, a month that is already published" in issue["message"]
+
+    checked = json.loads(run("import", str(late), "--dry-run", "--json").stdout)
+    assert checked["status"] == "checked"
+    assert "revises-published" in [i["code"] for i in checked["issues"] if i["severity"] == "warning"]
+
+    imported = run("import", str(late), "--json", "--reason", "3.2 came in late")
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["counts"]["added"] == 1

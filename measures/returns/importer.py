@@ -26,8 +26,11 @@ def _change_rows(plan: recording.ChangePlan) -> list[dict]:
 
 def _revisions_of_published_months(engine: Engine, rows: list, reason: str, dry_run: bool) -> list[Issue]:
     """A revision of a published month needs a reason (readers see what was published, what it is now and why):
-    an error without one; for a dry run, a warning that one will be asked for."""
-    revised = {row.period for row, _ in recording.preview_changes(engine, rows).revised}
+    an error without one; for a dry run, a warning that one will be asked for. A whole-service figure added to a
+    published month is a revision to its readers ("published as no figure, now ...") and needs one too."""
+    plan = recording.preview_changes(engine, rows)
+    revised = {row.period for row, _ in plan.revised}
+    revised |= {row.period for row in plan.added if row.team == recording.SERVICE and row.worker == recording.SERVICE}
     months = publications.published_months_revised(engine, sorted(revised))
     if not months or reason.strip():
         return []
