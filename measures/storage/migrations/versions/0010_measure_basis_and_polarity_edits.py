@@ -5,7 +5,7 @@ when and by whom an admin last corrected its polarity in the app, so that `init`
 start empty: no polarity has been corrected in the app yet.
 
 Revision ID: 0010
-Revises: 0008 (re-chained onto 0009 when the branches are merged)
+Revises: 0009
 Create Date: 2026-12-06
 """
 

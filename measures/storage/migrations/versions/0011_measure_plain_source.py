@@ -4,7 +4,7 @@ note (`source_note`), so that pages can show readers the one and officers both.
 The column starts empty; `init` fills it from the catalogue file.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-06
 """
 
