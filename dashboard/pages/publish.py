@@ -92,6 +92,7 @@ def _check(period: str | None) -> list:
     """What the admin sees before deciding: the month's state, its completeness, its changes and the one action."""
     if period is None or not is_period(period):
         return [html.P("Choose a month.", className="hint")]
+    checked_mark = publications.newest_upload_mark(engine())  # before reading, so nothing read is newer unseen
     catalogue = catalogue_records.read_catalogue(engine())
     state = publications.month_state(engine(), period)
     complete = publications.completeness(engine(), [m.ref for m in catalogue.measures], period)
@@ -134,6 +135,8 @@ def _check(period: str | None) -> list:
             html.Button(f"Publish {long_label(period)}", id=ids.PUBLISH_BUTTON, className="button", n_clicks=0)
         )
     parts.append(dcc.Store(id=ids.PUBLISH_CHOSEN, data=period))
+    # What this check has seen: publishing is refused if the month's figures were imported after it.
+    parts.append(dcc.Store(id=ids.PUBLISH_CHECKED_MARK, data=checked_mark))
     return parts
 
 
@@ -226,15 +229,19 @@ def _after(period: str, message: html.P) -> tuple:
     Output(ids.PUBLISH_MONTH, "options", allow_duplicate=True),
     Input(ids.PUBLISH_BUTTON, "n_clicks"),
     State(ids.PUBLISH_CHOSEN, "data"),
+    State(ids.PUBLISH_CHECKED_MARK, "data"),
     prevent_initial_call=True,
 )
 @requires(users.PUBLISH)
-def publish_month(n_clicks: int | None, period: str | None):
-    """Publish the month shown, as the signed-in admin; say so, or why not."""
+def publish_month(n_clicks: int | None, period: str | None, checked_mark: int | None):
+    """Publish the month shown, as the signed-in admin, provided no figure of it was imported since the check the
+    admin saw; say so, or why not."""
     if not n_clicks or not is_period(period):
         return no_update, no_update, no_update, no_update
+    # A click without the check's mark (an old page, a hand-made request) is treated as a check that saw nothing.
+    mark = checked_mark if isinstance(checked_mark, int) and not isinstance(checked_mark, bool) else 0
     try:
-        publications.publish(engine(), str(period), auth.current_name())
+        publications.publish(engine(), str(period), auth.current_name(), checked_mark=mark)
     except publications.PublicationError as error:
         return no_update, html.P(str(error), className="notice notice-error", role="alert"), no_update, no_update
     done = html.P(

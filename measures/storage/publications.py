@@ -141,11 +141,29 @@ def _record(connection: Connection, period: str, state: str, actor: str, reason:
     return MonthState(period, state, at, actor or audit.SYSTEM_ACTOR, reason, mark)
 
 
-def publish(engine: Engine, period: str, actor: str) -> MonthState:
+def newest_upload_mark(engine: Engine) -> int:
+    """Return the newest upload's id (0 when there is none): what a check of a month has seen, to hand to `publish`.
+    Raises sqlalchemy errors."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.max(db.uploads.c.id))).scalar() or 0
+
+
+def _imported_since(connection: Connection, period: str, mark: int) -> bool:
+    """Whether an upload later than `mark` recorded a figure (at any level) of `period`."""
+    o = db.observations.c
+    statement = select(o.id).where(o.period == bindparam("period"), o.upload_id > bindparam("mark")).limit(1)
+    return connection.execute(statement, {"period": period, "mark": mark}).first() is not None
+
+
+def publish(engine: Engine, period: str, actor: str, checked_mark: int | None = None) -> MonthState:
     """Publish `period` (YYYY-MM) as `actor`: readers see it from now on. Audited; moves the data version.
 
-    Returns the new state. Raises PublicationError for a malformed month, a month with no figures or one already
-    published (nothing is then written), and sqlalchemy errors.
+    `checked_mark` is the `newest_upload_mark` when the admin checked the month: publishing is refused if figures
+    of the month were imported since, so that nothing goes out unseen (None publishes what is stored, as the
+    command line does).
+
+    Returns the new state. Raises PublicationError for a malformed month, a month with no figures, one already
+    published or one with figures imported after `checked_mark` (nothing is then written), and sqlalchemy errors.
     """
     if not is_period(period):
         raise PublicationError(f"{period!r} is not a month in the form YYYY-MM, for example 2023-02.")
@@ -159,6 +177,11 @@ def publish(engine: Engine, period: str, actor: str) -> MonthState:
         if period not in _service_periods(connection):
             raise PublicationError(
                 f"{long_label(period)} has no figures to publish: import its return first. Nothing was changed."
+            )
+        if checked_mark is not None and _imported_since(connection, period, checked_mark):
+            raise PublicationError(
+                f"New figures were imported for {long_label(period)} since you checked it: check again before "
+                "publishing."
             )
         state = _record(connection, period, PUBLISHED, actor, "")
         audit.record(connection, actor, "month.published", period, {"upload_mark": state.upload_mark})

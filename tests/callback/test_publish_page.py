@@ -4,6 +4,7 @@ says what is missing and what changed; a withdrawal needs a reason."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -19,8 +20,24 @@ def _output_for(app, button: str) -> str:
     return output
 
 
-def _press(client, app, button: str, period: str, reason: str | None = None):
+def _checked_mark(client, period: str) -> int | None:
+    """The upload mark the publish page's check of `period` holds, as the browser keeps it (None if not shown)."""
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
+        {"id": "_pages_location", "property": "search", "value": f"?period={period}"},
+    ]
+    body = callback(client, ROUTER, inputs).get_data(as_text=True)
+    marks = re.findall(r'"id":\s*"' + ids.PUBLISH_CHECKED_MARK + r'",\s*"data":\s*(\d+)', body)
+    return int(marks[0]) if marks else None
+
+
+def _press(client, app, button: str, period: str, reason: str | None = None, mark: int | None = None):
+    """Press `button` on the page's check of `period`: publishing sends the check's upload mark (the check is made
+    just before, unless `mark` is given)."""
     state = [{"id": ids.PUBLISH_CHOSEN, "property": "data", "value": period}]
+    if button == ids.PUBLISH_BUTTON:
+        checked = _checked_mark(client, period) if mark is None else mark
+        state.append({"id": ids.PUBLISH_CHECKED_MARK, "property": "data", "value": checked})
     if reason is not None:
         state.append({"id": ids.PUBLISH_REASON, "property": "value", "value": reason})
     inputs = [{"id": button, "property": "n_clicks", "value": 1}]
@@ -112,3 +129,31 @@ def test_the_publish_page_is_refused_to_anyone_but_admins(app, role, status):
     assert response.status_code == status
     assert "Publish January 2023" not in response.get_data(as_text=True)
     assert client.get("/admin/publish").status_code in (302, 403)
+
+
+def test_publishing_is_refused_when_figures_were_imported_for_the_month_after_the_check(app, february):
+    """What goes out is what the admin checked: an import for the month between the check and the click is refused
+    and the month stays a draft; an import for another month does not stop it."""
+    client = client_as(app, "admin")
+    checked = _checked_mark(client, "2023-02")
+    assert checked is not None
+    recording.record_values(
+        february,
+        [recording.ValueRow("1.1", "2023-02", value=3.0)],
+        recording.UploadInfo(kind="import", filename="late-2023-02.xlsx", user_name="Olu Officer"),
+    )
+    refused = _press(client, app, ids.PUBLISH_BUTTON, "2023-02", mark=checked)
+    assert refused.status_code == 200
+    text = json.dumps(refused.get_json(), ensure_ascii=False)
+    assert "New figures were imported for February 2023 since you checked it: check again before publishing." in text
+    assert publications.month_state(february, "2023-02").state == "draft"
+
+    checked = _checked_mark(client, "2023-02")
+    recording.record_values(
+        february,
+        [recording.ValueRow("1.1", "2023-03", value=4.0)],
+        recording.UploadInfo(kind="import", filename="return-2023-03.xlsx", user_name="Olu Officer"),
+    )
+    published = _press(client, app, ids.PUBLISH_BUTTON, "2023-02", mark=checked)
+    assert "February 2023 is published" in published.get_data(as_text=True)
+    assert publications.month_state(february, "2023-02").state == "published"
