@@ -302,8 +302,33 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
     )
 
 
-def _controls(model: OverviewModel) -> html.Div:
+def _controls(model: OverviewModel, published: bool) -> html.Div:
+    """The month picker and, for a published month, the PDF link: the PDF is made of published months only, so a
+    draft month (seen by officers and admins) says so instead of offering a link that would be refused."""
     options = [{"label": long_label(p), "value": p} for p in reversed(model.available_periods)]
+    print_hint = (
+        "To print from the browser, use its Print command "
+        "(Ctrl+P, or Cmd+P on a Mac): each area starts on a new page and the menus are left out."
+    )
+    if published:
+        pdf: list = [
+            html.A(
+                "Download PDF",
+                href=pdf_href(model.period),
+                id=ids.PACK_PDF_LINK,
+                className="button pack-pdf-link",
+            )
+        ]
+        hints = [html.P(f"The PDF takes a few seconds to make. {print_hint}", className="hint pack-print-hint")]
+    else:
+        pdf = []
+        hints = [
+            html.P(
+                f"The PDF is made of published months only: publish {long_label(str(model.period))} first.",
+                className="hint pack-pdf-draft",
+            ),
+            html.P(print_hint, className="hint pack-print-hint"),
+        ]
     return html.Div(
         [
             html.Div(
@@ -318,20 +343,11 @@ def _controls(model: OverviewModel) -> html.Div:
                         className="period-picker",
                     ),
                     dcc.Store(id=ids.PACK_SHOWN_PERIOD, data=view_search(period=model.period)),
-                    html.A(
-                        "Download PDF",
-                        href=pdf_href(model.period),
-                        id=ids.PACK_PDF_LINK,
-                        className="button pack-pdf-link",
-                    ),
+                    *pdf,
                 ],
                 className="controls pack-picker",
             ),
-            html.P(
-                "The PDF takes a few seconds to make. To print from the browser, use its Print command "
-                "(Ctrl+P, or Cmd+P on a Mac): each area starts on a new page and the menus are left out.",
-                className="hint pack-print-hint",
-            ),
+            *hints,
         ],
         className="pack-controls",
     )
@@ -361,7 +377,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
     revised = publications.revised_figures(engine(), model.columns)
     return html.Div(
         [
-            _controls(model),
+            _controls(model, publications.month_state(engine(), model.period).published),
             *_notices(model, period),
             draft_banner(model.period),
             _cover(model, date.today()),

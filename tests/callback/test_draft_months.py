@@ -198,3 +198,17 @@ def test_a_viewer_sees_no_version_of_a_month_recorded_before_it_was_published(dr
     viewer = _page(client_as(draft_app, "viewer"), "/measure/3.1", "")[1]
     assert "7,171" in viewer and "7,272" in viewer and "6,161" not in viewer
     assert "Revised: see its history" in viewer
+
+
+def test_the_pack_of_a_draft_month_offers_no_pdf_and_says_why(draft_app):
+    """The PDF is made of published months only, so an officer's pack of a draft month has no link to a PDF that
+    would be refused, and says why; a published month's pack has the link."""
+    from dashboard import ids
+
+    client = client_as(draft_app, "officer")
+    draft = _page(client, "/pack", f"?period={DRAFT}")[1]
+    assert "Download PDF" not in draft and ids.PACK_PDF_LINK not in draft
+    assert "The PDF is made of published months only: publish February 2023 first." in draft
+    published = _page(client, "/pack", "?period=2023-01")[1]
+    assert "Download PDF" in published and ids.PACK_PDF_LINK in published
+    assert "The PDF is made of published months only" not in published
