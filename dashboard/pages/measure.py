@@ -702,7 +702,8 @@ def _revisions_section(detail: MeasureDetail) -> html.Section:
         body.append(html.P(f"No figure has been recorded for {month}."))
     else:
         if len(detail.revisions) == 1:
-            body.append(html.P(f"The {month} figure has not been changed since it was first recorded."))
+            since = "it was published" if detail.since_publication else "it was first recorded"
+            body.append(html.P(f"The {month} figure has not been changed since {since}."))
         rows, records = [], []
         for revision in detail.revisions:
             when = revision.recorded_at.strftime("%d %b %Y %H:%M") if hasattr(revision.recorded_at, "strftime") else ""
@@ -771,7 +772,8 @@ def _revisions_section(detail: MeasureDetail) -> html.Section:
             )
         )
     elif detail.period not in detail.revised_periods:
-        body.append(html.P("No month of this measure has had its figure revised.", className="small muted"))
+        since = " since it was published" if detail.since_publication else ""
+        body.append(html.P(f"No month of this measure has had its figure revised{since}.", className="small muted"))
     return html.Section(body, **{"aria-labelledby": "revisions-heading"})
 
 

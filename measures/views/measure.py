@@ -366,6 +366,7 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
         revisions=_revisions(history, period),
         revised_periods=tuple(sorted(revised)),
         has_team_figures=inputs.has_team_figures,
+        since_publication=inputs.revised_since_publication is not None,
     )
     return replace(detail, summary=summary_sentence(detail))
 

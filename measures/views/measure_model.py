@@ -149,7 +149,9 @@ class MeasureDetail:
       of `period` (the one the summary compares with), or None.
     - `commentary`: the latest text per month up to `period`, newest first.
     - `revisions`: every version of `period`'s figure, oldest first; `revised_periods`: months up to `period`
-      whose figure has more than one version.
+      whose figure has more than one version. For a reader of published months only (`since_publication`), the
+      versions are the one in force at the month's publication and later ones, and `revised_periods` the months
+      revised since their publication.
     - `summary`: the plain-English summary (see `measures.views.summary.summary_sentence`).
     """
 
@@ -173,6 +175,7 @@ class MeasureDetail:
     revised_periods: tuple[str, ...]
     has_team_figures: bool
     summary: str = ""
+    since_publication: bool = False
 
     @property
     def direction(self) -> Direction:

@@ -187,6 +187,7 @@ def test_a_viewer_sees_no_version_of_a_month_recorded_before_it_was_published(dr
     assert "6,161" not in viewer and "return-2023-02.xlsx" not in viewer
     assert "Revised: see its history" not in viewer
     assert "Other months whose figure has been revised" not in viewer
+    assert "The February 2023 figure has not been changed since it was published." in viewer
     officer = _page(client_as(draft_app, "officer"), "/measure/3.1", "")[1]
     assert "6,161" in officer and "return-2023-02.xlsx" in officer and "Revised: see its history" in officer
 
