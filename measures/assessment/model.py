@@ -53,7 +53,8 @@ class Assessment:
       the window (`target_reading` says which). `rag_as_of` is the month of that figure, None when unrated.
     - `variation`, `assurance`, `explanation`: the SPC reading over the months with a figure up to and
       including `period`; `spc_periods` are those months, one per point of `spc.points`. The assurance is
-      "none" when the newest of them lies outside the rating window.
+      "none" when the newest of them lies outside the rating window; then `explanation` says no assurance either
+      (every reader takes the assurance from here, never from `spc.assurance`, the chart's own).
     - `variation_side`: "high" or "low" when the reading is special cause (the side of the latest point; for a
       trend, its direction), so "neither better nor worse" can say "unusually high" or "unusually low"; else None.
     - `basis`: what each month's figure covers (`Measure.basis`: "month", "rolling-12", "year-to-date").
