@@ -36,6 +36,15 @@ ASSESSMENT_COLUMNS = RECORD_KEYS + (
 # counts ("derived-monthly"), or nothing ("none": no reading; `explanation` says why).
 SpcOn = Literal["figures", "derived-monthly", "none"]
 SPECIAL_CAUSE_VARIATIONS: tuple[Variation, ...] = ("improvement", "concern", "neither")
+# The variations `assess --json` may give (PRODUCT.md's contract).
+RecordVariation = Literal["common", "improvement", "concern", "neither", "insufficient"]
+
+
+def record_variation(variation: Variation) -> RecordVariation:
+    """Return the variation as the record of `assess --json` gives it, within the contract's five values: a measure
+    with no SPC reading ("no-reading": its figures are not monthly) is "insufficient", no SPC judgement, and the
+    record's `spc_on` ("none") and `basis` say why. Raises nothing."""
+    return "insufficient" if variation == "no-reading" else variation
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,7 @@ class Assessment:
 
     def record(self) -> dict[str, object]:
         """Return the JSON-safe record of `assess --json`: the keys of ASSESSMENT_COLUMNS in that order, missing
-        numbers as None."""
+        numbers as None, and `variation` within the contract (`record_variation`: "insufficient" for no reading)."""
         values = {
             "ref": self.ref,
             "period": self.period,
@@ -161,7 +170,7 @@ class Assessment:
             "direction": self.direction,
             "judgement": self.judgement,
             "rag": self.rag,
-            "variation": self.variation,
+            "variation": record_variation(self.variation),
             "assurance": self.assurance,
             "status": self.status,
             "small_denominator": self.small_denominator,
