@@ -113,8 +113,8 @@ class SpcResult:
 
     With fewer than `minimum_points` values, mean, moving range and limits are None, `variation` is
     "insufficient" and `assurance` is "none". `explanation` words the variation only (the assurance's sentence is
-    `assurance_sentence`, added by an assessment that keeps the assurance). `variation_side` is the side ("high" or "low") of the last point
-    when `variation` is special cause (for a trend, its direction), else None.
+    `assurance_sentence`, added by an assessment that keeps the assurance). `variation_side` is the side ("high"
+    or "low") of the last point when `variation` is special cause (for a trend, its direction), else None.
     """
 
     n: int
