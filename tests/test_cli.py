@@ -55,8 +55,14 @@ def test_assess_json_has_one_object_per_measure_with_the_contract_keys(run):
     assert assessment["value"] == pytest.approx(236 / 304 * 100)
     assert assessment["previous"] == pytest.approx(198 / 291 * 100)
     assert (assessment["direction"], assessment["judgement"]) == ("up", "better")
-    assert assessment["variation"] in {"common", "improvement", "concern", "neither", "insufficient", "no-reading"}
+    assert assessment["variation"] in {"common", "improvement", "concern", "neither", "insufficient"}
     assert {r["rag"] for r in records} <= {"green", "amber", "red", "none"}
+    # Every record keeps to the contract's values, a measure with no SPC reading too (6.1 is a rolling 12-month
+    # figure): its variation is "insufficient", and `spc_on` and `basis` say why.
+    assert {r["variation"] for r in records} <= {"common", "improvement", "concern", "neither", "insufficient"}
+    assert {r["assurance"] for r in records} <= {"pass", "fail", "hit-or-miss", "none"}
+    rolling = {record["ref"]: record for record in records}["6.1"]
+    assert (rolling["variation"], rolling["spc_on"], rolling["basis"]) == ("insufficient", "none", "rolling-12")
 
 
 def test_assess_json_says_the_month_each_rating_reads_after_the_existing_keys(run):

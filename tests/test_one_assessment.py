@@ -1,9 +1,11 @@
 """One assessment, said the same everywhere: for every measure and every month of the demo, the overview table's
 row, the area page's card, the measure page's data and `python -m measures assess --json` carry the same verdicts.
 
-The months walked are every month with any figure, the month before the first and the month after the last (when
-no measure has a figure), so months where some or all measures have none are covered (in January 2023,
-10.2-10.7 have no figure and their SPC reading is of December 2022).
+The months walked are every month with any figure, the month before the first and the five months after the last
+(when no measure has a figure), so months where some or all measures have none are covered (in January 2023,
+10.2-10.7 have no figure and their SPC reading is of December 2022), and so are months whose newest figure is older
+than the rating window (MEASURES_RATING_WINDOW_MONTHS, 3): from April 2023 the rating and the assurance are dropped
+on every page, the measure page's icon and summary included.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import math
 
 import pytest
 
+from dashboard.components.charts.spc_chart import assurance_icon
 from measures.cli.main import main
 from measures.domain.periods import shift_period
 from measures.storage import catalogue_records, reads
@@ -36,13 +39,43 @@ FIELDS = (
     "basis",
     "spc_on",
     "rag_as_of",
+    "within_target_range",
 )
+# Months walked past the last month with a figure: more than the rating window (3 months), so the walk meets months
+# whose assurance is dropped because the newest figure is too old.
+MONTHS_AFTER_THE_LAST = 5
+# The words each assurance adds to the SPC reading (measures/assessment/spc.py), written out here so a page that says
+# an assurance the assessment does not have is caught.
+ASSURANCE_WORDS = {
+    "pass": "so it should be met consistently",
+    "fail": "so it will not be met without a change",
+    "hit-or-miss": "so it will be met in some months and missed in others",
+}
 
 
 def _same(left: object, right: object) -> bool:
     if isinstance(left, float) and isinstance(right, float):
         return left == right or (math.isnan(left) and math.isnan(right))
     return left == right
+
+
+def _assurance_said(text: str) -> str:
+    """The assurance a sentence states ("pass", "fail", "hit-or-miss"), or "none" when it states none."""
+    said = [kind for kind, words in ASSURANCE_WORDS.items() if words in text]
+    assert len(said) <= 1, text
+    return said[0] if said else "none"
+
+
+def _assurance_drawn(detail) -> str:
+    """The assurance the measure page's icon shows, or "none" when it draws none."""
+    icon = assurance_icon(detail)
+    return "none" if icon is None else icon.className.split("assurance-icon-")[1]
+
+
+def _record_variation(variation: str) -> str:
+    """The variation `assess --json` gives for an assessment's variation: the contract's five values, so a measure
+    with no SPC reading (its `spc_on` "none" says why) is "insufficient", no SPC judgement."""
+    return "insufficient" if variation == "no-reading" else variation
 
 
 def _cli_records(monkeypatch, capsys, url: str, period: str) -> dict[str, dict]:
@@ -56,7 +89,8 @@ def _cli_records(monkeypatch, capsys, url: str, period: str) -> dict[str, dict]:
 def demo(demo_engine):
     catalogue = catalogue_records.read_catalogue(demo_engine)
     available = reads.available_periods(demo_engine)
-    months = [shift_period(available[0], -1), *available, shift_period(available[-1], 1)]
+    after = [shift_period(available[-1], step) for step in range(1, MONTHS_AFTER_THE_LAST + 1)]
+    months = [shift_period(available[0], -1), *available, *after]
     return demo_engine, catalogue, months
 
 
@@ -73,6 +107,7 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
         "special cause": 0,
         "rated from an earlier month": 0,
         "no SPC reading": 0,
+        "assurance dropped: the newest figure is older than the rating window": 0,
     }
 
     def check(where: str, ref: str, period: str, said: dict, expected: dict) -> None:
@@ -99,6 +134,9 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
             seen["special cause"] += row.assessment.special_cause
             seen["no SPC reading"] += row.assessment.variation == "no-reading"
             seen["rated from an earlier month"] += row.assessment.rated_earlier
+            seen["assurance dropped: the newest figure is older than the rating window"] += (
+                row.assessment.spc.assurance != "none" and row.assessment.assurance == "none"
+            )
 
             # The overview's own cells agree with its assessment.
             latest = row.latest
@@ -128,11 +166,17 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
 
             detail = measure_detail(inputs[ref], period)
             check(
+                "the measure page's assessment",
+                ref,
+                period,
+                {name: getattr(detail.assessment, name) for name in FIELDS},
+                expected,
+            )
+            check(
                 "the measure page",
                 ref,
                 period,
-                {name: getattr(detail.assessment, name) for name in FIELDS}
-                | {
+                {
                     "status": detail.current.status,
                     "value": detail.current.value,
                     "previous": detail.previous.value if detail.previous.counted else None,
@@ -140,7 +184,6 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                     "judgement": detail.judgement,
                     "rag": detail.rag,
                     "variation": detail.spc.variation,
-                    "assurance": detail.spc.assurance,
                     "spc_points": len(detail.spc_points),
                     "small_denominator": detail.small_denominator,
                     "reading_up_to": (
@@ -156,6 +199,13 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                 },
                 expected,
             )
+            # What the measure page draws and says about the assurance: its icon, its summary and the SPC reading.
+            for where, assurance in (
+                ("the measure page's assurance icon", _assurance_drawn(detail)),
+                ("the measure page's summary", _assurance_said(detail.summary)),
+                ("the measure page's SPC reading", _assurance_said(detail.assessment.explanation)),
+            ):
+                check(where, ref, period, {"assurance": assurance}, expected)
             if detail.last_counted is not None and expected["reading_up_to"] is not None:
                 check(
                     "the measure page's latest figure",
@@ -170,13 +220,24 @@ def test_every_page_says_the_same_about_every_measure_and_month(demo, monkeypatc
                 "assess --json",
                 ref,
                 period,
-                {name: record[name] for name in FIELDS if name not in ("reading_up_to", "rag_as_of")}
+                {
+                    name: record[name]
+                    for name in FIELDS
+                    if name not in ("reading_up_to", "rag_as_of", "within_target_range")
+                }
                 | {"rag_as_of": record["as_of"]},
+                expected | {"variation": _record_variation(expected["variation"])},
+            )
+            check(
+                "assess --json's explanation",
+                ref,
+                period,
+                {"assurance": _assurance_said(record["explanation"])},
                 expected,
             )
             assert record["period"] == period
 
-    assert disagreements == []
+    assert disagreements == [], "\n".join(disagreements)
     assert walked == len(catalogue.measures) * len(months)
     # The walk covers every kind of month it claims to, so it cannot pass by finding nothing to compare.
     assert all(count > 0 for count in seen.values()), seen

@@ -34,7 +34,7 @@ from measures.assessment.change import (
     small_denominator,
 )
 from measures.assessment.model import ASSESSMENT_COLUMNS, RECORD_KEYS, Assessment, SpcOn, Status
-from measures.assessment.spc import SpcResult, no_reading, spc
+from measures.assessment.spc import SpcResult, assurance_sentence, no_reading, spc
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import NO_SPC_READING_TEXT
 from measures.domain.periods import PERIOD_PATTERN, financial_year, parse_period, previous_period
@@ -118,7 +118,8 @@ def assess_measure(
       never hides a known failure; "none" and None when there is none in the window;
     - variation, assurance, explanation, variation_side, spc, spc_periods: `spc.spc` with the measure's own
       settings (`measure.spc`) over the months up to and including `period` that have a figure, in time order;
-      the assurance is "none" when the newest figure lies outside the rating window;
+      the assurance is "none" when the newest figure lies outside the rating window; the explanation is the
+      variation's and, when there is an assurance, its sentence (`spc.assurance_sentence`);
       for a year-to-date measure with counts, over the monthly figures derived from them
       (`monthly_from_year_to_date`, spc_on "derived-monthly"); for a rolling 12-month measure or a year-to-date
       measure without counts, no reading (`spc.no_reading`, spc_on "none") with the reason as explanation;
@@ -244,6 +245,9 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str, windo
     newest = _latest_figure(rows, period)
     latest = newest if newest is not None and within_window(newest[0], period, window) else None
     rating = rag(round_half_up(latest[1], measure.decimals), measure.target) if latest else "none"
+    assurance = chart.assurance if latest else "none"
+    # The assurance's sentence only when the assurance is kept, so no reader says an assurance the assessment dropped.
+    explanation = " ".join(part for part in (chart.explanation, assurance_sentence(assurance, measure.target)) if part)
     return Assessment(
         ref=measure.ref,
         period=period,
@@ -255,8 +259,8 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str, windo
         within_target_range=moved_within_band(value, previous, measure),
         rag=rating,
         variation=chart.variation,
-        assurance=chart.assurance if latest else "none",
-        explanation=chart.explanation,
+        assurance=assurance,
+        explanation=explanation,
         small_denominator=value is not None and current is not None and small_denominator(_finite(current.denominator)),
         has_target=measure.target is not None,
         spc=chart,

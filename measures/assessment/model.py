@@ -36,6 +36,15 @@ ASSESSMENT_COLUMNS = RECORD_KEYS + (
 # counts ("derived-monthly"), or nothing ("none": no reading; `explanation` says why).
 SpcOn = Literal["figures", "derived-monthly", "none"]
 SPECIAL_CAUSE_VARIATIONS: tuple[Variation, ...] = ("improvement", "concern", "neither")
+# The variations `assess --json` may give (PRODUCT.md's contract).
+RecordVariation = Literal["common", "improvement", "concern", "neither", "insufficient"]
+
+
+def record_variation(variation: Variation) -> RecordVariation:
+    """Return the variation as the record of `assess --json` gives it, within the contract's five values: a measure
+    with no SPC reading ("no-reading": its figures are not monthly) is "insufficient", no SPC judgement, and the
+    record's `spc_on` ("none") and `basis` say why. Raises nothing."""
+    return "insufficient" if variation == "no-reading" else variation
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,8 @@ class Assessment:
       the window (`target_reading` says which). `rag_as_of` is the month of that figure, None when unrated.
     - `variation`, `assurance`, `explanation`: the SPC reading over the months with a figure up to and
       including `period`; `spc_periods` are those months, one per point of `spc.points`. The assurance is
-      "none" when the newest of them lies outside the rating window.
+      "none" when the newest of them lies outside the rating window; then `explanation` says no assurance either
+      (every reader takes the assurance from here, never from `spc.assurance`, the chart's own).
     - `variation_side`: "high" or "low" when the reading is special cause (the side of the latest point; for a
       trend, its direction), so "neither better nor worse" can say "unusually high" or "unusually low"; else None.
     - `basis`: what each month's figure covers (`Measure.basis`: "month", "rolling-12", "year-to-date").
@@ -151,7 +161,7 @@ class Assessment:
 
     def record(self) -> dict[str, object]:
         """Return the JSON-safe record of `assess --json`: the keys of ASSESSMENT_COLUMNS in that order, missing
-        numbers as None."""
+        numbers as None, and `variation` within the contract (`record_variation`: "insufficient" for no reading)."""
         values = {
             "ref": self.ref,
             "period": self.period,
@@ -160,7 +170,7 @@ class Assessment:
             "direction": self.direction,
             "judgement": self.judgement,
             "rag": self.rag,
-            "variation": self.variation,
+            "variation": record_variation(self.variation),
             "assurance": self.assurance,
             "status": self.status,
             "small_denominator": self.small_denominator,

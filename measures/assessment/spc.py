@@ -112,8 +112,9 @@ class SpcResult:
     """The XmR chart of a series: limits, per-point flags and the two summary icons.
 
     With fewer than `minimum_points` values, mean, moving range and limits are None, `variation` is
-    "insufficient" and `assurance` is "none". `variation_side` is the side ("high" or "low") of the last point
-    when `variation` is special cause (for a trend, its direction), else None.
+    "insufficient" and `assurance` is "none". `explanation` words the variation only (the assurance's sentence is
+    `assurance_sentence`, added by an assessment that keeps the assurance). `variation_side` is the side ("high"
+    or "low") of the last point when `variation` is special cause (for a trend, its direction), else None.
     """
 
     n: int
@@ -309,6 +310,15 @@ _ASSURANCE_SENTENCES = {
 }
 
 
+def assurance_sentence(assurance: Assurance, target: Target | None) -> str:
+    """Return the assurance in one sentence naming the target ("The target (at least 90%) lies at or beyond the
+    process limits, so it will not be met without a change."), or "" for assurance "none" or no target.
+    Raises nothing."""
+    if assurance == "none" or target is None:
+        return ""
+    return _ASSURANCE_SENTENCES[assurance].format(target=target.describe())
+
+
 def spc(
     values: Sequence[float],
     polarity: str,
@@ -327,7 +337,8 @@ def spc(
     `range` and `none` it is "none", as NHS England's SQL tool and NHSRplotthedots give no assurance for a
     metric with no improvement direction. `variation_side` is the last point's side when it is special
     cause, so that "neither" can say "unusually high" or "unusually low". With fewer than `minimum_points`
-    values there are no limits and variation is "insufficient", assurance "none".
+    values there are no limits and variation is "insufficient", assurance "none". `explanation` words the
+    variation only; `assurance_sentence` words the assurance.
 
     Raises ValueError if `polarity` is unknown, `values` is not one-dimensional, or a value is NaN or
     infinite.
@@ -418,9 +429,9 @@ def spc(
             mean,
         )
 
+    # The explanation is the variation only: the assurance may yet be dropped (an assessment whose newest figure is
+    # older than the rating window has none), so its sentence is added by whoever keeps it (`assurance_sentence`).
     assurance = assurance_of(target, lower_limit, upper_limit) if polarity in ("higher", "lower") else "none"
-    if assurance != "none" and target is not None:
-        explanation = f"{explanation} {_ASSURANCE_SENTENCES[assurance].format(target=target.describe())}"
 
     return SpcResult(
         n=n,

@@ -23,7 +23,7 @@ from dashboard.components.judgements import (
     variation_words,
 )
 from dashboard.server import data
-from measures.domain.formatting import RAG_TEXT
+from measures.domain.formatting import ASSURANCE_TEXT, RAG_TEXT
 from measures.returns.importer import import_return
 from measures.views.overview import build_overview
 from tests.auth_helpers import callback, client_as
@@ -31,6 +31,12 @@ from tests.returns.builders import template_row, template_workbook
 
 ROUTER = ".._pages_content.children..._pages_store.data.."
 TARGET_WORDS = (*RAG_TEXT.values(), NOT_RATED, NO_TARGET)
+# How the SPC reading's assurance sentences end (measures/assessment/spc.py), written out here.
+ASSURANCE_SENTENCE_ENDS = (
+    "so it should be met consistently",
+    "so it will not be met without a change",
+    "so it will be met in some months and missed in others",
+)
 
 
 def _page(client, path: str, period: str):
@@ -190,6 +196,29 @@ def test_every_page_says_the_same_about_every_measure(app, period):
         rest = on_page["target card"].replace(expected["rating"], "")
         others = [words for words in TARGET_WORDS if words != expected["rating"] and words in rest]
         assert others == [], (ref, others)
+
+
+@pytest.mark.parametrize("period", ["2023-04", "2023-05"])
+def test_an_assurance_the_rating_window_drops_is_said_nowhere(app, period):
+    """The demo's last figures are of January 2023 (December 2022 for 10.4-10.7): from April 2023 those are older
+    than the rating window (3 months), so the overview, the area cards and the pack show no assurance. The measure
+    page, drawn from the chart, still showed "Will consistently miss the target" and its summary said so. An officer
+    sees these draft months, so the pages are asked for as an officer."""
+    model = build_overview(data.engine(), period=period)
+    dropped = [
+        row for row in model.rows if row.assessment.assurance == "none" and row.assessment.spc.assurance != "none"
+    ]
+    assert {"10.4", "10.5", "10.7"} <= {row.measure.ref for row in dropped}
+    client = client_as(app, "officer")
+    overview = _by_ref(_page(client, "/", period), "Tr")
+    for row in dropped:
+        ref, expected = row.measure.ref, _expected(row.measure, row.assessment)
+        page = _page(client, f"/measure/{ref}", period)
+        assert _table_row(overview[ref])["spc"] == _measure_page(page)["spc"] == expected["spc"], ref
+        said = [
+            words for words in (*ASSURANCE_TEXT.values(), *ASSURANCE_SENTENCE_ENDS) if words and words in _text(page)
+        ]
+        assert said == [], (ref, said)
 
 
 def test_area_10_in_january_2023_rates_from_december_and_says_so(app):

@@ -406,6 +406,23 @@ def test_the_assurance_is_not_read_from_months_outside_the_window():
     assert (too_old.assurance, too_old.rag, too_old.variation) == ("none", "none", "improvement")
 
 
+def test_an_assurance_dropped_outside_the_window_is_not_said_by_the_explanation():
+    # Within the window the reading ends with its assurance, naming the target; from April 2023 (the newest figure,
+    # December 2022, is four months old) the assurance is dropped, and so is its sentence.
+    shift = "Special cause (improvement): the last 7 points are above the average."
+    hit_or_miss = (
+        "The target (at least 12) lies between the process limits, so it will be met in some months and missed in "
+        "others."
+    )
+    assert assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2023-03", window=3).explanation == (
+        f"{shift} {hit_or_miss}"
+    )
+    too_old = assess_measure(TIMELINESS, months(SHIFT_OF_SEVEN), "2023-04", window=3)
+    assert (too_old.assurance, too_old.explanation) == ("none", shift)
+    # The chart itself keeps its assurance: it is the assessment that drops it.
+    assert too_old.spc.assurance == "hit-or-miss"
+
+
 @pytest.mark.parametrize(("setting", "window"), [("0", 0), ("1", 1), ("6", 6), ("", 3), ("three", 3), ("-1", 3)])
 def test_the_window_is_a_setting(monkeypatch, setting, window):
     monkeypatch.setenv("MEASURES_RATING_WINDOW_MONTHS", setting)

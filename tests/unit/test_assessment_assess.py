@@ -2,12 +2,13 @@
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from measures.assessment import ASSESSMENT_COLUMNS, assess_period, assessment_records
+from measures.assessment import ASSESSMENT_COLUMNS, assess_all, assess_period, assessment_records
 from measures.domain.catalogue import Measure, Target
 from measures.domain.periods import previous_period
 from measures.domain.spc_settings import SpcOptions
@@ -294,3 +295,22 @@ def test_a_hundred_measures_over_ten_years_assess_quickly():
     )
     result = assess_period(measures, series, "2022-12")
     assert len(result) == 100 and set(result["spc_points"]) == {120}
+
+
+def test_a_measure_with_no_spc_reading_keeps_the_contracts_variation_and_says_why():
+    # A rolling 12-month figure gets no SPC reading ("no-reading" in the assessment); `assess --json` gives only the
+    # contract's variations, so its record says "insufficient" (no SPC judgement) and `spc_on` and `basis` say why.
+    rolling = replace(make_measure("6.1", "percent", "higher", 1, Target(kind="at_least", low=12)), basis="rolling-12")
+    series = pd.DataFrame([row("6.1", month, value) for month, value in zip(MONTHS_2022, SHIFT_OF_SEVEN, strict=True)])
+    (assessment,) = assess_all([rolling], series, "2022-12")
+    assert (assessment.variation, assessment.assurance, assessment.spc_on) == ("no-reading", "none", "none")
+    (record,) = assessment_records([assessment])
+    assert (record["variation"], record["assurance"], record["spc_on"], record["basis"]) == (
+        "insufficient",
+        "none",
+        "none",
+        "rolling-12",
+    )
+    assert record["explanation"] == assessment.explanation and record["explanation"].startswith("No SPC reading")
+    (framed,) = assessment_records(assess_period([rolling], series, "2022-12"))
+    assert framed == record

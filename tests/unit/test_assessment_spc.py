@@ -11,6 +11,7 @@ from measures.assessment.spc import (
     SpcOptions,
     SpcPoint,
     assurance_of,
+    assurance_sentence,
     moving_range_mean,
     no_reading,
     shift_points,
@@ -397,20 +398,26 @@ def test_assurance_with_the_target_on_a_limit(target, assurance):
     assert assurance_of(target, lower_limit=7.5, upper_limit=18.0) == assurance
 
 
-def test_assurance_is_explained_after_the_variation():
+def test_the_chart_explains_the_variation_and_the_assurance_has_a_sentence_of_its_own():
+    # The chart's explanation is the variation only: an assessment may drop the assurance (the newest figure is
+    # older than the rating window), and then nothing may still say it.
     result = spc(STEADY, "higher", Target(kind="at_least", low=7), TWELVE)
-    assert result.explanation == (
-        f"{COMMON_CAUSE} The whole range between the process limits meets the target (at least 7), "
-        "so it should be met consistently."
+    assert (result.assurance, result.explanation) == ("pass", COMMON_CAUSE)
+    assert assurance_sentence(result.assurance, Target(kind="at_least", low=7)) == (
+        "The whole range between the process limits meets the target (at least 7), so it should be met consistently."
     )
-    assert spc(STEADY, "higher", Target(kind="at_least", low=12), TWELVE).explanation == (
-        f"{COMMON_CAUSE} The target (at least 12) lies between the process limits, "
-        "so it will be met in some months and missed in others."
+    between = spc(STEADY, "higher", Target(kind="at_least", low=12), TWELVE)
+    assert (between.assurance, between.explanation) == ("hit-or-miss", COMMON_CAUSE)
+    assert assurance_sentence(between.assurance, Target(kind="at_least", low=12)) == (
+        "The target (at least 12) lies between the process limits, so it will be met in some months and missed in "
+        "others."
     )
-    assert spc(STEADY, "lower", Target(kind="at_most", high=7), TWELVE).explanation == (
-        f"{COMMON_CAUSE} The target (at most 7) lies at or beyond the process limits, "
-        "so it will not be met without a change."
+    beyond = spc(STEADY, "lower", Target(kind="at_most", high=7), TWELVE)
+    assert (beyond.assurance, beyond.explanation) == ("fail", COMMON_CAUSE)
+    assert assurance_sentence(beyond.assurance, Target(kind="at_most", high=7)) == (
+        "The target (at most 7) lies at or beyond the process limits, so it will not be met without a change."
     )
+    assert assurance_sentence("none", Target(kind="at_most", high=7)) == assurance_sentence("fail", None) == ""
 
 
 def test_a_constant_series_has_zero_width_limits_and_no_signal():

@@ -516,7 +516,7 @@ def variation_icon(detail: MeasureDetail) -> html.Span:
 
     The letter shows which way the latest special cause points: H (higher) or L (lower); ~ for common cause.
     """
-    return variation_icon_of(detail.spc.variation, detail.assessment.variation_side)
+    return variation_icon_of(detail.assessment.variation, detail.assessment.variation_side)
 
 
 def variation_icon_of(variation: str, side: str | None, explained: bool = True) -> html.Span:
@@ -541,8 +541,9 @@ def variation_icon_of(variation: str, side: str | None, explained: bool = True) 
 
 
 def assurance_icon(detail: MeasureDetail) -> html.Span | None:
-    """Return the assurance icon with its words (P pass, F fail, ? hit or miss), or None without a target."""
-    return assurance_icon_of(detail.spc.assurance)
+    """Return the assurance icon with its words (P pass, F fail, ? hit or miss), or None without one: the
+    assessment's assurance, which is dropped when the newest figure is older than the rating window."""
+    return assurance_icon_of(detail.assessment.assurance)
 
 
 def assurance_icon_of(assurance: str, explained: bool = True) -> html.Span | None:
