@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import ids
 from measures.cli.demo import load_demo
 from measures.domain.catalogue import load_catalogue
 from measures.storage import audit, catalogue_records, db, reads
@@ -85,7 +86,10 @@ def test_a_return_checked_on_one_server_is_confirmed_on_the_other(two_servers, t
         server_b,
         confirm_output,
         [{"id": "confirm-import", "property": "n_clicks", "value": 1}],
-        [{"id": "staged-token", "property": "data", "value": token}],
+        [
+            {"id": "staged-token", "property": "data", "value": token},
+            {"id": ids.UPLOAD_REASON, "property": "value", "value": ""},  # March is a new month: no reason needed
+        ],
     )
     assert reads.service_series(engine, up_to="2023-03").query("ref == '3.1' and period == '2023-03'")["value"].round(
         1

@@ -79,7 +79,10 @@ def test_area_10_in_january_2023_says_what_the_overview_says(page, served_app, o
         cards[ref] = [_words(card.locator(part).inner_text()) for part in (".card-rag", ".card-spc")]
         assert cards[ref][0].startswith(f"{december[ref]} Target: at least 90%"), (ref, cards[ref])
         assert "No target" not in card.inner_text(), ref
-        assert "Reading up to December 2022" in cards[ref][1], (ref, cards[ref])
+        if ref in ("10.2", "10.3"):  # year-to-date percentages published without counts: no SPC reading, and why
+            assert cards[ref][1].startswith("No SPC reading A year-to-date figure"), (ref, cards[ref])
+        else:
+            assert "Reading up to December 2022" in cards[ref][1], (ref, cards[ref])
     page.goto(served_app + "/?period=2023-01")
     page.wait_for_selector("#measure-10-2")
     for ref, (rating, spc) in cards.items():

@@ -68,7 +68,8 @@ def test_choosing_a_month_shows_its_pack_at_its_own_address(page, served_app):
     page.locator("#pack-period-picker").click()
     page.get_by_role("option", name="December 2022").click()
     page.wait_for_url(re.compile(r"/pack\?period=2022-12$"))
-    page.wait_for_selector("text=as at December 2022")
+    # The cover's "as at" line, not any "as at December 2022" (a rating from an earlier month says that too).
+    page.wait_for_selector(".pack-as-at:has-text('as at December 2022')")
     assert page.locator("tr.pack-row[data-ref='3.1'] td.latest").inner_text() == "198/291 68.0%"
     assert page.locator("#pack-pdf-link").get_attribute("href") == "/pack.pdf?period=2022-12"
 
