@@ -19,6 +19,7 @@ from dashboard.components.judgements import (
     NO_TARGET,
     NOT_RATED,
     change_cell,
+    headline_assurance,
     headline_change,
     headline_spc,
     headline_target,
@@ -216,8 +217,10 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
     counts = model.summary()
     spc_line = "; ".join(f"{number} {words}" for number, words, _ in headline_spc(counts))
     month_line = ", ".join(f"{number} {words}" for number, words, _ in headline_change(counts))
+    failing, failing_words, _ = headline_assurance(counts)
     headline = [
         spc_line,
+        f"{failing} {failing_words}",
         f"{CHANGE_HEADLINE_LABEL} {month_line}",
         f"{counts['off_target']} {headline_target(counts, model.off_target_earlier_months())}",
         f"{_number(counts['measures'], 'measure', 'measures')} in "

@@ -70,6 +70,7 @@ def test_the_headline_counts_read_the_assessments():
         "unusual": 0,
         "common": 0,
         "too_few": 2,
+        "no_reading": 0,
         "failing": 0,
         # Compared with last month only: 1.1 (14 -> 13) and 1.2 (88 -> 80) fell; 1.3 is TBC.
         "better": 0,
