@@ -82,3 +82,30 @@ def test_the_packs_area_paragraph_says_its_off_target_measures_are_rated_from_de
     # 10.2, 10.4, 10.5 and 10.7 were off target in December and are TBC in January; 10.6 was near target.
     assert "4 are off target (4 of them as at December 2022, with no figure this month)." in sentence
     assert "1 is near target." in sentence
+
+
+def _area_sentence(app, area: int) -> str:
+    pack = _page(client_as(app, "viewer"), "/pack", JANUARY)
+    section = next(c for c in _components(pack) if c["props"].get("id") == f"pack-area-{area}")
+    return _text(next(c for c in _components(section) if "pack-change-sentence" in _classes(c)))
+
+
+def test_the_packs_area_paragraph_calls_only_significant_changes_better_or_worse(app):
+    # Area 4 in January 2023, by hand: 4.2 (16/33 -> 16/31) up and worse, 4.3 down and better, 4.4 up and better,
+    # all three common cause (within normal variation), as their rows say; 4.5 unchanged; 4.1 has no polarity.
+    # Not one is significant: none is called better or worse.
+    area_4 = _area_sentence(app, 4)
+    assert area_4.startswith(
+        "Of its 5 measures, compared with December 2022 only: none significantly better, none significantly worse, "
+        "3 moved within normal variation and 1 stayed the same."
+    )
+    assert "got better" not in area_4 and "got worse" not in area_4
+    # Area 3: 3.1 and 3.2 rose with a significant improvement; 3.3 rose within normal variation; 3.4 is TBC.
+    assert _area_sentence(app, 3).startswith(
+        "Of its 4 measures, compared with December 2022 only: 2 significantly better, none significantly worse and "
+        "1 moved within normal variation. 1 could not be compared"
+    )
+    # Area 2: 2.3 rose (worse) beside a special-cause improvement, which that rise is not; 2.2 moved within its band.
+    area_2 = _area_sentence(app, 2)
+    assert "1 moved (not significant on its own)" in area_2
+    assert "1 moved within the target range" in area_2
