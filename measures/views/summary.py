@@ -2,8 +2,8 @@
 
 For example: "Assessments completed in time: 77.6% in January 2023 (236 of 304 assessments completed), up
 from 68.0% in December 2022, which is better; better than the average of the previous 12 months (72.4%);
-below statistical neighbours (87%) and England (88%) in 2021-22. Special cause (improvement): the latest
-value is above the upper process limit."
+below statistical neighbours (87%) and England (88%) in 2021-22. Significant improvement: the latest
+month is above the upper process limit."
 
 A month that is to be confirmed, new or missing says so and is never read as zero. Every comparison is
 made at the measure's display precision, so the words always agree with the figures printed beside them.

@@ -78,7 +78,7 @@ def test_a_missing_month_reads_the_spc_of_the_earlier_months_and_says_up_to_when
     assert assessment.special_cause
     assert assessment.spc_points == 12 and assessment.spc_periods == tuple(MONTHS_2022)
     assert assessment.reading_up_to == "2022-12"
-    assert assessment.explanation.startswith("Special cause (improvement): the last 7 points are above the average.")
+    assert assessment.explanation.startswith("Significant improvement: the last 7 months are above the average.")
 
 
 def test_a_month_with_a_figure_reads_up_to_itself():
@@ -137,7 +137,9 @@ def test_a_range_measure_back_in_its_band():
     assert (assessment.direction, assessment.judgement, assessment.rag) == ("down", "better", "green")
     assert (assessment.variation, assessment.variation_side, assessment.assurance) == ("neither", "low", "none")
     assert assessment.special_cause and not assessment.off_target
-    assert assessment.explanation.startswith("Special cause: the latest value is below the lower process limit.")
+    assert assessment.explanation.startswith(
+        "Unusually low, neither better nor worse: the latest month is below the lower process limit."
+    )
 
 
 def test_a_neither_reading_never_makes_a_change_significant():

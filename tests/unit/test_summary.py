@@ -194,9 +194,10 @@ CASES = [
         None,
         CASELOADS,
         [],
-        "Average caseload per social worker: 19.0 in March 2023, down from 21.0 in February 2023, which is "
-        "better; better than the average of the previous 12 months (21.0); within the target range of 16 to 20 "
-        "children per worker. Special cause: the latest value is below the lower process limit.",
+        "Average caseload per social worker: 19.0 in March 2023, down from 21.0 in February 2023, not "
+        "significant on its own; better than the average of the previous 12 months (21.0); within the target "
+        "range of 16 to 20 children per worker. Unusually low, neither better nor worse: the latest month is below "
+        "the lower process limit.",
         id="range-measure-back-in-band",
     ),
     pytest.param(
@@ -206,7 +207,7 @@ CASES = [
         [],
         "Permanent staff as a share of established posts: 68.0% in December 2022, up from 66.0% in November "
         "2022, which is better; better than the average of the 11 months with a figure in the previous 12 "
-        "(63.6%). Special cause (improvement): the last 6 points are above the average.",
+        "(63.6%). Significant improvement: the last 6 months are above the average.",
         id="shift-in-words",
     ),
 ]
