@@ -151,7 +151,7 @@ def average_clause(detail: MeasureDetail) -> str:
     if not row.counted or detail.recent_average is None:
         return ""
     relation = compare_with(row.value, detail.recent_average, measure)  # type: ignore[arg-type]
-    moved = direction(row.value, detail.recent_average, measure.decimals)  # type: ignore[arg-type]
+    moved = direction(row.value, detail.recent_average, measure.decimals)
     variation = detail.assessment.variation
     if (variation, relation) in (("improvement", "better"), ("concern", "worse")):
         words = f"{relation} than"
