@@ -142,6 +142,7 @@ def average_clause(detail: MeasureDetail) -> str:
       difference (an improvement and the figure better than the average, or a concern and worse);
     - 'in line with' when the figure equals the average at display precision, or the reading is common cause
       (the latest month is within normal variation, so its difference from the average is not significant);
+      two figures inside a target band are not "in line" for that alone (beside "unusually low" it would not be);
     - otherwise plain 'above' / 'below', no verdict: too few months or no SPC reading (whether the difference is
       significant cannot be known), an unusual reading that is neither better nor worse, a significant reading
       the other way, and a measure with no direction of good.
@@ -155,7 +156,7 @@ def average_clause(detail: MeasureDetail) -> str:
     variation = detail.assessment.variation
     if (variation, relation) in (("improvement", "better"), ("concern", "worse")):
         words = f"{relation} than"
-    elif moved == "flat" or relation == "same" or variation == "common":
+    elif moved == "flat" or variation == "common":
         words = "in line with"
     else:
         words = "above" if moved == "up" else "below"

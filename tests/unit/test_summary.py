@@ -276,6 +276,14 @@ COMMON_CAUSE_4_2 = _months("4.2", 2022, [50, 48, 52, 49, 51, 50, 48, 52, 49, 51,
         ),
         # 2.2: unusually low, neither better nor worse (see CASELOADS): below, not better.
         pytest.param(CASELOADS, "below the average of the previous 12 months (21.0)", id="neither"),
+        # 2.2: fourteen months at 17.0, then 16.5: mean 254.5/15 = 16.97, mean moving range 0.5/14 = 0.036, limits
+        # 16.97 ± 0.09: 16.5 is unusually low. Both 16.5 and the average 17.0 are inside the band of 16 to 20 (neither
+        # better nor worse), but the figure is not in line with the average: below.
+        pytest.param(
+            _months("2.2", 2022, [17.0] * 14 + [16.5]),
+            "below the average of the previous 12 months (17.0)",
+            id="neither-inside-the-band",
+        ),
         # 2.1: a significant improvement (a shift), and the figure above the average: better.
         pytest.param(
             STAFFING,
