@@ -174,20 +174,31 @@ def assurance_words(assessment: Assessment) -> str | None:
 
 def headline_spc(counts: dict[str, int]) -> list[tuple[int, str, str]]:
     """Return the headline's first line, the SPC reading, as (number, words, key) parts: significant improvement,
-    significant concern, consistently failing the target, within normal variation, then (when any) unusual
-    changes that are neither better nor worse and measures with too few months to judge. `counts` is
-    `OverviewModel.summary()`."""
+    significant concern, within normal variation, then (when any) unusual changes that are neither better nor
+    worse, measures with too few months to judge and measures with no SPC reading. Every measure is in exactly
+    one part, so the numbers add up to counts["measures"]; the assurance is `headline_assurance`, apart.
+    `counts` is `OverviewModel.summary()`."""
     parts = [
         (counts["improvement"], "show significant improvement", "improvement"),
         (counts["concern"], "show significant concern", "concern"),
-        (counts["failing"], "consistently fail their target", "failing"),
         (counts["common"], "within normal variation", "common"),
     ]
     if counts["unusual"]:
         parts.append((counts["unusual"], "unusual, neither better nor worse", "unusual"))
     if counts["too_few"]:
         parts.append((counts["too_few"], "too few months to judge", "too-few"))
+    if counts["no_reading"]:
+        parts.append((counts["no_reading"], "with no SPC reading: rolling or year-to-date figures", "no-reading"))
     return parts
+
+
+def headline_assurance(counts: dict[str, int]) -> tuple[int, str, str]:
+    """Return the headline's clause on the assurance as (number, words, key), e.g. (4, 'of the 38 measures
+    consistently fail their target', 'failing'): said apart from the SPC line, because a measure that fails its
+    target is also counted there by its variation. `counts` is `OverviewModel.summary()`."""
+    failing, measures = counts["failing"], counts["measures"]
+    verb = "consistently fails its target" if failing == 1 else "consistently fail their target"
+    return failing, f"of the {measures} measures {verb}", "failing"
 
 
 CHANGE_HEADLINE_LABEL = "Compared with last month only:"

@@ -9,7 +9,8 @@ from dash import html
 from dashboard.server import auth
 from measures.domain.periods import is_period, long_label
 
-PUBLISHED_MONTHS = "December 2022 and January 2023 whole-service figures are the published ones."
+# "Published" means signed off by an admin (every demo month is), so the real months are named by their source.
+REAL_MONTHS = "December 2022 and January 2023 whole-service figures are the real figures from the committee paper."
 
 
 def month_notices(requested: str | None, available: Collection[str] | None = None) -> list[html.P]:
@@ -33,11 +34,12 @@ def month_notices(requested: str | None, available: Collection[str] | None = Non
     return []
 
 
-def synthetic_notice(what: str = "Figures marked †", published_months: bool = True, class_name: str = "") -> html.P:
-    """Say that `what` (e.g. 'Figures marked †') are synthetic demonstration figures, not real ones."""
+def synthetic_notice(what: str = "Figures marked †", real_months: bool = True, class_name: str = "") -> html.P:
+    """Say that `what` (e.g. 'Figures marked †') are synthetic demonstration figures, not real ones, and (with
+    `real_months`) which months are the real figures."""
     text = f"{what} are synthetic, made up to show how the dashboard works: they are not real."
-    if published_months:
-        text += f" {PUBLISHED_MONTHS}"
+    if real_months:
+        text += f" {REAL_MONTHS}"
     return html.P(
         [html.Strong("Demonstration data. "), text],
         className=" ".join(filter(None, ["notice notice-info", class_name])),

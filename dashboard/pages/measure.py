@@ -194,7 +194,7 @@ def _notices(detail: MeasureDetail, requested: str | None) -> list:
         notices.append(
             synthetic_notice(
                 f"Figures marked {SYNTHETIC_MARK}, hollow points on the chart and benchmarks labelled synthetic",
-                published_months=False,
+                real_months=False,
             )
         )
     return notices

@@ -6,7 +6,13 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import ids
-from dashboard.components.judgements import CHANGE_HEADLINE_LABEL, headline_change, headline_spc, headline_target
+from dashboard.components.judgements import (
+    CHANGE_HEADLINE_LABEL,
+    headline_assurance,
+    headline_change,
+    headline_spc,
+    headline_target,
+)
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
@@ -35,6 +41,7 @@ def _headline(model: OverviewModel) -> html.Div:
         [
             html.H2(f"As at {long_label(model.as_at)}", className="as-at"),
             html.P(_items(headline_spc(counts)), className="headline headline-spc"),
+            html.P(_items([headline_assurance(counts)]), className="headline headline-assurance"),
             html.P(
                 [html.Span(CHANGE_HEADLINE_LABEL, className="headline-label"), *_items(headline_change(counts))],
                 className="headline headline-month",

@@ -19,6 +19,7 @@ from dashboard.components.judgements import (
     NO_TARGET,
     NOT_RATED,
     change_cell,
+    headline_assurance,
     headline_change,
     headline_spc,
     headline_target,
@@ -34,7 +35,7 @@ from dashboard.server import access
 from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.catalogue import Area
-from measures.domain.formatting import polarity_text
+from measures.domain.formatting import CHANGE_READING_TEXT, JUDGEMENT_TEXT, change_reading, polarity_text
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
 from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_wording import rules_text
@@ -67,23 +68,56 @@ def _share(count: int) -> str:
     return "none" if count == 0 else str(count)
 
 
+def _change_counts(rows: tuple[OverviewRow, ...]) -> list[str]:
+    """The compared changes of an area as phrases, in a fixed order: significantly better and worse (a change the
+    way the SPC reading goes, `Assessment.significant_change`), then every other move grouped by what it is
+    (`change_reading`: 'within normal variation', 'too few months to judge', ...), moves within a target band,
+    and no change."""
+    better = sum(row.assessment.significant_change and row.assessment.judgement == "better" for row in rows)
+    worse = sum(row.assessment.significant_change and row.assessment.judgement == "worse" for row in rows)
+    moved: dict[str, int] = {}
+    within_range = same = 0
+    for row in rows:
+        assessment = row.assessment
+        if assessment.within_target_range:
+            within_range += 1
+        elif assessment.judgement == "same":
+            same += 1
+        elif assessment.judgement in ("better", "worse") and not assessment.significant_change:
+            reading = change_reading(assessment.judgement, assessment.variation, False)
+            moved[reading] = moved.get(reading, 0) + 1
+    phrases = [f"{_share(better)} significantly better", f"{_share(worse)} significantly worse"]
+    for reading in CHANGE_READING_TEXT.values():  # one fixed order, whatever the rows' order
+        if moved.get(reading):
+            words = reading if reading == CHANGE_READING_TEXT["common"] else f"({reading})"
+            phrases.append(f"{moved[reading]} moved {words}")
+    if within_range:
+        phrases.append(f"{within_range} moved {JUDGEMENT_TEXT['within-range']}")
+    if same:
+        phrases.append(f"{same} stayed the same")
+    return phrases
+
+
 def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
-    """Return what changed in an area as a short plain-English paragraph, e.g. 'Of its 4 measures, 2 got better
-    since December 2022, 1 got worse and 1 stayed the same. 1 is off target. None shows special-cause
-    variation.' Measures that cannot be compared, or have no 'good looks like', are counted apart."""
+    """Return what changed in an area as a short plain-English paragraph, e.g. 'Of its 5 measures, compared with
+    December 2022 only: none significantly better, none significantly worse, 3 moved within normal variation and
+    1 stayed the same. 1 is off target. None shows special-cause variation.' Only a significant change (the way
+    the SPC reading goes) is called better or worse, as in the rows and the headline; measures that cannot be
+    compared, or have no 'good looks like', are counted apart."""
     if not rows:
         return "This area has no measures yet."
     judgements = [row.assessment.judgement for row in rows]
     directions = [row.assessment.direction for row in rows]
-    better, worse, same = (judgements.count(word) for word in ("better", "worse", "same"))
+    compared = sum(judgement in ("better", "worse", "same") for judgement in judgements)
     uncompared = directions.count("none")
-    unjudged = len(rows) - better - worse - same - uncompared
+    unjudged = len(rows) - compared - uncompared
     before = long_label(previous_period(period))
     sentences = []
-    if better + worse + same:
+    if compared:
+        phrases = _change_counts(rows)
         sentences.append(
-            f"Of its {_number(len(rows), 'measure', 'measures')}, {_share(better)} got better since "
-            f"{before}, {_share(worse)} got worse and {_share(same)} stayed the same."
+            f"Of its {_number(len(rows), 'measure', 'measures')}, compared with {before} only: "
+            f"{', '.join(phrases[:-1])} and {phrases[-1]}."
         )
     else:
         sentences.append(
@@ -216,8 +250,10 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
     counts = model.summary()
     spc_line = "; ".join(f"{number} {words}" for number, words, _ in headline_spc(counts))
     month_line = ", ".join(f"{number} {words}" for number, words, _ in headline_change(counts))
+    failing, failing_words, _ = headline_assurance(counts)
     headline = [
         spc_line,
+        f"{failing} {failing_words}",
         f"{CHANGE_HEADLINE_LABEL} {month_line}",
         f"{counts['off_target']} {headline_target(counts, model.off_target_earlier_months())}",
         f"{_number(counts['measures'], 'measure', 'measures')} in "

@@ -16,7 +16,7 @@ from dashboard.components.charts.chart_text import plain_text
 from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
-from dashboard.components.judgements import rating_badge, rating_words, synthetic_mark, target_line
+from dashboard.components.judgements import rating_badge, rating_words, synthetic_mark, target_badge, target_line
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import (
@@ -256,6 +256,18 @@ def _rag_cell(rag: str, measure: Measure) -> html.Td:
     return html.Td(rating_badge(rag, measure.target is not None))
 
 
+def _service_rating(breakdown: TeamBreakdown, service: LevelFigure) -> dcc.Link:
+    """The whole service's rating as every page gives it: the measure's assessment (the latest figure within the
+    rating window, saying its month), so a TBC month reads "Off target, as at ..." here as on the overview."""
+    if breakdown.service_assessment is None:
+        return rating_badge(service.rag, breakdown.measure.target is not None)
+    return target_badge(breakdown.service_assessment)
+
+
+def _service_rag_cell(breakdown: TeamBreakdown, service: LevelFigure) -> html.Td:
+    return html.Td(_service_rating(breakdown, service))
+
+
 def _workers_link(breakdown: TeamBreakdown, team: str) -> dcc.Link:
     query = urlencode({"team": team, "period": breakdown.period})
     return dcc.Link(
@@ -348,7 +360,7 @@ def _table(breakdown: TeamBreakdown) -> html.Table:
         service_cells += [
             _value_cell(service, measure),
             html.Td(STATUS_WORDS.get(service.status, service.status)),
-            _rag_cell(service.rag, measure),
+            _service_rag_cell(breakdown, service),
             html.Td("Synthetic (demo)" if service.synthetic else "Real"),
             html.Td(""),
         ]
@@ -496,7 +508,7 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
                     [service.text, *(synthetic_mark() if service.synthetic else [])],
                     className="card-figure service-value",
                 ),
-                rating_badge(service.rag, measure.target is not None),
+                _service_rating(breakdown, service),
                 html.Span(target_line(measure), className="small muted") if measure.target else None,
             ],
             className="service-figure",

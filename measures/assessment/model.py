@@ -129,16 +129,11 @@ class Assessment:
 
     @property
     def significant_change(self) -> bool:
-        """True when the SPC reading is special cause and the change since last month goes its way: better with
-        "improvement", worse with "concern", either with "neither" (a measure whose better or worse is a target
-        band, judged by distance to it). Only such a change is coloured and called better or worse; any other
-        is one month against the last, which the SPC reading does not single out."""
-        return (self.variation, self.judgement) in (
-            ("improvement", "better"),
-            ("concern", "worse"),
-            ("neither", "better"),
-            ("neither", "worse"),
-        )
+        """True when the SPC reading is significant and the change since last month goes its way: better with
+        "improvement", worse with "concern". Only such a change is coloured and called better or worse; any other
+        is one month against the last, which the SPC reading does not single out. A "neither" reading (special
+        cause, neither better nor worse) never makes a change significant: by definition it is neither."""
+        return (self.variation, self.judgement) in (("improvement", "better"), ("concern", "worse"))
 
     @property
     def target_reading(self) -> TargetReading:

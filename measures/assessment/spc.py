@@ -73,6 +73,7 @@ from typing import Literal
 import numpy as np
 
 from measures.domain.catalogue import POLARITIES, Target
+from measures.domain.formatting import NEITHER_SIDE_TEXT, VARIATION_TEXT
 from measures.domain.spc_settings import (
     DEFAULT_OPTIONS,
     SpcOptions,
@@ -279,27 +280,29 @@ def _explain_last_point(
     values: np.ndarray,
     mean: float,
 ) -> str:
-    """Return the sentence naming the rule that makes the last point special cause.
+    """Return the sentence naming the rule that makes the last point special cause, in the reader's words: it
+    opens with the reading as the badges say it (`VARIATION_TEXT`, or `NEITHER_SIDE_TEXT` for a reading that is
+    neither better nor worse), e.g. "Significant improvement: the latest month is above the upper process limit."
 
     Checked in the order: outside the limits, shift, trend; failing those it is the two-of-three rule.
     """
-    label = {"improvement": "Special cause (improvement): ", "concern": "Special cause (concern): "}
-    opening = label.get(variation, "Special cause: ")
+    reading = NEITHER_SIDE_TEXT[side] if variation == "neither" else VARIATION_TEXT[variation]
+    opening = f"{reading}: "
     above = side == "high"
     if outside[-1]:
         limit = "upper" if above else "lower"
-        return f"{opening}the latest value is {'above' if above else 'below'} the {limit} process limit."
+        return f"{opening}the latest month is {'above' if above else 'below'} the {limit} process limit."
     if shift[-1]:
         same_side = values > mean if above else values < mean
         count = _run_length_at_end(same_side)
-        return f"{opening}the last {count} points are {'above' if above else 'below'} the average."
+        return f"{opening}the last {count} months are {'above' if above else 'below'} the average."
     if trend[-1]:
         moves = np.diff(values)
         count = _run_length_at_end(moves > 0 if above else moves < 0) + 1
-        return f"{opening}the last {count} points {'rise' if above else 'fall'} one after another."
+        return f"{opening}the last {count} months {'rise' if above else 'fall'} one after another."
     # Otherwise the two-of-three rule (the only one left) marked the last point.
     limit = "upper" if above else "lower"
-    return f"{opening}two of the last three points are close to or beyond the {limit} process limit."
+    return f"{opening}two of the last three months are close to or beyond the {limit} process limit."
 
 
 _ASSURANCE_SENTENCES = {
@@ -409,8 +412,8 @@ def spc(
     if last_side is None:
         variation = "common"
         explanation = (
-            "Common cause: the latest value is within the process limits and is not part of a shift, "
-            "a trend or a cluster near a limit."
+            "No significant change: the latest month is within the process limits and is not part of a run "
+            "on one side of the average, a trend or a cluster near a limit."
         )
     else:
         if polarity in ("higher", "lower"):

@@ -146,8 +146,9 @@ def change_reading(judgement: str, variation: str, significant: bool) -> str:
     'better' / 'worse' only when `significant` (the change goes the way a special-cause reading goes); 'within
     the target range' for a move inside a target band; 'within normal variation' (common cause); 'too few
     months to judge'; 'not judged: ...' for a figure with no SPC reading (rolling or year-to-date); 'not
-    significant on its own' (special cause the other way); 'neither better nor worse'
-    for a move across a band to the same distance; '' when there is no better or worse to speak of."""
+    significant on its own' (special cause the other way, or an unusual "neither" reading, which is by definition
+    neither better nor worse); 'neither better nor worse' for a move across a band to the same distance; '' when
+    there is no better or worse to speak of."""
     if significant:
         return JUDGEMENT_TEXT.get(judgement, "")
     if judgement == "within-range":

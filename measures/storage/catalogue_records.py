@@ -28,6 +28,11 @@ EDITABLE_MEASURE_FIELDS = (
 # The polarity an admin corrected in the app (`edits.change_polarity`), kept apart from the target fields: it is
 # kept by `sync_catalogue` only once corrected (`polarity_edited_at` set), so a target edit never freezes it.
 POLARITY_FIELD = "polarity"
+# The catalogue's flags that say where its polarity came from and ask for a check ("Check: ... taken from the
+# target"): true of the file's polarity only, so they are dropped once an admin has corrected the polarity.
+POLARITY_SOURCE_FLAGS = frozenset(
+    {"polarity-from-target", "polarity-from-plan", "polarity-doubtful", "polarity-not-stated"}
+)
 
 
 def sync_catalogue(engine: Engine, catalogue: Catalogue, actor: str = audit.SYSTEM_ACTOR) -> dict[str, int]:
@@ -141,7 +146,8 @@ def _spc_options(row: Any) -> SpcOptions:
 
 def read_catalogue(engine: Engine) -> Catalogue:
     """Return the catalogue as stored in the database (empty if `init` has not run), each measure with its SPC
-    settings in force (`Measure.spc`). Raises sqlalchemy errors if the database cannot be read."""
+    settings in force (`Measure.spc`) and its flags, less POLARITY_SOURCE_FLAGS when an admin has corrected its
+    polarity in the app (`polarity_edited_at` set). Raises sqlalchemy errors if the database cannot be read."""
     with engine.connect() as connection:
         area_rows = connection.execute(select(db.areas).order_by(db.areas.c.number)).all()
         measure_rows = connection.execute(
@@ -186,7 +192,11 @@ def read_catalogue(engine: Engine) -> Catalogue:
             chart=row.chart,
             source=row.source,
             source_note=row.source_note,
-            flags=tuple(flag for flag in row.flags.split(",") if flag),
+            flags=tuple(
+                flag
+                for flag in row.flags.split(",")
+                if flag and not (row.polarity_edited_at is not None and flag in POLARITY_SOURCE_FLAGS)
+            ),
             sort_key=(row.sort_area, row.sort_number),
             basis=row.basis or "month",
             spc=_spc_options(row),

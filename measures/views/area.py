@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from measures.domain.catalogue import Area, Catalogue, Measure
-from measures.domain.formatting import DIRECTION_TEXT, STATUS_TEXT, change_reading, change_text, format_value
+from measures.domain.formatting import DIRECTION_TEXT, STATUS_TEXT, change_reading, format_value
 from measures.domain.periods import long_label, previous_period, shift_period
 from measures.storage import catalogue_records, reads
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
@@ -47,7 +47,6 @@ class MeasureCard:
     row: OverviewRow
     series: tuple[TrendPoint, ...]
     sentence: str
-    change: str
     has_teams: bool
 
     @property
@@ -245,8 +244,8 @@ def build_area(
     over `load_area_inputs`.
 
     Each measure of the area gets its overview row (figures and its `Assessment`), its status-ok values for the
-    last 24 months up to `period` (synthetic ones flagged), the change in a sentence (`change_sentence`) and
-    in short words (`formatting.change_text`), and whether team figures exist for the month. The area holding
+    last 24 months up to `period` (synthetic ones flagged), the change in a sentence (`change_sentence`), and
+    whether team figures exist for the month. The area holding
     measures 4.2-4.5 also gets the audit-grade distribution. Only the `visible` months are read (None: all).
     Raises KeyError for an unknown area number and ValueError for a malformed period.
     """
@@ -272,10 +271,6 @@ def area_view(inputs: AreaInputs) -> AreaView:
                 row=row,
                 series=points,
                 sentence=change_sentence(row.measure, row),
-                change=change_text(
-                    row.assessment.direction,
-                    "within-range" if row.assessment.within_target_range else row.assessment.judgement,
-                ),
                 has_teams=ref in inputs.refs_with_teams,
             )
         )

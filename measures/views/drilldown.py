@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from measures.assessment import rag, round_half_up
+from measures.assessment import Assessment, ServiceMonth, assess_measure, rag, round_half_up
 from measures.domain.catalogue import Catalogue, Measure
 from measures.domain.formatting import format_figure
 from measures.domain.periods import shift_period
@@ -55,13 +55,19 @@ class TeamFigures:
 
 @dataclass(frozen=True)
 class TeamBreakdown:
-    """A measure's service figure and team figures for a month, teams sorted by name."""
+    """A measure's service figure and team figures for a month, teams sorted by name.
+
+    `service_assessment` is the measure's `Assessment` as at the month from its whole-service series, the one
+    every other page reads (its rating reads the latest figure within the rating window, and says its month);
+    None when there is no month. Teams have no assessment: each team's `figure.rag` rates that month's figure.
+    """
 
     measure: Measure
     period: str | None
     service: LevelFigure | None
     teams: tuple[TeamFigures, ...]
     available_periods: tuple[str, ...]
+    service_assessment: Assessment | None = None
 
     @property
     def as_at(self) -> str:
@@ -181,7 +187,8 @@ class TeamInputs:
     `period` is the month chosen (None when the measure has no figures at all); `team_rows` every team-level
     row of the measure (all months), `service_row` the whole-service row of the month (None when there is
     none), `teams_with_workers` the teams with worker figures that month, `available_periods` the months with
-    team figures, oldest first.
+    team figures, oldest first; `service_history` the whole-service rows up to and including the month (what its
+    assessment reads; empty: only `service_row`).
     """
 
     measure: Measure
@@ -190,6 +197,7 @@ class TeamInputs:
     service_row: dict | None
     teams_with_workers: frozenset[str]
     available_periods: tuple[str, ...]
+    service_history: tuple[dict, ...] = ()
 
 
 def load_team_inputs(
@@ -212,18 +220,33 @@ def load_team_inputs(
     period = period or _latest_team_period(list(available), engine, ref, visible)
     if period is None:
         return TeamInputs(measure, None, (), None, frozenset(), available)
-    service_frame = reads.service_series(engine, refs=[ref], since=period, up_to=period, visible=visible)
-    service_row = service_frame.to_dict("records")[0] if not service_frame.empty else None
+    service_history = tuple(reads.service_series(engine, refs=[ref], up_to=period, visible=visible).to_dict("records"))
+    service_row = next((row for row in service_history if row["period"] == period), None)
     workers = reads.worker_values(engine, ref, period, visible=visible)
     worker_teams = frozenset(workers["team"]) if not workers.empty else frozenset()
     team_rows = tuple(frame.to_dict("records")) if not frame.empty else ()
-    return TeamInputs(measure, period, team_rows, service_row, worker_teams, available)
+    return TeamInputs(measure, period, team_rows, service_row, worker_teams, available, service_history)
+
+
+def _service_assessment(inputs: TeamInputs, period: str) -> Assessment:
+    history = inputs.service_history or ((inputs.service_row,) if inputs.service_row else ())
+    months = [
+        ServiceMonth(
+            str(row["period"]),
+            str(row["status"]),
+            _number(row["value"]),
+            _number(row.get("denominator")),
+            _number(row.get("numerator")),
+        )
+        for row in history
+    ]
+    return assess_measure(inputs.measure, months, period)
 
 
 def team_breakdown_of(inputs: TeamInputs) -> TeamBreakdown:
-    """Return the breakdown computed from `inputs` (no database): the service figure and each team's figure for
-    the month, sorted by team, each with its status-ok values for the 12 months up to the month. Raises
-    nothing for inputs `load_team_inputs` made."""
+    """Return the breakdown computed from `inputs` (no database): the service figure and its assessment
+    (`assess_measure` over `service_history`) and each team's figure for the month, sorted by team, each with its
+    status-ok values for the 12 months up to the month. Raises nothing for inputs `load_team_inputs` made."""
     measure, period = inputs.measure, inputs.period
     if period is None:
         return TeamBreakdown(measure, None, None, (), inputs.available_periods)
@@ -248,7 +271,9 @@ def team_breakdown_of(inputs: TeamInputs) -> TeamBreakdown:
         teams.append(
             TeamFigures(team, _level_figure(measure, period, record), trend, team in inputs.teams_with_workers)
         )
-    return TeamBreakdown(measure, period, service, tuple(teams), inputs.available_periods)
+    return TeamBreakdown(
+        measure, period, service, tuple(teams), inputs.available_periods, _service_assessment(inputs, period)
+    )
 
 
 def team_breakdown(

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from measures.assessment.assess import assess_all
 from measures.assessment.model import Assessment
+from measures.assessment.spc import Variation
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.formatting import format_figure
 from measures.domain.periods import period_range, shift_period
@@ -74,9 +75,11 @@ class OverviewModel:
 
         The SPC reading first: "improvement" and "concern" (special cause, significant), "unusual" (special
         cause, neither better nor worse), "common" (within normal variation), "too_few" (too few months for a
-        reading), and "failing" (the assurance: will consistently miss the target; such a measure is also
-        counted in one of the others). Then compared with last month only: "better", "worse", "same" and,
-        apart from "same", "within_range" (moved within a target band). Then against target: "off_target"
+        reading) and "no_reading" (a rolling or year-to-date figure with no SPC reading): every measure is in
+        exactly one of these six, so they add up to "measures". Apart from them, "failing" (the assurance: will
+        consistently miss the target; such a measure is also counted in one of the six). Then compared with last
+        month only: "better", "worse", "same" and, apart from "same", "within_range" (moved within a target
+        band). Then against target: "off_target"
         (rated red, from the latest figure within the rating window) of which "off_target_earlier" read an
         earlier month's figure because the month has none; "special_cause" (improvement, concern or unusual)
         and "measures".
@@ -85,7 +88,7 @@ class OverviewModel:
         for row in self.rows:
             assessment = row.assessment
             counts["measures"] += 1
-            counts[_VARIATION_COUNT.get(assessment.variation, "unusual")] += 1
+            counts[VARIATION_COUNTS[assessment.variation]] += 1
             counts["failing"] += assessment.assurance == "fail"
             if assessment.within_target_range:
                 counts["within_range"] += 1
@@ -117,6 +120,7 @@ SUMMARY_KEYS = (
     "unusual",
     "common",
     "too_few",
+    "no_reading",
     "failing",
     "better",
     "worse",
@@ -127,12 +131,14 @@ SUMMARY_KEYS = (
     "special_cause",
     "measures",
 )
-_VARIATION_COUNT = {
+# Each SPC reading's count in `OverviewModel.summary()`: one for every variation, so the counts add up.
+VARIATION_COUNTS: dict[Variation, str] = {
     "improvement": "improvement",
     "concern": "concern",
     "neither": "unusual",
     "common": "common",
     "insufficient": "too_few",
+    "no-reading": "no_reading",
 }
 
 

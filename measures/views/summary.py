@@ -2,8 +2,8 @@
 
 For example: "Assessments completed in time: 77.6% in January 2023 (236 of 304 assessments completed), up
 from 68.0% in December 2022, which is better; better than the average of the previous 12 months (72.4%);
-below statistical neighbours (87%) and England (88%) in 2021-22. Special cause (improvement): the latest
-value is above the upper process limit."
+below statistical neighbours (87%) and England (88%) in 2021-22. Significant improvement: the latest
+month is above the upper process limit."
 
 A month that is to be confirmed, new or missing says so and is never read as zero. Every comparison is
 made at the measure's display precision, so the words always agree with the figures printed beside them.
@@ -137,20 +137,29 @@ def compare_with(value: float, other: float, measure: Measure) -> str:
 def average_clause(detail: MeasureDetail) -> str:
     """Return the comparison with the average of the previous RECENT_MONTHS (12) months, or '' when there is none.
 
-    'better than the average of the previous 12 months (72.4%)'; 'in line with ...'; 'above ...' for a
-    measure with no direction of good. Raises nothing.
+    The rule, so that the sentence never calls a difference better or worse that the SPC reading does not:
+    - 'better than' / 'worse than' only when the SPC reading is significant and goes the same way as the
+      difference (an improvement and the figure better than the average, or a concern and worse);
+    - 'in line with' when the figure equals the average at display precision, or the reading is common cause
+      (the latest month is within normal variation, so its difference from the average is not significant);
+      two figures inside a target band are not "in line" for that alone (beside "unusually low" it would not be);
+    - otherwise plain 'above' / 'below', no verdict: too few months or no SPC reading (whether the difference is
+      significant cannot be known), an unusual reading that is neither better nor worse, a significant reading
+      the other way, and a measure with no direction of good.
+    E.g. 'better than the average of the previous 12 months (72.4%)'. Raises nothing.
     """
     measure, row = detail.measure, detail.current
     if not row.counted or detail.recent_average is None:
         return ""
     relation = compare_with(row.value, detail.recent_average, measure)  # type: ignore[arg-type]
-    words = {
-        "better": "better than",
-        "worse": "worse than",
-        "above": "above",
-        "below": "below",
-        "same": "in line with",
-    }[relation]
+    moved = direction(row.value, detail.recent_average, measure.decimals)
+    variation = detail.assessment.variation
+    if (variation, relation) in (("improvement", "better"), ("concern", "worse")):
+        words = f"{relation} than"
+    elif moved == "flat" or variation == "common":
+        words = "in line with"
+    else:
+        words = "above" if moved == "up" else "below"
     months = detail.recent_average_months
     span = (
         f"the previous {RECENT_MONTHS} months"

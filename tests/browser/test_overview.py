@@ -46,7 +46,9 @@ def test_figures_match_the_store(page, served_app, demo_engine):
     # The headline leads with the SPC reading; last month's comparison follows, labelled.
     lines = page.locator("#overview-summary p.headline").all_inner_texts()
     assert "show significant improvement" in lines[0] and "within normal variation" in lines[0]
-    assert lines[1].startswith("Compared with last month only:")
+    assert "no SPC reading" in lines[0] and "consistently fail" not in lines[0]
+    assert lines[1].endswith("consistently fail their target")  # the assurance, apart from the variation counts
+    assert lines[2].startswith("Compared with last month only:")
     assert page.locator("#measure-2-6 td.latest").inner_text() == "TBC"
     assert page.locator("#measure-10-1 td.figure").nth(1).inner_text() == "New measure"
     series = reads.service_series(demo_engine, refs=["8.1"])

@@ -17,47 +17,62 @@ def _headline_lines(tree) -> list[str]:
     return [_text(c) for c in _components(summary) if "headline" in _classes(c)]
 
 
+# The January 2023 demo, worked out once by hand from each measure's reading in `python -m measures assess 2023-01
+# --json` (its "variation", "assurance" and "judgement") and checked against the figures of December and January:
+# - significant improvement (7): 1.1, 2.1, 2.3, 3.1, 3.2, 8.3, 10.7;
+# - significant concern: none;
+# - unusual, neither better nor worse (1): 2.2, below its lower process limit;
+# - too few months (fewer than 15) (7): 2.6, 3.4, 5.1, 6.3, 7.3, 9.3, 10.1;
+# - no SPC reading (3): 6.1 (a rolling year), 10.2 and 10.3 (year to date, without counts);
+# - within normal variation: the other 20 (38 - 7 - 1 - 7 - 3): 1.2, 2.4, 2.5, 3.3, 4.1 to 4.5, 6.2, 7.1, 7.2,
+#   7.4, 8.1, 8.2, 9.1, 9.2, 10.4, 10.5, 10.6;
+# - the assurance, apart: 2.3, 10.4, 10.5 and 10.7 consistently fail their target (4, each also counted above).
+# Compared with December: better 1.1, 2.1, 3.1, 3.2, 3.3, 4.3, 4.4, 7.1, 7.4, 8.3, 9.1 (11); worse 1.2, 2.3, 4.2,
+# 7.2, 9.2 (5); unchanged 2.4, 4.5, 5.1, 6.1, 8.2 (5); 2.2 moved within its band of 16 to 20 (1).
+VARIATION_PARTS = [
+    (7, "show significant improvement"),
+    (0, "show significant concern"),
+    (20, "within normal variation"),
+    (1, "unusual, neither better nor worse"),
+    (7, "too few months to judge"),
+    (3, "with no SPC reading: rolling or year-to-date figures"),
+]
+ASSURANCE = "4 of the 38 measures consistently fail their target"
+MONTH_PARTS = ["11 better", "5 worse", "5 unchanged", "1 moved within their target range"]
+TARGET = "5 off target, 4 of them as at December 2022 (no figure this month)"
+
+
 def test_the_january_2023_headline_leads_with_spc_and_counts_the_ehc_plans_december_rating(app):
-    model = build_overview(data.engine(), period=JANUARY)
-    counts = model.summary()
-    rows = {row.measure.ref: row.assessment for row in model.rows}
+    # Every measure is in exactly one part of the SPC line; "fail their target" is the assurance, said apart.
+    assert sum(number for number, _ in VARIATION_PARTS) == 38
+    rows = {row.measure.ref: row.assessment for row in build_overview(data.engine(), period=JANUARY).rows}
+    assert len(rows) == 38
+    assert {ref for ref, a in rows.items() if a.variation == "no-reading"} == {"6.1", "10.2", "10.3"}
+    assert {ref for ref, a in rows.items() if a.variation == "neither"} == {"2.2"}
+    assert {ref for ref, a in rows.items() if a.assurance == "fail"} == {"2.3", "10.4", "10.5", "10.7"}
     # By hand from December 2022: 10.2 71.4%, 10.4 11.3%, 10.5 0.0%, 10.7 83.1% are below 90% less 5 (red),
     # and TBC in January; 2.3 is 12 against zero in January itself.
     assert {ref for ref, a in rows.items() if a.off_target} == {"2.3", "10.2", "10.4", "10.5", "10.7"}
     assert {ref for ref, a in rows.items() if a.rated_earlier and a.off_target} == {"10.2", "10.4", "10.5", "10.7"}
-
-    spc_parts = [
-        f"{counts['improvement']} show significant improvement",
-        f"{counts['concern']} show significant concern",
-        f"{counts['failing']} consistently fail their target",
-        f"{counts['common']} within normal variation",
-        f"{counts['unusual']} unusual, neither better nor worse",
-        f"{counts['too_few']} too few months to judge",
-    ]
-    # Every measure is in exactly one variation count; "fail their target" is the assurance, counted apart.
-    assert sum(counts[key] for key in ("improvement", "concern", "unusual", "common", "too_few")) == len(rows) == 38
-    assert counts["failing"] == sum(a.assurance == "fail" for a in rows.values()) > 0
-    # 2.2 moved from 17.0 to 17.2 inside its band of 16 to 20: not "better".
-    assert rows["2.2"].judgement == "same" and rows["2.2"].within_target_range
-    month_parts = [
-        f"{counts['better']} better",
-        f"{counts['worse']} worse",
-        f"{counts['same']} unchanged",
-        "1 moved within their target range",
-    ]
-    target = "5 off target, 4 of them as at December 2022 (no figure this month)"
+    spc_parts = [f"{number} {words}" for number, words in VARIATION_PARTS]
 
     lines = _headline_lines(_page(client_as(app, "viewer"), "/", JANUARY))
     assert lines == [
         " ".join(spc_parts),
-        "Compared with last month only: " + " ".join(month_parts),
-        target,
+        ASSURANCE,
+        "Compared with last month only: " + " ".join(MONTH_PARTS),
+        TARGET,
     ]
 
     pack = _page(client_as(app, "viewer"), "/pack", JANUARY)
     headline = next(c for c in _components(pack) if "pack-headline" in _classes(c))
     items = [_text(item) for item in headline["props"]["children"]]
-    assert items[:3] == ["; ".join(spc_parts), "Compared with last month only: " + ", ".join(month_parts), target]
+    assert items[:4] == [
+        "; ".join(spc_parts),
+        ASSURANCE,
+        "Compared with last month only: " + ", ".join(MONTH_PARTS),
+        TARGET,
+    ]
 
 
 def test_the_packs_area_paragraph_says_its_off_target_measures_are_rated_from_december(app):
@@ -67,3 +82,30 @@ def test_the_packs_area_paragraph_says_its_off_target_measures_are_rated_from_de
     # 10.2, 10.4, 10.5 and 10.7 were off target in December and are TBC in January; 10.6 was near target.
     assert "4 are off target (4 of them as at December 2022, with no figure this month)." in sentence
     assert "1 is near target." in sentence
+
+
+def _area_sentence(app, area: int) -> str:
+    pack = _page(client_as(app, "viewer"), "/pack", JANUARY)
+    section = next(c for c in _components(pack) if c["props"].get("id") == f"pack-area-{area}")
+    return _text(next(c for c in _components(section) if "pack-change-sentence" in _classes(c)))
+
+
+def test_the_packs_area_paragraph_calls_only_significant_changes_better_or_worse(app):
+    # Area 4 in January 2023, by hand: 4.2 (16/33 -> 16/31) up and worse, 4.3 down and better, 4.4 up and better,
+    # all three common cause (within normal variation), as their rows say; 4.5 unchanged; 4.1 has no polarity.
+    # Not one is significant: none is called better or worse.
+    area_4 = _area_sentence(app, 4)
+    assert area_4.startswith(
+        "Of its 5 measures, compared with December 2022 only: none significantly better, none significantly worse, "
+        "3 moved within normal variation and 1 stayed the same."
+    )
+    assert "got better" not in area_4 and "got worse" not in area_4
+    # Area 3: 3.1 and 3.2 rose with a significant improvement; 3.3 rose within normal variation; 3.4 is TBC.
+    assert _area_sentence(app, 3).startswith(
+        "Of its 4 measures, compared with December 2022 only: 2 significantly better, none significantly worse and "
+        "1 moved within normal variation. 1 could not be compared"
+    )
+    # Area 2: 2.3 rose (worse) beside a special-cause improvement, which that rise is not; 2.2 moved within its band.
+    area_2 = _area_sentence(app, 2)
+    assert "1 moved (not significant on its own)" in area_2
+    assert "1 moved within the target range" in area_2

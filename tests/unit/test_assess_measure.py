@@ -10,6 +10,7 @@ import pytest
 from measures.assessment import Assessment, ServiceMonth, assess_all, assess_measure
 from measures.assessment.assess import monthly_from_year_to_date
 from measures.domain.catalogue import Measure, Target
+from measures.domain.formatting import change_reading
 from measures.domain.periods import shift_period
 from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_settings import SpcOptions
@@ -77,7 +78,7 @@ def test_a_missing_month_reads_the_spc_of_the_earlier_months_and_says_up_to_when
     assert assessment.special_cause
     assert assessment.spc_points == 12 and assessment.spc_periods == tuple(MONTHS_2022)
     assert assessment.reading_up_to == "2022-12"
-    assert assessment.explanation.startswith("Special cause (improvement): the last 7 points are above the average.")
+    assert assessment.explanation.startswith("Significant improvement: the last 7 months are above the average.")
 
 
 def test_a_month_with_a_figure_reads_up_to_itself():
@@ -136,7 +137,28 @@ def test_a_range_measure_back_in_its_band():
     assert (assessment.direction, assessment.judgement, assessment.rag) == ("down", "better", "green")
     assert (assessment.variation, assessment.variation_side, assessment.assurance) == ("neither", "low", "none")
     assert assessment.special_cause and not assessment.off_target
-    assert assessment.explanation.startswith("Special cause: the latest value is below the lower process limit.")
+    assert assessment.explanation.startswith(
+        "Unusually low, neither better nor worse: the latest month is below the lower process limit."
+    )
+
+
+def test_a_neither_reading_never_makes_a_change_significant():
+    # The band measure of the test above: 21 -> 19 moves into the band (better), but the reading is "unusually low,
+    # neither better nor worse", which is by definition neither: the change is not called better in colour.
+    rows = [ServiceMonth(month, "ok", 21.0) for month in [f"2021-{m:02d}" for m in range(1, 13)] + MONTHS_2022[:2]]
+    rows.append(ServiceMonth("2022-03", "ok", 19.0))
+    assessment = assess_measure(CASELOADS, rows, "2022-03")
+    assert (assessment.variation, assessment.judgement) == ("neither", "better")
+    assert not assessment.significant_change
+    assert change_reading(assessment.judgement, assessment.variation, assessment.significant_change) == (
+        "not significant on its own"
+    )
+    # Going away from the band beside an unusually high reading is not significant either.
+    rows = [ServiceMonth(month, "ok", 21.0) for month in [f"2021-{m:02d}" for m in range(1, 13)] + MONTHS_2022[:2]]
+    rows.append(ServiceMonth("2022-03", "ok", 23.0))
+    away = assess_measure(CASELOADS, rows, "2022-03")
+    assert (away.variation, away.variation_side, away.judgement) == ("neither", "high", "worse")
+    assert not away.significant_change
 
 
 @pytest.mark.parametrize(

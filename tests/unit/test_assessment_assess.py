@@ -101,7 +101,7 @@ def test_a_full_row(december):
         "status": "ok",
         "small_denominator": False,
         "spc_points": 12,
-        "explanation": "Special cause (improvement): the last 7 points are above the average. The target "
+        "explanation": "Significant improvement: the last 7 months are above the average. The target "
         "(at least 12) lies between the process limits, so it will be met in some months and missed in others.",
         "variation_side": "high",
         "basis": "month",

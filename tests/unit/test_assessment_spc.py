@@ -22,8 +22,8 @@ from measures.assessment.spc import (
 from measures.domain.catalogue import Target
 
 COMMON_CAUSE = (
-    "Common cause: the latest value is within the process limits and is not part of a shift, "
-    "a trend or a cluster near a limit."
+    "No significant change: the latest month is within the process limits and is not part of a run on one side of "
+    "the average, a trend or a cluster near a limit."
 )
 
 # Hand-worked: sum = 10+13+12+14+12+15+14+12+14+11+12+14 = 153, mean = 153 / 12 = 12.75.
@@ -64,13 +64,13 @@ SHIFT_OF_SIX = [10, 12, 10, 12, 10, 12, 13, 14, 13, 14, 13, 14]
 POINT_ON_MEAN = [10, 11, 10, 11, 10, 14, 13, 14, 12, 13, 13, 13]
 
 # Hand-worked: 15+13+15+13+15 = 71 and 10+11+...+16 = 91, mean 162 / 12 = 13.5.
-# The last 7 points rise one after another (6 rises). Moving ranges 2,2,2,2,5,1,1,1,1,1,1: sum 19,
+# The last 7 months rise one after another (6 rises). Moving ranges 2,2,2,2,5,1,1,1,1,1,1: sum 19,
 # mR 1.72727; limits 8.90545..18.09455; two-sigma lines 10.43697..16.56303: only 10 is beyond one,
 # so no two-of-three; the 10..13 below the mean are a run of 4 and 14..16 above it a run of 3.
 TREND_OF_SEVEN = [15, 13, 15, 13, 15, 10, 11, 12, 13, 14, 15, 16]
 
 # Hand-worked: 15+13+15+13+15+13 = 84 and 11+12+...+16 = 81, mean 165 / 12 = 13.75.
-# The last 6 points rise (5 rises); 13 -> 11 before them is a fall. Moving ranges: six of 2 and five
+# The last 6 months rise (5 rises); 13 -> 11 before them is a fall. Moving ranges: six of 2 and five
 # of 1, sum 17, mR 1.54545; two-sigma lines 11.00939..16.49061: only 11 is beyond one.
 TREND_OF_SIX = [15, 13, 15, 13, 15, 13, 11, 12, 13, 14, 15, 16]
 
@@ -85,7 +85,7 @@ TWO_OF_THREE = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 13, 13]
 ONE_OF_THREE = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 13, 12.5]
 
 # Hand-worked: 20+21+20+21+20 = 102 and 1+...+7 = 28, mean 130 / 12 = 10.83333.
-# The last 7 points rise (a rising trend: high side) while all lying below the mean (a shift: low side).
+# The last 7 months rise (a rising trend: high side) while all lying below the mean (a shift: low side).
 CONFLICT = [20, 21, 20, 21, 20, 1, 2, 3, 4, 5, 6, 7]
 
 
@@ -168,29 +168,44 @@ def test_no_values_are_insufficient():
             LAST_ABOVE_LIMIT,
             "higher",
             "improvement",
-            "Special cause (improvement): the latest value is above the upper process limit.",
+            "Significant improvement: the latest month is above the upper process limit.",
         ),
         (
             LAST_ABOVE_LIMIT,
             "lower",
             "concern",
-            "Special cause (concern): the latest value is above the upper process limit.",
+            "Significant change for the worse: the latest month is above the upper process limit.",
         ),
-        (LAST_ABOVE_LIMIT, "none", "neither", "Special cause: the latest value is above the upper process limit."),
-        (LAST_ABOVE_LIMIT, "range", "neither", "Special cause: the latest value is above the upper process limit."),
+        (
+            LAST_ABOVE_LIMIT,
+            "none",
+            "neither",
+            "Unusually high, neither better nor worse: the latest month is above the upper process limit.",
+        ),
+        (
+            LAST_ABOVE_LIMIT,
+            "range",
+            "neither",
+            "Unusually high, neither better nor worse: the latest month is above the upper process limit.",
+        ),
         (
             LAST_BELOW_LIMIT,
             "higher",
             "concern",
-            "Special cause (concern): the latest value is below the lower process limit.",
+            "Significant change for the worse: the latest month is below the lower process limit.",
         ),
         (
             LAST_BELOW_LIMIT,
             "lower",
             "improvement",
-            "Special cause (improvement): the latest value is below the lower process limit.",
+            "Significant improvement: the latest month is below the lower process limit.",
         ),
-        (LAST_BELOW_LIMIT, "none", "neither", "Special cause: the latest value is below the lower process limit."),
+        (
+            LAST_BELOW_LIMIT,
+            "none",
+            "neither",
+            "Unusually low, neither better nor worse: the latest month is below the lower process limit.",
+        ),
     ],
 )
 def test_rule_one_point_outside_the_limits_and_the_variation_icon(values, polarity, variation, explanation):
@@ -208,7 +223,7 @@ def test_rule_two_shift_of_seven_fires():
     assert all(point.in_shift and point.side == "high" for point in result.points[5:])
     assert not any(point.in_shift for point in result.points[:5])  # a run of 5 below the mean is too short
     assert result.variation == "improvement"
-    assert result.explanation == "Special cause (improvement): the last 7 points are above the average."
+    assert result.explanation == "Significant improvement: the last 7 months are above the average."
     assert spc(SHIFT_OF_SEVEN, "lower", None, TWELVE).variation == "concern"
 
 
@@ -219,7 +234,7 @@ def test_rule_two_shift_of_six_fires_by_default_but_not_under_seven_point_rules(
     assert special_indices(result) == list(range(12))
     assert [point.side for point in result.points] == ["low"] * 6 + ["high"] * 6
     assert result.variation == "improvement"
-    assert result.explanation == "Special cause (improvement): the last 6 points are above the average."
+    assert result.explanation == "Significant improvement: the last 6 months are above the average."
 
 
 def test_rule_two_a_point_on_the_mean_breaks_the_run():
@@ -252,18 +267,18 @@ def test_rule_three_trend_of_seven_fires_whichever_side_of_the_mean():
     assert special_indices(result) == [5, 6, 7, 8, 9, 10, 11]
     assert all(point.in_trend and not point.in_shift and point.side == "high" for point in result.points[5:])
     assert result.variation == "improvement"
-    assert result.explanation == "Special cause (improvement): the last 7 points rise one after another."
+    assert result.explanation == "Significant improvement: the last 7 months rise one after another."
     assert spc(TREND_OF_SEVEN, "lower", None, TWELVE).variation == "concern"
     falling = spc([-value for value in TREND_OF_SEVEN], "lower", None, TWELVE)
     assert falling.variation == "improvement"
-    assert falling.explanation == "Special cause (improvement): the last 7 points fall one after another."
+    assert falling.explanation == "Significant improvement: the last 7 months fall one after another."
 
 
 def test_rule_three_trend_of_six_fires_by_default_but_not_under_seven_point_rules():
     assert special_indices(spc(TREND_OF_SIX, "higher", None, SpcOptions(minimum_points=12, trend_length=7))) == []
     result = spc(TREND_OF_SIX, "higher", None, TWELVE)
     assert special_indices(result) == [6, 7, 8, 9, 10, 11]
-    assert result.explanation == "Special cause (improvement): the last 6 points rise one after another."
+    assert result.explanation == "Significant improvement: the last 6 months rise one after another."
 
 
 @pytest.mark.parametrize(
@@ -293,7 +308,7 @@ def test_rule_four_two_of_three_beyond_two_sigma():
     assert result.points[9] == SpcPoint(value=11.0)  # the third point is not beyond the line: not flagged
     assert result.variation == "improvement"
     assert result.explanation == (
-        "Special cause (improvement): two of the last three points are close to or beyond the upper process limit."
+        "Significant improvement: two of the last three months are close to or beyond the upper process limit."
     )
 
 
@@ -332,9 +347,14 @@ def test_two_of_three_points(values, high, low):
     [
         # The last point rises in a trend (high side) and is below the mean in a shift (low side). Like
         # the MDC single-chart tool, the improvement side wins.
-        ("higher", "improvement", "high", "Special cause (improvement): the last 7 points rise one after another."),
-        ("lower", "improvement", "low", "Special cause (improvement): the last 7 points are below the average."),
-        ("none", "neither", "high", "Special cause: the last 7 points rise one after another."),
+        ("higher", "improvement", "high", "Significant improvement: the last 7 months rise one after another."),
+        ("lower", "improvement", "low", "Significant improvement: the last 7 months are below the average."),
+        (
+            "none",
+            "neither",
+            "high",
+            "Unusually high, neither better nor worse: the last 7 months rise one after another.",
+        ),
     ],
 )
 def test_a_point_on_both_sides_takes_the_improvement_side(polarity, variation, side, explanation):

@@ -83,3 +83,5 @@ def test_a_change_is_called_better_or_worse_only_when_the_spc_reading_says_it_is
     assert change_reading("worse", "no-reading", False) == "not judged: this kind of figure has no SPC reading"
     assert change_reading("within-range", "common", False) == "within the target range"
     assert change_reading("same", "neither", False) == "neither better nor worse"
+    # A move towards a target band beside an unusual "neither" reading is not significant: it is neither.
+    assert change_reading("better", "neither", False) == "not significant on its own"

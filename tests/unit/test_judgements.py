@@ -132,9 +132,10 @@ def test_a_figure_is_shown_in_the_measures_unit_and_precision():
         # Special cause the other way (2.3 was "Up, worse" beside "Special cause: improvement").
         ("up", "worse", "improvement", "Up 4.0 points, not significant on its own", "judgement-neutral"),
         ("down", "better", "concern", "Down 4.0 points, not significant on its own", "judgement-neutral"),
-        # A target band: SPC reads "neither"; a special-cause move into or towards the band is better.
-        ("down", "better", "neither", "Down 4.0 points, better", "judgement-better"),
-        ("up", "worse", "neither", "Up 4.0 points, worse", "judgement-worse"),
+        # A target band: SPC reads "neither", which is by definition neither better nor worse, so a move into or
+        # towards the band (or away) is not singled out: said in words, neutral.
+        ("down", "better", "neither", "Down 4.0 points, not significant on its own", "judgement-neutral"),
+        ("up", "worse", "neither", "Up 4.0 points, not significant on its own", "judgement-neutral"),
         ("up", "same", "neither", "Up 4.0 points, neither better nor worse", "judgement-neutral"),  # 15 -> 21
         ("down", "none", "neither", "Down 4.0 points", "judgement-neutral"),  # no "good looks like" to judge by
         ("flat", "same", "common", "No change", "judgement-none"),

@@ -58,7 +58,7 @@ def test_a_tbc_month_reads_the_spc_up_to_the_month_before():
     assert detail.summary == (
         "Referrals in time: the January 2023 figure is to be confirmed (TBC); the latest figure is 13.0% for "
         "December 2022, meeting the target of at least 12. Reading up to December 2022 (the latest month with a "
-        "figure), the chart shows special cause (improvement): the last 7 points are above the average. The target "
+        "figure), the chart shows significant improvement: the last 7 months are above the average. The target "
         "(at least 12) lies between the process limits, so it will be met in some months and missed in others."
     )
 
@@ -117,8 +117,9 @@ def test_a_year_to_date_count_is_charted_on_its_derived_monthly_figures():
     assert chart_reading(detail).endswith("SPC is read on the monthly figures derived from the year-to-date counts.")
     assert point_reading(detail, detail.spc.points[-1]) == "Normal variation"
     assert detail.summary.endswith(
-        "SPC is read on the monthly figures derived from the year-to-date counts. Common cause: the latest value is "
-        "within the process limits and is not part of a shift, a trend or a cluster near a limit."
+        "SPC is read on the monthly figures derived from the year-to-date counts. No significant change: the latest "
+        "month is within the process limits and is not part of a run on one side of the average, a trend or a cluster "
+        "near a limit."
     )
     # Year-to-date figures are never averaged: the card shows the latest, and there is no recent average.
     assert (detail.year_to_date.method, detail.year_to_date.value, detail.recent_average) == ("latest", 54.0, None)

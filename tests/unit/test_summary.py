@@ -13,7 +13,7 @@ import pytest
 from measures.storage import recording
 from measures.storage.recording import UploadInfo, ValueRow
 from measures.views.measure import MeasureInputs, build_measure_detail, measure_detail
-from measures.views.summary import compare_with, format_benchmark, summary_sentence
+from measures.views.summary import average_clause, compare_with, format_benchmark, summary_sentence
 
 UPLOAD = UploadInfo(kind="import", filename="return.xlsx", user_name="officer")
 BENCHMARKS_3_1 = [
@@ -194,9 +194,10 @@ CASES = [
         None,
         CASELOADS,
         [],
-        "Average caseload per social worker: 19.0 in March 2023, down from 21.0 in February 2023, which is "
-        "better; better than the average of the previous 12 months (21.0); within the target range of 16 to 20 "
-        "children per worker. Special cause: the latest value is below the lower process limit.",
+        "Average caseload per social worker: 19.0 in March 2023, down from 21.0 in February 2023, not "
+        "significant on its own; below the average of the previous 12 months (21.0); within the target "
+        "range of 16 to 20 children per worker. Unusually low, neither better nor worse: the latest month is below "
+        "the lower process limit.",
         id="range-measure-back-in-band",
     ),
     pytest.param(
@@ -206,7 +207,7 @@ CASES = [
         [],
         "Permanent staff as a share of established posts: 68.0% in December 2022, up from 66.0% in November "
         "2022, which is better; better than the average of the 11 months with a figure in the previous 12 "
-        "(63.6%). Special cause (improvement): the last 6 points are above the average.",
+        "(63.6%). Significant improvement: the last 6 months are above the average.",
         id="shift-in-words",
     ),
 ]
@@ -252,6 +253,49 @@ def test_summary_reads_the_same_from_inputs_built_in_code(catalogue, ref, period
     detail = measure_detail(_inputs(catalogue, ref, rows, benchmarks), period or max(row.period for row in rows))
     assert summary_sentence(detail) == expected
     assert detail.summary == expected
+
+
+# 4.2, lower is better, 15 months from January 2022 to March 2023. The 12 months before March 2023 (March 2022 to
+# February 2023) sum to 601: average 50.08, shown 50.1%. The SPC over all 15: mean 752/15 = 50.13, moving ranges
+# sum to 37 over 14 = 2.64, limits 50.13 ± 7.03 = 43.1 to 57.2, two-sigma line 54.8: 53.0 is inside every line and
+# ends no run or trend, so the reading is common cause. 53.0 is higher than the average (worse, for 4.2), but
+# within normal variation: "in line with".
+COMMON_CAUSE_4_2 = _months("4.2", 2022, [50, 48, 52, 49, 51, 50, 48, 52, 49, 51, 50, 48, 52, 49, 53])
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(COMMON_CAUSE_4_2, "in line with the average of the previous 12 months (50.1%)", id="common"),
+        # Eight months, too few for SPC: whether 53.0 against the seven before it (348 / 7 = 49.7) is significant
+        # cannot be known, so the difference is said as a position, not as worse.
+        pytest.param(
+            COMMON_CAUSE_4_2[:7] + [ValueRow("4.2", "2022-08", value=53.0)],
+            "above the average of the 7 months with a figure in the previous 12 (49.7%)",
+            id="too-few-months",
+        ),
+        # 2.2: unusually low, neither better nor worse (see CASELOADS): below, not better.
+        pytest.param(CASELOADS, "below the average of the previous 12 months (21.0)", id="neither"),
+        # 2.2: fourteen months at 17.0, then 16.5: mean 254.5/15 = 16.97, mean moving range 0.5/14 = 0.036, limits
+        # 16.97 ± 0.09: 16.5 is unusually low. Both 16.5 and the average 17.0 are inside the band of 16 to 20 (neither
+        # better nor worse), but the figure is not in line with the average: below.
+        pytest.param(
+            _months("2.2", 2022, [17.0] * 14 + [16.5]),
+            "below the average of the previous 12 months (17.0)",
+            id="neither-inside-the-band",
+        ),
+        # 2.1: a significant improvement (a shift), and the figure above the average: better.
+        pytest.param(
+            STAFFING,
+            "better than the average of the 11 months with a figure in the previous 12 (63.6%)",
+            id="significant",
+        ),
+    ],
+)
+def test_the_average_is_called_better_or_worse_only_when_the_spc_reading_is_significant(catalogue, rows, expected):
+    ref = rows[0].ref
+    detail = measure_detail(_inputs(catalogue, ref, rows, []), max(row.period for row in rows))
+    assert average_clause(detail) == expected
 
 
 def test_synthetic_history_is_named_in_the_summary(engine):
