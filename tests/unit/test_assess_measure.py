@@ -431,7 +431,7 @@ def test_the_assurance_is_not_read_from_months_outside_the_window():
 def test_an_assurance_dropped_outside_the_window_is_not_said_by_the_explanation():
     # Within the window the reading ends with its assurance, naming the target; from April 2023 (the newest figure,
     # December 2022, is four months old) the assurance is dropped, and so is its sentence.
-    shift = "Special cause (improvement): the last 7 points are above the average."
+    shift = "Significant improvement: the last 7 months are above the average."
     hit_or_miss = (
         "The target (at least 12) lies between the process limits, so it will be met in some months and missed in "
         "others."
