@@ -113,16 +113,13 @@ def area_sentence(rows: tuple[OverviewRow, ...], period: str) -> str:
     unjudged = len(rows) - compared - uncompared
     before = long_label(previous_period(period))
     sentences = []
+    of_its = "Of its one measure" if len(rows) == 1 else f"Of its {_number(len(rows), 'measure', 'measures')}"
     if compared:
         phrases = _change_counts(rows)
-        sentences.append(
-            f"Of its {_number(len(rows), 'measure', 'measures')}, compared with {before} only: "
-            f"{', '.join(phrases[:-1])} and {phrases[-1]}."
-        )
+        listed = f"{', '.join(phrases[:-1])} and {phrases[-1]}" if len(phrases) > 1 else phrases[0]
+        sentences.append(f"{of_its}, compared with {before} only: {listed}.")
     else:
-        sentences.append(
-            f"Of its {_number(len(rows), 'measure', 'measures')}, none can be judged better or worse than in {before}."
-        )
+        sentences.append(f"{of_its}, none can be judged better or worse than in {before}.")
     if unjudged:
         sentences.append(
             f"{unjudged} {'has' if unjudged == 1 else 'have'} no stated “good looks like” to judge the change by."

@@ -109,3 +109,10 @@ def test_the_packs_area_paragraph_calls_only_significant_changes_better_or_worse
     area_2 = _area_sentence(app, 2)
     assert "1 moved (not significant on its own)" in area_2
     assert "1 moved within the target range" in area_2
+
+
+def test_an_area_of_one_measure_is_worded_as_one(app):
+    # Area 5 holds one measure, 5.1 (a count with no stated "good looks like"): never "Of its 1 measure".
+    area_5 = _area_sentence(app, 5)
+    assert area_5.startswith("Of its one measure, "), area_5
+    assert "Of its 1 measure" not in area_5
