@@ -9,9 +9,9 @@ import re
 import pytest
 
 from measures.storage import publications, reads, recording
-from tests.auth_helpers import callback, client_as
+from tests.auth_helpers import client_as
+from tests.rendered import route
 
-ROUTER = ".._pages_content.children..._pages_store.data.."
 DRAFT = "2023-02"
 # Figures no demo month holds, so that finding them in a response can only mean the draft leaked.
 MARKS = ("6,161", "9,973", "4,242", "5,151", "DRAFT-ONLY commentary")
@@ -37,11 +37,7 @@ def draft_app(app):
 
 
 def _page(client, path: str, search: str = "") -> tuple[int, str]:
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": path},
-        {"id": "_pages_location", "property": "search", "value": search},
-    ]
-    response = callback(client, ROUTER, inputs)
+    response = route(client, path, search)
     return response.status_code, response.get_data(as_text=True)
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dashboard.server import data
 from measures.views.overview import build_overview
 from tests.auth_helpers import client_as
-from tests.callback.test_judgements_agree import _classes, _components, _page, _text
+from tests.rendered import classes, components, rendered, spoken
 
 JANUARY = "2023-01"
 
 
 def _headline_lines(tree) -> list[str]:
-    summary = next(c for c in _components(tree) if c["props"].get("id") == "overview-summary")
-    return [_text(c) for c in _components(summary) if "headline" in _classes(c)]
+    summary = next(c for c in components(tree) if c["props"].get("id") == "overview-summary")
+    return [spoken(c) for c in components(summary) if "headline" in classes(c)]
 
 
 # The January 2023 demo, worked out once by hand from each measure's reading in `python -m measures assess 2023-01
@@ -56,7 +56,7 @@ def test_the_january_2023_headline_leads_with_spc_and_counts_the_ehc_plans_decem
     assert {ref for ref, a in rows.items() if a.rated_earlier and a.off_target} == {"10.2", "10.4", "10.5", "10.7"}
     spc_parts = [f"{number} {words}" for number, words in VARIATION_PARTS]
 
-    lines = _headline_lines(_page(client_as(app, "viewer"), "/", JANUARY))
+    lines = _headline_lines(rendered(client_as(app, "viewer"), "/", f"?period={JANUARY}"))
     assert lines == [
         " ".join(spc_parts),
         ASSURANCE,
@@ -64,9 +64,9 @@ def test_the_january_2023_headline_leads_with_spc_and_counts_the_ehc_plans_decem
         TARGET,
     ]
 
-    pack = _page(client_as(app, "viewer"), "/pack", JANUARY)
-    headline = next(c for c in _components(pack) if "pack-headline" in _classes(c))
-    items = [_text(item) for item in headline["props"]["children"]]
+    pack = rendered(client_as(app, "viewer"), "/pack", f"?period={JANUARY}")
+    headline = next(c for c in components(pack) if "pack-headline" in classes(c))
+    items = [spoken(item) for item in headline["props"]["children"]]
     assert items[:4] == [
         "; ".join(spc_parts),
         ASSURANCE,
@@ -76,18 +76,18 @@ def test_the_january_2023_headline_leads_with_spc_and_counts_the_ehc_plans_decem
 
 
 def test_the_packs_area_paragraph_says_its_off_target_measures_are_rated_from_december(app):
-    pack = _page(client_as(app, "viewer"), "/pack", JANUARY)
-    area = next(c for c in _components(pack) if c["props"].get("id") == "pack-area-10")
-    sentence = _text(next(c for c in _components(area) if "pack-change-sentence" in _classes(c)))
+    pack = rendered(client_as(app, "viewer"), "/pack", f"?period={JANUARY}")
+    area = next(c for c in components(pack) if c["props"].get("id") == "pack-area-10")
+    sentence = spoken(next(c for c in components(area) if "pack-change-sentence" in classes(c)))
     # 10.2, 10.4, 10.5 and 10.7 were off target in December and are TBC in January; 10.6 was near target.
     assert "4 are off target (4 of them as at December 2022, with no figure this month)." in sentence
     assert "1 is near target." in sentence
 
 
 def _area_sentence(app, area: int) -> str:
-    pack = _page(client_as(app, "viewer"), "/pack", JANUARY)
-    section = next(c for c in _components(pack) if c["props"].get("id") == f"pack-area-{area}")
-    return _text(next(c for c in _components(section) if "pack-change-sentence" in _classes(c)))
+    pack = rendered(client_as(app, "viewer"), "/pack", f"?period={JANUARY}")
+    section = next(c for c in components(pack) if c["props"].get("id") == f"pack-area-{area}")
+    return spoken(next(c for c in components(section) if "pack-change-sentence" in classes(c)))
 
 
 def test_the_packs_area_paragraph_calls_only_significant_changes_better_or_worse(app):

@@ -12,9 +12,9 @@ import pytest
 from dashboard.server import data
 from measures.domain.spc_settings import SpcOptions
 from measures.storage import catalogue_records
-from tests.auth_helpers import callback, client_as
+from tests.auth_helpers import client_as
+from tests.rendered import measure_row, rendered, text
 
-ROUTER = ".._pages_content.children..._pages_store.data.."
 OWN = {
     "3.1": SpcOptions(shift_length=7, trend_length=7, minimum_points=15),
     "3.2": SpcOptions(minimum_points=30),  # more than the demo's 22 months: no reading yet
@@ -30,49 +30,21 @@ def own_settings(app, catalogue):
 
 
 def _page(app, path: str, search: str = ""):
-    client = client_as(app, "viewer")
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": path},
-        {"id": "_pages_location", "property": "search", "value": search},
-    ]
-    response = callback(client, ROUTER, inputs)
-    assert response.status_code == 200
-    return response.get_json()["response"]["_pages_content"]["children"]
-
-
-def _components(tree):
-    if isinstance(tree, list):
-        for item in tree:
-            yield from _components(item)
-    elif isinstance(tree, dict) and "props" in tree:
-        yield tree
-        yield from _components(tree["props"].get("children"))
-
-
-def _text(tree) -> str:
-    if isinstance(tree, str):
-        return tree
-    if isinstance(tree, list):
-        return " ".join(_text(item) for item in tree)
-    if isinstance(tree, dict) and "props" in tree:
-        return _text(tree["props"].get("children"))
-    return ""
+    return rendered(client_as(app, "viewer"), path, search)
 
 
 def _row(tree, ref: str) -> str:
-    rows = [c for c in _components(tree) if c["type"] == "Tr" and c["props"].get("data-ref") == ref]
-    assert len(rows) == 1, ref
-    return _text(rows[0])
+    return text(measure_row(tree, ref))
 
 
 def test_the_measure_page_words_the_rules_of_the_measures_own_run_length(own_settings):
-    page = " ".join(_text(_page(own_settings, "/measure/3.1", "?period=2023-01")).split())
+    page = " ".join(text(_page(own_settings, "/measure/3.1", "?period=2023-01")).split())
     assert "A month outside the limits, seven months in a row on one side of the average, seven rising or " in page
     assert "six months in a row" not in page
 
 
 def test_the_measure_page_keeps_the_catalogue_wording_for_a_measure_without_its_own(own_settings):
-    page = " ".join(_text(_page(own_settings, "/measure/3.3", "?period=2023-01")).split())
+    page = " ".join(text(_page(own_settings, "/measure/3.3", "?period=2023-01")).split())
     assert "A month outside the limits, six months in a row on one side of the average, six rising or falling" in page
 
 
@@ -83,14 +55,14 @@ def test_a_measure_with_a_higher_minimum_is_computed_and_described_with_it(own_s
     assert "22 of 30 months" in row
     assert "of 30 months" not in _row(overview, "3.3")
 
-    page = " ".join(_text(_page(own_settings, "/measure/3.2", "?period=2023-01")).split())
+    page = " ".join(text(_page(own_settings, "/measure/3.2", "?period=2023-01")).split())
     assert "22 of 30 months needed" in page
     assert "the SPC chart needs at least 30 monthly figures and there are 22" in page
     assert "SPC needs at least 30." in page
 
 
 def test_the_pack_says_the_rules_in_force_and_names_the_measures_with_their_own(own_settings):
-    pack = " ".join(_text(_page(own_settings, "/pack", "?period=2023-01")).split())
+    pack = " ".join(text(_page(own_settings, "/pack", "?period=2023-01")).split())
     assert (
         "Special cause is a month outside the limits, six months in a row on one side of the average, six rising "
         "or falling one after another, or two of three close to a limit; a reading needs at least 15 monthly "

@@ -13,68 +13,43 @@ from measures.domain.formatting import ASSURANCE_TEXT, RAG_TEXT, STATUS_TEXT, VA
 from measures.domain.spc_settings import SpcOptions
 from measures.domain.spc_wording import special_cause_rules
 from measures.storage import catalogue_records
-from tests.auth_helpers import callback, client_as
-
-ROUTER = ".._pages_content.children..._pages_store.data.."
+from tests.auth_helpers import client_as
+from tests.rendered import components, rendered
+from tests.rendered import text as text_of
 
 
 def _page(app, role: str | None):
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": "/how-to-read"},
-        {"id": "_pages_location", "property": "search", "value": ""},
-    ]
-    response = callback(client_as(app, role), ROUTER, inputs)
-    assert response.status_code == 200
-    return response.get_json()["response"]["_pages_content"]["children"]
-
-
-def _components(tree):
-    if isinstance(tree, list):
-        for item in tree:
-            yield from _components(item)
-    elif isinstance(tree, dict) and "props" in tree:
-        yield tree
-        yield from _components(tree["props"].get("children"))
-
-
-def _text(tree) -> str:
-    if isinstance(tree, str):
-        return tree
-    if isinstance(tree, list):
-        return " ".join(_text(item) for item in tree)
-    if isinstance(tree, dict) and "props" in tree:
-        return _text(tree["props"].get("children"))
-    return ""
+    return rendered(client_as(app, role), "/how-to-read")
 
 
 def test_every_section_a_judgement_links_to_is_a_heading_on_the_page(app):
-    headings = {c["props"].get("id") for c in _components(_page(app, None)) if c["type"] == "H2"}
+    headings = {c["props"].get("id") for c in components(_page(app, None)) if c["type"] == "H2"}
     assert set(SECTIONS.values()) <= headings
 
 
 def test_every_wording_the_pages_use_is_explained_beside_its_picture(app):
     tree = _page(app, "viewer")
-    text = _text(tree)
+    text = text_of(tree)
     for words in (*VARIATION_TEXT.values(), *[w for w in ASSURANCE_TEXT.values() if w], *STATUS_TEXT.values()):
         assert words in text, words
     for words in (RAG_TEXT["green"], RAG_TEXT["amber"], RAG_TEXT["red"], NOT_RATED, NO_TARGET):
         assert words in text, words
-    badges = {_text(c) for c in _components(tree) if "badge" in (c["props"].get("className") or "").split()}
+    badges = {text_of(c) for c in components(tree) if "badge" in (c["props"].get("className") or "").split()}
     assert set(VARIATION_TEXT.values()) <= badges
-    icons = [c for c in _components(tree) if (c["props"].get("className") or "").startswith("spc-icon ")]
+    icons = [c for c in components(tree) if (c["props"].get("className") or "").startswith("spc-icon ")]
     assert len(icons) == len(VARIATION_TEXT) + len([w for w in ASSURANCE_TEXT.values() if w])
     assert "DRAFT banner" in text and "revised" in text
 
 
 def test_the_rules_and_minimum_are_the_settings_in_force(app, catalogue):
-    text = _text(_page(app, None))
+    text = text_of(_page(app, None))
     assert special_cause_rules(catalogue.measures[0].spc) in text
     assert f"at least {catalogue.measures[0].spc.minimum_points} monthly figures" in text
 
     stricter = SpcOptions(shift_length=8, trend_length=7, minimum_points=20, two_of_three=False)
     changed = replace(catalogue, measures=tuple(replace(m, spc=stricter) for m in catalogue.measures))
     catalogue_records.sync_catalogue(data.engine(), changed)
-    text = _text(_page(app, None))
+    text = text_of(_page(app, None))
     assert "eight months in a row on one side of the average" in text
     assert "seven rising or falling one after another" in text
     assert "two of three close to a limit" not in text

@@ -26,10 +26,10 @@ from dashboard.server import data
 from measures.domain.formatting import ASSURANCE_TEXT, RAG_TEXT
 from measures.returns.importer import import_return
 from measures.views.overview import build_overview
-from tests.auth_helpers import callback, client_as
+from tests.auth_helpers import client_as
+from tests.rendered import classes, components, rendered, spoken
 from tests.returns.builders import template_row, template_workbook
 
-ROUTER = ".._pages_content.children..._pages_store.data.."
 TARGET_WORDS = (*RAG_TEXT.values(), NOT_RATED, NO_TARGET)
 # How the SPC reading's assurance sentences end (measures/assessment/spc.py), written out here.
 ASSURANCE_SENTENCE_ENDS = (
@@ -40,48 +40,18 @@ ASSURANCE_SENTENCE_ENDS = (
 
 
 def _page(client, path: str, period: str):
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": path},
-        {"id": "_pages_location", "property": "search", "value": f"?period={period}"},
-    ]
-    response = callback(client, ROUTER, inputs)
-    assert response.status_code == 200
-    return response.get_json()["response"]["_pages_content"]["children"]
-
-
-def _components(tree):
-    if isinstance(tree, list):
-        for item in tree:
-            yield from _components(item)
-    elif isinstance(tree, dict) and "props" in tree:
-        yield tree
-        yield from _components(tree["props"].get("children"))
-
-
-def _text(tree) -> str:
-    """The words a screen reader reads: children joined by spaces, aria-hidden marks (arrows, daggers) left out."""
-    if isinstance(tree, str):
-        return tree.strip()
-    if isinstance(tree, list):
-        return " ".join(part for part in (_text(item) for item in tree) if part)
-    if isinstance(tree, dict) and "props" in tree and tree["props"].get("aria-hidden") != "true":
-        return _text(tree["props"].get("children"))
-    return ""
-
-
-def _classes(component) -> list[str]:
-    return (component["props"].get("className") or "").split()
+    return rendered(client, path, f"?period={period}")
 
 
 def _part(tree, first_class: str):
     """The one component in `tree` whose first class is `first_class`."""
-    found = [c for c in _components(tree) if _classes(c)[:1] == [first_class]]
+    found = [c for c in components(tree) if classes(c)[:1] == [first_class]]
     assert len(found) == 1, (first_class, len(found))
     return found[0]
 
 
 def _by_ref(tree, kind: str) -> dict[str, dict]:
-    return {c["props"]["data-ref"]: c for c in _components(tree) if c["type"] == kind and "data-ref" in c["props"]}
+    return {c["props"]["data-ref"]: c for c in components(tree) if c["type"] == kind and "data-ref" in c["props"]}
 
 
 def _expected(measure, assessment) -> dict[str, str]:
@@ -103,19 +73,19 @@ def _expected(measure, assessment) -> dict[str, str]:
 
 def _table_row(row) -> dict[str, str]:
     return {
-        "figure": _text([c for c in _components(row) if "latest" in _classes(c)]),
-        "change": _text(_part(row, "change")),
-        "target": _text(_part(row, "rag")),
-        "spc": _text(_part(row, "spc")),
+        "figure": spoken([c for c in components(row) if "latest" in classes(c)]),
+        "change": spoken(_part(row, "change")),
+        "target": spoken(_part(row, "rag")),
+        "spc": spoken(_part(row, "spc")),
     }
 
 
 def _card(card) -> dict[str, str]:
     return {
-        "figure": _text(_part(card, "card-figure")),
-        "change": _text(_part(card, "card-change-words")),
-        "target": _text(_part(card, "card-rag")),
-        "spc": _text(_part(card, "card-spc")),
+        "figure": spoken(_part(card, "card-figure")),
+        "change": spoken(_part(card, "card-change-words")),
+        "target": spoken(_part(card, "card-rag")),
+        "spc": spoken(_part(card, "card-spc")),
     }
 
 
@@ -129,20 +99,20 @@ def _without_help_links(tree):
 
 
 def _is_help_link(tree) -> bool:
-    return isinstance(tree, dict) and "props" in tree and "meaning-link" in _classes(tree)
+    return isinstance(tree, dict) and "props" in tree and "meaning-link" in classes(tree)
 
 
 def _measure_page(tree) -> dict[str, str]:
-    facts = {c["props"]["data-fact"]: c for c in _components(tree) if "data-fact" in c["props"]}
+    facts = {c["props"]["data-fact"]: c for c in components(tree) if "data-fact" in c["props"]}
     target = facts["target"]
-    badges = [c for c in _components(target) if "badge" in _classes(c)]
+    badges = [c for c in components(target) if "badge" in classes(c)]
     return {
-        "figure": _text(_part(facts["current"], "card-figure")),
-        "change": _text(_part(facts["previous"], "card-change")).removeprefix("Change: "),
+        "figure": spoken(_part(facts["current"], "card-figure")),
+        "change": spoken(_part(facts["previous"], "card-change")).removeprefix("Change: "),
         # The target is the card's figure; the rating is its badge, or the figure itself when there is no target.
-        "rating": _text(badges) if badges else _text(_part(target, "card-figure")),
-        "target card": _text(target),
-        "spc": _text(_without_help_links(facts["spc"])).removeprefix("Variation (SPC)").strip(),
+        "rating": spoken(badges) if badges else spoken(_part(target, "card-figure")),
+        "target card": spoken(target),
+        "spc": spoken(_without_help_links(facts["spc"])).removeprefix("Variation (SPC)").strip(),
     }
 
 
@@ -185,7 +155,7 @@ def test_every_page_says_the_same_about_every_measure(app, period):
             assessment.significant_change and style in ("judgement-better", "judgement-worse")
         )
         for where, first in ((overview[ref], "change"), (pack[ref], "change"), (cards[ref], "card-change-words")):
-            assert style in _classes(_part(where, first)), (ref, first)
+            assert style in classes(_part(where, first)), (ref, first)
         for key in ("change", "rating", "spc"):
             assert on_page[key] == expected[key], (ref, key, on_page[key])
         # The tables show counts beside a percentage, and the card and the measure page put them apart.
@@ -216,7 +186,7 @@ def test_an_assurance_the_rating_window_drops_is_said_nowhere(app, period):
         page = _page(client, f"/measure/{ref}", period)
         assert _table_row(overview[ref])["spc"] == _measure_page(page)["spc"] == expected["spc"], ref
         said = [
-            words for words in (*ASSURANCE_TEXT.values(), *ASSURANCE_SENTENCE_ENDS) if words and words in _text(page)
+            words for words in (*ASSURANCE_TEXT.values(), *ASSURANCE_SENTENCE_ENDS) if words and words in spoken(page)
         ]
         assert said == [], (ref, said)
 
@@ -240,7 +210,7 @@ def test_area_10_in_january_2023_rates_from_december_and_says_so(app):
         card = _card(cards[ref])
         assert card["figure"] == "TBC"
         assert card["target"].startswith(f"{rating} Target: at least 90%"), (ref, card["target"])
-        assert NO_TARGET not in _text(cards[ref]), ref
+        assert NO_TARGET not in spoken(cards[ref]), ref
         if ref in ("10.2", "10.3"):  # year-to-date percentages published without counts: no SPC reading, and why
             assert card["spc"] == (
                 "No SPC reading A year-to-date figure adds each month to the months before it, so its points are "
@@ -264,10 +234,10 @@ def test_a_team_with_no_figure_under_a_target_is_not_rated_and_never_reads_as_no
     )
     assert import_return(data.engine(), path, user="test").status == "imported"
     tree = _page(client_as(app, "officer"), "/teams/2.2", "2023-02")
-    rows = {c["props"]["data-team"]: _text(c) for c in _components(tree) if "data-team" in c["props"]}
+    rows = {c["props"]["data-team"]: spoken(c) for c in components(tree) if "data-team" in c["props"]}
     assert "Not rated: no figure" in rows["Assessment Team 2"] and NO_TARGET not in rows["Assessment Team 2"]
     assert "On target" in rows["Assessment Team 1"]
-    service = _text([c for c in _components(tree) if c["props"].get("id") == "service-figure"])
+    service = spoken([c for c in components(tree) if c["props"].get("id") == "service-figure"])
     assert "Not rated: no figure" in service and "Target: 16 to 20" in service and NO_TARGET not in service
 
 
@@ -276,9 +246,9 @@ def test_a_polarity_taken_from_the_target_is_flagged_on_the_overview_and_the_mea
     overview = _by_ref(_page(client, "/", "2023-01"), "Tr")
     flag = "Check: the source does not say whether higher or lower is better; it is taken from the target."
     for ref in ("10.3", "10.5", "10.7"):
-        assert flag in _text(overview[ref]), ref
-    assert flag not in _text(overview["10.6"])  # its table says 'Higher is better'
-    page = _text(_page(client, "/measure/10.5", "2023-01"))
+        assert flag in spoken(overview[ref]), ref
+    assert flag not in spoken(overview["10.6"])  # its table says 'Higher is better'
+    page = spoken(_page(client, "/measure/10.5", "2023-01"))
     assert "The source does not say whether higher or lower is better; it is taken from the target." in page
     # 10.5 now has a direction, so its SPC reading of December has an assurance beside it.
-    assert "Will consistently miss the target" in _text(overview["10.5"])
+    assert "Will consistently miss the target" in spoken(overview["10.5"])

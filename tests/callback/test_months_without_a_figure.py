@@ -11,10 +11,9 @@ import pytest
 from dashboard.server import data
 from measures.returns.importer import import_return
 from measures.storage import publications
-from tests.auth_helpers import callback, client_as
+from tests.auth_helpers import client_as
+from tests.rendered import components, measure_row, rendered, text
 from tests.returns.builders import template_row, template_workbook
-
-ROUTER = ".._pages_content.children..._pages_store.data.."
 
 
 @pytest.fixture
@@ -37,42 +36,12 @@ def february(app, tmp_path):
 
 
 def _page(app, path: str, search: str):
-    client = client_as(app, "viewer")
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": path},
-        {"id": "_pages_location", "property": "search", "value": search},
-    ]
-    response = callback(client, ROUTER, inputs)
-    assert response.status_code == 200
-    return response.get_json()["response"]["_pages_content"]["children"]
-
-
-def _components(tree):
-    """Every component in a rendered layout, depth first."""
-    if isinstance(tree, list):
-        for item in tree:
-            yield from _components(item)
-    elif isinstance(tree, dict) and "props" in tree:
-        yield tree
-        yield from _components(tree["props"].get("children"))
-
-
-def _text(tree) -> str:
-    """The words of a rendered component, as a reader sees them."""
-    if isinstance(tree, str):
-        return tree
-    if isinstance(tree, list):
-        return " ".join(_text(item) for item in tree)
-    if isinstance(tree, dict) and "props" in tree:
-        return _text(tree["props"].get("children"))
-    return ""
+    return rendered(client_as(app, "viewer"), path, search)
 
 
 def _row(tree, ref: str) -> str:
-    """The words of the table row of measure `ref` (the overview's rows carry the ref as data-ref)."""
-    rows = [c for c in _components(tree) if c["type"] == "Tr" and c["props"].get("data-ref") == ref]
-    assert len(rows) == 1, ref
-    return _text(rows[0])
+    """The words of the table row of measure `ref`."""
+    return text(measure_row(tree, ref))
 
 
 @pytest.mark.parametrize("ref", ["4.5", "8.2"])
@@ -88,9 +57,9 @@ def test_the_overview_says_nothing_more_when_the_month_has_a_figure(february):
 
 def test_the_pack_says_which_month_the_spc_reading_is_up_to_when_the_month_has_no_figure(february):
     rows = [
-        _text(c)
-        for c in _components(_page(february, "/pack", "?period=2023-02"))
-        if c["type"] == "Tr" and "Audits graded outstanding" in _text(c)
+        text(c)
+        for c in components(_page(february, "/pack", "?period=2023-02"))
+        if c["type"] == "Tr" and "Audits graded outstanding" in text(c)
     ]
     assert len(rows) == 1
     assert "Suppressed" in rows[0]
@@ -100,10 +69,10 @@ def test_the_pack_says_which_month_the_spc_reading_is_up_to_when_the_month_has_n
 def test_the_area_card_says_which_month_the_spc_reading_is_up_to_when_the_month_has_no_figure(february):
     cards = [
         c
-        for c in _components(_page(february, "/area/4", "?period=2023-02"))
+        for c in components(_page(february, "/area/4", "?period=2023-02"))
         if c["type"] == "Article" and c["props"].get("data-ref") in ("4.4", "4.5")
     ]
-    words = {card["props"]["data-ref"]: _text(card) for card in cards}
+    words = {card["props"]["data-ref"]: text(card) for card in cards}
     assert "Suppressed" in words["4.5"] and "Reading up to January 2023" in words["4.5"]
     assert "Reading up to January 2023" not in words["4.4"]
 
@@ -115,10 +84,10 @@ def test_the_overview_trend_line_stops_short_of_a_month_with_no_figure(february)
     for ref in ("4.5", "3.1"):
         rows = [
             c
-            for c in _components(_page(february, "/", "?period=2023-02"))
+            for c in components(_page(february, "/", "?period=2023-02"))
             if c["type"] == "Tr" and c["props"].get("data-ref") == ref
         ]
-        images[ref] = [c for c in _components(rows[0]) if c["type"] == "Img"][0]["props"]
+        images[ref] = [c for c in components(rows[0]) if c["type"] == "Img"][0]["props"]
     # The line of 4.5 ends at January; drawn to the right edge like every other row it read as February's figure.
     assert "no figure for February 2023" in images["4.5"]["alt"]
     last_dot = float(re.search(r'circle cx="([\d.]+)"', unquote(images["4.5"]["src"])).group(1))
@@ -138,11 +107,11 @@ def test_a_suppressed_teams_trend_line_says_the_month_has_no_figure(february, tm
     assert import_return(data.engine(), path, user="test").status == "imported"
     rows = {
         c["props"]["data-team"]: c
-        for c in _components(_page(february, "/teams/3.3", "?period=2023-02"))
+        for c in components(_page(february, "/teams/3.3", "?period=2023-02"))
         if c["type"] == "Tr" and "data-team" in c["props"]
     }
     alts = {
-        team: [c for c in _components(row) if c["type"] == "Img"][0]["props"]["alt"]
+        team: [c for c in components(row) if c["type"] == "Img"][0]["props"]["alt"]
         for team, row in rows.items()
         if team in ("Assessment Team 1", "Assessment Team 2")
     }

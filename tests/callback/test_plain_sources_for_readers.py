@@ -7,22 +7,16 @@ The revision history is left out: it names each figure's upload by its file, a f
 from __future__ import annotations
 
 from measures.domain.catalogue import load_catalogue
-from tests.auth_helpers import callback, client_as
+from tests.auth_helpers import client_as
+from tests.rendered import rendered
 from tests.unit.test_plain_sources import INTERNAL_NOTE
 
-ROUTER = ".._pages_content.children..._pages_store.data.."
 CATALOGUE = load_catalogue()
 NOTES_HEADING = "Notes for officers on the sources"
 
 
 def _page_text(client, path: str, search: str = "") -> str:
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": path},
-        {"id": "_pages_location", "property": "search", "value": search},
-    ]
-    response = callback(client, ROUTER, inputs)
-    assert response.status_code == 200
-    return _text(response.get_json()["response"]["_pages_content"]["children"])
+    return _text(rendered(client, path, search))
 
 
 def _text(tree) -> str:

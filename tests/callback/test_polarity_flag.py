@@ -8,24 +8,22 @@ from dashboard.server import data
 from measures.storage import catalogue_records
 from measures.storage.edits import change_polarity
 from tests.auth_helpers import client_as
-from tests.callback.test_judgements_agree import _components, _page, _text
+from tests.rendered import measure_row, rendered, spoken
 
 FROM_TARGET = "it is taken from the target"
 
 
 def _row(tree, ref: str) -> str:
-    rows = [c for c in _components(tree) if c["type"] == "Tr" and c["props"].get("data-ref") == ref]
-    assert len(rows) == 1, ref
-    return _text(rows[0])
+    return spoken(measure_row(tree, ref))
 
 
 def test_the_taken_from_the_target_flag_goes_once_an_admin_corrects_the_polarity(app):
     client = client_as(app, "viewer")
-    before = _page(client, "/", "2023-01")
+    before = rendered(client, "/", "?period=2023-01")
     assert FROM_TARGET in _row(before, "10.5") and FROM_TARGET in _row(before, "10.3")
 
     assert change_polarity(data.engine(), "10.5", "lower", "The data owner says fewer is better.", "admin.a")
-    after = _page(client, "/", "2023-01")
+    after = rendered(client, "/", "?period=2023-01")
     assert FROM_TARGET not in _row(after, "10.5")
     assert FROM_TARGET in _row(after, "10.3")  # not corrected: still taken from the target
     flags = catalogue_records.read_catalogue(data.engine()).measure("10.5").flags

@@ -11,8 +11,7 @@ import pytest
 from dashboard import ids
 from measures.storage import audit, publications, recording
 from tests.auth_helpers import callback, client_as
-
-ROUTER = ".._pages_content.children..._pages_store.data.."
+from tests.rendered import route
 
 
 def _output_for(app, button: str) -> str:
@@ -22,11 +21,7 @@ def _output_for(app, button: str) -> str:
 
 def _checked_mark(client, period: str) -> int | None:
     """The upload mark the publish page's check of `period` holds, as the browser keeps it (None if not shown)."""
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
-        {"id": "_pages_location", "property": "search", "value": f"?period={period}"},
-    ]
-    body = callback(client, ROUTER, inputs).get_data(as_text=True)
+    body = route(client, "/admin/publish", f"?period={period}").get_data(as_text=True)
     marks = re.findall(r'"id":\s*"' + ids.PUBLISH_CHECKED_MARK + r'",\s*"data":\s*(\d+)', body)
     return int(marks[0]) if marks else None
 
@@ -60,11 +55,7 @@ def february(app):
 
 
 def test_the_admin_sees_what_is_missing_before_publishing(app, february):
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
-        {"id": "_pages_location", "property": "search", "value": ""},
-    ]
-    body = callback(client_as(app, "admin"), ROUTER, inputs).get_data(as_text=True)
+    body = route(client_as(app, "admin"), "/admin/publish", "").get_data(as_text=True)
     assert "2 of 38 measures have a figure for February 2023; missing: 1.1, 1.2," in body
     assert "February 2023 has never been published: all 2 whole-service figures" in body
     assert "Publish February 2023" in body
@@ -108,11 +99,7 @@ def test_the_check_lists_figures_changed_since_publication(app, february):
         [recording.ValueRow("3.1", "2023-02", numerator=250, denominator=300, value=250 / 3)],
         recording.UploadInfo(kind="import", filename="fix.xlsx", user_name="Olu Officer", reason="Late audits added"),
     )
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
-        {"id": "_pages_location", "property": "search", "value": "?period=2023-02"},
-    ]
-    body = json.dumps(callback(client, ROUTER, inputs).get_json(), ensure_ascii=False)
+    body = json.dumps(route(client, "/admin/publish", "?period=2023-02").get_json(), ensure_ascii=False)
     assert "Figures changed since it was published on" in body
     assert "published as 240/300 80.0%, now 250/300 83.3%" in body
     assert "by Olu Officer: Late audits added" in body
@@ -121,11 +108,7 @@ def test_the_check_lists_figures_changed_since_publication(app, february):
 @pytest.mark.parametrize(("role", "status"), [(None, 401), ("viewer", 403), ("officer", 403)])
 def test_the_publish_page_is_refused_to_anyone_but_admins(app, role, status):
     client = client_as(app, role)
-    inputs = [
-        {"id": "_pages_location", "property": "pathname", "value": "/admin/publish"},
-        {"id": "_pages_location", "property": "search", "value": ""},
-    ]
-    response = callback(client, ROUTER, inputs)
+    response = route(client, "/admin/publish", "")
     assert response.status_code == status
     assert "Publish January 2023" not in response.get_data(as_text=True)
     assert client.get("/admin/publish").status_code in (302, 403)
