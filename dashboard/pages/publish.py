@@ -11,6 +11,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.components.fields import reason_field
 from dashboard.components.notices import refusal_notice
 from dashboard.components.publication import day_text, revision_sentence
 from dashboard.server import auth
@@ -107,18 +108,11 @@ def _check(period: str | None) -> list:
         parts.append(
             html.Div(
                 [
-                    html.Label(f"Why is {long_label(period)} being withdrawn?", htmlFor=ids.PUBLISH_REASON),
-                    html.P(
+                    reason_field(
+                        ids.PUBLISH_REASON,
+                        f"Why is {long_label(period)} being withdrawn?",
                         "Readers stop seeing the month at once. The reason is kept with the month's history.",
-                        className="hint",
-                        id=ids.PUBLISH_REASON_HINT,
-                    ),
-                    dcc.Textarea(
-                        id=ids.PUBLISH_REASON,
-                        value="",
-                        maxLength=500,
-                        rows=2,
-                        className="text-input",
+                        hint_id=ids.PUBLISH_REASON_HINT,
                     ),
                     html.Button(
                         f"Withdraw {long_label(period)}",
@@ -127,7 +121,6 @@ def _check(period: str | None) -> list:
                         n_clicks=0,
                     ),
                 ],
-                className="field",
             )
         )
     else:

@@ -10,6 +10,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.components.fields import reason_field
 from dashboard.components.notices import refusal_notice
 from dashboard.server import auth
 from dashboard.server.auth import requires
@@ -296,22 +297,11 @@ def _polarity_form(measure: Measure) -> html.Div:
                 ],
                 className="field fieldset",
             ),
-            html.Div(
-                [
-                    html.Label("Reason for the change", htmlFor=ids.TARGETS_POLARITY_REASON, className="field-label"),
-                    html.P(
-                        f"Required. Kept in the audit log with your name. Up to {MAX_REASON_LENGTH} characters.",
-                        className="hint",
-                    ),
-                    dcc.Textarea(
-                        id=ids.TARGETS_POLARITY_REASON,
-                        value="",
-                        rows=3,
-                        maxLength=MAX_REASON_LENGTH,
-                        className="text-input",
-                    ),
-                ],
-                className="field",
+            reason_field(
+                ids.TARGETS_POLARITY_REASON,
+                "Reason for the change",
+                f"Required. Kept in the audit log with your name. Up to {MAX_REASON_LENGTH} characters.",
+                rows=3,
             ),
             html.Div(
                 html.Button(

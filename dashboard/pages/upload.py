@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
+from dashboard.components.fields import reason_field
 from dashboard.components.import_report import outcome, preview
 from dashboard.components.notices import refusal_notice
 from dashboard.server import auth
@@ -108,24 +109,12 @@ def layout(**_query) -> html.Div:
                     role="status",
                 ),
             ),
-            html.Div(
-                [
-                    html.Label("Reason for revising a published month", htmlFor=ids.UPLOAD_REASON),
-                    html.P(
-                        "Needed only when the return changes figures of a month already published: readers see "
-                        "each revised figure marked, with what was published, what it is now and this reason.",
-                        className="hint",
-                        id=ids.UPLOAD_REASON_HINT,
-                    ),
-                    dcc.Textarea(
-                        id=ids.UPLOAD_REASON,
-                        value="",
-                        maxLength=500,
-                        rows=2,
-                        className="text-input",
-                    ),
-                ],
-                className="field",
+            reason_field(
+                ids.UPLOAD_REASON,
+                "Reason for revising a published month",
+                "Needed only when the return changes figures of a month already published: readers see each revised "
+                "figure marked, with what was published, what it is now and this reason.",
+                hint_id=ids.UPLOAD_REASON_HINT,
             ),
             html.Div(
                 [
