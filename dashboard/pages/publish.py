@@ -60,7 +60,7 @@ def _months_table(states: list[publications.MonthState]) -> html.Table:
             html.Thead(html.Tr([html.Th(h, scope="col") for h in ("Month", "State", "Since", "Reason")])),
             html.Tbody(rows),
         ],
-        className="data-table publish-months",
+        className="report-table publish-months",
     )
 
 
