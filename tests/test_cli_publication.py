@@ -132,3 +132,18 @@ def test_an_import_adding_a_figure_to_a_published_month_needs_a_reason_too(run, 
     imported = run("import", str(late), "--json", "--reason", "3.2 came in late")
     assert imported.returncode == 0, imported.stderr
     assert json.loads(imported.stdout)["counts"]["added"] == 1
+
+
+def test_a_missing_reason_is_reported_with_the_returns_other_errors_at_once(run, tmp_path):
+    """Every problem in one report: an officer told of a bad ref must not fix it, upload again and only then learn
+    that the revision of a published month needs a reason."""
+    from tests.returns.builders import template_row, template_workbook
+
+    both = template_workbook(
+        tmp_path / "both.xlsx", [template_row("3.1", "2023-01", 250, 310), template_row("9.9", "2023-01", 1, 2)]
+    )
+    refused = run("import", str(both), "--json")
+    assert refused.returncode == 1, refused.stdout
+    codes = [issue["code"] for issue in json.loads(refused.stdout)["issues"] if issue["severity"] == "error"]
+    assert "revision-needs-reason" in codes
+    assert len(codes) == 2, codes

@@ -138,7 +138,7 @@ def import_return(
             )
         )
     rows = [c.row for c in candidates]
-    if rows and not any(issue.severity == "error" for issue in issues):
+    if rows:  # reported beside any other error: every problem in one report
         issues += _revisions_of_published_months(engine, rows, reason, dry_run)
     report.issues = issues
     if report.errors:
