@@ -51,7 +51,7 @@ def test_the_sign_in_page_names_the_council_from_the_file(other_council_app):
 
 
 def test_the_measure_page_compares_the_council_in_force(other_council_app):
-    from tests.callback.test_help_texts_follow_settings import _page, _text
+    from tests.rendered import rendered, text
 
-    page = " ".join(_text(_page(other_council_app, "/measure/3.1", "?period=2023-01")).split())
+    page = " ".join(text(rendered(client_as(other_council_app, "viewer"), "/measure/3.1", "?period=2023-01")).split())
     assert "How Rutland compares" in page

@@ -10,7 +10,7 @@ from dashboard.server import data
 from measures.returns.importer import import_return
 from measures.storage import publications
 from tests.auth_helpers import client_as
-from tests.callback.test_judgements_agree import _components, _page, _text
+from tests.rendered import components, measure_row, rendered, spoken
 from tests.returns.builders import template_row, template_workbook
 
 TEAMS = ("Assessment Team 1", "Children in Need")
@@ -34,25 +34,25 @@ def february(app, tmp_path):
 
 
 def _by_id(tree, component_id: str) -> dict:
-    return next(c for c in _components(tree) if c["props"].get("id") == component_id)
+    return next(c for c in components(tree) if c["props"].get("id") == component_id)
 
 
 def test_the_whole_service_is_rated_from_its_latest_figure_and_says_its_month(february):
     client = client_as(february, "viewer")
-    teams = _page(client, "/teams/2.3", "2023-02")
+    teams = rendered(client, "/teams/2.3", "?period=2023-02")
     # 2.3 has a target of zero: January's 12 is off target, and February is TBC, within the rating window.
     expected = "Off target, as at January 2023"
-    assert expected in _text(_by_id(teams, "service-figure"))
-    service_row = next(c for c in _components(teams) if "service-row" in (c["props"].get("className") or ""))
-    assert expected in _text(service_row)
-    overview = _page(client, "/", "2023-02")
-    row = next(c for c in _components(overview) if c["type"] == "Tr" and c["props"].get("data-ref") == "2.3")
-    assert expected in _text(row)
+    assert expected in spoken(_by_id(teams, "service-figure"))
+    service_row = next(c for c in components(teams) if "service-row" in (c["props"].get("className") or ""))
+    assert expected in spoken(service_row)
+    overview = rendered(client, "/", "?period=2023-02")
+    row = measure_row(overview, "2.3")
+    assert expected in spoken(row)
     # Each team is rated from its own February figure: 12 is off a target of zero, 0 meets it.
     team_rows = {
-        _text(c["props"]["children"][0]): _text(c)
-        for c in _components(teams)
-        if c["type"] == "Tr" and _text(c).startswith(TEAMS)
+        spoken(c["props"]["children"][0]): spoken(c)
+        for c in components(teams)
+        if c["type"] == "Tr" and spoken(c).startswith(TEAMS)
     }
     assert "Off target" in team_rows[TEAMS[0]] and "as at" not in team_rows[TEAMS[0]]
     assert "On target" in team_rows[TEAMS[1]]
