@@ -11,6 +11,10 @@
     var target = document.getElementById(decodeURIComponent(hash.slice(1)));
     if (!target) { return; }
     done = key;
+    // Already there (the browser moves focus to a skip link's target itself, and the keyboard may have gone on
+    // inside it before this runs): taking focus back would undo the reader's last key presses.
+    var active = document.activeElement;
+    if (active && active !== document.body && target.contains(active)) { return; }
     if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
     target.scrollIntoView({ block: "start" });
     target.focus({ preventScroll: true });

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -114,6 +115,7 @@ def test_focus_stays_on_the_month_picker_after_choosing_a_month(page_as, served_
     picker.focus()
     page.keyboard.press("Enter")
     page.get_by_role("option", name="December 2022").wait_for()
+    page.wait_for_function("() => document.activeElement && document.activeElement.value === '2023-01'")
     page.keyboard.press("ArrowDown")
     page.wait_for_function("() => document.activeElement && document.activeElement.value === '2022-12'")
     page.keyboard.press("Enter")
@@ -140,7 +142,7 @@ def test_the_header_links_to_how_to_read_these_pages(page_as, served_app):
     _open(page, served_app + "/measure/3.1")
     page.locator(".site-header").get_by_role("link", name="How to read these pages").click()
     page.wait_for_url("**/how-to-read")
-    assert page.locator("#main h1").inner_text() == "How to read these pages"
+    expect(page.locator("#main h1")).to_have_text("How to read these pages")
 
 
 @pytest.mark.parametrize(
@@ -182,4 +184,4 @@ def test_the_sign_in_pages_header_links_to_how_to_read_these_pages(page_as, serv
     page.locator(".site-header").get_by_role("link", name="How to read these pages").click()
     page.wait_for_url("**/how-to-read")
     page.locator("#main h1").wait_for()
-    assert page.locator("#main h1").inner_text() == "How to read these pages"
+    expect(page.locator("#main h1")).to_have_text("How to read these pages")
