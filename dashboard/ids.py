@@ -23,6 +23,13 @@ UPLOAD_PREVIEW = "upload-preview"
 UPLOAD_REASON = "upload-reason"
 UPLOAD_REASON_HINT = "upload-reason-hint"
 CONFIRM_BUTTON = "confirm-import"
+# National figures (admin)
+NATIONAL_UPLOAD = "national-upload"
+NATIONAL_EDITION = "national-edition"
+NATIONAL_EDITION_HINT = "national-edition-hint"
+NATIONAL_PREVIEW = "national-preview"
+NATIONAL_TOKEN = "national-token"
+NATIONAL_CONFIRM = "national-confirm"
 
 # Area page (/area/<number>)
 AREA_PERIOD_PICKER = "area-period-picker"

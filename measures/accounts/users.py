@@ -32,7 +32,7 @@ ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
 ROLE_DESCRIPTIONS = {
     "viewer": "reads service- and team-level figures (board and committee members)",
     "officer": "also sees worker-level figures and draft months, uploads returns and writes commentary",
-    "admin": "also changes targets, publishes months and manages users",
+    "admin": "also changes targets, publishes months, imports national figures and manages users",
 }
 
 VIEW_SERVICE = "view service-level figures"
@@ -44,12 +44,24 @@ EDIT_CATALOGUE = "change targets"
 MANAGE_USERS = "manage users"
 SEE_DRAFTS = "see draft months"
 PUBLISH = "publish a month"
+IMPORT_NATIONAL = "import national figures"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({VIEW_SERVICE, VIEW_TEAMS}),
     "officer": frozenset({VIEW_SERVICE, VIEW_TEAMS, VIEW_WORKERS, UPLOAD, COMMENT, SEE_DRAFTS}),
     "admin": frozenset(
-        {VIEW_SERVICE, VIEW_TEAMS, VIEW_WORKERS, UPLOAD, COMMENT, SEE_DRAFTS, EDIT_CATALOGUE, MANAGE_USERS, PUBLISH}
+        {
+            VIEW_SERVICE,
+            VIEW_TEAMS,
+            VIEW_WORKERS,
+            UPLOAD,
+            COMMENT,
+            SEE_DRAFTS,
+            EDIT_CATALOGUE,
+            MANAGE_USERS,
+            PUBLISH,
+            IMPORT_NATIONAL,
+        }
     ),
 }
 

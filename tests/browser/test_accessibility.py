@@ -25,6 +25,7 @@ PAGES = [
     ("users", "/admin/users", "admin"),
     ("targets", "/admin/targets", "admin"),
     ("publish", "/admin/publish", "admin"),
+    ("national", "/admin/national", "admin"),
     ("change-password", "/account/password", "viewer"),
     ("sign-in", "/sign-in", None),
     ("accessibility", "/accessibility", None),

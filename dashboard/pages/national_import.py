@@ -1,0 +1,219 @@
+"""National figures (`/admin/national`), for admins: upload LAIT's long form (CSV) or a statistical neighbour
+workbook (xlsx), see every problem against its row and column or what would be added, revised and left unchanged,
+then confirm. The file waits in the database between the check and the confirmation, so any app worker can import
+it; it is checked again as it is imported."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+from pathlib import Path
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import ids
+from dashboard.components.national_report import national_report, source_credit
+from dashboard.components.notices import refusal_notice
+from dashboard.server import auth
+from dashboard.server.auth import requires
+from dashboard.server.callback_requests import require_text
+from dashboard.server.data import engine
+from measures.accounts import users
+from measures.national.importer import import_national
+from measures.national.report import NationalIssue, NationalReport
+from measures.storage import audit, national, staging
+
+dash.register_page(
+    __name__,
+    path="/admin/national",
+    name="National figures",
+    title="National figures - Measures that Matter",
+    order=45,
+    required_permission=users.IMPORT_NATIONAL,
+)
+
+TITLE = "Import national figures"
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # the shipped extract is about 1 MB; LAIT's whole data set: use the command line
+MAX_EDITION_LENGTH = 40
+
+
+def _held() -> html.P:
+    editions = national.neighbour_editions(engine())
+    names = ", ".join(name for _, name in editions) or "none yet"
+    return html.P(f"Neighbour group editions held: {names}.", className="hint")
+
+
+def layout(**_query) -> html.Div:
+    """The admin page to import national figures and neighbour groups."""
+    refused = refusal_notice(TITLE, users.IMPORT_NATIONAL)
+    if refused:
+        return refused
+    return html.Div(
+        [
+            html.H1(TITLE),
+            html.P(
+                "Load a newer release of the national comparators: LAIT's benchmarking data in long form (a CSV with "
+                "the columns Short Desc, Data item, Years, LA and Regions, Values, LA Number, Region), or DfE's "
+                "statistical neighbour workbook. Every row is checked before anything is saved; a revised figure, "
+                "or a later release of a year, is kept beside the earlier one.",
+                className="lede",
+            ),
+            source_credit(),
+            _held(),
+            html.Div(
+                [
+                    html.Label(
+                        "Edition of the neighbour groups", htmlFor=ids.NATIONAL_EDITION, className="field-label"
+                    ),
+                    html.P(
+                        "Only for a neighbour workbook, as a month and year, for example May 2025. Leave it blank when "
+                        "the file's name gives it (sn_may_2025.xlsx).",
+                        id=ids.NATIONAL_EDITION_HINT,
+                        className="hint",
+                    ),
+                    dcc.Input(
+                        id=ids.NATIONAL_EDITION,
+                        type="text",
+                        value="",
+                        maxLength=MAX_EDITION_LENGTH,
+                        className="text-input",
+                    ),
+                ],
+                className="field",
+            ),
+            html.P(
+                ["Files you import are recorded as yours (", html.Strong(auth.current_name()), ")."],
+                className="hint",
+            ),
+            dcc.Upload(
+                id=ids.NATIONAL_UPLOAD,
+                children=html.Div(
+                    [
+                        html.Strong("Drop the CSV or Excel file here"),
+                        " or ",
+                        html.Span("choose a file", className="link-like"),
+                        html.Span(f" (.csv or .xlsx, up to {MAX_UPLOAD_BYTES // 1_048_576} MB)", className="muted"),
+                    ]
+                ),
+                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                max_size=MAX_UPLOAD_BYTES,
+                multiple=False,
+                className="dropzone",
+                className_active="dropzone dropzone-active",
+                className_reject="dropzone dropzone-reject",
+            ),
+            dcc.Store(id=ids.NATIONAL_TOKEN),
+            dcc.Loading(
+                html.Div(id=ids.NATIONAL_PREVIEW, **{"aria-live": "polite"}),
+                type="default",
+                overlay_style={"visibility": "visible", "opacity": 0.5},
+                custom_spinner=html.Div(
+                    [html.Div(className="spinner"), html.P("Reading the file and checking every row…")],
+                    className="loading-message",
+                    role="status",
+                ),
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "Confirm and import", id=ids.NATIONAL_CONFIRM, className="button", n_clicks=0, disabled=True
+                    )
+                ],
+                className="actions",
+            ),
+        ]
+    )
+
+
+def _refusal(filename: str, message: str) -> html.Div:
+    return national_report(
+        NationalReport(file=filename, issues=[NationalIssue("error", "unreadable", message)]), confirmed=False
+    )
+
+
+def _edition(value: str | None) -> str | None:
+    text = require_text(value, "edition", allow_none=True) or ""
+    return text.strip()[:MAX_EDITION_LENGTH] or None
+
+
+@callback(
+    Output(ids.NATIONAL_PREVIEW, "children"),
+    Output(ids.NATIONAL_TOKEN, "data"),
+    Output(ids.NATIONAL_CONFIRM, "disabled"),
+    Input(ids.NATIONAL_UPLOAD, "contents"),
+    State(ids.NATIONAL_UPLOAD, "filename"),
+    State(ids.NATIONAL_EDITION, "value"),
+    prevent_initial_call=True,
+)
+@requires(users.IMPORT_NATIONAL)
+def check_national_file(contents: str | None, filename: str | None, edition: str | None = None):
+    """Check the dropped file without saving anything; hold it for confirmation if it has no errors."""
+    if not contents:
+        return no_update, no_update, no_update
+    require_text(contents, "file's contents")
+    filename = Path(require_text(filename, "file's name", allow_none=True) or "national.csv").name
+    try:
+        data = base64.b64decode(contents.partition(",")[2], validate=True)
+    except (binascii.Error, ValueError):
+        return _refusal(filename, f"{filename} could not be received intact. Please upload it again."), None, True
+    user = auth.current_name()
+    report = import_national(engine(), data, filename, user=user, dry_run=True, edition=_edition(edition))
+    sha256 = hashlib.sha256(data).hexdigest()
+    audit.record_event(
+        engine(),
+        user,
+        "national.checked",
+        filename,
+        {"sha256": sha256, "bytes": len(data), "errors": len(report.errors), "layout": report.layout},
+    )
+    if report.errors:
+        return national_report(report, confirmed=False), None, True
+    token = secrets.token_urlsafe(24)
+    try:
+        staging.stage_upload(engine(), token, filename, sha256, data, user)
+    except staging.StagingFull as full:
+        return _refusal(filename, str(full)), None, True
+    return national_report(report, confirmed=False), token, False
+
+
+@callback(
+    Output(ids.NATIONAL_PREVIEW, "children", allow_duplicate=True),
+    Output(ids.NATIONAL_CONFIRM, "disabled", allow_duplicate=True),
+    Output(ids.NATIONAL_TOKEN, "data", allow_duplicate=True),
+    Input(ids.NATIONAL_CONFIRM, "n_clicks"),
+    State(ids.NATIONAL_TOKEN, "data"),
+    State(ids.NATIONAL_EDITION, "value"),
+    prevent_initial_call=True,
+)
+@requires(users.IMPORT_NATIONAL)
+def confirm_national_file(n_clicks: int, token: str | None, edition: str | None = None):
+    """Import the checked file in one transaction (checked again as it is) and say what changed."""
+    if not n_clicks or not token:
+        return no_update, no_update, no_update
+    staged = staging.staged_upload(engine(), require_text(token, "checked file's reference"))
+    if staged is not None and staged["user_name"] != auth.current_name():
+        staged = None  # a file checked by someone else is not theirs to import
+    if staged is None:
+        message = html.P(
+            "This upload has expired or was already imported. Upload the file again.",
+            className="notice notice-warning",
+            role="alert",
+        )
+        return message, True, None
+    report = import_national(
+        engine(), staged["content"], staged["filename"], user=auth.current_name(), edition=_edition(edition)
+    )
+    if report.status == "refused":
+        return national_report(report, confirmed=True), True, None
+    try:
+        staging.discard_staged_upload(engine(), token)
+    except SQLAlchemyError as error:
+        current_app.logger.warning(
+            "The staged file %s was imported but not discarded: %s", staged["filename"], str(error).splitlines()[0]
+        )
+    return national_report(report, confirmed=True), True, None
