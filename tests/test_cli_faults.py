@@ -85,6 +85,7 @@ def newer_database(demo_database, tmp_path) -> Path:
         ["user", "list"],
         ["audit"],
         ["import", "{tmp}/return.xlsx"],
+        ["benchmarks", "import", "{tmp}/return.xlsx"],
     ],
 )
 def test_a_database_from_a_newer_release_is_refused_in_a_sentence(newer_database, tmp_path, arguments):
@@ -339,6 +340,7 @@ def _state(pid: int) -> str:
         ["audit"],
         ["template", "--out", "{tmp}/blank.xlsx"],
         ["import", "{tmp}/return.xlsx"],
+        ["benchmarks", "import", "{tmp}/return.xlsx"],
     ],
 )
 def test_a_deleted_database_file_is_a_sentence_not_a_new_empty_database(tmp_path, arguments):

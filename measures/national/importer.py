@@ -116,30 +116,6 @@ def _check_long_form(data: bytes, filename: str, report: NationalReport) -> list
 def _check_workbook(
     data: bytes, filename: str, edition: str | None, report: NationalReport
 ) -> dict[int, list[tuple[int, str]]]:
-    resolved: NeighbourEdition | None
-    if edition:
-        resolved = parse_edition(edition)
-        if resolved is None:
-            report.add(
-                NationalIssue(
-                    "error",
-                    "no-edition",
-                    f"The edition '{edition[:40]}' is not a month and year: give it as, for example, May 2025.",
-                )
-            )
-    else:
-        resolved = edition_from_file_name(filename)
-        if resolved is None:
-            report.add(
-                NationalIssue(
-                    "error",
-                    "no-edition",
-                    f"Which edition of the neighbour groups is {filename}? Its name gives no month and year: name the "
-                    "edition (for example May 2025), or name the file after it (sn_may_2025.xlsx).",
-                )
-            )
-    if resolved is not None:
-        report.edition = resolved.name
     if len(data) > MAX_WORKBOOK_BYTES:
         report.add(
             NationalIssue(
@@ -173,4 +149,34 @@ def _check_workbook(
                 )
             )
         return {}
-    return read_neighbour_groups(sheets, filename, load_areas(), report)
+    groups = read_neighbour_groups(sheets, filename, load_areas(), report)
+    if not any(issue.code == "no-header" for issue in report.errors):  # a neighbour workbook: which edition?
+        _check_edition(filename, edition, report)
+    return groups
+
+
+def _check_edition(filename: str, edition: str | None, report: NationalReport) -> None:
+    resolved: NeighbourEdition | None
+    if edition:
+        resolved = parse_edition(edition)
+        if resolved is None:
+            report.add(
+                NationalIssue(
+                    "error",
+                    "no-edition",
+                    f"The edition '{edition[:40]}' is not a month and year: give it as, for example, May 2025.",
+                )
+            )
+    else:
+        resolved = edition_from_file_name(filename)
+        if resolved is None:
+            report.add(
+                NationalIssue(
+                    "error",
+                    "no-edition",
+                    f"Which edition of the neighbour groups is {filename}? Its name gives no month and year: name the "
+                    "edition (for example May 2025), or name the file after it (sn_may_2025.xlsx).",
+                )
+            )
+    if resolved is not None:
+        report.edition = resolved.name

@@ -78,15 +78,24 @@ def read_neighbour_groups(
         header = _find_header(rows)
         if header is not None:
             return _read_groups(sheet, rows, header, areas, report)
-    report.add(
-        NationalIssue(
-            "error",
-            "no-header",
-            f"{filename} is not a statistical neighbour workbook: no sheet has a row naming LA num and SN1 to SN10 "
-            f"in its first {HEADER_SEARCH_ROWS} rows.",
+    if any(_looks_like_long_form(rows) for _, rows in sheets):
+        sentence = (
+            f"{filename} holds LAIT's long form in a workbook: save it as CSV (UTF-8) and import that file, so that "
+            "every figure is read exactly as published."
         )
-    )
+    else:
+        sentence = (
+            f"{filename} is not a statistical neighbour workbook: no sheet has a row naming LA num and SN1 to SN10 "
+            f"in its first {HEADER_SEARCH_ROWS} rows."
+        )
+    report.add(NationalIssue("error", "no-header", sentence))
     return {}
+
+
+def _looks_like_long_form(rows: list[list[Cell]]) -> bool:
+    return any(
+        {"short desc", "la number", "values"} <= {_fold(cell) for cell in row} for row in rows[:HEADER_SEARCH_ROWS]
+    )
 
 
 def _read_groups(

@@ -335,3 +335,13 @@ def test_hostile_workbooks_are_refused_with_a_report_and_nothing_written(engine,
     report = _refused(engine, path.read_bytes(), "sn_may_2025.xlsx")
     assert {i.code for i in report.errors} <= {"unsafe-file", "unreadable", "no-header"}
     assert report.errors[0].message.startswith("sn_may_2025.xlsx ")
+
+
+def test_the_long_form_saved_as_a_workbook_is_refused_with_advice_to_save_it_as_csv(engine, tmp_path):
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append(row("61"))
+    workbook.save(tmp_path / "lait.xlsx")
+    report = _refused(engine, (tmp_path / "lait.xlsx").read_bytes(), "lait.xlsx")
+    (issue,) = report.errors  # no question about an edition: it is not a neighbour workbook
+    assert issue.code == "no-header" and "save it as CSV (UTF-8)" in issue.message
