@@ -91,7 +91,10 @@ def _header(record: list[str], report: NationalReport, filename: str) -> _Column
 
 
 def _cell(record: list[str], index: int) -> str:
-    return record[index].strip() if index < len(record) else ""
+    try:
+        return record[index].strip()
+    except IndexError:  # a short row: the cells it lacks are blank
+        return ""
 
 
 def read_long_form(

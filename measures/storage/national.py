@@ -67,55 +67,50 @@ def _missing(number: float | None) -> bool:
 def _check_figures(rows: Sequence[NationalFigure]) -> None:
     seen: set[tuple[str, str, int]] = set()
     for row in rows:
+        key = (row.item, row.year, row.la_code)
         if row.status not in STATUSES:
-            raise ValueError(f"unknown status {row.status!r} for {row.key}")
-        if (row.status == "") == _missing(row.value):
-            raise ValueError(f"{row.key}: a figure has a number or a status, never both or neither")
-        if row.key in seen:
-            raise ValueError(f"{row.key} is given twice")
-        seen.add(row.key)
+            raise ValueError(f"unknown status {row.status!r} for {key}")
+        if (row.status == "") == (row.value is None or math.isnan(row.value)):
+            raise ValueError(f"{key}: a figure has a number or a status, never both or neither")
+        if key in seen:
+            raise ValueError(f"{key} is given twice")
+        seen.add(key)
 
 
-def _newest_figures(connection: Connection, items: Sequence[str]) -> dict[tuple[str, str, int], dict]:
+def _newest_figures(
+    connection: Connection, items: Sequence[str]
+) -> dict[tuple[str, str, int], tuple[float | None, str, int]]:
+    """(item, year, la_code) -> (value, status, version) of the newest version of each figure of `items`."""
     f = db.national_figures.c
     statement = select(f.item, f.year, f.la_code, f.value, f.status, f.version).where(
         f.item.in_(bindparam("items", expanding=True))
     )
-    newest: dict[tuple[str, str, int], dict] = {}
-    for record in connection.execute(statement, {"items": list(items)}).mappings():
-        key = (record["item"], record["year"], record["la_code"])
-        if key not in newest or record["version"] > newest[key]["version"]:
-            newest[key] = dict(record)
+    newest: dict[tuple[str, str, int], tuple[float | None, str, int]] = {}
+    for item, year, la_code, value, status, version in connection.execute(statement, {"items": list(items)}):
+        key = (item, year, la_code)
+        held = newest.get(key)
+        if held is None or version > held[2]:
+            newest[key] = (value, status, version)
     return newest
 
 
-def _plan_figures(connection: Connection, rows: Sequence[NationalFigure]) -> tuple[list[dict], dict[str, int]]:
-    """Return the records to insert (without upload_id) and the counts."""
+def _plan_figures(connection: Connection, rows: Sequence[NationalFigure]) -> tuple[list[tuple], dict[str, int]]:
+    """Return the records to insert, as tuples in _FIGURE_RECORD order without the upload id, and the counts."""
     stored = _newest_figures(connection, sorted({row.item for row in rows}))
-    records: list[dict] = []
+    records: list[tuple] = []
     counts = {"added": 0, "revised": 0, "unchanged": 0}
     for row in rows:
-        current = stored.get(row.key)
+        current = stored.get((row.item, row.year, row.la_code))
         if current is None:
             version, kind = 1, "added"
-        elif current["status"] != row.status or not _same_number(current["value"], row.value):
-            version, kind = current["version"] + 1, "revised"
+        elif current[1] != row.status or not _same_number(current[0], row.value):
+            version, kind = current[2] + 1, "revised"
         else:
             counts["unchanged"] += 1
             continue
         counts[kind] += 1
-        records.append(
-            {
-                "item": row.item,
-                "year": row.year,
-                "la_code": int(row.la_code),
-                "area": row.area,
-                "value": None if _missing(row.value) else float(row.value),  # type: ignore[arg-type]
-                "status": row.status,
-                "marker": row.marker,
-                "version": version,
-            }
-        )
+        value = None if row.value is None or math.isnan(row.value) else float(row.value)
+        records.append((row.item, row.year, int(row.la_code), row.area, value, row.status, row.marker, version))
     return records, counts
 
 
@@ -177,8 +172,8 @@ def record_national_figures(
                 "upload_id": upload_id,
                 "sha256": sha256,
                 **counts,
-                "items": sorted({r["item"] for r in records}),
-                "years": sorted({r["year"] for r in records}),
+                "items": sorted({r[0] for r in records}),
+                "years": sorted({r[1] for r in records}),
             },
         )
     return counts
@@ -188,20 +183,19 @@ _FIGURE_RECORD = ("item", "year", "la_code", "area", "value", "status", "marker"
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-def _insert_figures(connection: Connection, records: list[dict], upload_id: int) -> None:
+def _insert_figures(connection: Connection, records: list[tuple], upload_id: int) -> None:
     """Insert the figure records through the driver's executemany with bound parameters: SQLAlchemy's per-row
     parameter processing costs as much as checking the file. Table and column names are the schema's constants."""
-    for record in records:
-        record["upload_id"] = upload_id
+    rows = [(*record, upload_id) for record in records]
     marker = _PLACEHOLDERS.get(connection.dialect.paramstyle)
     if marker is None:  # a driver with another parameter style: let SQLAlchemy adapt it
-        connection.execute(insert(db.national_figures), records)
+        connection.execute(insert(db.national_figures), [dict(zip(_FIGURE_RECORD, row, strict=True)) for row in rows])
         return
     statement = (
         f"INSERT INTO {db.national_figures.name} ({', '.join(_FIGURE_RECORD)}) "  # noqa: S608 - constants only
         f"VALUES ({', '.join([marker] * len(_FIGURE_RECORD))})"
     )
-    connection.exec_driver_sql(statement, [tuple(record[name] for name in _FIGURE_RECORD) for record in records])
+    connection.exec_driver_sql(statement, rows)
 
 
 def national_figures(engine: Engine, items: Sequence[str] | None = None) -> pd.DataFrame:
