@@ -110,7 +110,7 @@ def read_long_form(
     columns: _Columns | None = None
     row_number = 0
     known_codes: dict[str, tuple[int, str, str] | None] = {}  # LA Number text -> _known_code
-    known_years: dict[str, bool] = {}
+    known_years: dict[str, str | None] = {}  # Years text -> its label, None for no known form
     try:
         for record in reader:
             row_number += 1
@@ -186,7 +186,7 @@ def _check_row(
     items: dict[str, NationalItem],
     areas: Areas,
     known_codes: dict[str, tuple[int, str, str] | None],
-    known_years: dict[str, bool],
+    known_years: dict[str, str | None],
     report: NationalReport,
 ) -> NationalFigure | None:
     ok = True
@@ -211,15 +211,18 @@ def _check_row(
             "Short Desc",
             f"'{_shown(item)}' is not one of LAIT's data items." if item else "the data item is blank.",
         )
-    year = _cell(record, columns.year)
-    if year not in known_years:
-        known_years[year] = parse_year(year) is not None
-    if not known_years[year]:
+    year_text = _cell(record, columns.year)
+    if year_text not in known_years:
+        parsed = parse_year(year_text)
+        known_years[year_text] = parsed.label if parsed else None
+    year = known_years[year_text]  # the label with its spacing made regular: "2024  (Rev)" is "2024 (Rev)"
+    if year is None:
         refuse(
             "bad-year",
             "Years",
-            f"'{_shown(year)}' is not a year in a form LAIT publishes (such as 2024, 2023-24, 2023/24 or 2024 (Rev))."
-            if year
+            f"'{_shown(year_text)}' is not a year in a form LAIT publishes (such as 2024, 2023-24, 2023/24 or "
+            "2024 (Rev))."
+            if year_text
             else "the year is blank.",
         )
     code_text = _cell(record, columns.la_code)
@@ -269,7 +272,7 @@ def _check_row(
             status, marker = found, value_text
     if not ok:
         return None
-    return NationalFigure(item, year, la_code, area_name, value, status, marker)
+    return NationalFigure(item, year or "", la_code, area_name, value, status, marker)
 
 
 def _known_code(text: str, areas: Areas) -> tuple[int, str, str] | None:

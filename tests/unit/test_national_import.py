@@ -345,3 +345,9 @@ def test_the_long_form_saved_as_a_workbook_is_refused_with_advice_to_save_it_as_
     report = _refused(engine, (tmp_path / "lait.xlsx").read_bytes(), "lait.xlsx")
     (issue,) = report.errors  # no question about an edition: it is not a neighbour workbook
     assert issue.code == "no-header" and "save it as CSV (UTF-8)" in issue.message
+
+
+def test_a_year_is_stored_with_its_spacing_made_regular(engine):
+    _import(engine, lait_csv([row("61", year=" 2024   (Rev) "), row("60", year="2024")]))
+    assert national.national_figures(engine)["year"].tolist() == ["2024", "2024 (Rev)"]
+    assert _import(engine, lait_csv([row("61", year="2024 (Rev)")])).status == "unchanged"

@@ -182,3 +182,29 @@ def test_a_group_edition_must_name_a_month_and_year(any_engine):
     with pytest.raises(ValueError):
         national.record_neighbour_groups(any_engine, "May 2025", {884: GROUP_2025 + [1]}, source="a.xlsx", user="a")
     assert _count(any_engine, db.neighbour_groups) == 0
+
+
+def test_two_revisions_at_once_both_land_one_after_the_other(any_engine):
+    import threading
+
+    national.record_national_figures(any_engine, [_figure(value=61.0)], source=SOURCE, user="admin.a")
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def revise(value: float) -> None:
+        start.wait()
+        try:
+            national.record_national_figures(any_engine, [_figure(value=value)], source=f"{value}.csv", user="a")
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=revise, args=(value,)) for value in (62.0, 63.0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures
+    with any_engine.connect() as connection:
+        f = db.national_figures.c
+        versions = connection.execute(select(f.version, f.value).order_by(f.version)).all()
+    assert [v for v, _ in versions] == [1, 2, 3] and {value for _, value in versions[1:]} == {62.0, 63.0}
