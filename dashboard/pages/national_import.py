@@ -82,6 +82,7 @@ def layout(**_query) -> html.Div:
                         value="",
                         maxLength=MAX_EDITION_LENGTH,
                         className="text-input",
+                        debounce=True,  # checked again when the box is left or Enter pressed, not at each key
                     ),
                 ],
                 className="field",
@@ -146,13 +147,14 @@ def _edition(value: str | None) -> str | None:
     Output(ids.NATIONAL_TOKEN, "data"),
     Output(ids.NATIONAL_CONFIRM, "disabled"),
     Input(ids.NATIONAL_UPLOAD, "contents"),
+    Input(ids.NATIONAL_EDITION, "value"),
     State(ids.NATIONAL_UPLOAD, "filename"),
-    State(ids.NATIONAL_EDITION, "value"),
     prevent_initial_call=True,
 )
 @requires(users.IMPORT_NATIONAL)
-def check_national_file(contents: str | None, filename: str | None, edition: str | None = None):
-    """Check the dropped file without saving anything; hold it for confirmation if it has no errors."""
+def check_national_file(contents: str | None, edition: str | None = None, filename: str | None = None):
+    """Check the dropped file without saving anything; hold it for confirmation if it has no errors. A change of the
+    edition typed (once the box is left) checks the file again, so it need not be dropped a second time."""
     if not contents:
         return no_update, no_update, no_update
     require_text(contents, "file's contents")

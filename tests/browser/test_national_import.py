@@ -64,13 +64,18 @@ def test_a_good_long_form_is_checked_then_imported(page_as, writable_app, tmp_pa
     assert_accessible(page, "national-imported", output_dir)
 
 
-def test_a_neighbour_workbook_with_its_edition_typed(page_as, writable_app, tmp_path):
+def test_a_neighbour_workbook_whose_edition_is_typed_after_it_is_dropped(page_as, writable_app, tmp_path):
     page = page_as("admin")
     path = sn_workbook(
         tmp_path / "groups.xlsx",
         [sn_row(884, "Herefordshire", HEREFORDSHIRE_2025), sn_row(893, "Shropshire", SHROPSHIRE_2025)],
     )
-    text = _upload(page, writable_app, path, edition="June 2026")
+    text = _upload(page, writable_app, path)
+    assert "Its name gives no month and year" in text and page.locator("#national-confirm").is_disabled()
+    page.locator("#national-edition").fill("June 2026")
+    page.locator("#national-edition").press("Enter")  # the file is checked again with the edition
+    page.wait_for_selector('#national-preview h2:text-is("Ready to import")')
+    text = page.locator("#national-preview").inner_text()
     assert "Statistical neighbour groups, June 2026 edition." in text and "2 neighbour groups: 2 new" in text
     page.locator("#national-confirm").click()
     page.wait_for_selector('#national-preview h2:text-is("Imported")')

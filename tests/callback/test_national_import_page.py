@@ -26,11 +26,11 @@ def _check(app, client, data: bytes, filename: str = "lait.csv", edition: str = 
     return callback(
         client,
         _key(app, "national-preview.children...", "national-token.data..."),
-        [{"id": "national-upload", "property": "contents", "value": _contents(data)}],
         [
-            {"id": "national-upload", "property": "filename", "value": filename},
+            {"id": "national-upload", "property": "contents", "value": _contents(data)},
             {"id": "national-edition", "property": "value", "value": edition},
         ],
+        [{"id": "national-upload", "property": "filename", "value": filename}],
     )
 
 
