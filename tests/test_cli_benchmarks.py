@@ -12,7 +12,18 @@ from openpyxl import Workbook
 
 from tests.unit.test_national_import import HEREFORDSHIRE_2025, SHROPSHIRE_2025, lait_csv, row, sn_row, sn_workbook
 
-REPORT_KEYS = ["file", "status", "layout", "edition", "items", "years", "counts", "issues", "unlisted_issues"]
+REPORT_KEYS = [
+    "file",
+    "status",
+    "layout",
+    "edition",
+    "items",
+    "years",
+    "counts",
+    "issues",
+    "unlisted_issues",
+    "later_releases",
+]
 
 
 @pytest.fixture
@@ -103,3 +114,15 @@ def test_a_workbook_that_is_not_a_neighbour_workbook_gets_a_sentence_not_a_trace
     result = run("benchmarks", "import", str(tmp_path / "sn_may_2025.xlsx"))
     assert result.returncode == 1 and "is not a statistical neighbour workbook" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_later_release_of_a_year_is_said_to_be_kept_beside_the_earlier(run, tmp_path):
+    first, revised = tmp_path / "lait_2026.csv", tmp_path / "lait_2026_rev.csv"
+    first.write_bytes(lait_csv([row("61", year="2026")]))
+    revised.write_bytes(lait_csv([row("61", year="2026"), row("62", year="2026 (Rev)")]))
+    assert run("benchmarks", "import", str(first)).returncode == 0
+    result = run("benchmarks", "import", str(revised))
+    assert result.returncode == 0
+    assert "Figures: 2 (1 new, 0 revised, 1 unchanged)." in result.stdout
+    assert "1 of the new figures is a later release of a year already held" in result.stdout
+    assert json.loads(run("benchmarks", "import", str(revised), "--json").stdout)["later_releases"] == 0  # held now

@@ -117,6 +117,12 @@ def national_report(report: NationalReport, *, confirmed: bool) -> html.Div:
             verdict,
             html.P([html.Strong(report.file), f" — {holds}" if holds else ""]),
             html.P(("Would write: " if not confirmed else "") + counts_sentence(report)) if not errors else None,
+            html.P(
+                f"{report.later_releases:,} of the new figures {'is' if report.later_releases == 1 else 'are'} a later "
+                "release of a year already held (such as 2024 (Rev) beside 2024): the earlier release is kept too."
+            )
+            if report.later_releases and not errors
+            else None,
             _issue_table(errors, f"{len(errors)} error(s): these stop the import", "error") if errors else None,
             _issue_table(warnings, f"{len(warnings)} warning(s): the file can still be imported", "warning")
             if warnings

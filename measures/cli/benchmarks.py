@@ -4,7 +4,7 @@
 or a statistical neighbour workbook (xlsx). Exit status: 0 imported, unchanged, or checked (dry run) with no
 errors; 1 refused (nothing written); 2 wrong arguments. With `--json` it prints one object: `{"file", "status",
 "layout", "edition", "items", "years", "counts": {"values", "added", "revised", "unchanged"}, "issues":
-[{"severity", "code", "sheet", "row", "column", "message"}], "unlisted_issues"}`.
+[{"severity", "code", "sheet", "row", "column", "message"}], "unlisted_issues", "later_releases"}`.
 """
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ def report_lines(report: NationalReport, shown_per_kind: int = 5) -> list[str]:
         f"{noun}: {counts['values']} ({counts['added']} new, {counts['revised']} revised, "
         f"{counts['unchanged']} unchanged)."
     )
+    if report.later_releases:
+        lines.append(
+            f"{report.later_releases} of the new figures {'is' if report.later_releases == 1 else 'are'} a later "
+            "release of a year already held (such as 2024 (Rev) beside 2024): the earlier release is kept too."
+        )
     for label, issues in (
         ("error(s) - fix these and import again", report.errors),
         ("warning(s) - the file can still be imported", report.warnings),

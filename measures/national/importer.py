@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from measures.domain.national_reference import load_areas, load_national_items
+from measures.domain.national_years import parse_year
 from measures.domain.neighbour_editions import NeighbourEdition, edition_from_file_name, parse_edition
 from measures.national.long_form import decode, read_long_form
 from measures.national.neighbour_workbook import read_neighbour_groups
@@ -78,6 +79,7 @@ def import_national(
     report.items = sorted({f.item for f in figures})
     report.years = sorted({f.year for f in figures})
     report.counts["values"] = len(figures)
+    report.later_releases = _later_releases(engine, figures)
     if dry_run:
         report.counts.update(national.preview_national_figures(engine, figures))
         report.status = "checked"
@@ -87,6 +89,25 @@ def import_national(
         )
         report.status = "imported" if report.counts["added"] or report.counts["revised"] else "unchanged"
     return report
+
+
+def _later_releases(engine: Engine, figures: list[national.NationalFigure]) -> int:
+    """How many of `figures` are of a year label not held yet, for a year of which an earlier release is held."""
+    held = national.held_years(engine, sorted({f.item for f in figures}))
+    earliest_held: dict[tuple[str, str], int] = {}
+    for item, label in held:
+        year = parse_year(label)
+        if year is not None:
+            key = (item, year.base)
+            earliest_held[key] = min(earliest_held.get(key, year.release_order), year.release_order)
+    count = 0
+    for figure in figures:
+        if (figure.item, figure.year) in held:
+            continue
+        year = parse_year(figure.year)
+        if year is not None and earliest_held.get((figure.item, year.base), year.release_order) < year.release_order:
+            count += 1
+    return count
 
 
 def _check_long_form(data: bytes, filename: str, report: NationalReport) -> list[national.NationalFigure]:

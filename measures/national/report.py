@@ -65,7 +65,8 @@ class NationalReport:
     """The outcome of checking or importing one file of national figures or neighbour groups.
 
     `layout` is "lait-long-form" or "neighbour-groups" ("" when not recognised); `counts` are figures (or groups):
-    values read, added, revised, unchanged; `unlisted` counts problems beyond MAX_LISTED_ISSUES."""
+    values read, added, revised, unchanged; `unlisted` counts problems beyond MAX_LISTED_ISSUES; `later_releases`
+    counts the new figures that are a later release of a year already held, kept beside the earlier release."""
 
     file: str
     status: Status = "refused"
@@ -76,6 +77,7 @@ class NationalReport:
     counts: dict[str, int] = field(default_factory=lambda: {"values": 0, "added": 0, "revised": 0, "unchanged": 0})
     issues: list[NationalIssue] = field(default_factory=list)
     unlisted: int = 0
+    later_releases: int = 0  # new figures that are a later release of a year already held (2024 (Rev) beside 2024)
 
     def add(self, issue: NationalIssue) -> None:
         """Add a problem, or count it when MAX_LISTED_ISSUES are already listed."""
@@ -113,4 +115,5 @@ class NationalReport:
             "counts": dict(self.counts),
             "issues": [issue.as_dict() for issue in self.issues],
             "unlisted_issues": self.unlisted,
+            "later_releases": self.later_releases,
         }

@@ -227,6 +227,14 @@ def national_figures(engine: Engine, items: Sequence[str] | None = None) -> pd.D
     return frame
 
 
+def held_years(engine: Engine, items: Sequence[str]) -> set[tuple[str, str]]:
+    """Return every (item, year as published) held for any authority, of `items`. Raises sqlalchemy errors."""
+    f = db.national_figures.c
+    statement = select(f.item, f.year).where(f.item.in_(bindparam("items", expanding=True))).distinct()
+    with engine.connect() as connection:
+        return {(item, year) for item, year in connection.execute(statement, {"items": list(items)})}
+
+
 # ---------------------------------------------------------------------------------------------
 # Neighbour groups
 

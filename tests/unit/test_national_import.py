@@ -87,6 +87,7 @@ def test_a_newer_release_of_a_year_is_kept_beside_the_earlier_and_a_changed_valu
     _import(engine, lait_csv([row("61"), row("70", code="970", name="England")]))
     report = _import(engine, lait_csv([row("62"), row("70", code="970", name="England"), row("63", year="2024 (Rev)")]))
     assert report.counts == {"values": 3, "added": 1, "revised": 1, "unchanged": 1}
+    assert report.later_releases == 1  # 2024 (Rev) beside 2024
     frame = national.national_figures(engine)
     assert frame[["year", "la_code", "value"]].values.tolist() == [
         ["2024", 884, 62.0],
