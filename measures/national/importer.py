@@ -57,11 +57,9 @@ def import_national(
     sha256 = hashlib.sha256(data).hexdigest()
     if data[:4] in (_ZIP, _OLE):
         report.layout = NEIGHBOUR_GROUPS
-        groups = _check_workbook(data, filename, edition, report)
-        if report.refused:
+        groups, resolved = _check_workbook(data, filename, edition, report)
+        if report.refused or resolved is None:
             return report
-        resolved = parse_edition(report.edition)
-        assert resolved is not None  # set by _check_workbook when no error
         report.counts["values"] = len(groups)
         if dry_run:
             report.counts.update(national.preview_neighbour_groups(engine, resolved, groups))
@@ -136,7 +134,8 @@ def _check_long_form(data: bytes, filename: str, report: NationalReport) -> list
 
 def _check_workbook(
     data: bytes, filename: str, edition: str | None, report: NationalReport
-) -> dict[int, list[tuple[int, str]]]:
+) -> tuple[dict[int, list[tuple[int, str]]], NeighbourEdition | None]:
+    """The groups of the workbook and its edition (None when not named), every problem added to `report`."""
     if len(data) > MAX_WORKBOOK_BYTES:
         report.add(
             NationalIssue(
@@ -146,7 +145,7 @@ def _check_workbook(
                 "it was not read.",
             )
         )
-        return {}
+        return {}, None
     try:
         sheets = read_sheets_isolated(data)
     except UnsafeWorkbook as problem:
@@ -169,14 +168,15 @@ def _check_workbook(
                     f"{filename} could not be read safely: {what}, so it was stopped and nothing was saved.",
                 )
             )
-        return {}
+        return {}, None
     groups = read_neighbour_groups(sheets, filename, load_areas(), report)
-    if not any(issue.code == "no-header" for issue in report.errors):  # a neighbour workbook: which edition?
-        _check_edition(filename, edition, report)
-    return groups
+    if any(issue.code == "no-header" for issue in report.errors):
+        return groups, None
+    return groups, _check_edition(filename, edition, report)  # a neighbour workbook: which edition?
 
 
-def _check_edition(filename: str, edition: str | None, report: NationalReport) -> None:
+def _check_edition(filename: str, edition: str | None, report: NationalReport) -> NeighbourEdition | None:
+    """The edition `edition` names, else the file's name; None (and an error in `report`) when neither does."""
     resolved: NeighbourEdition | None
     if edition:
         resolved = parse_edition(edition)
@@ -201,3 +201,4 @@ def _check_edition(filename: str, edition: str | None, report: NationalReport) -
             )
     if resolved is not None:
         report.edition = resolved.name
+    return resolved

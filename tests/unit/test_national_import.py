@@ -352,3 +352,11 @@ def test_a_year_is_stored_with_its_spacing_made_regular(engine):
     _import(engine, lait_csv([row("61", year=" 2024   (Rev) "), row("60", year="2024")]))
     assert national.national_figures(engine)["year"].tolist() == ["2024", "2024 (Rev)"]
     assert _import(engine, lait_csv([row("61", year="2024 (Rev)")])).status == "unchanged"
+
+
+def test_a_workbook_over_the_size_limit_is_refused_without_reading_it(engine, tmp_path, monkeypatch):
+    from measures.national import importer
+
+    monkeypatch.setattr(importer, "MAX_WORKBOOK_BYTES", 1000)
+    report = _refused(engine, _groups(tmp_path), "sn_may_2025.xlsx")
+    assert [i.code for i in report.errors] == ["file-too-large"]
