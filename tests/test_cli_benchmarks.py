@@ -126,3 +126,21 @@ def test_a_later_release_of_a_year_is_said_to_be_kept_beside_the_earlier(run, tm
     assert "Figures: 2 (1 new, 0 revised, 1 unchanged)." in result.stdout
     assert "1 of the new figures is a later release of a year already held" in result.stdout
     assert json.loads(run("benchmarks", "import", str(revised), "--json").stdout)["later_releases"] == 0  # held now
+
+
+def test_demo_if_empty_loads_the_national_data_into_a_database_that_has_figures_but_none(tmp_path):
+    from tests.returns.builders import template_row, template_workbook
+
+    env = {"MEASURES_DB_URL": f"sqlite:///{tmp_path / 'older.db'}", "PATH": "/usr/bin:/bin"}
+
+    def run_here(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "measures", *args], capture_output=True, text=True, env=env)
+
+    assert run_here("init").returncode == 0
+    path = template_workbook(tmp_path / "return.xlsx", [template_row("2.3", "2023-01", value=9)])
+    assert run_here("import", str(path)).returncode == 0
+    first = run_here("demo", "--if-empty")
+    assert first.returncode == 0, first.stderr
+    assert "demo data not loaded" in first.stdout and "National (lait_extract.csv): 16660 added" in first.stdout
+    again = run_here("demo", "--if-empty")
+    assert "National" not in again.stdout

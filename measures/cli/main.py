@@ -21,7 +21,7 @@ from measures.domain.catalogue import CatalogueError, load_catalogue
 from measures.domain.council import CouncilError
 from measures.domain.formatting import format_counts, format_number
 from measures.domain.periods import is_period
-from measures.storage import audit, catalogue_records, db, publications, reads
+from measures.storage import audit, catalogue_records, db, national, publications, reads
 from measures.storage.db import NotSetUp, SchemaTooNew
 from measures.storage.faults import DatabaseFault, describe, first_line
 from measures.storage.output_files import write_whole
@@ -136,7 +136,7 @@ def command_init(_args) -> int:
 
 
 def command_demo(args) -> int:
-    from measures.cli.demo import load_demo
+    from measures.cli.demo import load_demo, load_national
 
     engine = db.make_engine()
     db.upgrade_schema(engine)
@@ -144,6 +144,9 @@ def command_demo(args) -> int:
     catalogue_records.sync_catalogue(engine, catalogue)
     if args.if_empty and reads.count_values(engine):
         print("The database already holds figures; demo data not loaded.")
+        if not national.count_national_figures(engine):  # a database made before national figures were shipped
+            for part, c in load_national(engine).items():
+                print(f"National ({part}): {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged.")
         return EXIT_OK
     counts = load_demo(engine, catalogue)
     for part, label in (("published", "Published figures"), ("synthetic", "Synthetic history (not real data)")):

@@ -227,6 +227,12 @@ def national_figures(engine: Engine, items: Sequence[str] | None = None) -> pd.D
     return frame
 
 
+def count_national_figures(engine: Engine) -> int:
+    """Return how many national figure versions are stored (0 for none). Raises sqlalchemy errors."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(db.national_figures)).scalar_one()
+
+
 def held_years(engine: Engine, items: Sequence[str]) -> set[tuple[str, str]]:
     """Return every (item, year as published) held for any authority, of `items`. Raises sqlalchemy errors."""
     f = db.national_figures.c
