@@ -4,6 +4,7 @@ imported on confirmation, nothing written by a check."""
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -91,3 +92,15 @@ def test_a_checked_file_is_imported_on_confirmation_only(app):
     assert confirmed.status_code == 200, confirmed.get_data(as_text=True)
     assert "Imported" in text(confirmed.get_json()["response"]["national-preview"]["children"])
     assert national.national_figures(data.engine()).query("year == '2026'")["value"].tolist() == [61.0]
+
+
+def test_a_file_over_the_page_limit_is_refused_with_the_command_to_use(app):
+    from dashboard.pages.national_import import MAX_UPLOAD_BYTES, check_national_file
+
+    contents = _contents(b"Short Desc," + bytes(MAX_UPLOAD_BYTES))
+    with app.server.test_request_context():
+        preview, token, disabled = check_national_file(contents, "", "huge.csv")
+    assert token is None and disabled is True
+    assert "the limit here: load it with `python -m measures benchmarks import`" in json.dumps(
+        preview.to_plotly_json(), default=str
+    )
