@@ -360,3 +360,15 @@ def test_a_workbook_over_the_size_limit_is_refused_without_reading_it(engine, tm
     monkeypatch.setattr(importer, "MAX_WORKBOOK_BYTES", 1000)
     report = _refused(engine, _groups(tmp_path), "sn_may_2025.xlsx")
     assert [i.code for i in report.errors] == ["file-too-large"]
+
+
+def test_every_year_form_lait_publishes_is_read_and_rows_are_counted_as_a_spreadsheet_shows_them(engine):
+    years = ["2021-22", "2023/24", "2014-16", "2013/14-15/16", "2025 (prov)", "2020 (Final)", "2016-17 (OT)"]
+    rows = [row("61", year=year) for year in years]
+    rows[0][1] = "Care leavers,\nwith a line break in the item's name"  # one record over two lines of the file
+    rows.append(row("x", year="last year"))
+    report = _refused(engine, lait_csv(rows))
+    assert [(i.code, i.row) for i in report.errors] == [("bad-year", 9)]  # the 9th row, though the 10th line
+    rows.pop()
+    report = _import(engine, lait_csv(rows))
+    assert report.status == "imported" and sorted(report.years) == sorted(years)
