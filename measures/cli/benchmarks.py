@@ -107,7 +107,7 @@ def _grouped(issues: list[NationalIssue], shown_per_kind: int) -> list[str]:
     by_code: dict[str, list[NationalIssue]] = {}
     for issue in issues:
         by_code.setdefault(issue.code, []).append(issue)
-    lines = []
+    lines: list[str] = []
     for same_kind in by_code.values():
         lines.extend(f"  - {issue.message}" for issue in same_kind[:shown_per_kind])
         if len(same_kind) > shown_per_kind:
