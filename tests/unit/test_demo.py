@@ -16,7 +16,7 @@ def _april_2021_neighbours() -> tuple[str, ...]:
     """The council's neighbours in DfE's April 2021 groups, by name, read from the shipped workbook."""
     areas = load_areas()
     group = workbook_groups(EDITIONS["April 2021"])[load_council().la_code]
-    return tuple(areas.find(code).name for code in group)
+    return tuple(areas.find(code).name for code, _ in group)
 
 
 @pytest.fixture(scope="module")
