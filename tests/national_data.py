@@ -65,15 +65,6 @@ def record_groups(engine: Engine, editions: Iterable[str] = tuple(EDITIONS)) -> 
         )
 
 
-def import_shipped(engine: Engine) -> None:
-    """Import the shipped extract and both neighbour workbooks through the importer, as an admin would."""
-    from measures.national.importer import import_national_path
-
-    for path in (EXTRACT, *EDITIONS.values()):
-        report = import_national_path(engine, path, user="test")
-        assert report.status in ("imported", "unchanged"), (path.name, report.status)
-
-
 def record_extract(engine: Engine, items: Sequence[str] | None = None) -> None:
     """Write the shipped extract's figures (of `items` only, when given) and both neighbour group editions."""
     national.record_national_figures(engine, extract_figures(items), source=EXTRACT.name, user="test")

@@ -440,12 +440,14 @@ def build_demo(catalogue: Catalogue, neighbours: Sequence[str] = ()) -> DemoData
 
 
 def load_demo(engine: Engine, catalogue: Catalogue) -> dict[str, dict[str, int]]:
-    """Write the demo data: synthetic history first, then the published figures, each as its own upload. The
-    synthetic named neighbours of 3.1 are the council's neighbours in the edition of the groups in force for
-    2021-22, when the neighbour groups are already in the database (none otherwise).
+    """Write the demo data: the shipped national figures and neighbour groups first (`load_national`), then the
+    synthetic history, then the published figures, each as its own upload. The synthetic named neighbours of 3.1
+    are the council's neighbours in the edition of the groups in force for 2021-22.
 
-    Running it again changes nothing. Returns the write counts of each upload. Raises on a database error.
+    Running it again changes nothing. Returns the write counts of each upload and national file. Raises
+    ValueError if a shipped national file is refused, and on a database error.
     """
+    national_counts = load_national(engine)
     demo = build_demo(catalogue, neighbour_names(engine, year=SYNTHETIC_NEIGHBOUR_YEARS[-1]))
     synthetic = recording.record_values(
         engine,
@@ -476,9 +478,7 @@ def load_demo(engine: Engine, catalogue: Catalogue) -> dict[str, dict[str, int]]
             sorted({row.period for row in demo.synthetic} | {row.period for row in demo.published}),
             "demo",
         )
-    counts = {"synthetic": synthetic.counts, "published": published.counts}
-    counts.update(load_national(engine))
-    return counts
+    return {"synthetic": synthetic.counts, "published": published.counts, **national_counts}
 
 
 def load_national(engine: Engine) -> dict[str, dict[str, int]]:
