@@ -196,6 +196,19 @@ def test_national_figures_and_neighbour_groups_at_0012_are_read_back_newest_firs
     assert national.neighbour_group(blank_engine, "2025-05", 884)[:3] == (893, 933, 935)
 
 
+def test_the_national_item_and_note_are_empty_after_0013_until_init_loads_them(blank_engine, catalogue):
+    _build_at(blank_engine, "0012", catalogue)
+    db.upgrade_schema(blank_engine)
+    stored = catalogue_records.read_catalogue(blank_engine)
+    assert stored.measures and {(m.national_item, m.national_note) for m in stored.measures} == {("", "")}
+    catalogue_records.sync_catalogue(blank_engine, catalogue)
+    reloaded = catalogue_records.read_catalogue(blank_engine)
+    assert [(m.ref, m.national_item, m.national_note) for m in reloaded.measures] == [
+        (m.ref, m.national_item, m.national_note) for m in catalogue.measures
+    ]
+    assert reloaded.measure("3.3").national_item == "CP_conf_15days"
+
+
 @pytest.mark.parametrize("revision", REVISIONS)
 def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_engine, catalogue, revision, tmp_path):
     source = db.make_engine(f"sqlite:///{tmp_path / f'at-{revision}.db'}")

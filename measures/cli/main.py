@@ -330,6 +330,7 @@ def command_import(args) -> int:
 
 def command_template(args) -> int:
     from measures.returns.template import default_teams, write_template
+    from measures.views.national import neighbour_names
 
     engine = _engine_ready()
     period = args.period or reads.latest_period(engine)
@@ -339,6 +340,7 @@ def command_template(args) -> int:
             args.out,
             period=period,
             teams=reads.template_teams(engine) or default_teams(),
+            neighbours=neighbour_names(engine),
         )
     except OSError as error:
         return _cannot_write(args.out, error)

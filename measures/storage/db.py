@@ -107,6 +107,10 @@ measures = Table(
     # Set when an admin corrects the polarity in the app; `init` then keeps that polarity instead of the file's.
     Column("polarity_edited_at", DateTime(timezone=True)),
     Column("polarity_edited_by", Text),
+    # The LAIT data item the measure is compared with nationally ("" for none) and where its definition differs
+    # from the measure's, or why there is none; "" until `init` loads a catalogue that has them.
+    Column("national_item", String(64), nullable=False, default="", server_default=""),
+    Column("national_note", Text, nullable=False, default="", server_default=""),
 )
 
 uploads = Table(
