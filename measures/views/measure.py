@@ -45,6 +45,7 @@ from measures.views.measure_model import (
     YearToDate,
     point_kind,
 )
+from measures.views.national_model import MeasureComparators, NoComparator
 from measures.views.summary import summary_sentence
 
 __all__ = [
@@ -273,7 +274,8 @@ class MeasureInputs:
     - `has_team_figures`: whether any team figure is stored for it;
     - `revised_since_publication`: for a reader of published months only, the months whose figure was revised after
       their publication (`publications.revised_figures`); None for a reader of every version, whose revised months
-      are those with more than one version.
+      are those with more than one version;
+    - `national`: its national comparators, or why it has none (None: not read).
     """
 
     measure: Measure
@@ -284,6 +286,7 @@ class MeasureInputs:
     commentary: pd.DataFrame
     has_team_figures: bool
     revised_since_publication: frozenset[str] | None = None
+    national: MeasureComparators | NoComparator | None = None
 
 
 def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible: reads.Visible = None) -> MeasureInputs:
@@ -367,6 +370,7 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
         revised_periods=tuple(sorted(revised)),
         has_team_figures=inputs.has_team_figures,
         since_publication=inputs.revised_since_publication is not None,
+        national=inputs.national,
     )
     return replace(detail, summary=summary_sentence(detail))
 
