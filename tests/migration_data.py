@@ -350,6 +350,58 @@ def build_0010(connection: Connection, catalogue: Catalogue) -> None:
     )
 
 
+# National figures at 0012: (item, year, la_code, area, value, status, marker, version, upload 1-based in UPLOADS).
+NATIONAL_FIGURES = (
+    ("CP_conf_15days", "2024", 884, "Herefordshire", 61.0, "", "", 1, 1),
+    ("CP_conf_15days", "2024", 884, "Herefordshire", 62.5, "", "", 2, 2),
+    ("CP_conf_15days", "2024 (Rev)", 884, "Herefordshire", 63.0, "", "", 1, 3),
+    ("CP_conf_15days", "2024", 970, "England", 78.0, "", "", 1, 1),
+    ("CareLeaverAcc", "2024", 893, "Shropshire", None, "suppressed", "c", 1, 1),
+)
+# Neighbour groups at 0012: (edition, edition_name, la_code, neighbours closest first).
+NEIGHBOUR_GROUPS = (("2025-05", "May 2025", 884, (893, 933, 935, 860, 865, 908, 916, 885, 931, 874)),)
+
+
+def build_0012(connection: Connection, catalogue: Catalogue) -> None:
+    """As 0010 (0011 adds an empty column); national figures, one revised and one a later release of its year, a
+    suppressed one, and a neighbour group."""
+    build_0010(connection, catalogue)
+    uploads = _table(connection, "uploads")
+    upload_ids = [row.id for row in connection.execute(select(uploads.c.id).order_by(uploads.c.id))]
+    for item, year, la_code, area, value, status, marker, version, upload in NATIONAL_FIGURES:
+        _insert(
+            connection,
+            "national_figures",
+            {
+                "item": item,
+                "year": year,
+                "la_code": la_code,
+                "area": area,
+                "value": value,
+                "status": status,
+                "marker": marker,
+                "version": version,
+                "upload_id": upload_ids[upload - 1],
+            },
+        )
+    for edition, name, la_code, neighbours in NEIGHBOUR_GROUPS:
+        for position, neighbour in enumerate(neighbours, start=1):
+            _insert(
+                connection,
+                "neighbour_groups",
+                {
+                    "edition": edition,
+                    "edition_name": name,
+                    "la_code": la_code,
+                    "position": position,
+                    "neighbour": neighbour,
+                    "band": "Close",
+                    "version": 1,
+                    "upload_id": upload_ids[0],
+                },
+            )
+
+
 BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0001": build_0001,
     "0002": build_0002,
@@ -362,6 +414,8 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0009": build_0009,
     "0010": build_0010,
     "0011": build_0010,  # adds the measures' plain source, empty until `init` loads the catalogue
+    "0012": build_0012,
+    "0013": build_0012,  # adds the measures' national item and note, empty until `init` loads the catalogue
 }
 
 

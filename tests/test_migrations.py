@@ -179,6 +179,36 @@ def test_the_basis_and_a_corrected_polarity_at_0010_are_read_back_and_kept_by_in
     assert (reloaded.measure("6.1").basis, reloaded.measure("10.2").basis) == ("rolling-12", "year-to-date")
 
 
+def test_national_figures_and_neighbour_groups_at_0012_are_read_back_newest_first(blank_engine, catalogue):
+    from measures.storage import national
+
+    _build_at(blank_engine, "0012", catalogue)
+    db.upgrade_schema(blank_engine)
+    frame = national.national_figures(blank_engine, ["CP_conf_15days"])
+    assert frame[["year", "la_code", "value"]].values.tolist() == [
+        ["2024", 884, 62.5],  # the second version of the first release
+        ["2024", 970, 78.0],
+        ["2024 (Rev)", 884, 63.0],  # the later release of the year, beside it
+    ]
+    suppressed = national.national_figures(blank_engine, ["CareLeaverAcc"]).iloc[0]
+    assert suppressed["status"] == "suppressed" and suppressed["value"] != suppressed["value"]  # NaN, not 0
+    assert national.neighbour_editions(blank_engine) == [("2025-05", "May 2025")]
+    assert national.neighbour_group(blank_engine, "2025-05", 884)[:3] == (893, 933, 935)
+
+
+def test_the_national_item_and_note_are_empty_after_0013_until_init_loads_them(blank_engine, catalogue):
+    _build_at(blank_engine, "0012", catalogue)
+    db.upgrade_schema(blank_engine)
+    stored = catalogue_records.read_catalogue(blank_engine)
+    assert stored.measures and {(m.national_item, m.national_note) for m in stored.measures} == {("", "")}
+    catalogue_records.sync_catalogue(blank_engine, catalogue)
+    reloaded = catalogue_records.read_catalogue(blank_engine)
+    assert [(m.ref, m.national_item, m.national_note) for m in reloaded.measures] == [
+        (m.ref, m.national_item, m.national_note) for m in catalogue.measures
+    ]
+    assert reloaded.measure("3.3").national_item == "CP_conf_15days"
+
+
 @pytest.mark.parametrize("revision", REVISIONS)
 def test_a_backup_made_at_each_migration_restores_over_a_newer_database(blank_engine, catalogue, revision, tmp_path):
     source = db.make_engine(f"sqlite:///{tmp_path / f'at-{revision}.db'}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import itertools
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from measures.domain.council import load_council
 from measures.domain.periods import period_range
 from measures.storage import db, publications, recording
 from measures.storage.recording import UploadInfo, ValueRow
+from measures.views.national import neighbour_names
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 PUBLISHED_FILE = DATA_DIR / "published" / "measures-that-matter-2023-02-28.csv"
@@ -42,6 +43,8 @@ AUDIT_GRADE_REFS = ("4.2", "4.3", "4.4", "4.5")  # inadequate, requires improvem
 # Not reported yet in the published table (TBC or new measure): no invented history.
 NO_HISTORY = frozenset({"2.6", "3.4", "6.3", "7.3", "9.3", "10.1"})
 HISTORY_START = {"5.1": "2022-06"}  # Family Group Conferences "when established"
+# The years of the synthetic named neighbours of 3.1, whose published average the committee papers give for 2021-22.
+SYNTHETIC_NEIGHBOUR_YEARS = ("2019-20", "2020-21", "2021-22")
 WORKERS_PER_TEAM = (8, 8, 7, 7, 9, 9, 8, 6)  # pseudonymous social workers, excluding newly qualified
 
 
@@ -358,12 +361,14 @@ def _audit_grade_rows(published: dict[tuple[str, str], ValueRow], periods: list[
             )
 
 
-def _synthetic_benchmarks() -> list[dict]:
-    """Named statistical neighbours for assessments in time (3.1), consistent with their published average."""
+def _synthetic_benchmarks(neighbours: Sequence[str]) -> list[dict]:
+    """Named statistical neighbours for assessments in time (3.1), consistent with their published average: one
+    row per neighbour of `neighbours` (names, closest first) and year, none if there are no neighbours."""
+    if not neighbours:
+        return []
     rng = _rng("neighbours")
-    neighbours = load_council().statistical_neighbours
     rows = []
-    for year, average in (("2019-20", 85.0), ("2020-21", 86.0), ("2021-22", 87.0)):
+    for year, average in zip(SYNTHETIC_NEIGHBOUR_YEARS, (85.0, 86.0, 87.0), strict=True):
         values = rng.normal(average, 4.0, len(neighbours))
         values = np.clip(values - values.mean() + average, 60, 99).round(0)
         for neighbour, value in zip(neighbours, values, strict=True):
@@ -380,11 +385,13 @@ def _synthetic_benchmarks() -> list[dict]:
     return rows
 
 
-def build_demo(catalogue: Catalogue) -> DemoData:
-    """Return the demo rows for this catalogue: published figures, synthetic history and benchmarks.
+def build_demo(catalogue: Catalogue, neighbours: Sequence[str] = ()) -> DemoData:
+    """Return the demo rows for this catalogue: published figures, synthetic history and benchmarks, with
+    synthetic figures of 3.1 for each of `neighbours` (the council's statistical neighbours of the years
+    2019-20 to 2021-22, closest first; none without them).
 
-    Deterministic: the same catalogue always gives the same rows. Raises FileNotFoundError if the
-    published data files are missing.
+    Deterministic: the same catalogue and neighbours always give the same rows. Raises FileNotFoundError if
+    the published data files are missing.
     """
     published_rows = read_published()
     published = {(row.ref, row.period): row for row in published_rows}
@@ -416,16 +423,18 @@ def build_demo(catalogue: Catalogue) -> DemoData:
         published=published_rows,
         synthetic=synthetic,
         benchmarks=read_benchmarks(),
-        synthetic_benchmarks=_synthetic_benchmarks(),
+        synthetic_benchmarks=_synthetic_benchmarks(neighbours),
     )
 
 
 def load_demo(engine: Engine, catalogue: Catalogue) -> dict[str, dict[str, int]]:
-    """Write the demo data: synthetic history first, then the published figures, each as its own upload.
+    """Write the demo data: synthetic history first, then the published figures, each as its own upload. The
+    synthetic named neighbours of 3.1 are the council's neighbours in the edition of the groups in force for
+    2021-22, when the neighbour groups are already in the database (none otherwise).
 
     Running it again changes nothing. Returns the write counts of each upload. Raises on a database error.
     """
-    demo = build_demo(catalogue)
+    demo = build_demo(catalogue, neighbour_names(engine, year=SYNTHETIC_NEIGHBOUR_YEARS[-1]))
     synthetic = recording.record_values(
         engine,
         demo.synthetic,

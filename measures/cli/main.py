@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from measures.cli import benchmarks as benchmarks_cli
 from measures.cli import users as admin_cli
 from measures.domain.catalogue import CatalogueError, load_catalogue
 from measures.domain.council import CouncilError
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="load a backup into an empty database (all or nothing)")
     restore.add_argument("file")
     restore.add_argument("--replace", action="store_true", help="delete what the database holds first")
+    benchmarks_cli.add_parsers(commands)
     admin_cli.add_parsers(commands)
     return parser
 
@@ -322,6 +324,7 @@ def command_import(args) -> int:
 
 def command_template(args) -> int:
     from measures.returns.template import default_teams, write_template
+    from measures.views.national import neighbour_names
 
     engine = _engine_ready()
     period = args.period or reads.latest_period(engine)
@@ -331,6 +334,7 @@ def command_template(args) -> int:
             args.out,
             period=period,
             teams=reads.template_teams(engine) or default_teams(),
+            neighbours=neighbour_names(engine),
         )
     except OSError as error:
         return _cannot_write(args.out, error)
@@ -405,6 +409,7 @@ COMMANDS = {
     "restore": command_restore,
     "user": admin_cli.command_user,
     "audit": admin_cli.command_audit,
+    "benchmarks": benchmarks_cli.command_benchmarks,
 }
 
 

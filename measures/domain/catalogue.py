@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from measures.domain.national_reference import NationalReferenceError, load_national_items
 from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
 
 Unit = Literal["count", "percent", "average", "rate"]
@@ -74,6 +75,10 @@ class Measure:
     `basis` says what each month's figure covers: "month" (that month alone, the default), "rolling-12" (the 12
     months up to it) or "year-to-date" (the financial year, April to March, up to it). Only monthly figures are
     averaged, compared with earlier months' average or put on an SPC chart as they are.
+
+    `national_item` is the code of the LAIT data item the measure is compared with nationally ("" for none);
+    `national_note` says where that item's definition differs from the measure's, or, without an item, why
+    the measure has no national comparator.
     """
 
     ref: str
@@ -99,6 +104,8 @@ class Measure:
     basis: Basis = "month"
     sort_key: tuple[int, int] = field(default=(0, 0), compare=False)
     spc: SpcOptions = DEFAULT_OPTIONS  # the SPC rules' settings for this measure
+    national_item: str = ""
+    national_note: str = ""
 
     @property
     def band(self) -> tuple[float, float] | None:
@@ -248,6 +255,7 @@ def parse_catalogue(data: dict) -> Catalogue:
         if raw["polarity"] == "range" and (target is None or target.kind != "band"):
             raise CatalogueError(f"Measure {ref}: a 'range' measure needs a 'band' target.")
         spc_options = parse_spc(raw.get("spc"), default_spc, f"Measure {ref}: spc")
+        national_item = _national_item(raw.get("national_item", ""), ref)
         measures.append(
             Measure(
                 ref=ref,
@@ -273,11 +281,28 @@ def parse_catalogue(data: dict) -> Catalogue:
                 basis=basis,
                 sort_key=key,
                 spc=spc_options,
+                national_item=national_item,
+                national_note=" ".join(str(raw.get("national_note", "")).split()),
             )
         )
     measures.sort(key=lambda m: m.sort_key)
     areas.sort(key=lambda a: a.number)
     return Catalogue(areas=tuple(areas), measures=tuple(measures))
+
+
+def _national_item(raw: object, ref: str) -> str:
+    if not isinstance(raw, str):
+        raise CatalogueError(f'Measure {ref}: national_item must be text (a LAIT item code or ""), not {raw!r}.')
+    code = raw.strip()
+    if not code:
+        return ""
+    try:
+        known = load_national_items()
+    except NationalReferenceError as error:
+        raise CatalogueError(f"Measure {ref}: LAIT's item list cannot be read ({error}).") from None
+    if code not in known:
+        raise CatalogueError(f"Measure {ref}: national_item {code!r} is not a data item of LAIT (lait_items.csv).")
+    return code
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:

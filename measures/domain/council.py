@@ -1,5 +1,7 @@
-"""The council the dashboard serves, read from `data/council.toml`: its name, DfE authority code, region, teams
-and the comparators its benchmarks name.
+"""The council the dashboard serves, read from `data/council.toml`: its DfE authority code, teams and the labels
+its benchmarks use. Its name and region follow from the code, through DfE's code list (`data/national/
+authorities.csv`); its statistical neighbours are not kept here but in the imported neighbour groups, one list
+per edition (`measures.domain.neighbour_editions` chooses the edition for a year).
 
 The file is read-only data, the same in every worker, so each path is parsed once per process.
 """
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from measures.domain.national_reference import NationalReferenceError, load_areas
+
 DEFAULT_COUNCIL_PATH = Path(__file__).resolve().parents[2] / "data" / "council.toml"
 COUNCIL_FILE_SETTING = "MEASURES_COUNCIL_FILE"
 
@@ -25,11 +29,14 @@ class CouncilError(ValueError):
 class Council:
     """The council and who it is compared with.
 
-    `name` is also the comparator name of its own published figures; `la_code` is the DfE local-authority
-    number (Herefordshire 884); `england` and `region` are the comparator names of the national and regional
-    figures, `region_in_text` how a sentence names the region ("the West Midlands"); `teams` are every team in
-    order and `assessment_teams` those that complete assessments; `neighbours_average` is the comparator name
-    of the statistical neighbours' average and `statistical_neighbours` the neighbours, closest first.
+    `la_code` is the DfE local-authority number (Herefordshire 884); `name` is the authority's name in DfE's code
+    list, also the comparator name of its own published figures; `region` is its region as the code list names
+    it ("West Midlands", "Inner London") and the comparator name of the regional figure; `region_code` the DfE
+    number of the published regional figures (984; "Inner London" is published as "London (Inner)", 988), None
+    if the code list has none; `region_in_text` how a sentence names the region ("the West Midlands");
+    `england` the comparator name of the national figure; `teams` are every team in order and
+    `assessment_teams` those that complete assessments; `neighbours_average` is the comparator name of the
+    statistical neighbours' average.
     """
 
     name: str
@@ -40,8 +47,7 @@ class Council:
     teams: tuple[str, ...]
     assessment_teams: tuple[str, ...]
     neighbours_average: str
-    statistical_neighbours: tuple[str, ...]
-    neighbours_source: str = ""
+    region_code: int | None = None
 
     @property
     def headline_comparators(self) -> tuple[str, str, str]:
@@ -57,10 +63,11 @@ def council_path(path: Path | str | None = None) -> Path:
 
 
 def load_council(path: Path | str | None = None) -> Council:
-    """Return the council described by the file in force (see `council_path`), parsed once per path.
+    """Return the council described by the file in force (see `council_path`), parsed once per path, with its
+    name and region from DfE's code list.
 
     Raises CouncilError naming the file and every missing or invalid key if the file is missing, not TOML,
-    or inconsistent.
+    inconsistent, or names an authority code that is not in the code list.
     """
     return _load(council_path(path))
 
@@ -79,9 +86,33 @@ def _load(path: Path) -> Council:
     return parse_council(data, str(path))
 
 
+# Keys an earlier council file held: the name and region now follow from la_code, and the neighbours from the
+# imported neighbour groups, so a file that still sets them is told so rather than silently half-read.
+_RETIRED_KEYS = {
+    ("council", "name"): "the name follows from la_code (DfE's code list)",
+    ("council", "region"): "the region follows from la_code (DfE's code list)",
+    ("council", "region_in_text"): "the region follows from la_code (DfE's code list)",
+    ("comparators", "statistical_neighbours"): "the neighbours follow from la_code and the imported neighbour groups",
+    ("comparators", "neighbours_source"): "each neighbour figure names the edition of the groups it comes from",
+}
+# Regions a sentence names with "the": "below the West Midlands", "in the East of England".
+_REGIONS_WITH_THE = ("north", "south", "east", "west")
+
+
+def region_in_text(region: str) -> str:
+    """Return how a sentence names `region`: "the West Midlands", "the East of England", but "Inner London" and
+    "Yorkshire and The Humber" as they are. Raises nothing."""
+    first = region.split(" ", 1)[0].casefold()
+    return f"the {region}" if first in _REGIONS_WITH_THE else region
+
+
 def parse_council(data: dict[str, Any], source: str = "the council file") -> Council:
-    """Build a Council from parsed TOML. Raises CouncilError listing every missing or invalid key, each named
-    as `[table] key`, with `source` (the file) named first."""
+    """Build a Council from parsed TOML, its name and region from DfE's code list by `[council] la_code`.
+
+    Raises CouncilError listing every missing or invalid key, each named as `[table] key`, with `source` (the
+    file) named first: among them an authority code the code list does not know, and a key an earlier file
+    held that is now worked out (name, region, statistical_neighbours).
+    """
     problems: list[str] = []
 
     def table(name: str) -> dict[str, Any] | None:
@@ -91,13 +122,12 @@ def parse_council(data: dict[str, Any], source: str = "the council file") -> Cou
             return None
         return value
 
-    def text(section: str, values: dict[str, Any] | None, key: str, required: bool = True) -> str:
+    def text(section: str, values: dict[str, Any] | None, key: str) -> str:
         if values is None:
             return ""
         value = values.get(key)
         if value is None:
-            if required:
-                problems.append(f"[{section}] {key} is missing")
+            problems.append(f"[{section}] {key} is missing")
             return ""
         if not isinstance(value, str) or not value.strip():
             problems.append(f"[{section}] {key} must be non-empty text, not {value!r}")
@@ -125,16 +155,29 @@ def parse_council(data: dict[str, Any], source: str = "the council file") -> Cou
         return cleaned
 
     council, teams, comparators = table("council"), table("teams"), table("comparators")
-    name = text("council", council, "name")
+    for (section, key), reason in _RETIRED_KEYS.items():
+        values = {"council": council, "comparators": comparators}[section]
+        if values is not None and key in values:
+            problems.append(f"[{section}] {key} is no longer read ({reason}): remove it")
     la_code = None if council is None else council.get("la_code")
+    authority = None
     if council is not None and la_code is None:
         problems.append("[council] la_code is missing")
     elif la_code is not None and (
         isinstance(la_code, bool) or not isinstance(la_code, int) or not 100 <= la_code <= 999
     ):
         problems.append(f"[council] la_code must be the DfE three-digit authority number, not {la_code!r}")
-    region = text("council", council, "region")
-    region_in_text = text("council", council, "region_in_text", required=False) or region
+    elif la_code is not None:
+        try:
+            areas = load_areas()
+        except NationalReferenceError as error:
+            problems.append(f"DfE's code list cannot be read ({error})")
+        else:
+            authority = areas.find(la_code)
+            if authority is None or authority.kind != "authority":
+                problems.append(f"[council] la_code {la_code} is not an authority in DfE's code list")
+                authority = None
+    region_area = None if authority is None else load_areas().region_of(authority)
     england = text("council", council, "england")
     all_teams = names("teams", teams, "all")
     assessment_teams = names("teams", teams, "assessment")
@@ -142,24 +185,23 @@ def parse_council(data: dict[str, Any], source: str = "the council file") -> Cou
     if unknown:
         problems.append(f"[teams] assessment names {', '.join(unknown)}, which [teams] all does not list")
     neighbours_average = text("comparators", comparators, "neighbours_average")
-    neighbours = names("comparators", comparators, "statistical_neighbours")
-    neighbours_source = text("comparators", comparators, "neighbours_source", required=False)
-    clashing = ({name, region, england, neighbours_average} - {""}) & set(neighbours)
-    if clashing:
-        problems.append(
-            f"[comparators] statistical_neighbours names {', '.join(sorted(clashing))}, which is another comparator"
-        )
-    if problems:
+    if authority is not None:
+        clashing = {label for label in (england, neighbours_average) if label in (authority.name, authority.region)}
+        if clashing:
+            problems.append(
+                f"[council] {', '.join(sorted(clashing))} is the council's own name or region, not another label"
+            )
+    if problems or authority is None:
         raise CouncilError(f"The council file {source} has problems: " + "; ".join(problems) + ".")
+    region = authority.region or ""
     return Council(
-        name=name,
-        la_code=int(la_code),  # type: ignore[arg-type]
+        name=authority.name,
+        la_code=authority.la_code,
         region=region,
-        region_in_text=region_in_text,
+        region_in_text=region_in_text(region),
         england=england,
         teams=all_teams,
         assessment_teams=assessment_teams,
         neighbours_average=neighbours_average,
-        statistical_neighbours=neighbours,
-        neighbours_source=neighbours_source,
+        region_code=None if region_area is None else region_area.la_code,
     )

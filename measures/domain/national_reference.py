@@ -33,8 +33,8 @@ class NationalReferenceError(ValueError):
 class Area:
     """One place national figures are published for: an authority, a region or England.
 
-    `la_code` is the DfE number (Herefordshire 884, England 970, West Midlands 984); `region` is the region an
-    authority belongs to as LAIT names it ("West Midlands", "Inner London"), None for England and regions.
+    `la_code` is the DfE number (Camden 202, England 970, London (Inner) 987); `region` is the region an
+    authority belongs to as LAIT names it ("North East", "Inner London"), None for England and regions.
     """
 
     la_code: int

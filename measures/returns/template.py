@@ -85,12 +85,15 @@ def write_template(
     out: str | os.PathLike[str],
     period: str | None = None,
     teams: Sequence[str] | None = None,
+    neighbours: Sequence[str] = (),
 ) -> Path:
     """Write the blank monthly return workbook to `out`, pre-filled with one row per measure for `period`.
 
     `period` is a month 'YYYY-MM' written as text in every row's Period cell; None leaves Period blank for
     the officer to fill. `teams` are the choices of the Team drop-down list (blank Team = whole service);
-    None offers `default_teams()`.
+    None offers `default_teams()`. `neighbours` are the council's statistical neighbours, closest first, named
+    in the guidance of the Benchmarks sheet (none: the guidance asks for authorities as DfE's code list names
+    them).
 
     Returns the path written. Raises ValueError if `period` is not a 'YYYY-MM' month, and OSError if the
     file cannot be written (for example a missing folder or no permission).
@@ -105,7 +108,7 @@ def write_template(
     return_sheet = workbook.active
     assert isinstance(return_sheet, Worksheet)  # a new workbook opens on its one blank worksheet
     _write_return(return_sheet, catalogue, period_text, lists)
-    _write_guidance(workbook.create_sheet(GUIDANCE_SHEET), catalogue, period_text, teams)
+    _write_guidance(workbook.create_sheet(GUIDANCE_SHEET), catalogue, period_text, teams, neighbours)
     _write_header_only(workbook.create_sheet(BENCHMARKS_SHEET), BENCHMARKS_HEADER, (8, 10, 26, 10), (0, 1))
     _write_header_only(workbook.create_sheet(COMMENTARY_SHEET), COMMENTARY_HEADER, (8, 10, 90), (0, 1))
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1 - workbook.sheetnames.index(LISTS_SHEET))
@@ -230,7 +233,9 @@ def _polarity_words(measure: Measure) -> str:
     return _POLARITY_WORDS.get(measure.polarity, "Not stated")
 
 
-def _write_guidance(sheet: Worksheet, catalogue: Catalogue, period: str | None, teams: Sequence[str]) -> None:
+def _write_guidance(
+    sheet: Worksheet, catalogue: Catalogue, period: str | None, teams: Sequence[str], neighbours: Sequence[str]
+) -> None:
     council = load_council()
     for letter, width in _GUIDANCE_WIDTHS.items():
         sheet.column_dimensions[letter].width = width
@@ -336,8 +341,8 @@ def _write_guidance(sheet: Worksheet, catalogue: Catalogue, period: str | None, 
         "none to add.",
         "ref: the measure's ref, e.g. 3.1.   year: the year the figure is for, e.g. 2021-22.",
         f"comparator: {', '.join((council.england, council.region, council.neighbours_average))}, or one "
-        "statistical neighbour by name:",
-        f"{', '.join(council.statistical_neighbours)}.",
+        "statistical neighbour by name as DfE's list of local authorities writes it" + (":" if neighbours else "."),
+        *([f"{', '.join(neighbours)}."] if neighbours else []),
         "value: in the measure's unit; a percentage is 0 to 100 (type 87 for 87%).",
     ):
         line(text)

@@ -25,6 +25,8 @@ ACTIONS: dict[str, str] = {
     "return.unsafe": "reading a return was stopped (it needed more memory or time than allowed, or failed); "
     "nothing was imported",
     "demo.loaded": "the demonstration data was loaded",
+    "national.imported": "national figures (DfE's Local Authority Interactive Tool) were imported (added or revised)",
+    "neighbours.imported": "an edition of DfE's statistical neighbour groups was imported (added or revised)",
     "commentary.added": "commentary was written for a measure and month",
     "catalogue.synced": "the measure catalogue file was loaded into the database",
     "catalogue.target_changed": "an admin changed a measure's target, objective or timescale",

@@ -52,6 +52,8 @@ LABELS = {
     "observation_revisions": "superseded versions",
     "benchmarks": "benchmarks",
     "commentary": "comments",
+    "national_figures": "national figures",
+    "neighbour_groups": "neighbour group places",
     "uploads": "uploads",
     "staged_uploads": "staged uploads",
     "measures": "measures",

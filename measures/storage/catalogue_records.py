@@ -122,6 +122,8 @@ def _measure_record(measure: Measure) -> dict:
         "spc_two_of_three": measure.spc.two_of_three,
         "spc_exclude_moving_range_outliers": measure.spc.exclude_moving_range_outliers,
         "basis": measure.basis,
+        "national_item": measure.national_item,
+        "national_note": measure.national_note,
     }
 
 
@@ -198,6 +200,8 @@ def read_catalogue(engine: Engine) -> Catalogue:
                 if flag and not (row.polarity_edited_at is not None and flag in POLARITY_SOURCE_FLAGS)
             ),
             sort_key=(row.sort_area, row.sort_number),
+            national_item=row.national_item or "",
+            national_note=row.national_note or "",
             basis=row.basis or "month",
             spc=_spc_options(row),
         )

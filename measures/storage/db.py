@@ -107,6 +107,10 @@ measures = Table(
     # Set when an admin corrects the polarity in the app; `init` then keeps that polarity instead of the file's.
     Column("polarity_edited_at", DateTime(timezone=True)),
     Column("polarity_edited_by", Text),
+    # The LAIT data item the measure is compared with nationally ("" for none) and where its definition differs
+    # from the measure's, or why there is none; "" until `init` loads a catalogue that has them.
+    Column("national_item", String(64), nullable=False, default="", server_default=""),
+    Column("national_note", Text, nullable=False, default="", server_default=""),
 )
 
 uploads = Table(
@@ -177,6 +181,44 @@ benchmarks = Table(
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
     UniqueConstraint("ref", "year", "comparator"),
+)
+
+
+# National figures (DfE's Local Authority Interactive Tool): append-only. A figure is one item, year as published
+# (`2024` and `2024 (Rev)` are two years) and authority (or England or a region); a changed value or status is a
+# new `version` beside the earlier, never an update. `status` is '' for a number or what the published marker
+# means ("suppressed", ...); `marker` is the marker as published; `area` the name as published.
+national_figures = Table(
+    "national_figures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item", String(80), nullable=False),
+    Column("year", String(40), nullable=False),
+    Column("la_code", Integer, nullable=False),
+    Column("area", Text, nullable=False, default=""),
+    Column("value", Float),
+    Column("status", String(24), nullable=False, default=""),
+    Column("marker", String(16), nullable=False, default=""),
+    Column("version", Integer, nullable=False),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
+    UniqueConstraint("item", "year", "la_code", "version"),
+)
+
+# DfE's statistical neighbour groups, by edition ("2025-05", "May 2025"): one row per authority, version and place
+# in its group (1 = closest). A changed group is a new `version` of all ten rows; earlier versions stay.
+neighbour_groups = Table(
+    "neighbour_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("edition", String(7), nullable=False),
+    Column("edition_name", Text, nullable=False),
+    Column("la_code", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("neighbour", Integer, nullable=False),
+    Column("band", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
+    UniqueConstraint("edition", "la_code", "version", "position"),
 )
 
 

@@ -86,10 +86,8 @@ def benchmark_kind(comparator: str) -> BenchmarkKind:
     return comparator_kind(comparator, load_council())
 
 
-def _benchmark_order(benchmark: Benchmark) -> tuple[int, int, str]:
-    neighbours = load_council().statistical_neighbours
-    position = neighbours.index(benchmark.comparator) if benchmark.kind == "neighbour" else 0
-    return (KIND_ORDER[benchmark.kind], position, benchmark.comparator)
+def _benchmark_order(benchmark: Benchmark) -> tuple[int, str]:
+    return (KIND_ORDER[benchmark.kind], benchmark.comparator)
 
 
 def group_benchmarks(frame: pd.DataFrame) -> tuple[BenchmarkYear, ...]:

@@ -91,7 +91,7 @@ class Benchmark:
 @dataclass(frozen=True)
 class BenchmarkYear:
     """Every comparator's figure for one year, in the order England, the region, statistical neighbours'
-    average, the council's own published figure, the named neighbours, then any others."""
+    average, the council's own published figure, the named neighbours by name, then any others."""
 
     year: str
     values: tuple[Benchmark, ...]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from measures.domain.catalogue import CatalogueError, parse_catalogue
+from measures.domain.national_reference import NATIONAL_DATA_DIR, load_national_items
 
 PUBLISHED_REFS = (
     "1.1 1.2 2.1 2.2 2.3 2.4 2.5 2.6 3.1 3.2 3.3 3.4 4.1 4.2 4.3 4.4 4.5 5.1 6.1 6.2 6.3 "
@@ -100,6 +103,14 @@ MINIMAL_AREA = {"number": 1, "title": "Area one"}
             },
             "low' <= 'high",
         ),
+        (
+            {"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "higher", "national_item": "Nope"},
+            "national_item 'Nope' is not a data item of LAIT",
+        ),
+        (
+            {"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "higher", "national_item": 218},
+            "national_item must be text",
+        ),
     ],
 )
 def test_inconsistent_catalogues_are_refused_with_a_reason(measure, message):
@@ -111,3 +122,53 @@ def test_a_duplicate_ref_is_refused():
     measure = {"ref": "1.1", "area": 1, "title": "t", "unit": "count", "polarity": "higher"}
     with pytest.raises(CatalogueError, match="appears twice"):
         parse_catalogue({"area": [MINIMAL_AREA], "measure": [measure, measure]})
+
+
+# The measures the shipped LAIT extract has a matching item for (data/national/README.md and the issue).
+NATIONAL_ITEMS = {
+    "1.1": "CareLeaverEET",
+    "2.2": "Work_Force_AvgNumCase_SW",
+    "3.3": "CP_conf_15days",
+    "7.4": "CareLeaverAcc",
+    "10.2": "SEN_EHC_All_20wks",
+}
+
+
+def _shipped_items() -> set[str]:
+    with (NATIONAL_DATA_DIR / "lait_extract.csv").open(newline="", encoding="utf-8") as handle:
+        return {row["Short Desc"] for row in csv.DictReader(handle)}
+
+
+def test_each_measure_with_a_matching_national_item_maps_to_it_and_every_item_has_figures(catalogue):
+    mapped = {measure.ref: measure.national_item for measure in catalogue.measures if measure.national_item}
+    assert mapped == NATIONAL_ITEMS
+    assert set(mapped.values()) <= _shipped_items()
+
+
+def test_every_measure_says_how_it_compares_nationally(catalogue):
+    for measure in catalogue.measures:
+        assert measure.national_note, measure.ref
+        assert "\n" not in measure.national_note and "  " not in measure.national_note, measure.ref
+        if not measure.national_item:
+            assert measure.national_note.startswith("No national comparator"), measure.ref
+
+
+def test_the_notes_say_where_the_definitions_differ(catalogue):
+    assert "at 19" in catalogue.measure("1.1").national_note and "19 to 21" in catalogue.measure("1.1").national_note
+    assert "at 19" in catalogue.measure("7.4").national_note
+    caseload = catalogue.measure("2.2").national_note
+    assert "30 September" in caseload and "newly qualified" in caseload and "full-time equivalent" in caseload
+    assert "calendar year" in catalogue.measure("10.2").national_note
+    assert "section 47" in catalogue.measure("3.3").national_note
+    # 2.1's related workforce items are named and refused as a comparator; 3.1 keeps its local figures.
+    assert "Work_Force_Agecy_Rate" in catalogue.measure("2.1").national_note
+    assert "not in the part of LAIT's data the product ships" in catalogue.measure("3.1").national_note
+    assert "HSCP" in catalogue.measure("3.1").national_note
+
+
+def test_a_polarity_that_differs_from_laits_is_named_in_the_note(catalogue):
+    items = load_national_items()
+    for measure in catalogue.measures:
+        if measure.national_item and items[measure.national_item].polarity != measure.polarity:
+            assert "LAIT ranks it as" in measure.national_note, measure.ref
+    assert items["Work_Force_AvgNumCase_SW"].polarity == "lower" and catalogue.measure("2.2").polarity == "range"

@@ -7,16 +7,25 @@ import pytest
 
 from measures.cli.demo import build_demo
 from measures.domain.council import load_council
+from measures.domain.national_reference import load_areas
 from measures.storage import reads
+from tests.national_data import EDITIONS, workbook_groups
+
+
+def _april_2021_neighbours() -> tuple[str, ...]:
+    """The council's neighbours in DfE's April 2021 groups, by name, read from the shipped workbook."""
+    areas = load_areas()
+    group = workbook_groups(EDITIONS["April 2021"])[load_council().la_code]
+    return tuple(areas.find(code).name for code in group)
 
 
 @pytest.fixture(scope="module")
 def demo(catalogue):
-    return build_demo(catalogue)
+    return build_demo(catalogue, _april_2021_neighbours())
 
 
 def test_the_demo_is_deterministic(catalogue, demo):
-    assert build_demo(catalogue) == demo
+    assert build_demo(catalogue, _april_2021_neighbours()) == demo
 
 
 @pytest.mark.parametrize(
@@ -94,3 +103,19 @@ def test_benchmarks_include_the_published_assessment_comparators(demo):
     neighbours = [b["value"] for b in demo.synthetic_benchmarks if b["year"] == "2021-22"]
     assert len(neighbours) == 10 and round(sum(neighbours) / 10) == 87
     assert all(b["synthetic"] for b in demo.synthetic_benchmarks)
+    named = [b["comparator"] for b in demo.synthetic_benchmarks if b["year"] == "2021-22"]
+    assert named == list(_april_2021_neighbours()) and named[0] == "Shropshire"  # sn_april_2021.xlsx: 884 -> 893
+
+
+def test_without_neighbour_groups_the_demo_names_no_neighbours(catalogue):
+    assert build_demo(catalogue).synthetic_benchmarks == []
+
+
+def test_the_demo_names_the_neighbours_of_the_imported_groups(engine, catalogue):
+    from measures.cli.demo import load_demo
+    from tests.national_data import record_groups
+
+    record_groups(engine, ["April 2021"])
+    load_demo(engine, catalogue)
+    named = reads.benchmark_frame(engine, refs=["3.1"])
+    assert set(_april_2021_neighbours()) <= set(named["comparator"])

@@ -34,6 +34,7 @@ def reader_texts(measure: Measure) -> dict[str, str]:
         "numerator_label": measure.numerator_label,
         "denominator_label": measure.denominator_label,
         "source": measure.source,
+        "national_note": measure.national_note,
     }
 
 

@@ -22,9 +22,13 @@ CASEWORK_TEAMS = load_council().teams
 HOSTILE_TITLE = '=HYPERLINK("http://example.invalid","Click me")'
 
 
+# The neighbours the guidance names, as the template command reads them from the imported groups.
+NEIGHBOURS = ("Shropshire", "Devon", "Cornwall", "Somerset", "Dorset", "Wiltshire", "Suffolk", "Norfolk", "Cumbria")
+
+
 @pytest.fixture
 def template(catalogue, tmp_path):
-    return write_template(catalogue, tmp_path / "return.xlsx", period="2023-02")
+    return write_template(catalogue, tmp_path / "return.xlsx", period="2023-02", neighbours=NEIGHBOURS)
 
 
 def _rows(path, sheet):
@@ -216,3 +220,10 @@ def test_hostile_text_is_never_a_formula(tmp_path):
     assert "'" + HOSTILE_TITLE in guidance and HOSTILE_TITLE not in guidance
     assert "'+1+1" in guidance and "'@SUM(A1)" in guidance and "'-2+3" in guidance
     assert [row[1] for row in _rows(path, LISTS_SHEET)[1:3]] == ["'=1+1", "Team B"]
+
+
+def test_without_imported_neighbour_groups_the_guidance_asks_for_names_as_dfe_writes_them(catalogue, tmp_path):
+    path = write_template(catalogue, tmp_path / "bare.xlsx", period="2023-02")
+    text = "\n".join(str(value) for row in _rows(path, GUIDANCE_SHEET) for value in row)
+    assert "one statistical neighbour by name as DfE's list of local authorities writes it." in text
+    assert not any(name in text for name in NEIGHBOURS)
