@@ -45,6 +45,7 @@ SERIES_STYLE: dict[str, dict[str, str]] = {
     "region": {"dash": "longdash", "symbol": "diamond", "colour": BENCHMARK_COLOURS["region"]},
     "neighbours": {"dash": "dot", "symbol": "triangle-up", "colour": BENCHMARK_COLOURS["neighbours"]},
 }
+COUNCIL_ROW = "council-row"  # the council's own row, the target of "Go to the council's row"
 SORTS = {"rank": "Rank", "name": "Authority", "region": "Region", "value": "Figure"}
 
 
@@ -116,7 +117,7 @@ def comparator_cell(comparators: Comparators | None, ref: str) -> html.Td:
     return html.Td(
         html.Details(
             [
-                html.Summary([NO_COMPARATOR_SHORT, html.Span(": why?", className="why")]),
+                html.Summary([NO_COMPARATOR_SHORT, ": ", html.Span("why?", className="why")]),
                 html.P(reason, className="small"),
             ],
             className="no-comparator",
@@ -174,10 +175,16 @@ def national_figure(comparators: MeasureComparators) -> go.Figure:
         font={"size": FONT_SIZE},
         height=420,
         margin={"l": 64, "r": 16, "t": 16, "b": 56},
-        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 13}},
+        # Above the plot, so that on a phone the key wraps upwards instead of over the years' axis.
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}},
         showlegend=True,
     )
-    figure.update_xaxes(type="category", title={"text": "Year (national figures are annual)"}, showline=True)
+    figure.update_xaxes(
+        type="category",
+        title={"text": "Year (national figures are annual)"},
+        showline=True,
+        tickangle=-45 if len(labels) > 6 else 0,
+    )
     axis_title = {"percent": "Per cent", "count": "Number", "average": "Average", "rate": "Rate"}.get(unit, "Figure")
     if percent:
         figure.update_yaxes(range=[0, 100], ticksuffix="%")
@@ -389,9 +396,13 @@ def every_council_table(
             html.Tr(
                 [
                     html.Td(str(row.rank) if row.rank is not None else "not ranked", className="figure"),
-                    html.Th([row.name, html.Span(f" ({who})", className="who-mark") if who else None], scope="row"),
-                    html.Td(row.region),
+                    html.Th(
+                        [row.name, html.Span(f" ({who})", className="who-mark") if who else None],
+                        scope="row",
+                        **({"id": COUNCIL_ROW, "tabIndex": "-1"} if row.is_council else {}),
+                    ),
                     _cell(row.value, row.status, unit, decimals),
+                    html.Td(row.region),
                 ],
                 className="council-self" if row.is_council else "council-neighbour" if row.is_neighbour else None,
             )
@@ -407,8 +418,8 @@ def every_council_table(
                     [
                         header("rank", True),
                         header("name"),
-                        header("region"),
                         header("value", True),
+                        header("region"),
                     ]
                 )
             ),

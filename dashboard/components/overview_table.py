@@ -155,5 +155,7 @@ def overview_table(
     caption = f"Measures that Matter as at {long_label(model.period)}" if model.period else "Measures that Matter"
     return html.Table(
         [html.Caption(caption, className="visually-hidden"), html.Thead(header), html.Tbody(body)],
-        className="mtm-table with-committee" if committee_columns else "mtm-table",
+        className=" ".join(
+            ["mtm-table", *(["with-committee"] if committee_columns else []), *(["with-national"] if national else [])]
+        ),
     )

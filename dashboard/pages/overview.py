@@ -13,6 +13,7 @@ from dashboard.components.judgements import (
     headline_spc,
     headline_target,
 )
+from dashboard.components.national import credit, national_meaning
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
@@ -23,6 +24,8 @@ from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.periods import is_period, long_label
 from measures.storage import publications
+from measures.views.national import comparators_by_ref
+from measures.views.national_model import MeasureComparators
 from measures.views.overview import FILTERS, OverviewModel, build_overview, filter_overview
 
 dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0)
@@ -180,9 +183,10 @@ def layout(
         if shown != len(full.rows)
         else None
     )
+    national = comparators_by_ref(engine())
     table = (
         html.Div(
-            overview_table(model, committee, publications.revised_figures(engine(), model.columns)),
+            overview_table(model, committee, publications.revised_figures(engine(), model.columns), national),
             id=ids.OVERVIEW_TABLE,
             className="table-scroll overview-scroll",
             tabIndex="0",
@@ -207,7 +211,31 @@ def layout(
             _headline(full),
             showing,
             table,
+            _national_key(national),
         ]
+    )
+
+
+def _national_key(national: dict) -> html.Div | None:
+    """What the national comparison column says and where it comes from, below the table; None without national
+    figures."""
+    if not any(isinstance(item, MeasureComparators) and item.latest is not None for item in national.values()):
+        return None
+    return html.Div(
+        [
+            html.P(
+                [
+                    html.Strong("National comparison: "),
+                    "the council's figure for the latest year the Department for Education has published, then "
+                    "England, the average of its statistical neighbours, its rank and its quartile band. Each line "
+                    "names its year: these are whole-year figures, not the month's.",
+                ],
+                className="small",
+            ),
+            national_meaning(),
+            credit(),
+        ],
+        className="national-key",
     )
 
 

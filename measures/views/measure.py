@@ -45,6 +45,7 @@ from measures.views.measure_model import (
     YearToDate,
     point_kind,
 )
+from measures.views.national import measure_comparators
 from measures.views.national_model import MeasureComparators, NoComparator
 from measures.views.summary import summary_sentence
 
@@ -290,7 +291,7 @@ class MeasureInputs:
 def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible: reads.Visible = None) -> MeasureInputs:
     """Return everything `measure_detail` needs about measure `ref`, for every `visible` month (None: every month),
     in five queries (six for a reader limited to `visible` months, whose revised months are those revised since
-    publication).
+    publication), and its national comparators (public statistics: no publication step).
 
     Raises KeyError for a ref that is not in `catalogue`, and sqlalchemy errors if the database cannot be read.
     """
@@ -307,6 +308,7 @@ def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible:
         benchmarks=reads.benchmark_frame(engine, refs=[ref]),
         commentary=reads.commentary_frame(engine, ref, visible),
         has_team_figures=not reads.team_series(engine, ref, visible=visible).empty,
+        national=measure_comparators(engine, ref),
         revised_since_publication=None
         if visible is None
         else frozenset(

@@ -187,10 +187,13 @@ def neighbour_text(neighbour: NeighbourFigure, unit: str, decimals: int) -> str:
 
 def no_comparator_sentence(missing: NoComparator) -> str:
     """Return why a measure has no national comparator, as a sentence: 'There is no national comparator for
-    this measure. <Reason as the catalogue gives it>.' Raises nothing."""
+    this measure. <Reason as the catalogue gives it>.', or the reason alone when it says so itself ('No national
+    comparator: ...'). Raises nothing."""
     reason = missing.reason.strip().rstrip(".")
     if not reason:
         return "There is no national comparator for this measure."
+    if reason.casefold().startswith("no national comparator"):
+        return f"{reason}."
     return f"There is no national comparator for this measure. {reason[:1].upper()}{reason[1:]}."
 
 

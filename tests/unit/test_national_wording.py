@@ -100,3 +100,6 @@ def test_a_measure_without_a_comparator_says_why():
     assert no_comparator_sentence(no_comparator(reason="LAIT counts care leavers at 19 only.")) == (
         "There is no national comparator for this measure. LAIT counts care leavers at 19 only."
     )
+    assert no_comparator_sentence(no_comparator(reason="No national comparator: audits are the council's own")) == (
+        "No national comparator: audits are the council's own."
+    )
