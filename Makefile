@@ -47,6 +47,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	scripts/install-test-deps.sh
 	$(PY) bench/ingest.py
+	$(PY) bench/national_import.py
 	$(PY) bench/hostile_files.py
 	$(PY) bench/pages.py
 	$(PY) bench/pack_pdf.py

@@ -48,13 +48,9 @@ def engine(tmp_path, catalogue):
 
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory, catalogue) -> Path:
-    """A database file holding the demo data and the shipped national figures and neighbour groups, built once;
-    tests must copy it before writing."""
-    from tests.national_data import record_extract
-
+    """A database file holding the demo data, built once; tests must copy it before writing."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     engine = _fresh_engine(path, catalogue)
-    record_extract(engine)
     load_demo(engine, catalogue)
     engine.dispose()
     return path

@@ -38,20 +38,20 @@ def extract_figures(items: Sequence[str] | None = None, path: Path = EXTRACT) ->
         ]
 
 
-def workbook_groups(path: Path) -> dict[int, tuple[int, ...]]:
-    """Every authority's neighbours, closest first, from a DfE neighbour workbook (junk rows, then the header row
-    `LA num, LA Name, LA number, GOInd, GOReg, SN1, SNP, SN2, SNP, ...`)."""
+def workbook_groups(path: Path) -> dict[int, tuple[tuple[int, str], ...]]:
+    """Every authority's neighbours, closest first, each (DfE number, closeness band), from a DfE neighbour workbook
+    (junk rows, then the header row `LA num, LA Name, LA number, GOInd, GOReg, SN1, SNP, SN2, SNP, ...`)."""
     workbook = CalamineWorkbook.from_path(path)
     rows = workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()
     header_at = next(i for i, row in enumerate(rows) if row and str(row[0]).strip() == "LA num")
     header = [str(cell).strip() for cell in rows[header_at]]
     columns = [header.index(f"SN{n}") for n in range(1, 11)]
-    groups: dict[int, tuple[int, ...]] = {}
+    groups: dict[int, tuple[tuple[int, str], ...]] = {}
     for row in rows[header_at + 1 :]:
         if not row or not isinstance(row[0], float | int):
             continue
         # A place DfE leaves empty is written "-" or left blank; an authority with no neighbours listed is left out.
-        group = tuple(int(row[c]) for c in columns if isinstance(row[c], float | int))
+        group = tuple((int(row[c]), str(row[c + 1]).strip()) for c in columns if isinstance(row[c], float | int))
         if group:
             groups[int(row[0])] = group
     return groups

@@ -5,6 +5,12 @@ or a statistical neighbour workbook (xlsx). Exit status: 0 imported, unchanged, 
 errors; 1 refused (nothing written); 2 wrong arguments. With `--json` it prints one object: `{"file", "status",
 "layout", "edition", "items", "years", "counts": {"values", "added", "revised", "unchanged"}, "issues":
 [{"severity", "code", "sheet", "row", "column", "message"}], "unlisted_issues"}`.
+
+`benchmarks show REF [--year Y] [--json]` prints a measure's national comparators for one year (default the latest
+with a figure for the council): with `--json` one object `{"ref", "item", "year", "council", "value", "england",
+"region", "region_value", "neighbours_average", "neighbours": {name: value}, "rank", "ranked_of", "quartile",
+"edition"}`, values as published (null where there is no figure). Exit status: 0 shown; 1 the measure has no
+national comparator or no figures for the year (the reason is printed); 2 no such measure.
 """
 
 from __future__ import annotations
@@ -14,10 +20,31 @@ import sys
 from pathlib import Path
 
 from measures.cli.users import command_line_actor
+from measures.domain.formatting import format_number
 from measures.domain.national_reference import SOURCE_CREDIT
 from measures.national.importer import import_national_path
 from measures.national.report import LONG_FORM, NationalIssue, NationalReport
 from measures.storage import db
+from measures.views.national import UnknownYear, comparator_year, measure_comparators
+from measures.views.national_model import ComparatorYear, MeasureComparators, NoComparator
+
+# The keys of `benchmarks show --json`, in order.
+SHOW_KEYS = (
+    "ref",
+    "item",
+    "year",
+    "council",
+    "value",
+    "england",
+    "region",
+    "region_value",
+    "neighbours_average",
+    "neighbours",
+    "rank",
+    "ranked_of",
+    "quartile",
+    "edition",
+)
 
 _STATUS_TEXT = {
     "imported": "Imported",
@@ -41,6 +68,10 @@ def add_parsers(commands) -> None:
         "--edition", default=None, help='the neighbour groups\' edition, e.g. "May 2025" (default: from the file name)'
     )
     importer.add_argument("--user", default="", help="who is importing (recorded in the history)")
+    show = actions.add_parser("show", help="a measure's national comparators for one year")
+    show.add_argument("ref", metavar="REF", help="the measure's ref, e.g. 3.3")
+    show.add_argument("--year", default=None, help="the year, as published (2024) or as read (2023-24); default latest")
+    show.add_argument("--json", action="store_true", help="print the comparators as one JSON object")
 
 
 def report_lines(report: NationalReport, shown_per_kind: int = 5) -> list[str]:
@@ -76,7 +107,7 @@ def _grouped(issues: list[NationalIssue], shown_per_kind: int) -> list[str]:
     by_code: dict[str, list[NationalIssue]] = {}
     for issue in issues:
         by_code.setdefault(issue.code, []).append(issue)
-    lines = []
+    lines: list[str] = []
     for same_kind in by_code.values():
         lines.extend(f"  - {issue.message}" for issue in same_kind[:shown_per_kind])
         if len(same_kind) > shown_per_kind:
@@ -91,6 +122,8 @@ def command_benchmarks(args) -> int:
     """Run a `benchmarks` action for parsed arguments; returns the exit status."""
     if args.benchmarks_command == "import":
         return run_benchmarks_import(args)
+    if args.benchmarks_command == "show":
+        return run_benchmarks_show(args)
     print(f"error: unknown action {args.benchmarks_command!r}.", file=sys.stderr)
     return 2
 
@@ -110,3 +143,88 @@ def run_benchmarks_import(args) -> int:
     else:
         print("\n".join(report_lines(report)))
     return 1 if report.status == "refused" else 0
+
+
+def show_record(comparators: MeasureComparators, year: ComparatorYear) -> dict:
+    """Return one year of a measure's comparators as the object `benchmarks show --json` prints (keys SHOW_KEYS):
+    `year` as readers see it ("2023-24"), `council` and `region` names, values as published and None where there
+    is no figure, `neighbours` each neighbour's value by name, closest first. Raises nothing."""
+    return {
+        "ref": comparators.ref,
+        "item": comparators.item,
+        "year": year.label,
+        "council": comparators.council,
+        "value": year.council,
+        "england": year.england,
+        "region": comparators.region,
+        "region_value": year.region,
+        "neighbours_average": year.neighbours_average,
+        "neighbours": {neighbour.name: neighbour.value for neighbour in year.neighbours},
+        "rank": year.rank,
+        "ranked_of": year.ranked_of,
+        "quartile": year.quartile,
+        "edition": year.edition,
+    }
+
+
+def show_lines(comparators: MeasureComparators, year: ComparatorYear) -> list[str]:
+    """Return one year of a measure's comparators as lines of plain text, values in the measure's unit and
+    decimals ("61.0%"), every missing figure saying why. Raises nothing."""
+
+    def shown(value: float | None, status: str = "") -> str:
+        if value is None:
+            return status or "no figure"
+        text = format_number(value, comparators.decimals)
+        return f"{text}%" if comparators.unit == "percent" else text
+
+    release = f", {year.release} release" if year.release else ""
+    lines: list[str] = [
+        f"Measure {comparators.ref}: national item {comparators.item} ({comparators.item_title}).",
+        f"Year: {year.label} (published as {year.year}{release}).",
+        f"{comparators.council}: {shown(year.council, year.council_status)}.",
+    ]
+    if year.rank is not None:
+        band = f", quartile band {year.quartile}" if year.quartile else ", no quartile band"
+        lines.append(f"National rank: {year.rank} of {year.ranked_of} (1 is the best){band}.")
+    else:
+        lines.append(f"National rank: none ({year.ranked_of} authorities ranked).")
+    lines.append(f"{comparators.england}: {shown(year.england)}.")
+    lines.append(f"{comparators.region or 'Region'}: {shown(year.region)}.")
+    edition = f"{year.edition} edition" if year.edition else "no neighbour groups imported"
+    average = shown(year.neighbours_average)
+    lines.append(
+        f"Statistical neighbours ({edition}): average {average} of the {year.neighbours_counted} with a figure "
+        f"(of {len(year.neighbours)})."
+    )
+    width = max((len(neighbour.name) for neighbour in year.neighbours), default=0)
+    lines.extend(
+        f"  {neighbour.name.ljust(width)}  {shown(neighbour.value, neighbour.status)}" for neighbour in year.neighbours
+    )
+    if comparators.note:
+        lines.append(f"How it differs: {comparators.note}")
+    lines.append(f"Source: {comparators.credit}.")
+    return lines
+
+
+def run_benchmarks_show(args) -> int:
+    """Run `benchmarks show` for parsed arguments; returns the exit status (0 shown, 1 no comparator or no figures
+    for the year, 2 no such measure)."""
+    engine = db.open_set_up()
+    try:
+        comparators = measure_comparators(engine, args.ref)
+    except KeyError:
+        print(f"error: there is no measure {args.ref!r} in the catalogue.", file=sys.stderr)
+        return 2
+    if isinstance(comparators, NoComparator):
+        print(f"error: measure {comparators.ref} has no national comparator. {comparators.reason}", file=sys.stderr)
+        return 1
+    try:
+        year = comparator_year(comparators, args.year)
+    except UnknownYear as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(show_record(comparators, year), ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(show_lines(comparators, year)))
+    return 0

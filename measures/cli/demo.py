@@ -4,6 +4,10 @@ Real: the Dec-22 and Jan-23 columns of the "Measures that Matter" table presente
 and Young People Scrutiny Committee on 28 February 2023 (`data/published/`), and the benchmarks the
 committee papers give (`data/benchmarks.csv`).
 
+National (`data/national/`, see its README): DfE's Local Authority Interactive Tool figures for the items that match
+the measures, every authority and year, and the April 2021 and May 2025 statistical neighbour groups, imported
+through the same checks as `benchmarks import`.
+
 Synthetic (marked `synthetic` in the data and wherever shown): monthly history from April 2021 to
 November 2022, team breakdowns, pseudonymous worker caseloads, and named statistical-neighbour
 benchmarks. Measures the council had not yet reported (TBC or new) get no invented past.
@@ -23,7 +27,9 @@ from sqlalchemy import Engine
 
 from measures.domain.catalogue import Catalogue, Measure
 from measures.domain.council import load_council
+from measures.domain.national_reference import NATIONAL_DATA_DIR
 from measures.domain.periods import period_range
+from measures.national.importer import import_national_path
 from measures.storage import db, publications, recording
 from measures.storage.recording import UploadInfo, ValueRow
 from measures.views.national import neighbour_names
@@ -31,6 +37,12 @@ from measures.views.national import neighbour_names
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 PUBLISHED_FILE = DATA_DIR / "published" / "measures-that-matter-2023-02-28.csv"
 BENCHMARKS_FILE = DATA_DIR / "benchmarks.csv"
+# The national files the demo loads, in order: the figures, then each edition of the neighbour groups.
+NATIONAL_FILES = (
+    NATIONAL_DATA_DIR / "lait_extract.csv",
+    NATIONAL_DATA_DIR / "sn_april_2021.xlsx",
+    NATIONAL_DATA_DIR / "sn_may_2025.xlsx",
+)
 PUBLISHED_SOURCE = "Measures that Matter, Children and Young People Scrutiny Committee, 28 February 2023"
 
 SYNTHETIC_START = "2021-04"
@@ -428,12 +440,14 @@ def build_demo(catalogue: Catalogue, neighbours: Sequence[str] = ()) -> DemoData
 
 
 def load_demo(engine: Engine, catalogue: Catalogue) -> dict[str, dict[str, int]]:
-    """Write the demo data: synthetic history first, then the published figures, each as its own upload. The
-    synthetic named neighbours of 3.1 are the council's neighbours in the edition of the groups in force for
-    2021-22, when the neighbour groups are already in the database (none otherwise).
+    """Write the demo data: the shipped national figures and neighbour groups first (`load_national`), then the
+    synthetic history, then the published figures, each as its own upload. The synthetic named neighbours of 3.1
+    are the council's neighbours in the edition of the groups in force for 2021-22.
 
-    Running it again changes nothing. Returns the write counts of each upload. Raises on a database error.
+    Running it again changes nothing. Returns the write counts of each upload and national file. Raises
+    ValueError if a shipped national file is refused, and on a database error.
     """
+    national_counts = load_national(engine)
     demo = build_demo(catalogue, neighbour_names(engine, year=SYNTHETIC_NEIGHBOUR_YEARS[-1]))
     synthetic = recording.record_values(
         engine,
@@ -464,4 +478,19 @@ def load_demo(engine: Engine, catalogue: Catalogue) -> dict[str, dict[str, int]]
             sorted({row.period for row in demo.synthetic} | {row.period for row in demo.published}),
             "demo",
         )
-    return {"synthetic": synthetic.counts, "published": published.counts}
+    return {"synthetic": synthetic.counts, "published": published.counts, **national_counts}
+
+
+def load_national(engine: Engine) -> dict[str, dict[str, int]]:
+    """Import the national files the project ships (NATIONAL_FILES) through the checks of `benchmarks import`.
+
+    Running it again changes nothing. Returns the counts of each file by its name. Raises ValueError, naming the
+    file and its first problem, if a shipped file is refused (nothing of that file is written); a database error
+    as the import does."""
+    counts = {}
+    for path in NATIONAL_FILES:
+        report = import_national_path(engine, path, user="demo")
+        if report.refused:
+            raise ValueError(f"the shipped file {path.name} was refused: {report.errors[0].message}")
+        counts[path.name] = report.counts
+    return counts

@@ -149,6 +149,9 @@ def command_demo(args) -> int:
     for part, label in (("published", "Published figures"), ("synthetic", "Synthetic history (not real data)")):
         c = counts[part]
         print(f"{label}: {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged.")
+    for part, c in counts.items():
+        if part not in ("published", "synthetic"):
+            print(f"National ({part}): {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged.")
     return EXIT_OK
 
 

@@ -106,7 +106,7 @@ def read_long_form(
     first_row: dict[tuple[str, str, int], int] = {}
     columns: _Columns | None = None
     row_number = 0
-    known_codes: dict[str, tuple[int, str] | None] = {}  # LA Number text -> (code, folded name) or None
+    known_codes: dict[str, tuple[int, str, str] | None] = {}  # LA Number text -> _known_code
     known_years: dict[str, bool] = {}
     try:
         for record in reader:
@@ -182,7 +182,7 @@ def _check_row(
     columns: _Columns,
     items: dict[str, NationalItem],
     areas: Areas,
-    known_codes: dict[str, tuple[int, str] | None],
+    known_codes: dict[str, tuple[int, str, str] | None],
     known_years: dict[str, bool],
     report: NationalReport,
 ) -> NationalFigure | None:
@@ -238,7 +238,7 @@ def _check_row(
             )
     else:
         la_code = known[0]
-        if _fold(area_name) != known[1]:
+        if area_name != known[2] and _fold(area_name) != known[1]:
             listed = areas.find(la_code)
             refuse(
                 "name-mismatch",
@@ -269,11 +269,12 @@ def _check_row(
     return NationalFigure(item, year, la_code, area_name, value, status, marker)
 
 
-def _known_code(text: str, areas: Areas) -> tuple[int, str] | None:
+def _known_code(text: str, areas: Areas) -> tuple[int, str, str] | None:
+    """(DfE number, folded name, name as listed) of the area `text` numbers, or None."""
     if not _WHOLE.fullmatch(text):
         return None
     area = areas.find(int(float(text)))
-    return None if area is None else (area.la_code, _fold(area.name))
+    return None if area is None else (area.la_code, _fold(area.name), area.name)
 
 
 def _shown(text: str, limit: int = 60) -> str:

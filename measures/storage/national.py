@@ -166,9 +166,7 @@ def record_national_figures(
         upload_id = _record_upload(
             connection, kind="national", layout="lait-long-form", source=source, user=user, sha256=sha256
         )
-        for record in records:
-            record["upload_id"] = upload_id
-        connection.execute(insert(db.national_figures), records)
+        _insert_figures(connection, records, upload_id)
         versioning.advance(connection)
         audit.record(
             connection,
@@ -184,6 +182,26 @@ def record_national_figures(
             },
         )
     return counts
+
+
+_FIGURE_RECORD = ("item", "year", "la_code", "area", "value", "status", "marker", "version", "upload_id")
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _insert_figures(connection: Connection, records: list[dict], upload_id: int) -> None:
+    """Insert the figure records through the driver's executemany with bound parameters: SQLAlchemy's per-row
+    parameter processing costs as much as checking the file. Table and column names are the schema's constants."""
+    for record in records:
+        record["upload_id"] = upload_id
+    marker = _PLACEHOLDERS.get(connection.dialect.paramstyle)
+    if marker is None:  # a driver with another parameter style: let SQLAlchemy adapt it
+        connection.execute(insert(db.national_figures), records)
+        return
+    statement = (
+        f"INSERT INTO {db.national_figures.name} ({', '.join(_FIGURE_RECORD)}) "  # noqa: S608 - constants only
+        f"VALUES ({', '.join([marker] * len(_FIGURE_RECORD))})"
+    )
+    connection.exec_driver_sql(statement, [tuple(record[name] for name in _FIGURE_RECORD) for record in records])
 
 
 def national_figures(engine: Engine, items: Sequence[str] | None = None) -> pd.DataFrame:

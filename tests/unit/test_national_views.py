@@ -263,3 +263,14 @@ def test_another_council_by_code_gets_its_own_figures_neighbours_and_region(
         assert year.neighbours[0].name == first and len(year.neighbours) == 10
         # Ranked over every authority with a number in the extract that year (not England 970 or regions 980+).
         assert year.ranked_of == sum(1 for code, text in published.items() if code < 970 and text != "-")
+
+
+def test_a_suppressed_neighbour_is_left_out_of_the_average_like_one_not_available(engine):
+    # The extract's only marker is "-"; had DfE suppressed Cumbria's 2024 figure ("c") instead, the same nine count.
+    rows = [(year, code, name, "c" if code == 909 else value) for year, code, name, value in CONFERENCE_ROWS]
+    _record(engine, CONFERENCES, rows)
+    record_groups(engine)
+    year = _year(measure_comparators(engine, "3.3"), "2023-24")
+    assert year.neighbours_average == pytest.approx(745.0 / 9) and year.neighbours_counted == 9
+    assert (year.neighbours[-1].value, year.neighbours[-1].status) == (None, "suppressed")
+    assert (year.rank, year.ranked_of) == (2, 10)
