@@ -60,7 +60,7 @@ def national_meaning() -> html.P:
     """What a rank and a quartile band mean and that national figures are annual, with a link to read more."""
     return html.P(
         [
-            f"National figures are for whole years. {RANK_MEANING} {QUARTILE_MEANING} ",
+            f"National figures are annual. {RANK_MEANING} {QUARTILE_MEANING} ",
             dcc.Link(
                 [
                     "How to read national comparisons",
@@ -133,7 +133,7 @@ def _year_axis_label(year: ComparatorYear) -> str:
 def _series(comparators: MeasureComparators) -> list[tuple[str, str, list[float | None]]]:
     years = comparators.years
     return [
-        ("council", f"{comparators.council} (whole year)", [y.council for y in years]),
+        ("council", f"{comparators.council} (annual figure)", [y.council for y in years]),
         ("england", comparators.england or "England", [y.england for y in years]),
         ("region", comparators.region, [y.region for y in years]),
         ("neighbours", "Statistical neighbours' average", [y.neighbours_average for y in years]),

@@ -194,7 +194,7 @@ def _national_row(row: OverviewRow, national: Mapping[str, Comparators], columns
     return html.Tr(
         html.Td(
             [
-                html.Span(f"{row.measure.ref} nationally (whole year): ", className="pack-national-label"),
+                html.Span(f"{row.measure.ref} nationally (annual figures): ", className="pack-national-label"),
                 *short_line(comparators),
             ],
             colSpan=columns,
@@ -291,7 +291,7 @@ def _national_key(national: Mapping[str, Comparators]) -> list:
     return [
         html.Li(
             [
-                html.Strong("Nationally (whole year): "),
+                html.Strong("Nationally (annual figures): "),
                 "under a measure that has a national comparator, the council's figure for the latest year the "
                 "Department for Education has published, England, the average of its statistical neighbours, its "
                 f"rank and quartile band. These are whole-year figures, each naming its year, never the month's. "

@@ -18,8 +18,8 @@ LICENCE_LINE = f"Published by the Department for Education under the {LICENCE}."
 QUARTILE_MEANING = "Quartile bands run from A, the best quarter of councils, to D, the lowest quarter."
 RANK_MEANING = "A rank of 1 is the best; councils with the same figure share the same rank."
 ANNUAL_MEANING = (
-    "National figures are published once a year for the whole year, so they are never compared with a "
-    "single month's figure."
+    "National figures are published once a year, each for a year or a date in it (such as 30 September), so they "
+    "are never compared with a single month's figure."
 )
 NO_FIGURE = "no figure"
 NO_COMPARATOR_SHORT = "No national comparator"

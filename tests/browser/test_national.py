@@ -152,7 +152,24 @@ def test_the_pack_puts_the_latest_national_year_under_each_measure_that_has_one(
     page.goto(national_app + "/pack")
     page.wait_for_selector("tr.pack-national-row")
     line = page.locator("tr.pack-national-row[data-ref='3.3']").inner_text()
-    assert re.match(r"3\.3 nationally \(whole year\): \d{4}-\d{2}(, provisional)?: ", line), line
+    assert re.match(r"3\.3 nationally \(annual figures\): \d{4}-\d{2}(, provisional)?: ", line), line
     assert page.locator("tr.pack-national-row[data-ref='3.1']").count() == 0
     assert CREDIT in page.locator(".pack-key").inner_text()
     page.locator("#pack-area-3").screenshot(path=str(output_dir / "national-pack-area-3.png"))
+
+
+@browser
+def test_the_pack_pdf_carries_the_national_lines_and_the_credit(national_app, output_dir):
+    import subprocess
+
+    from tests.auth_helpers import http_opener
+
+    opener, _ = http_opener(national_app, "viewer")
+    with opener.open(national_app + "/pack.pdf?period=2023-01", timeout=90) as response:
+        data = response.read()
+    saved = output_dir / "national-pack-2023-01.pdf"
+    saved.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(saved), "-"], check=True, capture_output=True, text=True).stdout
+    words = " ".join(text.split())
+    assert re.search(r"3\.3 nationally \(annual figures\): \d{4}-\d{2}: [\d.]+% · England [\d.]+%", words), words[:2000]
+    assert CREDIT in words

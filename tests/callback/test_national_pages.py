@@ -85,7 +85,7 @@ def test_the_overview_and_pack_read_the_latest_year_for_the_council_in_force(cou
     pack = rendered(client, "/pack")
     lines = [_words(c) for c in components(pack) if c["props"].get("className") == "pack-national-row"]
     assert lines and all(
-        re.match(r"[\d.]+ nationally \(whole year\): (\d{4}(-\d{2})?|September \d{4})", line) for line in lines
+        re.match(r"[\d.]+ nationally \(annual figures\): (\d{4}(-\d{2})?|September \d{4})", line) for line in lines
     )
     assert CREDIT in _words(pack)
 

@@ -65,7 +65,7 @@ def test_the_annual_chart_has_one_point_a_year_told_apart_by_shape_and_leaves_a_
     shown = comparators(year("2022-23", council=None, council_status="suppressed"), year("2023-24"))
     figure = national_figure(shown)
     names = [trace.name for trace in figure.data]
-    assert names == ["Herefordshire (whole year)", "England", "West Midlands", "Statistical neighbours' average"]
+    assert names == ["Herefordshire (annual figure)", "England", "West Midlands", "Statistical neighbours' average"]
     council = figure.data[0]
     assert list(council.x) == ["2022-23", "2023-24"] and list(council.y) == [None, 61.0]
     assert len({trace.marker.symbol for trace in figure.data}) == 4
