@@ -24,7 +24,7 @@ from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.periods import is_period, long_label
 from measures.storage import publications
-from measures.views.national import comparators_by_ref
+from measures.views.national_for_pages import comparators_for_pages
 from measures.views.national_model import MeasureComparators
 from measures.views.overview import FILTERS, OverviewModel, build_overview, filter_overview
 
@@ -183,7 +183,7 @@ def layout(
         if shown != len(full.rows)
         else None
     )
-    national = comparators_by_ref(engine())
+    national = comparators_for_pages(engine())
     table = (
         html.Div(
             overview_table(model, committee, publications.revised_figures(engine(), model.columns), national),

@@ -42,7 +42,7 @@ from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous
 from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_wording import rules_text
 from measures.storage import catalogue_records, publications
-from measures.views.national import comparators_by_ref
+from measures.views.national_for_pages import comparators_for_pages
 from measures.views.national_model import MeasureComparators
 from measures.views.national_wording import CREDIT_LINE, LICENCE_LINE, QUARTILE_MEANING, RANK_MEANING
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
@@ -468,7 +468,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
             className="pack",
         )
     revised = publications.revised_figures(engine(), model.columns)
-    national = comparators_by_ref(engine())
+    national = comparators_for_pages(engine())
     return html.Div(
         [
             _controls(model, publications.month_state(engine(), model.period).published),
