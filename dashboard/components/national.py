@@ -31,6 +31,7 @@ from measures.views.national_wording import (
     comparator_line,
     edition_text,
     figure_or_status,
+    newer_year_note,
     quartile_hint,
     quartile_text,
     value_text,
@@ -100,6 +101,9 @@ def comparator_cell(comparators: Comparators | None, ref: str) -> html.Td:
         return html.Td(
             [
                 html.Span(short_line(comparators), className="national-line"),
+                html.Span(newer_year_note(comparators), className="national-later block")
+                if newer_year_note(comparators)
+                else None,
                 dcc.Link(
                     ["Compared nationally", html.Span(f" (measure {ref})", className="visually-hidden")],
                     href=f"/measure/{ref}#national-heading",

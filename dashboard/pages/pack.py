@@ -44,7 +44,13 @@ from measures.domain.spc_wording import rules_text
 from measures.storage import catalogue_records, publications
 from measures.views.national_for_pages import comparators_for_pages
 from measures.views.national_model import MeasureComparators
-from measures.views.national_wording import CREDIT_LINE, LICENCE_LINE, QUARTILE_MEANING, RANK_MEANING
+from measures.views.national_wording import (
+    CREDIT_LINE,
+    LICENCE_LINE,
+    QUARTILE_MEANING,
+    RANK_MEANING,
+    newer_year_note,
+)
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
 
 dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
@@ -191,11 +197,13 @@ def _national_row(row: OverviewRow, national: Mapping[str, Comparators], columns
     comparators = national.get(row.measure.ref)
     if not isinstance(comparators, MeasureComparators) or comparators.latest is None:
         return None
+    later = newer_year_note(comparators)
     return html.Tr(
         html.Td(
             [
                 html.Span(f"{row.measure.ref} nationally (annual figures): ", className="pack-national-label"),
                 *short_line(comparators),
+                f" · {later[:1].lower()}{later[1:]}" if later else None,
             ],
             colSpan=columns,
             className="pack-national small",

@@ -116,12 +116,27 @@ def comparator_line(comparators: MeasureComparators, year: ComparatorYear | None
 
 
 def latest_note(comparators: MeasureComparators) -> str:
-    """Return 'Latest national figures are for 2023-24' (the year the short line and the summary read), or
-    'No national figures have been published for this measure yet'. Raises nothing."""
+    """Return 'Latest national figures are for 2023-24' (the year the short line and the summary read);
+    'Latest national figures for Cumbria are for 2022-23' when later years have national figures but none for the
+    council; or 'No national figures have been published for this measure yet'. Raises nothing."""
     chosen = comparators.latest
     if chosen is None:
         return "No national figures have been published for this measure yet"
+    if _newer_without_figure(comparators, chosen) is not None:
+        return f"Latest national figures for {comparators.council} are for {year_text(chosen)}"
     return f"Latest national figures are for {year_text(chosen)}"
+
+
+def newer_year_note(comparators: MeasureComparators) -> str:
+    """Return what a short line leaves out when later national figures have none for the council: 'Later: no
+    Cumbria figure for 2024-25 (not available)'; '' otherwise. Raises nothing."""
+    chosen = comparators.latest
+    newer = _newer_without_figure(comparators, chosen) if chosen is not None else None
+    if newer is None:
+        return ""
+    status = figure_or_status(None, newer.council_status, comparators.unit, comparators.decimals)
+    reason = "" if status == NO_FIGURE else f" ({status})"
+    return f"Later: no {comparators.council} figure for {year_text(newer)}{reason}"
 
 
 def _newer_without_figure(comparators: MeasureComparators, chosen: ComparatorYear) -> ComparatorYear | None:

@@ -41,6 +41,13 @@ def test_the_overview_cell_reads_the_short_line_with_the_quartile_in_words_for_a
     assert link["props"]["href"] == "/measure/3.3#national-heading"
 
 
+def test_the_overview_cell_says_when_later_national_figures_have_none_for_the_council():
+    shown = comparators(year("2022-23", council=64.0), year("2023-24", council=None, council_status="suppressed"))
+    words = " ".join(text(_json(comparator_cell(shown, "3.3"))).split())
+    assert words.startswith("2022-23: 64.0% · England")
+    assert "Later: no Herefordshire figure for 2023-24 (suppressed)" in words
+
+
 def test_a_measure_without_a_comparator_has_a_short_cell_with_its_reason_one_click_away():
     cell = _json(comparator_cell(no_comparator(reason="No national figure counts caseloads."), "2.2"))
     details = next(c for c in components(cell) if c["type"] == "Details")

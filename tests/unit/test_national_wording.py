@@ -9,6 +9,7 @@ from measures.views.national_wording import (
     figure_or_status,
     latest_note,
     national_summary,
+    newer_year_note,
     no_comparator_sentence,
     quartile_hint,
     quartile_text,
@@ -40,7 +41,9 @@ def test_a_suppressed_council_figure_is_a_word_never_zero():
 
 def test_a_newer_year_without_the_councils_figure_is_named_beside_the_older_one():
     shown = comparators(year("2022-23", council=64.0), year("2023-24", council=None, council_status="not published"))
-    assert latest_note(shown) == "Latest national figures are for 2022-23"
+    assert latest_note(shown) == "Latest national figures for Herefordshire are for 2022-23"
+    assert newer_year_note(shown) == "Later: no Herefordshire figure for 2023-24 (not published)"
+    assert newer_year_note(comparators(year())) == ""
     assert comparator_sentence(shown).endswith(
         "National figures for 2023-24 are out, but Herefordshire's figure is not published."
     )
