@@ -99,3 +99,16 @@ def test_a_year_with_no_figures_says_so_and_shows_the_latest(council_app):
     page = _words(rendered(client_as(app, "viewer"), "/compare/3.3", "?year=1999&sort=nonsense&order=sideways"))
     assert "There are no national figures for 1999 : the latest year is shown." in page  # 1999 in quotation marks
     assert "Rank" in page
+
+
+def test_a_measure_that_is_not_there_is_named_as_text(council_app):
+    app, _ = council_app
+    tree = rendered(client_as(app, "viewer"), "/compare/<b>3.3</b>")
+    assert "There is no measure <b>3.3</b> in the catalogue." in _words(tree)
+    assert not [c for c in components(tree) if c["type"] == "B"]
+
+
+def test_a_measure_without_a_comparator_says_why_on_every_council(council_app):
+    app, _ = council_app
+    page = _words(rendered(client_as(app, "viewer"), "/compare/3.1"))
+    assert "No national comparator in the shipped figures" in page
