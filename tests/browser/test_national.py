@@ -173,3 +173,19 @@ def test_the_pack_pdf_carries_the_national_lines_and_the_credit(national_app, ou
     words = " ".join(text.split())
     assert re.search(r"3\.3 nationally \(annual figures\): \d{4}-\d{2}: [\d.]+% · England [\d.]+%", words), words[:2000]
     assert CREDIT in words
+
+
+@browser
+def test_the_overview_cell_leads_to_the_measures_national_section(page, national_app):
+    page.goto(national_app + "/")
+    link = page.locator("#measure-3-3 td.national a", has_text="Compared nationally")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/measure/3\.3#national-heading$"))
+    heading = page.locator("#national-heading")
+    heading.wait_for()
+    page.wait_for_function(
+        "() => { const r = document.getElementById('national-heading').getBoundingClientRect();"
+        " return r.top > -2 && r.top < window.innerHeight; }"
+    )
+    assert page.evaluate("document.activeElement.id") == "national-heading"  # the keyboard goes on from there
