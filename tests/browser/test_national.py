@@ -189,3 +189,19 @@ def test_the_overview_cell_leads_to_the_measures_national_section(page, national
         " return r.top > -2 && r.top < window.innerHeight; }"
     )
     assert page.evaluate("document.activeElement.id") == "national-heading"  # the keyboard goes on from there
+
+
+@browser
+def test_the_columns_chooser_hides_and_shows_the_national_column_from_the_keyboard(page, national_app):
+    page.goto(national_app + "/")
+    page.wait_for_selector("thead th.national")
+    box = page.get_by_label("Show the national comparison (latest year)")
+    box.focus()
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"columns=none"))
+    page.wait_for_selector("thead th.national", state="detached")
+    page.wait_for_selector("#overview-table")
+    assert page.locator(".national-key").count() == 0
+    page.get_by_label("Show the national comparison (latest year)").check()
+    page.wait_for_url(lambda url: "columns=" not in url)  # the default view again
+    page.wait_for_selector("thead th.national")

@@ -112,3 +112,26 @@ def test_a_measure_without_a_comparator_says_why_on_every_council(council_app):
     app, _ = council_app
     page = _words(rendered(client_as(app, "viewer"), "/compare/3.1"))
     assert "No national comparator in the shipped figures" in page
+
+
+def test_the_national_column_shows_unless_the_address_leaves_it_out(council_app):
+    app, _ = council_app
+    client = client_as(app, "viewer")
+
+    def headings(search: str) -> list[str]:
+        tree = rendered(client, "/", search)
+        return [_words(c) for c in components(tree) if c["type"] == "Th" and c["props"].get("scope") == "col"]
+
+    assert "National comparison, latest year" in headings("")
+    assert "National comparison, latest year" not in headings("?columns=committee")
+    both = headings("?columns=committee,national")
+    assert "National comparison, latest year" in both and "Best practice" in both
+    assert "National comparison, latest year" not in headings("?columns=none")
+    from dashboard.pages.overview import overview_query
+
+    assert overview_query("2023-01", [], None, ["national"]) == "?period=2023-01"
+    assert (
+        overview_query("2023-01", [], None, ["national", "committee"]) == "?period=2023-01&columns=committee,national"
+    )
+    assert overview_query("2023-01", [], None, []) == "?period=2023-01&columns=none"
+    assert overview_query("2023-01", [], None, ["<script>"]) == "?period=2023-01&columns=none"
