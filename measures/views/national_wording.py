@@ -15,7 +15,10 @@ from measures.views.national_model import ComparatorYear, MeasureComparators, Ne
 
 CREDIT_LINE = f"Source: {SOURCE_CREDIT}"
 LICENCE_LINE = f"Published by the Department for Education under the {LICENCE}."
-QUARTILE_MEANING = "Quartile bands run from A, the best quarter of councils, to D, the lowest quarter."
+QUARTILE_MEANING = (
+    "Quartile bands run from A, the best quarter of councils, to D, the worst quarter (whether higher or lower is "
+    "better decides which is which)."
+)
 RANK_MEANING = "A rank of 1 is the best; councils with the same figure share the same rank."
 ANNUAL_MEANING = (
     "National figures are published once a year, each for a year or a date in it (such as 30 September), so they "
@@ -65,7 +68,7 @@ def quartile_text(quartile: str | None) -> str:
 
 def quartile_hint(quartile: str | None) -> str:
     """Return what the quartile letter of a short line means, for a tooltip or a screen reader: 'Quartile C:
-    quartile bands run from A, the best quarter of councils, to D, the lowest quarter.' Raises nothing."""
+    quartile bands run from A, the best quarter of councils, to D, the worst quarter ...' Raises nothing."""
     if not quartile:
         return ""
     return f"Quartile {quartile}: {QUARTILE_MEANING[:1].lower()}{QUARTILE_MEANING[1:]}"
