@@ -67,6 +67,13 @@ MEASURE_MONTHS_TABLE = "measure-months-table"
 MEASURE_BENCHMARKS_TABLE = "measure-benchmarks-table"
 MEASURE_COMMENTARY = "measure-commentary"
 MEASURE_REVISIONS_TABLE = "measure-revisions-table"
+MEASURE_NATIONAL_CHART = "measure-national-chart"
+MEASURE_NATIONAL_TABLE = "measure-national-table"
+
+# Compared with every council (/compare/<ref>)
+COUNCILS_YEAR_PICKER = "councils-year-picker"
+COUNCILS_SHOWN = "councils-shown"
+COUNCILS_TABLE = "councils-table"
 
 # Overview (/)
 OVERVIEW_FILTERS = "overview-filters"

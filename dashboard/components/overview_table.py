@@ -9,12 +9,14 @@ from dash import dcc, html
 
 from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.judgements import change_cell, figure_cell, target_cell, variation_cell
+from dashboard.components.national import Comparators, comparator_cell
 from dashboard.components.publication import revised_mark
 from measures.domain.formatting import polarity_text
 from measures.domain.periods import long_label, short_label
 from measures.storage.publications import Revision
 from measures.views.overview import MonthFigure, OverviewModel, OverviewRow
 
+NATIONAL_HEADING = "National comparison, latest year"
 Revisions = Mapping[tuple[str, str], Revision]
 
 
@@ -62,7 +64,13 @@ def figure_cell_marked(row: OverviewRow, figure: MonthFigure, latest: bool, revi
     return cell
 
 
-def _row(row: OverviewRow, period: str | None, committee_columns: bool, revised: Revisions) -> html.Tr:
+def _row(
+    row: OverviewRow,
+    period: str | None,
+    committee_columns: bool,
+    revised: Revisions,
+    national: Mapping[str, Comparators] | None,
+) -> html.Tr:
     last = len(row.figures) - 1
     query = f"?period={period}" if period else ""
     return html.Tr(
@@ -83,6 +91,7 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool, revised:
             target_cell(row.measure, row.assessment),
             variation_cell(row.measure, row.assessment),
             html.Td(sparkline(row.measure, row.trend, row.latest.period), className="trend"),
+            *([comparator_cell(national.get(row.measure.ref), row.measure.ref)] if national is not None else []),
             *(_committee_cells(row) if committee_columns else []),
         ],
         id=f"measure-{row.measure.ref.replace('.', '-')}",
@@ -92,12 +101,15 @@ def _row(row: OverviewRow, period: str | None, committee_columns: bool, revised:
 
 
 def overview_table(
-    model: OverviewModel, committee_columns: bool = False, revised: Revisions | None = None
+    model: OverviewModel,
+    committee_columns: bool = False,
+    revised: Revisions | None = None,
+    national: Mapping[str, Comparators] | None = None,
 ) -> html.Table:
     """Return the accessible HTML table of the overview model; `committee_columns` adds the committee's
     objective, timescale and best-practice columns; `revised` (by ref and month) marks the figures revised since
-    their month was published."""
-    columns = len(model.columns) + 7 + (3 if committee_columns else 0)
+    their month was published; `national` (by ref) adds the national comparison of the latest published year."""
+    columns = len(model.columns) + 7 + (3 if committee_columns else 0) + (1 if national is not None else 0)
     query = f"?period={model.period}" if model.period else ""
     header = html.Tr(
         [
@@ -109,6 +121,11 @@ def overview_table(
             html.Th("Against target", scope="col"),
             html.Th("Variation (SPC)", scope="col"),
             html.Th("Trend, last 24 months", scope="col"),
+            *(
+                [html.Th("National comparison, latest year", scope="col", className="national")]
+                if national is not None
+                else []
+            ),
             *(
                 [html.Th(name, scope="col") for name in ("Objective", "Timescale for progress", "Best practice")]
                 if committee_columns
@@ -134,9 +151,11 @@ def overview_table(
                 className="area-row",
             )
         )
-        body.extend(_row(row, model.period, committee_columns, revised or {}) for row in rows)
+        body.extend(_row(row, model.period, committee_columns, revised or {}, national) for row in rows)
     caption = f"Measures that Matter as at {long_label(model.period)}" if model.period else "Measures that Matter"
     return html.Table(
         [html.Caption(caption, className="visually-hidden"), html.Thead(header), html.Tbody(body)],
-        className="mtm-table with-committee" if committee_columns else "mtm-table",
+        className=" ".join(
+            ["mtm-table", *(["with-committee"] if committee_columns else []), *(["with-national"] if national else [])]
+        ),
     )

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 HOW_TO_READ_PATH = "/how-to-read"
 
-Section = Literal["change", "target", "variation", "assurance", "revised", "draft", "words"]
+Section = Literal["change", "target", "variation", "assurance", "revised", "draft", "words", "national"]
 SECTIONS: dict[Section, str] = {
     "change": "reading-change",
     "target": "reading-target",
@@ -19,6 +19,7 @@ SECTIONS: dict[Section, str] = {
     "revised": "reading-revised",
     "draft": "reading-draft",
     "words": "reading-words",
+    "national": "reading-national",
 }
 # What each section explains, for the link's accessible name ("What does this mean? (variation)").
 SECTION_SUBJECTS: dict[Section, str] = {
@@ -29,6 +30,7 @@ SECTION_SUBJECTS: dict[Section, str] = {
     "revised": "the revised mark",
     "draft": "draft months",
     "words": "words in place of a figure",
+    "national": "national comparisons",
 }
 
 

@@ -34,6 +34,7 @@ from measures.domain.formatting import (
 from measures.domain.spc_wording import minimum_rule, settings_in_force, special_cause_rules
 from measures.storage.catalogue_records import read_catalogue
 from measures.storage.publications import Figure, Revision
+from measures.views.national_wording import ANNUAL_MEANING, CREDIT_LINE, LICENCE_LINE, QUARTILE_MEANING, RANK_MEANING
 
 dash.register_page(
     __name__,
@@ -113,6 +114,7 @@ def _contents() -> html.Nav:
         ("revised", "Revised figures"),
         ("draft", "Draft months"),
         ("words", "Words in place of a figure"),
+        ("national", "National comparisons"),
     ]
     return html.Nav(
         [
@@ -333,6 +335,40 @@ def _words_section() -> html.Section:
     )
 
 
+def _national_section() -> html.Section:
+    return _section(
+        "national",
+        "National comparisons",
+        html.P(
+            "Where the Department for Education publishes a figure that matches a measure, the pages compare the "
+            "council with England, its region and its ten statistical neighbours (the councils most like it). "
+            + ANNUAL_MEANING
+            + " Every national figure names its year, for example 2023-24."
+        ),
+        html.P(
+            "A short line reads, for example, 2023-24: 61.0% · England 66.0% · neighbours 58.0% · rank 97 of 151 · C. "
+            "That is the council's figure for the year, England's, the plain average of the statistical neighbours "
+            "that have a figure, the council's rank among the councils with a figure, and its quartile band."
+        ),
+        html.P(
+            f"{RANK_MEANING} {QUARTILE_MEANING} Some items have no band, and an item with no better or worse "
+            "direction has no rank."
+        ),
+        html.P(
+            "A figure the Department did not publish is said in words (suppressed, not published, not applicable, "
+            "not available), never as zero, and is left out of the neighbours' average and the rank. The "
+            "statistical neighbour groups changed in May 2025: figures for years ending in 2025 or later are "
+            "compared with the May 2025 groups, earlier years with the April 2021 groups, and each comparison "
+            "names the groups it used."
+        ),
+        html.P(
+            "Some measures have no national comparator, or one whose definition differs a little; the measure's "
+            "page says which and why."
+        ),
+        html.P(f"{CREDIT_LINE}. {LICENCE_LINE}"),
+    )
+
+
 def layout(**_query) -> html.Div:
     """The page: what each judgement, mark and banner means, with the pictures the pages use."""
     return html.Div(
@@ -356,6 +392,7 @@ def layout(**_query) -> html.Div:
             _revised_section(),
             _draft_section(),
             _words_section(),
+            _national_section(),
             html.P(dcc.Link("Back to the Measures that Matter table", href="/")),
         ],
         className="reading-page statement",

@@ -32,6 +32,14 @@ from dashboard.components.judgements import (
     target_words,
     variation_notes,
 )
+from dashboard.components.national import (
+    credit,
+    national_graph,
+    national_meaning,
+    neighbours_list,
+    years_frame,
+    years_table,
+)
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.palette import SYNTHETIC_MARK
@@ -55,6 +63,14 @@ from measures.domain.spc_wording import special_cause_rules
 from measures.storage import catalogue_records, publications, reads
 from measures.storage.edits import MAX_COMMENTARY_LENGTH, EditError, add_commentary
 from measures.views.measure import MeasureDetail, MonthRow, build_measure_detail
+from measures.views.national_model import NoComparator
+from measures.views.national_wording import (
+    ANNUAL_MEANING,
+    comparator_sentence,
+    latest_note,
+    no_comparator_sentence,
+    year_text,
+)
 from measures.views.summary import format_benchmark
 
 dash.register_page(
@@ -605,6 +621,88 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
     return html.Section(body, **{"aria-labelledby": "benchmarks-heading"})
 
 
+def _national_section(detail: MeasureDetail) -> html.Section | None:
+    """The measure's national comparators: the latest year in words, an annual chart and a table by year, each
+    neighbour, the way to every council, and the source. Absent when national figures were not read."""
+    national = detail.national
+    if national is None:
+        return None
+    heading = html.H2("Compared nationally", id="national-heading", tabIndex="-1")
+    if isinstance(national, NoComparator):
+        return html.Section(
+            [heading, html.P(no_comparator_sentence(national)), national_meaning()],
+            className="national-section",
+            **{"aria-labelledby": "national-heading"},
+        )
+    measure = detail.measure
+    latest = national.latest
+    if latest is None:
+        return html.Section(
+            [heading, html.P(comparator_sentence(national)), credit()],
+            className="national-section",
+            **{"aria-labelledby": "national-heading"},
+        )
+    filename = f"measure-{measure.ref}-national"
+    body: list = [
+        heading,
+        html.P(
+            [html.Strong(f"{latest_note(national)}."), f" {ANNUAL_MEANING}"],
+            className="national-latest",
+        ),
+        html.P(comparator_sentence(national), className="national-sentence"),
+        html.P(
+            ["Compared with the Department for Education's item: ", html.Q(national.item_title), "."], className="small"
+        ),
+    ]
+    if national.note:
+        body.append(html.P(["How the definitions differ: ", national.note], className="notice notice-info small"))
+    body += [
+        html.Figure(
+            [
+                national_graph(national, ids.MEASURE_NATIONAL_CHART, filename + "-chart"),
+                html.Figcaption(
+                    f"National comparison by year: {measure.short_title}. One point a year; the table below says the "
+                    "same in words.",
+                    className="small muted",
+                ),
+            ],
+            className="national-chart",
+        ),
+        chart_download_buttons(ids.MEASURE_NATIONAL_CHART, filename + "-chart"),
+        html.H3("By year", id="national-years-heading"),
+        html.Div(
+            years_table(national, ids.MEASURE_NATIONAL_TABLE),
+            className="table-scroll",
+            tabIndex="0",
+            role="region",
+            **{"aria-labelledby": "national-years-heading"},
+        ),
+        table_download_buttons(ids.MEASURE_NATIONAL_TABLE, years_frame(national), filename, "national figures by year"),
+    ]
+    if latest.neighbours:
+        body.append(
+            html.Details(
+                [
+                    html.Summary(f"Each statistical neighbour in {year_text(latest)}"),
+                    html.Div(neighbours_list(national, latest), className="table-scroll"),
+                ],
+                className="measure-details",
+            )
+        )
+    body += [
+        html.P(
+            dcc.Link(
+                f"Compared with every council in {year_text(latest)}",
+                href=f"/compare/{measure.ref}",
+                className="button button-secondary",
+            )
+        ),
+        national_meaning(),
+        credit(),
+    ]
+    return html.Section(body, className="national-section", **{"aria-labelledby": "national-heading"})
+
+
 def _commentary_list(detail: MeasureDetail) -> list:
     """The latest commentary of each month up to the month shown, newest first (as text, never markup)."""
     if not detail.commentary:
@@ -945,6 +1043,7 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
             _summary(detail),
             _key_figures(detail),
             _chart_section(detail),
+            _national_section(detail),
             _months_section(detail),
             _benchmarks_section(detail),
             _commentary_section(detail),

@@ -13,6 +13,7 @@ from dashboard.components.judgements import (
     headline_spc,
     headline_target,
 )
+from dashboard.components.national import credit, national_meaning
 from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
@@ -23,9 +24,19 @@ from dashboard.server.data import engine
 from measures.accounts import users
 from measures.domain.periods import is_period, long_label
 from measures.storage import publications
+from measures.views.national_for_pages import comparators_for_pages
+from measures.views.national_model import MeasureComparators
 from measures.views.overview import FILTERS, OverviewModel, build_overview, filter_overview
 
 dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0)
+
+# The optional columns a reader may show, in the order an address names them; the national comparison shows
+# unless the address says otherwise.
+COLUMN_CHOICES = {
+    "committee": "Show objectives, timescales and best practice",
+    "national": "Show the national comparison (latest year)",
+}
+DEFAULT_COLUMNS = ["national"]
 
 
 def _items(parts: list[tuple[int, str, str]]) -> list:
@@ -79,12 +90,22 @@ def overview_query(
         parts.append("show=" + ",".join(chosen))
     if isinstance(area, int | str) and not isinstance(area, bool) and str(area).isdigit():
         parts.append(f"area={int(area)}")
-    if isinstance(columns, list) and "committee" in columns:
-        parts.append("columns=committee")
+    shown = [name for name in COLUMN_CHOICES if isinstance(columns, list) and name in columns]
+    if shown != DEFAULT_COLUMNS:
+        parts.append("columns=" + (",".join(shown) or "none"))
     return "?" + "&".join(parts) if parts else ""
 
 
-def _controls(model: OverviewModel, filters: list[str], area: int | None, committee: bool) -> html.Div:
+def chosen_columns(columns: str | None) -> list[str]:
+    """Return the optional columns a view's address shows, in COLUMN_CHOICES order: the national comparison when the
+    address names none (`columns` absent), else those it names ("committee,national"; "none" for neither)."""
+    if columns is None:
+        return list(DEFAULT_COLUMNS)
+    named = columns.split(",")
+    return [name for name in COLUMN_CHOICES if name in named]
+
+
+def _controls(model: OverviewModel, filters: list[str], area: int | None, shown_columns: list[str]) -> html.Div:
     options = [{"label": long_label(p), "value": p} for p in reversed(model.available_periods)]
     area_options = [{"label": f"{a.number}. {a.title}", "value": a.number} for a, _ in model.groups]
     return html.Div(
@@ -133,9 +154,9 @@ def _controls(model: OverviewModel, filters: list[str], area: int | None, commit
             ),
             dcc.Checklist(
                 id=ids.OVERVIEW_COLUMNS,
-                value=["committee"] if committee else [],
+                value=shown_columns,
                 className="checklist",
-                options=[{"label": "Show objectives, timescales and best practice", "value": "committee"}],
+                options=[{"label": label, "value": name} for name, label in COLUMN_CHOICES.items()],
             ),
         ],
         className="controls",
@@ -172,7 +193,8 @@ def layout(
     filters = [name for name in (show or "").split(",") if name in FILTERS]
     area_numbers = {row.measure.area for row in full.rows}
     area_number = int(area) if area and area.isdigit() and int(area) in area_numbers else None
-    committee = columns == "committee"
+    shown_columns = chosen_columns(columns)
+    committee = "committee" in shown_columns
     model = filter_overview(full, set(filters), area_number)
     shown = len(model.rows)
     showing = (
@@ -180,9 +202,10 @@ def layout(
         if shown != len(full.rows)
         else None
     )
+    national = comparators_for_pages(engine()) if "national" in shown_columns else None
     table = (
         html.Div(
-            overview_table(model, committee, publications.revised_figures(engine(), model.columns)),
+            overview_table(model, committee, publications.revised_figures(engine(), model.columns), national),
             id=ids.OVERVIEW_TABLE,
             className="table-scroll overview-scroll",
             tabIndex="0",
@@ -195,10 +218,10 @@ def layout(
     return html.Div(
         [
             header,
-            _controls(full, filters, area_number, committee),
+            _controls(full, filters, area_number, shown_columns),
             dcc.Store(
                 id=ids.OVERVIEW_SHOWN_QUERY,
-                data=overview_query(full.period, filters, area_number, ["committee"] if committee else []),
+                data=overview_query(full.period, filters, area_number, shown_columns),
             ),
             dcc.Store(id=ids.OVERVIEW_FOCUS_KEPT),
             dcc.Store(id=ids.OVERVIEW_FOCUS_RESTORED),
@@ -207,7 +230,33 @@ def layout(
             _headline(full),
             showing,
             table,
+            _national_key(national),
         ]
+    )
+
+
+def _national_key(national: dict | None) -> html.Div | None:
+    """What the national comparison column says and where it comes from, below the table; None without national
+    figures or the column."""
+    if not national or not any(
+        isinstance(item, MeasureComparators) and item.latest is not None for item in national.values()
+    ):
+        return None
+    return html.Div(
+        [
+            html.P(
+                [
+                    html.Strong("National comparison: "),
+                    "the council's figure for the latest year the Department for Education has published, then "
+                    "England, the average of its statistical neighbours, its rank and its quartile band. Each line "
+                    "names its year: these are whole-year figures, not the month's.",
+                ],
+                className="small",
+            ),
+            national_meaning(),
+            credit(),
+        ],
+        className="national-key",
     )
 
 

@@ -8,6 +8,7 @@ Chromium for the "Download PDF" link.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import dash
@@ -26,6 +27,7 @@ from dashboard.components.judgements import (
     target_cell,
     variation_cell,
 )
+from dashboard.components.national import Comparators, short_line
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import Revisions, figure_cell_marked
@@ -40,6 +42,15 @@ from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous
 from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_wording import rules_text
 from measures.storage import catalogue_records, publications
+from measures.views.national_for_pages import comparators_for_pages
+from measures.views.national_model import MeasureComparators
+from measures.views.national_wording import (
+    CREDIT_LINE,
+    LICENCE_LINE,
+    QUARTILE_MEANING,
+    RANK_MEANING,
+    newer_year_note,
+)
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
 
 dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
@@ -181,7 +192,34 @@ def _measure(row: OverviewRow) -> html.Td:
     )
 
 
-def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel, revised: Revisions) -> html.Div:
+def _national_row(row: OverviewRow, national: Mapping[str, Comparators], columns: int) -> html.Tr | None:
+    """A full-width line under a measure with national figures: the latest year's comparators, the year first."""
+    comparators = national.get(row.measure.ref)
+    if not isinstance(comparators, MeasureComparators) or comparators.latest is None:
+        return None
+    later = newer_year_note(comparators)
+    return html.Tr(
+        html.Td(
+            [
+                html.Span(f"{row.measure.ref} nationally (annual figures): ", className="pack-national-label"),
+                *short_line(comparators),
+                f" · {later[:1].lower()}{later[1:]}" if later else None,
+            ],
+            colSpan=columns,
+            className="pack-national small",
+        ),
+        className="pack-national-row",
+        **{"data-ref": row.measure.ref},
+    )
+
+
+def _area_table(
+    area: Area,
+    rows: tuple[OverviewRow, ...],
+    model: OverviewModel,
+    revised: Revisions,
+    national: Mapping[str, Comparators] | None = None,
+) -> html.Div:
     header = html.Tr(
         [
             html.Th("Ref", scope="col", className="col-ref"),
@@ -192,24 +230,13 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel,
             html.Th("Variation (SPC)", scope="col", className="col-spc"),
         ]
     )
-    body = [
-        html.Tr(
-            [
-                html.Th(row.measure.ref, scope="row", className="ref"),
-                _measure(row),
-                *[
-                    figure_cell_marked(row, figure, index == len(row.figures) - 1, revised)
-                    for index, figure in enumerate(row.figures)
-                ],
-                change_cell(row.measure, row.assessment),
-                target_cell(row.measure, row.assessment),
-                variation_cell(row.measure, row.assessment),
-            ],
-            className="pack-row",
-            **{"data-ref": row.measure.ref},
-        )
-        for row in rows
-    ]
+    columns = len(model.columns) + 5
+    body = []
+    for row in rows:
+        body.append(_pack_row(row, revised))
+        line = _national_row(row, national or {}, columns)
+        if line is not None:
+            body.append(line)
     # On a phone the table keeps readable columns and scrolls in its own box (see .pack-table-scroll in CSS).
     return html.Div(
         html.Table(
@@ -226,8 +253,30 @@ def _area_table(area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel,
     )
 
 
+def _pack_row(row: OverviewRow, revised: Revisions) -> html.Tr:
+    return html.Tr(
+        [
+            html.Th(row.measure.ref, scope="row", className="ref"),
+            _measure(row),
+            *[
+                figure_cell_marked(row, figure, index == len(row.figures) - 1, revised)
+                for index, figure in enumerate(row.figures)
+            ],
+            change_cell(row.measure, row.assessment),
+            target_cell(row.measure, row.assessment),
+            variation_cell(row.measure, row.assessment),
+        ],
+        className="pack-row",
+        **{"data-ref": row.measure.ref},
+    )
+
+
 def _area_section(
-    area: Area, rows: tuple[OverviewRow, ...], model: OverviewModel, revised: Revisions | None = None
+    area: Area,
+    rows: tuple[OverviewRow, ...],
+    model: OverviewModel,
+    revised: Revisions | None = None,
+    national: Mapping[str, Comparators] | None = None,
 ) -> html.Section:
     heading = f"pack-area-{area.number}-heading"
     return html.Section(
@@ -235,7 +284,7 @@ def _area_section(
             html.H2([html.Span(f"Area {area.number}", className="pack-area-number"), f" {area.title}"], id=heading),
             html.P(area.description, className="pack-area-description") if area.description else None,
             html.P(area_sentence(rows, model.as_at), className="pack-change-sentence"),
-            _area_table(area, rows, model, revised or {}),
+            _area_table(area, rows, model, revised or {}, national),
         ],
         id=f"pack-area-{area.number}",
         className="pack-area",
@@ -243,7 +292,25 @@ def _area_section(
     )
 
 
-def _cover(model: OverviewModel, produced: date) -> html.Section:
+def _national_key(national: Mapping[str, Comparators]) -> list:
+    """The cover's words on national comparisons, with the source; nothing without national figures."""
+    if not any(isinstance(item, MeasureComparators) and item.latest is not None for item in national.values()):
+        return []
+    return [
+        html.Li(
+            [
+                html.Strong("Nationally (annual figures): "),
+                "under a measure that has a national comparator, the council's figure for the latest year the "
+                "Department for Education has published, England, the average of its statistical neighbours, its "
+                f"rank and quartile band. These are whole-year figures, each naming its year, never the month's. "
+                f"{RANK_MEANING} {QUARTILE_MEANING} A measure without this line has no national comparator; its "
+                f"page says why. {CREDIT_LINE}. {LICENCE_LINE}",
+            ]
+        )
+    ]
+
+
+def _cover(model: OverviewModel, produced: date, national: Mapping[str, Comparators] | None = None) -> html.Section:
     counts = model.summary()
     spc_line = "; ".join(f"{number} {words}" for number, words, _ in headline_spc(counts))
     month_line = ", ".join(f"{number} {words}" for number, words, _ in headline_change(counts))
@@ -318,6 +385,7 @@ def _cover(model: OverviewModel, produced: date) -> html.Section:
                             "means a small number not published so that no one can be identified.",
                         ]
                     ),
+                    *_national_key(national or {}),
                 ],
                 className="pack-key",
             ),
@@ -408,14 +476,15 @@ def layout(period: str | None = None, **_query) -> html.Div:
             className="pack",
         )
     revised = publications.revised_figures(engine(), model.columns)
+    national = comparators_for_pages(engine())
     return html.Div(
         [
             _controls(model, publications.month_state(engine(), model.period).published),
             *_notices(model, period),
             draft_banner(model.period),
-            _cover(model, date.today()),
+            _cover(model, date.today(), national),
             publication_line(model.period, catalogue_records.read_catalogue(engine())),
-            *[_area_section(area, rows, model, revised) for area, rows in model.groups],
+            *[_area_section(area, rows, model, revised, national) for area, rows in model.groups],
         ],
         id=ids.PACK_DOCUMENT,
         className="pack",

@@ -45,6 +45,8 @@ from measures.views.measure_model import (
     YearToDate,
     point_kind,
 )
+from measures.views.national import measure_comparators
+from measures.views.national_model import MeasureComparators, NoComparator
 from measures.views.summary import summary_sentence
 
 __all__ = [
@@ -271,7 +273,8 @@ class MeasureInputs:
     - `has_team_figures`: whether any team figure is stored for it;
     - `revised_since_publication`: for a reader of published months only, the months whose figure was revised after
       their publication (`publications.revised_figures`); None for a reader of every version, whose revised months
-      are those with more than one version.
+      are those with more than one version;
+    - `national`: its national comparators, or why it has none (None: not read).
     """
 
     measure: Measure
@@ -282,12 +285,13 @@ class MeasureInputs:
     commentary: pd.DataFrame
     has_team_figures: bool
     revised_since_publication: frozenset[str] | None = None
+    national: MeasureComparators | NoComparator | None = None
 
 
 def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible: reads.Visible = None) -> MeasureInputs:
     """Return everything `measure_detail` needs about measure `ref`, for every `visible` month (None: every month),
     in five queries (six for a reader limited to `visible` months, whose revised months are those revised since
-    publication).
+    publication), and its national comparators (public statistics: no publication step).
 
     Raises KeyError for a ref that is not in `catalogue`, and sqlalchemy errors if the database cannot be read.
     """
@@ -304,6 +308,7 @@ def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible:
         benchmarks=reads.benchmark_frame(engine, refs=[ref]),
         commentary=reads.commentary_frame(engine, ref, visible),
         has_team_figures=not reads.team_series(engine, ref, visible=visible).empty,
+        national=measure_comparators(engine, ref),
         revised_since_publication=None
         if visible is None
         else frozenset(
@@ -365,6 +370,7 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
         revised_periods=tuple(sorted(revised)),
         has_team_figures=inputs.has_team_figures,
         since_publication=inputs.revised_since_publication is not None,
+        national=inputs.national,
     )
     return replace(detail, summary=summary_sentence(detail))
 

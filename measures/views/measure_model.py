@@ -15,6 +15,7 @@ from measures.assessment.model import Assessment
 from measures.assessment.spc import SpcPoint, SpcResult
 from measures.domain.catalogue import Area, Measure
 from measures.domain.periods import long_label
+from measures.views.national_model import MeasureComparators, NoComparator
 
 Status = Literal["ok", "tbc", "new", "na", "suppressed", "missing"]
 PointKind = Literal["improvement", "concern", "neither", "common", "unassessed"]
@@ -153,6 +154,8 @@ class MeasureDetail:
       versions are the one in force at the month's publication and later ones, and `revised_periods` the months
       revised since their publication.
     - `summary`: the plain-English summary (see `measures.views.summary.summary_sentence`).
+    - `national`: the measure's national comparators (annual, each naming its year), why it has none, or None when
+      they were not read.
     """
 
     measure: Measure
@@ -176,6 +179,7 @@ class MeasureDetail:
     has_team_figures: bool
     summary: str = ""
     since_publication: bool = False
+    national: MeasureComparators | NoComparator | None = None
 
     @property
     def direction(self) -> Direction:

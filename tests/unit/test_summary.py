@@ -360,3 +360,23 @@ def test_comparisons_follow_polarity_at_display_precision(catalogue, ref, value,
 @pytest.mark.parametrize(("ref", "value", "text"), [("3.1", 87.0, "87%"), ("3.1", 87.5, "87.5%"), ("2.2", 17.0, "17")])
 def test_benchmarks_read_as_published(catalogue, ref, value, text):
     assert format_benchmark(catalogue.measure(ref), value) == text
+
+
+def test_the_national_comparators_follow_the_months_figures_in_a_sentence_that_names_their_year(catalogue):
+    from dataclasses import replace
+
+    from tests.national_examples import comparators, no_comparator, year
+
+    rows = [
+        ValueRow("3.1", "2022-12", numerator=198, denominator=291, value=100 * 198 / 291),
+        ValueRow("3.1", "2023-01", numerator=170, denominator=250, value=68.0),
+    ]
+    inputs = _inputs(catalogue, "3.1", rows, [])
+    plain = measure_detail(inputs, "2023-01").summary
+    with_national = measure_detail(replace(inputs, national=comparators(year(), ref="3.1")), "2023-01").summary
+    first = plain.split(". ")[0] + "."
+    # The month's sentence is unchanged; the annual figures come after it, their year named before any figure.
+    assert with_national.startswith(first + " Latest national figures are for 2023-24. In 2023-24 Herefordshire's")
+    assert "rank 97 of 151 councils with a figure (1 is the best), quartile C (A is the best quarter)." in with_national
+    assert with_national.endswith(plain[len(first) :])
+    assert measure_detail(replace(inputs, national=no_comparator("3.1")), "2023-01").summary == plain
