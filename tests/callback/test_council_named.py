@@ -17,10 +17,9 @@ def other_council_app(demo_database, tmp_path, monkeypatch):
     path = tmp_path / "demo.db"
     shutil.copy(demo_database, path)
     council_file = tmp_path / "council.toml"
-    council_file.write_text(
-        DEFAULT_COUNCIL_PATH.read_text(encoding="utf-8").replace('name = "Herefordshire"', 'name = "Rutland"'),
-        encoding="utf-8",
-    )
+    shipped = DEFAULT_COUNCIL_PATH.read_text(encoding="utf-8")
+    assert "la_code = 884" in shipped
+    council_file.write_text(shipped.replace("la_code = 884", "la_code = 857"), encoding="utf-8")  # Rutland
     monkeypatch.setenv("MEASURES_DB_URL", f"sqlite:///{path}")
     monkeypatch.setenv("MEASURES_COUNCIL_FILE", str(council_file))
     monkeypatch.delenv("MEASURES_OPEN_VIEWING", raising=False)
