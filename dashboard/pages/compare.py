@@ -97,7 +97,7 @@ def councils_view(councils: EveryCouncil, sort: str | None, order: str | None) -
     lead = html.P(
         [
             html.Strong(f"These national figures are for {councils.label}."),
-            f" {ANNUAL_MEANING} {where} for {councils.item_title}. "
+            f" {ANNUAL_MEANING} {where} on the Department for Education's item “{councils.item_title}”. "
             f"{len(councils.rows)} authorities are listed; the council and its {neighbours} statistical neighbours "
             f"({edition_text(councils.edition)}) are marked in words and in bold.",
         ],
@@ -105,7 +105,7 @@ def councils_view(councils: EveryCouncil, sort: str | None, order: str | None) -
     )
     return html.Div(
         [
-            _header(councils.ref, councils.item_title),
+            _header(councils.ref, councils.measure_title or councils.item_title),
             lead,
             _years(councils, path, chosen, "desc" if descending else "asc"),
             html.P(

@@ -198,8 +198,8 @@ def show_lines(comparators: MeasureComparators, year: ComparatorYear) -> list[st
     edition = f"{year.edition} edition" if year.edition else "no neighbour groups imported"
     average = shown(year.neighbours_average)
     lines.append(
-        f"Statistical neighbours ({edition}): average {average} of the {year.neighbours_counted} with a figure "
-        f"(of {len(year.neighbours)})."
+        f"Statistical neighbours ({edition}): average {average} "
+        f"({year.neighbours_counted} of the {len(year.neighbours)} have a figure)."
     )
     width = max((len(neighbour.name) for neighbour in year.neighbours), default=0)
     lines.extend(
@@ -221,7 +221,7 @@ def run_benchmarks_show(args) -> int:
         print(f"error: there is no measure {args.ref!r} in the catalogue.", file=sys.stderr)
         return 2
     if isinstance(comparators, NoComparator):
-        print(f"error: measure {comparators.ref} has no national comparator. {comparators.reason}", file=sys.stderr)
+        print(f"error: measure {comparators.ref}: {comparators.reason}", file=sys.stderr)
         return 1
     try:
         year = comparator_year(comparators, args.year)

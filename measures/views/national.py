@@ -159,6 +159,7 @@ def every_council(
         edition=edition,
         rows=tuple(rows),
         years=tuple((y.published.label, label) for y, label in reversed(list(zip(years, labels, strict=True)))),
+        measure_title=measure.short_title,
     )
 
 

@@ -116,6 +116,7 @@ class EveryCouncil:
     rows: tuple[CouncilRow, ...]
     years: tuple[tuple[str, str], ...]  # every year with figures, newest first: (year as published, label)
     credit: str = SOURCE_CREDIT
+    measure_title: str = ""  # the measure's short title, as the overview names it
 
 
 @dataclass(frozen=True)

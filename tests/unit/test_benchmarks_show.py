@@ -49,14 +49,14 @@ def test_without_a_year_the_latest_with_a_council_figure_is_shown_in_words(shown
     assert status == 0
     assert "Year: 2024-25 (published as 2025)." in out
     assert "Herefordshire: 83.3%." in out and "England: 81.4%." in out and "West Midlands: 84.1%." in out
-    assert "Statistical neighbours (May 2025 edition): average 78.4% of the 10 with a figure (of 10)." in out
+    assert "Statistical neighbours (May 2025 edition): average 78.4% (10 of the 10 have a figure)." in out
     assert "quartile band" in out and "section 47" in out
     assert "Source: Department for Education, Local Authority Interactive Tool." in out
 
 
 def test_a_missing_neighbour_says_why_in_words(shown):
     _, out, _ = shown("3.3", "--year", "2023-24")
-    assert "average 82.8% of the 9 with a figure (of 10)" in out  # 745.0 / 9 = 82.78
+    assert "average 82.8% (9 of the 10 have a figure)" in out  # 745.0 / 9 = 82.78
     cumbria = next(line for line in out.splitlines() if line.strip().startswith("Cumbria"))
     assert cumbria.split() == ["Cumbria", "not", "available"]
 
@@ -65,7 +65,7 @@ def test_a_missing_neighbour_says_why_in_words(shown):
     ("args", "status", "message"),
     [
         (("9.9",), 2, "there is no measure '9.9' in the catalogue"),
-        (("3.1",), 1, "measure 3.1 has no national comparator. No national comparator in the shipped figures"),
+        (("3.1",), 1, "measure 3.1: No national comparator in the shipped figures"),
         (("3.3", "--year", "2012"), 1, "Measure 3.3 has no national figures for 2012. Years with figures: 2015-16"),
         (("1.1",), 1, "Measure 1.1 has no national figures for any year. Years with figures: none."),
     ],
