@@ -249,7 +249,7 @@ def _national_key(national: dict | None) -> html.Div | None:
                     html.Strong("National comparison: "),
                     "the council's figure for the latest year the Department for Education has published, then "
                     "England, the average of its statistical neighbours, its rank and its quartile band. Each line "
-                    "names its year: these are whole-year figures, not the month's.",
+                    "names its year: these are annual figures (for a year, or a date in it), not the month's.",
                 ],
                 className="small",
             ),
