@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def demo_database(folder: Path) -> dict[str, str]:
     """Build the demo database in `folder` with the real command line; return the environment that points the
     app and the command line at it (MEASURES_DB_URL)."""
-    database = folder / "measures.storage.db"
+    database = folder / "measures.db"
     env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{database}"}
     print(f"Building the demo database in {database} ...", flush=True)
     subprocess.run([sys.executable, "-m", "measures", "demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)

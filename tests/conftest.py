@@ -41,7 +41,7 @@ def _fresh_engine(path: Path, catalogue):
 @pytest.fixture
 def engine(tmp_path, catalogue):
     """An empty database with the schema and catalogue, for tests that write."""
-    engine = _fresh_engine(tmp_path / "measures.storage.db", catalogue)
+    engine = _fresh_engine(tmp_path / "measures.db", catalogue)
     yield engine
     engine.dispose()
 
@@ -94,7 +94,7 @@ def _empty_postgres(url: str):
 def any_engine(request, tmp_path, catalogue):
     """An empty database with the schema and catalogue, on SQLite and on PostgreSQL in turn."""
     if request.param == "sqlite":
-        engine = db.make_engine(f"sqlite:///{tmp_path / 'measures.storage.db'}")
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'measures.db'}")
     else:
         engine = _empty_postgres(request.getfixturevalue("postgres_url"))
     db.upgrade_schema(engine)

@@ -96,7 +96,7 @@ def _add_commentary_and_staged_file(engine) -> None:
 def test_round_trip_gives_back_every_row(any_engine, catalogue, empty_engine_like, tmp_path):
     load_demo(any_engine, catalogue)
     _add_commentary_and_staged_file(any_engine)
-    path = tmp_path / "measures.storage.backup"
+    path = tmp_path / "measures.backup"
     counts = backups.backup(any_engine, path)
     assert counts["observations"] == reads.count_values(any_engine) > 3000
     assert counts["staged_uploads"] == counts["commentary"] == 1

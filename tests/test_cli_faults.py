@@ -140,7 +140,7 @@ def _fill(folder: Path) -> None:
 
 def test_a_full_disk_is_a_sentence_and_the_database_stays_whole(small_disk, tmp_path):
     folder = small_disk or tmp_path
-    database = folder / "measures.storage.db"
+    database = folder / "measures.db"
     url = f"sqlite:///{database}"
     assert run_cli(url, "init").returncode == 0
     if small_disk is not None:
@@ -288,7 +288,7 @@ def test_an_import_killed_mid_reading_leaves_no_traceback_behind(demo_database, 
 
     CASEWORK_TEAMS = load_council().teams
 
-    database = tmp_path / "measures.storage.db"
+    database = tmp_path / "measures.db"
     shutil.copy(demo_database, database)
     months = [f"{year}-{month:02d}" for year in (2022, 2023, 2024, 2025) for month in range(1, 13)]
     workbook = template_workbook(

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m measures",
         description="Measures that Matter: the store, imports, exports and assessments. "
-        "The database is MEASURES_DB_URL (default sqlite:///data/measures.storage.db).",
+        "The database is MEASURES_DB_URL (default sqlite:///data/measures.db).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

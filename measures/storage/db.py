@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, CursorResult, make_url
 from sqlalchemy.exc import DisconnectionError
 
-DEFAULT_DB_URL = "sqlite:///data/measures.storage.db"
+DEFAULT_DB_URL = "sqlite:///data/measures.db"
 
 metadata = MetaData(
     naming_convention={

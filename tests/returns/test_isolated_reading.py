@@ -109,7 +109,7 @@ def test_a_reading_over_the_time_limit_is_stopped(large_file, catalogue):
 
 
 def test_the_command_line_prints_its_json_and_exits_1_when_the_reading_is_stopped(tmp_path, demo_database, large_file):
-    database = tmp_path / "measures.storage.db"
+    database = tmp_path / "measures.db"
     database.write_bytes(demo_database.read_bytes())
     path = tmp_path / "february.xlsx"
     path.write_bytes(large_file)

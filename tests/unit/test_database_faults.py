@@ -25,7 +25,7 @@ def _wrapped(message: str) -> OperationalError:
         ('could not extend file "base/5/16384": No space left on device', "disk-full"),
         ("attempt to write a readonly database", "read-only"),
         ("cannot execute INSERT in a read-only transaction", "read-only"),
-        (f"{MISSING_FILE} (/srv/measures.storage.db); it is not recreated empty", "missing"),
+        (f"{MISSING_FILE} (/srv/measures.db); it is not recreated empty", "missing"),
         ("unable to open database file", "missing"),
         ("database is locked", "locked"),
         ("file is not a database", "damaged"),

@@ -192,3 +192,14 @@ def test_a_corrected_polarity_is_audited_and_kept_on_reload_and_a_target_edit_do
     }
     catalogue_records.sync_catalogue(any_engine, catalogue)
     assert catalogue_records.read_catalogue(any_engine).measure("10.5").polarity == "lower"
+
+
+def test_the_default_database_is_the_file_the_readme_and_make_run_name():
+    # A renamed default would make an upgraded server start on a new, empty database beside the council's own.
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    documented = re.search(r"\| `MEASURES_DB_URL` \| `([^`]+)` \|", readme)
+    assert documented is not None
+    assert db.DEFAULT_DB_URL == documented.group(1) == "sqlite:///data/measures.db"
