@@ -294,24 +294,26 @@ def _authority_values(year: _Year, areas: Areas) -> dict[int, float | None]:
 
 
 def _years(frame: pd.DataFrame) -> tuple[_Year, ...]:
-    """The item's years oldest first, each the latest release of its year ("2024 (Rev)" over "2024")."""
-    latest: dict[str, PublishedYear] = {}
-    for label in frame["year"].drop_duplicates():
-        published = parse_year(str(label))
+    """The item's years oldest first. Each authority's figure is its latest release of the year ("2024 (Rev)" over
+    "2024"): a later release that covers only some authorities revises those, and the rest keep their figure."""
+    releases: dict[str, PublishedYear] = {}
+    chosen: dict[str, dict[int, tuple[int, _Figure]]] = {}
+    for row in frame.to_dict("records"):
+        published = parse_year(str(row["year"]))
         if published is None:
             continue
-        held = latest.get(published.base)
+        held = releases.get(published.base)
         if held is None or published.release_order > held.release_order:
-            latest[published.base] = published
-    years = []
-    for published in sorted(latest.values(), key=lambda y: (y.end_year, y.base)):
-        rows = frame[frame["year"].map(lambda label: " ".join(str(label).split())) == published.label]
-        figures = {
-            int(row["la_code"]): _Figure(_number(row["value"]), str(row["status"] or ""))
-            for row in rows.to_dict("records")
-        }
-        years.append(_Year(published=published, figures=figures))
-    return tuple(years)
+            releases[published.base] = published
+        figures = chosen.setdefault(published.base, {})
+        code = int(row["la_code"])
+        earlier = figures.get(code)
+        if earlier is None or published.release_order > earlier[0]:
+            figures[code] = (published.release_order, _Figure(_number(row["value"]), str(row["status"] or "")))
+    return tuple(
+        _Year(published=published, figures={code: figure for code, (_, figure) in chosen[published.base].items()})
+        for published in sorted(releases.values(), key=lambda y: (y.end_year, y.base))
+    )
 
 
 def _choose_year(

@@ -188,6 +188,27 @@ def test_the_latest_release_of_a_year_wins(hand_worked):
     assert comparator_year(comparators, "2024").year == "2024 (Rev)"  # asked for by its first release's label
 
 
+def test_a_later_release_of_some_authorities_revises_only_those(hand_worked):
+    # A "(Rev)" file may carry only the councils whose figure changed: everyone else keeps the first release's
+    # figure, and England, the region and the neighbours do not vanish from the year.
+    from measures.storage import national
+
+    before = comparator_year(measure_comparators(hand_worked, "3.3"), "2025")
+    national.record_national_figures(
+        hand_worked, [figure(CONFERENCES, "2025 (Rev)", 884, "Herefordshire", "85.0")], source="rev.csv", user="test"
+    )
+    after = comparator_year(measure_comparators(hand_worked, "3.3"), "2025")
+    assert (after.year, after.release, after.council) == ("2025 (Rev)", "revised", 85.0)
+    assert (after.england, after.region, after.neighbours_average, after.neighbours_counted, after.ranked_of) == (
+        before.england,
+        before.region,
+        before.neighbours_average,
+        before.neighbours_counted,
+        before.ranked_of,
+    )
+    assert before.council == 83.3 and after.england == 81.4
+
+
 def test_a_measure_without_a_national_item_gives_its_reason(hand_worked):
     result = measure_comparators(hand_worked, "3.1")
     assert isinstance(result, NoComparator)
