@@ -152,6 +152,13 @@ def load_national_items(path: Path = ITEMS_PATH) -> dict[str, NationalItem]:
     return items
 
 
+def is_percentage(item: NationalItem) -> bool:
+    """Return True when LAIT's item is a percentage: its axis name starts with "%" or its name with "Percentage",
+    "Proportion" or "%", or says "(%)". Raises nothing."""
+    title = item.title.strip()
+    return item.unit_label.startswith("%") or title.startswith(("Percentage", "Proportion", "%")) or "(%)" in title
+
+
 def _polarity(text: str) -> NationalPolarity:
     return {"high": "higher", "low": "lower"}.get(text.casefold(), "none")  # type: ignore[return-value]
 

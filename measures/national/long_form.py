@@ -16,15 +16,16 @@ import re
 from dataclasses import dataclass
 
 from measures.domain.national_markers import marker_status
-from measures.domain.national_reference import Areas, NationalItem
+from measures.domain.national_reference import Areas, NationalItem, is_percentage
 from measures.domain.national_years import parse_year
 from measures.national.report import NationalIssue, NationalReport
 from measures.storage.national import NationalFigure
 
 COLUMNS = ("Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA Number", "Region")
 MAX_ROWS = 2_000_000  # LAIT's whole data set is 641,070 rows
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_WHOLE = re.compile(r"[+-]?\d+(\.0*)?")
+PERCENT_SLACK = 1000  # beyond -1000 or 1100 a "percentage" is a slip of the keyboard, not a publication
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)  # "١٢" is no figure
+_WHOLE = re.compile(r"[+-]?\d+(\.0*)?", re.ASCII)
 MARKERS_TEXT = "x, c, z, ., - or blank"
 
 
@@ -260,6 +261,23 @@ def _check_row(
         value = float(value_text)
         if not math.isfinite(value):
             refuse("not-a-number", "Values", f"'{_shown(value_text)}' is too large to be a published figure.")
+        elif item in items and is_percentage(items[item]) and not 0 <= value <= 100:
+            # LAIT publishes some percentages past 100 (take-up counted where children live and where they are
+            # taught) and some gaps below 0, so only a figure no percentage can be is refused; the rest are named.
+            where = f"Row {row}, column {columns.letters['Values']} (Values)"
+            if not -PERCENT_SLACK <= value <= 100 + PERCENT_SLACK:
+                refuse("out-of-range", "Values", f"'{_shown(value_text)}' cannot be a figure of {item}, a percentage.")
+            else:
+                report.add(
+                    NationalIssue(
+                        "warning",
+                        "unusual-percentage",
+                        f"{where}: {_shown(value_text)} is outside 0 to 100 for {item}, a percentage; it is kept as "
+                        "published.",
+                        row=row,
+                        column="Values",
+                    )
+                )
     else:
         found = marker_status(value_text)
         if found is None:

@@ -180,22 +180,13 @@ def record_national_figures(
 
 
 _FIGURE_RECORD = ("item", "year", "la_code", "area", "value", "status", "marker", "version", "upload_id")
-_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 def _insert_figures(connection: Connection, records: list[tuple], upload_id: int) -> None:
-    """Insert the figure records through the driver's executemany with bound parameters: SQLAlchemy's per-row
-    parameter processing costs as much as checking the file. Table and column names are the schema's constants."""
-    rows = [(*record, upload_id) for record in records]
-    marker = _PLACEHOLDERS.get(connection.dialect.paramstyle)
-    if marker is None:  # a driver with another parameter style: let SQLAlchemy adapt it
-        connection.execute(insert(db.national_figures), [dict(zip(_FIGURE_RECORD, row, strict=True)) for row in rows])
-        return
-    statement = (
-        f"INSERT INTO {db.national_figures.name} ({', '.join(_FIGURE_RECORD)}) "  # noqa: S608 - constants only
-        f"VALUES ({', '.join([marker] * len(_FIGURE_RECORD))})"
-    )
-    connection.exec_driver_sql(statement, rows)
+    """Insert the figure records in one executemany through SQLAlchemy, every value a bound parameter."""
+    rows = [dict(zip(_FIGURE_RECORD, (*record, upload_id), strict=True)) for record in records]
+    if rows:
+        connection.execute(insert(db.national_figures), rows)
 
 
 def national_figures(engine: Engine, items: Sequence[str] | None = None) -> pd.DataFrame:

@@ -372,3 +372,24 @@ def test_every_year_form_lait_publishes_is_read_and_rows_are_counted_as_a_spread
     rows.pop()
     report = _import(engine, lait_csv(rows))
     assert report.status == "imported" and sorted(report.years) == sorted(years)
+
+
+def test_a_figure_no_percentage_can_be_is_refused_and_an_unusual_one_is_named(engine):
+    # 1e300% or -40000% is a slip; LAIT itself publishes some take-up percentages above 100, so 104.5 is kept
+    # with a warning. Digits of another script are no figure.
+    report = _refused(
+        engine,
+        lait_csv([row("1e300"), row("-40000", code="893", name="Shropshire"), row("١٢", code="878", name="Devon")]),
+    )
+    assert {(issue.code, issue.row) for issue in report.errors} == {
+        ("out-of-range", 2),
+        ("out-of-range", 3),
+        ("not-a-number", 4),
+    }
+    assert report.errors[0].message == (
+        "Row 2, column E (Values): '1e300' cannot be a figure of CP_conf_15days, a percentage."
+    )
+    kept = _import(engine, lait_csv([row("104.5"), row("80", code="970", name="England")]))
+    assert kept.status == "imported"
+    assert [(issue.severity, issue.code, issue.row) for issue in kept.issues] == [("warning", "unusual-percentage", 2)]
+    assert "104.5 is outside 0 to 100 for CP_conf_15days" in kept.issues[0].message
