@@ -10,6 +10,7 @@ import dash
 from dash import dcc, html
 
 from dashboard.server import auth
+from dashboard.server.query import single_query_values
 from measures.domain.periods import MONTH_NAMES
 
 dash.register_page(
@@ -51,6 +52,7 @@ def _section(heading: str, *children) -> html.Section:
     )
 
 
+@single_query_values
 def layout(**_query) -> html.Div:
     """The statement; it holds no figures, so it is the same on every visit."""
     return html.Div(

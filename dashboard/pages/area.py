@@ -39,6 +39,7 @@ from dashboard.components.palette import (
 from dashboard.components.publication import draft_banner, revised_mark
 from dashboard.server import access
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import STATUS_TEXT, format_counts, format_value, polarity_text
@@ -499,6 +500,7 @@ def _notices(view: AreaView, requested) -> list:
     return notices
 
 
+@single_query_values
 def layout(number: str | None = None, period: str | None = None, **_query) -> html.Div:
     """Return the page of improvement area `number` as at `period` (query string, default the latest month)."""
     refused = refusal_notice("Improvement area", users.VIEW_SERVICE)

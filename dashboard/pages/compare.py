@@ -23,6 +23,7 @@ from dashboard.components.national import (
 )
 from dashboard.components.notices import refusal_notice
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.views.national import UnknownYear, every_council
 from measures.views.national_model import EveryCouncil
@@ -137,6 +138,7 @@ def councils_view(councils: EveryCouncil, sort: str | None, order: str | None) -
     )
 
 
+@single_query_values
 def layout(ref: str | None = None, year: str | None = None, sort: str | None = None, order: str | None = None, **_):
     """Return every council's figure for measure `ref` in `year` (as published; default the latest), or a page
     saying why there is none."""

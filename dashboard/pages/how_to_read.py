@@ -24,6 +24,7 @@ from dashboard.components.publication import draft_banner_of, revised_mark
 from dashboard.components.reading_help import HOW_TO_READ_PATH, SECTIONS, Section
 from dashboard.server import auth
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
     DIRECTION_ARROW,
@@ -369,6 +370,7 @@ def _national_section() -> html.Section:
     )
 
 
+@single_query_values
 def layout(**_query) -> html.Div:
     """The page: what each judgement, mark and banner means, with the pictures the pages use."""
     return html.Div(

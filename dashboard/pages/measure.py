@@ -48,6 +48,7 @@ from dashboard.components.reading_help import meaning_link
 from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.comparators import KIND_ORDER
 from measures.domain.council import load_council
@@ -1009,6 +1010,7 @@ def _showable(period: str) -> bool:
     return EARLIEST_SHOWN <= period <= latest
 
 
+@single_query_values
 def layout(ref: str | None = None, period: str | None = None, **_other) -> html.Div:
     """Return the page for measure `ref` as at `period` (query string; default the latest month), or a
     helpful page naming the missing measure."""

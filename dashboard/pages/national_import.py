@@ -23,7 +23,9 @@ from dashboard.server import auth
 from dashboard.server.auth import requires
 from dashboard.server.callback_requests import require_text
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
+from measures.domain.neighbour_editions import NeighbourEdition, parse_edition
 from measures.national.importer import import_national
 from measures.national.report import NationalIssue, NationalReport
 from measures.storage import audit, national, staging
@@ -50,6 +52,7 @@ def _held() -> html.P:
     return html.P(f"Neighbour group editions held: {names}.", className="hint")
 
 
+@single_query_values
 def layout(**_query) -> html.Div:
     """The admin page to import national figures and neighbour groups."""
     refused = refusal_notice(TITLE, users.IMPORT_NATIONAL)
@@ -143,6 +146,19 @@ def _refusal(filename: str, message: str) -> html.Div:
     )
 
 
+def _token_for(edition_checked: str) -> str:
+    """A new reference for a checked file. The edition it was checked as is part of the reference (the staged
+    file's key), so a confirmation imports the edition that was previewed and no other."""
+    checked = parse_edition(edition_checked) if edition_checked else None
+    random_part = secrets.token_urlsafe(24)
+    return f"{random_part}.{checked.key}" if checked is not None else random_part
+
+
+def _checked_edition(token: str) -> NeighbourEdition | None:
+    _, _, key = token.partition(".")
+    return parse_edition(key) if key else None
+
+
 def _edition(value: str | None) -> str | None:
     text = require_text(value, "edition", allow_none=True) or ""
     return text.strip()[:MAX_EDITION_LENGTH] or None
@@ -191,7 +207,7 @@ def check_national_file(contents: str | None, edition: str | None = None, filena
     )
     if report.errors:
         return national_report(report, confirmed=False), None, True
-    token = secrets.token_urlsafe(24)
+    token = _token_for(report.edition)
     try:
         staging.stage_upload(engine(), token, filename, sha256, data, user)
     except staging.StagingFull as full:
@@ -223,8 +239,22 @@ def confirm_national_file(n_clicks: int, token: str | None, edition: str | None 
             role="alert",
         )
         return message, True, None
+    checked = _checked_edition(token)
+    typed = parse_edition(_edition(edition) or "")
+    if typed is not None and checked is not None and typed.key != checked.key:
+        message = html.P(
+            f"The file was checked as the {checked.name} edition, but the box now says {typed.name}. Nothing was "
+            "imported: check the file again with the edition you mean.",
+            className="notice notice-warning",
+            role="alert",
+        )
+        return message, True, None
     report = import_national(
-        engine(), staged["content"], staged["filename"], user=auth.current_name(), edition=_edition(edition)
+        engine(),
+        staged["content"],
+        staged["filename"],
+        user=auth.current_name(),
+        edition=checked.name if checked is not None else None,
     )
     if report.status == "refused":
         return national_report(report, confirmed=True), True, None

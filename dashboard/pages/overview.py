@@ -21,6 +21,7 @@ from dashboard.components.publication import draft_banner
 from dashboard.server import access
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.periods import is_period, long_label
 from measures.storage import publications
@@ -163,6 +164,7 @@ def _controls(model: OverviewModel, filters: list[str], area: int | None, shown_
     )
 
 
+@single_query_values
 def layout(
     period: str | None = None, show: str | None = None, area: str | None = None, columns: str | None = None, **_query
 ) -> html.Div:

@@ -35,6 +35,7 @@ from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.publication import draft_banner, publication_line
 from dashboard.server import access
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.catalogue import Area
 from measures.domain.formatting import CHANGE_READING_TEXT, JUDGEMENT_TEXT, change_reading, polarity_text
@@ -209,7 +210,7 @@ def _national_row(row: OverviewRow, national: Mapping[str, Comparators], columns
             className="pack-national small",
         ),
         className="pack-national-row",
-        **{"data-ref": row.measure.ref},
+        **{"data-national-ref": row.measure.ref},  # data-ref is the measure's own row
     )
 
 
@@ -459,6 +460,7 @@ def _notices(model: OverviewModel, requested: str | None) -> list:
     return month_notices(requested, model.available_periods)
 
 
+@single_query_values
 def layout(period: str | None = None, **_query) -> html.Div:
     """Return the pack as at `period` (query string), defaulting to the latest month with figures."""
     refused = refusal_notice("Meeting pack", users.VIEW_SERVICE)

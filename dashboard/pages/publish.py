@@ -17,6 +17,7 @@ from dashboard.components.publication import day_text, revision_sentence
 from dashboard.server import auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.catalogue import Catalogue
 from measures.domain.periods import is_period, long_label
@@ -140,6 +141,7 @@ def _default_month(states: list[publications.MonthState]) -> str | None:
     return states[-1].period if states else None
 
 
+@single_query_values
 def layout(period: str | None = None, **_query) -> html.Div:
     """The page, for admins; `period` in the query string chooses the month (default: the newest draft)."""
     refused = refusal_notice(TITLE, users.PUBLISH)

@@ -15,6 +15,7 @@ from dashboard.components.notices import refusal_notice
 from dashboard.server import auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.catalogue import Catalogue, Measure, Target
 from measures.domain.formatting import polarity_text
@@ -425,6 +426,7 @@ def _history(catalogue: Catalogue) -> list:
     ]
 
 
+@single_query_values
 def layout(ref: str | None = None, **_query) -> html.Div:
     """The targets page, for admins; `ref` in the query string chooses the measure (default: the first)."""
     refused = refusal_notice(TITLE, users.EDIT_CATALOGUE)

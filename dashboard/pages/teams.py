@@ -32,6 +32,7 @@ from dashboard.components.palette import (
 from dashboard.components.publication import draft_banner
 from dashboard.server import access
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import STATUS_TEXT, format_counts, format_number, format_value
@@ -429,6 +430,7 @@ def _breadcrumbs(measure: Measure, period: str | None) -> html.Nav:
     )
 
 
+@single_query_values
 def layout(ref: str | None = None, period: str | None = None, **_query) -> html.Div:
     """Return the teams page of measure `ref` for `period` (query string; default the latest month with teams)."""
     refused = refusal_notice("Teams", users.VIEW_TEAMS)

@@ -23,6 +23,7 @@ from dashboard.server import auth
 from dashboard.server.auth import requires
 from dashboard.server.callback_requests import require_text
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.periods import long_label, shift_period
 from measures.returns import import_return
@@ -46,6 +47,7 @@ def _next_return_period() -> str | None:
     return shift_period(latest, 1) if latest else None
 
 
+@single_query_values
 def layout(**_query) -> html.Div:
     """The upload page, for officers; the template offered is for the month after the latest stored."""
     refused = refusal_notice("Upload the monthly return", users.UPLOAD)

@@ -23,6 +23,7 @@ from dashboard.components.notices import refusal_notice
 from dashboard.server import auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import sign_in_delays, users
 from measures.storage import audit
 
@@ -203,6 +204,7 @@ def _control(label: str, control, hint: str | None = None, target: str | None = 
     )
 
 
+@single_query_values
 def layout(**_query) -> html.Div:
     """The users page, for admins: who may sign in, adding people, changing them and what changed lately."""
     refused = refusal_notice(TITLE, users.MANAGE_USERS)

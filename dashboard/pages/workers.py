@@ -29,6 +29,7 @@ from dashboard.components.palette import (
 from dashboard.server import access
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
+from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import format_number
@@ -292,6 +293,7 @@ def _controls(data: WorkerCaseloads, periods: list[str]) -> html.Div:
     )
 
 
+@single_query_values
 def layout(ref: str | None = None, team: str | None = None, period: str | None = None, **_query) -> html.Div:
     """Return the worker caseloads of measure `ref` for `period` and `team` (query string), for managers only."""
     refused = refusal_notice("Worker caseloads", users.VIEW_WORKERS)

@@ -24,12 +24,19 @@ MONTH_NAMES = (
 )
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # months far enough inside the calendar for any page to step a few years
+
+
 def parse_period(text: str) -> tuple[int, int]:
-    """Return (year, month) of a 'YYYY-MM' period; raises ValueError if it is not one."""
+    """Return (year, month) of a 'YYYY-MM' period of a year from 1900 to 2999; raises ValueError if it is not
+    one."""
     match = _PERIOD.match(text.strip()) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"{text!r} is not a month in the form YYYY-MM (for example 2023-01).")
-    return int(match.group(1)), int(match.group(2))
+    year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"{text!r} is not a month the dashboard holds (years {FIRST_YEAR} to {LAST_YEAR}).")
+    return year, int(match.group(2))
 
 
 def is_period(text: object) -> bool:

@@ -94,7 +94,7 @@ def comparator_line(comparators: MeasureComparators, year: ComparatorYear | None
     '2023-24: 61.0% · England 66.0% · neighbours 58.0% · rank 97 of 151 · C'.
 
     The council's figure comes first; in its place, the council's name and what its marker means ('2023-24:
-    Herefordshire suppressed · England 66.0%'). An average of fewer neighbours than the group says how many
+    Camden suppressed · England 66.0%'). An average of fewer neighbours than the group says how many
     ('neighbours 58.0% (8 of 10)'). Rank and quartile are left out when there are none (an item with no direction
     of good, or no council figure). '' when there is no published year at all. Raises nothing.
     """
@@ -151,7 +151,7 @@ def _newer_without_figure(comparators: MeasureComparators, chosen: ComparatorYea
 
 def comparator_sentence(comparators: MeasureComparators, year: ComparatorYear | None = None) -> str:
     """Return one year's comparators (the latest by default) in a full sentence for readers, e.g.
-    'In 2023-24 Herefordshire's figure was 61.0%, against England 66.0%, West Midlands 63.0% and the average of
+    'In 2023-24 Camden's figure was 61.0%, against England 66.0%, Inner London 63.0% and the average of
     its 10 statistical neighbours 58.0% (neighbour groups of May 2025); rank 97 of 151 councils with a figure
     (1 is the best), quartile C (A is the best quarter).'
 
@@ -217,7 +217,7 @@ def no_comparator_sentence(missing: NoComparator) -> str:
 
 def national_summary(comparators: MeasureComparators | NoComparator | None) -> str:
     """Return the sentence the plain-English summary ends its figures with: the latest national year named
-    first, then the comparators ('Latest national figures are for 2023-24: Herefordshire 61.0%, England
+    first, then the comparators ('Latest national figures are for 2023-24: Camden 61.0%, England
     66.0%, ...'), or '' for a measure without a national comparator. Raises nothing."""
     if not isinstance(comparators, MeasureComparators) or comparators.latest is None:
         return ""

@@ -151,9 +151,9 @@ def test_every_council_sorts_from_the_keyboard_and_downloads_as_neutralised_csv(
 def test_the_pack_puts_the_latest_national_year_under_each_measure_that_has_one(page, national_app, output_dir):
     page.goto(national_app + "/pack")
     page.wait_for_selector("tr.pack-national-row")
-    line = page.locator("tr.pack-national-row[data-ref='3.3']").inner_text()
+    line = page.locator("tr.pack-national-row[data-national-ref='3.3']").inner_text()
     assert re.match(r"3\.3 nationally \(annual figures\): \d{4}-\d{2}(, provisional)?: ", line), line
-    assert page.locator("tr.pack-national-row[data-ref='3.1']").count() == 0
+    assert page.locator("tr.pack-national-row[data-national-ref='3.1']").count() == 0
     assert CREDIT in page.locator(".pack-key").inner_text()
     page.locator("#pack-area-3").screenshot(path=str(output_dir / "national-pack-area-3.png"))
 

@@ -104,3 +104,41 @@ def test_a_file_over_the_page_limit_is_refused_with_the_command_to_use(app):
     assert "the limit here: load it with `python -m measures benchmarks import`" in json.dumps(
         preview.to_plotly_json(), default=str
     )
+
+
+def _confirm(app, client, token: str, edition: str):
+    return callback(
+        client,
+        _key(app, "national-confirm.disabled@"),
+        [{"id": "national-confirm", "property": "n_clicks", "value": 1}],
+        [
+            {"id": "national-token", "property": "data", "value": token},
+            {"id": "national-edition", "property": "value", "value": edition},
+        ],
+    )
+
+
+def test_a_confirmation_imports_the_edition_that_was_checked_and_no_other(app):
+    # The edition box could be changed between the check and the click: the groups must never be written under
+    # an edition nobody previewed, and the reference cannot be edited into another edition either.
+    from pathlib import Path
+
+    from dashboard.server import data
+
+    workbook = (Path(__file__).resolve().parents[2] / "data" / "national" / "sn_may_2025.xlsx").read_bytes()
+    client = client_as(app, "admin")
+    checked = _check(app, client, workbook, filename="sn_may_2025.xlsx").get_json()["response"]
+    token = checked["national-token"]["data"]
+    assert "May 2025" in text(checked["national-preview"]["children"])
+
+    changed = _confirm(app, client, token, "June 2030").get_json()["response"]
+    assert "checked as the May 2025 edition, but the box now says June 2030. Nothing was imported" in text(
+        changed["national-preview"]["children"]
+    )
+    tampered = _confirm(app, client, token.rsplit(".", 1)[0] + ".2030-06", "").get_json()["response"]
+    assert "expired or was already imported" in text(tampered["national-preview"]["children"])
+    assert [name for _, name in national.neighbour_editions(data.engine())] == ["April 2021", "May 2025"]
+
+    kept = _confirm(app, client, token, "").get_json()["response"]
+    assert "May 2025" in text(kept["national-preview"]["children"])
+    assert [name for _, name in national.neighbour_editions(data.engine())] == ["April 2021", "May 2025"]

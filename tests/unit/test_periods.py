@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from measures.domain.periods import financial_year, is_period, long_label, period_range, shift_period, short_label
+from measures.domain.periods import (
+    financial_year,
+    is_period,
+    long_label,
+    parse_period,
+    period_range,
+    shift_period,
+    short_label,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,3 +33,12 @@ def test_labels_and_ranges():
     assert period_range("2023-02", "2023-01") == []
     assert financial_year("2023-01") == "2022-23"
     assert financial_year("2023-04") == "2023-24"
+
+
+@pytest.mark.parametrize("text", ["0000-01", "0001-06", "1899-12", "3000-01"])
+def test_a_month_outside_the_years_the_dashboard_holds_is_no_month(text):
+    # "0000-01" was once read as a month, and the month before it ("-001-12") then broke the page that asked.
+    assert not is_period(text)
+    with pytest.raises(ValueError, match="years 1900 to 2999"):
+        parse_period(text)
+    assert shift_period("1900-01", -1) == "1899-12"  # stepping out is arithmetic; reading it back is refused
