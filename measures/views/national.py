@@ -41,6 +41,7 @@ class UnknownYear(LookupError):
     """A year was asked for that the measure's national item has no figures for."""
 
     def __init__(self, ref: str, year: str, years: tuple[str, ...]) -> None:
+        year = year if len(year) <= 40 else year[:40] + "…"  # a typed year is not echoed whole
         self.ref, self.year, self.years = ref, year, years
         known = ", ".join(years) if years else "none"
         super().__init__(f"Measure {ref} has no national figures for {year}. Years with figures: {known}.")
@@ -194,15 +195,20 @@ def comparator_year(comparators: MeasureComparators, year: str | None) -> Compar
         if comparators.latest is None:
             raise UnknownYear(comparators.ref, "any year", known)
         return comparators.latest
-    wanted = " ".join(year.split()).casefold()
+    wanted = _folded_year(year)
     for entry in reversed(comparators.years):
         published = parse_year(entry.year)
-        forms = {entry.year.casefold(), entry.label.casefold()}
+        forms = {_folded_year(entry.year), _folded_year(entry.label)}
         if published is not None:
-            forms.add(published.base.casefold())
+            forms.add(_folded_year(published.base))
         if wanted in forms:
             return entry
     raise UnknownYear(comparators.ref, year, known)
+
+
+def _folded_year(text: str) -> str:
+    """A year as typed, compared without case, spacing or the choice of "/" or "-" ("2023/24" is "2023-24")."""
+    return " ".join(text.split()).casefold().replace("/", "-")
 
 
 def _comparators(engine: Engine, measure: Measure, council: Council) -> MeasureComparators | NoComparator:
@@ -324,9 +330,9 @@ def _choose_year(
     if year is None:
         with_figure = [y for y in years if y.figures.get(council.la_code, _Figure(None, "")).value is not None]
         return (with_figure or list(years))[-1]
-    wanted = " ".join(year.split()).casefold()
+    wanted = _folded_year(year)
     for entry, label in reversed(list(zip(years, labels, strict=True))):
-        if wanted in {entry.published.label.casefold(), entry.published.base.casefold(), label.casefold()}:
+        if wanted in {_folded_year(entry.published.label), _folded_year(entry.published.base), _folded_year(label)}:
             return entry
     raise UnknownYear(ref, year, labels)
 

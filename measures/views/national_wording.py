@@ -49,9 +49,11 @@ def figure_or_status(value: float | None, status: str, unit: str, decimals: int)
 
 
 def year_text(year: ComparatorYear) -> str:
-    """Return the year as a reader sees it, with a provisional release said ('2023-24', '2024-25, provisional').
-    Raises nothing."""
-    return f"{year.label}, provisional" if year.release == "provisional" else year.label
+    """Return the year as a reader sees it, with a provisional or revised release said ('2023-24', '2024-25,
+    provisional', '2022-23, revised'). Raises nothing."""
+    if year.release in ("provisional", "revised"):
+        return f"{year.label}, {year.release}"
+    return year.label
 
 
 def rank_text(year: ComparatorYear) -> str:

@@ -295,3 +295,11 @@ def test_a_suppressed_neighbour_is_left_out_of_the_average_like_one_not_availabl
     assert year.neighbours_average == pytest.approx(745.0 / 9) and year.neighbours_counted == 9
     assert (year.neighbours[-1].value, year.neighbours[-1].status) == (None, "suppressed")
     assert (year.rank, year.ranked_of) == (2, 10)
+
+
+def test_a_year_can_be_asked_for_with_a_slash_as_academic_years_are_written(hand_worked):
+    comparators = measure_comparators(hand_worked, "3.3")
+    assert comparator_year(comparators, "2023/24") == comparator_year(comparators, "2023-24")
+    with pytest.raises(UnknownYear) as refused:
+        comparator_year(comparators, "1" * 100_000)
+    assert len(str(refused.value)) < 300  # a typed year is not echoed whole

@@ -14,6 +14,7 @@ from measures.views.national_wording import (
     quartile_hint,
     quartile_text,
     value_text,
+    year_text,
 )
 from tests.national_examples import comparators, no_comparator, year
 
@@ -106,3 +107,12 @@ def test_a_measure_without_a_comparator_says_why():
     assert no_comparator_sentence(no_comparator(reason="No national comparator: audits are the council's own")) == (
         "No national comparator: audits are the council's own."
     )
+
+
+def test_a_provisional_or_revised_year_says_so_and_a_final_or_first_release_does_not():
+    assert [year_text(year(release=release)) for release in ("", "provisional", "revised", "final")] == [
+        "2023-24",
+        "2023-24, provisional",
+        "2023-24, revised",
+        "2023-24",
+    ]
