@@ -305,10 +305,10 @@ def summary_sentence(detail: MeasureDetail) -> str:
     """Return the plain-English summary of the measure as at the month shown.
 
     One sentence of figures (the month's value and counts; the change since last month, better or worse;
-    the comparison with the previous 12 months' average; the target; the benchmarks), then the latest national
-    comparators in sentences of their own that name their year first (annual figures, never worded as the
-    month's), then the SPC reading in words, then any caveats (small numbers, synthetic figures). Never raises for
-    missing months: a TBC, new or missing month says so.
+    the comparison with the previous 12 months' average; the target; the benchmarks), then any caveat on small
+    numbers, the SPC reading in words and any caveat on synthetic figures, all about the months; last the latest
+    national comparators in sentences of their own that name their year first (annual figures, never worded as the
+    month's). Never raises for missing months: a TBC, new or missing month says so.
     """
     first = figure_clause(detail)
     change = change_clause(detail)
@@ -318,10 +318,10 @@ def summary_sentence(detail: MeasureDetail) -> str:
     if rest:
         first += "; " + "; ".join(rest)
     sentences = [_capitalise(first) + "."]
-    national = national_summary(detail.national)
-    if national:
-        sentences.append(national)
     sentences.extend(
         s for s in (small_denominator_sentence(detail), spc_sentence(detail), synthetic_sentence(detail)) if s
     )
+    national = national_summary(detail.national)  # last: annual figures never read as part of the month's story
+    if national:
+        sentences.append(national)
     return " ".join(sentences)

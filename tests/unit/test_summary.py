@@ -362,7 +362,7 @@ def test_benchmarks_read_as_published(catalogue, ref, value, text):
     assert format_benchmark(catalogue.measure(ref), value) == text
 
 
-def test_the_national_comparators_follow_the_months_figures_in_a_sentence_that_names_their_year(catalogue):
+def test_the_national_comparators_follow_everything_about_the_months_in_sentences_that_name_their_year(catalogue):
     from dataclasses import replace
 
     from tests.national_examples import comparators, no_comparator, year
@@ -374,9 +374,10 @@ def test_the_national_comparators_follow_the_months_figures_in_a_sentence_that_n
     inputs = _inputs(catalogue, "3.1", rows, [])
     plain = measure_detail(inputs, "2023-01").summary
     with_national = measure_detail(replace(inputs, national=comparators(year(), ref="3.1")), "2023-01").summary
-    first = plain.split(". ")[0] + "."
-    # The month's sentence is unchanged; the annual figures come after it, their year named before any figure.
-    assert with_national.startswith(first + " Latest national figures are for 2023-24. In 2023-24 Herefordshire's")
-    assert "rank 97 of 151 councils with a figure (1 is the best), quartile C (A is the best quarter)." in with_national
-    assert with_national.endswith(plain[len(first) :])
+    # Everything about the months is unchanged and comes first; the annual figures come last, in sentences of
+    # their own, their year named before any figure.
+    assert with_national.startswith(plain + " Latest national figures are for 2023-24. In 2023-24 Herefordshire's")
+    assert with_national.endswith(
+        "rank 97 of 151 councils with a figure (1 is the best), quartile C (A is the best quarter)."
+    )
     assert measure_detail(replace(inputs, national=no_comparator("3.1")), "2023-01").summary == plain
