@@ -39,7 +39,8 @@ def _what_it_holds(report: NationalReport) -> str:
 def _issue_table(issues: list[NationalIssue], caption: str, kind: str) -> html.Div:
     shown = issues[:MAX_ISSUE_ROWS]
     more = len(issues) - len(shown)
-    headings = ("Sheet", "Row", "Column", "What to do")
+    with_sheet = any(issue.sheet for issue in shown)  # a CSV has no sheets: no empty column for them
+    headings = ("Sheet", "Row", "Column", "What to do") if with_sheet else ("Row", "Column", "What to do")
     return html.Div(
         [
             html.Table(
@@ -53,7 +54,7 @@ def _issue_table(issues: list[NationalIssue], caption: str, kind: str) -> html.D
                         [
                             html.Tr(
                                 [
-                                    html.Td(issue.sheet, role="cell"),
+                                    html.Td(issue.sheet, role="cell") if with_sheet else None,
                                     html.Td("" if issue.row is None else str(issue.row), className="mono", role="cell"),
                                     html.Td(issue.column, role="cell"),
                                     html.Td(issue.message, className="advice", role="cell"),

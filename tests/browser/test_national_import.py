@@ -33,8 +33,13 @@ def test_a_broken_long_form_lists_every_problem_by_row_and_column(page_as, writa
     )
     text = _upload(page, writable_app, path)
     assert "This file cannot be imported" in text and CREDIT in text
-    assert page.locator(".issues-error tbody tr td:nth-child(2)").all_inner_texts() == ["3", "4"]
-    assert page.locator(".issues-error tbody tr td:nth-child(3)").all_inner_texts() == ["Values", "LA Number"]
+    assert page.locator(".issues-error thead th").all_inner_texts() == [
+        "Row",
+        "Column",
+        "What to do",
+    ]  # a CSV has no sheets
+    assert page.locator(".issues-error tbody tr td:nth-child(1)").all_inner_texts() == ["3", "4"]
+    assert page.locator(".issues-error tbody tr td:nth-child(2)").all_inner_texts() == ["Values", "LA Number"]
     assert "'<b>sixty</b>' is neither a number" in text  # what the file holds is shown as text, never as markup
     assert page.locator("#national-preview b").count() == 0
     assert page.locator("#national-confirm").is_disabled()
