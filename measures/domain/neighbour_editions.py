@@ -15,21 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from measures.domain.national_years import parse_year
+from measures.domain.periods import MONTH_NAMES
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS = MONTH_NAMES
 _MONTH_NUMBERS = {name.casefold(): number for number, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBERS.update({name[:3].casefold(): number for number, name in enumerate(MONTHS, start=1)})
 _MONTH_NUMBERS["sept"] = 9

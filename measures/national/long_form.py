@@ -15,6 +15,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
 from measures.domain.national_markers import marker_status
 from measures.domain.national_reference import Areas, NationalItem, is_percentage
 from measures.domain.national_years import parse_year
@@ -44,12 +46,8 @@ def _fold(text: str) -> str:
 
 
 def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    """The spreadsheet letter of the column at 0-based `index` (0 is A)."""
+    return get_column_letter(index + 1)
 
 
 def decode(data: bytes) -> str | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from openpyxl.utils import get_column_letter
+
 from measures.domain.national_reference import Areas
 from measures.national.report import NationalIssue, NationalReport
 from measures.national.workbook_process import Cell, Sheets
@@ -25,12 +27,8 @@ def _fold(value: Cell) -> str:
 
 
 def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    """The spreadsheet letter of the column at 0-based `index` (0 is A)."""
+    return get_column_letter(index + 1)
 
 
 def _code(value: Cell) -> int | None:
