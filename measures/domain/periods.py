@@ -24,28 +24,26 @@ MONTH_NAMES = (
 )
 
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999  # months far enough inside the calendar for any page to step a few years
+# The months a reader or a file can name. Far enough inside the four-digit years that a page can step a few years
+# back or on from any of them and still have a month ("0000-01" was once taken, and the month before it broke pages).
+FIRST_YEAR, LAST_YEAR = 1000, 8999
 
 
 def parse_period(text: str) -> tuple[int, int]:
-    """Return (year, month) of a 'YYYY-MM' period of a year from 1900 to 2999; raises ValueError if it is not
-    one."""
+    """Return (year, month) of a 'YYYY-MM' period; raises ValueError if it is not one."""
     match = _PERIOD.match(text.strip()) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"{text!r} is not a month in the form YYYY-MM (for example 2023-01).")
-    year = int(match.group(1))
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"{text!r} is not a month the dashboard holds (years {FIRST_YEAR} to {LAST_YEAR}).")
-    return year, int(match.group(2))
+    return int(match.group(1)), int(match.group(2))
 
 
 def is_period(text: object) -> bool:
-    """Return True if `text` is a valid 'YYYY-MM' period."""
+    """Return True if `text` is a valid 'YYYY-MM' period of a year from FIRST_YEAR to LAST_YEAR."""
     try:
-        parse_period(text)  # type: ignore[arg-type]
+        year, _ = parse_period(text)  # type: ignore[arg-type]
     except (ValueError, AttributeError):
         return False
-    return True
+    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 def make_period(year: int, month: int) -> str:
