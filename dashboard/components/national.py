@@ -134,13 +134,21 @@ def _year_axis_label(year: ComparatorYear) -> str:
     return plain_text(year_text(year))
 
 
-def _series(comparators: MeasureComparators) -> list[tuple[str, str, list[float | None]]]:
+def _series(comparators: MeasureComparators) -> list[tuple[str, str, list[float | None], list[str]]]:
+    """Each line of the annual chart: kind, name, a value per year and what a missing value means (the council's
+    published marker: "suppressed", "not published"; the comparators carry none)."""
     years = comparators.years
+    no_status = ["" for _ in years]
     return [
-        ("council", f"{comparators.council} (annual figure)", [y.council for y in years]),
-        ("england", comparators.england or "England", [y.england for y in years]),
-        ("region", comparators.region, [y.region for y in years]),
-        ("neighbours", "Statistical neighbours' average", [y.neighbours_average for y in years]),
+        (
+            "council",
+            f"{comparators.council} (annual figure)",
+            [y.council for y in years],
+            [y.council_status for y in years],
+        ),
+        ("england", comparators.england or "England", [y.england for y in years], no_status),
+        ("region", comparators.region, [y.region for y in years], no_status),
+        ("neighbours", "Statistical neighbours' average", [y.neighbours_average for y in years], no_status),
     ]
 
 
@@ -151,15 +159,15 @@ def national_figure(comparators: MeasureComparators) -> go.Figure:
     figure = go.Figure(layout={"template": TEMPLATE})
     labels = [_year_axis_label(year) for year in comparators.years]
     unit, decimals = comparators.unit, comparators.decimals
-    for kind, name, values in _series(comparators):
+    for kind, name, values, statuses in _series(comparators):
         if kind == "region" and not name:
             continue
         if all(value is None for value in values):
             continue
         style = SERIES_STYLE[kind]
         hover = [
-            f"{plain_text(name)}: {figure_or_status(value, '', unit, decimals)} in {label}"
-            for value, label in zip(values, labels, strict=True)
+            f"{plain_text(name)}: {figure_or_status(value, status, unit, decimals)} in {label}"
+            for value, status, label in zip(values, statuses, labels, strict=True)
         ]
         figure.add_trace(
             go.Scatter(

@@ -75,6 +75,11 @@ def test_the_annual_chart_has_one_point_a_year_told_apart_by_shape_and_leaves_a_
     assert names == ["Herefordshire (annual figure)", "England", "West Midlands", "Statistical neighbours' average"]
     council = figure.data[0]
     assert list(council.x) == ["2022-23", "2023-24"] and list(council.y) == [None, 61.0]
+    # The gap says what the table says: the council's figure was suppressed, not missing, and never 0.
+    assert [row[0] for row in council.customdata] == [
+        "Herefordshire (annual figure): suppressed in 2022-23",
+        "Herefordshire (annual figure): 61.0% in 2023-24",
+    ]
     assert len({trace.marker.symbol for trace in figure.data}) == 4
     assert len({trace.line.dash for trace in figure.data}) == 4
     assert "annual" in figure.layout.xaxis.title.text
