@@ -18,3 +18,40 @@ def reason_field(field_id: str, label: str, hint: str, hint_id: str | None = Non
         ],
         className="field",
     )
+
+
+def file_drop_zone(upload_id: str, what: str, limits: str, accept: str, max_size: int) -> dcc.Upload:
+    """The box a file is dropped on or chosen through: "Drop the `what` here or choose a file (`limits`)", taking
+    only the types in `accept` and at most `max_size` bytes."""
+    return dcc.Upload(
+        id=upload_id,
+        children=html.Div(
+            [
+                html.Strong(f"Drop the {what} here"),
+                " or ",
+                html.Span("choose a file", className="link-like"),
+                html.Span(f" ({limits})", className="muted"),
+            ]
+        ),
+        accept=accept,
+        max_size=max_size,
+        multiple=False,
+        className="dropzone",
+        className_active="dropzone dropzone-active",
+        className_reject="dropzone dropzone-reject",
+    )
+
+
+def checking_preview(preview_id: str, checking: str) -> dcc.Loading:
+    """Where a dropped file's report appears, announced to screen readers, with `checking` ("Reading the file and
+    checking every cell…") shown over it while the check runs."""
+    return dcc.Loading(
+        html.Div(id=preview_id, **{"aria-live": "polite"}),
+        type="default",
+        overlay_style={"visibility": "visible", "opacity": 0.5},
+        custom_spinner=html.Div(
+            [html.Div(className="spinner"), html.P(checking)],
+            className="loading-message",
+            role="status",
+        ),
+    )

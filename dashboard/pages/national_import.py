@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
+from dashboard.components.fields import checking_preview, file_drop_zone
 from dashboard.components.national_report import national_report, source_credit
 from dashboard.components.notices import refusal_notice
 from dashboard.server import auth
@@ -96,38 +97,16 @@ def layout(**_query) -> html.Div:
                 ["Files you import are recorded as yours (", html.Strong(auth.current_name()), ")."],
                 className="hint",
             ),
-            dcc.Upload(
-                id=ids.NATIONAL_UPLOAD,
-                children=html.Div(
-                    [
-                        html.Strong("Drop the CSV or Excel file here"),
-                        " or ",
-                        html.Span("choose a file", className="link-like"),
-                        html.Span(
-                            f" (.csv or .xlsx, up to {MAX_UPLOAD_BYTES // 1_048_576} MB; a larger file, such as LAIT's "
-                            "whole data set, is loaded with python -m measures benchmarks import)",
-                            className="muted",
-                        ),
-                    ]
-                ),
-                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                max_size=MAX_UPLOAD_BYTES,
-                multiple=False,
-                className="dropzone",
-                className_active="dropzone dropzone-active",
-                className_reject="dropzone dropzone-reject",
+            file_drop_zone(
+                ids.NATIONAL_UPLOAD,
+                "CSV or Excel file",
+                f".csv or .xlsx, up to {MAX_UPLOAD_BYTES // 1_048_576} MB; a larger file, such as LAIT's whole data "
+                "set, is loaded with python -m measures benchmarks import",
+                ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                MAX_UPLOAD_BYTES,
             ),
             dcc.Store(id=ids.NATIONAL_TOKEN),
-            dcc.Loading(
-                html.Div(id=ids.NATIONAL_PREVIEW, **{"aria-live": "polite"}),
-                type="default",
-                overlay_style={"visibility": "visible", "opacity": 0.5},
-                custom_spinner=html.Div(
-                    [html.Div(className="spinner"), html.P("Reading the file and checking every row…")],
-                    className="loading-message",
-                    role="status",
-                ),
-            ),
+            checking_preview(ids.NATIONAL_PREVIEW, "Reading the file and checking every row…"),
             html.Div(
                 [
                     html.Button(

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard.components.fields import reason_field
+from dashboard.components.fields import checking_preview, file_drop_zone, reason_field
 from dashboard.components.import_report import outcome, preview
 from dashboard.components.notices import refusal_notice
 from dashboard.server import auth
@@ -81,36 +81,17 @@ def layout(**_query) -> html.Div:
                 ],
                 className="hint",
             ),
-            dcc.Upload(
-                id=ids.UPLOAD,
-                children=html.Div(
-                    [
-                        html.Strong("Drop the Excel file here"),
-                        " or ",
-                        html.Span("choose a file", className="link-like"),
-                        html.Span(f" (.xlsx or .xlsm, up to {MAX_FILE_BYTES // 1_048_576} MB)", className="muted"),
-                    ]
-                ),
-                # .xlsm is an .xlsx that may carry macros; the macros are never run, only the cells are read.
-                accept=".xlsx,.xlsm,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+            # .xlsm is an .xlsx that may carry macros; the macros are never run, only the cells are read.
+            file_drop_zone(
+                ids.UPLOAD,
+                "Excel file",
+                f".xlsx or .xlsm, up to {MAX_FILE_BYTES // 1_048_576} MB",
+                ".xlsx,.xlsm,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
                 "application/vnd.ms-excel.sheet.macroEnabled.12",
-                max_size=MAX_FILE_BYTES,
-                multiple=False,
-                className="dropzone",
-                className_active="dropzone dropzone-active",
-                className_reject="dropzone dropzone-reject",
+                MAX_FILE_BYTES,
             ),
             dcc.Store(id=ids.STAGED_TOKEN),
-            dcc.Loading(
-                html.Div(id=ids.UPLOAD_PREVIEW, **{"aria-live": "polite"}),
-                type="default",
-                overlay_style={"visibility": "visible", "opacity": 0.5},
-                custom_spinner=html.Div(
-                    [html.Div(className="spinner"), html.P("Reading the file and checking every cell…")],
-                    className="loading-message",
-                    role="status",
-                ),
-            ),
+            checking_preview(ids.UPLOAD_PREVIEW, "Reading the file and checking every cell…"),
             reason_field(
                 ids.UPLOAD_REASON,
                 "Reason for revising a published month",
