@@ -416,6 +416,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0011": build_0010,  # adds the measures' plain source, empty until `init` loads the catalogue
     "0012": build_0012,
     "0013": build_0012,  # adds the measures' national item and note, empty until `init` loads the catalogue
+    "0014": build_0012,  # adds the improvement plan and the charts' events, changes and target history, all empty
 }
 
 

@@ -361,6 +361,103 @@ publications = Table(
     Index("ix_publications_period", "period", "id"),
 )
 
+# The improvement plan (`measures.storage.plan`). Every table below is a history: a change adds a row, never updates
+# or deletes one. An action's current wording is its newest version; a month's rating of an action is its newest row.
+plan_actions = Table(
+    "plan_actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(16), nullable=False),  # as the plan numbers it, e.g. "2.4"
+    Column("version", Integer, nullable=False),
+    Column("area_number", Integer, ForeignKey("areas.number"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("lead", Text, nullable=False, default=""),
+    Column("deadline", String(7), nullable=False),  # YYYY-MM: the month by the end of which it is due
+    Column("deadline_text", Text, nullable=False, default=""),  # as the plan words it, e.g. "Spring 2023"
+    Column("measure_refs", Text, nullable=False, default=""),  # comma-separated refs of the linked measures
+    Column("state", String(16), nullable=False, default="open"),  # open | closed
+    Column("reason", Text, nullable=False, default=""),
+    Column("actor", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("source", String(16), nullable=False, default=""),  # plan | page | demo
+    UniqueConstraint("number", "version"),
+)
+
+action_ratings = Table(
+    "action_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(16), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM
+    Column("version", Integer, nullable=False),
+    Column("brag", String(16), nullable=False),  # not_yet_due | green | amber | red | blue | not_recorded
+    Column("progress", Text, nullable=False, default=""),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("actor", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("source", String(16), nullable=False, default=""),  # page | return | demo
+    Column("upload_id", Integer, ForeignKey("uploads.id")),
+    UniqueConstraint("number", "period", "version"),
+    Index("ix_action_ratings_period", "period"),
+)
+
+# Events drawn on a measure's SPC chart ("MASH co-located, August 2022"). `event_key` ties the versions of one event;
+# a removal is a version with `removed` set.
+chart_events = Table(
+    "chart_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_key", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("ref", String(16), ForeignKey("measures.ref"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("removed", Boolean, nullable=False, default=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("actor", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("event_key", "version"),
+    Index("ix_chart_events_ref", "ref"),
+)
+
+# Where a measure's process changed, so its SPC chart recalculates the mean and limits from that month (kind
+# "change"), or the months its limits are fixed on (kind "baseline": `period` to `period_end`). Versions as above.
+spc_changes = Table(
+    "spc_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("change_key", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("ref", String(16), ForeignKey("measures.ref"), nullable=False),
+    Column("kind", String(16), nullable=False),  # change | baseline
+    Column("period", String(7), nullable=False),
+    Column("period_end", String(7)),
+    Column("removed", Boolean, nullable=False, default=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("actor", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("change_key", "version"),
+    Index("ix_spc_changes_ref", "ref"),
+)
+
+# Each target a measure has had and the month from which it applied; `kind` NULL means "no target" from that month.
+target_history = Table(
+    "target_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(16), ForeignKey("measures.ref"), nullable=False),
+    Column("effective_from", String(7), nullable=False),  # YYYY-MM
+    Column("kind", String(16)),
+    Column("low", Float),
+    Column("high", Float),
+    Column("tolerance", Float),
+    Column("text", Text),
+    Column("reason", Text, nullable=False, default=""),
+    Column("actor", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_target_history_ref", "ref", "effective_from"),
+)
+
 # One row: the key under which every app worker may reuse what it computed from the data (see
 # `measures.storage.versioning`). Every write of figures, benchmarks, commentary or the catalogue raises `counter`; a
 # restore moves it past both the live and the backup's value and draws a new `generation`, so no key is reused.
