@@ -152,10 +152,18 @@ def command_demo(args) -> int:
     for part, label in (("published", "Published figures"), ("synthetic", "Synthetic history (not real data)")):
         c = counts[part]
         print(f"{label}: {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged.")
+    _print_plan_counts(counts["plan"])
     for part, c in counts.items():
-        if part not in ("published", "synthetic"):
+        if part not in ("published", "synthetic", "plan"):
             print(f"National ({part}): {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged.")
     return EXIT_OK
+
+
+def _print_plan_counts(c: dict[str, int]) -> None:
+    print(
+        f"Improvement plan: {c['actions']} actions added; ratings (published progress and synthetic, not real "
+        f"colours) {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged."
+    )
 
 
 def command_export(args) -> int:
