@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from measures.cli import actions as actions_cli
 from measures.cli import benchmarks as benchmarks_cli
 from measures.cli import users as admin_cli
 from measures.domain.catalogue import CatalogueError, load_catalogue
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.add_argument("--replace", action="store_true", help="delete what the database holds first")
     benchmarks_cli.add_parsers(commands)
+    actions_cli.add_parsers(commands)
     admin_cli.add_parsers(commands)
     return parser
 
@@ -424,6 +426,7 @@ COMMANDS = {
     "user": admin_cli.command_user,
     "audit": admin_cli.command_audit,
     "benchmarks": benchmarks_cli.command_benchmarks,
+    "actions": actions_cli.command_actions,
 }
 
 
