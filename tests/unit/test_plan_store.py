@@ -189,6 +189,14 @@ def test_ratings_are_revised_as_new_rows_and_counted(engine):
     assert list(audit.audit_frame(engine, action="plan.ratings_recorded").subject) == ["2022-11", "2022-11"]
 
 
+def test_spaces_around_a_number_or_month_are_not_stored(engine):
+    _add(engine, "3.2")
+    record_ratings(engine, [RatingRow(" 3.2 ", " 2022-11 ", " Green ", "Fine")], actor="ann", source="return")
+    assert list(plan_ratings(engine)["3.2"]) == ["2022-11"]
+    again = record_ratings(engine, [RatingRow("3.2", "2022-11", "green", "Fine")], actor="ann", source="return")
+    assert again == {"added": 0, "revised": 0, "unchanged": 1}
+
+
 def test_ratings_with_any_problem_write_nothing(engine):
     _add(engine, "3.2")
     _add(engine, "3.3")
