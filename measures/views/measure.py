@@ -31,7 +31,7 @@ from measures.domain.periods import (
     shift_period,
 )
 from measures.domain.recent_average import MINIMUM_RECENT_MONTHS, RECENT_MONTHS
-from measures.storage import catalogue_records, chart_changes, publications, reads
+from measures.storage import catalogue_records, chart_changes, plan, publications, reads
 from measures.views.measure_model import (
     Benchmark,
     BenchmarkKind,
@@ -382,8 +382,15 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
 
 def chart_notes(engine: Engine, ref: str, visible: reads.Visible = None) -> tuple[ChartNote, ...]:
     """Return what happened in measure `ref`'s `visible` months (None: every month), by month: the events noted on
-    its chart. Raises sqlalchemy errors if the database cannot be read."""
+    its chart and the improvement actions linked to it completed in those months (read on the `visible` months'
+    ratings, each in the month its final run of Blue began). Raises sqlalchemy errors if the database cannot be
+    read."""
     notes = [ChartNote(event.period, event.text, "event") for event in chart_changes.chart_events(engine, ref, visible)]
+    notes += [
+        ChartNote(month, f"{action.number} {action.text}", "action")
+        for action, month in plan.completed_actions(engine, ref, visible=visible)
+        if visible is None or month in visible
+    ]
     return tuple(sorted(notes, key=lambda note: note.period))
 
 

@@ -42,7 +42,7 @@ from measures.domain.formatting import (
     variation_text,
 )
 from measures.domain.periods import long_label, make_period, parse_period, shift_period
-from measures.views.measure import Benchmark, MeasureDetail, MonthRow
+from measures.views.measure import Benchmark, ChartNote, MeasureDetail, MonthRow
 from measures.views.summary import format_benchmark
 
 FONT_SIZE = 14
@@ -418,6 +418,10 @@ def _original_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter
     return traces
 
 
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def recalculation_sentences(detail: MeasureDetail) -> list[str]:
     """Return what the chart's recalculations are and what the chart would say without them, e.g. 'Limits
     recalculated from March 2022: MASH co-located.' then 'Without the recalculation: average 16.3%, process limits
@@ -435,6 +439,14 @@ def recalculation_sentences(detail: MeasureDetail) -> list[str]:
         sentences.append(
             f"Limits fixed on {long_label(baseline.first)} to {long_label(baseline.last)}: {baseline.reason}"
         )
+    for segment in result.segments:
+        if segment.mean is None:
+            months = segment.stop - segment.start
+            counted = f"{months} month{'s' if months != 1 else ''}"
+            sentences.append(
+                f"{_capitalise(segment_label(detail, segment))}: {counted}, fewer than the "
+                f"{measure.spc.minimum_segment_points} the limits need, so no average or limits are drawn"
+            )
     original = result.original
     if original is not None and original.mean is not None:
         sentences.append(
@@ -447,15 +459,31 @@ def recalculation_sentences(detail: MeasureDetail) -> list[str]:
     return [sentence if sentence.endswith(".") else sentence + "." for sentence in sentences]
 
 
-def _event_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
+EVENT_HOVER_LENGTH = 120
+
+
+def _event_hover(note: ChartNote) -> str:
+    """An event's words for the chart's hover, as text: an action's long wording is cut (the list under the chart
+    has it whole)."""
+    text = note.text if len(note.text) <= EVENT_HOVER_LENGTH else note.text[: EVENT_HOVER_LENGTH - 1].rstrip() + "…"
+    return plain_text(f"Action completed: {text}" if note.kind == "action" else text)
+
+
+def _event_trace(detail: MeasureDetail, y: float, step: float) -> go.Scatter | None:
     """Events and completed actions as numbered markers along the top of the chart, each with its text on hover;
     the same numbers head the list under the chart."""
     shown = [(number, note) for number, note in enumerate(detail.events, start=1)]
     if not shown:
         return None
+    # Two in the same month are stacked, so neither number hides the other.
+    heights: list[float] = []
+    seen: dict[str, int] = {}
+    for _, note in shown:
+        count = seen[note.period] = seen.get(note.period, -1) + 1
+        heights.append(y - step * count)
     return go.Scatter(
         x=[month_date(note.period) for _, note in shown],
-        y=[y] * len(shown),
+        y=heights,
         mode="markers+text",
         text=[str(number) for number, _ in shown],
         textposition="top center",
@@ -463,7 +491,7 @@ def _event_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
         marker={"symbol": "triangle-down", "size": 13, "color": CHART_EVENT_COLOUR},
         name="Event or action completed (numbered as listed under the chart)",
         legendrank=13,
-        customdata=[[long_label(note.period), plain_text(note.text)] for _, note in shown],
+        customdata=[[long_label(note.period), _event_hover(note)] for _, note in shown],
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
     )
 
@@ -642,7 +670,8 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
     status = _status_trace(detail, 4.0 if percent else 0.0)
     if status is not None:
         figure.add_trace(status)
-    events = _event_trace(detail, 96.0 if percent else _top_of(figure) * 1.08 or 1.0)
+    top = 96.0 if percent else (_top_of(figure) * 1.12 or 1.0)
+    events = _event_trace(detail, top, 6.0 if percent else top * 0.05)
     if events is not None:
         figure.add_trace(events)
     for change in _change_months(detail):
