@@ -114,6 +114,8 @@ class SpcPoint:
     in_two_of_three: bool = False
     special_cause: bool = False
     side: Side | None = None
+    # False when the point had no limits to be read against (too few months in its chart or segment).
+    assessed: bool = True
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def no_reading(values: Values, reason: str) -> SpcResult:
         lower_limit=None,
         upper_two_sigma=None,
         lower_two_sigma=None,
-        points=tuple(SpcPoint(value=float(value)) for value in array),
+        points=tuple(SpcPoint(value=float(value), assessed=False) for value in array),
         variation="no-reading",
         assurance="none",
         explanation=reason,
@@ -396,7 +398,7 @@ def spc(
             lower_limit=None,
             upper_two_sigma=None,
             lower_two_sigma=None,
-            points=tuple(SpcPoint(value=float(value)) for value in array),
+            points=tuple(SpcPoint(value=float(value), assessed=False) for value in array),
             variation="insufficient",
             assurance="none",
             explanation=f"Fewer than {options.minimum_points} months of data: no SPC judgement yet.",

@@ -34,6 +34,9 @@ def test_each_segment_has_its_own_average_and_the_original_view_is_one_click_awa
     original = [trace for trace in figure.data if trace.legendgroup == "original"]
     assert original and all(trace.visible == "legendonly" for trace in original)
     assert original[0].x[0] == f"{first}-01"
+    # The ten months without limits of their own are not called normal variation.
+    kinds = [detail.point_kind(point) for _, point in detail.spc_points]
+    assert set(kinds[:10]) == {"unassessed"} and "unassessed" not in kinds[10:]
     sentences = recalculation_sentences(detail)
     assert sentences[0] == f"Limits recalculated from {long_label(change)}: MASH co-located."
     assert sentences[1].startswith(f"Up to {long_label(detail.spc_periods[9])}: 10 months, fewer than the 12")
