@@ -199,7 +199,7 @@ def test_an_admin_notes_an_event_and_recalculates_the_limits_and_the_page_stays_
     legend = page.locator("#measure-spc-chart .legend").text_content()
     assert "Average from February 2022" in legend and "Without the recalculation" in legend
     page.wait_for_selector("#measure-spc-chart .js-plotly-plot svg.main-svg")
-    page.locator(".measure-chart").screenshot(path=str(output_dir / "measure-3-1-recalculated.png"))
+    page.locator("#measure-chart-section").screenshot(path=str(output_dir / "measure-3-1-recalculated.png"))
     assert_accessible(page, "measure-with-chart-changes", output_dir)
 
 
