@@ -558,15 +558,18 @@ def layout(ref: str | None = None, **_query) -> html.Div:
     Output(ids.TARGETS_TIMESCALE, "value"),
     Output(ids.TARGETS_STATUS, "children"),
     Output(ids.TARGETS_ALERT, "children"),
+    Output(ids.TARGETS_EFFECTIVE, "value"),
+    Output(ids.TARGETS_REASON, "value"),
     Input(ids.TARGETS_MEASURE, "value"),
     prevent_initial_call=True,
 )
 @requires(users.EDIT_CATALOGUE)
 def choose_measure(ref: str | None):
-    """Show the chosen measure's target and fill the form with it."""
+    """Show the chosen measure's target and fill the form with it; the month and reason of a change start empty, so
+    one measure's are never saved with another's."""
     measure = _find(catalogue_records.read_catalogue(engine()), ref)
     if measure is None:
-        return (no_update,) * 12
+        return (no_update,) * 14
     kind, low, high, tolerance, text, objective, timescale = _form_values(measure)
     return (
         _current(measure),
@@ -579,6 +582,8 @@ def choose_measure(ref: str | None):
         text or "",
         objective or "",
         timescale or "",
+        "",
+        "",
         "",
         "",
     )

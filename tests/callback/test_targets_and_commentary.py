@@ -323,3 +323,12 @@ def test_only_an_admin_may_set_a_target_from_a_month(app, db, role, status):
     response = _save_target(app, client_as(app, role), effective="2022-10", reason="Not allowed")
     assert response.status_code == status
     assert catalogue_records.read_catalogue(db).measure("3.1").target_history == ()
+
+
+def test_choosing_another_measure_empties_the_month_and_reason_of_a_target_change(app, db):
+    client = client_as(app, "admin")
+    output = _output(app, f"{ids.TARGETS_EFFECTIVE}.value", f"{ids.TARGETS_CURRENT}.children")
+    response = callback(client, output, [{"id": ids.TARGETS_MEASURE, "property": "value", "value": "3.2"}])
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    result = response.get_json()["response"]
+    assert result[ids.TARGETS_EFFECTIVE]["value"] == "" and result[ids.TARGETS_REASON]["value"] == ""
