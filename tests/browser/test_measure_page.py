@@ -201,6 +201,12 @@ def test_an_admin_notes_an_event_and_recalculates_the_limits_and_the_page_stays_
     page.wait_for_selector("#measure-spc-chart .js-plotly-plot svg.main-svg")
     page.locator("#measure-chart-section").screenshot(path=str(output_dir / "measure-3-1-recalculated.png"))
     assert_accessible(page, "measure-with-chart-changes", output_dir)
+    # On a phone the forms and the list under the chart fit the screen: nothing to scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for selector in ("#measure-chart-changes", ".measure-chart-events-list", ".measure-chart-recalculation"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
+    page.locator("#measure-chart-changes").screenshot(path=str(output_dir / "measure-chart-controls-390.png"))
 
 
 def test_a_viewer_sees_no_chart_controls(page_as, served_app):
