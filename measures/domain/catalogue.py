@@ -58,6 +58,32 @@ class Target:
 
 
 @dataclass(frozen=True)
+class ProcessChange:
+    """A month from which a measure's process changed, so its SPC chart recalculates the mean and limits from it."""
+
+    period: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The months (`first` to `last`, inclusive) a measure's SPC limits are fixed on, and why."""
+
+    first: str
+    last: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """A target in force from `effective_from` (YYYY-MM) until the next change; `target` None means no target."""
+
+    effective_from: str
+    target: Target | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Area:
     """One of the ten improvement areas of the plan."""
 
@@ -106,6 +132,28 @@ class Measure:
     spc: SpcOptions = DEFAULT_OPTIONS  # the SPC rules' settings for this measure
     national_item: str = ""
     national_note: str = ""
+    # Recorded in the app (`measures.storage.chart_changes`), read back with the catalogue: the months the process
+    # changed (oldest first), the months the limits are fixed on, and each target with the month it applied from.
+    process_changes: tuple[ProcessChange, ...] = ()
+    baseline: Baseline | None = None
+    target_history: tuple[TargetChange, ...] = ()
+
+    def target_for(self, period: str) -> Target | None:
+        """Return the target in force in `period` (YYYY-MM): that of the latest `target_history` entry effective
+        from that month or before, None when that entry says "no target". Without history, or for a month before
+        the first entry, the measure's current `target`. Raises nothing."""
+        in_force: TargetChange | None = None
+        for change in self.target_history:
+            if change.effective_from <= period:
+                in_force = change
+        return self.target if in_force is None else in_force.target
+
+    def as_at(self, period: str) -> Measure:
+        """Return this measure as it stood in `period`: its `target` the one in force then (`target_for`), its
+        history kept, so every reader of a month words and rates that month's target. Raises nothing."""
+        if not self.target_history:
+            return self
+        return replace(self, target=self.target_for(period))
 
     @property
     def band(self) -> tuple[float, float] | None:

@@ -14,9 +14,14 @@ DEFAULT_TREND_LENGTH = 6
 # NHS England MDC "SPC CHARTS SQL QUERY" v2.4/v2.5, step 2b: `@SettingMinimumPoints INT = 15`, "the minimum number
 # of non-ghosted points needed for each chart ... to display as an SPC chart; will otherwise display as a run chart,
 # with SPC elements removed". (`@SettingMinimumPointsPartition INT = 12` is a different setting: the fewest points
-# of each step of a chart whose limits are recalculated, which this product does not do.) The MDC single-chart
+# of each step of a chart whose limits are recalculated, MINIMUM_SEGMENT_POINTS below.) The MDC single-chart
 # Excel tool draws limits from 13 points; NHSRplotthedots only warns below 12 (`ptd_add_short_group_warnings`).
 DEFAULT_MINIMUM_POINTS = 15
+# NHS England MDC SQL v2.4/v2.5 `@SettingMinimumPointsPartition INT = 12`: the fewest points of each step of a chart
+# whose limits are recalculated at a change. The product uses it for each segment after a process change, for a
+# fixed baseline and for the months before a completed action that its impact is read against (never more than a
+# measure's own `minimum_points`).
+MINIMUM_SEGMENT_POINTS = 12
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,12 @@ class SpcOptions:
     minimum_points: int = DEFAULT_MINIMUM_POINTS
     two_of_three: bool = True
     exclude_moving_range_outliers: bool = False
+
+    @property
+    def minimum_segment_points(self) -> int:
+        """The fewest months a segment after a process change, a fixed baseline or an impact baseline needs for
+        limits: MINIMUM_SEGMENT_POINTS, or `minimum_points` when that is lower."""
+        return min(MINIMUM_SEGMENT_POINTS, self.minimum_points)
 
     def __post_init__(self) -> None:
         for name in ("shift_length", "trend_length", "minimum_points"):
