@@ -236,3 +236,43 @@ def test_figures_and_ratings_are_one_transaction(planned):
     assert _count(planned, db.observations) == 0
     assert _count(planned, db.uploads) == 0
     assert _count(planned, db.action_ratings) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile sheets: a report, never a traceback
+
+
+def test_formulas_without_a_saved_result_are_named_by_cell(planned, tmp_path):
+    rows = [
+        action_row("2.4", '=IF(1,"Green","Red")', "On track"),
+        action_row("3.1", "Green", '=HYPERLINK("http://example.invalid","click")'),
+    ]
+    report = import_return(planned, _return(tmp_path, rows), user="olive", today=TODAY)
+    assert report.status == "refused", describe(report)
+    formulas = {(issue.sheet, issue.cell) for issue in issues_with(report, "formula-without-value")}
+    assert {("Actions", "E2"), ("Actions", "F3")} <= formulas, describe(report)
+    assert plan_ratings(planned) == {}
+
+
+def test_huge_text_is_refused_with_a_short_sentence(planned, tmp_path):
+    huge = "word " * 6_500  # 32,500 characters, about the most a cell holds; 32,499 once its last space is trimmed
+    rows = [action_row("2.4", "Amber", huge), action_row(huge, "Green", "x"), action_row("3.1", huge, "x")]
+    report = import_return(planned, _return(tmp_path, rows), user="olive", today=TODAY)
+    assert report.status == "refused", describe(report)
+    assert [issue.cell for issue in issues_with(report, "progress-too-long")] == ["F2"]
+    assert "32,499 characters" in issues_with(report, "progress-too-long")[0].message
+    assert [issue.cell for issue in issues_with(report, "no-action-number")] == ["A3"]
+    assert [issue.cell for issue in issues_with(report, "not-a-brag")] == ["E4"]
+    assert all(len(issue.message) < 400 for issue in report.issues), describe(report)
+
+
+@pytest.mark.isolated
+def test_ten_thousand_rows_are_read_in_the_limited_reader_and_reported_row_by_row(planned, tmp_path):
+    rows = [action_row("2.4" if index % 2 else "9.9", "Green", f"Row {index}") for index in range(10_000)]
+    report = import_return(planned, _return(tmp_path, rows), user="olive", today=TODAY)
+    assert report.status == "refused", describe(report)[:2000]
+    assert len(issues_with(report, "unknown-action")) == 5_000
+    assert len(issues_with(report, "duplicate-action")) == 4_999
+    assert issues_with(report, "unknown-action")[-1].cell == "A10000"
+    assert plan_ratings(planned) == {}
+    assert _count(planned, db.observations) == 0
