@@ -101,6 +101,18 @@ def _row_problems(
                 "Start the Action cell with the action's number as the plan numbers it, such as 2.4.",
             )
         ]
+    if candidate.typed_as_number and f"{candidate.number}0" in by_number:
+        return [
+            _issue(
+                "ambiguous-action",
+                candidate,
+                candidate.number_cell,
+                month,
+                f"the cell holds the number {candidate.number}, which could be action {candidate.number} or "
+                f"{candidate.number}0 (a number drops its last 0)",
+                f"Type the action's number as text: '{candidate.number} or '{candidate.number}0.",
+            )
+        ]
     action = by_number.get(candidate.number)
     if action is None:
         return [

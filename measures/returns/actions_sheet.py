@@ -114,6 +114,7 @@ def parse_actions(sheets: list[Sheet], parsed: ParsedReturn) -> None:
             brag=brag[:MAX_TYPED_TEXT],
             progress=progress[:MAX_PROGRESS_CHARACTERS],
             progress_length=len(progress),
+            typed_as_number=isinstance(action_cell, int | float) and not isinstance(action_cell, bool),
             sheet=sheet.name,
             row=index + 1,
             number_cell=_address(action_at, index),

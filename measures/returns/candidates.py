@@ -32,6 +32,7 @@ class RatingCandidate:
     brag: str  # as typed, at most MAX_TYPED_TEXT characters
     progress: str  # at most MAX_PROGRESS_CHARACTERS characters
     progress_length: int  # of the progress as typed, however long
+    typed_as_number: bool  # the Action cell held a number (3.10 typed as a number reads 3.1)
     sheet: str
     row: int  # 1-based, as Excel numbers it
     number_cell: str

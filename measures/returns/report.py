@@ -36,6 +36,7 @@ ERROR_CODES = (
     "no-return-month",  # ratings, but the return names no month for them
     "no-action-number",  # a rating or progress on a row whose Action cell starts with no action number
     "unknown-action",  # an action number the plan does not have
+    "ambiguous-action",  # a number such as 3.1 typed as a number, where the plan has 3.1 and 3.10
     "duplicate-action",  # the same action rated twice
     "closed-action",  # an action the plan has closed, rated
     "not-a-brag",  # a rating not in the plan's BRAG key, or progress without a rating

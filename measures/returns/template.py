@@ -219,7 +219,7 @@ def _write_return(sheet: Worksheet, catalogue: Catalogue, period: str | None, li
         ),
     )
     for letter, allow_blank, prompt_title, prompt, error_title, error in validations:
-        if letter not in lists or letter == "E":
+        if letter not in lists:
             continue  # nothing to choose from (an empty catalogue or no teams): no drop-down
         validation = DataValidation(
             type="list",

@@ -276,3 +276,19 @@ def test_ten_thousand_rows_are_read_in_the_limited_reader_and_reported_row_by_ro
     assert issues_with(report, "unknown-action")[-1].cell == "A10000"
     assert plan_ratings(planned) == {}
     assert _count(planned, db.observations) == 0
+
+
+def test_an_action_number_typed_as_a_number_is_read_unless_it_may_have_lost_its_last_0(planned, tmp_path):
+    report = import_return(
+        planned, _return(tmp_path, [action_row(2.4, "Green", "On track")]), user="olive", today=TODAY
+    )
+    assert report.status == "imported", describe(report)
+    assert plan_ratings(planned)["2.4"][FEBRUARY].brag == "green"
+
+    # 3.10 typed as a number is stored as 3.1: the plan has both, so neither is guessed.
+    ambiguous = import_return(
+        planned, _return(tmp_path, [action_row(3.1, "Green", "x")], filename="b.xlsx"), user="olive", today=TODAY
+    )
+    assert ambiguous.status == "refused"
+    assert [issue.cell for issue in issues_with(ambiguous, "ambiguous-action")] == ["A2"], describe(ambiguous)
+    assert "could be action 3.1 or 3.10" in ambiguous.errors[0].message
