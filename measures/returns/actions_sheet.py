@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from measures.returns.candidates import MAX_PROGRESS_CHARACTERS, MAX_TYPED_TEXT, ParsedReturn, RatingCandidate
 from measures.returns.cells import text_of
+from measures.returns.report import Issue
 from measures.returns.workbook import Sheet
 
 ACTIONS_SHEET = "Actions"
@@ -79,6 +80,9 @@ def parse_actions(sheets: list[Sheet], parsed: ParsedReturn) -> None:
     refused here: the checks decide with the plan in hand."""
     found = find_actions_sheet(sheets)
     if found is None:
+        named = next((sheet for sheet in sheets if sheet.name.strip().lower() == ACTIONS_SHEET.lower()), None)
+        if named is not None and any(cell is not None for row in named.rows for cell in row):
+            parsed.issues.append(_unread_sheet(named.name))
         return
     sheet, header_index, columns = found
     parsed.actions_sheet = sheet.name
@@ -132,3 +136,22 @@ def _progress_text(cell: object) -> str:
     text = cell if isinstance(cell, str) else text_of(cell)
     lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _unread_sheet(name: str) -> Issue:
+    """The warning for a sheet named Actions with something in it but no heading row with Action and BRAG."""
+    what = (
+        "this sheet has no heading row with Action and BRAG in its first rows, so no action's rating was read from it"
+    )
+    advice = (
+        "If it rates the plan's actions, put back the template's headings (Action, Wording, Lead, Deadline, BRAG, "
+        "Progress) and upload it again."
+    )
+    return Issue(
+        "warning",
+        "ignored-cell",
+        f"Sheet ‘{name}’, cell A1: {what}. {advice}",
+        name,
+        "A1",
+        detail=f"{what[0].upper()}{what[1:]}. {advice}",
+    )

@@ -292,3 +292,12 @@ def test_an_action_number_typed_as_a_number_is_read_unless_it_may_have_lost_its_
     assert ambiguous.status == "refused"
     assert [issue.cell for issue in issues_with(ambiguous, "ambiguous-action")] == ["A2"], describe(ambiguous)
     assert "could be action 3.1 or 3.10" in ambiguous.errors[0].message
+
+
+def test_a_sheet_named_actions_without_its_headings_is_not_left_out_without_a_word(planned, tmp_path):
+    path = _return(tmp_path, [("2.4", "Green", "On track")], header=("Number", "Rating", "Update"))
+    report = import_return(planned, path, user="olive", today=TODAY)
+    assert report.status == "imported", describe(report)  # the figures import; the officer is told why no rating did
+    warning = [issue for issue in issues_with(report, "ignored-cell") if issue.sheet == "Actions"]
+    assert warning and "no heading row with Action and BRAG" in warning[0].message, describe(report)
+    assert plan_ratings(planned) == {}
