@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from measures.domain.catalogue import Catalogue, Measure
 from measures.domain.council import load_council
-from measures.domain.periods import long_label, make_period, parse_period
+from measures.domain.periods import is_period, long_label, make_period, parse_period
 from measures.domain.plan import Action, action_sort_key, brag_label, parse_brag
 from measures.returns.action_checks import BRAG_CHOICES
 from measures.returns.actions_sheet import ACTIONS_SHEET
@@ -44,6 +44,7 @@ COMMENTARY_HEADER = ("ref", "period", "text")
 LISTS_SHEET = "Lists"
 LISTS_HEADER = ("Measure refs", "Teams", "Statuses", "BRAG ratings")
 ACTIONS_HEADER = ("Action", "Wording", "Lead", "Deadline", "BRAG", "Progress")
+NO_DEADLINE = "None in the plan"
 STATUSES = ("OK", "TBC", "NEW", "N/A", "SUPPRESSED")
 VALIDATED_ROWS = 1000
 _CHOICE_KEYS = tuple(
@@ -252,7 +253,7 @@ def _write_actions(sheet: Worksheet, actions: Sequence[Action], period: str | No
         sheet.column_dimensions[letter].width = width
     sheet.column_dimensions["A"].number_format = TEXT_FORMAT  # 2.10 typed as a number would read 2.1
     for row, action in enumerate(actions, start=2):
-        deadline = action.deadline_text or long_label(action.deadline)
+        deadline = action.deadline_text or (long_label(action.deadline) if is_period(action.deadline) else NO_DEADLINE)
         for column, value in enumerate((action.number, action.text, action.lead, deadline), start=1):
             cell = sheet.cell(row=row, column=column, value=neutralise(value))
             cell.number_format = TEXT_FORMAT

@@ -17,13 +17,15 @@ FEBRUARY = "2023-02"
 HOSTILE_TEXT = '=HYPERLINK("http://example.invalid","Click me")'
 
 
-def _action(number: str, text: str = "", state: str = "open", deadline_text: str = "") -> Action:
+def _action(
+    number: str, text: str = "", state: str = "open", deadline_text: str = "", deadline: str = "2023-03"
+) -> Action:
     return Action(
         number=number,
         area=int(number.split(".")[0]),
         text=text or f"Action {number} wording",
         lead="Principal Social Worker (PSW)",
-        deadline="2023-03",
+        deadline=deadline,
         deadline_text=deadline_text,
         measures=(),
         state=state,
@@ -41,6 +43,7 @@ def template(catalogue, tmp_path):
         _action("2.4", text=HOSTILE_TEXT),
         _action("1.5", state="closed"),
         _action("3.2"),
+        _action("7.4", deadline=""),  # the plan gives 7.4 no deadline
     ]
     return write_template(catalogue, tmp_path / "return.xlsx", period=FEBRUARY, teams=(), actions=actions)
 
@@ -53,10 +56,11 @@ def test_one_row_per_open_action_in_the_plans_order_after_the_return_sheet(templ
     assert CalamineWorkbook.from_path(template).sheet_names[:2] == ["Return", "Actions"]
     rows = _rows(template, "Actions")
     assert tuple(rows[0]) == ACTIONS_HEADER
-    assert [row[0] for row in rows[1:]] == ["2.4", "3.2", "3.10"]  # 1.5 is closed; 3.10 after 3.2
+    assert [row[0] for row in rows[1:]] == ["2.4", "3.2", "3.10", "7.4"]  # 1.5 is closed; 3.10 after 3.2
     assert rows[3][3] == "Spring 2023"  # the deadline as published
     assert rows[2][3] == "March 2023"  # worded from the month when the plan gave no words
     assert rows[1][2] == "Principal Social Worker (PSW)"
+    assert rows[4][3] == "None in the plan"
     assert all(row[4] == "" and row[5] == "" for row in rows[1:])  # BRAG and Progress are to fill in
 
 
@@ -75,7 +79,7 @@ def test_the_plans_cells_are_grey_and_locked_and_only_brag_and_progress_open(tem
 def test_brag_offers_the_keys_words_from_a_list(template):
     workbook = openpyxl.load_workbook(template)
     validations = {str(v.sqref): v for v in workbook["Actions"].data_validations.dataValidation}
-    brag = validations["E2:E4"]
+    brag = validations["E2:E5"]
     assert brag.type == "list" and brag.showErrorMessage
     listed = [row[3] for row in _rows(template, LISTS_SHEET)[1:] if len(row) > 3 and row[3]]
     assert listed == ["Blue", "Green", "Amber", "Red", "Not yet due"]
