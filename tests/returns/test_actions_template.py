@@ -125,3 +125,17 @@ def test_a_filled_in_template_imports_its_ratings(engine, catalogue, tmp_path):
     ratings = plan_ratings(engine)
     assert (ratings["2.4"][FEBRUARY].brag, ratings["2.4"][FEBRUARY].progress) == ("amber", "Panel dates moved to March")
     assert ratings["3.2"][FEBRUARY].brag == "blue"
+
+
+def test_the_template_command_lists_the_demo_plans_open_actions(demo_engine, tmp_path, monkeypatch):
+    from measures.cli.main import main
+
+    monkeypatch.setenv("MEASURES_DB_URL", demo_engine.url.render_as_string(hide_password=False))
+    out = tmp_path / "return.xlsx"
+    assert main(["template", "--period", FEBRUARY, "--out", str(out)]) == 0
+    open_numbers = [action.number for action in current_actions(demo_engine) if not action.closed]
+    rows = _rows(out, "Actions")
+    assert [row[0] for row in rows[1:]] == open_numbers and len(open_numbers) > 50
+    guidance = " ".join(str(cell) for row in _rows(out, "Guidance") for cell in row)
+    assert "The ratings are for February 2023." in guidance
+    assert "Blue: Completed (impact to be tested)." in guidance
