@@ -24,10 +24,10 @@ HEADER_SEARCH_ROWS = 10
 ACTION_HEADING = "action"
 BRAG_HEADING = "brag"
 PROGRESS_HEADING = "progress"
-# The leading action number of an Action cell: "2.4", "10.12", "2.4 Review the ...", "2.4. Review", "2.4: ...".
-_ACTION_NUMBER = re.compile(r"^(\d{1,2}\.\d{1,3})(?=$|[\s.:;,)\-–])")
-# Rows of the plan's own table that are not actions: the BRAG key printed under each page, a repeated heading.
-_NOT_ACTION_ROWS = ("key", "action")
+# The leading action number of an Action cell: "2.4", "10.12", "2.4 Review the ...", "2.4. Review", "2.4: ...",
+# "Action 2.4".
+# A point after the number ends it only before a space ("2.4. Review"): 12.4.1 is no action of the plan.
+_ACTION_NUMBER = re.compile(r"^(?:action\s+)?(\d{1,2}\.\d{1,3})(?=\.?(?:\s|$)|[:;,)\-–])", re.IGNORECASE)
 
 
 def _address(column: int, row_index: int) -> str:
@@ -96,19 +96,19 @@ def parse_actions(sheets: list[Sheet], parsed: ParsedReturn) -> None:
         brag = text_of(_cell(row, brag_at))
         progress = _progress_text(_cell(row, progress_at))
         if not number:
-            first_word = text_of(action_cell).split(" ", 1)[0].lower() if action_cell is not None else ""
-            if first_word in _NOT_ACTION_ROWS and not _ACTION_NUMBER.match(text_of(action_cell)):
-                previous = None
-                continue
-            if not text_of(action_cell) and not brag and progress and previous is not None:
+            text = text_of(action_cell)
+            if _not_an_action_row(text):
+                continue  # the action before a page's key or repeated heading may go on after it
+            if not text and not brag and progress and previous is not None:
                 joined = f"{previous.progress}\n{progress}" if previous.progress else progress
                 previous.progress_length += len(joined) - len(previous.progress)
                 previous.progress = joined[:MAX_PROGRESS_CHARACTERS]
                 continue
-            if not brag:
-                if text_of(action_cell):
+            if not brag and (text or not progress):
+                if text:
                     previous = None  # a heading or note inside the table, such as "Measures that Matter"
                 continue
+            # Otherwise a rating, or progress, that names no action: kept, for the checks to refuse by its cell.
         elif not brag and not progress:
             previous = None
             continue  # an action left unrated this month
@@ -127,6 +127,13 @@ def parse_actions(sheets: list[Sheet], parsed: ParsedReturn) -> None:
         )
         parsed.ratings.append(candidate)
         previous = candidate if number else None
+
+
+def _not_an_action_row(text: str) -> bool:
+    """Rows of the plan's own table that are not actions: the BRAG key printed on each page ("Key  Activity not
+    yet due to start ...", whose last cell reads like a rating) and the heading row repeated after a page break."""
+    lowered = text.lower()
+    return lowered == ACTION_HEADING or lowered == "key" or lowered.startswith("key ")
 
 
 def _progress_text(cell: object) -> str:
