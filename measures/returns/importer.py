@@ -38,28 +38,33 @@ def _revisions_of_published_months(
     plan = recording.preview_changes(engine, rows)
     revised = {row.period for row, _ in plan.revised}
     revised |= {row.period for row in plan.added if row.team == recording.SERVICE and row.worker == recording.SERVICE}
+    rated: set[str] = set()
     if rating_rows:
         stored = plan_store.plan_ratings(engine, up_to=max(row.period for row in rating_rows))
-        revised |= {row.period for row in rating_rows if action_checks.rating_changes(stored, [row])["unchanged"] == 0}
-    months = publications.published_months_revised(engine, sorted(revised))
+        rated = {row.period for row in rating_rows if action_checks.rating_changes(stored, [row])["unchanged"] == 0}
+    months = publications.published_months_revised(engine, sorted(revised | rated))
     if not months or reason.strip():
         return []
     names = ", ".join(long_label(month) for month in months)
     which = "a month that is" if len(months) == 1 else "months that are"
+    by_figures, by_ratings = bool(revised & set(months)), bool(rated & set(months))
+    what = " and ".join(
+        word for word, applies in (("figures", by_figures), ("the actions' BRAG ratings", by_ratings)) if applies
+    )
     if dry_run:
         return [
             Issue(
                 "warning",
                 "revises-published",
-                f"This return revises figures of {names}, {which} already published: readers will see each "
-                "figure marked revised, with what was published and why, so importing it needs the reason.",
+                f"This return revises {what} of {names}, {which} already published: readers will see each "
+                "change marked revised, with what was published and why, so importing it needs the reason.",
             )
         ]
     return [
         Issue(
             "error",
             "revision-needs-reason",
-            f"This return revises figures of {names}, {which} already published, and no reason was given. "
+            f"This return revises {what} of {names}, {which} already published, and no reason was given. "
             "Readers see each revised figure with what was published and why: give the reason (the upload's "
             "note, or --reason on the command line) and import it again.",
         )

@@ -218,7 +218,10 @@ def test_a_rating_added_to_a_published_month_needs_a_reason(planned, tmp_path):
     path = _return(tmp_path, [action_row("2.4", "Green", "On track")], figures=[template_row("3.1", FEBRUARY)])
     refused = import_return(planned, path, user="olive", today=TODAY)
     assert refused.status == "refused"
-    assert issues_with(refused, "revision-needs-reason"), describe(refused)
+    (needs_reason,) = issues_with(refused, "revision-needs-reason")
+    assert "revises the actions' BRAG ratings of February 2023, a month that is already published" in (
+        needs_reason.message
+    )
     accepted = import_return(planned, path, user="olive", today=TODAY, reason="Rating agreed at the board late")
     assert accepted.status == "imported", describe(accepted)
 
