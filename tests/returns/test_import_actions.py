@@ -304,3 +304,19 @@ def test_a_sheet_named_actions_without_its_headings_is_not_left_out_without_a_wo
     warning = [issue for issue in issues_with(report, "ignored-cell") if issue.sheet == "Actions"]
     assert warning and "no heading row with Action and BRAG" in warning[0].message, describe(report)
     assert plan_ratings(planned) == {}
+
+
+def test_on_both_databases_ratings_land_with_the_figures_and_a_repeat_leaves_no_upload(any_engine, tmp_path):
+    for number in ("2.4", "3.1", "3.2", "3.10"):
+        _add(any_engine, number)
+    assert import_return(any_engine, _return(tmp_path, GOOD_ROWS), user="olive", today=TODAY).status == "imported"
+    uploads = _count(any_engine, db.uploads)
+    again = import_return(any_engine, _return(tmp_path, GOOD_ROWS, filename="again.xlsx"), user="olive", today=TODAY)
+    assert again.status == "unchanged" and again.upload_id is None, describe(again)
+    assert _count(any_engine, db.uploads) == uploads  # the upload row of a return that changed nothing is rolled back
+    assert _count(any_engine, db.action_ratings) == 3
+    ratings_only = [action_row("3.10", "Amber", "Awaiting the panel")]
+    rated = import_return(any_engine, _return(tmp_path, ratings_only, filename="rated.xlsx"), user="olive", today=TODAY)
+    assert rated.status == "imported" and rated.counts["added"] == 0, describe(rated)
+    assert rated.rating_counts == {"ratings": 1, "added": 1, "revised": 0, "unchanged": 0}
+    assert _count(any_engine, db.uploads) == uploads + 1
