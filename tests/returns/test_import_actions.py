@@ -87,6 +87,16 @@ def test_a_good_sheet_is_checked_then_written_with_the_figures_under_one_upload(
             connection.execute(select(db.observations.c.upload_id)).scalars()
         )
     assert upload_ids == {report.upload_id}
+    with planned.connect() as connection:
+        events = connection.execute(
+            select(db.audit_events.c.action, db.audit_events.c.actor, db.audit_events.c.detail).where(
+                db.audit_events.c.action.in_(["return.imported", "plan.ratings_recorded"])
+            )
+        ).all()
+    assert {(event.action, event.actor) for event in events} == {
+        ("return.imported", "olive"),
+        ("plan.ratings_recorded", "olive"),
+    }
     assert _count(planned, db.observations) == 1  # the figure landed too
 
 
