@@ -144,6 +144,20 @@ def counts_sentence(report: ImportReport) -> str:
     )
 
 
+def ratings_sentence(report: ImportReport) -> str:
+    """'Actions sheet: 12 BRAG ratings for February 2023: 9 new, 2 changed, 1 unchanged.' ('' when the return
+    rates no action)."""
+    counts = report.rating_counts
+    if not counts:
+        return ""
+    month = f" for {long_label(report.ratings_month)}" if report.ratings_month else ""
+    noun = "BRAG rating" if counts.get("ratings", 0) == 1 else "BRAG ratings"
+    return (
+        f"Actions sheet: {counts.get('ratings', 0)} {noun} of the improvement plan's actions{month}: "
+        f"{counts.get('added', 0)} new, {counts.get('revised', 0)} changed, {counts.get('unchanged', 0)} unchanged."
+    )
+
+
 def preview(report: ImportReport, catalogue: Catalogue) -> html.Div:
     """The dry-run result: a verdict, the counts, errors and warnings against their cells, and the changes."""
     errors, warnings = report.errors, report.warnings
@@ -181,6 +195,9 @@ def preview(report: ImportReport, catalogue: Catalogue) -> html.Div:
                     counts_sentence(report) if not errors else "",
                 ]
             ),
+            html.P(ratings_sentence(report), className="ratings-counts")
+            if report.rating_counts and not errors
+            else None,
             _issue_table(errors, f"{len(errors)} error(s): these stop the import", "error") if errors else None,
             _issue_table(warnings, f"{len(warnings)} warning(s): the file can still be imported", "warning")
             if warnings
@@ -195,7 +212,7 @@ def outcome(report: ImportReport) -> html.Div:
     if report.status == "unchanged":
         title, body = "Nothing changed", "Every figure in the file was already stored, so nothing was written."
     elif report.status == "imported":
-        title, body = "Imported", counts_sentence(report)
+        title, body = "Imported", " ".join(filter(None, (counts_sentence(report), ratings_sentence(report))))
     else:
         return preview(report, Catalogue((), ()))
     links = []

@@ -30,7 +30,7 @@ from measures.returns import import_return
 from measures.returns.report import ImportReport, Issue
 from measures.returns.template import default_teams, write_template
 from measures.returns.workbook import MAX_FILE_BYTES
-from measures.storage import audit, catalogue_records, reads, staging
+from measures.storage import audit, catalogue_records, plan, reads, staging
 
 dash.register_page(
     __name__,
@@ -124,6 +124,7 @@ def download_template(n_clicks: int):
             Path(folder) / "return.xlsx",
             period=period,
             teams=reads.template_teams(engine()) or default_teams(),
+            actions=plan.current_actions(engine()),
         )
         content = path.read_bytes()
     name = f"measures-that-matter-return-{period}.xlsx" if period else "measures-that-matter-return.xlsx"

@@ -29,6 +29,13 @@ def _print_report(report: ImportReport) -> None:
         f"Figures: {counts['values']} ({counts['added']} new, {counts['revised']} revised, "
         f"{counts['unchanged']} unchanged)."
     )
+    ratings = report.rating_counts
+    if ratings:
+        month = f" for {report.ratings_month}" if report.ratings_month else ""
+        print(
+            f"Action ratings{month}: {ratings.get('ratings', 0)} ({ratings.get('added', 0)} new, "
+            f"{ratings.get('revised', 0)} revised, {ratings.get('unchanged', 0)} unchanged)."
+        )
     errors, warnings = report.errors, report.warnings
     if errors:
         print(f"\n{len(errors)} error(s) - fix these and upload again:")

@@ -340,6 +340,7 @@ def command_import(args) -> int:
 
 def command_template(args) -> int:
     from measures.returns.template import default_teams, write_template
+    from measures.storage import plan as plan_store
     from measures.views.national import neighbour_names
 
     engine = _engine_ready()
@@ -351,6 +352,7 @@ def command_template(args) -> int:
             period=period,
             teams=reads.template_teams(engine) or default_teams(),
             neighbours=neighbour_names(engine),
+            actions=plan_store.current_actions(engine),
         )
     except OSError as error:
         return _cannot_write(args.out, error)

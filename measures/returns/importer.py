@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from measures.domain.periods import long_label, period_of, shift_period
-from measures.returns import checks
+from measures.returns import action_checks, checks
+from measures.returns.candidates import ParsedReturn
 from measures.returns.isolation import parse_isolated
 from measures.returns.report import ImportReport, Issue
 from measures.returns.workbook import MAX_FILE_BYTES, too_large
 from measures.storage import audit, catalogue_records, publications, reads, recording
-from measures.storage.recording import UploadInfo
+from measures.storage import plan as plan_store
+from measures.storage.plan import RatingRow
+from measures.storage.recording import UploadInfo, ValueRow
 
 
 def _change_rows(plan: recording.ChangePlan) -> list[dict]:
@@ -24,32 +28,43 @@ def _change_rows(plan: recording.ChangePlan) -> list[dict]:
     return changes
 
 
-def _revisions_of_published_months(engine: Engine, rows: list, reason: str, dry_run: bool) -> list[Issue]:
+def _revisions_of_published_months(
+    engine: Engine, rows: list, reason: str, dry_run: bool, rating_rows: Sequence[RatingRow] = ()
+) -> list[Issue]:
     """A revision of a published month needs a reason (readers see what was published, what it is now and why):
     an error without one; for a dry run, a warning that one will be asked for. A whole-service figure added to a
-    published month is a revision to its readers ("published as no figure, now ...") and needs one too."""
+    published month is a revision to its readers ("published as no figure, now ...") and needs one too, and so is
+    an action's rating added or changed in a published month."""
     plan = recording.preview_changes(engine, rows)
     revised = {row.period for row, _ in plan.revised}
     revised |= {row.period for row in plan.added if row.team == recording.SERVICE and row.worker == recording.SERVICE}
-    months = publications.published_months_revised(engine, sorted(revised))
+    rated: set[str] = set()
+    if rating_rows:
+        stored = plan_store.plan_ratings(engine, up_to=max(row.period for row in rating_rows))
+        rated = {row.period for row in rating_rows if action_checks.rating_changes(stored, [row])["unchanged"] == 0}
+    months = publications.published_months_revised(engine, sorted(revised | rated))
     if not months or reason.strip():
         return []
     names = ", ".join(long_label(month) for month in months)
     which = "a month that is" if len(months) == 1 else "months that are"
+    by_figures, by_ratings = bool(revised & set(months)), bool(rated & set(months))
+    what = " and ".join(
+        word for word, applies in (("figures", by_figures), ("the actions' BRAG ratings", by_ratings)) if applies
+    )
     if dry_run:
         return [
             Issue(
                 "warning",
                 "revises-published",
-                f"This return revises figures of {names}, {which} already published: readers will see each "
-                "figure marked revised, with what was published and why, so importing it needs the reason.",
+                f"This return revises {what} of {names}, {which} already published: readers will see each "
+                "change marked revised, with what was published and why, so importing it needs the reason.",
             )
         ]
     return [
         Issue(
             "error",
             "revision-needs-reason",
-            f"This return revises figures of {names}, {which} already published, and no reason was given. "
+            f"This return revises {what} of {names}, {which} already published, and no reason was given. "
             "Readers see each revised figure with what was published and why: give the reason (the upload's "
             "note, or --reason on the command line) and import it again.",
         )
@@ -126,6 +141,7 @@ def import_return(
     issues += checks.contradicting_arrows(parsed, catalogue, history)
     if (
         not candidates
+        and not parsed.ratings
         and not parsed.benchmarks
         and not parsed.commentary
         and not any(issue.severity == "error" for issue in issues)
@@ -138,8 +154,10 @@ def import_return(
             )
         )
     rows = [c.row for c in candidates]
-    if rows:  # reported beside any other error: every problem in one report
-        issues += _revisions_of_published_months(engine, rows, reason, dry_run)
+    rating_rows, rating_issues = _checked_ratings(engine, parsed, report, current_period)
+    issues += rating_issues
+    if rows or rating_rows:  # reported beside any other error: every problem in one report
+        issues += _revisions_of_published_months(engine, rows, reason, dry_run, rating_rows)
     report.issues = issues
     if report.errors:
         report.status = "refused"
@@ -148,9 +166,41 @@ def import_return(
     if dry_run:
         plan = recording.preview_changes(engine, rows)
         report.counts, report.changes = plan.counts, _change_rows(plan)
+        if rating_rows:
+            report.rating_counts = action_checks.rating_changes(
+                plan_store.plan_ratings(engine, up_to=report.ratings_month), rating_rows
+            )
         report.status = "checked"
         return report
-    summary = recording.record_values(
+    try:
+        summary = _record(engine, data, filename, user, reason, parsed, rows, rating_rows)
+    except plan_store.PlanError as refused:  # the plan changed between the check and the write: nothing written
+        sheet = parsed.actions_sheet
+        report.issues = issues + [
+            Issue("error", "rating-refused", f"Sheet ‘{sheet}’: {problem}", sheet) for problem in refused.problems
+        ]
+        report.status = "refused"
+        return report
+    report.counts = summary.counts
+    report.changes = _change_rows(summary.plan) if summary.plan else []
+    if rating_rows:
+        report.rating_counts = {"ratings": len(rating_rows), **summary.rating_counts}
+    report.upload_id = summary.upload_id
+    report.status = "imported" if summary.upload_id is not None else "unchanged"
+    return report
+
+
+def _record(
+    engine: Engine,
+    data: bytes,
+    filename: str,
+    user: str,
+    reason: str,
+    parsed: ParsedReturn,
+    rows: list[ValueRow],
+    rating_rows: list[RatingRow],
+) -> recording.WriteSummary:
+    return recording.record_values(
         engine,
         rows,
         UploadInfo(
@@ -164,9 +214,40 @@ def import_return(
         ),
         benchmark_rows=parsed.benchmarks,
         commentary_rows=parsed.commentary,
+        rating_rows=rating_rows,
     )
-    report.counts = summary.counts
-    report.changes = _change_rows(summary.plan) if summary.plan else []
-    report.upload_id = summary.upload_id
-    report.status = "imported" if summary.upload_id is not None else "unchanged"
-    return report
+
+
+def _ratings_month(parsed: ParsedReturn, periods: list[str]) -> str | None:
+    """The return's month, which the Actions sheet rates: the latest month of its figures, else the latest month
+    its Period column names (a template filled in with ratings only); None when it names none."""
+    if periods:
+        return max(periods)
+    return max(parsed.named_months) if parsed.named_months else None
+
+
+def _checked_ratings(
+    engine: Engine, parsed: ParsedReturn, report: ImportReport, current_period: str
+) -> tuple[list[RatingRow], list[Issue]]:
+    """The Actions sheet's ratings to record and every problem with them (none when the return has no such
+    sheet, or nothing typed on it). Sets the report's `ratings_month`."""
+    if not parsed.ratings:
+        return [], []
+    month = _ratings_month(parsed, report.periods)
+    report.ratings_month = month or ""
+    rows, issues = action_checks.check_ratings(parsed.ratings, plan_store.current_actions(engine), month)
+    if month is not None and not report.periods and not checks.earliest_period() <= month <= current_period:
+        sheet = parsed.actions_sheet
+        when = "has not ended yet" if month > current_period else "is before the programme's first month"
+        issues.append(
+            Issue(
+                "error",
+                "future-period" if month > current_period else "too-early",
+                f"Sheet ‘{sheet}’: the actions are rated for the return's month, {long_label(month)}, which {when}. "
+                "Check the Period of the Return sheet's rows and upload it again.",
+                sheet,
+                period=month,
+            )
+        )
+        rows = []
+    return rows, issues

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from measures.domain.catalogue import Catalogue
 from measures.returns import checks
+from measures.returns.actions_sheet import parse_actions
 from measures.returns.candidates import ParsedReturn
 from measures.returns.committee_layout import parse_committee
 from measures.returns.number_formats import (
@@ -60,6 +61,7 @@ def parse_return(
                 "committee table (a row with Ref, Measure and one column per month).",
             )
         ]
+    parse_actions(sheets, parsed)
     parsed.issues = uncomputed_formulas(formats) + parsed.issues
     return parsed, []
 

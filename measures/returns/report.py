@@ -32,6 +32,17 @@ ERROR_CODES = (
     "too-early",  # a month before the programme's first month (MEASURES_EARLIEST_PERIOD)
     "bad-setting",  # MEASURES_EARLIEST_PERIOD is not a month: nothing is imported until it is corrected
     "revision-needs-reason",  # figures of a published month revised without saying why
+    # The Actions sheet: the improvement plan's BRAG ratings for the return's month.
+    "no-return-month",  # ratings, but the return names no month for them
+    "no-action-number",  # a rating or progress on a row whose Action cell starts with no action number
+    "unknown-action",  # an action number the plan does not have
+    "ambiguous-action",  # a number such as 3.1 typed as a number, where the plan has 3.1 and 3.10
+    "duplicate-action",  # the same action rated twice
+    "closed-action",  # an action the plan has closed, rated
+    "not-a-brag",  # a rating not in the plan's BRAG key, or progress without a rating
+    "progress-needed",  # a Red or Amber rating without progress
+    "progress-too-long",  # more progress than a month's update holds
+    "rating-refused",  # the plan's own rules refused a rating (the plan changed between the check and the import)
 )
 WARNING_CODES = (
     "percent-mismatch",  # a typed percentage disagrees with its counts by more than half a point
@@ -87,6 +98,10 @@ class ImportReport:
     issues: list[Issue] = field(default_factory=list)
     upload_id: int | None = None
     changes: list[dict] = field(default_factory=list)  # preview rows: ref, period, team, change, old, new
+    # The Actions sheet: the month its ratings are for, and how many are "ratings", "added", "revised", "unchanged"
+    # (empty when the return rates no action).
+    ratings_month: str = ""
+    rating_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Issue]:
@@ -107,6 +122,7 @@ class ImportReport:
             "periods": list(self.periods),
             "counts": dict(self.counts),
             "issues": [issue.as_dict() for issue in self.issues],
+            **({"ratings": {"period": self.ratings_month, **self.rating_counts}} if self.rating_counts else {}),
         }
 
 

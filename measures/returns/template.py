@@ -5,6 +5,8 @@ Sheets, in order:
 - `Return` (first and active): the header `Ref, Measure, Team, Period, Numerator, Denominator, Value, Status,
   Note`, one pre-filled row per catalogue measure for the whole service, drop-down lists on Ref, Team and
   Status, and grey Numerator/Denominator cells where a measure has no counts.
+- `Actions` (when the plan has open actions): one row per open improvement-plan action, its number, wording,
+  lead and deadline (grey and locked: for reference), a BRAG drop-down list and Progress, for the return's month.
 - `Guidance`: how to fill the return in, what each column means, and every measure with its unit, what good
   looks like, target and counts.
 - `Benchmarks` and `Commentary`: optional sheets that import too (header only).
@@ -20,14 +22,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from measures.domain.catalogue import Catalogue, Measure
 from measures.domain.council import load_council
-from measures.domain.periods import long_label, make_period, parse_period
+from measures.domain.periods import is_period, long_label, make_period, parse_period
+from measures.domain.plan import Action, action_sort_key, brag_label, parse_brag
+from measures.returns.action_checks import BRAG_CHOICES
+from measures.returns.actions_sheet import ACTIONS_SHEET
 from measures.returns.export import RETURN_HEADER, RETURN_SHEET, neutralise
 from measures.storage.output_files import workbook_bytes, write_whole
 
@@ -37,9 +42,14 @@ BENCHMARKS_HEADER = ("ref", "year", "comparator", "value")
 COMMENTARY_SHEET = "Commentary"
 COMMENTARY_HEADER = ("ref", "period", "text")
 LISTS_SHEET = "Lists"
-LISTS_HEADER = ("Measure refs", "Teams", "Statuses")
+LISTS_HEADER = ("Measure refs", "Teams", "Statuses", "BRAG ratings")
+ACTIONS_HEADER = ("Action", "Wording", "Lead", "Deadline", "BRAG", "Progress")
+NO_DEADLINE = "None in the plan"
 STATUSES = ("OK", "TBC", "NEW", "N/A", "SUPPRESSED")
-VALIDATED_ROWS = 1000  # drop-down lists apply to rows 2..VALIDATED_ROWS of the Return sheet
+VALIDATED_ROWS = 1000
+_CHOICE_KEYS = tuple(
+    parse_brag(choice) or "" for choice in BRAG_CHOICES
+)  # drop-down lists apply to rows 2..VALIDATED_ROWS of the Return sheet
 
 TEXT_FORMAT = "@"
 COUNT_FORMAT = "0"
@@ -86,6 +96,7 @@ def write_template(
     period: str | None = None,
     teams: Sequence[str] | None = None,
     neighbours: Sequence[str] = (),
+    actions: Sequence[Action] = (),
 ) -> Path:
     """Write the blank monthly return workbook to `out`, pre-filled with one row per measure for `period`.
 
@@ -93,7 +104,8 @@ def write_template(
     the officer to fill. `teams` are the choices of the Team drop-down list (blank Team = whole service);
     None offers `default_teams()`. `neighbours` are the council's statistical neighbours, closest first, named
     in the guidance of the Benchmarks sheet (none: the guidance asks for authorities as DfE's code list names
-    them).
+    them). `actions` are the improvement plan's current actions: the open ones get a row each on the Actions
+    sheet (none open: no Actions sheet).
 
     Returns the path written. Raises ValueError if `period` is not a 'YYYY-MM' month, and OSError if the
     file cannot be written (for example a missing folder or no permission).
@@ -108,7 +120,12 @@ def write_template(
     return_sheet = workbook.active
     assert isinstance(return_sheet, Worksheet)  # a new workbook opens on its one blank worksheet
     _write_return(return_sheet, catalogue, period_text, lists)
-    _write_guidance(workbook.create_sheet(GUIDANCE_SHEET), catalogue, period_text, teams, neighbours)
+    open_actions = sorted((a for a in actions if not a.closed), key=lambda a: action_sort_key(a.number))
+    if open_actions:
+        _write_actions(workbook.create_sheet(ACTIONS_SHEET), open_actions, period_text, lists["E"])
+    _write_guidance(
+        workbook.create_sheet(GUIDANCE_SHEET), catalogue, period_text, teams, neighbours, bool(open_actions)
+    )
     _write_header_only(workbook.create_sheet(BENCHMARKS_SHEET), BENCHMARKS_HEADER, (8, 10, 26, 10), (0, 1))
     _write_header_only(workbook.create_sheet(COMMENTARY_SHEET), COMMENTARY_HEADER, (8, 10, 90), (0, 1))
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1 - workbook.sheetnames.index(LISTS_SHEET))
@@ -125,9 +142,11 @@ def _write_lists(workbook: Workbook, catalogue: Catalogue, teams: Sequence[str])
         ("A", [measure.ref for measure in catalogue.measures]),
         ("B", list(teams)),
         ("C", list(STATUSES)),
+        ("D", list(BRAG_CHOICES)),
     )
     formulas = {}
-    for (letter, values), header, return_column in zip(columns, LISTS_HEADER, ("A", "C", "H"), strict=True):
+    # The key is the column each list serves: Return's A, C and H, and the Actions sheet's BRAG ("E").
+    for (letter, values), header, return_column in zip(columns, LISTS_HEADER, ("A", "C", "H", "E"), strict=True):
         sheet[f"{letter}1"] = header
         sheet[f"{letter}1"].font = BOLD
         sheet.column_dimensions[letter].width = 30
@@ -220,6 +239,55 @@ def _write_return(sheet: Worksheet, catalogue: Catalogue, period: str | None, li
         sheet.add_data_validation(validation)
 
 
+# Actions sheet: column letter -> width. Action, Wording, Lead and Deadline are the plan's (grey, locked).
+_ACTIONS_WIDTHS = {"A": 9, "B": 70, "C": 32, "D": 16, "E": 14, "F": 70}
+_ACTIONS_FILLED_IN = ("E", "F")
+
+
+def _write_actions(sheet: Worksheet, actions: Sequence[Action], period: str | None, brag_list: str) -> None:
+    """One row per open action: its number, wording, lead and deadline for reference (grey, and locked by the
+    sheet's protection, which has no password: it guards against slips, not people), BRAG from a drop-down list
+    of the plan's key and Progress, the only cells to fill in."""
+    _style_header(sheet, ACTIONS_HEADER)
+    for letter, width in _ACTIONS_WIDTHS.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.column_dimensions["A"].number_format = TEXT_FORMAT  # 2.10 typed as a number would read 2.1
+    for row, action in enumerate(actions, start=2):
+        deadline = action.deadline_text or (long_label(action.deadline) if is_period(action.deadline) else NO_DEADLINE)
+        for column, value in enumerate((action.number, action.text, action.lead, deadline), start=1):
+            cell = sheet.cell(row=row, column=column, value=neutralise(value))
+            cell.number_format = TEXT_FORMAT
+            cell.fill = NOT_APPLICABLE_FILL
+            cell.alignment = WRAP
+        for letter in _ACTIONS_FILLED_IN:
+            cell = sheet[f"{letter}{row}"]
+            cell.protection = Protection(locked=False)
+            cell.alignment = WRAP
+    last_row = len(actions) + 1
+    month = f" for {long_label(period)}" if period else " for the return's month"
+    validation = DataValidation(
+        type="list",
+        formula1=brag_list,
+        allow_blank=True,
+        showDropDown=False,  # False shows the in-cell arrow (the OOXML attribute is inverted)
+        showInputMessage=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        promptTitle="BRAG rating",
+        prompt=f"The action's rating{month}: Blue, Green, Amber, Red or Not yet due. Leave it blank if not rated.",
+        errorTitle="Not a BRAG rating",
+        error="Choose Blue, Green, Amber, Red or Not yet due, or leave BRAG blank.",
+    )
+    validation.add(f"E2:E{last_row}")
+    sheet.add_data_validation(validation)
+    sheet.protection.sheet = True
+    # Officers may still widen columns and rows and sort or filter: only the plan's own cells are locked.
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    sheet.protection.autoFilter = False
+    sheet.auto_filter.ref = f"A1:F{last_row}"
+
+
 def _unit_words(measure: Measure) -> str:
     if measure.unit == "percent" and measure.counts:
         return "Number and % (give numerator and denominator)"
@@ -234,7 +302,12 @@ def _polarity_words(measure: Measure) -> str:
 
 
 def _write_guidance(
-    sheet: Worksheet, catalogue: Catalogue, period: str | None, teams: Sequence[str], neighbours: Sequence[str]
+    sheet: Worksheet,
+    catalogue: Catalogue,
+    period: str | None,
+    teams: Sequence[str],
+    neighbours: Sequence[str],
+    with_actions: bool = False,
 ) -> None:
     council = load_council()
     for letter, width in _GUIDANCE_WIDTHS.items():
@@ -334,6 +407,22 @@ def _write_guidance(
             ),
         ),
     )
+
+    if with_actions:
+        line("The Actions sheet: the improvement plan's actions", HEADING_FONT)
+        month = long_label(period) if period else "the return's month (the latest month of its figures)"
+        for text in (
+            f"One row for each open action of the improvement plan. The ratings are for {month}.",
+            "Action, Wording, Lead and Deadline are the plan's, for reference: they are grey and cannot be changed "
+            "here (an administrator changes the plan itself).",
+            "BRAG: choose the action's rating from the list. Leave it blank if the action is not rated this month.",
+            *(f"   {name}: {brag_label(key)}." for name, key in zip(BRAG_CHOICES, _CHOICE_KEYS, strict=True)),
+            "Progress: what has happened this month. A Red or Amber rating needs it: say what is holding the action "
+            "up and what is being done.",
+            "Each action once. A closed action is not listed and cannot be rated.",
+        ):
+            line(text)
+        row += 1
 
     line("The Benchmarks sheet (optional)", HEADING_FONT)
     for text in (

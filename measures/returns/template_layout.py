@@ -84,6 +84,7 @@ def parse_template(
                 _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
         elif candidate is not None:
             parsed.candidates.append(candidate)
+    parsed.named_months = _named_months(sheet, header_index, columns["period"])
     parsed.issues.extend(_other_return_sheets(sheets, sheet))
     by_name = {s.name.strip().lower(): s for s in sheets}
     if "benchmarks" in by_name:
@@ -172,6 +173,24 @@ class _PlainRowReader:
         else:
             return _NEEDS_CHECKING
         return Candidate(figure, Place(self.sheet, cell, measure.ref, period, team))
+
+
+def _named_months(sheet: Sheet, header_index: int, period_column: int) -> set[str]:
+    """Every month the Period column names below the header, with figures beside it or not (the template comes
+    with the month in every row: the return's month even when no figure is filled in)."""
+    months = set()
+    for row in sheet.rows[header_index + 1 :]:
+        cell = _cell(row, period_column)
+        if cell is None:
+            continue
+        if type(cell) is str and _PERIOD_TEXT.fullmatch(cell):
+            months.add(cell)
+            continue
+        try:
+            months.add(period_of_cell(cell))
+        except CellError:
+            continue
+    return months
 
 
 def _other_return_sheets(sheets: list[Sheet], read: Sheet) -> list[Issue]:

@@ -17,6 +17,8 @@ from sqlalchemy import Engine, and_, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from measures.storage import audit, db, versioning
+from measures.storage import plan as plan_store
+from measures.storage.plan import RatingRow
 
 STATUSES = ("ok", "tbc", "new")
 SERVICE = ""  # the team (and worker) value that means "the whole service"
@@ -88,6 +90,7 @@ class WriteSummary:
     upload_id: int | None
     counts: dict[str, int]
     plan: ChangePlan | None = None
+    rating_counts: dict[str, int] = field(default_factory=dict)  # "added", "revised", "unchanged" (plan ratings)
 
 
 def _now() -> datetime:
@@ -200,88 +203,132 @@ def record_values(
     upload: UploadInfo,
     benchmark_rows: Sequence[dict] = (),
     commentary_rows: Sequence[dict] = (),
+    rating_rows: Sequence[RatingRow] = (),
 ) -> WriteSummary:
-    """Write values, benchmarks and commentary in one transaction, keeping every earlier version.
+    """Write values, benchmarks, commentary and the improvement plan's ratings in one transaction, keeping every
+    earlier version.
 
     New figures are added; a figure that differs from the stored one becomes a new revision and the
     old one stays in history; identical figures are left alone. Commentary (dicts of ref, period, text)
-    is appended unless the same text is already the latest for that month. If nothing changes, no upload
-    is recorded and `upload_id` is None. Raises sqlalchemy errors (nothing is then written).
+    is appended unless the same text is already the latest for that month. `rating_rows` (an Actions sheet's
+    BRAG ratings) are recorded by `plan.record_ratings` inside the same transaction, under the same upload, by
+    the upload's user with source "return". If nothing changes, no upload is recorded and `upload_id` is None.
+    Raises plan.PlanError with every problem of the ratings, and sqlalchemy errors; nothing is then written.
     """
     rows = list(rows)
-    with db.write_transaction(engine) as connection:
-        plan = plan_changes(connection, rows)
-        changed_benchmarks = _benchmarks_to_write(connection, benchmark_rows)
-        new_commentary = _commentary_to_write(connection, commentary_rows)
-        if not plan.added and not plan.revised and not changed_benchmarks and not new_commentary:
-            return WriteSummary(upload_id=None, counts=plan.counts, plan=plan)
-        upload_id = db.inserted_id(
-            connection.execute(
-                insert(db.uploads).values(
-                    kind=upload.kind,
-                    filename=upload.filename,
-                    sha256=upload.sha256,
-                    layout=upload.layout,
-                    user_name=upload.user_name,
-                    created_at=_now(),
-                    description=upload.description,
-                    reason=upload.reason,
-                )
+    try:
+        with db.write_transaction(engine) as connection:
+            return _record_in(connection, rows, upload, benchmark_rows, commentary_rows, list(rating_rows))
+    except _NothingChanged as unchanged:
+        return unchanged.summary
+
+
+class _NothingChanged(Exception):
+    """Raised inside the transaction to roll back an upload row once nothing turned out to change."""
+
+    def __init__(self, summary: WriteSummary) -> None:
+        super().__init__("nothing changed")
+        self.summary = summary
+
+
+def _record_in(
+    connection: Connection,
+    rows: list[ValueRow],
+    upload: UploadInfo,
+    benchmark_rows: Sequence[dict],
+    commentary_rows: Sequence[dict],
+    rating_rows: list[RatingRow],
+) -> WriteSummary:
+    """The write of `record_values`, inside its transaction."""
+    plan = plan_changes(connection, rows)
+    changed_benchmarks = _benchmarks_to_write(connection, benchmark_rows)
+    new_commentary = _commentary_to_write(connection, commentary_rows)
+    if not plan.added and not plan.revised and not changed_benchmarks and not new_commentary and not rating_rows:
+        return WriteSummary(upload_id=None, counts=plan.counts, plan=plan)
+    upload_id = db.inserted_id(
+        connection.execute(
+            insert(db.uploads).values(
+                kind=upload.kind,
+                filename=upload.filename,
+                sha256=upload.sha256,
+                layout=upload.layout,
+                user_name=upload.user_name,
+                created_at=_now(),
+                description=upload.description,
+                reason=upload.reason,
             )
         )
-        versioning.advance(connection)
-        new_records = [_row_record(row, 1, upload_id) for row in plan.added]
-        superseded = [{name: current[name] for name in _RECORD_COLUMNS} for _, current in plan.revised]
-        revised_records = [
-            _row_record(row, current["version"] + 1, upload_id, keep_note=current["note"])
-            for row, current in plan.revised
-        ]
-        _bulk_insert(connection, db.observations, new_records)
-        _bulk_insert(connection, db.observation_revisions, superseded)
-        if revised_records:
-            connection.execute(
-                update(db.observations)
-                .where(db.observations.c.id == bindparam("current_id"))
-                .values({name: bindparam(f"new_{name}") for name in _UPDATABLE}),
-                [
-                    {"current_id": current["id"], **{f"new_{name}": record[name] for name in _UPDATABLE}}
-                    for (_, current), record in zip(plan.revised, revised_records, strict=True)
-                ],
-            )
-        for record in changed_benchmarks:
-            _write_benchmark(connection, record, upload_id)
-        if new_commentary:
-            connection.execute(
-                insert(db.commentary),
-                [
-                    {
-                        "ref": c["ref"],
-                        "period": c["period"],
-                        "text": c["text"],
-                        "author": upload.user_name,
-                        "created_at": _now(),
-                        "upload_id": upload_id,
-                    }
-                    for c in new_commentary
-                ],
-            )
-        audit.record(
-            connection,
-            upload.user_name,
-            "demo.loaded" if upload.kind == "demo" else "return.imported",
-            upload.filename,
-            {
-                "upload_id": upload_id,
-                "layout": upload.layout,
-                "sha256": upload.sha256,
-                "added": len(plan.added),
-                "revised": len(plan.revised),
-                "benchmarks": len(changed_benchmarks),
-                "commentary": len(new_commentary),
-                "periods": sorted({row.period for row in plan.added} | {row.period for row, _ in plan.revised}),
-            },
+    )
+    rating_counts: dict[str, int] = {}
+    if rating_rows:
+        # Whether the ratings change anything is known only once they are recorded: if nothing at all changed,
+        # the upload row goes too (the transaction is rolled back), as for a return whose figures are stored.
+        rating_counts = plan_store.record_ratings(
+            connection.engine,
+            rating_rows,
+            actor=upload.user_name,
+            source="return",
+            upload_id=upload_id,
+            connection=connection,
         )
-    return WriteSummary(upload_id=upload_id, counts=plan.counts, plan=plan)
+        ratings_changed = rating_counts.get("added", 0) + rating_counts.get("revised", 0)
+        if not ratings_changed and not (plan.added or plan.revised or changed_benchmarks or new_commentary):
+            raise _NothingChanged(
+                WriteSummary(upload_id=None, counts=plan.counts, plan=plan, rating_counts=rating_counts)
+            )
+    versioning.advance(connection)
+    new_records = [_row_record(row, 1, upload_id) for row in plan.added]
+    superseded = [{name: current[name] for name in _RECORD_COLUMNS} for _, current in plan.revised]
+    revised_records = [
+        _row_record(row, current["version"] + 1, upload_id, keep_note=current["note"]) for row, current in plan.revised
+    ]
+    _bulk_insert(connection, db.observations, new_records)
+    _bulk_insert(connection, db.observation_revisions, superseded)
+    if revised_records:
+        connection.execute(
+            update(db.observations)
+            .where(db.observations.c.id == bindparam("current_id"))
+            .values({name: bindparam(f"new_{name}") for name in _UPDATABLE}),
+            [
+                {"current_id": current["id"], **{f"new_{name}": record[name] for name in _UPDATABLE}}
+                for (_, current), record in zip(plan.revised, revised_records, strict=True)
+            ],
+        )
+    for record in changed_benchmarks:
+        _write_benchmark(connection, record, upload_id)
+    if new_commentary:
+        connection.execute(
+            insert(db.commentary),
+            [
+                {
+                    "ref": c["ref"],
+                    "period": c["period"],
+                    "text": c["text"],
+                    "author": upload.user_name,
+                    "created_at": _now(),
+                    "upload_id": upload_id,
+                }
+                for c in new_commentary
+            ],
+        )
+    audit.record(
+        connection,
+        upload.user_name,
+        "demo.loaded" if upload.kind == "demo" else "return.imported",
+        upload.filename,
+        {
+            "upload_id": upload_id,
+            "layout": upload.layout,
+            "sha256": upload.sha256,
+            "added": len(plan.added),
+            "revised": len(plan.revised),
+            "benchmarks": len(changed_benchmarks),
+            "commentary": len(new_commentary),
+            "periods": sorted({row.period for row in plan.added} | {row.period for row, _ in plan.revised}),
+            **({"ratings": rating_counts} if rating_rows else {}),
+        },
+    )
+    return WriteSummary(upload_id=upload_id, counts=plan.counts, plan=plan, rating_counts=rating_counts)
 
 
 _RECORD_COLUMNS = (

@@ -822,3 +822,32 @@ def describe(report) -> str:
         f"  {i.severity} {i.code} {i.sheet}!{i.cell} ref={i.ref} period={i.period}: {i.message}" for i in report.issues
     ]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Actions sheet (the improvement plan's BRAG ratings for the return's month)
+
+ACTIONS_HEADER = ("Action", "Wording", "Lead", "Deadline", "BRAG", "Progress")
+# The plan's own table, as the committee pack prints it: the number starts the Action cell, BRAG comes last.
+PLAN_TABLE_HEADER = ("Action", "Lead", "Deadline", "Progress", "BRAG")
+
+
+def add_actions_sheet(
+    path: Path, rows: Iterable[Sequence[object]], header: Sequence[str] = ACTIONS_HEADER, name: str = "Actions"
+) -> Path:
+    """Add a sheet `name` to the workbook at `path`: `header` on row 1 and `rows` (in the header's column order,
+    None for an empty cell) from row 2. Returns `path`."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    sheet = workbook.create_sheet(name)
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return Path(path)
+
+
+def action_row(number: object, brag: object = None, progress: object = None, wording: object = None) -> tuple:
+    """One row of the template's Actions sheet (Action, Wording, Lead, Deadline, BRAG, Progress)."""
+    return (number, wording, None, None, brag, progress)

@@ -85,3 +85,29 @@ def test_import_json_reports_infinity_nan_and_huge_numbers_by_cell_without_a_tra
         record["issues"]
     )
     assert builders.sha256_file(database) == before
+
+
+def test_import_json_counts_the_actions_ratings_only_when_the_return_rates_actions(demo_engine, tmp_path):
+    from measures.storage.plan import current_actions
+
+    first, second = [action.number for action in current_actions(demo_engine) if not action.closed][:2]
+    database = builders.database_file(demo_engine)
+    demo_engine.dispose()
+    path = builders.template_workbook(tmp_path / "rated.xlsx", [template_row("3.1", "2023-02", 236, 300)])
+    builders.add_actions_sheet(
+        path, [builders.action_row(first, "Green", "On track"), builders.action_row(second, "Amber", "Delayed")]
+    )
+    checked = run_cli(database, str(path), "--dry-run", "--json")
+    assert checked.returncode == 0, checked.stderr
+    record = json.loads(checked.stdout)
+    assert list(record) == [*REPORT_KEYS, "ratings"]
+    assert record["ratings"]["period"] == "2023-02" and record["ratings"]["ratings"] == 2
+    assert record["ratings"]["added"] + record["ratings"]["revised"] + record["ratings"]["unchanged"] == 2
+
+    plain = run_cli(
+        database,
+        str(builders.template_workbook(tmp_path / "plain.xlsx", [template_row("3.1", "2023-02", 236, 300)])),
+        "--dry-run",
+        "--json",
+    )
+    assert list(json.loads(plain.stdout)) == REPORT_KEYS
