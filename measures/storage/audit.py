@@ -48,6 +48,12 @@ ACTIONS: dict[str, str] = {
     "sign_out": "someone signed out",
     "month.published": "an admin published a month: readers see its figures from then on",
     "month.withdrawn": "an admin withdrew a month's publication, with a reason: readers no longer see it",
+    "plan.action_added": "an action was added to the improvement plan, with a reason",
+    "plan.action_changed": "an improvement plan action was reworded, re-dated, given a new lead or linked to other "
+    "measures, with a reason",
+    "plan.action_closed": "an improvement plan action was closed, with a reason",
+    "plan.ratings_recorded": "monthly BRAG ratings and progress of improvement plan actions were recorded (added or "
+    "revised)",
     "pack.pdf_printed": "the server's browser printed the meeting pack as a PDF (a copy already made is not logged)",
 }
 
