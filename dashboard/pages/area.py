@@ -5,6 +5,7 @@ The quality-of-practice area (4) also shows the month-by-month audit grades as o
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import dash
@@ -36,6 +37,7 @@ from dashboard.components.palette import (
     TEXT_COLOUR,
     TREND_LINE_COLOUR,
 )
+from dashboard.components.plan import action_card
 from dashboard.components.publication import draft_banner, revised_mark
 from dashboard.server import access
 from dashboard.server.data import engine
@@ -47,6 +49,7 @@ from measures.domain.periods import is_period, long_label, shift_period, short_l
 from measures.storage import catalogue_records, publications
 from measures.storage.publications import Revision
 from measures.views.area import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
+from measures.views.plan import area_actions, build_plan, counts_sentence, impact_count_sentence
 
 dash.register_page(
     __name__,
@@ -477,6 +480,33 @@ def _grades_section(view: AreaView) -> html.Section | None:
     )
 
 
+def _actions_section(area_number: int, period: str) -> html.Section | None:
+    """The area's actions in the improvement plan as at `period`, with their counts; None when it has none."""
+    plan = build_plan(engine(), period=period, visible=access.visible_months())
+    rows = area_actions(plan, area_number)
+    if not rows:
+        return None
+    area_plan = replace(plan, groups=tuple(group for group in plan.groups if group[0].number == area_number))
+    counts = area_plan.counts()
+    return html.Section(
+        [
+            html.H2(f"Actions as at {long_label(period)}", id="actions-heading"),
+            html.P(
+                [
+                    html.Strong(f"{len(rows)} actions: "),
+                    f"{counts_sentence(counts)}; {impact_count_sentence(counts)}. ",
+                    dcc.Link("See the whole plan", href=f"/plan?period={period}&area={area_number}"),
+                ],
+                className="plan-counts",
+            ),
+            html.Div([action_card(row, period) for row in rows], className="action-grid"),
+        ],
+        id=ids.AREA_ACTIONS,
+        className="area-actions",
+        **{"aria-labelledby": "actions-heading"},
+    )
+
+
 def _not_found(number) -> html.Div:
     areas = catalogue_records.read_catalogue(engine()).areas
     return html.Div(
@@ -579,7 +609,16 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         **{"aria-labelledby": "measures-heading"},
     )
     return html.Div(
-        [header, picker, *_notices(view, period), draft_banner(view.period), outcomes, _grades_section(view), cards],
+        [
+            header,
+            picker,
+            *_notices(view, period),
+            draft_banner(view.period),
+            outcomes,
+            _actions_section(area.number, view.period),
+            _grades_section(view),
+            cards,
+        ],
         className="area-page",
     )
 
