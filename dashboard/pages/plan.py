@@ -57,9 +57,9 @@ def _headline(full: PlanView) -> html.Div:
             html.H2(f"As at {long_label(full.as_at)}" if full.as_at else "The plan", className="as-at"),
             html.P(
                 [html.Strong(f"{counts['actions']} actions: "), counts_sentence(counts) + "."],
-                className="headline plan-counts",
+                className="plan-counts",
             ),
-            html.P(impact_count_sentence(counts).capitalize() + ".", className="headline plan-impact-count"),
+            html.P(impact_count_sentence(counts).capitalize() + ".", className="plan-impact-count"),
         ],
         id=ids.PLAN_SUMMARY,
         className="summary",

@@ -23,7 +23,7 @@ from measures.storage import plan as plan_store
 dash.register_page(
     __name__,
     path="/admin/plan",
-    name="Plan",
+    name="Edit the plan",
     title="Edit the improvement plan - Measures that Matter",
     order=42,
     required_permission=users.EDIT_CATALOGUE,

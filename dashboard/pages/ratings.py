@@ -40,15 +40,18 @@ MONTHS_OFFERED = 24
 CHOICES = tuple(key for key in BRAG_KEYS if key != "not_recorded")
 
 
-def _months() -> list[str]:
-    """The months an officer may rate: the last MONTHS_OFFERED months up to this one, newest first."""
-    now = period_of(datetime.now(UTC))
-    return [shift_period(now, -back) for back in range(MONTHS_OFFERED)]
+def _newest_month() -> str:
+    """The newest month with a figure or a rating (this calendar month when there is none)."""
+    rated = [month for by_month in plan_store.plan_ratings(engine()).values() for month in by_month]
+    known = [month for month in (reads.latest_period(engine()), max(rated, default=None)) if month]
+    return max(known) if known else period_of(datetime.now(UTC))
 
 
-def _default_month() -> str:
-    latest = reads.latest_period(engine())
-    return latest if latest is not None else _months()[0]
+def _months(newest: str) -> list[str]:
+    """The months offered, newest first: the month after `newest` (the return officers are preparing) and the
+    MONTHS_OFFERED - 1 before it."""
+    last = shift_period(newest, 1)
+    return [shift_period(last, -back) for back in range(MONTHS_OFFERED)]
 
 
 def _publication_note(period: str) -> html.P:
@@ -168,14 +171,15 @@ def _form(period: str) -> list:
 @single_query_values
 def layout(period: str | None = None, **_query) -> html.Div:
     """The page, for officers and admins; `period` in the query string chooses the month (default: the newest month
-    with figures)."""
+    with figures or ratings)."""
     refused = refusal_notice(TITLE, users.UPLOAD)
     if refused:
         return refused
-    months = _months()
-    chosen = period if is_period(period) and period in months else _default_month()
+    newest = _newest_month()
+    months = _months(newest)
+    chosen = str(period) if is_period(period) else newest
     if chosen not in months:
-        months.insert(0, chosen)
+        months = sorted({*months, chosen}, reverse=True)
     return html.Div(
         [
             html.H1(TITLE),
