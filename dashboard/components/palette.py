@@ -52,6 +52,8 @@ SPC_UNASSESSED_COLOUR = BRAND  # a monthly figure with too few months for an SPC
 SPC_MEAN_COLOUR = INK
 SPC_LIMIT_COLOUR = MUTED
 SPC_MONTHLY_LINE_COLOUR = MUTED
+SPC_ORIGINAL_LIMIT_COLOUR = AMBER  # the mean and limits without a recalculation, shown beside the recalculated ones
+CHART_EVENT_COLOUR = BRAND_DARK  # an event or a completed action marked on a chart, and its month's line
 
 # Benchmarks on the SPC chart, by kind of comparator.
 BENCHMARK_COLOURS = {

@@ -17,10 +17,12 @@ from dashboard.components.charts.spc_chart import (
     assurance_icon,
     chart_reading,
     point_reading,
+    recalculation_sentences,
     spc_graph,
     variation_icon,
 )
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
+from dashboard.components.fields import reason_field
 from dashboard.components.judgements import (
     change,
     change_class,
@@ -61,7 +63,7 @@ from measures.domain.formatting import (
 from measures.domain.numbers import round_half_up
 from measures.domain.periods import is_period, long_label, period_of
 from measures.domain.spc_wording import special_cause_rules
-from measures.storage import catalogue_records, publications, reads
+from measures.storage import catalogue_records, chart_changes, publications, reads
 from measures.storage.edits import MAX_COMMENTARY_LENGTH, EditError, add_commentary
 from measures.views.measure import MeasureDetail, MonthRow, build_measure_detail
 from measures.views.national_model import NoComparator
@@ -447,10 +449,43 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
                 ],
                 className="measure-chart",
             ),
+            *_recalculation_notes(detail),
+            _events_list(detail),
             chart_download_buttons(ids.MEASURE_CHART, filename),
             alternative,
         ],
         **{"aria-labelledby": "chart-heading"},
+    )
+
+
+def _recalculation_notes(detail: MeasureDetail) -> list[html.P]:
+    """The recalculated limits and what the chart says without them, in words beside the chart."""
+    return [html.P(sentence, className="measure-chart-recalculation") for sentence in recalculation_sentences(detail)]
+
+
+def _events_list(detail: MeasureDetail) -> html.Div | None:
+    """What happened in the chart's months, numbered as the chart's markers: the text as typed, shown as text."""
+    if not detail.events:
+        return None
+    return html.Div(
+        [
+            html.H3("What happened (numbered as on the chart)", id="chart-events-heading"),
+            html.Ol(
+                [
+                    html.Li(
+                        [
+                            html.Strong(long_label(note.period)),
+                            ": Action completed: " if note.kind == "action" else ": ",
+                            note.text,
+                        ]
+                    )
+                    for note in detail.events
+                ],
+                className="measure-chart-events",
+                **{"aria-labelledby": "chart-events-heading"},
+            ),
+        ],
+        className="measure-chart-events-list",
     )
 
 
@@ -1044,7 +1079,8 @@ def layout(ref: str | None = None, period: str | None = None, **_other) -> html.
             _revised_since_publication(detail),
             _summary(detail),
             _key_figures(detail),
-            _chart_section(detail),
+            html.Div(_chart_section(detail), id=ids.MEASURE_CHART_SECTION),
+            _chart_changes_section(detail),
             _national_section(detail),
             _months_section(detail),
             _benchmarks_section(detail),
@@ -1086,3 +1122,253 @@ def save_commentary(n_clicks: int | None, text: str | None, target: dict | None)
 
 
 choose_measure_period = month_navigation(ids.MEASURE_PERIOD_PICKER, ids.MEASURE_SHOWN, users.VIEW_SERVICE)
+
+
+# ---------------------------------------------------------------------------------------------
+# What happened on the chart: events (officers and admins), process changes and baselines (admins)
+
+
+def _month_field(field_id: str, label: str, value: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=field_id, className="field-label"),
+            html.P("A month as YYYY-MM, e.g. 2022-08.", className="hint"),
+            dcc.Input(id=field_id, type="text", value=value, maxLength=7, className="text-input month-input"),
+        ],
+        className="field",
+    )
+
+
+def _event_options(ref: str) -> list[dict]:
+    return [
+        {"label": f"{long_label(event.period)}: {event.text}", "value": event.key}
+        for event in chart_changes.chart_events(engine(), ref)
+    ]
+
+
+def _spc_change_options(ref: str) -> list[dict]:
+    options = []
+    for record in chart_changes.spc_changes(engine(), ref):
+        if record.kind == "baseline":
+            label = f"Limits fixed on {long_label(record.period)} to {long_label(record.period_end or record.period)}"
+        else:
+            label = f"Limits recalculated from {long_label(record.period)}"
+        options.append({"label": f"{label}: {record.reason}", "value": record.key})
+    return options
+
+
+def _event_form(detail: MeasureDetail) -> html.Div:
+    ref = detail.measure.ref
+    return html.Div(
+        [
+            html.H3("Note an event on the chart"),
+            html.P(
+                "Something that happened in a month and may have moved the figures, e.g. 'MASH co-located'. "
+                f"It is shown on the chart to every reader with its month, and your name ({auth.current_name()}) is "
+                "recorded with it.",
+                className="hint",
+            ),
+            _month_field(ids.MEASURE_EVENT_MONTH, "Month of the event", detail.period),
+            html.Div(
+                [
+                    html.Label("What happened", htmlFor=ids.MEASURE_EVENT_TEXT, className="field-label"),
+                    dcc.Input(
+                        id=ids.MEASURE_EVENT_TEXT,
+                        type="text",
+                        value="",
+                        maxLength=chart_changes.MAX_EVENT_LENGTH,
+                        className="text-input",
+                    ),
+                ],
+                className="field",
+            ),
+            html.Div(
+                html.Button("Add the event", id=ids.MEASURE_EVENT_SAVE, n_clicks=0, type="button", className="button"),
+                className="actions",
+            ),
+            html.Label("Take an event off the chart", htmlFor=ids.MEASURE_EVENT_REMOVE_CHOICE, className="field-label"),
+            dcc.Dropdown(id=ids.MEASURE_EVENT_REMOVE_CHOICE, options=_event_options(ref), clearable=True),
+            reason_field(ids.MEASURE_EVENT_REMOVE_REASON, "Why it is taken off", "Kept with the event's history."),
+            html.Div(
+                html.Button(
+                    "Take the event off", id=ids.MEASURE_EVENT_REMOVE, n_clicks=0, type="button", className="button"
+                ),
+                className="actions",
+            ),
+            html.Div(id=ids.MEASURE_EVENT_STATUS, role="status"),
+            html.Div(id=ids.MEASURE_EVENT_ALERT, role="alert"),
+        ],
+        className="chart-event-form",
+    )
+
+
+def _spc_change_form(detail: MeasureDetail) -> html.Div:
+    ref = detail.measure.ref
+    return html.Div(
+        [
+            html.H3("Recalculate the limits at a change, or fix them on a baseline"),
+            html.P(
+                "Mark the month the way the service works changed: the chart then shows a separate average and "
+                "limits before and after it, and reads the latest month against the new ones. Or fix the limits on "
+                "a baseline period. The chart still shows every reader what it says without the recalculation, "
+                "and your reason.",
+                className="hint",
+            ),
+            html.Div(
+                [
+                    html.Label("What to record", htmlFor=ids.MEASURE_SPC_CHANGE_KIND, className="field-label"),
+                    dcc.RadioItems(
+                        id=ids.MEASURE_SPC_CHANGE_KIND,
+                        options=[
+                            {"label": "The process changed from a month", "value": "change"},
+                            {"label": "Fix the limits on a baseline period", "value": "baseline"},
+                        ],
+                        value="change",
+                    ),
+                ],
+                className="field",
+            ),
+            _month_field(ids.MEASURE_SPC_CHANGE_MONTH, "Month of the change (or the baseline's first month)", ""),
+            _month_field(ids.MEASURE_SPC_CHANGE_END, "The baseline's last month (a baseline only)", ""),
+            reason_field(
+                ids.MEASURE_SPC_CHANGE_REASON, "Why", "Shown beside the chart to every reader, e.g. 'MASH co-located'."
+            ),
+            html.Div(
+                html.Button("Record it", id=ids.MEASURE_SPC_CHANGE_SAVE, n_clicks=0, type="button", className="button"),
+                className="actions",
+            ),
+            html.Label(
+                "Take a recalculation or baseline away",
+                htmlFor=ids.MEASURE_SPC_CHANGE_REMOVE_CHOICE,
+                className="field-label",
+            ),
+            dcc.Dropdown(id=ids.MEASURE_SPC_CHANGE_REMOVE_CHOICE, options=_spc_change_options(ref), clearable=True),
+            reason_field(ids.MEASURE_SPC_CHANGE_REMOVE_REASON, "Why it is taken away", "Kept with its history."),
+            html.Div(
+                html.Button(
+                    "Take it away", id=ids.MEASURE_SPC_CHANGE_REMOVE, n_clicks=0, type="button", className="button"
+                ),
+                className="actions",
+            ),
+            html.Div(id=ids.MEASURE_SPC_CHANGE_STATUS, role="status"),
+            html.Div(id=ids.MEASURE_SPC_CHANGE_ALERT, role="alert"),
+        ],
+        className="spc-change-form",
+    )
+
+
+def _chart_changes_section(detail: MeasureDetail) -> html.Section | None:
+    """The forms for the chart's events (officers and admins) and its recalculations (admins); None for readers."""
+    forms = []
+    if auth.may(users.COMMENT):
+        forms.append(_event_form(detail))
+    if auth.may(users.EDIT_CATALOGUE):
+        forms.append(_spc_change_form(detail))
+    if not forms:
+        return None
+    return html.Section(
+        [
+            html.H2("Events and recalculations on the chart", id="chart-changes-heading"),
+            dcc.Store(id=ids.MEASURE_CHART_CHANGES_TARGET, data={"ref": detail.measure.ref, "period": detail.period}),
+            *forms,
+        ],
+        id=ids.MEASURE_CHART_CHANGES,
+        **{"aria-labelledby": "chart-changes-heading"},
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _redrawn(ref: str, period: str):
+    """The chart section drawn again after a change, as the signed-in reader sees it."""
+    detail = build_measure_detail(engine(), ref, period=period, visible=access.visible_months())
+    return _chart_section(detail)
+
+
+def _refused(problems: list[str]) -> html.Div:
+    return html.Div([html.P(problem) for problem in problems], className="notice notice-error")
+
+
+@callback(
+    Output(ids.MEASURE_CHART_SECTION, "children", allow_duplicate=True),
+    Output(ids.MEASURE_EVENT_REMOVE_CHOICE, "options"),
+    Output(ids.MEASURE_EVENT_TEXT, "value"),
+    Output(ids.MEASURE_EVENT_STATUS, "children"),
+    Output(ids.MEASURE_EVENT_ALERT, "children"),
+    Input(ids.MEASURE_EVENT_SAVE, "n_clicks"),
+    Input(ids.MEASURE_EVENT_REMOVE, "n_clicks"),
+    State(ids.MEASURE_EVENT_MONTH, "value"),
+    State(ids.MEASURE_EVENT_TEXT, "value"),
+    State(ids.MEASURE_EVENT_REMOVE_CHOICE, "value"),
+    State(ids.MEASURE_EVENT_REMOVE_REASON, "value"),
+    State(ids.MEASURE_CHART_CHANGES_TARGET, "data"),
+    prevent_initial_call=True,
+)
+@requires(users.COMMENT)
+def change_events(add_clicks, remove_clicks, month, text, chosen, reason, target):
+    """Add an event to the chart, or take one off with a reason, then draw the chart again; a refusal is said in
+    an alert naming every problem."""
+    ref, period = _commentary_target(target)
+    removing = dash.ctx.triggered_id == ids.MEASURE_EVENT_REMOVE
+    try:
+        if removing:
+            if not isinstance(chosen, str) or not chosen:
+                return no_update, no_update, no_update, "", _refused(["Choose the event to take off the chart."])
+            chart_changes.remove_event(engine(), chosen, reason=_text(reason), actor=auth.current_name())
+            done = "The event has been taken off the chart; its history is kept."
+        else:
+            event = chart_changes.add_event(engine(), ref, _text(month).strip(), _text(text), actor=auth.current_name())
+            done = f"The event has been added to the chart in {long_label(event.period)}."
+    except chart_changes.ChartChangeError as error:
+        return no_update, no_update, no_update, "", _refused(error.problems)
+    except KeyError:
+        return no_update, no_update, no_update, "", _refused(["That event is no longer on the chart."])
+    confirmation = html.P(done, className="notice notice-success")
+    return _redrawn(ref, period), _event_options(ref), "" if not removing else no_update, confirmation, ""
+
+
+@callback(
+    Output(ids.MEASURE_CHART_SECTION, "children", allow_duplicate=True),
+    Output(ids.MEASURE_SPC_CHANGE_REMOVE_CHOICE, "options"),
+    Output(ids.MEASURE_SPC_CHANGE_STATUS, "children"),
+    Output(ids.MEASURE_SPC_CHANGE_ALERT, "children"),
+    Input(ids.MEASURE_SPC_CHANGE_SAVE, "n_clicks"),
+    Input(ids.MEASURE_SPC_CHANGE_REMOVE, "n_clicks"),
+    State(ids.MEASURE_SPC_CHANGE_KIND, "value"),
+    State(ids.MEASURE_SPC_CHANGE_MONTH, "value"),
+    State(ids.MEASURE_SPC_CHANGE_END, "value"),
+    State(ids.MEASURE_SPC_CHANGE_REASON, "value"),
+    State(ids.MEASURE_SPC_CHANGE_REMOVE_CHOICE, "value"),
+    State(ids.MEASURE_SPC_CHANGE_REMOVE_REASON, "value"),
+    State(ids.MEASURE_CHART_CHANGES_TARGET, "data"),
+    prevent_initial_call=True,
+)
+@requires(users.EDIT_CATALOGUE)
+def change_recalculations(add_clicks, remove_clicks, kind, month, end, reason, chosen, remove_reason, target):
+    """Record a process change or a baseline, or take one away with a reason, then draw the chart again (admins
+    only); a refusal is said in an alert naming every problem."""
+    ref, period = _commentary_target(target)
+    actor = auth.current_name()
+    try:
+        if dash.ctx.triggered_id == ids.MEASURE_SPC_CHANGE_REMOVE:
+            if not isinstance(chosen, str) or not chosen:
+                return no_update, no_update, "", _refused(["Choose the recalculation or baseline to take away."])
+            chart_changes.remove_spc_change(engine(), chosen, reason=_text(remove_reason), actor=actor)
+            done = "It has been taken away; its history is kept."
+        elif kind == "baseline":
+            first, last = _text(month).strip(), _text(end).strip()
+            chart_changes.set_baseline(engine(), ref, first, last, reason=_text(reason), actor=actor)
+            done = f"The limits are now fixed on {long_label(first)} to {long_label(last)}."
+        else:
+            recorded = chart_changes.add_process_change(
+                engine(), ref, _text(month).strip(), reason=_text(reason), actor=actor
+            )
+            done = f"The limits are now recalculated from {long_label(recorded.period)}."
+    except chart_changes.ChartChangeError as error:
+        return no_update, no_update, "", _refused(error.problems)
+    except KeyError:
+        return no_update, no_update, "", _refused(["That recalculation is no longer recorded."])
+    confirmation = html.P(done, className="notice notice-success")
+    return _redrawn(ref, period), _spc_change_options(ref), confirmation, ""

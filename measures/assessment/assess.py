@@ -34,7 +34,7 @@ from measures.assessment.change import (
     small_denominator,
 )
 from measures.assessment.model import ASSESSMENT_COLUMNS, RECORD_KEYS, Assessment, SpcOn, Status
-from measures.assessment.spc import SpcResult, assurance_sentence, no_reading, spc
+from measures.assessment.spc import SpcResult, assurance_sentence, no_reading, spc_with_changes
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import NO_SPC_READING_TEXT
 from measures.domain.periods import PERIOD_PATTERN, financial_year, parse_period, previous_period
@@ -222,11 +222,28 @@ def _spc_reading(
     months = tuple(month for month, _ in history)
     if measure.basis == "year-to-date" and _derivable(measure):
         derived = monthly_from_year_to_date(measure, rows, period)
-        chart = spc([figure for _, figure in derived], measure.polarity, measure.target, measure.spc)
-        return chart, tuple(month for month, _ in derived), "derived-monthly"
+        derived_months = tuple(month for month, _ in derived)
+        return (
+            _chart(measure, derived_months, [figure for _, figure in derived], period),
+            derived_months,
+            "derived-monthly",
+        )
     if measure.basis != "month":
         return no_reading([figure for _, figure in history], NO_SPC_READING_TEXT[measure.basis]), months, "none"
-    return spc([figure for _, figure in history], measure.polarity, measure.target, measure.spc), months, "figures"
+    return _chart(measure, months, [figure for _, figure in history], period), months, "figures"
+
+
+def _chart(measure: Measure, months: tuple[str, ...], figures: list[float], period: str) -> SpcResult:
+    """The chart of monthly figures with the measure's process changes and fixed baseline, against the target in
+    force in `period`: each change starts a segment at its month's first point."""
+    starts = [sum(1 for month in months if month < change.period) for change in measure.process_changes]
+    baseline = None
+    if measure.baseline is not None:
+        inside = [
+            index for index, month in enumerate(months) if measure.baseline.first <= month <= measure.baseline.last
+        ]
+        baseline = (inside[0], inside[-1] + 1) if inside else None
+    return spc_with_changes(figures, measure.polarity, measure.target_for(period), measure.spc, starts, baseline)
 
 
 def _latest_figure(rows: dict[str, MonthlyFigure], period: str) -> tuple[str, float] | None:
@@ -244,10 +261,12 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str, windo
     status: Status = current.status if current is not None else "missing"  # type: ignore[assignment]
     newest = _latest_figure(rows, period)
     latest = newest if newest is not None and within_window(newest[0], period, window) else None
-    rating = rag(round_half_up(latest[1], measure.decimals), measure.target) if latest else "none"
+    # A target changed later does not re-rate a month: the figure is rated against the target in force in its month.
+    rating = rag(round_half_up(latest[1], measure.decimals), measure.target_for(latest[0])) if latest else "none"
+    target = measure.target_for(period)
     assurance = chart.assurance if latest else "none"
     # The assurance's sentence only when the assurance is kept, so no reader says an assurance the assessment dropped.
-    explanation = " ".join(part for part in (chart.explanation, assurance_sentence(assurance, measure.target)) if part)
+    explanation = " ".join(part for part in (chart.explanation, assurance_sentence(assurance, target)) if part)
     return Assessment(
         ref=measure.ref,
         period=period,
@@ -262,7 +281,7 @@ def _assess(measure: Measure, rows: dict[str, MonthlyFigure], period: str, windo
         assurance=assurance,
         explanation=explanation,
         small_denominator=value is not None and current is not None and small_denominator(_finite(current.denominator)),
-        has_target=measure.target is not None,
+        has_target=target is not None,
         spc=chart,
         spc_periods=spc_periods,
         variation_side=chart.variation_side if chart.variation in ("improvement", "concern", "neither") else None,

@@ -31,8 +31,14 @@ Sources read (public copies found through the code and issue search) and what ea
   * `@SettingMinimumPoints INT = 15`: fewer points and the chart is a run chart with no SPC elements (no
     limits, no icons). This is the product's default minimum (`spc_settings.DEFAULT_MINIMUM_POINTS`).
     `@SettingMinimumPointsPartition INT = 12` is the fewest points per step of a chart whose limits are
-    recalculated; the product does not recalculate limits, so it does not apply. The MDC single-chart
-    Excel tool draws limits from 13 points.
+    recalculated: each segment after a process change, and a fixed baseline, needs that many
+    (`SpcOptions.minimum_segment_points`). The MDC single-chart Excel tool draws limits from 13 points.
+- NHSRplotthedots R/ptd_spc.R: `rebase` (the dates where the process changed: mean and limits are calculated
+  again from each, every rule read within its own step, the summary icons from the last step) and
+  `fix_after_n_points` (the mean and limits are calculated from the first n points only and carried forward).
+  `spc_with_changes` does both: a segment per process change, and limits fixed on a baseline's months within the
+  segment that holds them. The chart without any recalculation is kept beside it (`original`), so a rebase can
+  never hide a deterioration.
 - nhs-r-community/NHSRplotthedots (R package), R/ptd_spc_standard.R: `limit <- 2.66`,
   `limitclose <- 2 * (limit / 3)`; moving ranges >= 3.267 × their mean are dropped when
   `screen_outliers`, which R/ptd_spc.R sets TRUE by default. R/ptd_calculate_point_type.R: seven-point
@@ -67,7 +73,7 @@ tool), or the high side for measures with no improving direction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -130,6 +136,26 @@ class SpcResult:
     assurance: Assurance
     explanation: str
     variation_side: Side | None = None
+    # Set by `spc_with_changes` only: each segment's limits (oldest first) and the whole series' chart read without
+    # any recalculation or fixed baseline. The mean and limits above are then the latest segment's.
+    segments: tuple[SpcSegment, ...] = ()
+    original: SpcResult | None = None
+
+
+@dataclass(frozen=True)
+class SpcSegment:
+    """One step of a chart whose limits are recalculated: points `start` to `stop` (exclusive) of the series, its
+    mean and limits (None when the step has too few points), and `fixed_on`, the (start, stop) points its limits
+    were fixed on when a baseline is set, else None."""
+
+    start: int
+    stop: int
+    mean: float | None
+    upper_limit: float | None
+    lower_limit: float | None
+    upper_two_sigma: float | None
+    lower_two_sigma: float | None
+    fixed_on: tuple[int, int] | None = None
 
 
 def no_reading(values: Values, reason: str) -> SpcResult:
@@ -327,8 +353,12 @@ def spc(
     polarity: str,
     target: Target | None,
     options: SpcOptions = DEFAULT_OPTIONS,
+    limits_on: tuple[int, int] | None = None,
 ) -> SpcResult:
     """Return the XmR chart of `values` (one per month, in time order, missing months already removed).
+
+    With `limits_on` (start, stop), the mean and limits are calculated from those points only (a fixed baseline)
+    and every point is read against them; fewer than `minimum_points` baseline points give no limits.
 
     Special-cause rules: (1) a point outside the process limits; (2) a shift of `shift_length` or more
     points on one side of the mean; (3) a trend of `trend_length` or more points each strictly above or
@@ -354,7 +384,8 @@ def spc(
     if not np.isfinite(array).all():
         raise ValueError("values must not contain NaN or infinity: remove missing months first.")
     n = int(array.size)
-    if n < options.minimum_points:
+    basis = array if limits_on is None else array[limits_on[0] : limits_on[1]]
+    if basis.size < options.minimum_points:
         return SpcResult(
             n=n,
             mean=None,
@@ -369,8 +400,8 @@ def spc(
             explanation=f"Fewer than {options.minimum_points} months of data: no SPC judgement yet.",
         )
 
-    mean = float(array.mean())
-    average_range = moving_range_mean(array, options.exclude_moving_range_outliers)
+    mean = float(basis.mean())
+    average_range = moving_range_mean(basis, options.exclude_moving_range_outliers)
     upper_limit, lower_limit = mean + LIMIT_CONSTANT * average_range, mean - LIMIT_CONSTANT * average_range
     upper_two, lower_two = mean + TWO_SIGMA_CONSTANT * average_range, mean - TWO_SIGMA_CONSTANT * average_range
 
@@ -449,4 +480,62 @@ def spc(
         assurance=assurance,
         explanation=explanation,
         variation_side=last_side,
+    )
+
+
+def spc_with_changes(
+    values: Sequence[float],
+    polarity: str,
+    target: Target | None,
+    options: SpcOptions = DEFAULT_OPTIONS,
+    starts: Sequence[int] = (),
+    baseline: tuple[int, int] | None = None,
+) -> SpcResult:
+    """Return the XmR chart of `values` with its mean and limits recalculated from each index in `starts` (a
+    process change) and, with `baseline` (start, stop), fixed on those points in the segment that holds them.
+
+    Each segment is read by `spc` on its own points, with `options.minimum_segment_points` as its minimum; the
+    result's points are every segment's in order, its mean, limits, variation, assurance and explanation the
+    latest segment's, `segments` each segment's limits and `original` the chart of the whole series as `spc`
+    reads it without any change. Starts at 0, beyond the series or repeated are ignored; without starts or
+    baseline this is `spc`. Raises ValueError as `spc` does.
+    """
+    n = len(values)
+    cuts = sorted({int(start) for start in starts if 0 < int(start) < n})
+    if not cuts and baseline is None:
+        return spc(values, polarity, target, options)
+    original = spc(values, polarity, target, options)
+    step_options = replace(options, minimum_points=options.minimum_segment_points)
+    bounds = list(zip([0, *cuts], [*cuts, n], strict=True))
+    segments: list[SpcSegment] = []
+    points: list[SpcPoint] = []
+    latest: SpcResult | None = None
+    for start, stop in bounds:
+        fixed: tuple[int, int] | None = None
+        if baseline is not None and max(start, baseline[0]) < min(stop, baseline[1]):
+            fixed = (max(start, baseline[0]), min(stop, baseline[1]))
+        local = None if fixed is None else (fixed[0] - start, fixed[1] - start)
+        latest = spc(list(values[start:stop]), polarity, target, step_options, limits_on=local)
+        points.extend(latest.points)
+        segments.append(
+            SpcSegment(
+                start=start,
+                stop=stop,
+                mean=latest.mean,
+                upper_limit=latest.upper_limit,
+                lower_limit=latest.lower_limit,
+                upper_two_sigma=latest.upper_two_sigma,
+                lower_two_sigma=latest.lower_two_sigma,
+                fixed_on=fixed if latest.mean is not None else None,
+            )
+        )
+    assert latest is not None  # at least one segment: n > 0 whenever there is a cut or a baseline
+    explanation = latest.explanation
+    if latest.variation == "insufficient" and len(bounds) > 1:
+        explanation = (
+            f"Fewer than {step_options.minimum_points} months since the limits were last recalculated: "
+            "no SPC judgement yet."
+        )
+    return replace(
+        latest, n=n, points=tuple(points), explanation=explanation, segments=tuple(segments), original=original
     )

@@ -11,6 +11,9 @@ through the same checks as `benchmarks import`.
 Synthetic (marked `synthetic` in the data and wherever shown): monthly history from April 2021 to
 November 2022, team breakdowns, pseudonymous worker caseloads, and named statistical-neighbour
 benchmarks. Measures the council had not yet reported (TBC or new) get no invented past.
+
+The improvement plan (`measures.cli.demo_plan`): every action as published in December 2022, with its published
+progress, and clearly labelled synthetic monthly BRAG ratings from July 2022 to January 2023.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine
 
+from measures.cli.demo_plan import load_plan
 from measures.domain.catalogue import Catalogue, Measure
 from measures.domain.council import load_council
 from measures.domain.national_reference import NATIONAL_DATA_DIR
@@ -441,11 +445,12 @@ def build_demo(catalogue: Catalogue, neighbours: Sequence[str] = ()) -> DemoData
 
 def load_demo(engine: Engine, catalogue: Catalogue) -> dict[str, dict[str, int]]:
     """Write the demo data: the shipped national figures and neighbour groups first (`load_national`), then the
-    synthetic history, then the published figures, each as its own upload. The synthetic named neighbours of 3.1
-    are the council's neighbours in the edition of the groups in force for 2021-22.
+    synthetic history, then the published figures, each as its own upload, then the improvement plan with its
+    published progress and synthetic ratings (`load_plan`, counts under "plan"). The synthetic named neighbours of
+    3.1 are the council's neighbours in the edition of the groups in force for 2021-22.
 
-    Running it again changes nothing. Returns the write counts of each upload and national file. Raises
-    ValueError if a shipped national file is refused, and on a database error.
+    Running it again changes nothing. Returns the write counts of each upload, national file and the plan. Raises
+    ValueError if a shipped national or plan file is refused, and on a database error.
     """
     national_counts = load_national(engine)
     demo = build_demo(catalogue, neighbour_names(engine, year=SYNTHETIC_NEIGHBOUR_YEARS[-1]))
@@ -478,7 +483,8 @@ def load_demo(engine: Engine, catalogue: Catalogue) -> dict[str, dict[str, int]]
             sorted({row.period for row in demo.synthetic} | {row.period for row in demo.published}),
             "demo",
         )
-    return {"synthetic": synthetic.counts, "published": published.counts, **national_counts}
+    plan_counts = load_plan(engine)
+    return {"synthetic": synthetic.counts, "published": published.counts, "plan": plan_counts, **national_counts}
 
 
 def load_national(engine: Engine) -> dict[str, dict[str, int]]:

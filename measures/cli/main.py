@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from measures.cli import actions as actions_cli
 from measures.cli import benchmarks as benchmarks_cli
 from measures.cli import users as admin_cli
 from measures.domain.catalogue import CatalogueError, load_catalogue
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.add_argument("--replace", action="store_true", help="delete what the database holds first")
     benchmarks_cli.add_parsers(commands)
+    actions_cli.add_parsers(commands)
     admin_cli.add_parsers(commands)
     return parser
 
@@ -152,10 +154,18 @@ def command_demo(args) -> int:
     for part, label in (("published", "Published figures"), ("synthetic", "Synthetic history (not real data)")):
         c = counts[part]
         print(f"{label}: {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged.")
+    _print_plan_counts(counts["plan"])
     for part, c in counts.items():
-        if part not in ("published", "synthetic"):
+        if part not in ("published", "synthetic", "plan"):
             print(f"National ({part}): {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged.")
     return EXIT_OK
+
+
+def _print_plan_counts(c: dict[str, int]) -> None:
+    print(
+        f"Improvement plan: {c['actions']} actions added; ratings (published progress and synthetic, not real "
+        f"colours) {c['added']} added, {c['revised']} revised, {c['unchanged']} unchanged."
+    )
 
 
 def command_export(args) -> int:
@@ -416,6 +426,7 @@ COMMANDS = {
     "user": admin_cli.command_user,
     "audit": admin_cli.command_audit,
     "benchmarks": benchmarks_cli.command_benchmarks,
+    "actions": actions_cli.command_actions,
 }
 
 

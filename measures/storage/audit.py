@@ -33,6 +33,13 @@ ACTIONS: dict[str, str] = {
     "catalogue.synced": "the measure catalogue file was loaded into the database",
     "catalogue.target_changed": "an admin changed a measure's target, objective or timescale",
     "catalogue.polarity_changed": "an admin corrected what good looks like for a measure (its polarity), with a reason",
+    "chart.event_added": "an event was noted on a measure's chart for a month",
+    "chart.event_removed": "an event was taken off a measure's chart, with a reason (earlier versions are kept)",
+    "chart.change_added": "an admin marked a month a measure's process changed: its chart's limits are recalculated "
+    "from it, with a reason",
+    "chart.change_removed": "an admin took away a month a measure's limits were recalculated from, with a reason",
+    "chart.baseline_added": "an admin fixed a measure's chart limits on a baseline period, with a reason",
+    "chart.baseline_removed": "an admin took away a measure's fixed baseline, with a reason",
     "user.added": "a user was added",
     "user.role_changed": "a user's role was changed",
     "user.password_changed": "a user's password was set or reset",

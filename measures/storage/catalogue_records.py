@@ -10,6 +10,7 @@ from sqlalchemy import Engine, insert, select, update
 from measures.domain.catalogue import Area, Catalogue, Measure, Target
 from measures.domain.spc_settings import DEFAULT_OPTIONS, SpcOptions
 from measures.storage import audit, db, versioning
+from measures.storage.chart_changes import measure_changes
 
 # ---------------------------------------------------------------------------------------------
 # Catalogue
@@ -149,8 +150,11 @@ def _spc_options(row: Any) -> SpcOptions:
 def read_catalogue(engine: Engine) -> Catalogue:
     """Return the catalogue as stored in the database (empty if `init` has not run), each measure with its SPC
     settings in force (`Measure.spc`) and its flags, less POLARITY_SOURCE_FLAGS when an admin has corrected its
-    polarity in the app (`polarity_edited_at` set). Raises sqlalchemy errors if the database cannot be read."""
+    polarity in the app (`polarity_edited_at` set), and with what was recorded in the app for its chart: its
+    process changes, fixed baseline and target history (`measures.storage.chart_changes`), so every reader rates
+    and charts it the same way. Raises sqlalchemy errors if the database cannot be read."""
     with engine.connect() as connection:
+        process_changes, baselines, target_history = measure_changes(connection)
         area_rows = connection.execute(select(db.areas).order_by(db.areas.c.number)).all()
         measure_rows = connection.execute(
             select(db.measures).order_by(db.measures.c.sort_area, db.measures.c.sort_number)
@@ -204,6 +208,9 @@ def read_catalogue(engine: Engine) -> Catalogue:
             national_note=row.national_note or "",
             basis=row.basis or "month",
             spc=_spc_options(row),
+            process_changes=process_changes.get(row.ref, ()),
+            baseline=baselines.get(row.ref),
+            target_history=target_history.get(row.ref, ()),
         )
         for row in measure_rows
     )

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from measures.domain.catalogue import POLARITIES, TARGET_KINDS
 from measures.domain.periods import is_period
-from measures.storage import audit, db, versioning
+from measures.storage import audit, chart_changes, db, versioning
 from measures.storage.catalogue_records import EDITABLE_MEASURE_FIELDS
 
 MAX_COMMENTARY_LENGTH = 2000
@@ -131,34 +131,70 @@ def stored_fields(change: TargetChange) -> dict:
     }
 
 
-def change_target(engine: Engine, ref: str, change: TargetChange, actor: str) -> dict[str, tuple]:
+def change_target(
+    engine: Engine,
+    ref: str,
+    change: TargetChange,
+    actor: str,
+    effective_from: str | None = None,
+    reason: str = "",
+) -> dict[str, tuple]:
     """Change a measure's target, tolerance, wording, objective and timescale; return {field: (before, after)}
     for what changed (empty when nothing did, and then nothing is written).
 
-    The measure is marked as edited in the app, so reloading the catalogue file keeps these fields. Raises
-    EditError for an unknown measure or a change `target_problems` refuses.
+    With `effective_from` (YYYY-MM) the new target applies from that month on and the months before keep the
+    target in force then (`measures.storage.chart_changes.write_target_history`); a `reason` is then required.
+    Without it the target applies to every month, as it always has for a measure with no target history; a
+    measure that has a history refuses a new target without its month. The measure is marked as edited in the
+    app, so reloading the catalogue file keeps these fields. Raises EditError for an unknown measure, a change
+    `target_problems` refuses, a malformed month, a missing reason, or a measure with a target history given a new
+    target without `effective_from`.
     """
     with db.write_transaction(engine) as connection:
         row = _measure_row(connection, ref)
         problems = target_problems(change, row.polarity)
-        if problems:
-            raise EditError(" ".join(problems))
+        cleaned_reason = " ".join((reason or "").split())
+        if effective_from is not None:
+            if not is_period(effective_from):
+                problems.append(f"{effective_from!r} is not a month: choose the month the target applies from.")
+            if not cleaned_reason:
+                problems.append("Give a reason for changing the target: it is kept with the target's history.")
+            elif len(cleaned_reason) > MAX_REASON_LENGTH:
+                problems.append(f"A reason can be at most {MAX_REASON_LENGTH} characters.")
         new = stored_fields(change)
         old = {name: getattr(row, name) for name in EDITABLE_MEASURE_FIELDS}
         changed = {name: (old[name], new[name]) for name in EDITABLE_MEASURE_FIELDS if old[name] != new[name]}
-        if not changed:
+        target_fields = [name for name in EDITABLE_MEASURE_FIELDS if name.startswith("target_")]
+        retargeted = any(name in changed for name in target_fields)
+        if effective_from is None and retargeted and chart_changes.has_target_history(connection, ref):
+            problems.append(
+                f"The target of {ref} has changed over time: choose the month the new target applies from, so the "
+                "months before keep the target they were rated against."
+            )
+        if problems:
+            raise EditError(" ".join(problems))
+        if not changed and effective_from is None:
             return {}
-        connection.execute(
-            update(db.measures).where(db.measures.c.ref == ref).values(**new, edited_at=_now(), edited_by=actor)
-        )
+        if changed:
+            connection.execute(
+                update(db.measures).where(db.measures.c.ref == ref).values(**new, edited_at=_now(), edited_by=actor)
+            )
+        if effective_from is not None:
+            chart_changes.write_target_history(
+                connection,
+                ref,
+                effective_from,
+                {name: new[name] for name in target_fields},
+                {name: old[name] for name in target_fields},
+                reason=cleaned_reason or "The target changed for every month",
+                actor=actor,
+            )
         versioning.advance(connection)
-        audit.record(
-            connection,
-            actor,
-            "catalogue.target_changed",
-            ref,
-            {name: {"from": before, "to": after} for name, (before, after) in changed.items()},
-        )
+        detail: dict = {name: {"from": before, "to": after} for name, (before, after) in changed.items()}
+        if effective_from is not None:
+            detail["effective_from"] = effective_from
+            detail["reason"] = cleaned_reason
+        audit.record(connection, actor, "catalogue.target_changed", ref, detail)
     return changed
 
 

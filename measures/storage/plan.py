@@ -132,8 +132,12 @@ def current_actions(engine: Engine, area: int | None = None) -> list[Action]:
     """Return the newest version of every action (of one improvement `area`, or all), in the plan's order (1.2 before
     1.10 before 2.1), closed ones included (see `Action.closed`). Raises sqlalchemy errors."""
     with engine.connect() as connection:
-        actions = _current_in(connection).values()
-    return _sorted(action for action in actions if area is None or action.area == area)
+        return current_actions_in(connection, area)
+
+
+def current_actions_in(connection: Connection, area: int | None = None) -> list[Action]:
+    """`current_actions` inside the caller's connection or transaction."""
+    return _sorted(action for action in _current_in(connection).values() if area is None or action.area == area)
 
 
 def action(engine: Engine, number: str) -> Action | None:
@@ -230,7 +234,7 @@ def _wording_problems(text: str, lead: str, deadline: str) -> list[str]:
         problems.append(f"The action's wording is {len(text):,} characters long; at most {TEXT_LIMIT:,} are kept.")
     if len(lead) > LEAD_LIMIT:
         problems.append(f"The lead is {len(lead):,} characters long; at most {LEAD_LIMIT:,} are kept.")
-    if not is_period(deadline):
+    if deadline and not is_period(deadline):  # blank: the plan gives the action no deadline
         problems.append(f"The deadline {deadline[:40]!r} is not a month in the form YYYY-MM, for example 2023-03.")
     return problems
 
@@ -280,9 +284,9 @@ def add_action(
     connection: Connection | None = None,
 ) -> Action:
     """Add action `number` (e.g. "2.4") to improvement `area` of the plan, as version 1, for `reason`, as `actor`.
-    `deadline` is the month (YYYY-MM) by the end of which it is due, `deadline_text` its wording (the month's name
-    when blank), `measures` the refs of the measures it should move. Audited; moves the data version; with
-    `connection` it writes inside the caller's transaction.
+    `deadline` is the month (YYYY-MM) by the end of which it is due (blank: no deadline), `deadline_text` its wording
+    (the month's name when blank), `measures` the refs of the measures it should move. Audited; moves the data
+    version; with `connection` it writes inside the caller's transaction.
 
     Returns the action. Raises PlanError listing every problem (a malformed number, one not in `area`, one already in
     the plan, an unknown area or measure, no wording, a malformed deadline, no reason); nothing is then written."""
@@ -315,7 +319,7 @@ def add_action(
             text=text,
             lead=lead,
             deadline=deadline,
-            deadline_text=_clean(deadline_text) or long_label(deadline),
+            deadline_text=_clean(deadline_text) or (long_label(deadline) if deadline else ""),
             measures=refs,
             state=OPEN,
             version=1,

@@ -31,11 +31,12 @@ from measures.domain.periods import (
     shift_period,
 )
 from measures.domain.recent_average import MINIMUM_RECENT_MONTHS, RECENT_MONTHS
-from measures.storage import catalogue_records, publications, reads
+from measures.storage import catalogue_records, chart_changes, plan, publications, reads
 from measures.views.measure_model import (
     Benchmark,
     BenchmarkKind,
     BenchmarkYear,
+    ChartNote,
     CommentaryEntry,
     MeasureDetail,
     MonthRow,
@@ -53,6 +54,7 @@ __all__ = [
     "Benchmark",
     "BenchmarkKind",
     "BenchmarkYear",
+    "ChartNote",
     "CommentaryEntry",
     "MeasureDetail",
     "MeasureInputs",
@@ -286,6 +288,7 @@ class MeasureInputs:
     has_team_figures: bool
     revised_since_publication: frozenset[str] | None = None
     national: MeasureComparators | NoComparator | None = None
+    events: tuple[ChartNote, ...] = ()
 
 
 def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible: reads.Visible = None) -> MeasureInputs:
@@ -309,6 +312,7 @@ def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible:
         commentary=reads.commentary_frame(engine, ref, visible),
         has_team_figures=not reads.team_series(engine, ref, visible=visible).empty,
         national=measure_comparators(engine, ref),
+        events=chart_notes(engine, ref, visible),
         revised_since_publication=None
         if visible is None
         else frozenset(
@@ -371,8 +375,23 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
         has_team_figures=inputs.has_team_figures,
         since_publication=inputs.revised_since_publication is not None,
         national=inputs.national,
+        events=tuple(note for note in inputs.events if note.period <= period),
     )
     return replace(detail, summary=summary_sentence(detail))
+
+
+def chart_notes(engine: Engine, ref: str, visible: reads.Visible = None) -> tuple[ChartNote, ...]:
+    """Return what happened in measure `ref`'s `visible` months (None: every month), by month: the events noted on
+    its chart and the improvement actions linked to it completed in those months (read on the `visible` months'
+    ratings, each in the month its final run of Blue began). Raises sqlalchemy errors if the database cannot be
+    read."""
+    notes = [ChartNote(event.period, event.text, "event") for event in chart_changes.chart_events(engine, ref, visible)]
+    notes += [
+        ChartNote(month, f"{action.number} {action.text}", "action")
+        for action, month in plan.completed_actions(engine, ref, visible=visible)
+        if visible is None or month in visible
+    ]
+    return tuple(sorted(notes, key=lambda note: note.period))
 
 
 def build_measure_detail(

@@ -133,6 +133,17 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class ChartNote:
+    """Something that happened in a month, drawn on the measure's chart and listed under it: `kind` "event" (noted
+    by an officer, e.g. "MASH co-located") or "action" (an improvement action completed that month). `text` is as
+    typed: readers show it as text, never as markup."""
+
+    period: str
+    text: str
+    kind: str = "event"
+
+
+@dataclass(frozen=True)
 class MeasureDetail:
     """Everything the measure page shows, as at `period`.
 
@@ -156,6 +167,7 @@ class MeasureDetail:
     - `summary`: the plain-English summary (see `measures.views.summary.summary_sentence`).
     - `national`: the measure's national comparators (annual, each naming its year), why it has none, or None when
       they were not read.
+    - `events`: what happened in the months up to `period` (events noted on the chart, actions completed), by month.
     """
 
     measure: Measure
@@ -180,6 +192,7 @@ class MeasureDetail:
     summary: str = ""
     since_publication: bool = False
     national: MeasureComparators | NoComparator | None = None
+    events: tuple[ChartNote, ...] = ()
 
     @property
     def direction(self) -> Direction:

@@ -17,6 +17,7 @@ from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.palette import (
     BACKGROUND_COLOUR,
     BENCHMARK_COLOURS,
+    CHART_EVENT_COLOUR,
     SECONDARY_TEXT_COLOUR,
     SPC_COMMON_CAUSE_COLOUR,
     SPC_CONCERN_COLOUR,
@@ -25,12 +26,13 @@ from dashboard.components.palette import (
     SPC_MEAN_COLOUR,
     SPC_MONTHLY_LINE_COLOUR,
     SPC_NEITHER_COLOUR,
+    SPC_ORIGINAL_LIMIT_COLOUR,
     SPC_UNASSESSED_COLOUR,
     TARGET_BAND_FILL,
     TARGET_COLOUR,
 )
 from dashboard.components.reading_help import meaning_link
-from measures.assessment.spc import SpcPoint
+from measures.assessment.spc import SpcPoint, SpcSegment
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
     ASSURANCE_TEXT,
@@ -40,7 +42,7 @@ from measures.domain.formatting import (
     variation_text,
 )
 from measures.domain.periods import long_label, make_period, parse_period, shift_period
-from measures.views.measure import Benchmark, MeasureDetail, MonthRow
+from measures.views.measure import Benchmark, ChartNote, MeasureDetail, MonthRow
 from measures.views.summary import format_benchmark
 
 FONT_SIZE = 14
@@ -275,6 +277,8 @@ def _horizontal(
 
 def _limit_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
     result, measure = detail.spc, detail.measure
+    if result.segments:
+        return _segment_traces(detail) + _original_traces(detail, x0, x1)
     if result.mean is None or result.upper_limit is None or result.lower_limit is None:
         return []
     mean = format_value(measure, result.mean)
@@ -315,12 +319,189 @@ def _limit_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
     ]
 
 
-def _target_traces(measure: Measure, x0: str, x1: str) -> list[go.Scatter]:
+def segment_label(detail: MeasureDetail, segment: SpcSegment) -> str:
+    """Return the months a segment's limits were calculated on, in words: 'from March 2022', 'up to February 2022'
+    or, for limits fixed on a baseline, 'fixed on April 2020 to March 2021'."""
+    periods = detail.spc_periods
+    if segment.fixed_on is not None:
+        return f"fixed on {long_label(periods[segment.fixed_on[0]])} to {long_label(periods[segment.fixed_on[1] - 1])}"
+    if segment.start == 0 and len(detail.spc.segments) > 1:
+        return f"up to {long_label(periods[segment.stop - 1])}"
+    return f"from {long_label(periods[segment.start])}"
+
+
+def _segment_traces(detail: MeasureDetail) -> list[go.Scatter]:
+    """Each segment's own mean and limits over its months, one legend entry each; a segment with too few months
+    draws none."""
+    measure, periods = detail.measure, detail.spc_periods
+    traces: list[go.Scatter] = []
+    limit_line = {"color": SPC_LIMIT_COLOUR, "width": 1.5, "dash": "dash"}
+    for number, segment in enumerate(detail.spc.segments):
+        if segment.mean is None or segment.upper_limit is None or segment.lower_limit is None:
+            continue
+        x0, x1 = month_date(periods[segment.start]), month_date(periods[segment.stop - 1])
+        words = segment_label(detail, segment)
+        mean = format_value(measure, segment.mean)
+        upper, lower = format_value(measure, segment.upper_limit), format_value(measure, segment.lower_limit)
+        traces += [
+            _horizontal(
+                x0,
+                x1,
+                segment.mean,
+                f"Average {words} ({mean})",
+                {"color": SPC_MEAN_COLOUR, "width": 1.5},
+                f"mean-{number}",
+                rank=20 + 2 * number,
+            ),
+            _horizontal(
+                x0,
+                x1,
+                segment.upper_limit,
+                f"Process limits {words} ({lower} to {upper})",
+                limit_line,
+                f"limits-{number}",
+                rank=21 + 2 * number,
+                hover=f"Upper process limit {words}: {upper}",
+            ),
+            _horizontal(
+                x0,
+                x1,
+                segment.lower_limit,
+                "Lower process limit",
+                limit_line,
+                f"limits-{number}",
+                show=False,
+                hover=f"Lower process limit {words}: {lower}",
+            ),
+        ]
+    return traces
+
+
+ORIGINAL_VIEW_NAME = "Without the recalculation"
+
+
+def _original_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
+    """The mean and limits of the whole series as if nothing had been recalculated: in the key, shown on a click, so
+    nobody can hide a deterioration by recalculating the limits."""
+    original, measure = detail.spc.original, detail.measure
+    if original is None or original.mean is None or original.upper_limit is None or original.lower_limit is None:
+        return []
+    line = {"color": SPC_ORIGINAL_LIMIT_COLOUR, "width": 1.5, "dash": "dot"}
+    mean = format_value(measure, original.mean)
+    upper, lower = format_value(measure, original.upper_limit), format_value(measure, original.lower_limit)
+    traces = [
+        _horizontal(x0, x1, original.mean, f"{ORIGINAL_VIEW_NAME}: average ({mean})", line, "original", rank=35),
+        _horizontal(
+            x0,
+            x1,
+            original.upper_limit,
+            f"{ORIGINAL_VIEW_NAME}: limits ({lower} to {upper})",
+            line,
+            "original",
+            show=False,
+            hover=f"{ORIGINAL_VIEW_NAME}: upper process limit {upper}",
+        ),
+        _horizontal(
+            x0,
+            x1,
+            original.lower_limit,
+            "",
+            line,
+            "original",
+            show=False,
+            hover=f"{ORIGINAL_VIEW_NAME}: lower process limit {lower}",
+        ),
+    ]
+    for trace in traces:
+        trace.update(visible="legendonly")
+    traces[0].update(name=f"{ORIGINAL_VIEW_NAME}: average {mean}, limits {lower} to {upper} (select to show)")
+    return traces
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def recalculation_sentences(detail: MeasureDetail) -> list[str]:
+    """Return what the chart's recalculations are and what the chart would say without them, e.g. 'Limits
+    recalculated from March 2022: MASH co-located.' then 'Without the recalculation: average 16.3%, process limits
+    9.0% to 23.5%; the latest month reads: Significant change for the worse.' Empty without a recalculation."""
+    result, measure = detail.spc, detail.measure
+    if not result.segments:
+        return []
+    periods = detail.spc_periods
+    sentences = []
+    for change in measure.process_changes:
+        if periods and periods[0] < change.period <= periods[-1]:
+            sentences.append(f"Limits recalculated from {long_label(change.period)}: {change.reason}")
+    if measure.baseline is not None and any(segment.fixed_on for segment in result.segments):
+        baseline = measure.baseline
+        sentences.append(
+            f"Limits fixed on {long_label(baseline.first)} to {long_label(baseline.last)}: {baseline.reason}"
+        )
+    for segment in result.segments:
+        if segment.mean is None:
+            months = segment.stop - segment.start
+            counted = f"{months} month{'s' if months != 1 else ''}"
+            sentences.append(
+                f"{_capitalise(segment_label(detail, segment))}: {counted}, fewer than the "
+                f"{measure.spc.minimum_segment_points} the limits need, so no average or limits are drawn"
+            )
+    original = result.original
+    if original is not None and original.mean is not None:
+        sentences.append(
+            f"{ORIGINAL_VIEW_NAME}: average {format_value(measure, original.mean)}, process limits "
+            f"{format_value(measure, original.lower_limit)} to {format_value(measure, original.upper_limit)}; the "
+            f"latest month reads: {variation_text(original.variation, original.variation_side)}."
+        )
+    elif original is not None:
+        sentences.append(f"{ORIGINAL_VIEW_NAME}: {original.explanation}")
+    return [sentence if sentence.endswith(".") else sentence + "." for sentence in sentences]
+
+
+EVENT_HOVER_LENGTH = 120
+
+
+def _event_hover(note: ChartNote) -> str:
+    """An event's words for the chart's hover, as text: an action's long wording is cut (the list under the chart
+    has it whole)."""
+    text = note.text if len(note.text) <= EVENT_HOVER_LENGTH else note.text[: EVENT_HOVER_LENGTH - 1].rstrip() + "…"
+    return plain_text(f"Action completed: {text}" if note.kind == "action" else text)
+
+
+def _event_trace(detail: MeasureDetail, y: float, step: float) -> go.Scatter | None:
+    """Events and completed actions as numbered markers along the top of the chart, each with its text on hover;
+    the same numbers head the list under the chart."""
+    shown = [(number, note) for number, note in enumerate(detail.events, start=1)]
+    if not shown:
+        return None
+    # Two in the same month are stacked, so neither number hides the other.
+    heights: list[float] = []
+    seen: dict[str, int] = {}
+    for _, note in shown:
+        count = seen[note.period] = seen.get(note.period, -1) + 1
+        heights.append(y - step * count)
+    return go.Scatter(
+        x=[month_date(note.period) for _, note in shown],
+        y=heights,
+        mode="markers+text",
+        text=[str(number) for number, _ in shown],
+        textposition="top center",
+        textfont={"color": CHART_EVENT_COLOUR, "size": 13},
+        marker={"symbol": "triangle-down", "size": 13, "color": CHART_EVENT_COLOUR},
+        name="Event or action completed (numbered as listed under the chart)",
+        legendrank=13,
+        customdata=[[long_label(note.period), _event_hover(note)] for _, note in shown],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+    )
+
+
+def _target_traces(measure: Measure, x0: str, x1: str, suffix: str = "") -> list[go.Scatter]:
     target = measure.target
     if target is None:
         return []
     if target.kind == "band" and target.low is not None and target.high is not None:
-        name = f"Target range: {plain_text(target.describe())}"
+        name = f"Target range: {plain_text(target.describe())}{suffix}"
         return [
             go.Scatter(
                 x=[x0, x1, x1, x0, x0],
@@ -339,8 +520,34 @@ def _target_traces(measure: Measure, x0: str, x1: str) -> list[go.Scatter]:
     level = target.low if target.kind == "at_least" else target.high
     if level is None:
         return []
-    name = f"Target: {plain_text(target.describe())}"
+    name = f"Target: {plain_text(target.describe())}{suffix}"
     return [_horizontal(x0, x1, level, name, {"color": TARGET_COLOUR, "width": 2.5, "dash": "dot"}, "target", rank=22)]
+
+
+def _targets_as_they_were(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
+    """The target drawn as it was in each month: one step per target in force, from the month it applied to the
+    month the next one did (a month with no target draws nothing). Without a target history, the current target
+    across the chart."""
+    measure = detail.measure
+    if not measure.target_history or not detail.series:
+        return _target_traces(measure, x0, x1)
+    months = [row.period for row in detail.series]
+    steps: list[tuple[int, int]] = []
+    for index, month in enumerate(months):
+        if steps and measure.target_for(month) == measure.target_for(months[steps[-1][0]]):
+            steps[-1] = (steps[-1][0], index)
+        else:
+            steps.append((index, index))
+    if len(steps) == 1:
+        return _target_traces(replace(measure, target=measure.target_for(months[0])), x0, x1)
+    traces: list[go.Scatter] = []
+    for number, (first, last) in enumerate(steps):
+        in_force = measure.target_for(months[first])
+        # Each step runs on to where the next begins, so the line steps rather than breaks.
+        end = months[steps[number + 1][0]] if number + 1 < len(steps) else months[last]
+        words = f" (from {long_label(months[first])})" if number else f" (to {long_label(months[last])})"
+        traces += _target_traces(replace(measure, target=in_force), month_date(months[first]), month_date(end), words)
+    return traces
 
 
 def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.Scatter]:
@@ -399,6 +606,22 @@ def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.S
     return traces
 
 
+def _top_of(figure: go.Figure) -> float:
+    """The highest value any trace draws (0 when none)."""
+    values = [
+        float(value)
+        for trace in figure.data
+        for value in (trace.y or ())
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    ]
+    return max(values, default=0.0)
+
+
+def _change_months(detail: MeasureDetail) -> list[str]:
+    """The first month of each segment after the first: where the limits were recalculated."""
+    return [detail.spc_periods[segment.start] for segment in detail.spc.segments if segment.start > 0]
+
+
 def spc_figure(detail: MeasureDetail) -> go.Figure:
     """Return the SPC chart of the measure up to the month shown.
 
@@ -416,7 +639,7 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
     else:
         first = last = detail.period
     x0, x1 = month_date(first), month_date(last)
-    for trace in _target_traces(measure, x0, x1):
+    for trace in _targets_as_they_were(detail, x0, x1):
         figure.add_trace(trace)
     for trace in _benchmark_traces(detail, first, last):
         figure.add_trace(trace)
@@ -447,6 +670,14 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
     status = _status_trace(detail, 4.0 if percent else 0.0)
     if status is not None:
         figure.add_trace(status)
+    top = 96.0 if percent else (_top_of(figure) * 1.12 or 1.0)
+    events = _event_trace(detail, top, 6.0 if percent else top * 0.05)
+    if events is not None:
+        figure.add_trace(events)
+    for change in _change_months(detail):
+        figure.add_vline(x=month_date(change), line={"color": SPC_LIMIT_COLOUR, "width": 1, "dash": "dashdot"})
+    for note in detail.events:
+        figure.add_vline(x=month_date(note.period), line={"color": CHART_EVENT_COLOUR, "width": 1, "dash": "dot"})
 
     year, month = parse_period(first)
     figure.update_layout(
@@ -569,10 +800,20 @@ def chart_reading(detail: MeasureDetail) -> str:
     if result.variation == "no-reading":
         return result.explanation
     if result.mean is None:
+        if result.segments:
+            return " ".join([result.explanation, *recalculation_sentences(detail)])
         return (
             f"No average or process limits: {result.n} month(s) with a figure, and SPC needs at least "
             f"{measure.spc.minimum_points}."
         )
+    if result.segments:
+        latest = result.segments[-1]
+        text = (
+            f"Average {segment_label(detail, latest)} (the limits the latest month is read against): "
+            f"{format_value(measure, result.mean)}; process limits {format_value(measure, result.lower_limit)}"
+            f" to {format_value(measure, result.upper_limit)}."
+        )
+        return " ".join([text, *recalculation_sentences(detail)])
     text = (
         f"Average of the {result.n} months up to {long_label(detail.spc_periods[-1])}: "
         f"{format_value(measure, result.mean)}; process limits {format_value(measure, result.lower_limit)}"
