@@ -435,6 +435,18 @@ def close_action(engine: Engine, number: str, *, actor: str, reason: str, source
     return closed
 
 
+def _trimmed(row: RatingRow) -> RatingRow:
+    """The row with the spaces around its number and month dropped, as they are stored."""
+    number, period = row.number, row.period
+    return RatingRow(
+        number.strip() if isinstance(number, str) else number,
+        period.strip() if isinstance(period, str) else period,
+        row.brag,
+        row.progress,
+        row.synthetic,
+    )
+
+
 def record_ratings(
     engine: Engine,
     rows: Iterable[RatingRow],
@@ -452,13 +464,13 @@ def record_ratings(
 
     Returns counts {"added", "revised", "unchanged"}. Raises PlanError listing every problem `rating_problems` finds
     (checked against the plan's current actions before anything is written; nothing is then written)."""
-    rows = list(rows)
+    rows = [_trimmed(row) for row in rows]
     with _transaction(engine, connection) as conn:
         problems = rating_problems(rows, _current_in(conn))
         if problems:
             raise PlanError(problems)
         counts = {"added": 0, "revised": 0, "unchanged": 0}
-        numbers = sorted({row.number.strip() for row in rows})
+        numbers = sorted({row.number for row in rows})
         current = _ratings_in(conn, numbers=numbers)
         versions = {
             (row.number, row.period): row.version
@@ -473,7 +485,7 @@ def record_ratings(
         who = actor or audit.SYSTEM_ACTOR
         periods: set[str] = set()
         for row in rows:
-            number, brag = row.number.strip(), parse_brag(row.brag)
+            number, brag = row.number, parse_brag(row.brag)
             progress = (row.progress or "").strip()
             before = current.get(number, {}).get(row.period)
             if before is not None and (before.brag, before.progress, before.synthetic) == (

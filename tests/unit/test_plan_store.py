@@ -189,6 +189,14 @@ def test_ratings_are_revised_as_new_rows_and_counted(engine):
     assert list(audit.audit_frame(engine, action="plan.ratings_recorded").subject) == ["2022-11", "2022-11"]
 
 
+def test_spaces_around_a_number_or_month_are_not_stored(engine):
+    _add(engine, "3.2")
+    record_ratings(engine, [RatingRow(" 3.2 ", " 2022-11 ", " Green ", "Fine")], actor="ann", source="return")
+    assert list(plan_ratings(engine)["3.2"]) == ["2022-11"]
+    again = record_ratings(engine, [RatingRow("3.2", "2022-11", "green", "Fine")], actor="ann", source="return")
+    assert again == {"added": 0, "revised": 0, "unchanged": 1}
+
+
 def test_ratings_with_any_problem_write_nothing(engine):
     _add(engine, "3.2")
     _add(engine, "3.3")
@@ -262,7 +270,8 @@ def test_completed_actions_are_those_linked_to_the_measure(engine):
     assert completed_actions(engine, "3.1", as_at="2022-08") == []
 
 
-def test_the_plan_survives_a_backup_and_restore(engine, tmp_path):
+def test_the_plan_survives_a_backup_and_restore(any_engine, tmp_path):
+    engine = any_engine
     _add(engine, "3.2")
     change_action(engine, "3.2", actor="bob", reason="Slipped", deadline="2023-03")
     record_ratings(engine, [RatingRow("3.2", "2022-11", "Amber", "Slow")], actor="ann", source="page")
@@ -275,3 +284,6 @@ def test_the_plan_survives_a_backup_and_restore(engine, tmp_path):
     restored = action_history(engine, "3.2")
     assert restored == saved_history
     assert not action(engine, "3.2").closed
+    assert plan_ratings(engine)["3.2"]["2022-11"].brag == "blue"
+    # Writing goes on after the restore: the next version and revision follow the restored ones.
+    assert close_action(engine, "3.2", actor="bob", reason="After the restore").version == 3
