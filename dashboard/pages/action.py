@@ -48,14 +48,14 @@ def _versions_table(versions: list[Action]) -> html.Div:
         rows.append(
             html.Tr(
                 [
-                    html.Th(str(version.version), scope="row"),
-                    html.Td(_who(version.actor, version.at)),
-                    html.Td(version.text, className="wrap"),
-                    html.Td(version.lead),
-                    html.Td(deadline_words(version.deadline, version.deadline_text)),
-                    html.Td(", ".join(version.measures) or "None"),
-                    html.Td("Closed" if version.closed else "Open"),
-                    html.Td(version.reason, className="wrap"),
+                    html.Th(str(version.version), scope="row", **{"data-label": "Version"}),
+                    html.Td(_who(version.actor, version.at), **{"data-label": "Made"}),
+                    html.Td(version.text, className="wrap", **{"data-label": "Action"}),
+                    html.Td(version.lead, **{"data-label": "Lead"}),
+                    html.Td(deadline_words(version.deadline, version.deadline_text), **{"data-label": "Deadline"}),
+                    html.Td(", ".join(version.measures) or "None", **{"data-label": "Measures"}),
+                    html.Td("Closed" if version.closed else "Open", **{"data-label": "State"}),
+                    html.Td(version.reason, className="wrap", **{"data-label": "Reason"}),
                 ]
             )
         )
@@ -80,26 +80,30 @@ def _versions_table(versions: list[Action]) -> html.Div:
 def _ratings_table(ratings: list[Rating]) -> html.Div:
     if not ratings:
         return html.P("No rating has been recorded for this action yet.", id=ids.ACTION_RATINGS, className="muted")
-    newest_version = {rating.period: rating.version for rating in ratings}
+    newest_version: dict[str, int] = {}
+    for rating in ratings:
+        newest_version[rating.period] = max(rating.version, newest_version.get(rating.period, 0))
     ordered = sorted(ratings, key=lambda rating: (rating.period, rating.version), reverse=True)
     rows = []
     for rating in ordered:
-        superseded = rating.version != max(r.version for r in ratings if r.period == rating.period)
+        superseded = rating.version != newest_version[rating.period]
+        revised = newest_version[rating.period] > 1
+        revision = f"{rating.version} ({'replaced' if superseded else 'current'})" if revised else str(rating.version)
         month: list = [long_label(rating.period)]
         if rating.synthetic:
             month += synthetic_mark()
         rows.append(
             html.Tr(
                 [
-                    html.Th(month, scope="row"),
-                    html.Td(brag_badge(rating.brag)),
-                    html.Td(rating.progress or "None given", className="wrap action-progress-text"),
+                    html.Th(month, scope="row", **{"data-label": "Month"}),
+                    html.Td(brag_badge(rating.brag), **{"data-label": "Rating"}),
                     html.Td(
-                        f"{rating.version}" + (" (replaced)" if superseded else " (current)")
-                        if newest_version[rating.period] > 1 or superseded
-                        else "1"
+                        rating.progress or "None given",
+                        className="wrap action-progress-text",
+                        **{"data-label": "Progress"},
                     ),
-                    html.Td(_who(rating.actor, rating.at, rating.source)),
+                    html.Td(revision, **{"data-label": "Revision"}),
+                    html.Td(_who(rating.actor, rating.at, rating.source), **{"data-label": "Recorded"}),
                 ],
                 className="superseded" if superseded else "",
             )

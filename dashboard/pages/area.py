@@ -5,7 +5,6 @@ The quality-of-practice area (4) also shows the month-by-month audit grades as o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from urllib.parse import urlencode
 
 import dash
@@ -49,7 +48,7 @@ from measures.domain.periods import is_period, long_label, shift_period, short_l
 from measures.storage import catalogue_records, publications
 from measures.storage.publications import Revision
 from measures.views.area import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
-from measures.views.plan import area_actions, build_plan, counts_sentence, impact_count_sentence
+from measures.views.plan import PlanView, build_plan, counts_sentence, filter_plan, impact_count_sentence
 
 dash.register_page(
     __name__,
@@ -480,13 +479,12 @@ def _grades_section(view: AreaView) -> html.Section | None:
     )
 
 
-def _actions_section(area_number: int, period: str) -> html.Section | None:
-    """The area's actions in the improvement plan as at `period`, with their counts; None when it has none."""
-    plan = build_plan(engine(), period=period, visible=access.visible_months())
-    rows = area_actions(plan, area_number)
+def _actions_section(area_plan: PlanView, area_number: int, period: str) -> html.Section | None:
+    """The area's actions in the improvement plan as at `period` (`area_plan`: the plan kept to the area), with
+    their counts; None when it has none."""
+    rows = area_plan.rows
     if not rows:
         return None
-    area_plan = replace(plan, groups=tuple(group for group in plan.groups if group[0].number == area_number))
     counts = area_plan.counts()
     return html.Section(
         [
@@ -523,10 +521,14 @@ def _not_found(number) -> html.Div:
     )
 
 
-def _notices(view: AreaView, requested) -> list:
+def _notices(view: AreaView, requested, synthetic_ratings: bool = False) -> list:
     notices = month_notices(requested, view.available_periods)
-    if view.shows_synthetic:
+    if view.shows_synthetic and synthetic_ratings:
+        notices.append(synthetic_notice("Figures and action ratings marked †, and hollow points on the charts,"))
+    elif view.shows_synthetic:
         notices.append(synthetic_notice("Figures marked † and hollow points on the charts"))
+    elif synthetic_ratings:
+        notices.append(synthetic_notice("Action ratings marked †", real_months=False))
     return notices
 
 
@@ -600,6 +602,7 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         className="controls",
     )
     revised = publications.revised_figures(engine(), [view.period])
+    area_plan = filter_plan(build_plan(engine(), period=view.period, visible=access.visible_months()), area=area.number)
     cards = html.Section(
         [
             html.H2(f"Measures as at {long_label(view.period)}", id="measures-heading"),
@@ -612,10 +615,10 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         [
             header,
             picker,
-            *_notices(view, period),
+            *_notices(view, period, area_plan.shows_synthetic),
             draft_banner(view.period),
             outcomes,
-            _actions_section(area.number, view.period),
+            _actions_section(area_plan, area.number, view.period),
             _grades_section(view),
             cards,
         ],

@@ -261,11 +261,6 @@ def _plan_for_version(
     return plan_view(load_plan_inputs(engine, catalogue, period, visible))
 
 
-def area_actions(view: PlanView, area: int) -> tuple[ActionRow, ...]:
-    """Return the actions of improvement area `area` in `view` (empty when it has none)."""
-    return next((rows for group_area, rows in view.groups if group_area.number == area), ())
-
-
 def filter_plan(
     view: PlanView,
     brags: AbstractSet[str] = frozenset(),
