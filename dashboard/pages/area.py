@@ -38,6 +38,7 @@ from dashboard.components.palette import (
 )
 from dashboard.components.plan import action_card
 from dashboard.components.publication import draft_banner, revised_mark
+from dashboard.components.reading_help import meaning_link
 from dashboard.server import access
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
@@ -494,6 +495,8 @@ def _actions_section(area_plan: PlanView, area_number: int, period: str) -> html
                     html.Strong(f"{len(rows)} actions: "),
                     f"{counts_sentence(counts)}; {impact_count_sentence(counts)}. ",
                     dcc.Link("See the whole plan", href=f"/plan?period={period}&area={area_number}"),
+                    " ",
+                    meaning_link("plan"),
                 ],
                 className="plan-counts",
             ),

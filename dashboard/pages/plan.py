@@ -14,6 +14,7 @@ from dashboard.components.navigation import navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.plan import action_card, brag_text
 from dashboard.components.publication import draft_banner
+from dashboard.components.reading_help import meaning_link
 from dashboard.server import access
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -60,6 +61,7 @@ def _headline(full: PlanView) -> html.Div:
                 className="plan-counts",
             ),
             html.P(impact_count_sentence(counts).capitalize() + ".", className="plan-impact-count"),
+            html.P(meaning_link("plan")),
         ],
         id=ids.PLAN_SUMMARY,
         className="summary",
