@@ -149,7 +149,7 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         return _not_found(number)
     visible = access.visible_months()
     plan = build_plan(engine(), period=period if is_period(period) else None, visible=visible)
-    row = next((row for row in plan.rows if row.action.number == history.versions[-1].number), None)
+    row = next((row for row in [*plan.rows, *plan.closed] if row.action.number == history.versions[-1].number), None)
     current = history.versions[-1]
     breadcrumbs = html.Nav(
         html.Ol(

@@ -141,6 +141,31 @@ def _controls(full: PlanView, brags: list[str], lead: str | None, overdue: bool,
     return html.Div(controls, className="controls plan-controls")
 
 
+def _closed(view: PlanView) -> html.Section | None:
+    """The actions closed, each with why, linking to its history; None when there are none."""
+    if not view.closed:
+        return None
+    return html.Section(
+        [
+            html.H2(f"Closed actions ({len(view.closed)})", id="plan-closed-heading"),
+            html.P("Taken out of the plan's monitoring: not counted above.", className="muted"),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            dcc.Link(f"{row.action.number} {row.action.text}", href=f"/plan/{row.action.number}"),
+                            f": closed, {row.action.reason}" if row.action.reason else ": closed",
+                        ]
+                    )
+                    for row in view.closed
+                ]
+            ),
+        ],
+        className="plan-closed",
+        **{"aria-labelledby": "plan-closed-heading"},
+    )
+
+
 def _actions(view: PlanView) -> html.Div:
     as_at = str(view.as_at)
     sections = []
@@ -189,7 +214,7 @@ def layout(
         ],
         className="page-header",
     )
-    if full.as_at is None or not full.rows:
+    if full.as_at is None or not (full.rows or full.closed):
         return html.Div(
             [header, html.P("The improvement plan has no actions yet.", className="notice notice-info")],
             className="plan-page",
@@ -221,6 +246,7 @@ def layout(
             _actions(view)
             if shown
             else html.P("No action matches these filters this month.", className="notice notice-info"),
+            _closed(view),
         ],
         className="plan-page",
     )

@@ -74,15 +74,17 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class PlanView:
-    """The plan as at `as_at` (None when there is no month with figures or ratings to read): actions by area."""
+    """The plan as at `as_at` (None when there is no month with figures or ratings to read): the open actions by
+    area (`groups`), and the actions closed (taken out of the plan's monitoring), by number, apart."""
 
     as_at: str | None
     available_periods: tuple[str, ...]
     groups: tuple[tuple[Area, tuple[ActionRow, ...]], ...]
+    closed: tuple[ActionRow, ...] = ()
 
     @property
     def rows(self) -> list[ActionRow]:
-        """Every action, by area then number."""
+        """Every open action, by area then number."""
         return [row for _, rows in self.groups for row in rows]
 
     @property
@@ -225,21 +227,27 @@ def action_row(
 
 
 def plan_view(inputs: PlanInputs) -> PlanView:
-    """Return the plan computed from `inputs` alone (no database): every action of a known area, grouped by area in
-    catalogue order and sorted by number within it. Raises nothing for inputs `load_plan_inputs` made."""
+    """Return the plan computed from `inputs` alone (no database): every open action of a known area, grouped by
+    area in catalogue order and sorted by number within it, and the closed actions apart (neither counted nor
+    flagged). Raises nothing for inputs `load_plan_inputs` made."""
     if inputs.as_at is None:
         return PlanView(None, inputs.available_periods, ())
     values = _values_by_ref(inputs.series)
     by_area: dict[int, list[ActionRow]] = {}
+    closed: list[ActionRow] = []
     for action in inputs.actions:
         row = action_row(action, inputs.ratings.get(action.number, {}), inputs.as_at, inputs.catalogue, values)
-        by_area.setdefault(action.area, []).append(row)
+        if action.closed:
+            closed.append(row)
+        else:
+            by_area.setdefault(action.area, []).append(row)
     groups = tuple(
         (area, tuple(sorted(by_area[area.number], key=lambda row: action_sort_key(row.action.number))))
         for area in inputs.catalogue.areas
         if area.number in by_area
     )
-    return PlanView(inputs.as_at, inputs.available_periods, groups)
+    closed.sort(key=lambda row: action_sort_key(row.action.number))
+    return PlanView(inputs.as_at, inputs.available_periods, groups, tuple(closed))
 
 
 def build_plan(
@@ -282,4 +290,6 @@ def filter_plan(
     groups = tuple(
         (group_area, kept) for group_area, rows in view.groups if (kept := tuple(row for row in rows if keep(row)))
     )
-    return replace(view, groups=groups)
+    return replace(
+        view, groups=groups, closed=tuple(row for row in view.closed if area is None or row.action.area == area)
+    )

@@ -267,6 +267,11 @@ def test_an_admin_adds_rewords_and_closes_an_action_each_with_a_reason(plan_app)
     ]
     said = text(callback(client, close, inputs, state).get_json()["response"][ids.PLAN_EDIT_STATUS]["children"])
     assert "Action 3.99 is closed (version 3)." in said
+    page = rendered(client, "/plan", "?period=2023-01")
+    assert "3.99" not in [c["props"]["data-number"] for c in _cards(page)]
+    assert "Closed actions (1)" in spoken(page) and "3.99 Audit the front door : closed, Merged into 3.1" in spoken(
+        page
+    )
     history = plan_store.action_history(data.engine(), "3.99")
     assert [version.reason for version in history.versions] == [
         "Agreed at the board",

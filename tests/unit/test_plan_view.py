@@ -18,6 +18,7 @@ impact count is 1 of 1 completed actions.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -240,3 +241,23 @@ def test_a_change_to_the_plan_is_read_at_once(stored):
     assert _row(build_plan(stored, period="2023-01"), "3.2").brag == "red"
     plan.record_ratings(stored, [RatingRow("3.2", "2023-01", "Blue", "Finished")], actor="ann", source="page")
     assert _row(build_plan(stored, period="2023-01"), "3.2").brag == "blue"
+
+
+def test_a_closed_action_is_apart_neither_counted_nor_flagged(catalogue, view):
+    # 3.6, closed, was Red from November to January and its deadline passed in September.
+    closed = replace(_action("3.6", "2022-09"), state="closed", version=2, reason="Merged into 3.2")
+    inputs = PlanInputs(
+        catalogue,
+        AS_AT,
+        (AS_AT,),
+        (*(row.action for row in view.rows), closed),
+        {"3.6": _ratings("3.6", ("2022-12", "red"), ("2023-01", "red"), ("2022-11", "red"))},
+        _series(),
+    )
+    with_closed = plan_view(inputs)
+    without = plan_view(replace(inputs, actions=inputs.actions[:-1]))
+    assert [row.action.number for row in with_closed.closed] == ["3.6"]
+    assert "3.6" not in [row.action.number for row in with_closed.rows]
+    assert with_closed.closed[0].overdue is False  # a closed action is never overdue
+    assert with_closed.counts() == without.counts()  # three months of Red, yet neither counted nor stalled
+    assert filter_plan(with_closed, area=1).closed == ()
