@@ -241,8 +241,14 @@ def rating_problems(rows: Iterable[RatingLike], actions: Mapping[str, Action] | 
         where = f"action {number[:40] or '(blank)'}, {month or repr(period[:40])}"
         if month is None:
             problems.append(f"{period[:40]!r} is not a month in the form YYYY-MM (for action {number[:40]}).")
-        action = by_number.get(number)
-        if action is None:
+        action = by_number.get(number) if isinstance(row.number, str) else None
+        if row.number is not None and not isinstance(row.number, str):
+            # A number as a number is ambiguous: 3.1 may have been 3.10 before a spreadsheet dropped the zero.
+            problems.append(
+                f"The action number {number[:40]} ({month or 'no month'}) was given as a number, not as text, so it "
+                "may have lost a final zero (3.10 becomes 3.1): write it as text, for example 3.10."
+            )
+        elif action is None:
             problems.append(
                 f"Action {number[:40] or '(blank)'} is not in the improvement plan ({month or 'no month'})."
             )

@@ -154,6 +154,15 @@ def test_rating_problems_lists_every_problem_in_officers_words():
     assert rating_problems(rows[:1], list(actions.values())) == []
 
 
+def test_an_action_number_given_as_a_number_is_refused_not_guessed():
+    actions = {"3.1": _action("3.1"), "3.10": _action("3.10")}
+    problems = rating_problems([Row(3.1, "2022-12", "Green")], actions)  # type: ignore[arg-type]
+    assert problems == [
+        "The action number 3.1 (December 2022) was given as a number, not as text, so it may have lost a final zero "
+        "(3.10 becomes 3.1): write it as text, for example 3.10."
+    ]
+
+
 def test_rating_problems_survive_hostile_rows():
     rows = [Row(None, None, None, None), Row("3.2", "2022-12", "Green", "x" * 10_000)]  # type: ignore[arg-type]
     problems = rating_problems(rows, {"3.2": _action()})
