@@ -250,3 +250,39 @@ def test_the_measure_page_built_through_the_database_matches_the_pure_walk(demo)
         pure = measure_detail(load_measure_inputs(engine, catalogue, ref), period)
         assert built.assessment == pure.assessment
         assert built.summary == pure.summary
+
+
+def test_a_recalculation_a_baseline_and_a_dated_target_are_read_the_same_everywhere(demo, monkeypatch, capsys):
+    from measures.storage import chart_changes
+    from measures.storage.edits import TargetChange, change_target
+
+    engine, _, _ = demo
+    url = engine.url.render_as_string(hide_password=False)
+    chart_changes.add_process_change(engine, "3.1", "2022-02", reason="MASH co-located", actor="admin.a")
+    chart_changes.set_baseline(engine, "2.1", "2021-04", "2022-03", reason="The year before the review", actor="a")
+    change_target(
+        engine, "3.1", TargetChange(kind="at_least", low=75.0), "admin.a", effective_from="2022-12", reason="B"
+    )
+    catalogue = catalogue_records.read_catalogue(engine)
+    for period in ("2022-11", "2023-01"):
+        overview = {row.measure.ref: row for row in build_overview(engine, period=period).rows}
+        records = _cli_records(monkeypatch, capsys, url, period)
+        for ref in ("3.1", "2.1"):
+            expected = overview[ref].assessment
+            card = next(
+                c for c in build_area(engine, catalogue.measure(ref).area, period).cards if c.measure.ref == ref
+            )
+            detail = build_measure_detail(engine, ref, period)
+            for said in (card.row.assessment, detail.assessment):
+                assert [getattr(said, name) for name in FIELDS] == [getattr(expected, name) for name in FIELDS]
+            record = records[ref]
+            assert (record["variation"], record["rag"], record["assurance"]) == (
+                _record_variation(expected.variation),
+                expected.rag,
+                expected.assurance,
+            )
+        # The recalculated reading differs from the unrecalculated one the chart keeps beside it.
+        assert overview["3.1"].assessment.spc.segments and overview["3.1"].assessment.spc.original is not None
+    # 3.1 is rated against its target only from December 2022, when the dated target applies.
+    assert _cli_records(monkeypatch, capsys, url, "2023-01")["3.1"]["rag"] != "none"
+    assert _cli_records(monkeypatch, capsys, url, "2022-11")["3.1"]["rag"] == "none"

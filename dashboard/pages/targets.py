@@ -19,7 +19,9 @@ from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.catalogue import Catalogue, Measure, Target
 from measures.domain.formatting import polarity_text
+from measures.domain.periods import long_label
 from measures.storage import audit, catalogue_records
+from measures.storage.chart_changes import FROM_THE_START
 from measures.storage.edits import (
     MAX_REASON_LENGTH,
     MAX_TEXT_FIELD_LENGTH,
@@ -150,9 +152,30 @@ def _current(measure: Measure) -> html.Div:
             html.Dl(
                 [part for label, value in items for part in (html.Dt(label), html.Dd(value))], className="measure-about"
             ),
+            _targets_over_time(measure),
             html.P(dcc.Link(f"See the page for measure {measure.ref}", href=f"/measure/{measure.ref}")),
         ]
     )
+
+
+def _target_words(change: TargetChange) -> str:
+    if change.kind is None:
+        return "no target"
+    return Target(kind=change.kind, low=change.low, high=change.high, text=change.text).describe()  # type: ignore[arg-type]
+
+
+def _targets_over_time(measure: Measure) -> html.Div | None:
+    """The measure's targets with the month each applied from, oldest first; None when it has never changed so."""
+    if not measure.target_history:
+        return None
+    items = []
+    for number, step in enumerate(measure.target_history):
+        when = "Before that" if step.effective_from == FROM_THE_START else f"From {long_label(step.effective_from)}"
+        if number + 1 < len(measure.target_history) and step.effective_from == FROM_THE_START:
+            when = f"Before {long_label(measure.target_history[number + 1].effective_from)}"
+        words = step.target.describe() if step.target is not None else "no target"
+        items.append(html.Li([html.Strong(when), f": {words}", f" ({step.reason})" if step.reason else ""]))
+    return html.Div([html.H3("Targets over time"), html.Ul(items)], className="targets-over-time")
 
 
 def _kind_options(polarity: str) -> list[dict]:
@@ -260,6 +283,26 @@ def _form(measure: Measure) -> html.Div:
                 "Timescale",
                 f"When the plan expects it, for example 'March 2023'. Up to {MAX_TEXT_FIELD_LENGTH} characters.",
                 timescale or "",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("When the new target applies", className="field-label"),
+                    html.P(
+                        "A month (YYYY-MM) from which the new target applies: the months before keep the target they "
+                        "were rated against, and the chart draws each month's target as it was. Leave it empty only "
+                        "to correct a target for every month, which a measure whose target has changed over time "
+                        "does not allow.",
+                        className="hint",
+                    ),
+                    html.Label("Applies from", htmlFor=ids.TARGETS_EFFECTIVE, className="field-label"),
+                    dcc.Input(id=ids.TARGETS_EFFECTIVE, type="text", value="", maxLength=7, className="text-input"),
+                    reason_field(
+                        ids.TARGETS_REASON,
+                        "Why the target changes",
+                        "Needed with a month; kept with the target's history, e.g. 'Agreed by the board, March 2023'.",
+                    ),
+                ],
+                className="field fieldset",
             ),
             html.P(
                 ["Changes are recorded as yours (", html.Strong(auth.current_name()), ") in the audit log."],
@@ -515,15 +558,18 @@ def layout(ref: str | None = None, **_query) -> html.Div:
     Output(ids.TARGETS_TIMESCALE, "value"),
     Output(ids.TARGETS_STATUS, "children"),
     Output(ids.TARGETS_ALERT, "children"),
+    Output(ids.TARGETS_EFFECTIVE, "value"),
+    Output(ids.TARGETS_REASON, "value"),
     Input(ids.TARGETS_MEASURE, "value"),
     prevent_initial_call=True,
 )
 @requires(users.EDIT_CATALOGUE)
 def choose_measure(ref: str | None):
-    """Show the chosen measure's target and fill the form with it."""
+    """Show the chosen measure's target and fill the form with it; the month and reason of a change start empty, so
+    one measure's are never saved with another's."""
     measure = _find(catalogue_records.read_catalogue(engine()), ref)
     if measure is None:
-        return (no_update,) * 12
+        return (no_update,) * 14
     kind, low, high, tolerance, text, objective, timescale = _form_values(measure)
     return (
         _current(measure),
@@ -536,6 +582,8 @@ def choose_measure(ref: str | None):
         text or "",
         objective or "",
         timescale or "",
+        "",
+        "",
         "",
         "",
     )
@@ -577,6 +625,8 @@ def _alert(sentences: list[str]) -> html.Div:
     State(ids.TARGETS_TEXT, "value"),
     State(ids.TARGETS_OBJECTIVE, "value"),
     State(ids.TARGETS_TIMESCALE, "value"),
+    State(ids.TARGETS_EFFECTIVE, "value"),
+    State(ids.TARGETS_REASON, "value"),
     prevent_initial_call=True,
 )
 @requires(users.EDIT_CATALOGUE)
@@ -590,6 +640,8 @@ def save_target(
     text: str | None,
     objective: str | None,
     timescale: str | None,
+    effective: str | None = None,
+    reason: str | None = None,
 ):
     """Check and save the form as the signed-in admin's change, then say what changed (or that nothing did)."""
     if not n_clicks:
@@ -616,9 +668,20 @@ def save_target(
     if problems:
         return "", _alert(problems), no_update, no_update
     try:
-        changed = change_target(engine(), measure.ref, change, actor=auth.current_name())
+        month = _text(effective).strip() or None
+        changed = change_target(
+            engine(), measure.ref, change, actor=auth.current_name(), effective_from=month, reason=_text(reason)
+        )
     except EditError as error:
         return "", _alert([str(error)]), no_update, no_update
+    if month is not None:
+        updated = catalogue_records.read_catalogue(engine())
+        message = html.P(
+            f"Saved for {measure.ref}: the target from {long_label(month)} is "
+            f"{_target_words(change)}; the months before keep theirs.",
+            className="notice notice-success",
+        )
+        return message, "", _current(_find(updated, measure.ref) or measure), _history(updated)
     if not changed:
         message = html.P(
             f"Nothing changed: the form is the same as what is stored for {measure.ref}.",

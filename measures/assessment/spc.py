@@ -33,12 +33,14 @@ Sources read (public copies found through the code and issue search) and what ea
     `@SettingMinimumPointsPartition INT = 12` is the fewest points per step of a chart whose limits are
     recalculated: each segment after a process change, and a fixed baseline, needs that many
     (`SpcOptions.minimum_segment_points`). The MDC single-chart Excel tool draws limits from 13 points.
-- NHSRplotthedots R/ptd_spc.R: `rebase` (the dates where the process changed: mean and limits are calculated
-  again from each, every rule read within its own step, the summary icons from the last step) and
-  `fix_after_n_points` (the mean and limits are calculated from the first n points only and carried forward).
-  `spc_with_changes` does both: a segment per process change, and limits fixed on a baseline's months within the
-  segment that holds them. The chart without any recalculation is kept beside it (`original`), so a rebase can
-  never hide a deterioration.
+- NHSRplotthedots R/ptd_spc_standard.R (read for this release): `rebase_group = cumsum(rebase)`, then the mean,
+  the moving ranges (within the group only, so the jump across a change is not one of them) and the limits are
+  calculated per group, and each point is read against its own group's; `fix_after_n_points` keeps only the first
+  n points of each group for the mean and moving ranges (`fix_y`), the limits then carried over the whole group.
+  `spc_with_changes` does the same: a segment per process change, read on its own points, icons from the latest
+  segment; and a baseline's months, within the segment that holds them, fix that segment's limits (a chosen
+  period rather than the first n points). The chart without any recalculation is kept beside it (`original`), so a
+  rebase can never hide a deterioration.
 - nhs-r-community/NHSRplotthedots (R package), R/ptd_spc_standard.R: `limit <- 2.66`,
   `limitclose <- 2 * (limit / 3)`; moving ranges >= 3.267 × their mean are dropped when
   `screen_outliers`, which R/ptd_spc.R sets TRUE by default. R/ptd_calculate_point_type.R: seven-point
@@ -112,6 +114,8 @@ class SpcPoint:
     in_two_of_three: bool = False
     special_cause: bool = False
     side: Side | None = None
+    # False when the point had no limits to be read against (too few months in its chart or segment).
+    assessed: bool = True
 
 
 @dataclass(frozen=True)
@@ -173,7 +177,7 @@ def no_reading(values: Values, reason: str) -> SpcResult:
         lower_limit=None,
         upper_two_sigma=None,
         lower_two_sigma=None,
-        points=tuple(SpcPoint(value=float(value)) for value in array),
+        points=tuple(SpcPoint(value=float(value), assessed=False) for value in array),
         variation="no-reading",
         assurance="none",
         explanation=reason,
@@ -394,7 +398,7 @@ def spc(
             lower_limit=None,
             upper_two_sigma=None,
             lower_two_sigma=None,
-            points=tuple(SpcPoint(value=float(value)) for value in array),
+            points=tuple(SpcPoint(value=float(value), assessed=False) for value in array),
             variation="insufficient",
             assurance="none",
             explanation=f"Fewer than {options.minimum_points} months of data: no SPC judgement yet.",

@@ -148,6 +148,13 @@ class Measure:
                 in_force = change
         return self.target if in_force is None else in_force.target
 
+    def as_at(self, period: str) -> Measure:
+        """Return this measure as it stood in `period`: its `target` the one in force then (`target_for`), its
+        history kept, so every reader of a month words and rates that month's target. Raises nothing."""
+        if not self.target_history:
+            return self
+        return replace(self, target=self.target_for(period))
+
     @property
     def band(self) -> tuple[float, float] | None:
         """The target band (low, high) of a `range` measure, or None."""

@@ -220,6 +220,7 @@ def load_team_inputs(
     period = period or _latest_team_period(list(available), engine, ref, visible)
     if period is None:
         return TeamInputs(measure, None, (), None, frozenset(), available)
+    measure = measure.as_at(period)
     service_history = tuple(reads.service_series(engine, refs=[ref], up_to=period, visible=visible).to_dict("records"))
     service_row = next((row for row in service_history if row["period"] == period), None)
     workers = reads.worker_values(engine, ref, period, visible=visible)
@@ -319,8 +320,8 @@ def worker_caseloads(
     if viewer_may_see_workers is not True:
         raise PermissionError("Worker-level figures are for managers only.")
     catalogue = catalogue or catalogue_records.read_catalogue(engine)
-    measure = catalogue.measure(ref)
     shift_period(period, 0)  # validates
+    measure = catalogue.measure(ref).as_at(period)
     frame = reads.worker_values(engine, ref, period, visible=visible)
     return caseloads_of(measure, period, team, tuple(frame.to_dict("records")) if not frame.empty else ())
 

@@ -331,7 +331,7 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
     Raises ValueError for a malformed period.
     """
     parse_period(period)
-    measure = inputs.measure
+    measure = inputs.measure.as_at(period)  # the target in force in the month, on every part of the page
     history = inputs.history
     if not history.empty:
         history = history[history["period"] <= period]

@@ -248,10 +248,11 @@ def point_kind(point: SpcPoint, polarity: str, insufficient: bool = False) -> Po
 
     A high-side special-cause point is "improvement" when higher is better and "concern" when lower is
     better (the low side the reverse); for `range` and `none` measures it is "neither". Points that are not
-    special cause are "common"; with `insufficient` (too few months for limits) every point is "unassessed".
+    special cause are "common"; with `insufficient` (too few months for limits) every point is "unassessed", as is a
+    point of a segment too short for limits of its own.
     Raises nothing.
     """
-    if insufficient:
+    if insufficient or not point.assessed:
         return "unassessed"
     if not point.special_cause or point.side is None:
         return "common"

@@ -259,8 +259,9 @@ def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 
             for row in cells.values()
             if row["period"] >= trend_start and row["status"] == "ok" and _clean(row["value"]) is not None
         )
+        # The measure as it stood in the month: the target words beside the figures are the month's own target.
         grouped.setdefault(measure.area, []).append(
-            OverviewRow(measure, tuple(figures), assessments[measure.ref], trend)
+            OverviewRow(measure.as_at(period), tuple(figures), assessments[measure.ref], trend)
         )
     groups: tuple[tuple[Area, tuple[OverviewRow, ...]], ...] = tuple(
         (area, tuple(grouped.get(area.number, []))) for area in catalogue.areas

@@ -37,6 +37,7 @@ def test_measure_page_renders_with_no_console_errors(page, served_app, output_di
         "Every month",
         "How Herefordshire compares",
         "Commentary",
+        "Events and recalculations on the chart",  # the page is served to an officer here
         "Changes to the January 2023 figure",
         "About this measure",
     ]
@@ -76,7 +77,11 @@ def test_the_summary_is_in_words_and_names_the_benchmarks(page, served_app):
 def test_the_spc_chart_has_rendered_with_its_key(page, served_app):
     _open(page, served_app + "/measure/3.1")
     chart = page.locator("#measure-spc-chart")
-    assert chart.locator(".scatterlayer .trace .points path").count() == 22
+    # 22 months, and one marker for each event or completed action listed under the chart (the demonstration's
+    # plan completes actions linked to 3.1).
+    events = page.locator(".measure-chart-events li").count()
+    assert events >= 1
+    assert chart.locator(".scatterlayer .trace .points path").count() == 22 + events
     legend = chart.locator(".legend").text_content()
     for entry in (
         "Normal variation",
@@ -85,6 +90,7 @@ def test_the_spc_chart_has_rendered_with_its_key(page, served_app):
         "England",
         "Statistical neighbours (average)",
         "Shropshire (synthetic)",
+        "Event or action completed",
     ):
         assert entry in legend
     page.locator("details.measure-details summary").first.click()
@@ -168,3 +174,42 @@ def test_a_suppressed_last_month_is_written_whole_inside_the_chart_and_named_in_
         assert box["x"] >= plot["x"] and box["x"] + box["width"] <= plot["x"] + plot["width"] + 0.5, (ref, box, plot)
         legend = chart.locator(".legend").text_content()
         assert "suppressed" in legend and "not applicable" in legend, legend
+
+
+def test_an_admin_notes_an_event_and_recalculates_the_limits_and_the_page_stays_accessible(
+    page_as, writable_app, output_dir
+):
+    from tests.browser.axe import assert_accessible
+
+    page = page_as("admin")
+    _open(page, writable_app + "/measure/3.1")
+    page.fill("#measure-event-month", "2022-08")
+    page.fill("#measure-event-text", "MASH co-located <b>not bold</b>")
+    page.get_by_role("button", name="Add the event").click()
+    page.wait_for_selector("text=The event has been added to the chart in August 2022.")
+    listed = page.locator(".measure-chart-events li").all_inner_texts()
+    assert "August 2022: MASH co-located <b>not bold</b>" in listed  # shown as typed, as text
+    page.fill("#measure-spc-change-month", "2022-02")
+    page.fill("#measure-spc-change-reason", "MASH co-located")
+    page.get_by_role("button", name="Record it").click()
+    page.wait_for_selector("text=The limits are now recalculated from February 2022.")
+    recalculation = page.locator(".measure-chart-recalculation").all_inner_texts()
+    assert recalculation[0] == "Limits recalculated from February 2022: MASH co-located."
+    assert recalculation[-1].startswith("Without the recalculation: average")
+    legend = page.locator("#measure-spc-chart .legend").text_content()
+    assert "Average from February 2022" in legend and "Without the recalculation" in legend
+    page.wait_for_selector("#measure-spc-chart .js-plotly-plot svg.main-svg")
+    page.locator("#measure-chart-section").screenshot(path=str(output_dir / "measure-3-1-recalculated.png"))
+    assert_accessible(page, "measure-with-chart-changes", output_dir)
+    # On a phone the forms and the list under the chart fit the screen: nothing to scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for selector in ("#measure-chart-changes", ".measure-chart-events-list", ".measure-chart-recalculation"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
+    page.locator("#measure-chart-changes").screenshot(path=str(output_dir / "measure-chart-controls-390.png"))
+
+
+def test_a_viewer_sees_no_chart_controls(page_as, served_app):
+    page = page_as("viewer")
+    _open(page, served_app + "/measure/3.1")
+    assert page.locator("#measure-chart-changes").count() == 0

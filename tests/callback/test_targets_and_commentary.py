@@ -112,6 +112,8 @@ def _save_target(
     text: str = "",
     objective: str = "Most assessments on time.",
     timescale: str = "March 2024",
+    effective: str = "",
+    reason: str = "",
 ):
     output = _output(app, f"{ids.TARGETS_HISTORY}.children")
     values = {
@@ -123,6 +125,8 @@ def _save_target(
         ids.TARGETS_TEXT: text,
         ids.TARGETS_OBJECTIVE: objective,
         ids.TARGETS_TIMESCALE: timescale,
+        ids.TARGETS_EFFECTIVE: effective,
+        ids.TARGETS_REASON: reason,
     }
     return callback(
         client,
@@ -293,3 +297,38 @@ def test_a_polarity_change_from_anyone_but_an_admin_is_refused(app, db, role, st
     assert response.status_code == status
     assert catalogue_records.read_catalogue(db).measure("10.5").polarity == "higher"
     assert audit.audit_frame(db, action="catalogue.polarity_changed").empty
+
+
+def test_an_admin_sets_a_target_from_a_month_and_earlier_months_keep_theirs(app, db):
+    client = client_as(app, "admin")
+    response = _save_target(app, client, low=90, effective="2022-10", reason="Agreed by the board")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    result = response.get_json()["response"]
+    assert "the target from October 2022 is at least 90" in json.dumps(result[ids.TARGETS_STATUS])
+    assert "Targets over time" in json.dumps(result[ids.TARGETS_CURRENT])
+    measure = catalogue_records.read_catalogue(db).measure("3.1")
+    assert measure.target_for("2022-09") is None and measure.target_for("2022-10") == Target(
+        kind="at_least", low=90, tolerance=5
+    )
+    # Once the target has a history, a new one without its month is refused in words, and nothing changes.
+    refused = _save_target(app, client, low=95)
+    assert "choose the month the new target applies from" in json.dumps(refused.get_json()["response"])
+    assert catalogue_records.read_catalogue(db).measure("3.1").target_for("2023-01").low == 90
+    missing_reason = _save_target(app, client, low=95, effective="2023-01")
+    assert "Give a reason" in json.dumps(missing_reason.get_json()["response"])
+
+
+@pytest.mark.parametrize(("role", "status"), [("officer", 403), ("viewer", 403), (None, 401)])
+def test_only_an_admin_may_set_a_target_from_a_month(app, db, role, status):
+    response = _save_target(app, client_as(app, role), effective="2022-10", reason="Not allowed")
+    assert response.status_code == status
+    assert catalogue_records.read_catalogue(db).measure("3.1").target_history == ()
+
+
+def test_choosing_another_measure_empties_the_month_and_reason_of_a_target_change(app, db):
+    client = client_as(app, "admin")
+    output = _output(app, f"{ids.TARGETS_EFFECTIVE}.value", f"{ids.TARGETS_CURRENT}.children")
+    response = callback(client, output, [{"id": ids.TARGETS_MEASURE, "property": "value", "value": "3.2"}])
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    result = response.get_json()["response"]
+    assert result[ids.TARGETS_EFFECTIVE]["value"] == "" and result[ids.TARGETS_REASON]["value"] == ""

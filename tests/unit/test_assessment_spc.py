@@ -138,7 +138,7 @@ def test_fourteen_points_are_insufficient_and_fifteen_are_judged():
     assert (short.n, short.variation, short.assurance) == (14, "insufficient", "none")
     assert short.explanation == "Fewer than 15 months of data: no SPC judgement yet."
     assert (short.mean, short.upper_limit, short.lower_limit, short.upper_two_sigma) == (None, None, None, None)
-    assert short.points[0] == SpcPoint(value=10.0)
+    assert short.points[0] == SpcPoint(value=10.0, assessed=False)  # no limits to read it against
     judged = spc(STEADY_15, "higher", Target(kind="at_least", low=7))
     assert (judged.n, judged.variation, judged.assurance) == (15, "common", "pass")
     assert judged.mean == pytest.approx(12.6)

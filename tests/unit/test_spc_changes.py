@@ -63,6 +63,7 @@ def test_a_segment_shorter_than_twelve_months_has_no_limits_and_says_why() -> No
     assert chart.variation == "insufficient"
     assert "Fewer than 12 months since the limits were last recalculated" in chart.explanation
     assert chart.segments[0].mean == pytest.approx(11.0)
+    assert all(point.assessed for point in chart.points[:12]) and not any(point.assessed for point in chart.points[12:])
 
 
 def test_limits_fixed_on_a_baseline_read_the_later_months_against_it() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from dashboard.components.charts.spc_chart import chart_reading, recalculation_sentences, spc_figure
+from measures.domain.catalogue import Target
 from measures.domain.periods import long_label
 from measures.storage import chart_changes, plan
 from measures.storage.edits import TargetChange, change_target
@@ -33,6 +34,9 @@ def test_each_segment_has_its_own_average_and_the_original_view_is_one_click_awa
     original = [trace for trace in figure.data if trace.legendgroup == "original"]
     assert original and all(trace.visible == "legendonly" for trace in original)
     assert original[0].x[0] == f"{first}-01"
+    # The ten months without limits of their own are not called normal variation.
+    kinds = [detail.point_kind(point) for _, point in detail.spc_points]
+    assert set(kinds[:10]) == {"unassessed"} and "unassessed" not in kinds[10:]
     sentences = recalculation_sentences(detail)
     assert sentences[0] == f"Limits recalculated from {long_label(change)}: MASH co-located."
     assert sentences[1].startswith(f"Up to {long_label(detail.spc_periods[9])}: 10 months, fewer than the 12")
@@ -110,3 +114,27 @@ def test_the_target_is_drawn_as_it_was_in_each_month(demo_engine):
     # Each month is rated against the target of its own month.
     assert build_measure_detail(demo_engine, "3.1", "2022-03").assessment.has_target is False
     assert build_measure_detail(demo_engine, "3.1", "2022-05").measure.target_for("2022-05").low == 90.0
+
+
+def test_every_reader_words_and_rates_the_month_s_own_target(demo_engine):
+    from measures.views.area import build_area
+    from measures.views.drilldown import team_breakdown
+    from measures.views.overview import build_overview
+
+    change_target(
+        demo_engine, "3.1", TargetChange(kind="at_least", low=90.0), "admin.a", effective_from="2022-10", reason="Board"
+    )
+
+    def overview_row(period: str):
+        model = build_overview(demo_engine, period)
+        return next(row for _, rows in model.groups for row in rows if row.measure.ref == "3.1")
+
+    before, after = overview_row("2022-09"), overview_row("2023-01")
+    assert (before.measure.target, before.assessment.has_target, before.assessment.rag) == (None, False, "none")
+    assert after.measure.target == Target(kind="at_least", low=90.0) and after.assessment.has_target
+    card = next(card for card in build_area(demo_engine, 3, "2022-09").cards if card.measure.ref == "3.1")
+    assert card.measure.target is None
+    assert build_measure_detail(demo_engine, "3.1", "2022-09").measure.target is None
+    assert build_measure_detail(demo_engine, "3.1", "2023-01").measure.target.low == 90.0
+    teams = team_breakdown(demo_engine, "3.1", "2022-09")
+    assert teams.measure.target is None
