@@ -195,6 +195,20 @@ def measure_refs(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(refs))
 
 
+def changes(current: Action, typed: dict) -> dict:
+    """Return the fields of `typed` (text, lead, deadline, deadline_text, measures) that differ from the action's
+    `current` version, for `change_action`. A deadline re-dated with its published words left as they were drops
+    those words, so the store words the new month by its name instead of keeping words that no longer fit."""
+    found = {
+        field: value
+        for field, value in typed.items()
+        if (tuple(value) if field == "measures" else value) != getattr(current, field)
+    }
+    if "deadline" in found and "deadline_text" not in found:
+        found["deadline_text"] = ""
+    return found
+
+
 def _problems(problems: list[str]) -> html.Div:
     return html.Div(
         [
@@ -245,14 +259,15 @@ def save_action(n_clicks, chosen, number, text, lead, deadline, deadline_text, m
         return no_update, no_update, no_update, no_update
     text_, lead_, deadline_, deadline_text_ = _text(text), _text(lead), _text(deadline), _text(deadline_text)
     refs = measure_refs(measures)
+    typed = {"text": text_, "lead": lead_, "deadline": deadline_, "deadline_text": deadline_text_, "measures": refs}
     try:
         if chosen == NEW:
-            typed = _text(number)
-            match = _NUMBER.match(typed)
+            new_number = _text(number)
+            match = _NUMBER.match(new_number)
             # The store names a malformed number among every other problem; its area is then no area at all.
             added = plan_store.add_action(
                 engine(),
-                number=typed,
+                number=new_number,
                 area=int(match.group(1)) if match else 0,
                 text=text_,
                 lead=lead_,
@@ -263,16 +278,11 @@ def save_action(n_clicks, chosen, number, text, lead, deadline, deadline_text, m
                 reason=_text(reason),
             )
             return _saved(added, "is added")
+        current = plan_store.action(engine(), str(chosen))
+        if current is None:
+            raise KeyError(chosen)
         changed = plan_store.change_action(
-            engine(),
-            str(chosen),
-            actor=auth.current_name(),
-            reason=_text(reason),
-            text=text_,
-            lead=lead_,
-            deadline=deadline_,
-            deadline_text=deadline_text_,
-            measures=refs,
+            engine(), str(chosen), actor=auth.current_name(), reason=_text(reason), **changes(current, typed)
         )
         return _saved(changed, "is changed")
     except plan_store.PlanError as error:

@@ -123,6 +123,7 @@ def _row(action: Action, ratings: dict[str, Rating], period: str) -> html.Tr:
                         value=this_month.progress if this_month is not None else "",
                         rows=3,
                         maxLength=PROGRESS_LIMIT,
+                        placeholder="Progress this month",
                         className="text-input",
                     ),
                 ]

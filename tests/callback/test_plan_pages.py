@@ -300,3 +300,31 @@ def test_an_officer_cannot_edit_the_plan(plan_app):
     inputs, state = _edit_request("new", "3.99", "Because", text="An action", lead="A lead", deadline="2023-06")
     assert callback(client, _output_of(plan_app, ids.PLAN_EDIT_SAVE), inputs, state).status_code == 403
     assert route(client, "/admin/plan", "").status_code == 403
+
+
+def test_an_admin_re_dating_an_action_changes_only_its_deadline(plan_app):
+    from dashboard.server import data
+
+    before = plan_store.action(data.engine(), "2.4")
+    assert before is not None and before.deadline != "2023-11"
+    client = client_as(plan_app, "admin")
+    inputs, state = _edit_request(
+        "2.4",
+        "2.4",
+        "Re-dated by the board",
+        text=before.text,
+        lead=before.lead,
+        deadline="2023-11",
+        deadline_text=before.deadline_text,  # left as published: no longer fits the new month
+        measures=" ".join(before.measures),
+    )
+    said = text(
+        callback(client, _output_of(plan_app, ids.PLAN_EDIT_SAVE), inputs, state).get_json()["response"][
+            ids.PLAN_EDIT_STATUS
+        ]["children"]
+    )
+    assert "Action 2.4 is changed (version 2)." in said
+    after = plan_store.action(data.engine(), "2.4")
+    assert after is not None
+    assert (after.deadline, after.deadline_text) == ("2023-11", "November 2023")
+    assert (after.text, after.lead, after.measures) == (before.text, before.lead, before.measures)
