@@ -76,12 +76,17 @@ def dom_id(component_id: dict[str, str]) -> str:
 def _row(action: Action, ratings: dict[str, Rating], period: str) -> html.Tr:
     slug = action.number.replace(".", "-")
     earlier = latest_rating({month: r for month, r in ratings.items() if month < period}, period)
-    this_month = ratings.get(period)
+    recorded = ratings.get(period)
+    # A synthetic demonstration rating is shown, never put in the form: saving the form would record it as the
+    # officer's own.
+    this_month = recorded if recorded is not None and not recorded.synthetic else None
     before: list = (
         [brag_badge(earlier.brag, earlier.synthetic), html.Span(f" ({long_label(earlier.period)})", className="small")]
         if earlier is not None
         else ["None"]
     )
+    if recorded is not None and recorded.synthetic:
+        before += [html.Br(), "This month's demonstration rating: ", brag_badge(recorded.brag, True)]
     brag_id = {"type": ids.RATINGS_BRAG, "number": action.number}
     progress_id = {"type": ids.RATINGS_PROGRESS, "number": action.number}
     chosen = this_month.brag if this_month is not None and this_month.brag in CHOICES else None

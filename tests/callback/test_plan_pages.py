@@ -328,3 +328,16 @@ def test_an_admin_re_dating_an_action_changes_only_its_deadline(plan_app):
     assert after is not None
     assert (after.deadline, after.deadline_text) == ("2023-11", "November 2023")
     assert (after.text, after.lead, after.measures) == (before.text, before.lead, before.measures)
+
+
+def test_the_ratings_form_never_holds_a_synthetic_rating_as_the_officers_own(plan_app):
+    page = rendered(client_as(plan_app, "officer"), "/ratings", "?period=2023-01")
+    pickers = {
+        c["props"]["id"]["number"]: c["props"].get("value")
+        for c in components(page)
+        if isinstance(c["props"].get("id"), dict) and c["props"]["id"].get("type") == ids.RATINGS_BRAG
+    }
+    assert len(pickers) == len(plan_store.current_actions(db.make_engine()))
+    # January 2023's demonstration ratings are synthetic; only 3.3's, recorded by an officer, is in the form.
+    assert {number: value for number, value in pickers.items() if value} == {"3.3": "red"}
+    assert "This month's demonstration rating" in spoken(page)
