@@ -231,20 +231,21 @@ def choose_month(period: Any):
 
 
 def rows_from_form(period: str, numbers: Any, brags: Any, progresses: Any) -> list[plan_store.RatingRow]:
-    """Return the ratings an officer chose on the form: one row per action given a rating, in the form's order.
-    Values that are not what the form sends (from a hand-made request) are taken as text, for the checks to
-    refuse."""
+    """Return the ratings an officer gave on the form: one row per action given a rating or progress text, in the
+    form's order (progress without a rating is kept, for the checks to say it has none). Values that are not what
+    the form sends (from a hand-made request) are taken as text, for the checks to refuse."""
     if not all(isinstance(values, list) for values in (numbers, brags, progresses)):
         return []
     rows = []
     for number, brag, progress in zip(numbers, brags, progresses, strict=False):
-        if brag in (None, ""):
+        typed = progress.strip() if isinstance(progress, str) else ""
+        if brag in (None, "") and not typed:
             continue
         rows.append(
             plan_store.RatingRow(
                 number=str(number.get("number") if isinstance(number, dict) else number)[:40],
                 period=period,
-                brag=str(brag)[:40],
+                brag="" if brag is None else str(brag)[:40],
                 progress=progress if isinstance(progress, str) else "",
             )
         )

@@ -187,12 +187,15 @@ def test_an_officer_records_a_months_ratings_and_every_problem_is_said_at_once(p
 
     client = client_as(plan_app, "officer")
     output = _output_of(plan_app, ids.RATINGS_SAVE)
-    inputs, state = _ratings_request("2023-03", {"3.1": ("blue", "Done"), "3.2": ("red", ""), "1.1": ("purple", "")})
+    inputs, state = _ratings_request(
+        "2023-03",
+        {"3.1": ("blue", "Done"), "3.2": ("red", ""), "1.1": ("purple", ""), "1.2": (None, "Progress, no rating")},
+    )
     response = callback(client, output, inputs, state)
     assert response.status_code == 200
     said = text(response.get_json()["response"][ids.RATINGS_STATUS]["children"])
-    assert "Nothing was saved: 2 problems" in said
-    assert "no progress text" in said and "purple" in said
+    assert "Nothing was saved: 3 problems" in said
+    assert "no progress text" in said and "purple" in said and "action 1.2, March 2023 is 'blank'" in said
     assert "2023-03" not in plan_store.plan_ratings(data.engine()).get("3.1", {})
 
     inputs, state = _ratings_request(
