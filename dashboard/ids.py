@@ -180,6 +180,8 @@ PLAN_LEAD_FILTER = "plan-lead-filter"
 PLAN_OVERDUE_FILTER = "plan-overdue-filter"
 PLAN_AREA_FILTER = "plan-area-filter"
 PLAN_ACTIONS = "plan-actions"
+PLAN_FOCUS_KEPT = "plan-focus-kept"
+PLAN_FOCUS_RESTORED = "plan-focus-restored"
 # An improvement area's actions, beside its measures (/area/<number>)
 AREA_ACTIONS = "area-actions"
 # One action (/plan/<number>): its wording and its ratings, every version

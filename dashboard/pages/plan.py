@@ -10,7 +10,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
-from dashboard.components.navigation import navigate
+from dashboard.components.navigation import keep_focus_across_views, navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.plan import action_card, brag_text
 from dashboard.components.publication import draft_banner
@@ -233,6 +233,8 @@ def layout(
         [
             header,
             _controls(full, brags, chosen_lead, only_overdue, area_number),
+            dcc.Store(id=ids.PLAN_FOCUS_KEPT),
+            dcc.Store(id=ids.PLAN_FOCUS_RESTORED),
             dcc.Store(
                 id=ids.PLAN_SHOWN_QUERY,
                 data=plan_query(full.as_at, brags, chosen_lead, [OVERDUE_CHOICE] if only_overdue else [], area_number),
@@ -266,3 +268,12 @@ def layout(
 def choose_view(period, brags, lead, overdue, area, shown: str | None):
     """Navigate to the chosen view's address (shareable); the pages router then renders the page for it."""
     return navigate(plan_query(period, brags, lead, overdue, area), shown)
+
+
+keep_focus_across_views(
+    "plan-focus",
+    [ids.PLAN_PERIOD_PICKER, ids.PLAN_BRAG_FILTER, ids.PLAN_LEAD_FILTER, ids.PLAN_OVERDUE_FILTER, ids.PLAN_AREA_FILTER],
+    ids.PLAN_SHOWN_QUERY,
+    ids.PLAN_FOCUS_KEPT,
+    ids.PLAN_FOCUS_RESTORED,
+)

@@ -163,3 +163,15 @@ def test_an_admin_rewords_an_action_with_a_reason(page_as, plan_app, output_dir)
     _fits(page)
     page.screenshot(path=str(output_dir / "plan-edit-phone.png"), full_page=True)
     assert_accessible(page, "plan-edit-phone", output_dir)
+
+
+def test_focus_stays_on_the_filter_used(page_as, plan_app):
+    page = page_as("viewer")
+    _open(page, plan_app + "/plan?period=2023-01", 1280)
+    page.locator("#plan-brag-filter input[value=amber]").focus()
+    page.keyboard.press("Space")
+    _settle(page, r"brag=amber")
+    page.wait_for_function("() => document.activeElement && document.activeElement.value === 'amber'")
+    assert page.evaluate("() => document.activeElement.closest('[id]').id") == "plan-brag-filter"
+    page.keyboard.press("Space")  # and the keyboard goes on from there: the filter is taken off again
+    page.wait_for_url(lambda url: "brag=" not in url)
