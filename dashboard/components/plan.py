@@ -9,18 +9,9 @@ from dash import dcc, html
 
 from dashboard.components.judgements import synthetic_mark
 from measures.domain.periods import is_period, long_label
-from measures.domain.plan import Rating, brag_label
+from measures.domain.plan import Rating, brag_colour_name, brag_label
 from measures.views.plan import ActionRow
 
-# The short colour word before the key's wording: "Green: Started and on track".
-BRAG_WORDS = {
-    "blue": "Blue",
-    "green": "Green",
-    "amber": "Amber",
-    "red": "Red",
-    "not_yet_due": "Not yet due",
-    "not_recorded": "Not recorded",
-}
 OVERDUE_TEXT = "Overdue"
 OVERDUE_MEANING = "The deadline has passed and the action is not completed (Blue)."
 STALLED_TEXT = "Stalled"
@@ -29,9 +20,8 @@ STALLED_MEANING = "Rated Red or Amber in each of the last three months."
 
 def brag_text(key: str) -> str:
     """Return a rating in words, colour first: "Blue: Completed (impact to be tested)"; "Not recorded" alone."""
-    label = brag_label(key)
-    word = BRAG_WORDS.get(key, label)
-    return label if word == label or label.startswith(word) else f"{word}: {label}"
+    label, word = brag_label(key), brag_colour_name(key)
+    return label if label.startswith(word) else f"{word}: {label}"
 
 
 def brag_badge(key: str, synthetic: bool = False) -> html.Span:
