@@ -170,3 +170,44 @@ PUBLISH_REASON = "publish-reason"
 PUBLISH_REASON_HINT = "publish-reason-hint"
 PUBLISH_CHOSEN = "publish-chosen"
 PUBLISH_CHECKED_MARK = "publish-checked-mark"
+
+# The improvement plan (/plan): every action by area, with filters
+PLAN_PERIOD_PICKER = "plan-period-picker"
+PLAN_SHOWN_QUERY = "plan-shown-query"
+PLAN_SUMMARY = "plan-summary"
+PLAN_BRAG_FILTER = "plan-brag-filter"
+PLAN_LEAD_FILTER = "plan-lead-filter"
+PLAN_OVERDUE_FILTER = "plan-overdue-filter"
+PLAN_AREA_FILTER = "plan-area-filter"
+PLAN_ACTIONS = "plan-actions"
+PLAN_FOCUS_KEPT = "plan-focus-kept"
+PLAN_FOCUS_RESTORED = "plan-focus-restored"
+# An improvement area's actions, beside its measures (/area/<number>)
+AREA_ACTIONS = "area-actions"
+# One action (/plan/<number>): its wording and its ratings, every version
+ACTION_VERSIONS = "action-versions"
+ACTION_RATINGS = "action-ratings"
+
+# Recording a month's ratings (/ratings), officers and admins
+RATINGS_MONTH = "ratings-month"
+RATINGS_FORM = "ratings-form"
+RATINGS_BRAG = "ratings-brag"  # pattern-matching: {"type": RATINGS_BRAG, "number": "2.4"}
+RATINGS_PROGRESS = "ratings-progress"  # pattern-matching: {"type": RATINGS_PROGRESS, "number": "2.4"}
+RATINGS_SAVE = "ratings-save"
+RATINGS_STATUS = "ratings-status"
+RATINGS_CHOSEN = "ratings-chosen"
+
+# Editing the plan (/admin/plan), admins only
+PLAN_EDIT_ACTION = "plan-edit-action"
+PLAN_EDIT_NUMBER = "plan-edit-number"
+PLAN_EDIT_TEXT = "plan-edit-text"
+PLAN_EDIT_LEAD = "plan-edit-lead"
+PLAN_EDIT_DEADLINE = "plan-edit-deadline"
+PLAN_EDIT_DEADLINE_TEXT = "plan-edit-deadline-text"
+PLAN_EDIT_MEASURES = "plan-edit-measures"
+PLAN_EDIT_REASON = "plan-edit-reason"
+PLAN_EDIT_REASON_HINT = "plan-edit-reason-hint"
+PLAN_EDIT_SAVE = "plan-edit-save"
+PLAN_EDIT_CLOSE = "plan-edit-close"
+PLAN_EDIT_STATUS = "plan-edit-status"
+PLAN_EDIT_FIELDS = "plan-edit-fields"

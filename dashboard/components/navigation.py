@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
-from dash import Input, Output, State, callback, no_update
+from dash import Input, Output, State, callback, clientside_callback, no_update
 
 from dashboard import ids
 from dashboard.server.auth import requires
@@ -45,3 +46,68 @@ def month_navigation(picker_id: str, shown_id: str, permission: str):
         return navigate(view_search(period=period), shown)
 
     return choose_month
+
+
+def keep_focus_across_views(
+    storage_key: str, control_ids: list[str], shown_id: str, kept_id: str, restored_id: str
+) -> None:
+    """Keep the keyboard focus on the control used when choosing a view navigates and the page is drawn again.
+
+    Choosing a month or a filter navigates, and the page router draws the whole page again, controls included: the
+    control used would be gone and the keyboard focus lost to the top of the page. So the control in focus when a
+    choice is made among `control_ids` is noted for this tab under `storage_key` (which control, and which of its
+    checkboxes or its button, in the store `kept_id`), and when the page is drawn again (`shown_id`, the view's
+    store, is new) focus returns to the same place in the new control (the store `restored_id`)."""
+    clientside_callback(
+        """
+        function () {
+            var triggered = window.dash_clientside.callback_context.triggered;
+            if (!triggered.length) { return window.dash_clientside.no_update; }
+            var controlId = triggered[0].prop_id.split(".")[0];
+            var control = document.getElementById(controlId);
+            var active = document.activeElement;
+            // A checkbox keeps its place; a drop-down has closed by now, and its button takes the focus back.
+            var inside = control && active && active.tagName === "INPUT" && control.contains(active);
+            var used = { control: controlId, value: inside ? active.value : null, at: Date.now() };
+            window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(used));
+            return window.dash_clientside.no_update;
+        }
+        """.replace("STORAGE_KEY", json.dumps(storage_key)),
+        Output(kept_id, "data"),
+        *[Input(control_id, "value") for control_id in control_ids],
+        prevent_initial_call=True,
+    )
+    clientside_callback(
+        """
+        function (shown) {
+            var kept = window.sessionStorage.getItem(STORAGE_KEY);
+            if (!kept) { return window.dash_clientside.no_update; }
+            window.sessionStorage.removeItem(STORAGE_KEY);
+            var used = JSON.parse(kept);
+            if (Date.now() - used.at > 30000) { return window.dash_clientside.no_update; }
+            var tries = 0;
+            function restore() {
+                var control = document.getElementById(used.control);
+                var target = null;
+                if (control) {
+                    if (used.value !== null) {
+                        target = Array.prototype.find.call(control.querySelectorAll("input"), function (input) {
+                            return input.value === used.value;
+                        });
+                    } else {
+                        target = control.tagName === "BUTTON" ? control : control.querySelector("button");
+                    }
+                }
+                if (target) {
+                    target.focus({ preventScroll: true });
+                    if (document.activeElement === target) { return; }
+                }
+                if (tries++ < 40) { window.setTimeout(restore, 25); }
+            }
+            restore();
+            return window.dash_clientside.no_update;
+        }
+        """.replace("STORAGE_KEY", json.dumps(storage_key)),
+        Output(restored_id, "data"),
+        Input(shown_id, "data"),
+    )

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 HOW_TO_READ_PATH = "/how-to-read"
 
-Section = Literal["change", "target", "variation", "assurance", "revised", "draft", "words", "national"]
+Section = Literal["change", "target", "variation", "assurance", "revised", "draft", "words", "national", "plan"]
 SECTIONS: dict[Section, str] = {
     "change": "reading-change",
     "target": "reading-target",
@@ -20,6 +20,7 @@ SECTIONS: dict[Section, str] = {
     "draft": "reading-draft",
     "words": "reading-words",
     "national": "reading-national",
+    "plan": "reading-plan",
 }
 # What each section explains, for the link's accessible name ("What does this mean? (variation)").
 SECTION_SUBJECTS: dict[Section, str] = {
@@ -31,6 +32,7 @@ SECTION_SUBJECTS: dict[Section, str] = {
     "draft": "draft months",
     "words": "words in place of a figure",
     "national": "national comparisons",
+    "plan": "the improvement plan's ratings",
 }
 
 

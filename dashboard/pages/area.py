@@ -36,7 +36,9 @@ from dashboard.components.palette import (
     TEXT_COLOUR,
     TREND_LINE_COLOUR,
 )
+from dashboard.components.plan import action_card
 from dashboard.components.publication import draft_banner, revised_mark
+from dashboard.components.reading_help import meaning_link
 from dashboard.server import access
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
@@ -47,6 +49,7 @@ from measures.domain.periods import is_period, long_label, shift_period, short_l
 from measures.storage import catalogue_records, publications
 from measures.storage.publications import Revision
 from measures.views.area import AUDIT_GRADES, AreaView, GradeMonth, MeasureCard, TrendPoint, build_area
+from measures.views.plan import PlanView, build_plan, counts_sentence, filter_plan, impact_count_sentence
 
 dash.register_page(
     __name__,
@@ -477,6 +480,36 @@ def _grades_section(view: AreaView) -> html.Section | None:
     )
 
 
+def _actions_section(area_plan: PlanView, area_number: int, period: str) -> html.Section | None:
+    """The area's actions in the improvement plan as at `period` (`area_plan`: the plan kept to the area), with
+    their counts; None when it has none."""
+    rows = area_plan.rows
+    if not rows:
+        return None
+    counts = area_plan.counts()
+    return html.Section(
+        [
+            html.H2(f"Actions as at {long_label(period)}", id="actions-heading"),
+            html.P(
+                [
+                    html.Strong(f"{len(rows)} actions: "),
+                    f"{counts_sentence(counts)}; {impact_count_sentence(counts)}. ",
+                    dcc.Link("See the whole plan", href=f"/plan?period={period}&area={area_number}"),
+                    " or ",
+                    html.A("go to the measures", href="#" + ids.AREA_CARDS),
+                    ". ",
+                    meaning_link("plan"),
+                ],
+                className="plan-counts",
+            ),
+            html.Div([action_card(row, period) for row in rows], className="action-grid"),
+        ],
+        id=ids.AREA_ACTIONS,
+        className="area-actions",
+        **{"aria-labelledby": "actions-heading"},
+    )
+
+
 def _not_found(number) -> html.Div:
     areas = catalogue_records.read_catalogue(engine()).areas
     return html.Div(
@@ -493,10 +526,14 @@ def _not_found(number) -> html.Div:
     )
 
 
-def _notices(view: AreaView, requested) -> list:
+def _notices(view: AreaView, requested, synthetic_ratings: bool = False) -> list:
     notices = month_notices(requested, view.available_periods)
-    if view.shows_synthetic:
+    if view.shows_synthetic and synthetic_ratings:
+        notices.append(synthetic_notice("Figures and action ratings marked †, and hollow points on the charts,"))
+    elif view.shows_synthetic:
         notices.append(synthetic_notice("Figures marked † and hollow points on the charts"))
+    elif synthetic_ratings:
+        notices.append(synthetic_notice("Action ratings marked †", real_months=False))
     return notices
 
 
@@ -570,6 +607,7 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         className="controls",
     )
     revised = publications.revised_figures(engine(), [view.period])
+    area_plan = filter_plan(build_plan(engine(), period=view.period, visible=access.visible_months()), area=area.number)
     cards = html.Section(
         [
             html.H2(f"Measures as at {long_label(view.period)}", id="measures-heading"),
@@ -579,7 +617,16 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
         **{"aria-labelledby": "measures-heading"},
     )
     return html.Div(
-        [header, picker, *_notices(view, period), draft_banner(view.period), outcomes, _grades_section(view), cards],
+        [
+            header,
+            picker,
+            *_notices(view, period, area_plan.shows_synthetic),
+            draft_banner(view.period),
+            outcomes,
+            _actions_section(area_plan, area.number, view.period),
+            _grades_section(view),
+            cards,
+        ],
         className="area-page",
     )
 

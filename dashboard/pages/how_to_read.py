@@ -20,6 +20,7 @@ from dashboard.components.judgements import (
     synthetic_mark,
     variation_badge_of,
 )
+from dashboard.components.plan import OVERDUE_MEANING, OVERDUE_TEXT, STALLED_MEANING, STALLED_TEXT, brag_badge
 from dashboard.components.publication import draft_banner_of, revised_mark
 from dashboard.components.reading_help import HOW_TO_READ_PATH, SECTIONS, Section
 from dashboard.server import auth
@@ -32,10 +33,12 @@ from measures.domain.formatting import (
     STATUS_EXPLANATION,
     STATUS_TEXT,
 )
+from measures.domain.plan import brag_label
 from measures.domain.spc_wording import minimum_rule, settings_in_force, special_cause_rules
 from measures.storage.catalogue_records import read_catalogue
 from measures.storage.publications import Figure, Revision
 from measures.views.national_wording import ANNUAL_MEANING, CREDIT_LINE, LICENCE_LINE, QUARTILE_MEANING, RANK_MEANING
+from measures.views.plan import BRAG_ORDER
 
 dash.register_page(
     __name__,
@@ -116,6 +119,7 @@ def _contents() -> html.Nav:
         ("draft", "Draft months"),
         ("words", "Words in place of a figure"),
         ("national", "National comparisons"),
+        ("plan", "The improvement plan's ratings"),
     ]
     return html.Nav(
         [
@@ -371,6 +375,47 @@ def _national_section() -> html.Section:
 
 
 @single_query_values
+def _plan_section() -> html.Section:
+    flag_rows: list[tuple[object, str]] = [
+        (html.Span(OVERDUE_TEXT, className="action-flag flag-overdue"), OVERDUE_MEANING),
+        (html.Span(STALLED_TEXT, className="action-flag flag-stalled"), STALLED_MEANING),
+    ]
+    return _section(
+        "plan",
+        "The improvement plan's ratings",
+        html.P(
+            "Each month every action of the improvement plan is rated with the plan's own key, BRAG: Blue, Red, "
+            "Amber or Green, or not yet due. The rating is always written in words as well as shown in its colour."
+        ),
+        _pictures(
+            [
+                (
+                    brag_badge(key),
+                    "No colour was given for the month."
+                    if key == "not_recorded"
+                    else f"The plan's key: {brag_label(key).lower()}.",
+                )
+                for key in BRAG_ORDER
+            ]
+            + flag_rows,
+            "The ratings and flags of an action",
+        ),
+        html.P(
+            "The plan published in December 2022 kept its progress words but lost its colours when it became text, "
+            "so its December entries are not recorded; an action's rating is then its latest month with a colour. "
+            "Ratings marked † are synthetic demonstration ratings, not the "
+            "council's."
+        ),
+        html.P(
+            "Blue means the work is done and its impact is still to be tested. For each measure the action was meant "
+            "to move, the pages read the months after it was completed against the months before: an improvement "
+            "or a concern is named only when the SPC rules find a real change (a month beyond the earlier limits, "
+            "or a run of months on one side of the earlier average); otherwise the page says there is no "
+            "significant change yet. Impact is counted as evidenced when at least one of its measures has improved."
+        ),
+    )
+
+
 def layout(**_query) -> html.Div:
     """The page: what each judgement, mark and banner means, with the pictures the pages use."""
     return html.Div(
@@ -395,6 +440,7 @@ def layout(**_query) -> html.Div:
             _draft_section(),
             _words_section(),
             _national_section(),
+            _plan_section(),
             html.P(dcc.Link("Back to the Measures that Matter table", href="/")),
         ],
         className="reading-page statement",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
 from dashboard.components.judgements import (
@@ -14,7 +14,7 @@ from dashboard.components.judgements import (
     headline_target,
 )
 from dashboard.components.national import credit, national_meaning
-from dashboard.components.navigation import navigate
+from dashboard.components.navigation import keep_focus_across_views, navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
 from dashboard.components.publication import draft_banner
@@ -280,64 +280,10 @@ def choose_view(period, filters, area, columns, shown: str | None):
     return navigate(overview_query(period, filters, area, columns), shown)
 
 
-# Choosing a month or a filter navigates, and the page router draws the whole page again, controls included: the
-# control used would be gone and the keyboard focus lost to the top of the page. So the control in focus when a
-# choice is made is noted for this tab (which control, and which of its checkboxes or its button), and when the
-# page is drawn again focus returns to the same place in the new control.
-clientside_callback(
-    """
-    function (period, filters, area, columns) {
-        var triggered = window.dash_clientside.callback_context.triggered;
-        if (!triggered.length) { return window.dash_clientside.no_update; }
-        var controlId = triggered[0].prop_id.split(".")[0];
-        var control = document.getElementById(controlId);
-        var active = document.activeElement;
-        // A checkbox keeps its place; a drop-down has closed by now, and its button takes the focus back.
-        var inside = control && active && active.tagName === "INPUT" && control.contains(active);
-        var used = { control: controlId, value: inside ? active.value : null, at: Date.now() };
-        window.sessionStorage.setItem("overview-focus", JSON.stringify(used));
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output(ids.OVERVIEW_FOCUS_KEPT, "data"),
-    Input(ids.PERIOD_PICKER, "value"),
-    Input(ids.OVERVIEW_FILTERS, "value"),
-    Input(ids.OVERVIEW_AREA, "value"),
-    Input(ids.OVERVIEW_COLUMNS, "value"),
-    prevent_initial_call=True,
-)
-
-clientside_callback(
-    """
-    function (shown) {
-        var kept = window.sessionStorage.getItem("overview-focus");
-        if (!kept) { return window.dash_clientside.no_update; }
-        window.sessionStorage.removeItem("overview-focus");
-        var used = JSON.parse(kept);
-        if (Date.now() - used.at > 30000) { return window.dash_clientside.no_update; }
-        var tries = 0;
-        function restore() {
-            var control = document.getElementById(used.control);
-            var target = null;
-            if (control) {
-                if (used.value !== null) {
-                    target = Array.prototype.find.call(control.querySelectorAll("input"), function (input) {
-                        return input.value === used.value;
-                    });
-                } else {
-                    target = control.tagName === "BUTTON" ? control : control.querySelector("button");
-                }
-            }
-            if (target) {
-                target.focus({ preventScroll: true });
-                if (document.activeElement === target) { return; }
-            }
-            if (tries++ < 40) { window.setTimeout(restore, 25); }
-        }
-        restore();
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output(ids.OVERVIEW_FOCUS_RESTORED, "data"),
-    Input(ids.OVERVIEW_SHOWN_QUERY, "data"),
+keep_focus_across_views(
+    "overview-focus",
+    [ids.PERIOD_PICKER, ids.OVERVIEW_FILTERS, ids.OVERVIEW_AREA, ids.OVERVIEW_COLUMNS],
+    ids.OVERVIEW_SHOWN_QUERY,
+    ids.OVERVIEW_FOCUS_KEPT,
+    ids.OVERVIEW_FOCUS_RESTORED,
 )

@@ -21,6 +21,10 @@ PAGES = [
     ("teams-3-1", "/teams/3.1", "officer"),
     ("workers-2-2", "/workers/2.2", "officer"),
     ("upload", "/upload", "officer"),
+    ("plan", "/plan", "viewer"),
+    ("action-3-2", "/plan/3.2", "viewer"),
+    ("ratings", "/ratings", "officer"),
+    ("plan-edit", "/admin/plan", "admin"),
     ("pack", "/pack", "viewer"),
     ("users", "/admin/users", "admin"),
     ("targets", "/admin/targets", "admin"),
@@ -85,7 +89,9 @@ def test_tab_reaches_the_skip_link_first_and_it_moves_focus_to_main(page, served
     assert _focused(page)["id"] == "main"
 
 
-@pytest.mark.parametrize(("path", "picker"), [("/", "period-picker"), ("/pack", "pack-period-picker")])
+@pytest.mark.parametrize(
+    ("path", "picker"), [("/", "period-picker"), ("/pack", "pack-period-picker"), ("/plan", "plan-period-picker")]
+)
 def test_the_month_picker_is_reached_and_used_by_keyboard(page, served_app, path, picker):
     _open(page, served_app + path)
     page.keyboard.press("Tab")

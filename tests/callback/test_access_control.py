@@ -46,7 +46,7 @@ def test_every_callback_declares_the_permission_it_needs(app):
 def test_the_restricted_callbacks_are_the_writes_and_the_worker_level_reads(app):
     restricted = _restricted_callbacks(app)
     by_permission = {permission: sum(1 for p in restricted.values() if p == permission) for permission in RESTRICTED}
-    assert by_permission[users.UPLOAD] == 3  # template, check, confirm
+    assert by_permission[users.UPLOAD] == 5  # template, check, confirm; the ratings page's month and save
     assert by_permission[users.VIEW_WORKERS] >= 1
     assert by_permission[users.COMMENT] >= 1
     assert by_permission[users.EDIT_CATALOGUE] >= 1
