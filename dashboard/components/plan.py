@@ -15,7 +15,7 @@ from measures.views.plan import ActionRow
 OVERDUE_TEXT = "Overdue"
 OVERDUE_MEANING = "The deadline has passed and the action is not completed (Blue)."
 STALLED_TEXT = "Stalled"
-STALLED_MEANING = "Rated Red or Amber in each of the last three months."
+STALLED_MEANING = "Rated Red or Amber in each of its last three monthly ratings."
 
 
 def brag_text(key: str) -> str:

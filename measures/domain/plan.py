@@ -190,11 +190,11 @@ def is_overdue(action: Action, latest: Rating | None, as_at: str) -> bool:
 
 
 def is_stalled(ratings: Mapping[str, Rating], as_at: str) -> bool:
-    """Return True when the action is rated Red or Amber in each of the three months ending at `as_at` (all three
-    must be rated; a month not rated, or `not_recorded`, means not stalled). Raises ValueError for a malformed
-    `as_at`."""
-    months = [shift_period(as_at, -back) for back in range(STALLED_MONTHS)]
-    return all(month in ratings and ratings[month].brag in _TROUBLE for month in months)
+    """Return True when the action's three newest ratings up to month `as_at` are each Red or Amber. Months with no
+    rating or a `not_recorded` entry say nothing of the colour (as in `completed_in`), so a month whose ratings have
+    not come in yet does not hide a stall; fewer than three ratings is not stalled."""
+    newest = _recorded_up_to(ratings, as_at)[-STALLED_MONTHS:]
+    return len(newest) == STALLED_MONTHS and all(rating.brag in _TROUBLE for rating in newest)
 
 
 def completed_in(ratings: Mapping[str, Rating], as_at: str) -> str | None:

@@ -104,15 +104,18 @@ def test_a_month_whose_colour_was_not_recorded_does_not_hide_the_colour_before_i
     assert not is_overdue(_action(deadline="2022-10"), latest_rating(ratings, "2022-12"), "2022-12")
 
 
-def test_stalled_needs_red_or_amber_in_each_of_three_months():
+def test_stalled_needs_red_or_amber_in_each_of_its_three_newest_ratings():
     ratings = _ratings(("2022-09", "green"), ("2022-10", "red"), ("2022-11", "amber"), ("2022-12", "red"))
     assert is_stalled(ratings, "2022-12")  # October red, November amber, December red
     assert not is_stalled(ratings, "2022-11")  # September was green
     gap = _ratings(("2022-10", "red"), ("2022-12", "red"))
-    assert not is_stalled(gap, "2022-12")  # November not rated
+    assert not is_stalled(gap, "2022-12")  # November not rated: two ratings only
     lost = _ratings(("2022-10", "red"), ("2022-11", "not_recorded"), ("2022-12", "red"))
     assert not is_stalled(lost, "2022-12")
-    assert not is_stalled(ratings, "2023-01")  # January not rated
+    # January's ratings have not come in (or December's colour was not recorded): the newest three still say stalled.
+    assert is_stalled(ratings, "2023-01")
+    assert is_stalled(lost | _ratings(("2023-01", "amber")), "2023-01")
+    assert not is_stalled(ratings | _ratings(("2023-01", "green")), "2023-01")
 
 
 def test_completed_in_is_the_first_month_of_the_run_of_blue_ending_at_the_latest_rating():
