@@ -39,20 +39,30 @@ def _run_ending_at(flags: np.ndarray, index: int) -> int:
     return length
 
 
-def _kind_for(measure: Measure, side: str, baseline_mean: float, as_at: str) -> tuple[ImpactKind, bool]:
-    """The reading of a special cause on `side`, and whether the measure has a better direction for it."""
+def _distance_to_band(value: float, low: float, high: float) -> float:
+    """How far `value` lies outside the band low..high (0 inside it)."""
+    return max(low - value, 0.0, value - high)
+
+
+def _kind_for(
+    measure: Measure, side: str, baseline_mean: float, level_after: float, as_at: str
+) -> tuple[ImpactKind, bool]:
+    """The reading of a special cause on `side` (its months averaging `level_after`), and whether the measure has a
+    better direction for it."""
     if measure.polarity == "higher":
         return ("improvement" if side == "high" else "concern"), True
     if measure.polarity == "lower":
         return ("improvement" if side == "low" else "concern"), True
     target = measure.target_for(as_at)
     if measure.polarity == "range" and target is not None and target.low is not None and target.high is not None:
-        # Towards the band from outside it is better; away from it, or out of it, is worse; inside it either way
-        # is a change with no better side.
-        if baseline_mean < target.low:
-            return ("improvement" if side == "high" else "concern"), True
-        if baseline_mean > target.high:
-            return ("improvement" if side == "low" else "concern"), True
+        # Nearer the band than the baseline's average is better, further from it (out of it, or past it to the other
+        # side) is worse; a change that stays inside the band has no better side.
+        before = _distance_to_band(baseline_mean, target.low, target.high)
+        after = _distance_to_band(level_after, target.low, target.high)
+        if after < before:
+            return "improvement", True
+        if after > before:
+            return "concern", True
     return "no_change", False
 
 
@@ -130,8 +140,10 @@ def impact_since(
     rule: ImpactRule
     if shift[last]:
         rule, run = "shift", _run_ending_at(shift, last)
+        level_after = float(after[last - run + 1 : last + 1].mean())
     else:
         rule, run = "limit", int(beyond.sum())
+        level_after = float(after[beyond].mean())
     side: Literal["high", "low"] = "high" if high else "low"
-    kind, directional = _kind_for(measure, side, mean, as_at)
+    kind, directional = _kind_for(measure, side, mean, level_after, as_at)
     return replace(reading, kind=kind, run=run, side=side, rule=rule, directional=directional)

@@ -143,6 +143,20 @@ def test_a_range_measure_moving_towards_its_band_improves() -> None:
     assert "has changed significantly (6 months above the previous average)" in impact_sentence("2.2", "2.2", neutral)
 
 
+def test_a_range_measure_leaving_its_band_or_overshooting_it_is_a_concern() -> None:
+    # Baseline average 11 inside the band 8..14; six months at 13 stay inside it: a change with no better side.
+    # Six months at 26 (beyond the upper limit 16.32) leave the band by 12: a concern, not "no better or worse".
+    band = Target(kind="band", low=8.0, high=14.0)
+    left = read([26.0] * 6, replace(MEASURE, polarity="range", target=band))
+    assert (left.kind, left.side, left.directional) == ("concern", "high", True)
+    # Baseline average 11 below the band 16..20 (5 short of it); months at 26 overshoot it by 6: further, a concern.
+    overshoot = read([26.0] * 6, replace(MEASURE, polarity="range", target=Target(kind="band", low=16.0, high=20.0)))
+    assert overshoot.kind == "concern"
+    # Months at 18 land inside the band: nearer, an improvement.
+    landed = read([18.0] * 6, replace(MEASURE, polarity="range", target=Target(kind="band", low=16.0, high=20.0)))
+    assert landed.kind == "improvement"
+
+
 def test_periods_and_values_must_match() -> None:
     with pytest.raises(ValueError):
         impact_since(MEASURE, ["2021-01"], [], COMPLETED, COMPLETED)
