@@ -93,7 +93,14 @@ def test_the_data_version_moves_with_every_write_and_past_every_value_on_restore
     backups.backup(demo_engine, path)
     editing.add_commentary(demo_engine, "3.1", "2023-01", "Checked with the team.", "Olu Officer")
     moved()
-    editing.change_target(demo_engine, "3.1", editing.TargetChange(kind="at_least", low=85.0), "Ada Admin")
+    editing.change_target(
+        demo_engine,
+        "3.1",
+        editing.TargetChange(kind="at_least", low=85.0),
+        "Ada Admin",
+        effective_from="2023-01",
+        reason="Agreed by the board",
+    )
     moved()
     recording.record_values(
         demo_engine,

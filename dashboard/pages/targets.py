@@ -25,6 +25,7 @@ from measures.storage.chart_changes import FROM_THE_START
 from measures.storage.edits import (
     MAX_REASON_LENGTH,
     MAX_TEXT_FIELD_LENGTH,
+    TARGET_HISTORY_KEY,
     EditError,
     TargetChange,
     change_polarity,
@@ -288,10 +289,10 @@ def _form(measure: Measure) -> html.Div:
                 [
                     html.Legend("When the new target applies", className="field-label"),
                     html.P(
-                        "A month (YYYY-MM) from which the new target applies: the months before keep the target they "
-                        "were rated against, and the chart draws each month's target as it was. Leave it empty only "
-                        "to correct a target for every month, which a measure whose target has changed over time "
-                        "does not allow.",
+                        "A month (YYYY-MM) from which the new target applies, and why it changes: both are needed "
+                        "for a new target. The months before keep the target they were rated against, and the chart "
+                        "draws each month's target as it was. A change to the objective or timescale alone needs "
+                        "neither.",
                         className="hint",
                     ),
                     html.Label("Applies from", htmlFor=ids.TARGETS_EFFECTIVE, className="field-label"),
@@ -674,7 +675,7 @@ def save_target(
         )
     except EditError as error:
         return "", _alert([str(error)]), no_update, no_update
-    if month is not None:
+    if month is not None and TARGET_HISTORY_KEY in changed:
         updated = catalogue_records.read_catalogue(engine())
         message = html.P(
             f"Saved for {measure.ref}: the target from {long_label(month)} is "

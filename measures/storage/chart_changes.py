@@ -350,6 +350,39 @@ def has_target_history(connection: Connection, ref: str) -> bool:
     return bool(connection.execute(statement, {"ref": ref}).scalar_one())
 
 
+def _target_fields(row) -> dict:
+    return {
+        "target_kind": row.kind,
+        "target_low": row.low,
+        "target_high": row.high,
+        "target_tolerance": row.tolerance,
+        "target_text": row.text,
+    }
+
+
+def _history_rows(ref: str, up_to: str | None = None):
+    t = db.target_history.c
+    statement = select(t.kind, t.low, t.high, t.tolerance, t.text).where(t.ref == bindparam("ref"))
+    if up_to is not None:
+        statement = statement.where(t.effective_from <= bindparam("up_to"))
+    return statement.order_by(t.effective_from.desc(), t.id.desc()).limit(1)
+
+
+def newest_target_fields(connection: Connection, ref: str) -> dict:
+    """Return the target in force from the newest month of measure `ref`'s target history (the latest recorded of
+    that month), as the measure's target_kind, target_low, target_high, target_tolerance and target_text; an empty
+    dict when it has no history. Raises sqlalchemy errors."""
+    row = connection.execute(_history_rows(ref), {"ref": ref}).first()
+    return {} if row is None else _target_fields(row)
+
+
+def target_fields_in_force(connection: Connection, ref: str, month: str) -> dict | None:
+    """Return the target of measure `ref`'s history in force in `month` (fields as `newest_target_fields`), or None
+    when its history has none that early (then the measure's own target applies). Raises sqlalchemy errors."""
+    row = connection.execute(_history_rows(ref, month), {"ref": ref, "up_to": month}).first()
+    return None if row is None else _target_fields(row)
+
+
 def write_target_history(
     connection: Connection,
     ref: str,

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, insert, select, update
 
 from measures.domain.catalogue import POLARITIES, TARGET_KINDS
-from measures.domain.periods import is_period
+from measures.domain.periods import is_period, long_label, shift_period
 from measures.storage import audit, chart_changes, db, versioning
 from measures.storage.catalogue_records import EDITABLE_MEASURE_FIELDS
 
@@ -83,6 +83,39 @@ class TargetChange:
     timescale: str = ""
 
 
+EARLIEST_TARGET_MONTH = "2000-01"
+TARGET_HISTORY_KEY = "target_history"  # in `change_target`'s answer when a dated target was recorded
+TARGET_MONTHS_AHEAD = 36  # how far beyond this month a new target may be dated
+LARGEST_COUNT_TARGET = 1_000_000
+
+
+def effective_month_problems(month: str, today: datetime | None = None) -> list[str]:
+    """Return why `month` cannot be the month a new target applies from, as sentences (empty when it can): it must
+    be a month (YYYY-MM) from EARLIEST_TARGET_MONTH to TARGET_MONTHS_AHEAD months after this month."""
+    if not is_period(month):
+        return [f"{month[:20]!r} is not a month: choose the month the target applies from, for example 2023-04."]
+    now = today or _now()
+    latest = shift_period(f"{now.year:04d}-{now.month:02d}", TARGET_MONTHS_AHEAD)
+    if not EARLIEST_TARGET_MONTH <= month <= latest:
+        return [
+            f"A target can apply from {long_label(EARLIEST_TARGET_MONTH)} to {long_label(latest)}: "
+            f"{long_label(month)} is outside that."
+        ]
+    return []
+
+
+def value_problems(change: TargetChange, unit: str) -> list[str]:
+    """Return why the values of `change` cannot be a target of a measure in `unit`, as sentences: a percentage's
+    values and tolerance lie from 0 to 100, other figures' from 0 to LARGEST_COUNT_TARGET."""
+    top = 100.0 if unit == "percent" else float(LARGEST_COUNT_TARGET)
+    what = "a percentage" if unit == "percent" else "this measure"
+    return [
+        f"The {label} value of {what} must be from 0 to {top:,.0f}."
+        for label, number in (("low", change.low), ("high", change.high), ("tolerance", change.tolerance))
+        if number is not None and math.isfinite(number) and not 0 <= number <= top
+    ]
+
+
 def target_problems(change: TargetChange, polarity: str) -> list[str]:
     """Return why `change` cannot be saved for a measure of this polarity, as sentences (empty when it can)."""
     problems = []
@@ -140,23 +173,23 @@ def change_target(
     reason: str = "",
 ) -> dict[str, tuple]:
     """Change a measure's target, tolerance, wording, objective and timescale; return {field: (before, after)}
-    for what changed (empty when nothing did, and then nothing is written).
+    for what changed, with TARGET_HISTORY_KEY: (None, effective_from) when a dated target was recorded (empty when
+    nothing changed, and then nothing is written).
 
-    With `effective_from` (YYYY-MM) the new target applies from that month on and the months before keep the
-    target in force then (`measures.storage.chart_changes.write_target_history`); a `reason` is then required.
-    Without it the target applies to every month, as it always has for a measure with no target history; a
-    measure that has a history refuses a new target without its month. The measure is marked as edited in the
-    app, so reloading the catalogue file keeps these fields. Raises EditError for an unknown measure, a change
-    `target_problems` refuses, a malformed month, a missing reason, or a measure with a target history given a new
-    target without `effective_from`.
+    A new target needs `effective_from` (YYYY-MM) and a `reason`: it applies from that month on and the months
+    before keep the target in force then (`measures.storage.chart_changes.write_target_history`), so changing a
+    target never re-rates the months before. The measure's own target fields then hold the target in force from the
+    newest month of its history (a target dated before a later one is kept in the history and rates only its own
+    months). Changes to the objective and timescale alone need no month. The measure is marked as edited in the app,
+    so reloading the catalogue file keeps these fields. Raises EditError for an unknown measure, a change
+    `target_problems` refuses, a malformed month, a missing reason, or a new target without `effective_from`.
     """
     with db.write_transaction(engine) as connection:
         row = _measure_row(connection, ref)
-        problems = target_problems(change, row.polarity)
+        problems = target_problems(change, row.polarity) + value_problems(change, row.unit)
         cleaned_reason = " ".join((reason or "").split())
         if effective_from is not None:
-            if not is_period(effective_from):
-                problems.append(f"{effective_from!r} is not a month: choose the month the target applies from.")
+            problems.extend(effective_month_problems(effective_from))
             if not cleaned_reason:
                 problems.append("Give a reason for changing the target: it is kept with the target's history.")
             elif len(cleaned_reason) > MAX_REASON_LENGTH:
@@ -166,19 +199,19 @@ def change_target(
         changed = {name: (old[name], new[name]) for name in EDITABLE_MEASURE_FIELDS if old[name] != new[name]}
         target_fields = [name for name in EDITABLE_MEASURE_FIELDS if name.startswith("target_")]
         retargeted = any(name in changed for name in target_fields)
-        if effective_from is None and retargeted and chart_changes.has_target_history(connection, ref):
+        if effective_from is None and retargeted:
             problems.append(
-                f"The target of {ref} has changed over time: choose the month the new target applies from, so the "
-                "months before keep the target they were rated against."
+                f"Choose the month the new target of {ref} applies from, so the months before keep the target they "
+                "were rated against."
             )
         if problems:
             raise EditError(" ".join(problems))
-        if not changed and effective_from is None:
+        if not changed and (
+            effective_from is None
+            or chart_changes.target_fields_in_force(connection, ref, effective_from)
+            in (None, {name: new[name] for name in target_fields})
+        ):
             return {}
-        if changed:
-            connection.execute(
-                update(db.measures).where(db.measures.c.ref == ref).values(**new, edited_at=_now(), edited_by=actor)
-            )
         if effective_from is not None:
             chart_changes.write_target_history(
                 connection,
@@ -186,8 +219,15 @@ def change_target(
                 effective_from,
                 {name: new[name] for name in target_fields},
                 {name: old[name] for name in target_fields},
-                reason=cleaned_reason or "The target changed for every month",
+                reason=cleaned_reason,
                 actor=actor,
+            )
+            new.update(chart_changes.newest_target_fields(connection, ref))
+            changed = {name: (old[name], new[name]) for name in EDITABLE_MEASURE_FIELDS if old[name] != new[name]}
+            changed[TARGET_HISTORY_KEY] = (None, effective_from)
+        if changed:
+            connection.execute(
+                update(db.measures).where(db.measures.c.ref == ref).values(**new, edited_at=_now(), edited_by=actor)
             )
         versioning.advance(connection)
         detail: dict = {name: {"from": before, "to": after} for name, (before, after) in changed.items()}

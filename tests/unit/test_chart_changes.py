@@ -82,7 +82,7 @@ def test_a_target_with_an_effective_month_keeps_the_earlier_months_target(any_en
     assert measure.target_for("2023-04") == Target(kind="at_least", low=95.0)
     assert measure.target == Target(kind="at_least", low=95.0)
     # Once the target has a history, a new target needs its month; the objective alone may still change.
-    with pytest.raises(EditError, match="choose the month the new target applies from"):
+    with pytest.raises(EditError, match="Choose the month the new target of 3.1 applies from"):
         change_target(any_engine, "3.1", TargetChange(kind=None), "admin.a")
     change_target(any_engine, "3.1", TargetChange(kind=None), "admin.a", effective_from="2024-04", reason="Dropped")
     measure = catalogue_records.read_catalogue(any_engine).measure("3.1")
@@ -90,3 +90,45 @@ def test_a_target_with_an_effective_month_keeps_the_earlier_months_target(any_en
     assert _rows(any_engine, db.target_history) == 3
     details = list(audit.audit_frame(any_engine, action="catalogue.target_changed")["detail"])
     assert sorted((d["effective_from"], d["reason"]) for d in details) == [("2023-04", "Board"), ("2024-04", "Dropped")]
+
+
+def test_a_new_target_always_needs_its_month_so_earlier_months_keep_theirs(any_engine):
+    with pytest.raises(EditError, match="Choose the month the new target of 3.2 applies from"):
+        change_target(any_engine, "3.2", TargetChange(kind="at_least", low=90.0), "admin.a", reason="Board")
+    assert _rows(any_engine, db.target_history) == 0
+
+
+def test_a_target_dated_before_a_later_one_does_not_become_the_current_target(any_engine):
+    # 99% from December 2022, then a correction dated June 2022 to 50%: from December the 99% still applies, so the
+    # measure's current target (shown on the targets page and the template) stays 99%, and June to November get 50%.
+    change_target(
+        any_engine, "3.1", TargetChange(kind="at_least", low=99.0), "admin.a", effective_from="2022-12", reason="A"
+    )
+    change_target(
+        any_engine, "3.1", TargetChange(kind="at_least", low=50.0), "admin.a", effective_from="2022-06", reason="B"
+    )
+    measure = catalogue_records.read_catalogue(any_engine).measure("3.1")
+    assert measure.target == Target(kind="at_least", low=99.0)
+    assert measure.target_for("2023-01") == measure.target
+    assert measure.target_for("2022-08") == Target(kind="at_least", low=50.0)
+
+
+def test_a_target_out_of_reach_or_dated_out_of_range_is_refused_with_every_problem(any_engine):
+    with pytest.raises(EditError) as refused:
+        change_target(
+            any_engine,
+            "3.1",
+            TargetChange(kind="at_least", low=1e308, tolerance=-1),
+            "admin.a",
+            effective_from="2999-12",
+            reason="Board",
+        )
+    message = str(refused.value)
+    assert "The low value of a percentage must be from 0 to 100." in message
+    assert "The amber tolerance cannot be negative." in message
+    assert "December 2999 is outside that" in message
+    with pytest.raises(EditError, match="January 1900 is outside that"):
+        change_target(
+            any_engine, "3.1", TargetChange(kind="at_least", low=90), "admin.a", effective_from="1900-01", reason="B"
+        )
+    assert _rows(any_engine, db.target_history) == 0

@@ -171,7 +171,14 @@ def test_a_corrected_polarity_is_audited_and_kept_on_reload_and_a_target_edit_do
         return replace(catalogue, measures=measures)
 
     # A target edit keeps the target, not the polarity: the file's polarity still arrives.
-    change_target(any_engine, "10.7", TargetChange(kind="at_least", low=85, tolerance=5), actor="admin.a")
+    change_target(
+        any_engine,
+        "10.7",
+        TargetChange(kind="at_least", low=85, tolerance=5),
+        actor="admin.a",
+        effective_from="2023-01",
+        reason="Agreed by the board",
+    )
     catalogue_records.sync_catalogue(any_engine, with_polarity("10.7", "none"))
     stored = catalogue_records.read_catalogue(any_engine).measure("10.7")
     assert (stored.polarity, stored.target.low) == ("none", 85)
