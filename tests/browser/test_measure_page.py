@@ -209,7 +209,8 @@ def test_an_admin_notes_an_event_and_recalculates_the_limits_and_the_page_stays_
     page.locator("#measure-chart-changes").screenshot(path=str(output_dir / "measure-chart-controls-390.png"))
 
 
-def test_a_viewer_sees_no_chart_controls(page_as, served_app):
+def test_a_viewer_sees_no_chart_controls(page_as, writable_app):
+    # The module's own app: the session cookies of two apps on one loopback host share a name.
     page = page_as("viewer")
-    _open(page, served_app + "/measure/3.1")
+    _open(page, writable_app + "/measure/3.1")
     assert page.locator("#measure-chart-changes").count() == 0
