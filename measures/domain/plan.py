@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from measures.domain.periods import is_period, long_label, shift_period
+from measures.domain.periods import is_period, long_label
 
 NOT_YET_DUE, GREEN, AMBER, RED, BLUE, NOT_RECORDED = "not_yet_due", "green", "amber", "red", "blue", "not_recorded"
 BRAG_KEYS: tuple[str, ...] = (NOT_YET_DUE, GREEN, AMBER, RED, BLUE, NOT_RECORDED)
