@@ -196,6 +196,7 @@ RATINGS_PROGRESS = "ratings-progress"  # pattern-matching: {"type": RATINGS_PROG
 RATINGS_SAVE = "ratings-save"
 RATINGS_STATUS = "ratings-status"
 RATINGS_CHOSEN = "ratings-chosen"
+RATINGS_REASON = "ratings-reason"  # pattern-matching: {"type": RATINGS_REASON, "month": "2023-01"}, published months
 
 # Editing the plan (/admin/plan), admins only
 PLAN_EDIT_ACTION = "plan-edit-action"

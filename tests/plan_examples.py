@@ -55,7 +55,7 @@ def add_example_plan(engine) -> None:
         RatingRow("3.3", DRAFT_MONTH, "Green", "Started in February"),
         RatingRow("1.1", "2022-12", "Green", "On track", synthetic=True),
     ]
-    plan.record_ratings(engine, rows, actor="ann", source="page")
+    plan.record_ratings(engine, rows, actor="ann", source="page", reason="Rated after publication")
 
 
 def add_example_figures(engine) -> None:

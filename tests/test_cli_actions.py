@@ -102,7 +102,11 @@ def test_history_lists_every_version_and_rating(run, database):
     engine = db.make_engine(f"sqlite:///{database}")
     plan.change_action(engine, "2.4", actor="ann", reason="Campaign moved", deadline="2023-06")
     plan.record_ratings(
-        engine, [plan.RatingRow("2.4", "2023-01", "Red", "Campaign paused")], actor="ann", source="page"
+        engine,
+        [plan.RatingRow("2.4", "2023-01", "Red", "Campaign paused")],
+        actor="ann",
+        source="page",
+        reason="Rated at the board",
     )
     engine.dispose()
     result = run("history", "2.4", "--json")

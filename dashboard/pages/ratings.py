@@ -54,12 +54,39 @@ def _months(newest: str) -> list[str]:
     return [shift_period(last, -back) for back in range(MONTHS_OFFERED)]
 
 
-def _publication_note(period: str) -> html.P:
+def _publication_note(period: str) -> html.P | html.Div:
     if publications.month_state(engine(), period).published:
-        return html.P(
-            f"{long_label(period)} is published: a rating saved now is seen by readers at once, and the rating it "
-            "replaces is kept in the action's history.",
-            className="notice notice-warning",
+        reason_id = {"type": ids.RATINGS_REASON, "month": period}
+        return html.Div(
+            [
+                html.P(
+                    f"{long_label(period)} is published: a rating saved now is seen by readers at once, and the "
+                    "rating it replaces is kept in the action's history. Say why it changes.",
+                    className="notice notice-warning",
+                ),
+                html.Div(
+                    [
+                        html.Label(
+                            "Why the ratings of a published month change",
+                            htmlFor=dom_id(reason_id),
+                            className="field-label",
+                        ),
+                        html.P(
+                            "Kept in the audit log with the ratings, for example: rated at the board after "
+                            "publication.",
+                            className="hint",
+                        ),
+                        dcc.Textarea(
+                            id=reason_id,
+                            value="",
+                            rows=2,
+                            maxLength=plan_store.MAX_REASON_LENGTH,
+                            className="text-input",
+                        ),
+                    ],
+                    className="field",
+                ),
+            ]
         )
     return html.P(
         f"{long_label(period)} is a draft: only officers and admins see its ratings until it is published.",
@@ -260,21 +287,31 @@ def rows_from_form(period: str, numbers: Any, brags: Any, progresses: Any) -> li
     State({"type": ids.RATINGS_BRAG, "number": ALL}, "id"),
     State({"type": ids.RATINGS_BRAG, "number": ALL}, "value"),
     State({"type": ids.RATINGS_PROGRESS, "number": ALL}, "value"),
+    State({"type": ids.RATINGS_REASON, "month": ALL}, "value"),
     prevent_initial_call=True,
 )
 @requires(users.UPLOAD)
-def save_ratings(n_clicks: Any, period: Any, numbers: Any, brags: Any, progresses: Any):
+def save_ratings(n_clicks: Any, period: Any, numbers: Any, brags: Any, progresses: Any, reasons: Any = None):
     """Record the ratings chosen for the month, as the signed-in officer, all or none; say what was saved or every
-    problem found."""
+    problem found. Only the months the page offers are taken; a published month's ratings need the reason."""
     if not n_clicks or not is_period(period):
         return no_update, no_update
+    if str(period) not in _months(_newest_month()):
+        return html.P(
+            "Ratings can be recorded for the months this page offers only: choose one from the list.",
+            className="notice notice-error",
+            role="alert",
+        ), no_update
+    reason = next((value for value in reasons or [] if isinstance(value, str)), "")
     rows = rows_from_form(str(period), numbers, brags, progresses)
     if not rows:
         return html.P("Choose a rating for at least one action.", className="notice notice-error", role="alert"), (
             no_update
         )
     try:
-        counts = plan_store.record_ratings(engine(), rows, actor=auth.current_name(), source="page")
+        counts = plan_store.record_ratings(
+            engine(), rows, actor=auth.current_name(), source="page", reason=reason[: plan_store.MAX_REASON_LENGTH]
+        )
     except plan_store.PlanError as error:
         return (
             html.Div(

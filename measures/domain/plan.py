@@ -225,12 +225,17 @@ class RatingLike(Protocol):
     def progress(self) -> str: ...
 
 
-def rating_problems(rows: Iterable[RatingLike], actions: Mapping[str, Action] | Iterable[Action]) -> list[str]:
+def rating_problems(
+    rows: Iterable[RatingLike],
+    actions: Mapping[str, Action] | Iterable[Action],
+    allow_not_recorded: bool = False,
+) -> list[str]:
     """Return every problem with `rows` of ratings (each with number, period, brag as typed, progress) against the
     plan's current `actions` (a mapping by number, or the actions), as sentences an officer understands; an empty
     list when all are good. Problems: a malformed month, an action not in the plan, a rating not in the BRAG key, no
     progress text for a Red or Amber rating, progress text too long, a closed action rated, the same action and
-    month twice."""
+    month twice, and "Not recorded" unless `allow_not_recorded` (it marks only the colours the published plan lost:
+    an officer who rates an action gives its colour)."""
     by_number = dict(actions) if isinstance(actions, Mapping) else {action.number: action for action in actions}
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
@@ -255,6 +260,8 @@ def rating_problems(rows: Iterable[RatingLike], actions: Mapping[str, Action] | 
         elif action.closed:
             problems.append(f"Action {number} is closed, so it cannot be rated for {month or 'any month'}.")
         brag = parse_brag(row.brag)
+        if brag == NOT_RECORDED and not allow_not_recorded:
+            brag = None
         if brag is None:
             shown = str(row.brag)[:40] if row.brag not in (None, "") else "blank"
             problems.append(

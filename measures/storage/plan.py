@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, bindparam, func, insert, select
 from sqlalchemy.engine import Connection, Row
 
-from measures.domain.periods import is_period, long_label
+from measures.domain.periods import is_period, long_label, shift_period
 from measures.domain.plan import (
     CLOSED,
     OPEN,
@@ -409,30 +409,45 @@ def close_action(engine: Engine, number: str, *, actor: str, reason: str, source
 
     Returns the closed version. Raises KeyError when the plan has no such action; PlanError when it is already
     closed or no reason is given (nothing is then written)."""
+    return _set_state(engine, number, CLOSED, actor=actor, reason=reason, source=source)
+
+
+def reopen_action(engine: Engine, number: str, *, actor: str, reason: str, source: str = "page") -> Action:
+    """Reopen closed action `number` (closed by mistake, or brought back into the plan) as a new version, for
+    `reason`, as `actor`: it is rated, and can be overdue, again. Audited; moves the data version.
+
+    Returns the reopened version. Raises KeyError when the plan has no such action; PlanError when it is open or no
+    reason is given (nothing is then written)."""
+    return _set_state(engine, number, OPEN, actor=actor, reason=reason, source=source)
+
+
+def _set_state(engine: Engine, number: str, state: str, *, actor: str, reason: str, source: str) -> Action:
     reason = _clean(reason)
+    closing = state == CLOSED
     with db.write_transaction(engine) as conn:
         current = _existing(conn, number)
         problems = []
-        if current.closed:
-            problems.append(f"Action {number} is already closed.")
+        if current.state == state:
+            problems.append(f"Action {number} is already {'closed' if closing else 'open'}.")
         if not reason:
-            problems.append(f"Say why action {number} is closed: a reason is required.")
+            problems.append(f"Say why action {number} is {'closed' if closing else 'reopened'}: a reason is required.")
         if problems:
             raise PlanError(problems)
-        closed = Action(
+        changed = Action(
             **{
                 **current.__dict__,
-                "state": CLOSED,
+                "state": state,
                 "version": current.version + 1,
                 "actor": actor or audit.SYSTEM_ACTOR,
                 "at": _now(),
                 "reason": reason,
             }
         )
-        _insert_version(conn, closed, source)
-        audit.record(conn, closed.actor, "plan.action_closed", number, {"reason": reason})
+        _insert_version(conn, changed, source)
+        action = "plan.action_closed" if closing else "plan.action_reopened"
+        audit.record(conn, changed.actor, action, number, {"reason": reason})
         versioning.advance(conn)
-    return closed
+    return changed
 
 
 def _trimmed(row: RatingRow) -> RatingRow:
@@ -447,6 +462,18 @@ def _trimmed(row: RatingRow) -> RatingRow:
     )
 
 
+MAX_REASON_LENGTH = 500
+MONTHS_AHEAD = 1  # an officer may rate next month's return, not months beyond it
+
+
+def _future_month_problems(rows: Sequence[RatingRow]) -> list[str]:
+    """A sentence for each month rated after next month (a rating cannot be given before the month comes)."""
+    now = _now()
+    latest = shift_period(f"{now.year:04d}-{now.month:02d}", MONTHS_AHEAD)
+    late = sorted({row.period for row in rows if is_period(row.period) and row.period > latest})
+    return [f"{long_label(month)} has not come yet: ratings can be given up to {long_label(latest)}." for month in late]
+
+
 def record_ratings(
     engine: Engine,
     rows: Iterable[RatingRow],
@@ -455,6 +482,7 @@ def record_ratings(
     source: str,
     upload_id: int | None = None,
     connection: Connection | None = None,
+    reason: str = "",
 ) -> dict[str, int]:
     """Record the month's rating and progress of each row (the BRAG as typed, e.g. "Blue" or "B"), as `actor`, from
     `source` (page, return, plan or demo; `upload_id` the return's upload). A rating that differs from the month's
@@ -462,11 +490,19 @@ def record_ratings(
     Audited and moves the data version when anything is written. With `connection` it writes inside the caller's
     transaction (e.g. with the return's figures), else in a transaction of its own.
 
+    A rating added to or changed in a month already published needs a `reason` (kept in the audit log), as a
+    revised figure does; "Not recorded" and ratings of months after next month are accepted only from the plan as
+    published and the demo (sources "plan" and "demo").
+
     Returns counts {"added", "revised", "unchanged"}. Raises PlanError listing every problem `rating_problems` finds
-    (checked against the plan's current actions before anything is written; nothing is then written)."""
+    and those above (checked before anything is written; nothing is then written)."""
     rows = [_trimmed(row) for row in rows]
+    from_the_plan = source in ("plan", "demo")
+    reason = " ".join((reason or "").split())
     with _transaction(engine, connection) as conn:
-        problems = rating_problems(rows, _current_in(conn))
+        problems = rating_problems(rows, _current_in(conn), allow_not_recorded=from_the_plan)
+        if not from_the_plan:
+            problems.extend(_future_month_problems(rows))
         if problems:
             raise PlanError(problems)
         counts = {"added": 0, "revised": 0, "unchanged": 0}
@@ -511,8 +547,24 @@ def record_ratings(
                     upload_id=upload_id,
                 )
             )
+        # Imported here: publications reads recording, which records a return's ratings through this module.
+        from measures.storage.publications import published_months_in
+
+        published = sorted(periods & published_months_in(conn))
+        if published and not reason and not from_the_plan:
+            raise PlanError(
+                [
+                    f"{', '.join(long_label(month) for month in published)} "
+                    f"{'is' if len(published) == 1 else 'are'} already published, and readers see a changed rating at "
+                    "once: say why the rating changes. Nothing was saved."
+                ]
+            )
+        if len(reason) > MAX_REASON_LENGTH:
+            raise PlanError([f"A reason can be at most {MAX_REASON_LENGTH} characters. Nothing was saved."])
         if counts["added"] or counts["revised"]:
             detail = {**counts, "periods": sorted(periods), "source": source, "upload_id": upload_id}
+            if reason:
+                detail["reason"] = reason
             audit.record(conn, who, "plan.ratings_recorded", ", ".join(sorted(periods)), detail)
             versioning.advance(conn)
     return counts

@@ -270,6 +270,7 @@ def _record_in(
             source="return",
             upload_id=upload_id,
             connection=connection,
+            reason=upload.reason,
         )
         ratings_changed = rating_counts.get("added", 0) + rating_counts.get("revised", 0)
         if not ratings_changed and not (plan.added or plan.revised or changed_benchmarks or new_commentary):

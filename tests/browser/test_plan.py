@@ -25,7 +25,9 @@ def plan_app(writable_app):
     from measures.storage import db, plan
 
     engine = db.make_engine(writable_database(writable_app))
-    plan.record_ratings(engine, [RatingRow("3.3", "2023-01", "Red", MARKUP)], actor="Olu Officer", source="page")
+    plan.record_ratings(
+        engine, [RatingRow("3.3", "2023-01", "Red", MARKUP)], actor="Olu Officer", source="page", reason="Late"
+    )
     engine.dispose()
     return writable_app
 

@@ -29,6 +29,7 @@ def plan_app(app):
         [RatingRow("3.1", DRAFT_MONTH, "Green", "Started in February"), RatingRow("3.3", "2023-01", "Red", MARKUP)],
         actor="Olu Officer",
         source="page",
+        reason="Rated at the board after January was published",
     )
     return app
 
@@ -158,7 +159,9 @@ def test_the_action_page_keeps_every_version_and_rating_with_who_and_when(plan_a
     assert "Action not found" in spoken(rendered(client_as(plan_app, "viewer"), "/plan/9.99", ""))
 
 
-def _ratings_request(period: str, ratings: dict[str, tuple[str | None, str]]) -> tuple[list, list]:
+def _ratings_request(
+    period: str, ratings: dict[str, tuple[str | None, str]], reason: str | None = None
+) -> tuple[list, list]:
     inputs = [{"id": ids.RATINGS_SAVE, "property": "n_clicks", "value": 1}]
     state = [
         {"id": ids.RATINGS_CHOSEN, "property": "data", "value": period},
@@ -178,6 +181,9 @@ def _ratings_request(period: str, ratings: dict[str, tuple[str | None, str]]) ->
             {"id": {"type": ids.RATINGS_PROGRESS, "number": n}, "property": "value", "value": p}
             for n, (_, p) in ratings.items()
         ],
+        []
+        if reason is None
+        else [{"id": {"type": ids.RATINGS_REASON, "month": period}, "property": "value", "value": reason}],
     ]
     return inputs, state
 
@@ -207,6 +213,27 @@ def test_an_officer_records_a_months_ratings_and_every_problem_is_said_at_once(p
     stored = plan_store.plan_ratings(data.engine())
     assert stored["3.2"]["2023-03"].brag == "amber" and stored["3.2"]["2023-03"].actor == "Olu Officer"
     assert "2023-03" not in stored.get("1.1", {})  # left without a rating, left as it is
+
+
+def test_a_published_months_ratings_need_a_reason_and_only_offered_months_are_taken(plan_app):
+    from dashboard.server import data
+
+    client = client_as(plan_app, "officer")
+    output = _output_of(plan_app, ids.RATINGS_SAVE)
+    inputs, state = _ratings_request("2023-01", {"3.5": ("amber", "Two posts vacant")})
+    said = text(callback(client, output, inputs, state).get_json()["response"][ids.RATINGS_STATUS]["children"])
+    assert "January 2023 is already published" in said and "say why the rating changes" in said
+    assert plan_store.plan_ratings(data.engine())["3.5"]["2023-01"].synthetic  # the demo's rating stands
+    for month in ("2099-12", "1999-01"):
+        inputs, state = _ratings_request(month, {"3.5": ("green", "")}, reason="Testing")
+        said = text(callback(client, output, inputs, state).get_json()["response"][ids.RATINGS_STATUS]["children"])
+        assert "for the months this page offers only" in said
+        assert month not in plan_store.plan_ratings(data.engine()).get("3.5", {})
+    inputs, state = _ratings_request("2023-01", {"3.5": ("amber", "Two posts vacant")}, reason="Rated at the board")
+    said = text(callback(client, output, inputs, state).get_json()["response"][ids.RATINGS_STATUS]["children"])
+    assert said == "Saved for January 2023: 0 new, 1 changed, 0 unchanged."
+    event = audit.audit_frame(db.make_engine(), action="plan.ratings_recorded", limit=1).iloc[0]
+    assert event["detail"]["reason"] == "Rated at the board"
 
 
 def _edit_request(chosen: str, number: str, reason: str, **fields: str) -> tuple[list, list]:
@@ -281,6 +308,12 @@ def test_an_admin_adds_rewords_and_closes_an_action_each_with_a_reason(plan_app)
         "Re-dated by the board",
         "Merged into 3.1",
     ]
+    # Closed by mistake: the same button reopens it, with a reason, as a new version.
+    state[1]["value"] = "Closed by mistake"
+    said = text(callback(client, close, inputs, state).get_json()["response"][ids.PLAN_EDIT_STATUS]["children"])
+    assert "Action 3.99 is reopened (version 4)." in said
+    assert not plan_store.action(data.engine(), "3.99").closed
+    assert "3.99" in [c["props"]["data-number"] for c in _cards(rendered(client, "/plan", "?period=2023-01"))]
 
 
 @pytest.mark.parametrize("role, status", [(None, 401), ("viewer", 403)])
@@ -344,3 +377,21 @@ def test_the_ratings_form_never_holds_a_synthetic_rating_as_the_officers_own(pla
     # January 2023's demonstration ratings are synthetic; only 3.3's, recorded by an officer, is in the form.
     assert {number: value for number, value in pickers.items() if value} == {"3.3": "red"}
     assert "This month's demonstration rating" in spoken(page)
+
+
+@pytest.mark.parametrize("area", ["%C2%B2", "9" * 5000, "-1", "3.0"])
+def test_an_area_in_the_address_that_is_not_one_is_ignored_not_a_fault(plan_app, area):
+    page = spoken(rendered(client_as(plan_app, "viewer"), "/plan", f"?period=2023-01&area={area}"))
+    assert "62 actions" in page and "Something went wrong" not in page
+
+
+@pytest.mark.parametrize("month", ["2030-01", DRAFT_MONTH])
+def test_a_month_a_viewer_cannot_see_is_not_the_month_the_plan_is_read_as_at(plan_app, month):
+    # A viewer sees published months only: a future month or a draft month in the address gives the newest published
+    # month's flags, and says so, instead of counting 51 actions overdue as at 2030.
+    viewer = client_as(plan_app, "viewer")
+    page = spoken(rendered(viewer, "/plan", f"?period={month}"))
+    assert "As at January 2023" in page and "so January 2023 is shown" in page
+    assert "9 overdue" in page
+    action = spoken(rendered(viewer, "/plan/3.1", f"?period={month}"))
+    assert "As at January 2023" in action

@@ -20,6 +20,7 @@ from measures.storage.plan import (
     current_actions,
     plan_ratings,
     record_ratings,
+    reopen_action,
 )
 from measures.storage.recording import UploadInfo, ValueRow, record_values
 
@@ -240,6 +241,7 @@ def test_readers_of_published_months_get_no_rating_of_a_draft_month(engine):
         [RatingRow("3.2", "2022-11", "Blue", "Done"), RatingRow("3.2", "2022-12", "Red", "Undone")],
         actor="ann",
         source="page",
+        reason="Rated at the board after November was published",
     )
     visible = publications.published_months(engine)
     assert set(plan_ratings(engine, visible=visible)["3.2"]) == {"2022-11"}
@@ -287,3 +289,34 @@ def test_the_plan_survives_a_backup_and_restore(any_engine, tmp_path):
     assert plan_ratings(engine)["3.2"]["2022-11"].brag == "blue"
     # Writing goes on after the restore: the next version and revision follow the restored ones.
     assert close_action(engine, "3.2", actor="bob", reason="After the restore").version == 3
+
+
+def test_a_rating_of_a_published_month_needs_a_reason_and_officers_cannot_mark_not_recorded(engine):
+    _add(engine, "3.2")
+    record_values(engine, [ValueRow("3.1", "2022-11", value=80.0)], UploadInfo(kind="import", filename="r.xlsx"))
+    publications.publish(engine, "2022-11", "admin")
+    with pytest.raises(PlanError, match="November 2022 is already published"):
+        record_ratings(engine, [RatingRow("3.2", "2022-11", "Green", "")], actor="ann", source="page")
+    with pytest.raises(PlanError, match="not in the plan's key"):
+        record_ratings(engine, [RatingRow("3.2", "2022-10", "Not recorded", "")], actor="ann", source="page")
+    with pytest.raises(PlanError, match="has not come yet"):
+        record_ratings(engine, [RatingRow("3.2", "2099-12", "Green", "")], actor="ann", source="page")
+    assert plan_ratings(engine) == {}
+    record_ratings(engine, [RatingRow("3.2", "2022-11", "Green", "")], actor="ann", source="page", reason="Late")
+    event = audit.audit_frame(engine, action="plan.ratings_recorded", limit=1).iloc[0]
+    assert event["detail"]["reason"] == "Late"
+
+
+def test_a_closed_action_is_reopened_with_a_reason_as_a_new_version(engine):
+    _add(engine, "3.2")
+    close_action(engine, "3.2", actor="ada", reason="Merged")
+    with pytest.raises(PlanError, match="a reason is required"):
+        reopen_action(engine, "3.2", actor="ada", reason=" ")
+    reopened = reopen_action(engine, "3.2", actor="ada", reason="Closed by mistake")
+    assert (reopened.state, reopened.version) == ("open", 3)
+    with pytest.raises(PlanError, match="already open"):
+        reopen_action(engine, "3.2", actor="ada", reason="Again")
+    assert record_ratings(engine, [RatingRow("3.2", "2022-11", "Green", "")], actor="ann", source="page")["added"] == 1
+    assert audit.audit_frame(engine, action="plan.action_reopened", limit=1).iloc[0]["detail"] == {
+        "reason": "Closed by mistake"
+    }

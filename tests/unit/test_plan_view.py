@@ -239,7 +239,9 @@ def test_from_the_store_as_at_january_2023(stored):
 
 def test_a_change_to_the_plan_is_read_at_once(stored):
     assert _row(build_plan(stored, period="2023-01"), "3.2").brag == "red"
-    plan.record_ratings(stored, [RatingRow("3.2", "2023-01", "Blue", "Finished")], actor="ann", source="page")
+    plan.record_ratings(
+        stored, [RatingRow("3.2", "2023-01", "Blue", "Finished")], actor="ann", source="page", reason="Late"
+    )
     assert _row(build_plan(stored, period="2023-01"), "3.2").brag == "blue"
 
 

@@ -87,6 +87,7 @@ def test_a_completed_action_linked_to_the_measure_is_an_event_in_its_completion_
         ],
         actor="officer.o",
         source="page",
+        reason="The test's months are published",
     )
     detail = build_measure_detail(demo_engine, "3.1", "2023-01")
     assert ("2022-07", "3.99 Co-locate the MASH", "action") in [(n.period, n.text, n.kind) for n in detail.events]
