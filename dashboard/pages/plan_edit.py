@@ -125,11 +125,11 @@ def _fields(action: Action | None) -> list:
                     n_clicks=0,
                 ),
                 html.Button(
-                    f"Close action {number}",
+                    f"{'Reopen' if action is not None and action.closed else 'Close'} action {number}",
                     id=ids.PLAN_EDIT_CLOSE,
                     className="button button-secondary",
                     n_clicks=0,
-                    hidden=action is None or action.closed,
+                    hidden=action is None,
                 ),
             ],
             className="button-row",
@@ -303,13 +303,18 @@ def save_action(n_clicks, chosen, number, text, lead, deadline, deadline_text, m
 )
 @requires(users.EDIT_CATALOGUE)
 def close_action(n_clicks, chosen, reason):
-    """Close the chosen action, for the reason typed, as the signed-in admin; say so, or why not."""
+    """Close the chosen open action, or reopen the chosen closed one, for the reason typed, as the signed-in admin;
+    say so, or why not."""
     if not n_clicks or chosen == NEW or not isinstance(chosen, str):
         return no_update, no_update, no_update, no_update
+    current = plan_store.action(engine(), chosen)
+    if current is None:
+        return _problems([f"There is no action {chosen[:40]}."]), no_update, no_update, no_update
+    change = plan_store.reopen_action if current.closed else plan_store.close_action
     try:
-        closed = plan_store.close_action(engine(), chosen, actor=auth.current_name(), reason=_text(reason))
+        changed = change(engine(), chosen, actor=auth.current_name(), reason=_text(reason))
     except plan_store.PlanError as error:
         return _problems(error.problems), no_update, no_update, no_update
     except KeyError:
         return _problems([f"There is no action {chosen[:40]}."]), no_update, no_update, no_update
-    return _saved(closed, "is closed")
+    return _saved(changed, "is closed" if changed.closed else "is reopened")

@@ -59,6 +59,7 @@ ACTIONS: dict[str, str] = {
     "plan.action_changed": "an improvement plan action was reworded, re-dated, given a new lead or linked to other "
     "measures, with a reason",
     "plan.action_closed": "an improvement plan action was closed, with a reason",
+    "plan.action_reopened": "a closed improvement plan action was reopened, with a reason",
     "plan.ratings_recorded": "monthly BRAG ratings and progress of improvement plan actions were recorded (added or "
     "revised)",
     "pack.pdf_printed": "the server's browser printed the meeting pack as a PDF (a copy already made is not logged)",
