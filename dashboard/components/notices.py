@@ -13,8 +13,11 @@ from measures.domain.periods import is_period, long_label
 REAL_MONTHS = "December 2022 and January 2023 whole-service figures are the real figures from the committee paper."
 
 
-def month_notices(requested: str | None, available: Collection[str] | None = None) -> list[html.P]:
-    """Warn when the address names something that is not a month, or (given `available`) a month with no figures."""
+def month_notices(
+    requested: str | None, available: Collection[str] | None = None, shown: str | None = None
+) -> list[html.P]:
+    """Warn when the address names something that is not a month, or (given `available`) a month with no figures,
+    naming the month `shown` instead when there is one."""
     if requested and not is_period(requested):
         return [
             html.P(
@@ -26,7 +29,8 @@ def month_notices(requested: str | None, available: Collection[str] | None = Non
     if requested and available is not None and requested not in available:
         return [
             html.P(
-                f"There are no figures for {long_label(requested)} yet.",
+                f"There are no figures for {long_label(requested)} yet"
+                + (f", so {long_label(shown)} is shown." if shown and shown != requested else "."),
                 className="notice notice-warning",
                 role="status",
             )

@@ -16,10 +16,10 @@ from dashboard.server import access
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
 from measures.accounts import users
-from measures.domain.periods import is_period, long_label
+from measures.domain.periods import long_label
 from measures.domain.plan import Action, Rating
 from measures.storage import plan as plan_store
-from measures.views.plan import build_plan
+from measures.views.plan import build_plan, shown_month
 
 dash.register_page(
     __name__,
@@ -148,7 +148,7 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
     except (KeyError, ValueError):
         return _not_found(number)
     visible = access.visible_months()
-    plan = build_plan(engine(), period=period if is_period(period) else None, visible=visible)
+    plan = build_plan(engine(), period=shown_month(engine(), period, visible), visible=visible)
     row = next((row for row in [*plan.rows, *plan.closed] if row.action.number == history.versions[-1].number), None)
     current = history.versions[-1]
     breadcrumbs = html.Nav(

@@ -4,6 +4,7 @@ measures; the counts at the top; filters by rating, lead, overdue and area, each
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import dash
@@ -21,7 +22,15 @@ from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.periods import is_period, long_label
-from measures.views.plan import BRAG_ORDER, PlanView, build_plan, counts_sentence, filter_plan, impact_count_sentence
+from measures.views.plan import (
+    BRAG_ORDER,
+    PlanView,
+    build_plan,
+    counts_sentence,
+    filter_plan,
+    impact_count_sentence,
+    shown_month,
+)
 
 dash.register_page(
     __name__, path="/plan", name="Improvement plan", title="Improvement plan - Measures that Matter", order=10
@@ -29,6 +38,9 @@ dash.register_page(
 
 TITLE = "Improvement plan"
 OVERDUE_CHOICE = "overdue"
+
+
+AREA_NUMBER = re.compile(r"[0-9]{1,3}")  # ASCII digits only: "²".isdigit() is true, and int() refuses it
 
 
 def plan_query(
@@ -46,7 +58,7 @@ def plan_query(
         query["lead"] = lead[:200]
     if isinstance(overdue, list) and OVERDUE_CHOICE in overdue:
         query["overdue"] = "1"
-    if isinstance(area, int | str) and not isinstance(area, bool) and str(area).isdigit():
+    if isinstance(area, int | str) and not isinstance(area, bool) and AREA_NUMBER.fullmatch(str(area)):
         query["area"] = str(int(area))
     return "?" + urlencode(query) if query else ""
 
@@ -200,7 +212,7 @@ def layout(
     refused = refusal_notice(TITLE, users.VIEW_SERVICE)
     if refused:
         return refused
-    chosen = period if is_period(period) else None
+    chosen = shown_month(engine(), period, access.visible_months())
     full = build_plan(engine(), period=chosen, visible=access.visible_months())
     header = html.Div(
         [
@@ -221,12 +233,12 @@ def layout(
         )
     brags = [key for key in (brag or "").split(",") if key in BRAG_ORDER]
     area_numbers = {a.number for a, _ in full.groups}
-    area_number = int(area) if area and area.isdigit() and int(area) in area_numbers else None
+    area_number = int(area) if area and AREA_NUMBER.fullmatch(area) and int(area) in area_numbers else None
     chosen_lead = lead if lead in full.leads else None
     only_overdue = overdue == "1"
     view = filter_plan(full, set(brags), chosen_lead, only_overdue, area_number)
     shown, total = len(view.rows), len(full.rows)
-    notices = month_notices(period, full.available_periods)
+    notices = month_notices(period, full.available_periods, full.as_at)
     if full.shows_synthetic:
         notices.append(synthetic_notice("Ratings marked †", real_months=False))
     return html.Div(

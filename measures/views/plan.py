@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from measures.assessment.impact import ImpactReading, impact_since
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.impact_wording import impact_sentence
-from measures.domain.periods import shift_period
+from measures.domain.periods import is_period, shift_period
 from measures.domain.plan import (
     Action,
     Rating,
@@ -248,6 +248,15 @@ def plan_view(inputs: PlanInputs) -> PlanView:
     )
     closed.sort(key=lambda row: action_sort_key(row.action.number))
     return PlanView(inputs.as_at, inputs.available_periods, groups, tuple(closed))
+
+
+def shown_month(engine: Engine, requested: str | None, visible: reads.Visible = None) -> str | None:
+    """Return `requested` when it is a month with figures or ratings the reader may see (`visible`), else None (the
+    pages then show the newest such month and say so): an address cannot make the plan's flags read as at a month
+    nobody has reported, or a draft month, for a reader of published months. Raises sqlalchemy errors."""
+    if not is_period(requested):
+        return None
+    return requested if requested in build_plan(engine, visible=visible).available_periods else None
 
 
 def build_plan(
