@@ -33,6 +33,7 @@ from measures.domain.formatting import (
     headline_target,
     rating_words,
     reading_up_to_words,
+    shown_rag,
     spc_basis_words,
     status_explanation,
     target_line,
@@ -159,8 +160,7 @@ def rating_badge(rag: str, has_target: bool) -> dcc.Link:
 def target_badge(assessment: Assessment) -> dcc.Link:
     """The month's rating against target as a badge with its words (`target_words`), linked to what the ratings
     mean, coloured by the rating except that an earlier month's "on target" is not coloured as a success."""
-    shown = "none" if assessment.rated_earlier and assessment.rag == "green" else assessment.rag
-    return _explained(target_words(assessment), f"badge rag-{shown}", "target")
+    return _explained(target_words(assessment), f"badge rag-{shown_rag(assessment)}", "target")
 
 
 def against_target(measure: Measure, assessment: Assessment) -> list:

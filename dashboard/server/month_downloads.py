@@ -45,8 +45,10 @@ def _sheet(workbook, table: ExportTable) -> None:
     for cell in sheet[header]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in table.rows:
+    for index, row in enumerate(table.rows):
         sheet.append([neutralise(value) for value in row])
+        if index < len(table.row_decimals):
+            _number_formats(sheet[sheet.max_row], table.row_decimals[index])
     sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
     for index, column in enumerate(table.columns, start=1):
         longest = max([len(column), *(len(str(row[index - 1] or "")) for row in table.rows)])
@@ -56,6 +58,16 @@ def _sheet(workbook, table: ExportTable) -> None:
         for cell in row:
             if isinstance(cell.value, str) and len(cell.value) > _WIDEST_COLUMN:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _number_formats(cells, decimals: int) -> None:
+    """Show the row's numbers as the page does: thousands separated, and a figure with decimal places with all of
+    them (68.0, not 68). Counts are whole numbers (ints) and keep none."""
+    for cell in cells:
+        if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+            continue
+        places = decimals if isinstance(cell.value, float) else 0
+        cell.number_format = "#,##0" + ("." + "0" * places if places > 0 else "")
 
 
 def workbook_of(export: MonthExport) -> bytes:

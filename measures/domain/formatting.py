@@ -311,6 +311,12 @@ def target_words(assessment: AssessedMonth) -> str:
     return rating_words(assessment.rag, assessment.has_target, as_of)
 
 
+def shown_rag(assessment: AssessedMonth) -> str:
+    """Return the rating as a reader is shown it ('green', 'amber', 'red', 'none'): the assessment's, except that an
+    earlier month's "on target" is 'none', never a success now (see `target_words`)."""
+    return "none" if assessment.rated_earlier and assessment.rag == "green" else assessment.rag
+
+
 def target_line(measure: Measure) -> str | None:
     """Return the target in force, e.g. 'Target: at least 90%', or None when the measure has none."""
     return f"Target: {measure.target.describe()}" if measure.target is not None else None

@@ -28,6 +28,7 @@ from measures.domain.formatting import (
     headline_target,
     polarity_text,
     reading_up_to_words,
+    shown_rag,
     spc_basis_words,
     target_words,
     too_few_words,
@@ -56,12 +57,14 @@ TITLE = "Measures that Matter"
 @dataclass(frozen=True)
 class ExportTable:
     """One sheet of the download: its `name`, the lines of its `title` above the table, then `columns` and `rows`
-    (each row one cell per column; numbers as numbers, None for an empty cell)."""
+    (each row one cell per column; numbers as numbers, None for an empty cell). `row_decimals`, when given, holds
+    for each row the decimal places its figures are shown with, so a spreadsheet shows 68.0 as the page does."""
 
     name: str
     title: tuple[str, ...]
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    row_decimals: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def measure_columns(months: tuple[str, ...]) -> tuple[str, ...]:
         "Direction",
         "Judgement",
         "Change since last month",
+        "RAG",
         "Against target",
         "Rating of the figure of",
         "Variation (SPC)",
@@ -177,6 +181,7 @@ def measure_row(
         assessment.direction,
         assessment.judgement,
         change_words(measure, assessment),
+        shown_rag(assessment),
         target_words(assessment),
         assessment.rag_as_of or "",
         variation_words(assessment),
@@ -283,12 +288,16 @@ def month_export(
     columns = measure_columns(overview.columns)
     areas: list[ExportTable] = []
     every: list[tuple[Cell, ...]] = []
+    every_decimals: list[int] = []
     for area, rows in overview.groups:
         cells = tuple(
             measure_row(row, national.get(row.measure.ref), commentary.get(row.measure.ref, "")) for row in rows
         )
-        areas.append(ExportTable(f"Area {area.number}", _title(_area_words(area), period, publication), columns, cells))
+        decimals = tuple(row.measure.decimals for row in rows)
+        title = _title(_area_words(area), period, publication)
+        areas.append(ExportTable(f"Area {area.number}", title, columns, cells, decimals))
         every += [(period, publication.line, area.number, area.title, *cells_row) for cells_row in cells]
+        every_decimals += decimals
     plan_rows = tuple(plan_row(row) for row in plan.rows)
     return MonthExport(
         period=period,
@@ -301,6 +310,7 @@ def month_export(
             _title(f"{council}: {TITLE}", period, publication),
             ("As at", "Publication", "Area", "Area title", *columns),
             tuple(every),
+            tuple(every_decimals),
         ),
     )
 

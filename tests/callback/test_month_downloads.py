@@ -76,6 +76,16 @@ def test_the_workbook_opens_with_the_headline_every_area_and_the_plan(app):
     assert row["Figure as shown"] == "236/304 77.6%" and row["Previous month's value"] == 68.0
     assert (row["Direction"], row["Judgement"]) == ("up", "better")
     assert row["Change since last month"] == "Up 9.6 points, better"
+    assert (row["RAG"], row["Against target"], row["Rating of the figure of"]) == ("none", "No target", None)
+    # The rating says the month of the figure it rates; an earlier month's "on target" is no success now.
+    tbc = {row["Ref"]: row for row in _table(workbook["Area 10"])}
+    assert (tbc["10.2"]["RAG"], tbc["10.2"]["Rating of the figure of"]) == ("red", "2022-12")
+    assert tbc["10.2"]["Against target"] == "Off target, as at December 2022"
+    assert (tbc["10.3"]["RAG"], tbc["10.3"]["Figure as shown"]) == ("none", "TBC")
+    assert tbc["10.3"]["Against target"] == "Not rated: no figure (on target in December 2022)"
+    # A spreadsheet shows the figures as the page does: 68.0, not 68; counts as whole numbers.
+    cells = {cell.value: cell for cell in next(r for r in area.iter_rows() if r[0].value == "3.1")}
+    assert cells[68.0].number_format == "#,##0.0" and cells[236].number_format == "#,##0"
     assert row["Against target"] and row["Variation (SPC)"] and row["National comparator"]
     assert row["Objective"] and row["Timescale"] is not None and row["Best practice"]
     headline = {row["Item"]: row["Value"] for row in _table(workbook["Headline"])}
