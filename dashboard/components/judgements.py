@@ -2,9 +2,10 @@
 the rating against target, the SPC variation and assurance, and the note that an SPC reading is of earlier
 months. Each case has exactly one wording, and every piece carries words as well as colour.
 
-The `*_words` functions return the words alone (plain strings, testable without Dash); the components wrap
-them in spans, and the `*_cell` functions in table cells, so the overview table, the area cards, the pack and
-the measure page all say the same thing about the same `Assessment`.
+The `*_words` functions return the words alone (plain strings, testable without Dash; they live in
+`measures.domain.formatting`, so the month's downloads say the same, and are named here for the pages); the
+components wrap them in spans, and the `*_cell` functions in table cells, so the overview table, the area cards,
+the pack, the measure page and the downloads all say the same thing about the same `Assessment`.
 """
 
 from __future__ import annotations
