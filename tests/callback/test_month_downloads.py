@@ -206,3 +206,38 @@ def test_a_title_or_commentary_that_would_run_as_a_formula_is_written_as_text(ho
     rows = {row["Ref"]: row for row in _csv(client.get("/pack.csv?period=2023-01"))}
     assert rows["3.1"]["Measure"] == "'" + HOSTILE[0] and rows["1.1"]["Commentary"] == "'" + HOSTILE[3]
     assert not any(value.startswith(("=", "+", "-", "@")) for row in rows.values() for value in row.values())
+
+
+def test_the_pack_printers_session_and_a_post_get_no_download(app):
+    """The print session opened for the PDF reads the pack as at its month and nothing else, and the downloads
+    take no writes."""
+    from dashboard.server.auth import PRINT_TOKEN_COOKIE
+    from dashboard.server.data import engine
+    from measures.accounts.print_tokens import issue_print_token
+
+    printer = app.server.test_client()
+    printer.set_cookie(PRINT_TOKEN_COOKIE, issue_print_token(engine(), "/pack", "2023-01"))
+    assert printer.get("/pack?period=2023-01").status_code == 200
+    for path in ("/pack.xlsx?period=2023-01", "/pack.csv?period=2023-01"):
+        assert printer.get(path).status_code == 403, path
+        assert client_as(app, "admin").post(path).status_code == 405, path
+
+
+def test_the_pack_offers_both_downloads_of_the_month_it_shows(draft_app):
+    def links(role: str, search: str) -> dict[str, str]:
+        tree = rendered(client_as(draft_app, role), "/pack", search)
+        return {
+            c["props"]["id"]: c["props"]["href"]
+            for c in components(tree)
+            if c["props"].get("id") in ("pack-xlsx-link", "pack-csv-link")
+        }
+
+    assert links("viewer", "?period=2023-01") == {
+        "pack-xlsx-link": "/pack.xlsx?period=2023-01",
+        "pack-csv-link": "/pack.csv?period=2023-01",
+    }
+    # An officer reading the draft month is offered its files, which say DRAFT (the PDF is for published months).
+    assert links("officer", f"?period={DRAFT}") == {
+        "pack-xlsx-link": f"/pack.xlsx?period={DRAFT}",
+        "pack-csv-link": f"/pack.csv?period={DRAFT}",
+    }
