@@ -12,6 +12,7 @@ so a title or commentary that begins with = + - @ is text, never a formula.
 from __future__ import annotations
 
 import io
+import re
 
 from flask import Flask, Response, request
 
@@ -34,6 +35,7 @@ def _plain(message: str, status: int) -> Response:
 
 def _sheet(workbook, table: ExportTable) -> None:
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.table import Table, TableStyleInfo
 
     sheet = workbook.create_sheet(table.name)
     for line in table.title:
@@ -50,6 +52,11 @@ def _sheet(workbook, table: ExportTable) -> None:
         if index < len(table.row_decimals):
             _number_formats(sheet[sheet.max_row], table.row_decimals[index])
     sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
+    if table.rows:  # a spreadsheet table: its header row is announced by screen readers and each column filters
+        last = sheet.cell(row=sheet.max_row, column=len(table.columns)).coordinate
+        named = Table(displayName=re.sub(r"\W", "_", table.name), ref=f"A{header}:{last}")
+        named.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        sheet.add_table(named)
     for index, column in enumerate(table.columns, start=1):
         longest = max([len(column), *(len(str(row[index - 1] or "")) for row in table.rows)])
         letter = sheet.cell(row=header, column=index).column_letter
@@ -77,6 +84,7 @@ def workbook_of(export: MonthExport) -> bytes:
 
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # a new workbook comes with an empty sheet
+    workbook.properties.title = export.headline.title[0]
     for table in export.tables:
         _sheet(workbook, table)
     return workbook_bytes(workbook)

@@ -69,6 +69,9 @@ def test_the_workbook_opens_with_the_headline_every_area_and_the_plan(app):
     area = workbook["Area 3"]
     assert area["A1"].value == "Area 3: Timeliness, as at January 2023"
     assert area["A2"].value.startswith("Published on ")
+    # Each table is a spreadsheet table from its header row down, so a screen reader announces the column names.
+    assert [(name, area.tables[name].ref) for name in area.tables] == [("Area_3", "A4:AC8")]
+    assert workbook.properties.title == "Herefordshire: Measures that Matter, as at January 2023"
     rows = {row["Ref"]: row for row in _table(area)}
     assert list(rows) == ["3.1", "3.2", "3.3", "3.4"]
     row = rows["3.1"]
