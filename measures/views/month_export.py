@@ -93,11 +93,13 @@ class MonthExport:
 @dataclass(frozen=True)
 class Publication:
     """Where the month stands in its sign-off, in words: `draft`, and `line` ('Published on 3 February 2023 by Ada
-    Admin; 1 figure revised since' or 'DRAFT: not published'), and which measures have a figure (`completeness`)."""
+    Admin; 1 figure revised since' or 'DRAFT: not published'), which measures have a figure (`completeness`) and
+    the refs of the month's figures revised since it was published (`revised`)."""
 
     draft: bool
     line: str
     completeness: str
+    revised: frozenset[str] = frozenset()
 
 
 def _day(moment: datetime | date | None) -> str:
@@ -125,6 +127,7 @@ def measure_columns(months: tuple[str, ...]) -> tuple[str, ...]:
         "Denominator",
         "Value",
         "Status",
+        "Revised since publication",
         "Previous month's value",
         "Direction",
         "Judgement",
@@ -151,9 +154,10 @@ def _national(comparators: MeasureComparators | NoComparator | None) -> str:
 
 
 def measure_row(
-    row: OverviewRow, national: MeasureComparators | NoComparator | None, commentary: str
+    row: OverviewRow, national: MeasureComparators | NoComparator | None, commentary: str, revised: bool = False
 ) -> tuple[Cell, ...]:
-    """Return one measure's row of an area's table (see `measure_columns`), every number at display precision."""
+    """Return one measure's row of an area's table (see `measure_columns`), every number at display precision;
+    `revised` when the month's figure was revised after the month was published."""
     measure, assessment, latest = row.measure, row.assessment, row.latest
     decimals = measure.decimals
     figures = [
@@ -177,6 +181,7 @@ def measure_row(
         displayed_number(latest.denominator, 0) if counts else None,
         displayed_number(assessment.value, decimals) if assessment.has_figure else None,
         assessment.status,
+        _yes(revised),
         displayed_number(assessment.previous, decimals),
         assessment.direction,
         assessment.judgement,
@@ -291,7 +296,13 @@ def month_export(
     every_decimals: list[int] = []
     for area, rows in overview.groups:
         cells = tuple(
-            measure_row(row, national.get(row.measure.ref), commentary.get(row.measure.ref, "")) for row in rows
+            measure_row(
+                row,
+                national.get(row.measure.ref),
+                commentary.get(row.measure.ref, ""),
+                row.measure.ref in publication.revised,
+            )
+            for row in rows
         )
         decimals = tuple(row.measure.decimals for row in rows)
         title = _title(_area_words(area), period, publication)
@@ -325,11 +336,11 @@ def publication_of(engine: Engine, period: str, refs: list[str]) -> Publication:
     complete = publications.completeness(engine, refs, period).sentence()
     if not state.published:
         return Publication(True, DRAFT_WORDS, complete)
-    revised = len(publications.revised_figures(engine, [period]))
+    revised = frozenset(ref for ref, _ in publications.revised_figures(engine, [period]))
     line = f"Published on {_day(state.at)} by {state.actor}"
     if revised:
-        line += f"; {revised} figure{'s' if revised != 1 else ''} revised since"
-    return Publication(False, line + ".", complete)
+        line += f"; {len(revised)} figure{'s' if len(revised) != 1 else ''} revised since: {', '.join(sorted(revised))}"
+    return Publication(False, line + ".", complete, revised)
 
 
 def build_month_export(engine: Engine, period: str | None, visible: reads.Visible = None) -> MonthExport | None:

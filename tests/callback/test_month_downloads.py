@@ -70,7 +70,7 @@ def test_the_workbook_opens_with_the_headline_every_area_and_the_plan(app):
     assert area["A1"].value == "Area 3: Timeliness, as at January 2023"
     assert area["A2"].value.startswith("Published on ")
     # Each table is a spreadsheet table from its header row down, so a screen reader announces the column names.
-    assert [(name, area.tables[name].ref) for name in area.tables] == [("Area_3", "A4:AC8")]
+    assert [(name, area.tables[name].ref) for name in area.tables] == [("Area_3", "A4:AD8")]
     assert workbook.properties.title == "Herefordshire: Measures that Matter, as at January 2023"
     rows = {row["Ref"]: row for row in _table(area)}
     assert list(rows) == ["3.1", "3.2", "3.3", "3.4"]
@@ -244,3 +244,18 @@ def test_the_pack_offers_both_downloads_of_the_month_it_shows(draft_app):
         "pack-xlsx-link": f"/pack.xlsx?period={DRAFT}",
         "pack-csv-link": f"/pack.csv?period={DRAFT}",
     }
+
+
+def test_a_figure_revised_after_publication_is_marked_in_the_download(app):
+    from dashboard.server import data
+
+    recording.record_values(
+        data.engine(),
+        [recording.ValueRow("3.1", "2023-01", numerator=240, denominator=304, value=240 / 304 * 100)],
+        recording.UploadInfo(kind="import", filename="fix.xlsx", user_name="Olu Officer", reason="Four late audits"),
+    )
+    workbook = _workbook(client_as(app, "viewer").get("/pack.xlsx?period=2023-01"))
+    rows = {row["Ref"]: row for row in _table(workbook["Area 3"])}
+    assert (rows["3.1"]["Value"], rows["3.1"]["Revised since publication"]) == (78.9, "yes")
+    assert rows["3.2"]["Revised since publication"] is None
+    assert workbook["Area 3"]["A2"].value.endswith("; 1 figure revised since: 3.1.")
