@@ -47,7 +47,7 @@ from measures.views.national_wording import (
     no_comparator_sentence,
 )
 from measures.views.overview import OverviewModel, OverviewRow, build_overview
-from measures.views.plan import ActionRow, PlanView, build_plan, counts_sentence, impact_count_sentence
+from measures.views.plan import UNRATED, ActionRow, PlanView, build_plan, counts_sentence, impact_count_sentence
 
 Cell = str | int | float | None
 DRAFT_WORDS = "DRAFT: not published"
@@ -229,7 +229,7 @@ def plan_row(row: ActionRow) -> tuple[Cell, ...]:
         action.lead,
         action.deadline_text,
         action.deadline,
-        brag_colour_name(row.brag) if row.brag in ("not_yet_due", "green", "amber", "red", "blue") else "",
+        brag_colour_name(row.brag) if row.brag != UNRATED else "",  # "Not recorded" has no colour
         brag_label(row.brag),
         latest.period if latest is not None else "",
         _yes(row.overdue),
