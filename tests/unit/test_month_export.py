@@ -8,9 +8,10 @@ from datetime import date
 
 import pandas as pd
 
-from measures.views.month_export import DRAFT_WORDS, Publication, month_export
+from measures.domain.plan import Action, Rating
+from measures.views.month_export import DRAFT_WORDS, PLAN_COLUMNS, Publication, month_export, plan_row
 from measures.views.overview import OverviewInputs, overview_model
-from measures.views.plan import PlanView
+from measures.views.plan import ActionRow, PlanView
 
 # 3.1 (a percentage, one decimal place): 50/62 = 80.645...% in December, 53/62 = 85.483...% in January.
 SERIES = pd.DataFrame(
@@ -68,3 +69,20 @@ def test_a_draft_month_says_draft_in_its_name_titles_headline_and_every_row(cata
     assert export.headline.rows[0] == ("DRAFT", "January 2023 is not published: these figures may change.")
     publication = export.measures.columns.index("Publication")
     assert {row[publication] for row in export.measures.rows} == {DRAFT_WORDS}
+
+
+def _action(number: str, deadline: str) -> Action:
+    return Action(
+        number, 3, f"Action {number}", "Head of Service", deadline, "Spring", ("3.1",), "open", 1, "", None, ""
+    )
+
+
+def test_a_plan_row_holds_the_latest_rating_its_month_and_the_flags():
+    red = Rating("3.1", "2022-12", "red", "=SUM(A1) was typed here", False, 1, "", None, "page")
+    late = ActionRow(_action("3.1", "2022-11"), red, red, True, False, None, (), ())
+    never = ActionRow(_action("3.2", "2023-06"), None, None, False, False, None, (), ())
+    row = dict(zip(PLAN_COLUMNS, plan_row(late), strict=True))
+    assert (row["BRAG"], row["BRAG meaning"], row["Rated in"]) == ("Red", "Not on track and at risk", "2022-12")
+    assert (row["Overdue"], row["Stalled"], row["Progress update"]) == ("yes", "", "=SUM(A1) was typed here")
+    unrated = dict(zip(PLAN_COLUMNS, plan_row(never), strict=True))
+    assert (unrated["BRAG"], unrated["BRAG meaning"], unrated["Rated in"]) == ("", "Not recorded", "")
