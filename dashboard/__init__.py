@@ -7,6 +7,7 @@ from pathlib import Path
 from dash import Dash
 
 from dashboard.server import auth, callback_requests, errors, health, security_headers
+from dashboard.server.month_downloads import register_month_download_routes
 from dashboard.server.pdf import register_pdf_route
 from measures.domain.council import load_council
 
@@ -41,6 +42,7 @@ def create_app() -> Dash:
     # body (about 13.4 MB); anything much larger is refused before it is read.
     app.server.config["MAX_CONTENT_LENGTH"] = UPLOAD_REQUEST_LIMIT
     register_pdf_route(app.server)
+    register_month_download_routes(app.server)
     errors.install(app)
     auth.install(app)
     health.install(app.server)

@@ -55,6 +55,8 @@ PACK_DOCUMENT = "pack-document"
 PACK_PERIOD_PICKER = "pack-period-picker"
 PACK_SHOWN_PERIOD = "pack-shown-period"
 PACK_PDF_LINK = "pack-pdf-link"
+PACK_XLSX_LINK = "pack-xlsx-link"
+PACK_CSV_LINK = "pack-csv-link"
 
 # Measure page (/measure/<ref>)
 MEASURE_PERIOD_PICKER = "measure-period-picker"

@@ -18,10 +18,12 @@ from __future__ import annotations
 import io
 import math
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
-from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc, get_relative_path, html, no_update
 
+from dashboard import ids
 from dashboard.server.auth import requires
 from dashboard.server.callback_requests import UnusableValue
 from measures.accounts import users
@@ -229,3 +231,33 @@ clientside_callback(
     State({"type": CHART_BUTTON, "graph": MATCH, "format": MATCH, "filename": MATCH}, "id"),
     prevent_initial_call=True,
 )
+
+
+def month_download_links(period: str | None) -> html.Span:
+    """Return the links to the whole month as an Excel workbook and as CSV (`/pack.xlsx`, `/pack.csv`), for the
+    pack's controls beside its PDF link."""
+
+    def href(path: str) -> str:
+        address = get_relative_path(path)
+        return f"{address}?{urlencode({'period': period})}" if period else address
+
+    return html.Span(
+        [
+            html.A(
+                [
+                    "Download Excel",
+                    html.Span(" (the whole month: headline, every area, the plan)", className="visually-hidden"),
+                ],
+                href=href("/pack.xlsx"),
+                id=ids.PACK_XLSX_LINK,
+                className="button button-secondary pack-download-link",
+            ),
+            html.A(
+                ["Download CSV", html.Span(" (every measure of the month)", className="visually-hidden")],
+                href=href("/pack.csv"),
+                id=ids.PACK_CSV_LINK,
+                className="button button-secondary pack-download-link",
+            ),
+        ],
+        className="pack-month-downloads",
+    )

@@ -2,9 +2,10 @@
 the rating against target, the SPC variation and assurance, and the note that an SPC reading is of earlier
 months. Each case has exactly one wording, and every piece carries words as well as colour.
 
-The `*_words` functions return the words alone (plain strings, testable without Dash); the components wrap
-them in spans, and the `*_cell` functions in table cells, so the overview table, the area cards, the pack and
-the measure page all say the same thing about the same `Assessment`.
+The `*_words` functions return the words alone (plain strings, testable without Dash; they live in
+`measures.domain.formatting`, so the month's downloads say the same, and are named here for the pages); the
+components wrap them in spans, and the `*_cell` functions in table cells, so the overview table, the area cards,
+the pack, the measure page and the downloads all say the same thing about the same `Assessment`.
 """
 
 from __future__ import annotations
@@ -17,215 +18,78 @@ from measures.assessment.model import Assessment
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
     ASSURANCE_TEXT,
-    DERIVED_MONTHLY_TEXT,
-    DIRECTION_ARROW,
-    DIRECTION_TEXT,
-    NO_SPC_REASON_TEXT,
-    RAG_TEXT,
-    READING_UP_TO,
-    STATUS_EXPLANATION,
-    STATUS_TEXT,
-    change_reading,
-    change_text,
-    format_number,
-    format_value,
+    CHANGE_HEADLINE_LABEL,
+    NO_TARGET,
+    NOT_RATED,
+    RATED,
+    assurance_words,
+    change_amount,
+    change_arrow,
+    change_words,
+    figure_text,
+    figure_words,
+    headline_assurance,
+    headline_change,
+    headline_spc,
+    headline_target,
+    rating_words,
+    reading_up_to_words,
+    shown_rag,
+    spc_basis_words,
+    status_explanation,
+    target_line,
+    target_words,
+    too_few_words,
     variation_text,
+    variation_words,
 )
-from measures.domain.numbers import round_half_up
-from measures.domain.periods import long_label
-from measures.domain.spc_wording import months_needed
 from measures.views.overview import MonthFigure
 
-NOT_RATED = "Not rated: no figure"
-NO_TARGET = "No target"
-RATED = ("green", "amber", "red")
+# The words live with the other wording in measures.domain.formatting, so that the downloads say what the pages
+# say; every page still takes them, with the pieces, from this module.
+__all__ = [
+    "CHANGE_HEADLINE_LABEL",
+    "NOT_RATED",
+    "NO_TARGET",
+    "RATED",
+    "SYNTHETIC_TITLE",
+    "against_target",
+    "assurance",
+    "assurance_line_of",
+    "assurance_words",
+    "change",
+    "change_amount",
+    "change_arrow",
+    "change_cell",
+    "change_class",
+    "change_words",
+    "figure_cell",
+    "figure_text",
+    "figure_words",
+    "headline_assurance",
+    "headline_change",
+    "headline_spc",
+    "headline_target",
+    "rating_badge",
+    "rating_words",
+    "reading_up_to_words",
+    "spc_basis_words",
+    "status_explanation",
+    "synthetic_mark",
+    "target_badge",
+    "target_cell",
+    "target_line",
+    "target_words",
+    "too_few_words",
+    "variation",
+    "variation_badge",
+    "variation_badge_of",
+    "variation_cell",
+    "variation_notes",
+    "variation_words",
+]
+
 SYNTHETIC_TITLE = "Synthetic demonstration figure, not real data"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The words
-
-
-def figure_text(measure: Measure, status: str, value: float | None) -> str:
-    """Return a month's figure in the measure's unit ('77.6%', '17'), or, when the month has no figure that
-    counts, its status in words ('TBC', 'New measure', 'Not applicable', 'Suppressed (small number)',
-    'No figure')."""
-    if status == "ok" and value is not None:
-        return format_value(measure, value)
-    return STATUS_TEXT.get(status, STATUS_TEXT["missing"])
-
-
-def figure_words(measure: Measure, assessment: Assessment) -> str:
-    """Return the assessed month's figure, or its status in words (see `figure_text`)."""
-    return figure_text(measure, assessment.status, assessment.value if assessment.has_figure else None)
-
-
-def status_explanation(status: str) -> str:
-    """Return what a status means in a sentence ('to be confirmed: ...'), or '' for a month with a figure."""
-    return STATUS_EXPLANATION.get(status, "")
-
-
-def change_arrow(assessment: Assessment) -> str:
-    """Return the arrow of the change ('↑', '↓', '→'), or '' when there is nothing to compare."""
-    return DIRECTION_ARROW.get(assessment.direction, "")
-
-
-def change_amount(measure: Measure, assessment: Assessment) -> str | None:
-    """Return how far the figure moved since last month at display precision, e.g. 'Up 0.4 points' (a
-    percentage moves in points), 'Down 3' (a count or a rate), or None when it neither rose nor fell."""
-    if assessment.direction not in ("up", "down"):
-        return None
-    now = round_half_up(assessment.value, measure.decimals)
-    before = round_half_up(assessment.previous, measure.decimals)
-    if now is None or before is None:
-        return None
-    size = abs(now - before)
-    amount = format_number(float(size), measure.decimals)
-    if measure.unit == "percent":
-        amount += " point" if size == 1 and measure.decimals == 0 else " points"
-    return f"{DIRECTION_TEXT[assessment.direction]} {amount}"
-
-
-def change_words(measure: Measure, assessment: Assessment) -> str:
-    """Return the change since last month in words, read beside the SPC reading:
-
-    - 'Up 0.4 points, better' / 'Down 3, worse' only when the change goes the way a special-cause reading goes
-      (`Assessment.significant_change`);
-    - 'Up 0.4 points, within the target range' for a move inside a target band;
-    - 'Up 0.4 points, within normal variation' when the reading is common cause;
-    - 'Up 0.4 points, too few months to judge' when there are too few months for a reading;
-    - 'Up 0.4 points, not significant on its own' when the reading is special cause the other way;
-    - 'Up 2, neither better nor worse' for a move across a target band to the same distance from it;
-    - 'Up 2' for a special-cause reading of a measure with no better or worse;
-    - 'No change' and 'No comparison' when the figure did not move or there is nothing to compare.
-    """
-    amount = change_amount(measure, assessment)
-    if amount is None:
-        return change_text(assessment.direction, "none")
-    verdict = "within-range" if assessment.within_target_range else assessment.judgement
-    reading = change_reading(verdict, assessment.variation, assessment.significant_change)
-    return f"{amount}, {reading}" if reading else amount
-
-
-def rating_words(rag: str, has_target: bool, as_of: str | None = None) -> str:
-    """Return the rating of a figure against target: 'On target', 'Near target' or 'Off target' when it is rated
-    ('Off target, as at December 2022' when `as_of`, the month of the figure rated, is given), 'Not rated: no
-    figure' when there is a target but no figure to rate, 'No target' only when there is none."""
-    if not has_target:
-        return NO_TARGET
-    if rag not in RATED:
-        return NOT_RATED
-    return f"{RAG_TEXT[rag]}, as at {long_label(as_of)}" if as_of else RAG_TEXT[rag]
-
-
-def target_words(assessment: Assessment) -> str:
-    """Return the rating against target in the words of `rating_words`, saying the month when the rating reads an
-    earlier month's figure because this month has none: 'Off target, as at December 2022' (a missing figure never
-    hides a known failure), 'Near target, as at December 2022'; but an earlier month on target never reads as a
-    success now: 'Not rated: no figure (on target in December 2022)'."""
-    if assessment.rated_earlier and assessment.rag == "green" and assessment.rag_as_of:
-        return f"{NOT_RATED} (on target in {long_label(assessment.rag_as_of)})"
-    as_of = assessment.rag_as_of if assessment.rated_earlier else None
-    return rating_words(assessment.rag, assessment.has_target, as_of)
-
-
-def target_line(measure: Measure) -> str | None:
-    """Return the target in force, e.g. 'Target: at least 90%', or None when the measure has none."""
-    return f"Target: {measure.target.describe()}" if measure.target is not None else None
-
-
-def variation_words(assessment: Assessment) -> str:
-    """Return the SPC variation in words, e.g. 'No significant change: normal variation', 'Significant change for
-    the worse', 'Unusually high, neither better nor worse' (on the high side), 'Too few months to judge yet',
-    'No SPC reading'."""
-    return variation_text(assessment.variation, assessment.variation_side)
-
-
-def spc_basis_words(assessment: Assessment) -> str | None:
-    """Return what the SPC reading is read on when that is not the figures as shown: 'SPC is read on the monthly
-    figures derived from the year-to-date counts.', or, under the 'No SPC reading' badge, why there is none ('A
-    rolling 12-month figure overlaps month to month, so its points are not independent.'); None otherwise."""
-    if assessment.spc_on == "derived-monthly":
-        return DERIVED_MONTHLY_TEXT
-    if assessment.spc_on == "none":
-        return NO_SPC_REASON_TEXT.get(assessment.basis, assessment.explanation)
-    return None
-
-
-def too_few_words(measure: Measure, assessment: Assessment) -> str | None:
-    """Return how far the measure is from an SPC reading, e.g. '5 of 15 months needed' (the measure's own
-    minimum), or None when there is a reading."""
-    if assessment.variation != "insufficient":
-        return None
-    return months_needed(assessment.spc_points, measure.spc)
-
-
-def reading_up_to_words(assessment: Assessment) -> str | None:
-    """Return 'Reading up to December 2022' when the SPC reading is of months before the one assessed (which has
-    no figure), or None when the reading includes the month or there is none."""
-    month = assessment.reading_up_to
-    return READING_UP_TO.format(month=long_label(month)) if month else None
-
-
-def assurance_words(assessment: Assessment) -> str | None:
-    """Return the SPC assurance in words ('Will consistently meet the target', ...), or None when there is none."""
-    return ASSURANCE_TEXT.get(assessment.assurance) or None
-
-
-def headline_spc(counts: dict[str, int]) -> list[tuple[int, str, str]]:
-    """Return the headline's first line, the SPC reading, as (number, words, key) parts: significant improvement,
-    significant concern, within normal variation, then (when any) unusual changes that are neither better nor
-    worse, measures with too few months to judge and measures with no SPC reading. Every measure is in exactly
-    one part, so the numbers add up to counts["measures"]; the assurance is `headline_assurance`, apart.
-    `counts` is `OverviewModel.summary()`."""
-    parts = [
-        (counts["improvement"], "show significant improvement", "improvement"),
-        (counts["concern"], "show significant concern", "concern"),
-        (counts["common"], "within normal variation", "common"),
-    ]
-    if counts["unusual"]:
-        parts.append((counts["unusual"], "unusual, neither better nor worse", "unusual"))
-    if counts["too_few"]:
-        parts.append((counts["too_few"], "too few months to judge", "too-few"))
-    if counts["no_reading"]:
-        parts.append((counts["no_reading"], "with no SPC reading: rolling or year-to-date figures", "no-reading"))
-    return parts
-
-
-def headline_assurance(counts: dict[str, int]) -> tuple[int, str, str]:
-    """Return the headline's clause on the assurance as (number, words, key), e.g. (4, 'of the 38 measures
-    consistently fail their target', 'failing'): said apart from the SPC line, because a measure that fails its
-    target is also counted there by its variation. `counts` is `OverviewModel.summary()`."""
-    failing, measures = counts["failing"], counts["measures"]
-    verb = "consistently fails its target" if failing == 1 else "consistently fail their target"
-    return failing, f"of the {measures} measures {verb}", "failing"
-
-
-CHANGE_HEADLINE_LABEL = "Compared with last month only:"
-
-
-def headline_change(counts: dict[str, int]) -> list[tuple[int, str, str]]:
-    """Return the month-on-month counts that follow the SPC line (after CHANGE_HEADLINE_LABEL) as (number, words,
-    key) parts: better, worse, unchanged and, when any, moved within their target range."""
-    parts = [
-        (counts["better"], "better", "better"),
-        (counts["worse"], "worse", "worse"),
-        (counts["same"], "unchanged", "same"),
-    ]
-    if counts["within_range"]:
-        parts.append((counts["within_range"], "moved within their target range", "within-range"))
-    return parts
-
-
-def headline_target(counts: dict[str, int], earlier_months: tuple[str, ...]) -> str:
-    """Return how many measures are off target, saying how many of those read an earlier month's figure and
-    which, e.g. 'off target, 4 of them as at December 2022 (no figure this month)'. `earlier_months` is
-    `OverviewModel.off_target_earlier_months()`. The number itself is counts['off_target']."""
-    earlier = counts["off_target_earlier"]
-    if not earlier:
-        return "off target"
-    months = " or ".join(long_label(month) for month in earlier_months)
-    return f"off target, {earlier} of them as at {months} (no figure this month)"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -297,8 +161,7 @@ def rating_badge(rag: str, has_target: bool) -> dcc.Link:
 def target_badge(assessment: Assessment) -> dcc.Link:
     """The month's rating against target as a badge with its words (`target_words`), linked to what the ratings
     mean, coloured by the rating except that an earlier month's "on target" is not coloured as a success."""
-    shown = "none" if assessment.rated_earlier and assessment.rag == "green" else assessment.rag
-    return _explained(target_words(assessment), f"badge rag-{shown}", "target")
+    return _explained(target_words(assessment), f"badge rag-{shown_rag(assessment)}", "target")
 
 
 def against_target(measure: Measure, assessment: Assessment) -> list:

@@ -19,6 +19,7 @@ from dashboard.components.charts.template import FONT_SIZE, TEMPLATE
 from dashboard.components.palette import BENCHMARK_COLOURS
 from dashboard.components.reading_help import section_href
 from measures.domain.national_years import parse_year
+from measures.domain.numbers import displayed_number
 from measures.views.national_model import ComparatorYear, EveryCouncil, MeasureComparators, NoComparator
 from measures.views.national_wording import (
     CREDIT_LINE,
@@ -276,17 +277,18 @@ def years_table(comparators: MeasureComparators, table_id: str) -> html.Table:
 
 def years_frame(comparators: MeasureComparators) -> pd.DataFrame:
     """Return the table by year for download: numbers as numbers, a marker's meaning in its own column."""
+    decimals = comparators.decimals
     records = [
         {
             "Ref": comparators.ref,
             "National item": comparators.item,
             "Year": year_text(year),
             "Year as published": year.year,
-            comparators.council: year.council,
+            comparators.council: displayed_number(year.council, decimals),
             f"{comparators.council} status": year.council_status,
-            "England": year.england,
-            comparators.region or "Region": year.region,
-            "Neighbours' average": year.neighbours_average,
+            "England": displayed_number(year.england, decimals),
+            comparators.region or "Region": displayed_number(year.region, decimals),
+            "Neighbours' average": displayed_number(year.neighbours_average, decimals),
             "Neighbours counted": year.neighbours_counted,
             "Rank": year.rank,
             "Ranked of": year.ranked_of,
@@ -368,7 +370,7 @@ def every_council_frame(councils: EveryCouncil, rows: list) -> pd.DataFrame:
                 "Authority": row.name,
                 "DfE code": row.la_code,
                 "Region": row.region,
-                "Figure": row.value,
+                "Figure": displayed_number(row.value, councils.decimals),
                 "Status": row.status,
                 "Who": who_text(row.is_council, row.is_neighbour),
             }

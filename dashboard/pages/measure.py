@@ -60,7 +60,7 @@ from measures.domain.formatting import (
     format_value,
     polarity_text,
 )
-from measures.domain.numbers import round_half_up
+from measures.domain.numbers import displayed_number
 from measures.domain.periods import is_period, long_label, period_of
 from measures.domain.spc_wording import special_cause_rules
 from measures.storage import catalogue_records, chart_changes, publications, reads
@@ -114,10 +114,9 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _rounded(detail: MeasureDetail, value: float | None) -> float | None:
+def _rounded(detail: MeasureDetail, value: float | None) -> int | float | None:
     """A value for download, rounded as shown on the page (half up, the measure's decimals)."""
-    shown = round_half_up(value, detail.measure.decimals)
-    return None if shown is None else float(shown)
+    return displayed_number(value, detail.measure.decimals)
 
 
 def _figure_text(detail: MeasureDetail, row: MonthRow) -> str:
@@ -612,7 +611,7 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
                     className="figure",
                 )
             )
-            record[year.year] = published.value
+            record[year.year] = displayed_number(published.value, measure.decimals)
         record["Synthetic"] = (
             "yes" if any((b := y.get(comparator)) is not None and b.synthetic for y in detail.benchmarks) else ""
         )

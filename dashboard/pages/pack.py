@@ -15,6 +15,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.downloads import month_download_links
 from dashboard.components.judgements import (
     CHANGE_HEADLINE_LABEL,
     NO_TARGET,
@@ -447,6 +448,7 @@ def _controls(model: OverviewModel, published: bool) -> html.Div:
                     ),
                     dcc.Store(id=ids.PACK_SHOWN_PERIOD, data=view_search(period=model.period)),
                     *pdf,
+                    month_download_links(model.period),
                 ],
                 className="controls pack-picker",
             ),

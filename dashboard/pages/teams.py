@@ -36,6 +36,7 @@ from dashboard.server.query import single_query_values
 from measures.accounts import users
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import STATUS_TEXT, format_counts, format_number, format_value
+from measures.domain.numbers import displayed_number
 from measures.domain.periods import is_period, long_label
 from measures.views.drilldown import LevelFigure, TeamBreakdown, team_breakdown
 
@@ -218,7 +219,7 @@ def teams_frame(breakdown: TeamBreakdown) -> pd.DataFrame:
                 "Team": team.team,
                 "Numerator": figure.numerator,
                 "Denominator": figure.denominator,
-                "Value": figure.value,
+                "Value": displayed_number(figure.value, measure.decimals),
                 "Status": STATUS_WORDS.get(figure.status, figure.status),
                 "Against target": rating_words(figure.rag, measure.target is not None),
                 "Synthetic": "yes" if figure.synthetic else "",

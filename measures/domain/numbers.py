@@ -44,3 +44,16 @@ def round_half_up(value: object, decimals: int) -> Decimal | None:
     if number is None:
         return None
     return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def displayed_number(value: object, decimals: int) -> int | float | None:
+    """Return `value` as a number the way the pages show it, for a download: rounded half up to `decimals` places
+    (`round_half_up`), a whole number as an int, or None when it is missing.
+
+    `displayed_number(85.48387096774194, 1) == 85.5`; `displayed_number(236.0, 0) == 236`.
+    Raises TypeError for a value that is not a number (see `as_decimal`).
+    """
+    shown = round_half_up(value, decimals)
+    if shown is None:
+        return None
+    return int(shown) if decimals <= 0 else float(shown)

@@ -37,6 +37,21 @@ def commentary_frame(engine: Engine, ref: str, visible: Visible = None) -> pd.Da
         return _frame(connection, statement, params)
 
 
+def month_commentary(engine: Engine, period: str, visible: Visible = None) -> dict[str, str]:
+    """Return each measure's commentary on `period` (ref -> text): the latest entry, since later entries supersede,
+    and none when the month is not `visible` (None: every month) or its latest entry is blank."""
+    c = db.commentary.c
+    conditions: list = [c.period == bindparam("period")]
+    params: dict = {"period": period}
+    _only_visible(c.period, visible, conditions, params)
+    statement = select(c.ref, c.text).where(*conditions).order_by(c.id)
+    latest: dict[str, str] = {}
+    with engine.connect() as connection:
+        for row in connection.execute(statement, params):
+            latest[row.ref] = str(row.text or "")
+    return {ref: text for ref, text in latest.items() if text.strip()}
+
+
 def template_teams(engine: Engine) -> list[str]:
     """Return the team names a new return's drop-down should offer: every team with a figure, sorted."""
     return sorted(known_teams(engine))

@@ -22,7 +22,8 @@ from measures.storage import catalogue_records, reads
 
 @dataclass(frozen=True)
 class MonthFigure:
-    """One month's cell: display text, status (ok, tbc, new, missing) and whether the figure is synthetic."""
+    """One month's cell: display text, status (ok, tbc, new, missing), whether the figure is synthetic, and its
+    value and counts as stored (None when missing)."""
 
     period: str
     text: str
@@ -30,6 +31,8 @@ class MonthFigure:
     synthetic: bool
     value: float | None
     note: str = ""
+    numerator: float | None = None
+    denominator: float | None = None
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,8 @@ def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 
                     synthetic,
                     _clean(cell["value"]),
                     cell.get("note") or "",
+                    _clean(cell.get("numerator")),
+                    _clean(cell.get("denominator")),
                 )
             )
         trend = tuple(

@@ -15,7 +15,7 @@ import pytest
 from dash import no_update
 from openpyxl import load_workbook
 
-from dashboard.components.downloads import download_csv, download_xlsx, safe_filename, table_data
+from dashboard.components.downloads import TABLE_DATA, csv_text, download_csv, download_xlsx, safe_filename, table_data
 from dashboard.server.auth import SignedInUser
 from measures.accounts.users import User
 
@@ -124,3 +124,27 @@ def test_the_measure_pages_tables_download_as_shown(demo_database, database_env,
         assert benchmarks[1] == ["England", "", "", "88", ""]
     finally:
         engine.cache_clear()
+
+
+def test_the_teams_download_holds_each_value_as_the_page_shows_it(app):
+    """Assessment Team 1's 3.1 figure for January 2023 is 53/62, stored as 85.48387096774194; the page shows
+    85.5%, and so must the download (it held the stored float)."""
+    from tests.auth_helpers import client_as
+    from tests.rendered import components, rendered, spoken
+
+    tree = rendered(client_as(app, "viewer"), "/teams/3.1", "?period=2023-01")
+    store = next(
+        c["props"]["data"]
+        for c in components(tree)
+        if c["props"].get("id") == {"type": TABLE_DATA, "table": "teams-table"}
+    )
+    rows = {row[store["columns"].index("Team")]: row for row in store["rows"]}
+    value = rows["Assessment Team 1"][store["columns"].index("Value")]
+    page_row = next(
+        spoken(c) for c in components(tree) if c["type"] == "Tr" and spoken(c).startswith("Assessment Team 1")
+    )
+    assert value == 85.5 and "85.5%" in page_row
+    for row in store["rows"]:  # every team's value at the measure's one decimal place, as shown
+        shown = row[store["columns"].index("Value")]
+        assert shown is None or round(shown, 1) == shown
+    assert "85.48" not in csv_text(store)

@@ -85,3 +85,13 @@ def test_a_change_is_called_better_or_worse_only_when_the_spc_reading_says_it_is
     assert change_reading("same", "neither", False) == "neither better nor worse"
     # A move towards a target band beside an unusual "neither" reading is not significant: it is neither.
     assert change_reading("better", "neither", False) == "not significant on its own"
+
+
+def test_a_download_holds_a_number_as_the_page_shows_it():
+    from measures.domain.numbers import displayed_number
+
+    assert displayed_number(85.48387096774194, 1) == 85.5
+    assert displayed_number(68.05, 1) == 68.1  # half up, from the shortest repr, as format_number shows it
+    assert displayed_number(236.0, 0) == 236 and isinstance(displayed_number(236.0, 0), int)
+    assert displayed_number(2.5, 0) == 3 and displayed_number(-2.5, 0) == -3
+    assert displayed_number(None, 1) is None and displayed_number(float("nan"), 1) is None

@@ -120,3 +120,16 @@ def test_the_every_council_download_neutralises_a_name_that_would_run_as_a_formu
 
 def test_the_credit_names_the_source():
     assert text(_json(credit())).startswith("Source: Department for Education, Local Authority Interactive Tool")
+
+
+def test_the_national_downloads_hold_figures_rounded_as_the_tables_show_them():
+    councils = every_council()
+    rows = sorted_rows(councils, "rank", False)
+    frame = every_council_frame(councils, rows)
+    shown = _words(_json(every_council_table(councils, rows, "rank", False, "/measure/3.3/councils", "t")))
+    assert "70.3%" in shown and "70.25" not in shown  # Shropshire's 70.25, half up
+    assert frame.set_index("Authority").loc["Shropshire", "Figure"] == 70.3
+    by_year = years_frame(
+        comparators(year(council=61.25, england=66.05, neighbour_values=(58.0, 56.0, 60.0, 57.0, 59.35)))
+    )
+    assert by_year.iloc[0][["Herefordshire", "England", "Neighbours' average"]].tolist() == [61.3, 66.1, 58.1]
