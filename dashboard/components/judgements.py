@@ -14,6 +14,7 @@ from dash import dcc, html
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.reading_help import Section, section_href
 from measures.assessment.model import Assessment
+from measures.domain import formatting
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import (
     ASSURANCE_TEXT,
@@ -35,6 +36,13 @@ from measures.domain.numbers import round_half_up
 from measures.domain.periods import long_label
 from measures.domain.spc_wording import months_needed
 from measures.views.overview import MonthFigure
+
+# The headline's words are the domain's (the briefing says them too); the pages take them from here as before.
+CHANGE_HEADLINE_LABEL = formatting.CHANGE_HEADLINE_LABEL
+headline_spc = formatting.headline_spc
+headline_assurance = formatting.headline_assurance
+headline_change = formatting.headline_change
+headline_target = formatting.headline_target
 
 NOT_RATED = "Not rated: no figure"
 NO_TARGET = "No target"
@@ -170,62 +178,6 @@ def reading_up_to_words(assessment: Assessment) -> str | None:
 def assurance_words(assessment: Assessment) -> str | None:
     """Return the SPC assurance in words ('Will consistently meet the target', ...), or None when there is none."""
     return ASSURANCE_TEXT.get(assessment.assurance) or None
-
-
-def headline_spc(counts: dict[str, int]) -> list[tuple[int, str, str]]:
-    """Return the headline's first line, the SPC reading, as (number, words, key) parts: significant improvement,
-    significant concern, within normal variation, then (when any) unusual changes that are neither better nor
-    worse, measures with too few months to judge and measures with no SPC reading. Every measure is in exactly
-    one part, so the numbers add up to counts["measures"]; the assurance is `headline_assurance`, apart.
-    `counts` is `OverviewModel.summary()`."""
-    parts = [
-        (counts["improvement"], "show significant improvement", "improvement"),
-        (counts["concern"], "show significant concern", "concern"),
-        (counts["common"], "within normal variation", "common"),
-    ]
-    if counts["unusual"]:
-        parts.append((counts["unusual"], "unusual, neither better nor worse", "unusual"))
-    if counts["too_few"]:
-        parts.append((counts["too_few"], "too few months to judge", "too-few"))
-    if counts["no_reading"]:
-        parts.append((counts["no_reading"], "with no SPC reading: rolling or year-to-date figures", "no-reading"))
-    return parts
-
-
-def headline_assurance(counts: dict[str, int]) -> tuple[int, str, str]:
-    """Return the headline's clause on the assurance as (number, words, key), e.g. (4, 'of the 38 measures
-    consistently fail their target', 'failing'): said apart from the SPC line, because a measure that fails its
-    target is also counted there by its variation. `counts` is `OverviewModel.summary()`."""
-    failing, measures = counts["failing"], counts["measures"]
-    verb = "consistently fails its target" if failing == 1 else "consistently fail their target"
-    return failing, f"of the {measures} measures {verb}", "failing"
-
-
-CHANGE_HEADLINE_LABEL = "Compared with last month only:"
-
-
-def headline_change(counts: dict[str, int]) -> list[tuple[int, str, str]]:
-    """Return the month-on-month counts that follow the SPC line (after CHANGE_HEADLINE_LABEL) as (number, words,
-    key) parts: better, worse, unchanged and, when any, moved within their target range."""
-    parts = [
-        (counts["better"], "better", "better"),
-        (counts["worse"], "worse", "worse"),
-        (counts["same"], "unchanged", "same"),
-    ]
-    if counts["within_range"]:
-        parts.append((counts["within_range"], "moved within their target range", "within-range"))
-    return parts
-
-
-def headline_target(counts: dict[str, int], earlier_months: tuple[str, ...]) -> str:
-    """Return how many measures are off target, saying how many of those read an earlier month's figure and
-    which, e.g. 'off target, 4 of them as at December 2022 (no figure this month)'. `earlier_months` is
-    `OverviewModel.off_target_earlier_months()`. The number itself is counts['off_target']."""
-    earlier = counts["off_target_earlier"]
-    if not earlier:
-        return "off target"
-    months = " or ".join(long_label(month) for month in earlier_months)
-    return f"off target, {earlier} of them as at {months} (no figure this month)"
 
 
 # ---------------------------------------------------------------------------------------------------------------

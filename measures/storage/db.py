@@ -261,6 +261,9 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", Text, nullable=False, default=""),
     Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    # The monthly briefing: where to send it and whether the user chose to receive it (their account page).
+    Column("email", Text, nullable=False, default=""),
+    Column("wants_briefing", Boolean, nullable=False, default=False),
 )
 
 # Every sign-in attempt, kept so that lockout and rate limits hold across all app workers and servers.
@@ -456,6 +459,34 @@ target_history = Table(
     Column("actor", Text, nullable=False, default=""),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_target_history_ref", "ref", "effective_from"),
+)
+
+# The monthly briefing's send log (`measures.storage.briefings`): one delivery per briefing to send (a month, a
+# recipient, and why: "publication" or "test"), one attempt per try with what the mail server said. Rows are
+# added, never updated: a delivery without a successful attempt is unsent, whatever happened to the worker sending it.
+briefing_deliveries = Table(
+    "briefing_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period", String(7), nullable=False),
+    Column("user_name", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("requested_by", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_briefing_deliveries_period", "period", "id"),
+)
+
+briefing_attempts = Table(
+    "briefing_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("briefing_deliveries.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("sent", Boolean, nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    UniqueConstraint("delivery_id", "number"),
 )
 
 # One row: the key under which every app worker may reuse what it computed from the data (see

@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, bindparam, func, insert, literal, select, union_all
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from measures.domain.periods import is_period, long_label
-from measures.storage import audit, db, versioning
+from measures.storage import audit, briefings, db, versioning
 from measures.storage.recording import SERVICE
 
 DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
@@ -162,6 +163,9 @@ def publish(engine: Engine, period: str, actor: str, checked_mark: int | None = 
     of the month were imported since, so that nothing goes out unseen (None publishes what is stored, as the
     command line does).
 
+    The month's briefing is queued, with the publication, to every user who chose it (`briefings`); sending it is
+    the caller's, after this returns.
+
     Returns the new state. Raises PublicationError for a malformed month, a month with no figures, one already
     published or one with figures imported after `checked_mark` (nothing is then written), and sqlalchemy errors.
     """
@@ -185,7 +189,19 @@ def publish(engine: Engine, period: str, actor: str, checked_mark: int | None = 
             )
         state = _record(connection, period, PUBLISHED, actor, "")
         audit.record(connection, actor, "month.published", period, {"upload_mark": state.upload_mark})
+        _queue_briefing(connection, period, actor)
     return state
+
+
+def _queue_briefing(connection: Connection, period: str, actor: str) -> None:
+    """Queue the month's briefing to its recipients with the publication, so the record of what is owed commits with
+    it; in a savepoint, so that a failure to queue never undoes the publication (the admin's briefing page then shows
+    the month with nothing sent, to send)."""
+    try:
+        with connection.begin_nested():
+            briefings.queue_for_publication_in(connection, period, actor)
+    except SQLAlchemyError:
+        pass
 
 
 def withdraw(engine: Engine, period: str, actor: str, reason: str) -> MonthState:
