@@ -54,6 +54,9 @@ def test_the_briefing_says_the_headline_the_measures_of_concern_and_what_changed
     [caseloads] = [line for line in briefing.concerns if line.ref == "2.3"]
     assert caseloads.figure == "12" and "off target" in caseloads.reasons
     assert "27 of 38 measures have a figure for January 2023" in briefing.completeness
+    # The demo's history before the committee paper is synthetic, and the briefing says its words read some of it.
+    assert briefing.shows_synthetic
+    assert "synthetic demonstration figures" in plain_text(briefing, BriefingLinks(SITE, "2023-01"), Attachment(PDF))
 
 
 def test_a_month_that_is_not_published_has_no_briefing(demo_engine):

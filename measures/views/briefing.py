@@ -58,7 +58,8 @@ class ChangeLine:
 class MonthBriefing:
     """The briefing of one published month: `headline` (sentences), the measures of `concerns`, the `better` and
     `worse` changes since last month, the month's publication (`published_at`, `published_by`) and how many
-    measures have a figure (`completeness`)."""
+    measures have a figure (`completeness`), and whether any figure it reads is a synthetic demonstration figure
+    (`shows_synthetic`)."""
 
     period: str
     council: str
@@ -69,6 +70,7 @@ class MonthBriefing:
     published_at: datetime | None
     published_by: str
     completeness: str
+    shows_synthetic: bool = False
 
     @property
     def month(self) -> str:
@@ -162,6 +164,7 @@ def briefing_from(
         published_at=state.at if state is not None else None,
         published_by=state.actor if state is not None else "",
         completeness=completeness,
+        shows_synthetic=model.shows_synthetic,
     )
 
 

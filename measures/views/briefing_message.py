@@ -19,6 +19,14 @@ from urllib.parse import quote, urlencode
 from measures.views.briefing import ChangeLine, ConcernLine, MonthBriefing
 
 ACCOUNT_PATH = "/account/briefing"
+CONCERNS_MEAN = (
+    "Measures showing a significant change for the worse, consistently failing their target, or off target this "
+    "month (or at their latest figure, when this month has none)."
+)
+SYNTHETIC_SENTENCE = (
+    "Some of the figures these words are read from are synthetic demonstration figures, not real data; the pack marks "
+    "each one."
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +120,13 @@ def plain_text(briefing: MonthBriefing, links: BriefingLinks, attachment: Attach
         "",
         _published_sentence(briefing),
         briefing.completeness,
+        *([SYNTHETIC_SENTENCE] if briefing.shows_synthetic else []),
         "",
         "HEADLINE",
         *briefing.headline,
         "",
         f"MEASURES OF CONCERN ({len(briefing.concerns)})",
+        CONCERNS_MEAN,
     ]
     lines += [f"- {_concern_text(line)}\n  {links.measure(line.ref)}" for line in briefing.concerns] or ["None."]
     lines += ["", f"WHAT CHANGED SINCE {briefing.previous_month.upper()}"]
@@ -154,9 +164,11 @@ def html_text(briefing: MonthBriefing, links: BriefingLinks, attachment: Attachm
     parts += [
         f'<h1 style="font-size: 24px;">{e(briefing.council)}: Measures that Matter, as at {e(briefing.month)}</h1>',
         f"<p>{e(_published_sentence(briefing))} {e(briefing.completeness)}</p>",
+        *([f"<p><strong>{e(SYNTHETIC_SENTENCE)}</strong></p>"] if briefing.shows_synthetic else []),
         '<h2 style="font-size: 20px;">Headline</h2>',
         "<ul>" + "".join(f"<li>{e(sentence)}</li>" for sentence in briefing.headline) + "</ul>",
         f'<h2 style="font-size: 20px;">Measures of concern ({len(briefing.concerns)})</h2>',
+        f"<p>{e(CONCERNS_MEAN)}</p>",
     ]
     if briefing.concerns:
         items = [
