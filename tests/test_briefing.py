@@ -13,7 +13,14 @@ from measures.mail.sending import deliver
 from measures.mail.settings import SmtpSettings
 from measures.storage import audit, briefings, publications
 from measures.views.briefing import BriefingError, ChangeLine, ConcernLine, MonthBriefing, build_briefing
-from measures.views.briefing_message import Attachment, BriefingLinks, compose, html_text, plain_text
+from measures.views.briefing_message import (
+    Attachment,
+    BriefingLinks,
+    attachment_for,
+    compose,
+    html_text,
+    plain_text,
+)
 from tests.smtp_server import LoopbackSmtp, free_port
 
 SITE = "https://measures.example.gov.uk"
@@ -95,12 +102,14 @@ def test_everything_typed_is_escaped_in_the_html_and_said_in_the_plain_text():
     assert "published on 14 February 2023 by Ada <Admin>" in text
 
 
-def test_a_pdf_not_attached_is_said_with_its_link():
+def test_a_pdf_over_the_limit_is_not_attached_and_the_email_says_so_with_its_link():
     briefing, links = _hostile_briefing(), BriefingLinks(SITE, "2023-01")
-    reason = "The meeting pack's PDF (7.5 MB) is too large to attach."
-    message = compose(
-        briefing, links, "briefing@example.gov.uk", "Vera", "vera@example.gov.uk", Attachment(None, reason)
-    )
+    pdf = b"%PDF" + bytes(3 * 1024 * 1024 - 4)  # 3 MB
+    assert attachment_for(pdf, 3 * 1024 * 1024) == Attachment(pdf)
+    too_large = attachment_for(pdf, 3 * 1024 * 1024 - 1)
+    reason = "The meeting pack's PDF (3.0 MB) is too large to attach."
+    assert too_large == Attachment(None, reason)
+    message = compose(briefing, links, "briefing@example.gov.uk", "Vera", "vera@example.gov.uk", too_large)
     assert not list(message.iter_attachments())
     plain = message.get_body(("plain",)).get_content()
     assert f"{reason} The meeting pack's PDF is at {SITE}/pack.pdf?period=2023-01" in plain
@@ -210,3 +219,24 @@ def test_an_address_that_is_not_one_plain_address_is_refused(demo_engine, addres
     with pytest.raises(briefing_choices.BriefingChoiceError, match="one address"):
         briefing_choices.set_briefing_choice(demo_engine, "Vera Viewer", address, True, "Vera Viewer")
     assert briefing_choices.briefing_choice(demo_engine, "Vera Viewer") == briefing_choices.BriefingChoice("", False)
+
+
+def test_the_send_log_and_the_queue_on_publication_work_on_both_databases(any_engine):
+    from measures.storage import recording
+
+    recording.record_values(
+        any_engine,
+        [recording.ValueRow("2.2", "2023-02", value=18.5)],
+        recording.UploadInfo(kind="import", filename="return-2023-02.xlsx", user_name="Olu Officer"),
+    )
+    users.add_user(any_engine, "Vera Viewer", "viewer", "viewer-password-1234", "test")
+    briefing_choices.set_briefing_choice(any_engine, "Vera Viewer", "vera@example.gov.uk", True, "Vera Viewer")
+    publications.publish(any_engine, "2023-02", "Ada Admin")
+    [delivery] = briefings.deliveries(any_engine, "2023-02")
+    assert (delivery.state, delivery.attempts) == (briefings.WAITING, 0)
+    briefings.record_attempt(any_engine, delivery.id, False, "451 4.3.0 Try again later")
+    assert briefings.deliveries(any_engine, "2023-02")[0].state == briefings.FAILED
+    briefings.record_attempt(any_engine, delivery.id, True, "accepted")
+    [sent] = briefings.deliveries(any_engine, "2023-02")
+    assert (sent.state, sent.attempts, sent.last_detail) == (briefings.SENT, 2, "accepted")
+    assert briefings.unsent(any_engine) == []

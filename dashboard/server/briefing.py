@@ -26,7 +26,7 @@ from measures.mail.sending import deliver
 from measures.mail.settings import MailSettingsError, SmtpSettings, smtp_settings
 from measures.storage import briefings
 from measures.views.briefing import BriefingError, MonthBriefing, build_briefing
-from measures.views.briefing_message import Attachment, BriefingLinks, compose
+from measures.views.briefing_message import Attachment, BriefingLinks, attachment_for, compose
 
 SITE_URL_VARIABLE = "MEASURES_SITE_URL"
 log = logging.getLogger(__name__)
@@ -46,10 +46,7 @@ def _attachment(engine: Engine, period: str, printer_base: str | None, settings:
     except PdfError as error:
         log.warning("The briefing's PDF was not made: %s %s", error, error.detail)
         return Attachment(None, "The PDF could not be made just now, so it is not attached.")
-    if len(pdf) > settings.pdf_limit_bytes:
-        size = len(pdf) / (1024 * 1024)
-        return Attachment(None, f"The meeting pack's PDF ({size:.1f} MB) is too large to attach.")
-    return Attachment(pdf)
+    return attachment_for(pdf, settings.pdf_limit_bytes)
 
 
 def send_deliveries(

@@ -73,6 +73,14 @@ class Attachment:
     reason: str = ""
 
 
+def attachment_for(pdf: bytes, limit_bytes: int) -> Attachment:
+    """Return the PDF as the attachment when it is at most `limit_bytes`, else no attachment and a sentence giving
+    its size (the email then links to it)."""
+    if len(pdf) <= limit_bytes:
+        return Attachment(pdf)
+    return Attachment(None, f"The meeting pack's PDF ({len(pdf) / (1024 * 1024):.1f} MB) is too large to attach.")
+
+
 def subject(briefing: MonthBriefing, test: bool = False) -> str:
     """Return the email's subject, e.g. 'Measures that Matter: January 2023 is published (Herefordshire Council)'."""
     prefix = "TEST: " if test else ""
