@@ -65,6 +65,10 @@ def _recipients() -> html.Div:
     )
 
 
+def _log_caption(shown: int) -> str:
+    return "The one briefing sent or owed" if shown == 1 else f"The last {shown} briefings, newest first"
+
+
 def _log() -> html.Div:
     sent = briefings.deliveries(engine())
     if not sent:
@@ -88,7 +92,7 @@ def _log() -> html.Div:
     headings = ("Month", "Why", "To", "State", "Attempts", "Last attempt", "What the mail server said")
     return html.Table(
         [
-            html.Caption(f"The last {min(len(sent), DELIVERIES_LISTED)} briefings, newest first"),
+            html.Caption(_log_caption(min(len(sent), DELIVERIES_LISTED))),
             html.Thead(html.Tr([html.Th(h, scope="col") for h in headings])),
             html.Tbody(rows),
         ],
