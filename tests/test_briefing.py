@@ -240,3 +240,15 @@ def test_the_send_log_and_the_queue_on_publication_work_on_both_databases(any_en
     [sent] = briefings.deliveries(any_engine, "2023-02")
     assert (sent.state, sent.attempts, sent.last_detail) == (briefings.SENT, 2, "accepted")
     assert briefings.unsent(any_engine) == []
+
+
+def test_a_briefing_that_cannot_be_queued_never_undoes_the_publication(demo_engine):
+    users.add_user(demo_engine, "Vera Viewer", "viewer", "viewer-password-1234", "test")
+    briefing_choices.set_briefing_choice(demo_engine, "Vera Viewer", "vera@example.gov.uk", True, "Vera Viewer")
+    publications.withdraw(demo_engine, "2023-01", "Ada Admin", "figures to be checked")
+    with demo_engine.begin() as connection:  # the send log is gone: queuing the briefing fails
+        connection.exec_driver_sql("DROP TABLE briefing_attempts")
+        connection.exec_driver_sql("DROP TABLE briefing_deliveries")
+    publications.publish(demo_engine, "2023-01", "Ada Admin")
+    assert publications.month_state(demo_engine, "2023-01").published
+    assert audit.audit_frame(demo_engine, action="month.published", limit=1)["subject"].tolist() == ["2023-01"]

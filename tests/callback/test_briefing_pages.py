@@ -106,6 +106,11 @@ def test_the_admin_sees_who_receives_it_and_sends_a_test_to_themselves(app, smtp
     page = text(rendered(admin, "/admin/briefing"))
     assert "Vera Viewer" in page and "vera@example.gov.uk" in page and "127.0.0.1" in page
     press = [{"id": ids.BRIEFING_TEST_BUTTON, "property": "n_clicks", "value": 1}]
+    unsigned = admin.post(  # a press without the CSRF header, as a page on another site would send it
+        "/_dash-update-component",
+        json={"output": _output_for(app, ids.BRIEFING_TEST_BUTTON), "outputs": [], "inputs": press, "state": []},
+    )
+    assert unsigned.status_code == 400 and smtp.tries == 0
     no_address = callback(admin, _output_for(app, ids.BRIEFING_TEST_BUTTON), press)
     assert "Give your email address" in no_address.get_data(as_text=True)
     briefing_choices.set_briefing_choice(data.engine(), NAMES["admin"], "ada@example.gov.uk", False, "test")
