@@ -10,6 +10,7 @@ Readers without the permission to see drafts are shown published months only: th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from measures.storage import audit, briefings, db, versioning
 from measures.storage.recording import SERVICE
 
 DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
+_log = logging.getLogger(__name__)
 
 # Why a month held before sign-off existed is published: migration 0009 and a restore of a backup made before it
 # publish them so (a copy of the migration's words: a migration never imports the code it upgrades).
@@ -201,7 +203,7 @@ def _queue_briefing(connection: Connection, period: str, actor: str) -> None:
         with connection.begin_nested():
             briefings.queue_for_publication_in(connection, period, actor)
     except SQLAlchemyError:
-        pass
+        _log.exception("The briefing of %s was not queued; it is published all the same", period)
 
 
 def withdraw(engine: Engine, period: str, actor: str, reason: str) -> MonthState:
