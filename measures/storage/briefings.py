@@ -52,12 +52,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def recipients_in(connection: Connection) -> list[Recipient]:
     """Return the active users who chose the briefing and gave an address, by name. Raises sqlalchemy errors."""
     u = db.users.c
@@ -182,10 +176,10 @@ def deliveries(engine: Engine, period: str | None = None, ids: Sequence[int] | N
             address=row.address,
             kind=row.kind,
             requested_by=row.requested_by,
-            created_at=_aware(row.created_at) or _now(),
+            created_at=db.aware_utc(row.created_at) or _now(),
             attempts=row.attempts or 0,
             state=SENT if row.any_sent else (FAILED if row.attempts else WAITING),
-            last_at=_aware(row.last_at),
+            last_at=db.aware_utc(row.last_at),
             last_detail=row.last_detail or "",
         )
         for row in rows

@@ -16,6 +16,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
@@ -627,6 +628,14 @@ def make_engine(url: str | None = None) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def aware_utc(moment: datetime | None) -> datetime | None:
+    """Return `moment` with its UTC zone (SQLite hands back stored times without it; every time stored is UTC), or
+    None for None."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 @contextmanager

@@ -61,13 +61,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back times without their zone; every time stored here is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def _service_periods(connection: Connection) -> list[str]:
     o = db.observations.c
     statement = select(o.period).where(o.team == SERVICE, o.worker == SERVICE).distinct().order_by(o.period)
@@ -84,7 +77,7 @@ def _newest_rows(connection: Connection, period: str | None = None) -> dict[str,
     )
     rows = connection.execute(statement, {"period": period} if period is not None else {})
     return {
-        row.period: MonthState(row.period, row.state, _aware(row.at), row.actor, row.reason, row.upload_mark)
+        row.period: MonthState(row.period, row.state, db.aware_utc(row.at), row.actor, row.reason, row.upload_mark)
         for row in rows
     }
 
@@ -129,7 +122,7 @@ def history(engine: Engine, period: str | None = None) -> list[MonthState]:
         statement = statement.where(p.period == bindparam("period"))
     with engine.connect() as connection:
         rows = connection.execute(statement, {"period": period} if period is not None else {})
-        return [MonthState(r.period, r.state, _aware(r.at), r.actor, r.reason, r.upload_mark) for r in rows]
+        return [MonthState(r.period, r.state, db.aware_utc(r.at), r.actor, r.reason, r.upload_mark) for r in rows]
 
 
 def _record(connection: Connection, period: str, state: str, actor: str, reason: str) -> MonthState:
@@ -326,7 +319,7 @@ def _changes(connection: Connection, marks: dict[str, int]) -> dict[tuple[str, s
                 _number(published.numerator), _number(published.denominator), _number(published.value), published.status
             ),
             Figure(_number(current.numerator), _number(current.denominator), _number(current.value), current.status),
-            _aware(current.created_at),
+            db.aware_utc(current.created_at),
             current.user_name,
             current.reason,
         )
