@@ -136,7 +136,15 @@ def layout(**_query) -> html.Div:
             html.H2("Who receives it"),
             html.Div(_recipients(), id=ids.BRIEFING_RECIPIENTS),
             html.H2("Sent and not sent"),
-            html.Div(_log(), id=ids.BRIEFING_LOG),
+            # A wide table: it scrolls in its own labelled region on a narrow screen, never the page.
+            html.Div(
+                _log(),
+                id=ids.BRIEFING_LOG,
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": "Briefings sent and not sent"},
+            ),
         ],
         className="briefing-page",
     )
