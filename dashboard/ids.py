@@ -214,3 +214,10 @@ PLAN_EDIT_SAVE = "plan-edit-save"
 PLAN_EDIT_CLOSE = "plan-edit-close"
 PLAN_EDIT_STATUS = "plan-edit-status"
 PLAN_EDIT_FIELDS = "plan-edit-fields"
+
+# The monthly briefing's admin page (dashboard/pages/briefing_admin.py).
+BRIEFING_STATUS = "briefing-status"
+BRIEFING_TEST_BUTTON = "briefing-test-button"
+BRIEFING_RESEND_BUTTON = "briefing-resend-button"
+BRIEFING_RECIPIENTS = "briefing-recipients"
+BRIEFING_LOG = "briefing-log"

@@ -41,14 +41,16 @@ def _navigation() -> html.Nav:
 
 
 def _account() -> html.Div:
-    """Who is signed in, with their role, a link to change the password and a sign-out button (a form post
-    carrying the CSRF token); or a sign-in link for someone reading without signing in."""
+    """Who is signed in, with their role, links to change the password and to choose the email briefing, and a
+    sign-out button (a form post carrying the CSRF token); or a sign-in link for someone reading without signing
+    in."""
     if not auth.signed_in():
         return html.Div(html.A("Sign in", href="/sign-in", className="account-link"), className="account")
     return html.Div(
         [
             html.Span([html.Span(auth.current_name(), className="account-name"), f" ({auth.current_role()})"]),
             html.A("Change password", href="/account/password", className="account-link"),
+            html.A("Email briefing", href="/account/briefing", className="account-link"),
             html.Form(
                 [
                     dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),

@@ -16,6 +16,7 @@ from dashboard.components.notices import refusal_notice
 from dashboard.components.publication import day_text, revision_sentence
 from dashboard.server import auth
 from dashboard.server.auth import requires
+from dashboard.server.briefing import send_unsent
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
 from measures.accounts import users
@@ -239,8 +240,12 @@ def publish_month(n_clicks: int | None, period: str | None, checked_mark: int | 
         publications.publish(engine(), str(period), auth.current_name(), checked_mark=mark)
     except publications.PublicationError as error:
         return no_update, html.P(str(error), className="notice notice-error", role="alert"), no_update, no_update
+    # The publication has committed: its briefing is sent in the background, never holding up or undoing it.
+    send_unsent(str(period))
     done = html.P(
-        f"{long_label(str(period))} is published: every reader sees it from now on.", className="notice notice-success"
+        f"{long_label(str(period))} is published: every reader sees it from now on. Members who chose the briefing "
+        "are sent it by email (see Briefing).",
+        className="notice notice-success",
     )
     return _after(str(period), done)
 

@@ -34,7 +34,7 @@ PUBLIC_PATHS = ("/sign-in", HEALTH_PATH, "/_favicon.ico")
 # The app's frame (header, navigation, the list of callbacks): no figures, so public like the sign-in page.
 SHELL_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash")
 # The only paths that take a POST besides the public sign-in form; any other write method is refused.
-POST_PATHS = (CALLBACK_PATH, "/sign-out", "/account/password")
+POST_PATHS = (CALLBACK_PATH, "/sign-out", "/account/password", "/account/briefing")
 READ_METHODS = ("GET", "HEAD")
 
 

@@ -309,10 +309,13 @@ def _download(data: bytes, name: str) -> Response:
     )
 
 
-def _print(engine: Engine, period: str | None, key: str, version: str) -> bytes:
+def _print(
+    engine: Engine, period: str | None, key: str, version: str, base: str | None = None, actor: str | None = None
+) -> bytes:
     """Print the pack as at `period` now (the caller holds a print slot), record it, and keep it under `key` if
-    nothing it depends on changed meanwhile. Raises PdfError."""
-    base = print_base_url()
+    nothing it depends on changed meanwhile. `base` and `actor` default to this request's (`print_base_url`, the
+    reader). Raises PdfError."""
+    base = base or print_base_url()
     token = print_tokens.issue_print_token(engine, PACK_PATH, period or "")
     url = base + PACK_PATH.lstrip("/") + ("?" + urlencode({"period": period}) if period else "")
     started = time.monotonic()
@@ -320,7 +323,7 @@ def _print(engine: Engine, period: str | None, key: str, version: str) -> bytes:
     seconds = round(time.monotonic() - started, 2)
     audit.record_event(
         engine,
-        current_name() or _holder(),
+        actor or current_name() or _holder(),
         "pack.pdf_printed",
         period or "",
         {"data_version": version, "seconds": seconds, "bytes": len(data)},
@@ -328,6 +331,31 @@ def _print(engine: Engine, period: str | None, key: str, version: str) -> bytes:
     if pdf_key(engine, period)[0] == key:
         pdf_cache.keep_pdf(engine, key, period or "", version, data)
     return data
+
+
+def pack_pdf_for(
+    engine: Engine, period: str, base: str, actor: str, tries: int = 10, wait_seconds: float = ASK_AGAIN_SECONDS
+) -> bytes:
+    """Return the PDF of the pack as at `period` outside a request (the briefing's attachment): the one already made,
+    else printed now by Chromium loading the pack from `base` (`print_base_url`, taken while the request that
+    asked was answered) and kept as `/pack.pdf` keeps it. While the PDF is being made by someone else, or every slot
+    is held, waits `wait_seconds` and asks again, `tries` times in all. Raises PdfError when it could not be made."""
+    holder = f"briefing:{actor}"
+    for attempt in range(tries):
+        key, version = pdf_key(engine, period)
+        kept = pdf_cache.cached_pdf(engine, key)
+        if kept is not None:
+            return kept
+        outcome = print_slots.take_slot(engine, holder, key, HOLD_SECONDS)
+        if outcome is print_slots.Outcome.TAKEN:
+            try:
+                kept = pdf_cache.cached_pdf(engine, key)
+                return kept if kept is not None else _print(engine, period, key, version, base, actor)
+            finally:
+                print_slots.release_slot(engine, holder, key)
+        if attempt + 1 < tries:
+            time.sleep(wait_seconds)
+    raise PdfError(f"The PDF of the pack as at {long_label(period)} could not be made: the printer stayed busy.")
 
 
 def pack_pdf() -> Response:

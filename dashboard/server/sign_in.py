@@ -1,4 +1,5 @@
-"""The account pages as a Flask Blueprint: sign in, sign out, and change one's own password.
+"""The account pages as a Flask Blueprint: sign in, sign out, change one's own password, and choose whether to
+receive the monthly briefing by email.
 
 Signing in starts a fresh session (`sessions.start_session`) and marks the browser as a known device for that
 user (`devices`), so only its own failed attempts make it wait. Signing out ends the user's sessions everywhere.
@@ -16,10 +17,11 @@ from dashboard.server.data import engine
 from dashboard.server.devices import known_device, remember_device
 from dashboard.server.readers import current_name, open_viewing, signed_in
 from dashboard.server.sessions import SIGN_IN_ENDPOINT, start_session
-from measures.accounts import users
+from measures.accounts import briefing_choices, users
 
-# The endpoints are "account.sign_in", "account.sign_out" and "account.change_password".
+# The endpoints are "account.sign_in", "account.sign_out", "account.change_password" and "account.briefing_choice".
 blueprint = Blueprint("account", __name__)
+BRIEFING_CHOICE_PATH = "/account/briefing"
 
 
 def safe_next(target: str | None) -> str:
@@ -117,4 +119,27 @@ def change_password() -> ResponseReturnValue:
             flash("Your password has been changed. Other sessions have been signed out.")
             return redirect("/")
     page = render_template("change_password.html", problems=problems, minimum=users.MIN_PASSWORD_LENGTH)
+    return page, 400 if problems else 200
+
+
+@blueprint.route(BRIEFING_CHOICE_PATH, methods=["GET", "POST"], endpoint="briefing_choice")
+@flask_login.login_required
+def briefing_choice() -> ResponseReturnValue:
+    """The signed-in user's choice about the monthly briefing: the address it goes to and whether they want it.
+    Saves a valid choice and says so; answers 400 with the problem otherwise (nothing saved)."""
+    user: users.User = flask_login.current_user.user
+    problems: list[str] = []
+    saved = False
+    if request.method == "POST":
+        address = request.form.get("email", "")[:1000]
+        wanted = request.form.get("wants_briefing") == "yes"
+        try:
+            choice = briefing_choices.set_briefing_choice(engine(), user.name, address, wanted, user.name)
+            saved = True
+        except briefing_choices.BriefingChoiceError as error:
+            problems.append(str(error))
+            choice = briefing_choices.BriefingChoice(address.strip(), wanted)
+    else:
+        choice = briefing_choices.briefing_choice(engine(), user.name)
+    page = render_template("briefing_choice.html", problems=problems, choice=choice, saved=saved)
     return page, 400 if problems else 200

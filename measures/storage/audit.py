@@ -62,6 +62,11 @@ ACTIONS: dict[str, str] = {
     "plan.action_reopened": "a closed improvement plan action was reopened, with a reason",
     "plan.ratings_recorded": "monthly BRAG ratings and progress of improvement plan actions were recorded (added or "
     "revised)",
+    "briefing.queued": "the monthly briefing was queued for sending by email (on publication, or a test by an admin)",
+    "briefing.sent": "a briefing email was accepted by the mail server",
+    "briefing.attempt_failed": "an attempt to send a briefing email failed (it is tried again, or an admin resends it)",
+    "briefing.resend_requested": "an admin asked for briefing emails not yet sent to be tried again",
+    "user.briefing_changed": "a user changed their email address or whether they receive the monthly briefing",
     "pack.pdf_printed": "the server's browser printed the meeting pack as a PDF (a copy already made is not logged)",
 }
 

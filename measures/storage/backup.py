@@ -66,7 +66,7 @@ LABELS = {
 }
 CATALOGUE_TABLES = ("areas", "measures")
 # Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts and delays, the
-# session key and the data version. A database holding only these counts as empty.
+# session key, the data version and the briefing's send log. A database holding only these counts as empty.
 # The meeting-pack printer's tokens, slots and PDFs already made are working state, not records: never backed up,
 # emptied by a restore.
 PRINTER_TABLES = ("print_tokens", "print_slots", "pack_pdfs")
@@ -76,6 +76,8 @@ BOOKKEEPING_TABLES = (
     "sign_in_delay_clearances",
     "app_secrets",
     "data_generation",
+    "briefing_deliveries",
+    "briefing_attempts",
     *PRINTER_TABLES,
 )
 # The session-signing key stays with its database: whoever holds a backup must not be able to forge sessions.

@@ -16,6 +16,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
@@ -261,6 +262,9 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", Text, nullable=False, default=""),
     Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    # The monthly briefing: where to send it and whether the user chose to receive it (their account page).
+    Column("email", Text, nullable=False, default=""),
+    Column("wants_briefing", Boolean, nullable=False, default=False),
 )
 
 # Every sign-in attempt, kept so that lockout and rate limits hold across all app workers and servers.
@@ -458,6 +462,34 @@ target_history = Table(
     Index("ix_target_history_ref", "ref", "effective_from"),
 )
 
+# The monthly briefing's send log (`measures.storage.briefings`): one delivery per briefing to send (a month, a
+# recipient, and why: "publication" or "test"), one attempt per try with what the mail server said. Rows are
+# added, never updated: a delivery without a successful attempt is unsent, whatever happened to the worker sending it.
+briefing_deliveries = Table(
+    "briefing_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period", String(7), nullable=False),
+    Column("user_name", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("requested_by", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_briefing_deliveries_period", "period", "id"),
+)
+
+briefing_attempts = Table(
+    "briefing_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("briefing_deliveries.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("sent", Boolean, nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    UniqueConstraint("delivery_id", "number"),
+)
+
 # One row: the key under which every app worker may reuse what it computed from the data (see
 # `measures.storage.versioning`). Every write of figures, benchmarks, commentary or the catalogue raises `counter`; a
 # restore moves it past both the live and the backup's value and draws a new `generation`, so no key is reused.
@@ -596,6 +628,14 @@ def make_engine(url: str | None = None) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def aware_utc(moment: datetime | None) -> datetime | None:
+    """Return `moment` with its UTC zone (SQLite hands back stored times without it; every time stored is UTC), or
+    None for None."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 @contextmanager

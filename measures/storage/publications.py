@@ -10,18 +10,21 @@ Readers without the permission to see drafts are shown published months only: th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, bindparam, func, insert, literal, select, union_all
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from measures.domain.periods import is_period, long_label
-from measures.storage import audit, db, versioning
+from measures.storage import audit, briefings, db, versioning
 from measures.storage.recording import SERVICE
 
 DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
+_log = logging.getLogger(__name__)
 
 # Why a month held before sign-off existed is published: migration 0009 and a restore of a backup made before it
 # publish them so (a copy of the migration's words: a migration never imports the code it upgrades).
@@ -58,13 +61,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back times without their zone; every time stored here is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def _service_periods(connection: Connection) -> list[str]:
     o = db.observations.c
     statement = select(o.period).where(o.team == SERVICE, o.worker == SERVICE).distinct().order_by(o.period)
@@ -81,7 +77,7 @@ def _newest_rows(connection: Connection, period: str | None = None) -> dict[str,
     )
     rows = connection.execute(statement, {"period": period} if period is not None else {})
     return {
-        row.period: MonthState(row.period, row.state, _aware(row.at), row.actor, row.reason, row.upload_mark)
+        row.period: MonthState(row.period, row.state, db.aware_utc(row.at), row.actor, row.reason, row.upload_mark)
         for row in rows
     }
 
@@ -126,7 +122,7 @@ def history(engine: Engine, period: str | None = None) -> list[MonthState]:
         statement = statement.where(p.period == bindparam("period"))
     with engine.connect() as connection:
         rows = connection.execute(statement, {"period": period} if period is not None else {})
-        return [MonthState(r.period, r.state, _aware(r.at), r.actor, r.reason, r.upload_mark) for r in rows]
+        return [MonthState(r.period, r.state, db.aware_utc(r.at), r.actor, r.reason, r.upload_mark) for r in rows]
 
 
 def _record(connection: Connection, period: str, state: str, actor: str, reason: str) -> MonthState:
@@ -162,6 +158,9 @@ def publish(engine: Engine, period: str, actor: str, checked_mark: int | None = 
     of the month were imported since, so that nothing goes out unseen (None publishes what is stored, as the
     command line does).
 
+    The month's briefing is queued, with the publication, to every user who chose it (`briefings`); sending it is
+    the caller's, after this returns.
+
     Returns the new state. Raises PublicationError for a malformed month, a month with no figures, one already
     published or one with figures imported after `checked_mark` (nothing is then written), and sqlalchemy errors.
     """
@@ -185,7 +184,19 @@ def publish(engine: Engine, period: str, actor: str, checked_mark: int | None = 
             )
         state = _record(connection, period, PUBLISHED, actor, "")
         audit.record(connection, actor, "month.published", period, {"upload_mark": state.upload_mark})
+        _queue_briefing(connection, period, actor)
     return state
+
+
+def _queue_briefing(connection: Connection, period: str, actor: str) -> None:
+    """Queue the month's briefing to its recipients with the publication, so the record of what is owed commits with
+    it; in a savepoint, so that a failure to queue never undoes the publication (the admin's briefing page then shows
+    the month with nothing sent, to send)."""
+    try:
+        with connection.begin_nested():
+            briefings.queue_for_publication_in(connection, period, actor)
+    except SQLAlchemyError:
+        _log.exception("The briefing of %s was not queued; it is published all the same", period)
 
 
 def withdraw(engine: Engine, period: str, actor: str, reason: str) -> MonthState:
@@ -308,7 +319,7 @@ def _changes(connection: Connection, marks: dict[str, int]) -> dict[tuple[str, s
                 _number(published.numerator), _number(published.denominator), _number(published.value), published.status
             ),
             Figure(_number(current.numerator), _number(current.denominator), _number(current.value), current.status),
-            _aware(current.created_at),
+            db.aware_utc(current.created_at),
             current.user_name,
             current.reason,
         )

@@ -31,6 +31,8 @@ PAGES = [
     ("publish", "/admin/publish", "admin"),
     ("national", "/admin/national", "admin"),
     ("change-password", "/account/password", "viewer"),
+    ("briefing-choice", "/account/briefing", "viewer"),
+    ("briefing-admin", "/admin/briefing", "admin"),
     ("sign-in", "/sign-in", None),
     ("accessibility", "/accessibility", None),
     ("how-to-read", "/how-to-read", None),
