@@ -11,12 +11,14 @@ from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.judgements import change_cell, figure_cell, target_cell, variation_cell
 from dashboard.components.national import Comparators, comparator_cell
 from dashboard.components.publication import revised_mark
+from dashboard.components.stacked_table import STACKED, label_cells
 from measures.domain.formatting import polarity_text
 from measures.domain.periods import long_label, short_label
 from measures.storage.publications import Revision
 from measures.views.overview import MonthFigure, OverviewModel, OverviewRow
 
 NATIONAL_HEADING = "National comparison, latest year"
+COMMITTEE_HEADINGS = ("Objective", "Timescale for progress", "Best practice")
 Revisions = Mapping[tuple[str, str], Revision]
 
 
@@ -111,28 +113,33 @@ def overview_table(
     their month was published; `national` (by ref) adds the national comparison of the latest published year."""
     columns = len(model.columns) + 7 + (3 if committee_columns else 0) + (1 if national is not None else 0)
     query = f"?period={model.period}" if model.period else ""
+    headings = [
+        "Ref",
+        "Measure",
+        "Good looks like",
+        *[short_label(period) for period in model.columns],
+        "Change since last month",
+        "Against target",
+        "Variation (SPC)",
+        "Trend, last 24 months",
+        *([NATIONAL_HEADING] if national is not None else []),
+        *(COMMITTEE_HEADINGS if committee_columns else []),
+    ]
+    months = range(3, 3 + len(model.columns))
     header = html.Tr(
         [
-            html.Th("Ref", scope="col"),
-            html.Th("Measure", scope="col"),
-            html.Th("Good looks like", scope="col"),
-            *[html.Th(short_label(period), scope="col", className="figure") for period in model.columns],
-            html.Th("Change since last month", scope="col"),
-            html.Th("Against target", scope="col"),
-            html.Th("Variation (SPC)", scope="col"),
-            html.Th("Trend, last 24 months", scope="col"),
-            *(
-                [html.Th("National comparison, latest year", scope="col", className="national")]
-                if national is not None
-                else []
-            ),
-            *(
-                [html.Th(name, scope="col") for name in ("Objective", "Timescale for progress", "Best practice")]
-                if committee_columns
-                else []
-            ),
-        ]
+            html.Th(
+                text,
+                scope="col",
+                role="columnheader",
+                className="figure" if index in months else "national" if text == NATIONAL_HEADING else None,
+            )
+            for index, text in enumerate(headings)
+        ],
+        role="row",
     )
+    # Stacked on a narrow screen, a row starts with its ref and measure, which need no label.
+    cell_labels = ["", "", *headings[2:]]
     body = []
     for area, rows in model.groups:
         body.append(
@@ -146,16 +153,29 @@ def overview_table(
                     ],
                     colSpan=columns,
                     scope="colgroup",
+                    role="columnheader",
                     id=f"area-{area.number}",
                 ),
                 className="area-row",
+                role="row",
             )
         )
-        body.extend(_row(row, model.period, committee_columns, revised or {}, national) for row in rows)
+        measure_rows = [_row(row, model.period, committee_columns, revised or {}, national) for row in rows]
+        body.extend(label_cells(measure_rows, cell_labels))
     caption = f"Measures that Matter as at {long_label(model.period)}" if model.period else "Measures that Matter"
     return html.Table(
-        [html.Caption(caption, className="visually-hidden"), html.Thead(header), html.Tbody(body)],
+        [
+            html.Caption(caption, className="visually-hidden"),
+            html.Thead(header, role="rowgroup"),
+            html.Tbody(body, role="rowgroup"),
+        ],
         className=" ".join(
-            ["mtm-table", *(["with-committee"] if committee_columns else []), *(["with-national"] if national else [])]
+            [
+                "mtm-table",
+                STACKED,
+                *(["with-committee"] if committee_columns else []),
+                *(["with-national"] if national else []),
+            ]
         ),
+        role="table",
     )

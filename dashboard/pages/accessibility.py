@@ -29,7 +29,7 @@ OWNER = "the council's children's services performance team"
 CONTACT_EMAIL: str | None = None
 RESPONSE_DAYS = 10
 PREPARED = date(2026, 11, 24)
-REVIEWED = date(2026, 11, 24)
+REVIEWED = date(2026, 12, 6)
 EASS_URL = "https://www.equalityadvisoryservice.com/"
 ABILITYNET_URL = "https://mcmw.abilitynet.org.uk/"
 WCAG_URL = "https://www.w3.org/TR/WCAG22/"
@@ -73,8 +73,10 @@ def layout(**_query) -> html.Div:
                     [
                         html.Li("change colours, contrast levels and fonts using your browser or device settings"),
                         html.Li(
-                            "zoom in with your browser: the text reflows, except in the wide tables of measures, "
-                            "which scroll sideways inside their own area"
+                            "zoom in with your browser, or read on a phone: pages reflow into one column, charts put "
+                            "their key under the chart, and tables become a block per row with each figure "
+                            "labelled; a few long tables of data (every council's figures, each team's) scroll "
+                            "sideways inside their own area, which you can reach and scroll with the keyboard"
                         ),
                         html.Li(
                             "move through every page and use every control with a keyboard alone, starting with "
@@ -212,6 +214,12 @@ def layout(**_query) -> html.Div:
                             "keyboard tests check that the “Skip to main content” link is the first thing reached "
                             "and moves focus to the page's content, that the month picker is reached and used "
                             "without a mouse, and that the focused control is always visibly outlined"
+                        ),
+                        html.Li(
+                            "every page is opened on a phone's screen (390 pixels wide) and at 200% zoom on a "
+                            "1280-pixel screen, and fails if anything is wider than the screen outside a scrolling "
+                            "area you can reach with the keyboard, or if a chart's key or labels are cut off or "
+                            "overlap"
                         ),
                         html.Li("the meeting pack's PDF is made and read back in every test run"),
                     ]

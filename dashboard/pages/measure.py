@@ -47,6 +47,7 @@ from dashboard.components.notices import month_notices, refusal_notice, syntheti
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.publication import draft_banner, revision_sentence
 from dashboard.components.reading_help import meaning_link
+from dashboard.components.stacked_table import stacked_table
 from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -341,22 +342,8 @@ def _table(
     numeric: set[int] | None = None,
     caption_hidden: bool = False,
 ) -> html.Table:
-    numeric = numeric or set()
-    return html.Table(
-        [
-            html.Caption(caption, className="visually-hidden" if caption_hidden else None),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(text, scope="col", className="figure" if i in numeric else None)
-                        for i, text in enumerate(header)
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
-        id=table_id,
-        className="report-table measure-table",
+    return stacked_table(
+        caption, header, rows, table_id, "report-table measure-table", numeric or set(), caption_hidden=caption_hidden
     )
 
 

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.charts.chart_text import plain_text
+from dashboard.components.charts.chart_text import plain_text, wrapped
 from dashboard.components.charts.sparkline import sparkline
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
@@ -69,6 +69,14 @@ def _has_counts(breakdown: TeamBreakdown) -> bool:
     return breakdown.measure.unit == "percent" and any(t.figure.numerator is not None for t in breakdown.teams)
 
 
+# A team's name runs onto more lines beyond this many characters, so that on a phone the names leave the bars room.
+TEAM_LABEL_LENGTH = 18
+
+
+def _team_label(team: str) -> str:
+    return wrapped(plain_text(team), TEAM_LABEL_LENGTH)
+
+
 def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     """Return the horizontal bar chart of the teams' values for the month, teams in name order from the top,
     each bar labelled with its figure (synthetic ones marked †), the whole-service value as a dashed line and
@@ -78,7 +86,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     labels = [team.figure.text + (SYNTHETIC_MARK if team.figure.synthetic else "") for team in shown]
     figure = go.Figure(
         go.Bar(
-            y=[plain_text(team.team) for team in shown],
+            y=[_team_label(team.team) for team in shown],
             x=[team.figure.value for team in shown],
             orientation="h",
             marker={"color": BAR_COLOUR},
@@ -129,7 +137,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
             showlegend=True,
         )
     zeros = [
-        (plain_text(team.team), label) for team, label in zip(shown, labels, strict=True) if team.figure.value == 0
+        (_team_label(team.team), label) for team, label in zip(shown, labels, strict=True) if team.figure.value == 0
     ]
     if zeros:  # a bar of zero has no length to hold its label
         figure.add_trace(
@@ -151,7 +159,7 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
         words = [STATUS_TEXT.get(team.figure.status, STATUS_TEXT["missing"]) for team in unshown]
         figure.add_trace(
             go.Scatter(
-                y=[plain_text(team.team) for team in unshown],
+                y=[_team_label(team.team) for team in unshown],
                 x=[0] * len(unshown),
                 mode="text",
                 text=words,
@@ -169,7 +177,8 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     x_range = [0, 100] if measure.unit == "percent" else [0, top * 1.25 or 1]
     figure.update_layout(
         height=90 + 46 * max(len(breakdown.teams), 1),
-        margin={"l": 200, "r": 40, "t": 48, "b": 48},
+        # The names' width sets the left margin (the axis's automargin): a fixed one would take half a phone.
+        margin={"l": 16, "r": 24, "t": 48, "b": 48},
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         bargap=0.35,
@@ -181,13 +190,13 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
         ticks="outside",
         ticklen=4,
         categoryorder="array",
-        categoryarray=[plain_text(team.team) for team in breakdown.teams],
+        categoryarray=[_team_label(team.team) for team in breakdown.teams],
     )
     figure.update_xaxes(
         range=x_range,
         fixedrange=True,
         ticksuffix="%" if measure.unit == "percent" else "",
-        title_text=plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""),
+        title_text=wrapped(plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""), 36),
     )
     return figure
 

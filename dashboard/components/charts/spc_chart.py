@@ -12,7 +12,7 @@ from urllib.parse import quote
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.components.charts.chart_text import plain_text
+from dashboard.components.charts.chart_text import plain_text, wrapped
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.palette import (
     BACKGROUND_COLOUR,
@@ -617,6 +617,21 @@ def _top_of(figure: go.Figure) -> float:
     return max(values, default=0.0)
 
 
+# A key entry longer than this runs onto a second line: under the chart on a phone a longer line is cut off at
+# the screen's edge (plotly does not wrap legend text).
+LEGEND_LINE_LENGTH = 42
+
+
+def _wrap_key(figure: go.Figure) -> None:
+    """Break the long names and group titles in the chart's key onto lines that fit a phone's screen."""
+    for trace in figure.data:
+        if trace.name and len(trace.name) > LEGEND_LINE_LENGTH:
+            trace.name = wrapped(trace.name, LEGEND_LINE_LENGTH)
+        title = trace.legendgrouptitle.text if trace.legendgrouptitle else None
+        if title and len(title) > LEGEND_LINE_LENGTH:
+            trace.legendgrouptitle.text = wrapped(title, LEGEND_LINE_LENGTH)
+
+
 def _change_months(detail: MeasureDetail) -> list[str]:
     """The first month of each segment after the first: where the limits were recalculated."""
     return [detail.spc_periods[segment.start] for segment in detail.spc.segments if segment.start > 0]
@@ -684,12 +699,15 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
         font={"size": FONT_SIZE},
         height=600,
         margin={"l": 64, "r": 24, "t": 24, "b": 56},
+        # The key sits under the chart at every width: beside it, it takes most of a phone's screen and leaves the
+        # plot a sliver. Its lines wrap to the chart's width, and the plot gives up height for them.
         legend={
-            "orientation": "v",
-            "x": 1.02,
+            "orientation": "h",
+            "yref": "container",
+            "x": 0,
             "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
+            "y": 0,
+            "yanchor": "bottom",
             "groupclick": "toggleitem",
             "font": {"size": 13},
             "itemsizing": "constant",
@@ -699,8 +717,9 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
     )
     figure.update_xaxes(
         type="date",
-        tickformat="%b %Y",
-        dtick="M1" if len(detail.series) <= 12 else "M3",
+        # The month names' spacing is left to plotly, which labels fewer months the narrower the chart; the year
+        # goes under the month so that each label is short.
+        tickformat="%b<br>%Y",
         showline=True,
         ticks="outside",
         range=[f"{shift_period(make_period(year, month), -1)}-16", f"{last}-16"],
@@ -712,6 +731,7 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
     else:
         figure.update_yaxes(rangemode="tozero")
     figure.update_yaxes(showline=True, zeroline=True, title={"text": axis_title})
+    _wrap_key(figure)
     return figure
 
 
