@@ -37,6 +37,19 @@ def commentary_frame(engine: Engine, ref: str, visible: Visible = None) -> pd.Da
         return _frame(connection, statement, params)
 
 
+def month_commentary_frame(engine: Engine, period: str, visible: Visible = None) -> pd.DataFrame:
+    """Return every measure's commentary on `period` (ref, period, text, author, created_at), oldest first so that
+    later entries supersede, or an empty frame when `period` is not among the `visible` months (default every
+    month). Raises nothing beyond the database's own errors."""
+    c = db.commentary.c
+    conditions: list = [c.period == bindparam("period")]
+    params: dict = {"period": period}
+    _only_visible(c.period, visible, conditions, params)
+    statement = select(c.ref, c.period, c.text, c.author, c.created_at).where(*conditions).order_by(c.id)
+    with engine.connect() as connection:
+        return _frame(connection, statement, params)
+
+
 def template_teams(engine: Engine) -> list[str]:
     """Return the team names a new return's drop-down should offer: every team with a figure, sorted."""
     return sorted(known_teams(engine))
