@@ -63,15 +63,19 @@ def _points(text: str) -> str:
 
 
 def _spread(labels: list[tuple[float, str, str]], top: float, bottom: float) -> list[tuple[float, str, str]]:
-    """Move the labels (y, text, colour) apart by at least LABEL_GAP, keeping their order, within top..bottom."""
+    """Move the labels (y, text, colour) apart by at least LABEL_GAP, keeping their order, within top..bottom as far
+    as they fit (below `bottom` rather than over each other when they do not)."""
     placed = sorted(labels)
-    for index in range(1, len(placed)):
+    for index in range(1, len(placed)):  # downwards: each at least a gap below the one above
         if placed[index][0] - placed[index - 1][0] < LABEL_GAP:
             placed[index] = (placed[index - 1][0] + LABEL_GAP, placed[index][1], placed[index][2])
     overflow = placed[-1][0] - bottom if placed else 0
-    if overflow > 0:
+    if overflow > 0:  # then up as far as the top allows, and down again from there
         placed = [(y - overflow, text, colour) for y, text, colour in placed]
-    return [(max(y, top), text, colour) for y, text, colour in placed]
+        for index, (y, text, colour) in enumerate(placed):
+            least = top if index == 0 else placed[index - 1][0] + LABEL_GAP
+            placed[index] = (max(y, least), text, colour)
+    return placed
 
 
 def _limit_spans(result: SpcResult, count: int) -> list[tuple[int, int, float, float | None, float | None]]:
