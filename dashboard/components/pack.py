@@ -12,7 +12,7 @@ from dash import dcc, html
 from dashboard.components.charts.spc_chart import POINT_READING, assurance_icon_of, variation_icon_of
 from dashboard.components.charts.spc_mini import point_marker
 from dashboard.components.plan import OVERDUE_TEXT, STALLED_TEXT, brag_badge, deadline_words, flags
-from dashboard.components.publication import day_text, revision_sentence
+from dashboard.components.publication import publication_line
 from measures.domain.catalogue import Catalogue
 from measures.domain.council import Council
 from measures.domain.periods import long_label
@@ -27,31 +27,22 @@ def _fact(label: str, value: object, class_name: str) -> list:
     return [html.Dt(label), html.Dd(value, className=class_name)]
 
 
-def _revisions(pack: PackModel, catalogue: Catalogue) -> str:
+def _revisions(pack: PackModel) -> str:
     if pack.publication is None:
         return "Not applicable: the month is not published."
     if not pack.revisions:
         return "None: every figure is as published."
-    parts = []
-    for revision in pack.revisions:
-        try:
-            measure = catalogue.measure(revision.ref)
-        except KeyError:
-            continue
-        words = revision_sentence(measure, revision)[len("Revised since publication: ") :]
-        parts.append(f"measure\u00a0{revision.ref}: {words}")
     count = "1 figure" if len(pack.revisions) == 1 else f"{len(pack.revisions)} figures"
-    return f"{count}. " + " ".join(parts)
+    return f"{count}, each named with what was published and why it changed in the line above."
 
 
 def cover_facts(pack: PackModel, council: Council, catalogue: Catalogue) -> html.Dl:
     """The cover's facts of the month: council, committee, as at, published (when and by whom, or DRAFT),
     completeness and the figures revised since publication."""
     as_at = pack.overview.as_at
-    published = (
-        f"{day_text(pack.publication.at)} by {pack.publication.actor or 'an unknown user'}"
-        if pack.publication is not None
-        else f"DRAFT: {long_label(as_at)} is not published; the board and the committee do not see it yet."
+    # The one wording of the sign-off every page uses: "Published on 3 March 2023 by Ada Admin; 1 figure revised …"
+    published = publication_line(as_at, catalogue) or (
+        f"DRAFT: {long_label(as_at)} is not published; the board and the committee do not see it yet."
     )
     completeness = pack.completeness.sentence() if pack.completeness is not None else "No figures."
     return html.Dl(
@@ -61,7 +52,7 @@ def cover_facts(pack: PackModel, council: Council, catalogue: Catalogue) -> html
             *_fact("As at", long_label(as_at), "pack-fact-as-at"),
             *_fact("Published", published, "pack-published"),
             *_fact("Completeness", completeness, "pack-completeness"),
-            *_fact("Revised since publication", _revisions(pack, catalogue), "pack-revisions"),
+            *_fact("Revised since publication", _revisions(pack), "pack-revisions"),
         ],
         className="pack-facts",
     )

@@ -172,8 +172,8 @@ def spc_mini_svg(measure: Measure, assessment: Assessment, target: Target | None
     )
     baseline = HEIGHT - 4
     parts.append(f'<text x="{LEFT}" y="{baseline}" fill="{TEXT_COLOUR}">{short_label(periods[0])}</text>')
-    last = short_label(periods[-1])
-    parts.append(f'<text x="{plot_right}" y="{baseline}" fill="{TEXT_COLOUR}" text-anchor="end">{last}</text>')
+    last_month = short_label(periods[-1])
+    parts.append(f'<text x="{plot_right}" y="{baseline}" fill="{TEXT_COLOUR}" text-anchor="end">{last_month}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -200,10 +200,10 @@ def spc_mini_description(measure: Measure, assessment: Assessment) -> str:
         kind = point_kind(point, measure.polarity, insufficient)
         counts[kind] = counts.get(kind, 0) + 1
     shapes = {"improvement": "diamonds", "concern": "squares", "neither": "triangles"}
-    for kind, shape in shapes.items():
-        if counts.get(kind):
-            months = "1 month" if counts[kind] == 1 else f"{counts[kind]} months"
-            text += f"; {months} shown as {shape}: {POINT_READING[kind].lower()}"
+    for special, shape in shapes.items():
+        if counts.get(special):
+            months = "1 month" if counts[special] == 1 else f"{counts[special]} months"
+            text += f"; {months} shown as {shape}: {POINT_READING[special].lower()}"
     return text + "."
 
 
