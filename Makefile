@@ -51,6 +51,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/hostile_files.py
 	$(PY) bench/pages.py
 	$(PY) bench/pack_pdf.py
+	$(PY) bench/pack_charts.py
 	$(PY) bench/upgrade.py
 
 clean:

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard.components.charts.spc_chart import POINT_READING, assurance_icon_of, variation_icon_of
 from dashboard.components.charts.spc_mini import point_marker
-from dashboard.components.plan import OVERDUE_TEXT, STALLED_TEXT, brag_badge, deadline_words, flags
+from dashboard.components.plan import OVERDUE_TEXT, STALLED_TEXT, brag_badge, deadline_words, flags, impact_list
 from dashboard.components.publication import publication_line
 from measures.domain.catalogue import Catalogue
 from measures.domain.council import Council
@@ -174,12 +174,9 @@ def summary_section(pack: PackModel, headline: list[str]) -> html.Section:
     )
 
 
-def _impact(row: ActionRow) -> list:
-    if row.completed is None:
-        return ["Not completed"]
-    if not row.impacts:
-        return [f"Completed in {long_label(row.completed)}; no linked measure to test its impact against."]
-    return [html.Span(line.sentence, className="block impact") for line in row.impacts]
+def _impact(row: ActionRow) -> object:
+    """The impact of a completed action in the plan's one wording (its heading is the column's); else so said."""
+    return impact_list(row) or "Not completed"
 
 
 def area_actions(area_number: int, rows: tuple[ActionRow, ...], as_at: str) -> list:

@@ -249,8 +249,7 @@ def _commentary_row(ref: str, entry: CommentaryEntry | None, columns: int) -> ht
     """The month's commentary on a measure as its author wrote it (kept as text, line breaks kept)."""
     if entry is None:
         return None
-    recorded = entry.recorded_at
-    when = f", {recorded.day} {MONTH_NAMES[recorded.month - 1]} {recorded.year}" if isinstance(recorded, date) else ""
+    when = f", {_day(entry.recorded_at)}" if isinstance(entry.recorded_at, date) else ""
     author = f" by {entry.author}" if entry.author else ""
     return html.Tr(
         html.Td(
