@@ -377,8 +377,10 @@ def _national_key(national: Mapping[str, Comparators]) -> list:
                 html.Strong("Nationally (annual figures): "),
                 "under a measure that has a national comparator, the council's figure for the latest year the "
                 "Department for Education has published, England, the average of its statistical neighbours, its "
-                f"rank and quartile band, each naming its year, never the month's. "
-                f"{RANK_MEANING} {QUARTILE_MEANING} {CREDIT_LINE}. {LICENCE_LINE}",
+                f"rank and quartile band. These are annual figures (for a year, or a date in it such as 30 September), "
+                f"each naming its year, never the month's. "
+                f"{RANK_MEANING} {QUARTILE_MEANING} A measure without this line has no national comparator; its "
+                f"page says why. {CREDIT_LINE}. {LICENCE_LINE}",
             ]
         )
     ]
