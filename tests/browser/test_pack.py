@@ -190,6 +190,11 @@ def test_the_pdf_flows_on_with_every_area_and_nothing_written_over_anything(serv
     assert "December's commentary" not in words
     for column in ("Objective", "Timescale", "Best practice"):
         assert column in words
+    # No measure is split across pages: each page has as many measure rows as it has charts' committee columns.
+    for number, text in enumerate(pages, start=1):
+        counts = [text.count(label) for label in ("Good looks like:", "Objective:", "Timescale:", "Best practice:")]
+        assert len(set(counts)) == 1, (number, counts)
+    assert sum(text.count("Good looks like:") for text in pages) == len(PUBLISHED_REFS)
     assert layout_problems(saved) == []
 
 
