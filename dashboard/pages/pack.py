@@ -1,9 +1,10 @@
 """Meeting pack (`/pack?period=2023-01`): every area as at a month, as a document to print or save as PDF.
 
 Councillors often read the pack on paper the evening before a meeting, so it says everything in words: a cover
-with the headline counts, then one section per improvement area (each starting a new printed page) with a
-sentence on what changed and a compact table of its measures. `dashboard.server.pdf` prints this page with headless
-Chromium for the "Download PDF" link.
+with the month's sign-off, How to read this pack, a one-page summary, then one section per improvement area
+(flowing on, each measure's rows kept on one printed page) with a sentence on what changed, its measures with a
+small SPC chart, the committee's three columns, the national comparator and the month's commentary, and its
+actions. `dashboard.server.pdf` prints this page with headless Chromium for the "Download PDF" link.
 """
 
 from __future__ import annotations
@@ -515,7 +516,8 @@ def _controls(model: OverviewModel, published: bool) -> html.Div:
     options = [{"label": long_label(p), "value": p} for p in reversed(model.available_periods)]
     print_hint = (
         "To print from the browser, use its Print command "
-        "(Ctrl+P, or Cmd+P on a Mac): each area starts on a new page and the menus are left out."
+        "(Ctrl+P, or Cmd+P on a Mac): the cover, the key and the summary take a page each, the areas follow on "
+        "and the menus are left out."
     )
     if published:
         pdf: list = [
