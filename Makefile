@@ -52,6 +52,9 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/pages.py
 	$(PY) bench/pack_pdf.py
 	$(PY) bench/month_downloads.py
+	$(PY) bench/pack_charts.py
+	$(PY) bench/plan.py
+	$(PY) bench/actions_sheet.py
 	$(PY) bench/upgrade.py
 
 clean:

@@ -1,9 +1,10 @@
 """Meeting pack (`/pack?period=2023-01`): every area as at a month, as a document to print or save as PDF.
 
 Councillors often read the pack on paper the evening before a meeting, so it says everything in words: a cover
-with the headline counts, then one section per improvement area (each starting a new printed page) with a
-sentence on what changed and a compact table of its measures. `dashboard.server.pdf` prints this page with headless
-Chromium for the "Download PDF" link.
+with the month's sign-off, How to read this pack, a one-page summary, then one section per improvement area
+(flowing on, each measure's rows kept on one printed page) with a sentence on what changed, its measures with a
+small SPC chart, the committee's three columns, the national comparator and the month's commentary, and its
+actions. `dashboard.server.pdf` prints this page with headless Chromium for the "Download PDF" link.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.charts.spc_mini import spc_mini
 from dashboard.components.downloads import month_download_links
 from dashboard.components.judgements import (
     CHANGE_HEADLINE_LABEL,
@@ -32,18 +34,21 @@ from dashboard.components.national import Comparators, short_line
 from dashboard.components.navigation import month_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import Revisions, figure_cell_marked
+from dashboard.components.pack import area_actions, cover_facts, reading_pictures, summary_section
 from dashboard.components.palette import SYNTHETIC_MARK
-from dashboard.components.publication import draft_banner, publication_line
+from dashboard.components.publication import draft_banner
 from dashboard.server import access
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
 from measures.accounts import users
-from measures.domain.catalogue import Area
+from measures.domain.catalogue import Area, Catalogue
+from measures.domain.council import load_council
 from measures.domain.formatting import CHANGE_READING_TEXT, JUDGEMENT_TEXT, change_reading, polarity_text
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
 from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_wording import rules_text
 from measures.storage import catalogue_records, publications
+from measures.views.measure_model import CommentaryEntry
 from measures.views.national_for_pages import comparators_for_pages
 from measures.views.national_model import MeasureComparators
 from measures.views.national_wording import (
@@ -53,7 +58,8 @@ from measures.views.national_wording import (
     RANK_MEANING,
     newer_year_note,
 )
-from measures.views.overview import OverviewModel, OverviewRow, build_overview
+from measures.views.overview import OverviewModel, OverviewRow
+from measures.views.pack import PackModel, build_pack
 
 dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
 
@@ -215,13 +221,60 @@ def _national_row(row: OverviewRow, national: Mapping[str, Comparators], columns
     )
 
 
+def _committee_cell(label: str, text: str, span: int, class_name: str) -> html.Td:
+    """One of the committee's three columns, labelled in the cell as well as in the header (a header printed on
+    an earlier page is not beside it)."""
+    return html.Td(
+        [html.Span(f"{label}: ", className="pack-committee-label"), text or "Not stated"],
+        colSpan=span,
+        className=f"small pack-committee {class_name}",
+    )
+
+
+def _detail_row(row: OverviewRow, period: str, figures: int) -> html.Tr:
+    """Under a measure's figures: its small SPC chart, then the committee's three columns (objective, timescale,
+    best practice), under the columns the header names them over."""
+    measure = row.measure
+    return html.Tr(
+        [
+            html.Td(spc_mini(measure, row.assessment, period), colSpan=2, className="pack-chart-cell"),
+            _committee_cell("Objective", measure.objective, figures, "pack-objective"),
+            _committee_cell("Timescale", measure.timescale, 1, "pack-timescale"),
+            _committee_cell("Best practice", measure.best_practice, 2, "pack-best-practice"),
+        ],
+        className="pack-detail-row",
+        **{"data-detail-ref": measure.ref},
+    )
+
+
+def _commentary_row(ref: str, entry: CommentaryEntry | None, columns: int) -> html.Tr | None:
+    """The month's commentary on a measure as its author wrote it (kept as text, line breaks kept)."""
+    if entry is None:
+        return None
+    when = f", {_day(entry.recorded_at)}" if isinstance(entry.recorded_at, date) else ""
+    author = f" by {entry.author}" if entry.author else ""
+    return html.Tr(
+        html.Td(
+            [
+                html.Span(f"Commentary on {ref}, {long_label(entry.period)}{author}{when}: ", className="pack-label"),
+                html.Span(entry.text, className="pack-commentary-text"),
+            ],
+            colSpan=columns,
+            className="pack-commentary small",
+        ),
+        className="pack-commentary-row",
+        **{"data-commentary-ref": ref},
+    )
+
+
 def _area_table(
     area: Area,
     rows: tuple[OverviewRow, ...],
-    model: OverviewModel,
+    pack: PackModel,
     revised: Revisions,
     national: Mapping[str, Comparators] | None = None,
 ) -> html.Div:
+    model = pack.overview
     header = html.Tr(
         [
             html.Th("Ref", scope="col", className="col-ref"),
@@ -232,13 +285,26 @@ def _area_table(
             html.Th("Variation (SPC)", scope="col", className="col-spc"),
         ]
     )
+    committee_header = html.Tr(
+        [
+            html.Th("SPC chart, monthly figures", scope="col", colSpan=2, className="pack-subhead"),
+            html.Th("Objective", scope="col", colSpan=len(model.columns), className="pack-subhead"),
+            html.Th("Timescale", scope="col", className="pack-subhead"),
+            html.Th("Best practice", scope="col", colSpan=2, className="pack-subhead"),
+        ],
+        className="pack-committee-header",
+    )
     columns = len(model.columns) + 5
-    body = []
+    # One body per measure, so that its figures, chart, columns, comparator and commentary print together.
+    bodies = []
     for row in rows:
-        body.append(_pack_row(row, revised))
-        line = _national_row(row, national or {}, columns)
-        if line is not None:
-            body.append(line)
+        lines = [
+            _pack_row(row, revised),
+            _detail_row(row, model.as_at, len(model.columns)),
+            _national_row(row, national or {}, columns),
+            _commentary_row(row.measure.ref, pack.commentary.get(row.measure.ref), columns),
+        ]
+        bodies.append(html.Tbody([line for line in lines if line is not None], className="pack-measure"))
     # On a phone the table keeps readable columns and scrolls in its own box (see .pack-table-scroll in CSS).
     return html.Div(
         html.Table(
@@ -246,8 +312,8 @@ def _area_table(
                 html.Caption(
                     f"Area {area.number} measures as at {long_label(model.as_at)}", className="visually-hidden"
                 ),
-                html.Thead(header),
-                html.Tbody(body),
+                html.Thead([header, committee_header]),
+                *bodies,
             ],
             className="pack-table",
         ),
@@ -276,17 +342,26 @@ def _pack_row(row: OverviewRow, revised: Revisions) -> html.Tr:
 def _area_section(
     area: Area,
     rows: tuple[OverviewRow, ...],
-    model: OverviewModel,
+    pack: PackModel,
     revised: Revisions | None = None,
     national: Mapping[str, Comparators] | None = None,
 ) -> html.Section:
     heading = f"pack-area-{area.number}-heading"
+    as_at = pack.overview.as_at
     return html.Section(
         [
-            html.H2([html.Span(f"Area {area.number}", className="pack-area-number"), f" {area.title}"], id=heading),
-            html.P(area.description, className="pack-area-description") if area.description else None,
-            html.P(area_sentence(rows, model.as_at), className="pack-change-sentence"),
-            _area_table(area, rows, model, revised or {}, national),
+            html.Div(
+                [
+                    html.H2(
+                        [html.Span(f"Area {area.number}", className="pack-area-number"), f" {area.title}"], id=heading
+                    ),
+                    html.P(area.description, className="pack-area-description") if area.description else None,
+                    html.P(area_sentence(rows, as_at), className="pack-change-sentence"),
+                ],
+                className="pack-area-opening",
+            ),
+            _area_table(area, rows, pack, revised or {}, national),
+            *area_actions(area.number, pack.actions_in(area.number), as_at),
         ],
         id=f"pack-area-{area.number}",
         className="pack-area",
@@ -295,7 +370,7 @@ def _area_section(
 
 
 def _national_key(national: Mapping[str, Comparators]) -> list:
-    """The cover's words on national comparisons, with the source; nothing without national figures."""
+    """The key's words on national comparisons, with the source; nothing without national figures."""
     if not any(isinstance(item, MeasureComparators) and item.latest is not None for item in national.values()):
         return []
     return [
@@ -313,12 +388,12 @@ def _national_key(national: Mapping[str, Comparators]) -> list:
     ]
 
 
-def _cover(model: OverviewModel, produced: date, national: Mapping[str, Comparators] | None = None) -> html.Section:
+def _headline(model: OverviewModel) -> list[str]:
     counts = model.summary()
     spc_line = "; ".join(f"{number} {words}" for number, words, _ in headline_spc(counts))
     month_line = ", ".join(f"{number} {words}" for number, words, _ in headline_change(counts))
     failing, failing_words, _ = headline_assurance(counts)
-    headline = [
+    return [
         spc_line,
         f"{failing} {failing_words}",
         f"{CHANGE_HEADLINE_LABEL} {month_line}",
@@ -326,6 +401,11 @@ def _cover(model: OverviewModel, produced: date, national: Mapping[str, Comparat
         f"{_number(counts['measures'], 'measure', 'measures')} in "
         f"{_number(len(model.groups), 'improvement area', 'improvement areas')}",
     ]
+
+
+def _cover(pack: PackModel, produced: date, catalogue: Catalogue) -> html.Section:
+    model = pack.overview
+    council = load_council()
     synthetic = (
         synthetic_notice(f"Figures marked {SYNTHETIC_MARK}", class_name="pack-synthetic")
         if model.shows_synthetic
@@ -333,27 +413,50 @@ def _cover(model: OverviewModel, produced: date, national: Mapping[str, Comparat
     )
     return html.Section(
         [
-            html.P("Scrutiny committee meeting pack", className="pack-kicker"),
+            html.P(
+                [council.name, html.Br(), council.committee or "Scrutiny committee", " meeting pack"],
+                className="pack-kicker",
+            ),
             html.H1(PACK_TITLE, className="pack-title"),
             html.P(f"as at {long_label(model.as_at)}", className="pack-as-at"),
+            cover_facts(pack, council, catalogue),
             html.P(
                 f"Produced on {_day(produced)} from the figures stored then. Arrows, judgements and ratings are "
                 "computed from the figures, never typed by hand.",
                 className="pack-produced",
             ),
-            html.H2("In summary", className="pack-cover-heading"),
-            html.Ul([html.Li(text) for text in headline], className="pack-headline"),
             synthetic,
-            html.H2("How to read this pack", className="pack-cover-heading"),
+            html.H2("Contents", className="pack-cover-heading"),
+            html.Ol(
+                [
+                    html.Li(html.A("How to read this pack", href="#pack-reading")),
+                    html.Li(html.A("Summary", href="#pack-summary")),
+                    *[
+                        html.Li(html.A(f"Area {area.number}: {area.title}", href=f"#pack-area-{area.number}"))
+                        for area, _ in model.groups
+                    ],
+                ],
+                className="pack-contents",
+            ),
+        ],
+        className="pack-cover",
+        **{"aria-label": "Cover"},
+    )
+
+
+def _how_to_read(model: OverviewModel, national: Mapping[str, Comparators]) -> html.Section:
+    """How to read this pack: one printed page, the words of each column and the icons, shapes and ratings."""
+    return html.Section(
+        [
+            html.H2("How to read this pack", id="pack-reading-heading"),
             html.Ul(
                 [
                     html.Li(
                         [
                             html.Strong("Change since last month: "),
-                            "the direction and size of the change (up, down or no change). It is called "
-                            "better or worse, in colour, only where the SPC reading shows a significant change "
-                            "that way; otherwise it says “within normal variation”, “too few months to judge” "
-                            "or, inside a target range, “within the target range”.",
+                            "the direction and size of the change. It is called better or worse, in colour, only "
+                            "where the SPC reading shows a significant change that way; otherwise it says “within "
+                            "normal variation”, “too few months to judge” or “within the target range”.",
                         ]
                     ),
                     html.Li(
@@ -362,18 +465,26 @@ def _cover(model: OverviewModel, produced: date, national: Mapping[str, Comparat
                             "on target, near target or off target. Where the month has no figure (TBC), the "
                             f"latest figure of the {_number(rating_window_months(), 'month', 'months')} before is "
                             "rated and its month named (“Off target, as at December 2022”); an earlier month on "
-                            f"target is not counted as on target now. “{NOT_RATED}” where there is a target but "
-                            f"no figure to rate; “{NO_TARGET}” where the plan sets none.",
+                            f"target is not counted as on target now. “{NOT_RATED}”: a target but no figure to "
+                            f"rate; “{NO_TARGET}”: the plan sets none.",
                         ]
                     ),
                     html.Li(
                         [
                             html.Strong("Variation (SPC): "),
-                            "statistical process control as in NHS England’s "
-                            "“Making Data Count”. Common cause means no significant change; special cause means "
-                            "a change unlikely to be chance. ",
+                            "statistical process control as in NHS England’s “Making Data Count”. Common cause "
+                            "means no significant change; special cause means a change unlikely to be chance. ",
                             rules_text([row.measure for row in model.rows]),
-                            " When the month has no figure, “Reading up to” names the last month the reading covers.",
+                            " “Reading up to” names the last month read when the month has no figure.",
+                        ]
+                    ),
+                    html.Li(
+                        [
+                            html.Strong("Objective, timescale, best practice: "),
+                            "the committee's three columns: what the measure is meant to show, by when, and what "
+                            "it is compared with. ",
+                            html.Strong("Commentary: "),
+                            "the officers' words on the month, as written.",
                         ]
                     ),
                     html.Li(
@@ -388,21 +499,15 @@ def _cover(model: OverviewModel, produced: date, national: Mapping[str, Comparat
                             "means a small number not published so that no one can be identified.",
                         ]
                     ),
-                    *_national_key(national or {}),
+                    *_national_key(national),
                 ],
                 className="pack-key",
             ),
-            html.H2("Contents", className="pack-cover-heading"),
-            html.Ol(
-                [
-                    html.Li(html.A(f"Area {area.number}: {area.title}", href=f"#pack-area-{area.number}"))
-                    for area, _ in model.groups
-                ],
-                className="pack-contents",
-            ),
+            reading_pictures(),
         ],
-        className="pack-cover",
-        **{"aria-label": "Cover"},
+        id="pack-reading",
+        className="pack-reading",
+        **{"aria-labelledby": "pack-reading-heading"},
     )
 
 
@@ -412,7 +517,8 @@ def _controls(model: OverviewModel, published: bool) -> html.Div:
     options = [{"label": long_label(p), "value": p} for p in reversed(model.available_periods)]
     print_hint = (
         "To print from the browser, use its Print command "
-        "(Ctrl+P, or Cmd+P on a Mac): each area starts on a new page and the menus are left out."
+        "(Ctrl+P, or Cmd+P on a Mac): the cover, the key and the summary take a page each, the areas follow on "
+        "and the menus are left out."
     )
     if published:
         pdf: list = [
@@ -468,7 +574,8 @@ def layout(period: str | None = None, **_query) -> html.Div:
     refused = refusal_notice("Meeting pack", users.VIEW_SERVICE)
     if refused:
         return refused
-    model = build_overview(engine(), period=period if is_period(period) else None, visible=access.visible_months())
+    pack = build_pack(engine(), period if is_period(period) else None, visible=access.visible_months())
+    model = pack.overview
     if model.period is None:
         return html.Div(
             [
@@ -484,12 +591,13 @@ def layout(period: str | None = None, **_query) -> html.Div:
     national = comparators_for_pages(engine())
     return html.Div(
         [
-            _controls(model, publications.month_state(engine(), model.period).published),
+            _controls(model, pack.publication is not None),
             *_notices(model, period),
             draft_banner(model.period),
-            _cover(model, date.today(), national),
-            publication_line(model.period, catalogue_records.read_catalogue(engine())),
-            *[_area_section(area, rows, model, revised, national) for area, rows in model.groups],
+            _cover(pack, date.today(), catalogue_records.read_catalogue(engine())),
+            _how_to_read(model, national),
+            summary_section(pack, _headline(model)),
+            *[_area_section(area, rows, pack, revised, national) for area, rows in model.groups],
         ],
         id=ids.PACK_DOCUMENT,
         className="pack",

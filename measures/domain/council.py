@@ -36,7 +36,8 @@ class Council:
     if the code list has none; `region_in_text` how a sentence names the region ("the West Midlands");
     `england` the comparator name of the national figure; `teams` are every team in order and
     `assessment_teams` those that complete assessments; `neighbours_average` is the comparator name of the
-    statistical neighbours' average.
+    statistical neighbours' average; `committee` the committee the meeting pack is for, as its cover names it
+    ("" when the file names none).
     """
 
     name: str
@@ -48,6 +49,7 @@ class Council:
     assessment_teams: tuple[str, ...]
     neighbours_average: str
     region_code: int | None = None
+    committee: str = ""
 
     @property
     def headline_comparators(self) -> tuple[str, str, str]:
@@ -185,6 +187,7 @@ def parse_council(data: dict[str, Any], source: str = "the council file") -> Cou
     if unknown:
         problems.append(f"[teams] assessment names {', '.join(unknown)}, which [teams] all does not list")
     neighbours_average = text("comparators", comparators, "neighbours_average")
+    committee = "" if council is None or "committee" not in council else text("council", council, "committee")
     if authority is not None:
         clashing = {label for label in (england, neighbours_average) if label in (authority.name, authority.region)}
         if clashing:
@@ -204,4 +207,5 @@ def parse_council(data: dict[str, Any], source: str = "the council file") -> Cou
         assessment_teams=assessment_teams,
         neighbours_average=neighbours_average,
         region_code=None if region_area is None else region_area.la_code,
+        committee=committee,
     )

@@ -37,18 +37,25 @@ def commentary_frame(engine: Engine, ref: str, visible: Visible = None) -> pd.Da
         return _frame(connection, statement, params)
 
 
-def month_commentary(engine: Engine, period: str, visible: Visible = None) -> dict[str, str]:
-    """Return each measure's commentary on `period` (ref -> text): the latest entry, since later entries supersede,
-    and none when the month is not `visible` (None: every month) or its latest entry is blank."""
+def month_commentary_frame(engine: Engine, period: str, visible: Visible = None) -> pd.DataFrame:
+    """Return every measure's commentary on `period` (ref, period, text, author, created_at), oldest first so that
+    later entries supersede, or an empty frame when `period` is not among the `visible` months (default every
+    month). Raises nothing beyond the database's own errors."""
     c = db.commentary.c
     conditions: list = [c.period == bindparam("period")]
     params: dict = {"period": period}
     _only_visible(c.period, visible, conditions, params)
-    statement = select(c.ref, c.text).where(*conditions).order_by(c.id)
-    latest: dict[str, str] = {}
+    statement = select(c.ref, c.period, c.text, c.author, c.created_at).where(*conditions).order_by(c.id)
     with engine.connect() as connection:
-        for row in connection.execute(statement, params):
-            latest[row.ref] = str(row.text or "")
+        return _frame(connection, statement, params)
+
+
+def month_commentary(engine: Engine, period: str, visible: Visible = None) -> dict[str, str]:
+    """Return each measure's commentary on `period` (ref -> text): the latest entry of `month_commentary_frame`,
+    since later entries supersede, and none when the month is not `visible` (None: every month) or its latest entry
+    is blank."""
+    frame = month_commentary_frame(engine, period, visible)
+    latest = {str(ref): str(text or "") for ref, text in zip(frame["ref"], frame["text"], strict=True)}
     return {ref: text for ref, text in latest.items() if text.strip()}
 
 

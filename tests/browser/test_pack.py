@@ -16,12 +16,40 @@ from pathlib import Path
 import pytest
 
 from dashboard.server import pdf
+from measures.storage import db, edits
 from tests.auth_helpers import add_test_users, client_as, http_opener
+from tests.browser.conftest import _serve_a_copy
+from tests.pdf_layout import layout_problems, page_texts
 from tests.unit.test_catalogue import PUBLISHED_REFS
 
 browser = pytest.mark.browser
 AREAS = range(1, 11)
 PACK_TITLE = "Children and Families – Measures that Matter"
+
+
+# The month's commentary on two measures, one as an officer might type it (markup, a formula, line breaks), and an
+# earlier month's, which the pack leaves to the measure's page.
+COMMENTARY = {
+    ("3.1", "2023-01"): "Assessments rose after the second duty team started.\nMore in the February report.",
+    ("10.2", "2023-01"): '<b>Not bold</b> =SUM(A1) & "quoted" <script>alert(1)</script>',
+    ("3.1", "2022-12"): "December's commentary stays on the measure page.",
+}
+# The demo month's pack prints on this many A4 pages: cover, how to read, summary, then the ten areas flowing on.
+DEMO_PAGES = 25
+
+
+@pytest.fixture(scope="module")
+def served_app(demo_database, tmp_path_factory):
+    """The app on loopback against a copy of the demo database with the month's commentary added: this module's
+    one served app."""
+    folder = tmp_path_factory.mktemp("pack")
+    database = folder / "with-commentary.db"
+    shutil.copy(demo_database, database)
+    engine = db.make_engine(f"sqlite:///{database}")
+    for (ref, period), text in COMMENTARY.items():
+        edits.add_commentary(engine, ref, period, text, "Olu Officer")
+    engine.dispose()
+    yield from _serve_a_copy(database, folder)
 
 
 def _open_pack(page, url: str) -> None:
@@ -52,14 +80,69 @@ def test_the_pack_shows_every_area_and_every_measure(page, served_app, output_di
 
 
 @browser
-def test_printing_leaves_out_the_site_and_starts_each_area_on_a_new_page(page, served_app):
+def test_printing_leaves_out_the_site_and_lets_the_areas_flow_on(page, served_app):
     _open_pack(page, served_app + "/pack?period=2023-01")
     page.emulate_media(media="print")
     style = "selector => getComputedStyle(document.querySelector(selector))"
-    assert page.evaluate(f"({style})('.pack-area').breakBefore") == "page"
+    for own_page in (".pack-cover", ".pack-reading", ".pack-summary"):
+        assert page.evaluate(f"({style})('{own_page}').breakAfter") == "page", own_page
+    assert page.evaluate(f"({style})('.pack-area').breakBefore") == "auto"
+    assert page.evaluate(f"({style})('.pack-measure').breakInside") == "avoid"
     for hidden in (".site-header", ".site-footer", ".pack-controls"):
         assert page.evaluate(f"({style})('{hidden}').display") == "none", hidden
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@browser
+def test_each_area_has_its_charts_committee_columns_commentary_and_actions(page, served_app):
+    _open_pack(page, served_app + "/pack?period=2023-01")
+    assert page.locator(".pack-area").count() == len(AREAS)
+    for ref in PUBLISHED_REFS:
+        detail = page.locator(f"tr.pack-detail-row[data-detail-ref='{ref}']")
+        for column in ("Objective", "Timescale", "Best practice"):
+            assert column + ":" in detail.inner_text(), (ref, column)
+    charts = page.locator("img.pack-spc-chart")
+    drawn = charts.evaluate_all("images => images.map(i => [i.dataset.ref, i.complete && i.naturalWidth > 0, i.alt])")
+    # Every measure has its chart, or says it has fewer than two monthly figures to draw (six in the demo month).
+    assert len(drawn) == len(PUBLISHED_REFS) - 6
+    assert page.locator("tr.pack-detail-row .pack-no-chart").count() == 6
+    assert all(loaded and alt.startswith(f"SPC chart of {ref},") for ref, loaded, alt in drawn)
+    assert "no chart yet" not in page.locator("tr.pack-detail-row[data-detail-ref='3.1']").inner_text()
+    headers = page.locator("#pack-area-3 thead tr.pack-committee-header th").all_inner_texts()
+    assert headers == ["SPC chart, monthly figures", "Objective", "Timescale", "Best practice"]
+    # The month's commentary, under its measure, as typed: markup and formulas are text.
+    notes = page.locator("tr.pack-commentary-row")
+    assert notes.evaluate_all("rows => rows.map(r => r.dataset.commentaryRef)") == ["3.1", "10.2"]
+    assert "second duty team started.\nMore in the February report." in notes.first.inner_text()
+    hostile = page.locator("tr.pack-commentary-row[data-commentary-ref='10.2'] .pack-commentary-text").inner_text()
+    assert hostile == COMMENTARY[("10.2", "2023-01")]
+    assert page.locator("tr.pack-commentary-row b, tr.pack-commentary-row script").count() == 0
+    assert "December's commentary" not in page.locator("#pack-document").inner_text()
+    # Every area lists its actions with their rating in words, the flags and the impact of completed ones.
+    for area in AREAS:
+        assert page.locator(f"#pack-area-{area} .pack-actions-heading").inner_text() == f"Area {area} actions"
+    action = page.locator("#pack-area-1 tr.pack-action[data-number='1.1']")
+    assert "Blue: Completed" in action.inner_text() and "Since action 1.1 was completed" in action.inner_text()
+    assert page.locator(".pack-action .flag-overdue").count() > 0
+
+
+@browser
+def test_the_cover_and_summary_say_where_the_month_stands(page, served_app):
+    _open_pack(page, served_app + "/pack?period=2023-01")
+    facts = page.locator(".pack-facts").inner_text()
+    for fact in ("Herefordshire", "Children and Young People Scrutiny Committee", "January 2023", "Published"):
+        assert fact in facts
+    assert "measures have a figure for January 2023" in page.locator(".pack-completeness").inner_text()
+    assert page.locator(".pack-revisions").inner_text() == "None: every figure is as published."
+    summary = page.locator("#pack-summary")
+    concerns = summary.locator("tr.pack-concern").evaluate_all("rows => rows.map(r => r.dataset.ref)")
+    assert "2.3" in concerns
+    assert "Off target" in summary.locator("tr.pack-concern[data-ref='2.3']").inner_text()
+    listed = summary.locator("tr.pack-action-of-concern").count()
+    assert listed > 0 and listed == summary.locator("tr.pack-action-of-concern:has(.flag-overdue, .brag-red)").count()
+    reading = page.locator("#pack-reading")
+    assert reading.locator(".spc-icon img").count() == 7 and reading.locator(".pack-shape").count() == 4
+    assert reading.locator(".brag").count() == 6
 
 
 @browser
@@ -75,9 +158,9 @@ def test_choosing_a_month_shows_its_pack_at_its_own_address(page, served_app):
 
 
 @browser
-def test_the_pdf_has_the_cover_and_an_area_on_each_page(served_app, output_dir):
+def test_the_pdf_flows_on_with_every_area_and_nothing_written_over_anything(served_app, output_dir):
     opener, _ = http_opener(served_app, "viewer")  # the server's own browser prints it for a signed-in viewer
-    with opener.open(served_app + "/pack.pdf?period=2023-01", timeout=90) as response:
+    with opener.open(served_app + "/pack.pdf?period=2023-01", timeout=120) as response:
         data = response.read()
         headers = response.headers
     assert data.startswith(b"%PDF")
@@ -85,26 +168,47 @@ def test_the_pdf_has_the_cover_and_an_area_on_each_page(served_app, output_dir):
     assert headers["Content-Disposition"] == 'attachment; filename="measures-that-matter-2023-01.pdf"'
     saved = output_dir / "pack-2023-01.pdf"
     saved.write_bytes(data)
-
     for old in output_dir.glob("pack-2023-01-page-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-r", "50", "-png", str(saved), str(output_dir / "pack-2023-01-page")], check=True)
-    images = sorted(output_dir.glob("pack-2023-01-page-*.png"))
-    assert len(images) >= len(AREAS)
-    for number, image in enumerate(images, start=1):  # keep pages 1 and 2 to look at
-        if number > 2:
-            image.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(saved), str(output_dir / "pack-2023-01-page")], check=True)
 
-    text = subprocess.run(["pdftotext", "-layout", str(saved), "-"], check=True, capture_output=True, text=True).stdout
-    words = " ".join(text.split())
-    assert "Measures that Matter" in words and "January 2023" in words and "3.1" in words
-    pages = text.split("\f")
-    assert "as at January 2023" in pages[0]
-    openings = [page.strip().splitlines()[0] if page.strip() else "" for page in pages]
-    for area in AREAS:  # every area starts a page
-        assert any(re.match(rf"Area {area}\s", opening) for opening in openings), (area, openings)
+    pages = page_texts(saved)
+    # Areas flow on after the cover, the key and the summary: no area starts a page of its own, none is blank.
+    assert len(pages) == DEMO_PAGES, len(pages)
+    assert all(page.strip() for page in pages)
+    cover = " ".join(pages[0].split())
+    for fact in ("Herefordshire", "Children and Young People Scrutiny Committee", "as at January 2023", "Published"):
+        assert fact in cover, fact
+    assert "measures have a figure for January 2023" in cover
+    assert "How to read this pack" in pages[1] and "Summary" in pages[2]
+    words = " ".join(" ".join(pages).split())
+    for area in AREAS:
+        assert re.search(rf"Area {area} \w", words), area
     for ref in PUBLISHED_REFS:
-        assert re.search(rf"(?m)^\s*{re.escape(ref)}\s", text), ref
+        assert re.search(rf"(?m)^{re.escape(ref)} ", "\n".join(pages)), ref
+    assert "Assessments rose after the second duty team started." in words
+    assert "December's commentary" not in words
+    for column in ("Objective", "Timescale", "Best practice"):
+        assert column in words
+    # No measure is split across pages: each page has as many measure rows as it has charts' committee columns.
+    for number, text in enumerate(pages, start=1):
+        counts = [text.count(label) for label in ("Good looks like:", "Objective:", "Timescale:", "Best practice:")]
+        assert len(set(counts)) == 1, (number, counts)
+    assert sum(text.count("Good looks like:") for text in pages) == len(PUBLISHED_REFS)
+    assert layout_problems(saved) == []
+
+
+@browser
+def test_the_layout_check_finds_text_run_into_the_next_column(page, served_app, output_dir):
+    """The check the PDF passes fails on the fault it guards against: the pack printed with its cells' text kept
+    on one line, so that 'Not rated: no figure' runs over the next column, as it once did."""
+    _open_pack(page, served_app + "/pack?period=2023-01")
+    page.add_style_tag(content=".pack-table td, .pack-table th, .pack-table .badge { white-space: nowrap !important; }")
+    broken = output_dir / "pack-broken-layout.pdf"
+    page.emulate_media(media="print")
+    broken.write_bytes(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))
+    problems = layout_problems(broken)
+    assert any("overlaps" in problem for problem in problems), problems[:5]
 
 
 @browser
