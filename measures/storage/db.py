@@ -135,6 +135,8 @@ _value_columns = (
     ("value", Float),
 )
 
+SERVICE = ""  # the team (and worker) value of a figure that means "the whole service"
+
 observations = Table(
     "observations",
     metadata,

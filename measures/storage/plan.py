@@ -30,7 +30,7 @@ from measures.domain.plan import (
     parse_brag,
     rating_problems,
 )
-from measures.storage import audit, db, versioning
+from measures.storage import audit, db, publications, versioning
 
 Visible = frozenset[str] | None
 
@@ -547,10 +547,7 @@ def record_ratings(
                     upload_id=upload_id,
                 )
             )
-        # Imported here: publications reads recording, which records a return's ratings through this module.
-        from measures.storage.publications import published_months_in
-
-        published = sorted(periods & published_months_in(conn))
+        published = sorted(periods & publications.published_months_in(conn))
         if published and not reason and not from_the_plan:
             raise PlanError(
                 [

@@ -21,7 +21,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from measures.domain.periods import is_period, long_label
 from measures.storage import audit, briefings, db, versioning
-from measures.storage.recording import SERVICE
 
 DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
 _log = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ def _now() -> datetime:
 
 def _service_periods(connection: Connection) -> list[str]:
     o = db.observations.c
-    statement = select(o.period).where(o.team == SERVICE, o.worker == SERVICE).distinct().order_by(o.period)
+    statement = select(o.period).where(o.team == db.SERVICE, o.worker == db.SERVICE).distinct().order_by(o.period)
     return [row.period for row in connection.execute(statement)]
 
 
@@ -290,7 +289,7 @@ def _changes(connection: Connection, marks: dict[str, int]) -> dict[tuple[str, s
             t.status,
             t.upload_id,
             literal(is_current).label("current"),
-        ).where(t.team == SERVICE, t.worker == SERVICE, t.period.in_(bindparam("periods", expanding=True)))
+        ).where(t.team == db.SERVICE, t.worker == db.SERVICE, t.period.in_(bindparam("periods", expanding=True)))
 
     every = union_all(versions(db.observation_revisions, False), versions(db.observations, True)).subquery()
     u = db.uploads.c
@@ -379,7 +378,7 @@ def completeness(engine: Engine, refs: Sequence[str], period: str) -> Completene
     Raises sqlalchemy errors."""
     o = db.observations.c
     statement = select(o.ref, o.status, o.value).where(
-        o.team == SERVICE, o.worker == SERVICE, o.period == bindparam("period")
+        o.team == db.SERVICE, o.worker == db.SERVICE, o.period == bindparam("period")
     )
     with engine.connect() as connection:
         stored = {row.ref: row for row in connection.execute(statement, {"period": period})}

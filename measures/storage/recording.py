@@ -21,7 +21,7 @@ from measures.storage import plan as plan_store
 from measures.storage.plan import RatingRow
 
 STATUSES = ("ok", "tbc", "new")
-SERVICE = ""  # the team (and worker) value that means "the whole service"
+SERVICE = db.SERVICE  # the team (and worker) value that means "the whole service"
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs 5x to create, and imports make tens of thousands
