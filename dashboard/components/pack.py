@@ -13,6 +13,7 @@ from dashboard.components.charts.spc_chart import POINT_READING, assurance_icon_
 from dashboard.components.charts.spc_mini import point_marker
 from dashboard.components.plan import OVERDUE_TEXT, STALLED_TEXT, brag_badge, deadline_words, flags, impact_list
 from dashboard.components.publication import publication_line
+from dashboard.components.stacked_table import STACKED, label_cells
 from measures.domain.catalogue import Catalogue
 from measures.domain.council import Council
 from measures.domain.periods import long_label
@@ -185,51 +186,65 @@ def area_actions(area_number: int, rows: tuple[ActionRow, ...], as_at: str) -> l
     heading = html.H3(f"Area {area_number} actions", className="pack-actions-heading")
     if not rows:
         return [heading, html.P("This area has no open actions in the plan.", className="pack-none")]
+    headings = ("Action", "What, who and by when", "Rating", f"{OVERDUE_TEXT} or {STALLED_TEXT.lower()}", "Impact")
+    # On a phone each action reads as a block, each cell after its heading (stacked_table), not five thin columns.
     table = html.Table(
         [
             html.Caption(f"Area {area_number} actions as at {long_label(as_at)}", className="visually-hidden"),
             html.Thead(
                 html.Tr(
                     [
-                        html.Th("Action", scope="col", className="col-ref"),
-                        html.Th("What, who and by when", scope="col", className="col-what"),
-                        html.Th("Rating", scope="col", className="col-brag"),
-                        html.Th(f"{OVERDUE_TEXT} or {STALLED_TEXT.lower()}", scope="col", className="col-flags"),
-                        html.Th("Impact since completion", scope="col", className="col-impact"),
-                    ]
-                )
+                        html.Th("Action", scope="col", className="col-ref", role="columnheader"),
+                        html.Th("What, who and by when", scope="col", className="col-what", role="columnheader"),
+                        html.Th("Rating", scope="col", className="col-brag", role="columnheader"),
+                        html.Th(
+                            f"{OVERDUE_TEXT} or {STALLED_TEXT.lower()}",
+                            scope="col",
+                            className="col-flags",
+                            role="columnheader",
+                        ),
+                        html.Th("Impact since completion", scope="col", className="col-impact", role="columnheader"),
+                    ],
+                    role="row",
+                ),
+                role="rowgroup",
             ),
             html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Th(
-                                dcc.Link(row.action.number, href=f"/plan/{row.action.number}?period={as_at}"),
-                                scope="row",
-                                className="ref",
-                            ),
-                            html.Td(
-                                [
-                                    row.action.text,
-                                    html.Span(
-                                        f"Lead: {row.action.lead or 'not named'}. Deadline: "
-                                        f"{deadline_words(row.action.deadline, row.action.deadline_text)}.",
-                                        className="block small muted",
-                                    ),
-                                ]
-                            ),
-                            html.Td(brag_badge(row.brag, row.latest is not None and row.latest.synthetic)),
-                            html.Td(flags(row) or "No", className="pack-action-flags"),
-                            html.Td(_impact(row), className="pack-action-impact"),
-                        ],
-                        className="pack-action",
-                        **{"data-number": row.action.number},
-                    )
-                    for row in rows
-                ]
+                label_cells(
+                    [
+                        html.Tr(
+                            [
+                                html.Th(
+                                    dcc.Link(row.action.number, href=f"/plan/{row.action.number}?period={as_at}"),
+                                    scope="row",
+                                    className="ref",
+                                ),
+                                html.Td(
+                                    [
+                                        row.action.text,
+                                        html.Span(
+                                            f"Lead: {row.action.lead or 'not named'}. Deadline: "
+                                            f"{deadline_words(row.action.deadline, row.action.deadline_text)}.",
+                                            className="block small muted",
+                                        ),
+                                    ]
+                                ),
+                                html.Td(brag_badge(row.brag, row.latest is not None and row.latest.synthetic)),
+                                html.Td(flags(row) or "No", className="pack-action-flags"),
+                                html.Td(_impact(row), className="pack-action-impact"),
+                            ],
+                            className="pack-action",
+                            **{"data-number": row.action.number},
+                        )
+                        for row in rows
+                    ],
+                    headings,
+                ),
+                role="rowgroup",
             ),
         ],
-        className="pack-small-table pack-actions",
+        className=f"pack-small-table pack-actions {STACKED}",
+        role="table",
     )
     return [heading, table]
 
