@@ -210,9 +210,17 @@ def layout(period: str | None = None, **_query) -> html.Div:
         return refused
     newest = _newest_month()
     months = _months(newest)
-    chosen = str(period) if is_period(period) else newest
-    if chosen not in months:
-        months = sorted({*months, chosen}, reverse=True)
+    chosen = str(period) if is_period(period) and str(period) in months else newest
+    refused_month = (
+        html.P(
+            f"Ratings can be recorded for {long_label(months[-1])} to {long_label(months[0])}: "
+            f"{long_label(newest)} is shown.",
+            className="notice notice-warning",
+            role="status",
+        )
+        if period is not None and chosen != period
+        else None
+    )
     return html.Div(
         [
             html.H1(TITLE),
@@ -236,6 +244,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
                 ],
                 className="controls",
             ),
+            refused_month,
             html.Div(id=ids.RATINGS_STATUS, role="status"),
             html.Div(_form(chosen), id=ids.RATINGS_FORM),
         ],

@@ -133,19 +133,19 @@ def test_an_actions_history_shows_typed_words_as_text(page_as, plan_app, output_
 @pytest.mark.parametrize("size", list(WIDTHS))
 def test_an_officer_records_a_rating_and_the_plan_shows_it(page_as, plan_app, output_dir, size):
     page = page_as("officer")
-    _open(page, plan_app + "/ratings?period=2023-03", WIDTHS[size])
-    assert "March 2023 is a draft" in page.locator("#ratings-form").inner_text()
+    _open(page, plan_app + "/ratings?period=2023-02", WIDTHS[size])
+    assert "February 2023 is a draft" in page.locator("#ratings-form").inner_text()
     assert page.locator("#ratings-form tbody tr").count() > 50  # every open action of the plan
-    page.get_by_label("Rating of action 3.3 for March 2023").click()
+    page.get_by_label("Rating of action 3.3 for February 2023").click()
     page.get_by_role("option", name="Amber: Started with some issues or delay").click()
-    page.get_by_label("Progress of action 3.3 in March 2023").fill(f"Waiting for a new team manager ({size})")
+    page.get_by_label("Progress of action 3.3 in February 2023").fill(f"Waiting for a new team manager ({size})")
     _fits(page)
     assert_accessible(page, f"ratings-{size}", output_dir)
-    page.get_by_role("button", name="Save the ratings for March 2023").click()
+    page.get_by_role("button", name="Save the ratings for February 2023").click()
     status = page.locator("#ratings-status")
-    status.get_by_text("Saved for March 2023").wait_for()
+    status.get_by_text("Saved for February 2023").wait_for()
     page.screenshot(path=str(output_dir / f"ratings-{size}.png"), full_page=True)
-    _open(page, plan_app + "/plan/3.3?period=2023-03", WIDTHS[size])
+    _open(page, plan_app + "/plan/3.3?period=2023-02", WIDTHS[size])
     assert f"Waiting for a new team manager ({size})" in page.locator("#action-ratings").inner_text()
 
 

@@ -395,3 +395,11 @@ def test_a_month_a_viewer_cannot_see_is_not_the_month_the_plan_is_read_as_at(pla
     assert "9 overdue" in page
     action = spoken(rendered(viewer, "/plan/3.1", f"?period={month}"))
     assert "As at January 2023" in action
+
+
+def test_the_ratings_page_offers_only_the_months_it_can_save(plan_app):
+    officer = client_as(plan_app, "officer")
+    # The newest month with a rating is the draft February 2023: the page offers up to March 2023.
+    page = spoken(rendered(officer, "/ratings", "?period=2099-12"))
+    assert "Ratings can be recorded for" in page and "to March 2023: February 2023 is shown" in page
+    assert "December 2099" not in page
