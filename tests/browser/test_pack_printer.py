@@ -170,8 +170,9 @@ def _pdf_text(data: bytes, folder: Path) -> str:
 
 def _latest_figure(data: bytes, ref: str, folder: Path) -> str:
     """The figure of measure `ref` in the pack's latest month (its column's first line: '236/304')."""
-    line = re.search(rf"(?m)^\s*{re.escape(ref)}\s.*$", _pdf_text(data, folder)).group(0)
-    return re.findall(r"\d+/\d+", line)[-1]
+    # The first line of the measure's row: other lines start with the ref too (action 3.1 in the summary).
+    lines = re.findall(rf"(?m)^\s*{re.escape(ref)}\s.*$", _pdf_text(data, folder))
+    return next(re.findall(r"\d+/\d+", line)[-1] for line in lines if re.search(r"\d+/\d+", line))
 
 
 def _assert_the_real_pack(data: bytes, month: str, folder: Path) -> None:
