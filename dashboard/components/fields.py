@@ -7,6 +7,34 @@ from dash import dcc, html
 from measures.storage.edits import MAX_REASON_LENGTH
 
 
+def picker(
+    label: str,
+    picker_id: str,
+    options: list[dict],
+    value: object,
+    class_name: str,
+    placeholder: str | None = None,
+    searchable: bool = False,
+) -> html.Div:
+    """A labelled drop-down of the pages' controls ("As at", "Area", "Lead"): cleared only when it has a
+    `placeholder` to fall back to."""
+    return html.Div(
+        [
+            html.Label(label, htmlFor=picker_id, className="picker-label"),
+            dcc.Dropdown(
+                id=picker_id,
+                options=options,
+                value=value,
+                placeholder=placeholder,
+                clearable=placeholder is not None,
+                searchable=searchable,
+                className=class_name,
+            ),
+        ],
+        className="control",
+    )
+
+
 def reason_field(field_id: str, label: str, hint: str, hint_id: str | None = None, rows: int = 2) -> html.Div:
     """A labelled box for the reason behind a change (a correction, a withdrawal, a revision of a published
     month), with its hint under the label and at most MAX_REASON_LENGTH characters."""

@@ -6,6 +6,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
+from dashboard.components.fields import picker
 from dashboard.components.judgements import (
     CHANGE_HEADLINE_LABEL,
     headline_assurance,
@@ -111,35 +112,8 @@ def _controls(model: OverviewModel, filters: list[str], area: int | None, shown_
     area_options = [{"label": f"{a.number}. {a.title}", "value": a.number} for a, _ in model.groups]
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Label("As at", htmlFor=ids.PERIOD_PICKER, className="picker-label"),
-                    dcc.Dropdown(
-                        id=ids.PERIOD_PICKER,
-                        options=options,
-                        value=model.period,
-                        clearable=False,
-                        searchable=False,
-                        className="period-picker",
-                    ),
-                ],
-                className="control",
-            ),
-            html.Div(
-                [
-                    html.Label("Area", htmlFor=ids.OVERVIEW_AREA, className="picker-label"),
-                    dcc.Dropdown(
-                        id=ids.OVERVIEW_AREA,
-                        options=area_options,
-                        value=area,
-                        placeholder="All areas",
-                        clearable=True,
-                        searchable=False,
-                        className="area-picker",
-                    ),
-                ],
-                className="control",
-            ),
+            picker("As at", ids.PERIOD_PICKER, options, model.period, "period-picker"),
+            picker("Area", ids.OVERVIEW_AREA, area_options, area, "area-picker", placeholder="All areas"),
             html.Fieldset(
                 [
                     html.Legend("Show only measures that are", className="picker-label"),

@@ -11,6 +11,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
+from dashboard.components.fields import picker
 from dashboard.components.navigation import keep_focus_across_views, navigate
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.plan import action_card, brag_text
@@ -86,49 +87,23 @@ def _controls(full: PlanView, brags: list[str], lead: str | None, overdue: bool,
     if as_at not in full.available_periods:
         options.insert(0, {"label": long_label(as_at), "value": as_at})
     controls = [
-        html.Div(
-            [
-                html.Label("As at", htmlFor=ids.PLAN_PERIOD_PICKER, className="picker-label"),
-                dcc.Dropdown(
-                    id=ids.PLAN_PERIOD_PICKER,
-                    options=options,
-                    value=full.as_at,
-                    clearable=False,
-                    searchable=False,
-                    className="period-picker",
-                ),
-            ],
-            className="control",
+        picker("As at", ids.PLAN_PERIOD_PICKER, options, full.as_at, "period-picker"),
+        picker(
+            "Area",
+            ids.PLAN_AREA_FILTER,
+            [{"label": f"{a.number}. {a.title}", "value": a.number} for a, _ in full.groups],
+            area,
+            "area-picker",
+            placeholder="All areas",
         ),
-        html.Div(
-            [
-                html.Label("Area", htmlFor=ids.PLAN_AREA_FILTER, className="picker-label"),
-                dcc.Dropdown(
-                    id=ids.PLAN_AREA_FILTER,
-                    options=[{"label": f"{a.number}. {a.title}", "value": a.number} for a, _ in full.groups],
-                    value=area,
-                    placeholder="All areas",
-                    clearable=True,
-                    searchable=False,
-                    className="area-picker",
-                ),
-            ],
-            className="control",
-        ),
-        html.Div(
-            [
-                html.Label("Lead", htmlFor=ids.PLAN_LEAD_FILTER, className="picker-label"),
-                dcc.Dropdown(
-                    id=ids.PLAN_LEAD_FILTER,
-                    options=[{"label": name, "value": name} for name in full.leads],
-                    value=lead,
-                    placeholder="Every lead",
-                    clearable=True,
-                    searchable=True,
-                    className="lead-picker",
-                ),
-            ],
-            className="control",
+        picker(
+            "Lead",
+            ids.PLAN_LEAD_FILTER,
+            [{"label": name, "value": name} for name in full.leads],
+            lead,
+            "lead-picker",
+            placeholder="Every lead",
+            searchable=True,
         ),
         html.Fieldset(
             [
