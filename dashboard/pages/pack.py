@@ -47,7 +47,7 @@ from measures.domain.formatting import CHANGE_READING_TEXT, JUDGEMENT_TEXT, chan
 from measures.domain.periods import MONTH_NAMES, is_period, long_label, previous_period, short_label
 from measures.domain.rating_window import rating_window_months
 from measures.domain.spc_wording import rules_text
-from measures.storage import catalogue_records, publications
+from measures.storage import catalogue_records, publications, reads
 from measures.views.measure_model import CommentaryEntry
 from measures.views.national_for_pages import comparators_for_pages
 from measures.views.national_model import MeasureComparators
@@ -565,7 +565,7 @@ def _controls(model: OverviewModel, published: bool) -> html.Div:
 
 
 def _notices(model: OverviewModel, requested: str | None) -> list:
-    return month_notices(requested, model.available_periods)
+    return month_notices(requested, model.available_periods, model.period)
 
 
 @single_query_values
@@ -574,7 +574,11 @@ def layout(period: str | None = None, **_query) -> html.Div:
     refused = refusal_notice("Meeting pack", users.VIEW_SERVICE)
     if refused:
         return refused
-    pack = build_pack(engine(), period if is_period(period) else None, visible=access.visible_months())
+    visible = access.visible_months()
+    # Only a month the reader may see and that has figures: a pack "as at" a draft month would tell a viewer which
+    # draft figures exist, and one as at a month nobody has reported would count every action overdue.
+    shown = period if is_period(period) and period in reads.available_periods(engine(), visible) else None
+    pack = build_pack(engine(), shown, visible=visible)
     model = pack.overview
     if model.period is None:
         return html.Div(

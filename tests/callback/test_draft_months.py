@@ -84,8 +84,9 @@ def test_a_draft_month_is_refused_to_a_viewer_as_an_unknown_month_is(draft_app):
     for path in ("/", "/area/3", "/pack"):
         draft = _page(client, path, f"?period={DRAFT}")[1]
         unknown = _page(client, path, "?period=2026-02")[1]
-        assert "There are no figures for February 2023 yet." in draft
-        assert "There are no figures for February 2026 yet." in unknown
+        # The pack names the month it shows instead ("…, so January 2023 is shown."); the other pages end there.
+        assert "There are no figures for February 2023 yet" in draft
+        assert "There are no figures for February 2026 yet" in unknown
 
 
 def test_open_viewing_sees_published_months_only(draft_app, monkeypatch):
@@ -211,3 +212,13 @@ def test_the_pack_of_a_draft_month_offers_no_pdf_and_says_why(draft_app):
     published = _page(client, "/pack", "?period=2023-01")[1]
     assert "Download PDF" in published and ids.PACK_PDF_LINK in published
     assert "The PDF is made of published months only" not in published
+
+
+def test_a_viewers_pack_of_a_draft_or_unreported_month_is_the_newest_published_with_a_notice(draft_app):
+    # A pack "as at" the draft month named who had figures in it (its cover's completeness); as at 2099 it counted
+    # every action overdue. A viewer gets the newest published month instead, and is told.
+    viewer = client_as(draft_app, "viewer")
+    for month, said in ((DRAFT, "February 2023"), ("2099-01", "January 2099")):
+        body = _page(viewer, "/pack", f"?period={month}")[1]
+        assert f"There are no figures for {said} yet, so January 2023 is shown." in body
+        assert '"data-period": "2023-01"' in body or "data-period" in body and "2023-01" in body
