@@ -252,3 +252,21 @@ def test_a_briefing_that_cannot_be_queued_never_undoes_the_publication(demo_engi
     publications.publish(demo_engine, "2023-01", "Ada Admin")
     assert publications.month_state(demo_engine, "2023-01").published
     assert audit.audit_frame(demo_engine, action="month.published", limit=1)["subject"].tolist() == ["2023-01"]
+
+
+def test_a_month_queued_for_a_member_who_has_since_opted_out_is_not_sent(demo_engine):
+    users.add_user(demo_engine, "Vera Viewer", "viewer", "viewer-password-1234", "test")
+    briefing_choices.set_briefing_choice(demo_engine, "Vera Viewer", "vera@example.gov.uk", True, "Vera Viewer")
+    with demo_engine.begin() as connection:
+        [queued] = briefings.queue_for_publication_in(connection, "2023-01", "Ada Admin")
+    test_id = _queue(demo_engine, "Ada Admin", "ada@example.gov.uk")
+    owed = briefings.deliveries(demo_engine, ids=[queued, test_id])
+    send, dropped = briefings.still_wanted(demo_engine, owed)
+    assert {d.id for d in send} == {queued, test_id} and dropped == []
+    # A new address is used; opting out (or being disabled) drops the month's briefing; a test still goes.
+    briefing_choices.set_briefing_choice(demo_engine, "Vera Viewer", "vera.new@example.gov.uk", True, "Vera Viewer")
+    send, _ = briefings.still_wanted(demo_engine, owed)
+    assert {d.address for d in send} == {"vera.new@example.gov.uk", "ada@example.gov.uk"}
+    briefing_choices.set_briefing_choice(demo_engine, "Vera Viewer", "", False, "Vera Viewer")
+    send, dropped = briefings.still_wanted(demo_engine, owed)
+    assert [d.id for d in send] == [test_id] and [d.id for d in dropped] == [queued]

@@ -34,6 +34,16 @@ STATE_WORDS = {briefings.SENT: "Sent", briefings.FAILED: "Not sent", briefings.W
 KIND_WORDS = {briefings.PUBLICATION: "month published", briefings.TEST: "test"}
 
 
+def _mail_server_set() -> bool:
+    try:
+        return smtp_settings().configured
+    except MailSettingsError:
+        return False
+
+
+NOT_SENT_WITHOUT_SERVER = "No mail server is set (or its settings are wrong), so nothing is sent now:"
+
+
 def _server_sentence() -> html.P:
     try:
         settings = smtp_settings()
@@ -165,6 +175,8 @@ def send_test(n_clicks: int | None):
     """Send the briefing of the newest published month to the signed-in admin's own address, marked TEST."""
     if not n_clicks:
         return no_update, no_update
+    if not _mail_server_set():
+        return _notice(f"{NOT_SENT_WITHOUT_SERVER} set one, then send the test.", "error"), no_update
     name = auth.current_name()
     choice = briefing_choices.briefing_choice(engine(), name)
     if not choice.address:
@@ -190,6 +202,8 @@ def send_again(n_clicks: int | None):
     """Send again every briefing with no successful attempt."""
     if not n_clicks:
         return no_update, no_update, no_update
+    if not _mail_server_set():
+        return _notice(f"{NOT_SENT_WITHOUT_SERVER} the briefings stay waiting.", "error"), _log(), _resend_label()
     owed = briefings.unsent(engine())
     if not owed:
         return _notice("Every briefing has been sent: there is nothing to send again.", "info"), _log(), _resend_label()

@@ -62,7 +62,12 @@ def send_deliveries(
         settings = smtp_settings()
         if not settings.configured:
             return
-        owed = [d for d in briefings.deliveries(engine, ids=delivery_ids) if d.state != briefings.SENT]
+        waiting = [d for d in briefings.deliveries(engine, ids=delivery_ids) if d.state != briefings.SENT]
+        owed, dropped = briefings.still_wanted(engine, waiting)
+        for delivery in dropped:
+            briefings.record_attempt(
+                engine, delivery.id, False, "Not sent: the member no longer receives the briefing, or is disabled."
+            )
         if not owed:
             return
         try:

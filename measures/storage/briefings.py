@@ -10,7 +10,7 @@ a delivery is "sent" once one of its attempts succeeded, "failed" once it has at
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Integer, and_, bindparam, cast, func, insert, select
@@ -67,6 +67,24 @@ def recipients(engine: Engine) -> list[Recipient]:
     """`recipients_in` in a connection of its own."""
     with engine.connect() as connection:
         return recipients_in(connection)
+
+
+def still_wanted(engine: Engine, owed: Sequence[Delivery]) -> tuple[list[Delivery], list[Delivery]]:
+    """Split `owed` deliveries into those to send now and those no longer wanted. A month's briefing goes to its
+    user's address as it is now, and only while the user is active and still chooses the briefing (a choice changed
+    after the month was queued is respected); a test goes where the admin who asked for it said. Returns (to send,
+    dropped). Raises sqlalchemy errors."""
+    current = {recipient.name: recipient.address for recipient in recipients(engine)}
+    send: list[Delivery] = []
+    dropped: list[Delivery] = []
+    for delivery in owed:
+        if delivery.kind == TEST:
+            send.append(delivery)
+        elif delivery.user_name in current:
+            send.append(replace(delivery, address=current[delivery.user_name]))
+        else:
+            dropped.append(delivery)
+    return send, dropped
 
 
 def queue_in(connection: Connection, period: str, kind: str, requested_by: str, to: Sequence[Recipient]) -> list[int]:

@@ -153,3 +153,16 @@ def test_publishing_succeeds_while_the_mail_server_is_down_and_the_admin_sends_i
     _wait(lambda: briefings.deliveries(engine, "2023-01")[0].state == briefings.SENT, "the send recorded")
     assert briefings.deliveries(engine, "2023-01")[0].attempts == 4
     assert audit.audit_frame(engine, action="briefing.resend_requested")["actor"].tolist() == [NAMES["admin"]]
+
+
+def test_without_a_mail_server_the_buttons_say_nothing_is_sent_and_queue_nothing(app, monkeypatch):
+    from dashboard.server import data
+
+    monkeypatch.delenv("MEASURES_SMTP_HOST", raising=False)
+    briefing_choices.set_briefing_choice(data.engine(), NAMES["admin"], "ada@example.gov.uk", False, "test")
+    admin = client_as(app, "admin")
+    for button in (ids.BRIEFING_TEST_BUTTON, ids.BRIEFING_RESEND_BUTTON):
+        press = [{"id": button, "property": "n_clicks", "value": 1}]
+        said = callback(admin, _output_for(app, button), press).get_data(as_text=True)
+        assert "No mail server is set" in said and "being sent" not in said
+    assert briefings.deliveries(data.engine()) == []
