@@ -24,18 +24,18 @@ def impact_sentence(action_number: str, ref: str, reading: ImpactReading) -> str
         else:
             evidence = f"{_months(reading.run)} {where} the previous average"
         if reading.kind == "improvement":
-            return f"{since}, {ref} has improved significantly ({evidence})."
+            return f"{since}, measure {ref} has improved significantly ({evidence})."
         if reading.kind == "concern":
-            return f"{since}, {ref} has got significantly worse ({evidence})."
-        return f"{since}, {ref} has changed significantly ({evidence}); it has no better or worse direction."
+            return f"{since}, measure {ref} has got significantly worse ({evidence})."
+        return f"{since}, measure {ref} has changed significantly ({evidence}); it has no better or worse direction."
     if reading.kind == "no_change":
-        return f"{since}, there is no significant change in {ref} yet ({_months(reading.months_after)} of figures)."
+        return f"{since}, there is no significant change in measure {ref} yet ({_months(reading.months_after)} of figures)."
     if reading.kind == "too_soon":
-        return f"{since}, there are no figures for {ref} yet to test its impact."
+        return f"{since}, there are no figures for measure {ref} yet to test its impact."
     done = f"Action {action_number} was completed in {long_label(reading.completed)}"
     if not reading.monthly:
-        return f"{done}; {ref} is not a monthly figure, so its impact cannot be tested month by month."
+        return f"{done}; measure {ref} is not a monthly figure, so its impact cannot be tested month by month."
     return (
-        f"{done}; {ref} has too few months of figures up to then to test its impact "
+        f"{done}; measure {ref} has too few months of figures up to then to test its impact "
         f"({reading.baseline_points}, at least {reading.minimum_baseline} needed)."
     )

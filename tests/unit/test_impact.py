@@ -48,7 +48,7 @@ def test_six_months_above_the_previous_average_is_an_improvement_for_a_higher_is
         6,
     )
     assert impact_sentence("3.2", "3.1", reading) == (
-        "Since action 3.2 was completed in December 2021, 3.1 has improved significantly "
+        "Since action 3.2 was completed in December 2021, measure 3.1 has improved significantly "
         "(6 months above the previous average)."
     )
 
@@ -57,7 +57,7 @@ def test_the_same_run_is_a_concern_when_lower_is_better() -> None:
     reading = read([13.0] * 6, replace(MEASURE, polarity="lower"))
     assert (reading.kind, reading.side) == ("concern", "high")
     assert impact_sentence("3.2", "3.1", reading) == (
-        "Since action 3.2 was completed in December 2021, 3.1 has got significantly worse "
+        "Since action 3.2 was completed in December 2021, measure 3.1 has got significantly worse "
         "(6 months above the previous average)."
     )
 
@@ -66,7 +66,7 @@ def test_five_months_on_one_side_is_not_yet_a_shift() -> None:
     reading = read([13.0] * 5)
     assert (reading.kind, reading.months_after) == ("no_change", 5)
     assert impact_sentence("3.2", "3.1", reading) == (
-        "Since action 3.2 was completed in December 2021, there is no significant change in 3.1 yet "
+        "Since action 3.2 was completed in December 2021, there is no significant change in measure 3.1 yet "
         "(5 months of figures)."
     )
 
@@ -99,7 +99,7 @@ def test_no_figure_since_completion_is_too_soon() -> None:
     reading = read([])
     assert (reading.kind, reading.months_after) == ("too_soon", 0)
     assert impact_sentence("3.2", "3.1", reading) == (
-        "Since action 3.2 was completed in December 2021, there are no figures for 3.1 yet to test its impact."
+        "Since action 3.2 was completed in December 2021, there are no figures for measure 3.1 yet to test its impact."
     )
 
 
@@ -108,7 +108,7 @@ def test_fewer_than_twelve_baseline_months_give_no_baseline() -> None:
     assert (reading.kind, reading.baseline_points, reading.minimum_baseline) == ("no_baseline", 11, 12)
     assert reading.baseline_mean is None
     assert impact_sentence("3.2", "3.1", reading) == (
-        "Action 3.2 was completed in November 2021; 3.1 has too few months of figures up to then to test "
+        "Action 3.2 was completed in November 2021; measure 3.1 has too few months of figures up to then to test "
         "its impact (11, at least 12 needed)."
     )
 

@@ -140,7 +140,7 @@ def test_a_completed_action_reads_its_measures_since_completion(view):
     [line] = row.impacts
     assert line.reading.kind == "improvement"
     assert line.sentence == (
-        "Since action 3.2 was completed in July 2022, 3.1 has improved significantly (6 months above the previous "
+        "Since action 3.2 was completed in July 2022, measure 3.1 has improved significantly (6 months above the previous "
         "average)."
     )
     assert row.evidenced
@@ -230,7 +230,7 @@ def test_from_the_store_as_at_january_2023(stored):
     assert _row(view, "3.1").completed == "2022-07"
     [line] = _row(view, "3.1").impacts  # worked in the module's docstring
     assert line.sentence == (
-        "Since action 3.1 was completed in July 2022, 3.1 has improved significantly (6 months above the previous "
+        "Since action 3.1 was completed in July 2022, measure 3.1 has improved significantly (6 months above the previous "
         "average)."
     )
     assert _row(view, "1.1").latest is not None and _row(view, "1.1").latest.synthetic
