@@ -31,10 +31,17 @@ def _fact(label: str, value: object, class_name: str) -> list:
 def _revisions(pack: PackModel) -> str:
     if pack.publication is None:
         return "Not applicable: the month is not published."
-    if not pack.revisions:
-        return "None: every figure is as published."
-    count = "1 figure" if len(pack.revisions) == 1 else f"{len(pack.revisions)} figures"
-    return f"{count}, each named with what was published and why it changed in the line above."
+    if not pack.revisions and not pack.ratings_revised:
+        return "None: every figure and action rating is as published."
+    said = []
+    if pack.revisions:
+        count = "1 figure" if len(pack.revisions) == 1 else f"{len(pack.revisions)} figures"
+        said.append(f"{count}, each named with what was published and why it changed in the line above")
+    if pack.ratings_revised:
+        numbers = pack.ratings_revised
+        count = "the rating of action" if len(numbers) == 1 else "the ratings of actions"
+        said.append(f"{count} {', '.join(numbers)}, recorded since (each action's history says who changed it)")
+    return "; ".join(said) + "."
 
 
 def cover_facts(pack: PackModel, council: Council, catalogue: Catalogue) -> html.Dl:

@@ -567,6 +567,24 @@ def record_ratings(
     return counts
 
 
+def ratings_changed_since(engine: Engine, period: str, since: datetime) -> list[str]:
+    """Return the numbers of the actions whose rating of month `period` was recorded or changed after `since` (the
+    month's publication), by an officer on the page or in a return; the plan's published ratings and the demo's
+    are not changes. Sorted as the plan numbers them. Raises sqlalchemy errors."""
+    statement = (
+        select(_r.number)
+        .where(
+            _r.period == bindparam("period"),
+            _r.at > bindparam("since"),
+            _r.source.not_in(("plan", "demo")),
+        )
+        .distinct()
+    )
+    with engine.connect() as connection:
+        numbers = [row.number for row in connection.execute(statement, {"period": period, "since": since})]
+    return sorted(numbers, key=action_sort_key)
+
+
 def completed_actions(
     engine: Engine, ref: str, visible: Visible = None, as_at: str | None = None
 ) -> list[tuple[Action, str]]:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from measures.domain.formatting import ASSURANCE_TEXT, RAG_TEXT, VARIATION_TEXT
 from measures.domain.periods import long_label
+from measures.storage import plan as plan_store
 from measures.storage import publications, reads
 from measures.storage.publications import Completeness, MonthState, Revision
 from measures.views.measure_model import CommentaryEntry
@@ -64,8 +65,8 @@ def month_commentary(frame: pd.DataFrame, period: str) -> dict[str, CommentaryEn
 class PackModel:
     """The pack as at `overview.period`: `plan` is the improvement plan as at the same month, `commentary` the
     month's latest commentary by measure ref, `publication` the month's sign-off (None when never published or
-    there is no month), `completeness` which measures have a figure for it and `revisions` the figures revised
-    since it was published, by ref."""
+    there is no month), `completeness` which measures have a figure for it, `revisions` the figures revised
+    since it was published, by ref, and `ratings_revised` the actions whose rating of the month changed since."""
 
     overview: OverviewModel
     plan: PlanView
@@ -73,6 +74,7 @@ class PackModel:
     publication: MonthState | None
     completeness: Completeness | None
     revisions: tuple[Revision, ...]
+    ratings_revised: tuple[str, ...] = ()  # actions whose rating of the month changed after its publication
 
     def concerns(self) -> tuple[Concern, ...]:
         """Every measure of concern (`concern_reasons`), in catalogue order."""
@@ -108,4 +110,7 @@ def build_pack(engine: Engine, period: str | None = None, visible: reads.Visible
         publication=state if state.published else None,
         completeness=publications.completeness(engine, refs, as_at),
         revisions=tuple(sorted(revisions.values(), key=lambda revision: order.get(revision.ref, len(order)))),
+        ratings_revised=tuple(plan_store.ratings_changed_since(engine, as_at, state.at))
+        if state.published and state.at is not None
+        else (),
     )

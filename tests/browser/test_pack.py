@@ -135,7 +135,7 @@ def test_the_cover_and_summary_say_where_the_month_stands(page, served_app):
     for fact in ("Herefordshire", "Children and Young People Scrutiny Committee", "January 2023", "Published"):
         assert fact in facts
     assert "measures have a figure for January 2023" in page.locator(".pack-completeness").inner_text()
-    assert page.locator(".pack-revisions").inner_text() == "None: every figure is as published."
+    assert page.locator(".pack-revisions").inner_text() == "None: every figure and action rating is as published."
     summary = page.locator("#pack-summary")
     concerns = summary.locator("tr.pack-concern").evaluate_all("rows => rows.map(r => r.dataset.ref)")
     assert "2.3" in concerns

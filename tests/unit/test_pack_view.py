@@ -78,3 +78,19 @@ def test_two_months_are_drawn_and_one_is_not():
     assert svg is not None and svg.count("<circle") == 2 and "Mean" not in svg
     one = ROWS[TO_CONFIRM.ref]  # November's figure only (December is TBC)
     assert spc_mini_svg(one.measure, one.assessment, TO_CONFIRM.target) is None
+
+
+def test_a_rating_changed_after_publication_is_named_on_the_cover_the_demos_are_not(demo_engine):
+    from measures.storage import plan as plan_store
+    from measures.views.pack import build_pack
+
+    assert build_pack(demo_engine, "2023-01").ratings_revised == ()  # the demo's ratings are loaded as published
+    plan_store.record_ratings(
+        demo_engine,
+        [plan_store.RatingRow("1.1", "2023-01", "Red", "Lead left")],
+        actor="Olu Officer",
+        source="page",
+        reason="Rated at the board",
+    )
+    assert build_pack(demo_engine, "2023-01").ratings_revised == ("1.1",)
+    assert build_pack(demo_engine, "2022-12").ratings_revised == ()
