@@ -29,7 +29,8 @@ def impact_sentence(action_number: str, ref: str, reading: ImpactReading) -> str
             return f"{since}, measure {ref} has got significantly worse ({evidence})."
         return f"{since}, measure {ref} has changed significantly ({evidence}); it has no better or worse direction."
     if reading.kind == "no_change":
-        return f"{since}, there is no significant change in measure {ref} yet ({_months(reading.months_after)} of figures)."
+        figures = f"{_months(reading.months_after)} of figures"
+        return f"{since}, there is no significant change in measure {ref} yet ({figures})."
     if reading.kind == "too_soon":
         return f"{since}, there are no figures for measure {ref} yet to test its impact."
     done = f"Action {action_number} was completed in {long_label(reading.completed)}"

@@ -140,8 +140,8 @@ def test_a_completed_action_reads_its_measures_since_completion(view):
     [line] = row.impacts
     assert line.reading.kind == "improvement"
     assert line.sentence == (
-        "Since action 3.2 was completed in July 2022, measure 3.1 has improved significantly (6 months above the previous "
-        "average)."
+        "Since action 3.2 was completed in July 2022, measure 3.1 has improved significantly (6 months above the "
+        "previous average)."
     )
     assert row.evidenced
     assert _row(view, "3.3").impacts == ()
@@ -230,8 +230,8 @@ def test_from_the_store_as_at_january_2023(stored):
     assert _row(view, "3.1").completed == "2022-07"
     [line] = _row(view, "3.1").impacts  # worked in the module's docstring
     assert line.sentence == (
-        "Since action 3.1 was completed in July 2022, measure 3.1 has improved significantly (6 months above the previous "
-        "average)."
+        "Since action 3.1 was completed in July 2022, measure 3.1 has improved significantly (6 months above the "
+        "previous average)."
     )
     assert _row(view, "1.1").latest is not None and _row(view, "1.1").latest.synthetic
     assert view.shows_synthetic
