@@ -82,7 +82,7 @@ def attachment_for(pdf: bytes, limit_bytes: int) -> Attachment:
 
 
 def subject(briefing: MonthBriefing, test: bool = False) -> str:
-    """Return the email's subject, e.g. 'Measures that Matter: January 2023 is published (Herefordshire Council)'."""
+    """Return the email's subject, e.g. 'Measures that Matter: January 2023 is published (council name)'."""
     prefix = "TEST: " if test else ""
     return f"{prefix}Measures that Matter: {briefing.month} is published ({briefing.council})"
 
