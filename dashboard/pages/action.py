@@ -37,6 +37,27 @@ SOURCE_WORDS = {
 }
 
 
+def _history_table(
+    caption: str, headers: tuple[str, ...], rows: list, class_name: str, region_id: str, what: str
+) -> html.Div:
+    """A history table in its own labelled, focusable scroll region ('<what> of the action')."""
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(caption),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+                html.Tbody(rows),
+            ],
+            className=f"report-table {class_name}",
+        ),
+        id=region_id,
+        className="table-scroll report-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": f"{what} of the action"},
+    )
+
+
 def _who(actor: str, at, source: str = "") -> str:
     where = f", from {SOURCE_WORDS.get(source, source)}" if source else ""
     return f"{day_text(at)} by {actor}{where}"
@@ -60,20 +81,8 @@ def _versions_table(versions: list[Action]) -> html.Div:
             )
         )
     headers = ("Version", "Made", "Action", "Lead", "Deadline", "Measures", "State", "Reason")
-    return html.Div(
-        html.Table(
-            [
-                html.Caption("Every version of the action, newest first"),
-                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-                html.Tbody(rows),
-            ],
-            className="report-table action-versions",
-        ),
-        id=ids.ACTION_VERSIONS,
-        className="table-scroll report-scroll",
-        tabIndex="0",
-        role="region",
-        **{"aria-label": "Versions of the action"},
+    return _history_table(
+        "Every version of the action, newest first", headers, rows, "action-versions", ids.ACTION_VERSIONS, "Versions"
     )
 
 
@@ -109,20 +118,13 @@ def _ratings_table(ratings: list[Rating]) -> html.Div:
             )
         )
     headers = ("Month", "Rating", "Progress", "Revision", "Recorded")
-    return html.Div(
-        html.Table(
-            [
-                html.Caption("Every rating and every revision of one, newest month first"),
-                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-                html.Tbody(rows),
-            ],
-            className="report-table action-ratings",
-        ),
-        id=ids.ACTION_RATINGS,
-        className="table-scroll report-scroll",
-        tabIndex="0",
-        role="region",
-        **{"aria-label": "Ratings of the action"},
+    return _history_table(
+        "Every rating and every revision of one, newest month first",
+        headers,
+        rows,
+        "action-ratings",
+        ids.ACTION_RATINGS,
+        "Ratings",
     )
 
 
