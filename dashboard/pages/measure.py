@@ -759,7 +759,7 @@ def _commentary_form(detail: MeasureDetail) -> html.Div:
             html.Label(f"Add commentary for {month}", htmlFor=ids.MEASURE_COMMENTARY_TEXT, className="field-label"),
             html.P(
                 f"Up to {MAX_COMMENTARY_LENGTH:,} characters. Commentary is shown to the improvement board and the "
-                f"scrutiny committee, and your name ({auth.current_name()}) is recorded with it. If {month} already "
+                f"scrutiny committee, and your name is recorded with it. If {month} already "
                 "has commentary, yours is shown instead; the earlier text is kept.",
                 className="hint",
             ),
@@ -1150,8 +1150,7 @@ def _event_form(detail: MeasureDetail) -> html.Div:
             html.H3("Note an event on the chart"),
             html.P(
                 "Something that happened in a month and may have moved the figures, e.g. 'MASH co-located'. "
-                f"It is shown on the chart to every reader with its month, and your name ({auth.current_name()}) is "
-                "recorded with it.",
+                "It is shown on the chart to every reader with its month, and your name is recorded with it.",
                 className="hint",
             ),
             _month_field(ids.MEASURE_EVENT_MONTH, "Month of the event", detail.period),
