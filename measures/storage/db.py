@@ -351,6 +351,40 @@ pack_pdfs = Table(
 )
 
 
+# Page responses rendered once per data version and served to every reader of the same role
+# (`measures.storage.page_responses`): working state like `pack_pdfs`, never backed up.
+page_responses = Table(
+    "page_responses",
+    metadata,
+    Column("cache_key", String(64), primary_key=True),
+    Column("data_version", String(80), nullable=False, index=True),
+    Column("path", Text, nullable=False),
+    Column("reader_class", String(32), nullable=False),
+    Column("made_at", DateTime(timezone=True), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("gzipped", LargeBinary, nullable=False),
+)
+
+# The first reader of a page not yet stored claims its rendering; the others wait for its response.
+page_render_claims = Table(
+    "page_render_claims",
+    metadata,
+    Column("cache_key", String(64), primary_key=True),
+    Column("data_version", String(80), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Which data versions the background warmer has rendered the common pages for (one warmer per version).
+page_warming = Table(
+    "page_warming",
+    metadata,
+    Column("data_version", String(80), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("pages", Integer, nullable=False, server_default="0"),
+)
+
 # The sign-off of each month, as a history: every publication and withdrawal is a row, never updated or deleted.
 # A month's state is its newest row's; a month with no row is a draft. `upload_mark` is the newest upload id when
 # the month was published, so a figure recorded by a later upload is a revision made since publication.
