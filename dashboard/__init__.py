@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard.server import auth, callback_requests, errors, health, security_headers
+from dashboard.server import auth, callback_requests, errors, health, response_cache, security_headers
 from dashboard.server.month_downloads import register_month_download_routes
 from dashboard.server.pdf import register_pdf_route
 from measures.domain.council import load_council
@@ -49,4 +49,5 @@ def create_app() -> Dash:
     callback_requests.install(app.server)
     security_headers.install(app)
     security_headers.install_missing_component_answer(app)
+    response_cache.install(app.server)  # last: a stored page is served only to a request every check let through
     return app

@@ -14,6 +14,10 @@ from measures.storage import catalogue_records, db
 
 OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
 
+# Apps served by tests render their pages when first read: a warmer beside each would render every page for every
+# role after every write the tests make. The tests of the warmer turn it on where they need it.
+os.environ.setdefault("MEASURES_PAGE_WARMING", "off")
+
 
 @pytest.fixture(autouse=True)
 def _parse_in_process(request, monkeypatch):

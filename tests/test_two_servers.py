@@ -1,11 +1,14 @@
 """Two app servers on one PostgreSQL, as behind a load balancer without sticky sessions: a session made on one
-is good on the other, a return checked on one is confirmed on the other, and the sign-in delays count
-failures made on both."""
+is good on the other, a return checked on one is confirmed on the other, the sign-in delays count
+failures made on both, and a page rendered by one is served by the other from the shared store, which the
+page warmer beside server A fills after every write."""
 
 from __future__ import annotations
 
 import base64
+import gzip
 import json
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import ids
+from dashboard.server.page_router import ROUTER_OUTPUT
 from measures.cli.demo import load_demo
 from measures.domain.catalogue import load_catalogue
-from measures.storage import audit, catalogue_records, db, reads
+from measures.storage import audit, catalogue_records, db, edits, page_responses, reads
 from tests.auth_helpers import NAMES, callback_body, form_token, http_opener
 from tests.browser.conftest import _serve, _stop
 from tests.conftest import _empty_postgres
@@ -34,7 +38,10 @@ def two_servers(postgres_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("two-servers")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("MEASURES_SECRET_KEY", raising=False)  # the servers must agree through the database alone
-        servers = [_serve(postgres_url, folder / f"{name}.log") for name in ("a", "b")]
+        patch.setenv("MEASURES_PAGE_WARMING", "on")  # as in production: the warmer runs beside server A
+        servers = [_serve(postgres_url, folder / "a.log")]
+        patch.setenv("MEASURES_PAGE_WARMING", "off")
+        servers.append(_serve(postgres_url, folder / "b.log"))
     yield engine, servers[0][1], servers[1][1]
     for process, _, log in servers:
         _stop(process, log)
@@ -96,6 +103,53 @@ def test_a_return_checked_on_one_server_is_confirmed_on_the_other(two_servers, t
     ).tolist() == [81.2]
     event = audit.audit_frame(engine, action="return.imported", limit=1).iloc[0]
     assert (event.actor, event.subject) == (NAMES["officer"], "march.xlsx")
+
+
+def _router(opener, jar, base_url: str, path: str) -> dict:
+    inputs = [
+        {"id": ids.PAGES_LOCATION, "property": "pathname", "value": path},
+        {"id": ids.PAGES_LOCATION, "property": "search", "value": ""},
+    ]
+    return _post_callback(opener, jar, base_url, ROUTER_OUTPUT, inputs)
+
+
+def test_a_page_rendered_on_one_server_is_served_by_the_other_from_the_shared_store(two_servers):
+    engine, server_a, server_b = two_servers
+    viewer_a, jar_a = http_opener(server_a, "viewer")
+    first = _router(viewer_a, jar_a, server_a, "/compare/3.1")
+    version = reads.data_version(engine)
+    stored = page_responses.stored_count(engine, version)
+    assert stored >= 1
+    # Mark the stored copy: only a server reading the shared store can answer with the mark.
+    marked = {"multi": True, "response": {ids.PAGES_CONTENT: {"children": "served from the shared store"}}}
+    body = json.dumps(marked).encode()
+    with engine.begin() as connection:
+        connection.execute(
+            db.page_responses.update()
+            .where(db.page_responses.c.data_version == version, db.page_responses.c.path == "/compare/3.1")
+            .values(body=body, gzipped=gzip.compress(body))
+        )
+    viewer_b, jar_b = http_opener(server_b, "viewer")
+    assert _router(viewer_b, jar_b, server_b, "/compare/3.1") == marked
+    assert page_responses.stored_count(engine, version) == stored  # server B rendered nothing
+    # A reader of another role is never given the viewer's copy.
+    officer_b, officer_jar = http_opener(server_b, "officer")
+    officer_page = _router(officer_b, officer_jar, server_b, "/compare/3.1")
+    assert officer_page != marked
+    assert officer_page["response"][ids.PAGES_STORE] == first["response"][ids.PAGES_STORE]
+
+
+def test_after_a_write_the_warmer_renders_the_common_pages_before_anyone_asks(two_servers):
+    engine, _, server_b = two_servers
+    edits.add_commentary(engine, "3.1", "2023-01", "Commentary the warmer drew before anyone asked", "Olu Officer")
+    version = reads.data_version(engine)
+    deadline = time.monotonic() + 240
+    while page_responses.stored_count(engine, version) < 3 * 3 and time.monotonic() < deadline:
+        time.sleep(0.5)  # the overview, the plan and the pack for three roles come first
+    assert page_responses.stored_count(engine, version) >= 9
+    viewer, jar = http_opener(server_b, "viewer")
+    page = json.dumps(_router(viewer, jar, server_b, "/measure/3.1"))
+    assert "Commentary the warmer drew before anyone asked" in page
 
 
 def _dependencies(opener, base_url: str) -> list[str]:

@@ -20,6 +20,7 @@ dash.register_page(
     title="Accessibility statement - Measures that Matter",
     nav=False,
     required_permission=auth.PUBLIC,
+    cached=True,
 )
 
 SERVICE = "Measures that Matter"

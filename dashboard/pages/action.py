@@ -27,6 +27,7 @@ dash.register_page(
     name="Action",
     title=lambda number=None, **_: f"Action {number}: Measures that Matter",
     nav=False,
+    cached=True,
 )
 
 SOURCE_WORDS = {

@@ -57,6 +57,7 @@ dash.register_page(
     name="Improvement area",
     title=lambda number=None, **_: f"Improvement area {number}: Measures that Matter",
     nav=False,
+    cached=True,
 )
 
 # Audit grades: colour and a fill pattern each, so the stack reads without colour too.

@@ -35,6 +35,7 @@ dash.register_page(
     name="Compared with every council",
     title=lambda ref=None, **_: f"Measure {ref} compared with every council: Measures that Matter",
     nav=False,
+    cached=True,
 )
 
 

@@ -23,7 +23,7 @@ from dashboard.components.judgements import (
 from dashboard.components.plan import OVERDUE_MEANING, OVERDUE_TEXT, STALLED_MEANING, STALLED_TEXT, brag_badge
 from dashboard.components.publication import draft_banner_of, revised_mark
 from dashboard.components.reading_help import HOW_TO_READ_PATH, SECTIONS, Section
-from dashboard.server import auth
+from dashboard.server import auth, response_cache
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
 from measures.domain.catalogue import Measure
@@ -48,6 +48,7 @@ dash.register_page(
     order=35,
     # It holds no figures: anyone who can open a page can read what its words mean.
     required_permission=auth.PUBLIC,
+    cached=True,
 )
 
 
@@ -57,6 +58,7 @@ def _measures() -> tuple[Measure, ...]:
     try:
         return read_catalogue(engine()).measures
     except SQLAlchemyError:
+        response_cache.do_not_store()  # the built-in settings stand in only until the database answers again
         return ()
 
 

@@ -83,6 +83,7 @@ dash.register_page(
     name="Measure",
     title=lambda ref=None, **_: f"Measure {ref}: Measures that Matter",
     nav=False,
+    cached=True,
 )
 
 FLAG_TEXT = {

@@ -30,7 +30,7 @@ from measures.views.national_for_pages import comparators_for_pages
 from measures.views.national_model import MeasureComparators
 from measures.views.overview import FILTERS, OverviewModel, build_overview, filter_overview
 
-dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0)
+dash.register_page(__name__, path="/", name="Overview", title="Measures that Matter", order=0, cached=True)
 
 # The optional columns a reader may show, in the order an address names them; the national comparison shows
 # unless the address says otherwise.

@@ -61,7 +61,9 @@ from measures.views.national_wording import (
 from measures.views.overview import OverviewModel, OverviewRow
 from measures.views.pack import PackModel, build_pack
 
-dash.register_page(__name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30)
+dash.register_page(
+    __name__, path="/pack", name="Meeting pack", title="Meeting pack - Measures that Matter", order=30, cached=True
+)
 
 PACK_TITLE = "Children and Families – Measures that Matter"
 

@@ -34,7 +34,12 @@ from measures.views.plan import (
 )
 
 dash.register_page(
-    __name__, path="/plan", name="Improvement plan", title="Improvement plan - Measures that Matter", order=10
+    __name__,
+    path="/plan",
+    name="Improvement plan",
+    title="Improvement plan - Measures that Matter",
+    order=10,
+    cached=True,
 )
 
 TITLE = "Improvement plan"

@@ -47,6 +47,7 @@ dash.register_page(
     title=lambda ref=None, **_: f"Teams, measure {ref}: Measures that Matter",
     nav=False,
     required_permission=users.VIEW_TEAMS,
+    cached=True,
 )
 
 STATUS_WORDS = {

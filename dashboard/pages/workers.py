@@ -44,6 +44,7 @@ dash.register_page(
     title=lambda ref=None, **_: f"Worker caseloads, measure {ref}: Measures that Matter",
     nav=False,
     required_permission=users.VIEW_WORKERS,
+    cached=True,
 )
 
 ALL_TEAMS = "__all__"

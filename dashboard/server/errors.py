@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException
 
 from dashboard import ids
 from dashboard.server.callback_requests import UnusableValue
+from dashboard.server.response_cache import do_not_store
 from measures.storage.faults import describe, first_line
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -55,6 +56,8 @@ def record_failure(error: BaseException, saving: bool) -> Failure:
     """Log one line about `error` with a new reference and return what to tell the reader. `saving` says the
     reader was changing something (a callback or a form), so the message says nothing was saved."""
     reference = secrets.token_hex(4).upper()
+    if has_request_context():
+        do_not_store()  # the reader sees the failure; the next reader gets a fresh try
     fault = describe(error)
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""

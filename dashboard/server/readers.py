@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import flask_login
-from flask import has_request_context, session
+from flask import has_request_context, request, session
 
 from measures.accounts import users
 
@@ -21,6 +21,9 @@ PUBLIC = "read the public pages"  # the accessibility statement, which anyone mu
 # A print-only session (`dashboard.server.print_sessions`) keeps when it ends and the month it may print here.
 PRINT_SESSION_KEY = "print_only"
 PRINT_PERIOD_KEY = "print_period"
+# Set only by the server's own page warmer on the requests it makes in-process (a WSGI environ key, which no HTTP
+# header can set): the request is read as if by someone signed in with this role.
+RENDER_AS_ENVIRON = "measures.render_as"
 
 Function = TypeVar("Function", bound=Callable[..., object])
 
@@ -68,6 +71,19 @@ class PrintAgent(Visitor):
         return permission in (PUBLIC, users.VIEW_SERVICE)
 
 
+class RoleReader(Visitor):
+    """The server's own page warmer, rendering a page as any signed-in user of `role` would see it."""
+
+    name = ""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    def may(self, permission: str) -> bool:
+        """Return True when `role` includes `permission` (everyone may read the public pages)."""
+        return permission == PUBLIC or permission in users.ROLE_PERMISSIONS.get(self.role, frozenset())
+
+
 class NoOne(Visitor):
     """Whoever asks outside a request, or with a print session that has ended: may see nothing."""
 
@@ -81,6 +97,9 @@ def reader() -> SignedInUser | Visitor:
     when a print session has ended, a NoOne who may see nothing)."""
     if not has_request_context():
         return NoOne()
+    rendering_as = request.environ.get(RENDER_AS_ENVIRON)
+    if rendering_as is not None:
+        return RoleReader(rendering_as) if rendering_as in users.ROLES else NoOne()
     if PRINT_SESSION_KEY in session:
         return PrintAgent() if session[PRINT_SESSION_KEY] > time.time() else NoOne()
     asking: SignedInUser | Visitor = flask_login.current_user
@@ -97,17 +116,19 @@ def signed_in() -> bool:
     """Return True when a user is signed in for this request (never for a print session or outside a request)."""
     if not has_request_context():
         return False
+    if isinstance(reader(), RoleReader):
+        return True
     return bool(flask_login.current_user.is_authenticated) and not session.get(PRINT_SESSION_KEY)
 
 
 def current_name() -> str:
     """Return the signed-in user's name, or '' (recorded as the author of what they write)."""
-    return str(flask_login.current_user.name) if signed_in() else ""
+    return str(reader().name) if signed_in() else ""
 
 
 def current_role() -> str:
     """Return the signed-in user's role, or ''."""
-    return str(flask_login.current_user.role) if signed_in() else ""
+    return str(reader().role) if signed_in() else ""
 
 
 def requires(permission: str) -> Callable[[Function], Function]:
@@ -130,4 +151,4 @@ def refusal_reason(permission: str) -> str | None:
         return None
     if not signed_in():
         return "Sign in to see this page."
-    return f"Your role ({flask_login.current_user.role}) does not include permission to {permission}."
+    return f"Your role ({current_role()}) does not include permission to {permission}."

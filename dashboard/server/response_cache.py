@@ -1,0 +1,228 @@
+"""Pages rendered once per data version and served to every reader of the same role.
+
+The page router's response for an address (the whole page, as JSON) depends only on the data, the address and who
+reads it: their role, or whether they read without signing in or print the pack (pages never show who the user
+is beyond that). So a page whose registry entry says `cached=True` is rendered once per data version and role, and
+stored in the database (`measures.storage.page_responses`, shared by every worker and server), with a gzip copy
+for browsers that accept it. A stored response is served only after the request gate has checked the reader may
+see the page, exactly as for a page rendered afresh.
+
+The first reader of a page not yet stored renders it and the others wait for that response (up to WAIT_SECONDS,
+then they render it themselves). A render that failed, or met the database failing and said so in the page,
+calls `do_not_store` and is served to its reader only. The background warmer (`dashboard.warming`) renders the
+common pages after every write, so most readers never wait.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import dash
+from dash._pages import _parse_query_string  # the router's own reading of the query: the layout's arguments
+from dash.exceptions import UnsupportedRelativePath
+from flask import Flask, Response, g, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.server.data import engine
+from dashboard.server.gate import page_for
+from dashboard.server.page_router import is_router_request, router_pathname, router_search
+from dashboard.server.readers import PrintAgent, RoleReader, SignedInUser, Visitor, open_viewing, reader
+from measures.storage import page_responses, reads
+from measures.storage.page_responses import StoredResponse
+
+log = logging.getLogger(__name__)
+
+CACHED = "cached"  # the page registry's flag: this page's response may be stored and shared
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.05
+GZIP_LEVEL = 6
+ROOT = Path(__file__).resolve().parent.parent.parent
+_RENDER = "page_render"
+_DO_NOT_STORE = "page_do_not_store"
+
+
+def _code_fingerprint() -> str:
+    """A digest of the code and files that draw the pages: a new release never serves an older release's page."""
+    digest = hashlib.sha256()
+    files = sorted(
+        [*ROOT.joinpath("dashboard").rglob("*.py"), *ROOT.joinpath("measures").rglob("*.py")]
+        + [path for path in (ROOT / "data" / "council.toml", ROOT / "data" / "catalogue.toml") if path.exists()]
+    )
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_FINGERPRINT = _code_fingerprint()
+
+
+def _settings_fingerprint() -> str:
+    """The settings that may change a page (e.g. MEASURES_RATING_WINDOW_MONTHS): every MEASURES_ setting but secrets
+    and those of the server's own running (mail, warming, proxies), so servers set up alike share their pages."""
+    left_out = (
+        "PASSWORD",
+        "SECRET",
+        "KEY",
+        "TOKEN",
+        "URL",
+        "SMTP",
+        "WARMING",
+        "PROXY",
+        "PARSE",
+        "STAGED",
+        "CHROMIUM",
+        "COOKIES",
+    )
+    settings = sorted(
+        (name, value)
+        for name, value in os.environ.items()
+        if name.startswith("MEASURES_") and not any(word in name for word in left_out)
+    )
+    return hashlib.sha256(repr(settings).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageRender:
+    """A page-router request whose response may be stored: its key and what the key was made from."""
+
+    key: str
+    data_version: str
+    path: str
+    reader_class: str
+    claimed: bool = False
+
+
+def reader_class() -> str | None:
+    """Return what a page shows depends on about its reader: 'role:<role>' for someone signed in (or the warmer
+    rendering as that role), 'print' for the meeting-pack printer, 'visitor' for reading without signing in; None
+    for anyone else (nothing stored is served to them)."""
+    asking = reader()
+    if isinstance(asking, SignedInUser | RoleReader):
+        return f"role:{asking.role}"
+    if isinstance(asking, PrintAgent):
+        return "print"
+    if type(asking) is Visitor and open_viewing():
+        return "visitor"
+    return None
+
+
+def page_render() -> PageRender | None:
+    """Return the key of this request's response when it is a page-router request for a page marked `cached`, by
+    a reader whose pages may be shared; else None. Reads the data version (one primary-key read). Needs a request
+    context; raises sqlalchemy errors."""
+    body = request.get_json(silent=True)
+    if not is_router_request(body):
+        return None
+    pathname, search = router_pathname(), router_search()
+    if pathname is None or search is None:
+        return None
+    if not page_for(pathname).get(CACHED):
+        return None
+    who = reader_class()
+    if who is None:
+        return None
+    try:
+        relative = dash.strip_relative_path(pathname) or ""
+    except UnsupportedRelativePath:
+        return None
+    version = reads.data_version(engine())
+    query = _parse_query_string(search)
+    key = page_responses.cache_key(
+        CODE_FINGERPRINT,
+        _settings_fingerprint(),
+        version,
+        date.today().isoformat(),  # a page may say what today is; tomorrow it renders afresh
+        str(body.get("output")),
+        relative,
+        sorted((name, repr(value)) for name, value in query.items()),
+        who,
+    )
+    return PageRender(key, version, f"/{relative}{search}", who)
+
+
+def do_not_store() -> None:
+    """Keep this request's response to its own reader: the page met a fault or shows something transient."""
+    setattr(g, _DO_NOT_STORE, True)
+
+
+def _accepts_gzip() -> bool:
+    return "gzip" in request.accept_encodings
+
+
+def _respond(stored: StoredResponse) -> Response:
+    compressed = _accepts_gzip()
+    response = Response(stored.gzipped if compressed else stored.body, mimetype="application/json")
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
+def serve_stored() -> Response | None:
+    """Flask's `before_request` hook, after the gate: answer a page-router request with its stored response, or
+    wait for the reader rendering it, or note that this request renders it (`store_rendered` then keeps it).
+    Returns None to let Dash render. A database fault here only means the page is rendered as if nothing were
+    stored."""
+    try:
+        render = page_render()
+        if render is None:
+            return None
+        database = engine()
+        stored = page_responses.stored_response(database, render.key)
+        if stored is not None:
+            return _respond(stored)
+        if page_responses.claim_render(database, render.key, render.data_version):
+            g.setdefault(_RENDER, PageRender(render.key, render.data_version, render.path, render.reader_class, True))
+            return None
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            stored = page_responses.stored_response(database, render.key)
+            if stored is not None:
+                return _respond(stored)
+        g.setdefault(_RENDER, render)
+    except SQLAlchemyError as error:
+        log.warning("stored pages unavailable, rendering afresh: %s", error)
+    return None
+
+
+def store_rendered(response: Response) -> Response:
+    """Flask's `after_request` hook: keep the page this request rendered (when `serve_stored` said so and it
+    rendered without fault) and send it compressed to a browser that accepts gzip."""
+    render: PageRender | None = g.get(_RENDER)
+    if render is None:
+        return response
+    try:
+        if response.status_code == 200 and response.mimetype == "application/json" and not g.get(_DO_NOT_STORE):
+            body = response.get_data()
+            stored = StoredResponse(body, gzip.compress(body, GZIP_LEVEL, mtime=0))
+            page_responses.store_response(
+                engine(), render.key, render.data_version, render.path, render.reader_class, stored
+            )
+            if _accepts_gzip() and "Content-Encoding" not in response.headers:
+                response.set_data(stored.gzipped)
+                response.headers["Content-Encoding"] = "gzip"
+                response.headers["Vary"] = "Accept-Encoding"
+    except SQLAlchemyError as error:
+        log.warning("could not store a rendered page: %s", error)
+    finally:
+        if render.claimed:
+            try:
+                page_responses.release_render(engine(), render.key)
+            except SQLAlchemyError as error:
+                log.warning("could not release a page's render claim: %s", error)
+    return response
+
+
+def install(server: Flask) -> None:
+    """Serve stored pages after every other check of the request, and keep pages rendered afresh."""
+    server.before_request(serve_stored)
+    server.after_request(store_rendered)

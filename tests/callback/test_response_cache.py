@@ -1,0 +1,233 @@
+"""Pages rendered once per data version and served to every reader of the same role (`response_cache.py`): a
+stored page is served again without rendering, never to a reader of another role or one the gate refuses, never
+after a write of any kind has changed what the page shows, and never when its render failed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import dash
+import pytest
+
+from dashboard import warming
+from measures.domain.catalogue import load_catalogue
+from measures.storage import backup, edits, page_responses, plan, publications, reads, recording
+from tests.auth_helpers import client_as
+from tests.rendered import rendered, route, text
+
+DRAFT = "2023-02"
+
+
+def _engine():
+    from dashboard.server import data
+
+    return data.engine()
+
+
+def _page_text(client, path: str, search: str = "") -> str:
+    return text(rendered(client, path, search))
+
+
+def _record(engine, numerator: int, reason: str = "") -> None:
+    recording.record_values(
+        engine,
+        [recording.ValueRow("3.1", DRAFT, numerator=numerator, denominator=9973, value=numerator / 9973 * 100)],
+        recording.UploadInfo(kind="import", filename=f"return-{DRAFT}.xlsx", user_name="Olu Officer", reason=reason),
+    )
+
+
+@pytest.fixture
+def layout_replaced():
+    """Replace a page's layout for one test, so that a page served without rendering can be told apart."""
+    kept: dict[str, object] = {}
+
+    def replace(module: str, layout) -> None:
+        kept.setdefault(module, dash.page_registry[module]["layout"])
+        dash.page_registry[module]["layout"] = layout
+
+    yield replace
+    for module, layout in kept.items():
+        dash.page_registry[module]["layout"] = layout
+
+
+def test_a_page_is_rendered_once_and_then_served_as_stored(app, layout_replaced):
+    engine = _engine()
+    viewer = client_as(app, "viewer")
+    first = route(viewer, "/measure/3.1").get_data()
+    assert page_responses.stored_count(engine, reads.data_version(engine)) == 1
+    layout_replaced("dashboard.pages.measure", lambda **_: dash.html.P("rendered again"))
+    again = route(client_as(app, "viewer"), "/measure/3.1").get_data()
+    assert again == first
+    # Another address is rendered afresh: the replaced layout shows.
+    assert "rendered again" in _page_text(viewer, "/measure/3.2")
+
+
+def test_a_browser_that_accepts_gzip_gets_the_stored_copy_compressed(app):
+    viewer = client_as(app, "viewer")
+    plain = route(viewer, "/area/3").get_data()
+    body = json.dumps(
+        {
+            "output": warming.router_request("/area/3")["output"],
+            "outputs": warming.router_request("/area/3")["outputs"],
+            "inputs": warming.router_request("/area/3")["inputs"],
+            "changedPropIds": ["_pages_location.pathname"],
+            "state": [],
+        }
+    )
+    token = viewer.get_cookie("_csrf_token").value
+    response = viewer.post(
+        "/_dash-update-component",
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRFToken": token, "Accept-Encoding": "gzip, deflate"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert gzip.decompress(response.get_data()) == plain
+
+
+def test_a_stored_page_is_never_served_to_another_role(app):
+    engine = _engine()
+    _record(engine, 6161)  # a draft month: officers see it, viewers do not
+    officer_page = _page_text(client_as(app, "officer"), "/measure/3.1")
+    admin_page = _page_text(client_as(app, "admin"), "/measure/3.1")
+    viewer_page = _page_text(client_as(app, "viewer"), "/measure/3.1")
+    assert "6,161" in officer_page and "6,161" in admin_page
+    assert "6,161" not in viewer_page
+    assert "Note an event on the chart" in admin_page and "Note an event on the chart" in officer_page
+    assert "Note an event on the chart" not in viewer_page
+    assert "Recalculate the limits" in admin_page
+    assert "Recalculate the limits" not in officer_page
+    assert page_responses.stored_count(engine, reads.data_version(engine)) == 3
+    # The overview's default month follows the reader's role too.
+    assert "February 2023" in _page_text(client_as(app, "officer"), "/")
+    assert "February 2023" not in _page_text(client_as(app, "viewer"), "/")
+
+
+def test_the_gate_refuses_before_anything_stored_is_served(app):
+    officer = client_as(app, "officer")
+    assert route(officer, "/workers/2.2", "?period=2022-12").status_code == 200  # stored for officers
+    assert route(client_as(app, "viewer"), "/workers/2.2", "?period=2022-12").status_code == 403
+    assert route(client_as(app, None), "/workers/2.2", "?period=2022-12").status_code == 401
+    assert route(client_as(app, None), "/measure/3.1").status_code == 401
+
+
+def test_a_failed_render_is_not_stored(app, layout_replaced):
+    engine = _engine()
+    original = dash.page_registry["dashboard.pages.area"]["layout"]
+
+    def failing(**_):
+        raise RuntimeError("a fault while drawing the page")
+
+    layout_replaced("dashboard.pages.area", failing)
+    viewer = client_as(app, "viewer")
+    failed = _page_text(viewer, "/area/3")
+    assert page_responses.stored_count(engine) == 0
+    layout_replaced("dashboard.pages.area", original)
+    again = _page_text(viewer, "/area/3")
+    assert again != failed
+    assert page_responses.stored_count(engine) == 1
+
+
+def _written_and_read(app, role: str, path: str, write, before: str | None, after: str, search: str = "") -> None:
+    """Read `path` as `role` (stored, showing `before` when given), make `write`, read again: the page shows `after`."""
+    engine = _engine()
+    client = client_as(app, role)
+    first = _page_text(client, path, search)
+    if before is not None:
+        assert before in first
+    assert after not in first
+    version = reads.data_version(engine)
+    assert page_responses.stored_count(engine, version) >= 1
+    write(engine)
+    assert reads.data_version(engine) != version
+    second = _page_text(client, path, search)
+    assert after in second
+
+
+def test_never_stale_after_an_import(app):
+    _written_and_read(app, "officer", "/measure/3.1", lambda engine: _record(engine, 6161), None, "6,161")
+
+
+def test_never_stale_after_a_correction(app):
+    _record(_engine(), 6161)
+    _written_and_read(app, "officer", "/measure/3.1", lambda engine: _record(engine, 6262), "6,161", "6,262")
+
+
+def test_never_stale_after_a_publication(app):
+    _record(_engine(), 6161)
+    _written_and_read(
+        app, "viewer", "/measure/3.1", lambda engine: publications.publish(engine, DRAFT, "Ada Admin"), None, "6,161"
+    )
+
+
+def test_never_stale_after_commentary(app):
+    def comment(engine):
+        edits.add_commentary(engine, "3.1", "2023-01", "Unmistakable commentary for the board", "Olu Officer")
+
+    _written_and_read(app, "viewer", "/measure/3.1", comment, None, "Unmistakable commentary for the board")
+
+
+def test_never_stale_after_a_target_change(app):
+    measure = next(m for m in load_catalogue().measures if m.target is not None)
+
+    def retarget(engine):
+        target = measure.target
+        assert target is not None
+        change = edits.TargetChange(
+            kind=target.kind,
+            low=target.low,
+            high=target.high,
+            tolerance=target.tolerance,
+            text=target.text,
+            objective="An objective no page has shown before",
+            timescale=measure.timescale,
+        )
+        edits.change_target(engine, measure.ref, change, "Ada Admin")
+
+    _written_and_read(app, "viewer", "/pack", retarget, None, "An objective no page has shown before")
+
+
+def test_never_stale_after_an_action_is_added(app):
+    def add(engine):
+        plan.add_action(
+            engine,
+            number="3.9",
+            area=3,
+            text="An action added after the page was stored",
+            lead="Head of Service",
+            deadline="2023-06",
+            deadline_text="",
+            measures=["3.1"],
+            actor="Ada Admin",
+            reason="agreed by the board",
+        )
+
+    _written_and_read(app, "viewer", "/plan", add, None, "An action added after the page was stored")
+
+
+def test_never_stale_after_a_restore(app, tmp_path):
+    engine = _engine()
+    saved = tmp_path / "before.json.gz"
+    backup.backup(engine, saved)
+    edits.add_commentary(engine, "3.1", "2023-01", "Commentary the restore takes away", "Olu Officer")
+
+    viewer = client_as(app, "viewer")
+    assert "Commentary the restore takes away" in _page_text(viewer, "/measure/3.1")
+    backup.restore(engine, saved, replace=True, actor="Ada Admin")
+    assert "Commentary the restore takes away" not in _page_text(client_as(app, "viewer"), "/measure/3.1")
+
+
+def test_the_warmer_renders_the_common_pages_for_every_role_once(app, layout_replaced):
+    engine = _engine()
+    version = reads.data_version(engine)
+    rendered_count = warming.warm_version(app, engine)
+    pages = warming.common_pages(engine)
+    assert rendered_count == len(pages) * 3
+    assert page_responses.stored_count(engine, version) == len(pages) * 3
+    assert warming.warm_version(app, engine) == 0  # claimed: no process renders a version twice
+    layout_replaced("dashboard.pages.overview", lambda **_: dash.html.P("rendered again"))
+    for role in ("viewer", "officer", "admin"):
+        assert "rendered again" not in _page_text(client_as(app, role), "/")
