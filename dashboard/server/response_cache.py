@@ -109,7 +109,7 @@ def reader_class() -> str | None:
         return f"role:{asking.role}"
     if isinstance(asking, PrintAgent):
         return "print"
-    if type(asking) is Visitor and open_viewing():
+    if asking.__class__ is Visitor and open_viewing():  # not type(): flask_login hands a proxy
         return "visitor"
     return None
 
@@ -119,7 +119,7 @@ def page_render() -> PageRender | None:
     a reader whose pages may be shared; else None. Reads the data version (one primary-key read). Needs a request
     context; raises sqlalchemy errors."""
     body = request.get_json(silent=True)
-    if not is_router_request(body):
+    if not isinstance(body, dict) or not is_router_request(body):
         return None
     pathname, search = router_pathname(), router_search()
     if pathname is None or search is None:

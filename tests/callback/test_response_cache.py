@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import dash
 import pytest
@@ -231,3 +233,31 @@ def test_the_warmer_renders_the_common_pages_for_every_role_once(app, layout_rep
     layout_replaced("dashboard.pages.overview", lambda **_: dash.html.P("rendered again"))
     for role in ("viewer", "officer", "admin"):
         assert "rendered again" not in _page_text(client_as(app, role), "/")
+
+
+def test_readers_arriving_together_wait_for_one_render(app, layout_replaced):
+    calls = []
+    original = dash.page_registry["dashboard.pages.area"]["layout"]
+
+    def slow(**arguments):
+        calls.append(arguments)
+        time.sleep(1.0)  # long enough for the other readers to arrive while it renders
+        return original(**arguments)
+
+    layout_replaced("dashboard.pages.area", slow)
+    clients = [client_as(app, "viewer") for _ in range(3)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        bodies = list(pool.map(lambda client: route(client, "/area/4").get_data(), clients))
+    assert len(calls) == 1
+    assert bodies[0] == bodies[1] == bodies[2]
+
+
+def test_a_visitor_reading_without_signing_in_never_gets_a_signed_in_readers_page(app, monkeypatch):
+    monkeypatch.setenv("MEASURES_OPEN_VIEWING", "service")
+    _record(_engine(), 6161)
+    assert "6,161" in _page_text(client_as(app, "officer"), "/measure/3.1")
+    visitor_page = _page_text(client_as(app, None), "/measure/3.1")
+    assert "6,161" not in visitor_page
+    assert "Note an event on the chart" not in visitor_page
+    engine = _engine()
+    assert page_responses.stored_count(engine, reads.data_version(engine)) == 2
