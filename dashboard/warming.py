@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from dash import Dash
 from flask.testing import FlaskClient
@@ -30,6 +30,7 @@ from dashboard.server.csrf import CSRF_COOKIE
 from dashboard.server.data import engine
 from dashboard.server.page_router import CALLBACK_PATH, ROUTER_OUTPUT
 from dashboard.server.readers import RENDER_AS_ENVIRON, open_viewing
+from dashboard.server.response_cache import CODE_FINGERPRINT
 from measures.accounts import users
 from measures.storage import page_responses, plan, reads
 from measures.storage.catalogue_records import read_catalogue
@@ -82,12 +83,12 @@ def _readers() -> Iterator[str | None]:
         yield None
 
 
-def warm_version(app: Dash, database: Engine) -> int:
+def warm_version(app: Dash, database: Engine, keep_going: Callable[[], bool] = lambda: True) -> int:
     """Render the common pages for every role for the current data version, unless another process has claimed it.
-    Returns how many pages were rendered (0 when claimed elsewhere; it stops part-way when the data moves on).
-    Raises sqlalchemy errors."""
+    Returns how many pages were rendered (0 when claimed elsewhere; it stops part-way when the data moves on or
+    `keep_going` says to stop). Raises sqlalchemy errors."""
     version = reads.data_version(database)
-    if not page_responses.claim_warming(database, version):
+    if not page_responses.claim_warming(database, version, CODE_FINGERPRINT):
         return 0
     client = app.server.test_client()
     client.get("/_dash-layout")  # a session and its CSRF cookie, as a browser has them
@@ -96,11 +97,13 @@ def warm_version(app: Dash, database: Engine) -> int:
     rendered = 0
     for path in common_pages(database):
         for role in _readers():
+            if not keep_going():
+                return rendered
             if reads.data_version(database) != version:
                 log.info("data changed while warming pages; %d rendered for the older version", rendered)
                 return rendered
             rendered += _render(client, path, role, headers)
-    page_responses.finish_warming(database, version, rendered)
+    page_responses.finish_warming(database, version, rendered, CODE_FINGERPRINT)
     log.info("warmed %d pages for data version %s", rendered, version)
     return rendered
 
@@ -123,11 +126,17 @@ def run(poll_seconds: float = POLL_SECONDS, parent: int | None = None) -> None:
 
     app = create_app()
     database = engine()
-    while parent is None or _alive(parent):
+
+    def keep_going() -> bool:
+        return parent is None or _alive(parent)
+
+    while keep_going():
         try:
-            warm_version(app, database)
+            warm_version(app, database, keep_going)
         except SQLAlchemyError as error:
             log.warning("page warming paused: the database did not answer (%s)", error)
+        except Exception:  # noqa: BLE001 - a fault in one round must not stop warming for good; readers render meanwhile
+            log.exception("page warming failed this round")
         time.sleep(poll_seconds)
 
 

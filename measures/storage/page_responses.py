@@ -125,28 +125,33 @@ def release_render(engine: Engine, key: str) -> None:
         connection.execute(delete(db.page_render_claims).where(_c.cache_key == key))
 
 
-def claim_warming(engine: Engine, data_version: str) -> bool:
-    """Claim the warming of the common pages for `data_version`: True for the first caller of all processes and
-    servers, False once anyone has claimed it. Drops the responses, claims and warming records of every other
-    version. Raises whatever the database raises."""
+def _warming_key(data_version: str, release: str) -> str:
+    return f"{data_version}/{release[:16]}" if release else data_version
+
+
+def claim_warming(engine: Engine, data_version: str, release: str = "") -> bool:
+    """Claim the warming of the common pages for `data_version` as drawn by `release` (a digest of the code): True
+    for the first caller of all processes and servers, False once anyone has claimed it. Drops the responses, claims
+    and warming records of every other version. Raises whatever the database raises."""
+    key = _warming_key(data_version, release)
     try:
         with _working_write(engine) as connection:
-            connection.execute(delete(db.page_warming).where(_w.data_version != data_version))
+            connection.execute(delete(db.page_warming).where(_w.data_version != key))
             connection.execute(delete(db.page_render_claims).where(_c.data_version != data_version))
             connection.execute(delete(db.page_responses).where(_r.data_version != data_version))
-            connection.execute(insert(db.page_warming).values(data_version=data_version, started_at=datetime.now(UTC)))
+            connection.execute(insert(db.page_warming).values(data_version=key, started_at=datetime.now(UTC)))
         return True
     except IntegrityError:
         return False
 
 
-def finish_warming(engine: Engine, data_version: str, pages: int) -> None:
-    """Record that warming `data_version` ended having rendered `pages` pages. Raises whatever the database
-    raises."""
+def finish_warming(engine: Engine, data_version: str, pages: int, release: str = "") -> None:
+    """Record that warming `data_version` for `release` ended having rendered `pages` pages. Raises whatever the
+    database raises."""
     with _working_write(engine) as connection:
         connection.execute(
             update(db.page_warming)
-            .where(_w.data_version == data_version)
+            .where(_w.data_version == _warming_key(data_version, release))
             .values(finished_at=datetime.now(UTC), pages=pages)
         )
 
