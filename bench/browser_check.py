@@ -64,9 +64,18 @@ def browser_outputs(port: int, session: dict[str, str], addresses: list[str]) ->
         for address in addresses:
             sent.clear()
             page.goto(base + address)
-            page.wait_for_load_state("networkidle", timeout=120_000)
-            page.wait_for_timeout(500)  # a callback fired by the inserted page leaves the network busy again
-            page.wait_for_load_state("networkidle", timeout=120_000)
+            # Functions, not expressions: the app's Content-Security-Policy forbids the eval an expression needs.
+            page.wait_for_function(
+                "() => { const c = document.getElementById('_pages_content'); return c && c.children.length > 0; }",
+                timeout=120_000,
+            )
+            # A big page takes the browser a while to insert, and only then are its callbacks sent: wait until the
+            # count has stood still for two seconds with the network idle.
+            counted = -1
+            while counted != len(sent):
+                counted = len(sent)
+                page.wait_for_timeout(2000)
+                page.wait_for_load_state("networkidle", timeout=120_000)
             seen[address] = list(sent)
         browser.close()
     return seen

@@ -179,3 +179,36 @@ def components(layout: Any) -> Iterator[tuple[str, dict[str, Any]]]:
                 stack.extend(value for value in props.values() if isinstance(value, (list, dict)))
             else:
                 stack.extend(value for value in node.values() if isinstance(value, (list, dict)))
+
+
+def _decoders() -> dict[str, Any]:
+    import gzip
+    import zlib
+
+    found: dict[str, Any] = {"gzip": gzip.decompress, "deflate": zlib.decompress}
+    try:
+        import brotli  # type: ignore[import-not-found]
+
+        found["br"] = brotli.decompress
+    except ImportError:
+        pass
+    try:
+        import zstandard  # type: ignore[import-not-found]
+
+        found["zstd"] = zstandard.ZstdDecompressor().decompress
+    except ImportError:
+        pass
+    return found
+
+
+DECODERS = _decoders()
+# A browser says which compressions it reads (Chromium: gzip, deflate, br, zstd); the reader offers those it can
+# decode here, so a server that keeps or makes a compressed copy does that work as it would for a browser.
+ACCEPT_ENCODING = ", ".join(DECODERS)
+
+
+def decoded(content_encoding: str | None, body: bytes) -> bytes:
+    """The body of a response as sent before its Content-Encoding (none, or one the reader offered)."""
+    if not content_encoding or content_encoding == "identity":
+        return body
+    return DECODERS[content_encoding.strip().lower()](body)

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browser_like import Dependencies  # noqa: E402
+from browser_like import ACCEPT_ENCODING, Dependencies, decoded  # noqa: E402
 from common import Results, router_body  # noqa: E402
 from served import HOST, Server, describe, load_average, log_tail, serve  # noqa: E402
 
@@ -65,10 +65,13 @@ def _percentile(values: list[float], share: float) -> float:
 
 def _post(connection: http.client.HTTPConnection, body: bytes, session: dict[str, str]) -> tuple[int, bytes]:
     connection.request(
-        "POST", "/_dash-update-component", body=body, headers={"Content-Type": "application/json", **session}
+        "POST",
+        "/_dash-update-component",
+        body=body,
+        headers={"Content-Type": "application/json", "Accept-Encoding": ACCEPT_ENCODING, **session},
     )
     response = connection.getresponse()
-    return response.status, response.read()
+    return response.status, decoded(response.getheader("Content-Encoding"), response.read())
 
 
 def view_page(
@@ -84,7 +87,7 @@ def view_page(
     requests = 0
     try:
         if kind == "shell":
-            connection.request("GET", "/", headers=session)
+            connection.request("GET", "/", headers={"Accept-Encoding": ACCEPT_ENCODING, **session})
             response = connection.getresponse()
             body = response.read()
             requests += 1
