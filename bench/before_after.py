@@ -8,11 +8,13 @@ Measures two checkouts one after the other with the same benchmarks, and prints 
 - load (`bench/load.py`): READERS browser-like readers against gunicorn (3 workers x 4 threads, as `make serve`),
   requests per page view, throughput, p50/p95/p99 beside the machine's load average, the server's CPU per request
   (target <= 6 ms), and the resident memory of every process of gunicorn's master at the end of the run (10
-  minutes unless --quick: target < 300 MB).
+  minutes unless --quick: target < 300 MB);
+- ingest (`bench/import_cpu.py`): a 12,000-row and a 26,000-row template return checked by the checkout's own
+  `measures import --dry-run`, CPU against a bare python-calamine read of the same file (target <= 2x).
 
 The two checkouts run in turn on a shared machine: read the ratios and the CPU per request (which does not depend
 on how busy the machine is) rather than the latencies, and the load average printed beside them. `--quick` is a
-short trial of everything (minutes, not the half hour of the full run).
+short trial of everything (minutes, not the hour of the full run).
 
 Run: `.venv/bin/python bench/before_after.py --before PATH [--after PATH] [--quick] [--check-browser]`.
 """
@@ -30,6 +32,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+import import_cpu  # noqa: E402
 import pages  # noqa: E402
 from load import QUICK_SECONDS, QUICK_WARM_UP, LoadFigures, check_browser, print_figures, run_load  # noqa: E402
 from served import describe, serve  # noqa: E402
@@ -38,9 +41,15 @@ ROOT = BENCH.parent
 FULL_SECONDS, FULL_WARM_UP = 600.0, 30.0
 
 
-def measure(app_root: Path, args: argparse.Namespace) -> tuple[list[dict[str, Any]], LoadFigures]:
-    """Every figure of one checkout: its pages' rows and one load run."""
+Figures = tuple[list[dict[str, Any]], LoadFigures, list[dict[str, float]]]
+
+
+def measure(app_root: Path, args: argparse.Namespace) -> Figures:
+    """Every figure of one checkout: its pages' rows, one load run and the ingest rows."""
     print(f"\n=== {describe(app_root)} ===", flush=True)
+    sizes = [12_000] if args.quick else [12_000, 26_000]
+    ingest = import_cpu.measure(app_root, sizes, 1 if args.quick else 3)
+    import_cpu.print_results(describe(app_root), ingest)
     rows = pages.run(app_root, args.repeat)
     pages.print_rows(describe(app_root), rows)
     with tempfile.TemporaryDirectory(prefix="measures-before-after-") as folder:
@@ -50,14 +59,14 @@ def measure(app_root: Path, args: argparse.Namespace) -> tuple[list[dict[str, An
             print(f"load: {args.readers} readers for {args.seconds:g} s after {args.warm_up:g} s ...", flush=True)
             figures = run_load(server, args.readers, args.seconds, args.warm_up)
     print_figures(figures)
-    return rows, figures
+    return rows, figures, ingest
 
 
 def _ratio(before: float, after: float) -> str:
     return f"{before / after:.1f}x" if after > 0 else "-"
 
 
-def table(before: tuple[list[dict[str, Any]], LoadFigures], after: tuple[list[dict[str, Any]], LoadFigures]) -> str:
+def table(before: Figures, after: Figures) -> str:
     """The before/after table in Markdown: figure, before, after, before/after, target."""
     lines = ["| figure | before | after | before / after | target |", "|---|---|---|---|---|"]
 
@@ -108,6 +117,10 @@ def table(before: tuple[list[dict[str, Any]], LoadFigures], after: tuple[list[di
         0,
     )
     lines.append(f"| load: errors | {old_load.errors} | {new_load.errors} | | 0 |")
+    for old_ingest, new_ingest in zip(before[2], after[2], strict=True):
+        rows = f"{int(new_ingest['rows']):,}"
+        add(f"ingest: {rows}-row return, import CPU s", old_ingest["import_s"], new_ingest["import_s"], "", "", 2)
+        add(f"ingest: {rows}-row return, import / bare read", old_ingest["ratio"], new_ingest["ratio"], "x", "<= 2x")
     return "\n".join(lines)
 
 
@@ -142,8 +155,8 @@ def main() -> int:
         args.json.write_text(
             json.dumps(
                 {
-                    "before": {"pages": before[0], "load": asdict(before[1])},
-                    "after": {"pages": after[0], "load": asdict(after[1])},
+                    "before": {"pages": before[0], "load": asdict(before[1]), "ingest": before[2]},
+                    "after": {"pages": after[0], "load": asdict(after[1]), "ingest": after[2]},
                 },
                 indent=1,
             )
