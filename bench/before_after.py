@@ -14,7 +14,7 @@ Measures two checkouts one after the other with the same benchmarks, and prints 
 
 The two checkouts run in turn on a shared machine: read the ratios and the CPU per request (which does not depend
 on how busy the machine is) rather than the latencies, and the load average printed beside them. `--quick` is a
-short trial of everything (minutes, not the hour of the full run).
+short trial of everything (a few minutes, not the half hour of the full run).
 
 Run: `.venv/bin/python bench/before_after.py --before PATH [--after PATH] [--quick] [--check-browser]`.
 """
