@@ -139,6 +139,7 @@ class LoadFigures:
     cpu_ms_per_view: float
     load_before: float
     load_after: tuple[float, float, float]
+    unemulated: int = 0  # pattern-matching callbacks the browser would have sent and the reader did not
     per_kind: dict[str, dict[str, float]] = field(default_factory=dict)
     memory_mb: list[tuple[int, float, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -247,6 +248,7 @@ def run_load(server: Server, readers: int, seconds: float, warm_up: float) -> Lo
         cpu_ms_per_view=cpu * 1000 / views if views else 0.0,
         load_before=load_before,
         load_after=load_after,
+        unemulated=deps.unemulated,
         per_kind=per_kind,
         memory_mb=server.children_memory(),
         problems=results.samples[:5],
@@ -266,6 +268,8 @@ def print_figures(figures: LoadFigures) -> None:
     )
     for problem in figures.problems:
         print(f"  - {problem}")
+    if figures.unemulated:
+        print(f"  ! {figures.unemulated} pattern-matching callback requests a browser sends were not sent")
     one, five, _ = figures.load_after
     print(
         f"page view  p50 {figures.p50_ms:7.1f} ms   p95 {figures.p95_ms:7.1f} ms   p99 {figures.p99_ms:7.1f} ms   "
