@@ -161,10 +161,11 @@ def _form_token(page: str) -> str:
     return match.group(1)
 
 
-def sign_in_test_client(client, password: str) -> dict[str, str]:
-    """Sign a Flask test client in as BENCH_USER; return the headers its callbacks need (the CSRF header)."""
+def sign_in_test_client(client, password: str, name: str = BENCH_USER) -> dict[str, str]:
+    """Sign a Flask test client in as `name` (BENCH_USER unless given); return the headers its callbacks need (the
+    CSRF header)."""
     token = _form_token(client.get("/sign-in").get_data(as_text=True))
-    response = client.post("/sign-in", data={"name": BENCH_USER, "password": password, "csrf_token": token})
+    response = client.post("/sign-in", data={"name": name, "password": password, "csrf_token": token})
     if response.status_code != 302:
         raise RuntimeError(f"signing in failed: HTTP {response.status_code}")
     return {"X-CSRFToken": client.get_cookie("_csrf_token").value}

@@ -1,11 +1,21 @@
-"""Page speed on a large generated dataset: 10 years, 100 measures, 30 teams, caseloads for 450 workers.
+"""Server CPU of every kind of page, warm and cold, against its floor, for this checkout or `--app-root PATH`.
 
-1. Server time of the pages' callbacks (the router callback that renders the overview, and the measure
-   page) against the bare SQL that fetches the same rows, as ratios measured in one run (target <= 3x).
-2. Browser time until the overview's charts have rendered against a Dash page holding a single empty
-   graph (target <= 1.5x), in Debian's Chromium.
+For each kind of page (the overview, a month, a measure, an area, a team breakdown, worker caseloads, the plan, an
+action, the national comparison, the meeting pack, How to read these pages) it asks the pages router for the page
+as the browser does, through the app's own request gate, in one process, and reads the CPU time that process
+spent (time.process_time: every thread, so work a request leaves to a background thread counts too):
 
-The machine is shared and noisy: read the ratios, not the seconds. Run: `.venv/bin/python bench/pages.py`.
+- warm: the same page again at the same data version (median of --repeat), against serving the page's stored
+  bytes through the app's own gate and headers (a route added for this run that returns the bytes the router
+  answered). Target: within 2x;
+- cold: the first request after the data version moves (a write), against its floor: the SELECT statements that
+  request issued, replayed on the same database, plus encoding its response (orjson when installed, else json).
+  Target: within 3x.
+
+The checkout's demo database is built with its own command line; with `--app-root` the measuring part runs in a
+separate Python process started in that checkout, so one run can measure the previous release beside this one.
+The machine is shared: read the ratios, not the milliseconds. Run: `.venv/bin/python bench/pages.py [--repeat 5]
+[--app-root PATH] [--quick] [--json OUT]`.
 """
 
 from __future__ import annotations
@@ -13,302 +23,265 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import numpy as np
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from browser_like import ACCEPT_ENCODING, decoded  # noqa: E402
+from common import router_body, sign_in_test_client  # noqa: E402
+from served import describe, prepare_database  # noqa: E402
 
-from common import add_bench_user, free_port, router_body, sign_in_http, sign_in_test_client  # noqa: E402 - bench/ is on the path as the script folder
+try:
+    import orjson
 
-from measures.domain.catalogue import parse_catalogue  # noqa: E402
-from measures.domain.periods import period_range  # noqa: E402
-from measures.storage import (  # noqa: E402
-    catalogue_records,
-    db,  # noqa: E402
-    recording,
-)
-from measures.storage.recording import UploadInfo, ValueRow  # noqa: E402
+    def encode(payload: Any) -> bytes:
+        return orjson.dumps(payload)
 
-MEASURES, YEARS, TEAMS, WORKERS = 100, 10, 30, 450
-FIRST, LAST = "2013-01", "2022-12"
-CASELOAD_REF = "2.1"
+    ENCODER = "orjson"
+except ImportError:
 
-EMPTY_GRAPH_APP = """
-import sys
-from dash import Dash, dcc, html
-app = Dash(__name__)
-app.layout = html.Div([html.H1("One empty graph"), dcc.Graph(id="graph", figure={})])
-app.run(host="127.0.0.1", port=int(sys.argv[1]), debug=False)
-"""
+    def encode(payload: Any) -> bytes:
+        return json.dumps(payload).encode()
+
+    ENCODER = "json"
+
+STORED_PATH = "/bench-stored-response"
+OFFICER = "Bench Officer"
 
 
-def catalogue():
-    areas = [{"number": n, "title": f"Area {n}"} for n in range(1, 11)]
-    measures = []
-    for index in range(MEASURES):
-        area, number = index % 10 + 1, index // 10 + 1
-        unit = "average" if f"{area}.{number}" == CASELOAD_REF else ("percent" if index % 2 == 0 else "count")
-        measure = {
-            "ref": f"{area}.{number}",
-            "area": area,
-            "title": f"Generated measure {area}.{number}",
-            "unit": unit,
-            "counts": unit == "percent",
-            "polarity": "higher" if index % 3 else "lower",
-        }
-        if index % 4 == 0 and unit == "percent":
-            measure["target"] = {"kind": "at_least", "low": 70, "tolerance": 5}
-        measures.append(measure)
-    return parse_catalogue({"area": areas, "measure": measures})
+def _cpu(call: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.process_time()
+    result = call()
+    return time.process_time() - started, result
 
 
-def generate(path: Path) -> int:
-    """Fill a new database with the large dataset; returns the number of figures."""
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade_schema(engine)
-    cat = catalogue()
-    catalogue_records.sync_catalogue(engine, cat)
-    rng = np.random.default_rng(2026)
-    periods = period_range(FIRST, LAST)
-    teams = [f"Team {number:02d}" for number in range(1, TEAMS + 1)]
-    rows: list[ValueRow] = []
-    for measure in cat.measures:
-        if measure.ref == CASELOAD_REF:
-            continue
-        for period in periods:
-            team_values = []
-            for team in teams:
-                if measure.unit == "percent":
-                    denominator = float(rng.integers(20, 60))
-                    numerator = float(rng.binomial(int(denominator), 0.7))
-                    rows.append(
-                        ValueRow(
-                            measure.ref,
-                            period,
-                            team,
-                            "",
-                            numerator,
-                            denominator,
-                            100 * numerator / denominator,
-                            synthetic=True,
-                        )
-                    )
-                    team_values.append((numerator, denominator))
-                else:
-                    value = float(rng.poisson(12))
-                    rows.append(ValueRow(measure.ref, period, team, "", value=value, synthetic=True))
-                    team_values.append((value, 0.0))
-            if measure.unit == "percent":
-                numerator = sum(n for n, _ in team_values)
-                denominator = sum(d for _, d in team_values)
-                rows.append(
-                    ValueRow(
-                        measure.ref,
-                        period,
-                        "",
-                        "",
-                        numerator,
-                        denominator,
-                        100 * numerator / denominator,
-                        synthetic=True,
-                    )
-                )
-            else:
-                rows.append(ValueRow(measure.ref, period, value=sum(v for v, _ in team_values), synthetic=True))
-    for period in periods:
-        caseloads = rng.normal(18, 4, WORKERS).round().clip(4, 32)
-        for worker, caseload in enumerate(caseloads):
-            team = teams[worker % TEAMS]
-            rows.append(
-                ValueRow(CASELOAD_REF, period, team, f"Worker {worker + 1:03d}", value=float(caseload), synthetic=True)
-            )
-        rows.append(ValueRow(CASELOAD_REF, period, value=round(float(caseloads.mean()), 1), synthetic=True))
-    recording.record_values(engine, rows, UploadInfo(kind="demo", filename="bench", description="Generated"))
-    engine.dispose()
-    return len(rows)
+def page_addresses(client, headers: dict[str, str]) -> dict[str, str]:
+    """Every kind of page and one address of it, found from the overview's and the plan's own links."""
 
-
-def _timed(function, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def server_ratios(path: Path, repeat: int) -> None:
-    os.environ["MEASURES_DB_URL"] = f"sqlite:///{path}"
-    from dashboard import create_app
-
-    password = add_bench_user(f"sqlite:///{path}")
-    app = create_app()
-    client = app.server.test_client()
-    headers = sign_in_test_client(client, password)  # signing in also registers the pages router
-    period = LAST
-    ref = "1.1"
-
-    def render(pathname: str, search: str):
-        def call():
-            response = client.post(
-                "/_dash-update-component",
-                data=router_body(pathname, search),
-                content_type="application/json",
-                headers=headers,
-            )
-            assert response.status_code == 200, response.status_code
-
-        return call
-
-    def bare_overview_sql():
-        with sqlite3.connect(path) as connection:
-            connection.execute(
-                "SELECT ref, period, numerator, denominator, value, status, note, synthetic FROM observations "
-                "WHERE team = '' AND worker = '' AND period <= ?",
-                (period,),
-            ).fetchall()
-
-    def bare_measure_sql():
-        with sqlite3.connect(path) as connection:
-            connection.execute(
-                "SELECT period, numerator, denominator, value, status, note, synthetic FROM observations "
-                "WHERE ref = ? AND team = '' AND worker = '' AND period <= ?",
-                (ref, period),
-            ).fetchall()
-            connection.execute("SELECT year, comparator, value FROM benchmarks WHERE ref = ?", (ref,)).fetchall()
-            connection.execute("SELECT period, text FROM commentary WHERE ref = ?", (ref,)).fetchall()
-            connection.execute(
-                "SELECT version, value FROM observation_revisions WHERE ref = ? AND period = ?", (ref, period)
-            ).fetchall()
-
-    def report(label: str, pathname: str, bare) -> None:
-        call = render(pathname, f"?period={period}")
-        started = time.perf_counter()
-        call()  # the first render after a write computes everything
-        cold = time.perf_counter() - started
-        warm = _timed(call, repeat)  # later renders of the same data version reuse the computed view
-        sql = _timed(bare, repeat)
-        response = client.post(
+    def links(pathname: str) -> str:
+        body = client.post(
             "/_dash-update-component",
-            data=router_body(pathname, f"?period={period}"),
+            data=router_body(pathname, ""),
             content_type="application/json",
             headers=headers,
-        )
-        payload = json.loads(response.data)
-        encode = _timed(lambda: json.dumps(payload), repeat)
-        print(
-            f"{label:<16} first {cold * 1000:6.1f} ms ({cold / sql:5.1f}x)   again {warm * 1000:6.1f} ms "
-            f"({warm / sql:5.1f}x)   bare SQL {sql * 1000:5.1f} ms   target <= 3x"
-        )
-        print(
-            f"{'':<16} floor: json.dumps of the {len(response.data) / 1024:.0f} KB response alone "
-            f"{encode * 1000:.1f} ms ({encode / sql:.1f}x the bare SQL)"
-        )
+        ).get_data(as_text=True)
+        return body.replace("\\u002f", "/")
 
-    report("overview render", "/", bare_overview_sql)
-    report("measure render", f"/measure/{ref}", bare_measure_sql)
-
-
-def _wait(url: str, process) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not start") from None
-            time.sleep(0.2)
+    overview, plan = links("/"), links("/plan")
+    refs = sorted(set(re.findall(r"/measure/([0-9]+\.[0-9]+)", overview)))
+    actions = sorted(set(re.findall(r'"/plan/([0-9A-Za-z.-]+)', plan)))
+    months = sorted(set(re.findall(r"period=([0-9]{4}-[0-9]{2})", overview)))
+    month = months[-1] if months else ""
+    ref = "3.1" if "3.1" in refs else refs[0]
+    addresses = {
+        "overview": "/",
+        "month": f"/?period={months[-2]}" if len(months) > 1 else "/",
+        "measure": f"/measure/{ref}",
+        "area": f"/area/{ref.split('.')[0]}",
+        "teams": f"/teams/{ref}?period={month}",
+        "workers": "/workers/2.2",
+        "plan": "/plan",
+        "action": f"/plan/{actions[0]}" if actions else "/plan/1",
+        "compare": f"/compare/{ref}",
+        "pack": f"/pack?period={month}",
+        "how to read": "/how-to-read",
+    }
+    return addresses
 
 
-def browser_ratio(path: Path, repeat: int, folder: Path) -> None:
-    from playwright.sync_api import sync_playwright
+class Statements:
+    """The SQL statements the app issues while `capturing` is set (a SQLAlchemy engine event)."""
 
-    app_port, empty_port = free_port(), free_port()
-    env = {**os.environ, "MEASURES_DB_URL": f"sqlite:///{path}", "PORT": str(app_port)}
-    app = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    script = folder / "empty_graph_app.py"
-    script.write_text(EMPTY_GRAPH_APP)
-    empty = subprocess.Popen(
-        [sys.executable, str(script), str(empty_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    def __init__(self) -> None:
+        self.capturing = False
+        self.seen: list[tuple[str, Any, bool]] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self.capturing:
+            self.seen.append((statement, parameters, executemany))
+
+
+def replay_seconds(database: Path, statements: list[tuple[str, Any, bool]]) -> tuple[float, int, int]:
+    """CPU seconds to run `statements`' SELECTs again on `database` (read-only), fetching every row; with the
+    number replayed and the number of writes left out (BEGIN and the like are neither)."""
+    reads = [s for s in statements if s[0].lstrip().upper().startswith(("SELECT", "WITH"))]
+    writes = [s for s in statements if s[0].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))]
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        _wait(f"http://127.0.0.1:{app_port}/sign-in", app)
-        session = sign_in_http(f"http://127.0.0.1:{app_port}", add_bench_user(f"sqlite:///{path}"))
-        cookies = [
-            {"name": name, "value": value, "url": f"http://127.0.0.1:{app_port}/"}
-            for name, value in (part.split("=", 1) for part in session["Cookie"].split("; "))
-        ]
-        _wait(f"http://127.0.0.1:{empty_port}/", empty)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-            )
-
-            def load(url: str, ready: str) -> float:
-                context = browser.new_context()
-                context.add_cookies(cookies)
-                page = context.new_page()
-                started = time.perf_counter()
-                page.goto(url)
-                page.wait_for_function(ready, timeout=60_000)
-                elapsed = time.perf_counter() - started
-                context.close()
-                return elapsed
-
-            # Functions, not expressions: the app's Content-Security-Policy forbids the eval an expression needs.
-            overview_ready = (
-                "() => document.querySelectorAll('tr.measure-row').length === 100 && "
-                "[...document.querySelectorAll('img.sparkline')].every(i => i.complete)"
-            )
-            empty_ready = "() => document.querySelector('.js-plotly-plot .main-svg') !== null"
-            load(f"http://127.0.0.1:{app_port}/?period={LAST}", overview_ready)  # warm caches
-            load(f"http://127.0.0.1:{empty_port}/", empty_ready)
-            overview, baseline = [], []
-            for _ in range(repeat):
-                baseline.append(load(f"http://127.0.0.1:{empty_port}/", empty_ready))
-                overview.append(load(f"http://127.0.0.1:{app_port}/?period={LAST}", overview_ready))
-            browser.close()
-        o, b = statistics.median(overview), statistics.median(baseline)
-        print(
-            f"browser: overview charts rendered {o * 1000:7.1f} ms; one empty graph {b * 1000:6.1f} ms; "
-            f"ratio {o / b:4.2f}x (target <= 1.5x)"
-        )
+        started = time.process_time()
+        for statement, parameters, executemany in reads:
+            if executemany:
+                connection.executemany(statement, parameters).fetchall()
+            else:
+                connection.execute(statement, parameters or ()).fetchall()
+        return time.process_time() - started, len(reads), len(writes)
     finally:
-        app.terminate()
-        empty.terminate()
+        connection.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--skip-browser", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
-        path = folder / "large.db"
-        started = time.perf_counter()
-        figures = generate(path)
-        print(
-            f"Generated {figures:,} figures ({MEASURES} measures x {YEARS} years x {TEAMS} teams + "
-            f"{WORKERS} workers) in {time.perf_counter() - started:.1f} s; "
-            f"{path.stat().st_size / 1_048_576:.0f} MB"
+def measure(database: Path, viewer_password: str, officer_password: str, repeat: int) -> list[dict[str, Any]]:
+    """Run in the checkout under test (its modules on the path): the figures of every kind of page."""
+    from flask import Response
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from dashboard import create_app
+    from dashboard.server.data import engine
+    from measures.storage import versioning
+
+    statements = Statements()
+    event.listen(Engine, "before_cursor_execute", statements)
+    app = create_app()
+    stored: dict[str, Any] = {}  # the bytes the router last answered, as sent, and their Content-Encoding
+    app.server.add_url_rule(
+        STORED_PATH,
+        "bench_stored_response",
+        lambda: Response(
+            stored["body"],
+            mimetype="application/json",
+            headers={"Content-Encoding": stored["encoding"]} if stored["encoding"] else {},
+        ),
+    )
+    viewer, officer = app.server.test_client(), app.server.test_client()
+    viewer_headers = sign_in_test_client(viewer, viewer_password)
+    officer_headers = sign_in_test_client(officer, officer_password, OFFICER)
+    rows = []
+    for kind, address in page_addresses(viewer, viewer_headers).items():
+        client, headers = (officer, officer_headers) if kind == "workers" else (viewer, viewer_headers)
+        pathname, _, query = address.partition("?")
+        body = router_body(pathname, f"?{query}" if query else "")
+
+        def ask(client=client, headers=headers, body=body, address=address):
+            response = client.post(
+                "/_dash-update-component",
+                data=body,
+                content_type="application/json",
+                headers={"Accept-Encoding": ACCEPT_ENCODING, **headers},
+            )
+            if response.status_code != 200:
+                raise RuntimeError(f"{address}: HTTP {response.status_code}")
+            return response.get_data(), response.headers.get("Content-Encoding")
+
+        def stored_bytes(client=client, headers=headers):
+            response = client.get(STORED_PATH, headers={"Accept-Encoding": ACCEPT_ENCODING, **headers})
+            if response.status_code != 200:
+                raise RuntimeError(f"the stored bytes: HTTP {response.status_code}")
+            return response.get_data()
+
+        colds, floors, replays, encodes, counts = [], [], [], [], []
+        for _ in range(max(1, repeat // 2)):
+            with engine().begin() as connection:
+                versioning.advance(connection)  # a write: every page is computed afresh
+            statements.seen.clear()
+            statements.capturing = True
+            cold, answer = _cpu(ask)
+            statements.capturing = False
+            replay, replayed, writes = replay_seconds(database, statements.seen)
+            payload = json.loads(decoded(answer[1], answer[0]))
+            encoding = statistics.median(_cpu(lambda payload=payload: encode(payload))[0] for _ in range(3))
+            colds.append(cold)
+            replays.append(replay)
+            encodes.append(encoding)
+            floors.append(replay + encoding)
+            counts.append((replayed, writes))
+        ask()
+        warm = statistics.median(_cpu(ask)[0] for _ in range(repeat))
+        stored["body"], stored["encoding"] = ask()
+        stored_bytes()
+        serve_stored = statistics.median(_cpu(stored_bytes)[0] for _ in range(repeat))
+        rows.append(
+            {
+                "kind": kind,
+                "address": address,
+                "kb": len(stored["body"]) / 1024,  # as sent: compressed when the server compressed it
+                "warm_ms": warm * 1000,
+                "stored_ms": serve_stored * 1000,
+                "cold_ms": statistics.median(colds) * 1000,
+                "floor_ms": statistics.median(floors) * 1000,
+                "sql_ms": statistics.median(replays) * 1000,
+                "encode_ms": statistics.median(encodes) * 1000,
+                "selects": counts[0][0],
+                "writes": counts[0][1],
+            }
         )
-        server_ratios(path, args.repeat)
-        if not args.skip_browser:
-            browser_ratio(path, args.repeat, folder)
+        print(f"  {kind} measured", file=sys.stderr, flush=True)
+    return rows
+
+
+def print_rows(checkout: str, rows: list[dict[str, Any]]) -> None:
+    print(f"\n{checkout}: server CPU per request (ms), one process; encoder {ENCODER}")
+    print(
+        f"{'page':<12} {'KB':>6} | {'warm':>7} {'stored':>7} {'ratio':>6} (<= 2x) | {'cold':>7} {'floor':>7} "
+        f"{'ratio':>6} (<= 3x) | floor = SQL replayed + encoding"
+    )
+    for row in rows:
+        print(
+            f"{row['kind']:<12} {row['kb']:6.0f} | {row['warm_ms']:7.1f} {row['stored_ms']:7.2f} "
+            f"{row['warm_ms'] / max(row['stored_ms'], 1e-6):5.1f}x         | {row['cold_ms']:7.1f} "
+            f"{row['floor_ms']:7.1f} {row['cold_ms'] / max(row['floor_ms'], 1e-6):5.1f}x         | "
+            f"{row['selects']} SELECTs {row['sql_ms']:.1f} + {row['encode_ms']:.1f}"
+            + (f", {row['writes']} writes not replayed" if row["writes"] else "")
+        )
+
+
+def run(app_root: Path, repeat: int) -> list[dict[str, Any]]:
+    """Measure the checkout at `app_root` in a process of its own; return its rows."""
+    with tempfile.TemporaryDirectory(prefix="measures-pages-") as folder:
+        env, viewer_password = prepare_database(app_root, Path(folder))
+        officer_password = "Bench-officer-" + os.urandom(9).hex()
+        subprocess.run(
+            [sys.executable, "-m", "measures", "user", "add", OFFICER, "--role", "officer"],
+            cwd=app_root,
+            env=env,
+            input=officer_password + "\n",
+            text=True,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        out = Path(folder) / "rows.json"
+        subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--inside", str(out), "--repeat", str(repeat)],
+            cwd=app_root,
+            env={**env, "BENCH_VIEWER_PASSWORD": viewer_password, "BENCH_OFFICER_PASSWORD": officer_password},
+            check=True,
+        )
+        return json.loads(out.read_text())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=9, help="warm requests per page (cold: half as many)")
+    parser.add_argument("--app-root", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
+    parser.add_argument("--quick", action="store_true", help="a short trial: 3 warm requests and 1 cold per page")
+    parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--inside", type=Path, help=argparse.SUPPRESS)  # the measuring process, in the checkout
+    args = parser.parse_args()
+    if args.quick:
+        args.repeat = min(args.repeat, 3)
+    if args.inside:
+        sys.path.insert(0, os.getcwd())  # the checkout under test, before this folder's parent
+        database = Path(os.environ["MEASURES_DB_URL"].removeprefix("sqlite:///"))
+        rows = measure(database, os.environ["BENCH_VIEWER_PASSWORD"], os.environ["BENCH_OFFICER_PASSWORD"], args.repeat)
+        args.inside.write_text(json.dumps(rows))
+        return 0
+    app_root = args.app_root.resolve()
+    rows = run(app_root, args.repeat)
+    print_rows(describe(app_root), rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
