@@ -19,7 +19,9 @@ import gzip
 import hashlib
 import logging
 import os
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,6 +48,53 @@ GZIP_LEVEL = 6
 ROOT = Path(__file__).resolve().parent.parent.parent
 _RENDER = "page_render"
 _DO_NOT_STORE = "page_do_not_store"
+RECENT_BYTES = 32 * 1024 * 1024
+
+
+class RecentResponses:
+    """The stored responses this process served last, up to `limit` bytes, so a popular page is not read from the
+    database on every request. A key names one exact response (its data version included) and only the copy the
+    database holds is kept here, so every process serves the same bytes and none can serve a stale page."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._kept: OrderedDict[str, StoredResponse] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> StoredResponse | None:
+        """Return the response kept under `key`, or None."""
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def keep(self, key: str, response: StoredResponse) -> None:
+        """Keep `response` under `key`, forgetting the least recently served beyond the limit."""
+        size = len(response.body) + len(response.gzipped)
+        if size > self.limit:
+            return
+        with self._lock:
+            if key in self._kept:
+                return
+            self._kept[key] = response
+            self._size += size
+            while self._size > self.limit:
+                _, dropped = self._kept.popitem(last=False)
+                self._size -= len(dropped.body) + len(dropped.gzipped)
+
+
+_recent = RecentResponses(RECENT_BYTES)
+
+
+def _stored(key: str) -> StoredResponse | None:
+    found = _recent.get(key)
+    if found is None:
+        found = page_responses.stored_response(engine(), key)
+        if found is not None:
+            _recent.keep(key, found)
+    return found
 
 
 def _code_fingerprint() -> str:
@@ -175,17 +224,17 @@ def serve_stored() -> Response | None:
         render = page_render()
         if render is None:
             return None
-        database = engine()
-        stored = page_responses.stored_response(database, render.key)
+        stored = _stored(render.key)
         if stored is not None:
             return _respond(stored)
+        database = engine()
         if page_responses.claim_render(database, render.key, render.data_version):
             g.setdefault(_RENDER, PageRender(render.key, render.data_version, render.path, render.reader_class, True))
             return None
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
-            stored = page_responses.stored_response(database, render.key)
+            stored = _stored(render.key)
             if stored is not None:
                 return _respond(stored)
         g.setdefault(_RENDER, render)
@@ -204,9 +253,10 @@ def store_rendered(response: Response) -> Response:
         if response.status_code == 200 and response.mimetype == "application/json" and not g.get(_DO_NOT_STORE):
             body = response.get_data()
             stored = StoredResponse(body, gzip.compress(body, GZIP_LEVEL, mtime=0))
-            page_responses.store_response(
+            if page_responses.store_response(
                 engine(), render.key, render.data_version, render.path, render.reader_class, stored
-            )
+            ):
+                _recent.keep(render.key, stored)
             if _accepts_gzip() and "Content-Encoding" not in response.headers:
                 response.set_data(stored.gzipped)
                 response.headers["Content-Encoding"] = "gzip"
