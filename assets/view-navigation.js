@@ -79,6 +79,57 @@
     return search === null || search === shown ? window.dash_clientside.no_update : search;
   }
 
+  /* Choosing a view draws the whole page again, controls included, so the control used would be gone and the
+   * keyboard focus lost to the top of the page. `noteControlUsed` notes, for this tab under `storageKey`, the control
+   * in focus when a choice is made (and which of its checkboxes, or its button); `restoreFocus` then returns the
+   * focus to the same place in the control drawn again, when the view's shown store is new. */
+  function noteControlUsed(storageKey) {
+    var triggered = window.dash_clientside.callback_context.triggered;
+    if (!triggered.length) { return window.dash_clientside.no_update; }
+    var controlId = triggered[0].prop_id.split(".")[0];
+    var control = document.getElementById(controlId);
+    var active = document.activeElement;
+    // A checkbox keeps its place; a drop-down has closed by now, and its button takes the focus back.
+    var inside = control && active && active.tagName === "INPUT" && control.contains(active);
+    var used = { control: controlId, value: inside ? active.value : null, at: Date.now() };
+    window.sessionStorage.setItem(storageKey, JSON.stringify(used));
+    return window.dash_clientside.no_update;
+  }
+
+  function restoreFocus(storageKey) {
+    var kept = window.sessionStorage.getItem(storageKey);
+    if (!kept) { return window.dash_clientside.no_update; }
+    window.sessionStorage.removeItem(storageKey);
+    var used = JSON.parse(kept);
+    if (Date.now() - used.at > 30000) { return window.dash_clientside.no_update; }
+    var tries = 0;
+    function restore() {
+      var control = document.getElementById(used.control);
+      var target = null;
+      if (control) {
+        if (used.value !== null) {
+          target = Array.prototype.find.call(control.querySelectorAll("input"), function (input) {
+            return input.value === used.value;
+          });
+        } else {
+          target = control.tagName === "BUTTON" ? control : control.querySelector("button");
+        }
+      }
+      if (target) {
+        target.focus({ preventScroll: true });
+        if (document.activeElement === target) { return; }
+      }
+      if (tries++ < 40) { window.setTimeout(restore, 25); }
+    }
+    restore();
+    return window.dash_clientside.no_update;
+  }
+
   window.dash_clientside = window.dash_clientside || {};
-  window.dash_clientside.navigation = { viewQuery: viewQuery, chooseView: chooseView };
+  window.dash_clientside.navigation = {
+    viewQuery: viewQuery,
+    chooseView: chooseView,
+    noteControlUsed: noteControlUsed,
+    restoreFocus: restoreFocus
+  };
 })();

@@ -104,56 +104,15 @@ def keep_focus_across_views(
     choice is made among `control_ids` is noted for this tab under `storage_key` (which control, and which of its
     checkboxes or its button, in the store `kept_id`), and when the page is drawn again (`shown_id`, the view's
     store, is new) focus returns to the same place in the new control (the store `restored_id`)."""
+    key = json.dumps(storage_key)
     clientside_callback(
-        """
-        function () {
-            var triggered = window.dash_clientside.callback_context.triggered;
-            if (!triggered.length) { return window.dash_clientside.no_update; }
-            var controlId = triggered[0].prop_id.split(".")[0];
-            var control = document.getElementById(controlId);
-            var active = document.activeElement;
-            // A checkbox keeps its place; a drop-down has closed by now, and its button takes the focus back.
-            var inside = control && active && active.tagName === "INPUT" && control.contains(active);
-            var used = { control: controlId, value: inside ? active.value : null, at: Date.now() };
-            window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(used));
-            return window.dash_clientside.no_update;
-        }
-        """.replace("STORAGE_KEY", json.dumps(storage_key)),
+        f"function () {{ return window.dash_clientside.navigation.noteControlUsed({key}); }}",
         Output(kept_id, "data"),
         *[Input(control_id, "value") for control_id in control_ids],
         prevent_initial_call=True,
     )
     clientside_callback(
-        """
-        function (shown) {
-            var kept = window.sessionStorage.getItem(STORAGE_KEY);
-            if (!kept) { return window.dash_clientside.no_update; }
-            window.sessionStorage.removeItem(STORAGE_KEY);
-            var used = JSON.parse(kept);
-            if (Date.now() - used.at > 30000) { return window.dash_clientside.no_update; }
-            var tries = 0;
-            function restore() {
-                var control = document.getElementById(used.control);
-                var target = null;
-                if (control) {
-                    if (used.value !== null) {
-                        target = Array.prototype.find.call(control.querySelectorAll("input"), function (input) {
-                            return input.value === used.value;
-                        });
-                    } else {
-                        target = control.tagName === "BUTTON" ? control : control.querySelector("button");
-                    }
-                }
-                if (target) {
-                    target.focus({ preventScroll: true });
-                    if (document.activeElement === target) { return; }
-                }
-                if (tries++ < 40) { window.setTimeout(restore, 25); }
-            }
-            restore();
-            return window.dash_clientside.no_update;
-        }
-        """.replace("STORAGE_KEY", json.dumps(storage_key)),
+        f"function () {{ return window.dash_clientside.navigation.restoreFocus({key}); }}",
         Output(restored_id, "data"),
         Input(shown_id, "data"),
     )
