@@ -264,3 +264,34 @@ def test_the_browser_builds_the_query_each_page_shows_for_every_kind_of_value(pa
         [(period,) for period in PERIODS],
         lambda period: view_search(period=period) if is_period(period) else None,
     )
+
+
+def test_the_view_shown_or_no_month_navigates_nowhere(page_as, served_app):
+    page = page_as("viewer")
+    _open(page, served_app + "/")  # every page has every navigation script
+    month, workers = (_spec_naming(_specs_served(page), names) for names in (["period"], ["team", "period"]))
+    chosen = page.evaluate(
+        """([month, workers]) => {
+            const choose = window.dash_clientside.navigation.chooseView;
+            const nowhere = window.dash_clientside.no_update;
+            return [
+                choose(month, ["2022-12", "?period=2022-12"]) === nowhere,
+                choose(month, ["2022-11", "?period=2022-12"]),
+                choose(month, [null, "?period=2022-12"]) === nowhere,
+                choose(month, ["2022-13", "?period=2022-12"]) === nowhere,
+                choose(workers, ["North & South", "2022-12", "?period=2022-12"]),
+                choose(workers, ["__all__", "2022-12", "?team=North&period=2022-12"]),
+                choose(workers, ["North", "", "?period=2022-12"]) === nowhere,
+            ];
+        }""",
+        [month, workers],
+    )
+    assert chosen == [
+        True,
+        "?period=2022-11",
+        True,
+        True,
+        "?team=North+%26+South&period=2022-12",
+        "?period=2022-12",
+        True,
+    ]
