@@ -632,4 +632,4 @@ def layout(number: str | None = None, period: str | None = None, **_query) -> ht
     )
 
 
-choose_area_period = month_navigation(ids.AREA_PERIOD_PICKER, ids.AREA_SHOWN, users.VIEW_SERVICE)
+month_navigation(ids.AREA_PERIOD_PICKER, ids.AREA_SHOWN)

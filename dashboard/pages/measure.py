@@ -1108,7 +1108,7 @@ def save_commentary(n_clicks: int | None, text: str | None, target: dict | None)
     return _commentary_list(detail), "", confirmation, ""
 
 
-choose_measure_period = month_navigation(ids.MEASURE_PERIOD_PICKER, ids.MEASURE_SHOWN, users.VIEW_SERVICE)
+month_navigation(ids.MEASURE_PERIOD_PICKER, ids.MEASURE_SHOWN)
 
 
 # ---------------------------------------------------------------------------------------------

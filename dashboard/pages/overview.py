@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.fields import picker
@@ -15,12 +15,17 @@ from dashboard.components.judgements import (
     headline_target,
 )
 from dashboard.components.national import credit, national_meaning
-from dashboard.components.navigation import keep_focus_across_views, navigate
+from dashboard.components.navigation import (
+    choices_part,
+    keep_focus_across_views,
+    month_part,
+    number_part,
+    view_navigation,
+)
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.overview_table import overview_table
 from dashboard.components.publication import draft_banner
 from dashboard.server import access
-from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
 from measures.accounts import users
@@ -236,22 +241,17 @@ def _national_key(national: dict | None) -> html.Div | None:
     )
 
 
-@callback(
-    Output(ids.URL, "search"),
-    Input(ids.PERIOD_PICKER, "value"),
-    Input(ids.OVERVIEW_FILTERS, "value"),
-    Input(ids.OVERVIEW_AREA, "value"),
-    Input(ids.OVERVIEW_COLUMNS, "value"),
-    State(ids.OVERVIEW_SHOWN_QUERY, "data"),
-    prevent_initial_call=True,
+# Choosing a view navigates to its address, `overview_query` of the controls, in the browser.
+view_navigation(
+    [
+        (ids.PERIOD_PICKER, month_part()),
+        (ids.OVERVIEW_FILTERS, choices_part("show", list(FILTERS))),
+        (ids.OVERVIEW_AREA, number_part("area")),
+        (ids.OVERVIEW_COLUMNS, choices_part("columns", list(COLUMN_CHOICES), default=DEFAULT_COLUMNS, none="none")),
+    ],
+    ids.OVERVIEW_SHOWN_QUERY,
+    encoded=False,
 )
-@requires(users.VIEW_SERVICE)
-def choose_view(period, filters, area, columns, shown: str | None):
-    """Navigate to the chosen view's address (shareable); the pages router then renders the page for it.
-
-    Dash also fires this when the router inserts the page; the view then is the view shown, so nothing happens.
-    """
-    return navigate(overview_query(period, filters, area, columns), shown)
 
 
 keep_focus_across_views(

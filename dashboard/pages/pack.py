@@ -611,4 +611,4 @@ def layout(period: str | None = None, **_query) -> html.Div:
     )
 
 
-choose_pack_period = month_navigation(ids.PACK_PERIOD_PICKER, ids.PACK_SHOWN_PERIOD, users.VIEW_SERVICE)
+month_navigation(ids.PACK_PERIOD_PICKER, ids.PACK_SHOWN_PERIOD)

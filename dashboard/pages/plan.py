@@ -8,17 +8,24 @@ import re
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.fields import picker
-from dashboard.components.navigation import keep_focus_across_views, navigate
+from dashboard.components.navigation import (
+    choices_part,
+    flag_part,
+    keep_focus_across_views,
+    month_part,
+    number_part,
+    text_part,
+    view_navigation,
+)
 from dashboard.components.notices import month_notices, refusal_notice, synthetic_notice
 from dashboard.components.plan import action_card, brag_text
 from dashboard.components.publication import draft_banner
 from dashboard.components.reading_help import meaning_link
 from dashboard.server import access
-from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
 from measures.accounts import users
@@ -46,6 +53,7 @@ TITLE = "Improvement plan"
 OVERDUE_CHOICE = "overdue"
 
 
+LEAD_LENGTH = 200  # characters of a lead's name an address keeps
 AREA_NUMBER = re.compile(r"[0-9]{1,3}")  # ASCII digits only: "²".isdigit() is true, and int() refuses it
 
 
@@ -61,7 +69,7 @@ def plan_query(
     if chosen:
         query["brag"] = ",".join(chosen)
     if isinstance(lead, str) and lead.strip():
-        query["lead"] = lead[:200]
+        query["lead"] = lead[:LEAD_LENGTH]
     if isinstance(overdue, list) and OVERDUE_CHOICE in overdue:
         query["overdue"] = "1"
     if isinstance(area, int | str) and not isinstance(area, bool) and AREA_NUMBER.fullmatch(str(area)):
@@ -246,20 +254,17 @@ def layout(
     )
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(ids.PLAN_PERIOD_PICKER, "value"),
-    Input(ids.PLAN_BRAG_FILTER, "value"),
-    Input(ids.PLAN_LEAD_FILTER, "value"),
-    Input(ids.PLAN_OVERDUE_FILTER, "value"),
-    Input(ids.PLAN_AREA_FILTER, "value"),
-    State(ids.PLAN_SHOWN_QUERY, "data"),
-    prevent_initial_call=True,
+# Choosing a view navigates to its address, `plan_query` of the controls, in the browser.
+view_navigation(
+    [
+        (ids.PLAN_PERIOD_PICKER, month_part()),
+        (ids.PLAN_BRAG_FILTER, choices_part("brag", BRAG_ORDER)),
+        (ids.PLAN_LEAD_FILTER, text_part("lead", blank_if_spaces=True, max_length=LEAD_LENGTH)),
+        (ids.PLAN_OVERDUE_FILTER, flag_part("overdue", OVERDUE_CHOICE)),
+        (ids.PLAN_AREA_FILTER, number_part("area", AREA_NUMBER.pattern)),
+    ],
+    ids.PLAN_SHOWN_QUERY,
 )
-@requires(users.VIEW_SERVICE)
-def choose_view(period, brags, lead, overdue, area, shown: str | None):
-    """Navigate to the chosen view's address (shareable); the pages router then renders the page for it."""
-    return navigate(plan_query(period, brags, lead, overdue, area), shown)
 
 
 keep_focus_across_views(

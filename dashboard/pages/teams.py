@@ -572,4 +572,4 @@ def layout(ref: str | None = None, period: str | None = None, **_query) -> html.
     )
 
 
-choose_teams_period = month_navigation(ids.TEAMS_PERIOD_PICKER, ids.TEAMS_SHOWN, users.VIEW_TEAMS)
+month_navigation(ids.TEAMS_PERIOD_PICKER, ids.TEAMS_SHOWN)

@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 import dash
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.judgements import synthetic_mark
-from dashboard.components.navigation import navigate, view_search
+from dashboard.components.navigation import month_part, text_part, view_navigation, view_search
 from dashboard.components.notices import month_notices, refusal_notice
 from dashboard.components.palette import (
     BAR_COLOUR,
@@ -27,7 +27,6 @@ from dashboard.components.palette import (
     TEXT_COLOUR,
 )
 from dashboard.server import access
-from dashboard.server.auth import requires
 from dashboard.server.data import engine
 from dashboard.server.query import single_query_values
 from measures.accounts import users
@@ -403,17 +402,12 @@ def layout(ref: str | None = None, team: str | None = None, period: str | None =
     )
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(ids.WORKERS_PERIOD_PICKER, "value"),
-    Input(ids.WORKERS_TEAM_PICKER, "value"),
-    State(ids.WORKERS_SHOWN, "data"),
-    prevent_initial_call=True,
+# Choosing a month or a team navigates to its address, `view_search(team=..., period=...)`, in the browser; a
+# month picker without a month navigates nowhere.
+view_navigation(
+    [
+        (ids.WORKERS_TEAM_PICKER, text_part("team", leave_out=[ALL_TEAMS])),
+        (ids.WORKERS_PERIOD_PICKER, month_part(required=True)),
+    ],
+    ids.WORKERS_SHOWN,
 )
-@requires(users.VIEW_WORKERS)
-def choose_workers_view(period: str | None, team: str | None, shown: str | None):
-    """Navigate to the chosen month and team's address (shareable). Dash also fires this when the router
-    inserts the page; the view shown then is the view chosen, so nothing happens."""
-    if not is_period(period):
-        return no_update
-    return navigate(view_search(team=team if team != ALL_TEAMS else None, period=period), shown)
