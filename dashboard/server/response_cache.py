@@ -88,12 +88,17 @@ class RecentResponses:
 _recent = RecentResponses(RECENT_BYTES)
 
 
+def _recent_key(key: str) -> str:
+    # A copy of a database carries its data version with it: the database's address keeps copies apart.
+    return f"{engine().url.render_as_string(hide_password=True)} {key}"
+
+
 def _stored(key: str) -> StoredResponse | None:
-    found = _recent.get(key)
+    found = _recent.get(_recent_key(key))
     if found is None:
         found = page_responses.stored_response(engine(), key)
         if found is not None:
-            _recent.keep(key, found)
+            _recent.keep(_recent_key(key), found)
     return found
 
 
@@ -256,7 +261,7 @@ def store_rendered(response: Response) -> Response:
             if page_responses.store_response(
                 engine(), render.key, render.data_version, render.path, render.reader_class, stored
             ):
-                _recent.keep(render.key, stored)
+                _recent.keep(_recent_key(render.key), stored)
             if _accepts_gzip() and "Content-Encoding" not in response.headers:
                 response.set_data(stored.gzipped)
                 response.headers["Content-Encoding"] = "gzip"
