@@ -20,14 +20,22 @@ from openpyxl.utils import get_column_letter
 from measures.domain.catalogue import Measure
 from measures.domain.periods import PERIOD_PATTERN
 from measures.returns.candidates import Candidate
-from measures.returns.cells import MAX_FIGURE
+from measures.returns.cells import MAX_FIGURE, LiteralPercentCell, PercentCell
 from measures.returns.interpret import PERCENT_TOLERANCE, SMALL_DENOMINATOR, Place
 from measures.storage.recording import ValueRow
 
-# What a cell's type allows on the plain path: nothing, a number, or text (a str exactly: a PercentCell is a float
-# and an ErrorValue a str, but each of their own types, so they and everything else count as "other").
-_EMPTY, _NUMBER, _TEXT, _OTHER = 0, 1, 2, 3
-_KINDS: dict[type, int] = {type(None): _EMPTY, float: _NUMBER, int: _NUMBER, str: _TEXT}
+# What a cell's type allows on the plain path: nothing, a number, text (a str exactly: an ErrorValue is a str but
+# of its own type), or a number shown as a percentage (a PercentCell, 0.61 showing 61%, or a LiteralPercentCell,
+# 61 showing 61%); everything else (a date, True, an Excel error) is "other".
+_EMPTY, _NUMBER, _TEXT, _PERCENT, _OTHER = 0, 1, 2, 3, 4
+_KINDS: dict[type, int] = {
+    type(None): _EMPTY,
+    float: _NUMBER,
+    int: _NUMBER,
+    str: _TEXT,
+    PercentCell: _PERCENT,
+    LiteralPercentCell: _PERCENT,
+}
 _PERIOD_LENGTH = len("YYYY-MM")
 _PERIOD_TEXT = re.compile(PERIOD_PATTERN)
 
@@ -56,11 +64,15 @@ def _one_of(kinds: np.ndarray, first: int, second: int) -> np.ndarray:
 
 
 def _numbers(cells: list, kinds: np.ndarray) -> np.ndarray:
-    """The cells as float64: each number cell's value, NaN for every other cell."""
+    """The cells as float64: each number cell's value, the percentage a %-formatted cell shows, NaN for every
+    other cell."""
     numbers = np.full(len(cells), np.nan)
     where = np.flatnonzero(kinds == _NUMBER)
     if len(where):
         numbers[where] = np.array([float(cells[index]) for index in where.tolist()], dtype=float)
+    where = np.flatnonzero(kinds == _PERCENT)
+    if len(where):
+        numbers[where] = np.array([cells[index].percent for index in where.tolist()], dtype=float)
     return numbers
 
 
@@ -107,9 +119,8 @@ def plain_rows(
         )
     except (OverflowError, ValueError):  # a number no float holds: every row is read cell by cell, and explained
         return PlainRows({}, [first + index for index in range(count)])
-    has_numerator, has_denominator, has_value = (
-        kinds[name] == _NUMBER for name in ("numerator", "denominator", "value")
-    )
+    has_numerator, has_denominator = (kinds[name] == _NUMBER for name in ("numerator", "denominator"))
+    has_value = _one_of(kinds["value"], _NUMBER, _PERCENT)
     plain = (
         known
         & _plain_periods(cells["period"], kinds["period"], earliest_period, current_period)
@@ -118,8 +129,11 @@ def plain_rows(
         & _one_of(kinds["team"], _EMPTY, _TEXT)
         & _one_of(kinds["note"], _EMPTY, _TEXT)
     )
-    for name in ("numerator", "denominator", "value"):
+    for name in ("numerator", "denominator"):
         plain &= _one_of(kinds[name], _EMPTY, _NUMBER)
+    # A % sign shown by the format states a percentage: a percent measure's value as shown, any other's error.
+    stated_percent = kinds["value"] == _PERCENT
+    plain &= _one_of(kinds["value"], _EMPTY, _NUMBER) | (percent & stated_percent)
     empty = plain & ~has_numerator & ~has_denominator & ~has_value
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # NaN, infinity or an absurd size is refused by the per-cell reader, with its cell named.
@@ -136,8 +150,10 @@ def plain_rows(
             & (~has_value | (np.abs(value - computed) <= PERCENT_TOLERANCE))
         )
         value_only = ~has_numerator & ~has_denominator & has_value
-        stated = percent & value_only & ((value == 0) | ((value >= 1) & (value <= 100)))
-        other = ~percent & value_only & (value >= 0)
+        # A bare 0.61 is ambiguous (0.61% or 61%?) and gets its warning from the per-cell reader.
+        unambiguous = np.where(stated_percent, value >= 0, (value == 0) | (value >= 1)) & (value <= 100)
+        stated = percent & value_only & unambiguous
+        other = ~percent & ~stated_percent & value_only & (value >= 0)
     counted &= plain
     by_value = plain & (stated | other)
     checking = ~(counted | by_value | empty)
@@ -145,25 +161,28 @@ def plain_rows(
     teams: dict[object, str] = {team: team.strip() for team in set(cells["team"]) if type(team) is str}
     teams[None] = ""  # a blank Team is the whole service
     candidates: dict[int, Candidate] = {}
-    periods, notes = cells["period"], cells["note"]
-    for index, numerator_number, denominator_number, computed_number in zip(
-        np.flatnonzero(counted).tolist(),
-        numerator[counted].tolist(),
-        denominator[counted].tolist(),
-        computed[counted].tolist(),
-        strict=True,
+    for letter, chosen, numerators, denominators, values in (
+        (letters.get("numerator", ""), counted, numerator[counted].tolist(), denominator[counted].tolist(), computed),
+        (letters.get("value", ""), by_value, repeat(None), repeat(None), value),
     ):
-        team, period, ref = teams[cells["team"][index]], periods[index], refs[index]
-        row = ValueRow(
-            ref, period, team, "", numerator_number, denominator_number, computed_number, "ok", notes[index] or ""
+        indexes = np.flatnonzero(chosen).tolist()
+        refs_chosen = [refs[index] for index in indexes]
+        periods = [cells["period"][index] for index in indexes]
+        team_names = [teams[cells["team"][index]] for index in indexes]
+        notes = [cells["note"][index] or "" for index in indexes]
+        value_rows = map(
+            ValueRow,
+            refs_chosen,
+            periods,
+            team_names,
+            repeat(""),
+            numerators,
+            denominators,
+            values[chosen].tolist(),
+            repeat("ok"),
+            notes,
         )
-        candidates[first + index] = Candidate(
-            row, Place(sheet, f"{letters['numerator']}{first + index + 1}", ref, period, team)
-        )
-    for index, value_number in zip(np.flatnonzero(by_value).tolist(), value[by_value].tolist(), strict=True):
-        team, period, ref = teams[cells["team"][index]], periods[index], refs[index]
-        row = ValueRow(ref, period, team, "", None, None, value_number, "ok", notes[index] or "")
-        candidates[first + index] = Candidate(
-            row, Place(sheet, f"{letters['value']}{first + index + 1}", ref, period, team)
-        )
+        addresses = [f"{letter}{first + index + 1}" for index in indexes]
+        places = map(Place, repeat(sheet), addresses, refs_chosen, periods, team_names)
+        candidates.update(zip([first + index for index in indexes], map(Candidate, value_rows, places), strict=False))
     return PlainRows(candidates, [first + index for index in np.flatnonzero(checking).tolist()])

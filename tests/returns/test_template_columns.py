@@ -176,6 +176,33 @@ def test_a_plain_return_is_read_as_columns_without_the_per_cell_reader(tmp_path,
     assert by_columns.candidates == by_cells.candidates and not by_columns.issues
 
 
+def test_percent_formatted_cells_are_read_as_columns_as_they_show(tmp_path, catalogue):
+    """61% in a %-formatted cell (0.61 in the file) is 61 on either path; 0.5% shown as a percentage is no
+    ambiguous 0.5; 150% and a percentage for a count measure are refused by the per-cell reader, with their cell."""
+    rate = next(m for m in catalogue.measures if m.unit == "percent" and m.counts)
+    count = next(m for m in catalogue.measures if m.unit == "count")
+    rows = [
+        template_row(rate.ref, "2023-01", value=percent(0.61)),
+        template_row(rate.ref, "2022-12", value=percent(0.005, "0.0%")),
+        template_row(rate.ref, "2022-11", value=Styled(61, '0.0"%"')),
+        template_row(rate.ref, "2022-10", numerator=61, denominator=100, value=percent(0.61)),
+        template_row(rate.ref, "2022-09", value=percent(1.5)),
+        template_row(count.ref, "2023-01", value=percent(0.61)),
+        template_row(rate.ref, "2022-08", numerator=61, denominator=100, value=percent(0.71)),
+    ]
+    path = builders.template_workbook(tmp_path / "percent.xlsx", rows)
+    by_columns, by_cells = _both_ways(path, catalogue)
+    assert by_columns.candidates == by_cells.candidates
+    assert by_columns.issues == by_cells.issues
+    assert [c.row.value for c in by_columns.candidates][:4] == [61.0, 0.5, 61.0, 61.0]
+    assert {issue.cell for issue in by_columns.issues} == {"G6", "G7", "G8"}
+    sheet = _read(path)[0]
+    plain = plain_rows(
+        sheet.rows, 1, find_header(sheet)[1], {m.ref: m for m in catalogue.measures}, sheet.name, CURRENT, EARLIEST
+    )
+    assert sorted(plain.candidates) == [1, 2, 3, 4] and plain.to_check == [5, 6, 7]
+
+
 def test_a_month_typed_with_a_line_break_is_stored_as_the_month(tmp_path, catalogue):
     """'2023-01' followed by a line break (a paste from another program) is January 2023 on either path."""
     ref = next(measure.ref for measure in catalogue.measures if measure.unit == "count")
