@@ -34,16 +34,16 @@ def parse_return(
 
     Months after `current_period` or before `earliest_period` (default: the MEASURES_EARLIEST_PERIOD of this
     process) are left in `dated` for the checks that refuse them."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return _parse_return(data, filename, catalogue, current_period, earliest_period)
 
 
 @contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a workbook is read: a large return makes hundreds of thousands of
-    objects (cells, figures, places) and none of them in cycles, so the collector's passes over them, as they
-    pile up, only cost time (a fifth of the reading of a 26,000-row return). Reference counting still frees
-    everything; the collector runs again afterwards if it was running before."""
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for the block: reading a large return, or rebuilding what was read, makes
+    hundreds of thousands of objects (cells, figures, places) and none of them in cycles, so the collector's
+    passes over them as they pile up only cost time. Reference counting still frees everything; the collector
+    runs again afterwards if it was running before. Yields nothing and raises nothing of its own."""
     running = gc.isenabled()
     gc.disable()
     try:
