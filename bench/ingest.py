@@ -13,7 +13,8 @@ shared, so CPU time rather than wall time, and the ratios of one run):
 
 The files are written as the template is (text Ref and Period, number formats on the figures, shared strings),
 with percent measures given as counts and, in one row in five, a value typed in a %-formatted cell as Excel
-keeps 61%. Run: `.venv/bin/python bench/ingest.py [--repeat N] [--quick]`. Target: the reading within 2x the
+keeps 61%. The committee layout, read cell by cell (it is measures x months: a few thousand cells), is measured
+the same way. Run: `.venv/bin/python bench/ingest.py [--repeat N] [--quick]`. Target: the reading within 2x the
 bare read.
 """
 
@@ -27,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -97,10 +99,45 @@ def write_return(path: Path, catalogue: Catalogue, months: int, teams: int) -> i
     return row - 1
 
 
-def bare_calamine(data: bytes) -> None:
+COMMITTEE_SHEET = "Measures that Matter"
+
+
+def write_committee_return(path: Path, catalogue: Catalogue, months: int) -> int:
+    """The committee table as officers keep it: a title row, the header (Ref, Measure, good looks like, Progress,
+    chart link, one Excel date per month), an area heading before each area's measures, and a cell per measure
+    and month such as '42/108 39%' or 17. Returns the number of month cells filled."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = COMMITTEE_SHEET
+    sheet.append(["Children and Families - Measures that Matter"])
+    periods = period_range(FIRST_MONTH, shift_period(FIRST_MONTH, months - 1))
+    header: list[object] = ["Ref", "Measure", "good looks like", "Progress", "chart link"]
+    sheet.append(header + [datetime(int(period[:4]), int(period[5:]), 1) for period in periods])
+    for column in range(len(header) + 1, len(header) + months + 1):
+        sheet.cell(2, column).number_format = "mmm-yy"
+    filled = 0
+    for area in sorted({measure.area for measure in catalogue.measures}):
+        sheet.append([f"Area {area}", f"Improvement area {area}"])
+        for index, measure in enumerate(m for m in catalogue.measures if m.area == area):
+            cells: list[object] = []
+            for month in range(months):
+                seed = index * 7 + month * 3 + area
+                if measure.unit == "percent":
+                    numerator, denominator = 20 + seed % 19, 40 + seed % 25
+                    cells.append(f"{numerator}/{denominator} {100 * numerator / denominator:.0f}%")
+                else:
+                    cells.append(10 + seed % 13)
+                filled += 1
+            sheet.append([measure.ref, measure.title, "Higher", "", "", *cells])
+    workbook.save(path)
+    return filled
+
+
+def bare_calamine(data: bytes, sheet: str = RETURN_SHEET) -> None:
     from python_calamine import CalamineWorkbook
 
-    CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(RETURN_SHEET).to_python()
+    CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet).to_python()
 
 
 def _descendants_cpu() -> float:
@@ -181,6 +218,29 @@ def measure(folder: Path, size: tuple[int, int, int], repeat: int) -> dict[str, 
     return median
 
 
+def measure_committee(folder: Path, repeat: int) -> None:
+    """The committee layout, read cell by cell: its size is measures x months, never tens of thousands."""
+    measures, months = SIZES[-1][0], 36
+    catalogue = bench_catalogue(measures)
+    path = folder / "committee.xlsx"
+    cells = write_committee_return(path, catalogue, months)
+    data = path.read_bytes()
+    print(f"\nCommittee table: {measures} measures x {months} months ({cells:,} month cells), {len(data) / 1e6:.2f} MB")
+    timings: dict[str, list[float]] = {"bare": [], "read": []}
+    for _ in range(repeat):
+        started = time.process_time()
+        bare_calamine(data, COMMITTEE_SHEET)
+        timings["bare"].append(time.process_time() - started)
+        started = time.process_time()
+        parsed, issues = parse_return(data, path.name, catalogue, "9999-12", FIRST_MONTH)
+        timings["read"].append(time.process_time() - started)
+        assert not issues and parsed.layout == "committee" and len(parsed.candidates) == cells, issues
+    median = {name: statistics.median(values) for name, values in timings.items()}
+    print(f"  {'bare python-calamine read':<40} {median['bare']:.3f} CPU s (median of {repeat})")
+    print(f"  {'reading (parse_return, in process)':<40} {median['read']:.3f} CPU s (median of {repeat})")
+    print(f"  reading / bare read      = {median['read'] / median['bare']:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each figure, interleaved (default 5)")
@@ -190,6 +250,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             measure(Path(folder), size, 1 if args.quick else args.repeat)
+        measure_committee(Path(folder), 1 if args.quick else args.repeat)
 
 
 if __name__ == "__main__":
