@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import gc
 import io
 import json
 import logging
@@ -39,7 +40,7 @@ from typing import IO, Any
 from measures.domain.catalogue import Catalogue
 from measures.returns.candidates import ParsedReturn
 from measures.returns.checks import earliest_period as earliest_period_setting
-from measures.returns.parsing import parse_return
+from measures.returns.parsing import cycle_collector_paused, parse_return
 from measures.returns.report import Issue
 from measures.returns.workbook import check_container
 
@@ -145,7 +146,8 @@ def parse_isolated(
     if failure:
         return _refused(filename, failure, seconds, status)
     try:
-        parsed, issues, peak_memory_kb = _ResultUnpickler(io.BytesIO(payload)).load()
+        with cycle_collector_paused():  # tens of thousands of figures rebuilt, none in a cycle
+            parsed, issues, peak_memory_kb = _ResultUnpickler(io.BytesIO(payload)).load()
         if not isinstance(parsed, ParsedReturn) or not all(isinstance(issue, Issue) for issue in issues):
             raise pickle.UnpicklingError("not a parse")
     except Exception as error:  # anything but a well-formed parse is refused, whatever it is
@@ -417,6 +419,7 @@ def _read_one(header: bytes, request: bytes, answer_fd: int) -> int:
     """The reader: limit this process, parse the request, write the answer to `answer_fd`; returns the exit
     status (0, or _MEMORY_EXIT after a MemoryError; any other exception is printed and gives 1)."""
     _limit_this_process(ParseLimits(**json.loads(header)))
+    gc.disable()  # this process reads one file and ends: the cycle collector would only cost time
     try:
         data, filename, catalogue, current_period, earliest_period = pickle.loads(request)
         parsed, issues = parse_return(data, filename, catalogue, current_period, earliest_period)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+import numpy as np
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from measures.returns.cells import ErrorValue, LiteralPercentCell, PercentCell
@@ -215,47 +216,115 @@ def _scan_sheet_streaming(archive: zipfile.ZipFile, part: str, percent_styles: d
 # The quick scan reads only the cells that can matter (a percentage style, an error, a formula) and parses each
 # of those with the XML parser. It applies to sheet XML written the usual way (every cell with its r="A1"
 # address, double-quoted attributes, no namespace prefix, no comments or CDATA); anything else is streamed.
-_UNUSUAL_XML = re.compile(
-    rb"<!\[CDATA\[|<!--|<!DOCTYPE"  # comments, CDATA or a document type: stream it
-    rb"|<[A-Za-z_][\w.\-]*:c[\s/>]"  # a namespace prefix on cells
-    rb"|<c(?=[\s/>])(?![^>]*\sr=\")"  # a cell without its address
-    rb"|<c\s[^>]*='"  # single-quoted attributes
-    rb"|=\s*\"[^\"]*>"  # a '>' inside an attribute's value, which would end a tag early for the patterns
-    rb"|\ss=\"0\d"  # a style number with a leading zero (s="01" is style 1)
-)
+# Each kind of unusual XML has its own pattern, tried only when a plain search of the bytes (which is many times
+# faster than any pattern) finds what that pattern needs in order to match.
+_MARKUP_TO_STREAM = (b"<![CDATA[", b"<!--", b"<!DOCTYPE")  # comments, CDATA or a document type
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")  # a namespace prefix on cells
+_UNADDRESSED_CELL = re.compile(rb"<c(?=[\s/>])(?![^>]*\sr=\")")  # a cell without its address
+# A '>' inside an attribute's value, which would end a tag early for the patterns (looked for once every '=' is
+# known to be written straight before its '"').
+_QUOTED_GREATER_THAN = re.compile(rb'="[^"]*>')
+_WHITESPACE = b" \t\n\r\f\v"
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _ADDRESS_ATTRIBUTE = re.compile(rb"\sr=\"([A-Z]{1,3})(\d+)\"")
-_ERROR_CELL = re.compile(rb"<c\s[^>]*?\st=\"e\"")
+_ERROR_TYPE = re.compile(rb't="e"')
 _FORMULA = re.compile(rb"<f[\s/>]")
 _LOOK_BACK = 64 * 1024  # bytes searched back from a formula for its cell's tag
 _WRAP = f'<w xmlns="{_MAIN[1:-1]}">'.encode()
 
 
-def _spaced_equals(xml: bytes) -> bool:
-    """Whether some '=' is not written straight before a double quote (spaces around an attribute's '=', which the
-    patterns do not expect; or an '=' in a formula's text, which only costs streaming)."""
-    return xml.count(b"=") != xml.count(b'="') or any(space + b"=" in xml for space in (b" ", b"\t", b"\n", b"\r"))
+def _byte_set(characters: bytes) -> np.ndarray:
+    return np.frombuffer(characters, dtype=np.uint8)
+
+
+_SPACES_BEFORE_EQUALS = _byte_set(b" \t\n\r")
+_CELL_TAG_ENDS = _byte_set(_WHITESPACE + b"/>")
+_DIGITS = _byte_set(b"0123456789")
+_LOOK_AHEAD = 8  # bytes of padding after the XML, so that looking a few bytes past any position stays inside
+
+
+def _unusual(xml: bytes) -> bool:
+    """Whether the sheet XML is written otherwise than the quick scan reads (see above). The bytes around every
+    '=' and every '<' are looked at as arrays, each question answered for all of them at once."""
+    if b"&#" in xml:
+        return True
+    codes = np.frombuffer(xml + b"\0" * _LOOK_AHEAD, dtype=np.uint8)
+    equals = np.flatnonzero(codes == ord("="))
+    if len(equals) and (
+        (codes[equals + 1] != ord('"')).any() or np.isin(codes[equals - 1], _SPACES_BEFORE_EQUALS).any()
+    ):
+        # Spaces around an attribute's '=' (which the patterns do not expect), or an '=' in a formula's text
+        # (which only costs streaming).
+        return True
+    opens = np.flatnonzero(codes == ord("<"))
+    following = codes[opens + 1]
+    if (following == ord("!")).any() and any(markup in xml for markup in _MARKUP_TO_STREAM):
+        return True
+    cells = opens[following == ord("c")]
+    cells = cells[np.isin(codes[cells + 2], _CELL_TAG_ENDS)]
+    addressed = (
+        (codes[cells + 2] == ord(" "))
+        & (codes[cells + 3] == ord("r"))
+        & (codes[cells + 4] == ord("="))
+        & (codes[cells + 5] == ord('"'))
+    )
+    # Every '=' is written straight before '"' by now, so no attribute is single-quoted.
+    zero_styles = equals[
+        (codes[equals - 1] == ord("s"))
+        & np.isin(codes[equals - 2], _CELL_TAG_ENDS[:-2])
+        & (codes[equals + 2] == ord("0"))
+        & np.isin(codes[equals + 3], _DIGITS)
+    ]
+    return bool(
+        len(zero_styles)
+        or (b":c" in xml and _PREFIXED_CELL.search(xml))
+        or (not addressed.all() and _UNADDRESSED_CELL.search(xml))
+        or _QUOTED_GREATER_THAN.search(xml)
+    )
+
+
+def _cell_tag_around(xml: bytes, position: int) -> tuple[int, int] | None:
+    """(start, end) of the cell tag (`<c ...>`, end at its '>') holding the attribute found at `position`, or None
+    when the attribute is not inside a cell tag's angle brackets (another tag's, or text)."""
+    if position == 0 or xml[position - 1] not in _WHITESPACE:
+        return None
+    start = xml.rfind(b"<", 0, position)
+    if start < 0 or not xml.startswith(b"<c", start) or xml[start + 2] not in _WHITESPACE:
+        return None
+    end = xml.find(b">", position)
+    if end < 0 or xml.find(b">", start, position) >= 0:
+        return None
+    return start, end
 
 
 def _scan_sheet_quickly(xml: bytes, percent_styles: dict[int, str]) -> SheetFormats | None:
     """The cells worth reading, found by pattern and parsed one by one; None if the XML is unusual."""
     # A character reference (s="&#49;" is s="1") is read by the parser, not by the patterns.
-    if _UNUSUAL_XML.search(xml) or _spaced_equals(xml) or b"&#" in xml:
+    if _unusual(xml):
         return None
     found = SheetFormats()
     if percent_styles:
         styles = b"|".join(str(index).encode() for index in sorted(percent_styles))
-        for match in re.finditer(rb"<c\s[^>]*?\ss=\"(" + styles + rb")\"", xml):
-            tag_end = xml.find(b">", match.start())
+        seen: set[int] = set()
+        for match in re.finditer(rb's="(' + styles + rb')"', xml):
+            tag = _cell_tag_around(xml, match.start())
+            if tag is None or tag[0] in seen:
+                continue
+            start, tag_end = tag
+            seen.add(start)
             if xml[tag_end - 1 : tag_end] == b"/":
                 continue  # an empty cell: its format changes nothing
-            address = _ADDRESS_ATTRIBUTE.search(xml, match.start(), tag_end)
+            address = _ADDRESS_ATTRIBUTE.search(xml, start, tag_end)
             if not address:
                 return None
             scaled = percent_styles[int(match.group(1))] == _SCALED
             position = _position(address.group(1).decode(), address.group(2))
             (found.percent_cells if scaled else found.literal_percent_cells).add(position)
-    starts: set[int] = {match.start() for match in _ERROR_CELL.finditer(xml)}
+    starts: set[int] = set()
+    for match in _ERROR_TYPE.finditer(xml):
+        tag = _cell_tag_around(xml, match.start())
+        if tag is not None:
+            starts.add(tag[0])
     for match in _FORMULA.finditer(xml):
         tags = list(_CELL_TAG.finditer(xml, max(0, match.start() - _LOOK_BACK), match.start()))
         if not tags:

@@ -3,6 +3,10 @@ the committee table). Runs in the isolated reader process (`measures.returns.iso
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from measures.domain.catalogue import Catalogue
 from measures.returns import checks
 from measures.returns.actions_sheet import parse_actions
@@ -30,6 +34,28 @@ def parse_return(
 
     Months after `current_period` or before `earliest_period` (default: the MEASURES_EARLIEST_PERIOD of this
     process) are left in `dated` for the checks that refuse them."""
+    with cycle_collector_paused():
+        return _parse_return(data, filename, catalogue, current_period, earliest_period)
+
+
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for the block: reading a large return, or rebuilding what was read, makes
+    hundreds of thousands of objects (cells, figures, places) and none of them in cycles, so the collector's
+    passes over them as they pile up only cost time. Reference counting still frees everything; the collector
+    runs again afterwards if it was running before. Yields nothing and raises nothing of its own."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _parse_return(
+    data: bytes, filename: str, catalogue: Catalogue, current_period: str, earliest_period: str | None
+) -> tuple[ParsedReturn, list[Issue]]:
     sheets, file_issues = read_sheets(data, filename)
     if file_issues:
         return ParsedReturn(), file_issues

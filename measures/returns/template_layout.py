@@ -13,7 +13,6 @@ from measures.domain.periods import PERIOD_PATTERN
 from measures.returns.candidates import Candidate, ParsedReturn
 from measures.returns.cells import (
     BLANK,
-    MAX_FIGURE,
     CellError,
     Figure,
     is_percentage,
@@ -23,10 +22,10 @@ from measures.returns.cells import (
     status_of,
     text_of,
 )
-from measures.returns.interpret import PERCENT_TOLERANCE, SMALL_DENOMINATOR, Place, interpret, problem
+from measures.returns.interpret import Place, interpret, problem
 from measures.returns.report import Issue
+from measures.returns.template_columns import PlainRows, plain_rows
 from measures.returns.workbook import Sheet
-from measures.storage.recording import ValueRow
 
 REQUIRED = ("ref", "period")
 FIGURE_COLUMNS = ("numerator", "denominator", "value")
@@ -58,11 +57,17 @@ def _cell(row: list, column: int | None) -> object:
 
 
 def parse_template(
-    sheets: list[Sheet], catalogue: Catalogue, current_period: str = "9999-12", earliest_period: str = "0000-01"
+    sheets: list[Sheet],
+    catalogue: Catalogue,
+    current_period: str = "9999-12",
+    earliest_period: str = "0000-01",
+    by_columns: bool = True,
 ) -> ParsedReturn | None:
     """Return what a template-layout workbook holds, or None if no sheet has the template header.
 
-    Months after `current_period` or before `earliest_period` are left for the checks that report them."""
+    Months after `current_period` or before `earliest_period` are left for the checks that report them. The rows
+    are checked as columns (`template_columns`) and only those that fail a check are read cell by cell; with
+    `by_columns` False every row is read cell by cell, which gives the same figures and the same problems."""
     found = None
     for sheet in sorted(sheets, key=lambda s: s.name != "Return"):
         header = find_header(sheet)
@@ -75,15 +80,21 @@ def parse_template(
     parsed = ParsedReturn(layout="template")
     refs = set(catalogue.refs)
     measures = {m.ref: m for m in catalogue.measures}
-    plain = _PlainRowReader(sheet.name, columns, measures, current_period, earliest_period)
-    for index in range(header_index + 1, len(sheet.rows)):
-        row = sheet.rows[index]
-        candidate = plain.read(row, index)
-        if candidate is _NEEDS_CHECKING:
+    first = header_index + 1
+    if by_columns:
+        plain = plain_rows(sheet.rows, first, columns, measures, sheet.name, current_period, earliest_period)
+    else:
+        plain = PlainRows({}, list(range(first, len(sheet.rows))))
+    to_check = iter(plain.to_check)
+    checking = next(to_check, None)
+    for index in sorted(plain.candidates.keys() | set(plain.to_check)):
+        if index == checking:
+            checking = next(to_check, None)
+            row = sheet.rows[index]
             if not all(cell is None for cell in row):
                 _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
-        elif candidate is not None:
-            parsed.candidates.append(candidate)
+        else:
+            parsed.candidates.append(plain.candidates[index])
     parsed.named_months = _named_months(sheet, header_index, columns["period"])
     parsed.issues.extend(_other_return_sheets(sheets, sheet))
     by_name = {s.name.strip().lower(): s for s in sheets}
@@ -94,85 +105,7 @@ def parse_template(
     return parsed
 
 
-_NEEDS_CHECKING = object()
 _PERIOD_TEXT = re.compile(PERIOD_PATTERN)
-_NUMBER_TYPES = (int, float)
-
-
-class _PlainRowReader:
-    """The fast path for the common row: a known ref, a YYYY-MM period, numbers in number cells, no status,
-    and figures that raise no question at all. Anything else goes to `_parse_row`, which explains problems,
-    so every message comes from one place and a large clean return is read at the speed of the file."""
-
-    def __init__(self, sheet: str, columns: dict[str, int], measures: dict, current_period: str, earliest_period: str):
-        self.sheet = sheet
-        self.current_period = current_period
-        self.earliest_period = earliest_period
-        self.measures = measures
-        self.width = max(columns.values()) + 1
-        self.ref_at, self.period_at = columns["ref"], columns["period"]
-        self.other_at = tuple(
-            columns.get(name) for name in ("team", "status", "note", "synthetic", "numerator", "denominator", "value")
-        )
-        self.letters = {name: get_column_letter(column + 1) for name, column in columns.items()}
-
-    def read(self, row: list, index: int):
-        """Return a Candidate, None for a row to skip silently, or _NEEDS_CHECKING."""
-        if len(row) < self.width:
-            row = row + [None] * (self.width - len(row))
-        ref = row[self.ref_at]
-        measure = self.measures.get(ref) if type(ref) is str else None
-        period = row[self.period_at]
-        if (
-            measure is None
-            or type(period) is not str
-            or not _PERIOD_TEXT.match(period)
-            or period > self.current_period
-            or period < self.earliest_period
-        ):
-            return _NEEDS_CHECKING
-        team, status, note, synthetic, numerator, denominator, value = (
-            row[column] if column is not None else None for column in self.other_at
-        )
-        if (
-            status is not None
-            or synthetic is not None
-            or (numerator is not None and type(numerator) not in _NUMBER_TYPES)
-            or (denominator is not None and type(denominator) not in _NUMBER_TYPES)
-            or (value is not None and type(value) not in _NUMBER_TYPES)
-            or (team is not None and type(team) is not str)
-            or (note is not None and type(note) is not str)
-        ):
-            return _NEEDS_CHECKING
-        if numerator is None and denominator is None and value is None:
-            return None
-        if any(
-            number is not None and not -MAX_FIGURE <= number <= MAX_FIGURE for number in (numerator, denominator, value)
-        ):
-            return _NEEDS_CHECKING  # NaN, infinity or an absurd size: refused with its cell named
-        team = team.strip() if team else ""
-        if measure.unit == "percent":
-            if numerator is not None and denominator is not None:
-                if not 0 <= numerator <= denominator or denominator < SMALL_DENOMINATOR:
-                    return _NEEDS_CHECKING
-                computed = 100.0 * numerator / denominator
-                if value is not None and abs(value - computed) > PERCENT_TOLERANCE:
-                    return _NEEDS_CHECKING
-                figure = ValueRow(
-                    measure.ref, period, team, "", float(numerator), float(denominator), computed, "ok", note or ""
-                )
-                cell = f"{self.letters['numerator']}{index + 1}"
-            elif numerator is None and denominator is None and value is not None and (value == 0 or 1 <= value <= 100):
-                figure = ValueRow(measure.ref, period, team, "", None, None, float(value), "ok", note or "")
-                cell = f"{self.letters['value']}{index + 1}"
-            else:
-                return _NEEDS_CHECKING
-        elif numerator is None and denominator is None and value is not None and value >= 0:
-            figure = ValueRow(measure.ref, period, team, "", None, None, float(value), "ok", note or "")
-            cell = f"{self.letters['value']}{index + 1}"
-        else:
-            return _NEEDS_CHECKING
-        return Candidate(figure, Place(self.sheet, cell, measure.ref, period, team))
 
 
 def _named_months(sheet: Sheet, header_index: int, period_column: int) -> set[str]:

@@ -13,6 +13,8 @@ import zlib
 from dataclasses import dataclass, field
 from posixpath import normpath
 
+import numpy as np
+
 from measures.returns.report import Issue
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -150,6 +152,7 @@ _R_ATTRIBUTE_STARTS = (b" r=", b" r ", b"\tr", b"\nr", b"\rr")
 _OTHER_CELL_FORM = re.compile(rb"<c[\t\n\r/>]|:c[\s/>]")
 # A '>' inside an attribute value (allowed, if odd) could end a tag early for the quick scans.
 _QUOTED_GREATER_THAN = re.compile(rb"""=\s*"[^"]*>|=\s*'[^']*>""")
+_DOUBLE_QUOTED_GREATER_THAN = re.compile(rb'="[^"]*>')  # the same, where every '=' is written straight before '"'
 # For sheets written any other way: the start of each row or cell tag (or a comment, CDATA or processing
 # instruction to pass over), and the whole tag from there, attribute values read whole.
 _POSITION_TOKEN = re.compile(
@@ -264,10 +267,40 @@ def _sheet_data(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
         tail = buffer[-_SHEET_DATA_TAG_LENGTH:]
 
 
+def _equals_signs(piece: bytes) -> np.ndarray:
+    """The positions of every '=' in `piece`."""
+    return np.flatnonzero(np.frombuffer(piece, dtype=np.uint8) == ord("="))
+
+
+def _quoted_greater_than(piece: bytes) -> bool:
+    """Whether some attribute value in `piece` holds a '>' (what _QUOTED_GREATER_THAN finds). When every '=' is
+    written straight before a '"', as nearly every writer does, a simpler pattern finds the same, several times
+    faster."""
+    codes = np.frombuffer(piece, dtype=np.uint8)
+    equals = _equals_signs(piece)
+    if len(equals) and equals[-1] + 1 < len(codes) and bool((codes[equals + 1] == ord('"')).all()):
+        return _DOUBLE_QUOTED_GREATER_THAN.search(piece) is not None
+    return _QUOTED_GREATER_THAN.search(piece) is not None
+
+
+def _r_attribute_starts(piece: bytes) -> int:
+    """How many times the starts of an `r` attribute (_R_ATTRIBUTE_STARTS) occur in `piece`, as `bytes.count`
+    counts them. ' r=' is counted at the '=' signs, which are far fewer than the spaces a search starts from."""
+    codes = np.frombuffer(piece, dtype=np.uint8)
+    equals = _equals_signs(piece)
+    equals = equals[equals >= 2]
+    found = int(((codes[equals - 1] == ord("r")) & (codes[equals - 2] == ord(" "))).sum())
+    found += piece.count(b" r ")
+    for start in (b"\tr", b"\nr", b"\rr"):
+        if start[:1] in piece:
+            found += piece.count(start)
+    return found
+
+
 def _has_other_cell_forms(piece: bytes) -> bool:
     """Whether some cell tag in `piece` is written otherwise than the quick scans read (see _OTHER_CELL_FORM),
     or some attribute value holds a '>'."""
-    if _QUOTED_GREATER_THAN.search(piece) is not None:
+    if _quoted_greater_than(piece):
         return True
     if piece.count(b"<c") == piece.count(b"<c ") and b":c" not in piece:
         return False  # the quick answer for nearly every file; other tags such as <col> need the closer look
@@ -287,7 +320,7 @@ def _bound(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
         if (
             len(rows) != piece.count(b"<c ")
             or _has_other_cell_forms(piece)
-            or sum(map(piece.count, _R_ATTRIBUTE_STARTS)) != len(rows) + row_tags
+            or _r_attribute_starts(piece) != len(rows) + row_tags
         ):
             raise LookupError(info.filename)
         if not rows:

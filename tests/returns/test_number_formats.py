@@ -150,3 +150,19 @@ def test_a_document_type_after_a_long_comment_is_refused_as_unreadable(tmp_path,
             archive.writestr(name, data)
     _, issues = parse_return(path.read_bytes(), "late-doctype.xlsx", catalogue)
     assert [issue.code for issue in issues] == ["truncated"], issues
+
+
+def test_attributes_typed_as_text_are_not_taken_for_a_cells_format(tmp_path):
+    """A note whose text reads like a cell's style or error attribute changes nothing: the quick scan reads the
+    same cells as the streamed one."""
+    from measures.returns.number_formats import _scan_sheet_streaming
+
+    path = _workbook(tmp_path / "text.xlsx")
+    data = _rewrite(path, lambda xml: xml.replace(b"<t>Team</t>", b'<t>Team s="1" t="e" x</t>', 1))
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(SHEET)
+        assert b'Team s="1" t="e"' in xml
+        quick = _scan_sheet_quickly(xml, {1: "scaled", 2: "scaled"})
+        streamed = _scan_sheet_streaming(archive, SHEET, {1: "scaled", 2: "scaled"})
+    assert quick == streamed
+    _check(read_number_formats(data))

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from measures.returns import workbook
 from measures.returns.workbook import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -169,3 +170,21 @@ def test_a_zip_of_thousands_of_parts_is_refused_from_its_directory(tmp_path):
             archive.writestr(f"xl/media/part{number}.bin", b"")
     issues = check_container(path.read_bytes(), "parts.xlsx")
     assert [issue.code for issue in issues] == ["over-limits"] and f"at most {MAX_ENTRIES:,}" in issues[0].message
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        *(writing.encode() for writing in UNUSUAL_WRITINGS.values()),
+        b'<row r="1"><c r="A1" s="2"><v>1</v></c></row>',
+        b'<c r="A1"><is><t>a r r r= b</t></is></c>',
+        b'<c r="A1" s="x=">',
+        b"=",
+        b'<c r="B2" t="s"><v>0</v></c><c r="C2" cm="1>"/>',
+        b'<c r="B2" t="s" x=\t"a>"/>',
+    ],
+)
+def test_the_quick_counts_agree_with_the_patterns_they_stand_for(piece):
+    """The array counts of the quick bound give what bytes.count and the full pattern give, on every writing."""
+    assert workbook._r_attribute_starts(piece) == sum(map(piece.count, workbook._R_ATTRIBUTE_STARTS))
+    assert workbook._quoted_greater_than(piece) is (workbook._QUOTED_GREATER_THAN.search(piece) is not None)
