@@ -44,7 +44,9 @@ def _every_figure(demo, pages) -> dict[str, go.Figure]:
     figures: dict[str, go.Figure] = {}
     for measure in catalogue.measures:
         for period in (latest, "2022-06"):
-            figures[f"SPC chart {measure.ref} {period}"] = spc_figure(build_measure_detail(engine, measure.ref, period))
+            # The SPC chart is plain figure data: read here as plotly reads it.
+            detail = build_measure_detail(engine, measure.ref, period)
+            figures[f"SPC chart {measure.ref} {period}"] = go.Figure(spc_figure(detail))
         breakdown = team_breakdown(engine, measure.ref, latest, catalogue=catalogue)
         if breakdown.teams:
             figures[f"teams chart {measure.ref}"] = pages["teams"].teams_figure(breakdown)
@@ -119,7 +121,9 @@ def test_every_chart_with_a_target_band_shades_it_with_the_one_fill(demo, pages)
     assert banded, "the demo catalogue has a measure with a target band"
     fills: dict[str, list[str]] = {}
     for measure in banded:
-        fills[f"SPC chart {measure.ref}"] = _band_fills(spc_figure(build_measure_detail(engine, measure.ref)))
+        fills[f"SPC chart {measure.ref}"] = _band_fills(
+            go.Figure(spc_figure(build_measure_detail(engine, measure.ref)))
+        )
         breakdown = team_breakdown(engine, measure.ref, latest, catalogue=catalogue)
         if breakdown.teams:
             fills[f"teams chart {measure.ref}"] = _band_fills(pages["teams"].teams_figure(breakdown))

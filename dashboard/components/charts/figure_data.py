@@ -1,0 +1,42 @@
+"""Figures as plain data: the dicts plotly's own `go.Figure(...).to_plotly_json()` would give, built directly.
+
+Building `go.Figure` objects validates every property of every trace on each call, which cost most of a measure
+page's render; a chart here is a dict of traces and layout with the dashboard's template (`template.TEMPLATE`)
+turned into its JSON once, when the module is imported. A property given as None is left out, as plotly leaves it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.io as pio
+
+from dashboard.components.charts.template import TEMPLATE
+
+# The template as every figure carries it: made once per process, never changed afterwards.
+TEMPLATE_JSON: dict[str, Any] = pio.templates[TEMPLATE].to_plotly_json()
+
+
+def trace(kind: str, **properties: Any) -> dict[str, Any]:
+    """Return one trace of type `kind` ('scatter', 'bar') with the properties that are not None."""
+    return {**{name: value for name, value in properties.items() if value is not None}, "type": kind}
+
+
+def scatter(**properties: Any) -> dict[str, Any]:
+    """Return a scatter trace (lines, markers or text) with the properties that are not None."""
+    return trace("scatter", **properties)
+
+
+def bar(**properties: Any) -> dict[str, Any]:
+    """Return a bar trace with the properties that are not None."""
+    return trace("bar", **properties)
+
+
+def vertical_line(x: str, line: dict[str, Any]) -> dict[str, Any]:
+    """Return the shape plotly's `add_vline` draws: a line at `x` from the bottom to the top of the plot."""
+    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
+
+
+def figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
+    """Return a figure of the traces `data` with the dashboard's template and the chart's own `layout`."""
+    return {"data": data, "layout": {"template": TEMPLATE_JSON, **layout}}
