@@ -43,11 +43,13 @@ from dashboard.components.palette import (
     SPC_ORIGINAL_LIMIT_COLOUR,
     TARGET_BAND_FILL,
     TARGET_COLOUR,
+    TREND_LINE_COLOUR,
 )
 from measures.assessment.spc import SpcPoint
 from measures.domain.catalogue import Measure
 from measures.domain.formatting import format_value
 from measures.domain.periods import long_label, make_period, parse_period, shift_period
+from measures.views.area import TrendPoint
 from measures.views.measure import Benchmark, MeasureDetail, MonthRow
 from measures.views.national_model import MeasureComparators
 from measures.views.summary import format_benchmark
@@ -611,4 +613,86 @@ def national_figure(comparators: MeasureComparators) -> go.Figure:
     else:
         figure.update_yaxes(rangemode="tozero")
     figure.update_yaxes(showline=True, title={"text": axis_title})
+    return figure
+
+
+def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) -> go.Figure:
+    """Return the small trend chart: the line of monthly values, published points filled and synthetic points
+    hollow (each named in the legend), with the target line or band shaded."""
+    from dashboard.pages.area import _month_date  # a page module: imported once an app is made
+
+    dates = [_month_date(point.period) for point in series]
+    texts = [format_value(measure, point.value) for point in series]
+    figure = go.Figure(layout={"template": TEMPLATE})
+    figure.add_trace(
+        go.Scatter(
+            x=dates,
+            y=[p.value for p in series],
+            mode="lines",
+            showlegend=False,
+            line={"color": TREND_LINE_COLOUR, "width": 2},
+            hoverinfo="skip",
+        )
+    )
+    for synthetic, name, symbol in ((False, "Published", "circle"), (True, "Synthetic (demo)", "circle-open")):
+        points = [i for i, point in enumerate(series) if point.synthetic is synthetic]
+        if not points:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[dates[i] for i in points],
+                y=[series[i].value for i in points],
+                mode="markers",
+                name=name,
+                marker={
+                    "symbol": symbol,
+                    "size": 7,
+                    "color": TREND_LINE_COLOUR,
+                    "line": {"width": 1.5, "color": TREND_LINE_COLOUR},
+                },
+                customdata=[[long_label(series[i].period), texts[i]] for i in points],
+                hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + name + "</extra>",
+            )
+        )
+    target = measure.target
+    if target is not None and target.kind == "band":
+        figure.add_hrect(
+            y0=target.low,
+            y1=target.high,
+            fillcolor=TARGET_BAND_FILL,
+            line_width=0,
+            layer="below",
+            annotation_text=f"Target {target.low:g}–{target.high:g}",
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": TARGET_COLOUR},
+        )
+    elif target is not None:
+        level = target.low if target.kind == "at_least" else target.high
+        suffix = "%" if measure.unit == "percent" else ""
+        figure.add_hline(
+            y=level,
+            line_dash="dash",
+            line_color=TARGET_COLOUR,
+            line_width=1.5,
+            annotation_text=f"Target {level:g}{suffix}",
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": TARGET_COLOUR},
+        )
+    figure.update_layout(
+        height=210,
+        margin={"l": 44, "r": 12, "t": 8, "b": 28},
+        font={"size": 12},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom", "font": {"size": 11}},
+        showlegend=any(point.synthetic for point in series),
+    )
+    # Half a month either side, so the first and last points are drawn whole.
+    figure.update_xaxes(
+        range=[f"{shift_period(period, -24)}-16", f"{period}-16"],
+        tickformat="%b %y",
+        showgrid=False,
+        showline=True,
+        ticks="outside",
+        fixedrange=True,
+    )
+    figure.update_yaxes(fixedrange=True, ticksuffix="%" if measure.unit == "percent" else "")
     return figure

@@ -12,6 +12,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.charts.figure_data import across_plot, plot_label, scatter
+from dashboard.components.charts.figure_data import figure as plain_figure
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.judgements import (
@@ -92,14 +94,13 @@ def trend_summary(measure: Measure, series: tuple[TrendPoint, ...]) -> str:
     return text
 
 
-def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) -> go.Figure:
-    """Return the small trend chart: the line of monthly values, published points filled and synthetic points
-    hollow (each named in the legend), with the target line or band shaded."""
+def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) -> dict:
+    """Return the small trend chart, as plotly's figure data (a dict): the line of monthly values, published points
+    filled and synthetic points hollow (each named in the legend), with the target line or band shaded."""
     dates = [_month_date(point.period) for point in series]
     texts = [format_value(measure, point.value) for point in series]
-    figure = go.Figure(layout={"template": TEMPLATE})
-    figure.add_trace(
-        go.Scatter(
+    data = [
+        scatter(
             x=dates,
             y=[p.value for p in series],
             mode="lines",
@@ -107,13 +108,13 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
             line={"color": TREND_LINE_COLOUR, "width": 2},
             hoverinfo="skip",
         )
-    )
+    ]
     for synthetic, name, symbol in ((False, "Published", "circle"), (True, "Synthetic (demo)", "circle-open")):
         points = [i for i, point in enumerate(series) if point.synthetic is synthetic]
         if not points:
             continue
-        figure.add_trace(
-            go.Scatter(
+        data.append(
+            scatter(
                 x=[dates[i] for i in points],
                 y=[series[i].value for i in points],
                 mode="markers",
@@ -129,47 +130,39 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
             )
         )
     target = measure.target
+    marks: dict[str, list[dict]] = {}
+    label_font = {"size": 11, "color": TARGET_COLOUR}
     if target is not None and target.kind == "band":
-        figure.add_hrect(
-            y0=target.low,
-            y1=target.high,
-            fillcolor=TARGET_BAND_FILL,
-            line_width=0,
-            layer="below",
-            annotation_text=f"Target {target.low:g}–{target.high:g}",
-            annotation_position="top left",
-            annotation_font={"size": 11, "color": TARGET_COLOUR},
-        )
+        marks["shapes"] = [
+            across_plot("rect", target.low, target.high, line={"width": 0}, fillcolor=TARGET_BAND_FILL, layer="below")
+        ]
+        marks["annotations"] = [plot_label(f"Target {target.low:g}–{target.high:g}", target.high, "top", label_font)]
     elif target is not None:
         level = target.low if target.kind == "at_least" else target.high
         suffix = "%" if measure.unit == "percent" else ""
-        figure.add_hline(
-            y=level,
-            line_dash="dash",
-            line_color=TARGET_COLOUR,
-            line_width=1.5,
-            annotation_text=f"Target {level:g}{suffix}",
-            annotation_position="top left",
-            annotation_font={"size": 11, "color": TARGET_COLOUR},
-        )
-    figure.update_layout(
+        marks["shapes"] = [
+            across_plot("line", level, level, line={"color": TARGET_COLOUR, "dash": "dash", "width": 1.5})
+        ]
+        marks["annotations"] = [plot_label(f"Target {level:g}{suffix}", level, "bottom", label_font)]
+    return plain_figure(
+        data,
+        **marks,
         height=210,
         margin={"l": 44, "r": 12, "t": 8, "b": 28},
         font={"size": 12},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom", "font": {"size": 11}},
         showlegend=any(point.synthetic for point in series),
+        # Half a month either side, so the first and last points are drawn whole.
+        xaxis={
+            "range": [f"{shift_period(period, -24)}-16", f"{period}-16"],
+            "tickformat": "%b %y",
+            "showgrid": False,
+            "showline": True,
+            "ticks": "outside",
+            "fixedrange": True,
+        },
+        yaxis={"fixedrange": True, "ticksuffix": "%" if measure.unit == "percent" else ""},
     )
-    # Half a month either side, so the first and last points are drawn whole.
-    figure.update_xaxes(
-        range=[f"{shift_period(period, -24)}-16", f"{period}-16"],
-        tickformat="%b %y",
-        showgrid=False,
-        showline=True,
-        ticks="outside",
-        fixedrange=True,
-    )
-    figure.update_yaxes(fixedrange=True, ticksuffix="%" if measure.unit == "percent" else "")
-    return figure
 
 
 def _figure_block(card: MeasureCard, revision: Revision | None = None) -> html.Div:

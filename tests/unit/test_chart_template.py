@@ -57,8 +57,8 @@ def _every_figure(demo, pages) -> dict[str, go.Figure]:
         view = build_area(engine, area.number, latest, catalogue=catalogue)
         for card in view.cards:
             if len(card.series) >= 2:
-                figures[f"area trend {card.measure.ref}"] = pages["area"].trend_figure(
-                    card.measure, card.series, latest
+                figures[f"area trend {card.measure.ref}"] = go.Figure(
+                    pages["area"].trend_figure(card.measure, card.series, latest)
                 )
         if view.grades:
             figures[f"audit grades, area {area.number}"] = pages["area"].grades_figure(view.grades)
@@ -132,7 +132,9 @@ def test_every_chart_with_a_target_band_shades_it_with_the_one_fill(demo, pages)
             fills[f"caseload chart {measure.ref}"] = _band_fills(pages["workers"].caseload_figure(caseloads))
         view = build_area(engine, measure.area, latest, catalogue=catalogue)
         card = next(card for card in view.cards if card.measure.ref == measure.ref)
-        fills[f"area trend {measure.ref}"] = _band_fills(pages["area"].trend_figure(measure, card.series, latest))
+        fills[f"area trend {measure.ref}"] = _band_fills(
+            go.Figure(pages["area"].trend_figure(measure, card.series, latest))
+        )
         trend = tuple((point.period, point.value) for point in card.series)
         image = unquote(sparkline(measure, trend, latest).src)
         fills[f"sparkline {measure.ref}"] = re.findall(r'<rect [^>]*fill="([^"]+)"', image)

@@ -126,3 +126,30 @@ def test_the_template_is_carried_whole_and_no_figure_changes_it(demo_engine):
     assert json.dumps(_sent(first)["layout"]["template"], sort_keys=True) == template
     assert _sent(spc_figure(detail)) == _sent(first)
     assert json.dumps(TEMPLATE_JSON, sort_keys=True) == template
+
+
+def test_every_area_trend_chart_is_the_same_json_as_before(demo_engine, catalogue):
+    import dash
+
+    dash.Dash("dashboard", use_pages=True, pages_folder="")  # a page module is imported once an app is made
+    from dashboard.pages.area import trend_figure
+    from measures.views.area import build_area
+
+    seen: set[str] = set()
+    for area in catalogue.areas:
+        for month in ("2023-01", "2022-06"):
+            for card in build_area(demo_engine, area.number, month, catalogue=catalogue).cards:
+                if len(card.series) < 2:
+                    continue
+                measures = [card.measure]
+                if card.measure.target is None:  # the same chart with each kind of target
+                    measures += [
+                        replace(card.measure, target=Target(kind="band", low=40.0, high=60.0)),
+                        replace(card.measure, target=Target(kind="at_most", high=12.5)),
+                    ]
+                for measure in measures:
+                    after = trend_figure(measure, card.series, month)
+                    assert _sent(after) == _sent(figures_before.trend_figure(measure, card.series, month))
+                    seen.add(measure.target.kind if measure.target else "no target")
+                    seen |= {"synthetic" for point in card.series if point.synthetic}
+    assert {"band", "at_least", "at_most", "no target", "synthetic"} <= seen, seen

@@ -40,3 +40,25 @@ def vertical_line(x: str, line: dict[str, Any]) -> dict[str, Any]:
 def figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
     """Return a figure of the traces `data` with the dashboard's template and the chart's own `layout`."""
     return {"data": data, "layout": {"template": TEMPLATE_JSON, **layout}}
+
+
+def across_plot(kind: str, y0: float | None, y1: float | None, **properties: Any) -> dict[str, Any]:
+    """Return the shape plotly's `add_hline` ('line') or `add_hrect` ('rect') draws: from `y0` to `y1` across the
+    whole width of the plot."""
+    return {**properties, "type": kind, "x0": 0, "x1": 1, "xref": "x domain", "y0": y0, "y1": y1, "yref": "y"}
+
+
+def plot_label(text: str, y: float | None, side: str, font: dict[str, Any]) -> dict[str, Any]:
+    """Return the label plotly's `add_hline`/`add_hrect` write at their top left (`annotation_position="top left"`):
+    at the left of the plot, at `y`, its `side` ('top' inside a rect's top edge, 'bottom' sitting on a line)."""
+    return {
+        "font": font,
+        "showarrow": False,
+        "text": text,
+        "x": 0,
+        "xanchor": "left",
+        "xref": "x domain",
+        "y": y,
+        "yanchor": side,
+        "yref": "y",
+    }
