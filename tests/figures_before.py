@@ -35,21 +35,31 @@ from dashboard.components.charts.template import FONT_SIZE as NATIONAL_FONT_SIZE
 from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.national import SERIES_STYLE, _series, _year_axis_label, figure_or_status
 from dashboard.components.palette import (
+    AUDIT_NO_COUNT_MARK_COLOUR,
+    BAR_COLOUR,
+    BAR_GAP_COLOUR,
     CHART_EVENT_COLOUR,
+    HATCH_COLOUR,
+    OVER_LIMIT_COLOUR,
     SECONDARY_TEXT_COLOUR,
     SPC_LIMIT_COLOUR,
     SPC_MEAN_COLOUR,
     SPC_MONTHLY_LINE_COLOUR,
     SPC_ORIGINAL_LIMIT_COLOUR,
+    SYNTHETIC_MARK,
     TARGET_BAND_FILL,
     TARGET_COLOUR,
+    TEXT_COLOUR,
+    TEXT_ON_DARK_COLOUR,
     TREND_LINE_COLOUR,
+    WHOLE_SERVICE_COLOUR,
 )
 from measures.assessment.spc import SpcPoint
 from measures.domain.catalogue import Measure
-from measures.domain.formatting import format_value
-from measures.domain.periods import long_label, make_period, parse_period, shift_period
-from measures.views.area import TrendPoint
+from measures.domain.formatting import STATUS_TEXT, format_value
+from measures.domain.periods import long_label, make_period, parse_period, shift_period, short_label
+from measures.views.area import AUDIT_GRADES, GradeMonth, TrendPoint
+from measures.views.drilldown import TeamBreakdown, WorkerCaseloads
 from measures.views.measure import Benchmark, MeasureDetail, MonthRow
 from measures.views.national_model import MeasureComparators
 from measures.views.summary import format_benchmark
@@ -695,4 +705,299 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
         fixedrange=True,
     )
     figure.update_yaxes(fixedrange=True, ticksuffix="%" if measure.unit == "percent" else "")
+    return figure
+
+
+def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
+    """Return the horizontal bar chart of the teams' values for the month, teams in name order from the top,
+    each bar labelled with its figure (synthetic ones marked †), the whole-service value as a dashed line and
+    the target line or band shaded."""
+    from dashboard.pages.teams import _team_label  # a page module: imported once an app is made
+
+    measure = breakdown.measure
+    shown = [team for team in breakdown.teams if team.figure.status == "ok" and team.figure.value is not None]
+    labels = [team.figure.text + (SYNTHETIC_MARK if team.figure.synthetic else "") for team in shown]
+    figure = go.Figure(
+        go.Bar(
+            y=[_team_label(team.team) for team in shown],
+            x=[team.figure.value for team in shown],
+            orientation="h",
+            marker={"color": BAR_COLOUR},
+            text=labels,
+            textposition="auto",
+            insidetextanchor="start",
+            insidetextfont={"size": 13, "color": TEXT_ON_DARK_COLOUR},
+            outsidetextfont={"size": 13, "color": TEXT_COLOUR},
+            cliponaxis=False,
+            name="Team",
+            showlegend=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ),
+        layout={"template": TEMPLATE},
+    )
+    # The reference lines are named in the legend rather than labelled on the plot, where they would collide
+    # with the bars' labels.
+    target = measure.target
+    if target is not None and target.kind == "band":
+        figure.add_vrect(
+            x0=target.low,
+            x1=target.high,
+            fillcolor=TARGET_BAND_FILL,
+            line_width=0,
+            layer="below",
+            name=f"Target range {target.low:g}–{target.high:g}",
+            showlegend=True,
+        )
+    elif target is not None:
+        level = target.low if target.kind == "at_least" else target.high
+        figure.add_vline(
+            x=level,
+            line_dash="dot",
+            line_color=TARGET_COLOUR,
+            line_width=2.5,
+            name=f"Target: {plain_text(target.describe())}",
+            showlegend=True,
+        )
+    service = breakdown.service
+    # A count is the teams' counts added up, so a team is compared with the service only for rates and averages.
+    if service is not None and service.status == "ok" and service.value is not None and measure.unit != "count":
+        figure.add_vline(
+            x=service.value,
+            line_dash="dash",
+            line_color=WHOLE_SERVICE_COLOUR,
+            line_width=2,
+            name=f"Whole service {format_value(measure, service.value)}",
+            showlegend=True,
+        )
+    zeros = [
+        (_team_label(team.team), label) for team, label in zip(shown, labels, strict=True) if team.figure.value == 0
+    ]
+    if zeros:  # a bar of zero has no length to hold its label
+        figure.add_trace(
+            go.Scatter(
+                y=[team for team, _ in zeros],
+                x=[0] * len(zeros),
+                mode="text",
+                text=[label for _, label in zeros],
+                textposition="middle right",
+                textfont={"size": 13, "color": TEXT_COLOUR},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    # A team with no figure (suppressed, not applicable, TBC) keeps its line, with the word where the bar would
+    # be: left out, it would simply vanish from the chart with nothing to say why.
+    unshown = [team for team in breakdown.teams if team not in shown]
+    if unshown:
+        words = [STATUS_TEXT.get(team.figure.status, STATUS_TEXT["missing"]) for team in unshown]
+        figure.add_trace(
+            go.Scatter(
+                y=[_team_label(team.team) for team in unshown],
+                x=[0] * len(unshown),
+                mode="text",
+                text=words,
+                textposition="middle right",
+                cliponaxis=False,
+                textfont={"size": 13, "color": SECONDARY_TEXT_COLOUR},
+                showlegend=False,
+                hovertemplate="%{y}: %{text}<extra></extra>",
+            )
+        )
+    values = [team.figure.value for team in shown if team.figure.value is not None]  # every one of them
+    if service is not None and service.value is not None and measure.unit != "count":
+        values.append(service.value)
+    top = max(values + ([float(target.high or target.low or 0)] if target else [])) if values else 1
+    x_range = [0, 100] if measure.unit == "percent" else [0, top * 1.25 or 1]
+    figure.update_layout(
+        height=90 + 46 * max(len(breakdown.teams), 1),
+        # The names' width sets the left margin (the axis's automargin): a fixed one would take half a phone.
+        margin={"l": 16, "r": 24, "t": 48, "b": 48},
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        bargap=0.35,
+    )
+    figure.update_yaxes(
+        autorange="reversed",
+        fixedrange=True,
+        showgrid=False,
+        ticks="outside",
+        ticklen=4,
+        categoryorder="array",
+        categoryarray=[_team_label(team.team) for team in breakdown.teams],
+    )
+    figure.update_xaxes(
+        range=x_range,
+        fixedrange=True,
+        ticksuffix="%" if measure.unit == "percent" else "",
+        title_text=wrapped(plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""), 36),
+    )
+    return figure
+
+
+def caseload_figure(data: WorkerCaseloads) -> go.Figure:
+    """Return the distribution chart: workers per caseload as bars, those above the limit in a second colour
+    and a hatch pattern (named in the legend), the target band shaded and a labelled line at the limit."""
+    within = [(load, count) for load, count in data.distribution if load <= data.limit]
+    over = [(load, count) for load, count in data.distribution if load > data.limit]
+    figure = go.Figure(layout={"template": TEMPLATE})
+    for points, name, colour, pattern in (
+        (within, f"{data.limit} children or fewer", BAR_COLOUR, ""),
+        (over, f"More than {data.limit} children", OVER_LIMIT_COLOUR, "/"),
+    ):
+        if not points:
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=[load for load, _ in points],
+                y=[count for _, count in points],
+                name=name,
+                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": HATCH_COLOUR, "solidity": 0.3}},
+                text=[str(count) for _, count in points],
+                textposition="outside",
+                cliponaxis=False,
+                textfont={"size": 12, "color": TEXT_COLOUR},
+                hovertemplate="%{y} workers with %{x} children<extra></extra>",
+            )
+        )
+    if data.band is not None:
+        figure.add_vrect(
+            x0=data.band[0] - 0.5,
+            x1=data.band[1] + 0.5,
+            fillcolor=TARGET_BAND_FILL,
+            line_width=0,
+            layer="below",
+            annotation_text=f"Target range {data.band[0]:g}–{data.band[1]:g}",
+            annotation_position="top left",
+            annotation_font={"size": 12, "color": TARGET_COLOUR},
+        )
+    figure.add_vline(
+        x=data.limit + 0.5,
+        line_dash="dash",
+        line_color=OVER_LIMIT_COLOUR,
+        line_width=2,
+        annotation_text=f"more than {data.limit} children →",
+        annotation_position="top right",
+        annotation_font={"size": 12, "color": OVER_LIMIT_COLOUR},
+    )
+    loads = [load for load, _ in data.distribution]
+    low = min(loads + [data.band[0] if data.band else data.limit]) - 1.5
+    high = max(loads + [data.limit + 6]) + 1.5  # room for the label beyond the line
+    tallest = max(count for _, count in data.distribution)
+    figure.update_layout(
+        height=380,
+        margin={"l": 56, "r": 16, "t": 48, "b": 56},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.08, "yanchor": "bottom"},
+        bargap=0.15,
+    )
+    figure.update_xaxes(
+        range=[low, high],
+        dtick=2,
+        title_text="Children allocated to the worker",
+        fixedrange=True,
+        showgrid=False,
+        ticks="outside",
+    )
+    figure.update_yaxes(
+        range=[0, tallest * 1.25 + 0.5],
+        title_text="Number of social workers",
+        dtick=2 if tallest > 6 else 1,
+        fixedrange=True,
+    )
+    return figure
+
+
+def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: float) -> go.Scatter | None:
+    """A mark above each month's bar where a grade has no count (suppressed, not applicable, TBC, not reported):
+    the stack alone would show that grade as nothing, which reads as zero."""
+    from dashboard.pages.area import _grade_status  # a page module: imported once an app is made
+
+    marked = [
+        (label, month)
+        for label, month in zip(labels, months, strict=True)
+        if any(count is None for count in month.counts)
+    ]
+    if not marked:
+        return None
+    words = [
+        "; ".join(
+            f"{grade.lower()} {_grade_status(month, index).lower()}"
+            for index, (_, grade) in enumerate(AUDIT_GRADES)
+            if month.counts[index] is None
+        )
+        for _, month in marked
+    ]
+    return go.Scatter(
+        x=[label for label, _ in marked],
+        y=[max(month.total or 0, sum(c or 0 for c in month.counts)) + tallest * 0.12 for _, month in marked],
+        mode="markers",
+        marker={"symbol": "asterisk-open", "size": 11, "color": AUDIT_NO_COUNT_MARK_COLOUR, "line": {"width": 1.5}},
+        name="A grade with no figure (see the table)",  # short enough for a phone; the hover says which
+        legendrank=1,  # with the legend reversed, the lowest rank comes last, after the four grades
+        customdata=[[long_label(month.period), text] for (_, month), text in zip(marked, words, strict=True)],
+        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+    )
+
+
+def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
+    """Return the stacked audit-grade chart: outstanding on top down to inadequate at the bottom, each grade with
+    its own colour and fill pattern, counts written in the bars and the total audits above each bar.
+    Synthetic months are marked † on the axis."""
+    from dashboard.pages.area import GRADE_STYLE  # a page module: imported once an app is made
+
+    labels = [short_label(m.period).replace("-", "<br>") + (SYNTHETIC_MARK if m.synthetic else "") for m in months]
+    tallest = max((m.total or sum(c or 0 for c in m.counts)) for m in months) or 1
+    figure = go.Figure(layout={"template": TEMPLATE})
+    # Bars stack in trace order from the bottom, so inadequate is added first; the legend is reversed to read
+    # outstanding, good, requires improvement, inadequate.
+    for index in reversed(range(len(AUDIT_GRADES))):
+        grade = AUDIT_GRADES[index][1]
+        style = GRADE_STYLE[grade]
+        counts = [m.counts[index] for m in months]
+        figure.add_trace(
+            go.Bar(
+                x=labels,
+                y=counts,
+                name=grade,
+                marker={
+                    "color": style["color"],
+                    "line": {"color": BAR_GAP_COLOUR, "width": 1},
+                    "pattern": {"shape": style["pattern"], "fgcolor": style["text"], "solidity": 0.15, "size": 7},
+                },
+                # A count is written in its segment only where the segment is tall enough to hold it.
+                text=[str(c) if c and c / tallest >= 0.08 else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"color": style["text"], "size": 11},
+                customdata=[long_label(m.period) for m in months],
+                hovertemplate="%{customdata}: %{y} " + grade.lower() + "<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=[m.total for m in months],
+            mode="text",
+            text=[str(m.total or "") for m in months],
+            textposition="top center",
+            showlegend=False,
+            textfont={"size": 11, "color": TEXT_COLOUR},
+            customdata=[long_label(m.period) for m in months],
+            hovertemplate="%{customdata}: %{y} audits<extra></extra>",
+        )
+    )
+    marks = _no_count_marks(months, labels, tallest)
+    if marks is not None:
+        figure.add_trace(marks)
+    figure.update_layout(
+        barmode="stack",
+        height=360,
+        margin={"l": 48, "r": 12, "t": 40, "b": 40},
+        font={"size": 12},
+        legend={"orientation": "h", "traceorder": "reversed", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        uniformtext={"minsize": 9, "mode": "hide"},
+        bargap=0.25,
+    )
+    figure.update_yaxes(title_text="Audits", fixedrange=True)
+    figure.update_xaxes(fixedrange=True, showgrid=False, tickangle=0)
     return figure

@@ -8,13 +8,11 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import dash
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.charts.figure_data import across_plot, plot_label, scatter
+from dashboard.components.charts.figure_data import across_plot, bar, plot_label, scatter
 from dashboard.components.charts.figure_data import figure as plain_figure
-from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.judgements import (
     against_target,
@@ -283,7 +281,7 @@ def _grade_status(month: GradeMonth, index: int) -> str:
     return STATUS_TEXT.get(status, STATUS_TEXT["missing"])
 
 
-def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: float) -> go.Scatter | None:
+def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: float) -> dict | None:
     """A mark above each month's bar where a grade has no count (suppressed, not applicable, TBC, not reported):
     the stack alone would show that grade as nothing, which reads as zero."""
     marked = [
@@ -301,7 +299,7 @@ def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: 
         )
         for _, month in marked
     ]
-    return go.Scatter(
+    return scatter(
         x=[label for label, _ in marked],
         y=[max(month.total or 0, sum(c or 0 for c in month.counts)) + tallest * 0.12 for _, month in marked],
         mode="markers",
@@ -329,21 +327,21 @@ def grades_summary(months: tuple[GradeMonth, ...]) -> str:
     )
 
 
-def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
-    """Return the stacked audit-grade chart: outstanding on top down to inadequate at the bottom, each grade with
-    its own colour and fill pattern, counts written in the bars and the total audits above each bar.
-    Synthetic months are marked † on the axis."""
+def grades_figure(months: tuple[GradeMonth, ...]) -> dict:
+    """Return the stacked audit-grade chart, as plotly's figure data (a dict): outstanding on top down to inadequate
+    at the bottom, each grade with its own colour and fill pattern, counts written in the bars and the total audits
+    above each bar. Synthetic months are marked † on the axis."""
     labels = [short_label(m.period).replace("-", "<br>") + (SYNTHETIC_MARK if m.synthetic else "") for m in months]
     tallest = max((m.total or sum(c or 0 for c in m.counts)) for m in months) or 1
-    figure = go.Figure(layout={"template": TEMPLATE})
+    data = []
     # Bars stack in trace order from the bottom, so inadequate is added first; the legend is reversed to read
     # outstanding, good, requires improvement, inadequate.
     for index in reversed(range(len(AUDIT_GRADES))):
         grade = AUDIT_GRADES[index][1]
         style = GRADE_STYLE[grade]
         counts = [m.counts[index] for m in months]
-        figure.add_trace(
-            go.Bar(
+        data.append(
+            bar(
                 x=labels,
                 y=counts,
                 name=grade,
@@ -362,8 +360,8 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
                 hovertemplate="%{customdata}: %{y} " + grade.lower() + "<extra></extra>",
             )
         )
-    figure.add_trace(
-        go.Scatter(
+    data.append(
+        scatter(
             x=labels,
             y=[m.total for m in months],
             mode="text",
@@ -377,8 +375,9 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
     )
     marks = _no_count_marks(months, labels, tallest)
     if marks is not None:
-        figure.add_trace(marks)
-    figure.update_layout(
+        data.append(marks)
+    return plain_figure(
+        data,
         barmode="stack",
         height=360,
         margin={"l": 48, "r": 12, "t": 40, "b": 40},
@@ -386,10 +385,9 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
         legend={"orientation": "h", "traceorder": "reversed", "x": 0, "y": 1.02, "yanchor": "bottom"},
         uniformtext={"minsize": 9, "mode": "hide"},
         bargap=0.25,
+        yaxis={"title": {"text": "Audits"}, "fixedrange": True},
+        xaxis={"fixedrange": True, "showgrid": False, "tickangle": 0},
     )
-    figure.update_yaxes(title_text="Audits", fixedrange=True)
-    figure.update_xaxes(fixedrange=True, showgrid=False, tickangle=0)
-    return figure
 
 
 def _grades_table(months: tuple[GradeMonth, ...]) -> html.Details:

@@ -49,10 +49,10 @@ def _every_figure(demo, pages) -> dict[str, go.Figure]:
             figures[f"SPC chart {measure.ref} {period}"] = go.Figure(spc_figure(detail))
         breakdown = team_breakdown(engine, measure.ref, latest, catalogue=catalogue)
         if breakdown.teams:
-            figures[f"teams chart {measure.ref}"] = pages["teams"].teams_figure(breakdown)
+            figures[f"teams chart {measure.ref}"] = go.Figure(pages["teams"].teams_figure(breakdown))
         caseloads = worker_caseloads(engine, measure.ref, latest, viewer_may_see_workers=True, catalogue=catalogue)
         if caseloads.workers:
-            figures[f"caseload chart {measure.ref}"] = pages["workers"].caseload_figure(caseloads)
+            figures[f"caseload chart {measure.ref}"] = go.Figure(pages["workers"].caseload_figure(caseloads))
     for area in catalogue.areas:
         view = build_area(engine, area.number, latest, catalogue=catalogue)
         for card in view.cards:
@@ -61,7 +61,7 @@ def _every_figure(demo, pages) -> dict[str, go.Figure]:
                     pages["area"].trend_figure(card.measure, card.series, latest)
                 )
         if view.grades:
-            figures[f"audit grades, area {area.number}"] = pages["area"].grades_figure(view.grades)
+            figures[f"audit grades, area {area.number}"] = go.Figure(pages["area"].grades_figure(view.grades))
     return figures
 
 
@@ -126,10 +126,10 @@ def test_every_chart_with_a_target_band_shades_it_with_the_one_fill(demo, pages)
         )
         breakdown = team_breakdown(engine, measure.ref, latest, catalogue=catalogue)
         if breakdown.teams:
-            fills[f"teams chart {measure.ref}"] = _band_fills(pages["teams"].teams_figure(breakdown))
+            fills[f"teams chart {measure.ref}"] = _band_fills(go.Figure(pages["teams"].teams_figure(breakdown)))
         caseloads = worker_caseloads(engine, measure.ref, latest, viewer_may_see_workers=True, catalogue=catalogue)
         if caseloads.workers:
-            fills[f"caseload chart {measure.ref}"] = _band_fills(pages["workers"].caseload_figure(caseloads))
+            fills[f"caseload chart {measure.ref}"] = _band_fills(go.Figure(pages["workers"].caseload_figure(caseloads)))
         view = build_area(engine, measure.area, latest, catalogue=catalogue)
         card = next(card for card in view.cards if card.measure.ref == measure.ref)
         fills[f"area trend {measure.ref}"] = _band_fills(

@@ -153,3 +153,63 @@ def test_every_area_trend_chart_is_the_same_json_as_before(demo_engine, catalogu
                     seen.add(measure.target.kind if measure.target else "no target")
                     seen |= {"synthetic" for point in card.series if point.synthetic}
     assert {"band", "at_least", "at_most", "no target", "synthetic"} <= seen, seen
+
+
+def test_every_teams_and_caseload_chart_is_the_same_json_as_before(demo_engine, catalogue):
+    import dash
+
+    dash.Dash("dashboard", use_pages=True, pages_folder="")  # a page module is imported once an app is made
+    from dashboard.pages.teams import teams_figure
+    from dashboard.pages.workers import caseload_figure
+    from measures.views.drilldown import team_breakdown, worker_caseloads
+
+    seen: set[str] = set()
+    for measure in catalogue.measures:
+        for month in ("2023-01", "2022-06"):
+            breakdown = team_breakdown(demo_engine, measure.ref, month, catalogue=catalogue)
+            if breakdown.teams:
+                variants = [breakdown]
+                if measure.target is None:  # the same chart with each kind of target
+                    for target in (Target(kind="band", low=40.0, high=60.0), Target(kind="at_least", low=75.0)):
+                        variants.append(replace(breakdown, measure=replace(measure, target=target)))
+                for shown in variants:
+                    after = teams_figure(shown)
+                    assert _sent(after) == _sent(figures_before.teams_figure(shown))
+                    seen.add("teams " + (shown.measure.target.kind if shown.measure.target else "no target"))
+                    seen |= {"teams without a figure" for team in shown.teams if team.figure.status != "ok"}
+            caseloads = worker_caseloads(
+                demo_engine, measure.ref, month, viewer_may_see_workers=True, catalogue=catalogue
+            )
+            if caseloads.workers:
+                for shown in (caseloads, replace(caseloads, band=None), replace(caseloads, band=(10.0, 16.0))):
+                    after = caseload_figure(shown)
+                    assert _sent(after) == _sent(figures_before.caseload_figure(shown))
+                    seen.add("caseload " + ("band" if shown.band else "no band"))
+    assert {"teams band", "teams at_least", "teams no target", "caseload band", "caseload no band"} <= seen, seen
+
+
+def test_every_audit_grade_chart_is_the_same_json_as_before(demo_engine, catalogue):
+    import dash
+
+    dash.Dash("dashboard", use_pages=True, pages_folder="")  # a page module is imported once an app is made
+    from dashboard.pages.area import grades_figure
+    from measures.views.area import build_area
+
+    shown = [
+        view.grades
+        for area in catalogue.areas
+        for month in ("2023-01", "2022-06")
+        if (view := build_area(demo_engine, area.number, month, catalogue=catalogue)).grades
+    ]
+    assert shown, "the demo has audit grades"
+    first = shown[0]
+    # A month with grades not counted (suppressed, TBC) is marked above its bar; one with no total has no label.
+    gaps = tuple(
+        replace(month, counts=(None, *month.counts[1:]), statuses=("suppressed", "ok", "tbc", "ok"), total=None)
+        if index % 3 == 0
+        else month
+        for index, month in enumerate(first)
+    )
+    for months in [*shown, gaps]:
+        assert _sent(grades_figure(months)) == _sent(figures_before.grades_figure(months))
+    assert any(trace.get("mode") == "markers" for trace in grades_figure(gaps)["data"])

@@ -62,3 +62,25 @@ def plot_label(text: str, y: float | None, side: str, font: dict[str, Any]) -> d
         "yanchor": side,
         "yref": "y",
     }
+
+
+def down_plot(kind: str, x0: float | None, x1: float | None, **properties: Any) -> dict[str, Any]:
+    """Return the shape plotly's `add_vline` ('line') or `add_vrect` ('rect') draws: from `x0` to `x1` down the
+    whole height of the plot."""
+    return {**properties, "type": kind, "x0": x0, "x1": x1, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain"}
+
+
+def plot_top_label(text: str, x: float | None, font: dict[str, Any]) -> dict[str, Any]:
+    """Return the label plotly's `add_vline`/`add_vrect` write at the top of the plot from `x` rightwards (what
+    their `annotation_position` "top left" of a rect and "top right" of a line give)."""
+    return {
+        "font": font,
+        "showarrow": False,
+        "text": text,
+        "x": x,
+        "xanchor": "left",
+        "xref": "x",
+        "y": 1,
+        "yanchor": "top",
+        "yref": "y domain",
+    }
