@@ -3,7 +3,8 @@
 1. Each kind of figure built and encoded as Dash sends it (plotly's JSON encoder), by the previous release's
    `go.Figure` builders (kept as the tests' reference, tests/figures_before.py) and by this release's plain-data
    builders, over the demo database: the SPC chart of every demo measure, an SPC chart with a recalculation, a
-   fixed baseline, events, a completed action and a target history, and national annual charts. Prints the median
+   fixed baseline and events, national annual charts, the area page's trend and audit grade charts, the teams chart
+   of every measure and the caseload chart. Prints the median
    milliseconds per figure each way and the ratio old/new.
 2. The demo measure pages as a signed-in board member (a viewer) receives them from the page router: components in
    the response, its bytes and the median CPU milliseconds of a warm render, for the previous release (its code taken
@@ -141,10 +142,36 @@ def figure_ratios(repeat: int, folder: Path) -> None:
     many_years = [year(f"{start}-{(start + 1) % 100:02d}", council=50.0 + start % 7) for start in range(2014, 2024)]
     national = [comparators(year()), comparators(*many_years)]
 
+    import dash
+
+    dash.Dash("dashboard", use_pages=True, pages_folder="")  # the pages' chart builders are imported with an app
+    from dashboard.pages.area import grades_figure, trend_figure
+    from dashboard.pages.teams import teams_figure
+    from dashboard.pages.workers import caseload_figure
+    from measures.views.area import build_area
+    from measures.views.drilldown import team_breakdown, worker_caseloads
+
+    areas = [build_area(engine, area.number, "2023-01", catalogue=catalogue) for area in catalogue.areas]
+    trends = [(card.measure, card.series, "2023-01") for view in areas for card in view.cards if len(card.series) > 1]
+    grades = [view.grades for view in areas if view.grades]
+    teams = [team_breakdown(engine, measure.ref, "2023-01", catalogue=catalogue) for measure in catalogue.measures]
+    caseloads = [
+        worker_caseloads(engine, measure.ref, "2023-01", viewer_may_see_workers=True, catalogue=catalogue)
+        for measure in catalogue.measures
+    ]
     kinds: list[tuple[str, list, Callable, Callable]] = [
         ("SPC chart, every demo measure", details, figures_before.spc_figure, spc_figure),
         ("SPC chart, recalculated, baseline, events", changed, figures_before.spc_figure, spc_figure),
         ("National annual chart", national, figures_before.national_figure, national_figure),
+        (
+            "Area trend chart, every card",
+            trends,
+            lambda given: figures_before.trend_figure(*given),
+            lambda given: trend_figure(*given),
+        ),
+        ("Audit grades chart", grades, figures_before.grades_figure, grades_figure),
+        ("Teams chart, every measure", [b for b in teams if b.teams], figures_before.teams_figure, teams_figure),
+        ("Caseload chart", [c for c in caseloads if c.workers], figures_before.caseload_figure, caseload_figure),
     ]
     print(f"\n1. Figures built and encoded as Dash sends them: median CPU ms per figure ({repeat} runs of each input)")
     print(f"{'figure':44} {'inputs':>6} {'old ms':>9} {'new ms':>9} {'old/new':>8}   (build only: old, new, ratio)")
