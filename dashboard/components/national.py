@@ -10,12 +10,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.components.charts.chart_text import plain_text
+from dashboard.components.charts.figure_data import figure as plain_figure
+from dashboard.components.charts.figure_data import scatter
 from dashboard.components.charts.spc_chart import graph_config
-from dashboard.components.charts.template import FONT_SIZE, TEMPLATE
+from dashboard.components.charts.template import FONT_SIZE
 from dashboard.components.palette import BENCHMARK_COLOURS
 from dashboard.components.reading_help import section_href
 from measures.domain.national_years import parse_year
@@ -153,13 +154,13 @@ def _series(comparators: MeasureComparators) -> list[tuple[str, str, list[float 
     ]
 
 
-def national_figure(comparators: MeasureComparators) -> go.Figure:
-    """Return the annual chart: one point per published year for the council, England, the region and the
-    neighbours' average, each with its own line dash and marker shape as well as colour, the x axis the years
-    as readers write them. A year without a figure leaves a gap, never a zero."""
-    figure = go.Figure(layout={"template": TEMPLATE})
+def national_figure(comparators: MeasureComparators) -> dict:
+    """Return the annual chart, as plotly's figure data (a dict): one point per published year for the council,
+    England, the region and the neighbours' average, each with its own line dash and marker shape as well as colour,
+    the x axis the years as readers write them. A year without a figure leaves a gap, never a zero."""
     labels = [_year_axis_label(year) for year in comparators.years]
     unit, decimals = comparators.unit, comparators.decimals
+    data = []
     for kind, name, values, statuses in _series(comparators):
         if kind == "region" and not name:
             continue
@@ -170,8 +171,8 @@ def national_figure(comparators: MeasureComparators) -> go.Figure:
             f"{plain_text(name)}: {figure_or_status(value, status, unit, decimals)} in {label}"
             for value, status, label in zip(values, statuses, labels, strict=True)
         ]
-        figure.add_trace(
-            go.Scatter(
+        data.append(
+            scatter(
                 x=labels,
                 y=values,
                 name=plain_text(name),
@@ -183,28 +184,27 @@ def national_figure(comparators: MeasureComparators) -> go.Figure:
                 hovertemplate="%{customdata[0]}<extra></extra>",
             )
         )
-    percent = unit == "percent"
-    figure.update_layout(
+    axis_title = {"percent": "Per cent", "count": "Number", "average": "Average", "rate": "Rate"}.get(unit, "Figure")
+    return plain_figure(
+        data,
         font={"size": FONT_SIZE},
         height=420,
         margin={"l": 64, "r": 16, "t": 16, "b": 56},
         # Above the plot, so that on a phone the key wraps upwards instead of over the years' axis.
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}},
         showlegend=True,
+        xaxis={
+            "type": "category",
+            "title": {"text": "Year (national figures are annual)"},
+            "showline": True,
+            "tickangle": -45 if len(labels) > 6 else 0,
+        },
+        yaxis={
+            **({"range": [0, 100], "ticksuffix": "%"} if unit == "percent" else {"rangemode": "tozero"}),
+            "showline": True,
+            "title": {"text": axis_title},
+        },
     )
-    figure.update_xaxes(
-        type="category",
-        title={"text": "Year (national figures are annual)"},
-        showline=True,
-        tickangle=-45 if len(labels) > 6 else 0,
-    )
-    axis_title = {"percent": "Per cent", "count": "Number", "average": "Average", "rate": "Rate"}.get(unit, "Figure")
-    if percent:
-        figure.update_yaxes(range=[0, 100], ticksuffix="%")
-    else:
-        figure.update_yaxes(rangemode="tozero")
-    figure.update_yaxes(showline=True, title={"text": axis_title})
-    return figure
 
 
 def national_graph(comparators: MeasureComparators, graph_id: str, filename: str) -> dcc.Graph:

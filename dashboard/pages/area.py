@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import dash
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.charts.template import TEMPLATE
+from dashboard.components.charts.figure_data import across_plot, bar, plot_label, scatter
+from dashboard.components.charts.figure_data import figure as plain_figure
 from dashboard.components.downloads import chart_download_buttons
 from dashboard.components.judgements import (
     against_target,
@@ -93,14 +93,13 @@ def trend_summary(measure: Measure, series: tuple[TrendPoint, ...]) -> str:
     return text
 
 
-def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) -> go.Figure:
-    """Return the small trend chart: the line of monthly values, published points filled and synthetic points
-    hollow (each named in the legend), with the target line or band shaded."""
+def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) -> dict:
+    """Return the small trend chart, as plotly's figure data (a dict): the line of monthly values, published points
+    filled and synthetic points hollow (each named in the legend), with the target line or band shaded."""
     dates = [_month_date(point.period) for point in series]
     texts = [format_value(measure, point.value) for point in series]
-    figure = go.Figure(layout={"template": TEMPLATE})
-    figure.add_trace(
-        go.Scatter(
+    data = [
+        scatter(
             x=dates,
             y=[p.value for p in series],
             mode="lines",
@@ -108,13 +107,13 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
             line={"color": TREND_LINE_COLOUR, "width": 2},
             hoverinfo="skip",
         )
-    )
+    ]
     for synthetic, name, symbol in ((False, "Published", "circle"), (True, "Synthetic (demo)", "circle-open")):
         points = [i for i, point in enumerate(series) if point.synthetic is synthetic]
         if not points:
             continue
-        figure.add_trace(
-            go.Scatter(
+        data.append(
+            scatter(
                 x=[dates[i] for i in points],
                 y=[series[i].value for i in points],
                 mode="markers",
@@ -130,47 +129,39 @@ def trend_figure(measure: Measure, series: tuple[TrendPoint, ...], period: str) 
             )
         )
     target = measure.target
+    marks: dict[str, list[dict]] = {}
+    label_font = {"size": 11, "color": TARGET_COLOUR}
     if target is not None and target.kind == "band":
-        figure.add_hrect(
-            y0=target.low,
-            y1=target.high,
-            fillcolor=TARGET_BAND_FILL,
-            line_width=0,
-            layer="below",
-            annotation_text=f"Target {target.low:g}–{target.high:g}",
-            annotation_position="top left",
-            annotation_font={"size": 11, "color": TARGET_COLOUR},
-        )
+        marks["shapes"] = [
+            across_plot("rect", target.low, target.high, line={"width": 0}, fillcolor=TARGET_BAND_FILL, layer="below")
+        ]
+        marks["annotations"] = [plot_label(f"Target {target.low:g}–{target.high:g}", target.high, "top", label_font)]
     elif target is not None:
         level = target.low if target.kind == "at_least" else target.high
         suffix = "%" if measure.unit == "percent" else ""
-        figure.add_hline(
-            y=level,
-            line_dash="dash",
-            line_color=TARGET_COLOUR,
-            line_width=1.5,
-            annotation_text=f"Target {level:g}{suffix}",
-            annotation_position="top left",
-            annotation_font={"size": 11, "color": TARGET_COLOUR},
-        )
-    figure.update_layout(
+        marks["shapes"] = [
+            across_plot("line", level, level, line={"color": TARGET_COLOUR, "dash": "dash", "width": 1.5})
+        ]
+        marks["annotations"] = [plot_label(f"Target {level:g}{suffix}", level, "bottom", label_font)]
+    return plain_figure(
+        data,
+        **marks,
         height=210,
         margin={"l": 44, "r": 12, "t": 8, "b": 28},
         font={"size": 12},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom", "font": {"size": 11}},
         showlegend=any(point.synthetic for point in series),
+        # Half a month either side, so the first and last points are drawn whole.
+        xaxis={
+            "range": [f"{shift_period(period, -24)}-16", f"{period}-16"],
+            "tickformat": "%b %y",
+            "showgrid": False,
+            "showline": True,
+            "ticks": "outside",
+            "fixedrange": True,
+        },
+        yaxis={"fixedrange": True, "ticksuffix": "%" if measure.unit == "percent" else ""},
     )
-    # Half a month either side, so the first and last points are drawn whole.
-    figure.update_xaxes(
-        range=[f"{shift_period(period, -24)}-16", f"{period}-16"],
-        tickformat="%b %y",
-        showgrid=False,
-        showline=True,
-        ticks="outside",
-        fixedrange=True,
-    )
-    figure.update_yaxes(fixedrange=True, ticksuffix="%" if measure.unit == "percent" else "")
-    return figure
 
 
 def _figure_block(card: MeasureCard, revision: Revision | None = None) -> html.Div:
@@ -291,7 +282,7 @@ def _grade_status(month: GradeMonth, index: int) -> str:
     return STATUS_TEXT.get(status, STATUS_TEXT["missing"])
 
 
-def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: float) -> go.Scatter | None:
+def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: float) -> dict | None:
     """A mark above each month's bar where a grade has no count (suppressed, not applicable, TBC, not reported):
     the stack alone would show that grade as nothing, which reads as zero."""
     marked = [
@@ -309,7 +300,7 @@ def _no_count_marks(months: tuple[GradeMonth, ...], labels: list[str], tallest: 
         )
         for _, month in marked
     ]
-    return go.Scatter(
+    return scatter(
         x=[label for label, _ in marked],
         y=[max(month.total or 0, sum(c or 0 for c in month.counts)) + tallest * 0.12 for _, month in marked],
         mode="markers",
@@ -337,21 +328,21 @@ def grades_summary(months: tuple[GradeMonth, ...]) -> str:
     )
 
 
-def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
-    """Return the stacked audit-grade chart: outstanding on top down to inadequate at the bottom, each grade with
-    its own colour and fill pattern, counts written in the bars and the total audits above each bar.
-    Synthetic months are marked † on the axis."""
+def grades_figure(months: tuple[GradeMonth, ...]) -> dict:
+    """Return the stacked audit-grade chart, as plotly's figure data (a dict): outstanding on top down to inadequate
+    at the bottom, each grade with its own colour and fill pattern, counts written in the bars and the total audits
+    above each bar. Synthetic months are marked † on the axis."""
     labels = [short_label(m.period).replace("-", "<br>") + (SYNTHETIC_MARK if m.synthetic else "") for m in months]
     tallest = max((m.total or sum(c or 0 for c in m.counts)) for m in months) or 1
-    figure = go.Figure(layout={"template": TEMPLATE})
+    data = []
     # Bars stack in trace order from the bottom, so inadequate is added first; the legend is reversed to read
     # outstanding, good, requires improvement, inadequate.
     for index in reversed(range(len(AUDIT_GRADES))):
         grade = AUDIT_GRADES[index][1]
         style = GRADE_STYLE[grade]
         counts = [m.counts[index] for m in months]
-        figure.add_trace(
-            go.Bar(
+        data.append(
+            bar(
                 x=labels,
                 y=counts,
                 name=grade,
@@ -370,8 +361,8 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
                 hovertemplate="%{customdata}: %{y} " + grade.lower() + "<extra></extra>",
             )
         )
-    figure.add_trace(
-        go.Scatter(
+    data.append(
+        scatter(
             x=labels,
             y=[m.total for m in months],
             mode="text",
@@ -385,8 +376,9 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
     )
     marks = _no_count_marks(months, labels, tallest)
     if marks is not None:
-        figure.add_trace(marks)
-    figure.update_layout(
+        data.append(marks)
+    return plain_figure(
+        data,
         barmode="stack",
         height=360,
         margin={"l": 48, "r": 12, "t": 40, "b": 40},
@@ -394,10 +386,9 @@ def grades_figure(months: tuple[GradeMonth, ...]) -> go.Figure:
         legend={"orientation": "h", "traceorder": "reversed", "x": 0, "y": 1.02, "yanchor": "bottom"},
         uniformtext={"minsize": 9, "mode": "hide"},
         bargap=0.25,
+        yaxis={"title": {"text": "Audits"}, "fixedrange": True},
+        xaxis={"fixedrange": True, "showgrid": False, "tickangle": 0},
     )
-    figure.update_yaxes(title_text="Audits", fixedrange=True)
-    figure.update_xaxes(fixedrange=True, showgrid=False, tickangle=0)
-    return figure
 
 
 def _grades_table(months: tuple[GradeMonth, ...]) -> html.Details:

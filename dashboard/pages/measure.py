@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.charts.spc_chart import (
@@ -24,6 +24,7 @@ from dashboard.components.charts.spc_chart import (
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.fields import reason_field
 from dashboard.components.judgements import (
+    SYNTHETIC_TITLE,
     change,
     change_class,
     figure_text,
@@ -47,7 +48,7 @@ from dashboard.components.notices import month_notices, refusal_notice, syntheti
 from dashboard.components.palette import SYNTHETIC_MARK
 from dashboard.components.publication import draft_banner, revision_sentence
 from dashboard.components.reading_help import meaning_link
-from dashboard.components.stacked_table import stacked_table
+from dashboard.components.stacked_table import SYNTHETIC_FIGURE, stacked_table
 from dashboard.server import access, auth
 from dashboard.server.auth import requires
 from dashboard.server.data import engine
@@ -348,9 +349,18 @@ def _table(
     )
 
 
-def _chart_section(detail: MeasureDetail) -> html.Section:
+def _figure_marks(class_name: str, synthetic: bool) -> dict[str, str]:
+    """A table cell's class, and for a synthetic figure the class that draws its mark (a dagger for the eye, the
+    word for a screen reader: `.synthetic-figure` in the stylesheet) with its meaning on hover. One cell, not three
+    components, for each of the hundreds of synthetic figures a measure's tables may hold."""
+    if not synthetic:
+        return {"className": class_name} if class_name else {}
+    return {"className": f"{class_name} {SYNTHETIC_FIGURE}".strip(), "title": SYNTHETIC_TITLE}
+
+
+def _chart_table(detail: MeasureDetail) -> html.Table | html.P:
+    """The chart's figures as a table: each month's figure, counts and SPC reading."""
     measure = detail.measure
-    filename = f"measure-{measure.ref}-{detail.period}-spc-chart"
     rows = {row.period: row for row in detail.series}
     table_rows = []
     spc_on = detail.assessment.spc_on
@@ -362,15 +372,45 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
             html.Tr(
                 [
                     html.Th(row.label, scope="row"),
-                    html.Td(
-                        [format_value(measure, row.value), *(synthetic_mark() if row.synthetic else [])],
-                        className="figure",
-                    ),
+                    html.Td(format_value(measure, row.value), **_figure_marks("figure", row.synthetic)),
                     html.Td(_counts_text(detail, row)),
                     html.Td(reading),
                 ]
             )
         )
+    if not table_rows:
+        return html.P("There are no figures to chart yet.")
+    return _table(
+        f"Chart data for {measure.ref}: each month's figure and its SPC reading",
+        ["Month", "Figure", "Counts", "SPC reading"],
+        table_rows,
+        ids.MEASURE_CHART_TABLE,
+        {1},
+    )
+
+
+def _on_demand(detail: MeasureDetail, table: str, summary: str, before: list | None = None) -> html.Details:
+    """A Details whose table (`table`: "chart" or "months") is sent by `show_on_demand` when the reader first
+    opens it: a page of a measure with ten years of figures sends its hundreds of rows only to who asks."""
+    key = {"table": table, "ref": detail.measure.ref, "period": detail.period}
+    return html.Details(
+        [
+            html.Summary(summary, id={"type": ids.MEASURE_ON_DEMAND, **key}),
+            *(before or []),
+            html.Div(
+                html.P("Opening the table…", className="small muted"),
+                id={"type": ids.MEASURE_ON_DEMAND_BODY, **key},
+                **{"aria-live": "polite"},
+            ),
+        ],
+        className="measure-details",
+    )
+
+
+def _chart_section(detail: MeasureDetail) -> html.Section:
+    measure = detail.measure
+    filename = f"measure-{measure.ref}-{detail.period}-spc-chart"
+    spc_on = detail.assessment.spc_on
     synthetic_help = "Hollow points are synthetic demonstration figures. " if detail.shows_synthetic else ""
     explanation = html.P(
         [
@@ -393,22 +433,7 @@ def _chart_section(detail: MeasureDetail) -> html.Section:
         ],
         className="measure-chart-help",
     )
-    alternative = html.Details(
-        [
-            html.Summary("Show the chart's figures as a table"),
-            html.P(chart_reading(detail)),
-            _table(
-                f"Chart data for {measure.ref}: each month's figure and its SPC reading",
-                ["Month", "Figure", "Counts", "SPC reading"],
-                table_rows,
-                ids.MEASURE_CHART_TABLE,
-                {1},
-            )
-            if table_rows
-            else html.P("There are no figures to chart yet."),
-        ],
-        className="measure-details",
-    )
+    alternative = _on_demand(detail, "chart", "Show the chart's figures as a table", [html.P(chart_reading(detail))])
     if not detail.spc_periods:
         return html.Section(
             [
@@ -476,45 +501,97 @@ def _events_list(detail: MeasureDetail) -> html.Div | None:
     )
 
 
+# The months the measure page's table shows at first, newest first: a year and the same month the year before.
+RECENT_MONTHS = 13
+
+
+def _with_counts(detail: MeasureDetail) -> bool:
+    """A measure reported as a single figure gets no empty count columns."""
+    return any(row.numerator is not None or row.denominator is not None for row in detail.series)
+
+
+def _month_row(detail: MeasureDetail, row: MonthRow, with_counts: bool) -> html.Tr:
+    measure = detail.measure
+    notes = []
+    if row.synthetic:
+        notes.append("Synthetic demonstration figure")
+    if row.small_denominator:
+        notes.append("Small numbers: read with care")
+    if row.revised:
+        notes.append("Revised: see its history")
+    if row.note and not row.synthetic:
+        notes.append(row.note)
+    status = "Figure reported" if row.counted else STATUS_TEXT.get(row.status, STATUS_TEXT["missing"])
+    counts = (
+        [
+            html.Td(format_number(row.numerator) if row.numerator is not None else "", className="figure"),
+            html.Td(format_number(row.denominator) if row.denominator is not None else "", className="figure"),
+        ]
+        if with_counts
+        else []
+    )
+    return html.Tr(
+        [
+            html.Th(dcc.Link(row.label, href=f"/measure/{measure.ref}{_query(row.period)}"), scope="row"),
+            *counts,
+            html.Td(
+                _figure_text(detail, row),
+                **_figure_marks("figure" + ("" if row.counted else f" status-{row.status}"), row.synthetic),
+            ),
+            html.Td(status),
+            html.Td("; ".join(notes), className="small"),
+        ],
+        className="current-month" if row.period == detail.period else None,
+    )
+
+
+def _months_header(detail: MeasureDetail, with_counts: bool) -> list[str]:
+    measure = detail.measure
+    header = ["Month", "Figure", "Status", "Notes"]
+    if with_counts:
+        header[1:1] = [
+            measure.numerator_label.capitalize() or "Numerator",
+            measure.denominator_label.capitalize() or "Denominator",
+        ]
+    return header
+
+
+def _months_table(detail: MeasureDetail, rows: list[MonthRow], caption: str, table_id: str) -> html.Div:
+    """The months `rows` (newest first) as a table in a scrolling region of their own."""
+    with_counts = _with_counts(detail)
+    return html.Div(
+        _table(
+            caption,
+            _months_header(detail, with_counts),
+            [_month_row(detail, row, with_counts) for row in rows],
+            table_id,
+            {1, 2, 3} if with_counts else {1},
+            caption_hidden=True,
+        ),
+        className="table-scroll table-scroll-limited",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": caption},
+    )
+
+
+def _earlier_months(detail: MeasureDetail) -> html.Div:
+    """The months before the RECENT_MONTHS the page shows at first, newest first."""
+    earlier = list(reversed(detail.series))[RECENT_MONTHS:]
+    return _months_table(
+        detail,
+        earlier,
+        f"The {len(earlier)} months of {detail.measure.ref} before {long_label(detail.series[-RECENT_MONTHS].period)},"
+        " newest first",
+        ids.MEASURE_EARLIER_MONTHS_TABLE,
+    )
+
+
 def _months_section(detail: MeasureDetail) -> html.Section:
     measure = detail.measure
-    # A measure reported as a single figure gets no empty count columns.
-    with_counts = any(row.numerator is not None or row.denominator is not None for row in detail.series)
-    rows, records = [], []
+    with_counts = _with_counts(detail)
+    records = []
     for row in reversed(detail.series):
-        notes = []
-        if row.synthetic:
-            notes.append("Synthetic demonstration figure")
-        if row.small_denominator:
-            notes.append("Small numbers: read with care")
-        if row.revised:
-            notes.append("Revised: see its history")
-        if row.note and not row.synthetic:
-            notes.append(row.note)
-        status = "Figure reported" if row.counted else STATUS_TEXT.get(row.status, STATUS_TEXT["missing"])
-        counts = (
-            [
-                html.Td(format_number(row.numerator) if row.numerator is not None else "", className="figure"),
-                html.Td(format_number(row.denominator) if row.denominator is not None else "", className="figure"),
-            ]
-            if with_counts
-            else []
-        )
-        rows.append(
-            html.Tr(
-                [
-                    html.Th(dcc.Link(row.label, href=f"/measure/{measure.ref}{_query(row.period)}"), scope="row"),
-                    *counts,
-                    html.Td(
-                        [_figure_text(detail, row), *(synthetic_mark() if row.synthetic else [])],
-                        className="figure" + ("" if row.counted else f" status-{row.status}"),
-                    ),
-                    html.Td(status),
-                    html.Td("; ".join(notes), className="small"),
-                ],
-                className="current-month" if row.period == detail.period else None,
-            )
-        )
         record: dict[str, object] = {"Ref": measure.ref, "Month": row.period}
         if with_counts:
             record |= {"Numerator": row.numerator, "Denominator": row.denominator}
@@ -527,39 +604,41 @@ def _months_section(detail: MeasureDetail) -> html.Section:
                 "Note": row.note,
             }
         )
-    header = ["Month", "Figure", "Status", "Notes"]
-    if with_counts:
-        header[1:1] = [
-            measure.numerator_label.capitalize() or "Numerator",
-            measure.denominator_label.capitalize() or "Denominator",
-        ]
     body: list = [html.H2("Every month", id="months-heading")]
-    if not rows:
+    if not detail.series:
         body.append(html.P("No figures have been reported for this measure yet."))
-    else:
-        body += [
-            html.P("Newest first. Choose a month to see the page as at that month.", className="small muted"),
-            html.Div(
-                _table(
-                    f"Every month of {measure.ref} up to {long_label(detail.period)}, newest first",
-                    header,
-                    rows,
-                    ids.MEASURE_MONTHS_TABLE,
-                    {1, 2, 3} if with_counts else {1},
-                    caption_hidden=True,
-                ),
-                className="table-scroll table-scroll-limited",
-                tabIndex="0",
-                role="region",
-                **{"aria-labelledby": "months-heading"},
+        return html.Section(body, **{"aria-labelledby": "months-heading"})
+    recent = list(reversed(detail.series))[:RECENT_MONTHS]
+    shown = len(detail.series)
+    body += [
+        html.P(
+            "Newest first. Choose a month to see the page as at that month."
+            + (
+                f" The latest {RECENT_MONTHS} months are shown; the rest are a click away."
+                if shown > len(recent)
+                else ""
             ),
-            table_download_buttons(
-                ids.MEASURE_MONTHS_TABLE,
-                pd.DataFrame(records),
-                f"measure-{measure.ref}-monthly-to-{detail.period}",
-                "every month",
-            ),
-        ]
+            className="small muted",
+        ),
+        _months_table(
+            detail,
+            recent,
+            f"Every month of {measure.ref} up to {long_label(detail.period)}, newest first"
+            if shown == len(recent)
+            else f"The latest {len(recent)} months of {measure.ref} up to {long_label(detail.period)}, newest first",
+            ids.MEASURE_MONTHS_TABLE,
+        ),
+    ]
+    if shown > len(recent):
+        body.append(_on_demand(detail, "months", f"Show all {shown} months"))
+    body.append(
+        table_download_buttons(
+            ids.MEASURE_MONTHS_TABLE,
+            pd.DataFrame(records),
+            f"measure-{measure.ref}-monthly-to-{detail.period}",
+            "every month",
+        )
+    )
     return html.Section(body, **{"aria-labelledby": "months-heading"})
 
 
@@ -594,10 +673,7 @@ def _benchmarks_section(detail: MeasureDetail) -> html.Section:
                 record[year.year] = None
                 continue
             cells.append(
-                html.Td(
-                    [format_benchmark(measure, published.value), *(synthetic_mark() if published.synthetic else [])],
-                    className="figure",
-                )
+                html.Td(format_benchmark(measure, published.value), **_figure_marks("figure", published.synthetic))
             )
             record[year.year] = displayed_number(published.value, measure.decimals)
         record["Synthetic"] = (
@@ -833,7 +909,7 @@ def _revisions_section(detail: MeasureDetail) -> html.Section:
                 html.Tr(
                     [
                         html.Th(str(revision.version), scope="row"),
-                        html.Td([figure, *(synthetic_mark() if revision.synthetic else [])]),
+                        html.Td(figure, **_figure_marks("", revision.synthetic)),
                         html.Td(when),
                         html.Td(revision.recorded_by),
                         html.Td(revision.source),
@@ -1106,6 +1182,34 @@ def save_commentary(n_clicks: int | None, text: str | None, target: dict | None)
         f"Your commentary for {long_label(period)} has been saved.", className="notice notice-success"
     )
     return _commentary_list(detail), "", confirmation, ""
+
+
+@callback(
+    Output({"type": ids.MEASURE_ON_DEMAND_BODY, "table": MATCH, "ref": MATCH, "period": MATCH}, "children"),
+    Input({"type": ids.MEASURE_ON_DEMAND, "table": MATCH, "ref": MATCH, "period": MATCH}, "n_clicks"),
+    prevent_initial_call=True,
+)
+@requires(users.VIEW_SERVICE)
+def show_on_demand(n_clicks: int | None):
+    """Send the table of an on-demand Details (the chart's figures, or the months before the latest) the first time
+    its summary is clicked, for the months the signed-in reader may see; a table already sent is left as it is."""
+    key = dash.ctx.triggered_id
+    if not n_clicks or not isinstance(key, dict) or n_clicks != 1:
+        return no_update
+    table, ref, period = key.get("table"), key.get("ref"), key.get("period")
+    if table not in ("chart", "months") or not isinstance(ref, str) or not is_period(period):
+        return no_update
+    try:
+        detail = build_measure_detail(engine(), ref, period=period, visible=access.visible_months())
+    except KeyError:
+        return html.P(f"There is no measure {ref}.", className="notice notice-error")
+    if detail.period != period:
+        return html.P(f"There are no figures for {long_label(str(period))} to show.", className="small muted")
+    if table == "chart":
+        return _chart_table(detail)
+    if len(detail.series) <= RECENT_MONTHS:
+        return html.P("Every month is in the table above.", className="small muted")
+    return _earlier_months(detail)
 
 
 month_navigation(ids.MEASURE_PERIOD_PICKER, ids.MEASURE_SHOWN)

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.charts.chart_text import plain_text, wrapped
+from dashboard.components.charts.figure_data import bar, down_plot, scatter
+from dashboard.components.charts.figure_data import figure as plain_figure
 from dashboard.components.charts.sparkline import sparkline
-from dashboard.components.charts.template import TEMPLATE
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.judgements import rating_badge, rating_words, synthetic_mark, target_badge, target_line
 from dashboard.components.navigation import month_navigation, view_search
@@ -78,15 +78,15 @@ def _team_label(team: str) -> str:
     return wrapped(plain_text(team), TEAM_LABEL_LENGTH)
 
 
-def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
-    """Return the horizontal bar chart of the teams' values for the month, teams in name order from the top,
-    each bar labelled with its figure (synthetic ones marked †), the whole-service value as a dashed line and
-    the target line or band shaded."""
+def teams_figure(breakdown: TeamBreakdown) -> dict:
+    """Return the horizontal bar chart of the teams' values for the month, as plotly's figure data (a dict): teams
+    in name order from the top, each bar labelled with its figure (synthetic ones marked †), the whole-service value
+    as a dashed line and the target line or band shaded."""
     measure = breakdown.measure
     shown = [team for team in breakdown.teams if team.figure.status == "ok" and team.figure.value is not None]
     labels = [team.figure.text + (SYNTHETIC_MARK if team.figure.synthetic else "") for team in shown]
-    figure = go.Figure(
-        go.Bar(
+    data = [
+        bar(
             y=[_team_label(team.team) for team in shown],
             x=[team.figure.value for team in shown],
             orientation="h",
@@ -100,49 +100,56 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
             name="Team",
             showlegend=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
-        ),
-        layout={"template": TEMPLATE},
-    )
+        )
+    ]
+    shapes: list[dict] = []
     # The reference lines are named in the legend rather than labelled on the plot, where they would collide
     # with the bars' labels.
     target = measure.target
     if target is not None and target.kind == "band":
-        figure.add_vrect(
-            x0=target.low,
-            x1=target.high,
-            fillcolor=TARGET_BAND_FILL,
-            line_width=0,
-            layer="below",
-            name=f"Target range {target.low:g}–{target.high:g}",
-            showlegend=True,
+        shapes.append(
+            down_plot(
+                "rect",
+                target.low,
+                target.high,
+                fillcolor=TARGET_BAND_FILL,
+                layer="below",
+                line={"width": 0},
+                name=f"Target range {target.low:g}–{target.high:g}",
+                showlegend=True,
+            )
         )
     elif target is not None:
         level = target.low if target.kind == "at_least" else target.high
-        figure.add_vline(
-            x=level,
-            line_dash="dot",
-            line_color=TARGET_COLOUR,
-            line_width=2.5,
-            name=f"Target: {plain_text(target.describe())}",
-            showlegend=True,
+        shapes.append(
+            down_plot(
+                "line",
+                level,
+                level,
+                line={"color": TARGET_COLOUR, "dash": "dot", "width": 2.5},
+                name=f"Target: {plain_text(target.describe())}",
+                showlegend=True,
+            )
         )
     service = breakdown.service
     # A count is the teams' counts added up, so a team is compared with the service only for rates and averages.
     if service is not None and service.status == "ok" and service.value is not None and measure.unit != "count":
-        figure.add_vline(
-            x=service.value,
-            line_dash="dash",
-            line_color=WHOLE_SERVICE_COLOUR,
-            line_width=2,
-            name=f"Whole service {format_value(measure, service.value)}",
-            showlegend=True,
+        shapes.append(
+            down_plot(
+                "line",
+                service.value,
+                service.value,
+                line={"color": WHOLE_SERVICE_COLOUR, "dash": "dash", "width": 2},
+                name=f"Whole service {format_value(measure, service.value)}",
+                showlegend=True,
+            )
         )
     zeros = [
         (_team_label(team.team), label) for team, label in zip(shown, labels, strict=True) if team.figure.value == 0
     ]
     if zeros:  # a bar of zero has no length to hold its label
-        figure.add_trace(
-            go.Scatter(
+        data.append(
+            scatter(
                 y=[team for team, _ in zeros],
                 x=[0] * len(zeros),
                 mode="text",
@@ -158,8 +165,8 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
     unshown = [team for team in breakdown.teams if team not in shown]
     if unshown:
         words = [STATUS_TEXT.get(team.figure.status, STATUS_TEXT["missing"]) for team in unshown]
-        figure.add_trace(
-            go.Scatter(
+        data.append(
+            scatter(
                 y=[_team_label(team.team) for team in unshown],
                 x=[0] * len(unshown),
                 mode="text",
@@ -176,30 +183,33 @@ def teams_figure(breakdown: TeamBreakdown) -> go.Figure:
         values.append(service.value)
     top = max(values + ([float(target.high or target.low or 0)] if target else [])) if values else 1
     x_range = [0, 100] if measure.unit == "percent" else [0, top * 1.25 or 1]
-    figure.update_layout(
+    return plain_figure(
+        data,
+        **({"shapes": shapes} if shapes else {}),
         height=90 + 46 * max(len(breakdown.teams), 1),
         # The names' width sets the left margin (the axis's automargin): a fixed one would take half a phone.
         margin={"l": 16, "r": 24, "t": 48, "b": 48},
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         bargap=0.35,
+        yaxis={
+            "autorange": "reversed",
+            "fixedrange": True,
+            "showgrid": False,
+            "ticks": "outside",
+            "ticklen": 4,
+            "categoryorder": "array",
+            "categoryarray": [_team_label(team.team) for team in breakdown.teams],
+        },
+        xaxis={
+            "range": x_range,
+            "fixedrange": True,
+            "ticksuffix": "%" if measure.unit == "percent" else "",
+            "title": {
+                "text": wrapped(plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""), 36)
+            },
+        },
     )
-    figure.update_yaxes(
-        autorange="reversed",
-        fixedrange=True,
-        showgrid=False,
-        ticks="outside",
-        ticklen=4,
-        categoryorder="array",
-        categoryarray=[_team_label(team.team) for team in breakdown.teams],
-    )
-    figure.update_xaxes(
-        range=x_range,
-        fixedrange=True,
-        ticksuffix="%" if measure.unit == "percent" else "",
-        title_text=wrapped(plain_text(measure.short_title) + (" (%)" if measure.unit == "percent" else ""), 36),
-    )
-    return figure
 
 
 def teams_summary(breakdown: TeamBreakdown) -> str:

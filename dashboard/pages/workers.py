@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.charts.template import TEMPLATE
+from dashboard.components.charts.figure_data import bar, down_plot, plot_top_label
+from dashboard.components.charts.figure_data import figure as plain_figure
 from dashboard.components.downloads import chart_download_buttons, table_download_buttons
 from dashboard.components.judgements import synthetic_mark
 from dashboard.components.navigation import month_part, text_part, view_navigation, view_search
@@ -72,20 +72,21 @@ def caseload_sentence(data: WorkerCaseloads) -> str:
     return text + "."
 
 
-def caseload_figure(data: WorkerCaseloads) -> go.Figure:
-    """Return the distribution chart: workers per caseload as bars, those above the limit in a second colour
-    and a hatch pattern (named in the legend), the target band shaded and a labelled line at the limit."""
+def caseload_figure(data: WorkerCaseloads) -> dict:
+    """Return the distribution chart, as plotly's figure data (a dict): workers per caseload as bars, those above
+    the limit in a second colour and a hatch pattern (named in the legend), the target band shaded and a labelled
+    line at the limit."""
     within = [(load, count) for load, count in data.distribution if load <= data.limit]
     over = [(load, count) for load, count in data.distribution if load > data.limit]
-    figure = go.Figure(layout={"template": TEMPLATE})
+    traces = []
     for points, name, colour, pattern in (
         (within, f"{data.limit} children or fewer", BAR_COLOUR, ""),
         (over, f"More than {data.limit} children", OVER_LIMIT_COLOUR, "/"),
     ):
         if not points:
             continue
-        figure.add_trace(
-            go.Bar(
+        traces.append(
+            bar(
                 x=[load for load, _ in points],
                 y=[count for _, count in points],
                 name=name,
@@ -97,51 +98,49 @@ def caseload_figure(data: WorkerCaseloads) -> go.Figure:
                 hovertemplate="%{y} workers with %{x} children<extra></extra>",
             )
         )
+    shapes, labels = [], []
     if data.band is not None:
-        figure.add_vrect(
-            x0=data.band[0] - 0.5,
-            x1=data.band[1] + 0.5,
-            fillcolor=TARGET_BAND_FILL,
-            line_width=0,
-            layer="below",
-            annotation_text=f"Target range {data.band[0]:g}–{data.band[1]:g}",
-            annotation_position="top left",
-            annotation_font={"size": 12, "color": TARGET_COLOUR},
+        low_edge = data.band[0] - 0.5
+        shapes.append(
+            down_plot(
+                "rect", low_edge, data.band[1] + 0.5, fillcolor=TARGET_BAND_FILL, layer="below", line={"width": 0}
+            )
         )
-    figure.add_vline(
-        x=data.limit + 0.5,
-        line_dash="dash",
-        line_color=OVER_LIMIT_COLOUR,
-        line_width=2,
-        annotation_text=f"more than {data.limit} children →",
-        annotation_position="top right",
-        annotation_font={"size": 12, "color": OVER_LIMIT_COLOUR},
-    )
+        labels.append(
+            plot_top_label(
+                f"Target range {data.band[0]:g}–{data.band[1]:g}", low_edge, {"size": 12, "color": TARGET_COLOUR}
+            )
+        )
+    limit = data.limit + 0.5
+    shapes.append(down_plot("line", limit, limit, line={"color": OVER_LIMIT_COLOUR, "dash": "dash", "width": 2}))
+    labels.append(plot_top_label(f"more than {data.limit} children →", limit, {"size": 12, "color": OVER_LIMIT_COLOUR}))
     loads = [load for load, _ in data.distribution]
     low = min(loads + [data.band[0] if data.band else data.limit]) - 1.5
     high = max(loads + [data.limit + 6]) + 1.5  # room for the label beyond the line
     tallest = max(count for _, count in data.distribution)
-    figure.update_layout(
+    return plain_figure(
+        traces,
+        shapes=shapes,
+        annotations=labels,
         height=380,
         margin={"l": 56, "r": 16, "t": 48, "b": 56},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.08, "yanchor": "bottom"},
         bargap=0.15,
+        xaxis={
+            "range": [low, high],
+            "dtick": 2,
+            "title": {"text": "Children allocated to the worker"},
+            "fixedrange": True,
+            "showgrid": False,
+            "ticks": "outside",
+        },
+        yaxis={
+            "range": [0, tallest * 1.25 + 0.5],
+            "title": {"text": "Number of social workers"},
+            "dtick": 2 if tallest > 6 else 1,
+            "fixedrange": True,
+        },
     )
-    figure.update_xaxes(
-        range=[low, high],
-        dtick=2,
-        title_text="Children allocated to the worker",
-        fixedrange=True,
-        showgrid=False,
-        ticks="outside",
-    )
-    figure.update_yaxes(
-        range=[0, tallest * 1.25 + 0.5],
-        title_text="Number of social workers",
-        dtick=2 if tallest > 6 else 1,
-        fixedrange=True,
-    )
-    return figure
 
 
 def caseload_summary(data: WorkerCaseloads) -> str:

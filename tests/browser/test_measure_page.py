@@ -10,6 +10,7 @@ import re
 import pytest
 
 from measures.storage import reads
+from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -95,8 +96,37 @@ def test_the_spc_chart_has_rendered_with_its_key(page, served_app):
         assert entry in legend
     page.locator("details.measure-details summary").first.click()
     table = page.locator("#measure-chart-table")
+    table.wait_for()  # sent when the details are first opened
     assert table.locator("tbody tr").count() == 22
     assert table.locator("tbody tr").last.inner_text().split("\t")[-1] == "Significant improvement"
+
+
+def test_the_latest_months_come_first_and_the_rest_on_demand_accessibly_and_stacked_on_a_phone(
+    page, served_app, output_dir
+):
+    _open(page, served_app + "/measure/3.1")
+    months = page.locator("#measure-months-table tbody tr")
+    assert months.count() == 13
+    assert months.first.locator("th").inner_text() == "January 2023"
+    # A synthetic figure's mark is drawn by its cell's class: the dagger after the figure, the word for a screen
+    # reader, the meaning on hover.
+    marked = page.locator("#measure-months-table td.synthetic-figure").first
+    mark = marked.evaluate("cell => getComputedStyle(cell, '::after').content")
+    assert mark.startswith('"†"') and "(synthetic)" in mark
+    assert marked.get_attribute("title") == "Synthetic demonstration figure, not real data"
+    summary = page.get_by_text(re.compile(r"^Show all \d+ months$"))
+    total = int(summary.inner_text().split()[2])
+    summary.focus()
+    page.keyboard.press("Enter")  # a keyboard opens it as a click does
+    earlier = page.locator("#measure-earlier-months-table tbody tr")
+    earlier.first.wait_for()
+    assert months.count() + earlier.count() == total
+    assert earlier.first.locator("th").inner_text() == "December 2021"
+    assert_accessible(page, "measure-every-month", output_dir)
+    page.set_viewport_size({"width": 390, "height": 844})
+    cell = page.locator("#measure-earlier-months-table tbody tr").first.locator("td").first
+    assert cell.evaluate("cell => getComputedStyle(cell).display") == "block"  # stacked, each cell labelled
+    assert cell.evaluate("cell => getComputedStyle(cell, '::before').content").startswith('"')
 
 
 def test_choosing_a_month_puts_it_in_the_address_and_the_address_restores_it(page, served_app):

@@ -14,7 +14,7 @@ def test_each_average_of_2_2_says_what_it_is_an_average_of(demo_engine):
     # December 2022) average 18.3 (`recent_average`).
     assert len(detail.spc_periods) == 22 and round(detail.spc.mean, 1) == 19.2
     assert "the average of the previous 12 months (18.3)" in detail.summary
-    names = [trace.name for trace in spc_figure(detail).data]
+    names = [trace.get("name") for trace in spc_figure(detail)["data"]]
     assert "Average of the 22 months (19.2)" in names
     assert not any(name == "Average (19.2)" for name in names)
     assert chart_reading(detail).startswith("Average of the 22 months up to January 2023: 19.2; process limits ")

@@ -44,22 +44,24 @@ def _every_figure(demo, pages) -> dict[str, go.Figure]:
     figures: dict[str, go.Figure] = {}
     for measure in catalogue.measures:
         for period in (latest, "2022-06"):
-            figures[f"SPC chart {measure.ref} {period}"] = spc_figure(build_measure_detail(engine, measure.ref, period))
+            # The SPC chart is plain figure data: read here as plotly reads it.
+            detail = build_measure_detail(engine, measure.ref, period)
+            figures[f"SPC chart {measure.ref} {period}"] = go.Figure(spc_figure(detail))
         breakdown = team_breakdown(engine, measure.ref, latest, catalogue=catalogue)
         if breakdown.teams:
-            figures[f"teams chart {measure.ref}"] = pages["teams"].teams_figure(breakdown)
+            figures[f"teams chart {measure.ref}"] = go.Figure(pages["teams"].teams_figure(breakdown))
         caseloads = worker_caseloads(engine, measure.ref, latest, viewer_may_see_workers=True, catalogue=catalogue)
         if caseloads.workers:
-            figures[f"caseload chart {measure.ref}"] = pages["workers"].caseload_figure(caseloads)
+            figures[f"caseload chart {measure.ref}"] = go.Figure(pages["workers"].caseload_figure(caseloads))
     for area in catalogue.areas:
         view = build_area(engine, area.number, latest, catalogue=catalogue)
         for card in view.cards:
             if len(card.series) >= 2:
-                figures[f"area trend {card.measure.ref}"] = pages["area"].trend_figure(
-                    card.measure, card.series, latest
+                figures[f"area trend {card.measure.ref}"] = go.Figure(
+                    pages["area"].trend_figure(card.measure, card.series, latest)
                 )
         if view.grades:
-            figures[f"audit grades, area {area.number}"] = pages["area"].grades_figure(view.grades)
+            figures[f"audit grades, area {area.number}"] = go.Figure(pages["area"].grades_figure(view.grades))
     return figures
 
 
@@ -119,16 +121,20 @@ def test_every_chart_with_a_target_band_shades_it_with_the_one_fill(demo, pages)
     assert banded, "the demo catalogue has a measure with a target band"
     fills: dict[str, list[str]] = {}
     for measure in banded:
-        fills[f"SPC chart {measure.ref}"] = _band_fills(spc_figure(build_measure_detail(engine, measure.ref)))
+        fills[f"SPC chart {measure.ref}"] = _band_fills(
+            go.Figure(spc_figure(build_measure_detail(engine, measure.ref)))
+        )
         breakdown = team_breakdown(engine, measure.ref, latest, catalogue=catalogue)
         if breakdown.teams:
-            fills[f"teams chart {measure.ref}"] = _band_fills(pages["teams"].teams_figure(breakdown))
+            fills[f"teams chart {measure.ref}"] = _band_fills(go.Figure(pages["teams"].teams_figure(breakdown)))
         caseloads = worker_caseloads(engine, measure.ref, latest, viewer_may_see_workers=True, catalogue=catalogue)
         if caseloads.workers:
-            fills[f"caseload chart {measure.ref}"] = _band_fills(pages["workers"].caseload_figure(caseloads))
+            fills[f"caseload chart {measure.ref}"] = _band_fills(go.Figure(pages["workers"].caseload_figure(caseloads)))
         view = build_area(engine, measure.area, latest, catalogue=catalogue)
         card = next(card for card in view.cards if card.measure.ref == measure.ref)
-        fills[f"area trend {measure.ref}"] = _band_fills(pages["area"].trend_figure(measure, card.series, latest))
+        fills[f"area trend {measure.ref}"] = _band_fills(
+            go.Figure(pages["area"].trend_figure(measure, card.series, latest))
+        )
         trend = tuple((point.period, point.value) for point in card.series)
         image = unquote(sparkline(measure, trend, latest).src)
         fills[f"sparkline {measure.ref}"] = re.findall(r'<rect [^>]*fill="([^"]+)"', image)

@@ -112,7 +112,9 @@ def test_a_year_to_date_count_is_charted_on_its_derived_monthly_figures():
     assert [point.value for _, point in detail.spc_points] == monthly
     # The chart's points are the monthly figures, not the year-to-date ones, and say so.
     figure = spc_figure(detail)
-    plotted = sorted(y for trace in figure.data if trace.mode == "markers" for y in trace.y if y is not None)
+    plotted = sorted(
+        y for trace in figure["data"] if trace.get("mode") == "markers" for y in trace["y"] if y is not None
+    )
     assert plotted == sorted(monthly)
     assert chart_reading(detail).endswith("SPC is read on the monthly figures derived from the year-to-date counts.")
     assert point_reading(detail, detail.spc.points[-1]) == "Normal variation"
@@ -140,6 +142,6 @@ def test_a_rolling_year_measure_is_charted_without_an_average_or_limits_and_says
     reason = "No SPC reading: a rolling 12-month figure overlaps month to month, so its points are not independent."
     assert (detail.spc.variation, detail.spc.mean, chart_reading(detail)) == ("no-reading", None, reason)
     assert {point_reading(detail, point) for _, point in detail.spc_points} == {NO_READING_POINT}
-    names = [trace.name for trace in spc_figure(detail).data]
+    names = [trace.get("name") for trace in spc_figure(detail)["data"]]
     assert NO_READING_LEGEND in names and not any(str(name).startswith("Average") for name in names)
     assert reason in detail.summary and "average of the previous" not in detail.summary

@@ -71,18 +71,18 @@ def test_the_table_by_year_is_newest_first_with_markers_in_words():
 def test_the_annual_chart_has_one_point_a_year_told_apart_by_shape_and_leaves_a_gap_for_no_figure():
     shown = comparators(year("2022-23", council=None, council_status="suppressed"), year("2023-24"))
     figure = national_figure(shown)
-    names = [trace.name for trace in figure.data]
+    names = [trace["name"] for trace in figure["data"]]
     assert names == ["Herefordshire (annual figure)", "England", "West Midlands", "Statistical neighbours' average"]
-    council = figure.data[0]
-    assert list(council.x) == ["2022-23", "2023-24"] and list(council.y) == [None, 61.0]
+    council = figure["data"][0]
+    assert list(council["x"]) == ["2022-23", "2023-24"] and list(council["y"]) == [None, 61.0]
     # The gap says what the table says: the council's figure was suppressed, not missing, and never 0.
-    assert [row[0] for row in council.customdata] == [
+    assert [row[0] for row in council["customdata"]] == [
         "Herefordshire (annual figure): suppressed in 2022-23",
         "Herefordshire (annual figure): 61.0% in 2023-24",
     ]
-    assert len({trace.marker.symbol for trace in figure.data}) == 4
-    assert len({trace.line.dash for trace in figure.data}) == 4
-    assert "annual" in figure.layout.xaxis.title.text
+    assert len({trace["marker"]["symbol"] for trace in figure["data"]}) == 4
+    assert len({trace["line"]["dash"] for trace in figure["data"]}) == 4
+    assert "annual" in figure["layout"]["xaxis"]["title"]["text"]
 
 
 def test_every_council_marks_the_council_and_its_neighbours_in_words_and_sorts_by_any_column():

@@ -15,7 +15,7 @@ EVENT = "MASH <b>co-located</b>"
 
 
 def _names(figure) -> list[str]:
-    return [trace.name or "" for trace in figure.data]
+    return [trace.get("name") or "" for trace in figure["data"]]
 
 
 def test_each_segment_has_its_own_average_and_the_original_view_is_one_click_away(demo_engine):
@@ -27,13 +27,13 @@ def test_each_segment_has_its_own_average_and_the_original_view_is_one_click_awa
     detail = build_measure_detail(demo_engine, "3.1", "2023-01")
     assert [(s.start, s.stop) for s in detail.spc.segments] == [(0, 10), (10, 22)]
     figure = spc_figure(detail)
-    averages = [trace for trace in figure.data if (trace.name or "").startswith("Average ")]
+    averages = [trace for trace in figure["data"] if (trace.get("name") or "").startswith("Average ")]
     # The ten months before the change are too few for limits (twelve, NHS England's rule): only the latest draws.
-    assert [trace.name.split(" (")[0] for trace in averages] == [f"Average from {long_label(change)}"]
-    assert (averages[0].x[0], averages[0].x[1]) == (f"{change}-01", f"{last}-01")
-    original = [trace for trace in figure.data if trace.legendgroup == "original"]
-    assert original and all(trace.visible == "legendonly" for trace in original)
-    assert original[0].x[0] == f"{first}-01"
+    assert [trace["name"].split(" (")[0] for trace in averages] == [f"Average from {long_label(change)}"]
+    assert (averages[0]["x"][0], averages[0]["x"][1]) == (f"{change}-01", f"{last}-01")
+    original = [trace for trace in figure["data"] if trace.get("legendgroup") == "original"]
+    assert original and all(trace["visible"] == "legendonly" for trace in original)
+    assert original[0]["x"][0] == f"{first}-01"
     # The ten months without limits of their own are not called normal variation.
     kinds = [detail.point_kind(point) for _, point in detail.spc_points]
     assert set(kinds[:10]) == {"unassessed"} and "unassessed" not in kinds[10:]
@@ -51,13 +51,13 @@ def test_events_are_numbered_markers_with_their_text_escaped(demo_engine):
         ("2022-08", EVENT, "event")
     ]
     figure = spc_figure(detail)
-    (events,) = [trace for trace in figure.data if (trace.name or "").startswith("Event or action")]
+    (events,) = [trace for trace in figure["data"] if (trace.get("name") or "").startswith("Event or action")]
     # The demonstration's completed actions linked to 3.1 are events too; the one noted here is among them.
-    marked = list(zip(events.x, (data[1] for data in events.customdata), events.y, strict=True))
+    marked = list(zip(events["x"], (data[1] for data in events["customdata"]), events["y"], strict=True))
     assert ("2022-08-01", "MASH &lt;b&gt;co-located&lt;/b&gt;") in [(x, text) for x, text, _ in marked]
     august = [height for x, _, height in marked if x == "2022-08-01"]
     assert len(set(august)) == len(august)  # stacked, not drawn over each other
-    assert list(events.text) == [str(number) for number in range(1, len(detail.events) + 1)]
+    assert list(events["text"]) == [str(number) for number in range(1, len(detail.events) + 1)]
     # Not shown as at a month before the event.
     assert build_measure_detail(demo_engine, "3.1", "2022-07").events == ()
     # A reader of published months only does not see an event in a month they cannot see.
@@ -91,7 +91,7 @@ def test_a_completed_action_linked_to_the_measure_is_an_event_in_its_completion_
     )
     detail = build_measure_detail(demo_engine, "3.1", "2023-01")
     assert ("2022-07", "3.99 Co-locate the MASH", "action") in [(n.period, n.text, n.kind) for n in detail.events]
-    figure = json.dumps(spc_figure(detail).to_plotly_json(), default=str)
+    figure = json.dumps(spc_figure(detail), default=str)
     assert "Action completed: 3.99 Co-locate the MASH" in figure
 
 
@@ -103,15 +103,15 @@ def test_the_target_is_drawn_as_it_was_in_each_month(demo_engine):
             demo_engine, "3.1", TargetChange(kind="at_least", low=low), "admin.a", effective_from=month, reason="Board"
         )
     detail = build_measure_detail(demo_engine, "3.1", "2023-01")
-    targets = [trace for trace in spc_figure(detail).data if (trace.name or "").startswith("Target")]
-    assert [trace.name for trace in targets] == [
+    targets = [trace for trace in spc_figure(detail)["data"] if (trace.get("name") or "").startswith("Target")]
+    assert [trace["name"] for trace in targets] == [
         "Target: at least 90 (from April 2022)",
         "Target: at least 95 (from October 2022)",
     ]
     before, after = targets
     # Nothing before April 2022 (no target then); the earlier step runs to where the later begins.
-    assert (before.x[0], before.x[1], after.x[0]) == ("2022-04-01", "2022-10-01", "2022-10-01")
-    assert (before.y[0], after.y[0]) == (90.0, 95.0)
+    assert (before["x"][0], before["x"][1], after["x"][0]) == ("2022-04-01", "2022-10-01", "2022-10-01")
+    assert (before["y"][0], after["y"][0]) == (90.0, 95.0)
     # Each month is rated against the target of its own month.
     assert build_measure_detail(demo_engine, "3.1", "2022-03").assessment.has_target is False
     assert build_measure_detail(demo_engine, "3.1", "2022-05").measure.target_for("2022-05").low == 90.0

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import quote
 
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.components.charts.chart_text import plain_text, wrapped
-from dashboard.components.charts.template import TEMPLATE
+from dashboard.components.charts.figure_data import figure as plain_figure
+from dashboard.components.charts.figure_data import scatter, vertical_line
 from dashboard.components.palette import (
     BACKGROUND_COLOUR,
     BENCHMARK_COLOURS,
@@ -153,7 +153,7 @@ def _hover_template(measure: Measure) -> str:
     return "<br>".join(lines) + "<extra></extra>"
 
 
-def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
+def _point_traces(detail: MeasureDetail) -> list[dict]:
     measure = detail.measure
     rows = {row.period: row for row in detail.series}
     derived = detail.assessment.spc_on == "derived-monthly"
@@ -184,7 +184,7 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
                 reading += "<br>Small numbers: read with care"
             customdata.append([row.label, format_value(measure, row.value), numerator, denominator, reading])
         traces.append(
-            go.Scatter(
+            scatter(
                 x=[month_date(row.period) for row, _ in members],
                 y=[row.value for row, _ in members],
                 mode="markers",
@@ -204,7 +204,7 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
         )
     if any(row.synthetic for row, _ in (m for members in by_kind.values() for m in members)):
         traces.append(
-            go.Scatter(
+            scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -218,7 +218,7 @@ def _point_traces(detail: MeasureDetail) -> list[go.Scatter]:
     return traces
 
 
-def _status_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
+def _status_trace(detail: MeasureDetail, y: float) -> dict | None:
     """Months with no figure (TBC, new, not applicable, suppressed, missing) are written on the chart, never
     plotted as zero."""
     words = {"tbc": "TBC", "new": "New", "na": "Not applicable", "suppressed": "Suppressed", "missing": "No figure"}
@@ -238,7 +238,7 @@ def _status_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
         else "top center"
         for row in rows
     ]
-    return go.Scatter(
+    return scatter(
         x=[month_date(row.period) for row in rows],
         y=[y] * len(rows),
         # A short upright tick marks the month itself, so a word written inwards still says which month it is.
@@ -261,8 +261,8 @@ def _status_trace(detail: MeasureDetail, y: float) -> go.Scatter | None:
 
 def _horizontal(
     x0: str, x1: str, y: float, name: str, line: dict, group: str, show: bool = True, rank: int = 20, hover: str = ""
-) -> go.Scatter:
-    return go.Scatter(
+) -> dict:
+    return scatter(
         x=[x0, x1],
         y=[y, y],
         mode="lines",
@@ -275,7 +275,7 @@ def _horizontal(
     )
 
 
-def _limit_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
+def _limit_traces(detail: MeasureDetail, x0: str, x1: str) -> list[dict]:
     result, measure = detail.spc, detail.measure
     if result.segments:
         return _segment_traces(detail) + _original_traces(detail, x0, x1)
@@ -330,11 +330,11 @@ def segment_label(detail: MeasureDetail, segment: SpcSegment) -> str:
     return f"from {long_label(periods[segment.start])}"
 
 
-def _segment_traces(detail: MeasureDetail) -> list[go.Scatter]:
+def _segment_traces(detail: MeasureDetail) -> list[dict]:
     """Each segment's own mean and limits over its months, one legend entry each; a segment with too few months
     draws none."""
     measure, periods = detail.measure, detail.spc_periods
-    traces: list[go.Scatter] = []
+    traces: list[dict] = []
     limit_line = {"color": SPC_LIMIT_COLOUR, "width": 1.5, "dash": "dash"}
     for number, segment in enumerate(detail.spc.segments):
         if segment.mean is None or segment.upper_limit is None or segment.lower_limit is None:
@@ -380,7 +380,7 @@ def _segment_traces(detail: MeasureDetail) -> list[go.Scatter]:
 ORIGINAL_VIEW_NAME = "Without the recalculation"
 
 
-def _original_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
+def _original_traces(detail: MeasureDetail, x0: str, x1: str) -> list[dict]:
     """The mean and limits of the whole series as if nothing had been recalculated: in the key, shown on a click, so
     nobody can hide a deterioration by recalculating the limits."""
     original, measure = detail.spc.original, detail.measure
@@ -413,8 +413,8 @@ def _original_traces(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter
         ),
     ]
     for trace in traces:
-        trace.update(visible="legendonly")
-    traces[0].update(name=f"{ORIGINAL_VIEW_NAME}: average {mean}, limits {lower} to {upper} (select to show)")
+        trace["visible"] = "legendonly"
+    traces[0]["name"] = f"{ORIGINAL_VIEW_NAME}: average {mean}, limits {lower} to {upper} (select to show)"
     return traces
 
 
@@ -469,7 +469,7 @@ def _event_hover(note: ChartNote) -> str:
     return plain_text(f"Action completed: {text}" if note.kind == "action" else text)
 
 
-def _event_trace(detail: MeasureDetail, y: float, step: float) -> go.Scatter | None:
+def _event_trace(detail: MeasureDetail, y: float, step: float) -> dict | None:
     """Events and completed actions as numbered markers along the top of the chart, each with its text on hover;
     the same numbers head the list under the chart."""
     shown = [(number, note) for number, note in enumerate(detail.events, start=1)]
@@ -481,7 +481,7 @@ def _event_trace(detail: MeasureDetail, y: float, step: float) -> go.Scatter | N
     for _, note in shown:
         count = seen[note.period] = seen.get(note.period, -1) + 1
         heights.append(y - step * count)
-    return go.Scatter(
+    return scatter(
         x=[month_date(note.period) for _, note in shown],
         y=heights,
         mode="markers+text",
@@ -496,14 +496,14 @@ def _event_trace(detail: MeasureDetail, y: float, step: float) -> go.Scatter | N
     )
 
 
-def _target_traces(measure: Measure, x0: str, x1: str, suffix: str = "") -> list[go.Scatter]:
+def _target_traces(measure: Measure, x0: str, x1: str, suffix: str = "") -> list[dict]:
     target = measure.target
     if target is None:
         return []
     if target.kind == "band" and target.low is not None and target.high is not None:
         name = f"Target range: {plain_text(target.describe())}{suffix}"
         return [
-            go.Scatter(
+            scatter(
                 x=[x0, x1, x1, x0, x0],
                 y=[target.low, target.low, target.high, target.high, target.low],
                 mode="lines",
@@ -524,7 +524,7 @@ def _target_traces(measure: Measure, x0: str, x1: str, suffix: str = "") -> list
     return [_horizontal(x0, x1, level, name, {"color": TARGET_COLOUR, "width": 2.5, "dash": "dot"}, "target", rank=22)]
 
 
-def _targets_as_they_were(detail: MeasureDetail, x0: str, x1: str) -> list[go.Scatter]:
+def _targets_as_they_were(detail: MeasureDetail, x0: str, x1: str) -> list[dict]:
     """The target drawn as it was in each month: one step per target in force, from the month it applied to the
     month the next one did (a month with no target draws nothing). Without a target history, the current target
     across the chart."""
@@ -540,7 +540,7 @@ def _targets_as_they_were(detail: MeasureDetail, x0: str, x1: str) -> list[go.Sc
             steps.append((index, index))
     if len(steps) == 1:
         return _target_traces(replace(measure, target=measure.target_for(months[0])), x0, x1)
-    traces: list[go.Scatter] = []
+    traces: list[dict] = []
     for number, (first, last) in enumerate(steps):
         in_force = measure.target_for(months[first])
         # Each step runs on to where the next begins, so the line steps rather than breaks.
@@ -550,7 +550,7 @@ def _targets_as_they_were(detail: MeasureDetail, x0: str, x1: str) -> list[go.Sc
     return traces
 
 
-def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.Scatter]:
+def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[dict]:
     """Each comparator's figure for each financial year, drawn across that year's months (clipped to the chart)."""
     measure = detail.measure
     segments: dict[str, list[tuple[str, str, Benchmark]]] = {}
@@ -586,7 +586,7 @@ def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.S
             text += ["", "" if hidden else f"{short_name} {shown}", ""]
             customdata += [[label], [label], [""]]
         traces.append(
-            go.Scatter(
+            scatter(
                 x=x,
                 y=y,
                 mode="lines" if hidden else "lines+text",
@@ -606,12 +606,12 @@ def _benchmark_traces(detail: MeasureDetail, first: str, last: str) -> list[go.S
     return traces
 
 
-def _top_of(figure: go.Figure) -> float:
+def _top_of(data: list[dict]) -> float:
     """The highest value any trace draws (0 when none)."""
     values = [
         float(value)
-        for trace in figure.data
-        for value in (trace.y or ())
+        for trace in data
+        for value in (trace.get("y") or ())
         if isinstance(value, int | float) and not isinstance(value, bool)
     ]
     return max(values, default=0.0)
@@ -622,14 +622,15 @@ def _top_of(figure: go.Figure) -> float:
 LEGEND_LINE_LENGTH = 42
 
 
-def _wrap_key(figure: go.Figure) -> None:
+def _wrap_key(data: list[dict]) -> None:
     """Break the long names and group titles in the chart's key onto lines that fit a phone's screen."""
-    for trace in figure.data:
-        if trace.name and len(trace.name) > LEGEND_LINE_LENGTH:
-            trace.name = wrapped(trace.name, LEGEND_LINE_LENGTH)
-        title = trace.legendgrouptitle.text if trace.legendgrouptitle else None
+    for trace in data:
+        name = trace.get("name")
+        if name and len(name) > LEGEND_LINE_LENGTH:
+            trace["name"] = wrapped(name, LEGEND_LINE_LENGTH)
+        title = trace.get("legendgrouptitle", {}).get("text")
         if title and len(title) > LEGEND_LINE_LENGTH:
-            trace.legendgrouptitle.text = wrapped(title, LEGEND_LINE_LENGTH)
+            trace["legendgrouptitle"] = {**trace["legendgrouptitle"], "text": wrapped(title, LEGEND_LINE_LENGTH)}
 
 
 def _change_months(detail: MeasureDetail) -> list[str]:
@@ -637,8 +638,8 @@ def _change_months(detail: MeasureDetail) -> list[str]:
     return [detail.spc_periods[segment.start] for segment in detail.spc.segments if segment.start > 0]
 
 
-def spc_figure(detail: MeasureDetail) -> go.Figure:
-    """Return the SPC chart of the measure up to the month shown.
+def spc_figure(detail: MeasureDetail) -> dict:
+    """Return the SPC chart of the measure up to the month shown, as plotly's figure data (a dict).
 
     Points are the counted months (TBC, new and missing months are written on the chart, never plotted);
     special-cause points differ from common-cause ones in colour AND marker shape, synthetic points are
@@ -648,18 +649,16 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
     gives the chart its heading.
     """
     measure = detail.measure
-    figure = go.Figure(layout={"template": TEMPLATE})
     if detail.series:
         first, last = detail.series[0].period, detail.series[-1].period
     else:
         first = last = detail.period
     x0, x1 = month_date(first), month_date(last)
-    for trace in _targets_as_they_were(detail, x0, x1):
-        figure.add_trace(trace)
-    for trace in _benchmark_traces(detail, first, last):
-        figure.add_trace(trace)
-    for trace in _limit_traces(detail, x0, x1):
-        figure.add_trace(trace)
+    data: list[dict] = [
+        *_targets_as_they_were(detail, x0, x1),
+        *_benchmark_traces(detail, first, last),
+        *_limit_traces(detail, x0, x1),
+    ]
     if detail.assessment.spc_on == "derived-monthly":
         derived = dict(detail.spc_points)
         line_values = [derived[row.period].value if row.period in derived else None for row in detail.series]
@@ -667,8 +666,8 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
         line_values = [row.value if row.counted else None for row in detail.series]
     if any(value is not None for value in line_values):
         # One line joins the months in order; a month without a figure leaves a gap rather than a zero.
-        figure.add_trace(
-            go.Scatter(
+        data.append(
+            scatter(
                 x=[month_date(row.period) for row in detail.series],
                 y=line_values,
                 mode="lines",
@@ -679,23 +678,28 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
                 name="Monthly figures",
             )
         )
-    for trace in _point_traces(detail):
-        figure.add_trace(trace)
+    data += _point_traces(detail)
     percent = measure.unit == "percent"
     status = _status_trace(detail, 4.0 if percent else 0.0)
     if status is not None:
-        figure.add_trace(status)
-    top = 96.0 if percent else (_top_of(figure) * 1.12 or 1.0)
+        data.append(status)
+    top = 96.0 if percent else (_top_of(data) * 1.12 or 1.0)
     events = _event_trace(detail, top, 6.0 if percent else top * 0.05)
     if events is not None:
-        figure.add_trace(events)
-    for change in _change_months(detail):
-        figure.add_vline(x=month_date(change), line={"color": SPC_LIMIT_COLOUR, "width": 1, "dash": "dashdot"})
-    for note in detail.events:
-        figure.add_vline(x=month_date(note.period), line={"color": CHART_EVENT_COLOUR, "width": 1, "dash": "dot"})
-
+        data.append(events)
+    shapes = [
+        vertical_line(month_date(change), {"color": SPC_LIMIT_COLOUR, "width": 1, "dash": "dashdot"})
+        for change in _change_months(detail)
+    ] + [
+        vertical_line(month_date(note.period), {"color": CHART_EVENT_COLOUR, "width": 1, "dash": "dot"})
+        for note in detail.events
+    ]
     year, month = parse_period(first)
-    figure.update_layout(
+    axis_title = {"percent": "Per cent", "count": "Number", "average": "Average", "rate": "Rate"}[measure.unit]
+    _wrap_key(data)
+    return plain_figure(
+        data,
+        **({"shapes": shapes} if shapes else {}),
         font={"size": FONT_SIZE},
         height=600,
         margin={"l": 64, "r": 24, "t": 24, "b": 56},
@@ -714,25 +718,23 @@ def spc_figure(detail: MeasureDetail) -> go.Figure:
             "tracegroupgap": 8,
         },
         showlegend=True,
+        xaxis={
+            "type": "date",
+            # The month names' spacing is left to plotly, which labels fewer months the narrower the chart; the
+            # year goes under the month so that each label is short.
+            "tickformat": "%b<br>%Y",
+            "showline": True,
+            "ticks": "outside",
+            "range": [f"{shift_period(make_period(year, month), -1)}-16", f"{last}-16"],
+            "title": {"text": "Month"},
+        },
+        yaxis={
+            **({"range": [0, 100], "ticksuffix": "%", "dtick": 10} if percent else {"rangemode": "tozero"}),
+            "showline": True,
+            "zeroline": True,
+            "title": {"text": axis_title},
+        },
     )
-    figure.update_xaxes(
-        type="date",
-        # The month names' spacing is left to plotly, which labels fewer months the narrower the chart; the year
-        # goes under the month so that each label is short.
-        tickformat="%b<br>%Y",
-        showline=True,
-        ticks="outside",
-        range=[f"{shift_period(make_period(year, month), -1)}-16", f"{last}-16"],
-        title={"text": "Month"},
-    )
-    axis_title = {"percent": "Per cent", "count": "Number", "average": "Average", "rate": "Rate"}[measure.unit]
-    if percent:
-        figure.update_yaxes(range=[0, 100], ticksuffix="%", dtick=10)
-    else:
-        figure.update_yaxes(rangemode="tozero")
-    figure.update_yaxes(showline=True, zeroline=True, title={"text": axis_title})
-    _wrap_key(figure)
-    return figure
 
 
 def graph_config(filename: str) -> dict:
