@@ -174,19 +174,16 @@ def _level_figure(measure: Measure, period: str, record: dict | None) -> LevelFi
 def _latest_team_period(periods: list[str], engine: Engine, ref: str, visible: reads.Visible) -> str | None:
     if periods:
         return periods[-1]
-    service = reads.service_series(engine, refs=[ref], visible=visible)
-    if not service.empty:
-        return str(service["period"].iloc[-1])
-    return reads.latest_period(engine, visible)
+    return reads.latest_period(engine, visible, ref) or reads.latest_period(engine, visible)
 
 
 @dataclass(frozen=True)
 class TeamInputs:
     """What `team_breakdown` reads from the database for one measure and month.
 
-    `period` is the month chosen (None when the measure has no figures at all); `team_rows` every team-level
-    row of the measure (all months), `service_row` the whole-service row of the month (None when there is
-    none), `teams_with_workers` the teams with worker figures that month, `available_periods` the months with
+    `period` is the month chosen (None when the measure has no figures at all); `team_rows` the team-level rows of
+    the measure in the 12 months up to the month, `service_row` the whole-service row of the month (None when there
+    is none), `teams_with_workers` the teams with worker figures that month, `available_periods` the months with
     team figures, oldest first; `service_history` the whole-service rows up to and including the month (what its
     assessment reads; empty: only `service_row`).
     """
@@ -215,16 +212,18 @@ def load_team_inputs(
     measure = catalogue.measure(ref)
     if period is not None:
         shift_period(period, 0)  # validates
-    frame = reads.team_series(engine, ref, visible=visible)
-    available = tuple(sorted(set(frame["period"]))) if not frame.empty else ()
+    available = tuple(reads.team_periods(engine, ref, visible))
     period = period or _latest_team_period(list(available), engine, ref, visible)
     if period is None:
         return TeamInputs(measure, None, (), None, frozenset(), available)
     measure = measure.as_at(period)
     service_history = tuple(reads.service_series(engine, refs=[ref], up_to=period, visible=visible).to_dict("records"))
     service_row = next((row for row in service_history if row["period"] == period), None)
-    workers = reads.worker_values(engine, ref, period, visible=visible)
-    worker_teams = frozenset(workers["team"]) if not workers.empty else frozenset()
+    worker_teams = reads.teams_with_workers(engine, ref, period, visible)
+    # Only the months a team's trend shows are read, never every team's whole history.
+    frame = reads.team_series(
+        engine, ref, visible=visible, since=shift_period(period, -(TEAM_TREND_MONTHS - 1)), up_to=period
+    )
     team_rows = tuple(frame.to_dict("records")) if not frame.empty else ()
     return TeamInputs(measure, period, team_rows, service_row, worker_teams, available, service_history)
 

@@ -310,7 +310,7 @@ def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible:
         history=reads.value_history(engine, ref, visible=visible),
         benchmarks=reads.benchmark_frame(engine, refs=[ref]),
         commentary=reads.commentary_frame(engine, ref, visible),
-        has_team_figures=not reads.team_series(engine, ref, visible=visible).empty,
+        has_team_figures=reads.has_team_figures(engine, ref, visible),
         national=measure_comparators(engine, ref),
         events=chart_notes(engine, ref, visible),
         revised_since_publication=None
