@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, bindparam, func, literal, select, union_all
+from sqlalchemy import Engine, bindparam, func, literal, literal_column, select, union_all
 from sqlalchemy.engine import Connection
 
 from measures.storage import db, publications, versioning
@@ -116,13 +116,20 @@ def service_series(
         conditions.append(o.period <= bindparam("up_to"))
         params["up_to"] = up_to
     _only_visible(o.period, visible, conditions, params)
+    # The figures come from the covering index alone; the few notes from the index of noted figures.
     statement = (
-        select(o.ref, o.period, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
+        select(o.ref, o.period, o.numerator, o.denominator, o.value, o.status, o.synthetic)
         .where(*conditions)
         .order_by(o.ref, o.period)
     )
+    noted = select(o.ref, o.period, o.note).where(*conditions, o.note != literal_column("''"))
     with engine.connect() as connection:
-        return _frame(connection, statement, params)
+        frame = _frame(connection, statement, params)
+        notes = {(row.ref, row.period): row.note for row in connection.execute(noted, params)}
+    frame.insert(
+        6, "note", [notes.get((ref, period), "") for ref, period in zip(frame["ref"], frame["period"], strict=True)]
+    )
+    return frame
 
 
 def team_series(
