@@ -85,3 +85,30 @@ def test_a_measure_without_team_figures_opens_on_its_own_latest_month(demo_engin
     assert latest is not None
     assert team_breakdown(demo_engine, "1.1").period == latest
     assert reads.latest_period(demo_engine, frozenset({"2022-06"}), "1.1") == "2022-06"
+
+
+def test_the_service_series_carries_each_note_on_its_own_figure_and_none_of_a_month_not_visible(engine):
+    from measures.storage import recording
+    from measures.storage.recording import UploadInfo, ValueRow
+
+    recording.record_values(
+        engine,
+        [
+            ValueRow("1.1", "2022-11", value=50.0, note="Late returns from two teams"),
+            ValueRow("1.1", "2022-12", value=52.0),
+            ValueRow("1.2", "2022-11", value=49.0),
+            ValueRow("1.2", "2022-12", value=51.0, note="Provisional"),
+        ],
+        UploadInfo(kind="import", filename="notes.xlsx"),
+    )
+    frame = reads.service_series(engine, refs=["1.1", "1.2"])
+    assert list(frame.columns) == ["ref", "period", "numerator", "denominator", "value", "status", "note", "synthetic"]
+    notes = {
+        (ref, period): note for ref, period, note in zip(frame["ref"], frame["period"], frame["note"], strict=True)
+    }
+    assert notes[("1.1", "2022-11")] == "Late returns from two teams"
+    assert notes[("1.2", "2022-12")] == "Provisional"
+    assert notes[("1.1", "2022-12")] == notes[("1.2", "2022-11")] == ""
+    hidden = reads.service_series(engine, refs=["1.1", "1.2"], visible=frozenset({"2022-12"}))
+    assert hidden[["ref", "note"]].values.tolist() == [["1.1", ""], ["1.2", "Provisional"]]
+    assert reads.service_series(engine, refs=["9.9"]).empty
