@@ -19,6 +19,7 @@ from measures.storage.edits import TargetChange, change_target
 from measures.views import measure as measure_view
 from measures.views import overview as overview_view
 from measures.views.area import build_area
+from measures.views.drilldown import team_breakdown
 from measures.views.measure import build_measure_detail
 from measures.views.overview import build_overview, load_overview_inputs, overview_model
 
@@ -93,6 +94,22 @@ def test_another_workers_first_render_of_any_page_assesses_nothing_already_asses
     by_ref = {row.measure.ref: row.assessment for row in first.rows}
     assert all(card.row.assessment == by_ref[card.measure.ref] for card in area.cards)
     assert detail.assessment == by_ref["3.1"] and detail.assessment.spc == by_ref["3.1"].spc
+
+
+def test_the_teams_page_reads_the_overviews_assessment_and_stores_its_own(engine, made):
+    overview = {row.measure.ref: row.assessment for row in build_overview(engine, period="2023-01").rows}
+    made.clear()
+    breakdown = team_breakdown(engine, "3.1", "2023-01")
+    assert made == []
+    assert breakdown.service_assessment == overview["3.1"]
+    with db.write_transaction(engine) as connection:
+        versioning.advance(connection)
+    _another_worker()
+    assert team_breakdown(engine, "3.1", "2023-01").service_assessment == overview["3.1"]
+    assert made == ["3.1"]
+    made.clear()
+    build_measure_detail(engine, "3.1", "2023-01")
+    assert made == []
 
 
 def test_the_measure_page_stores_what_it_assessed_for_the_overview(engine, made):
