@@ -15,7 +15,9 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, bindparam, delete, select
+from sqlalchemy import Engine, bindparam, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from measures.assessment.model import Assessment
@@ -72,27 +74,22 @@ def keep_assessments(engine: Engine, version: str, made: Iterable[tuple[str, Ass
             connection.execute(
                 delete(db.stored_assessments).where(s.data_version != bindparam("version")), {"version": version}
             )
-            present = {
-                row.cache_key
-                for row in connection.execute(
-                    select(s.cache_key).where(s.cache_key.in_(bindparam("keys", expanding=True))),
-                    {"keys": sorted(rows)},
-                )
-            }
-            new = [
-                {
-                    "cache_key": key,
-                    "data_version": version,
-                    "ref": assessment.ref,
-                    "period": assessment.period,
-                    "made_at": now,
-                    "body": assessment_to_json(assessment),
-                }
-                for key, assessment in rows.items()
-                if key not in present
-            ]
-            if new:
-                connection.execute(db.stored_assessments.insert(), new)
+            # A key another worker stored meanwhile is left as it is.
+            insert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+            connection.execute(
+                insert(db.stored_assessments).on_conflict_do_nothing(index_elements=["cache_key"]),
+                [
+                    {
+                        "cache_key": key,
+                        "data_version": version,
+                        "ref": assessment.ref,
+                        "period": assessment.period,
+                        "made_at": now,
+                        "body": assessment_to_json(assessment),
+                    }
+                    for key, assessment in rows.items()
+                ],
+            )
     except SQLAlchemyError:
         return False
     return True
@@ -100,7 +97,5 @@ def keep_assessments(engine: Engine, version: str, made: Iterable[tuple[str, Ass
 
 def stored_count(engine: Engine) -> int:
     """Return how many assessments are stored (every data version). Raises sqlalchemy errors."""
-    from sqlalchemy import func
-
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(db.stored_assessments)).scalar_one()

@@ -170,3 +170,37 @@ def test_a_different_rating_window_is_never_served_another_windows_assessment(en
     model = build_overview(engine, period="2023-01")
     fresh = overview_model(load_overview_inputs(engine, catalogue, "2023-01"))
     assert [row.assessment for row in model.rows] == [row.assessment for row in fresh.rows]
+
+
+def test_two_servers_on_one_database_share_the_assessments_and_the_notes(any_engine, made):
+    from measures.domain.periods import period_range
+    from measures.storage import recording
+    from measures.storage.recording import UploadInfo, ValueRow
+
+    rows = [
+        ValueRow(ref, period, value=40.0 + index % 7, note="Checked" if period == "2022-06" else "")
+        for ref in ("1.1", "3.1")
+        for index, period in enumerate(period_range("2021-01", "2022-12"))
+    ]
+    recording.record_values(any_engine, rows, UploadInfo(kind="import", filename="return.xlsx"))
+    _another_worker()
+    first = build_overview(any_engine, period="2022-12")
+    assert made
+    made.clear()
+    other_server = db.make_engine(any_engine.url.render_as_string(hide_password=False))
+    try:
+        _another_worker()
+        again = build_overview(other_server, period="2022-12")
+        assert made == []
+        assert [row.assessment for row in again.rows] == [row.assessment for row in first.rows]
+        notes = reads.service_series(other_server, refs=["1.1"], since="2022-05", up_to="2022-07")
+        assert notes["note"].tolist() == ["", "Checked", ""]
+        # A second store of the same assessments (another worker was as quick) is no error and changes nothing.
+        version = reads.data_version(other_server)
+        catalogue = catalogue_records.read_catalogue(other_server)
+        key = stored.assessment_key(version, catalogue.measure("1.1"), "2022-12", None, 3)
+        assert stored.keep_assessments(other_server, version, [(key, first.rows[0].assessment)])
+        assert stored.stored_count(other_server) == len(first.rows)
+    finally:
+        other_server.dispose()
+        _another_worker()
