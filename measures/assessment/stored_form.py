@@ -9,7 +9,7 @@ Numbers that are not finite are written as JSON's NaN/Infinity extensions, which
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,11 @@ from measures.assessment.spc import SpcPoint, SpcResult, SpcSegment
 # Written into every stored form: a form of another layout is refused, never misread.
 FORM = 1
 
+_POINT_FIELDS = tuple(field.name for field in fields(SpcPoint))
+_SEGMENT_FIELDS = tuple(field.name for field in fields(SpcSegment))
+_CHART_FIELDS = tuple(field.name for field in fields(SpcResult) if field.name not in ("points", "segments", "original"))
+_ASSESSMENT_FIELDS = tuple(field.name for field in fields(Assessment) if field.name != "spc")
+
 
 def _plain(value: object) -> object:
     """numpy scalars as Python ones (json writes neither numpy booleans nor integers)."""
@@ -28,29 +33,39 @@ def _plain(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def _chart_form(chart: SpcResult) -> dict[str, Any]:
+    """The chart as plain data, each point and segment a list of its fields in order: compact, and quick to make
+    (`dataclasses.asdict` copies deeply and costs more than making the assessment)."""
+    form: dict[str, Any] = {name: getattr(chart, name) for name in _CHART_FIELDS}
+    form["points"] = [[getattr(point, name) for name in _POINT_FIELDS] for point in chart.points]
+    form["segments"] = [[getattr(segment, name) for name in _SEGMENT_FIELDS] for segment in chart.segments]
+    form["original"] = _chart_form(chart.original) if chart.original is not None else None
+    return form
+
+
 def assessment_to_json(assessment: Assessment) -> str:
     """Return `assessment` as JSON text, every field and its whole SPC chart. Raises nothing for an Assessment
     that `measures.assessment.assess` made."""
-    fields = asdict(assessment)  # the chart, its points and segments too
-    return json.dumps({"form": FORM, "assessment": fields}, default=_plain, separators=(",", ":"))
+    form: dict[str, Any] = {name: getattr(assessment, name) for name in _ASSESSMENT_FIELDS}
+    form["spc"] = _chart_form(assessment.spc)
+    return json.dumps({"form": FORM, "assessment": form}, default=_plain, separators=(",", ":"))
 
 
-def _point(fields: dict[str, Any]) -> SpcPoint:
-    return SpcPoint(**fields)
+def _segment(values: list[Any]) -> SpcSegment:
+    segment = SpcSegment(*values)
+    if segment.fixed_on is None:
+        return segment
+    start, stop = segment.fixed_on
+    return replace(segment, fixed_on=(start, stop))
 
 
-def _segment(fields: dict[str, Any]) -> SpcSegment:
-    fixed_on = fields.get("fixed_on")
-    return SpcSegment(**{**fields, "fixed_on": tuple(fixed_on) if fixed_on is not None else None})
-
-
-def _chart(fields: dict[str, Any]) -> SpcResult:
-    original = fields.get("original")
+def _chart(form: dict[str, Any]) -> SpcResult:
+    original = form["original"]
     return SpcResult(
         **{
-            **fields,
-            "points": tuple(_point(point) for point in fields["points"]),
-            "segments": tuple(_segment(segment) for segment in fields.get("segments", ())),
+            **form,
+            "points": tuple(SpcPoint(*values) for values in form["points"]),
+            "segments": tuple(_segment(values) for values in form["segments"]),
             "original": _chart(original) if original is not None else None,
         }
     )
@@ -63,9 +78,9 @@ def assessment_from_json(text: str) -> Assessment:
         stored = json.loads(text)
         if not isinstance(stored, dict) or stored.get("form") != FORM:
             raise ValueError("not a stored assessment of this form")
-        fields = dict(stored["assessment"])
-        fields["spc"] = _chart(fields["spc"])
-        fields["spc_periods"] = tuple(fields["spc_periods"])
-        return Assessment(**fields)
+        form = dict(stored["assessment"])
+        form["spc"] = _chart(form["spc"])
+        form["spc_periods"] = tuple(form["spc_periods"])
+        return Assessment(**form)
     except (KeyError, TypeError, json.JSONDecodeError) as error:
         raise ValueError(f"not a stored assessment: {error}") from error
