@@ -419,6 +419,7 @@ BUILDERS: dict[str, Callable[[Connection, Catalogue], None]] = {
     "0014": build_0012,  # adds the improvement plan and the charts' events, changes and target history, all empty
     "0015": build_0012,  # adds users' briefing choices (empty address, not opted in) and the empty briefing send log
     "0016": build_0012,  # adds the stored page responses, working state that starts empty
+    "0017": build_0012,  # covering indexes, and the stored assessments, working state that starts empty
 }
 
 

@@ -67,9 +67,17 @@ LABELS = {
 CATALOGUE_TABLES = ("areas", "measures")
 # Kept by the app for itself: the audit log (`init` records loading the catalogue), sign-in attempts and delays, the
 # session key, the data version and the briefing's send log. A database holding only these counts as empty.
-# The meeting-pack printer's tokens, slots and PDFs already made, and the pages already rendered, are working state,
-# not records: never backed up, emptied by a restore.
-PRINTER_TABLES = ("print_tokens", "print_slots", "pack_pdfs", "page_responses", "page_render_claims", "page_warming")
+# The meeting-pack printer's tokens, slots and PDFs already made, the pages already rendered and the assessments
+# already made are working state, not records: never backed up, emptied by a restore.
+PRINTER_TABLES = (
+    "print_tokens",
+    "print_slots",
+    "pack_pdfs",
+    "page_responses",
+    "page_render_claims",
+    "page_warming",
+    "stored_assessments",
+)
 BOOKKEEPING_TABLES = (
     "audit_events",
     "sign_in_attempts",

@@ -152,7 +152,30 @@ observations = Table(
     Column("version", Integer, nullable=False),
     Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
     UniqueConstraint("ref", "period", "team", "worker"),
-    Index("ix_observations_level", "team", "worker", "ref", "period"),
+    # Covering: the service-level figures every page reads (`reads.service_series`) come from the index alone. The
+    # note is left out (a long note could exceed the size of a PostgreSQL index entry): the few figures with a note
+    # are found by `ix_observations_noted`.
+    Index(
+        "ix_observations_level",
+        "team",
+        "worker",
+        "ref",
+        "period",
+        "status",
+        "synthetic",
+        "numerator",
+        "denominator",
+        "value",
+    ),
+    Index(
+        "ix_observations_noted",
+        "team",
+        "worker",
+        "ref",
+        "period",
+        sqlite_where=text("note != ''"),
+        postgresql_where=text("note != ''"),
+    ),
 )
 
 observation_revisions = Table(
@@ -373,6 +396,19 @@ page_render_claims = Table(
     Column("cache_key", String(64), primary_key=True),
     Column("data_version", String(80), nullable=False),
     Column("claimed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Assessments made once per data version and read by every page and worker (`measures.storage.assessments`):
+# working state like `page_responses`, never backed up.
+stored_assessments = Table(
+    "stored_assessments",
+    metadata,
+    Column("cache_key", String(64), primary_key=True),
+    Column("data_version", String(80), nullable=False, index=True),
+    Column("ref", String(16), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("made_at", DateTime(timezone=True), nullable=False),
+    Column("body", Text, nullable=False),
 )
 
 # Which data versions the background warmer has rendered the common pages for (one warmer per version).

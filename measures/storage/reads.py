@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, bindparam, func, literal, select, union_all
+from sqlalchemy import Engine, bindparam, func, literal, literal_column, select, union_all
 from sqlalchemy.engine import Connection
 
 from measures.storage import db, publications, versioning
@@ -116,18 +116,32 @@ def service_series(
         conditions.append(o.period <= bindparam("up_to"))
         params["up_to"] = up_to
     _only_visible(o.period, visible, conditions, params)
+    # The figures come from the covering index alone; the few notes from the index of noted figures.
     statement = (
-        select(o.ref, o.period, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
+        select(o.ref, o.period, o.numerator, o.denominator, o.value, o.status, o.synthetic)
         .where(*conditions)
         .order_by(o.ref, o.period)
     )
+    noted = select(o.ref, o.period, o.note).where(*conditions, o.note != literal_column("''"))
     with engine.connect() as connection:
-        return _frame(connection, statement, params)
+        frame = _frame(connection, statement, params)
+        notes = {(row.ref, row.period): row.note for row in connection.execute(noted, params)}
+    frame.insert(
+        6, "note", [notes.get((ref, period), "") for ref, period in zip(frame["ref"], frame["period"], strict=True)]
+    )
+    return frame
 
 
-def team_series(engine: Engine, ref: str, period: str | None = None, visible: Visible = None) -> pd.DataFrame:
-    """Return team-level values of one measure (all months, or one `period`; only the `visible` months unless
-    None), ordered by team and period.
+def team_series(
+    engine: Engine,
+    ref: str,
+    period: str | None = None,
+    visible: Visible = None,
+    since: str | None = None,
+    up_to: str | None = None,
+) -> pd.DataFrame:
+    """Return team-level values of one measure (all months, or one `period`, or the months from `since` to `up_to`
+    inclusive; only the `visible` months unless None), ordered by team and period.
 
     Columns: ref, period, team, numerator, denominator, value, status, note, synthetic.
     """
@@ -137,6 +151,12 @@ def team_series(engine: Engine, ref: str, period: str | None = None, visible: Vi
     if period:
         conditions.append(o.period == bindparam("period"))
         params["period"] = period
+    if since:
+        conditions.append(o.period >= bindparam("since"))
+        params["since"] = since
+    if up_to:
+        conditions.append(o.period <= bindparam("up_to"))
+        params["up_to"] = up_to
     _only_visible(o.period, visible, conditions, params)
     statement = (
         select(o.ref, o.period, o.team, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)
@@ -145,6 +165,61 @@ def team_series(engine: Engine, ref: str, period: str | None = None, visible: Vi
     )
     with engine.connect() as connection:
         return _frame(connection, statement, params)
+
+
+def has_team_figures(engine: Engine, ref: str, visible: Visible = None) -> bool:
+    """Return True when measure `ref` has at least one team-level figure in a `visible` month (None: any month).
+    One indexed look-up that stops at the first row found. Raises sqlalchemy errors."""
+    o = db.observations.c
+    conditions: list = [o.ref == bindparam("ref"), o.team != SERVICE, o.worker == SERVICE]
+    params: dict = {"ref": ref}
+    _only_visible(o.period, visible, conditions, params)
+    statement = select(literal(1)).where(*conditions).limit(1)
+    with engine.connect() as connection:
+        return connection.execute(statement, params).first() is not None
+
+
+def refs_with_team_figures(engine: Engine, refs: Sequence[str], period: str, visible: Visible = None) -> frozenset[str]:
+    """Return those of `refs` that have a team-level figure in `period` (none when `period` is not `visible`;
+    None: every month is). One query. Raises sqlalchemy errors."""
+    if not refs:
+        return frozenset()
+    o = db.observations.c
+    conditions: list = [
+        o.ref.in_(bindparam("refs", expanding=True)),
+        o.period == bindparam("period"),
+        o.team != SERVICE,
+        o.worker == SERVICE,
+    ]
+    params: dict = {"refs": list(refs), "period": period}
+    _only_visible(o.period, visible, conditions, params)
+    statement = select(o.ref).where(*conditions).distinct()
+    with engine.connect() as connection:
+        return frozenset(row.ref for row in connection.execute(statement, params))
+
+
+def team_periods(engine: Engine, ref: str, visible: Visible = None) -> list[str]:
+    """Return the `visible` months (None: every month) in which measure `ref` has a team-level figure, oldest first.
+    Raises sqlalchemy errors."""
+    o = db.observations.c
+    conditions: list = [o.ref == bindparam("ref"), o.team != SERVICE, o.worker == SERVICE]
+    params: dict = {"ref": ref}
+    _only_visible(o.period, visible, conditions, params)
+    statement = select(o.period).where(*conditions).distinct().order_by(o.period)
+    with engine.connect() as connection:
+        return [row.period for row in connection.execute(statement, params)]
+
+
+def teams_with_workers(engine: Engine, ref: str, period: str, visible: Visible = None) -> frozenset[str]:
+    """Return the teams with a worker-level figure of measure `ref` in `period` (none when `period` is not
+    `visible`; None: every month is): their names only, never a worker's figure. Raises sqlalchemy errors."""
+    o = db.observations.c
+    conditions: list = [o.ref == bindparam("ref"), o.period == bindparam("period"), o.worker != SERVICE]
+    params: dict = {"ref": ref, "period": period}
+    _only_visible(o.period, visible, conditions, params)
+    statement = select(o.team).where(*conditions).distinct()
+    with engine.connect() as connection:
+        return frozenset(row.team for row in connection.execute(statement, params))
 
 
 def worker_values(
@@ -184,12 +259,15 @@ def available_periods(engine: Engine, visible: Visible = None) -> list[str]:
         return [row.period for row in connection.execute(statement, params)]
 
 
-def latest_period(engine: Engine, visible: Visible = None) -> str | None:
-    """Return the newest month with a whole-service figure (and `visible`, unless None), or None when there is
-    none."""
+def latest_period(engine: Engine, visible: Visible = None, ref: str | None = None) -> str | None:
+    """Return the newest month with a whole-service figure (of measure `ref`, or any measure when None; and
+    `visible`, unless None), or None when there is none."""
     o = db.observations.c
     conditions: list = [o.team == SERVICE, o.worker == SERVICE]
     params: dict = {}
+    if ref is not None:
+        conditions.append(o.ref == bindparam("ref"))
+        params["ref"] = ref
     _only_visible(o.period, visible, conditions, params)
     statement = select(func.max(o.period)).where(*conditions)
     with engine.connect() as connection:

@@ -220,9 +220,7 @@ def load_area_inputs(
     frame = reads.service_series(
         engine, refs=refs, since=shift_period(model.period, -(TREND_MONTHS - 1)), up_to=model.period, visible=visible
     )
-    with_teams = frozenset(
-        ref for ref in refs if not reads.team_series(engine, ref, model.period, visible=visible).empty
-    )
+    with_teams = reads.refs_with_team_figures(engine, refs, model.period, visible)
     grades: tuple[GradeMonth, ...] = ()
     if set(refs) >= {ref for ref, _ in AUDIT_GRADES}:
         grades = audit_grades(engine, model.period, visible=visible)

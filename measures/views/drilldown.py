@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
@@ -17,6 +17,8 @@ from measures.assessment import Assessment, ServiceMonth, assess_measure, rag, r
 from measures.domain.catalogue import Catalogue, Measure
 from measures.domain.formatting import format_figure
 from measures.domain.periods import shift_period
+from measures.domain.rating_window import rating_window_months
+from measures.storage import assessments as stored
 from measures.storage import catalogue_records, reads
 from measures.views.area import TrendPoint
 
@@ -174,21 +176,19 @@ def _level_figure(measure: Measure, period: str, record: dict | None) -> LevelFi
 def _latest_team_period(periods: list[str], engine: Engine, ref: str, visible: reads.Visible) -> str | None:
     if periods:
         return periods[-1]
-    service = reads.service_series(engine, refs=[ref], visible=visible)
-    if not service.empty:
-        return str(service["period"].iloc[-1])
-    return reads.latest_period(engine, visible)
+    return reads.latest_period(engine, visible, ref) or reads.latest_period(engine, visible)
 
 
 @dataclass(frozen=True)
 class TeamInputs:
     """What `team_breakdown` reads from the database for one measure and month.
 
-    `period` is the month chosen (None when the measure has no figures at all); `team_rows` every team-level
-    row of the measure (all months), `service_row` the whole-service row of the month (None when there is
-    none), `teams_with_workers` the teams with worker figures that month, `available_periods` the months with
+    `period` is the month chosen (None when the measure has no figures at all); `team_rows` the team-level rows of
+    the measure in the 12 months up to the month, `service_row` the whole-service row of the month (None when there
+    is none), `teams_with_workers` the teams with worker figures that month, `available_periods` the months with
     team figures, oldest first; `service_history` the whole-service rows up to and including the month (what its
-    assessment reads; empty: only `service_row`).
+    assessment reads; empty: only `service_row`); `service_assessment` that assessment when it was already made
+    (`measures.storage.assessments`; None: made from `service_history`).
     """
 
     measure: Measure
@@ -198,6 +198,7 @@ class TeamInputs:
     teams_with_workers: frozenset[str]
     available_periods: tuple[str, ...]
     service_history: tuple[dict, ...] = ()
+    service_assessment: Assessment | None = None
 
 
 def load_team_inputs(
@@ -215,21 +216,25 @@ def load_team_inputs(
     measure = catalogue.measure(ref)
     if period is not None:
         shift_period(period, 0)  # validates
-    frame = reads.team_series(engine, ref, visible=visible)
-    available = tuple(sorted(set(frame["period"]))) if not frame.empty else ()
+    available = tuple(reads.team_periods(engine, ref, visible))
     period = period or _latest_team_period(list(available), engine, ref, visible)
     if period is None:
         return TeamInputs(measure, None, (), None, frozenset(), available)
     measure = measure.as_at(period)
     service_history = tuple(reads.service_series(engine, refs=[ref], up_to=period, visible=visible).to_dict("records"))
     service_row = next((row for row in service_history if row["period"] == period), None)
-    workers = reads.worker_values(engine, ref, period, visible=visible)
-    worker_teams = frozenset(workers["team"]) if not workers.empty else frozenset()
+    worker_teams = reads.teams_with_workers(engine, ref, period, visible)
+    # Only the months a team's trend shows are read, never every team's whole history.
+    frame = reads.team_series(
+        engine, ref, visible=visible, since=shift_period(period, -(TEAM_TREND_MONTHS - 1)), up_to=period
+    )
     team_rows = tuple(frame.to_dict("records")) if not frame.empty else ()
     return TeamInputs(measure, period, team_rows, service_row, worker_teams, available, service_history)
 
 
 def _service_assessment(inputs: TeamInputs, period: str) -> Assessment:
+    if inputs.service_assessment is not None and inputs.service_assessment.period == period:
+        return inputs.service_assessment
     history = inputs.service_history or ((inputs.service_row,) if inputs.service_row else ())
     months = [
         ServiceMonth(
@@ -293,7 +298,18 @@ def team_breakdown(
     gives an empty `teams`. Only the `visible` months are read (None: every month): a month not visible is as one
     with no figures. Raises KeyError for an unknown ref and ValueError for a malformed period.
     """
-    return team_breakdown_of(load_team_inputs(engine, ref, period, catalogue, visible))
+    catalogue = catalogue or catalogue_records.read_catalogue(engine)
+    version = reads.data_version(engine)
+    inputs = load_team_inputs(engine, ref, period, catalogue, visible)
+    if inputs.period is None:
+        return team_breakdown_of(inputs)
+    # The service's assessment is the overview's and the measure page's: read it when one of them made it.
+    key = stored.assessment_key(version, catalogue.measure(ref), inputs.period, visible, rating_window_months())
+    found = stored.stored_assessments(engine, {ref: key}).get(ref)
+    breakdown = team_breakdown_of(replace(inputs, service_assessment=found))
+    if found is None and breakdown.service_assessment is not None:
+        stored.keep_assessments(engine, version, [(key, breakdown.service_assessment)])
+    return breakdown
 
 
 def worker_caseloads(

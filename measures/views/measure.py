@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from measures.assessment.assess import assess_measure
 from measures.assessment.change import small_denominator
+from measures.assessment.model import Assessment
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.comparators import KIND_ORDER, comparator_kind
 from measures.domain.council import load_council
@@ -30,7 +31,9 @@ from measures.domain.periods import (
     previous_period,
     shift_period,
 )
+from measures.domain.rating_window import rating_window_months
 from measures.domain.recent_average import MINIMUM_RECENT_MONTHS, RECENT_MONTHS
+from measures.storage import assessments as stored
 from measures.storage import catalogue_records, chart_changes, plan, publications, reads
 from measures.views.measure_model import (
     Benchmark,
@@ -276,7 +279,10 @@ class MeasureInputs:
     - `revised_since_publication`: for a reader of published months only, the months whose figure was revised after
       their publication (`publications.revised_figures`); None for a reader of every version, whose revised months
       are those with more than one version;
-    - `national`: its national comparators, or why it has none (None: not read).
+    - `national`: its national comparators, or why it has none (None: not read);
+    - `events`: what happened in its months (`chart_notes`);
+    - `assessment`: its assessment already made from these rows (`measures.storage.assessments`), used for the
+      month it is as at instead of making it again (None: made from `service`).
     """
 
     measure: Measure
@@ -289,6 +295,7 @@ class MeasureInputs:
     revised_since_publication: frozenset[str] | None = None
     national: MeasureComparators | NoComparator | None = None
     events: tuple[ChartNote, ...] = ()
+    assessment: Assessment | None = None
 
 
 def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible: reads.Visible = None) -> MeasureInputs:
@@ -310,7 +317,7 @@ def load_measure_inputs(engine: Engine, catalogue: Catalogue, ref: str, visible:
         history=reads.value_history(engine, ref, visible=visible),
         benchmarks=reads.benchmark_frame(engine, refs=[ref]),
         commentary=reads.commentary_frame(engine, ref, visible),
-        has_team_figures=not reads.team_series(engine, ref, visible=visible).empty,
+        has_team_figures=reads.has_team_figures(engine, ref, visible),
         national=measure_comparators(engine, ref),
         events=chart_notes(engine, ref, visible),
         revised_since_publication=None
@@ -364,7 +371,9 @@ def measure_detail(inputs: MeasureInputs, period: str) -> MeasureDetail:
         same_month_last_year=_row_for(rows, shift_period(period, -12)),
         last_counted=counted[-1] if counted else None,
         year_to_date=_year_to_date(measure, rows, period),
-        assessment=assess_measure(measure, series, period),
+        assessment=inputs.assessment
+        if inputs.assessment is not None and inputs.assessment.period == period
+        else assess_measure(measure, series, period),
         recent_average=average,
         recent_average_months=average_months,
         benchmarks=benchmarks,
@@ -421,8 +430,15 @@ def build_measure_detail(
 
 # Each app worker keeps its own copies; they never disagree, because the key includes the data version
 # read from the database on every request, so an upload makes every worker compute afresh.
+# The assessment itself is kept in the database per data version, shared with the overview and every worker.
 @lru_cache(maxsize=64)
 def _detail_for_version(
     engine: Engine, version: str, catalogue: Catalogue, ref: str, period: str, visible: reads.Visible
 ) -> MeasureDetail:
-    return measure_detail(load_measure_inputs(engine, catalogue, ref, visible), period)
+    inputs = load_measure_inputs(engine, catalogue, ref, visible)
+    key = stored.assessment_key(version, inputs.measure, period, visible, rating_window_months())
+    found = stored.stored_assessments(engine, {ref: key}).get(ref)
+    detail = measure_detail(replace(inputs, assessment=found), period)
+    if found is None:
+        stored.keep_assessments(engine, version, [(key, detail.assessment)])
+    return detail

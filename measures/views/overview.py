@@ -4,8 +4,9 @@ months' figures, the computed change and judgements, and its trend. The dashboar
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -17,6 +18,8 @@ from measures.assessment.spc import Variation
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.formatting import format_figure
 from measures.domain.periods import period_range, shift_period
+from measures.domain.rating_window import rating_window_months
+from measures.storage import assessments as stored
 from measures.storage import catalogue_records, reads
 
 
@@ -157,13 +160,15 @@ class OverviewInputs:
 
     `period` is the month asked for, or the latest month with figures (None when there are none);
     `available_periods` every month with a figure; `series` the whole-service rows up to `period`
-    (`reads.service_series`).
+    (`reads.service_series`); `assessments` the measures' assessments as at `period` already made from these rows
+    (ref -> Assessment, `measures.storage.assessments`), so they are not made again; the others are made.
     """
 
     catalogue: Catalogue
     period: str | None
     available_periods: tuple[str, ...]
     series: pd.DataFrame
+    assessments: Mapping[str, Assessment] = field(default_factory=dict)
 
 
 def load_overview_inputs(
@@ -204,6 +209,8 @@ def build_overview(
 
 # Several app workers each keep their own copies; they never disagree, because the key includes the data
 # version read from the database on every request, so an upload makes every worker compute afresh.
+# The assessments themselves are kept in the database per data version, so another worker's first render of this or
+# any page reading them (the area, the pack, the measure page) does not make them again.
 @lru_cache(maxsize=32)
 def _overview_for_version(
     engine: Engine,
@@ -214,13 +221,27 @@ def _overview_for_version(
     trend_months: int,
     visible: reads.Visible,
 ) -> OverviewModel:
-    return overview_model(load_overview_inputs(engine, catalogue, period, visible), months, trend_months)
+    inputs = load_overview_inputs(engine, catalogue, period, visible)
+    if inputs.period is None:
+        return overview_model(inputs, months, trend_months)
+    window = rating_window_months()
+    keys = {
+        measure.ref: stored.assessment_key(version, measure, inputs.period, visible, window)
+        for measure in catalogue.measures
+    }
+    found = stored.stored_assessments(engine, keys)
+    model = overview_model(replace(inputs, assessments=found), months, trend_months)
+    stored.keep_assessments(
+        engine, version, [(keys[row.measure.ref], row.assessment) for row in model.rows if row.measure.ref not in found]
+    )
+    return model
 
 
 def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 24) -> OverviewModel:
     """Return the table computed from `inputs` alone (no database): every measure of the catalogue as at
     `inputs.period`, grouped by area, with `months` columns of figures ending at that month, its `Assessment`
-    (`measures.assessment.assess_all`) and its status-ok values of the last `trend_months` months.
+    (`inputs.assessments`, else made by `measures.assessment.assess_all`) and its status-ok values of the last
+    `trend_months` months.
 
     Raises ValueError for a malformed period or series (see `assess_all`).
     """
@@ -228,7 +249,9 @@ def overview_model(inputs: OverviewInputs, months: int = 3, trend_months: int = 
     if period is None:
         return OverviewModel(None, (), tuple((area, ()) for area in catalogue.areas), available, False)
     series = inputs.series
-    assessments = {a.ref: a for a in assess_all(catalogue.measures, series, period)}
+    given = inputs.assessments
+    unassessed = [measure for measure in catalogue.measures if measure.ref not in given]
+    assessments = {**given, **{a.ref: a for a in assess_all(unassessed, series, period)}} if unassessed else given
     columns = tuple(period_range(shift_period(period, -(months - 1)), period))
     trend_start = shift_period(period, -(trend_months - 1))
     recent = series[series["period"] >= min(trend_start, columns[0])]

@@ -19,7 +19,7 @@ def _count(any_engine, table) -> int:
 
 
 def test_schema_is_at_the_newest_migration(any_engine):
-    assert db.schema_revision(any_engine) == "0016"
+    assert db.schema_revision(any_engine) == "0017"
 
 
 def test_upgrading_an_existing_database_keeps_its_data(any_engine):
