@@ -4,7 +4,7 @@ has been rendered (the per-process copies of the views emptied, the database as 
 
 Each checkout measured runs in its own process with its own database built by its own code, so one run compares
 the previous release with this one: `.venv/bin/python bench/cold.py --app-root /path/to/old/checkout`. Without
-`--app-root` only this checkout is measured. `--large` measures the large generated dataset of `bench/pages.py`
+`--app-root` only this checkout is measured. `--large` measures the large generated dataset of `bench/large_dataset.py`
 (100 measures, 10 years, 30 teams, 450 workers) instead of the demo.
 
 Each render is repeated (`--repeat`, after a write each time) and the median printed: the server's CPU time for the
@@ -50,7 +50,8 @@ def _build_database(root: Path, folder: Path, large: bool) -> str:
     if large:
         script = (
             f"import sys; sys.path[:0] = [{str(root)!r}, {str(HERE)!r}]; import measures, dashboard; "
-            f"import pages; from pathlib import Path; pages.generate(Path({str(folder / 'measures.db')!r}))"
+            "import large_dataset; from pathlib import Path; "
+            f"large_dataset.generate(Path({str(folder / 'measures.db')!r}))"
         )
         subprocess.run([sys.executable, "-c", script], cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
     else:
