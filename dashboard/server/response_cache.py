@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import inspect
 import logging
 import os
 import threading
@@ -36,6 +37,7 @@ from dashboard.server.data import engine
 from dashboard.server.gate import page_for
 from dashboard.server.page_router import is_router_request, router_pathname, router_search
 from dashboard.server.readers import PrintAgent, RoleReader, SignedInUser, Visitor, open_viewing, reader
+from measures.domain.council import council_path
 from measures.storage import page_responses, reads
 from measures.storage.page_responses import StoredResponse
 
@@ -107,11 +109,14 @@ def _code_fingerprint() -> str:
     digest = hashlib.sha256()
     files = sorted(
         [*ROOT.joinpath("dashboard").rglob("*.py"), *ROOT.joinpath("measures").rglob("*.py")]
-        + [path for path in (ROOT / "data" / "council.toml", ROOT / "data" / "catalogue.toml") if path.exists()]
+        + [path for path in ROOT.joinpath("data").rglob("*") if path.is_file() and path.suffix != ".db"]
     )
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
+    council = council_path()  # a council file kept elsewhere (MEASURES_COUNCIL_FILE) names the council on pages too
+    if council.is_file():
+        digest.update(council.read_bytes())
     return digest.hexdigest()
 
 
@@ -188,7 +193,7 @@ def page_render() -> PageRender | None:
     except UnsupportedRelativePath:
         return None
     version = reads.data_version(engine())
-    query = _parse_query_string(search)
+    query = _declared(page_for(pathname), _parse_query_string(search))
     key = page_responses.cache_key(
         CODE_FINGERPRINT,
         _settings_fingerprint(),
@@ -202,13 +207,24 @@ def page_render() -> PageRender | None:
     return PageRender(key, version, f"/{relative}{search}", who)
 
 
+def _declared(page: dict, query: dict) -> dict:
+    """The query's values the page's layout takes by name: the others go to its `**_query` and change nothing, so
+    `/?x=1` is the overview, stored once, not one more page for every made-up parameter."""
+    layout = page.get("layout")
+    if not callable(layout):
+        return {}
+    parameters = inspect.signature(layout).parameters.values()
+    named = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    return {name: value for name, value in query.items() if name in named}
+
+
 def do_not_store() -> None:
     """Keep this request's response to its own reader: the page met a fault or shows something transient."""
     setattr(g, _DO_NOT_STORE, True)
 
 
 def _accepts_gzip() -> bool:
-    return "gzip" in request.accept_encodings
+    return request.accept_encodings.quality("gzip") > 0
 
 
 def _respond(stored: StoredResponse) -> Response:
@@ -242,6 +258,8 @@ def serve_stored() -> Response | None:
             stored = _stored(render.key)
             if stored is not None:
                 return _respond(stored)
+            if not page_responses.render_claimed(database, render.key):
+                break  # rendered but not kept (a fault, or the data moved on): render it for this reader
         g.setdefault(_RENDER, render)
     except SQLAlchemyError as error:
         log.warning("stored pages unavailable, rendering afresh: %s", error)
@@ -258,14 +276,15 @@ def store_rendered(response: Response) -> Response:
         if response.status_code == 200 and response.mimetype == "application/json" and not g.get(_DO_NOT_STORE):
             body = response.get_data()
             stored = StoredResponse(body, gzip.compress(body, GZIP_LEVEL, mtime=0))
+            warming = isinstance(reader(), RoleReader)  # the warmer's common pages are never crowded out
             if page_responses.store_response(
-                engine(), render.key, render.data_version, render.path, render.reader_class, stored
+                engine(), render.key, render.data_version, render.path, render.reader_class, stored, not warming
             ):
                 _recent.keep(_recent_key(render.key), stored)
             if _accepts_gzip() and "Content-Encoding" not in response.headers:
                 response.set_data(stored.gzipped)
                 response.headers["Content-Encoding"] = "gzip"
-                response.headers["Vary"] = "Accept-Encoding"
+            response.headers["Vary"] = "Accept-Encoding"
     except SQLAlchemyError as error:
         log.warning("could not store a rendered page: %s", error)
     finally:

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -23,17 +24,30 @@ from sqlalchemy.exc import SQLAlchemyError
 from measures.assessment.model import Assessment
 from measures.assessment.stored_form import assessment_from_json, assessment_to_json
 from measures.domain.catalogue import Measure
-from measures.storage import db
+from measures.storage import db, versioning
 
 Visible = frozenset[str] | None
 
 
+def _code_fingerprint() -> str:
+    """A digest of the code that makes and stores assessments: a new release never reads an older one's."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.joinpath("assessment").glob("*.py"), *package.joinpath("domain").glob("*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_FINGERPRINT = _code_fingerprint()
+
+
 def assessment_key(version: str, measure: Measure, period: str, visible: Visible, window: int) -> str:
     """Return the SHA-256 hex digest naming the assessment of `measure` (as defined, targets and chart settings
-    included) as at `period` from data version `version`, read on the `visible` months (None: every month) with a
-    rating window of `window` months. Raises nothing."""
+    included) as at `period` from data version `version` by this release's code, read on the `visible` months
+    (None: every month) with a rating window of `window` months. Raises nothing."""
     months = None if visible is None else sorted(visible)
-    parts = [version, repr(measure), period, months, window]
+    parts = [CODE_FINGERPRINT, version, repr(measure), period, months, window]
     return hashlib.sha256(json.dumps(parts, default=str).encode("utf-8")).hexdigest()
 
 
@@ -62,15 +76,17 @@ def stored_assessments(engine: Engine, keys: Mapping[str, str]) -> dict[str, Ass
 def keep_assessments(engine: Engine, version: str, made: Iterable[tuple[str, Assessment]]) -> bool:
     """Store each (key, assessment) of `made`, made from data version `version`, for every worker to read, and drop
     those of other data versions, in one transaction. A key already stored (another worker was quicker) is left as it
-    is. Returns False, having stored nothing, when the database refuses the write (busy or read-only): the assessments
-    are then made again next time, which costs time, never correctness."""
+    is. Returns False, having stored nothing, when the data has moved on since `version` or the database refuses the
+    write (busy or read-only): the assessments are then made again next time, which costs time, never correctness."""
     rows = {key: assessment for key, assessment in made}
     if not rows:
         return True
     s = db.stored_assessments.c
     now = datetime.now(UTC)
     try:
-        with db.write_transaction(engine) as connection:
+        with db.working_transaction(engine) as connection:
+            if versioning.current(connection) != version:
+                return False  # made from data that has moved on: nothing to keep, and newer rows stay
             connection.execute(
                 delete(db.stored_assessments).where(s.data_version != bindparam("version")), {"version": version}
             )

@@ -726,6 +726,18 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
+@contextmanager
+def working_transaction(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection inside one transaction for working state the app keeps for itself (pages and assessments
+    already made). Unlike `write_transaction` it takes no advisory lock on PostgreSQL, so keeping them never waits
+    for an import; SQLite still takes its write lock at BEGIN. Raises whatever the database raises; the transaction
+    is then rolled back."""
+    options = {"sqlite_begin": "IMMEDIATE"} if engine.dialect.name == "sqlite" else {}
+    with engine.connect().execution_options(**options) as connection:
+        with connection.begin():
+            yield connection
+
+
 def inserted_id(result: CursorResult) -> int:
     """Return the primary key the database gave the one row an INSERT added. Raises ValueError if the
     statement inserted no row."""

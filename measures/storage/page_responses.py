@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from measures.storage import db, versioning
 
 MAX_PER_VERSION = 5000
+MAX_BYTES_PER_VERSION = 512 * 1024 * 1024
 CLAIM_SECONDS = 30
 
 _r = db.page_responses.c
@@ -49,16 +48,6 @@ def cache_key(*parts: object) -> str:
     return hashlib.sha256(json.dumps([str(part) for part in parts]).encode("utf-8")).hexdigest()
 
 
-@contextmanager
-def _working_write(engine: Engine) -> Iterator[Connection]:
-    """One transaction for working state. Unlike `db.write_transaction` it takes no advisory lock on PostgreSQL,
-    so storing a page never waits for an import; SQLite still takes its write lock at BEGIN."""
-    options = {"sqlite_begin": "IMMEDIATE"} if engine.dialect.name == "sqlite" else {}
-    with engine.connect().execution_options(**options) as connection:
-        with connection.begin():
-            yield connection
-
-
 def stored_response(engine: Engine, key: str) -> StoredResponse | None:
     """Return the response filed under `key`, or None. Raises whatever the database raises."""
     with engine.connect() as connection:
@@ -67,19 +56,29 @@ def stored_response(engine: Engine, key: str) -> StoredResponse | None:
 
 
 def store_response(
-    engine: Engine, key: str, data_version: str, path: str, reader_class: str, response: StoredResponse
+    engine: Engine,
+    key: str,
+    data_version: str,
+    path: str,
+    reader_class: str,
+    response: StoredResponse,
+    bounded: bool = True,
 ) -> bool:
     """File `response` under `key`, rendered from `data_version` for `reader_class` at `path`, unless the data has
     moved on since (then nothing is stored), the key is already filed (the first copy stays: every server serves the
-    same bytes) or MAX_PER_VERSION responses are kept for the version. Drops responses of every other data version.
+    same bytes) or, when `bounded` (any reader's request; the warmer's common pages are not), MAX_PER_VERSION
+    responses or MAX_BYTES_PER_VERSION bytes are kept for the version. Drops responses of every other data version.
     Returns True when it stored the response. Raises whatever the database raises."""
-    with _working_write(engine) as connection:
+    with db.working_transaction(engine) as connection:
         if versioning.current(connection) != data_version:
             return False
         connection.execute(delete(db.page_responses).where(_r.data_version != data_version))
-        kept = connection.execute(select(func.count()).select_from(db.page_responses)).scalar_one()
-        if kept >= MAX_PER_VERSION:
-            return False
+        if bounded:
+            kept, size = connection.execute(
+                select(func.count(), func.coalesce(func.sum(_r.size), 0)).select_from(db.page_responses)
+            ).one()
+            if kept >= MAX_PER_VERSION or size + len(response.body) > MAX_BYTES_PER_VERSION:
+                return False
         if connection.execute(select(_r.cache_key).where(_r.cache_key == key)).first() is not None:
             return False
         connection.execute(
@@ -103,14 +102,14 @@ def claim_render(engine: Engine, key: str, data_version: str) -> bool:
     whatever the database raises."""
     now = datetime.now(UTC)
     try:
-        with _working_write(engine) as connection:
+        with db.working_transaction(engine) as connection:
             connection.execute(
                 insert(db.page_render_claims).values(cache_key=key, data_version=data_version, claimed_at=now)
             )
         return True
     except IntegrityError:
         pass
-    with _working_write(engine) as connection:
+    with db.working_transaction(engine) as connection:
         taken = connection.execute(
             update(db.page_render_claims)
             .where(_c.cache_key == key, _c.claimed_at < now - timedelta(seconds=CLAIM_SECONDS))
@@ -119,9 +118,15 @@ def claim_render(engine: Engine, key: str, data_version: str) -> bool:
         return bool(taken.rowcount)
 
 
+def render_claimed(engine: Engine, key: str) -> bool:
+    """Return True while someone holds a claim on rendering `key`. Raises whatever the database raises."""
+    with engine.connect() as connection:
+        return connection.execute(select(_c.cache_key).where(_c.cache_key == key)).first() is not None
+
+
 def release_render(engine: Engine, key: str) -> None:
     """Drop the claim on rendering `key` (rendered, stored or failed). Raises whatever the database raises."""
-    with _working_write(engine) as connection:
+    with db.working_transaction(engine) as connection:
         connection.execute(delete(db.page_render_claims).where(_c.cache_key == key))
 
 
@@ -134,9 +139,17 @@ def claim_warming(engine: Engine, data_version: str, release: str = "") -> bool:
     for the first caller of all processes and servers, False once anyone has claimed it. Drops the responses, claims
     and warming records of every other version. Raises whatever the database raises."""
     key = _warming_key(data_version, release)
+    with engine.connect() as connection:  # the common case, once a second: claimed already, and no write needed
+        if connection.execute(select(_w.data_version).where(_w.data_version == key)).first() is not None:
+            return False
     try:
-        with _working_write(engine) as connection:
-            connection.execute(delete(db.page_warming).where(_w.data_version != key))
+        with db.working_transaction(engine) as connection:
+            # Another release's warmer of this same version keeps its record (servers mid-deployment do not fight).
+            connection.execute(
+                delete(db.page_warming).where(
+                    _w.data_version != data_version, ~_w.data_version.startswith(f"{data_version}/", autoescape=True)
+                )
+            )
             connection.execute(delete(db.page_render_claims).where(_c.data_version != data_version))
             connection.execute(delete(db.page_responses).where(_r.data_version != data_version))
             connection.execute(insert(db.page_warming).values(data_version=key, started_at=datetime.now(UTC)))
@@ -148,7 +161,7 @@ def claim_warming(engine: Engine, data_version: str, release: str = "") -> bool:
 def finish_warming(engine: Engine, data_version: str, pages: int, release: str = "") -> None:
     """Record that warming `data_version` for `release` ended having rendered `pages` pages. Raises whatever the
     database raises."""
-    with _working_write(engine) as connection:
+    with db.working_transaction(engine) as connection:
         connection.execute(
             update(db.page_warming)
             .where(_w.data_version == _warming_key(data_version, release))

@@ -261,3 +261,49 @@ def test_a_visitor_reading_without_signing_in_never_gets_a_signed_in_readers_pag
     assert "Note an event on the chart" not in visitor_page
     engine = _engine()
     assert page_responses.stored_count(engine, reads.data_version(engine)) == 2
+
+
+def test_made_up_query_parameters_do_not_make_more_pages(app):
+    engine = _engine()
+    viewer = client_as(app, "viewer")
+    pages = {route(viewer, "/", f"?made-up={n}").get_data() for n in range(4)}
+    assert len(pages) == 1
+    assert page_responses.stored_count(engine, reads.data_version(engine)) == 1
+    route(viewer, "/", "?period=2022-12")  # a parameter the overview takes is a page of its own
+    assert page_responses.stored_count(engine, reads.data_version(engine)) == 2
+
+
+def test_a_full_store_never_crowds_out_the_warmers_common_pages(app, monkeypatch):
+    engine = _engine()
+    monkeypatch.setattr(page_responses, "MAX_PER_VERSION", 0)
+    route(client_as(app, "viewer"), "/area/2")
+    assert page_responses.stored_count(engine) == 0  # a reader's page is bounded
+    assert warming.warm_version(app, engine) == page_responses.stored_count(engine) > 0
+
+
+def test_a_reader_waiting_for_a_render_that_was_not_kept_renders_at_once(app, monkeypatch):
+    claimed_checks = []
+    monkeypatch.setattr(page_responses, "claim_render", lambda *_: False)  # another worker is rendering it
+
+    def released(*_):
+        claimed_checks.append(True)
+        return False  # ... and has finished without keeping it
+
+    monkeypatch.setattr(page_responses, "render_claimed", released)
+    assert route(client_as(app, "viewer"), "/area/5").status_code == 200
+    assert claimed_checks == [True]  # it stopped waiting at the first look, not after WAIT_SECONDS
+
+
+def test_a_browser_refusing_gzip_gets_plain_json(app):
+    viewer = client_as(app, "viewer")
+    route(viewer, "/area/6")
+    body = json.dumps(warming.router_request("/area/6"))
+    token = viewer.get_cookie("_csrf_token").value
+    response = viewer.post(
+        "/_dash-update-component",
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRFToken": token, "Accept-Encoding": "gzip;q=0, identity"},
+    )
+    assert "Content-Encoding" not in response.headers
+    assert json.loads(response.get_data())["response"]

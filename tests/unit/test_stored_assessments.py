@@ -204,3 +204,13 @@ def test_two_servers_on_one_database_share_the_assessments_and_the_notes(any_eng
     finally:
         other_server.dispose()
         _another_worker()
+
+
+def test_a_new_release_of_the_assessing_code_never_reads_an_older_releases_assessments(monkeypatch):
+    from measures.domain.catalogue import load_catalogue
+    from measures.storage import assessments
+
+    measure = load_catalogue().measures[0]
+    before = assessments.assessment_key("g:1", measure, "2023-01", None, 3)
+    monkeypatch.setattr(assessments, "CODE_FINGERPRINT", "another release")
+    assert assessments.assessment_key("g:1", measure, "2023-01", None, 3) != before
