@@ -282,7 +282,7 @@ def _unusual(xml: bytes) -> bool:
     ]
     return bool(
         len(zero_styles)
-        or (b":c" in xml and _PREFIXED_CELL.search(xml))
+        or (bool((codes[np.flatnonzero(codes == ord(":")) + 1] == ord("c")).any()) and _PREFIXED_CELL.search(xml))
         or (not addressed.all() and _UNADDRESSED_CELL.search(xml))
         or _QUOTED_GREATER_THAN.search(xml)
     )

@@ -301,6 +301,12 @@ def _r_attribute_starts(piece: bytes, codes_and_equals: tuple[np.ndarray, np.nda
     return found
 
 
+def _holds_colon_c(codes: np.ndarray) -> bool:
+    """Whether ':c' occurs in the bytes `codes` (as `b":c" in` answers, several times faster: colons are few)."""
+    colons = np.flatnonzero(codes[:-1] == ord(":"))
+    return bool((codes[colons + 1] == ord("c")).any())
+
+
 def _has_other_cell_forms(
     piece: bytes,
     cell_tags: int,
@@ -314,7 +320,7 @@ def _has_other_cell_forms(
         return True
     if c_tags is None:
         c_tags = piece.count(b"<c")
-    if c_tags == cell_tags and b":c" not in piece:
+    if c_tags == cell_tags and not _holds_colon_c(codes_and_equals[0]):
         return False  # the quick answer for nearly every file; other tags such as <col> need the closer look
     return _OTHER_CELL_FORM.search(piece) is not None
 
@@ -377,21 +383,23 @@ class _TagCounts:
 
     def last_row(self) -> int:
         """The largest row number of the plain references (only when all_cells_plain)."""
-        codes, digits, length = self._codes, self._digits, self._length
-        rows = np.zeros(len(digits), dtype=np.int64)
-        for offset in range(_LONGEST_ROW_NUMBER):
-            rows = np.where(offset < length, rows * 10 + (codes[digits + offset].astype(np.int64) - ord("0")), rows)
-        return int(rows.max()) if len(rows) else 0
+        return self._largest(self._digits, self._length, 10, ord("0"))
 
     def last_column(self) -> int:
         """The largest column number of the plain references (only when all_cells_plain)."""
-        codes, letters, width = self._codes, self._letters, self._width
-        columns = np.zeros(len(letters), dtype=np.int64)
-        for offset in range(3):
-            columns = np.where(
-                offset < width, columns * 26 + (codes[letters + offset].astype(np.int64) - ord("A") + 1), columns
-            )
-        return int(columns.max()) if len(columns) else 0
+        return self._largest(self._letters, self._width, 26, ord("A") - 1)
+
+    def _largest(self, starts: np.ndarray, lengths: np.ndarray, base: int, zero: int) -> int:
+        """The largest of the numbers written from `starts` in `lengths` characters, each worth its code less
+        `zero`, in `base`. No number has a leading zero, so the largest is among the longest: only those are read."""
+        if not len(starts):
+            return 0
+        longest = int(lengths.max())
+        starts = starts[lengths == longest]
+        numbers = np.zeros(len(starts), dtype=np.int64)
+        for offset in range(longest):
+            numbers = numbers * base + (self._codes[starts + offset].astype(np.int64) - zero)
+        return int(numbers.max())
 
 
 def _bound(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:

@@ -7,6 +7,7 @@ import random
 import re
 import zipfile
 
+import numpy as np
 import pytest
 
 from measures.returns import workbook
@@ -224,6 +225,9 @@ def _pieces_of_every_writing() -> list[bytes]:
         b'<c r="',
         b'<c r="B',
         b'<c r="B2',
+        b'<x:c r="A1">',
+        b"<t>a:c</t>",
+        b":",
     ]
     chosen = random.Random(17)
     pieces = [*tags, *(writing.encode() for writing in UNUSUAL_WRITINGS.values())]
@@ -253,6 +257,7 @@ def test_the_tag_counts_agree_with_the_patterns_they_stand_for(piece):
         piece.count(b"<row r="),
     )
     assert tags.all_cells_plain is (len(rows) == piece.count(b"<c "))
+    assert workbook._holds_colon_c(np.frombuffer(piece, dtype=np.uint8)) is (b":c" in piece)
     if tags.all_cells_plain and rows:
         assert tags.last_row() == max(map(int, rows))
         letters = re.findall(rb'<c r="([A-Z]{1,3})[1-9]', piece)
