@@ -61,6 +61,9 @@ def _column(rows: Sequence[list], column: int | None, narrowest: int) -> list:
 
 
 def _kinds(cells: list) -> np.ndarray:
+    types = set(map(type, cells))
+    if len(types) == 1:  # most columns hold one type throughout (all text, or all empty)
+        return np.full(len(cells), _KINDS.get(types.pop(), _OTHER), dtype=np.int8)
     return np.fromiter(map(_KINDS.get, map(type, cells), repeat(_OTHER)), dtype=np.int8, count=len(cells))
 
 

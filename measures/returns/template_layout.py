@@ -86,16 +86,19 @@ def parse_template(
         plain = plain_rows(sheet.rows, first, columns, measures, sheet.name, current_period, earliest_period)
     else:
         plain = PlainRows({}, list(range(first, len(sheet.rows))))
-    to_check = iter(plain.to_check)
-    checking = next(to_check, None)
-    for index in sorted(plain.candidates.keys() | set(plain.to_check)):
-        if index == checking:
-            checking = next(to_check, None)
-            row = sheet.rows[index]
-            if not all(cell is None for cell in row):
-                _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
-        else:
-            parsed.candidates.append(plain.candidates[index])
+    if plain.to_check:
+        to_check = iter(plain.to_check)
+        checking = next(to_check, None)
+        for index in sorted(plain.candidates.keys() | set(plain.to_check)):
+            if index == checking:
+                checking = next(to_check, None)
+                row = sheet.rows[index]
+                if not all(cell is None for cell in row):
+                    _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
+            else:
+                parsed.candidates.append(plain.candidates[index])
+    else:  # every row passed the column checks: their figures in sheet order
+        parsed.candidates.extend(map(plain.candidates.__getitem__, sorted(plain.candidates)))
     parsed.named_months = _named_months(sheet, header_index, columns["period"])
     parsed.issues.extend(_other_return_sheets(sheets, sheet))
     by_name = {s.name.strip().lower(): s for s in sheets}
