@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 from openpyxl.utils import get_column_letter
@@ -49,13 +50,20 @@ class PlainRows:
     to_check: list[int]
 
 
-def _column(rows: Sequence[list], column: int | None) -> list:
+def _column(rows: Sequence[list], column: int | None, narrowest: int) -> list:
+    """The cells of `column` in each row (None where a row is too short); `narrowest` is the length of the shortest
+    row, below which every row has the cell and it is taken without a test per row."""
     if column is None:
         return [None] * len(rows)
+    if column < narrowest:
+        return list(map(itemgetter(column), rows))
     return [row[column] if column < len(row) else None for row in rows]
 
 
 def _kinds(cells: list) -> np.ndarray:
+    types = set(map(type, cells))
+    if len(types) == 1:  # most columns hold one type throughout (all text, or all empty)
+        return np.full(len(cells), _KINDS.get(types.pop(), _OTHER), dtype=np.int8)
     return np.fromiter(map(_KINDS.get, map(type, cells), repeat(_OTHER)), dtype=np.int8, count=len(cells))
 
 
@@ -102,8 +110,9 @@ def plain_rows(
     count = len(body)
     if not count:
         return PlainRows({}, [])
+    narrowest = min(map(len, body))
     cells = {
-        name: _column(body, columns.get(name))
+        name: _column(body, columns.get(name), narrowest)
         for name in ("ref", "period", "team", "status", "note", "synthetic", "numerator", "denominator", "value")
     }
     kinds = {name: _kinds(column) for name, column in cells.items()}

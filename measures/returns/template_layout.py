@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import chain
 
 from openpyxl.utils import get_column_letter
 
@@ -85,16 +86,19 @@ def parse_template(
         plain = plain_rows(sheet.rows, first, columns, measures, sheet.name, current_period, earliest_period)
     else:
         plain = PlainRows({}, list(range(first, len(sheet.rows))))
-    to_check = iter(plain.to_check)
-    checking = next(to_check, None)
-    for index in sorted(plain.candidates.keys() | set(plain.to_check)):
-        if index == checking:
-            checking = next(to_check, None)
-            row = sheet.rows[index]
-            if not all(cell is None for cell in row):
-                _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
-        else:
-            parsed.candidates.append(plain.candidates[index])
+    if plain.to_check:
+        to_check = iter(plain.to_check)
+        checking = next(to_check, None)
+        for index in sorted(plain.candidates.keys() | set(plain.to_check)):
+            if index == checking:
+                checking = next(to_check, None)
+                row = sheet.rows[index]
+                if not all(cell is None for cell in row):
+                    _parse_row(sheet.name, row, index, columns, measures, refs, parsed)
+            else:
+                parsed.candidates.append(plain.candidates[index])
+    else:  # every row passed the column checks: their figures in sheet order
+        parsed.candidates.extend(map(plain.candidates.__getitem__, sorted(plain.candidates)))
     parsed.named_months = _named_months(sheet, header_index, columns["period"])
     parsed.issues.extend(_other_return_sheets(sheets, sheet))
     by_name = {s.name.strip().lower(): s for s in sheets}
@@ -112,8 +116,11 @@ def _named_months(sheet: Sheet, header_index: int, period_column: int) -> set[st
     """Every month the Period column names below the header, with figures beside it or not (the template comes
     with the month in every row: the return's month even when no figure is filled in)."""
     months = set()
-    for row in sheet.rows[header_index + 1 :]:
-        cell = _cell(row, period_column)
+    cells = [row[period_column] if period_column < len(row) else None for row in sheet.rows[header_index + 1 :]]
+    # The same few months fill thousands of rows: each text is looked at once. Only text is gathered (a set would
+    # take 1, 1.0 and True for one cell, which the reading tells apart).
+    texts = {cell for cell in cells if type(cell) is str}
+    for cell in chain(texts, (cell for cell in cells if type(cell) is not str)):
         if cell is None:
             continue
         if type(cell) is str and _PERIOD_TEXT.fullmatch(cell):

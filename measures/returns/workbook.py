@@ -144,7 +144,7 @@ _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:\s+(?!r\s*=)[A-Za-
 # The quick upper bound: the row and the column of every cell tag written the common way, styled empty ones
 # included. Rows 0 and references with leading zeros are left to the closer look.
 _PLAIN_ROW = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
-_PLAIN_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
+
 # Where an `r` attribute may start: the bound holds only if every one belongs to a plain cell or row tag.
 _R_ATTRIBUTE_STARTS = (b" r=", b" r ", b"\tr", b"\nr", b"\rr")
 # Any other way of writing a cell tag (a prefix, other whitespace, no attribute): the positions are then
@@ -272,22 +272,26 @@ def _equals_signs(piece: bytes) -> np.ndarray:
     return np.flatnonzero(np.frombuffer(piece, dtype=np.uint8) == ord("="))
 
 
-def _quoted_greater_than(piece: bytes) -> bool:
-    """Whether some attribute value in `piece` holds a '>' (what _QUOTED_GREATER_THAN finds). When every '=' is
-    written straight before a '"', as nearly every writer does, a simpler pattern finds the same, several times
-    faster."""
-    codes = np.frombuffer(piece, dtype=np.uint8)
-    equals = _equals_signs(piece)
+def _codes_and_equals(piece: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes of `piece` as an array, and the positions of its '=' signs."""
+    return np.frombuffer(piece, dtype=np.uint8), _equals_signs(piece)
+
+
+def _quoted_greater_than(piece: bytes, codes_and_equals: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
+    """Whether some attribute value in `piece` holds a '>' (what _QUOTED_GREATER_THAN finds); `codes_and_equals` is
+    what _codes_and_equals gives for `piece`, if already known. When every '=' is written straight before a '"', as
+    nearly every writer does, a simpler pattern finds the same, several times faster."""
+    codes, equals = codes_and_equals or _codes_and_equals(piece)
     if len(equals) and equals[-1] + 1 < len(codes) and bool((codes[equals + 1] == ord('"')).all()):
         return _DOUBLE_QUOTED_GREATER_THAN.search(piece) is not None
     return _QUOTED_GREATER_THAN.search(piece) is not None
 
 
-def _r_attribute_starts(piece: bytes) -> int:
+def _r_attribute_starts(piece: bytes, codes_and_equals: tuple[np.ndarray, np.ndarray] | None = None) -> int:
     """How many times the starts of an `r` attribute (_R_ATTRIBUTE_STARTS) occur in `piece`, as `bytes.count`
-    counts them. ' r=' is counted at the '=' signs, which are far fewer than the spaces a search starts from."""
-    codes = np.frombuffer(piece, dtype=np.uint8)
-    equals = _equals_signs(piece)
+    counts them (`codes_and_equals` as for _quoted_greater_than). ' r=' is counted at the '=' signs, which are far
+    fewer than the spaces a search starts from."""
+    codes, equals = codes_and_equals or _codes_and_equals(piece)
     equals = equals[equals >= 2]
     found = int(((codes[equals - 1] == ord("r")) & (codes[equals - 2] == ord(" "))).sum())
     found += piece.count(b" r ")
@@ -297,14 +301,105 @@ def _r_attribute_starts(piece: bytes) -> int:
     return found
 
 
-def _has_other_cell_forms(piece: bytes) -> bool:
+def _holds_colon_c(codes: np.ndarray) -> bool:
+    """Whether ':c' occurs in the bytes `codes` (as `b":c" in` answers, several times faster: colons are few)."""
+    colons = np.flatnonzero(codes[:-1] == ord(":"))
+    return bool((codes[colons + 1] == ord("c")).any())
+
+
+def _has_other_cell_forms(
+    piece: bytes,
+    cell_tags: int,
+    codes_and_equals: tuple[np.ndarray, np.ndarray],
+    c_tags: int | None = None,
+) -> bool:
     """Whether some cell tag in `piece` is written otherwise than the quick scans read (see _OTHER_CELL_FORM),
-    or some attribute value holds a '>'."""
-    if _quoted_greater_than(piece):
+    or some attribute value holds a '>'; `cell_tags` is how many times '<c ' occurs in `piece`, `c_tags` how many
+    times '<c' does (counted here if not given), `codes_and_equals` what _codes_and_equals gives for it."""
+    if _quoted_greater_than(piece, codes_and_equals):
         return True
-    if piece.count(b"<c") == piece.count(b"<c ") and b":c" not in piece:
+    if c_tags is None:
+        c_tags = piece.count(b"<c")
+    if c_tags == cell_tags and not _holds_colon_c(codes_and_equals[0]):
         return False  # the quick answer for nearly every file; other tags such as <col> need the closer look
     return _OTHER_CELL_FORM.search(piece) is not None
+
+
+_PADDING = 16  # zero bytes after a piece, so that looking a few bytes past any tag stays inside the array
+_UPPER_CASE = np.zeros(256, dtype=bool)
+_UPPER_CASE[ord("A") : ord("Z") + 1] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[ord("0") : ord("9") + 1] = True
+_LONGEST_ROW_NUMBER = 7  # digits of a plain reference (_PLAIN_ROW)
+
+
+class _TagCounts:
+    """The tags of one piece of sheet XML found from the positions of its '<' signs, every question answered for
+    all of them at once: how many times '<c ', '<c' and '<row r=' occur (as `bytes.count` counts them), whether
+    every '<c ' starts a plain reference as _PLAIN_ROW reads it (`<c r="` then 1 to 3 capitals, a row number of 1
+    to 7 digits without a leading zero, and '"'), and, when so, the last row and column those references reach."""
+
+    def __init__(self, piece: bytes) -> None:
+        codes = np.frombuffer(piece + b"\0" * _PADDING, dtype=np.uint8)
+        opens = np.flatnonzero(codes == ord("<"))
+        after = codes[opens + 1]
+        c_opens = opens[after == ord("c")]
+        starts = c_opens[codes[c_opens + 2] == ord(" ")]
+        row_opens = opens[after == ord("r")]
+        self.c_tags, self.cell_tags = len(c_opens), len(starts)
+        self.row_tags = int(
+            (
+                (codes[row_opens + 2] == ord("o"))
+                & (codes[row_opens + 3] == ord("w"))
+                & (codes[row_opens + 4] == ord(" "))
+                & (codes[row_opens + 5] == ord("r"))
+                & (codes[row_opens + 6] == ord("="))
+            ).sum()
+        )
+        # Capitals from `<c r="`: the run's length (1 to 3 for a plain reference; 4 stands for any longer run).
+        letters = starts + len(b'<c r="')
+        capitals = [_UPPER_CASE[codes[letters]]]
+        for offset in (1, 2, 3):
+            capitals.append(capitals[-1] & _UPPER_CASE[codes[letters + offset]])
+        width = sum(run.astype(np.int64) for run in capitals)
+        digits = letters + width
+        is_digit = [_DIGIT[codes[digits]]]
+        for offset in range(1, _LONGEST_ROW_NUMBER + 1):
+            is_digit.append(is_digit[-1] & _DIGIT[codes[digits + offset]])
+        length = sum(run.astype(np.int64) for run in is_digit)
+        plain = (
+            (codes[starts + 3] == ord("r"))
+            & (codes[starts + 4] == ord("="))
+            & (codes[starts + 5] == ord('"'))
+            & (width >= 1)
+            & (width <= 3)
+            & (codes[digits] >= ord("1"))
+            & (codes[digits] <= ord("9"))
+            & (length <= _LONGEST_ROW_NUMBER)
+            & (codes[digits + length] == ord('"'))
+        )
+        self.all_cells_plain = bool(plain.all())
+        self._codes, self._letters, self._width, self._digits, self._length = codes, letters, width, digits, length
+
+    def last_row(self) -> int:
+        """The largest row number of the plain references (only when all_cells_plain)."""
+        return self._largest(self._digits, self._length, 10, ord("0"))
+
+    def last_column(self) -> int:
+        """The largest column number of the plain references (only when all_cells_plain)."""
+        return self._largest(self._letters, self._width, 26, ord("A") - 1)
+
+    def _largest(self, starts: np.ndarray, lengths: np.ndarray, base: int, zero: int) -> int:
+        """The largest of the numbers written from `starts` in `lengths` characters, each worth its code less
+        `zero`, in `base`. No number has a leading zero, so the largest is among the longest: only those are read."""
+        if not len(starts):
+            return 0
+        longest = int(lengths.max())
+        starts = starts[lengths == longest]
+        numbers = np.zeros(len(starts), dtype=np.int64)
+        for offset in range(longest):
+            numbers = numbers * base + (self._codes[starts + offset].astype(np.int64) - zero)
+        return int(numbers.max())
 
 
 def _bound(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
@@ -315,20 +410,19 @@ def _bound(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
     in_sheet_data = False
     for piece in _sheet_data(archive, info):
         in_sheet_data = True
-        rows = _PLAIN_ROW.findall(piece)
-        row_tags = piece.count(b"<row r=")
+        tags = _TagCounts(piece)
+        codes_and_equals = _codes_and_equals(piece)
         if (
-            len(rows) != piece.count(b"<c ")
-            or _has_other_cell_forms(piece)
-            or _r_attribute_starts(piece) != len(rows) + row_tags
+            not tags.all_cells_plain
+            or _has_other_cell_forms(piece, tags.cell_tags, codes_and_equals, tags.c_tags)
+            or _r_attribute_starts(piece, codes_and_equals) != tags.cell_tags + tags.row_tags
         ):
             raise LookupError(info.filename)
-        if not rows:
+        if not tags.cell_tags:
             continue
-        extent.cells += len(rows)
-        extent.rows = max(extent.rows, max(map(int, rows)))
-        widest = max(set(_PLAIN_COLUMN.findall(piece)), key=lambda name: (len(name), name))
-        extent.columns = max(extent.columns, _column_number(widest))
+        extent.cells += tags.cell_tags
+        extent.rows = max(extent.rows, tags.last_row())
+        extent.columns = max(extent.columns, tags.last_column())
         if not extent.within_limits:
             return extent  # to be checked exactly anyway; no need to read on
     return extent if in_sheet_data else None
@@ -351,7 +445,8 @@ def _scan_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None
     for piece in _sheet_data(archive, info):
         in_sheet_data = True
         cells = _PLAIN_CELL.findall(piece)
-        if len(cells) != piece.count(b"<c ") or _has_other_cell_forms(piece):
+        cell_tags = piece.count(b"<c ")
+        if len(cells) != cell_tags or _has_other_cell_forms(piece, cell_tags, _codes_and_equals(piece)):
             raise LookupError(info.filename)
         if not cells:
             continue

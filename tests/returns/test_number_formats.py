@@ -166,3 +166,25 @@ def test_attributes_typed_as_text_are_not_taken_for_a_cells_format(tmp_path):
         streamed = _scan_sheet_streaming(archive, SHEET, {1: "scaled", 2: "scaled"})
     assert quick == streamed
     _check(read_number_formats(data))
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<sheetData><row r="1"><c r="A1" s="1"><v>1</v></c></row></sheetData>',
+        b'<sheetData><row r="1"><c r="A1" t="e"><v>#DIV/0!</v></c></row></sheetData>',
+        b'<sheetData><row r="1"><c r="A1"><f>B1/C1</f></c><c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+        b"</sheetData>",
+        b'<sheetData><row r="1"><c r="A1"><f/></c><c r="B1" t="str"><v>e</v></c></row></sheetData>',
+        b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData><foo x="t"/>',
+    ],
+)
+def test_the_quick_scan_skips_only_the_searches_that_cannot_find_anything(xml):
+    """The quick scan leaves out the search for Excel errors or formulas only when the XML holds none of them."""
+    from measures.returns.number_formats import _ERROR_TYPE, _FORMULA, _usual_markers
+
+    markers = _usual_markers(xml)
+    assert markers is not None
+    assert markers.errors is (_ERROR_TYPE.search(xml) is not None)
+    assert markers.formulas or _FORMULA.search(xml) is None
+    assert markers.formulas is (b"<f" in xml)

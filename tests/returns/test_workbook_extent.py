@@ -3,8 +3,11 @@ file beyond the limits is refused naming the limit and the sheet. These tests on
 
 from __future__ import annotations
 
+import random
+import re
 import zipfile
 
+import numpy as np
 import pytest
 
 from measures.returns import workbook
@@ -188,3 +191,74 @@ def test_the_quick_counts_agree_with_the_patterns_they_stand_for(piece):
     """The array counts of the quick bound give what bytes.count and the full pattern give, on every writing."""
     assert workbook._r_attribute_starts(piece) == sum(map(piece.count, workbook._R_ATTRIBUTE_STARTS))
     assert workbook._quoted_greater_than(piece) is (workbook._QUOTED_GREATER_THAN.search(piece) is not None)
+
+
+def _pieces_of_every_writing() -> list[bytes]:
+    """Cell and row tags written plainly and in every odd way a reference can take, alone and mixed at random."""
+    tags = [
+        b'<c r="A1">',
+        b'<c r="XFD1048576"/>',
+        b'<c r="AB12" s="3">',
+        b'<c r="ZZZ9999999">',
+        b'<c r="ZZZZ1">',
+        b'<c r="A12345678">',
+        b'<c r="A0">',
+        b'<c r="A01">',
+        b'<c r="a1">',
+        b'<c r="A1x">',
+        b'<c r="A">',
+        b'<c r="1">',
+        b"<c r='A1'>",
+        b'<c  r="A1">',
+        b'<c s="1" r="A1">',
+        b"<c>",
+        b"<c/>",
+        b"<col>",
+        b'<row r="7">',
+        b'<row r="1" spans="1:3">',
+        b'<row  r="2">',
+        b"<row>",
+        b"</c>",
+        b"</row>",
+        b"<v>1</v>",
+        b"<c ",
+        b'<c r="',
+        b'<c r="B',
+        b'<c r="B2',
+        b'<x:c r="A1">',
+        b"<t>a:c</t>",
+        b":",
+    ]
+    chosen = random.Random(17)
+    pieces = [*tags, *(writing.encode() for writing in UNUSUAL_WRITINGS.values())]
+    for _ in range(300):
+        pieces.append(b"".join(chosen.choice(tags) for _ in range(chosen.randint(1, 12))))
+    for _ in range(100):  # plain references only, anywhere on the sheet
+        references = [
+            "".join(chosen.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(chosen.randint(1, 3)))
+            + str(chosen.randint(1, 9_999_999))
+            for _ in range(chosen.randint(1, 20))
+        ]
+        pieces.append(
+            b"".join(f'<row r="1"><c r="{reference}" t="s"><v>0</v></c></row>'.encode() for reference in references)
+        )
+    return pieces
+
+
+@pytest.mark.parametrize("piece", _pieces_of_every_writing())
+def test_the_tag_counts_agree_with_the_patterns_they_stand_for(piece):
+    """The quick bound's array reading of the tags gives what bytes.count and the reference pattern give, for any
+    mix of plain and odd tags (the piece's end included)."""
+    tags = workbook._TagCounts(piece)
+    rows = workbook._PLAIN_ROW.findall(piece)
+    assert (tags.cell_tags, tags.c_tags, tags.row_tags) == (
+        piece.count(b"<c "),
+        piece.count(b"<c"),
+        piece.count(b"<row r="),
+    )
+    assert tags.all_cells_plain is (len(rows) == piece.count(b"<c "))
+    assert workbook._holds_colon_c(np.frombuffer(piece, dtype=np.uint8)) is (b":c" in piece)
+    if tags.all_cells_plain and rows:
+        assert tags.last_row() == max(map(int, rows))
+        letters = re.findall(rb'<c r="([A-Z]{1,3})[1-9]', piece)
+        assert tags.last_column() == max(workbook._column_number(name) for name in letters)
