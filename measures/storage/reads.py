@@ -25,6 +25,16 @@ def _only_visible(column, visible: Visible, conditions: list, params: dict) -> N
         params["visible_months"] = sorted(visible) or [""]
 
 
+def _within(period, since: str | None, up_to: str | None, conditions: list, params: dict) -> None:
+    """Add to `conditions` and `params` the months from `since` to `up_to` inclusive (either may be None)."""
+    if since:
+        conditions.append(period >= bindparam("since"))
+        params["since"] = since
+    if up_to:
+        conditions.append(period <= bindparam("up_to"))
+        params["up_to"] = up_to
+
+
 def commentary_frame(engine: Engine, ref: str, visible: Visible = None) -> pd.DataFrame:
     """Return a measure's commentary (period, text, author, created_at) on the `visible` months (default every
     month), oldest first; later entries supersede."""
@@ -109,12 +119,7 @@ def service_series(
     if refs is not None:
         conditions.append(o.ref.in_(bindparam("refs", expanding=True)))
         params["refs"] = list(refs)
-    if since:
-        conditions.append(o.period >= bindparam("since"))
-        params["since"] = since
-    if up_to:
-        conditions.append(o.period <= bindparam("up_to"))
-        params["up_to"] = up_to
+    _within(o.period, since, up_to, conditions, params)
     _only_visible(o.period, visible, conditions, params)
     # The figures come from the covering index alone; the few notes from the index of noted figures.
     statement = (
@@ -151,12 +156,7 @@ def team_series(
     if period:
         conditions.append(o.period == bindparam("period"))
         params["period"] = period
-    if since:
-        conditions.append(o.period >= bindparam("since"))
-        params["since"] = since
-    if up_to:
-        conditions.append(o.period <= bindparam("up_to"))
-        params["up_to"] = up_to
+    _within(o.period, since, up_to, conditions, params)
     _only_visible(o.period, visible, conditions, params)
     statement = (
         select(o.ref, o.period, o.team, o.numerator, o.denominator, o.value, o.status, o.note, o.synthetic)

@@ -31,6 +31,16 @@ def _page_text(client, path: str, search: str = "") -> str:
     return text(rendered(client, path, search))
 
 
+def _route_accepting(client, path: str, encodings: str):
+    """The page router's request for `path`, as a browser sending `Accept-Encoding: encodings` makes it."""
+    return client.post(
+        "/_dash-update-component",
+        data=json.dumps(warming.router_request(path)),
+        content_type="application/json",
+        headers={"X-CSRFToken": client.get_cookie("_csrf_token").value, "Accept-Encoding": encodings},
+    )
+
+
 def _record(engine, numerator: int, reason: str = "") -> None:
     recording.record_values(
         engine,
@@ -68,22 +78,7 @@ def test_a_page_is_rendered_once_and_then_served_as_stored(app, layout_replaced)
 def test_a_browser_that_accepts_gzip_gets_the_stored_copy_compressed(app):
     viewer = client_as(app, "viewer")
     plain = route(viewer, "/area/3").get_data()
-    body = json.dumps(
-        {
-            "output": warming.router_request("/area/3")["output"],
-            "outputs": warming.router_request("/area/3")["outputs"],
-            "inputs": warming.router_request("/area/3")["inputs"],
-            "changedPropIds": ["_pages_location.pathname"],
-            "state": [],
-        }
-    )
-    token = viewer.get_cookie("_csrf_token").value
-    response = viewer.post(
-        "/_dash-update-component",
-        data=body,
-        content_type="application/json",
-        headers={"X-CSRFToken": token, "Accept-Encoding": "gzip, deflate"},
-    )
+    response = _route_accepting(viewer, "/area/3", "gzip, deflate")
     assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response.headers["Vary"]
@@ -297,13 +292,6 @@ def test_a_reader_waiting_for_a_render_that_was_not_kept_renders_at_once(app, mo
 def test_a_browser_refusing_gzip_gets_plain_json(app):
     viewer = client_as(app, "viewer")
     route(viewer, "/area/6")
-    body = json.dumps(warming.router_request("/area/6"))
-    token = viewer.get_cookie("_csrf_token").value
-    response = viewer.post(
-        "/_dash-update-component",
-        data=body,
-        content_type="application/json",
-        headers={"X-CSRFToken": token, "Accept-Encoding": "gzip;q=0, identity"},
-    )
+    response = _route_accepting(viewer, "/area/6", "gzip;q=0, identity")
     assert "Content-Encoding" not in response.headers
     assert json.loads(response.get_data())["response"]
