@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from measures.assessment.model import Assessment
 from measures.assessment.stored_form import assessment_from_json, assessment_to_json
 from measures.domain.catalogue import Measure
+from measures.domain.rating_window import rating_window_months
 from measures.storage import db, versioning
 
 Visible = frozenset[str] | None
@@ -109,6 +111,34 @@ def keep_assessments(engine: Engine, version: str, made: Iterable[tuple[str, Ass
     except SQLAlchemyError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """The assessments a page reads as at one month from one data version: their keys (ref -> key) and those
+    already made by another page or worker (ref -> Assessment)."""
+
+    engine: Engine
+    version: str
+    keys: Mapping[str, str]
+    found: Mapping[str, Assessment]
+
+    def keep(self, made: Iterable[Assessment]) -> bool:
+        """Store those of `made` that were not found, for every other page and worker (see `keep_assessments`)."""
+        return keep_assessments(
+            self.engine,
+            self.version,
+            [(self.keys[a.ref], a) for a in made if a.ref in self.keys and a.ref not in self.found],
+        )
+
+
+def reuse(engine: Engine, version: str, measures: Iterable[Measure], period: str, visible: Visible) -> Reuse:
+    """Return the keys of the assessments of `measures` (as defined) as at `period` from data version `version`, read
+    on the `visible` months with the rating window in force, and those already stored, in one query. Raises
+    sqlalchemy errors."""
+    window = rating_window_months()
+    keys = {measure.ref: assessment_key(version, measure, period, visible, window) for measure in measures}
+    return Reuse(engine, version, keys, stored_assessments(engine, keys))
 
 
 def stored_count(engine: Engine) -> int:

@@ -17,7 +17,6 @@ from measures.assessment import Assessment, ServiceMonth, assess_measure, rag, r
 from measures.domain.catalogue import Catalogue, Measure
 from measures.domain.formatting import format_figure
 from measures.domain.periods import shift_period
-from measures.domain.rating_window import rating_window_months
 from measures.storage import assessments as stored
 from measures.storage import catalogue_records, reads
 from measures.views.area import TrendPoint
@@ -304,11 +303,10 @@ def team_breakdown(
     if inputs.period is None:
         return team_breakdown_of(inputs)
     # The service's assessment is the overview's and the measure page's: read it when one of them made it.
-    key = stored.assessment_key(version, catalogue.measure(ref), inputs.period, visible, rating_window_months())
-    found = stored.stored_assessments(engine, {ref: key}).get(ref)
-    breakdown = team_breakdown_of(replace(inputs, service_assessment=found))
-    if found is None and breakdown.service_assessment is not None:
-        stored.keep_assessments(engine, version, [(key, breakdown.service_assessment)])
+    made = stored.reuse(engine, version, [catalogue.measure(ref)], inputs.period, visible)
+    breakdown = team_breakdown_of(replace(inputs, service_assessment=made.found.get(ref)))
+    if breakdown.service_assessment is not None:
+        made.keep([breakdown.service_assessment])
     return breakdown
 
 

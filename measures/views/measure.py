@@ -31,7 +31,6 @@ from measures.domain.periods import (
     previous_period,
     shift_period,
 )
-from measures.domain.rating_window import rating_window_months
 from measures.domain.recent_average import MINIMUM_RECENT_MONTHS, RECENT_MONTHS
 from measures.storage import assessments as stored
 from measures.storage import catalogue_records, chart_changes, plan, publications, reads
@@ -436,9 +435,7 @@ def _detail_for_version(
     engine: Engine, version: str, catalogue: Catalogue, ref: str, period: str, visible: reads.Visible
 ) -> MeasureDetail:
     inputs = load_measure_inputs(engine, catalogue, ref, visible)
-    key = stored.assessment_key(version, inputs.measure, period, visible, rating_window_months())
-    found = stored.stored_assessments(engine, {ref: key}).get(ref)
-    detail = measure_detail(replace(inputs, assessment=found), period)
-    if found is None:
-        stored.keep_assessments(engine, version, [(key, detail.assessment)])
+    made = stored.reuse(engine, version, [inputs.measure], period, visible)
+    detail = measure_detail(replace(inputs, assessment=made.found.get(ref)), period)
+    made.keep([detail.assessment])
     return detail

@@ -18,7 +18,6 @@ from measures.assessment.spc import Variation
 from measures.domain.catalogue import Area, Catalogue, Measure
 from measures.domain.formatting import format_figure
 from measures.domain.periods import period_range, shift_period
-from measures.domain.rating_window import rating_window_months
 from measures.storage import assessments as stored
 from measures.storage import catalogue_records, reads
 
@@ -224,16 +223,9 @@ def _overview_for_version(
     inputs = load_overview_inputs(engine, catalogue, period, visible)
     if inputs.period is None:
         return overview_model(inputs, months, trend_months)
-    window = rating_window_months()
-    keys = {
-        measure.ref: stored.assessment_key(version, measure, inputs.period, visible, window)
-        for measure in catalogue.measures
-    }
-    found = stored.stored_assessments(engine, keys)
-    model = overview_model(replace(inputs, assessments=found), months, trend_months)
-    stored.keep_assessments(
-        engine, version, [(keys[row.measure.ref], row.assessment) for row in model.rows if row.measure.ref not in found]
-    )
+    made = stored.reuse(engine, version, catalogue.measures, inputs.period, visible)
+    model = overview_model(replace(inputs, assessments=made.found), months, trend_months)
+    made.keep(row.assessment for row in model.rows)
     return model
 
 
