@@ -23,8 +23,10 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import dash
@@ -183,7 +185,8 @@ def page_render() -> PageRender | None:
     pathname, search = router_pathname(), router_search()
     if pathname is None or search is None:
         return None
-    if not page_for(pathname).get(CACHED):
+    page = page_for(pathname)
+    if not page.get(CACHED):
         return None
     who = reader_class()
     if who is None:
@@ -193,7 +196,7 @@ def page_render() -> PageRender | None:
     except UnsupportedRelativePath:
         return None
     version = reads.data_version(engine())
-    query = _declared(page_for(pathname), _parse_query_string(search))
+    query = _declared(page.get("layout"), _parse_query_string(search))
     key = page_responses.cache_key(
         CODE_FINGERPRINT,
         _settings_fingerprint(),
@@ -207,14 +210,18 @@ def page_render() -> PageRender | None:
     return PageRender(key, version, f"/{relative}{search}", who)
 
 
-def _declared(page: dict, query: dict) -> dict:
+@cache
+def _named_parameters(layout: Callable) -> frozenset[str]:
+    parameters = inspect.signature(layout).parameters.values()
+    return frozenset(p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
+
+def _declared(layout: object, query: dict) -> dict:
     """The query's values the page's layout takes by name: the others go to its `**_query` and change nothing, so
     `/?x=1` is the overview, stored once, not one more page for every made-up parameter."""
-    layout = page.get("layout")
     if not callable(layout):
         return {}
-    parameters = inspect.signature(layout).parameters.values()
-    named = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    named = _named_parameters(layout)
     return {name: value for name, value in query.items() if name in named}
 
 
