@@ -40,7 +40,7 @@ sys.path.insert(0, str(BENCH))
 
 from browser_like import ACCEPT_ENCODING, decoded  # noqa: E402
 from common import router_body, sign_in_test_client  # noqa: E402
-from served import describe, prepare_database  # noqa: E402
+from served import add_user, describe, prepare_database  # noqa: E402
 
 try:
     import orjson
@@ -239,16 +239,7 @@ def run(app_root: Path, repeat: int) -> list[dict[str, Any]]:
     """Measure the checkout at `app_root` in a process of its own; return its rows."""
     with tempfile.TemporaryDirectory(prefix="measures-pages-") as folder:
         env, viewer_password = prepare_database(app_root, Path(folder))
-        officer_password = "Bench-officer-" + os.urandom(9).hex()
-        subprocess.run(
-            [sys.executable, "-m", "measures", "user", "add", OFFICER, "--role", "officer"],
-            cwd=app_root,
-            env=env,
-            input=officer_password + "\n",
-            text=True,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        officer_password = add_user(app_root, env, OFFICER, "officer")
         out = Path(folder) / "rows.json"
         subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--inside", str(out), "--repeat", str(repeat)],

@@ -50,9 +50,15 @@ def prepare_database(app_root: Path, folder: Path) -> tuple[dict[str, str], str]
     subprocess.run(
         [sys.executable, "-m", "measures", "demo"], cwd=app_root, env=env, check=True, stdout=subprocess.DEVNULL
     )
+    return env, add_user(app_root, env, BENCH_READER, "viewer")
+
+
+def add_user(app_root: Path, env: dict[str, str], name: str, role: str) -> str:
+    """Add user `name` with `role` to the database `env` points at, with the checkout's own command line; return
+    the password made for them."""
     password = "Bench-" + secrets.token_urlsafe(18)
     subprocess.run(
-        [sys.executable, "-m", "measures", "user", "add", BENCH_READER, "--role", "viewer"],
+        [sys.executable, "-m", "measures", "user", "add", name, "--role", role],
         cwd=app_root,
         env=env,
         input=password + "\n",
@@ -60,7 +66,7 @@ def prepare_database(app_root: Path, folder: Path) -> tuple[dict[str, str], str]
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return env, password
+    return password
 
 
 def _stat_fields(pid: int) -> list[str]:
