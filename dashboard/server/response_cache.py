@@ -52,6 +52,7 @@ GZIP_LEVEL = 6
 ROOT = Path(__file__).resolve().parent.parent.parent
 _RENDER = "page_render"
 _DO_NOT_STORE = "page_do_not_store"
+SHIPPED_DATA = (".toml", ".csv", ".xlsx", ".md")
 RECENT_BYTES = 32 * 1024 * 1024
 
 
@@ -111,7 +112,8 @@ def _code_fingerprint() -> str:
     digest = hashlib.sha256()
     files = sorted(
         [*ROOT.joinpath("dashboard").rglob("*.py"), *ROOT.joinpath("measures").rglob("*.py")]
-        + [path for path in ROOT.joinpath("data").rglob("*") if path.is_file() and path.suffix != ".db"]
+        # The files the product ships in data/, never the database or its journal, which change as it runs.
+        + [path for path in ROOT.joinpath("data").rglob("*") if path.is_file() and path.suffix in SHIPPED_DATA]
     )
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())

@@ -295,3 +295,18 @@ def test_a_browser_refusing_gzip_gets_plain_json(app):
     response = _route_accepting(viewer, "/area/6", "gzip;q=0, identity")
     assert "Content-Encoding" not in response.headers
     assert json.loads(response.get_data())["response"]
+
+
+def test_the_release_fingerprint_does_not_move_as_the_database_runs(tmp_path, monkeypatch):
+    from dashboard.server import response_cache
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "council.toml").write_text("name = 'A council'\n")
+    monkeypatch.setattr(response_cache, "ROOT", tmp_path)
+    before = response_cache._code_fingerprint()
+    (data / "measures.db").write_bytes(b"pages")
+    (data / "measures.db-journal").write_bytes(b"a write in progress")
+    assert response_cache._code_fingerprint() == before
+    (data / "council.toml").write_text("name = 'Another council'\n")
+    assert response_cache._code_fingerprint() != before
